@@ -1,0 +1,17 @@
+// ESM jest: ts-jest compiles TypeScript as ES modules; the action's own
+// modules are mocked with jest.unstable_mockModule (see __fixtures__/).
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }]
+  },
+  // Source files import siblings with the .js suffix NodeNext requires.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  collectCoverageFrom: ['src/**/*.ts'],
+  testTimeout: 60000,
+  verbose: false
+}

@@ -1,0 +1,106 @@
+// GitHub OIDC → STS AssumeRoleWithWebIdentity. The credentials stay inside the action:
+// they are masked and handed to the SDK clients, never exported to the job.
+import * as core from '@actions/core'
+import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import { ActionError, awsErrorCode, errorMessage } from './errors.js'
+import { withRetry, type RetryOptions } from './retry.js'
+
+export interface OidcSettings {
+  roleToAssume: string
+  audience: string
+  roleSessionName: string
+  roleDurationSeconds: number
+  awsRegion: string
+}
+
+export const ID_TOKEN_PERMISSION_HINT =
+  'Add `permissions: id-token: write` to the workflow or job that runs IAM Key Sentinel ' +
+  '(without it GitHub gives the job no OIDC token).'
+
+// Codes STS returns for problems that go away on their own.
+const TRANSIENT_STS = new Set([
+  'IDPCommunicationError',
+  'Throttling',
+  'ThrottlingException',
+  'RequestTimeout',
+  'ServiceUnavailable',
+  'InternalFailure',
+  'InternalError'
+])
+
+export function isTransientStsError(error: unknown): boolean {
+  const e = error as { $metadata?: { httpStatusCode?: number }; $retryable?: unknown }
+  const status = e?.$metadata?.httpStatusCode
+  if (e?.$retryable || (status !== undefined && status >= 500)) return true
+  const code = awsErrorCode(error)
+  // No AWS code at all means the request never got an AWS answer: a network failure.
+  return code === undefined ? error instanceof Error : TRANSIENT_STS.has(code)
+}
+
+export async function fetchIdToken(audience: string, retry: RetryOptions): Promise<string> {
+  if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+    throw new ActionError('No GitHub OIDC token is available to this job.', ID_TOKEN_PERMISSION_HINT)
+  }
+  try {
+    return await withRetry(() => core.getIDToken(audience), retry)
+  } catch (error) {
+    throw new ActionError(
+      `Requesting the GitHub OIDC token failed: ${errorMessage(error)}`,
+      ID_TOKEN_PERMISSION_HINT,
+      { cause: error }
+    )
+  }
+}
+
+export async function assumeRoleWithOidc(
+  settings: OidcSettings,
+  retry: RetryOptions = {
+    attempts: 5,
+    baseDelayMs: 1000,
+    isRetryable: isTransientStsError
+  }
+): Promise<AwsCredentialIdentity> {
+  const token = await fetchIdToken(settings.audience, { ...retry, isRetryable: () => true })
+  core.setSecret(token)
+  // Unsigned call: no credentials needed, and one attempt per try so retries do not multiply.
+  const sts = new STSClient({ region: settings.awsRegion, maxAttempts: 1 })
+  try {
+    const answer = await withRetry(
+      () =>
+        sts.send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: settings.roleToAssume,
+            RoleSessionName: settings.roleSessionName,
+            WebIdentityToken: token,
+            DurationSeconds: settings.roleDurationSeconds
+          })
+        ),
+      retry
+    )
+    const c = answer.Credentials
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
+      throw new Error('STS answered without credentials')
+    }
+    core.setSecret(c.AccessKeyId)
+    core.setSecret(c.SecretAccessKey)
+    core.setSecret(c.SessionToken)
+    return {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration
+    }
+  } catch (error) {
+    throw new ActionError(
+      `Assuming ${settings.roleToAssume} with the GitHub OIDC token failed: ${errorMessage(error)}`,
+      `Check the role's trust policy: it must trust the token.actions.githubusercontent.com OIDC provider ` +
+        `with "aud" = "${settings.audience}" and a "sub" condition matching this repository ` +
+        `(repo:OWNER/REPO:...), and allow sts:AssumeRoleWithWebIdentity; ` +
+        `'role-duration-seconds' must not exceed the role's maximum session duration.`,
+      { cause: error }
+    )
+  } finally {
+    sts.destroy()
+  }
+}

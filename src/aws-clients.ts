@@ -1,0 +1,36 @@
+// One place that builds the SDK clients, so every call shares the same credentials,
+// retry policy and timeouts. AWS_ENDPOINT_URL (the SDK's own variable) is honoured as is.
+import { IAMClient } from '@aws-sdk/client-iam'
+import { STSClient } from '@aws-sdk/client-sts'
+import type { AwsCredentialIdentity } from '@aws-sdk/types'
+
+export interface AwsClients {
+  iam: IAMClient
+  sts: STSClient
+  destroy(): void
+}
+
+export interface ClientOptions {
+  region: string
+  /** Undefined: the SDK's default credential chain (e.g. after configure-aws-credentials). */
+  credentials?: AwsCredentialIdentity
+}
+
+// Adaptive retry paces requests client-side once IAM starts throttling; a generous
+// attempt count lets a large scan ride out bursts instead of failing.
+const RETRY = { retryMode: 'adaptive', maxAttempts: 8 } as const
+const TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } }
+
+export function createClients(options: ClientOptions): AwsClients {
+  const config = { region: options.region, credentials: options.credentials, ...RETRY, ...TIMEOUTS }
+  const iam = new IAMClient(config)
+  const sts = new STSClient(config)
+  return {
+    iam,
+    sts,
+    destroy: () => {
+      iam.destroy()
+      sts.destroy()
+    }
+  }
+}

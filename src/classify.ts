@@ -1,0 +1,103 @@
+// Classification: a pure function of (key, now, thresholds, exemption), tested at every boundary.
+import type {
+  AccessKey,
+  Counts,
+  Exemption,
+  Finding,
+  KeyClass,
+  RawKeyClass,
+  Thresholds
+} from './types.js'
+
+export const DAY_MS = 86_400_000
+
+/** Whole days elapsed, as AWS Config's access-keys-rotated rule counts them. */
+export function wholeDays(from: Date, now: Date): number {
+  return Math.floor((now.getTime() - from.getTime()) / DAY_MS)
+}
+
+/**
+ * overdue: active and older than max-age-days (age > max).
+ * unused: active and idle for at least unused-days, counting from creation when never used.
+ * due-soon: active and overdue within warn-days (ages max-warn+1 .. max).
+ * Overdue wins over unused, unused over due-soon: the report shows the most urgent reason.
+ */
+export function classifyRaw(key: AccessKey, now: Date, t: Thresholds): RawKeyClass {
+  if (key.status !== 'Active') return 'inactive'
+  const age = wholeDays(key.createDate, now)
+  if (age > t.maxAgeDays) return 'overdue'
+  const idle = idleDays(key, now)
+  if (t.unusedDays > 0 && idle !== undefined && idle >= t.unusedDays) return 'unused'
+  if (age > t.maxAgeDays - t.warnDays) return 'due-soon'
+  return 'ok'
+}
+
+export function idleDays(key: AccessKey, now: Date): number | undefined {
+  switch (key.lastUse.kind) {
+    case 'used':
+      return wholeDays(key.lastUse.date, now)
+    case 'never':
+      return wholeDays(key.createDate, now)
+    case 'unknown':
+      return undefined
+  }
+}
+
+/** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
+export function classify(
+  key: AccessKey,
+  now: Date,
+  t: Thresholds,
+  exemption?: Exemption
+): Finding {
+  const rawClass = classifyRaw(key, now, t)
+  const exempt = exemption !== undefined && rawClass !== 'ok'
+  const ageDays = wholeDays(key.createDate, now)
+  const finding: Finding = {
+    userName: key.userName,
+    accessKeyId: key.accessKeyId,
+    status: key.status,
+    createDate: key.createDate,
+    lastUse: key.lastUse,
+    class: exempt ? 'exempt' : rawClass,
+    rawClass,
+    ageDays,
+    idleDays: idleDays(key, now),
+    daysToDeadline: t.maxAgeDays - ageDays
+  }
+  if (exempt) finding.exemption = exemption
+  return finding
+}
+
+export function countClasses(findings: readonly Finding[]): Counts {
+  const counts: Counts = {
+    total: findings.length,
+    overdue: 0,
+    'due-soon': 0,
+    unused: 0,
+    inactive: 0,
+    ok: 0,
+    exempt: 0
+  }
+  for (const f of findings) counts[f.class]++
+  return counts
+}
+
+/** Most urgent first, then oldest first: the order every report lists keys in. */
+const URGENCY: Record<KeyClass, number> = {
+  overdue: 0,
+  unused: 1,
+  'due-soon': 2,
+  exempt: 3,
+  inactive: 4,
+  ok: 5
+}
+
+export function byUrgency(a: Finding, b: Finding): number {
+  return (
+    URGENCY[a.class] - URGENCY[b.class] ||
+    b.ageDays - a.ageDays ||
+    a.userName.localeCompare(b.userName) ||
+    a.accessKeyId.localeCompare(b.accessKeyId)
+  )
+}

@@ -1,0 +1,159 @@
+// Reads and validates every input before anything touches AWS or GitHub.
+// Pure over a getter, so the table of bad inputs is unit-tested without a runner.
+import type { FailOn, Thresholds } from './types.js'
+
+export type InputGetter = (name: string) => string
+
+export interface Settings {
+  roleToAssume?: string
+  awsRegion: string
+  audience: string
+  roleSessionName: string
+  roleDurationSeconds: number
+  thresholds: Thresholds
+  excludeUsers: string[]
+  exemptTag?: string
+  failOn: FailOn
+  concurrency: number
+}
+
+/** Defaults used when an input is empty; action.yml declares the same (a test keeps them equal). */
+export const DEFAULTS = {
+  'aws-region': 'us-east-1',
+  audience: 'sts.amazonaws.com',
+  'role-duration-seconds': '3600',
+  'max-age-days': '90',
+  'warn-days': '14',
+  'unused-days': '0',
+  'exempt-tag': 'iam-key-sentinel-exempt',
+  'fail-on': 'overdue',
+  concurrency: '8'
+} as const
+
+export class InputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      problems.length === 1
+        ? `Invalid input: ${problems[0]}`
+        : `Invalid inputs:\n${problems.map((p) => `- ${p}`).join('\n')}`
+    )
+    this.name = 'InputError'
+  }
+}
+
+const ROLE_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/
+// IAM tag keys: letters, digits, spaces and _.:/=+-@, 1 to 128 characters.
+const TAG_KEY = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u
+const USER_GLOB = /^[\w+=,.@*?-]{1,64}$/
+
+/** Collects problems instead of throwing at the first, so one run reports every bad input. */
+class Reader {
+  readonly problems: string[] = []
+  constructor(private readonly get: InputGetter) {}
+
+  raw(name: string): string {
+    const value = this.get(name).trim()
+    if (value !== '') return value
+    return (DEFAULTS as Record<string, string>)[name] ?? ''
+  }
+
+  wholeNumber(name: string, min: number, max: number): number {
+    const value = this.raw(name)
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.problems.push(`'${name}' must be a whole number from ${min} to ${max}; got '${value}'.`)
+      return min
+    }
+    return Number(value)
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[]): T {
+    const value = this.raw(name)
+    if ((allowed as readonly string[]).includes(value)) return value as T
+    this.problems.push(`'${name}' must be one of ${allowed.join(', ')}; got '${value}'.`)
+    return allowed[0] as T
+  }
+
+  matching(name: string, pattern: RegExp, form: string): string {
+    const value = this.raw(name)
+    if (!pattern.test(value)) this.problems.push(`'${name}' must be ${form}; got '${value}'.`)
+    return value
+  }
+
+  optionalMatching(name: string, pattern: RegExp, form: string): string | undefined {
+    return this.raw(name) === '' ? undefined : this.matching(name, pattern, form)
+  }
+
+  list(name: string, pattern: RegExp, form: string): string[] {
+    const items = splitList(this.raw(name))
+    for (const item of items) {
+      if (!pattern.test(item)) this.problems.push(`'${name}' entries must be ${form}; got '${item}'.`)
+    }
+    return items
+  }
+}
+
+/** Comma- or newline-separated list, blanks dropped. */
+export function splitList(value: string): string[] {
+  return value
+    .split(/[,\n]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+}
+
+export function defaultSessionName(env: NodeJS.ProcessEnv): string {
+  const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-')
+  return (run ? `iam-key-sentinel-${run}` : 'iam-key-sentinel').slice(0, 64)
+}
+
+export function readSettings(get: InputGetter, env: NodeJS.ProcessEnv = process.env): Settings {
+  const r = new Reader(get)
+  const roleToAssume = r.optionalMatching(
+    'role-to-assume',
+    ROLE_ARN,
+    'an IAM role ARN such as arn:aws:iam::123456789012:role/iam-key-sentinel'
+  )
+  const awsRegion = r.matching('aws-region', REGION, 'an AWS region name such as us-east-1')
+  const audience = r.matching('audience', /^\S{1,256}$/, 'a non-empty audience without spaces')
+  const roleSessionName =
+    r.optionalMatching(
+      'role-session-name',
+      SESSION_NAME,
+      "2 to 64 characters of letters, digits and '+=,.@_-'"
+    ) ?? defaultSessionName(env)
+  const roleDurationSeconds = r.wholeNumber('role-duration-seconds', 900, 43200)
+  const maxAgeDays = r.wholeNumber('max-age-days', 1, 3650)
+  const warnDays = r.wholeNumber('warn-days', 0, 3650)
+  const unusedDays = r.wholeNumber('unused-days', 0, 3650)
+  if (warnDays >= maxAgeDays && r.problems.length === 0) {
+    r.problems.push(
+      `'warn-days' (${warnDays}) must be smaller than 'max-age-days' (${maxAgeDays}), or every key would be due soon.`
+    )
+  }
+  const excludeUsers = r.list(
+    'exclude-users',
+    USER_GLOB,
+    "IAM user names or globs using '*' and '?', separated by commas or new lines"
+  )
+  const exemptTag = r.optionalMatching(
+    'exempt-tag',
+    TAG_KEY,
+    "an IAM tag key (1 to 128 letters, digits, spaces or '_.:/=+-@')"
+  )
+  const failOn = r.oneOf<FailOn>('fail-on', ['never', 'due-soon', 'overdue'])
+  const concurrency = r.wholeNumber('concurrency', 1, 64)
+  if (r.problems.length > 0) throw new InputError(r.problems)
+  return {
+    roleToAssume,
+    awsRegion,
+    audience,
+    roleSessionName,
+    roleDurationSeconds,
+    thresholds: { maxAgeDays, warnDays, unusedDays },
+    excludeUsers,
+    exemptTag,
+    failOn,
+    concurrency
+  }
+}

@@ -1,0 +1,52 @@
+// The JSON report (every key, for an upload-artifact step) and the step outputs.
+import * as core from '@actions/core'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Counts, Finding, ScanError, Thresholds } from './types.js'
+
+export const REPORT_SCHEMA_VERSION = 1
+
+export interface AuditReport {
+  tool: 'iam-key-sentinel'
+  schemaVersion: number
+  accountId: string
+  accountAlias?: string
+  generatedAt: string
+  thresholds: Thresholds
+  userCount: number
+  counts: Counts
+  keys: Finding[]
+  errors: ScanError[]
+}
+
+export function reportFileName(accountId: string, env: NodeJS.ProcessEnv): string {
+  const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-')
+  return `iam-key-sentinel-${accountId}${run ? `-${run}` : ''}.json`
+}
+
+/** Written to the runner's temp dir so an upload-artifact step can pick it up. */
+export async function writeReport(
+  report: AuditReport,
+  env: NodeJS.ProcessEnv = process.env
+): Promise<string> {
+  const dir = env.RUNNER_TEMP || tmpdir()
+  await mkdir(dir, { recursive: true })
+  const path = join(dir, reportFileName(report.accountId, env))
+  await writeFile(path, JSON.stringify(report, null, 2) + '\n', 'utf8')
+  return path
+}
+
+/** `findings` carries the keys that are not ok; the report file has every key. */
+export function setOutputs(report: AuditReport, reportPath: string): void {
+  const c = report.counts
+  core.setOutput('account-id', report.accountId)
+  core.setOutput('findings', JSON.stringify(report.keys.filter((k) => k.class !== 'ok')))
+  core.setOutput('key-count', c.total)
+  core.setOutput('overdue-count', c.overdue)
+  core.setOutput('due-soon-count', c['due-soon'])
+  core.setOutput('unused-count', c.unused)
+  core.setOutput('inactive-count', c.inactive)
+  core.setOutput('exempt-count', c.exempt)
+  core.setOutput('report-path', reportPath)
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from '@jest/globals'
+import { DEFAULTS, InputError, readSettings, splitList } from '../../src/inputs.js'
+
+function getter(inputs: Record<string, string>) {
+  return (name: string): string => inputs[name] ?? ''
+}
+
+function problemsOf(inputs: Record<string, string>): string[] {
+  try {
+    readSettings(getter(inputs), {})
+  } catch (error) {
+    if (error instanceof InputError) return error.problems
+    throw error
+  }
+  return []
+}
+
+describe('readSettings', () => {
+  it('applies the documented defaults when nothing is set', () => {
+    const s = readSettings(getter({}), { GITHUB_RUN_ID: '42', GITHUB_RUN_ATTEMPT: '2' })
+    expect(s).toEqual({
+      roleToAssume: undefined,
+      awsRegion: 'us-east-1',
+      audience: 'sts.amazonaws.com',
+      roleSessionName: 'iam-key-sentinel-42-2',
+      roleDurationSeconds: 3600,
+      thresholds: { maxAgeDays: 90, warnDays: 14, unusedDays: 0 },
+      excludeUsers: [],
+      exemptTag: DEFAULTS['exempt-tag'],
+      failOn: 'overdue',
+      concurrency: 8
+    })
+  })
+
+  it('reads every input that is set, trimming white space', () => {
+    const s = readSettings(
+      getter({
+        'role-to-assume': ' arn:aws:iam::123456789012:role/path/audit ',
+        'aws-region': 'eu-west-3',
+        'role-session-name': 'nightly@audit',
+        'max-age-days': '30',
+        'warn-days': '5',
+        'unused-days': '45',
+        'exclude-users': 'ci-*,\n break-glass ,',
+        'exempt-tag': 'rotation:exempt',
+        'fail-on': 'never',
+        concurrency: '16'
+      }),
+      {}
+    )
+    expect(s.roleToAssume).toBe('arn:aws:iam::123456789012:role/path/audit')
+    expect(s.awsRegion).toBe('eu-west-3')
+    expect(s.roleSessionName).toBe('nightly@audit')
+    expect(s.thresholds).toEqual({ maxAgeDays: 30, warnDays: 5, unusedDays: 45 })
+    expect(s.excludeUsers).toEqual(['ci-*', 'break-glass'])
+    expect(s.exemptTag).toBe('rotation:exempt')
+    expect(s.failOn).toBe('never')
+    expect(s.concurrency).toBe(16)
+  })
+
+  it.each([
+    ['role-to-assume', 'arn:aws:iam::12345:role/x', 'IAM role ARN'],
+    ['role-to-assume', 'arn:aws:iam::123456789012:user/x', 'IAM role ARN'],
+    ['aws-region', 'US-EAST-1', 'AWS region'],
+    ['aws-region', 'moon', 'AWS region'],
+    ['audience', 'a b', 'audience'],
+    ['role-session-name', 'has space', '2 to 64'],
+    ['role-duration-seconds', '60', 'from 900 to 43200'],
+    ['max-age-days', '0', 'from 1 to 3650'],
+    ['max-age-days', '12.5', 'whole number'],
+    ['max-age-days', 'ninety', 'whole number'],
+    ['max-age-days', '-3', 'whole number'],
+    ['warn-days', '1e3', 'whole number'],
+    ['unused-days', '4000', 'from 0 to 3650'],
+    ['exclude-users', 'bad/name', 'IAM user names or globs'],
+    ['exempt-tag', 'no#hash', 'IAM tag key'],
+    ['fail-on', 'always', 'never, due-soon, overdue'],
+    ['concurrency', '0', 'from 1 to 64']
+  ])("rejects %s = '%s' naming the input and the accepted form", (name, value, form) => {
+    const problems = problemsOf({ [name]: value })
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toContain(`'${name}'`)
+    expect(problems[0]).toContain(form)
+    expect(problems[0]).toContain(`'${value}'`)
+  })
+
+  it('rejects a warning window as long as the maximum age', () => {
+    expect(problemsOf({ 'max-age-days': '30', 'warn-days': '30' })[0]).toMatch(
+      /'warn-days' \(30\) must be smaller than 'max-age-days' \(30\)/
+    )
+  })
+
+  it('reports every bad input at once', () => {
+    const problems = problemsOf({ 'max-age-days': 'x', 'fail-on': 'maybe', 'aws-region': 'nowhere' })
+    expect(problems).toHaveLength(3)
+    expect(() => readSettings(getter({ 'fail-on': 'maybe' }), {})).toThrow(/Invalid input: 'fail-on'/)
+  })
+})
+
+describe('splitList', () => {
+  it('splits on commas and new lines and drops blanks', () => {
+    expect(splitList('a, b\n\nc,,')).toEqual(['a', 'b', 'c'])
+    expect(splitList('  ')).toEqual([])
+  })
+})
