@@ -13,5 +13,6 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   collectCoverageFrom: ['src/**/*.ts'],
   testTimeout: 60000,
-  verbose: false
+  verbose: false,
+  reporters: ['default', '<rootDir>/test/support/count-reporter.js']
 }

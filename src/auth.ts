@@ -40,7 +40,10 @@ export function isTransientStsError(error: unknown): boolean {
 
 export async function fetchIdToken(audience: string, retry: RetryOptions): Promise<string> {
   if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-    throw new ActionError('No GitHub OIDC token is available to this job.', ID_TOKEN_PERMISSION_HINT)
+    throw new ActionError(
+      'No GitHub OIDC token is available to this job.',
+      ID_TOKEN_PERMISSION_HINT
+    )
   }
   try {
     return await withRetry(() => core.getIDToken(audience), retry)

@@ -9,12 +9,7 @@ import type {
   Thresholds
 } from './types.js'
 
-export const DAY_MS = 86_400_000
-
-/** Whole days elapsed, as AWS Config's access-keys-rotated rule counts them. */
-export function wholeDays(from: Date, now: Date): number {
-  return Math.floor((now.getTime() - from.getTime()) / DAY_MS)
-}
+import { wholeDays } from './dates.js'
 
 /**
  * overdue: active and older than max-age-days (age > max).
@@ -44,12 +39,7 @@ export function idleDays(key: AccessKey, now: Date): number | undefined {
 }
 
 /** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
-export function classify(
-  key: AccessKey,
-  now: Date,
-  t: Thresholds,
-  exemption?: Exemption
-): Finding {
+export function classify(key: AccessKey, now: Date, t: Thresholds, exemption?: Exemption): Finding {
   const rawClass = classifyRaw(key, now, t)
   const exempt = exemption !== undefined && rawClass !== 'ok'
   const ageDays = wholeDays(key.createDate, now)

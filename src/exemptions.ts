@@ -23,3 +23,13 @@ export function exemptByTag(
   if (tag === undefined || tags === undefined || !tags.has(tag)) return undefined
   return { kind: 'tag', tag, value: tags.get(tag) ?? '' }
 }
+
+/** Members of an exempt group are never acted on; group names are case-insensitive in IAM. */
+export function exemptByGroup(
+  userGroups: readonly string[] | undefined,
+  exemptGroups: readonly string[]
+): Exemption | undefined {
+  const wanted = new Set(exemptGroups.map((g) => g.toLowerCase()))
+  const group = userGroups?.find((g) => wanted.has(g.toLowerCase()))
+  return group === undefined ? undefined : { kind: 'group', group }
+}

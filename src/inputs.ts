@@ -1,6 +1,6 @@
 // Reads and validates every input before anything touches AWS or GitHub.
 // Pure over a getter, so the table of bad inputs is unit-tested without a runner.
-import type { FailOn, Thresholds } from './types.js'
+import type { FailOn, RemediationAction, Thresholds } from './types.js'
 
 export type InputGetter = (name: string) => string
 
@@ -15,6 +15,15 @@ export interface Settings {
   exemptTag?: string
   failOn: FailOn
   concurrency: number
+  remediation: RemediationSettings
+}
+
+export interface RemediationSettings {
+  action: RemediationAction
+  dryRun: boolean
+  deleteGraceDays: number
+  maxActions: number
+  exemptGroups: string[]
 }
 
 /** Defaults used when an input is empty; action.yml declares the same (a test keeps them equal). */
@@ -27,7 +36,11 @@ export const DEFAULTS = {
   'unused-days': '0',
   'exempt-tag': 'iam-key-sentinel-exempt',
   'fail-on': 'overdue',
-  concurrency: '8'
+  concurrency: '8',
+  action: 'report',
+  'dry-run': 'false',
+  'delete-grace-days': '7',
+  'max-actions': '10'
 } as const
 
 export class InputError extends Error {
@@ -47,6 +60,7 @@ const SESSION_NAME = /^[\w+=,.@-]{2,64}$/
 // IAM tag keys: letters, digits, spaces and _.:/=+-@, 1 to 128 characters.
 const TAG_KEY = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u
 const USER_GLOB = /^[\w+=,.@*?-]{1,64}$/
+const GROUP_NAME = /^[\w+=,.@-]{1,128}$/
 
 /** Collects problems instead of throwing at the first, so one run reports every bad input. */
 class Reader {
@@ -81,6 +95,13 @@ class Reader {
     return value
   }
 
+  boolean(name: string): boolean {
+    const value = this.raw(name).toLowerCase()
+    if (value === 'true' || value === 'false') return value === 'true'
+    this.problems.push(`'${name}' must be true or false; got '${this.raw(name)}'.`)
+    return false
+  }
+
   optionalMatching(name: string, pattern: RegExp, form: string): string | undefined {
     return this.raw(name) === '' ? undefined : this.matching(name, pattern, form)
   }
@@ -88,7 +109,8 @@ class Reader {
   list(name: string, pattern: RegExp, form: string): string[] {
     const items = splitList(this.raw(name))
     for (const item of items) {
-      if (!pattern.test(item)) this.problems.push(`'${name}' entries must be ${form}; got '${item}'.`)
+      if (!pattern.test(item))
+        this.problems.push(`'${name}' entries must be ${form}; got '${item}'.`)
     }
     return items
   }
@@ -143,6 +165,17 @@ export function readSettings(get: InputGetter, env: NodeJS.ProcessEnv = process.
   )
   const failOn = r.oneOf<FailOn>('fail-on', ['never', 'due-soon', 'overdue'])
   const concurrency = r.wholeNumber('concurrency', 1, 64)
+  const remediation: RemediationSettings = {
+    action: r.oneOf<RemediationAction>('action', ['report', 'deactivate', 'delete']),
+    dryRun: r.boolean('dry-run'),
+    deleteGraceDays: r.wholeNumber('delete-grace-days', 0, 365),
+    maxActions: r.wholeNumber('max-actions', 1, 10000),
+    exemptGroups: r.list(
+      'exempt-groups',
+      GROUP_NAME,
+      "IAM group names (letters, digits and '+=,.@_-')"
+    )
+  }
   if (r.problems.length > 0) throw new InputError(r.problems)
   return {
     roleToAssume,
@@ -154,6 +187,7 @@ export function readSettings(get: InputGetter, env: NodeJS.ProcessEnv = process.
     excludeUsers,
     exemptTag,
     failOn,
-    concurrency
+    concurrency,
+    remediation
   }
 }

@@ -1,22 +1,81 @@
-// The action's main job: read inputs, authenticate, audit, report, then decide.
+// The action's main job: read inputs, authenticate, audit, remediate, report, then decide.
 import * as core from '@actions/core'
-import { runAudit } from './audit.js'
+import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import { runAudit, type Audit } from './audit.js'
 import { assumeRoleWithOidc } from './auth.js'
-import { createClients } from './aws-clients.js'
+import { createClients, type AwsClients } from './aws-clients.js'
 import { describeFailure } from './errors.js'
 import { readSettings, type Settings } from './inputs.js'
+import { applyPlan } from './remediation/apply.js'
+import { readDeactivatedAt } from './remediation/lifecycle-tag.js'
+import { planRemediation } from './remediation/plan.js'
+import { renderChanges } from './remediation/render.js'
 import { setOutputs, writeReport } from './report.js'
 import { readAccountAlias, readAccountId } from './scan.js'
 import { renderSummary } from './summary.js'
 import { failureReasons } from './verdict.js'
 
-async function credentialsFor(settings: Settings) {
+async function credentialsFor(settings: Settings): Promise<AwsCredentialIdentity | undefined> {
   if (!settings.roleToAssume) {
     core.info('No role-to-assume: using the default AWS credential chain.')
     return undefined
   }
   core.info(`Assuming ${settings.roleToAssume} with GitHub OIDC.`)
   return assumeRoleWithOidc({ ...settings, roleToAssume: settings.roleToAssume })
+}
+
+/** The IAM user key the action itself runs with (static credentials), which it must never touch. */
+async function ownAccessKeyId(clients: AwsClients): Promise<string | undefined> {
+  try {
+    const { accessKeyId } = await clients.iam.config.credentials()
+    return accessKeyId.startsWith('AKIA') ? accessKeyId : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Keys the plan must leave alone whatever their class, with the reason shown in the report. */
+async function blockedKeys(audit: Audit, clients: AwsClients): Promise<Map<string, string>> {
+  const blocked = new Map<string, string>()
+  const own = await ownAccessKeyId(clients)
+  for (const key of audit.report.keys) {
+    if (key.accessKeyId === own) {
+      blocked.set(key.accessKeyId, 'the action is running with this key')
+    } else if (audit.unreadable.has(key.userName)) {
+      blocked.set(
+        key.accessKeyId,
+        "the user's tags or groups could not be read, so exemptions are unknown"
+      )
+    }
+  }
+  return blocked
+}
+
+async function remediate(audit: Audit, settings: Settings, clients: AwsClients): Promise<string> {
+  const { report } = audit
+  const deactivatedAt = new Map<string, Date>()
+  for (const key of report.keys) {
+    const date = readDeactivatedAt(audit.tags.get(key.userName), key.accessKeyId)
+    if (date) deactivatedAt.set(key.accessKeyId, date)
+  }
+  const plan = planRemediation({
+    findings: report.keys,
+    settings: settings.remediation,
+    thresholds: settings.thresholds,
+    now: audit.now,
+    deactivatedAt,
+    blocked: await blockedKeys(audit, clients)
+  })
+  const records = await applyPlan(clients.iam, plan)
+  report.remediation = {
+    action: plan.action,
+    dryRun: plan.dryRun,
+    maxActions: plan.maxActions,
+    capExceeded: plan.capExceeded,
+    changes: records,
+    holds: plan.holds
+  }
+  return renderChanges(plan, records)
 }
 
 /** Outside a runner (no GITHUB_STEP_SUMMARY) the summary goes to the log instead. */
@@ -35,15 +94,18 @@ export async function run(): Promise<void> {
       const accountId = await readAccountId(clients.sts)
       const accountAlias = await readAccountAlias(clients.iam)
       core.info(`Scanning the access keys of account ${accountId}.`)
-      const report = await runAudit(clients.iam, settings, { accountId, accountAlias })
+      const audit = await runAudit(clients.iam, settings, { accountId, accountAlias })
+      const { report } = audit
+      const sections = [await remediate(audit, settings, clients)].filter((s) => s !== '')
 
       const reportPath = await writeReport(report)
       await writeSummary(
         renderSummary({
           ...report,
-          generatedAt: new Date(report.generatedAt),
+          generatedAt: audit.now,
           findings: report.keys,
-          reportPath
+          reportPath,
+          sections
         })
       )
       setOutputs(report, reportPath)

@@ -3,7 +3,9 @@ import * as core from '@actions/core'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Counts, Finding, ScanError, Thresholds } from './types.js'
+import type { ChangeRecord } from './remediation/apply.js'
+import type { Hold } from './remediation/plan.js'
+import type { Counts, Finding, RemediationAction, ScanError, Thresholds } from './types.js'
 
 export const REPORT_SCHEMA_VERSION = 1
 
@@ -18,6 +20,16 @@ export interface AuditReport {
   counts: Counts
   keys: Finding[]
   errors: ScanError[]
+  remediation?: RemediationReport
+}
+
+export interface RemediationReport {
+  action: RemediationAction
+  dryRun: boolean
+  maxActions: number
+  capExceeded: boolean
+  changes: ChangeRecord[]
+  holds: Hold[]
 }
 
 export function reportFileName(accountId: string, env: NodeJS.ProcessEnv): string {
@@ -49,4 +61,10 @@ export function setOutputs(report: AuditReport, reportPath: string): void {
   core.setOutput('inactive-count', c.inactive)
   core.setOutput('exempt-count', c.exempt)
   core.setOutput('report-path', reportPath)
+  const changes = report.remediation?.changes ?? []
+  const applied = (kind: ChangeRecord['kind']): number =>
+    changes.filter((c) => c.kind === kind && c.result === 'applied').length
+  core.setOutput('changes', JSON.stringify(changes))
+  core.setOutput('deactivated-count', applied('deactivate'))
+  core.setOutput('deleted-count', applied('delete'))
 }

@@ -8,7 +8,8 @@ export interface RetryOptions {
   sleep?: (ms: number) => Promise<void>
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms))
 
 export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions): Promise<T> {
   const wait = options.sleep ?? sleep

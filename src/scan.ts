@@ -4,6 +4,7 @@ import {
   GetAccessKeyLastUsedCommand,
   ListAccountAliasesCommand,
   paginateListAccessKeys,
+  paginateListGroupsForUser,
   paginateListUsers,
   paginateListUserTags,
   type AccessKeyLastUsed,
@@ -26,7 +27,11 @@ export async function readAccountId(sts: STSClient): Promise<string> {
     if (!answer.Account) throw new Error('GetCallerIdentity returned no account')
     return answer.Account
   } catch (error) {
-    throw wrapAwsError('Reading the AWS account ID (sts:GetCallerIdentity)', 'sts:GetCallerIdentity', error)
+    throw wrapAwsError(
+      'Reading the AWS account ID (sts:GetCallerIdentity)',
+      'sts:GetCallerIdentity',
+      error
+    )
   }
 }
 
@@ -149,4 +154,31 @@ export async function readUserTags(
     }
   })
   return tags
+}
+
+/** Group names of the given users, for exempt-groups. */
+export async function readUserGroups(
+  iam: IAMClient,
+  userNames: readonly string[],
+  concurrency: number,
+  errors: ScanError[]
+): Promise<Map<string, string[]>> {
+  const groups = new Map<string, string[]>()
+  await forEachLimit(userNames, concurrency, async (userName) => {
+    const names: string[] = []
+    try {
+      for await (const page of paginateListGroupsForUser({ client: iam }, { UserName: userName })) {
+        for (const group of page.Groups ?? []) if (group.GroupName) names.push(group.GroupName)
+      }
+      groups.set(userName, names)
+    } catch (error) {
+      if (awsErrorCode(error) === 'NoSuchEntity') return
+      errors.push({
+        scope: userName,
+        operation: 'iam:ListGroupsForUser',
+        message: errorMessage(error)
+      })
+    }
+  })
+  return groups
 }

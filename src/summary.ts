@@ -1,7 +1,8 @@
 // The job summary: a pure renderer from findings to Markdown, kept under GitHub's 1 MiB limit.
 import { renderAgeChart } from './age-chart.js'
+import { isoDate } from './dates.js'
 import { escapeMarkdown as esc, table, utf8Bytes } from './markdown.js'
-import type { Counts, Finding, KeyClass, ScanError, Thresholds } from './types.js'
+import type { Counts, Exemption, Finding, KeyClass, ScanError, Thresholds } from './types.js'
 
 export interface SummaryInput {
   accountId: string
@@ -13,6 +14,8 @@ export interface SummaryInput {
   counts: Counts
   errors: readonly ScanError[]
   reportPath?: string
+  /** Pre-rendered sections (changes, notifications) shown after the counts. */
+  sections?: readonly string[]
 }
 
 /** GitHub rejects step summaries over 1 MiB; leave room for what other steps append. */
@@ -27,10 +30,6 @@ const CLASS_LABEL: Record<KeyClass, string> = {
   exempt: '⚪ exempt',
   inactive: '⚫ inactive',
   ok: '🟢 ok'
-}
-
-export function isoDate(date: Date): string {
-  return date.toISOString().slice(0, 10)
 }
 
 export function formatDeadline(f: Finding): string {
@@ -55,13 +54,20 @@ function plural(n: number, word: string): string {
   return n === 1 ? word : `${word}s`
 }
 
+export function exemptionText(e: Exemption): string {
+  switch (e.kind) {
+    case 'tag':
+      return `tag ${esc(e.tag, 60)}=${esc(e.value, 80)}`
+    case 'group':
+      return `member of exempt group ${esc(e.group, 60)}`
+    case 'excluded-user':
+      return `exclude-users ${esc(e.pattern, 60)}`
+  }
+}
+
 function classCell(f: Finding): string {
   if (f.class !== 'exempt' || !f.exemption) return CLASS_LABEL[f.class]
-  const why =
-    f.exemption.kind === 'tag'
-      ? `tag ${esc(f.exemption.tag, 60)}=${esc(f.exemption.value, 80)}`
-      : `exclude-users ${esc(f.exemption.pattern, 60)}`
-  return `${CLASS_LABEL.exempt} (${CLASS_LABEL[f.rawClass]}; ${why})`
+  return `${CLASS_LABEL.exempt} (${CLASS_LABEL[f.rawClass]}; ${exemptionText(f.exemption)})`
 }
 
 const KEY_HEADER = ['User', 'Access key', 'Status', 'Age (days)', 'Last used', 'Class', 'Deadline']
@@ -137,7 +143,9 @@ function boundedTable(
     shown++
   }
   if (shown < findings.length) {
-    const where = reportPath ? ` in the JSON report (${esc(reportPath, 300)})` : ' in the JSON report'
+    const where = reportPath
+      ? ` in the JSON report (${esc(reportPath, 300)})`
+      : ' in the JSON report'
     lines.push(
       `\n\n_${findings.length - shown} more keys are not shown here to stay under GitHub's summary size limit; every key is listed${where}._`
     )
@@ -153,6 +161,7 @@ export function renderSummary(input: SummaryInput, maxBytes = SUMMARY_LIMIT_BYTE
     countsTable(input.counts),
     '### Key ages',
     renderAgeChart(input.findings, input.thresholds),
+    ...(input.sections ?? []),
     errorsSection(input.errors)
   ]
     .filter((part) => part !== '')

@@ -30,7 +30,10 @@ export interface Thresholds {
   unusedDays: number
 }
 
-export type Exemption = { kind: 'excluded-user'; pattern: string } | { kind: 'tag'; tag: string; value: string }
+export type Exemption =
+  | { kind: 'excluded-user'; pattern: string }
+  | { kind: 'tag'; tag: string; value: string }
+  | { kind: 'group'; group: string }
 
 /** A classified key: what the reports show and what later stages act on. */
 export interface Finding {
@@ -68,3 +71,6 @@ export interface Counts {
   ok: number
   exempt: number
 }
+
+/** What the action may do to offending keys. */
+export type RemediationAction = 'report' | 'deactivate' | 'delete'

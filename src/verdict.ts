@@ -11,9 +11,34 @@ export function failureReasons(report: AuditReport, failOn: FailOn): string[] {
       `${report.errors.length} users or keys could not be read completely; see "Scan errors" in the job summary.`
     )
   }
-  if (failOn !== 'never' && c.overdue + c.unused > 0) {
+  const r = report.remediation
+  if (r?.capExceeded) {
     reasons.push(
-      `${c.overdue} overdue and ${c.unused} unused access keys (fail-on: ${failOn}). ` +
+      `The plan holds ${r.changes.length} changes, more than max-actions (${r.maxActions}), so nothing was changed. ` +
+        `Review the plan in the job summary; if it is right, raise max-actions to at least ${r.changes.length} for one run, ` +
+        'or narrow the scope (exclude-users, exempt-tag, exempt-groups, thresholds).'
+    )
+  }
+  const failed = r?.changes.filter((x) => x.result === 'failed') ?? []
+  if (failed.length > 0) {
+    reasons.push(
+      `${failed.length} of ${r?.changes.length} key changes failed (${failed
+        .slice(0, 5)
+        .map((x) => `${x.userName} ${x.accessKeyId}`)
+        .join(', ')}); see "Changes" in the job summary.`
+    )
+  }
+  // A key this run deactivated or deleted is dealt with; only the rest keep the step red.
+  const handled = new Set(
+    r?.changes.filter((x) => x.result === 'applied').map((x) => x.accessKeyId) ?? []
+  )
+  const open = (cls: string): number =>
+    report.keys.filter((k) => k.class === cls && !handled.has(k.accessKeyId)).length
+  const overdue = open('overdue')
+  const unused = open('unused')
+  if (failOn !== 'never' && overdue + unused > 0) {
+    reasons.push(
+      `${overdue} overdue and ${unused} unused access keys (fail-on: ${failOn}). ` +
         'Rotate or deactivate them, exempt them, or set fail-on: never to only report.'
     )
   }

@@ -14,7 +14,12 @@ const settings = {
   roleDurationSeconds: 3600,
   awsRegion: 'us-east-1'
 }
-const noWait = { attempts: 3, baseDelayMs: 1, isRetryable: isTransientStsError, sleep: async () => {} }
+const noWait = {
+  attempts: 3,
+  baseDelayMs: 1,
+  isRetryable: isTransientStsError,
+  sleep: async () => {}
+}
 const credentials = {
   AccessKeyId: 'ASIAEXAMPLEEXAMPLE01',
   SecretAccessKey: 'secret/secret/secret',
@@ -23,7 +28,10 @@ const credentials = {
 }
 
 function stsError(name: string, status: number): Error {
-  return Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } })
+  return Object.assign(new Error(`${name} happened`), {
+    name,
+    $metadata: { httpStatusCode: status }
+  })
 }
 
 beforeEach(() => {
@@ -47,7 +55,10 @@ describe('assumeRoleWithOidc', () => {
       WebIdentityToken: 'header.payload.signature',
       DurationSeconds: 3600
     })
-    expect(result).toMatchObject({ accessKeyId: credentials.AccessKeyId, sessionToken: 'session-token' })
+    expect(result).toMatchObject({
+      accessKeyId: credentials.AccessKeyId,
+      sessionToken: 'session-token'
+    })
     const masked = core.setSecret.mock.calls.map((call) => call[0])
     expect(masked).toEqual(
       expect.arrayContaining([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { byUrgency, classify, classifyRaw, countClasses, DAY_MS, wholeDays } from '../../src/classify.js'
+import { byUrgency, classify, classifyRaw, countClasses } from '../../src/classify.js'
+import { DAY_MS, wholeDays } from '../../src/dates.js'
 import type { AccessKey, LastUse, Thresholds } from '../../src/types.js'
 
 const NOW = new Date('2026-11-21T12:00:00Z')
@@ -10,7 +11,12 @@ function daysAgo(days: number, extraMs = 0): Date {
 }
 
 function key(ageDays: number, over: Partial<AccessKey> = {}): AccessKey {
-  const lastUse: LastUse = { kind: 'used', date: daysAgo(1), serviceName: 's3', region: 'us-east-1' }
+  const lastUse: LastUse = {
+    kind: 'used',
+    date: daysAgo(1),
+    serviceName: 's3',
+    region: 'us-east-1'
+  }
   return {
     userName: 'alice',
     accessKeyId: 'AKIAAAAAAAAAAAAAAAAA',

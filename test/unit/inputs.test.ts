@@ -91,9 +91,15 @@ describe('readSettings', () => {
   })
 
   it('reports every bad input at once', () => {
-    const problems = problemsOf({ 'max-age-days': 'x', 'fail-on': 'maybe', 'aws-region': 'nowhere' })
+    const problems = problemsOf({
+      'max-age-days': 'x',
+      'fail-on': 'maybe',
+      'aws-region': 'nowhere'
+    })
     expect(problems).toHaveLength(3)
-    expect(() => readSettings(getter({ 'fail-on': 'maybe' }), {})).toThrow(/Invalid input: 'fail-on'/)
+    expect(() => readSettings(getter({ 'fail-on': 'maybe' }), {})).toThrow(
+      /Invalid input: 'fail-on'/
+    )
   })
 })
 

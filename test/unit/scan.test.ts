@@ -18,7 +18,9 @@ function accessDenied(): Error {
   return Object.assign(new Error('not allowed'), { name: 'AccessDenied', $metadata: {} })
 }
 
-beforeEach(() => iamMock.reset())
+beforeEach(() => {
+  iamMock.reset()
+})
 
 describe('scanAccessKeys', () => {
   it('follows every page of users and of keys and reads each key once', async () => {
@@ -81,7 +83,11 @@ describe('scanAccessKeys', () => {
     ])
     expect(result.errors).toEqual([
       { scope: 'a', operation: 'iam:ListAccessKeys', message: 'AccessDenied: not allowed' },
-      { scope: 'b AKIAB1', operation: 'iam:GetAccessKeyLastUsed', message: 'AccessDenied: not allowed' }
+      {
+        scope: 'b AKIAB1',
+        operation: 'iam:GetAccessKeyLastUsed',
+        message: 'AccessDenied: not allowed'
+      }
     ])
   })
 
@@ -122,7 +128,13 @@ describe('readUserTags', () => {
 })
 
 function user(name: string) {
-  return { UserName: name, UserId: name, Arn: `arn:aws:iam::1:user/${name}`, Path: '/', CreateDate: created }
+  return {
+    UserName: name,
+    UserId: name,
+    Arn: `arn:aws:iam::1:user/${name}`,
+    Path: '/',
+    CreateDate: created
+  }
 }
 
 function meta(userName: string, id: string, status: 'Active' | 'Inactive' = 'Active') {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { ageBuckets, renderAgeChart } from '../../src/age-chart.js'
-import { classify, countClasses, DAY_MS } from '../../src/classify.js'
+import { classify, countClasses } from '../../src/classify.js'
+import { DAY_MS } from '../../src/dates.js'
 import { OK_LIST_LIMIT, renderSummary, type SummaryInput } from '../../src/summary.js'
 import type { AccessKey, Finding, Thresholds } from '../../src/types.js'
 
@@ -11,7 +12,11 @@ function finding(userName: string, ageDays: number, over: Partial<AccessKey> = {
   return classify(
     {
       userName,
-      accessKeyId: `AKIA${userName.toUpperCase().replace(/[^A-Z0-9]/g, '').padEnd(16, 'X').slice(0, 16)}`,
+      accessKeyId: `AKIA${userName
+        .toUpperCase()
+        .replace(/[^A-Z0-9]/g, '')
+        .padEnd(16, 'X')
+        .slice(0, 16)}`,
       status: 'Active',
       createDate: new Date(NOW.getTime() - ageDays * DAY_MS),
       lastUse: { kind: 'never' },
@@ -37,12 +42,16 @@ function input(findings: Finding[], over: Partial<SummaryInput> = {}): SummaryIn
 
 describe('renderSummary', () => {
   it('shows account, thresholds, counts and one row per key needing attention', () => {
-    const md = renderSummary(input([finding('alice', 120), finding('bob', 80), finding('carol', 3)]))
+    const md = renderSummary(
+      input([finding('alice', 120), finding('bob', 80), finding('carol', 3)])
+    )
     expect(md).toContain('Account **123456789012**')
     expect(md).toContain('rotate after **90** days')
     expect(md).toMatch(/\| 🔴 overdue \| 1 \|/)
     expect(md).toMatch(/\| 🟡 due soon \| 1 \|/)
-    expect(md).toMatch(/\| alice \| AKIAALICEXXXXXXXXXXX \| Active \| 120 \| never \| 🔴 overdue \| 30 days past \|/)
+    expect(md).toMatch(
+      /\| alice \| AKIAALICEXXXXXXXXXXX \| Active \| 120 \| never \| 🔴 overdue \| 30 days past \|/
+    )
     expect(md).toMatch(/\| bob \| .* \| 🟡 due soon \| in 10 days \|/)
     expect(md).toContain('<details><summary>OK keys (1)</summary>')
   })
@@ -68,7 +77,9 @@ describe('renderSummary', () => {
   it('renders hostile user names inertly and keeps every table row intact', () => {
     const hostile = finding('x|y`<img src=x>@team\n#1', 120)
     const md = renderSummary(input([hostile]))
-    const row = md.split('\n').find((line) => line.includes('🔴 overdue |') && line.includes('Active'))
+    const row = md
+      .split('\n')
+      .find((line) => line.includes('🔴 overdue |') && line.includes('Active'))
     expect(row?.split(' | ')).toHaveLength(7)
     expect(md).not.toContain('<img')
     expect(md).not.toMatch(/@team/)
@@ -108,7 +119,10 @@ function baseKey(userName: string): AccessKey {
 
 describe('age chart', () => {
   it('buckets ages at the thresholds', () => {
-    const buckets = ageBuckets([finding('a', 0), finding('b', 76), finding('c', 77), finding('d', 91), finding('e', 181)], T)
+    const buckets = ageBuckets(
+      [finding('a', 0), finding('b', 76), finding('c', 77), finding('d', 91), finding('e', 181)],
+      T
+    )
     expect(buckets.map((b) => [b.label, b.count])).toEqual([
       ['0-76', 2],
       ['77-90', 1],

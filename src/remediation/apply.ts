@@ -1,0 +1,191 @@
+// Applies a plan to IAM, one key at a time: re-read the key live and act only if it still
+// is what the plan saw, then read it again to verify, then record the change durably.
+import {
+  DeleteAccessKeyCommand,
+  paginateListAccessKeys,
+  TagUserCommand,
+  UntagUserCommand,
+  UpdateAccessKeyCommand,
+  type AccessKeyMetadata,
+  type IAMClient
+} from '@aws-sdk/client-iam'
+import * as core from '@actions/core'
+import { errorMessage } from '../errors.js'
+import type { KeyStatus } from '../types.js'
+import { deactivatedTagKey } from './lifecycle-tag.js'
+import type { ChangeKind, Plan, PlannedChange } from './plan.js'
+
+export type ChangeResult = 'planned' | 'applied' | 'skipped' | 'failed'
+
+/** One change as it goes into the report: enough to audit it and to undo it. */
+export interface ChangeRecord {
+  kind: ChangeKind
+  userName: string
+  accessKeyId: string
+  reason: string
+  result: ChangeResult
+  detail?: string
+  before: { status: KeyStatus; createDate: string }
+  after?: { status: KeyStatus | 'Deleted' }
+  at: string
+  /** The AWS CLI command that reverses the change; deletions cannot be undone. */
+  undo?: string
+}
+
+const IAM_NAME = /^[\w+=,.@-]+$/
+
+export function undoCommand(change: PlannedChange): string | undefined {
+  // Names come from IAM, which only allows these characters; anything else is not quoted safely.
+  if (change.kind !== 'deactivate') return undefined
+  if (!IAM_NAME.test(change.userName) || !IAM_NAME.test(change.accessKeyId)) return undefined
+  return `aws iam update-access-key --user-name ${change.userName} --access-key-id ${change.accessKeyId} --status Active`
+}
+
+function record(
+  change: PlannedChange,
+  result: ChangeResult,
+  at: Date,
+  extra: Partial<ChangeRecord> = {}
+): ChangeRecord {
+  const undo = result === 'applied' ? undoCommand(change) : undefined
+  return {
+    kind: change.kind,
+    userName: change.userName,
+    accessKeyId: change.accessKeyId,
+    reason: change.reason,
+    result,
+    before: { status: change.fromStatus, createDate: change.createDate.toISOString() },
+    at: at.toISOString(),
+    ...(undo ? { undo } : {}),
+    ...extra
+  }
+}
+
+async function readLiveKey(
+  iam: IAMClient,
+  userName: string,
+  accessKeyId: string
+): Promise<AccessKeyMetadata | undefined> {
+  for await (const page of paginateListAccessKeys({ client: iam }, { UserName: userName })) {
+    const key = page.AccessKeyMetadata?.find((k) => k.AccessKeyId === accessKeyId)
+    if (key) return key
+  }
+  return undefined
+}
+
+/** Why the live key no longer matches the plan, or undefined when it does. */
+function mismatch(change: PlannedChange, live: AccessKeyMetadata | undefined): string | undefined {
+  if (!live) return 'the key no longer exists'
+  if (live.Status !== change.fromStatus) {
+    return `its status changed since the plan (${change.fromStatus} → ${live.Status})`
+  }
+  if (live.CreateDate?.getTime() !== change.createDate.getTime()) {
+    return 'its creation date differs from the plan'
+  }
+  return undefined
+}
+
+async function perform(iam: IAMClient, change: PlannedChange): Promise<void> {
+  const target = { UserName: change.userName, AccessKeyId: change.accessKeyId }
+  if (change.kind === 'deactivate') {
+    await iam.send(new UpdateAccessKeyCommand({ ...target, Status: 'Inactive' }))
+  } else {
+    await iam.send(new DeleteAccessKeyCommand(target))
+  }
+}
+
+/** The deactivation date lets a later run delete after the grace period; removed on delete. */
+async function recordLifecycle(iam: IAMClient, change: PlannedChange, at: Date): Promise<void> {
+  const tagKey = deactivatedTagKey(change.accessKeyId)
+  if (change.kind === 'deactivate') {
+    await iam.send(
+      new TagUserCommand({
+        UserName: change.userName,
+        Tags: [{ Key: tagKey, Value: at.toISOString() }]
+      })
+    )
+  } else {
+    await iam.send(new UntagUserCommand({ UserName: change.userName, TagKeys: [tagKey] }))
+  }
+}
+
+async function applyOne(
+  iam: IAMClient,
+  change: PlannedChange,
+  now: () => Date
+): Promise<ChangeRecord> {
+  try {
+    const why = mismatch(change, await readLiveKey(iam, change.userName, change.accessKeyId))
+    if (why) return record(change, 'skipped', now(), { detail: `Not changed: ${why}.` })
+  } catch (error) {
+    return record(change, 'failed', now(), {
+      detail: `Could not re-read the key before the change: ${errorMessage(error)}`
+    })
+  }
+
+  const at = now()
+  try {
+    await perform(iam, change)
+  } catch (error) {
+    return record(change, 'failed', at, { detail: errorMessage(error) })
+  }
+
+  let after: KeyStatus | 'Deleted'
+  try {
+    const live = await readLiveKey(iam, change.userName, change.accessKeyId)
+    after = live ? (live.Status as KeyStatus) : 'Deleted'
+  } catch (error) {
+    return record(change, 'failed', at, {
+      detail: `The change was sent but could not be verified: ${errorMessage(error)}`
+    })
+  }
+  const expected = change.kind === 'deactivate' ? 'Inactive' : 'Deleted'
+  if (after !== expected) {
+    return record(change, 'failed', at, {
+      after: { status: after },
+      detail: `Verification failed: the key is ${after}, expected ${expected}.`
+    })
+  }
+
+  let detail: string | undefined
+  try {
+    await recordLifecycle(iam, change, at)
+  } catch (error) {
+    // The key change itself is done and verified; a missing record only restarts the grace period.
+    detail = `Applied, but the lifecycle tag could not be written: ${errorMessage(error)}`
+    core.warning(`${change.userName} ${change.accessKeyId}: ${detail}`)
+  }
+  return record(change, 'applied', at, { after: { status: after }, ...(detail ? { detail } : {}) })
+}
+
+export async function applyPlan(
+  iam: IAMClient,
+  plan: Plan,
+  now: () => Date = () => new Date()
+): Promise<ChangeRecord[]> {
+  if (plan.dryRun || plan.capExceeded) {
+    const detail = plan.dryRun
+      ? 'Dry run: nothing was changed.'
+      : `Not applied: the plan holds ${plan.changes.length} changes, more than max-actions (${plan.maxActions}).`
+    return plan.changes.map((c) => record(c, 'planned', now(), { detail }))
+  }
+  const records: ChangeRecord[] = []
+  // One at a time: a handful of changes per run, each verified before the next.
+  for (const change of plan.changes) records.push(await applyOne(iam, change, now))
+
+  for (const start of plan.graceStarts) {
+    try {
+      await iam.send(
+        new TagUserCommand({
+          UserName: start.userName,
+          Tags: [{ Key: deactivatedTagKey(start.accessKeyId), Value: now().toISOString() }]
+        })
+      )
+    } catch (error) {
+      core.warning(
+        `${start.userName} ${start.accessKeyId}: could not record the start of the grace period: ${errorMessage(error)}`
+      )
+    }
+  }
+  return records
+}

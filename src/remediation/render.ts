@@ -1,0 +1,70 @@
+// The "Changes" section of the job summary: the plan or what was done, and how to undo it.
+import { escapeMarkdown as esc, table } from '../markdown.js'
+import type { ChangeRecord } from './apply.js'
+import type { Plan } from './plan.js'
+
+const RESULT_LABEL: Record<ChangeRecord['result'], string> = {
+  planned: '📝 planned',
+  applied: '✅ applied',
+  skipped: '⏭️ skipped',
+  failed: '❌ failed'
+}
+const ROW_LIMIT = 200
+
+function transition(r: ChangeRecord): string {
+  return r.kind === 'deactivate' ? 'Active → Inactive' : `${r.before.status} → deleted`
+}
+
+function heading(plan: Plan): string {
+  if (plan.dryRun) return `### Changes (dry run: nothing was changed)`
+  if (plan.capExceeded) return `### Changes (not applied: over the max-actions cap)`
+  return `### Changes (action: ${plan.action})`
+}
+
+export function renderChanges(plan: Plan, records: readonly ChangeRecord[]): string {
+  if (plan.action === 'report') return ''
+  const parts = [heading(plan)]
+  if (plan.capExceeded) {
+    parts.push(
+      `> [!CAUTION]\n> The plan holds **${plan.changes.length}** changes, more than \`max-actions\` (${plan.maxActions}). ` +
+        'Nothing was changed: a mass change is likelier a misconfiguration than a real need. ' +
+        `Review the plan below; if it is right, raise \`max-actions\` to at least ${plan.changes.length} for one run, ` +
+        'or narrow the scope with `exclude-users`, `exempt-tag`, `exempt-groups` or the thresholds.'
+    )
+  }
+  if (records.length === 0) parts.push('No key needs a change.')
+  else {
+    const rows = records
+      .slice(0, ROW_LIMIT)
+      .map((r) => [
+        esc(r.userName, 64),
+        esc(r.accessKeyId, 32),
+        transition(r),
+        esc(r.reason, 200),
+        `${RESULT_LABEL[r.result]}${r.detail ? ` ${esc(r.detail, 300)}` : ''}`
+      ])
+    parts.push(table(['User', 'Access key', 'Change', 'Reason', 'Result'], rows))
+    if (records.length > ROW_LIMIT) {
+      parts.push(
+        `…and ${records.length - ROW_LIMIT} more in the JSON report and the \`changes\` output.`
+      )
+    }
+  }
+  if (plan.holds.length > 0) {
+    const rows = plan.holds
+      .slice(0, ROW_LIMIT)
+      .map((h) => [esc(h.userName, 64), esc(h.accessKeyId, 32), esc(h.reason, 300)])
+    parts.push(
+      `**Not changed this run (${plan.holds.length})**`,
+      table(['User', 'Access key', 'Why'], rows)
+    )
+  }
+  const undo = records.flatMap((r) => (r.undo ? [r.undo] : []))
+  if (undo.length > 0) {
+    parts.push(
+      'To undo the deactivations (deleted keys cannot be restored):',
+      ['```sh', ...undo, '```'].join('\n')
+    )
+  }
+  return parts.join('\n\n')
+}
