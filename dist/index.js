@@ -62986,6 +62986,14 @@ function awsErrorCode(error) {
         return e.Code;
     return e.$metadata !== undefined && typeof e.name === 'string' ? e.name : undefined;
 }
+/**
+ * Compares AWS error codes the way both spellings reach us: the SDK names modelled errors
+ * after their class (NoSuchEntityException) and unmodelled ones after the wire code.
+ */
+function hasAwsCode(error, ...codes) {
+    const code = awsErrorCode(error)?.replace(/Exception$/, '');
+    return code !== undefined && codes.some((c) => c.replace(/Exception$/, '') === code);
+}
 function errorMessage(error) {
     if (error instanceof Error) {
         const code = awsErrorCode(error);
@@ -62993,9 +63001,8 @@ function errorMessage(error) {
     }
     return String(error);
 }
-const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);
 function isAccessDenied(error) {
-    return DENIED.has(awsErrorCode(error) ?? '');
+    return hasAwsCode(error, 'AccessDenied', 'UnauthorizedOperation', 'AuthorizationError');
 }
 /** Wraps an AWS call's failure with the permission to grant when it was a denial. */
 function wrapAwsError(doing, permission, error) {
@@ -63104,7 +63111,7 @@ async function readUserKeys(iam, userName, errors) {
         }
     }
     catch (error) {
-        if (awsErrorCode(error) === 'NoSuchEntity')
+        if (hasAwsCode(error, 'NoSuchEntity'))
             return [];
         errors.push({ scope: userName, operation: 'iam:ListAccessKeys', message: errorMessage(error) });
         return keys;
@@ -63136,7 +63143,7 @@ async function readUserTags(iam, userNames, concurrency, errors) {
             tags.set(userName, userTags);
         }
         catch (error) {
-            if (awsErrorCode(error) === 'NoSuchEntity')
+            if (hasAwsCode(error, 'NoSuchEntity'))
                 return;
             errors.push({ scope: userName, operation: 'iam:ListUserTags', message: errorMessage(error) });
         }
@@ -63157,9 +63164,13 @@ async function readUserGroups(iam, userNames, concurrency, errors) {
             groups.set(userName, names);
         }
         catch (error) {
-            if (awsErrorCode(error) === 'NoSuchEntity')
+            if (hasAwsCode(error, 'NoSuchEntity'))
                 return;
-            errors.push({ scope: userName, operation: 'iam:ListGroupsForUser', message: errorMessage(error) });
+            errors.push({
+                scope: userName,
+                operation: 'iam:ListGroupsForUser',
+                message: errorMessage(error)
+            });
         }
     });
     return groups;
@@ -63247,15 +63258,14 @@ async function withRetry(fn, options) {
 const ID_TOKEN_PERMISSION_HINT = 'Add `permissions: id-token: write` to the workflow or job that runs IAM Key Sentinel ' +
     '(without it GitHub gives the job no OIDC token).';
 // Codes STS returns for problems that go away on their own.
-const TRANSIENT_STS = new Set([
+const TRANSIENT_STS = [
     'IDPCommunicationError',
     'Throttling',
-    'ThrottlingException',
     'RequestTimeout',
     'ServiceUnavailable',
     'InternalFailure',
     'InternalError'
-]);
+];
 function isTransientStsError(error) {
     const e = error;
     const status = e?.$metadata?.httpStatusCode;
@@ -63263,7 +63273,7 @@ function isTransientStsError(error) {
         return true;
     const code = awsErrorCode(error);
     // No AWS code at all means the request never got an AWS answer: a network failure.
-    return code === undefined ? error instanceof Error : TRANSIENT_STS.has(code);
+    return code === undefined ? error instanceof Error : hasAwsCode(error, ...TRANSIENT_STS);
 }
 async function fetchIdToken(audience, retry) {
     if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
@@ -63750,10 +63760,11 @@ const ENTITIES = {
     '*': '&#42;',
     _: '&#95;',
     '~': '&#126;',
-    '!': '&#33;',
-    ':': '&#58;'
+    '!': '&#33;'
 };
-const SPECIAL = /[&<>"'|`@#\\[\]*_~!:]/g;
+const SPECIAL = /[&<>"'|`@#\\[\]*_~!]/g;
+// GitHub autolinks bare URLs after decoding entities, so only a zero-width space breaks them.
+const AUTOLINK = /(:)(\/\/)|\b(www)(\.)/gi;
 // Line breaks would end a table row; other control characters have no business in a report.
 const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
 /** Escapes one value for inline Markdown, collapsing it to a single line of at most maxLength characters. */
@@ -63762,7 +63773,9 @@ function escapeMarkdown(value, maxLength = 200) {
     const chars = Array.from(text);
     if (chars.length > maxLength)
         text = `${chars.slice(0, maxLength - 1).join('')}…`;
-    return text.replace(SPECIAL, (c) => ENTITIES[c] ?? c);
+    return text
+        .replace(SPECIAL, (c) => ENTITIES[c] ?? c)
+        .replace(AUTOLINK, (_, a, b, c, d) => a ? `${a}&#8203;${b}` : `${c}&#8203;${d}`);
 }
 /** A Markdown table from already-escaped cells. */
 function table(header, rows) {
@@ -63982,7 +63995,9 @@ function boundedTable(findings, budget, reportPath) {
         shown++;
     }
     if (shown < findings.length) {
-        const where = reportPath ? ` in the JSON report (${escapeMarkdown(reportPath, 300)})` : ' in the JSON report';
+        const where = reportPath
+            ? ` in the JSON report (${escapeMarkdown(reportPath, 300)})`
+            : ' in the JSON report';
         lines.push(`\n\n_${findings.length - shown} more keys are not shown here to stay under GitHub's summary size limit; every key is listed${where}._`);
     }
     return lines.join('');

@@ -3,7 +3,7 @@
 import * as core from '@actions/core'
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
-import { ActionError, awsErrorCode, errorMessage } from './errors.js'
+import { ActionError, awsErrorCode, errorMessage, hasAwsCode } from './errors.js'
 import { withRetry, type RetryOptions } from './retry.js'
 
 export interface OidcSettings {
@@ -19,15 +19,14 @@ export const ID_TOKEN_PERMISSION_HINT =
   '(without it GitHub gives the job no OIDC token).'
 
 // Codes STS returns for problems that go away on their own.
-const TRANSIENT_STS = new Set([
+const TRANSIENT_STS = [
   'IDPCommunicationError',
   'Throttling',
-  'ThrottlingException',
   'RequestTimeout',
   'ServiceUnavailable',
   'InternalFailure',
   'InternalError'
-])
+]
 
 export function isTransientStsError(error: unknown): boolean {
   const e = error as { $metadata?: { httpStatusCode?: number }; $retryable?: unknown }
@@ -35,7 +34,7 @@ export function isTransientStsError(error: unknown): boolean {
   if (e?.$retryable || (status !== undefined && status >= 500)) return true
   const code = awsErrorCode(error)
   // No AWS code at all means the request never got an AWS answer: a network failure.
-  return code === undefined ? error instanceof Error : TRANSIENT_STS.has(code)
+  return code === undefined ? error instanceof Error : hasAwsCode(error, ...TRANSIENT_STS)
 }
 
 export async function fetchIdToken(audience: string, retry: RetryOptions): Promise<string> {

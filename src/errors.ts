@@ -19,6 +19,15 @@ export function awsErrorCode(error: unknown): string | undefined {
   return e.$metadata !== undefined && typeof e.name === 'string' ? e.name : undefined
 }
 
+/**
+ * Compares AWS error codes the way both spellings reach us: the SDK names modelled errors
+ * after their class (NoSuchEntityException) and unmodelled ones after the wire code.
+ */
+export function hasAwsCode(error: unknown, ...codes: string[]): boolean {
+  const code = awsErrorCode(error)?.replace(/Exception$/, '')
+  return code !== undefined && codes.some((c) => c.replace(/Exception$/, '') === code)
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) {
     const code = awsErrorCode(error)
@@ -27,10 +36,8 @@ export function errorMessage(error: unknown): string {
   return String(error)
 }
 
-const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation'])
-
 export function isAccessDenied(error: unknown): boolean {
-  return DENIED.has(awsErrorCode(error) ?? '')
+  return hasAwsCode(error, 'AccessDenied', 'UnauthorizedOperation', 'AuthorizationError')
 }
 
 /** Wraps an AWS call's failure with the permission to grant when it was a denial. */

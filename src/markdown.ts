@@ -19,11 +19,12 @@ const ENTITIES: Record<string, string> = {
   '*': '&#42;',
   _: '&#95;',
   '~': '&#126;',
-  '!': '&#33;',
-  ':': '&#58;'
+  '!': '&#33;'
 }
 
-const SPECIAL = /[&<>"'|`@#\\[\]*_~!:]/g
+const SPECIAL = /[&<>"'|`@#\\[\]*_~!]/g
+// GitHub autolinks bare URLs after decoding entities, so only a zero-width space breaks them.
+const AUTOLINK = /(:)(\/\/)|\b(www)(\.)/gi
 // Line breaks would end a table row; other control characters have no business in a report.
 const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g // eslint-disable-line no-control-regex
 
@@ -32,7 +33,11 @@ export function escapeMarkdown(value: string, maxLength = 200): string {
   let text = value.replace(CONTROL, ' ')
   const chars = Array.from(text)
   if (chars.length > maxLength) text = `${chars.slice(0, maxLength - 1).join('')}…`
-  return text.replace(SPECIAL, (c) => ENTITIES[c] ?? c)
+  return text
+    .replace(SPECIAL, (c) => ENTITIES[c] ?? c)
+    .replace(AUTOLINK, (_, a: string, b: string, c: string, d: string) =>
+      a ? `${a}&#8203;${b}` : `${c}&#8203;${d}`
+    )
 }
 
 /** A Markdown table from already-escaped cells. */

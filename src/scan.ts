@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-iam'
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts'
 import { forEachLimit } from './concurrency.js'
-import { awsErrorCode, errorMessage, wrapAwsError } from './errors.js'
+import { errorMessage, hasAwsCode, wrapAwsError } from './errors.js'
 import type { AccessKey, LastUse, ScanError } from './types.js'
 
 export interface ScanResult {
@@ -115,7 +115,7 @@ async function readUserKeys(
       }
     }
   } catch (error) {
-    if (awsErrorCode(error) === 'NoSuchEntity') return []
+    if (hasAwsCode(error, 'NoSuchEntity')) return []
     errors.push({ scope: userName, operation: 'iam:ListAccessKeys', message: errorMessage(error) })
     return keys
   }
@@ -149,7 +149,7 @@ export async function readUserTags(
       }
       tags.set(userName, userTags)
     } catch (error) {
-      if (awsErrorCode(error) === 'NoSuchEntity') return
+      if (hasAwsCode(error, 'NoSuchEntity')) return
       errors.push({ scope: userName, operation: 'iam:ListUserTags', message: errorMessage(error) })
     }
   })
@@ -172,7 +172,7 @@ export async function readUserGroups(
       }
       groups.set(userName, names)
     } catch (error) {
-      if (awsErrorCode(error) === 'NoSuchEntity') return
+      if (hasAwsCode(error, 'NoSuchEntity')) return
       errors.push({
         scope: userName,
         operation: 'iam:ListGroupsForUser',

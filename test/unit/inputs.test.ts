@@ -28,7 +28,14 @@ describe('readSettings', () => {
       excludeUsers: [],
       exemptTag: DEFAULTS['exempt-tag'],
       failOn: 'overdue',
-      concurrency: 8
+      concurrency: 8,
+      remediation: {
+        action: 'report',
+        dryRun: false,
+        deleteGraceDays: 7,
+        maxActions: 10,
+        exemptGroups: []
+      }
     })
   })
 
@@ -75,9 +82,14 @@ describe('readSettings', () => {
     ['exclude-users', 'bad/name', 'IAM user names or globs'],
     ['exempt-tag', 'no#hash', 'IAM tag key'],
     ['fail-on', 'always', 'never, due-soon, overdue'],
-    ['concurrency', '0', 'from 1 to 64']
+    ['concurrency', '0', 'from 1 to 64'],
+    ['action', 'destroy', 'report, deactivate, delete'],
+    ['dry-run', 'yes', 'true or false'],
+    ['delete-grace-days', '366', 'from 0 to 365'],
+    ['max-actions', '0', 'from 1 to 10000'],
+    ['exempt-groups', 'bad group', 'IAM group names']
   ])("rejects %s = '%s' naming the input and the accepted form", (name, value, form) => {
-    const problems = problemsOf({ [name]: value })
+    const problems = problemsOf({ [name]: value }).filter((p) => p.includes(`'${name}'`))
     expect(problems).toHaveLength(1)
     expect(problems[0]).toContain(`'${name}'`)
     expect(problems[0]).toContain(form)

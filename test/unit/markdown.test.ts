@@ -26,6 +26,13 @@ describe('escapeMarkdown', () => {
     expect(out).toContain('@\u200Boctocat')
   })
 
+  it('breaks bare URLs so GitHub does not turn them into links', () => {
+    const out = rendered(escapeMarkdown('see https://evil.example/x and www.evil.example'))
+    expect(out).not.toMatch(/https:\/\//)
+    expect(out).not.toMatch(/www\./)
+    expect(out).toContain('https:\u200B//evil.example/x')
+  })
+
   it('keeps a value on one line', () => {
     expect(escapeMarkdown('a\nb\r\nc\u2028d\te')).toBe('a b c d e')
   })

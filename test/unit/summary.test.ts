@@ -103,7 +103,7 @@ describe('renderSummary', () => {
       })
     )
     expect(md).toContain('### ⚠️ Scan errors (1)')
-    expect(md).toContain('| bob | iam&#58;ListAccessKeys | AccessDenied&#58; nope |')
+    expect(md).toContain('| bob | iam:ListAccessKeys | AccessDenied: nope |')
   })
 })
 
