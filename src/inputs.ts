@@ -16,6 +16,20 @@ export interface Settings {
   failOn: FailOn
   concurrency: number
   remediation: RemediationSettings
+  activity: ActivitySettings
+  scanMethod: ScanMethod
+}
+
+export type ActivityFor = 'none' | 'changed' | 'flagged'
+export type ScanMethod = 'auto' | 'credential-report' | 'api'
+
+export interface ActivitySettings {
+  /** Which keys get a CloudTrail summary: none, the keys changed (or revoked), or every flagged key. */
+  activityFor: ActivityFor
+  lookbackHours: number
+  /** Regions to query; defaults to aws-region. */
+  regions: string[]
+  maxEvents: number
 }
 
 export interface RemediationSettings {
@@ -40,7 +54,11 @@ export const DEFAULTS = {
   action: 'report',
   'dry-run': 'false',
   'delete-grace-days': '7',
-  'max-actions': '10'
+  'max-actions': '10',
+  'activity-for': 'changed',
+  'lookback-hours': '24',
+  'max-events': '1000',
+  'scan-method': 'auto'
 } as const
 
 export class InputError extends Error {
@@ -176,6 +194,15 @@ export function readSettings(get: InputGetter, env: NodeJS.ProcessEnv = process.
       "IAM group names (letters, digits and '+=,.@_-')"
     )
   }
+  const activity: ActivitySettings = {
+    activityFor: r.oneOf<ActivityFor>('activity-for', ['none', 'changed', 'flagged']),
+    lookbackHours: r.wholeNumber('lookback-hours', 1, 90 * 24),
+    regions: r.list('cloudtrail-regions', REGION, 'AWS region names such as us-east-1'),
+    maxEvents: r.wholeNumber('max-events', 1, 100000)
+  }
+  if (activity.regions.length === 0) activity.regions = [awsRegion]
+  activity.regions = [...new Set(activity.regions)]
+  const scanMethod = r.oneOf<ScanMethod>('scan-method', ['auto', 'credential-report', 'api'])
   if (r.problems.length > 0) throw new InputError(r.problems)
   return {
     roleToAssume,
@@ -188,6 +215,8 @@ export function readSettings(get: InputGetter, env: NodeJS.ProcessEnv = process.
     exemptTag,
     failOn,
     concurrency,
-    remediation
+    remediation,
+    activity,
+    scanMethod
   }
 }

@@ -35,7 +35,9 @@ describe('readSettings', () => {
         deleteGraceDays: 7,
         maxActions: 10,
         exemptGroups: []
-      }
+      },
+      activity: { activityFor: 'changed', lookbackHours: 24, regions: ['us-east-1'], maxEvents: 1000 },
+      scanMethod: 'auto'
     })
   })
 
@@ -87,7 +89,12 @@ describe('readSettings', () => {
     ['dry-run', 'yes', 'true or false'],
     ['delete-grace-days', '366', 'from 0 to 365'],
     ['max-actions', '0', 'from 1 to 10000'],
-    ['exempt-groups', 'bad group', 'IAM group names']
+    ['exempt-groups', 'bad group', 'IAM group names'],
+    ['activity-for', 'all', 'none, changed, flagged'],
+    ['lookback-hours', '2161', 'from 1 to 2160'],
+    ['cloudtrail-regions', 'mars-1', 'AWS region names'],
+    ['max-events', '0', 'from 1 to 100000'],
+    ['scan-method', 'fast', 'auto, credential-report, api']
   ])("rejects %s = '%s' naming the input and the accepted form", (name, value, form) => {
     const problems = problemsOf({ [name]: value }).filter((p) => p.includes(`'${name}'`))
     expect(problems).toHaveLength(1)
