@@ -6358,6 +6358,2295 @@ __webpack_unused_export__ = waitUntilUserExists;
 
 /***/ }),
 
+/***/ 8797:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
+__webpack_unused_export__ = $Command;
+__webpack_unused_export__ = Client;
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsQueryProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
+
+const defaultSNSHttpAuthSchemeParametersProvider = async (config, context, input) => {
+    return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider(config.region)() || (() => {
+            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })(),
+    };
+};
+function createAwsAuthSigv4HttpAuthOption(authParameters) {
+    return {
+        schemeId: "aws.auth#sigv4",
+        signingProperties: {
+            name: "sns",
+            region: authParameters.region,
+        },
+        propertiesExtractor: (config, context) => ({
+            signingProperties: {
+                config,
+                context,
+            },
+        }),
+    };
+}
+const defaultSNSHttpAuthSchemeProvider = (authParameters) => {
+    const options = [];
+    switch (authParameters.operation) {
+        default: {
+            options.push(createAwsAuthSigv4HttpAuthOption(authParameters));
+        }
+    }
+    return options;
+};
+const resolveHttpAuthSchemeConfig = (config) => {
+    const config_0 = resolveAwsSdkSigV4Config(config);
+    return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider(config.authSchemePreference ?? []),
+    });
+};
+
+const resolveClientEndpointParameters = (options) => {
+    return Object.assign(options, {
+        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options.useFipsEndpoint ?? false,
+        defaultSigningName: "sns",
+    });
+};
+const commonParams = {
+    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+    Endpoint: { type: "builtInParams", name: "endpoint" },
+    Region: { type: "builtInParams", name: "region" },
+    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
+};
+
+var version = "3.1168.0";
+var packageInfo = {
+	version: version};
+
+const m = "ref";
+const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "getAttr", g = "stringEquals", h = { [m]: "Endpoint" }, i = { [m]: d }, j = { [m]: "Region" }, k = {}, l = [j];
+const _data = {
+    conditions: [
+        [c, [h]],
+        [c, l],
+        ["aws.partition", l, d],
+        [e, [{ [m]: "UseFIPS" }, b]],
+        [e, [{ [m]: "UseDualStack" }, b]],
+        [e, [{ fn: f, argv: [i, "supportsDualStack"] }, b]],
+        [e, [{ fn: f, argv: [i, "supportsFIPS"] }, b]],
+        [g, [j, "us-gov-east-1"]],
+        [g, [j, "us-gov-west-1"]]
+    ],
+    results: [
+        [a],
+        [a, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [h, k],
+        ["https://sns-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", k],
+        [a, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://sns.us-gov-east-1.amazonaws.com", k],
+        ["https://sns.us-gov-west-1.amazonaws.com", k],
+        ["https://sns-fips.{Region}.{PartitionResult#dnsSuffix}", k],
+        [a, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://sns.{Region}.{PartitionResult#dualStackDnsSuffix}", k],
+        [a, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://sns.{Region}.{PartitionResult#dnsSuffix}", k],
+        [a, "Invalid Configuration: Missing Region"]
+    ]
+};
+const root = 2;
+const r = 100_000_000;
+const nodes = new Int32Array([
+    -1, 1, -1,
+    0, 14, 3,
+    1, 4, r + 13,
+    2, 5, r + 13,
+    3, 8, 6,
+    4, 7, r + 12,
+    5, r + 10, r + 11,
+    4, 12, 9,
+    6, 10, r + 9,
+    7, r + 6, 11,
+    8, r + 7, r + 8,
+    5, 13, r + 5,
+    6, r + 4, r + 5,
+    3, r + 1, 15,
+    4, r + 2, r + 3,
+]);
+const bdd = BinaryDecisionDiagram.from(nodes, root, _data.conditions, _data.results);
+
+const cache = new EndpointCache({
+    size: 50,
+    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
+});
+const defaultEndpointResolver = (endpointParams, context = {}) => {
+    return cache.get(endpointParams, () => decideEndpoint(bdd, {
+        endpointParams: endpointParams,
+        logger: context.logger,
+    }));
+};
+customEndpointFunctions.aws = awsEndpointFunctions;
+
+class SNSServiceException extends ServiceException {
+    static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.sns#SNSServiceException";
+    constructor(options) {
+        super(options);
+        Object.setPrototypeOf(this, SNSServiceException.prototype);
+    }
+}
+
+class AuthorizationErrorException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#AuthorizationErrorException";
+    name = "AuthorizationErrorException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "AuthorizationErrorException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AuthorizationErrorException.prototype);
+    }
+}
+class InternalErrorException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#InternalErrorException";
+    name = "InternalErrorException";
+    $fault = "server";
+    constructor(opts) {
+        super({
+            name: "InternalErrorException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InternalErrorException.prototype);
+    }
+}
+class InvalidParameterException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#InvalidParameterException";
+    name = "InvalidParameterException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidParameterException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidParameterException.prototype);
+    }
+}
+class NotFoundException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#NotFoundException";
+    name = "NotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "NotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, NotFoundException.prototype);
+    }
+}
+class ThrottledException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#ThrottledException";
+    name = "ThrottledException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ThrottledException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ThrottledException.prototype);
+    }
+}
+class FilterPolicyLimitExceededException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#FilterPolicyLimitExceededException";
+    name = "FilterPolicyLimitExceededException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "FilterPolicyLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, FilterPolicyLimitExceededException.prototype);
+    }
+}
+class ReplayLimitExceededException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#ReplayLimitExceededException";
+    name = "ReplayLimitExceededException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ReplayLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ReplayLimitExceededException.prototype);
+    }
+}
+class SubscriptionLimitExceededException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#SubscriptionLimitExceededException";
+    name = "SubscriptionLimitExceededException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "SubscriptionLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, SubscriptionLimitExceededException.prototype);
+    }
+}
+class OptedOutException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#OptedOutException";
+    name = "OptedOutException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "OptedOutException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, OptedOutException.prototype);
+    }
+}
+class UserErrorException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#UserErrorException";
+    name = "UserErrorException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UserErrorException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UserErrorException.prototype);
+    }
+}
+class ConcurrentAccessException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#ConcurrentAccessException";
+    name = "ConcurrentAccessException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ConcurrentAccessException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ConcurrentAccessException.prototype);
+    }
+}
+class InvalidSecurityException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#InvalidSecurityException";
+    name = "InvalidSecurityException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidSecurityException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidSecurityException.prototype);
+    }
+}
+class StaleTagException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#StaleTagException";
+    name = "StaleTagException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "StaleTagException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, StaleTagException.prototype);
+    }
+}
+class TagLimitExceededException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#TagLimitExceededException";
+    name = "TagLimitExceededException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "TagLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TagLimitExceededException.prototype);
+    }
+}
+class TagPolicyException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#TagPolicyException";
+    name = "TagPolicyException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "TagPolicyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TagPolicyException.prototype);
+    }
+}
+class TopicLimitExceededException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#TopicLimitExceededException";
+    name = "TopicLimitExceededException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "TopicLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TopicLimitExceededException.prototype);
+    }
+}
+class ResourceNotFoundException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#ResourceNotFoundException";
+    name = "ResourceNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ResourceNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceNotFoundException.prototype);
+    }
+}
+class InvalidStateException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#InvalidStateException";
+    name = "InvalidStateException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidStateException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidStateException.prototype);
+    }
+}
+class ValidationException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#ValidationException";
+    name = "ValidationException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ValidationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ValidationException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class EndpointDisabledException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#EndpointDisabledException";
+    name = "EndpointDisabledException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "EndpointDisabledException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EndpointDisabledException.prototype);
+    }
+}
+class InvalidParameterValueException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#InvalidParameterValueException";
+    name = "InvalidParameterValueException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidParameterValueException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidParameterValueException.prototype);
+    }
+}
+class KMSAccessDeniedException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#KMSAccessDeniedException";
+    name = "KMSAccessDeniedException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "KMSAccessDeniedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSAccessDeniedException.prototype);
+    }
+}
+class KMSDisabledException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#KMSDisabledException";
+    name = "KMSDisabledException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "KMSDisabledException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSDisabledException.prototype);
+    }
+}
+class KMSInvalidStateException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#KMSInvalidStateException";
+    name = "KMSInvalidStateException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "KMSInvalidStateException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSInvalidStateException.prototype);
+    }
+}
+class KMSNotFoundException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#KMSNotFoundException";
+    name = "KMSNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "KMSNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSNotFoundException.prototype);
+    }
+}
+class KMSOptInRequired extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#KMSOptInRequired";
+    name = "KMSOptInRequired";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "KMSOptInRequired",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSOptInRequired.prototype);
+    }
+}
+class KMSThrottlingException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#KMSThrottlingException";
+    name = "KMSThrottlingException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "KMSThrottlingException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSThrottlingException.prototype);
+    }
+}
+class PlatformApplicationDisabledException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#PlatformApplicationDisabledException";
+    name = "PlatformApplicationDisabledException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "PlatformApplicationDisabledException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PlatformApplicationDisabledException.prototype);
+    }
+}
+class BatchEntryIdsNotDistinctException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#BatchEntryIdsNotDistinctException";
+    name = "BatchEntryIdsNotDistinctException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "BatchEntryIdsNotDistinctException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, BatchEntryIdsNotDistinctException.prototype);
+    }
+}
+class BatchRequestTooLongException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#BatchRequestTooLongException";
+    name = "BatchRequestTooLongException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "BatchRequestTooLongException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, BatchRequestTooLongException.prototype);
+    }
+}
+class EmptyBatchRequestException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#EmptyBatchRequestException";
+    name = "EmptyBatchRequestException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "EmptyBatchRequestException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EmptyBatchRequestException.prototype);
+    }
+}
+class InvalidBatchEntryIdException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#InvalidBatchEntryIdException";
+    name = "InvalidBatchEntryIdException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidBatchEntryIdException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidBatchEntryIdException.prototype);
+    }
+}
+class TooManyEntriesInBatchRequestException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#TooManyEntriesInBatchRequestException";
+    name = "TooManyEntriesInBatchRequestException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "TooManyEntriesInBatchRequestException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyEntriesInBatchRequestException.prototype);
+    }
+}
+class VerificationException extends SNSServiceException {
+    static shapeId = "com.amazonaws.sns#VerificationException";
+    name = "VerificationException";
+    $fault = "client";
+    Message;
+    Status;
+    constructor(opts) {
+        super({
+            name: "VerificationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, VerificationException.prototype);
+        this.Message = opts.Message;
+        this.Status = opts.Status;
+    }
+}
+
+const _A = "Attributes";
+const _AEE = "AuthorizationErrorException";
+const _AN = "ActionName";
+const _ANt = "AttributeName";
+const _AOU = "AuthenticateOnUnsubscribe";
+const _AP = "AddPermission";
+const _API = "AddPermissionInput";
+const _AV = "AttributeValue";
+const _AWSAI = "AWSAccountId";
+const _BEINDE = "BatchEntryIdsNotDistinctException";
+const _BREE = "BatchResultErrorEntry";
+const _BREEL = "BatchResultErrorEntryList";
+const _BRTLE = "BatchRequestTooLongException";
+const _BV = "BinaryValue";
+const _C = "Code";
+const _CA = "CreatedAt";
+const _CAE = "ConcurrentAccessException";
+const _CER = "CreateEndpointResponse";
+const _CIPNIOO = "CheckIfPhoneNumberIsOptedOut";
+const _CIPNIOOI = "CheckIfPhoneNumberIsOptedOutInput";
+const _CIPNIOOR = "CheckIfPhoneNumberIsOptedOutResponse";
+const _CPA = "CreatePlatformApplication";
+const _CPAI = "CreatePlatformApplicationInput";
+const _CPAR = "CreatePlatformApplicationResponse";
+const _CPE = "CreatePlatformEndpoint";
+const _CPEI = "CreatePlatformEndpointInput";
+const _CS = "ConfirmSubscription";
+const _CSI = "ConfirmSubscriptionInput";
+const _CSMSSPN = "CreateSMSSandboxPhoneNumber";
+const _CSMSSPNI = "CreateSMSSandboxPhoneNumberInput";
+const _CSMSSPNR = "CreateSMSSandboxPhoneNumberResult";
+const _CSR = "ConfirmSubscriptionResponse";
+const _CT = "CreateTopic";
+const _CTI = "CreateTopicInput";
+const _CTR = "CreateTopicResponse";
+const _CUD = "CustomUserData";
+const _DE = "DeleteEndpoint";
+const _DEI = "DeleteEndpointInput";
+const _DPA = "DeletePlatformApplication";
+const _DPAI = "DeletePlatformApplicationInput";
+const _DPP = "DataProtectionPolicy";
+const _DSMSSPN = "DeleteSMSSandboxPhoneNumber";
+const _DSMSSPNI = "DeleteSMSSandboxPhoneNumberInput";
+const _DSMSSPNR = "DeleteSMSSandboxPhoneNumberResult";
+const _DT = "DataType";
+const _DTI = "DeleteTopicInput";
+const _DTe = "DeleteTopic";
+const _E = "Endpoint";
+const _EA = "EndpointArn";
+const _EBRE = "EmptyBatchRequestException";
+const _EDE = "EndpointDisabledException";
+const _En = "Endpoints";
+const _F = "Failed";
+const _FPLEE = "FilterPolicyLimitExceededException";
+const _GDPP = "GetDataProtectionPolicy";
+const _GDPPI = "GetDataProtectionPolicyInput";
+const _GDPPR = "GetDataProtectionPolicyResponse";
+const _GEA = "GetEndpointAttributes";
+const _GEAI = "GetEndpointAttributesInput";
+const _GEAR = "GetEndpointAttributesResponse";
+const _GPAA = "GetPlatformApplicationAttributes";
+const _GPAAI = "GetPlatformApplicationAttributesInput";
+const _GPAAR = "GetPlatformApplicationAttributesResponse";
+const _GSA = "GetSubscriptionAttributes";
+const _GSAI = "GetSubscriptionAttributesInput";
+const _GSAR = "GetSubscriptionAttributesResponse";
+const _GSMSA = "GetSMSAttributes";
+const _GSMSAI = "GetSMSAttributesInput";
+const _GSMSAR = "GetSMSAttributesResponse";
+const _GSMSSAS = "GetSMSSandboxAccountStatus";
+const _GSMSSASI = "GetSMSSandboxAccountStatusInput";
+const _GSMSSASR = "GetSMSSandboxAccountStatusResult";
+const _GTA = "GetTopicAttributes";
+const _GTAI = "GetTopicAttributesInput";
+const _GTAR = "GetTopicAttributesResponse";
+const _I = "Id";
+const _IBEIE = "InvalidBatchEntryIdException";
+const _ICC = "Iso2CountryCode";
+const _IEE = "InternalErrorException";
+const _IIS = "IsInSandbox";
+const _IPE = "InvalidParameterException";
+const _IPVE = "InvalidParameterValueException";
+const _ISE = "InvalidSecurityException";
+const _ISEn = "InvalidStateException";
+const _K = "Key";
+const _KMSADE = "KMSAccessDeniedException";
+const _KMSDE = "KMSDisabledException";
+const _KMSISE = "KMSInvalidStateException";
+const _KMSNFE = "KMSNotFoundException";
+const _KMSOIR = "KMSOptInRequired";
+const _KMSTE = "KMSThrottlingException";
+const _L = "Label";
+const _LC = "LanguageCode";
+const _LEBPA = "ListEndpointsByPlatformApplication";
+const _LEBPAI = "ListEndpointsByPlatformApplicationInput";
+const _LEBPAR = "ListEndpointsByPlatformApplicationResponse";
+const _LOE = "ListOfEndpoints";
+const _LON = "ListOriginationNumbers";
+const _LONR = "ListOriginationNumbersRequest";
+const _LONRi = "ListOriginationNumbersResult";
+const _LOPA = "ListOfPlatformApplications";
+const _LPA = "ListPlatformApplications";
+const _LPAI = "ListPlatformApplicationsInput";
+const _LPAR = "ListPlatformApplicationsResponse";
+const _LPNOO = "ListPhoneNumbersOptedOut";
+const _LPNOOI = "ListPhoneNumbersOptedOutInput";
+const _LPNOOR = "ListPhoneNumbersOptedOutResponse";
+const _LS = "ListSubscriptions";
+const _LSBT = "ListSubscriptionsByTopic";
+const _LSBTI = "ListSubscriptionsByTopicInput";
+const _LSBTR = "ListSubscriptionsByTopicResponse";
+const _LSI = "ListSubscriptionsInput";
+const _LSMSSPN = "ListSMSSandboxPhoneNumbers";
+const _LSMSSPNI = "ListSMSSandboxPhoneNumbersInput";
+const _LSMSSPNR = "ListSMSSandboxPhoneNumbersResult";
+const _LSR = "ListSubscriptionsResponse";
+const _LT = "ListTopics";
+const _LTFR = "ListTagsForResource";
+const _LTFRR = "ListTagsForResourceRequest";
+const _LTFRRi = "ListTagsForResourceResponse";
+const _LTI = "ListTopicsInput";
+const _LTR = "ListTopicsResponse";
+const _M = "Message";
+const _MA = "MessageAttributes";
+const _MAM = "MessageAttributeMap";
+const _MAV = "MessageAttributeValue";
+const _MDI = "MessageDeduplicationId";
+const _MGI = "MessageGroupId";
+const _MI = "MessageId";
+const _MR = "MaxResults";
+const _MS = "MessageStructure";
+const _N = "Name";
+const _NC = "NumberCapabilities";
+const _NFE = "NotFoundException";
+const _NT = "NextToken";
+const _O = "Owner";
+const _OIPN = "OptInPhoneNumber";
+const _OIPNI = "OptInPhoneNumberInput";
+const _OIPNR = "OptInPhoneNumberResponse";
+const _OOE = "OptedOutException";
+const _OTP = "OneTimePassword";
+const _P = "Platform";
+const _PA = "PlatformApplications";
+const _PAA = "PlatformApplicationArn";
+const _PADE = "PlatformApplicationDisabledException";
+const _PAl = "PlatformApplication";
+const _PB = "PublishBatch";
+const _PBI = "PublishBatchInput";
+const _PBR = "PublishBatchResponse";
+const _PBRE = "PublishBatchRequestEntries";
+const _PBREL = "PublishBatchRequestEntryList";
+const _PBRELu = "PublishBatchResultEntryList";
+const _PBREu = "PublishBatchRequestEntry";
+const _PBREub = "PublishBatchResultEntry";
+const _PDPP = "PutDataProtectionPolicy";
+const _PDPPI = "PutDataProtectionPolicyInput";
+const _PI = "PublishInput";
+const _PN = "PhoneNumber";
+const _PNI = "PhoneNumberInformation";
+const _PNIL = "PhoneNumberInformationList";
+const _PNL = "PhoneNumberList";
+const _PNS = "PhoneNumberString";
+const _PNh = "PhoneNumbers";
+const _PR = "PublishResponse";
+const _Pr = "Protocol";
+const _Pu = "Publish";
+const _RA = "ResourceArn";
+const _RLEE = "ReplayLimitExceededException";
+const _RNFE = "ResourceNotFoundException";
+const _RP = "RemovePermission";
+const _RPI = "RemovePermissionInput";
+const _RSA = "ReturnSubscriptionArn";
+const _RT = "RouteType";
+const _S = "Status";
+const _SA = "SubscriptionArn";
+const _SEA = "SetEndpointAttributes";
+const _SEAI = "SetEndpointAttributesInput";
+const _SF = "SenderFault";
+const _SI = "SubscribeInput";
+const _SL = "SubscriptionsList";
+const _SLEE = "SubscriptionLimitExceededException";
+const _SMSSPN = "SMSSandboxPhoneNumber";
+const _SMSSPNL = "SMSSandboxPhoneNumberList";
+const _SN = "SequenceNumber";
+const _SPAA = "SetPlatformApplicationAttributes";
+const _SPAAI = "SetPlatformApplicationAttributesInput";
+const _SR = "SubscribeResponse";
+const _SSA = "SetSubscriptionAttributes";
+const _SSAI = "SetSubscriptionAttributesInput";
+const _SSMSA = "SetSMSAttributes";
+const _SSMSAI = "SetSMSAttributesInput";
+const _SSMSAR = "SetSMSAttributesResponse";
+const _STA = "SetTopicAttributes";
+const _STAI = "SetTopicAttributesInput";
+const _STE = "StaleTagException";
+const _SV = "StringValue";
+const _Su = "Subscriptions";
+const _Sub = "Subject";
+const _Subs = "Subscription";
+const _Subsc = "Subscribe";
+const _Suc = "Successful";
+const _T = "Token";
+const _TA = "TopicArn";
+const _TAa = "TargetArn";
+const _TE = "ThrottledException";
+const _TK = "TagKeys";
+const _TL = "TagList";
+const _TLEE = "TagLimitExceededException";
+const _TLEEo = "TopicLimitExceededException";
+const _TLo = "TopicsList";
+const _TMEIBRE = "TooManyEntriesInBatchRequestException";
+const _TPE = "TagPolicyException";
+const _TR = "TagResource";
+const _TRR = "TagResourceRequest";
+const _TRRa = "TagResourceResponse";
+const _Ta = "Tags";
+const _Tag = "Tag";
+const _To = "Topics";
+const _Top = "Topic";
+const _U = "Unsubscribe";
+const _UEE = "UserErrorException";
+const _UI = "UnsubscribeInput";
+const _UR = "UntagResource";
+const _URR = "UntagResourceRequest";
+const _URRn = "UntagResourceResponse";
+const _V = "Value";
+const _VE = "ValidationException";
+const _VEe = "VerificationException";
+const _VSMSSPN = "VerifySMSSandboxPhoneNumber";
+const _VSMSSPNI = "VerifySMSSandboxPhoneNumberInput";
+const _VSMSSPNR = "VerifySMSSandboxPhoneNumberResult";
+const _a = "attributes";
+const _aQE = "awsQueryError";
+const _c = "client";
+const _e = "error";
+const _hE = "httpError";
+const _iOO = "isOptedOut";
+const _m = "message";
+const _nT = "nextToken";
+const _pN = "phoneNumber";
+const _pNh = "phoneNumbers";
+const _s = "smithy.ts.sdk.synthetic.com.amazonaws.sns";
+const _se = "server";
+const _xN = "xmlName";
+const n0 = "com.amazonaws.sns";
+const _s_registry = new TypeRegistry(_s);
+var SNSServiceException$ = [-3, _s, "SNSServiceException", 0, [], []];
+_s_registry.registerError(SNSServiceException$, SNSServiceException);
+const n0_registry = new TypeRegistry(n0);
+var AuthorizationErrorException$ = [-3, n0, _AEE,
+    { [_aQE]: [`AuthorizationError`, 403], [_e]: _c, [_hE]: 403 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(AuthorizationErrorException$, AuthorizationErrorException);
+var BatchEntryIdsNotDistinctException$ = [-3, n0, _BEINDE,
+    { [_aQE]: [`BatchEntryIdsNotDistinct`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(BatchEntryIdsNotDistinctException$, BatchEntryIdsNotDistinctException);
+var BatchRequestTooLongException$ = [-3, n0, _BRTLE,
+    { [_aQE]: [`BatchRequestTooLong`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(BatchRequestTooLongException$, BatchRequestTooLongException);
+var ConcurrentAccessException$ = [-3, n0, _CAE,
+    { [_aQE]: [`ConcurrentAccess`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ConcurrentAccessException$, ConcurrentAccessException);
+var EmptyBatchRequestException$ = [-3, n0, _EBRE,
+    { [_aQE]: [`EmptyBatchRequest`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(EmptyBatchRequestException$, EmptyBatchRequestException);
+var EndpointDisabledException$ = [-3, n0, _EDE,
+    { [_aQE]: [`EndpointDisabled`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(EndpointDisabledException$, EndpointDisabledException);
+var FilterPolicyLimitExceededException$ = [-3, n0, _FPLEE,
+    { [_aQE]: [`FilterPolicyLimitExceeded`, 403], [_e]: _c, [_hE]: 403 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(FilterPolicyLimitExceededException$, FilterPolicyLimitExceededException);
+var InternalErrorException$ = [-3, n0, _IEE,
+    { [_aQE]: [`InternalError`, 500], [_e]: _se, [_hE]: 500 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InternalErrorException$, InternalErrorException);
+var InvalidBatchEntryIdException$ = [-3, n0, _IBEIE,
+    { [_aQE]: [`InvalidBatchEntryId`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidBatchEntryIdException$, InvalidBatchEntryIdException);
+var InvalidParameterException$ = [-3, n0, _IPE,
+    { [_aQE]: [`InvalidParameter`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidParameterException$, InvalidParameterException);
+var InvalidParameterValueException$ = [-3, n0, _IPVE,
+    { [_aQE]: [`ParameterValueInvalid`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidParameterValueException$, InvalidParameterValueException);
+var InvalidSecurityException$ = [-3, n0, _ISE,
+    { [_aQE]: [`InvalidSecurity`, 403], [_e]: _c, [_hE]: 403 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidSecurityException$, InvalidSecurityException);
+var InvalidStateException$ = [-3, n0, _ISEn,
+    { [_aQE]: [`InvalidState`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidStateException$, InvalidStateException);
+var KMSAccessDeniedException$ = [-3, n0, _KMSADE,
+    { [_aQE]: [`KMSAccessDenied`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(KMSAccessDeniedException$, KMSAccessDeniedException);
+var KMSDisabledException$ = [-3, n0, _KMSDE,
+    { [_aQE]: [`KMSDisabled`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(KMSDisabledException$, KMSDisabledException);
+var KMSInvalidStateException$ = [-3, n0, _KMSISE,
+    { [_aQE]: [`KMSInvalidState`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(KMSInvalidStateException$, KMSInvalidStateException);
+var KMSNotFoundException$ = [-3, n0, _KMSNFE,
+    { [_aQE]: [`KMSNotFound`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(KMSNotFoundException$, KMSNotFoundException);
+var KMSOptInRequired$ = [-3, n0, _KMSOIR,
+    { [_aQE]: [`KMSOptInRequired`, 403], [_e]: _c, [_hE]: 403 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(KMSOptInRequired$, KMSOptInRequired);
+var KMSThrottlingException$ = [-3, n0, _KMSTE,
+    { [_aQE]: [`KMSThrottling`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(KMSThrottlingException$, KMSThrottlingException);
+var NotFoundException$ = [-3, n0, _NFE,
+    { [_aQE]: [`NotFound`, 404], [_e]: _c, [_hE]: 404 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(NotFoundException$, NotFoundException);
+var OptedOutException$ = [-3, n0, _OOE,
+    { [_aQE]: [`OptedOut`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(OptedOutException$, OptedOutException);
+var PlatformApplicationDisabledException$ = [-3, n0, _PADE,
+    { [_aQE]: [`PlatformApplicationDisabled`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(PlatformApplicationDisabledException$, PlatformApplicationDisabledException);
+var ReplayLimitExceededException$ = [-3, n0, _RLEE,
+    { [_aQE]: [`ReplayLimitExceeded`, 403], [_e]: _c, [_hE]: 403 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ReplayLimitExceededException$, ReplayLimitExceededException);
+var ResourceNotFoundException$ = [-3, n0, _RNFE,
+    { [_aQE]: [`ResourceNotFound`, 404], [_e]: _c, [_hE]: 404 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ResourceNotFoundException$, ResourceNotFoundException);
+var StaleTagException$ = [-3, n0, _STE,
+    { [_aQE]: [`StaleTag`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(StaleTagException$, StaleTagException);
+var SubscriptionLimitExceededException$ = [-3, n0, _SLEE,
+    { [_aQE]: [`SubscriptionLimitExceeded`, 403], [_e]: _c, [_hE]: 403 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(SubscriptionLimitExceededException$, SubscriptionLimitExceededException);
+var TagLimitExceededException$ = [-3, n0, _TLEE,
+    { [_aQE]: [`TagLimitExceeded`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(TagLimitExceededException$, TagLimitExceededException);
+var TagPolicyException$ = [-3, n0, _TPE,
+    { [_aQE]: [`TagPolicy`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(TagPolicyException$, TagPolicyException);
+var ThrottledException$ = [-3, n0, _TE,
+    { [_aQE]: [`Throttled`, 429], [_e]: _c, [_hE]: 429 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ThrottledException$, ThrottledException);
+var TooManyEntriesInBatchRequestException$ = [-3, n0, _TMEIBRE,
+    { [_aQE]: [`TooManyEntriesInBatchRequest`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(TooManyEntriesInBatchRequestException$, TooManyEntriesInBatchRequestException);
+var TopicLimitExceededException$ = [-3, n0, _TLEEo,
+    { [_aQE]: [`TopicLimitExceeded`, 403], [_e]: _c, [_hE]: 403 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(TopicLimitExceededException$, TopicLimitExceededException);
+var UserErrorException$ = [-3, n0, _UEE,
+    { [_aQE]: [`UserError`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UserErrorException$, UserErrorException);
+var ValidationException$ = [-3, n0, _VE,
+    { [_aQE]: [`ValidationException`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0], 1
+];
+n0_registry.registerError(ValidationException$, ValidationException);
+var VerificationException$ = [-3, n0, _VEe,
+    { [_e]: _c },
+    [_M, _S],
+    [0, 0], 2
+];
+n0_registry.registerError(VerificationException$, VerificationException);
+const errorTypeRegistries = [
+    _s_registry,
+    n0_registry,
+];
+var PhoneNumber = [0, n0, _PN, 8, 0];
+var PhoneNumberString = [0, n0, _PNS, 8, 0];
+var AddPermissionInput$ = [3, n0, _API,
+    0,
+    [_TA, _L, _AWSAI, _AN],
+    [0, 0, 64 | 0, 64 | 0], 4
+];
+var BatchResultErrorEntry$ = [3, n0, _BREE,
+    0,
+    [_I, _C, _SF, _M],
+    [0, 0, 2, 0], 3
+];
+var CheckIfPhoneNumberIsOptedOutInput$ = [3, n0, _CIPNIOOI,
+    0,
+    [_pN],
+    [[() => PhoneNumber, 0]], 1
+];
+var CheckIfPhoneNumberIsOptedOutResponse$ = [3, n0, _CIPNIOOR,
+    0,
+    [_iOO],
+    [2]
+];
+var ConfirmSubscriptionInput$ = [3, n0, _CSI,
+    0,
+    [_TA, _T, _AOU],
+    [0, 0, 0], 2
+];
+var ConfirmSubscriptionResponse$ = [3, n0, _CSR,
+    0,
+    [_SA],
+    [0]
+];
+var CreateEndpointResponse$ = [3, n0, _CER,
+    0,
+    [_EA],
+    [0]
+];
+var CreatePlatformApplicationInput$ = [3, n0, _CPAI,
+    0,
+    [_N, _P, _A],
+    [0, 0, 128 | 0], 3
+];
+var CreatePlatformApplicationResponse$ = [3, n0, _CPAR,
+    0,
+    [_PAA],
+    [0]
+];
+var CreatePlatformEndpointInput$ = [3, n0, _CPEI,
+    0,
+    [_PAA, _T, _CUD, _A],
+    [0, 0, 0, 128 | 0], 2
+];
+var CreateSMSSandboxPhoneNumberInput$ = [3, n0, _CSMSSPNI,
+    0,
+    [_PN, _LC],
+    [[() => PhoneNumberString, 0], 0], 1
+];
+var CreateSMSSandboxPhoneNumberResult$ = [3, n0, _CSMSSPNR,
+    0,
+    [],
+    []
+];
+var CreateTopicInput$ = [3, n0, _CTI,
+    0,
+    [_N, _A, _Ta, _DPP],
+    [0, 128 | 0, () => TagList, 0], 1
+];
+var CreateTopicResponse$ = [3, n0, _CTR,
+    0,
+    [_TA],
+    [0]
+];
+var DeleteEndpointInput$ = [3, n0, _DEI,
+    0,
+    [_EA],
+    [0], 1
+];
+var DeletePlatformApplicationInput$ = [3, n0, _DPAI,
+    0,
+    [_PAA],
+    [0], 1
+];
+var DeleteSMSSandboxPhoneNumberInput$ = [3, n0, _DSMSSPNI,
+    0,
+    [_PN],
+    [[() => PhoneNumberString, 0]], 1
+];
+var DeleteSMSSandboxPhoneNumberResult$ = [3, n0, _DSMSSPNR,
+    0,
+    [],
+    []
+];
+var DeleteTopicInput$ = [3, n0, _DTI,
+    0,
+    [_TA],
+    [0], 1
+];
+var Endpoint$ = [3, n0, _E,
+    0,
+    [_EA, _A],
+    [0, 128 | 0]
+];
+var GetDataProtectionPolicyInput$ = [3, n0, _GDPPI,
+    0,
+    [_RA],
+    [0], 1
+];
+var GetDataProtectionPolicyResponse$ = [3, n0, _GDPPR,
+    0,
+    [_DPP],
+    [0]
+];
+var GetEndpointAttributesInput$ = [3, n0, _GEAI,
+    0,
+    [_EA],
+    [0], 1
+];
+var GetEndpointAttributesResponse$ = [3, n0, _GEAR,
+    0,
+    [_A],
+    [128 | 0]
+];
+var GetPlatformApplicationAttributesInput$ = [3, n0, _GPAAI,
+    0,
+    [_PAA],
+    [0], 1
+];
+var GetPlatformApplicationAttributesResponse$ = [3, n0, _GPAAR,
+    0,
+    [_A],
+    [128 | 0]
+];
+var GetSMSAttributesInput$ = [3, n0, _GSMSAI,
+    0,
+    [_a],
+    [64 | 0]
+];
+var GetSMSAttributesResponse$ = [3, n0, _GSMSAR,
+    0,
+    [_a],
+    [128 | 0]
+];
+var GetSMSSandboxAccountStatusInput$ = [3, n0, _GSMSSASI,
+    0,
+    [],
+    []
+];
+var GetSMSSandboxAccountStatusResult$ = [3, n0, _GSMSSASR,
+    0,
+    [_IIS],
+    [2], 1
+];
+var GetSubscriptionAttributesInput$ = [3, n0, _GSAI,
+    0,
+    [_SA],
+    [0], 1
+];
+var GetSubscriptionAttributesResponse$ = [3, n0, _GSAR,
+    0,
+    [_A],
+    [128 | 0]
+];
+var GetTopicAttributesInput$ = [3, n0, _GTAI,
+    0,
+    [_TA],
+    [0], 1
+];
+var GetTopicAttributesResponse$ = [3, n0, _GTAR,
+    0,
+    [_A],
+    [128 | 0]
+];
+var ListEndpointsByPlatformApplicationInput$ = [3, n0, _LEBPAI,
+    0,
+    [_PAA, _NT],
+    [0, 0], 1
+];
+var ListEndpointsByPlatformApplicationResponse$ = [3, n0, _LEBPAR,
+    0,
+    [_En, _NT],
+    [() => ListOfEndpoints, 0]
+];
+var ListOriginationNumbersRequest$ = [3, n0, _LONR,
+    0,
+    [_NT, _MR],
+    [0, 1]
+];
+var ListOriginationNumbersResult$ = [3, n0, _LONRi,
+    0,
+    [_NT, _PNh],
+    [0, [() => PhoneNumberInformationList, 0]]
+];
+var ListPhoneNumbersOptedOutInput$ = [3, n0, _LPNOOI,
+    0,
+    [_nT],
+    [0]
+];
+var ListPhoneNumbersOptedOutResponse$ = [3, n0, _LPNOOR,
+    0,
+    [_pNh, _nT],
+    [[() => PhoneNumberList, 0], 0]
+];
+var ListPlatformApplicationsInput$ = [3, n0, _LPAI,
+    0,
+    [_NT],
+    [0]
+];
+var ListPlatformApplicationsResponse$ = [3, n0, _LPAR,
+    0,
+    [_PA, _NT],
+    [() => ListOfPlatformApplications, 0]
+];
+var ListSMSSandboxPhoneNumbersInput$ = [3, n0, _LSMSSPNI,
+    0,
+    [_NT, _MR],
+    [0, 1]
+];
+var ListSMSSandboxPhoneNumbersResult$ = [3, n0, _LSMSSPNR,
+    0,
+    [_PNh, _NT],
+    [[() => SMSSandboxPhoneNumberList, 0], 0], 1
+];
+var ListSubscriptionsByTopicInput$ = [3, n0, _LSBTI,
+    0,
+    [_TA, _NT],
+    [0, 0], 1
+];
+var ListSubscriptionsByTopicResponse$ = [3, n0, _LSBTR,
+    0,
+    [_Su, _NT],
+    [() => SubscriptionsList, 0]
+];
+var ListSubscriptionsInput$ = [3, n0, _LSI,
+    0,
+    [_NT],
+    [0]
+];
+var ListSubscriptionsResponse$ = [3, n0, _LSR,
+    0,
+    [_Su, _NT],
+    [() => SubscriptionsList, 0]
+];
+var ListTagsForResourceRequest$ = [3, n0, _LTFRR,
+    0,
+    [_RA],
+    [0], 1
+];
+var ListTagsForResourceResponse$ = [3, n0, _LTFRRi,
+    0,
+    [_Ta],
+    [() => TagList]
+];
+var ListTopicsInput$ = [3, n0, _LTI,
+    0,
+    [_NT],
+    [0]
+];
+var ListTopicsResponse$ = [3, n0, _LTR,
+    0,
+    [_To, _NT],
+    [() => TopicsList, 0]
+];
+var MessageAttributeValue$ = [3, n0, _MAV,
+    0,
+    [_DT, _SV, _BV],
+    [0, 0, 21], 1
+];
+var OptInPhoneNumberInput$ = [3, n0, _OIPNI,
+    0,
+    [_pN],
+    [[() => PhoneNumber, 0]], 1
+];
+var OptInPhoneNumberResponse$ = [3, n0, _OIPNR,
+    0,
+    [],
+    []
+];
+var PhoneNumberInformation$ = [3, n0, _PNI,
+    0,
+    [_CA, _PN, _S, _ICC, _RT, _NC],
+    [4, [() => PhoneNumber, 0], 0, 0, 0, 64 | 0]
+];
+var PlatformApplication$ = [3, n0, _PAl,
+    0,
+    [_PAA, _A],
+    [0, 128 | 0]
+];
+var PublishBatchInput$ = [3, n0, _PBI,
+    0,
+    [_TA, _PBRE],
+    [0, [() => PublishBatchRequestEntryList, 0]], 2
+];
+var PublishBatchRequestEntry$ = [3, n0, _PBREu,
+    0,
+    [_I, _M, _Sub, _MS, _MA, _MDI, _MGI],
+    [0, 0, 0, 0, [() => MessageAttributeMap, 0], 0, 0], 2
+];
+var PublishBatchResponse$ = [3, n0, _PBR,
+    0,
+    [_Suc, _F],
+    [() => PublishBatchResultEntryList, () => BatchResultErrorEntryList]
+];
+var PublishBatchResultEntry$ = [3, n0, _PBREub,
+    0,
+    [_I, _MI, _SN],
+    [0, 0, 0]
+];
+var PublishInput$ = [3, n0, _PI,
+    0,
+    [_M, _TA, _TAa, _PN, _Sub, _MS, _MA, _MDI, _MGI],
+    [0, 0, 0, [() => PhoneNumber, 0], 0, 0, [() => MessageAttributeMap, 0], 0, 0], 1
+];
+var PublishResponse$ = [3, n0, _PR,
+    0,
+    [_MI, _SN],
+    [0, 0]
+];
+var PutDataProtectionPolicyInput$ = [3, n0, _PDPPI,
+    0,
+    [_RA, _DPP],
+    [0, 0], 2
+];
+var RemovePermissionInput$ = [3, n0, _RPI,
+    0,
+    [_TA, _L],
+    [0, 0], 2
+];
+var SetEndpointAttributesInput$ = [3, n0, _SEAI,
+    0,
+    [_EA, _A],
+    [0, 128 | 0], 2
+];
+var SetPlatformApplicationAttributesInput$ = [3, n0, _SPAAI,
+    0,
+    [_PAA, _A],
+    [0, 128 | 0], 2
+];
+var SetSMSAttributesInput$ = [3, n0, _SSMSAI,
+    0,
+    [_a],
+    [128 | 0], 1
+];
+var SetSMSAttributesResponse$ = [3, n0, _SSMSAR,
+    0,
+    [],
+    []
+];
+var SetSubscriptionAttributesInput$ = [3, n0, _SSAI,
+    0,
+    [_SA, _ANt, _AV],
+    [0, 0, 0], 2
+];
+var SetTopicAttributesInput$ = [3, n0, _STAI,
+    0,
+    [_TA, _ANt, _AV],
+    [0, 0, 0], 2
+];
+var SMSSandboxPhoneNumber$ = [3, n0, _SMSSPN,
+    0,
+    [_PN, _S],
+    [[() => PhoneNumberString, 0], 0]
+];
+var SubscribeInput$ = [3, n0, _SI,
+    0,
+    [_TA, _Pr, _E, _A, _RSA],
+    [0, 0, 0, 128 | 0, 2], 2
+];
+var SubscribeResponse$ = [3, n0, _SR,
+    0,
+    [_SA],
+    [0]
+];
+var Subscription$ = [3, n0, _Subs,
+    0,
+    [_SA, _O, _Pr, _E, _TA],
+    [0, 0, 0, 0, 0]
+];
+var Tag$ = [3, n0, _Tag,
+    0,
+    [_K, _V],
+    [0, 0], 2
+];
+var TagResourceRequest$ = [3, n0, _TRR,
+    0,
+    [_RA, _Ta],
+    [0, () => TagList], 2
+];
+var TagResourceResponse$ = [3, n0, _TRRa,
+    0,
+    [],
+    []
+];
+var Topic$ = [3, n0, _Top,
+    0,
+    [_TA],
+    [0]
+];
+var UnsubscribeInput$ = [3, n0, _UI,
+    0,
+    [_SA],
+    [0], 1
+];
+var UntagResourceRequest$ = [3, n0, _URR,
+    0,
+    [_RA, _TK],
+    [0, 64 | 0], 2
+];
+var UntagResourceResponse$ = [3, n0, _URRn,
+    0,
+    [],
+    []
+];
+var VerifySMSSandboxPhoneNumberInput$ = [3, n0, _VSMSSPNI,
+    0,
+    [_PN, _OTP],
+    [[() => PhoneNumberString, 0], 0], 2
+];
+var VerifySMSSandboxPhoneNumberResult$ = [3, n0, _VSMSSPNR,
+    0,
+    [],
+    []
+];
+var __Unit = "unit";
+var BatchResultErrorEntryList = [1, n0, _BREEL,
+    0, () => BatchResultErrorEntry$
+];
+var ListOfEndpoints = [1, n0, _LOE,
+    0, () => Endpoint$
+];
+var ListOfPlatformApplications = [1, n0, _LOPA,
+    0, () => PlatformApplication$
+];
+var PhoneNumberInformationList = [1, n0, _PNIL,
+    0, [() => PhoneNumberInformation$,
+        0]
+];
+var PhoneNumberList = [1, n0, _PNL,
+    0, [() => PhoneNumber,
+        0]
+];
+var PublishBatchRequestEntryList = [1, n0, _PBREL,
+    0, [() => PublishBatchRequestEntry$,
+        0]
+];
+var PublishBatchResultEntryList = [1, n0, _PBRELu,
+    0, () => PublishBatchResultEntry$
+];
+var SMSSandboxPhoneNumberList = [1, n0, _SMSSPNL,
+    0, [() => SMSSandboxPhoneNumber$,
+        0]
+];
+var SubscriptionsList = [1, n0, _SL,
+    0, () => Subscription$
+];
+var TagList = [1, n0, _TL,
+    0, () => Tag$
+];
+var TopicsList = [1, n0, _TLo,
+    0, () => Topic$
+];
+var MessageAttributeMap = [2, n0, _MAM,
+    0, [0,
+        { [_xN]: _N }],
+    [() => MessageAttributeValue$,
+        { [_xN]: _V }]
+];
+var AddPermission$ = [9, n0, _AP,
+    0, () => AddPermissionInput$, () => __Unit
+];
+var CheckIfPhoneNumberIsOptedOut$ = [9, n0, _CIPNIOO,
+    0, () => CheckIfPhoneNumberIsOptedOutInput$, () => CheckIfPhoneNumberIsOptedOutResponse$
+];
+var ConfirmSubscription$ = [9, n0, _CS,
+    0, () => ConfirmSubscriptionInput$, () => ConfirmSubscriptionResponse$
+];
+var CreatePlatformApplication$ = [9, n0, _CPA,
+    0, () => CreatePlatformApplicationInput$, () => CreatePlatformApplicationResponse$
+];
+var CreatePlatformEndpoint$ = [9, n0, _CPE,
+    0, () => CreatePlatformEndpointInput$, () => CreateEndpointResponse$
+];
+var CreateSMSSandboxPhoneNumber$ = [9, n0, _CSMSSPN,
+    0, () => CreateSMSSandboxPhoneNumberInput$, () => CreateSMSSandboxPhoneNumberResult$
+];
+var CreateTopic$ = [9, n0, _CT,
+    0, () => CreateTopicInput$, () => CreateTopicResponse$
+];
+var DeleteEndpoint$ = [9, n0, _DE,
+    0, () => DeleteEndpointInput$, () => __Unit
+];
+var DeletePlatformApplication$ = [9, n0, _DPA,
+    0, () => DeletePlatformApplicationInput$, () => __Unit
+];
+var DeleteSMSSandboxPhoneNumber$ = [9, n0, _DSMSSPN,
+    0, () => DeleteSMSSandboxPhoneNumberInput$, () => DeleteSMSSandboxPhoneNumberResult$
+];
+var DeleteTopic$ = [9, n0, _DTe,
+    0, () => DeleteTopicInput$, () => __Unit
+];
+var GetDataProtectionPolicy$ = [9, n0, _GDPP,
+    0, () => GetDataProtectionPolicyInput$, () => GetDataProtectionPolicyResponse$
+];
+var GetEndpointAttributes$ = [9, n0, _GEA,
+    0, () => GetEndpointAttributesInput$, () => GetEndpointAttributesResponse$
+];
+var GetPlatformApplicationAttributes$ = [9, n0, _GPAA,
+    0, () => GetPlatformApplicationAttributesInput$, () => GetPlatformApplicationAttributesResponse$
+];
+var GetSMSAttributes$ = [9, n0, _GSMSA,
+    0, () => GetSMSAttributesInput$, () => GetSMSAttributesResponse$
+];
+var GetSMSSandboxAccountStatus$ = [9, n0, _GSMSSAS,
+    0, () => GetSMSSandboxAccountStatusInput$, () => GetSMSSandboxAccountStatusResult$
+];
+var GetSubscriptionAttributes$ = [9, n0, _GSA,
+    0, () => GetSubscriptionAttributesInput$, () => GetSubscriptionAttributesResponse$
+];
+var GetTopicAttributes$ = [9, n0, _GTA,
+    0, () => GetTopicAttributesInput$, () => GetTopicAttributesResponse$
+];
+var ListEndpointsByPlatformApplication$ = [9, n0, _LEBPA,
+    0, () => ListEndpointsByPlatformApplicationInput$, () => ListEndpointsByPlatformApplicationResponse$
+];
+var ListOriginationNumbers$ = [9, n0, _LON,
+    0, () => ListOriginationNumbersRequest$, () => ListOriginationNumbersResult$
+];
+var ListPhoneNumbersOptedOut$ = [9, n0, _LPNOO,
+    0, () => ListPhoneNumbersOptedOutInput$, () => ListPhoneNumbersOptedOutResponse$
+];
+var ListPlatformApplications$ = [9, n0, _LPA,
+    0, () => ListPlatformApplicationsInput$, () => ListPlatformApplicationsResponse$
+];
+var ListSMSSandboxPhoneNumbers$ = [9, n0, _LSMSSPN,
+    0, () => ListSMSSandboxPhoneNumbersInput$, () => ListSMSSandboxPhoneNumbersResult$
+];
+var ListSubscriptions$ = [9, n0, _LS,
+    0, () => ListSubscriptionsInput$, () => ListSubscriptionsResponse$
+];
+var ListSubscriptionsByTopic$ = [9, n0, _LSBT,
+    0, () => ListSubscriptionsByTopicInput$, () => ListSubscriptionsByTopicResponse$
+];
+var ListTagsForResource$ = [9, n0, _LTFR,
+    0, () => ListTagsForResourceRequest$, () => ListTagsForResourceResponse$
+];
+var ListTopics$ = [9, n0, _LT,
+    0, () => ListTopicsInput$, () => ListTopicsResponse$
+];
+var OptInPhoneNumber$ = [9, n0, _OIPN,
+    0, () => OptInPhoneNumberInput$, () => OptInPhoneNumberResponse$
+];
+var Publish$ = [9, n0, _Pu,
+    0, () => PublishInput$, () => PublishResponse$
+];
+var PublishBatch$ = [9, n0, _PB,
+    0, () => PublishBatchInput$, () => PublishBatchResponse$
+];
+var PutDataProtectionPolicy$ = [9, n0, _PDPP,
+    0, () => PutDataProtectionPolicyInput$, () => __Unit
+];
+var RemovePermission$ = [9, n0, _RP,
+    0, () => RemovePermissionInput$, () => __Unit
+];
+var SetEndpointAttributes$ = [9, n0, _SEA,
+    0, () => SetEndpointAttributesInput$, () => __Unit
+];
+var SetPlatformApplicationAttributes$ = [9, n0, _SPAA,
+    0, () => SetPlatformApplicationAttributesInput$, () => __Unit
+];
+var SetSMSAttributes$ = [9, n0, _SSMSA,
+    0, () => SetSMSAttributesInput$, () => SetSMSAttributesResponse$
+];
+var SetSubscriptionAttributes$ = [9, n0, _SSA,
+    0, () => SetSubscriptionAttributesInput$, () => __Unit
+];
+var SetTopicAttributes$ = [9, n0, _STA,
+    0, () => SetTopicAttributesInput$, () => __Unit
+];
+var Subscribe$ = [9, n0, _Subsc,
+    0, () => SubscribeInput$, () => SubscribeResponse$
+];
+var TagResource$ = [9, n0, _TR,
+    0, () => TagResourceRequest$, () => TagResourceResponse$
+];
+var Unsubscribe$ = [9, n0, _U,
+    0, () => UnsubscribeInput$, () => __Unit
+];
+var UntagResource$ = [9, n0, _UR,
+    0, () => UntagResourceRequest$, () => UntagResourceResponse$
+];
+var VerifySMSSandboxPhoneNumber$ = [9, n0, _VSMSSPN,
+    0, () => VerifySMSSandboxPhoneNumberInput$, () => VerifySMSSandboxPhoneNumberResult$
+];
+
+const getRuntimeConfig$1 = (config) => {
+    return {
+        apiVersion: "2010-03-31",
+        base64Decoder: config?.base64Decoder ?? fromBase64,
+        base64Encoder: config?.base64Encoder ?? toBase64,
+        disableHostPrefix: config?.disableHostPrefix ?? false,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver,
+        extensions: config?.extensions ?? [],
+        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultSNSHttpAuthSchemeProvider,
+        httpAuthSchemes: config?.httpAuthSchemes ?? [
+            {
+                schemeId: "aws.auth#sigv4",
+                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+                signer: new AwsSdkSigV4Signer(),
+            },
+        ],
+        logger: config?.logger ?? new NoOpLogger(),
+        protocol: config?.protocol ?? AwsQueryProtocol,
+        protocolSettings: config?.protocolSettings ?? {
+            defaultNamespace: "com.amazonaws.sns",
+            errorTypeRegistries,
+            xmlNamespace: "http://sns.amazonaws.com/doc/2010-03-31/",
+            version: "2010-03-31",
+            serviceTarget: "AmazonSimpleNotificationService",
+        },
+        serviceId: config?.serviceId ?? "SNS",
+        sha256: config?.sha256 ?? Sha256,
+        urlParser: config?.urlParser ?? parseUrl,
+        utf8Decoder: config?.utf8Decoder ?? fromUtf8,
+        utf8Encoder: config?.utf8Encoder ?? toUtf8,
+    };
+};
+
+const getRuntimeConfig = (config) => {
+    emitWarningIfUnsupportedVersion(process.version);
+    const defaultsMode = resolveDefaultsModeConfig(config);
+    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
+    const clientSharedValues = getRuntimeConfig$1(config);
+    emitWarningIfUnsupportedVersion$1(process.version);
+    const loaderConfig = {
+        profile: config?.profile,
+        logger: clientSharedValues.logger,
+    };
+    return {
+        ...clientSharedValues,
+        ...config,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
+        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 300_000),
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo.version }),
+        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
+        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
+        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
+        retryMode: config?.retryMode ??
+            loadConfig({
+                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
+                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
+            }, config),
+        streamCollector: config?.streamCollector ?? streamCollector,
+        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
+    };
+};
+
+const getHttpAuthExtensionConfiguration = (runtimeConfig) => {
+    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+    let _credentials = runtimeConfig.credentials;
+    return {
+        setHttpAuthScheme(httpAuthScheme) {
+            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+            if (index === -1) {
+                _httpAuthSchemes.push(httpAuthScheme);
+            }
+            else {
+                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+            }
+        },
+        httpAuthSchemes() {
+            return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+            _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+            return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+            _credentials = credentials;
+        },
+        credentials() {
+            return _credentials;
+        },
+    };
+};
+const resolveHttpAuthRuntimeConfig = (config) => {
+    return {
+        httpAuthSchemes: config.httpAuthSchemes(),
+        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
+        credentials: config.credentials(),
+    };
+};
+
+const resolveRuntimeExtensions = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration(runtimeConfig));
+    extensions.forEach((extension) => extension.configure(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig(extensionConfiguration));
+};
+
+class SNSClient extends Client {
+    config;
+    constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters(_config_0);
+        const _config_2 = resolveUserAgentConfig(_config_1);
+        const _config_3 = resolveRetryConfig(_config_2);
+        const _config_4 = resolveRegionConfig(_config_3);
+        const _config_5 = resolveHostHeaderConfig(_config_4);
+        const _config_6 = resolveEndpointConfig(_config_5);
+        const _config_7 = resolveHttpAuthSchemeConfig(_config_6);
+        const _config_8 = resolveRuntimeExtensions(_config_7, configuration?.extensions || []);
+        this.config = _config_8;
+        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
+        this.middlewareStack.use(getUserAgentPlugin(this.config));
+        this.middlewareStack.use(getRetryPlugin(this.config));
+        this.middlewareStack.use(getContentLengthPlugin(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin(this.config));
+        this.middlewareStack.use(getLoggerPlugin(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
+            httpAuthSchemeParametersProvider: defaultSNSHttpAuthSchemeParametersProvider,
+            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
+                "aws.auth#sigv4": config.credentials,
+            }),
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin(this.config));
+    }
+    destroy() {
+        super.destroy();
+    }
+}
+
+const command = makeBuilder(commonParams, "AmazonSimpleNotificationService", "SNSClient", getEndpointPlugin);
+const _ep0 = {};
+const _mw0 = (Command, cs, config, o) => [];
+
+class AddPermissionCommand extends command(_ep0, _mw0, "AddPermission", AddPermission$) {
+}
+
+class CheckIfPhoneNumberIsOptedOutCommand extends command(_ep0, _mw0, "CheckIfPhoneNumberIsOptedOut", CheckIfPhoneNumberIsOptedOut$) {
+}
+
+class ConfirmSubscriptionCommand extends command(_ep0, _mw0, "ConfirmSubscription", ConfirmSubscription$) {
+}
+
+class CreatePlatformApplicationCommand extends command(_ep0, _mw0, "CreatePlatformApplication", CreatePlatformApplication$) {
+}
+
+class CreatePlatformEndpointCommand extends command(_ep0, _mw0, "CreatePlatformEndpoint", CreatePlatformEndpoint$) {
+}
+
+class CreateSMSSandboxPhoneNumberCommand extends command(_ep0, _mw0, "CreateSMSSandboxPhoneNumber", CreateSMSSandboxPhoneNumber$) {
+}
+
+class CreateTopicCommand extends command(_ep0, _mw0, "CreateTopic", CreateTopic$) {
+}
+
+class DeleteEndpointCommand extends command(_ep0, _mw0, "DeleteEndpoint", DeleteEndpoint$) {
+}
+
+class DeletePlatformApplicationCommand extends command(_ep0, _mw0, "DeletePlatformApplication", DeletePlatformApplication$) {
+}
+
+class DeleteSMSSandboxPhoneNumberCommand extends command(_ep0, _mw0, "DeleteSMSSandboxPhoneNumber", DeleteSMSSandboxPhoneNumber$) {
+}
+
+class DeleteTopicCommand extends command(_ep0, _mw0, "DeleteTopic", DeleteTopic$) {
+}
+
+class GetDataProtectionPolicyCommand extends command(_ep0, _mw0, "GetDataProtectionPolicy", GetDataProtectionPolicy$) {
+}
+
+class GetEndpointAttributesCommand extends command(_ep0, _mw0, "GetEndpointAttributes", GetEndpointAttributes$) {
+}
+
+class GetPlatformApplicationAttributesCommand extends command(_ep0, _mw0, "GetPlatformApplicationAttributes", GetPlatformApplicationAttributes$) {
+}
+
+class GetSMSAttributesCommand extends command(_ep0, _mw0, "GetSMSAttributes", GetSMSAttributes$) {
+}
+
+class GetSMSSandboxAccountStatusCommand extends command(_ep0, _mw0, "GetSMSSandboxAccountStatus", GetSMSSandboxAccountStatus$) {
+}
+
+class GetSubscriptionAttributesCommand extends command(_ep0, _mw0, "GetSubscriptionAttributes", GetSubscriptionAttributes$) {
+}
+
+class GetTopicAttributesCommand extends command(_ep0, _mw0, "GetTopicAttributes", GetTopicAttributes$) {
+}
+
+class ListEndpointsByPlatformApplicationCommand extends command(_ep0, _mw0, "ListEndpointsByPlatformApplication", ListEndpointsByPlatformApplication$) {
+}
+
+class ListOriginationNumbersCommand extends command(_ep0, _mw0, "ListOriginationNumbers", ListOriginationNumbers$) {
+}
+
+class ListPhoneNumbersOptedOutCommand extends command(_ep0, _mw0, "ListPhoneNumbersOptedOut", ListPhoneNumbersOptedOut$) {
+}
+
+class ListPlatformApplicationsCommand extends command(_ep0, _mw0, "ListPlatformApplications", ListPlatformApplications$) {
+}
+
+class ListSMSSandboxPhoneNumbersCommand extends command(_ep0, _mw0, "ListSMSSandboxPhoneNumbers", ListSMSSandboxPhoneNumbers$) {
+}
+
+class ListSubscriptionsByTopicCommand extends command(_ep0, _mw0, "ListSubscriptionsByTopic", ListSubscriptionsByTopic$) {
+}
+
+class ListSubscriptionsCommand extends command(_ep0, _mw0, "ListSubscriptions", ListSubscriptions$) {
+}
+
+class ListTagsForResourceCommand extends command(_ep0, _mw0, "ListTagsForResource", ListTagsForResource$) {
+}
+
+class ListTopicsCommand extends command(_ep0, _mw0, "ListTopics", ListTopics$) {
+}
+
+class OptInPhoneNumberCommand extends command(_ep0, _mw0, "OptInPhoneNumber", OptInPhoneNumber$) {
+}
+
+class PublishBatchCommand extends command(_ep0, _mw0, "PublishBatch", PublishBatch$) {
+}
+
+class PublishCommand extends command(_ep0, _mw0, "Publish", Publish$) {
+}
+
+class PutDataProtectionPolicyCommand extends command(_ep0, _mw0, "PutDataProtectionPolicy", PutDataProtectionPolicy$) {
+}
+
+class RemovePermissionCommand extends command(_ep0, _mw0, "RemovePermission", RemovePermission$) {
+}
+
+class SetEndpointAttributesCommand extends command(_ep0, _mw0, "SetEndpointAttributes", SetEndpointAttributes$) {
+}
+
+class SetPlatformApplicationAttributesCommand extends command(_ep0, _mw0, "SetPlatformApplicationAttributes", SetPlatformApplicationAttributes$) {
+}
+
+class SetSMSAttributesCommand extends command(_ep0, _mw0, "SetSMSAttributes", SetSMSAttributes$) {
+}
+
+class SetSubscriptionAttributesCommand extends command(_ep0, _mw0, "SetSubscriptionAttributes", SetSubscriptionAttributes$) {
+}
+
+class SetTopicAttributesCommand extends command(_ep0, _mw0, "SetTopicAttributes", SetTopicAttributes$) {
+}
+
+class SubscribeCommand extends command(_ep0, _mw0, "Subscribe", Subscribe$) {
+}
+
+class TagResourceCommand extends command(_ep0, _mw0, "TagResource", TagResource$) {
+}
+
+class UnsubscribeCommand extends command(_ep0, _mw0, "Unsubscribe", Unsubscribe$) {
+}
+
+class UntagResourceCommand extends command(_ep0, _mw0, "UntagResource", UntagResource$) {
+}
+
+class VerifySMSSandboxPhoneNumberCommand extends command(_ep0, _mw0, "VerifySMSSandboxPhoneNumber", VerifySMSSandboxPhoneNumber$) {
+}
+
+const paginateListEndpointsByPlatformApplication = createPaginator(SNSClient, ListEndpointsByPlatformApplicationCommand, "NextToken", "NextToken", "");
+
+const paginateListOriginationNumbers = createPaginator(SNSClient, ListOriginationNumbersCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListPhoneNumbersOptedOut = createPaginator(SNSClient, ListPhoneNumbersOptedOutCommand, "nextToken", "nextToken", "");
+
+const paginateListPlatformApplications = createPaginator(SNSClient, ListPlatformApplicationsCommand, "NextToken", "NextToken", "");
+
+const paginateListSMSSandboxPhoneNumbers = createPaginator(SNSClient, ListSMSSandboxPhoneNumbersCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListSubscriptionsByTopic = createPaginator(SNSClient, ListSubscriptionsByTopicCommand, "NextToken", "NextToken", "");
+
+const paginateListSubscriptions = createPaginator(SNSClient, ListSubscriptionsCommand, "NextToken", "NextToken", "");
+
+const paginateListTopics = createPaginator(SNSClient, ListTopicsCommand, "NextToken", "NextToken", "");
+
+const commands = {
+    AddPermissionCommand,
+    CheckIfPhoneNumberIsOptedOutCommand,
+    ConfirmSubscriptionCommand,
+    CreatePlatformApplicationCommand,
+    CreatePlatformEndpointCommand,
+    CreateSMSSandboxPhoneNumberCommand,
+    CreateTopicCommand,
+    DeleteEndpointCommand,
+    DeletePlatformApplicationCommand,
+    DeleteSMSSandboxPhoneNumberCommand,
+    DeleteTopicCommand,
+    GetDataProtectionPolicyCommand,
+    GetEndpointAttributesCommand,
+    GetPlatformApplicationAttributesCommand,
+    GetSMSAttributesCommand,
+    GetSMSSandboxAccountStatusCommand,
+    GetSubscriptionAttributesCommand,
+    GetTopicAttributesCommand,
+    ListEndpointsByPlatformApplicationCommand,
+    ListOriginationNumbersCommand,
+    ListPhoneNumbersOptedOutCommand,
+    ListPlatformApplicationsCommand,
+    ListSMSSandboxPhoneNumbersCommand,
+    ListSubscriptionsCommand,
+    ListSubscriptionsByTopicCommand,
+    ListTagsForResourceCommand,
+    ListTopicsCommand,
+    OptInPhoneNumberCommand,
+    PublishCommand,
+    PublishBatchCommand,
+    PutDataProtectionPolicyCommand,
+    RemovePermissionCommand,
+    SetEndpointAttributesCommand,
+    SetPlatformApplicationAttributesCommand,
+    SetSMSAttributesCommand,
+    SetSubscriptionAttributesCommand,
+    SetTopicAttributesCommand,
+    SubscribeCommand,
+    TagResourceCommand,
+    UnsubscribeCommand,
+    UntagResourceCommand,
+    VerifySMSSandboxPhoneNumberCommand,
+};
+const paginators = {
+    paginateListEndpointsByPlatformApplication,
+    paginateListOriginationNumbers,
+    paginateListPhoneNumbersOptedOut,
+    paginateListPlatformApplications,
+    paginateListSMSSandboxPhoneNumbers,
+    paginateListSubscriptions,
+    paginateListSubscriptionsByTopic,
+    paginateListTopics,
+};
+class SNS extends SNSClient {
+}
+createAggregatedClient(commands, SNS, { paginators });
+
+const LanguageCodeString = {
+    de_DE: "de-DE",
+    en_GB: "en-GB",
+    en_US: "en-US",
+    es_419: "es-419",
+    es_ES: "es-ES",
+    fr_CA: "fr-CA",
+    fr_FR: "fr-FR",
+    it_IT: "it-IT",
+    jp_JP: "ja-JP",
+    kr_KR: "kr-KR",
+    pt_BR: "pt-BR",
+    zh_CN: "zh-CN",
+    zh_TW: "zh-TW",
+};
+const NumberCapability = {
+    MMS: "MMS",
+    SMS: "SMS",
+    VOICE: "VOICE",
+};
+const RouteType = {
+    Premium: "Premium",
+    Promotional: "Promotional",
+    Transactional: "Transactional",
+};
+const SMSSandboxPhoneNumberVerificationStatus = {
+    Pending: "Pending",
+    Verified: "Verified",
+};
+
+__webpack_unused_export__ = AddPermission$;
+__webpack_unused_export__ = AddPermissionCommand;
+__webpack_unused_export__ = AddPermissionInput$;
+__webpack_unused_export__ = AuthorizationErrorException;
+__webpack_unused_export__ = AuthorizationErrorException$;
+__webpack_unused_export__ = BatchEntryIdsNotDistinctException;
+__webpack_unused_export__ = BatchEntryIdsNotDistinctException$;
+__webpack_unused_export__ = BatchRequestTooLongException;
+__webpack_unused_export__ = BatchRequestTooLongException$;
+__webpack_unused_export__ = BatchResultErrorEntry$;
+__webpack_unused_export__ = CheckIfPhoneNumberIsOptedOut$;
+__webpack_unused_export__ = CheckIfPhoneNumberIsOptedOutCommand;
+__webpack_unused_export__ = CheckIfPhoneNumberIsOptedOutInput$;
+__webpack_unused_export__ = CheckIfPhoneNumberIsOptedOutResponse$;
+__webpack_unused_export__ = ConcurrentAccessException;
+__webpack_unused_export__ = ConcurrentAccessException$;
+__webpack_unused_export__ = ConfirmSubscription$;
+__webpack_unused_export__ = ConfirmSubscriptionCommand;
+__webpack_unused_export__ = ConfirmSubscriptionInput$;
+__webpack_unused_export__ = ConfirmSubscriptionResponse$;
+__webpack_unused_export__ = CreateEndpointResponse$;
+__webpack_unused_export__ = CreatePlatformApplication$;
+__webpack_unused_export__ = CreatePlatformApplicationCommand;
+__webpack_unused_export__ = CreatePlatformApplicationInput$;
+__webpack_unused_export__ = CreatePlatformApplicationResponse$;
+__webpack_unused_export__ = CreatePlatformEndpoint$;
+__webpack_unused_export__ = CreatePlatformEndpointCommand;
+__webpack_unused_export__ = CreatePlatformEndpointInput$;
+__webpack_unused_export__ = CreateSMSSandboxPhoneNumber$;
+__webpack_unused_export__ = CreateSMSSandboxPhoneNumberCommand;
+__webpack_unused_export__ = CreateSMSSandboxPhoneNumberInput$;
+__webpack_unused_export__ = CreateSMSSandboxPhoneNumberResult$;
+__webpack_unused_export__ = CreateTopic$;
+__webpack_unused_export__ = CreateTopicCommand;
+__webpack_unused_export__ = CreateTopicInput$;
+__webpack_unused_export__ = CreateTopicResponse$;
+__webpack_unused_export__ = DeleteEndpoint$;
+__webpack_unused_export__ = DeleteEndpointCommand;
+__webpack_unused_export__ = DeleteEndpointInput$;
+__webpack_unused_export__ = DeletePlatformApplication$;
+__webpack_unused_export__ = DeletePlatformApplicationCommand;
+__webpack_unused_export__ = DeletePlatformApplicationInput$;
+__webpack_unused_export__ = DeleteSMSSandboxPhoneNumber$;
+__webpack_unused_export__ = DeleteSMSSandboxPhoneNumberCommand;
+__webpack_unused_export__ = DeleteSMSSandboxPhoneNumberInput$;
+__webpack_unused_export__ = DeleteSMSSandboxPhoneNumberResult$;
+__webpack_unused_export__ = DeleteTopic$;
+__webpack_unused_export__ = DeleteTopicCommand;
+__webpack_unused_export__ = DeleteTopicInput$;
+__webpack_unused_export__ = EmptyBatchRequestException;
+__webpack_unused_export__ = EmptyBatchRequestException$;
+__webpack_unused_export__ = Endpoint$;
+__webpack_unused_export__ = EndpointDisabledException;
+__webpack_unused_export__ = EndpointDisabledException$;
+__webpack_unused_export__ = FilterPolicyLimitExceededException;
+__webpack_unused_export__ = FilterPolicyLimitExceededException$;
+__webpack_unused_export__ = GetDataProtectionPolicy$;
+__webpack_unused_export__ = GetDataProtectionPolicyCommand;
+__webpack_unused_export__ = GetDataProtectionPolicyInput$;
+__webpack_unused_export__ = GetDataProtectionPolicyResponse$;
+__webpack_unused_export__ = GetEndpointAttributes$;
+__webpack_unused_export__ = GetEndpointAttributesCommand;
+__webpack_unused_export__ = GetEndpointAttributesInput$;
+__webpack_unused_export__ = GetEndpointAttributesResponse$;
+__webpack_unused_export__ = GetPlatformApplicationAttributes$;
+__webpack_unused_export__ = GetPlatformApplicationAttributesCommand;
+__webpack_unused_export__ = GetPlatformApplicationAttributesInput$;
+__webpack_unused_export__ = GetPlatformApplicationAttributesResponse$;
+__webpack_unused_export__ = GetSMSAttributes$;
+__webpack_unused_export__ = GetSMSAttributesCommand;
+__webpack_unused_export__ = GetSMSAttributesInput$;
+__webpack_unused_export__ = GetSMSAttributesResponse$;
+__webpack_unused_export__ = GetSMSSandboxAccountStatus$;
+__webpack_unused_export__ = GetSMSSandboxAccountStatusCommand;
+__webpack_unused_export__ = GetSMSSandboxAccountStatusInput$;
+__webpack_unused_export__ = GetSMSSandboxAccountStatusResult$;
+__webpack_unused_export__ = GetSubscriptionAttributes$;
+__webpack_unused_export__ = GetSubscriptionAttributesCommand;
+__webpack_unused_export__ = GetSubscriptionAttributesInput$;
+__webpack_unused_export__ = GetSubscriptionAttributesResponse$;
+__webpack_unused_export__ = GetTopicAttributes$;
+__webpack_unused_export__ = GetTopicAttributesCommand;
+__webpack_unused_export__ = GetTopicAttributesInput$;
+__webpack_unused_export__ = GetTopicAttributesResponse$;
+__webpack_unused_export__ = InternalErrorException;
+__webpack_unused_export__ = InternalErrorException$;
+__webpack_unused_export__ = InvalidBatchEntryIdException;
+__webpack_unused_export__ = InvalidBatchEntryIdException$;
+__webpack_unused_export__ = InvalidParameterException;
+__webpack_unused_export__ = InvalidParameterException$;
+__webpack_unused_export__ = InvalidParameterValueException;
+__webpack_unused_export__ = InvalidParameterValueException$;
+__webpack_unused_export__ = InvalidSecurityException;
+__webpack_unused_export__ = InvalidSecurityException$;
+__webpack_unused_export__ = InvalidStateException;
+__webpack_unused_export__ = InvalidStateException$;
+__webpack_unused_export__ = KMSAccessDeniedException;
+__webpack_unused_export__ = KMSAccessDeniedException$;
+__webpack_unused_export__ = KMSDisabledException;
+__webpack_unused_export__ = KMSDisabledException$;
+__webpack_unused_export__ = KMSInvalidStateException;
+__webpack_unused_export__ = KMSInvalidStateException$;
+__webpack_unused_export__ = KMSNotFoundException;
+__webpack_unused_export__ = KMSNotFoundException$;
+__webpack_unused_export__ = KMSOptInRequired;
+__webpack_unused_export__ = KMSOptInRequired$;
+__webpack_unused_export__ = KMSThrottlingException;
+__webpack_unused_export__ = KMSThrottlingException$;
+__webpack_unused_export__ = LanguageCodeString;
+__webpack_unused_export__ = ListEndpointsByPlatformApplication$;
+__webpack_unused_export__ = ListEndpointsByPlatformApplicationCommand;
+__webpack_unused_export__ = ListEndpointsByPlatformApplicationInput$;
+__webpack_unused_export__ = ListEndpointsByPlatformApplicationResponse$;
+__webpack_unused_export__ = ListOriginationNumbers$;
+__webpack_unused_export__ = ListOriginationNumbersCommand;
+__webpack_unused_export__ = ListOriginationNumbersRequest$;
+__webpack_unused_export__ = ListOriginationNumbersResult$;
+__webpack_unused_export__ = ListPhoneNumbersOptedOut$;
+__webpack_unused_export__ = ListPhoneNumbersOptedOutCommand;
+__webpack_unused_export__ = ListPhoneNumbersOptedOutInput$;
+__webpack_unused_export__ = ListPhoneNumbersOptedOutResponse$;
+__webpack_unused_export__ = ListPlatformApplications$;
+__webpack_unused_export__ = ListPlatformApplicationsCommand;
+__webpack_unused_export__ = ListPlatformApplicationsInput$;
+__webpack_unused_export__ = ListPlatformApplicationsResponse$;
+__webpack_unused_export__ = ListSMSSandboxPhoneNumbers$;
+__webpack_unused_export__ = ListSMSSandboxPhoneNumbersCommand;
+__webpack_unused_export__ = ListSMSSandboxPhoneNumbersInput$;
+__webpack_unused_export__ = ListSMSSandboxPhoneNumbersResult$;
+__webpack_unused_export__ = ListSubscriptions$;
+__webpack_unused_export__ = ListSubscriptionsByTopic$;
+__webpack_unused_export__ = ListSubscriptionsByTopicCommand;
+__webpack_unused_export__ = ListSubscriptionsByTopicInput$;
+__webpack_unused_export__ = ListSubscriptionsByTopicResponse$;
+__webpack_unused_export__ = ListSubscriptionsCommand;
+__webpack_unused_export__ = ListSubscriptionsInput$;
+__webpack_unused_export__ = ListSubscriptionsResponse$;
+__webpack_unused_export__ = ListTagsForResource$;
+__webpack_unused_export__ = ListTagsForResourceCommand;
+__webpack_unused_export__ = ListTagsForResourceRequest$;
+__webpack_unused_export__ = ListTagsForResourceResponse$;
+__webpack_unused_export__ = ListTopics$;
+__webpack_unused_export__ = ListTopicsCommand;
+__webpack_unused_export__ = ListTopicsInput$;
+__webpack_unused_export__ = ListTopicsResponse$;
+__webpack_unused_export__ = MessageAttributeValue$;
+__webpack_unused_export__ = NotFoundException;
+__webpack_unused_export__ = NotFoundException$;
+__webpack_unused_export__ = NumberCapability;
+__webpack_unused_export__ = OptInPhoneNumber$;
+__webpack_unused_export__ = OptInPhoneNumberCommand;
+__webpack_unused_export__ = OptInPhoneNumberInput$;
+__webpack_unused_export__ = OptInPhoneNumberResponse$;
+__webpack_unused_export__ = OptedOutException;
+__webpack_unused_export__ = OptedOutException$;
+__webpack_unused_export__ = PhoneNumberInformation$;
+__webpack_unused_export__ = PlatformApplication$;
+__webpack_unused_export__ = PlatformApplicationDisabledException;
+__webpack_unused_export__ = PlatformApplicationDisabledException$;
+__webpack_unused_export__ = Publish$;
+__webpack_unused_export__ = PublishBatch$;
+__webpack_unused_export__ = PublishBatchCommand;
+__webpack_unused_export__ = PublishBatchInput$;
+__webpack_unused_export__ = PublishBatchRequestEntry$;
+__webpack_unused_export__ = PublishBatchResponse$;
+__webpack_unused_export__ = PublishBatchResultEntry$;
+exports.D5G = PublishCommand;
+__webpack_unused_export__ = PublishInput$;
+__webpack_unused_export__ = PublishResponse$;
+__webpack_unused_export__ = PutDataProtectionPolicy$;
+__webpack_unused_export__ = PutDataProtectionPolicyCommand;
+__webpack_unused_export__ = PutDataProtectionPolicyInput$;
+__webpack_unused_export__ = RemovePermission$;
+__webpack_unused_export__ = RemovePermissionCommand;
+__webpack_unused_export__ = RemovePermissionInput$;
+__webpack_unused_export__ = ReplayLimitExceededException;
+__webpack_unused_export__ = ReplayLimitExceededException$;
+__webpack_unused_export__ = ResourceNotFoundException;
+__webpack_unused_export__ = ResourceNotFoundException$;
+__webpack_unused_export__ = RouteType;
+__webpack_unused_export__ = SMSSandboxPhoneNumber$;
+__webpack_unused_export__ = SMSSandboxPhoneNumberVerificationStatus;
+__webpack_unused_export__ = SNS;
+exports.kye = SNSClient;
+__webpack_unused_export__ = SNSServiceException;
+__webpack_unused_export__ = SNSServiceException$;
+__webpack_unused_export__ = SetEndpointAttributes$;
+__webpack_unused_export__ = SetEndpointAttributesCommand;
+__webpack_unused_export__ = SetEndpointAttributesInput$;
+__webpack_unused_export__ = SetPlatformApplicationAttributes$;
+__webpack_unused_export__ = SetPlatformApplicationAttributesCommand;
+__webpack_unused_export__ = SetPlatformApplicationAttributesInput$;
+__webpack_unused_export__ = SetSMSAttributes$;
+__webpack_unused_export__ = SetSMSAttributesCommand;
+__webpack_unused_export__ = SetSMSAttributesInput$;
+__webpack_unused_export__ = SetSMSAttributesResponse$;
+__webpack_unused_export__ = SetSubscriptionAttributes$;
+__webpack_unused_export__ = SetSubscriptionAttributesCommand;
+__webpack_unused_export__ = SetSubscriptionAttributesInput$;
+__webpack_unused_export__ = SetTopicAttributes$;
+__webpack_unused_export__ = SetTopicAttributesCommand;
+__webpack_unused_export__ = SetTopicAttributesInput$;
+__webpack_unused_export__ = StaleTagException;
+__webpack_unused_export__ = StaleTagException$;
+__webpack_unused_export__ = Subscribe$;
+__webpack_unused_export__ = SubscribeCommand;
+__webpack_unused_export__ = SubscribeInput$;
+__webpack_unused_export__ = SubscribeResponse$;
+__webpack_unused_export__ = Subscription$;
+__webpack_unused_export__ = SubscriptionLimitExceededException;
+__webpack_unused_export__ = SubscriptionLimitExceededException$;
+__webpack_unused_export__ = Tag$;
+__webpack_unused_export__ = TagLimitExceededException;
+__webpack_unused_export__ = TagLimitExceededException$;
+__webpack_unused_export__ = TagPolicyException;
+__webpack_unused_export__ = TagPolicyException$;
+__webpack_unused_export__ = TagResource$;
+__webpack_unused_export__ = TagResourceCommand;
+__webpack_unused_export__ = TagResourceRequest$;
+__webpack_unused_export__ = TagResourceResponse$;
+__webpack_unused_export__ = ThrottledException;
+__webpack_unused_export__ = ThrottledException$;
+__webpack_unused_export__ = TooManyEntriesInBatchRequestException;
+__webpack_unused_export__ = TooManyEntriesInBatchRequestException$;
+__webpack_unused_export__ = Topic$;
+__webpack_unused_export__ = TopicLimitExceededException;
+__webpack_unused_export__ = TopicLimitExceededException$;
+__webpack_unused_export__ = Unsubscribe$;
+__webpack_unused_export__ = UnsubscribeCommand;
+__webpack_unused_export__ = UnsubscribeInput$;
+__webpack_unused_export__ = UntagResource$;
+__webpack_unused_export__ = UntagResourceCommand;
+__webpack_unused_export__ = UntagResourceRequest$;
+__webpack_unused_export__ = UntagResourceResponse$;
+__webpack_unused_export__ = UserErrorException;
+__webpack_unused_export__ = UserErrorException$;
+__webpack_unused_export__ = ValidationException;
+__webpack_unused_export__ = ValidationException$;
+__webpack_unused_export__ = VerificationException;
+__webpack_unused_export__ = VerificationException$;
+__webpack_unused_export__ = VerifySMSSandboxPhoneNumber$;
+__webpack_unused_export__ = VerifySMSSandboxPhoneNumberCommand;
+__webpack_unused_export__ = VerifySMSSandboxPhoneNumberInput$;
+__webpack_unused_export__ = VerifySMSSandboxPhoneNumberResult$;
+__webpack_unused_export__ = errorTypeRegistries;
+__webpack_unused_export__ = paginateListEndpointsByPlatformApplication;
+__webpack_unused_export__ = paginateListOriginationNumbers;
+__webpack_unused_export__ = paginateListPhoneNumbersOptedOut;
+__webpack_unused_export__ = paginateListPlatformApplications;
+__webpack_unused_export__ = paginateListSMSSandboxPhoneNumbers;
+__webpack_unused_export__ = paginateListSubscriptions;
+__webpack_unused_export__ = paginateListSubscriptionsByTopic;
+__webpack_unused_export__ = paginateListTopics;
+
+
+/***/ }),
+
 /***/ 1695:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -59817,7 +62106,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3148);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6627);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -59826,7 +62115,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3148:
+/***/ 6627:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63350,6 +65639,72 @@ function createClients(options) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/markdown.ts
+// Escaping for every value that comes from AWS or a user before it enters Markdown
+// (job summary, issue bodies): inert text, one table cell, no mention, no HTML, no link.
+const ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '|': '&#124;',
+    '`': '&#96;',
+    // A zero-width space after @ and # stops GitHub from turning text into a mention or a
+    // cross-reference; the entity alone would not, because GitHub links after decoding.
+    '@': '@&#8203;',
+    '#': '#&#8203;',
+    '\\': '&#92;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '*': '&#42;',
+    _: '&#95;',
+    '~': '&#126;',
+    '!': '&#33;'
+};
+const SPECIAL = /[&<>"'|`@#\\[\]*_~!]/g;
+// GitHub autolinks bare URLs after decoding entities, so only a zero-width space breaks them.
+const AUTOLINK = /(:)(\/\/)|\b(www)(\.)/gi;
+// Line breaks would end a table row; other control characters have no business in a report.
+const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
+/** Escapes one value for inline Markdown, collapsing it to a single line of at most maxLength characters. */
+function escapeMarkdown(value, maxLength = 200) {
+    let text = value.replace(CONTROL, ' ');
+    const chars = Array.from(text);
+    if (chars.length > maxLength)
+        text = `${chars.slice(0, maxLength - 1).join('')}…`;
+    return text
+        .replace(SPECIAL, (c) => ENTITIES[c] ?? c)
+        .replace(AUTOLINK, (_, a, b, c, d) => a ? `${a}&#8203;${b}` : `${c}&#8203;${d}`);
+}
+/** A Markdown table from already-escaped cells. */
+function table(header, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+function utf8Bytes(text) {
+    return Buffer.byteLength(text, 'utf8');
+}
+
+;// CONCATENATED MODULE: ./src/deliveries.ts
+// What each notification channel did this run, for the summary and the verdict.
+
+function renderDeliveries(deliveries) {
+    if (deliveries.length === 0)
+        return '';
+    const rows = deliveries.map((d) => [
+        d.channel,
+        d.ok ? '✅ delivered' : '❌ failed',
+        escapeMarkdown(d.detail, 500) + (d.hint ? `<br>**What to do:** ${escapeMarkdown(d.hint, 500)}` : '')
+    ]);
+    return ['### Notifications', table(['Channel', 'Result', 'Detail'], rows)].join('\n\n');
+}
+function deliveryFailures(deliveries) {
+    return deliveries
+        .filter((d) => !d.ok)
+        .map((d) => `${d.channel} delivery failed: ${d.detail}${d.hint ? ` ${d.hint}` : ''}`);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /** Defaults used when an input is empty; action.yml declares the same (a test keeps them equal). */
 const DEFAULTS = {
@@ -63365,7 +65720,12 @@ const DEFAULTS = {
     action: 'report',
     'dry-run': 'false',
     'delete-grace-days': '7',
-    'max-actions': '10'
+    'max-actions': '10',
+    'activity-for': 'changed',
+    'lookback-hours': '24',
+    'max-events': '1000',
+    'scan-method': 'auto',
+    'notify-on': 'findings'
 };
 class InputError extends Error {
     problems;
@@ -63383,6 +65743,7 @@ const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 // IAM tag keys: letters, digits, spaces and _.:/=+-@, 1 to 128 characters.
 const TAG_KEY = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u;
 const USER_GLOB = /^[\w+=,.@*?-]{1,64}$/;
+const SNS_TOPIC_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:sns:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}(\.fifo)?$/;
 const GROUP_NAME = /^[\w+=,.@-]{1,128}$/;
 /** Collects problems instead of throwing at the first, so one run reports every bad input. */
 class Reader {
@@ -63472,6 +65833,20 @@ function readSettings(get, env = process.env) {
         maxActions: r.wholeNumber('max-actions', 1, 10000),
         exemptGroups: r.list('exempt-groups', GROUP_NAME, "IAM group names (letters, digits and '+=,.@_-')")
     };
+    const activity = {
+        activityFor: r.oneOf('activity-for', ['none', 'changed', 'flagged']),
+        lookbackHours: r.wholeNumber('lookback-hours', 1, 90 * 24),
+        regions: r.list('cloudtrail-regions', REGION, 'AWS region names such as us-east-1'),
+        maxEvents: r.wholeNumber('max-events', 1, 100000)
+    };
+    if (activity.regions.length === 0)
+        activity.regions = [awsRegion];
+    activity.regions = [...new Set(activity.regions)];
+    const scanMethod = r.oneOf('scan-method', ['auto', 'credential-report', 'api']);
+    const notify = {
+        snsTopicArn: r.optionalMatching('sns-topic-arn', SNS_TOPIC_ARN, 'an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:security-alerts'),
+        notifyOn: r.oneOf('notify-on', ['findings', 'always', 'never'])
+    };
     if (r.problems.length > 0)
         throw new InputError(r.problems);
     return {
@@ -63485,7 +65860,10 @@ function readSettings(get, env = process.env) {
         exemptTag,
         failOn,
         concurrency,
-        remediation
+        remediation,
+        activity,
+        scanMethod,
+        notify
     };
 }
 
@@ -63649,6 +66027,260 @@ async function applyPlan(iam, plan, now = () => new Date()) {
     return records;
 }
 
+;// CONCATENATED MODULE: ./src/rotation-steps.ts
+// The rotation procedure every notification repeats (seed 002): a second key first, so
+// nothing breaks while applications move over.
+const ROTATION_STEPS = [
+    'Create a second access key in addition to the one in use.',
+    'Update all your applications to use the new access key and validate that they work.',
+    'Change the state of the previous access key to inactive.',
+    'Validate that your applications still work as expected.',
+    'Delete the inactive access key.'
+];
+
+;// CONCATENATED MODULE: ./src/notify/sns-message.ts
+// The SNS notification: one plain-text message per run, readable in an email client,
+// filterable by subscribers, and within SNS's limits whatever AWS returns.
+
+
+/** SNS accepts at most 256 KiB of message, counted in UTF-8 bytes. */
+const SNS_MESSAGE_LIMIT_BYTES = 256 * 1024;
+/** SNS subjects: ASCII, no line breaks, under 100 characters. */
+const SNS_SUBJECT_MAX = 99;
+/** One line of plain text: control characters (forged lines in an email) become spaces. */
+function plain(value, maxLength = 300) {
+    // eslint-disable-next-line no-control-regex
+    const text = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+    const chars = Array.from(text);
+    return chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : text;
+}
+/** ASCII only (accents folded, the rest dropped), one line, at most SNS_SUBJECT_MAX characters. */
+function asciiSubject(text) {
+    const ascii = text
+        .normalize('NFKD')
+        .replace(/[\s\p{Cc}]+/gu, ' ') // line breaks first, so they become spaces, not nothing
+        .replace(/[^\x20-\x7e]/g, '')
+        .replace(/ +/g, ' ')
+        .trim();
+    return ascii.length > SNS_SUBJECT_MAX ? `${ascii.slice(0, SNS_SUBJECT_MAX - 3)}...` : ascii;
+}
+function changeCounts(report) {
+    const changes = report.remediation?.changes ?? [];
+    const applied = changes.filter((c) => c.result === 'applied');
+    return {
+        deactivated: applied.filter((c) => c.kind === 'deactivate').length,
+        deleted: applied.filter((c) => c.kind === 'delete').length,
+        failed: changes.filter((c) => c.result === 'failed').length
+    };
+}
+function renderSubject(report, event) {
+    const c = report.counts;
+    const changed = changeCounts(report);
+    const parts = [
+        c.overdue && `${c.overdue} overdue`,
+        c.unused && `${c.unused} unused`,
+        c['due-soon'] && `${c['due-soon']} due soon`,
+        changed.deactivated && `${changed.deactivated} deactivated`,
+        changed.deleted && `${changed.deleted} deleted`,
+        changed.failed && `${changed.failed} failed`
+    ].filter(Boolean);
+    const what = parts.length > 0 ? parts.join(', ') : 'no key needs attention';
+    const prefix = event === 'incident' ? 'IAM Key Sentinel incident' : 'IAM Key Sentinel';
+    // The account ID is digits; the alias is free text and goes last, so truncation eats it first.
+    const alias = report.accountAlias ? ` (${report.accountAlias})` : '';
+    return asciiSubject(`${prefix}: ${what} in ${report.accountId}${alias}`);
+}
+function lastUseText(f) {
+    switch (f.lastUse.kind) {
+        case 'used':
+            return `${isoDate(f.lastUse.date)} (${plain(f.lastUse.serviceName, 60)}, ${plain(f.lastUse.region, 30)})`;
+        case 'never':
+            return 'never used';
+        case 'unknown':
+            return 'unknown (could not be read)';
+    }
+}
+function classText(f, maxAgeDays) {
+    if (f.class === 'overdue')
+        return `overdue (${-f.daysToDeadline} days past the ${maxAgeDays}-day limit)`;
+    if (f.class === 'due-soon')
+        return `due soon (overdue in ${f.daysToDeadline + 1} days)`;
+    if (f.class === 'unused')
+        return `unused (idle for ${f.idleDays ?? '?'} days)`;
+    return f.class;
+}
+function keyBlock(f, input) {
+    const change = input.report.remediation?.changes.find((c) => c.accessKeyId === f.accessKeyId);
+    const lines = [
+        `User:        ${plain(f.userName, 64)}`,
+        `Access key:  ${plain(f.accessKeyId, 32)} (${f.status})`,
+        `Age:         ${f.ageDays} days (created ${isoDate(f.createDate)})`,
+        `Last used:   ${lastUseText(f)}`,
+        `Class:       ${classText(f, input.report.thresholds.maxAgeDays)}`,
+        `Action:      ${change
+            ? `${change.kind} - ${change.result}${change.detail ? `: ${plain(change.detail)}` : ''}`
+            : 'none (report only)'}`
+    ];
+    const activity = input.activity?.get(f.accessKeyId);
+    if (activity)
+        lines.push('', activity);
+    return lines.join('\n');
+}
+/** Keys worth a block: flagged keys and any key this run changed. */
+function keysToDetail(input) {
+    const changed = new Set(input.report.remediation?.changes.map((c) => c.accessKeyId) ?? []);
+    return input.report.keys.filter((k) => k.class === 'overdue' ||
+        k.class === 'unused' ||
+        k.class === 'due-soon' ||
+        changed.has(k.accessKeyId));
+}
+function header(input) {
+    const { report: r } = input;
+    const t = r.thresholds;
+    const c = r.counts;
+    const changed = changeCounts(r);
+    const alias = r.accountAlias ? ` (${plain(r.accountAlias, 64)})` : '';
+    return [
+        `IAM Key Sentinel ${input.event === 'incident' ? 'incident response' : 'audit'} of AWS account ${r.accountId}${alias}`,
+        `Run:        ${input.runUrl}`,
+        `Time:       ${r.generatedAt}`,
+        `Thresholds: rotate after ${t.maxAgeDays} days, due soon ${t.warnDays} days before` +
+            (t.unusedDays > 0 ? `, unused after ${t.unusedDays} days` : ''),
+        '',
+        `Keys: ${c.overdue} overdue, ${c.unused} unused, ${c['due-soon']} due soon, ${c.inactive} inactive, ` +
+            `${c.exempt} exempt, ${c.ok} ok (${c.total} keys of ${r.userCount} users)`,
+        `Changes: ${changed.deactivated} deactivated, ${changed.deleted} deleted, ${changed.failed} failed`
+    ].join('\n');
+}
+function footer() {
+    return [
+        'How to rotate an access key:',
+        ...ROTATION_STEPS.map((step, i) => `${i + 1}. ${step}`)
+    ].join('\n');
+}
+const bytes = (text) => Buffer.byteLength(text, 'utf8');
+/**
+ * Adds key blocks while the message stays within the byte limit; when they do not all fit,
+ * the rest are cut with a note pointing to the run.
+ */
+function renderMessage(input, limit = SNS_MESSAGE_LIMIT_BYTES) {
+    const head = header(input);
+    const foot = footer();
+    const blocks = keysToDetail(input).map((f) => keyBlock(f, input));
+    const separator = '\n\n';
+    const cutNote = (left) => `... ${left} more keys are not listed here to stay within SNS's size limit; see the run: ${input.runUrl}`;
+    const title = blocks.length > 0 ? 'Keys needing attention:' : 'No key needs attention.';
+    const parts = [head, title];
+    let used = bytes(parts.join(separator)) + bytes(separator + foot);
+    let shown = 0;
+    for (const block of blocks) {
+        const reserve = shown + 1 < blocks.length ? bytes(separator + cutNote(blocks.length)) : 0;
+        if (used + bytes(separator + block) + reserve > limit)
+            break;
+        parts.push(block);
+        used += bytes(separator + block);
+        shown++;
+    }
+    if (shown < blocks.length)
+        parts.push(cutNote(blocks.length - shown));
+    parts.push(foot);
+    return parts.join(separator);
+}
+function renderSnsNotification(input) {
+    const changed = changeCounts(input.report);
+    const number = (n) => ({ DataType: 'Number', StringValue: String(n) });
+    const subject = renderSubject(input.report, input.event);
+    const attributes = {
+        account: { DataType: 'String', StringValue: input.report.accountId },
+        event: { DataType: 'String', StringValue: input.event },
+        overdue: number(input.report.counts.overdue),
+        changed: number(changed.deactivated + changed.deleted)
+    };
+    // Attributes count towards the 256 KiB as well: name, type and value of each.
+    const attributeBytes = Object.entries(attributes).reduce((sum, [name, a]) => sum + bytes(name) + bytes(a.DataType) + bytes(a.StringValue), 0);
+    const message = renderMessage(input, SNS_MESSAGE_LIMIT_BYTES - attributeBytes - bytes(subject));
+    return { subject, message, attributes };
+}
+/** notify-on: findings publishes when a key is overdue or unused, or when keys were changed. */
+function shouldPublish(report, notifyOn, event) {
+    if (notifyOn === 'never')
+        return false;
+    if (notifyOn === 'always' || event === 'incident')
+        return true;
+    const c = report.counts;
+    return c.overdue + c.unused > 0 || (report.remediation?.changes.length ?? 0) > 0;
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sns/dist-cjs/index.js
+var client_sns_dist_cjs = __nccwpck_require__(8797);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/notify/sns-publish.ts
+// Publishes the run's notification. The client uses the topic's own region (a topic in
+// another region must work); a failure is returned, never thrown, so the other reports
+// are still written and the step fails at the end.
+
+
+
+function topicRegion(topicArn) {
+    return topicArn.split(':')[3] ?? '';
+}
+/** Same run, same account, same event: same ID, so a retried job cannot publish twice to a FIFO topic. */
+function deduplicationId(parts) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(`${parts.runId}/${parts.runAttempt}/${parts.accountId}/${parts.event}`)
+        .digest('hex');
+}
+function publishHint(error, topicArn) {
+    if (hasAwsCode(error, 'AuthorizationError', 'AccessDenied')) {
+        return `Allow sns:Publish on ${topicArn} for the role the action runs with (and, for an encrypted topic, kms:GenerateDataKey and kms:Decrypt on its key).`;
+    }
+    if (hasAwsCode(error, 'NotFound')) {
+        return `Check 'sns-topic-arn': no topic ${topicArn} exists in region ${topicRegion(topicArn)}.`;
+    }
+    if (hasAwsCode(error, 'KMSAccessDenied', 'KMSDisabled', 'KMSNotFound', 'KMSInvalidState')) {
+        return "The topic's KMS key refused the message: allow the role kms:GenerateDataKey and kms:Decrypt on it.";
+    }
+    if (hasAwsCode(error, 'Throttled', 'Throttling')) {
+        return 'SNS kept throttling after retries; run again later or ask AWS to raise the publish quota.';
+    }
+    return `Check 'sns-topic-arn' and the role's sns:Publish permission.`;
+}
+async function publishNotification(notification, options) {
+    const sns = new client_sns_dist_cjs/* SNSClient */.kye({
+        region: topicRegion(options.topicArn),
+        credentials: options.credentials,
+        maxAttempts: 5
+    });
+    const fifo = options.topicArn.endsWith('.fifo');
+    try {
+        const answer = await sns.send(new client_sns_dist_cjs/* PublishCommand */.D5G({
+            TopicArn: options.topicArn,
+            Subject: notification.subject,
+            Message: notification.message,
+            MessageAttributes: notification.attributes,
+            ...(fifo
+                ? {
+                    MessageGroupId: `iam-key-sentinel-${options.accountId}`,
+                    MessageDeduplicationId: deduplicationId(options)
+                }
+                : {})
+        }));
+        return { ok: true, messageId: answer.MessageId ?? '', topicArn: options.topicArn };
+    }
+    catch (error) {
+        return {
+            ok: false,
+            topicArn: options.topicArn,
+            error: errorMessage(error),
+            hint: publishHint(error, options.topicArn)
+        };
+    }
+    finally {
+        sns.destroy();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/remediation/plan.ts
 // The remediation planner: a pure function from classified keys to the exact list of
 // changes a run may make. Nothing outside this list is ever touched.
@@ -63739,53 +66371,6 @@ function planRemediation(input) {
     return plan;
 }
 
-;// CONCATENATED MODULE: ./src/markdown.ts
-// Escaping for every value that comes from AWS or a user before it enters Markdown
-// (job summary, issue bodies): inert text, one table cell, no mention, no HTML, no link.
-const ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-    '|': '&#124;',
-    '`': '&#96;',
-    // A zero-width space after @ and # stops GitHub from turning text into a mention or a
-    // cross-reference; the entity alone would not, because GitHub links after decoding.
-    '@': '@&#8203;',
-    '#': '#&#8203;',
-    '\\': '&#92;',
-    '[': '&#91;',
-    ']': '&#93;',
-    '*': '&#42;',
-    _: '&#95;',
-    '~': '&#126;',
-    '!': '&#33;'
-};
-const SPECIAL = /[&<>"'|`@#\\[\]*_~!]/g;
-// GitHub autolinks bare URLs after decoding entities, so only a zero-width space breaks them.
-const AUTOLINK = /(:)(\/\/)|\b(www)(\.)/gi;
-// Line breaks would end a table row; other control characters have no business in a report.
-const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
-/** Escapes one value for inline Markdown, collapsing it to a single line of at most maxLength characters. */
-function escapeMarkdown(value, maxLength = 200) {
-    let text = value.replace(CONTROL, ' ');
-    const chars = Array.from(text);
-    if (chars.length > maxLength)
-        text = `${chars.slice(0, maxLength - 1).join('')}…`;
-    return text
-        .replace(SPECIAL, (c) => ENTITIES[c] ?? c)
-        .replace(AUTOLINK, (_, a, b, c, d) => a ? `${a}&#8203;${b}` : `${c}&#8203;${d}`);
-}
-/** A Markdown table from already-escaped cells. */
-function table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-function utf8Bytes(text) {
-    return Buffer.byteLength(text, 'utf8');
-}
-
 ;// CONCATENATED MODULE: ./src/remediation/render.ts
 // The "Changes" section of the job summary: the plan or what was done, and how to undo it.
 
@@ -63844,6 +66429,21 @@ function renderChanges(plan, records) {
         parts.push('To undo the deactivations (deleted keys cannot be restored):', ['```sh', ...undo, '```'].join('\n'));
     }
     return parts.join('\n\n');
+}
+
+;// CONCATENATED MODULE: ./src/run-context.ts
+// Facts about the workflow run, from the variables every runner sets.
+function runContext(env = process.env) {
+    const server = env.GITHUB_SERVER_URL || 'https://github.com';
+    const repository = env.GITHUB_REPOSITORY || 'unknown/unknown';
+    const runId = env.GITHUB_RUN_ID || '0';
+    const runAttempt = env.GITHUB_RUN_ATTEMPT || '1';
+    return {
+        repository,
+        runId,
+        runAttempt,
+        runUrl: `${server}/${repository}/actions/runs/${runId}${runAttempt !== '1' ? `/attempts/${runAttempt}` : ''}`
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/age-chart.ts
@@ -63944,7 +66544,7 @@ function keyRow(f) {
         formatDeadline(f)
     ];
 }
-function header(input) {
+function summary_header(input) {
     const t = input.thresholds;
     const alias = input.accountAlias ? ` (${escapeMarkdown(input.accountAlias, 64)})` : '';
     const unused = t.unusedDays > 0 ? `unused after **${t.unusedDays}** days` : 'unused rule off';
@@ -64006,7 +66606,7 @@ function renderSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
     const flagged = input.findings.filter((f) => f.class !== 'ok');
     const ok = input.findings.filter((f) => f.class === 'ok');
     const fixed = [
-        header(input),
+        summary_header(input),
         countsTable(input.counts),
         '### Key ages',
         renderAgeChart(input.findings, input.thresholds),
@@ -64089,6 +66689,10 @@ function failureReasons(report, failOn) {
 
 
 
+
+
+
+
 async function credentialsFor(settings) {
     if (!settings.roleToAssume) {
         info('No role-to-assume: using the default AWS credential chain.');
@@ -64148,6 +66752,37 @@ async function remediate(audit, settings, clients) {
     };
     return renderChanges(plan, records);
 }
+/** One SNS message per run, when notify-on says so; its failure is reported, not thrown. */
+async function notifySns(audit, settings, credentials) {
+    const { snsTopicArn, notifyOn } = settings.notify;
+    const event = 'audit';
+    if (!snsTopicArn || !shouldPublish(audit.report, notifyOn, event))
+        return undefined;
+    const ctx = runContext();
+    const notification = renderSnsNotification({ report: audit.report, event, runUrl: ctx.runUrl });
+    const result = await publishNotification(notification, {
+        topicArn: snsTopicArn,
+        credentials,
+        accountId: audit.report.accountId,
+        runId: ctx.runId,
+        runAttempt: ctx.runAttempt,
+        event
+    });
+    if (result.ok) {
+        setOutput('sns-message-id', result.messageId);
+        return {
+            channel: 'SNS',
+            ok: true,
+            detail: `Published to ${snsTopicArn} (message ${result.messageId}).`
+        };
+    }
+    return {
+        channel: 'SNS',
+        ok: false,
+        detail: `Publishing to ${snsTopicArn} failed: ${result.error}`,
+        hint: result.hint
+    };
+}
 /** Outside a runner (no GITHUB_STEP_SUMMARY) the summary goes to the log instead. */
 async function writeSummary(markdown) {
     if (process.env.GITHUB_STEP_SUMMARY)
@@ -64167,7 +66802,9 @@ async function run() {
             info(`Scanning the access keys of account ${accountId}.`);
             const audit = await runAudit(clients.iam, settings, { accountId, accountAlias });
             const { report } = audit;
-            const sections = [await remediate(audit, settings, clients)].filter((s) => s !== '');
+            const changes = await remediate(audit, settings, clients);
+            const deliveries = [await notifySns(audit, settings, credentials)].filter((d) => d !== undefined);
+            const sections = [changes, renderDeliveries(deliveries)].filter((s) => s !== '');
             const reportPath = await writeReport(report);
             await writeSummary(renderSummary({
                 ...report,
@@ -64179,7 +66816,7 @@ async function run() {
             setOutputs(report, reportPath);
             info(`${report.counts.total} keys: ${report.counts.overdue} overdue, ${report.counts['due-soon']} due soon, ` +
                 `${report.counts.unused} unused. Report: ${reportPath}`);
-            const reasons = failureReasons(report, settings.failOn);
+            const reasons = [...failureReasons(report, settings.failOn), ...deliveryFailures(deliveries)];
             if (reasons.length > 0)
                 setFailed(reasons.join('\n'));
         }

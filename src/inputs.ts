@@ -18,6 +18,14 @@ export interface Settings {
   remediation: RemediationSettings
   activity: ActivitySettings
   scanMethod: ScanMethod
+  notify: NotifySettings
+}
+
+export type NotifyOn = 'findings' | 'always' | 'never'
+
+export interface NotifySettings {
+  snsTopicArn?: string
+  notifyOn: NotifyOn
 }
 
 export type ActivityFor = 'none' | 'changed' | 'flagged'
@@ -58,7 +66,8 @@ export const DEFAULTS = {
   'activity-for': 'changed',
   'lookback-hours': '24',
   'max-events': '1000',
-  'scan-method': 'auto'
+  'scan-method': 'auto',
+  'notify-on': 'findings'
 } as const
 
 export class InputError extends Error {
@@ -78,6 +87,8 @@ const SESSION_NAME = /^[\w+=,.@-]{2,64}$/
 // IAM tag keys: letters, digits, spaces and _.:/=+-@, 1 to 128 characters.
 const TAG_KEY = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u
 const USER_GLOB = /^[\w+=,.@*?-]{1,64}$/
+const SNS_TOPIC_ARN =
+  /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:sns:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}(\.fifo)?$/
 const GROUP_NAME = /^[\w+=,.@-]{1,128}$/
 
 /** Collects problems instead of throwing at the first, so one run reports every bad input. */
@@ -203,6 +214,14 @@ export function readSettings(get: InputGetter, env: NodeJS.ProcessEnv = process.
   if (activity.regions.length === 0) activity.regions = [awsRegion]
   activity.regions = [...new Set(activity.regions)]
   const scanMethod = r.oneOf<ScanMethod>('scan-method', ['auto', 'credential-report', 'api'])
+  const notify: NotifySettings = {
+    snsTopicArn: r.optionalMatching(
+      'sns-topic-arn',
+      SNS_TOPIC_ARN,
+      'an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:security-alerts'
+    ),
+    notifyOn: r.oneOf<NotifyOn>('notify-on', ['findings', 'always', 'never'])
+  }
   if (r.problems.length > 0) throw new InputError(r.problems)
   return {
     roleToAssume,
@@ -217,6 +236,7 @@ export function readSettings(get: InputGetter, env: NodeJS.ProcessEnv = process.
     concurrency,
     remediation,
     activity,
-    scanMethod
+    scanMethod,
+    notify
   }
 }

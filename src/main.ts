@@ -4,13 +4,17 @@ import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import { runAudit, type Audit } from './audit.js'
 import { assumeRoleWithOidc } from './auth.js'
 import { createClients, type AwsClients } from './aws-clients.js'
+import { deliveryFailures, renderDeliveries, type Delivery } from './deliveries.js'
 import { describeFailure } from './errors.js'
 import { readSettings, type Settings } from './inputs.js'
 import { applyPlan } from './remediation/apply.js'
+import { renderSnsNotification, shouldPublish } from './notify/sns-message.js'
+import { publishNotification } from './notify/sns-publish.js'
 import { readDeactivatedAt } from './remediation/lifecycle-tag.js'
 import { planRemediation } from './remediation/plan.js'
 import { renderChanges } from './remediation/render.js'
 import { setOutputs, writeReport } from './report.js'
+import { runContext } from './run-context.js'
 import { readAccountAlias, readAccountId } from './scan.js'
 import { renderSummary } from './summary.js'
 import { failureReasons } from './verdict.js'
@@ -78,6 +82,41 @@ async function remediate(audit: Audit, settings: Settings, clients: AwsClients):
   return renderChanges(plan, records)
 }
 
+/** One SNS message per run, when notify-on says so; its failure is reported, not thrown. */
+async function notifySns(
+  audit: Audit,
+  settings: Settings,
+  credentials: AwsCredentialIdentity | undefined
+): Promise<Delivery | undefined> {
+  const { snsTopicArn, notifyOn } = settings.notify
+  const event = 'audit'
+  if (!snsTopicArn || !shouldPublish(audit.report, notifyOn, event)) return undefined
+  const ctx = runContext()
+  const notification = renderSnsNotification({ report: audit.report, event, runUrl: ctx.runUrl })
+  const result = await publishNotification(notification, {
+    topicArn: snsTopicArn,
+    credentials,
+    accountId: audit.report.accountId,
+    runId: ctx.runId,
+    runAttempt: ctx.runAttempt,
+    event
+  })
+  if (result.ok) {
+    core.setOutput('sns-message-id', result.messageId)
+    return {
+      channel: 'SNS',
+      ok: true,
+      detail: `Published to ${snsTopicArn} (message ${result.messageId}).`
+    }
+  }
+  return {
+    channel: 'SNS',
+    ok: false,
+    detail: `Publishing to ${snsTopicArn} failed: ${result.error}`,
+    hint: result.hint
+  }
+}
+
 /** Outside a runner (no GITHUB_STEP_SUMMARY) the summary goes to the log instead. */
 async function writeSummary(markdown: string): Promise<void> {
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write()
@@ -96,7 +135,11 @@ export async function run(): Promise<void> {
       core.info(`Scanning the access keys of account ${accountId}.`)
       const audit = await runAudit(clients.iam, settings, { accountId, accountAlias })
       const { report } = audit
-      const sections = [await remediate(audit, settings, clients)].filter((s) => s !== '')
+      const changes = await remediate(audit, settings, clients)
+      const deliveries = [await notifySns(audit, settings, credentials)].filter(
+        (d): d is Delivery => d !== undefined
+      )
+      const sections = [changes, renderDeliveries(deliveries)].filter((s) => s !== '')
 
       const reportPath = await writeReport(report)
       await writeSummary(
@@ -114,7 +157,7 @@ export async function run(): Promise<void> {
           `${report.counts.unused} unused. Report: ${reportPath}`
       )
 
-      const reasons = failureReasons(report, settings.failOn)
+      const reasons = [...failureReasons(report, settings.failOn), ...deliveryFailures(deliveries)]
       if (reasons.length > 0) core.setFailed(reasons.join('\n'))
     } finally {
       clients.destroy()

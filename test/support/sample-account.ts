@@ -4,6 +4,9 @@ import type { FakeAccount, FakeKey, FakeUser } from './fake-aws.js'
 
 export const SAMPLE_ACCOUNT_ID = '111122223333'
 export const SAMPLE_ROLE_ARN = `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:role/iam-key-sentinel-audit`
+/** The security team's topic, deliberately in another region than aws-region. */
+export const SAMPLE_TOPIC_ARN = `arn:aws:sns:eu-west-1:${SAMPLE_ACCOUNT_ID}:security-alerts`
+export const SAMPLE_FIFO_TOPIC_ARN = `arn:aws:sns:us-east-2:${SAMPLE_ACCOUNT_ID}:security-alerts.fifo`
 /** The inputs the demo runs with; unused-days is on so the unused class shows. */
 export const SAMPLE_INPUTS = {
   'role-to-assume': SAMPLE_ROLE_ARN,
@@ -57,6 +60,7 @@ export function sampleAccount(now: Date = new Date()): FakeAccount {
     accountId: SAMPLE_ACCOUNT_ID,
     alias: 'acme-prod',
     roles: [SAMPLE_ROLE_ARN],
+    topics: [SAMPLE_TOPIC_ARN, SAMPLE_FIFO_TOPIC_ARN],
     users: [
       user('alice', [key('AKIASAMPLEALICE00001', 120, 1, 'Active', 'dynamodb')]),
       user('bob', [key('AKIASAMPLEBOBOLD0001', 200, 3), key('AKIASAMPLEBOBNEW0002', 10, 0)]),

@@ -36,8 +36,14 @@ describe('readSettings', () => {
         maxActions: 10,
         exemptGroups: []
       },
-      activity: { activityFor: 'changed', lookbackHours: 24, regions: ['us-east-1'], maxEvents: 1000 },
-      scanMethod: 'auto'
+      activity: {
+        activityFor: 'changed',
+        lookbackHours: 24,
+        regions: ['us-east-1'],
+        maxEvents: 1000
+      },
+      scanMethod: 'auto',
+      notify: { snsTopicArn: undefined, notifyOn: 'findings' }
     })
   })
 
@@ -94,7 +100,10 @@ describe('readSettings', () => {
     ['lookback-hours', '2161', 'from 1 to 2160'],
     ['cloudtrail-regions', 'mars-1', 'AWS region names'],
     ['max-events', '0', 'from 1 to 100000'],
-    ['scan-method', 'fast', 'auto, credential-report, api']
+    ['scan-method', 'fast', 'auto, credential-report, api'],
+    ['sns-topic-arn', 'arn:aws:sqs:us-east-1:123456789012:q', 'SNS topic ARN'],
+    ['sns-topic-arn', 'arn:aws:sns:us-east-1:12345:t', 'SNS topic ARN'],
+    ['notify-on', 'sometimes', 'findings, always, never']
   ])("rejects %s = '%s' naming the input and the accepted form", (name, value, form) => {
     const problems = problemsOf({ [name]: value }).filter((p) => p.includes(`'${name}'`))
     expect(problems).toHaveLength(1)

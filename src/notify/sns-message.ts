@@ -1,0 +1,220 @@
+// The SNS notification: one plain-text message per run, readable in an email client,
+// filterable by subscribers, and within SNS's limits whatever AWS returns.
+import { isoDate } from '../dates.js'
+import type { AuditReport } from '../report.js'
+import { ROTATION_STEPS } from '../rotation-steps.js'
+import type { Finding } from '../types.js'
+
+/** SNS accepts at most 256 KiB of message, counted in UTF-8 bytes. */
+export const SNS_MESSAGE_LIMIT_BYTES = 256 * 1024
+/** SNS subjects: ASCII, no line breaks, under 100 characters. */
+export const SNS_SUBJECT_MAX = 99
+
+export type NotificationEvent = 'audit' | 'incident'
+
+export interface SnsAttribute {
+  DataType: 'String' | 'Number'
+  StringValue: string
+}
+
+export interface SnsNotification {
+  subject: string
+  message: string
+  attributes: Record<'account' | 'event' | 'overdue' | 'changed', SnsAttribute>
+}
+
+export interface SnsMessageInput {
+  report: AuditReport
+  event: NotificationEvent
+  runUrl: string
+  /** Plain-text CloudTrail summary per key ID, when activity was looked up. */
+  activity?: ReadonlyMap<string, string>
+}
+
+/** One line of plain text: control characters (forged lines in an email) become spaces. */
+export function plain(value: string, maxLength = 300): string {
+  // eslint-disable-next-line no-control-regex
+  const text = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+  const chars = Array.from(text)
+  return chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : text
+}
+
+/** ASCII only (accents folded, the rest dropped), one line, at most SNS_SUBJECT_MAX characters. */
+export function asciiSubject(text: string): string {
+  const ascii = text
+    .normalize('NFKD')
+    .replace(/[\s\p{Cc}]+/gu, ' ') // line breaks first, so they become spaces, not nothing
+    .replace(/[^\x20-\x7e]/g, '')
+    .replace(/ +/g, ' ')
+    .trim()
+  return ascii.length > SNS_SUBJECT_MAX ? `${ascii.slice(0, SNS_SUBJECT_MAX - 3)}...` : ascii
+}
+
+function changeCounts(report: AuditReport): {
+  deactivated: number
+  deleted: number
+  failed: number
+} {
+  const changes = report.remediation?.changes ?? []
+  const applied = changes.filter((c) => c.result === 'applied')
+  return {
+    deactivated: applied.filter((c) => c.kind === 'deactivate').length,
+    deleted: applied.filter((c) => c.kind === 'delete').length,
+    failed: changes.filter((c) => c.result === 'failed').length
+  }
+}
+
+export function renderSubject(report: AuditReport, event: NotificationEvent): string {
+  const c = report.counts
+  const changed = changeCounts(report)
+  const parts = [
+    c.overdue && `${c.overdue} overdue`,
+    c.unused && `${c.unused} unused`,
+    c['due-soon'] && `${c['due-soon']} due soon`,
+    changed.deactivated && `${changed.deactivated} deactivated`,
+    changed.deleted && `${changed.deleted} deleted`,
+    changed.failed && `${changed.failed} failed`
+  ].filter(Boolean)
+  const what = parts.length > 0 ? parts.join(', ') : 'no key needs attention'
+  const prefix = event === 'incident' ? 'IAM Key Sentinel incident' : 'IAM Key Sentinel'
+  // The account ID is digits; the alias is free text and goes last, so truncation eats it first.
+  const alias = report.accountAlias ? ` (${report.accountAlias})` : ''
+  return asciiSubject(`${prefix}: ${what} in ${report.accountId}${alias}`)
+}
+
+function lastUseText(f: Finding): string {
+  switch (f.lastUse.kind) {
+    case 'used':
+      return `${isoDate(f.lastUse.date)} (${plain(f.lastUse.serviceName, 60)}, ${plain(f.lastUse.region, 30)})`
+    case 'never':
+      return 'never used'
+    case 'unknown':
+      return 'unknown (could not be read)'
+  }
+}
+
+function classText(f: Finding, maxAgeDays: number): string {
+  if (f.class === 'overdue')
+    return `overdue (${-f.daysToDeadline} days past the ${maxAgeDays}-day limit)`
+  if (f.class === 'due-soon') return `due soon (overdue in ${f.daysToDeadline + 1} days)`
+  if (f.class === 'unused') return `unused (idle for ${f.idleDays ?? '?'} days)`
+  return f.class
+}
+
+function keyBlock(f: Finding, input: SnsMessageInput): string {
+  const change = input.report.remediation?.changes.find((c) => c.accessKeyId === f.accessKeyId)
+  const lines = [
+    `User:        ${plain(f.userName, 64)}`,
+    `Access key:  ${plain(f.accessKeyId, 32)} (${f.status})`,
+    `Age:         ${f.ageDays} days (created ${isoDate(f.createDate)})`,
+    `Last used:   ${lastUseText(f)}`,
+    `Class:       ${classText(f, input.report.thresholds.maxAgeDays)}`,
+    `Action:      ${
+      change
+        ? `${change.kind} - ${change.result}${change.detail ? `: ${plain(change.detail)}` : ''}`
+        : 'none (report only)'
+    }`
+  ]
+  const activity = input.activity?.get(f.accessKeyId)
+  if (activity) lines.push('', activity)
+  return lines.join('\n')
+}
+
+/** Keys worth a block: flagged keys and any key this run changed. */
+function keysToDetail(input: SnsMessageInput): Finding[] {
+  const changed = new Set(input.report.remediation?.changes.map((c) => c.accessKeyId) ?? [])
+  return input.report.keys.filter(
+    (k) =>
+      k.class === 'overdue' ||
+      k.class === 'unused' ||
+      k.class === 'due-soon' ||
+      changed.has(k.accessKeyId)
+  )
+}
+
+function header(input: SnsMessageInput): string {
+  const { report: r } = input
+  const t = r.thresholds
+  const c = r.counts
+  const changed = changeCounts(r)
+  const alias = r.accountAlias ? ` (${plain(r.accountAlias, 64)})` : ''
+  return [
+    `IAM Key Sentinel ${input.event === 'incident' ? 'incident response' : 'audit'} of AWS account ${r.accountId}${alias}`,
+    `Run:        ${input.runUrl}`,
+    `Time:       ${r.generatedAt}`,
+    `Thresholds: rotate after ${t.maxAgeDays} days, due soon ${t.warnDays} days before` +
+      (t.unusedDays > 0 ? `, unused after ${t.unusedDays} days` : ''),
+    '',
+    `Keys: ${c.overdue} overdue, ${c.unused} unused, ${c['due-soon']} due soon, ${c.inactive} inactive, ` +
+      `${c.exempt} exempt, ${c.ok} ok (${c.total} keys of ${r.userCount} users)`,
+    `Changes: ${changed.deactivated} deactivated, ${changed.deleted} deleted, ${changed.failed} failed`
+  ].join('\n')
+}
+
+function footer(): string {
+  return [
+    'How to rotate an access key:',
+    ...ROTATION_STEPS.map((step, i) => `${i + 1}. ${step}`)
+  ].join('\n')
+}
+
+const bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
+
+/**
+ * Adds key blocks while the message stays within the byte limit; when they do not all fit,
+ * the rest are cut with a note pointing to the run.
+ */
+export function renderMessage(input: SnsMessageInput, limit = SNS_MESSAGE_LIMIT_BYTES): string {
+  const head = header(input)
+  const foot = footer()
+  const blocks = keysToDetail(input).map((f) => keyBlock(f, input))
+  const separator = '\n\n'
+  const cutNote = (left: number): string =>
+    `... ${left} more keys are not listed here to stay within SNS's size limit; see the run: ${input.runUrl}`
+  const title = blocks.length > 0 ? 'Keys needing attention:' : 'No key needs attention.'
+
+  const parts = [head, title]
+  let used = bytes(parts.join(separator)) + bytes(separator + foot)
+  let shown = 0
+  for (const block of blocks) {
+    const reserve = shown + 1 < blocks.length ? bytes(separator + cutNote(blocks.length)) : 0
+    if (used + bytes(separator + block) + reserve > limit) break
+    parts.push(block)
+    used += bytes(separator + block)
+    shown++
+  }
+  if (shown < blocks.length) parts.push(cutNote(blocks.length - shown))
+  parts.push(foot)
+  return parts.join(separator)
+}
+
+export function renderSnsNotification(input: SnsMessageInput): SnsNotification {
+  const changed = changeCounts(input.report)
+  const number = (n: number): SnsAttribute => ({ DataType: 'Number', StringValue: String(n) })
+  const subject = renderSubject(input.report, input.event)
+  const attributes = {
+    account: { DataType: 'String', StringValue: input.report.accountId } as SnsAttribute,
+    event: { DataType: 'String', StringValue: input.event } as SnsAttribute,
+    overdue: number(input.report.counts.overdue),
+    changed: number(changed.deactivated + changed.deleted)
+  }
+  // Attributes count towards the 256 KiB as well: name, type and value of each.
+  const attributeBytes = Object.entries(attributes).reduce(
+    (sum, [name, a]) => sum + bytes(name) + bytes(a.DataType) + bytes(a.StringValue),
+    0
+  )
+  const message = renderMessage(input, SNS_MESSAGE_LIMIT_BYTES - attributeBytes - bytes(subject))
+  return { subject, message, attributes }
+}
+
+/** notify-on: findings publishes when a key is overdue or unused, or when keys were changed. */
+export function shouldPublish(
+  report: AuditReport,
+  notifyOn: 'findings' | 'always' | 'never',
+  event: NotificationEvent
+): boolean {
+  if (notifyOn === 'never') return false
+  if (notifyOn === 'always' || event === 'incident') return true
+  const c = report.counts
+  return c.overdue + c.unused > 0 || (report.remediation?.changes.length ?? 0) > 0
+}

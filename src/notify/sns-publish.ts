@@ -1,0 +1,89 @@
+// Publishes the run's notification. The client uses the topic's own region (a topic in
+// another region must work); a failure is returned, never thrown, so the other reports
+// are still written and the step fails at the end.
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns'
+import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import { createHash } from 'node:crypto'
+import { errorMessage, hasAwsCode } from '../errors.js'
+import type { SnsNotification } from './sns-message.js'
+
+export type PublishResult =
+  | { ok: true; messageId: string; topicArn: string }
+  | { ok: false; topicArn: string; error: string; hint: string }
+
+export function topicRegion(topicArn: string): string {
+  return topicArn.split(':')[3] ?? ''
+}
+
+/** Same run, same account, same event: same ID, so a retried job cannot publish twice to a FIFO topic. */
+export function deduplicationId(parts: {
+  runId: string
+  runAttempt: string
+  accountId: string
+  event: string
+}): string {
+  return createHash('sha256')
+    .update(`${parts.runId}/${parts.runAttempt}/${parts.accountId}/${parts.event}`)
+    .digest('hex')
+}
+
+export function publishHint(error: unknown, topicArn: string): string {
+  if (hasAwsCode(error, 'AuthorizationError', 'AccessDenied')) {
+    return `Allow sns:Publish on ${topicArn} for the role the action runs with (and, for an encrypted topic, kms:GenerateDataKey and kms:Decrypt on its key).`
+  }
+  if (hasAwsCode(error, 'NotFound')) {
+    return `Check 'sns-topic-arn': no topic ${topicArn} exists in region ${topicRegion(topicArn)}.`
+  }
+  if (hasAwsCode(error, 'KMSAccessDenied', 'KMSDisabled', 'KMSNotFound', 'KMSInvalidState')) {
+    return "The topic's KMS key refused the message: allow the role kms:GenerateDataKey and kms:Decrypt on it."
+  }
+  if (hasAwsCode(error, 'Throttled', 'Throttling')) {
+    return 'SNS kept throttling after retries; run again later or ask AWS to raise the publish quota.'
+  }
+  return `Check 'sns-topic-arn' and the role's sns:Publish permission.`
+}
+
+export async function publishNotification(
+  notification: SnsNotification,
+  options: {
+    topicArn: string
+    credentials?: AwsCredentialIdentity
+    accountId: string
+    runId: string
+    runAttempt: string
+    event: string
+  }
+): Promise<PublishResult> {
+  const sns = new SNSClient({
+    region: topicRegion(options.topicArn),
+    credentials: options.credentials,
+    maxAttempts: 5
+  })
+  const fifo = options.topicArn.endsWith('.fifo')
+  try {
+    const answer = await sns.send(
+      new PublishCommand({
+        TopicArn: options.topicArn,
+        Subject: notification.subject,
+        Message: notification.message,
+        MessageAttributes: notification.attributes,
+        ...(fifo
+          ? {
+              MessageGroupId: `iam-key-sentinel-${options.accountId}`,
+              MessageDeduplicationId: deduplicationId(options)
+            }
+          : {})
+      })
+    )
+    return { ok: true, messageId: answer.MessageId ?? '', topicArn: options.topicArn }
+  } catch (error) {
+    return {
+      ok: false,
+      topicArn: options.topicArn,
+      error: errorMessage(error),
+      hint: publishHint(error, options.topicArn)
+    }
+  } finally {
+    sns.destroy()
+  }
+}
