@@ -9,13 +9,15 @@ export default {
   transform: {
     '^.+\\.ts$': [
       'ts-jest',
-      { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }
+      { useESM: true, tsconfig: 'tsconfig.all.json', diagnostics: { ignoreCodes: [151002] } }
     ]
   },
   // Source files import siblings with the .js suffix NodeNext requires.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   collectCoverageFrom: ['src/**/*.ts'],
-  testTimeout: 60000,
+  testTimeout: 120000,
+  // The e2e tests mostly wait on child processes and paced GitHub writes, not on the CPU.
+  maxWorkers: 4,
   verbose: false,
   reporters: ['default', '<rootDir>/test/support/count-reporter.js']
 }

@@ -1,11 +1,14 @@
-// The audit: scan, read what exemptions and lifecycle records need, classify.
+// The audit: scan (by scan-method), read what exemptions and lifecycle records need, classify.
 // Returns the report plus the per-user context later stages (remediation) rely on.
 import type { IAMClient } from '@aws-sdk/client-iam'
 import { byUrgency, classify, classifyRaw, countClasses } from './classify.js'
+import type { ReportFetchOptions } from './credential-report/fetch.js'
 import { excludedBy, exemptByGroup, exemptByTag } from './exemptions.js'
 import type { Settings } from './inputs.js'
 import { REPORT_SCHEMA_VERSION, type AuditReport } from './report.js'
-import { readUserGroups, readUserTags, scanAccessKeys } from './scan.js'
+import type { ScanInfo } from './scan-info.js'
+import { scanKeys } from './scan-method.js'
+import { readUserGroups, readUserTags } from './scan.js'
 import type { AccessKey } from './types.js'
 
 export interface Audit {
@@ -15,6 +18,18 @@ export interface Audit {
   /** Users whose exemptions could not be read: their keys must not be acted on. */
   unreadable: Set<string>
   now: Date
+  /** How the keys were read; also in the JSON report as `report.scan`. */
+  scan: ScanInfo
+  /**
+   * Ages (days) of the ok keys the credential report counted but that are not in `report.keys`
+   * (no key ID); empty after the API walk. For the age chart, with `report.keys`.
+   */
+  unlistedOkAgeDays: number[]
+}
+
+export interface AuditOptions {
+  /** Credential report polling (tests shorten the waits). */
+  report?: ReportFetchOptions
 }
 
 /** Users that have a key an exemption could change; only they need tags and groups read. */
@@ -32,11 +47,19 @@ export async function runAudit(
   iam: IAMClient,
   settings: Settings,
   account: { accountId: string; accountAlias?: string },
-  now: () => Date = () => new Date()
+  now: () => Date = () => new Date(),
+  options: AuditOptions = {}
 ): Promise<Audit> {
-  const scan = await scanAccessKeys(iam, settings.concurrency)
+  // One instant for the whole audit: the scan decides which last uses it needs for this time.
   const at = now()
   const t = settings.thresholds
+  const scan = await scanKeys(iam, {
+    method: settings.scanMethod ?? 'auto',
+    concurrency: settings.concurrency,
+    thresholds: t,
+    at,
+    report: options.report
+  })
   const errorsBefore = new Set(scan.errors)
 
   // A large, healthy account costs one ListUserTags call per flagged user, not per user.
@@ -63,6 +86,10 @@ export async function runAudit(
       return classify(key, at, t, exemption)
     })
     .sort(byUrgency)
+  // Keys only the credential report saw are ok by construction: counted, not listed.
+  const counts = countClasses(findings)
+  counts.ok += scan.unlistedOkAgeDays.length
+  counts.total += scan.unlistedOkAgeDays.length
 
   const report: AuditReport = {
     tool: 'iam-key-sentinel',
@@ -72,9 +99,17 @@ export async function runAudit(
     generatedAt: at.toISOString(),
     thresholds: t,
     userCount: scan.userCount,
-    counts: countClasses(findings),
+    counts,
     keys: findings,
-    errors: scan.errors
+    errors: scan.errors,
+    scan: scan.info
   }
-  return { report, tags, unreadable, now: at }
+  return {
+    report,
+    tags,
+    unreadable,
+    now: at,
+    scan: scan.info,
+    unlistedOkAgeDays: scan.unlistedOkAgeDays
+  }
 }

@@ -3,6 +3,12 @@
 import { IAMClient } from '@aws-sdk/client-iam'
 import { STSClient } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import {
+  DEFAULT_IAM_BURST,
+  DEFAULT_IAM_REQUESTS_PER_SECOND,
+  paceClient,
+  RequestPacer
+} from './pacing.js'
 
 export interface AwsClients {
   iam: IAMClient
@@ -14,6 +20,12 @@ export interface ClientOptions {
   region: string
   /** Undefined: the SDK's default credential chain (e.g. after configure-aws-credentials). */
   credentials?: AwsCredentialIdentity
+  /**
+   * Pace of all IAM requests (src/pacing.ts); 0 leaves pacing to the SDK's adaptive retry alone.
+   * Not an input: the benchmark sets it to the rate its fake enforces.
+   */
+  iamRequestsPerSecond?: number
+  iamBurst?: number
 }
 
 // Adaptive retry paces requests client-side once IAM starts throttling; a generous
@@ -24,6 +36,8 @@ const TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 3
 export function createClients(options: ClientOptions): AwsClients {
   const config = { region: options.region, credentials: options.credentials, ...RETRY, ...TIMEOUTS }
   const iam = new IAMClient(config)
+  const rate = options.iamRequestsPerSecond ?? DEFAULT_IAM_REQUESTS_PER_SECOND
+  if (rate > 0) paceClient(iam, new RequestPacer(rate, options.iamBurst ?? DEFAULT_IAM_BURST))
   const sts = new STSClient(config)
   return {
     iam,

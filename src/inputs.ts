@@ -19,6 +19,20 @@ export interface Settings {
   activity: ActivitySettings
   scanMethod: ScanMethod
   notify: NotifySettings
+  issues: IssueSettings
+}
+
+export type IssueFor = 'overdue' | 'due-soon'
+
+export interface IssueSettings {
+  /** create-issues is on and a token is there. */
+  enabled: boolean
+  token: string
+  labels: string[]
+  /** overdue: overdue and unused keys; due-soon: those and due-soon keys. */
+  issueFor: IssueFor
+  ownerTag?: string
+  maxNewIssues: number
 }
 
 export type NotifyOn = 'findings' | 'always' | 'never'
@@ -67,7 +81,12 @@ export const DEFAULTS = {
   'lookback-hours': '24',
   'max-events': '1000',
   'scan-method': 'auto',
-  'notify-on': 'findings'
+  'notify-on': 'findings',
+  'create-issues': 'true',
+  'issue-labels': 'iam-key-rotation',
+  'issue-for': 'overdue',
+  'owner-tag': 'github',
+  'max-new-issues': '20'
 } as const
 
 export class InputError extends Error {
@@ -89,6 +108,8 @@ const TAG_KEY = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u
 const USER_GLOB = /^[\w+=,.@*?-]{1,64}$/
 const SNS_TOPIC_ARN =
   /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:sns:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}(\.fifo)?$/
+// GitHub label names: up to 50 characters, no commas (they separate the list).
+const LABEL = /^[^,\n]{1,50}$/
 const GROUP_NAME = /^[\w+=,.@-]{1,128}$/
 
 /** Collects problems instead of throwing at the first, so one run reports every bad input. */
@@ -159,6 +180,7 @@ export function defaultSessionName(env: NodeJS.ProcessEnv): string {
 }
 
 export function readSettings(get: InputGetter, env: NodeJS.ProcessEnv = process.env): Settings {
+  // The token never goes into an error message, so it is read outside the Reader.
   const r = new Reader(get)
   const roleToAssume = r.optionalMatching(
     'role-to-assume',
@@ -222,6 +244,19 @@ export function readSettings(get: InputGetter, env: NodeJS.ProcessEnv = process.
     ),
     notifyOn: r.oneOf<NotifyOn>('notify-on', ['findings', 'always', 'never'])
   }
+  const token = get('github-token').trim()
+  const issues: IssueSettings = {
+    enabled: r.boolean('create-issues') && token !== '',
+    token,
+    labels: r.list('issue-labels', LABEL, 'GitHub label names of at most 50 characters'),
+    issueFor: r.oneOf<IssueFor>('issue-for', ['overdue', 'due-soon']),
+    ownerTag: r.optionalMatching(
+      'owner-tag',
+      TAG_KEY,
+      "an IAM tag key (1 to 128 letters, digits, spaces or '_.:/=+-@')"
+    ),
+    maxNewIssues: r.wholeNumber('max-new-issues', 0, 1000)
+  }
   if (r.problems.length > 0) throw new InputError(r.problems)
   return {
     roleToAssume,
@@ -237,6 +272,7 @@ export function readSettings(get: InputGetter, env: NodeJS.ProcessEnv = process.
     remediation,
     activity,
     scanMethod,
-    notify
+    notify,
+    issues
   }
 }

@@ -8,6 +8,7 @@ import { deliveryFailures, renderDeliveries, type Delivery } from './deliveries.
 import { describeFailure } from './errors.js'
 import { readSettings, type Settings } from './inputs.js'
 import { applyPlan } from './remediation/apply.js'
+import { syncIssues } from './issues/sync.js'
 import { renderSnsNotification, shouldPublish } from './notify/sns-message.js'
 import { publishNotification } from './notify/sns-publish.js'
 import { readDeactivatedAt } from './remediation/lifecycle-tag.js'
@@ -82,6 +83,22 @@ async function remediate(audit: Audit, settings: Settings, clients: AwsClients):
   return renderChanges(plan, records)
 }
 
+/** One issue per key that needs rotation, when a token is there and create-issues is on. */
+async function notifyIssues(audit: Audit, settings: Settings): Promise<Delivery | undefined> {
+  if (!settings.issues.enabled) return undefined
+  const run = runContext()
+  const [owner = '', repo = ''] = run.repository.split('/')
+  const result = await syncIssues({
+    settings: settings.issues,
+    remediation: settings.remediation,
+    audit,
+    run,
+    repo: { owner, repo }
+  })
+  core.setOutput('issues', JSON.stringify(result.applied))
+  return result.delivery
+}
+
 /** One SNS message per run, when notify-on says so; its failure is reported, not thrown. */
 async function notifySns(
   audit: Audit,
@@ -136,9 +153,10 @@ export async function run(): Promise<void> {
       const audit = await runAudit(clients.iam, settings, { accountId, accountAlias })
       const { report } = audit
       const changes = await remediate(audit, settings, clients)
-      const deliveries = [await notifySns(audit, settings, credentials)].filter(
-        (d): d is Delivery => d !== undefined
-      )
+      const deliveries = [
+        await notifyIssues(audit, settings),
+        await notifySns(audit, settings, credentials)
+      ].filter((d): d is Delivery => d !== undefined)
       const sections = [changes, renderDeliveries(deliveries)].filter((s) => s !== '')
 
       const reportPath = await writeReport(report)

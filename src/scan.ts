@@ -1,5 +1,6 @@
-// The scan: every user (paginated), every key of each (paginated), each key's last use.
-// A failure on one user or key is recorded and the scan goes on.
+// The API walk: every user (paginated), every key of each (paginated), then the last use of the
+// keys that need it (src/last-use-policy.ts). A failure on one user or key is recorded and the
+// scan goes on. Also the per-user reads (tags, groups) the audit needs after either scan method.
 import {
   GetAccessKeyLastUsedCommand,
   ListAccountAliasesCommand,
@@ -13,7 +14,8 @@ import {
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts'
 import { forEachLimit } from './concurrency.js'
 import { errorMessage, hasAwsCode, wrapAwsError } from './errors.js'
-import type { AccessKey, LastUse, ScanError } from './types.js'
+import { isOkByAge, lastUseNeed, NOT_READ, OK_DETAIL_LIMIT } from './last-use-policy.js'
+import type { AccessKey, LastUse, ScanError, Thresholds } from './types.js'
 
 export interface ScanResult {
   userCount: number
@@ -45,16 +47,25 @@ export async function readAccountAlias(iam: IAMClient): Promise<string | undefin
   }
 }
 
-export async function listUserNames(iam: IAMClient): Promise<string[]> {
+/**
+ * User names, 1,000 a page. With `moreThan`, stops as soon as more than that many are seen
+ * (`complete` false): how `auto` learns the account is large for one call.
+ */
+export async function listUserNames(
+  iam: IAMClient,
+  moreThan = Infinity
+): Promise<{ names: string[]; complete: boolean }> {
   const names: string[] = []
+  const pageSize = Number.isFinite(moreThan) ? Math.min(1000, moreThan + 1) : 1000
   try {
-    for await (const page of paginateListUsers({ client: iam, pageSize: 1000 }, {})) {
+    for await (const page of paginateListUsers({ client: iam, pageSize }, {})) {
       for (const user of page.Users ?? []) if (user.UserName) names.push(user.UserName)
+      if (names.length > moreThan) return { names, complete: false }
     }
   } catch (error) {
     throw wrapAwsError('Listing IAM users (iam:ListUsers)', 'iam:ListUsers', error)
   }
-  return names
+  return { names, complete: true }
 }
 
 export function toLastUse(answer: AccessKeyLastUsed | undefined): LastUse {
@@ -68,18 +79,17 @@ export function toLastUse(answer: AccessKeyLastUsed | undefined): LastUse {
   }
 }
 
-async function readLastUse(
+export async function readLastUse(
   iam: IAMClient,
-  userName: string,
-  accessKeyId: string,
+  key: Pick<AccessKey, 'userName' | 'accessKeyId'>,
   errors: ScanError[]
 ): Promise<LastUse> {
   try {
-    const answer = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }))
+    const answer = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.accessKeyId }))
     return toLastUse(answer.AccessKeyLastUsed)
   } catch (error) {
     errors.push({
-      scope: `${userName} ${accessKeyId}`,
+      scope: `${key.userName} ${key.accessKeyId}`,
       operation: 'iam:GetAccessKeyLastUsed',
       message: errorMessage(error)
     })
@@ -87,8 +97,8 @@ async function readLastUse(
   }
 }
 
-/** Keys of one user with their last use; a user deleted mid-scan simply has none. */
-async function readUserKeys(
+/** Keys of one user, last use not yet read; a user deleted mid-scan simply has none. */
+export async function listUserKeys(
   iam: IAMClient,
   userName: string,
   errors: ScanError[]
@@ -110,27 +120,71 @@ async function readUserKeys(
           accessKeyId: meta.AccessKeyId,
           status: meta.Status === 'Active' ? 'Active' : 'Inactive',
           createDate: meta.CreateDate,
-          lastUse: { kind: 'unknown' }
+          lastUse: NOT_READ
         })
       }
     }
   } catch (error) {
     if (hasAwsCode(error, 'NoSuchEntity')) return []
     errors.push({ scope: userName, operation: 'iam:ListAccessKeys', message: errorMessage(error) })
-    return keys
   }
-  for (const key of keys) key.lastUse = await readLastUse(iam, userName, key.accessKeyId, errors)
   return keys
 }
 
-export async function scanAccessKeys(iam: IAMClient, concurrency: number): Promise<ScanResult> {
-  const userNames = await listUserNames(iam)
-  const errors: ScanError[] = []
+/** ListAccessKeys for each user, `concurrency` at a time, keys in the users' order. */
+export async function listKeysOfUsers(
+  iam: IAMClient,
+  userNames: readonly string[],
+  concurrency: number,
+  errors: ScanError[]
+): Promise<AccessKey[]> {
   const perUser: AccessKey[][] = new Array(userNames.length)
   await forEachLimit(userNames, concurrency, async (userName, index) => {
-    perUser[index] = await readUserKeys(iam, userName, errors)
+    perUser[index] = await listUserKeys(iam, userName, errors)
   })
-  return { userCount: userNames.length, keys: perUser.flat(), errors }
+  return perUser.flat()
+}
+
+/** GetAccessKeyLastUsed for each key given, written into the key. */
+export async function readLastUses(
+  iam: IAMClient,
+  keys: readonly AccessKey[],
+  concurrency: number,
+  errors: ScanError[]
+): Promise<void> {
+  await forEachLimit(keys, concurrency, async (key) => {
+    key.lastUse = await readLastUse(iam, key, errors)
+  })
+}
+
+export interface ApiScanOptions {
+  thresholds: Thresholds
+  /** The time the audit classifies at: the last-use policy must decide for the same instant. */
+  at: Date
+  /** Already listed (by auto's probe): saves listing the users again. */
+  userNames?: readonly string[]
+}
+
+/**
+ * The API walk. Without `options` every key's last use is read; with them, only what the
+ * last-use policy asks for.
+ */
+export async function scanAccessKeys(
+  iam: IAMClient,
+  concurrency: number,
+  options?: ApiScanOptions
+): Promise<ScanResult> {
+  const userNames = options?.userNames ?? (await listUserNames(iam)).names
+  const errors: ScanError[] = []
+  const keys = await listKeysOfUsers(iam, userNames, concurrency, errors)
+  let toRead: AccessKey[] = keys
+  if (options) {
+    const { at, thresholds: t } = options
+    const detailOk = keys.filter((k) => isOkByAge(k, at, t)).length <= OK_DETAIL_LIMIT
+    toRead = keys.filter((k) => lastUseNeed(k, at, t, detailOk) !== 'none')
+  }
+  await readLastUses(iam, toRead, concurrency, errors)
+  return { userCount: userNames.length, keys, errors }
 }
 
 /** Tags of the given users (only those whose keys could be exempted need reading). */

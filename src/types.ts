@@ -6,8 +6,12 @@ export type KeyStatus = 'Active' | 'Inactive'
 export type LastUse =
   | { kind: 'used'; date: Date; serviceName: string; region: string }
   | { kind: 'never' }
-  /** GetAccessKeyLastUsed failed for this key; the reason is in the scan errors. */
-  | { kind: 'unknown' }
+  /**
+   * Not known. `notRead`: skipped on purpose, because the key is ok whatever its last use and
+   * reading it for every such key would multiply the IAM calls (see src/last-use-policy.ts).
+   * Otherwise GetAccessKeyLastUsed failed for this key; the reason is in the scan errors.
+   */
+  | { kind: 'unknown'; notRead?: true }
 
 /** One access key as read live from IAM. */
 export interface AccessKey {

@@ -61,6 +61,8 @@ export interface FakeAccount {
   cloudTrail?: FakeCloudTrailEvent[]
   /** SNS topic ARNs that exist in this account. */
   topics?: string[]
+  /** The root user's access keys: only the credential report shows them (at most two). */
+  rootKeys?: FakeKey[]
 }
 
 export type AwsService = 'iam' | 'sts' | 'sns' | 'cloudtrail'
@@ -106,6 +108,18 @@ export interface FakeAwsOptions {
   maxSessionDurationSeconds?: number
   /** CloudTrail event history only covers this many days back; default 90, as in AWS. */
   cloudTrailRetentionDays?: number
+  credentialReport?: CredentialReportOptions
+}
+
+/**
+ * How GenerateCredentialReport behaves. By default every call snapshots the account and answers
+ * COMPLETE at once. With `generationMs`, a new report answers STARTED, then INPROGRESS (and
+ * GetCredentialReport answers ReportInProgress) until it is ready. With `reuseMs`, a report
+ * younger than that is served again without a new snapshot, as AWS does for 4 hours.
+ */
+export interface CredentialReportOptions {
+  generationMs?: number
+  reuseMs?: number
 }
 
 export interface PublishedMessage {
@@ -422,6 +436,14 @@ const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowe
 const byName = (a: string, b: string): number =>
   a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0
 
+/** byName order, lower-casing each name once: accounts of 10,000 users are listed page by page. */
+function sortedByName(users: readonly FakeUser[]): FakeUser[] {
+  return users
+    .map((user) => ({ user, key: user.userName.toLowerCase() }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((entry) => entry.user)
+}
+
 const lowerFirst = (name: string): string => name.charAt(0).toLowerCase() + name.slice(1)
 
 /** Truncates to whole seconds, the precision every timestamp has on the wire. */
@@ -439,13 +461,14 @@ interface ResolvedOptions {
   expectedAudience: string
   maxSessionDurationSeconds: number
   cloudTrailRetentionDays: number
+  credentialReport: Required<CredentialReportOptions>
 }
 
 interface State {
   accounts: FakeAccount[]
   options: ResolvedOptions
   sessions: Map<string, Session>
-  reports: Map<string, { csv: string; generatedAt: Date }>
+  reports: Map<string, { csv: string; generatedAt: Date; readyAt: number }>
   published: PublishedMessage[]
   /** FIFO deduplication: `${topicArn} ${dedupId}` → the first publish within 5 minutes. */
   fifoSeen: Map<string, { messageId: string; sequenceNumber: string; at: number }>
@@ -629,9 +652,7 @@ function userFields(account: FakeAccount, user: FakeUser): XmlFields {
 function listUsers(ctx: Ctx): XmlFields {
   const { account } = ctx.caller
   const prefix = ctx.params.PathPrefix ?? '/'
-  const users = account.users
-    .filter((u) => userPath(u).startsWith(prefix))
-    .sort((a, b) => byName(a.userName, b.userName))
+  const users = sortedByName(account.users.filter((u) => userPath(u).startsWith(prefix)))
   const page = paginate(ctx, users, (u) => u.userName, prefix)
   return { Users: xmlList(page.items.map((u) => userFields(account, u))), ...pageFields(page) }
 }
@@ -900,7 +921,7 @@ function keyColumns(key: FakeKey | undefined): string[] {
   ]
 }
 
-/** The root row: password columns are not_supported, its keys and certificates absent. */
+/** The root row: password columns are not_supported, certificates absent; keys when modelled. */
 function rootRow(account: FakeAccount): string[] {
   const identity = [
     '<root_account>',
@@ -908,12 +929,16 @@ function rootRow(account: FakeAccount): string[] {
     reportDate(DEFAULT_DATE)
   ]
   const password = ['not_supported', 'no_information', 'not_supported', 'not_supported', 'false']
-  return [...identity, ...password, ...keyColumns(undefined), ...keyColumns(undefined), ...NO_CERTS]
+  const keys = byCreation(account.rootKeys ?? [])
+  return [...identity, ...password, ...keyColumns(keys[0]), ...keyColumns(keys[1]), ...NO_CERTS]
 }
+
+const byCreation = (keys: readonly FakeKey[]): FakeKey[] =>
+  [...keys].sort((a, b) => a.createDate.getTime() - b.createDate.getTime())
 
 /** Modelled users have no console password or MFA; key 1 is the older key. */
 function userRow(account: FakeAccount, user: FakeUser): string[] {
-  const keys = [...user.keys].sort((a, b) => a.createDate.getTime() - b.createDate.getTime())
+  const keys = byCreation(user.keys)
   const identity = [
     user.userName,
     userArn(account, user),
@@ -927,17 +952,24 @@ function userRow(account: FakeAccount, user: FakeUser): string[] {
 const csvField = (value: string): string =>
   /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
 
-function credentialReportCsv(account: FakeAccount): string {
-  const users = [...account.users].sort((a, b) => byName(a.userName, b.userName))
+/** The account's credential report CSV, exactly as GetCredentialReport serves it. */
+export function credentialReportCsv(account: FakeAccount): string {
+  const users = sortedByName(account.users)
   const rows = [REPORT_COLUMNS, rootRow(account), ...users.map((u) => userRow(account, u))]
   return rows.map((row) => row.map(csvField).join(',')).join('\n')
 }
 
 function generateCredentialReport(ctx: Ctx): XmlFields {
   const { account } = ctx.caller
-  const report = { csv: credentialReportCsv(account), generatedAt: wholeSeconds(Date.now()) }
+  const { generationMs, reuseMs } = ctx.state.options.credentialReport
+  const now = Date.now()
+  const current = ctx.state.reports.get(account.accountId)
+  if (current && now < current.readyAt) return { State: 'INPROGRESS' }
+  if (current && now - current.generatedAt.getTime() < reuseMs) return { State: 'COMPLETE' }
+  const csv = credentialReportCsv(account)
+  const report = { csv, generatedAt: wholeSeconds(now), readyAt: now + generationMs }
   ctx.state.reports.set(account.accountId, report)
-  return { State: 'COMPLETE' }
+  return { State: generationMs > 0 ? 'STARTED' : 'COMPLETE' }
 }
 
 function getCredentialReport(ctx: Ctx): XmlFields {
@@ -948,6 +980,9 @@ function getCredentialReport(ctx: Ctx): XmlFields {
       'ReportNotPresent',
       'Credential report not present. Use GenerateCredentialReport to generate a report.'
     )
+  }
+  if (Date.now() < report.readyAt) {
+    throw new AwsError(404, 'ReportInProgress', 'Credential report is being generated.')
   }
   const content = Buffer.from(report.csv, 'utf8').toString('base64')
   return { Content: content, ReportFormat: 'text/csv', GeneratedTime: report.generatedAt }
@@ -1641,6 +1676,8 @@ interface ActiveFault extends FaultRule {
 export class FakeAws {
   readonly calls: RecordedCall[] = []
   readonly published: PublishedMessage[] = []
+  /** IAM calls answered Throttling by the `iamRateLimit` bucket. */
+  iamThrottled = 0
   private readonly state: State
   private readonly iamBucket?: TokenBucket
   private readonly trailBuckets = new Map<string, TokenBucket>()
@@ -1661,7 +1698,11 @@ export class FakeAws {
         latencyMs: options.latencyMs ?? 0,
         expectedAudience: options.expectedAudience ?? 'sts.amazonaws.com',
         maxSessionDurationSeconds: options.maxSessionDurationSeconds ?? 3600,
-        cloudTrailRetentionDays: options.cloudTrailRetentionDays ?? 90
+        cloudTrailRetentionDays: options.cloudTrailRetentionDays ?? 90,
+        credentialReport: {
+          generationMs: options.credentialReport?.generationMs ?? 0,
+          reuseMs: options.credentialReport?.reuseMs ?? 0
+        }
       },
       sessions: new Map(),
       reports: new Map(),
@@ -1876,6 +1917,7 @@ export class FakeAws {
 
   private throttle(service: AwsService, region: string): void {
     if (service === 'iam' && this.iamBucket && !this.iamBucket.take()) {
+      this.iamThrottled++
       throw new AwsError(400, 'Throttling', 'Rate exceeded')
     }
     const bucket = service === 'cloudtrail' ? this.trailBucket(region) : undefined

@@ -22,7 +22,8 @@ export async function startFakes(
   githubOptions: ConstructorParameters<typeof FakeGitHub>[0] = {}
 ): Promise<Fakes> {
   const aws = new FakeAws(accounts, options)
-  const github = new FakeGitHub(githubOptions)
+  // The repository run-action.ts names in GITHUB_REPOSITORY.
+  const github = new FakeGitHub({ owner: 'acme', repo: 'security', ...githubOptions })
   const [awsEndpoint, githubUrl] = await Promise.all([aws.start(), github.start()])
   return {
     aws,

@@ -6,6 +6,8 @@ export const SAMPLE_ACCOUNT_ID = '111122223333'
 export const SAMPLE_ROLE_ARN = `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:role/iam-key-sentinel-audit`
 /** The security team's topic, deliberately in another region than aws-region. */
 export const SAMPLE_TOPIC_ARN = `arn:aws:sns:eu-west-1:${SAMPLE_ACCOUNT_ID}:security-alerts`
+/** GitHub logins that may be assigned in the fake security repository. */
+export const SAMPLE_COLLABORATORS = ['alice-gh', 'secops-lead']
 export const SAMPLE_FIFO_TOPIC_ARN = `arn:aws:sns:us-east-2:${SAMPLE_ACCOUNT_ID}:security-alerts.fifo`
 /** The inputs the demo runs with; unused-days is on so the unused class shows. */
 export const SAMPLE_INPUTS = {
@@ -62,8 +64,13 @@ export function sampleAccount(now: Date = new Date()): FakeAccount {
     roles: [SAMPLE_ROLE_ARN],
     topics: [SAMPLE_TOPIC_ARN, SAMPLE_FIFO_TOPIC_ARN],
     users: [
-      user('alice', [key('AKIASAMPLEALICE00001', 120, 1, 'Active', 'dynamodb')]),
-      user('bob', [key('AKIASAMPLEBOBOLD0001', 200, 3), key('AKIASAMPLEBOBNEW0002', 10, 0)]),
+      user('alice', [key('AKIASAMPLEALICE00001', 120, 1, 'Active', 'dynamodb')], {
+        tags: { github: 'alice-gh' }
+      }),
+      // bob's GitHub login is not a collaborator of the security repository.
+      user('bob', [key('AKIASAMPLEBOBOLD0001', 200, 3), key('AKIASAMPLEBOBNEW0002', 10, 0)], {
+        tags: { github: 'bob-outsider' }
+      }),
       user('carol', [key('AKIASAMPLECAROL00001', 80, 0, 'Active', 'sqs')]),
       user('dave', [key('AKIASAMPLEDAVE000001', 50, 40)]),
       user('erin', [key('AKIASAMPLEERIN000001', 35, undefined)]),

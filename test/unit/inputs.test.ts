@@ -43,7 +43,15 @@ describe('readSettings', () => {
         maxEvents: 1000
       },
       scanMethod: 'auto',
-      notify: { snsTopicArn: undefined, notifyOn: 'findings' }
+      notify: { snsTopicArn: undefined, notifyOn: 'findings' },
+      issues: {
+        enabled: false,
+        token: '',
+        labels: ['iam-key-rotation'],
+        issueFor: 'overdue',
+        ownerTag: 'github',
+        maxNewIssues: 20
+      }
     })
   })
 
@@ -103,13 +111,25 @@ describe('readSettings', () => {
     ['scan-method', 'fast', 'auto, credential-report, api'],
     ['sns-topic-arn', 'arn:aws:sqs:us-east-1:123456789012:q', 'SNS topic ARN'],
     ['sns-topic-arn', 'arn:aws:sns:us-east-1:12345:t', 'SNS topic ARN'],
-    ['notify-on', 'sometimes', 'findings, always, never']
+    ['notify-on', 'sometimes', 'findings, always, never'],
+    ['create-issues', 'maybe', 'true or false'],
+    ['issue-for', 'ok', 'overdue, due-soon'],
+    ['max-new-issues', '-1', 'whole number'],
+    ['owner-tag', 'a#b', 'IAM tag key']
   ])("rejects %s = '%s' naming the input and the accepted form", (name, value, form) => {
     const problems = problemsOf({ [name]: value }).filter((p) => p.includes(`'${name}'`))
     expect(problems).toHaveLength(1)
     expect(problems[0]).toContain(`'${name}'`)
     expect(problems[0]).toContain(form)
     expect(problems[0]).toContain(`'${value}'`)
+  })
+
+  it('creates issues by default only when a token is available', () => {
+    expect(readSettings(getter({ 'github-token': 'ghs_x' }), {}).issues.enabled).toBe(true)
+    expect(readSettings(getter({ 'github-token': ' ' }), {}).issues.enabled).toBe(false)
+    expect(
+      readSettings(getter({ 'github-token': 'ghs_x', 'create-issues': 'false' }), {}).issues.enabled
+    ).toBe(false)
   })
 
   it('rejects a warning window as long as the maximum age', () => {

@@ -1,0 +1,104 @@
+// Gets a current credential report: GenerateCredentialReport until it is COMPLETE (AWS reuses a
+// report for 4 hours, so usually at once), then GetCredentialReport. Two calls when a report is
+// ready, three when it completes within the first wait.
+import {
+  GenerateCredentialReportCommand,
+  GetCredentialReportCommand,
+  type IAMClient
+} from '@aws-sdk/client-iam'
+import { ActionError, hasAwsCode, wrapAwsError } from '../errors.js'
+import type { Sleep } from '../pacing.js'
+
+export interface ReportFetchOptions {
+  /** Give up waiting for the report after this long; default 5 minutes. */
+  maxWaitMs?: number
+  /** First wait between polls, doubled each time up to `maxDelayMs` (default 1 s and 8 s). */
+  firstDelayMs?: number
+  maxDelayMs?: number
+  sleep?: Sleep
+  clock?: () => number
+}
+
+export interface FetchedReport {
+  content: Uint8Array
+  generatedAt: Date
+}
+
+const GENERATE = 'Generating the credential report (iam:GenerateCredentialReport)'
+const GET = 'Reading the credential report (iam:GetCredentialReport)'
+/** A report that vanishes between Generate and Get this often is not coming. */
+const MAX_REGENERATIONS = 3
+
+type Generated = 'ready' | 'wait'
+type Got = FetchedReport | 'wait' | 'gone'
+
+async function generate(iam: IAMClient): Promise<Generated> {
+  try {
+    const answer = await iam.send(new GenerateCredentialReportCommand({}))
+    return answer.State === 'COMPLETE' ? 'ready' : 'wait'
+  } catch (error) {
+    // Too many generation requests: the one under way finishes in its own time.
+    if (hasAwsCode(error, 'LimitExceeded')) return 'wait'
+    throw wrapAwsError(GENERATE, 'iam:GenerateCredentialReport', error)
+  }
+}
+
+async function get(iam: IAMClient): Promise<Got> {
+  try {
+    const answer = await iam.send(new GetCredentialReportCommand({}))
+    if (answer.ReportFormat !== undefined && answer.ReportFormat !== 'text/csv') {
+      throw new ActionError(`${GET} returned the format ${answer.ReportFormat}, not text/csv.`)
+    }
+    if (!answer.Content) throw new ActionError(`${GET} returned no content.`)
+    return { content: answer.Content, generatedAt: answer.GeneratedTime ?? new Date() }
+  } catch (error) {
+    if (error instanceof ActionError) throw error
+    if (hasAwsCode(error, 'ReportInProgress', 'CredentialReportNotReady')) return 'wait'
+    if (
+      hasAwsCode(
+        error,
+        'ReportNotPresent',
+        'ReportExpired',
+        'CredentialReportNotPresent',
+        'CredentialReportExpired'
+      )
+    ) {
+      return 'gone'
+    }
+    throw wrapAwsError(GET, 'iam:GetCredentialReport', error)
+  }
+}
+
+export async function fetchCredentialReport(
+  iam: IAMClient,
+  options: ReportFetchOptions = {}
+): Promise<FetchedReport> {
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+  const clock = options.clock ?? Date.now
+  const maxDelay = options.maxDelayMs ?? 8_000
+  const deadline = clock() + (options.maxWaitMs ?? 300_000)
+  let delay = options.firstDelayMs ?? 1_000
+  let regenerations = 0
+  const wait = async (): Promise<void> => {
+    if (clock() + delay > deadline) {
+      throw new ActionError(
+        `The credential report was not ready after ${Math.round((options.maxWaitMs ?? 300_000) / 1000)} s.`
+      )
+    }
+    await sleep(delay)
+    delay = Math.min(delay * 2, maxDelay)
+  }
+  for (;;) {
+    if ((await generate(iam)) === 'wait') {
+      await wait()
+      continue
+    }
+    const got = await get(iam)
+    if (got === 'wait') await wait()
+    else if (got === 'gone') {
+      if (++regenerations > MAX_REGENERATIONS) {
+        throw new ActionError(`${GET} kept answering that no report is present.`)
+      }
+    } else return got
+  }
+}
