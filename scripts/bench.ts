@@ -137,7 +137,9 @@ for (const users of sizes) {
   }
   // Every method must flag the same keys; ours must agree on every field and count.
   const flagged = new Set(done.map((d) => d.result.flaggedDigest))
-  const ours = new Set(done.filter((d) => d.result.findingsDigest).map((d) => d.result.findingsDigest))
+  const ours = new Set(
+    done.filter((d) => d.result.findingsDigest).map((d) => d.result.findingsDigest)
+  )
   if (flagged.size > 1) disagreements.push(`${users} users: the methods flag different keys`)
   if (ours.size > 1) disagreements.push(`${users} users: api and credential-report findings differ`)
 }

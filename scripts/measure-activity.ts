@@ -93,6 +93,12 @@ try {
   console.log(`\nwall time:          ${wallSeconds.toFixed(2)} s`)
   console.log(`theoretical minimum: ${minimum.toFixed(2)} s (slowest region; regions in parallel)`)
   console.log(`ratio:              ${(wallSeconds / minimum).toFixed(3)}`)
+  // The first request of a region goes at once, so the pacing itself cannot beat (n - 1) / rate.
+  const floor = (Math.max(...rows.map((r) => r.requests)) - 1) / RATE
+  console.log(
+    `pacing floor:       ${floor.toFixed(2)} s ((requests - 1) / 2: the first request goes at once); ` +
+      `overhead ${(wallSeconds - floor).toFixed(2)} s`
+  )
   console.log(`summaries with wrong counts or a region not ok: ${wrong.length}`)
   if (wrong.length > 0 || rows.some((r) => r.throttled > 0)) process.exitCode = 1
 } finally {

@@ -27,7 +27,10 @@ export interface BenchAccountShape {
   overdueUsers: number
 }
 
-export function benchAccount(users: number, now: Date): { account: FakeAccount; shape: BenchAccountShape } {
+export function benchAccount(
+  users: number,
+  now: Date
+): { account: FakeAccount; shape: BenchAccountShape } {
   const next = random(users)
   const shape: BenchAccountShape = { users, keys: 0, overdueKeys: 0, overdueUsers: 0 }
   // Abandoned users among the two-key users, so that 5% of all keys are overdue.
@@ -44,7 +47,10 @@ export function benchAccount(users: number, now: Date): { account: FakeAccount; 
       const createDate = new Date(Math.floor((now.getTime() - ageDays * DAY) / 1000) * 1000)
       const usedDaysAgo = next() < 0.1 ? undefined : Math.min(ageDays, next() * 10)
       keys.push({
-        accessKeyId: `AKIABENCH${String(i).padStart(6, '0')}${k}${'ABCD'.charAt(k)}`.padEnd(20, 'X'),
+        accessKeyId: `AKIABENCH${String(i).padStart(6, '0')}${k}${'ABCD'.charAt(k)}`.padEnd(
+          20,
+          'X'
+        ),
         status: 'Active',
         createDate,
         ...(usedDaysAgo === undefined

@@ -49,7 +49,11 @@ function flaggedDigest(keys: readonly AccessKey[], at: Date): string {
 }
 
 async function runBaseline(args: WorkerArgs, at: Date): Promise<Omit<WorkerResult, 'peakRssMb'>> {
-  const iam = new IAMClient({ region: 'us-east-1', endpoint: args.endpoint, credentials: CREDENTIALS })
+  const iam = new IAMClient({
+    region: 'us-east-1',
+    endpoint: args.endpoint,
+    credentials: CREDENTIALS
+  })
   const started = performance.now()
   const result = await seedRecipeScan(iam)
   const wallMs = performance.now() - started
@@ -59,7 +63,12 @@ async function runBaseline(args: WorkerArgs, at: Date): Promise<Omit<WorkerResul
     status: k.status === 'Active' ? 'Active' : 'Inactive',
     lastUse: { kind: 'unknown' }
   }))
-  return { wallMs, users: result.users, errors: result.failedUsers, flaggedDigest: flaggedDigest(keys, at) }
+  return {
+    wallMs,
+    users: result.users,
+    errors: result.failedUsers,
+    flaggedDigest: flaggedDigest(keys, at)
+  }
 }
 
 async function runOurs(args: WorkerArgs, at: Date): Promise<Omit<WorkerResult, 'peakRssMb'>> {
