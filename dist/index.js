@@ -844,6 +844,4480 @@ class DecodedURL extends URL {
 
 /***/ }),
 
+/***/ 7392:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
+__webpack_unused_export__ = $Command;
+__webpack_unused_export__ = Client;
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
+
+const defaultCloudTrailHttpAuthSchemeParametersProvider = async (config, context, input) => {
+    return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider(config.region)() || (() => {
+            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })(),
+    };
+};
+function createAwsAuthSigv4HttpAuthOption(authParameters) {
+    return {
+        schemeId: "aws.auth#sigv4",
+        signingProperties: {
+            name: "cloudtrail",
+            region: authParameters.region,
+        },
+        propertiesExtractor: (config, context) => ({
+            signingProperties: {
+                config,
+                context,
+            },
+        }),
+    };
+}
+const defaultCloudTrailHttpAuthSchemeProvider = (authParameters) => {
+    const options = [];
+    switch (authParameters.operation) {
+        default: {
+            options.push(createAwsAuthSigv4HttpAuthOption(authParameters));
+        }
+    }
+    return options;
+};
+const resolveHttpAuthSchemeConfig = (config) => {
+    const config_0 = resolveAwsSdkSigV4Config(config);
+    return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider(config.authSchemePreference ?? []),
+    });
+};
+
+const resolveClientEndpointParameters = (options) => {
+    return Object.assign(options, {
+        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options.useFipsEndpoint ?? false,
+        defaultSigningName: "cloudtrail",
+    });
+};
+const commonParams = {
+    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+    Endpoint: { type: "builtInParams", name: "endpoint" },
+    Region: { type: "builtInParams", name: "region" },
+    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
+};
+
+var version = "3.1136.0";
+var packageInfo = {
+	version: version};
+
+const m = "ref";
+const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "getAttr", g = "stringEquals", h = { [m]: "Endpoint" }, i = { [m]: d }, j = { [m]: "Region" }, k = {}, l = [j];
+const _data = {
+    conditions: [
+        [c, [h]],
+        [c, l],
+        ["aws.partition", l, d],
+        [e, [{ [m]: "UseFIPS" }, b]],
+        [e, [{ [m]: "UseDualStack" }, b]],
+        [e, [{ fn: f, argv: [i, "supportsDualStack"] }, b]],
+        [e, [{ fn: f, argv: [i, "supportsFIPS"] }, b]],
+        [g, [j, "us-gov-east-1"]],
+        [g, [j, "us-gov-west-1"]]
+    ],
+    results: [
+        [a],
+        [a, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [h, k],
+        ["https://cloudtrail-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", k],
+        [a, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://cloudtrail.us-gov-east-1.amazonaws.com", k],
+        ["https://cloudtrail.us-gov-west-1.amazonaws.com", k],
+        ["https://cloudtrail-fips.{Region}.{PartitionResult#dnsSuffix}", k],
+        [a, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://cloudtrail.{Region}.{PartitionResult#dualStackDnsSuffix}", k],
+        [a, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://cloudtrail.{Region}.{PartitionResult#dnsSuffix}", k],
+        [a, "Invalid Configuration: Missing Region"]
+    ]
+};
+const root = 2;
+const r = 100_000_000;
+const nodes = new Int32Array([
+    -1, 1, -1,
+    0, 14, 3,
+    1, 4, r + 13,
+    2, 5, r + 13,
+    3, 8, 6,
+    4, 7, r + 12,
+    5, r + 10, r + 11,
+    4, 12, 9,
+    6, 10, r + 9,
+    7, r + 6, 11,
+    8, r + 7, r + 8,
+    5, 13, r + 5,
+    6, r + 4, r + 5,
+    3, r + 1, 15,
+    4, r + 2, r + 3,
+]);
+const bdd = BinaryDecisionDiagram.from(nodes, root, _data.conditions, _data.results);
+
+const cache = new EndpointCache({
+    size: 50,
+    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
+});
+const defaultEndpointResolver = (endpointParams, context = {}) => {
+    return cache.get(endpointParams, () => decideEndpoint(bdd, {
+        endpointParams: endpointParams,
+        logger: context.logger,
+    }));
+};
+customEndpointFunctions.aws = awsEndpointFunctions;
+
+class CloudTrailServiceException extends ServiceException {
+    constructor(options) {
+        super(options);
+        Object.setPrototypeOf(this, CloudTrailServiceException.prototype);
+    }
+}
+
+class AccessDeniedException extends CloudTrailServiceException {
+    name = "AccessDeniedException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AccessDeniedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AccessDeniedException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class AccountHasOngoingImportException extends CloudTrailServiceException {
+    name = "AccountHasOngoingImportException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AccountHasOngoingImportException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AccountHasOngoingImportException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class AccountNotFoundException extends CloudTrailServiceException {
+    name = "AccountNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AccountNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AccountNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class AccountNotRegisteredException extends CloudTrailServiceException {
+    name = "AccountNotRegisteredException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AccountNotRegisteredException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AccountNotRegisteredException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class AccountRegisteredException extends CloudTrailServiceException {
+    name = "AccountRegisteredException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AccountRegisteredException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AccountRegisteredException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ChannelARNInvalidException extends CloudTrailServiceException {
+    name = "ChannelARNInvalidException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ChannelARNInvalidException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ChannelARNInvalidException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ChannelNotFoundException extends CloudTrailServiceException {
+    name = "ChannelNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ChannelNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ChannelNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class CloudTrailARNInvalidException extends CloudTrailServiceException {
+    name = "CloudTrailARNInvalidException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "CloudTrailARNInvalidException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CloudTrailARNInvalidException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ConflictException extends CloudTrailServiceException {
+    name = "ConflictException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ConflictException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ConflictException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class EventDataStoreARNInvalidException extends CloudTrailServiceException {
+    name = "EventDataStoreARNInvalidException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "EventDataStoreARNInvalidException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EventDataStoreARNInvalidException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class EventDataStoreNotFoundException extends CloudTrailServiceException {
+    name = "EventDataStoreNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "EventDataStoreNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EventDataStoreNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InactiveEventDataStoreException extends CloudTrailServiceException {
+    name = "InactiveEventDataStoreException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InactiveEventDataStoreException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InactiveEventDataStoreException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidTagParameterException extends CloudTrailServiceException {
+    name = "InvalidTagParameterException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidTagParameterException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidTagParameterException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidTrailNameException extends CloudTrailServiceException {
+    name = "InvalidTrailNameException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidTrailNameException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidTrailNameException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class NoManagementAccountSLRExistsException extends CloudTrailServiceException {
+    name = "NoManagementAccountSLRExistsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "NoManagementAccountSLRExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, NoManagementAccountSLRExistsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class NotOrganizationMasterAccountException extends CloudTrailServiceException {
+    name = "NotOrganizationMasterAccountException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "NotOrganizationMasterAccountException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, NotOrganizationMasterAccountException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class OperationNotPermittedException extends CloudTrailServiceException {
+    name = "OperationNotPermittedException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "OperationNotPermittedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, OperationNotPermittedException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ResourceNotFoundException extends CloudTrailServiceException {
+    name = "ResourceNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ResourceNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ResourceTypeNotSupportedException extends CloudTrailServiceException {
+    name = "ResourceTypeNotSupportedException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ResourceTypeNotSupportedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceTypeNotSupportedException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TagsLimitExceededException extends CloudTrailServiceException {
+    name = "TagsLimitExceededException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TagsLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TagsLimitExceededException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class UnsupportedOperationException extends CloudTrailServiceException {
+    name = "UnsupportedOperationException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "UnsupportedOperationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnsupportedOperationException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InactiveQueryException extends CloudTrailServiceException {
+    name = "InactiveQueryException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InactiveQueryException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InactiveQueryException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidParameterException extends CloudTrailServiceException {
+    name = "InvalidParameterException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidParameterException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidParameterException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class QueryIdNotFoundException extends CloudTrailServiceException {
+    name = "QueryIdNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "QueryIdNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, QueryIdNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class CannotDelegateManagementAccountException extends CloudTrailServiceException {
+    name = "CannotDelegateManagementAccountException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "CannotDelegateManagementAccountException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CannotDelegateManagementAccountException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ChannelAlreadyExistsException extends CloudTrailServiceException {
+    name = "ChannelAlreadyExistsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ChannelAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ChannelAlreadyExistsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ChannelExistsForEDSException extends CloudTrailServiceException {
+    name = "ChannelExistsForEDSException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ChannelExistsForEDSException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ChannelExistsForEDSException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ChannelMaxLimitExceededException extends CloudTrailServiceException {
+    name = "ChannelMaxLimitExceededException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ChannelMaxLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ChannelMaxLimitExceededException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidEventDataStoreCategoryException extends CloudTrailServiceException {
+    name = "InvalidEventDataStoreCategoryException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidEventDataStoreCategoryException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidEventDataStoreCategoryException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidSourceException extends CloudTrailServiceException {
+    name = "InvalidSourceException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidSourceException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidSourceException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InsufficientEncryptionPolicyException extends CloudTrailServiceException {
+    name = "InsufficientEncryptionPolicyException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InsufficientEncryptionPolicyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InsufficientEncryptionPolicyException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidQueryStatementException extends CloudTrailServiceException {
+    name = "InvalidQueryStatementException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidQueryStatementException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidQueryStatementException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ServiceQuotaExceededException extends CloudTrailServiceException {
+    name = "ServiceQuotaExceededException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ServiceQuotaExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ServiceQuotaExceededException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class CloudTrailAccessNotEnabledException extends CloudTrailServiceException {
+    name = "CloudTrailAccessNotEnabledException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "CloudTrailAccessNotEnabledException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CloudTrailAccessNotEnabledException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class EventDataStoreAlreadyExistsException extends CloudTrailServiceException {
+    name = "EventDataStoreAlreadyExistsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "EventDataStoreAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EventDataStoreAlreadyExistsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class EventDataStoreMaxLimitExceededException extends CloudTrailServiceException {
+    name = "EventDataStoreMaxLimitExceededException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "EventDataStoreMaxLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EventDataStoreMaxLimitExceededException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InsufficientDependencyServiceAccessPermissionException extends CloudTrailServiceException {
+    name = "InsufficientDependencyServiceAccessPermissionException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InsufficientDependencyServiceAccessPermissionException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InsufficientDependencyServiceAccessPermissionException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidEventSelectorsException extends CloudTrailServiceException {
+    name = "InvalidEventSelectorsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidEventSelectorsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidEventSelectorsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidKmsKeyIdException extends CloudTrailServiceException {
+    name = "InvalidKmsKeyIdException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidKmsKeyIdException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidKmsKeyIdException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class KmsException extends CloudTrailServiceException {
+    name = "KmsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "KmsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KmsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class KmsKeyNotFoundException extends CloudTrailServiceException {
+    name = "KmsKeyNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "KmsKeyNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KmsKeyNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class OrganizationNotInAllFeaturesModeException extends CloudTrailServiceException {
+    name = "OrganizationNotInAllFeaturesModeException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "OrganizationNotInAllFeaturesModeException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, OrganizationNotInAllFeaturesModeException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class OrganizationsNotInUseException extends CloudTrailServiceException {
+    name = "OrganizationsNotInUseException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "OrganizationsNotInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, OrganizationsNotInUseException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ThrottlingException extends CloudTrailServiceException {
+    name = "ThrottlingException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ThrottlingException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ThrottlingException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class CloudTrailInvalidClientTokenIdException extends CloudTrailServiceException {
+    name = "CloudTrailInvalidClientTokenIdException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "CloudTrailInvalidClientTokenIdException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CloudTrailInvalidClientTokenIdException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class CloudWatchLogsDeliveryUnavailableException extends CloudTrailServiceException {
+    name = "CloudWatchLogsDeliveryUnavailableException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "CloudWatchLogsDeliveryUnavailableException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CloudWatchLogsDeliveryUnavailableException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InsufficientS3BucketPolicyException extends CloudTrailServiceException {
+    name = "InsufficientS3BucketPolicyException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InsufficientS3BucketPolicyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InsufficientS3BucketPolicyException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InsufficientSnsTopicPolicyException extends CloudTrailServiceException {
+    name = "InsufficientSnsTopicPolicyException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InsufficientSnsTopicPolicyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InsufficientSnsTopicPolicyException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidCloudWatchLogsLogGroupArnException extends CloudTrailServiceException {
+    name = "InvalidCloudWatchLogsLogGroupArnException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidCloudWatchLogsLogGroupArnException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidCloudWatchLogsLogGroupArnException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidCloudWatchLogsRoleArnException extends CloudTrailServiceException {
+    name = "InvalidCloudWatchLogsRoleArnException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidCloudWatchLogsRoleArnException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidCloudWatchLogsRoleArnException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidParameterCombinationException extends CloudTrailServiceException {
+    name = "InvalidParameterCombinationException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidParameterCombinationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidParameterCombinationException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidS3BucketNameException extends CloudTrailServiceException {
+    name = "InvalidS3BucketNameException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidS3BucketNameException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidS3BucketNameException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidS3PrefixException extends CloudTrailServiceException {
+    name = "InvalidS3PrefixException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidS3PrefixException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidS3PrefixException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidSnsTopicNameException extends CloudTrailServiceException {
+    name = "InvalidSnsTopicNameException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidSnsTopicNameException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidSnsTopicNameException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class KmsKeyDisabledException extends CloudTrailServiceException {
+    name = "KmsKeyDisabledException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "KmsKeyDisabledException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KmsKeyDisabledException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class MaximumNumberOfTrailsExceededException extends CloudTrailServiceException {
+    name = "MaximumNumberOfTrailsExceededException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "MaximumNumberOfTrailsExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, MaximumNumberOfTrailsExceededException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class S3BucketDoesNotExistException extends CloudTrailServiceException {
+    name = "S3BucketDoesNotExistException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "S3BucketDoesNotExistException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, S3BucketDoesNotExistException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TrailAlreadyExistsException extends CloudTrailServiceException {
+    name = "TrailAlreadyExistsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TrailAlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TrailAlreadyExistsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TrailNotProvidedException extends CloudTrailServiceException {
+    name = "TrailNotProvidedException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TrailNotProvidedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TrailNotProvidedException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class EventDataStoreFederationEnabledException extends CloudTrailServiceException {
+    name = "EventDataStoreFederationEnabledException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "EventDataStoreFederationEnabledException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EventDataStoreFederationEnabledException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class EventDataStoreHasOngoingImportException extends CloudTrailServiceException {
+    name = "EventDataStoreHasOngoingImportException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "EventDataStoreHasOngoingImportException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EventDataStoreHasOngoingImportException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class EventDataStoreTerminationProtectedException extends CloudTrailServiceException {
+    name = "EventDataStoreTerminationProtectedException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "EventDataStoreTerminationProtectedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EventDataStoreTerminationProtectedException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ResourceARNNotValidException extends CloudTrailServiceException {
+    name = "ResourceARNNotValidException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ResourceARNNotValidException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceARNNotValidException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ResourcePolicyNotFoundException extends CloudTrailServiceException {
+    name = "ResourcePolicyNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ResourcePolicyNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourcePolicyNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidHomeRegionException extends CloudTrailServiceException {
+    name = "InvalidHomeRegionException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidHomeRegionException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidHomeRegionException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TrailNotFoundException extends CloudTrailServiceException {
+    name = "TrailNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TrailNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TrailNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class NotOrganizationManagementAccountException extends CloudTrailServiceException {
+    name = "NotOrganizationManagementAccountException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "NotOrganizationManagementAccountException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, NotOrganizationManagementAccountException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ConcurrentModificationException extends CloudTrailServiceException {
+    name = "ConcurrentModificationException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ConcurrentModificationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ConcurrentModificationException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class GenerateResponseException extends CloudTrailServiceException {
+    name = "GenerateResponseException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "GenerateResponseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, GenerateResponseException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidEventDataStoreStatusException extends CloudTrailServiceException {
+    name = "InvalidEventDataStoreStatusException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidEventDataStoreStatusException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidEventDataStoreStatusException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ImportNotFoundException extends CloudTrailServiceException {
+    name = "ImportNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ImportNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ImportNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InsightNotEnabledException extends CloudTrailServiceException {
+    name = "InsightNotEnabledException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InsightNotEnabledException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InsightNotEnabledException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidMaxResultsException extends CloudTrailServiceException {
+    name = "InvalidMaxResultsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidMaxResultsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidMaxResultsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidNextTokenException extends CloudTrailServiceException {
+    name = "InvalidNextTokenException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidNextTokenException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidNextTokenException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidTimeRangeException extends CloudTrailServiceException {
+    name = "InvalidTimeRangeException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidTimeRangeException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidTimeRangeException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidTokenException extends CloudTrailServiceException {
+    name = "InvalidTokenException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidTokenException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidTokenException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidDateRangeException extends CloudTrailServiceException {
+    name = "InvalidDateRangeException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidDateRangeException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidDateRangeException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidQueryStatusException extends CloudTrailServiceException {
+    name = "InvalidQueryStatusException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidQueryStatusException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidQueryStatusException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidEventCategoryException extends CloudTrailServiceException {
+    name = "InvalidEventCategoryException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidEventCategoryException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidEventCategoryException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidLookupAttributesException extends CloudTrailServiceException {
+    name = "InvalidLookupAttributesException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidLookupAttributesException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidLookupAttributesException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InsufficientIAMAccessPermissionException extends CloudTrailServiceException {
+    name = "InsufficientIAMAccessPermissionException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InsufficientIAMAccessPermissionException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InsufficientIAMAccessPermissionException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidInsightSelectorsException extends CloudTrailServiceException {
+    name = "InvalidInsightSelectorsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidInsightSelectorsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidInsightSelectorsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ResourcePolicyNotValidException extends CloudTrailServiceException {
+    name = "ResourcePolicyNotValidException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ResourcePolicyNotValidException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourcePolicyNotValidException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DelegatedAdminAccountLimitExceededException extends CloudTrailServiceException {
+    name = "DelegatedAdminAccountLimitExceededException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DelegatedAdminAccountLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DelegatedAdminAccountLimitExceededException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidImportSourceException extends CloudTrailServiceException {
+    name = "InvalidImportSourceException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidImportSourceException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidImportSourceException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class MaxConcurrentQueriesException extends CloudTrailServiceException {
+    name = "MaxConcurrentQueriesException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "MaxConcurrentQueriesException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, MaxConcurrentQueriesException.prototype);
+        this.Message = opts.Message;
+    }
+}
+
+const _AC = "AggregationConfiguration";
+const _ACg = "AggregationConfigurations";
+const _ADE = "AccessDeniedException";
+const _AES = "AdvancedEventSelector";
+const _AESd = "AdvancedEventSelectors";
+const _AFS = "AdvancedFieldSelector";
+const _AFSd = "AdvancedFieldSelectors";
+const _AHOIE = "AccountHasOngoingImportException";
+const _AK = "AttributeKey";
+const _AKI = "AccessKeyId";
+const _ANFE = "AccountNotFoundException";
+const _ANRE = "AccountNotRegisteredException";
+const _ARE = "AccountRegisteredException";
+const _AT = "AddTags";
+const _ATAR = "ApplyToAllRegions";
+const _ATR = "AddTagsRequest";
+const _ATRd = "AddTagsResponse";
+const _AV = "AttributeValue";
+const _BM = "BillingMode";
+const _BS = "BytesScanned";
+const _C = "Channel";
+const _CA = "ChannelArn";
+const _CAEE = "ChannelAlreadyExistsException";
+const _CARNIE = "ChannelARNInvalidException";
+const _CC = "CreateChannel";
+const _CCR = "CreateChannelRequest";
+const _CCRr = "CreateChannelResponse";
+const _CD = "CreateDashboard";
+const _CDMAE = "CannotDelegateManagementAccountException";
+const _CDR = "CreateDashboardRequest";
+const _CDRr = "CreateDashboardResponse";
+const _CE = "ConflictException";
+const _CEDS = "CreateEventDataStore";
+const _CEDSR = "CreateEventDataStoreRequest";
+const _CEDSRr = "CreateEventDataStoreResponse";
+const _CEFEDSE = "ChannelExistsForEDSException";
+const _CKS = "ContextKeySelector";
+const _CKSo = "ContextKeySelectors";
+const _CME = "ConcurrentModificationException";
+const _CMLEE = "ChannelMaxLimitExceededException";
+const _CNFE = "ChannelNotFoundException";
+const _CQ = "CancelQuery";
+const _CQR = "CancelQueryRequest";
+const _CQRa = "CancelQueryResponse";
+const _CT = "CreatedTimestamp";
+const _CTANEE = "CloudTrailAccessNotEnabledException";
+const _CTARNIE = "CloudTrailARNInvalidException";
+const _CTE = "CloudTrailEvent";
+const _CTICTIE = "CloudTrailInvalidClientTokenIdException";
+const _CTR = "CreateTrailRequest";
+const _CTRr = "CreateTrailResponse";
+const _CTr = "CreationTime";
+const _CTre = "CreateTrail";
+const _CWLDUE = "CloudWatchLogsDeliveryUnavailableException";
+const _CWLLGA = "CloudWatchLogsLogGroupArn";
+const _CWLRA = "CloudWatchLogsRoleArn";
+const _Ch = "Channels";
+const _D = "Destinations";
+const _DA = "DashboardArn";
+const _DAAI = "DelegatedAdminAccountId";
+const _DAALEE = "DelegatedAdminAccountLimitExceededException";
+const _DARP = "DelegatedAdminResourcePolicy";
+const _DC = "DeleteChannel";
+const _DCR = "DeleteChannelRequest";
+const _DCRe = "DeleteChannelResponse";
+const _DD = "DashboardDetail";
+const _DDR = "DeleteDashboardRequest";
+const _DDRe = "DeleteDashboardResponse";
+const _DDe = "DeleteDashboard";
+const _DEDS = "DeleteEventDataStore";
+const _DEDSR = "DeleteEventDataStoreRequest";
+const _DEDSRe = "DeleteEventDataStoreResponse";
+const _DF = "DisableFederation";
+const _DFR = "DisableFederationRequest";
+const _DFRi = "DisableFederationResponse";
+const _DI = "DashboardId";
+const _DODA = "DeregisterOrganizationDelegatedAdmin";
+const _DODAR = "DeregisterOrganizationDelegatedAdminRequest";
+const _DODARe = "DeregisterOrganizationDelegatedAdminResponse";
+const _DQ = "DescribeQuery";
+const _DQR = "DescribeQueryRequest";
+const _DQRe = "DescribeQueryResponse";
+const _DR = "DataResource";
+const _DRP = "DeleteResourcePolicy";
+const _DRPR = "DeleteResourcePolicyRequest";
+const _DRPRe = "DeleteResourcePolicyResponse";
+const _DRa = "DataResources";
+const _DS = "DeliveryStatus";
+const _DSU = "DeliveryS3Uri";
+const _DT = "DataType";
+const _DTR = "DeleteTrailRequest";
+const _DTRe = "DeleteTrailResponse";
+const _DTRes = "DescribeTrailsRequest";
+const _DTResc = "DescribeTrailsResponse";
+const _DTe = "DeleteTrail";
+const _DTes = "DescribeTrails";
+const _Da = "Dashboards";
+const _De = "Destination";
+const _Des = "Description";
+const _Di = "Dimensions";
+const _E = "Equals";
+const _EC = "EventCategory";
+const _ECr = "ErrorCode";
+const _ECv = "EventsCompleted";
+const _ECve = "EventCategories";
+const _EDS = "EventDataStore";
+const _EDSA = "EventDataStoreArn";
+const _EDSAEE = "EventDataStoreAlreadyExistsException";
+const _EDSARNIE = "EventDataStoreARNInvalidException";
+const _EDSFEE = "EventDataStoreFederationEnabledException";
+const _EDSHOIE = "EventDataStoreHasOngoingImportException";
+const _EDSMLEE = "EventDataStoreMaxLimitExceededException";
+const _EDSNFE = "EventDataStoreNotFoundException";
+const _EDSOAI = "EventDataStoreOwnerAccountId";
+const _EDSTPE = "EventDataStoreTerminationProtectedException";
+const _EDSv = "EventDataStores";
+const _EET = "EndEventTime";
+const _EF = "EnableFederation";
+const _EFR = "EnableFederationRequest";
+const _EFRn = "EnableFederationResponse";
+const _EI = "EventId";
+const _EL = "EventsList";
+const _ELFV = "EnableLogFileValidation";
+const _EM = "ErrorMessage";
+const _EMES = "ExcludeManagementEventSources";
+const _EMv = "EventsMatched";
+const _EN = "EventName";
+const _ES = "EventSource";
+const _ESv = "EventSelector";
+const _ESve = "EventSelectors";
+const _ESven = "EventsScanned";
+const _ET = "EventTime";
+const _ETIM = "ExecutionTimeInMillis";
+const _ETn = "EndTime";
+const _ETr = "ErrorType";
+const _EW = "EndsWith";
+const _Ev = "Event";
+const _Eve = "Events";
+const _F = "Field";
+const _FC = "FilesCompleted";
+const _FE = "FailedEntries";
+const _FRA = "FederationRoleArn";
+const _FS = "FieldSelectors";
+const _FSe = "FederationStatus";
+const _Fa = "Failures";
+const _Fi = "Fingerprint";
+const _Fr = "Frequency";
+const _GC = "GetChannel";
+const _GCR = "GetChannelRequest";
+const _GCRe = "GetChannelResponse";
+const _GD = "GetDashboard";
+const _GDR = "GetDashboardRequest";
+const _GDRe = "GetDashboardResponse";
+const _GEC = "GetEventConfiguration";
+const _GECR = "GetEventConfigurationRequest";
+const _GECRe = "GetEventConfigurationResponse";
+const _GEDS = "GetEventDataStore";
+const _GEDSR = "GetEventDataStoreRequest";
+const _GEDSRe = "GetEventDataStoreResponse";
+const _GES = "GetEventSelectors";
+const _GESR = "GetEventSelectorsRequest";
+const _GESRe = "GetEventSelectorsResponse";
+const _GI = "GetImport";
+const _GIR = "GetImportRequest";
+const _GIRe = "GetImportResponse";
+const _GIS = "GetInsightSelectors";
+const _GISR = "GetInsightSelectorsRequest";
+const _GISRe = "GetInsightSelectorsResponse";
+const _GQ = "GenerateQuery";
+const _GQR = "GenerateQueryRequest";
+const _GQRR = "GetQueryResultsRequest";
+const _GQRRe = "GetQueryResultsResponse";
+const _GQRe = "GenerateQueryResponse";
+const _GQRet = "GetQueryResults";
+const _GRE = "GenerateResponseException";
+const _GRP = "GetResourcePolicy";
+const _GRPR = "GetResourcePolicyRequest";
+const _GRPRe = "GetResourcePolicyResponse";
+const _GT = "GetTrail";
+const _GTR = "GetTrailRequest";
+const _GTRe = "GetTrailResponse";
+const _GTS = "GetTrailStatus";
+const _GTSR = "GetTrailStatusRequest";
+const _GTSRe = "GetTrailStatusResponse";
+const _HCES = "HasCustomEventSelectors";
+const _HIS = "HasInsightSelectors";
+const _HR = "HomeRegion";
+const _I = "Imports";
+const _ICWLLGAE = "InvalidCloudWatchLogsLogGroupArnException";
+const _ICWLRAE = "InvalidCloudWatchLogsRoleArnException";
+const _ID = "InsightsDestination";
+const _IDRE = "InvalidDateRangeException";
+const _IDSAPE = "InsufficientDependencyServiceAccessPermissionException";
+const _IECE = "InvalidEventCategoryException";
+const _IEDSCE = "InvalidEventDataStoreCategoryException";
+const _IEDSE = "InactiveEventDataStoreException";
+const _IEDSSE = "InvalidEventDataStoreStatusException";
+const _IEPE = "InsufficientEncryptionPolicyException";
+const _IESE = "InvalidEventSelectorsException";
+const _IFL = "ImportFailureList";
+const _IFLI = "ImportFailureListItem";
+const _IGSE = "IncludeGlobalServiceEvents";
+const _IHRE = "InvalidHomeRegionException";
+const _II = "ImportId";
+const _IIAMAPE = "InsufficientIAMAccessPermissionException";
+const _IISE = "InvalidImportSourceException";
+const _IISEn = "InvalidInsightSelectorsException";
+const _IKKIE = "InvalidKmsKeyIdException";
+const _IL = "IsLogging";
+const _ILAE = "InvalidLookupAttributesException";
+const _ILI = "ImportsListItem";
+const _ILm = "ImportsList";
+const _IME = "IncludeManagementEvents";
+const _IMRE = "InvalidMaxResultsException";
+const _IMRT = "IsMultiRegionTrail";
+const _INEE = "InsightNotEnabledException";
+const _INFE = "ImportNotFoundException";
+const _INTE = "InvalidNextTokenException";
+const _IOT = "IsOrganizationTrail";
+const _IPCE = "InvalidParameterCombinationException";
+const _IPE = "InvalidParameterException";
+const _IQE = "InactiveQueryException";
+const _IQSE = "InvalidQueryStatementException";
+const _IQSEn = "InvalidQueryStatusException";
+const _IS = "IngestionStatus";
+const _ISBNE = "InvalidS3BucketNameException";
+const _ISBPE = "InsufficientS3BucketPolicyException";
+const _ISE = "InvalidSourceException";
+const _ISPE = "InvalidS3PrefixException";
+const _ISTNE = "InvalidSnsTopicNameException";
+const _ISTPE = "InsufficientSnsTopicPolicyException";
+const _ISm = "ImportSource";
+const _ISmp = "ImportStatus";
+const _ISmpo = "ImportStatistics";
+const _ISn = "InsightSelectors";
+const _ISns = "InsightSelector";
+const _ISnsi = "InsightSource";
+const _IT = "InsightType";
+const _ITE = "InvalidTokenException";
+const _ITNE = "InvalidTrailNameException";
+const _ITPE = "InvalidTagParameterException";
+const _ITRE = "InvalidTimeRangeException";
+const _K = "Key";
+const _KE = "KmsException";
+const _KKDE = "KmsKeyDisabledException";
+const _KKI = "KmsKeyId";
+const _KKNFE = "KmsKeyNotFoundException";
+const _L = "Location";
+const _LA = "LookupAttribute";
+const _LAL = "LookupAttributesList";
+const _LAo = "LookupAttributes";
+const _LC = "ListChannels";
+const _LCR = "ListChannelsRequest";
+const _LCRi = "ListChannelsResponse";
+const _LCWLDE = "LatestCloudWatchLogsDeliveryError";
+const _LCWLDT = "LatestCloudWatchLogsDeliveryTime";
+const _LD = "ListDashboards";
+const _LDAS = "LatestDeliveryAttemptSucceeded";
+const _LDAT = "LatestDeliveryAttemptTime";
+const _LDDE = "LatestDigestDeliveryError";
+const _LDDT = "LatestDigestDeliveryTime";
+const _LDE = "LatestDeliveryError";
+const _LDR = "ListDashboardsRequest";
+const _LDRi = "ListDashboardsResponse";
+const _LDT = "LatestDeliveryTime";
+const _LE = "LookupEvents";
+const _LEDS = "ListEventDataStores";
+const _LEDSR = "ListEventDataStoresRequest";
+const _LEDSRi = "ListEventDataStoresResponse";
+const _LER = "LookupEventsRequest";
+const _LERo = "LookupEventsResponse";
+const _LFVE = "LogFileValidationEnabled";
+const _LI = "ListImports";
+const _LIAEID = "LatestIngestionAttemptEventID";
+const _LIAT = "LatestIngestionAttemptTime";
+const _LID = "ListInsightsData";
+const _LIDR = "ListInsightsDataRequest";
+const _LIDRi = "ListInsightsDataResponse";
+const _LIEC = "LatestIngestionErrorCode";
+const _LIF = "ListImportFailures";
+const _LIFR = "ListImportFailuresRequest";
+const _LIFRi = "ListImportFailuresResponse";
+const _LIMD = "ListInsightsMetricData";
+const _LIMDR = "ListInsightsMetricDataRequest";
+const _LIMDRi = "ListInsightsMetricDataResponse";
+const _LIR = "ListImportsRequest";
+const _LIRi = "ListImportsResponse";
+const _LISEID = "LatestIngestionSuccessEventID";
+const _LIST = "LatestIngestionSuccessTime";
+const _LNAS = "LatestNotificationAttemptSucceeded";
+const _LNAT = "LatestNotificationAttemptTime";
+const _LNE = "LatestNotificationError";
+const _LNT = "LatestNotificationTime";
+const _LPK = "ListPublicKeys";
+const _LPKR = "ListPublicKeysRequest";
+const _LPKRi = "ListPublicKeysResponse";
+const _LQ = "ListQueries";
+const _LQR = "ListQueriesRequest";
+const _LQRi = "ListQueriesResponse";
+const _LRFR = "LastRefreshFailureReason";
+const _LRI = "LastRefreshId";
+const _LT = "ListTags";
+const _LTR = "ListTagsRequest";
+const _LTRi = "ListTagsResponse";
+const _LTRis = "ListTrailsRequest";
+const _LTRist = "ListTrailsResponse";
+const _LTi = "ListTrails";
+const _LUT = "LastUpdatedTime";
+const _M = "Message";
+const _MAI = "MemberAccountId";
+const _MCQE = "MaxConcurrentQueriesException";
+const _MES = "MaxEventSize";
+const _MNOTEE = "MaximumNumberOfTrailsExceededException";
+const _MQR = "MaxQueryResults";
+const _MR = "MaxResults";
+const _MRE = "MultiRegionEnabled";
+const _N = "Name";
+const _NE = "NotEquals";
+const _NEW = "NotEndsWith";
+const _NMASLREE = "NoManagementAccountSLRExistsException";
+const _NOMAE = "NotOrganizationManagementAccountException";
+const _NOMAEo = "NotOrganizationMasterAccountException";
+const _NP = "NamePrefix";
+const _NSW = "NotStartsWith";
+const _NT = "NextToken";
+const _OE = "OrganizationEnabled";
+const _ONIAFME = "OrganizationNotInAllFeaturesModeException";
+const _ONIUE = "OrganizationsNotInUseException";
+const _ONPE = "OperationNotPermittedException";
+const _P = "Prompt";
+const _PC = "PrefixesCompleted";
+const _PEC = "PutEventConfiguration";
+const _PECR = "PutEventConfigurationRequest";
+const _PECRu = "PutEventConfigurationResponse";
+const _PES = "PutEventSelectors";
+const _PESR = "PutEventSelectorsRequest";
+const _PESRu = "PutEventSelectorsResponse";
+const _PF = "PrefixesFound";
+const _PIS = "PutInsightSelectors";
+const _PISR = "PutInsightSelectorsRequest";
+const _PISRu = "PutInsightSelectorsResponse";
+const _PK = "PartitionKeys";
+const _PKL = "PublicKeyList";
+const _PKLa = "PartitionKeyList";
+const _PKa = "PartitionKey";
+const _PKu = "PublicKey";
+const _PRP = "PutResourcePolicy";
+const _PRPR = "PutResourcePolicyRequest";
+const _PRPRu = "PutResourcePolicyResponse";
+const _Pe = "Period";
+const _Q = "Queries";
+const _QA = "QueryAlias";
+const _QI = "QueryId";
+const _QINFE = "QueryIdNotFoundException";
+const _QP = "QueryParameters";
+const _QPV = "QueryParameterValues";
+const _QRR = "QueryResultRows";
+const _QRRu = "QueryResultRow";
+const _QS = "QueryStatus";
+const _QSFDQ = "QueryStatisticsForDescribeQuery";
+const _QSu = "QueryString";
+const _QSue = "QueryStatistics";
+const _QSuer = "QueryStatement";
+const _Qu = "Query";
+const _R = "Resources";
+const _RA = "ResourceArn";
+const _RARNNVE = "ResourceARNNotValidException";
+const _RC = "ResultsCount";
+const _REDS = "RestoreEventDataStore";
+const _REDSR = "RestoreEventDataStoreRequest";
+const _REDSRe = "RestoreEventDataStoreResponse";
+const _RI = "ResourceId";
+const _RIL = "ResourceIdList";
+const _RIe = "RefreshId";
+const _RL = "RecursiveLogging";
+const _RLe = "ResourceList";
+const _RN = "ResourceName";
+const _RNFE = "ResourceNotFoundException";
+const _RO = "ReadOnly";
+const _RODA = "RegisterOrganizationDelegatedAdmin";
+const _RODAR = "RegisterOrganizationDelegatedAdminRequest";
+const _RODARe = "RegisterOrganizationDelegatedAdminResponse";
+const _RP = "RetentionPeriod";
+const _RPNFE = "ResourcePolicyNotFoundException";
+const _RPNVE = "ResourcePolicyNotValidException";
+const _RPe = "ResourcePolicy";
+const _RS = "RefreshSchedule";
+const _RSF = "RefreshScheduleFrequency";
+const _RT = "ResourceType";
+const _RTL = "ResourceTagList";
+const _RTNSE = "ResourceTypeNotSupportedException";
+const _RTR = "RemoveTagsRequest";
+const _RTRe = "RemoveTagsResponse";
+const _RTe = "ResourceTag";
+const _RTem = "RemoveTags";
+const _RW = "RequestWidget";
+const _RWL = "RequestWidgetList";
+const _RWT = "ReadWriteType";
+const _Re = "Resource";
+const _Rel = "Relevance";
+const _S = "Source";
+const _SBARA = "S3BucketAccessRoleArn";
+const _SBDNEE = "S3BucketDoesNotExistException";
+const _SBN = "S3BucketName";
+const _SBR = "S3BucketRegion";
+const _SC = "SourceConfig";
+const _SDR = "StartDashboardRefresh";
+const _SDRR = "StartDashboardRefreshRequest";
+const _SDRRt = "StartDashboardRefreshResponse";
+const _SEDSI = "StartEventDataStoreIngestion";
+const _SEDSIR = "StartEventDataStoreIngestionRequest";
+const _SEDSIRt = "StartEventDataStoreIngestionResponse";
+const _SEDSIRto = "StopEventDataStoreIngestionRequest";
+const _SEDSIRtop = "StopEventDataStoreIngestionResponse";
+const _SEDSIt = "StopEventDataStoreIngestion";
+const _SET = "StartEventTime";
+const _SI = "StartIngestion";
+const _SIR = "StartImportRequest";
+const _SIRt = "StartImportResponse";
+const _SIRto = "StopImportRequest";
+const _SIRtop = "StopImportResponse";
+const _SIS = "S3ImportSource";
+const _SIt = "StartImport";
+const _SIto = "StopImport";
+const _SKP = "S3KeyPrefix";
+const _SL = "StartLogging";
+const _SLR = "StartLoggingRequest";
+const _SLRt = "StartLoggingResponse";
+const _SLRto = "StopLoggingRequest";
+const _SLRtop = "StopLoggingResponse";
+const _SLT = "StartLoggingTime";
+const _SLTt = "StopLoggingTime";
+const _SLU = "S3LocationUri";
+const _SLt = "StopLogging";
+const _SP = "SearchPhrase";
+const _SQ = "StartQuery";
+const _SQEE = "ServiceQuotaExceededException";
+const _SQL = "SQL";
+const _SQR = "StartQueryRequest";
+const _SQRt = "StartQueryResponse";
+const _SR = "SearchResults";
+const _SSQ = "SearchSampleQueries";
+const _SSQR = "SearchSampleQueriesRequest";
+const _SSQRe = "SearchSampleQueriesResponse";
+const _SSQSR = "SearchSampleQueriesSearchResult";
+const _SSQSRe = "SearchSampleQueriesSearchResults";
+const _ST = "StartTime";
+const _STARN = "SnsTopicARN";
+const _STN = "SnsTopicName";
+const _SW = "StartsWith";
+const _S_ = "S3";
+const _St = "Status";
+const _T = "Templates";
+const _TAEE = "TrailAlreadyExistsException";
+const _TARN = "TrailARN";
+const _TE = "ThrottlingException";
+const _TI = "TrailInfo";
+const _TL = "TagsList";
+const _TLEE = "TagsLimitExceededException";
+const _TLS = "TimeLoggingStarted";
+const _TLSi = "TimeLoggingStopped";
+const _TLr = "TrailList";
+const _TN = "TrailName";
+const _TNFE = "TrailNotFoundException";
+const _TNPE = "TrailNotProvidedException";
+const _TOD = "TimeOfDay";
+const _TPE = "TerminationProtectionEnabled";
+const _TRC = "TotalResultsCount";
+const _Ta = "Tags";
+const _Tag = "Tag";
+const _Ti = "Timestamps";
+const _Tr = "Trail";
+const _Tra = "Trails";
+const _Ty = "Type";
+const _U = "Username";
+const _UC = "UpdateChannel";
+const _UCR = "UpdateChannelRequest";
+const _UCRp = "UpdateChannelResponse";
+const _UD = "UpdateDashboard";
+const _UDR = "UpdateDashboardRequest";
+const _UDRp = "UpdateDashboardResponse";
+const _UEDS = "UpdateEventDataStore";
+const _UEDSR = "UpdateEventDataStoreRequest";
+const _UEDSRp = "UpdateEventDataStoreResponse";
+const _UOE = "UnsupportedOperationException";
+const _UT = "UpdatedTimestamp";
+const _UTR = "UpdateTrailRequest";
+const _UTRp = "UpdateTrailResponse";
+const _UTp = "UpdateTrail";
+const _Un = "Unit";
+const _V = "Values";
+const _VET = "ValidityEndTime";
+const _VP = "ViewProperties";
+const _VST = "ValidityStartTime";
+const _Va = "Value";
+const _W = "Widgets";
+const _WL = "WidgetList";
+const _Wi = "Widget";
+const _aQE = "awsQueryError";
+const _c = "client";
+const _e = "error";
+const _hE = "httpError";
+const _iST = "includeShadowTrails";
+const _s = "smithy.ts.sdk.synthetic.com.amazonaws.cloudtrail";
+const _tL = "trailList";
+const _tNL = "trailNameList";
+const n0 = "com.amazonaws.cloudtrail";
+const _s_registry = TypeRegistry.for(_s);
+var CloudTrailServiceException$ = [-3, _s, "CloudTrailServiceException", 0, [], []];
+_s_registry.registerError(CloudTrailServiceException$, CloudTrailServiceException);
+const n0_registry = TypeRegistry.for(n0);
+var AccessDeniedException$ = [-3, n0, _ADE,
+    { [_aQE]: [`ResourceAccessDenied`, 403], [_e]: _c, [_hE]: 403 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(AccessDeniedException$, AccessDeniedException);
+var AccountHasOngoingImportException$ = [-3, n0, _AHOIE,
+    { [_aQE]: [`AccountHasOngoingImport`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(AccountHasOngoingImportException$, AccountHasOngoingImportException);
+var AccountNotFoundException$ = [-3, n0, _ANFE,
+    { [_aQE]: [`AccountNotFound`, 404], [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(AccountNotFoundException$, AccountNotFoundException);
+var AccountNotRegisteredException$ = [-3, n0, _ANRE,
+    { [_aQE]: [`AccountNotRegistered`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(AccountNotRegisteredException$, AccountNotRegisteredException);
+var AccountRegisteredException$ = [-3, n0, _ARE,
+    { [_aQE]: [`AccountRegistered`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(AccountRegisteredException$, AccountRegisteredException);
+var CannotDelegateManagementAccountException$ = [-3, n0, _CDMAE,
+    { [_aQE]: [`CannotDelegateManagementAccount`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(CannotDelegateManagementAccountException$, CannotDelegateManagementAccountException);
+var ChannelAlreadyExistsException$ = [-3, n0, _CAEE,
+    { [_aQE]: [`ChannelAlreadyExists`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ChannelAlreadyExistsException$, ChannelAlreadyExistsException);
+var ChannelARNInvalidException$ = [-3, n0, _CARNIE,
+    { [_aQE]: [`ChannelARNInvalid`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ChannelARNInvalidException$, ChannelARNInvalidException);
+var ChannelExistsForEDSException$ = [-3, n0, _CEFEDSE,
+    { [_aQE]: [`ChannelExistsForEDS`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ChannelExistsForEDSException$, ChannelExistsForEDSException);
+var ChannelMaxLimitExceededException$ = [-3, n0, _CMLEE,
+    { [_aQE]: [`ChannelMaxLimitExceeded`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ChannelMaxLimitExceededException$, ChannelMaxLimitExceededException);
+var ChannelNotFoundException$ = [-3, n0, _CNFE,
+    { [_aQE]: [`ChannelNotFound`, 404], [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ChannelNotFoundException$, ChannelNotFoundException);
+var CloudTrailAccessNotEnabledException$ = [-3, n0, _CTANEE,
+    { [_aQE]: [`CloudTrailAccessNotEnabled`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(CloudTrailAccessNotEnabledException$, CloudTrailAccessNotEnabledException);
+var CloudTrailARNInvalidException$ = [-3, n0, _CTARNIE,
+    { [_aQE]: [`CloudTrailARNInvalid`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(CloudTrailARNInvalidException$, CloudTrailARNInvalidException);
+var CloudTrailInvalidClientTokenIdException$ = [-3, n0, _CTICTIE,
+    { [_aQE]: [`CloudTrailInvalidClientTokenId`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(CloudTrailInvalidClientTokenIdException$, CloudTrailInvalidClientTokenIdException);
+var CloudWatchLogsDeliveryUnavailableException$ = [-3, n0, _CWLDUE,
+    { [_aQE]: [`CloudWatchLogsDeliveryUnavailable`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(CloudWatchLogsDeliveryUnavailableException$, CloudWatchLogsDeliveryUnavailableException);
+var ConcurrentModificationException$ = [-3, n0, _CME,
+    { [_aQE]: [`ConcurrentModification`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ConcurrentModificationException$, ConcurrentModificationException);
+var ConflictException$ = [-3, n0, _CE,
+    { [_aQE]: [`ConflictException`, 409], [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ConflictException$, ConflictException);
+var DelegatedAdminAccountLimitExceededException$ = [-3, n0, _DAALEE,
+    { [_aQE]: [`DelegatedAdminAccountLimitExceeded`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(DelegatedAdminAccountLimitExceededException$, DelegatedAdminAccountLimitExceededException);
+var EventDataStoreAlreadyExistsException$ = [-3, n0, _EDSAEE,
+    { [_aQE]: [`EventDataStoreAlreadyExists`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(EventDataStoreAlreadyExistsException$, EventDataStoreAlreadyExistsException);
+var EventDataStoreARNInvalidException$ = [-3, n0, _EDSARNIE,
+    { [_aQE]: [`EventDataStoreARNInvalid`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(EventDataStoreARNInvalidException$, EventDataStoreARNInvalidException);
+var EventDataStoreFederationEnabledException$ = [-3, n0, _EDSFEE,
+    { [_aQE]: [`EventDataStoreFederationEnabled`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(EventDataStoreFederationEnabledException$, EventDataStoreFederationEnabledException);
+var EventDataStoreHasOngoingImportException$ = [-3, n0, _EDSHOIE,
+    { [_aQE]: [`EventDataStoreHasOngoingImport`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(EventDataStoreHasOngoingImportException$, EventDataStoreHasOngoingImportException);
+var EventDataStoreMaxLimitExceededException$ = [-3, n0, _EDSMLEE,
+    { [_aQE]: [`EventDataStoreMaxLimitExceeded`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(EventDataStoreMaxLimitExceededException$, EventDataStoreMaxLimitExceededException);
+var EventDataStoreNotFoundException$ = [-3, n0, _EDSNFE,
+    { [_aQE]: [`EventDataStoreNotFound`, 404], [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(EventDataStoreNotFoundException$, EventDataStoreNotFoundException);
+var EventDataStoreTerminationProtectedException$ = [-3, n0, _EDSTPE,
+    { [_aQE]: [`EventDataStoreTerminationProtectedException`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(EventDataStoreTerminationProtectedException$, EventDataStoreTerminationProtectedException);
+var GenerateResponseException$ = [-3, n0, _GRE,
+    { [_aQE]: [`GenerateResponse`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(GenerateResponseException$, GenerateResponseException);
+var ImportNotFoundException$ = [-3, n0, _INFE,
+    { [_aQE]: [`ImportNotFound`, 404], [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ImportNotFoundException$, ImportNotFoundException);
+var InactiveEventDataStoreException$ = [-3, n0, _IEDSE,
+    { [_aQE]: [`InactiveEventDataStore`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InactiveEventDataStoreException$, InactiveEventDataStoreException);
+var InactiveQueryException$ = [-3, n0, _IQE,
+    { [_aQE]: [`InactiveQuery`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InactiveQueryException$, InactiveQueryException);
+var InsightNotEnabledException$ = [-3, n0, _INEE,
+    { [_aQE]: [`InsightNotEnabled`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InsightNotEnabledException$, InsightNotEnabledException);
+var InsufficientDependencyServiceAccessPermissionException$ = [-3, n0, _IDSAPE,
+    { [_aQE]: [`InsufficientDependencyServiceAccessPermission`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InsufficientDependencyServiceAccessPermissionException$, InsufficientDependencyServiceAccessPermissionException);
+var InsufficientEncryptionPolicyException$ = [-3, n0, _IEPE,
+    { [_aQE]: [`InsufficientEncryptionPolicy`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InsufficientEncryptionPolicyException$, InsufficientEncryptionPolicyException);
+var InsufficientIAMAccessPermissionException$ = [-3, n0, _IIAMAPE,
+    { [_aQE]: [`InsufficientIAMAccessPermission`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InsufficientIAMAccessPermissionException$, InsufficientIAMAccessPermissionException);
+var InsufficientS3BucketPolicyException$ = [-3, n0, _ISBPE,
+    { [_aQE]: [`InsufficientS3BucketPolicy`, 403], [_e]: _c, [_hE]: 403 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InsufficientS3BucketPolicyException$, InsufficientS3BucketPolicyException);
+var InsufficientSnsTopicPolicyException$ = [-3, n0, _ISTPE,
+    { [_aQE]: [`InsufficientSnsTopicPolicy`, 403], [_e]: _c, [_hE]: 403 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InsufficientSnsTopicPolicyException$, InsufficientSnsTopicPolicyException);
+var InvalidCloudWatchLogsLogGroupArnException$ = [-3, n0, _ICWLLGAE,
+    { [_aQE]: [`InvalidCloudWatchLogsLogGroupArn`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidCloudWatchLogsLogGroupArnException$, InvalidCloudWatchLogsLogGroupArnException);
+var InvalidCloudWatchLogsRoleArnException$ = [-3, n0, _ICWLRAE,
+    { [_aQE]: [`InvalidCloudWatchLogsRoleArn`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidCloudWatchLogsRoleArnException$, InvalidCloudWatchLogsRoleArnException);
+var InvalidDateRangeException$ = [-3, n0, _IDRE,
+    { [_aQE]: [`InvalidDateRange`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidDateRangeException$, InvalidDateRangeException);
+var InvalidEventCategoryException$ = [-3, n0, _IECE,
+    { [_aQE]: [`InvalidEventCategory`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidEventCategoryException$, InvalidEventCategoryException);
+var InvalidEventDataStoreCategoryException$ = [-3, n0, _IEDSCE,
+    { [_aQE]: [`InvalidEventDataStoreCategory`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidEventDataStoreCategoryException$, InvalidEventDataStoreCategoryException);
+var InvalidEventDataStoreStatusException$ = [-3, n0, _IEDSSE,
+    { [_aQE]: [`InvalidEventDataStoreStatus`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidEventDataStoreStatusException$, InvalidEventDataStoreStatusException);
+var InvalidEventSelectorsException$ = [-3, n0, _IESE,
+    { [_aQE]: [`InvalidEventSelectors`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidEventSelectorsException$, InvalidEventSelectorsException);
+var InvalidHomeRegionException$ = [-3, n0, _IHRE,
+    { [_aQE]: [`InvalidHomeRegion`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidHomeRegionException$, InvalidHomeRegionException);
+var InvalidImportSourceException$ = [-3, n0, _IISE,
+    { [_aQE]: [`InvalidImportSource`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidImportSourceException$, InvalidImportSourceException);
+var InvalidInsightSelectorsException$ = [-3, n0, _IISEn,
+    { [_aQE]: [`InvalidInsightSelectors`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidInsightSelectorsException$, InvalidInsightSelectorsException);
+var InvalidKmsKeyIdException$ = [-3, n0, _IKKIE,
+    { [_aQE]: [`InvalidKmsKeyId`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidKmsKeyIdException$, InvalidKmsKeyIdException);
+var InvalidLookupAttributesException$ = [-3, n0, _ILAE,
+    { [_aQE]: [`InvalidLookupAttributes`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidLookupAttributesException$, InvalidLookupAttributesException);
+var InvalidMaxResultsException$ = [-3, n0, _IMRE,
+    { [_aQE]: [`InvalidMaxResults`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidMaxResultsException$, InvalidMaxResultsException);
+var InvalidNextTokenException$ = [-3, n0, _INTE,
+    { [_aQE]: [`InvalidNextToken`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidNextTokenException$, InvalidNextTokenException);
+var InvalidParameterCombinationException$ = [-3, n0, _IPCE,
+    { [_aQE]: [`InvalidParameterCombinationError`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidParameterCombinationException$, InvalidParameterCombinationException);
+var InvalidParameterException$ = [-3, n0, _IPE,
+    { [_aQE]: [`InvalidParameter`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidParameterException$, InvalidParameterException);
+var InvalidQueryStatementException$ = [-3, n0, _IQSE,
+    { [_aQE]: [`InvalidQueryStatement`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidQueryStatementException$, InvalidQueryStatementException);
+var InvalidQueryStatusException$ = [-3, n0, _IQSEn,
+    { [_aQE]: [`InvalidQueryStatus`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidQueryStatusException$, InvalidQueryStatusException);
+var InvalidS3BucketNameException$ = [-3, n0, _ISBNE,
+    { [_aQE]: [`InvalidS3BucketName`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidS3BucketNameException$, InvalidS3BucketNameException);
+var InvalidS3PrefixException$ = [-3, n0, _ISPE,
+    { [_aQE]: [`InvalidS3Prefix`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidS3PrefixException$, InvalidS3PrefixException);
+var InvalidSnsTopicNameException$ = [-3, n0, _ISTNE,
+    { [_aQE]: [`InvalidSnsTopicName`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidSnsTopicNameException$, InvalidSnsTopicNameException);
+var InvalidSourceException$ = [-3, n0, _ISE,
+    { [_aQE]: [`InvalidSource`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidSourceException$, InvalidSourceException);
+var InvalidTagParameterException$ = [-3, n0, _ITPE,
+    { [_aQE]: [`InvalidTagParameter`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidTagParameterException$, InvalidTagParameterException);
+var InvalidTimeRangeException$ = [-3, n0, _ITRE,
+    { [_aQE]: [`InvalidTimeRange`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidTimeRangeException$, InvalidTimeRangeException);
+var InvalidTokenException$ = [-3, n0, _ITE,
+    { [_aQE]: [`InvalidToken`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidTokenException$, InvalidTokenException);
+var InvalidTrailNameException$ = [-3, n0, _ITNE,
+    { [_aQE]: [`InvalidTrailName`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidTrailNameException$, InvalidTrailNameException);
+var KmsException$ = [-3, n0, _KE,
+    { [_aQE]: [`KmsException`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(KmsException$, KmsException);
+var KmsKeyDisabledException$ = [-3, n0, _KKDE,
+    { [_aQE]: [`KmsKeyDisabled`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(KmsKeyDisabledException$, KmsKeyDisabledException);
+var KmsKeyNotFoundException$ = [-3, n0, _KKNFE,
+    { [_aQE]: [`KmsKeyNotFound`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(KmsKeyNotFoundException$, KmsKeyNotFoundException);
+var MaxConcurrentQueriesException$ = [-3, n0, _MCQE,
+    { [_aQE]: [`MaxConcurrentQueries`, 429], [_e]: _c, [_hE]: 429 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(MaxConcurrentQueriesException$, MaxConcurrentQueriesException);
+var MaximumNumberOfTrailsExceededException$ = [-3, n0, _MNOTEE,
+    { [_aQE]: [`MaximumNumberOfTrailsExceeded`, 403], [_e]: _c, [_hE]: 403 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(MaximumNumberOfTrailsExceededException$, MaximumNumberOfTrailsExceededException);
+var NoManagementAccountSLRExistsException$ = [-3, n0, _NMASLREE,
+    { [_aQE]: [`NoManagementAccountSLRExists`, 403], [_e]: _c, [_hE]: 403 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(NoManagementAccountSLRExistsException$, NoManagementAccountSLRExistsException);
+var NotOrganizationManagementAccountException$ = [-3, n0, _NOMAE,
+    { [_aQE]: [`NotOrganizationManagementAccount`, 403], [_e]: _c, [_hE]: 403 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(NotOrganizationManagementAccountException$, NotOrganizationManagementAccountException);
+var NotOrganizationMasterAccountException$ = [-3, n0, _NOMAEo,
+    { [_aQE]: [`NotOrganizationMasterAccount`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(NotOrganizationMasterAccountException$, NotOrganizationMasterAccountException);
+var OperationNotPermittedException$ = [-3, n0, _ONPE,
+    { [_aQE]: [`OperationNotPermitted`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(OperationNotPermittedException$, OperationNotPermittedException);
+var OrganizationNotInAllFeaturesModeException$ = [-3, n0, _ONIAFME,
+    { [_aQE]: [`OrganizationNotInAllFeaturesMode`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(OrganizationNotInAllFeaturesModeException$, OrganizationNotInAllFeaturesModeException);
+var OrganizationsNotInUseException$ = [-3, n0, _ONIUE,
+    { [_aQE]: [`OrganizationsNotInUse`, 404], [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(OrganizationsNotInUseException$, OrganizationsNotInUseException);
+var QueryIdNotFoundException$ = [-3, n0, _QINFE,
+    { [_aQE]: [`QueryIdNotFound`, 404], [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(QueryIdNotFoundException$, QueryIdNotFoundException);
+var ResourceARNNotValidException$ = [-3, n0, _RARNNVE,
+    { [_aQE]: [`ResourceARNNotValid`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ResourceARNNotValidException$, ResourceARNNotValidException);
+var ResourceNotFoundException$ = [-3, n0, _RNFE,
+    { [_aQE]: [`ResourceNotFound`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ResourceNotFoundException$, ResourceNotFoundException);
+var ResourcePolicyNotFoundException$ = [-3, n0, _RPNFE,
+    { [_aQE]: [`ResourcePolicyNotFound`, 404], [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ResourcePolicyNotFoundException$, ResourcePolicyNotFoundException);
+var ResourcePolicyNotValidException$ = [-3, n0, _RPNVE,
+    { [_aQE]: [`ResourcePolicyNotValid`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ResourcePolicyNotValidException$, ResourcePolicyNotValidException);
+var ResourceTypeNotSupportedException$ = [-3, n0, _RTNSE,
+    { [_aQE]: [`ResourceTypeNotSupported`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ResourceTypeNotSupportedException$, ResourceTypeNotSupportedException);
+var S3BucketDoesNotExistException$ = [-3, n0, _SBDNEE,
+    { [_aQE]: [`S3BucketDoesNotExist`, 404], [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(S3BucketDoesNotExistException$, S3BucketDoesNotExistException);
+var ServiceQuotaExceededException$ = [-3, n0, _SQEE,
+    { [_aQE]: [`ServiceQuotaExceeded`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ServiceQuotaExceededException$, ServiceQuotaExceededException);
+var TagsLimitExceededException$ = [-3, n0, _TLEE,
+    { [_aQE]: [`TagsLimitExceeded`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(TagsLimitExceededException$, TagsLimitExceededException);
+var ThrottlingException$ = [-3, n0, _TE,
+    { [_aQE]: [`ThrottlingException`, 429], [_e]: _c, [_hE]: 429 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ThrottlingException$, ThrottlingException);
+var TrailAlreadyExistsException$ = [-3, n0, _TAEE,
+    { [_aQE]: [`TrailAlreadyExists`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(TrailAlreadyExistsException$, TrailAlreadyExistsException);
+var TrailNotFoundException$ = [-3, n0, _TNFE,
+    { [_aQE]: [`TrailNotFound`, 404], [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(TrailNotFoundException$, TrailNotFoundException);
+var TrailNotProvidedException$ = [-3, n0, _TNPE,
+    { [_aQE]: [`TrailNotProvided`, 404], [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(TrailNotProvidedException$, TrailNotProvidedException);
+var UnsupportedOperationException$ = [-3, n0, _UOE,
+    { [_aQE]: [`UnsupportedOperation`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(UnsupportedOperationException$, UnsupportedOperationException);
+const errorTypeRegistries = [
+    _s_registry,
+    n0_registry,
+];
+var AddTagsRequest$ = [3, n0, _ATR,
+    0,
+    [_RI, _TL],
+    [0, () => TagsList], 2
+];
+var AddTagsResponse$ = [3, n0, _ATRd,
+    0,
+    [],
+    []
+];
+var AdvancedEventSelector$ = [3, n0, _AES,
+    0,
+    [_FS, _N],
+    [() => AdvancedFieldSelectors, 0], 1
+];
+var AdvancedFieldSelector$ = [3, n0, _AFS,
+    0,
+    [_F, _E, _SW, _EW, _NE, _NSW, _NEW],
+    [0, 64 | 0, 64 | 0, 64 | 0, 64 | 0, 64 | 0, 64 | 0], 1
+];
+var AggregationConfiguration$ = [3, n0, _AC,
+    0,
+    [_T, _EC],
+    [64 | 0, 0], 2
+];
+var CancelQueryRequest$ = [3, n0, _CQR,
+    0,
+    [_QI, _EDS, _EDSOAI],
+    [0, 0, 0], 1
+];
+var CancelQueryResponse$ = [3, n0, _CQRa,
+    0,
+    [_QI, _QS, _EDSOAI],
+    [0, 0, 0], 2
+];
+var Channel$ = [3, n0, _C,
+    0,
+    [_CA, _N],
+    [0, 0]
+];
+var ContextKeySelector$ = [3, n0, _CKS,
+    0,
+    [_Ty, _E],
+    [0, 64 | 0], 2
+];
+var CreateChannelRequest$ = [3, n0, _CCR,
+    0,
+    [_N, _S, _D, _Ta],
+    [0, 0, () => Destinations, () => TagsList], 3
+];
+var CreateChannelResponse$ = [3, n0, _CCRr,
+    0,
+    [_CA, _N, _S, _D, _Ta],
+    [0, 0, 0, () => Destinations, () => TagsList]
+];
+var CreateDashboardRequest$ = [3, n0, _CDR,
+    0,
+    [_N, _RS, _TL, _TPE, _W],
+    [0, () => RefreshSchedule$, () => TagsList, 2, () => RequestWidgetList], 1
+];
+var CreateDashboardResponse$ = [3, n0, _CDRr,
+    0,
+    [_DA, _N, _Ty, _W, _TL, _RS, _TPE],
+    [0, 0, 0, () => WidgetList, () => TagsList, () => RefreshSchedule$, 2]
+];
+var CreateEventDataStoreRequest$ = [3, n0, _CEDSR,
+    0,
+    [_N, _AESd, _MRE, _OE, _RP, _TPE, _TL, _KKI, _SI, _BM],
+    [0, () => AdvancedEventSelectors, 2, 2, 1, 2, () => TagsList, 0, 2, 0], 1
+];
+var CreateEventDataStoreResponse$ = [3, n0, _CEDSRr,
+    0,
+    [_EDSA, _N, _St, _AESd, _MRE, _OE, _RP, _TPE, _TL, _CT, _UT, _KKI, _BM],
+    [0, 0, 0, () => AdvancedEventSelectors, 2, 2, 1, 2, () => TagsList, 4, 4, 0, 0]
+];
+var CreateTrailRequest$ = [3, n0, _CTR,
+    0,
+    [_N, _SBN, _SKP, _STN, _IGSE, _IMRT, _ELFV, _CWLLGA, _CWLRA, _KKI, _IOT, _TL, _RL],
+    [0, 0, 0, 0, 2, 2, 2, 0, 0, 0, 2, () => TagsList, 2], 2
+];
+var CreateTrailResponse$ = [3, n0, _CTRr,
+    0,
+    [_N, _SBN, _SKP, _STN, _STARN, _IGSE, _IMRT, _TARN, _LFVE, _CWLLGA, _CWLRA, _KKI, _IOT, _RL],
+    [0, 0, 0, 0, 0, 2, 2, 0, 2, 0, 0, 0, 2, 2]
+];
+var DashboardDetail$ = [3, n0, _DD,
+    0,
+    [_DA, _Ty],
+    [0, 0]
+];
+var DataResource$ = [3, n0, _DR,
+    0,
+    [_Ty, _V],
+    [0, 64 | 0]
+];
+var DeleteChannelRequest$ = [3, n0, _DCR,
+    0,
+    [_C],
+    [0], 1
+];
+var DeleteChannelResponse$ = [3, n0, _DCRe,
+    0,
+    [],
+    []
+];
+var DeleteDashboardRequest$ = [3, n0, _DDR,
+    0,
+    [_DI],
+    [0], 1
+];
+var DeleteDashboardResponse$ = [3, n0, _DDRe,
+    0,
+    [],
+    []
+];
+var DeleteEventDataStoreRequest$ = [3, n0, _DEDSR,
+    0,
+    [_EDS],
+    [0], 1
+];
+var DeleteEventDataStoreResponse$ = [3, n0, _DEDSRe,
+    0,
+    [],
+    []
+];
+var DeleteResourcePolicyRequest$ = [3, n0, _DRPR,
+    0,
+    [_RA],
+    [0], 1
+];
+var DeleteResourcePolicyResponse$ = [3, n0, _DRPRe,
+    0,
+    [],
+    []
+];
+var DeleteTrailRequest$ = [3, n0, _DTR,
+    0,
+    [_N],
+    [0], 1
+];
+var DeleteTrailResponse$ = [3, n0, _DTRe,
+    0,
+    [],
+    []
+];
+var DeregisterOrganizationDelegatedAdminRequest$ = [3, n0, _DODAR,
+    0,
+    [_DAAI],
+    [0], 1
+];
+var DeregisterOrganizationDelegatedAdminResponse$ = [3, n0, _DODARe,
+    0,
+    [],
+    []
+];
+var DescribeQueryRequest$ = [3, n0, _DQR,
+    0,
+    [_EDS, _QI, _QA, _RIe, _EDSOAI],
+    [0, 0, 0, 0, 0]
+];
+var DescribeQueryResponse$ = [3, n0, _DQRe,
+    0,
+    [_QI, _QSu, _QS, _QSue, _EM, _DSU, _DS, _P, _EDSOAI],
+    [0, 0, 0, () => QueryStatisticsForDescribeQuery$, 0, 0, 0, 0, 0]
+];
+var DescribeTrailsRequest$ = [3, n0, _DTRes,
+    0,
+    [_tNL, _iST],
+    [64 | 0, 2]
+];
+var DescribeTrailsResponse$ = [3, n0, _DTResc,
+    0,
+    [_tL],
+    [() => TrailList]
+];
+var Destination$ = [3, n0, _De,
+    0,
+    [_Ty, _L],
+    [0, 0], 2
+];
+var DisableFederationRequest$ = [3, n0, _DFR,
+    0,
+    [_EDS],
+    [0], 1
+];
+var DisableFederationResponse$ = [3, n0, _DFRi,
+    0,
+    [_EDSA, _FSe],
+    [0, 0]
+];
+var EnableFederationRequest$ = [3, n0, _EFR,
+    0,
+    [_EDS, _FRA],
+    [0, 0], 2
+];
+var EnableFederationResponse$ = [3, n0, _EFRn,
+    0,
+    [_EDSA, _FSe, _FRA],
+    [0, 0, 0]
+];
+var Event$ = [3, n0, _Ev,
+    0,
+    [_EI, _EN, _RO, _AKI, _ET, _ES, _U, _R, _CTE],
+    [0, 0, 0, 0, 4, 0, 0, () => ResourceList, 0]
+];
+var EventDataStore$ = [3, n0, _EDS,
+    0,
+    [_EDSA, _N, _TPE, _St, _AESd, _MRE, _OE, _RP, _CT, _UT],
+    [0, 0, 2, 0, () => AdvancedEventSelectors, 2, 2, 1, 4, 4]
+];
+var EventSelector$ = [3, n0, _ESv,
+    0,
+    [_RWT, _IME, _DRa, _EMES],
+    [0, 2, () => DataResources, 64 | 0]
+];
+var GenerateQueryRequest$ = [3, n0, _GQR,
+    0,
+    [_EDSv, _P],
+    [64 | 0, 0], 2
+];
+var GenerateQueryResponse$ = [3, n0, _GQRe,
+    0,
+    [_QSuer, _QA, _EDSOAI],
+    [0, 0, 0]
+];
+var GetChannelRequest$ = [3, n0, _GCR,
+    0,
+    [_C],
+    [0], 1
+];
+var GetChannelResponse$ = [3, n0, _GCRe,
+    0,
+    [_CA, _N, _S, _SC, _D, _IS],
+    [0, 0, 0, () => SourceConfig$, () => Destinations, () => IngestionStatus$]
+];
+var GetDashboardRequest$ = [3, n0, _GDR,
+    0,
+    [_DI],
+    [0], 1
+];
+var GetDashboardResponse$ = [3, n0, _GDRe,
+    0,
+    [_DA, _Ty, _St, _W, _RS, _CT, _UT, _LRI, _LRFR, _TPE],
+    [0, 0, 0, () => WidgetList, () => RefreshSchedule$, 4, 4, 0, 0, 2]
+];
+var GetEventConfigurationRequest$ = [3, n0, _GECR,
+    0,
+    [_TN, _EDS],
+    [0, 0]
+];
+var GetEventConfigurationResponse$ = [3, n0, _GECRe,
+    0,
+    [_TARN, _EDSA, _MES, _CKSo, _ACg],
+    [0, 0, 0, () => ContextKeySelectors, () => AggregationConfigurations]
+];
+var GetEventDataStoreRequest$ = [3, n0, _GEDSR,
+    0,
+    [_EDS],
+    [0], 1
+];
+var GetEventDataStoreResponse$ = [3, n0, _GEDSRe,
+    0,
+    [_EDSA, _N, _St, _AESd, _MRE, _OE, _RP, _TPE, _CT, _UT, _KKI, _BM, _FSe, _FRA, _PK],
+    [0, 0, 0, () => AdvancedEventSelectors, 2, 2, 1, 2, 4, 4, 0, 0, 0, 0, () => PartitionKeyList]
+];
+var GetEventSelectorsRequest$ = [3, n0, _GESR,
+    0,
+    [_TN],
+    [0], 1
+];
+var GetEventSelectorsResponse$ = [3, n0, _GESRe,
+    0,
+    [_TARN, _ESve, _AESd],
+    [0, () => EventSelectors, () => AdvancedEventSelectors]
+];
+var GetImportRequest$ = [3, n0, _GIR,
+    0,
+    [_II],
+    [0], 1
+];
+var GetImportResponse$ = [3, n0, _GIRe,
+    0,
+    [_II, _D, _ISm, _SET, _EET, _ISmp, _CT, _UT, _ISmpo],
+    [0, 64 | 0, () => ImportSource$, 4, 4, 0, 4, 4, () => ImportStatistics$]
+];
+var GetInsightSelectorsRequest$ = [3, n0, _GISR,
+    0,
+    [_TN, _EDS],
+    [0, 0]
+];
+var GetInsightSelectorsResponse$ = [3, n0, _GISRe,
+    0,
+    [_TARN, _ISn, _EDSA, _ID],
+    [0, () => InsightSelectors, 0, 0]
+];
+var GetQueryResultsRequest$ = [3, n0, _GQRR,
+    0,
+    [_QI, _EDS, _NT, _MQR, _EDSOAI],
+    [0, 0, 0, 1, 0], 1
+];
+var GetQueryResultsResponse$ = [3, n0, _GQRRe,
+    0,
+    [_QS, _QSue, _QRR, _NT, _EM],
+    [0, () => QueryStatistics$, [1, n0, _QRR, 0, [1, n0, _QRRu, 0, 128 | 0]], 0, 0]
+];
+var GetResourcePolicyRequest$ = [3, n0, _GRPR,
+    0,
+    [_RA],
+    [0], 1
+];
+var GetResourcePolicyResponse$ = [3, n0, _GRPRe,
+    0,
+    [_RA, _RPe, _DARP],
+    [0, 0, 0]
+];
+var GetTrailRequest$ = [3, n0, _GTR,
+    0,
+    [_N],
+    [0], 1
+];
+var GetTrailResponse$ = [3, n0, _GTRe,
+    0,
+    [_Tr],
+    [() => Trail$]
+];
+var GetTrailStatusRequest$ = [3, n0, _GTSR,
+    0,
+    [_N],
+    [0], 1
+];
+var GetTrailStatusResponse$ = [3, n0, _GTSRe,
+    0,
+    [_IL, _LDE, _LNE, _LDT, _LNT, _SLT, _SLTt, _LCWLDE, _LCWLDT, _LDDT, _LDDE, _LDAT, _LNAT, _LNAS, _LDAS, _TLS, _TLSi],
+    [2, 0, 0, 4, 4, 4, 4, 0, 4, 4, 0, 0, 0, 0, 0, 0, 0]
+];
+var ImportFailureListItem$ = [3, n0, _IFLI,
+    0,
+    [_L, _St, _ETr, _EM, _LUT],
+    [0, 0, 0, 0, 4]
+];
+var ImportsListItem$ = [3, n0, _ILI,
+    0,
+    [_II, _ISmp, _D, _CT, _UT],
+    [0, 0, 64 | 0, 4, 4]
+];
+var ImportSource$ = [3, n0, _ISm,
+    0,
+    [_S_],
+    [() => S3ImportSource$], 1
+];
+var ImportStatistics$ = [3, n0, _ISmpo,
+    0,
+    [_PF, _PC, _FC, _ECv, _FE],
+    [1, 1, 1, 1, 1]
+];
+var IngestionStatus$ = [3, n0, _IS,
+    0,
+    [_LIST, _LISEID, _LIEC, _LIAT, _LIAEID],
+    [4, 0, 0, 4, 0]
+];
+var InsightSelector$ = [3, n0, _ISns,
+    0,
+    [_IT, _ECve],
+    [0, 64 | 0]
+];
+var ListChannelsRequest$ = [3, n0, _LCR,
+    0,
+    [_MR, _NT],
+    [1, 0]
+];
+var ListChannelsResponse$ = [3, n0, _LCRi,
+    0,
+    [_Ch, _NT],
+    [() => Channels, 0]
+];
+var ListDashboardsRequest$ = [3, n0, _LDR,
+    0,
+    [_NP, _Ty, _NT, _MR],
+    [0, 0, 0, 1]
+];
+var ListDashboardsResponse$ = [3, n0, _LDRi,
+    0,
+    [_Da, _NT],
+    [() => Dashboards, 0]
+];
+var ListEventDataStoresRequest$ = [3, n0, _LEDSR,
+    0,
+    [_NT, _MR],
+    [0, 1]
+];
+var ListEventDataStoresResponse$ = [3, n0, _LEDSRi,
+    0,
+    [_EDSv, _NT],
+    [() => EventDataStores, 0]
+];
+var ListImportFailuresRequest$ = [3, n0, _LIFR,
+    0,
+    [_II, _MR, _NT],
+    [0, 1, 0], 1
+];
+var ListImportFailuresResponse$ = [3, n0, _LIFRi,
+    0,
+    [_Fa, _NT],
+    [() => ImportFailureList, 0]
+];
+var ListImportsRequest$ = [3, n0, _LIR,
+    0,
+    [_MR, _De, _ISmp, _NT],
+    [1, 0, 0, 0]
+];
+var ListImportsResponse$ = [3, n0, _LIRi,
+    0,
+    [_I, _NT],
+    [() => ImportsList, 0]
+];
+var ListInsightsDataRequest$ = [3, n0, _LIDR,
+    0,
+    [_ISnsi, _DT, _Di, _ST, _ETn, _MR, _NT],
+    [0, 0, 128 | 0, 4, 4, 1, 0], 2
+];
+var ListInsightsDataResponse$ = [3, n0, _LIDRi,
+    0,
+    [_Eve, _NT],
+    [() => EventsList, 0]
+];
+var ListInsightsMetricDataRequest$ = [3, n0, _LIMDR,
+    0,
+    [_ES, _EN, _IT, _TN, _ECr, _ST, _ETn, _Pe, _DT, _MR, _NT],
+    [0, 0, 0, 0, 0, 4, 4, 1, 0, 1, 0], 3
+];
+var ListInsightsMetricDataResponse$ = [3, n0, _LIMDRi,
+    0,
+    [_TARN, _ES, _EN, _IT, _ECr, _Ti, _V, _NT],
+    [0, 0, 0, 0, 0, 64 | 4, 64 | 1, 0]
+];
+var ListPublicKeysRequest$ = [3, n0, _LPKR,
+    0,
+    [_ST, _ETn, _NT],
+    [4, 4, 0]
+];
+var ListPublicKeysResponse$ = [3, n0, _LPKRi,
+    0,
+    [_PKL, _NT],
+    [() => PublicKeyList, 0]
+];
+var ListQueriesRequest$ = [3, n0, _LQR,
+    0,
+    [_EDS, _NT, _MR, _ST, _ETn, _QS],
+    [0, 0, 1, 4, 4, 0], 1
+];
+var ListQueriesResponse$ = [3, n0, _LQRi,
+    0,
+    [_Q, _NT],
+    [() => Queries, 0]
+];
+var ListTagsRequest$ = [3, n0, _LTR,
+    0,
+    [_RIL, _NT],
+    [64 | 0, 0], 1
+];
+var ListTagsResponse$ = [3, n0, _LTRi,
+    0,
+    [_RTL, _NT],
+    [() => ResourceTagList, 0]
+];
+var ListTrailsRequest$ = [3, n0, _LTRis,
+    0,
+    [_NT],
+    [0]
+];
+var ListTrailsResponse$ = [3, n0, _LTRist,
+    0,
+    [_Tra, _NT],
+    [() => Trails, 0]
+];
+var LookupAttribute$ = [3, n0, _LA,
+    0,
+    [_AK, _AV],
+    [0, 0], 2
+];
+var LookupEventsRequest$ = [3, n0, _LER,
+    0,
+    [_LAo, _ST, _ETn, _EC, _MR, _NT],
+    [() => LookupAttributesList, 4, 4, 0, 1, 0]
+];
+var LookupEventsResponse$ = [3, n0, _LERo,
+    0,
+    [_Eve, _NT],
+    [() => EventsList, 0]
+];
+var PartitionKey$ = [3, n0, _PKa,
+    0,
+    [_N, _Ty],
+    [0, 0], 2
+];
+var PublicKey$ = [3, n0, _PKu,
+    0,
+    [_Va, _VST, _VET, _Fi],
+    [21, 4, 4, 0]
+];
+var PutEventConfigurationRequest$ = [3, n0, _PECR,
+    0,
+    [_TN, _EDS, _MES, _CKSo, _ACg],
+    [0, 0, 0, () => ContextKeySelectors, () => AggregationConfigurations]
+];
+var PutEventConfigurationResponse$ = [3, n0, _PECRu,
+    0,
+    [_TARN, _EDSA, _MES, _CKSo, _ACg],
+    [0, 0, 0, () => ContextKeySelectors, () => AggregationConfigurations]
+];
+var PutEventSelectorsRequest$ = [3, n0, _PESR,
+    0,
+    [_TN, _ESve, _AESd],
+    [0, () => EventSelectors, () => AdvancedEventSelectors], 1
+];
+var PutEventSelectorsResponse$ = [3, n0, _PESRu,
+    0,
+    [_TARN, _ESve, _AESd],
+    [0, () => EventSelectors, () => AdvancedEventSelectors]
+];
+var PutInsightSelectorsRequest$ = [3, n0, _PISR,
+    0,
+    [_ISn, _TN, _EDS, _ID],
+    [() => InsightSelectors, 0, 0, 0], 1
+];
+var PutInsightSelectorsResponse$ = [3, n0, _PISRu,
+    0,
+    [_TARN, _ISn, _EDSA, _ID],
+    [0, () => InsightSelectors, 0, 0]
+];
+var PutResourcePolicyRequest$ = [3, n0, _PRPR,
+    0,
+    [_RA, _RPe],
+    [0, 0], 2
+];
+var PutResourcePolicyResponse$ = [3, n0, _PRPRu,
+    0,
+    [_RA, _RPe, _DARP],
+    [0, 0, 0]
+];
+var Query$ = [3, n0, _Qu,
+    0,
+    [_QI, _QS, _CTr],
+    [0, 0, 4]
+];
+var QueryStatistics$ = [3, n0, _QSue,
+    0,
+    [_RC, _TRC, _BS],
+    [1, 1, 1]
+];
+var QueryStatisticsForDescribeQuery$ = [3, n0, _QSFDQ,
+    0,
+    [_EMv, _ESven, _BS, _ETIM, _CTr],
+    [1, 1, 1, 1, 4]
+];
+var RefreshSchedule$ = [3, n0, _RS,
+    0,
+    [_Fr, _St, _TOD],
+    [() => RefreshScheduleFrequency$, 0, 0]
+];
+var RefreshScheduleFrequency$ = [3, n0, _RSF,
+    0,
+    [_Un, _Va],
+    [0, 1]
+];
+var RegisterOrganizationDelegatedAdminRequest$ = [3, n0, _RODAR,
+    0,
+    [_MAI],
+    [0], 1
+];
+var RegisterOrganizationDelegatedAdminResponse$ = [3, n0, _RODARe,
+    0,
+    [],
+    []
+];
+var RemoveTagsRequest$ = [3, n0, _RTR,
+    0,
+    [_RI, _TL],
+    [0, () => TagsList], 2
+];
+var RemoveTagsResponse$ = [3, n0, _RTRe,
+    0,
+    [],
+    []
+];
+var RequestWidget$ = [3, n0, _RW,
+    0,
+    [_QSuer, _VP, _QP],
+    [0, 128 | 0, 64 | 0], 2
+];
+var Resource$ = [3, n0, _Re,
+    0,
+    [_RT, _RN],
+    [0, 0]
+];
+var ResourceTag$ = [3, n0, _RTe,
+    0,
+    [_RI, _TL],
+    [0, () => TagsList]
+];
+var RestoreEventDataStoreRequest$ = [3, n0, _REDSR,
+    0,
+    [_EDS],
+    [0], 1
+];
+var RestoreEventDataStoreResponse$ = [3, n0, _REDSRe,
+    0,
+    [_EDSA, _N, _St, _AESd, _MRE, _OE, _RP, _TPE, _CT, _UT, _KKI, _BM],
+    [0, 0, 0, () => AdvancedEventSelectors, 2, 2, 1, 2, 4, 4, 0, 0]
+];
+var S3ImportSource$ = [3, n0, _SIS,
+    0,
+    [_SLU, _SBR, _SBARA],
+    [0, 0, 0], 3
+];
+var SearchSampleQueriesRequest$ = [3, n0, _SSQR,
+    0,
+    [_SP, _MR, _NT],
+    [0, 1, 0], 1
+];
+var SearchSampleQueriesResponse$ = [3, n0, _SSQRe,
+    0,
+    [_SR, _NT],
+    [() => SearchSampleQueriesSearchResults, 0]
+];
+var SearchSampleQueriesSearchResult$ = [3, n0, _SSQSR,
+    0,
+    [_N, _Des, _SQL, _Rel],
+    [0, 0, 0, 1]
+];
+var SourceConfig$ = [3, n0, _SC,
+    0,
+    [_ATAR, _AESd],
+    [2, () => AdvancedEventSelectors]
+];
+var StartDashboardRefreshRequest$ = [3, n0, _SDRR,
+    0,
+    [_DI, _QPV],
+    [0, 128 | 0], 1
+];
+var StartDashboardRefreshResponse$ = [3, n0, _SDRRt,
+    0,
+    [_RIe],
+    [0]
+];
+var StartEventDataStoreIngestionRequest$ = [3, n0, _SEDSIR,
+    0,
+    [_EDS],
+    [0], 1
+];
+var StartEventDataStoreIngestionResponse$ = [3, n0, _SEDSIRt,
+    0,
+    [],
+    []
+];
+var StartImportRequest$ = [3, n0, _SIR,
+    0,
+    [_D, _ISm, _SET, _EET, _II],
+    [64 | 0, () => ImportSource$, 4, 4, 0]
+];
+var StartImportResponse$ = [3, n0, _SIRt,
+    0,
+    [_II, _D, _ISm, _SET, _EET, _ISmp, _CT, _UT],
+    [0, 64 | 0, () => ImportSource$, 4, 4, 0, 4, 4]
+];
+var StartLoggingRequest$ = [3, n0, _SLR,
+    0,
+    [_N],
+    [0], 1
+];
+var StartLoggingResponse$ = [3, n0, _SLRt,
+    0,
+    [],
+    []
+];
+var StartQueryRequest$ = [3, n0, _SQR,
+    0,
+    [_QSuer, _DSU, _QA, _QP, _EDSOAI],
+    [0, 0, 0, 64 | 0, 0]
+];
+var StartQueryResponse$ = [3, n0, _SQRt,
+    0,
+    [_QI, _EDSOAI],
+    [0, 0]
+];
+var StopEventDataStoreIngestionRequest$ = [3, n0, _SEDSIRto,
+    0,
+    [_EDS],
+    [0], 1
+];
+var StopEventDataStoreIngestionResponse$ = [3, n0, _SEDSIRtop,
+    0,
+    [],
+    []
+];
+var StopImportRequest$ = [3, n0, _SIRto,
+    0,
+    [_II],
+    [0], 1
+];
+var StopImportResponse$ = [3, n0, _SIRtop,
+    0,
+    [_II, _ISm, _D, _ISmp, _CT, _UT, _SET, _EET, _ISmpo],
+    [0, () => ImportSource$, 64 | 0, 0, 4, 4, 4, 4, () => ImportStatistics$]
+];
+var StopLoggingRequest$ = [3, n0, _SLRto,
+    0,
+    [_N],
+    [0], 1
+];
+var StopLoggingResponse$ = [3, n0, _SLRtop,
+    0,
+    [],
+    []
+];
+var Tag$ = [3, n0, _Tag,
+    0,
+    [_K, _Va],
+    [0, 0], 1
+];
+var Trail$ = [3, n0, _Tr,
+    0,
+    [_N, _SBN, _SKP, _STN, _STARN, _IGSE, _IMRT, _HR, _TARN, _LFVE, _CWLLGA, _CWLRA, _KKI, _HCES, _HIS, _IOT, _RL],
+    [0, 0, 0, 0, 0, 2, 2, 0, 0, 2, 0, 0, 0, 2, 2, 2, 2]
+];
+var TrailInfo$ = [3, n0, _TI,
+    0,
+    [_TARN, _N, _HR],
+    [0, 0, 0]
+];
+var UpdateChannelRequest$ = [3, n0, _UCR,
+    0,
+    [_C, _D, _N],
+    [0, () => Destinations, 0], 1
+];
+var UpdateChannelResponse$ = [3, n0, _UCRp,
+    0,
+    [_CA, _N, _S, _D],
+    [0, 0, 0, () => Destinations]
+];
+var UpdateDashboardRequest$ = [3, n0, _UDR,
+    0,
+    [_DI, _W, _RS, _TPE],
+    [0, () => RequestWidgetList, () => RefreshSchedule$, 2], 1
+];
+var UpdateDashboardResponse$ = [3, n0, _UDRp,
+    0,
+    [_DA, _N, _Ty, _W, _RS, _TPE, _CT, _UT],
+    [0, 0, 0, () => WidgetList, () => RefreshSchedule$, 2, 4, 4]
+];
+var UpdateEventDataStoreRequest$ = [3, n0, _UEDSR,
+    0,
+    [_EDS, _N, _AESd, _MRE, _OE, _RP, _TPE, _KKI, _BM],
+    [0, 0, () => AdvancedEventSelectors, 2, 2, 1, 2, 0, 0], 1
+];
+var UpdateEventDataStoreResponse$ = [3, n0, _UEDSRp,
+    0,
+    [_EDSA, _N, _St, _AESd, _MRE, _OE, _RP, _TPE, _CT, _UT, _KKI, _BM, _FSe, _FRA],
+    [0, 0, 0, () => AdvancedEventSelectors, 2, 2, 1, 2, 4, 4, 0, 0, 0, 0]
+];
+var UpdateTrailRequest$ = [3, n0, _UTR,
+    0,
+    [_N, _SBN, _SKP, _STN, _IGSE, _IMRT, _ELFV, _CWLLGA, _CWLRA, _KKI, _IOT, _RL],
+    [0, 0, 0, 0, 2, 2, 2, 0, 0, 0, 2, 2], 1
+];
+var UpdateTrailResponse$ = [3, n0, _UTRp,
+    0,
+    [_N, _SBN, _SKP, _STN, _STARN, _IGSE, _IMRT, _TARN, _LFVE, _CWLLGA, _CWLRA, _KKI, _IOT, _RL],
+    [0, 0, 0, 0, 0, 2, 2, 0, 2, 0, 0, 0, 2, 2]
+];
+var Widget$ = [3, n0, _Wi,
+    0,
+    [_QA, _QSuer, _QP, _VP],
+    [0, 0, 64 | 0, 128 | 0]
+];
+var AdvancedEventSelectors = [1, n0, _AESd,
+    0, () => AdvancedEventSelector$
+];
+var AdvancedFieldSelectors = [1, n0, _AFSd,
+    0, () => AdvancedFieldSelector$
+];
+var AggregationConfigurations = [1, n0, _ACg,
+    0, () => AggregationConfiguration$
+];
+var Channels = [1, n0, _Ch,
+    0, () => Channel$
+];
+var ContextKeySelectors = [1, n0, _CKSo,
+    0, () => ContextKeySelector$
+];
+var Dashboards = [1, n0, _Da,
+    0, () => DashboardDetail$
+];
+var DataResources = [1, n0, _DRa,
+    0, () => DataResource$
+];
+var Destinations = [1, n0, _D,
+    0, () => Destination$
+];
+var EventDataStores = [1, n0, _EDSv,
+    0, () => EventDataStore$
+];
+var EventSelectors = [1, n0, _ESve,
+    0, () => EventSelector$
+];
+var EventsList = [1, n0, _EL,
+    0, () => Event$
+];
+var ImportFailureList = [1, n0, _IFL,
+    0, () => ImportFailureListItem$
+];
+var ImportsList = [1, n0, _ILm,
+    0, () => ImportsListItem$
+];
+var InsightSelectors = [1, n0, _ISn,
+    0, () => InsightSelector$
+];
+var LookupAttributesList = [1, n0, _LAL,
+    0, () => LookupAttribute$
+];
+var PartitionKeyList = [1, n0, _PKLa,
+    0, () => PartitionKey$
+];
+var PublicKeyList = [1, n0, _PKL,
+    0, () => PublicKey$
+];
+var Queries = [1, n0, _Q,
+    0, () => Query$
+];
+var RequestWidgetList = [1, n0, _RWL,
+    0, () => RequestWidget$
+];
+var ResourceList = [1, n0, _RLe,
+    0, () => Resource$
+];
+var ResourceTagList = [1, n0, _RTL,
+    0, () => ResourceTag$
+];
+var SearchSampleQueriesSearchResults = [1, n0, _SSQSRe,
+    0, () => SearchSampleQueriesSearchResult$
+];
+var TagsList = [1, n0, _TL,
+    0, () => Tag$
+];
+var TrailList = [1, n0, _TLr,
+    0, () => Trail$
+];
+var Trails = [1, n0, _Tra,
+    0, () => TrailInfo$
+];
+var WidgetList = [1, n0, _WL,
+    0, () => Widget$
+];
+var AddTags$ = [9, n0, _AT,
+    2, () => AddTagsRequest$, () => AddTagsResponse$
+];
+var CancelQuery$ = [9, n0, _CQ,
+    2, () => CancelQueryRequest$, () => CancelQueryResponse$
+];
+var CreateChannel$ = [9, n0, _CC,
+    0, () => CreateChannelRequest$, () => CreateChannelResponse$
+];
+var CreateDashboard$ = [9, n0, _CD,
+    2, () => CreateDashboardRequest$, () => CreateDashboardResponse$
+];
+var CreateEventDataStore$ = [9, n0, _CEDS,
+    0, () => CreateEventDataStoreRequest$, () => CreateEventDataStoreResponse$
+];
+var CreateTrail$ = [9, n0, _CTre,
+    2, () => CreateTrailRequest$, () => CreateTrailResponse$
+];
+var DeleteChannel$ = [9, n0, _DC,
+    0, () => DeleteChannelRequest$, () => DeleteChannelResponse$
+];
+var DeleteDashboard$ = [9, n0, _DDe,
+    2, () => DeleteDashboardRequest$, () => DeleteDashboardResponse$
+];
+var DeleteEventDataStore$ = [9, n0, _DEDS,
+    0, () => DeleteEventDataStoreRequest$, () => DeleteEventDataStoreResponse$
+];
+var DeleteResourcePolicy$ = [9, n0, _DRP,
+    2, () => DeleteResourcePolicyRequest$, () => DeleteResourcePolicyResponse$
+];
+var DeleteTrail$ = [9, n0, _DTe,
+    2, () => DeleteTrailRequest$, () => DeleteTrailResponse$
+];
+var DeregisterOrganizationDelegatedAdmin$ = [9, n0, _DODA,
+    2, () => DeregisterOrganizationDelegatedAdminRequest$, () => DeregisterOrganizationDelegatedAdminResponse$
+];
+var DescribeQuery$ = [9, n0, _DQ,
+    2, () => DescribeQueryRequest$, () => DescribeQueryResponse$
+];
+var DescribeTrails$ = [9, n0, _DTes,
+    2, () => DescribeTrailsRequest$, () => DescribeTrailsResponse$
+];
+var DisableFederation$ = [9, n0, _DF,
+    0, () => DisableFederationRequest$, () => DisableFederationResponse$
+];
+var EnableFederation$ = [9, n0, _EF,
+    0, () => EnableFederationRequest$, () => EnableFederationResponse$
+];
+var GenerateQuery$ = [9, n0, _GQ,
+    2, () => GenerateQueryRequest$, () => GenerateQueryResponse$
+];
+var GetChannel$ = [9, n0, _GC,
+    2, () => GetChannelRequest$, () => GetChannelResponse$
+];
+var GetDashboard$ = [9, n0, _GD,
+    2, () => GetDashboardRequest$, () => GetDashboardResponse$
+];
+var GetEventConfiguration$ = [9, n0, _GEC,
+    2, () => GetEventConfigurationRequest$, () => GetEventConfigurationResponse$
+];
+var GetEventDataStore$ = [9, n0, _GEDS,
+    2, () => GetEventDataStoreRequest$, () => GetEventDataStoreResponse$
+];
+var GetEventSelectors$ = [9, n0, _GES,
+    2, () => GetEventSelectorsRequest$, () => GetEventSelectorsResponse$
+];
+var GetImport$ = [9, n0, _GI,
+    0, () => GetImportRequest$, () => GetImportResponse$
+];
+var GetInsightSelectors$ = [9, n0, _GIS,
+    2, () => GetInsightSelectorsRequest$, () => GetInsightSelectorsResponse$
+];
+var GetQueryResults$ = [9, n0, _GQRet,
+    0, () => GetQueryResultsRequest$, () => GetQueryResultsResponse$
+];
+var GetResourcePolicy$ = [9, n0, _GRP,
+    2, () => GetResourcePolicyRequest$, () => GetResourcePolicyResponse$
+];
+var GetTrail$ = [9, n0, _GT,
+    2, () => GetTrailRequest$, () => GetTrailResponse$
+];
+var GetTrailStatus$ = [9, n0, _GTS,
+    2, () => GetTrailStatusRequest$, () => GetTrailStatusResponse$
+];
+var ListChannels$ = [9, n0, _LC,
+    2, () => ListChannelsRequest$, () => ListChannelsResponse$
+];
+var ListDashboards$ = [9, n0, _LD,
+    2, () => ListDashboardsRequest$, () => ListDashboardsResponse$
+];
+var ListEventDataStores$ = [9, n0, _LEDS,
+    2, () => ListEventDataStoresRequest$, () => ListEventDataStoresResponse$
+];
+var ListImportFailures$ = [9, n0, _LIF,
+    2, () => ListImportFailuresRequest$, () => ListImportFailuresResponse$
+];
+var ListImports$ = [9, n0, _LI,
+    2, () => ListImportsRequest$, () => ListImportsResponse$
+];
+var ListInsightsData$ = [9, n0, _LID,
+    2, () => ListInsightsDataRequest$, () => ListInsightsDataResponse$
+];
+var ListInsightsMetricData$ = [9, n0, _LIMD,
+    2, () => ListInsightsMetricDataRequest$, () => ListInsightsMetricDataResponse$
+];
+var ListPublicKeys$ = [9, n0, _LPK,
+    2, () => ListPublicKeysRequest$, () => ListPublicKeysResponse$
+];
+var ListQueries$ = [9, n0, _LQ,
+    2, () => ListQueriesRequest$, () => ListQueriesResponse$
+];
+var ListTags$ = [9, n0, _LT,
+    2, () => ListTagsRequest$, () => ListTagsResponse$
+];
+var ListTrails$ = [9, n0, _LTi,
+    2, () => ListTrailsRequest$, () => ListTrailsResponse$
+];
+var LookupEvents$ = [9, n0, _LE,
+    2, () => LookupEventsRequest$, () => LookupEventsResponse$
+];
+var PutEventConfiguration$ = [9, n0, _PEC,
+    2, () => PutEventConfigurationRequest$, () => PutEventConfigurationResponse$
+];
+var PutEventSelectors$ = [9, n0, _PES,
+    2, () => PutEventSelectorsRequest$, () => PutEventSelectorsResponse$
+];
+var PutInsightSelectors$ = [9, n0, _PIS,
+    2, () => PutInsightSelectorsRequest$, () => PutInsightSelectorsResponse$
+];
+var PutResourcePolicy$ = [9, n0, _PRP,
+    2, () => PutResourcePolicyRequest$, () => PutResourcePolicyResponse$
+];
+var RegisterOrganizationDelegatedAdmin$ = [9, n0, _RODA,
+    2, () => RegisterOrganizationDelegatedAdminRequest$, () => RegisterOrganizationDelegatedAdminResponse$
+];
+var RemoveTags$ = [9, n0, _RTem,
+    2, () => RemoveTagsRequest$, () => RemoveTagsResponse$
+];
+var RestoreEventDataStore$ = [9, n0, _REDS,
+    0, () => RestoreEventDataStoreRequest$, () => RestoreEventDataStoreResponse$
+];
+var SearchSampleQueries$ = [9, n0, _SSQ,
+    2, () => SearchSampleQueriesRequest$, () => SearchSampleQueriesResponse$
+];
+var StartDashboardRefresh$ = [9, n0, _SDR,
+    2, () => StartDashboardRefreshRequest$, () => StartDashboardRefreshResponse$
+];
+var StartEventDataStoreIngestion$ = [9, n0, _SEDSI,
+    0, () => StartEventDataStoreIngestionRequest$, () => StartEventDataStoreIngestionResponse$
+];
+var StartImport$ = [9, n0, _SIt,
+    0, () => StartImportRequest$, () => StartImportResponse$
+];
+var StartLogging$ = [9, n0, _SL,
+    2, () => StartLoggingRequest$, () => StartLoggingResponse$
+];
+var StartQuery$ = [9, n0, _SQ,
+    2, () => StartQueryRequest$, () => StartQueryResponse$
+];
+var StopEventDataStoreIngestion$ = [9, n0, _SEDSIt,
+    0, () => StopEventDataStoreIngestionRequest$, () => StopEventDataStoreIngestionResponse$
+];
+var StopImport$ = [9, n0, _SIto,
+    0, () => StopImportRequest$, () => StopImportResponse$
+];
+var StopLogging$ = [9, n0, _SLt,
+    2, () => StopLoggingRequest$, () => StopLoggingResponse$
+];
+var UpdateChannel$ = [9, n0, _UC,
+    2, () => UpdateChannelRequest$, () => UpdateChannelResponse$
+];
+var UpdateDashboard$ = [9, n0, _UD,
+    2, () => UpdateDashboardRequest$, () => UpdateDashboardResponse$
+];
+var UpdateEventDataStore$ = [9, n0, _UEDS,
+    2, () => UpdateEventDataStoreRequest$, () => UpdateEventDataStoreResponse$
+];
+var UpdateTrail$ = [9, n0, _UTp,
+    2, () => UpdateTrailRequest$, () => UpdateTrailResponse$
+];
+
+const getRuntimeConfig$1 = (config) => {
+    return {
+        apiVersion: "2013-11-01",
+        base64Decoder: config?.base64Decoder ?? fromBase64,
+        base64Encoder: config?.base64Encoder ?? toBase64,
+        disableHostPrefix: config?.disableHostPrefix ?? false,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver,
+        extensions: config?.extensions ?? [],
+        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultCloudTrailHttpAuthSchemeProvider,
+        httpAuthSchemes: config?.httpAuthSchemes ?? [
+            {
+                schemeId: "aws.auth#sigv4",
+                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+                signer: new AwsSdkSigV4Signer(),
+            },
+        ],
+        logger: config?.logger ?? new NoOpLogger(),
+        protocol: config?.protocol ?? AwsJson1_1Protocol,
+        protocolSettings: config?.protocolSettings ?? {
+            defaultNamespace: "com.amazonaws.cloudtrail",
+            errorTypeRegistries,
+            xmlNamespace: "http://cloudtrail.amazonaws.com/doc/2013-11-01/",
+            version: "2013-11-01",
+            serviceTarget: "CloudTrail_20131101",
+        },
+        serviceId: config?.serviceId ?? "CloudTrail",
+        sha256: config?.sha256 ?? Sha256,
+        urlParser: config?.urlParser ?? parseUrl,
+        utf8Decoder: config?.utf8Decoder ?? fromUtf8,
+        utf8Encoder: config?.utf8Encoder ?? toUtf8,
+    };
+};
+
+const getRuntimeConfig = (config) => {
+    emitWarningIfUnsupportedVersion(process.version);
+    const defaultsMode = resolveDefaultsModeConfig(config);
+    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
+    const clientSharedValues = getRuntimeConfig$1(config);
+    emitWarningIfUnsupportedVersion$1(process.version);
+    const loaderConfig = {
+        profile: config?.profile,
+        logger: clientSharedValues.logger,
+    };
+    return {
+        ...clientSharedValues,
+        ...config,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
+        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo.version }),
+        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
+        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
+        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
+        retryMode: config?.retryMode ??
+            loadConfig({
+                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
+                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
+            }, config),
+        streamCollector: config?.streamCollector ?? streamCollector,
+        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
+    };
+};
+
+const getHttpAuthExtensionConfiguration = (runtimeConfig) => {
+    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+    let _credentials = runtimeConfig.credentials;
+    return {
+        setHttpAuthScheme(httpAuthScheme) {
+            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+            if (index === -1) {
+                _httpAuthSchemes.push(httpAuthScheme);
+            }
+            else {
+                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+            }
+        },
+        httpAuthSchemes() {
+            return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+            _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+            return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+            _credentials = credentials;
+        },
+        credentials() {
+            return _credentials;
+        },
+    };
+};
+const resolveHttpAuthRuntimeConfig = (config) => {
+    return {
+        httpAuthSchemes: config.httpAuthSchemes(),
+        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
+        credentials: config.credentials(),
+    };
+};
+
+const resolveRuntimeExtensions = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration(runtimeConfig));
+    extensions.forEach((extension) => extension.configure(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig(extensionConfiguration));
+};
+
+class CloudTrailClient extends Client {
+    config;
+    constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters(_config_0);
+        const _config_2 = resolveUserAgentConfig(_config_1);
+        const _config_3 = resolveRetryConfig(_config_2);
+        const _config_4 = resolveRegionConfig(_config_3);
+        const _config_5 = resolveHostHeaderConfig(_config_4);
+        const _config_6 = resolveEndpointConfig(_config_5);
+        const _config_7 = resolveHttpAuthSchemeConfig(_config_6);
+        const _config_8 = resolveRuntimeExtensions(_config_7, configuration?.extensions || []);
+        this.config = _config_8;
+        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
+        this.middlewareStack.use(getUserAgentPlugin(this.config));
+        this.middlewareStack.use(getRetryPlugin(this.config));
+        this.middlewareStack.use(getContentLengthPlugin(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin(this.config));
+        this.middlewareStack.use(getLoggerPlugin(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
+            httpAuthSchemeParametersProvider: defaultCloudTrailHttpAuthSchemeParametersProvider,
+            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
+                "aws.auth#sigv4": config.credentials,
+            }),
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin(this.config));
+    }
+    destroy() {
+        super.destroy();
+    }
+}
+
+const command = makeBuilder(commonParams, "CloudTrail_20131101", "CloudTrailClient", getEndpointPlugin);
+const _ep0 = {};
+const _mw0 = (Command, cs, config, o) => [];
+
+class AddTagsCommand extends command(_ep0, _mw0, "AddTags", AddTags$) {
+}
+
+class CancelQueryCommand extends command(_ep0, _mw0, "CancelQuery", CancelQuery$) {
+}
+
+class CreateChannelCommand extends command(_ep0, _mw0, "CreateChannel", CreateChannel$) {
+}
+
+class CreateDashboardCommand extends command(_ep0, _mw0, "CreateDashboard", CreateDashboard$) {
+}
+
+class CreateEventDataStoreCommand extends command(_ep0, _mw0, "CreateEventDataStore", CreateEventDataStore$) {
+}
+
+class CreateTrailCommand extends command(_ep0, _mw0, "CreateTrail", CreateTrail$) {
+}
+
+class DeleteChannelCommand extends command(_ep0, _mw0, "DeleteChannel", DeleteChannel$) {
+}
+
+class DeleteDashboardCommand extends command(_ep0, _mw0, "DeleteDashboard", DeleteDashboard$) {
+}
+
+class DeleteEventDataStoreCommand extends command(_ep0, _mw0, "DeleteEventDataStore", DeleteEventDataStore$) {
+}
+
+class DeleteResourcePolicyCommand extends command(_ep0, _mw0, "DeleteResourcePolicy", DeleteResourcePolicy$) {
+}
+
+class DeleteTrailCommand extends command(_ep0, _mw0, "DeleteTrail", DeleteTrail$) {
+}
+
+class DeregisterOrganizationDelegatedAdminCommand extends command(_ep0, _mw0, "DeregisterOrganizationDelegatedAdmin", DeregisterOrganizationDelegatedAdmin$) {
+}
+
+class DescribeQueryCommand extends command(_ep0, _mw0, "DescribeQuery", DescribeQuery$) {
+}
+
+class DescribeTrailsCommand extends command(_ep0, _mw0, "DescribeTrails", DescribeTrails$) {
+}
+
+class DisableFederationCommand extends command(_ep0, _mw0, "DisableFederation", DisableFederation$) {
+}
+
+class EnableFederationCommand extends command(_ep0, _mw0, "EnableFederation", EnableFederation$) {
+}
+
+class GenerateQueryCommand extends command(_ep0, _mw0, "GenerateQuery", GenerateQuery$) {
+}
+
+class GetChannelCommand extends command(_ep0, _mw0, "GetChannel", GetChannel$) {
+}
+
+class GetDashboardCommand extends command(_ep0, _mw0, "GetDashboard", GetDashboard$) {
+}
+
+class GetEventConfigurationCommand extends command(_ep0, _mw0, "GetEventConfiguration", GetEventConfiguration$) {
+}
+
+class GetEventDataStoreCommand extends command(_ep0, _mw0, "GetEventDataStore", GetEventDataStore$) {
+}
+
+class GetEventSelectorsCommand extends command(_ep0, _mw0, "GetEventSelectors", GetEventSelectors$) {
+}
+
+class GetImportCommand extends command(_ep0, _mw0, "GetImport", GetImport$) {
+}
+
+class GetInsightSelectorsCommand extends command(_ep0, _mw0, "GetInsightSelectors", GetInsightSelectors$) {
+}
+
+class GetQueryResultsCommand extends command(_ep0, _mw0, "GetQueryResults", GetQueryResults$) {
+}
+
+class GetResourcePolicyCommand extends command(_ep0, _mw0, "GetResourcePolicy", GetResourcePolicy$) {
+}
+
+class GetTrailCommand extends command(_ep0, _mw0, "GetTrail", GetTrail$) {
+}
+
+class GetTrailStatusCommand extends command(_ep0, _mw0, "GetTrailStatus", GetTrailStatus$) {
+}
+
+class ListChannelsCommand extends command(_ep0, _mw0, "ListChannels", ListChannels$) {
+}
+
+class ListDashboardsCommand extends command(_ep0, _mw0, "ListDashboards", ListDashboards$) {
+}
+
+class ListEventDataStoresCommand extends command(_ep0, _mw0, "ListEventDataStores", ListEventDataStores$) {
+}
+
+class ListImportFailuresCommand extends command(_ep0, _mw0, "ListImportFailures", ListImportFailures$) {
+}
+
+class ListImportsCommand extends command(_ep0, _mw0, "ListImports", ListImports$) {
+}
+
+class ListInsightsDataCommand extends command(_ep0, _mw0, "ListInsightsData", ListInsightsData$) {
+}
+
+class ListInsightsMetricDataCommand extends command(_ep0, _mw0, "ListInsightsMetricData", ListInsightsMetricData$) {
+}
+
+class ListPublicKeysCommand extends command(_ep0, _mw0, "ListPublicKeys", ListPublicKeys$) {
+}
+
+class ListQueriesCommand extends command(_ep0, _mw0, "ListQueries", ListQueries$) {
+}
+
+class ListTagsCommand extends command(_ep0, _mw0, "ListTags", ListTags$) {
+}
+
+class ListTrailsCommand extends command(_ep0, _mw0, "ListTrails", ListTrails$) {
+}
+
+class LookupEventsCommand extends command(_ep0, _mw0, "LookupEvents", LookupEvents$) {
+}
+
+class PutEventConfigurationCommand extends command(_ep0, _mw0, "PutEventConfiguration", PutEventConfiguration$) {
+}
+
+class PutEventSelectorsCommand extends command(_ep0, _mw0, "PutEventSelectors", PutEventSelectors$) {
+}
+
+class PutInsightSelectorsCommand extends command(_ep0, _mw0, "PutInsightSelectors", PutInsightSelectors$) {
+}
+
+class PutResourcePolicyCommand extends command(_ep0, _mw0, "PutResourcePolicy", PutResourcePolicy$) {
+}
+
+class RegisterOrganizationDelegatedAdminCommand extends command(_ep0, _mw0, "RegisterOrganizationDelegatedAdmin", RegisterOrganizationDelegatedAdmin$) {
+}
+
+class RemoveTagsCommand extends command(_ep0, _mw0, "RemoveTags", RemoveTags$) {
+}
+
+class RestoreEventDataStoreCommand extends command(_ep0, _mw0, "RestoreEventDataStore", RestoreEventDataStore$) {
+}
+
+class SearchSampleQueriesCommand extends command(_ep0, _mw0, "SearchSampleQueries", SearchSampleQueries$) {
+}
+
+class StartDashboardRefreshCommand extends command(_ep0, _mw0, "StartDashboardRefresh", StartDashboardRefresh$) {
+}
+
+class StartEventDataStoreIngestionCommand extends command(_ep0, _mw0, "StartEventDataStoreIngestion", StartEventDataStoreIngestion$) {
+}
+
+class StartImportCommand extends command(_ep0, _mw0, "StartImport", StartImport$) {
+}
+
+class StartLoggingCommand extends command(_ep0, _mw0, "StartLogging", StartLogging$) {
+}
+
+class StartQueryCommand extends command(_ep0, _mw0, "StartQuery", StartQuery$) {
+}
+
+class StopEventDataStoreIngestionCommand extends command(_ep0, _mw0, "StopEventDataStoreIngestion", StopEventDataStoreIngestion$) {
+}
+
+class StopImportCommand extends command(_ep0, _mw0, "StopImport", StopImport$) {
+}
+
+class StopLoggingCommand extends command(_ep0, _mw0, "StopLogging", StopLogging$) {
+}
+
+class UpdateChannelCommand extends command(_ep0, _mw0, "UpdateChannel", UpdateChannel$) {
+}
+
+class UpdateDashboardCommand extends command(_ep0, _mw0, "UpdateDashboard", UpdateDashboard$) {
+}
+
+class UpdateEventDataStoreCommand extends command(_ep0, _mw0, "UpdateEventDataStore", UpdateEventDataStore$) {
+}
+
+class UpdateTrailCommand extends command(_ep0, _mw0, "UpdateTrail", UpdateTrail$) {
+}
+
+const paginateGetQueryResults = createPaginator(CloudTrailClient, GetQueryResultsCommand, "NextToken", "NextToken", "");
+
+const paginateListChannels = createPaginator(CloudTrailClient, ListChannelsCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListEventDataStores = createPaginator(CloudTrailClient, ListEventDataStoresCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListImportFailures = createPaginator(CloudTrailClient, ListImportFailuresCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListImports = createPaginator(CloudTrailClient, ListImportsCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListInsightsData = createPaginator(CloudTrailClient, ListInsightsDataCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListInsightsMetricData = createPaginator(CloudTrailClient, ListInsightsMetricDataCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListPublicKeys = createPaginator(CloudTrailClient, ListPublicKeysCommand, "NextToken", "NextToken", "");
+
+const paginateListQueries = createPaginator(CloudTrailClient, ListQueriesCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListTags = createPaginator(CloudTrailClient, ListTagsCommand, "NextToken", "NextToken", "");
+
+const paginateListTrails = createPaginator(CloudTrailClient, ListTrailsCommand, "NextToken", "NextToken", "");
+
+const paginateLookupEvents = createPaginator(CloudTrailClient, LookupEventsCommand, "NextToken", "NextToken", "MaxResults");
+
+const commands = {
+    AddTagsCommand,
+    CancelQueryCommand,
+    CreateChannelCommand,
+    CreateDashboardCommand,
+    CreateEventDataStoreCommand,
+    CreateTrailCommand,
+    DeleteChannelCommand,
+    DeleteDashboardCommand,
+    DeleteEventDataStoreCommand,
+    DeleteResourcePolicyCommand,
+    DeleteTrailCommand,
+    DeregisterOrganizationDelegatedAdminCommand,
+    DescribeQueryCommand,
+    DescribeTrailsCommand,
+    DisableFederationCommand,
+    EnableFederationCommand,
+    GenerateQueryCommand,
+    GetChannelCommand,
+    GetDashboardCommand,
+    GetEventConfigurationCommand,
+    GetEventDataStoreCommand,
+    GetEventSelectorsCommand,
+    GetImportCommand,
+    GetInsightSelectorsCommand,
+    GetQueryResultsCommand,
+    GetResourcePolicyCommand,
+    GetTrailCommand,
+    GetTrailStatusCommand,
+    ListChannelsCommand,
+    ListDashboardsCommand,
+    ListEventDataStoresCommand,
+    ListImportFailuresCommand,
+    ListImportsCommand,
+    ListInsightsDataCommand,
+    ListInsightsMetricDataCommand,
+    ListPublicKeysCommand,
+    ListQueriesCommand,
+    ListTagsCommand,
+    ListTrailsCommand,
+    LookupEventsCommand,
+    PutEventConfigurationCommand,
+    PutEventSelectorsCommand,
+    PutInsightSelectorsCommand,
+    PutResourcePolicyCommand,
+    RegisterOrganizationDelegatedAdminCommand,
+    RemoveTagsCommand,
+    RestoreEventDataStoreCommand,
+    SearchSampleQueriesCommand,
+    StartDashboardRefreshCommand,
+    StartEventDataStoreIngestionCommand,
+    StartImportCommand,
+    StartLoggingCommand,
+    StartQueryCommand,
+    StopEventDataStoreIngestionCommand,
+    StopImportCommand,
+    StopLoggingCommand,
+    UpdateChannelCommand,
+    UpdateDashboardCommand,
+    UpdateEventDataStoreCommand,
+    UpdateTrailCommand,
+};
+const paginators = {
+    paginateGetQueryResults,
+    paginateListChannels,
+    paginateListEventDataStores,
+    paginateListImportFailures,
+    paginateListImports,
+    paginateListInsightsData,
+    paginateListInsightsMetricData,
+    paginateListPublicKeys,
+    paginateListQueries,
+    paginateListTags,
+    paginateListTrails,
+    paginateLookupEvents,
+};
+class CloudTrail extends CloudTrailClient {
+}
+createAggregatedClient(commands, CloudTrail, { paginators });
+
+const EventCategoryAggregation = {
+    Data: "Data",
+};
+const Template = {
+    API_ACTIVITY: "API_ACTIVITY",
+    RESOURCE_ACCESS: "RESOURCE_ACCESS",
+    USER_ACTIONS: "USER_ACTIONS",
+};
+const BillingMode = {
+    EXTENDABLE_RETENTION_PRICING: "EXTENDABLE_RETENTION_PRICING",
+    FIXED_RETENTION_PRICING: "FIXED_RETENTION_PRICING",
+};
+const QueryStatus = {
+    CANCELLED: "CANCELLED",
+    FAILED: "FAILED",
+    FINISHED: "FINISHED",
+    QUEUED: "QUEUED",
+    RUNNING: "RUNNING",
+    TIMED_OUT: "TIMED_OUT",
+};
+const DestinationType = {
+    AWS_SERVICE: "AWS_SERVICE",
+    EVENT_DATA_STORE: "EVENT_DATA_STORE",
+};
+const RefreshScheduleFrequencyUnit = {
+    DAYS: "DAYS",
+    HOURS: "HOURS",
+};
+const RefreshScheduleStatus = {
+    DISABLED: "DISABLED",
+    ENABLED: "ENABLED",
+};
+const DashboardType = {
+    CUSTOM: "CUSTOM",
+    MANAGED: "MANAGED",
+};
+const EventDataStoreStatus = {
+    CREATED: "CREATED",
+    ENABLED: "ENABLED",
+    PENDING_DELETION: "PENDING_DELETION",
+    STARTING_INGESTION: "STARTING_INGESTION",
+    STOPPED_INGESTION: "STOPPED_INGESTION",
+    STOPPING_INGESTION: "STOPPING_INGESTION",
+};
+const DeliveryStatus = {
+    ACCESS_DENIED: "ACCESS_DENIED",
+    ACCESS_DENIED_SIGNING_FILE: "ACCESS_DENIED_SIGNING_FILE",
+    CANCELLED: "CANCELLED",
+    FAILED: "FAILED",
+    FAILED_SIGNING_FILE: "FAILED_SIGNING_FILE",
+    PENDING: "PENDING",
+    RESOURCE_NOT_FOUND: "RESOURCE_NOT_FOUND",
+    SUCCESS: "SUCCESS",
+    UNKNOWN: "UNKNOWN",
+};
+const FederationStatus = {
+    DISABLED: "DISABLED",
+    DISABLING: "DISABLING",
+    ENABLED: "ENABLED",
+    ENABLING: "ENABLING",
+};
+const DashboardStatus = {
+    CREATED: "CREATED",
+    CREATING: "CREATING",
+    DELETING: "DELETING",
+    UPDATED: "UPDATED",
+    UPDATING: "UPDATING",
+};
+const Type = {
+    RequestContext: "RequestContext",
+    TagContext: "TagContext",
+};
+const MaxEventSize = {
+    Large: "Large",
+    Standard: "Standard",
+};
+const ReadWriteType = {
+    All: "All",
+    ReadOnly: "ReadOnly",
+    WriteOnly: "WriteOnly",
+};
+const ImportStatus = {
+    COMPLETED: "COMPLETED",
+    FAILED: "FAILED",
+    INITIALIZING: "INITIALIZING",
+    IN_PROGRESS: "IN_PROGRESS",
+    STOPPED: "STOPPED",
+};
+const SourceEventCategory = {
+    Data: "Data",
+    Management: "Management",
+};
+const InsightType = {
+    ApiCallRateInsight: "ApiCallRateInsight",
+    ApiErrorRateInsight: "ApiErrorRateInsight",
+};
+const ImportFailureStatus = {
+    FAILED: "FAILED",
+    RETRY: "RETRY",
+    SUCCEEDED: "SUCCEEDED",
+};
+const ListInsightsDataType = {
+    INSIGHTS_EVENTS: "InsightsEvents",
+};
+const ListInsightsDataDimensionKey = {
+    EVENT_ID: "EventId",
+    EVENT_NAME: "EventName",
+    EVENT_SOURCE: "EventSource",
+};
+const InsightsMetricDataType = {
+    FILL_WITH_ZEROS: "FillWithZeros",
+    NON_ZERO_DATA: "NonZeroData",
+};
+const EventCategory = {
+    Insight: "insight",
+};
+const LookupAttributeKey = {
+    ACCESS_KEY_ID: "AccessKeyId",
+    EVENT_ID: "EventId",
+    EVENT_NAME: "EventName",
+    EVENT_SOURCE: "EventSource",
+    READ_ONLY: "ReadOnly",
+    RESOURCE_NAME: "ResourceName",
+    RESOURCE_TYPE: "ResourceType",
+    USERNAME: "Username",
+};
+
+__webpack_unused_export__ = AccessDeniedException;
+__webpack_unused_export__ = AccessDeniedException$;
+__webpack_unused_export__ = AccountHasOngoingImportException;
+__webpack_unused_export__ = AccountHasOngoingImportException$;
+__webpack_unused_export__ = AccountNotFoundException;
+__webpack_unused_export__ = AccountNotFoundException$;
+__webpack_unused_export__ = AccountNotRegisteredException;
+__webpack_unused_export__ = AccountNotRegisteredException$;
+__webpack_unused_export__ = AccountRegisteredException;
+__webpack_unused_export__ = AccountRegisteredException$;
+__webpack_unused_export__ = AddTags$;
+__webpack_unused_export__ = AddTagsCommand;
+__webpack_unused_export__ = AddTagsRequest$;
+__webpack_unused_export__ = AddTagsResponse$;
+__webpack_unused_export__ = AdvancedEventSelector$;
+__webpack_unused_export__ = AdvancedFieldSelector$;
+__webpack_unused_export__ = AggregationConfiguration$;
+__webpack_unused_export__ = BillingMode;
+__webpack_unused_export__ = CancelQuery$;
+__webpack_unused_export__ = CancelQueryCommand;
+__webpack_unused_export__ = CancelQueryRequest$;
+__webpack_unused_export__ = CancelQueryResponse$;
+__webpack_unused_export__ = CannotDelegateManagementAccountException;
+__webpack_unused_export__ = CannotDelegateManagementAccountException$;
+__webpack_unused_export__ = Channel$;
+__webpack_unused_export__ = ChannelARNInvalidException;
+__webpack_unused_export__ = ChannelARNInvalidException$;
+__webpack_unused_export__ = ChannelAlreadyExistsException;
+__webpack_unused_export__ = ChannelAlreadyExistsException$;
+__webpack_unused_export__ = ChannelExistsForEDSException;
+__webpack_unused_export__ = ChannelExistsForEDSException$;
+__webpack_unused_export__ = ChannelMaxLimitExceededException;
+__webpack_unused_export__ = ChannelMaxLimitExceededException$;
+__webpack_unused_export__ = ChannelNotFoundException;
+__webpack_unused_export__ = ChannelNotFoundException$;
+__webpack_unused_export__ = CloudTrail;
+__webpack_unused_export__ = CloudTrailARNInvalidException;
+__webpack_unused_export__ = CloudTrailARNInvalidException$;
+__webpack_unused_export__ = CloudTrailAccessNotEnabledException;
+__webpack_unused_export__ = CloudTrailAccessNotEnabledException$;
+exports.Vsm = CloudTrailClient;
+__webpack_unused_export__ = CloudTrailInvalidClientTokenIdException;
+__webpack_unused_export__ = CloudTrailInvalidClientTokenIdException$;
+__webpack_unused_export__ = CloudTrailServiceException;
+__webpack_unused_export__ = CloudTrailServiceException$;
+__webpack_unused_export__ = CloudWatchLogsDeliveryUnavailableException;
+__webpack_unused_export__ = CloudWatchLogsDeliveryUnavailableException$;
+__webpack_unused_export__ = ConcurrentModificationException;
+__webpack_unused_export__ = ConcurrentModificationException$;
+__webpack_unused_export__ = ConflictException;
+__webpack_unused_export__ = ConflictException$;
+__webpack_unused_export__ = ContextKeySelector$;
+__webpack_unused_export__ = CreateChannel$;
+__webpack_unused_export__ = CreateChannelCommand;
+__webpack_unused_export__ = CreateChannelRequest$;
+__webpack_unused_export__ = CreateChannelResponse$;
+__webpack_unused_export__ = CreateDashboard$;
+__webpack_unused_export__ = CreateDashboardCommand;
+__webpack_unused_export__ = CreateDashboardRequest$;
+__webpack_unused_export__ = CreateDashboardResponse$;
+__webpack_unused_export__ = CreateEventDataStore$;
+__webpack_unused_export__ = CreateEventDataStoreCommand;
+__webpack_unused_export__ = CreateEventDataStoreRequest$;
+__webpack_unused_export__ = CreateEventDataStoreResponse$;
+__webpack_unused_export__ = CreateTrail$;
+__webpack_unused_export__ = CreateTrailCommand;
+__webpack_unused_export__ = CreateTrailRequest$;
+__webpack_unused_export__ = CreateTrailResponse$;
+__webpack_unused_export__ = DashboardDetail$;
+__webpack_unused_export__ = DashboardStatus;
+__webpack_unused_export__ = DashboardType;
+__webpack_unused_export__ = DataResource$;
+__webpack_unused_export__ = DelegatedAdminAccountLimitExceededException;
+__webpack_unused_export__ = DelegatedAdminAccountLimitExceededException$;
+__webpack_unused_export__ = DeleteChannel$;
+__webpack_unused_export__ = DeleteChannelCommand;
+__webpack_unused_export__ = DeleteChannelRequest$;
+__webpack_unused_export__ = DeleteChannelResponse$;
+__webpack_unused_export__ = DeleteDashboard$;
+__webpack_unused_export__ = DeleteDashboardCommand;
+__webpack_unused_export__ = DeleteDashboardRequest$;
+__webpack_unused_export__ = DeleteDashboardResponse$;
+__webpack_unused_export__ = DeleteEventDataStore$;
+__webpack_unused_export__ = DeleteEventDataStoreCommand;
+__webpack_unused_export__ = DeleteEventDataStoreRequest$;
+__webpack_unused_export__ = DeleteEventDataStoreResponse$;
+__webpack_unused_export__ = DeleteResourcePolicy$;
+__webpack_unused_export__ = DeleteResourcePolicyCommand;
+__webpack_unused_export__ = DeleteResourcePolicyRequest$;
+__webpack_unused_export__ = DeleteResourcePolicyResponse$;
+__webpack_unused_export__ = DeleteTrail$;
+__webpack_unused_export__ = DeleteTrailCommand;
+__webpack_unused_export__ = DeleteTrailRequest$;
+__webpack_unused_export__ = DeleteTrailResponse$;
+__webpack_unused_export__ = DeliveryStatus;
+__webpack_unused_export__ = DeregisterOrganizationDelegatedAdmin$;
+__webpack_unused_export__ = DeregisterOrganizationDelegatedAdminCommand;
+__webpack_unused_export__ = DeregisterOrganizationDelegatedAdminRequest$;
+__webpack_unused_export__ = DeregisterOrganizationDelegatedAdminResponse$;
+__webpack_unused_export__ = DescribeQuery$;
+__webpack_unused_export__ = DescribeQueryCommand;
+__webpack_unused_export__ = DescribeQueryRequest$;
+__webpack_unused_export__ = DescribeQueryResponse$;
+__webpack_unused_export__ = DescribeTrails$;
+__webpack_unused_export__ = DescribeTrailsCommand;
+__webpack_unused_export__ = DescribeTrailsRequest$;
+__webpack_unused_export__ = DescribeTrailsResponse$;
+__webpack_unused_export__ = Destination$;
+__webpack_unused_export__ = DestinationType;
+__webpack_unused_export__ = DisableFederation$;
+__webpack_unused_export__ = DisableFederationCommand;
+__webpack_unused_export__ = DisableFederationRequest$;
+__webpack_unused_export__ = DisableFederationResponse$;
+__webpack_unused_export__ = EnableFederation$;
+__webpack_unused_export__ = EnableFederationCommand;
+__webpack_unused_export__ = EnableFederationRequest$;
+__webpack_unused_export__ = EnableFederationResponse$;
+__webpack_unused_export__ = Event$;
+__webpack_unused_export__ = EventCategory;
+__webpack_unused_export__ = EventCategoryAggregation;
+__webpack_unused_export__ = EventDataStore$;
+__webpack_unused_export__ = EventDataStoreARNInvalidException;
+__webpack_unused_export__ = EventDataStoreARNInvalidException$;
+__webpack_unused_export__ = EventDataStoreAlreadyExistsException;
+__webpack_unused_export__ = EventDataStoreAlreadyExistsException$;
+__webpack_unused_export__ = EventDataStoreFederationEnabledException;
+__webpack_unused_export__ = EventDataStoreFederationEnabledException$;
+__webpack_unused_export__ = EventDataStoreHasOngoingImportException;
+__webpack_unused_export__ = EventDataStoreHasOngoingImportException$;
+__webpack_unused_export__ = EventDataStoreMaxLimitExceededException;
+__webpack_unused_export__ = EventDataStoreMaxLimitExceededException$;
+__webpack_unused_export__ = EventDataStoreNotFoundException;
+__webpack_unused_export__ = EventDataStoreNotFoundException$;
+__webpack_unused_export__ = EventDataStoreStatus;
+__webpack_unused_export__ = EventDataStoreTerminationProtectedException;
+__webpack_unused_export__ = EventDataStoreTerminationProtectedException$;
+__webpack_unused_export__ = EventSelector$;
+__webpack_unused_export__ = FederationStatus;
+__webpack_unused_export__ = GenerateQuery$;
+__webpack_unused_export__ = GenerateQueryCommand;
+__webpack_unused_export__ = GenerateQueryRequest$;
+__webpack_unused_export__ = GenerateQueryResponse$;
+__webpack_unused_export__ = GenerateResponseException;
+__webpack_unused_export__ = GenerateResponseException$;
+__webpack_unused_export__ = GetChannel$;
+__webpack_unused_export__ = GetChannelCommand;
+__webpack_unused_export__ = GetChannelRequest$;
+__webpack_unused_export__ = GetChannelResponse$;
+__webpack_unused_export__ = GetDashboard$;
+__webpack_unused_export__ = GetDashboardCommand;
+__webpack_unused_export__ = GetDashboardRequest$;
+__webpack_unused_export__ = GetDashboardResponse$;
+__webpack_unused_export__ = GetEventConfiguration$;
+__webpack_unused_export__ = GetEventConfigurationCommand;
+__webpack_unused_export__ = GetEventConfigurationRequest$;
+__webpack_unused_export__ = GetEventConfigurationResponse$;
+__webpack_unused_export__ = GetEventDataStore$;
+__webpack_unused_export__ = GetEventDataStoreCommand;
+__webpack_unused_export__ = GetEventDataStoreRequest$;
+__webpack_unused_export__ = GetEventDataStoreResponse$;
+__webpack_unused_export__ = GetEventSelectors$;
+__webpack_unused_export__ = GetEventSelectorsCommand;
+__webpack_unused_export__ = GetEventSelectorsRequest$;
+__webpack_unused_export__ = GetEventSelectorsResponse$;
+__webpack_unused_export__ = GetImport$;
+__webpack_unused_export__ = GetImportCommand;
+__webpack_unused_export__ = GetImportRequest$;
+__webpack_unused_export__ = GetImportResponse$;
+__webpack_unused_export__ = GetInsightSelectors$;
+__webpack_unused_export__ = GetInsightSelectorsCommand;
+__webpack_unused_export__ = GetInsightSelectorsRequest$;
+__webpack_unused_export__ = GetInsightSelectorsResponse$;
+__webpack_unused_export__ = GetQueryResults$;
+__webpack_unused_export__ = GetQueryResultsCommand;
+__webpack_unused_export__ = GetQueryResultsRequest$;
+__webpack_unused_export__ = GetQueryResultsResponse$;
+__webpack_unused_export__ = GetResourcePolicy$;
+__webpack_unused_export__ = GetResourcePolicyCommand;
+__webpack_unused_export__ = GetResourcePolicyRequest$;
+__webpack_unused_export__ = GetResourcePolicyResponse$;
+__webpack_unused_export__ = GetTrail$;
+__webpack_unused_export__ = GetTrailCommand;
+__webpack_unused_export__ = GetTrailRequest$;
+__webpack_unused_export__ = GetTrailResponse$;
+__webpack_unused_export__ = GetTrailStatus$;
+__webpack_unused_export__ = GetTrailStatusCommand;
+__webpack_unused_export__ = GetTrailStatusRequest$;
+__webpack_unused_export__ = GetTrailStatusResponse$;
+__webpack_unused_export__ = ImportFailureListItem$;
+__webpack_unused_export__ = ImportFailureStatus;
+__webpack_unused_export__ = ImportNotFoundException;
+__webpack_unused_export__ = ImportNotFoundException$;
+__webpack_unused_export__ = ImportSource$;
+__webpack_unused_export__ = ImportStatistics$;
+__webpack_unused_export__ = ImportStatus;
+__webpack_unused_export__ = ImportsListItem$;
+__webpack_unused_export__ = InactiveEventDataStoreException;
+__webpack_unused_export__ = InactiveEventDataStoreException$;
+__webpack_unused_export__ = InactiveQueryException;
+__webpack_unused_export__ = InactiveQueryException$;
+__webpack_unused_export__ = IngestionStatus$;
+__webpack_unused_export__ = InsightNotEnabledException;
+__webpack_unused_export__ = InsightNotEnabledException$;
+__webpack_unused_export__ = InsightSelector$;
+__webpack_unused_export__ = InsightType;
+__webpack_unused_export__ = InsightsMetricDataType;
+__webpack_unused_export__ = InsufficientDependencyServiceAccessPermissionException;
+__webpack_unused_export__ = InsufficientDependencyServiceAccessPermissionException$;
+__webpack_unused_export__ = InsufficientEncryptionPolicyException;
+__webpack_unused_export__ = InsufficientEncryptionPolicyException$;
+__webpack_unused_export__ = InsufficientIAMAccessPermissionException;
+__webpack_unused_export__ = InsufficientIAMAccessPermissionException$;
+__webpack_unused_export__ = InsufficientS3BucketPolicyException;
+__webpack_unused_export__ = InsufficientS3BucketPolicyException$;
+__webpack_unused_export__ = InsufficientSnsTopicPolicyException;
+__webpack_unused_export__ = InsufficientSnsTopicPolicyException$;
+__webpack_unused_export__ = InvalidCloudWatchLogsLogGroupArnException;
+__webpack_unused_export__ = InvalidCloudWatchLogsLogGroupArnException$;
+__webpack_unused_export__ = InvalidCloudWatchLogsRoleArnException;
+__webpack_unused_export__ = InvalidCloudWatchLogsRoleArnException$;
+__webpack_unused_export__ = InvalidDateRangeException;
+__webpack_unused_export__ = InvalidDateRangeException$;
+__webpack_unused_export__ = InvalidEventCategoryException;
+__webpack_unused_export__ = InvalidEventCategoryException$;
+__webpack_unused_export__ = InvalidEventDataStoreCategoryException;
+__webpack_unused_export__ = InvalidEventDataStoreCategoryException$;
+__webpack_unused_export__ = InvalidEventDataStoreStatusException;
+__webpack_unused_export__ = InvalidEventDataStoreStatusException$;
+__webpack_unused_export__ = InvalidEventSelectorsException;
+__webpack_unused_export__ = InvalidEventSelectorsException$;
+__webpack_unused_export__ = InvalidHomeRegionException;
+__webpack_unused_export__ = InvalidHomeRegionException$;
+__webpack_unused_export__ = InvalidImportSourceException;
+__webpack_unused_export__ = InvalidImportSourceException$;
+__webpack_unused_export__ = InvalidInsightSelectorsException;
+__webpack_unused_export__ = InvalidInsightSelectorsException$;
+__webpack_unused_export__ = InvalidKmsKeyIdException;
+__webpack_unused_export__ = InvalidKmsKeyIdException$;
+__webpack_unused_export__ = InvalidLookupAttributesException;
+__webpack_unused_export__ = InvalidLookupAttributesException$;
+__webpack_unused_export__ = InvalidMaxResultsException;
+__webpack_unused_export__ = InvalidMaxResultsException$;
+__webpack_unused_export__ = InvalidNextTokenException;
+__webpack_unused_export__ = InvalidNextTokenException$;
+__webpack_unused_export__ = InvalidParameterCombinationException;
+__webpack_unused_export__ = InvalidParameterCombinationException$;
+__webpack_unused_export__ = InvalidParameterException;
+__webpack_unused_export__ = InvalidParameterException$;
+__webpack_unused_export__ = InvalidQueryStatementException;
+__webpack_unused_export__ = InvalidQueryStatementException$;
+__webpack_unused_export__ = InvalidQueryStatusException;
+__webpack_unused_export__ = InvalidQueryStatusException$;
+__webpack_unused_export__ = InvalidS3BucketNameException;
+__webpack_unused_export__ = InvalidS3BucketNameException$;
+__webpack_unused_export__ = InvalidS3PrefixException;
+__webpack_unused_export__ = InvalidS3PrefixException$;
+__webpack_unused_export__ = InvalidSnsTopicNameException;
+__webpack_unused_export__ = InvalidSnsTopicNameException$;
+__webpack_unused_export__ = InvalidSourceException;
+__webpack_unused_export__ = InvalidSourceException$;
+__webpack_unused_export__ = InvalidTagParameterException;
+__webpack_unused_export__ = InvalidTagParameterException$;
+__webpack_unused_export__ = InvalidTimeRangeException;
+__webpack_unused_export__ = InvalidTimeRangeException$;
+__webpack_unused_export__ = InvalidTokenException;
+__webpack_unused_export__ = InvalidTokenException$;
+__webpack_unused_export__ = InvalidTrailNameException;
+__webpack_unused_export__ = InvalidTrailNameException$;
+__webpack_unused_export__ = KmsException;
+__webpack_unused_export__ = KmsException$;
+__webpack_unused_export__ = KmsKeyDisabledException;
+__webpack_unused_export__ = KmsKeyDisabledException$;
+__webpack_unused_export__ = KmsKeyNotFoundException;
+__webpack_unused_export__ = KmsKeyNotFoundException$;
+__webpack_unused_export__ = ListChannels$;
+__webpack_unused_export__ = ListChannelsCommand;
+__webpack_unused_export__ = ListChannelsRequest$;
+__webpack_unused_export__ = ListChannelsResponse$;
+__webpack_unused_export__ = ListDashboards$;
+__webpack_unused_export__ = ListDashboardsCommand;
+__webpack_unused_export__ = ListDashboardsRequest$;
+__webpack_unused_export__ = ListDashboardsResponse$;
+__webpack_unused_export__ = ListEventDataStores$;
+__webpack_unused_export__ = ListEventDataStoresCommand;
+__webpack_unused_export__ = ListEventDataStoresRequest$;
+__webpack_unused_export__ = ListEventDataStoresResponse$;
+__webpack_unused_export__ = ListImportFailures$;
+__webpack_unused_export__ = ListImportFailuresCommand;
+__webpack_unused_export__ = ListImportFailuresRequest$;
+__webpack_unused_export__ = ListImportFailuresResponse$;
+__webpack_unused_export__ = ListImports$;
+__webpack_unused_export__ = ListImportsCommand;
+__webpack_unused_export__ = ListImportsRequest$;
+__webpack_unused_export__ = ListImportsResponse$;
+__webpack_unused_export__ = ListInsightsData$;
+__webpack_unused_export__ = ListInsightsDataCommand;
+__webpack_unused_export__ = ListInsightsDataDimensionKey;
+__webpack_unused_export__ = ListInsightsDataRequest$;
+__webpack_unused_export__ = ListInsightsDataResponse$;
+__webpack_unused_export__ = ListInsightsDataType;
+__webpack_unused_export__ = ListInsightsMetricData$;
+__webpack_unused_export__ = ListInsightsMetricDataCommand;
+__webpack_unused_export__ = ListInsightsMetricDataRequest$;
+__webpack_unused_export__ = ListInsightsMetricDataResponse$;
+__webpack_unused_export__ = ListPublicKeys$;
+__webpack_unused_export__ = ListPublicKeysCommand;
+__webpack_unused_export__ = ListPublicKeysRequest$;
+__webpack_unused_export__ = ListPublicKeysResponse$;
+__webpack_unused_export__ = ListQueries$;
+__webpack_unused_export__ = ListQueriesCommand;
+__webpack_unused_export__ = ListQueriesRequest$;
+__webpack_unused_export__ = ListQueriesResponse$;
+__webpack_unused_export__ = ListTags$;
+__webpack_unused_export__ = ListTagsCommand;
+__webpack_unused_export__ = ListTagsRequest$;
+__webpack_unused_export__ = ListTagsResponse$;
+__webpack_unused_export__ = ListTrails$;
+__webpack_unused_export__ = ListTrailsCommand;
+__webpack_unused_export__ = ListTrailsRequest$;
+__webpack_unused_export__ = ListTrailsResponse$;
+__webpack_unused_export__ = LookupAttribute$;
+__webpack_unused_export__ = LookupAttributeKey;
+__webpack_unused_export__ = LookupEvents$;
+exports.nau = LookupEventsCommand;
+__webpack_unused_export__ = LookupEventsRequest$;
+__webpack_unused_export__ = LookupEventsResponse$;
+__webpack_unused_export__ = MaxConcurrentQueriesException;
+__webpack_unused_export__ = MaxConcurrentQueriesException$;
+__webpack_unused_export__ = MaxEventSize;
+__webpack_unused_export__ = MaximumNumberOfTrailsExceededException;
+__webpack_unused_export__ = MaximumNumberOfTrailsExceededException$;
+__webpack_unused_export__ = NoManagementAccountSLRExistsException;
+__webpack_unused_export__ = NoManagementAccountSLRExistsException$;
+__webpack_unused_export__ = NotOrganizationManagementAccountException;
+__webpack_unused_export__ = NotOrganizationManagementAccountException$;
+__webpack_unused_export__ = NotOrganizationMasterAccountException;
+__webpack_unused_export__ = NotOrganizationMasterAccountException$;
+__webpack_unused_export__ = OperationNotPermittedException;
+__webpack_unused_export__ = OperationNotPermittedException$;
+__webpack_unused_export__ = OrganizationNotInAllFeaturesModeException;
+__webpack_unused_export__ = OrganizationNotInAllFeaturesModeException$;
+__webpack_unused_export__ = OrganizationsNotInUseException;
+__webpack_unused_export__ = OrganizationsNotInUseException$;
+__webpack_unused_export__ = PartitionKey$;
+__webpack_unused_export__ = PublicKey$;
+__webpack_unused_export__ = PutEventConfiguration$;
+__webpack_unused_export__ = PutEventConfigurationCommand;
+__webpack_unused_export__ = PutEventConfigurationRequest$;
+__webpack_unused_export__ = PutEventConfigurationResponse$;
+__webpack_unused_export__ = PutEventSelectors$;
+__webpack_unused_export__ = PutEventSelectorsCommand;
+__webpack_unused_export__ = PutEventSelectorsRequest$;
+__webpack_unused_export__ = PutEventSelectorsResponse$;
+__webpack_unused_export__ = PutInsightSelectors$;
+__webpack_unused_export__ = PutInsightSelectorsCommand;
+__webpack_unused_export__ = PutInsightSelectorsRequest$;
+__webpack_unused_export__ = PutInsightSelectorsResponse$;
+__webpack_unused_export__ = PutResourcePolicy$;
+__webpack_unused_export__ = PutResourcePolicyCommand;
+__webpack_unused_export__ = PutResourcePolicyRequest$;
+__webpack_unused_export__ = PutResourcePolicyResponse$;
+__webpack_unused_export__ = Query$;
+__webpack_unused_export__ = QueryIdNotFoundException;
+__webpack_unused_export__ = QueryIdNotFoundException$;
+__webpack_unused_export__ = QueryStatistics$;
+__webpack_unused_export__ = QueryStatisticsForDescribeQuery$;
+__webpack_unused_export__ = QueryStatus;
+__webpack_unused_export__ = ReadWriteType;
+__webpack_unused_export__ = RefreshSchedule$;
+__webpack_unused_export__ = RefreshScheduleFrequency$;
+__webpack_unused_export__ = RefreshScheduleFrequencyUnit;
+__webpack_unused_export__ = RefreshScheduleStatus;
+__webpack_unused_export__ = RegisterOrganizationDelegatedAdmin$;
+__webpack_unused_export__ = RegisterOrganizationDelegatedAdminCommand;
+__webpack_unused_export__ = RegisterOrganizationDelegatedAdminRequest$;
+__webpack_unused_export__ = RegisterOrganizationDelegatedAdminResponse$;
+__webpack_unused_export__ = RemoveTags$;
+__webpack_unused_export__ = RemoveTagsCommand;
+__webpack_unused_export__ = RemoveTagsRequest$;
+__webpack_unused_export__ = RemoveTagsResponse$;
+__webpack_unused_export__ = RequestWidget$;
+__webpack_unused_export__ = Resource$;
+__webpack_unused_export__ = ResourceARNNotValidException;
+__webpack_unused_export__ = ResourceARNNotValidException$;
+__webpack_unused_export__ = ResourceNotFoundException;
+__webpack_unused_export__ = ResourceNotFoundException$;
+__webpack_unused_export__ = ResourcePolicyNotFoundException;
+__webpack_unused_export__ = ResourcePolicyNotFoundException$;
+__webpack_unused_export__ = ResourcePolicyNotValidException;
+__webpack_unused_export__ = ResourcePolicyNotValidException$;
+__webpack_unused_export__ = ResourceTag$;
+__webpack_unused_export__ = ResourceTypeNotSupportedException;
+__webpack_unused_export__ = ResourceTypeNotSupportedException$;
+__webpack_unused_export__ = RestoreEventDataStore$;
+__webpack_unused_export__ = RestoreEventDataStoreCommand;
+__webpack_unused_export__ = RestoreEventDataStoreRequest$;
+__webpack_unused_export__ = RestoreEventDataStoreResponse$;
+__webpack_unused_export__ = S3BucketDoesNotExistException;
+__webpack_unused_export__ = S3BucketDoesNotExistException$;
+__webpack_unused_export__ = S3ImportSource$;
+__webpack_unused_export__ = SearchSampleQueries$;
+__webpack_unused_export__ = SearchSampleQueriesCommand;
+__webpack_unused_export__ = SearchSampleQueriesRequest$;
+__webpack_unused_export__ = SearchSampleQueriesResponse$;
+__webpack_unused_export__ = SearchSampleQueriesSearchResult$;
+__webpack_unused_export__ = ServiceQuotaExceededException;
+__webpack_unused_export__ = ServiceQuotaExceededException$;
+__webpack_unused_export__ = SourceConfig$;
+__webpack_unused_export__ = SourceEventCategory;
+__webpack_unused_export__ = StartDashboardRefresh$;
+__webpack_unused_export__ = StartDashboardRefreshCommand;
+__webpack_unused_export__ = StartDashboardRefreshRequest$;
+__webpack_unused_export__ = StartDashboardRefreshResponse$;
+__webpack_unused_export__ = StartEventDataStoreIngestion$;
+__webpack_unused_export__ = StartEventDataStoreIngestionCommand;
+__webpack_unused_export__ = StartEventDataStoreIngestionRequest$;
+__webpack_unused_export__ = StartEventDataStoreIngestionResponse$;
+__webpack_unused_export__ = StartImport$;
+__webpack_unused_export__ = StartImportCommand;
+__webpack_unused_export__ = StartImportRequest$;
+__webpack_unused_export__ = StartImportResponse$;
+__webpack_unused_export__ = StartLogging$;
+__webpack_unused_export__ = StartLoggingCommand;
+__webpack_unused_export__ = StartLoggingRequest$;
+__webpack_unused_export__ = StartLoggingResponse$;
+__webpack_unused_export__ = StartQuery$;
+__webpack_unused_export__ = StartQueryCommand;
+__webpack_unused_export__ = StartQueryRequest$;
+__webpack_unused_export__ = StartQueryResponse$;
+__webpack_unused_export__ = StopEventDataStoreIngestion$;
+__webpack_unused_export__ = StopEventDataStoreIngestionCommand;
+__webpack_unused_export__ = StopEventDataStoreIngestionRequest$;
+__webpack_unused_export__ = StopEventDataStoreIngestionResponse$;
+__webpack_unused_export__ = StopImport$;
+__webpack_unused_export__ = StopImportCommand;
+__webpack_unused_export__ = StopImportRequest$;
+__webpack_unused_export__ = StopImportResponse$;
+__webpack_unused_export__ = StopLogging$;
+__webpack_unused_export__ = StopLoggingCommand;
+__webpack_unused_export__ = StopLoggingRequest$;
+__webpack_unused_export__ = StopLoggingResponse$;
+__webpack_unused_export__ = Tag$;
+__webpack_unused_export__ = TagsLimitExceededException;
+__webpack_unused_export__ = TagsLimitExceededException$;
+__webpack_unused_export__ = Template;
+__webpack_unused_export__ = ThrottlingException;
+__webpack_unused_export__ = ThrottlingException$;
+__webpack_unused_export__ = Trail$;
+__webpack_unused_export__ = TrailAlreadyExistsException;
+__webpack_unused_export__ = TrailAlreadyExistsException$;
+__webpack_unused_export__ = TrailInfo$;
+__webpack_unused_export__ = TrailNotFoundException;
+__webpack_unused_export__ = TrailNotFoundException$;
+__webpack_unused_export__ = TrailNotProvidedException;
+__webpack_unused_export__ = TrailNotProvidedException$;
+__webpack_unused_export__ = Type;
+__webpack_unused_export__ = UnsupportedOperationException;
+__webpack_unused_export__ = UnsupportedOperationException$;
+__webpack_unused_export__ = UpdateChannel$;
+__webpack_unused_export__ = UpdateChannelCommand;
+__webpack_unused_export__ = UpdateChannelRequest$;
+__webpack_unused_export__ = UpdateChannelResponse$;
+__webpack_unused_export__ = UpdateDashboard$;
+__webpack_unused_export__ = UpdateDashboardCommand;
+__webpack_unused_export__ = UpdateDashboardRequest$;
+__webpack_unused_export__ = UpdateDashboardResponse$;
+__webpack_unused_export__ = UpdateEventDataStore$;
+__webpack_unused_export__ = UpdateEventDataStoreCommand;
+__webpack_unused_export__ = UpdateEventDataStoreRequest$;
+__webpack_unused_export__ = UpdateEventDataStoreResponse$;
+__webpack_unused_export__ = UpdateTrail$;
+__webpack_unused_export__ = UpdateTrailCommand;
+__webpack_unused_export__ = UpdateTrailRequest$;
+__webpack_unused_export__ = UpdateTrailResponse$;
+__webpack_unused_export__ = Widget$;
+__webpack_unused_export__ = errorTypeRegistries;
+__webpack_unused_export__ = paginateGetQueryResults;
+__webpack_unused_export__ = paginateListChannels;
+__webpack_unused_export__ = paginateListEventDataStores;
+__webpack_unused_export__ = paginateListImportFailures;
+__webpack_unused_export__ = paginateListImports;
+__webpack_unused_export__ = paginateListInsightsData;
+__webpack_unused_export__ = paginateListInsightsMetricData;
+__webpack_unused_export__ = paginateListPublicKeys;
+__webpack_unused_export__ = paginateListQueries;
+__webpack_unused_export__ = paginateListTags;
+__webpack_unused_export__ = paginateListTrails;
+__webpack_unused_export__ = paginateLookupEvents;
+
+
+/***/ }),
+
 /***/ 6764:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -6717,7 +11191,7 @@ __webpack_unused_export__ = GetServiceLinkedRoleDeletionStatusResponse$;
 __webpack_unused_export__ = GetUser$;
 __webpack_unused_export__ = GetUserCommand;
 __webpack_unused_export__ = GetUserPolicy$;
-__webpack_unused_export__ = GetUserPolicyCommand;
+exports.bcb = GetUserPolicyCommand;
 __webpack_unused_export__ = GetUserPolicyRequest$;
 __webpack_unused_export__ = GetUserPolicyResponse$;
 __webpack_unused_export__ = GetUserRequest$;
@@ -6961,7 +11435,7 @@ __webpack_unused_export__ = PutUserPermissionsBoundary$;
 __webpack_unused_export__ = PutUserPermissionsBoundaryCommand;
 __webpack_unused_export__ = PutUserPermissionsBoundaryRequest$;
 __webpack_unused_export__ = PutUserPolicy$;
-__webpack_unused_export__ = PutUserPolicyCommand;
+exports.CkV = PutUserPolicyCommand;
 __webpack_unused_export__ = PutUserPolicyRequest$;
 __webpack_unused_export__ = RejectDelegationRequest$;
 __webpack_unused_export__ = RejectDelegationRequestCommand;
@@ -64477,7 +68951,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8370);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9912);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -64486,7 +68960,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8370:
+/***/ 9912:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67442,1584 +71916,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/dates.ts
-// Day arithmetic shared by classification, planning and rendering.
-const DAY_MS = 86_400_000;
-/** Whole days elapsed, as AWS Config's access-keys-rotated rule counts them. */
-function wholeDays(from, now) {
-    return Math.floor((now.getTime() - from.getTime()) / DAY_MS);
-}
-function addDays(date, days) {
-    return new Date(date.getTime() + days * DAY_MS);
-}
-/** YYYY-MM-DD in UTC. */
-function isoDate(date) {
-    return date.toISOString().slice(0, 10);
-}
-
-;// CONCATENATED MODULE: ./src/classify.ts
-
-/**
- * overdue: active and older than max-age-days (age > max).
- * unused: active and idle for at least unused-days, counting from creation when never used.
- * due-soon: active and overdue within warn-days (ages max-warn+1 .. max).
- * Overdue wins over unused, unused over due-soon: the report shows the most urgent reason.
- */
-function classifyRaw(key, now, t) {
-    if (key.status !== 'Active')
-        return 'inactive';
-    const age = wholeDays(key.createDate, now);
-    if (age > t.maxAgeDays)
-        return 'overdue';
-    const idle = idleDays(key, now);
-    if (t.unusedDays > 0 && idle !== undefined && idle >= t.unusedDays)
-        return 'unused';
-    if (age > t.maxAgeDays - t.warnDays)
-        return 'due-soon';
-    return 'ok';
-}
-function idleDays(key, now) {
-    switch (key.lastUse.kind) {
-        case 'used':
-            return wholeDays(key.lastUse.date, now);
-        case 'never':
-            return wholeDays(key.createDate, now);
-        case 'unknown':
-            return undefined;
-    }
-}
-/** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
-function classify(key, now, t, exemption) {
-    const rawClass = classifyRaw(key, now, t);
-    const exempt = exemption !== undefined && rawClass !== 'ok';
-    const ageDays = wholeDays(key.createDate, now);
-    const finding = {
-        userName: key.userName,
-        accessKeyId: key.accessKeyId,
-        status: key.status,
-        createDate: key.createDate,
-        lastUse: key.lastUse,
-        class: exempt ? 'exempt' : rawClass,
-        rawClass,
-        ageDays,
-        idleDays: idleDays(key, now),
-        daysToDeadline: t.maxAgeDays - ageDays
-    };
-    if (exempt)
-        finding.exemption = exemption;
-    return finding;
-}
-function countClasses(findings) {
-    const counts = {
-        total: findings.length,
-        overdue: 0,
-        'due-soon': 0,
-        unused: 0,
-        inactive: 0,
-        ok: 0,
-        exempt: 0
-    };
-    for (const f of findings)
-        counts[f.class]++;
-    return counts;
-}
-/** Most urgent first, then oldest first: the order every report lists keys in. */
-const URGENCY = {
-    overdue: 0,
-    unused: 1,
-    'due-soon': 2,
-    exempt: 3,
-    inactive: 4,
-    ok: 5
-};
-function byUrgency(a, b) {
-    return (URGENCY[a.class] - URGENCY[b.class] ||
-        b.ageDays - a.ageDays ||
-        a.userName.localeCompare(b.userName) ||
-        a.accessKeyId.localeCompare(b.accessKeyId));
-}
-
-;// CONCATENATED MODULE: ./src/exemptions.ts
-/** Glob with '*' and '?' only, anchored; case-insensitive because IAM user names are unique regardless of case. */
-function globToRegExp(glob) {
-    const body = glob
-        .split('')
-        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-        .join('');
-    return new RegExp(`^${body}$`, 'i');
-}
-function excludedBy(userName, patterns) {
-    const pattern = patterns.find((p) => globToRegExp(p).test(userName));
-    return pattern === undefined ? undefined : { kind: 'excluded-user', pattern };
-}
-/** A user carrying the exempt tag is exempt whatever its value; the value is shown as the reason. */
-function exemptByTag(tags, tag) {
-    if (tag === undefined || tags === undefined || !tags.has(tag))
-        return undefined;
-    return { kind: 'tag', tag, value: tags.get(tag) ?? '' };
-}
-/** Members of an exempt group are never acted on; group names are case-insensitive in IAM. */
-function exemptByGroup(userGroups, exemptGroups) {
-    const wanted = new Set(exemptGroups.map((g) => g.toLowerCase()));
-    const group = userGroups?.find((g) => wanted.has(g.toLowerCase()));
-    return group === undefined ? undefined : { kind: 'group', group };
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/report.ts
-// The JSON report (every key, for an upload-artifact step) and the step outputs.
-
-
-
-
-const REPORT_SCHEMA_VERSION = 1;
-function reportFileName(accountId, env) {
-    const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
-    return `iam-key-sentinel-${accountId}${run ? `-${run}` : ''}.json`;
-}
-/** Written to the runner's temp dir so an upload-artifact step can pick it up. */
-async function writeReport(report, env = process.env) {
-    const dir = env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const path = (0,external_node_path_.join)(dir, reportFileName(report.accountId, env));
-    await (0,promises_.writeFile)(path, JSON.stringify(report, null, 2) + '\n', 'utf8');
-    return path;
-}
-/** `findings` carries the keys that are not ok; the report file has every key. */
-function setOutputs(report, reportPath) {
-    const c = report.counts;
-    setOutput('account-id', report.accountId);
-    setOutput('findings', JSON.stringify(report.keys.filter((k) => k.class !== 'ok')));
-    setOutput('key-count', c.total);
-    setOutput('overdue-count', c.overdue);
-    setOutput('due-soon-count', c['due-soon']);
-    setOutput('unused-count', c.unused);
-    setOutput('inactive-count', c.inactive);
-    setOutput('exempt-count', c.exempt);
-    setOutput('report-path', reportPath);
-    const changes = report.remediation?.changes ?? [];
-    const applied = (kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
-    setOutput('changes', JSON.stringify(changes));
-    setOutput('deactivated-count', applied('deactivate'));
-    setOutput('deleted-count', applied('delete'));
-}
-
-;// CONCATENATED MODULE: ./src/concurrency.ts
-// Bounded concurrency: enough requests in flight to hide latency, few enough not to
-// provoke IAM's throttling (which the SDK's adaptive retry then paces).
-async function forEachLimit(items, limit, work) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            await work(items[index], index);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-;// CONCATENATED MODULE: ./src/last-use-policy.ts
-// Which keys need their last use read. GetAccessKeyLastUsed is one IAM call per key, the largest
-// share of a full walk (1.6 keys per user); both scan methods follow this one policy, so they
-// agree key by key on what is known.
-
-
-/**
- * Ok keys get their last use read only while the account has at most this many keys that are
- * ok by age: the job summary lists ok keys (with their last use) only up to 50 (OK_LIST_LIMIT).
- */
-const OK_DETAIL_LIMIT = 50;
-const NOT_READ = { kind: 'unknown', notRead: true };
-/** The class a key has whatever its last use turns out to be, unused rule aside. */
-function classByAge(key, at, t) {
-    return classifyRaw({ ...key, userName: '', accessKeyId: '', lastUse: NOT_READ }, at, t);
-}
-/**
- * Whether last use can change the class: only for an active key that is not overdue, with the
- * unused rule on, and at least unused-days old (a key cannot be idle for longer than it exists).
- */
-function lastUseDecides(key, at, t) {
-    if (key.status !== 'Active' || t.unusedDays === 0)
-        return false;
-    const age = wholeDays(key.createDate, at);
-    return age <= t.maxAgeDays && age >= t.unusedDays;
-}
-function lastUseNeed(key, at, t, detailOk) {
-    if (lastUseDecides(key, at, t))
-        return 'class';
-    return detailOk || classByAge(key, at, t) !== 'ok' ? 'display' : 'none';
-}
-/** Keys ok by age and status, which OK_DETAIL_LIMIT is compared against. */
-function isOkByAge(key, at, t) {
-    return classByAge(key, at, t) === 'ok';
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(6764);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var client_sts_dist_cjs = __nccwpck_require__(1695);
-;// CONCATENATED MODULE: ./src/errors.ts
-// Errors wrapped with what was being done and what the user should change.
-class ActionError extends Error {
-    hint;
-    constructor(message, hint, options) {
-        super(message, options);
-        this.hint = hint;
-        this.name = 'ActionError';
-    }
-}
-/** The AWS error code (SDK v3 puts it in `name`), or undefined for non-AWS errors. */
-function awsErrorCode(error) {
-    if (typeof error !== 'object' || error === null)
-        return undefined;
-    const e = error;
-    if (typeof e.Code === 'string')
-        return e.Code;
-    return e.$metadata !== undefined && typeof e.name === 'string' ? e.name : undefined;
-}
-/**
- * Compares AWS error codes the way both spellings reach us: the SDK names modelled errors
- * after their class (NoSuchEntityException) and unmodelled ones after the wire code.
- */
-function hasAwsCode(error, ...codes) {
-    const code = awsErrorCode(error)?.replace(/Exception$/, '');
-    return code !== undefined && codes.some((c) => c.replace(/Exception$/, '') === code);
-}
-function errorMessage(error) {
-    if (error instanceof Error) {
-        const code = awsErrorCode(error);
-        return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
-    }
-    return String(error);
-}
-function isAccessDenied(error) {
-    return hasAwsCode(error, 'AccessDenied', 'UnauthorizedOperation', 'AuthorizationError');
-}
-/** Wraps an AWS call's failure with the permission to grant when it was a denial. */
-function wrapAwsError(doing, permission, error) {
-    const hint = isAccessDenied(error)
-        ? `Grant ${permission} to the role the action runs with (see "IAM permissions" in the README).`
-        : undefined;
-    return new ActionError(`${doing} failed: ${errorMessage(error)}`, hint, { cause: error });
-}
-/** The one line given to core.setFailed: what went wrong, then what to do. */
-function describeFailure(error) {
-    if (error instanceof ActionError) {
-        return error.hint ? `${error.message}\n${error.hint}` : error.message;
-    }
-    return `IAM Key Sentinel failed unexpectedly: ${errorMessage(error)}`;
-}
-
-;// CONCATENATED MODULE: ./src/scan.ts
-// The API walk: every user (paginated), every key of each (paginated), then the last use of the
-// keys that need it (src/last-use-policy.ts). A failure on one user or key is recorded and the
-// scan goes on. Also the per-user reads (tags, groups) the audit needs after either scan method.
-
-
-
-
-
-async function readAccountId(sts) {
-    try {
-        const answer = await sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
-        if (!answer.Account)
-            throw new Error('GetCallerIdentity returned no account');
-        return answer.Account;
-    }
-    catch (error) {
-        throw wrapAwsError('Reading the AWS account ID (sts:GetCallerIdentity)', 'sts:GetCallerIdentity', error);
-    }
-}
-/** Best effort: the alias only decorates the report, so a denial is not an error. */
-async function readAccountAlias(iam) {
-    try {
-        const answer = await iam.send(new dist_cjs/* ListAccountAliasesCommand */.xcp({}));
-        return answer.AccountAliases?.[0];
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * User names, 1,000 a page. With `moreThan`, stops as soon as more than that many are seen
- * (`complete` false): how `auto` learns the account is large for one call.
- */
-async function listUserNames(iam, moreThan = Infinity) {
-    const names = [];
-    const pageSize = Number.isFinite(moreThan) ? Math.min(1000, moreThan + 1) : 1000;
-    try {
-        for await (const page of (0,dist_cjs/* paginateListUsers */.IVP)({ client: iam, pageSize }, {})) {
-            for (const user of page.Users ?? [])
-                if (user.UserName)
-                    names.push(user.UserName);
-            if (names.length > moreThan)
-                return { names, complete: false };
-        }
-    }
-    catch (error) {
-        throw wrapAwsError('Listing IAM users (iam:ListUsers)', 'iam:ListUsers', error);
-    }
-    return { names, complete: true };
-}
-function toLastUse(answer) {
-    // AWS answers "N/A" service and region, and no date, for a key that was never used.
-    if (!answer?.LastUsedDate)
-        return { kind: 'never' };
-    return {
-        kind: 'used',
-        date: answer.LastUsedDate,
-        serviceName: answer.ServiceName ?? 'N/A',
-        region: answer.Region ?? 'N/A'
-    };
-}
-async function readLastUse(iam, key, errors) {
-    try {
-        const answer = await iam.send(new dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: key.accessKeyId }));
-        return toLastUse(answer.AccessKeyLastUsed);
-    }
-    catch (error) {
-        errors.push({
-            scope: `${key.userName} ${key.accessKeyId}`,
-            operation: 'iam:GetAccessKeyLastUsed',
-            message: errorMessage(error)
-        });
-        return { kind: 'unknown' };
-    }
-}
-/** Keys of one user, last use not yet read; a user deleted mid-scan simply has none. */
-async function listUserKeys(iam, userName, errors) {
-    const keys = [];
-    try {
-        for await (const page of (0,dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
-            for (const meta of page.AccessKeyMetadata ?? []) {
-                if (!meta.AccessKeyId || !meta.CreateDate || !meta.Status) {
-                    errors.push({
-                        scope: userName,
-                        operation: 'iam:ListAccessKeys',
-                        message: `AWS returned a key without ID, status or creation date (${meta.AccessKeyId ?? 'no ID'}); it was skipped.`
-                    });
-                    continue;
-                }
-                keys.push({
-                    userName,
-                    accessKeyId: meta.AccessKeyId,
-                    status: meta.Status === 'Active' ? 'Active' : 'Inactive',
-                    createDate: meta.CreateDate,
-                    lastUse: NOT_READ
-                });
-            }
-        }
-    }
-    catch (error) {
-        if (hasAwsCode(error, 'NoSuchEntity'))
-            return [];
-        errors.push({ scope: userName, operation: 'iam:ListAccessKeys', message: errorMessage(error) });
-    }
-    return keys;
-}
-/** ListAccessKeys for each user, `concurrency` at a time, keys in the users' order. */
-async function listKeysOfUsers(iam, userNames, concurrency, errors) {
-    const perUser = new Array(userNames.length);
-    await forEachLimit(userNames, concurrency, async (userName, index) => {
-        perUser[index] = await listUserKeys(iam, userName, errors);
-    });
-    return perUser.flat();
-}
-/** GetAccessKeyLastUsed for each key given, written into the key. */
-async function readLastUses(iam, keys, concurrency, errors) {
-    await forEachLimit(keys, concurrency, async (key) => {
-        key.lastUse = await readLastUse(iam, key, errors);
-    });
-}
-/**
- * The API walk. Without `options` every key's last use is read; with them, only what the
- * last-use policy asks for.
- */
-async function scanAccessKeys(iam, concurrency, options) {
-    const userNames = options?.userNames ?? (await listUserNames(iam)).names;
-    const errors = [];
-    const keys = await listKeysOfUsers(iam, userNames, concurrency, errors);
-    let toRead = keys;
-    if (options) {
-        const { at, thresholds: t } = options;
-        const detailOk = keys.filter((k) => isOkByAge(k, at, t)).length <= OK_DETAIL_LIMIT;
-        toRead = keys.filter((k) => lastUseNeed(k, at, t, detailOk) !== 'none');
-    }
-    await readLastUses(iam, toRead, concurrency, errors);
-    return { userCount: userNames.length, keys, errors };
-}
-/** Tags of the given users (only those whose keys could be exempted need reading). */
-async function readUserTags(iam, userNames, concurrency, errors) {
-    const tags = new Map();
-    await forEachLimit(userNames, concurrency, async (userName) => {
-        const userTags = new Map();
-        try {
-            for await (const page of (0,dist_cjs/* paginateListUserTags */.Ofk)({ client: iam }, { UserName: userName })) {
-                for (const tag of page.Tags ?? [])
-                    if (tag.Key)
-                        userTags.set(tag.Key, tag.Value ?? '');
-            }
-            tags.set(userName, userTags);
-        }
-        catch (error) {
-            if (hasAwsCode(error, 'NoSuchEntity'))
-                return;
-            errors.push({ scope: userName, operation: 'iam:ListUserTags', message: errorMessage(error) });
-        }
-    });
-    return tags;
-}
-/** Group names of the given users, for exempt-groups. */
-async function readUserGroups(iam, userNames, concurrency, errors) {
-    const groups = new Map();
-    await forEachLimit(userNames, concurrency, async (userName) => {
-        const names = [];
-        try {
-            for await (const page of (0,dist_cjs/* paginateListGroupsForUser */.qSt)({ client: iam }, { UserName: userName })) {
-                for (const group of page.Groups ?? [])
-                    if (group.GroupName)
-                        names.push(group.GroupName);
-            }
-            groups.set(userName, names);
-        }
-        catch (error) {
-            if (hasAwsCode(error, 'NoSuchEntity'))
-                return;
-            errors.push({
-                scope: userName,
-                operation: 'iam:ListGroupsForUser',
-                message: errorMessage(error)
-            });
-        }
-    });
-    return groups;
-}
-
-;// CONCATENATED MODULE: ./src/credential-report/candidates.ts
-// Candidate selection: which users of the credential report must be read live. Pure.
-//
-// A slot is judged with the report's own data, classified a margin ahead of the audit's time:
-// - its age comes from its creation time, which does not go stale;
-// - its last use can only be older in the report than live (a key used since the report was
-//   generated is less idle), so the report never under-states idleness;
-// - classes only get worse as time passes (ok → due soon → overdue, idle grows), so judging a
-//   day ahead also covers rounding and any lag between the report's data and the live API.
-// Hence every key the API walk would flag sits in a candidate user's row, except one
-// deactivated, or created and deactivated, after the report was generated (it then counts as
-// ok until the next report): a key only becomes safer that way.
-
-
-/** How far ahead of the audit's time report slots are judged. */
-const STALENESS_MARGIN_MS = DAY_MS;
-/** The slot's class on the report's data at `at`; not ok means its user must be read live. */
-function slotClass(slot, at, t) {
-    const key = {
-        userName: '',
-        accessKeyId: '',
-        status: slot.active ? 'Active' : 'Inactive',
-        createDate: slot.createDate,
-        lastUse: slot.lastUse
-    };
-    return classifyRaw(key, at, t);
-}
-function isCandidate(user, at, t, marginMs = STALENESS_MARGIN_MS) {
-    const ahead = new Date(at.getTime() + marginMs);
-    return user.unclear.length > 0 || user.keys.some((slot) => slotClass(slot, ahead, t) !== 'ok');
-}
-/** Consumes the users one by one, keeping only the candidates and the others' key ages. */
-function selectCandidates(users, at, t, marginMs = STALENESS_MARGIN_MS) {
-    const selection = { userCount: 0, candidates: [], unlistedOkAgeDays: [] };
-    for (const user of users) {
-        if (user.isRoot) {
-            selection.root = user;
-            continue;
-        }
-        selection.userCount++;
-        if (isCandidate(user, at, t, marginMs))
-            selection.candidates.push(user);
-        else
-            for (const slot of user.keys)
-                selection.unlistedOkAgeDays.push(wholeDays(slot.createDate, at));
-    }
-    return selection;
-}
-/**
- * Whether the report's last use settles the unused rule for this slot: idle for less than
- * unused-days a margin ahead, so live (which can only be more recent) is not unused either.
- */
-function reportSettlesUnused(slot, at, t, marginMs = STALENESS_MARGIN_MS) {
-    if (t.unusedDays === 0)
-        return true;
-    const ahead = new Date(at.getTime() + marginMs);
-    const idle = idleDays({ ...slot, userName: '', accessKeyId: '', status: 'Active' }, ahead);
-    return idle !== undefined && idle < t.unusedDays;
-}
-
-;// CONCATENATED MODULE: ./src/credential-report/csv.ts
-// RFC 4180 CSV, read row by row from text chunks: a row may span chunks, and no more than one
-// row is held at a time. AWS never quotes (IAM names cannot hold commas or quotes), but quoting,
-// doubled quotes, CRLF and line breaks inside quotes are all handled.
-const COMMA = 44;
-const QUOTE = 34;
-const LF = 10;
-const CR = 13;
-var State;
-(function (State) {
-    /** At the start of a field. */
-    State[State["Start"] = 0] = "Start";
-    /** Inside an unquoted field. */
-    State[State["Plain"] = 1] = "Plain";
-    /** Inside a quoted field. */
-    State[State["Quoted"] = 2] = "Quoted";
-    /** Just after a quote inside a quoted field: a second quote, or the field's end. */
-    State[State["QuoteSeen"] = 3] = "QuoteSeen";
-})(State || (State = {}));
-/** Rows of a CSV document given as consecutive chunks of text; blank lines are skipped. */
-function* csvRows(chunks) {
-    let row = [];
-    let field = '';
-    let state = State.Start;
-    let skipLf = false;
-    for (const chunk of chunks) {
-        // Text of the current field from `from` up to the cursor is not yet in `field`.
-        let from = 0;
-        for (let i = 0; i < chunk.length; i++) {
-            const c = chunk.charCodeAt(i);
-            if (skipLf) {
-                skipLf = false;
-                if (c === LF) {
-                    from = i + 1;
-                    continue;
-                }
-            }
-            if (state === State.Quoted) {
-                if (c === QUOTE) {
-                    field += chunk.slice(from, i);
-                    state = State.QuoteSeen;
-                }
-                continue;
-            }
-            if (state === State.QuoteSeen) {
-                if (c === QUOTE) {
-                    field += '"';
-                    state = State.Quoted;
-                    from = i + 1;
-                    continue;
-                }
-                // The closing quote; anything before the next separator is kept as is (lenient).
-                state = State.Plain;
-                from = i;
-            }
-            else if (state === State.Start) {
-                if (c === QUOTE) {
-                    state = State.Quoted;
-                    from = i + 1;
-                    continue;
-                }
-                state = State.Plain;
-                from = i;
-            }
-            if (c !== COMMA && c !== LF && c !== CR)
-                continue;
-            row.push(field + chunk.slice(from, i));
-            field = '';
-            state = State.Start;
-            from = i + 1;
-            if (c !== COMMA) {
-                if (!(row.length === 1 && row[0] === ''))
-                    yield row;
-                row = [];
-                skipLf = c === CR;
-            }
-        }
-        if (state === State.Plain || state === State.Quoted)
-            field += chunk.slice(from);
-    }
-    if (state !== State.Start || row.length > 0) {
-        row.push(field);
-        if (!(row.length === 1 && row[0] === ''))
-            yield row;
-    }
-}
-/** Decodes UTF-8 bytes in slices, so the text is never held twice in full. */
-function* utf8Chunks(bytes, size = 64 * 1024) {
-    const decoder = new TextDecoder('utf-8');
-    for (let start = 0; start < bytes.length; start += size) {
-        yield decoder.decode(bytes.subarray(start, start + size), { stream: true });
-    }
-    const rest = decoder.decode();
-    if (rest !== '')
-        yield rest;
-}
-
-;// CONCATENATED MODULE: ./src/credential-report/fetch.ts
-// Gets a current credential report: GenerateCredentialReport until it is COMPLETE (AWS reuses a
-// report for 4 hours, so usually at once), then GetCredentialReport. Two calls when a report is
-// ready, three when it completes within the first wait.
-
-
-const GENERATE = 'Generating the credential report (iam:GenerateCredentialReport)';
-const GET = 'Reading the credential report (iam:GetCredentialReport)';
-/** A report that vanishes between Generate and Get this often is not coming. */
-const MAX_REGENERATIONS = 3;
-async function generate(iam) {
-    try {
-        const answer = await iam.send(new dist_cjs/* GenerateCredentialReportCommand */.seh({}));
-        return answer.State === 'COMPLETE' ? 'ready' : 'wait';
-    }
-    catch (error) {
-        // Too many generation requests: the one under way finishes in its own time.
-        if (hasAwsCode(error, 'LimitExceeded'))
-            return 'wait';
-        throw wrapAwsError(GENERATE, 'iam:GenerateCredentialReport', error);
-    }
-}
-async function get(iam) {
-    try {
-        const answer = await iam.send(new dist_cjs/* GetCredentialReportCommand */.DBo({}));
-        if (answer.ReportFormat !== undefined && answer.ReportFormat !== 'text/csv') {
-            throw new ActionError(`${GET} returned the format ${answer.ReportFormat}, not text/csv.`);
-        }
-        if (!answer.Content)
-            throw new ActionError(`${GET} returned no content.`);
-        return { content: answer.Content, generatedAt: answer.GeneratedTime ?? new Date() };
-    }
-    catch (error) {
-        if (error instanceof ActionError)
-            throw error;
-        if (hasAwsCode(error, 'ReportInProgress', 'CredentialReportNotReady'))
-            return 'wait';
-        if (hasAwsCode(error, 'ReportNotPresent', 'ReportExpired', 'CredentialReportNotPresent', 'CredentialReportExpired')) {
-            return 'gone';
-        }
-        throw wrapAwsError(GET, 'iam:GetCredentialReport', error);
-    }
-}
-async function fetchCredentialReport(iam, options = {}) {
-    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    const clock = options.clock ?? Date.now;
-    const maxDelay = options.maxDelayMs ?? 8_000;
-    const deadline = clock() + (options.maxWaitMs ?? 300_000);
-    let delay = options.firstDelayMs ?? 1_000;
-    let regenerations = 0;
-    const wait = async () => {
-        if (clock() + delay > deadline) {
-            throw new ActionError(`The credential report was not ready after ${Math.round((options.maxWaitMs ?? 300_000) / 1000)} s.`);
-        }
-        await sleep(delay);
-        delay = Math.min(delay * 2, maxDelay);
-    };
-    for (;;) {
-        if ((await generate(iam)) === 'wait') {
-            await wait();
-            continue;
-        }
-        const got = await get(iam);
-        if (got === 'wait')
-            await wait();
-        else if (got === 'gone') {
-            if (++regenerations > MAX_REGENERATIONS) {
-                throw new ActionError(`${GET} kept answering that no report is present.`);
-            }
-        }
-        else
-            return got;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/credential-report/match.ts
-/** Creation times this close are the same key (both sides are whole seconds). */
-const MATCH_TOLERANCE_MS = 1000;
-/**
- * For each live key (same order), its slot, or undefined for a key created after the report
- * (or one the report does not show). Each slot is used once; the closest time wins.
- */
-function matchSlots(keys, slots) {
-    const free = new Set(slots);
-    return keys.map((key) => {
-        let best;
-        let bestGap = Infinity;
-        for (const slot of free) {
-            const gap = Math.abs(slot.createDate.getTime() - key.createDate.getTime());
-            if (gap <= MATCH_TOLERANCE_MS && gap < bestGap) {
-                best = slot;
-                bestGap = gap;
-            }
-        }
-        if (best)
-            free.delete(best);
-        return best;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/credential-report/parse.ts
-const ROOT_USER = '<root_account>';
-class CredentialReportFormatError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'CredentialReportFormatError';
-    }
-}
-const SLOT_FIELDS = [
-    'active',
-    'last_rotated',
-    'last_used_date',
-    'last_used_region',
-    'last_used_service'
-];
-const REQUIRED = ['user', ...[1, 2].flatMap((n) => SLOT_FIELDS.map((f) => `access_key_${n}_${f}`))];
-/** ISO 8601 date-time, or undefined for N/A, no_information, not_supported and the like. */
-function reportDate(value) {
-    if (value === undefined || !/^\d{4}-\d{2}-\d{2}T/.test(value))
-        return undefined;
-    const date = new Date(value);
-    return Number.isNaN(date.getTime()) ? undefined : date;
-}
-function reportText(value) {
-    return value === undefined || value === '' ? 'N/A' : value;
-}
-function columnsOf(header) {
-    const columns = {};
-    header.forEach((name, index) => (columns[name.trim()] = index));
-    const missing = REQUIRED.filter((name) => columns[name] === undefined);
-    if (missing.length > 0) {
-        throw new CredentialReportFormatError(`The credential report lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`);
-    }
-    return columns;
-}
-function readSlot(row, columns, slot) {
-    const cell = (field) => row[columns[`access_key_${slot}_${field}`] ?? -1];
-    const active = cell('active')?.toLowerCase() === 'true';
-    const createDate = reportDate(cell('last_rotated'));
-    const usedDate = reportDate(cell('last_used_date'));
-    const lastUse = usedDate
-        ? {
-            kind: 'used',
-            date: usedDate,
-            serviceName: reportText(cell('last_used_service')),
-            region: reportText(cell('last_used_region'))
-        }
-        : { kind: 'never' };
-    if (createDate)
-        return { slot, active, createDate, lastUse };
-    return active || usedDate ? { slot, active, lastUse } : undefined;
-}
-const hasDate = (slot) => 'createDate' in slot;
-/** One user per data row, read lazily from the rows (the first is the header). */
-function* readCredentialReport(rows) {
-    let columns;
-    for (const row of rows) {
-        if (!columns) {
-            columns = columnsOf(row);
-            continue;
-        }
-        const userName = row[columns.user ?? -1] ?? '';
-        if (userName === '')
-            continue;
-        const slots = [readSlot(row, columns, 1), readSlot(row, columns, 2)].filter((slot) => slot !== undefined);
-        yield {
-            userName,
-            isRoot: userName === ROOT_USER,
-            keys: slots.filter(hasDate),
-            unclear: slots.filter((slot) => !hasDate(slot))
-        };
-    }
-    if (!columns)
-        throw new CredentialReportFormatError('The credential report is empty.');
-}
-
-;// CONCATENATED MODULE: ./src/credential-report/scan.ts
-
-
-
-
-
-
-
-
-
-/** The report is parsed as it is decoded; only the selection outlives this function. */
-async function readSelection(iam, options, marginMs) {
-    const { content, generatedAt } = await fetchCredentialReport(iam, options.fetch);
-    const users = readCredentialReport(csvRows(utf8Chunks(content)));
-    return { ...selectCandidates(users, options.at, options.thresholds, marginMs), generatedAt };
-}
-function rootKeys(root, at) {
-    if (!root)
-        return [];
-    const dated = root.keys.map((k) => ({ ...k, ageDays: wholeDays(k.createDate, at) }));
-    return [...dated, ...root.unclear].sort((a, b) => a.slot - b.slot);
-}
-async function scanWithCredentialReport(iam, options) {
-    const { at, thresholds: t, concurrency } = options;
-    const marginMs = options.marginMs ?? STALENESS_MARGIN_MS;
-    const selection = await readSelection(iam, options, marginMs);
-    const errors = [];
-    const slots = new Map();
-    const perUser = new Array(selection.candidates.length);
-    await forEachLimit(selection.candidates, concurrency, async (user, index) => {
-        const live = await listUserKeys(iam, user.userName, errors);
-        matchSlots(live, user.keys).forEach((slot, i) => {
-            const key = live[i];
-            if (slot && key)
-                slots.set(key, slot);
-        });
-        perUser[index] = live;
-    });
-    const keys = perUser.flat();
-    // Same policy as the API walk; where it wants a value, the report's serves unless the class
-    // hangs on it (the key could be unused live).
-    const okByAge = keys.filter((k) => isOkByAge(k, at, t)).length + selection.unlistedOkAgeDays.length;
-    const detailOk = okByAge <= OK_DETAIL_LIMIT;
-    const toRead = [];
-    for (const key of keys) {
-        const need = lastUseNeed(key, at, t, detailOk);
-        if (need === 'none')
-            continue;
-        const slot = slots.get(key);
-        if (slot && (need === 'display' || reportSettlesUnused(slot, at, t, marginMs))) {
-            key.lastUse = slot.lastUse;
-        }
-        else
-            toRead.push(key);
-    }
-    await readLastUses(iam, toRead, concurrency, errors);
-    return {
-        userCount: selection.userCount,
-        keys,
-        errors,
-        generatedAt: selection.generatedAt,
-        candidateUsers: selection.candidates.length,
-        unlistedOkAgeDays: selection.unlistedOkAgeDays,
-        rootAccessKeys: rootKeys(selection.root, at)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/scan-method.ts
-
-
-
-
-/**
- * Above this many users `auto` reads the credential report. Measured with `npm run bench`
- * (README, "Performance"): at 100 users the walk costs about 110 calls, 11 s at the default pace,
- * while a report that has to be generated first costs a few seconds of waiting; below, the walk
- * is as fast, exact to the key, and needs no report permissions.
- */
-const AUTO_REPORT_ABOVE_USERS = 100;
-function fromApi(scan, info) {
-    return { ...scan, info, unlistedOkAgeDays: [] };
-}
-function fromReport(scan, info) {
-    const { generatedAt, candidateUsers, unlistedOkAgeDays, rootAccessKeys, ...result } = scan;
-    return {
-        ...result,
-        unlistedOkAgeDays,
-        info: {
-            ...info,
-            method: 'credential-report',
-            credentialReport: { generatedAt, candidateUsers, unlistedOkKeys: unlistedOkAgeDays.length },
-            rootAccessKeys
-        }
-    };
-}
-async function reportScan(iam, options) {
-    try {
-        return await scanWithCredentialReport(iam, { ...options, fetch: options.report });
-    }
-    catch (error) {
-        if (!(error instanceof CredentialReportFormatError))
-            throw error;
-        throw new ActionError(`The credential report could not be read: ${error.message}`, "Set scan-method: api to read the keys without it, and report this (it is AWS's format).", { cause: error });
-    }
-}
-async function scanKeys(iam, options) {
-    const { method: requested, concurrency } = options;
-    const walk = { thresholds: options.thresholds, at: options.at };
-    if (requested === 'api') {
-        const scan = await scanAccessKeys(iam, concurrency, walk);
-        return fromApi(scan, { requested, method: 'api', reason: 'scan-method: api' });
-    }
-    if (requested === 'credential-report') {
-        const scan = await reportScan(iam, options);
-        return fromReport(scan, { requested, reason: 'scan-method: credential-report' });
-    }
-    // auto: one ListUsers page of AUTO_REPORT_ABOVE_USERS + 1 tells a small account from a large one.
-    const probe = await listUserNames(iam, AUTO_REPORT_ABOVE_USERS);
-    if (probe.complete) {
-        const scan = await scanAccessKeys(iam, concurrency, { ...walk, userNames: probe.names });
-        const reason = `auto: ${probe.names.length} users (at most ${AUTO_REPORT_ABOVE_USERS}), so every user was read live`;
-        return fromApi(scan, { requested, method: 'api', reason });
-    }
-    const reason = `auto: more than ${AUTO_REPORT_ABOVE_USERS} users, so the credential report chose whom to read live`;
-    try {
-        return fromReport(await reportScan(iam, options), { requested, reason });
-    }
-    catch (error) {
-        const fallbackReason = error instanceof ActionError ? describeFailure(error) : errorMessage(error);
-        const scan = await scanAccessKeys(iam, concurrency, walk);
-        const walked = `auto: the credential report failed, so every user was read live`;
-        return fromApi(scan, { requested, method: 'api', reason: walked, fallbackReason });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/audit.ts
-
-
-
-
-
-/** Users that have a key an exemption could change; only they need tags and groups read. */
-function usersToInspect(keys, settings, now) {
-    const users = new Set();
-    for (const key of keys) {
-        if (classifyRaw(key, now, settings.thresholds) === 'ok')
-            continue;
-        if (excludedBy(key.userName, settings.excludeUsers))
-            continue;
-        users.add(key.userName);
-    }
-    return [...users];
-}
-async function runAudit(iam, settings, account, now = () => new Date(), options = {}) {
-    // One instant for the whole audit: the scan decides which last uses it needs for this time.
-    const at = now();
-    const t = settings.thresholds;
-    const scan = await scanKeys(iam, {
-        method: settings.scanMethod ?? 'auto',
-        concurrency: settings.concurrency,
-        thresholds: t,
-        at,
-        report: options.report
-    });
-    const errorsBefore = new Set(scan.errors);
-    // A large, healthy account costs one ListUserTags call per flagged user, not per user.
-    const inspect = usersToInspect(scan.keys, settings, at);
-    const tags = await readUserTags(iam, inspect, settings.concurrency, scan.errors);
-    const exemptGroups = settings.remediation.exemptGroups;
-    const groups = exemptGroups.length > 0
-        ? await readUserGroups(iam, inspect.filter((u) => !exemptByTag(tags.get(u), settings.exemptTag)), settings.concurrency, scan.errors)
-        : new Map();
-    const unreadable = new Set(scan.errors.filter((e) => !errorsBefore.has(e)).map((e) => e.scope));
-    const findings = scan.keys
-        .map((key) => {
-        const exemption = excludedBy(key.userName, settings.excludeUsers) ??
-            exemptByTag(tags.get(key.userName), settings.exemptTag) ??
-            exemptByGroup(groups.get(key.userName), exemptGroups);
-        return classify(key, at, t, exemption);
-    })
-        .sort(byUrgency);
-    // Keys only the credential report saw are ok by construction: counted, not listed.
-    const counts = countClasses(findings);
-    counts.ok += scan.unlistedOkAgeDays.length;
-    counts.total += scan.unlistedOkAgeDays.length;
-    const report = {
-        tool: 'iam-key-sentinel',
-        schemaVersion: REPORT_SCHEMA_VERSION,
-        accountId: account.accountId,
-        ...(account.accountAlias ? { accountAlias: account.accountAlias } : {}),
-        generatedAt: at.toISOString(),
-        thresholds: t,
-        userCount: scan.userCount,
-        counts,
-        keys: findings,
-        errors: scan.errors,
-        scan: scan.info
-    };
-    return {
-        report,
-        tags,
-        unreadable,
-        now: at,
-        scan: scan.info,
-        unlistedOkAgeDays: scan.unlistedOkAgeDays
-    };
-}
-
-;// CONCATENATED MODULE: ./src/retry.ts
-// Retry with exponential backoff and jitter, for the calls the SDK does not retry itself
-// (the OIDC token request, STS token exchange hiccups).
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-async function withRetry(fn, options) {
-    const wait = options.sleep ?? sleep;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn();
-        }
-        catch (error) {
-            if (attempt >= options.attempts || !options.isRetryable(error))
-                throw error;
-            const delay = options.baseDelayMs * 2 ** (attempt - 1);
-            await wait(delay / 2 + Math.random() * (delay / 2));
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/auth.ts
-// GitHub OIDC → STS AssumeRoleWithWebIdentity. The credentials stay inside the action:
-// they are masked and handed to the SDK clients, never exported to the job.
-
-
-
-
-const ID_TOKEN_PERMISSION_HINT = 'Add `permissions: id-token: write` to the workflow or job that runs IAM Key Sentinel ' +
-    '(without it GitHub gives the job no OIDC token).';
-// Codes STS returns for problems that go away on their own.
-const TRANSIENT_STS = [
-    'IDPCommunicationError',
-    'Throttling',
-    'RequestTimeout',
-    'ServiceUnavailable',
-    'InternalFailure',
-    'InternalError'
-];
-function isTransientStsError(error) {
-    const e = error;
-    const status = e?.$metadata?.httpStatusCode;
-    if (e?.$retryable || (status !== undefined && status >= 500))
-        return true;
-    const code = awsErrorCode(error);
-    // No AWS code at all means the request never got an AWS answer: a network failure.
-    return code === undefined ? error instanceof Error : hasAwsCode(error, ...TRANSIENT_STS);
-}
-async function fetchIdToken(audience, retry) {
-    if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-        throw new ActionError('No GitHub OIDC token is available to this job.', ID_TOKEN_PERMISSION_HINT);
-    }
-    try {
-        return await withRetry(() => getIDToken(audience), retry);
-    }
-    catch (error) {
-        throw new ActionError(`Requesting the GitHub OIDC token failed: ${errorMessage(error)}`, ID_TOKEN_PERMISSION_HINT, { cause: error });
-    }
-}
-async function assumeRoleWithOidc(settings, retry = {
-    attempts: 5,
-    baseDelayMs: 1000,
-    isRetryable: isTransientStsError
-}) {
-    const token = await fetchIdToken(settings.audience, { ...retry, isRetryable: () => true });
-    setSecret(token);
-    // Unsigned call: no credentials needed, and one attempt per try so retries do not multiply.
-    const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: settings.awsRegion, maxAttempts: 1 });
-    try {
-        const answer = await withRetry(() => sts.send(new client_sts_dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({
-            RoleArn: settings.roleToAssume,
-            RoleSessionName: settings.roleSessionName,
-            WebIdentityToken: token,
-            DurationSeconds: settings.roleDurationSeconds
-        })), retry);
-        const c = answer.Credentials;
-        if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-            throw new Error('STS answered without credentials');
-        }
-        setSecret(c.AccessKeyId);
-        setSecret(c.SecretAccessKey);
-        setSecret(c.SessionToken);
-        return {
-            accessKeyId: c.AccessKeyId,
-            secretAccessKey: c.SecretAccessKey,
-            sessionToken: c.SessionToken,
-            expiration: c.Expiration
-        };
-    }
-    catch (error) {
-        throw new ActionError(`Assuming ${settings.roleToAssume} with the GitHub OIDC token failed: ${errorMessage(error)}`, `Check the role's trust policy: it must trust the token.actions.githubusercontent.com OIDC provider ` +
-            `with "aud" = "${settings.audience}" and a "sub" condition matching this repository ` +
-            `(repo:OWNER/REPO:...), and allow sts:AssumeRoleWithWebIdentity; ` +
-            `'role-duration-seconds' must not exceed the role's maximum session duration.`, { cause: error });
-    }
-    finally {
-        sts.destroy();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/pacing.ts
-/**
- * Default pace of IAM requests: 10 per second, bursts of 10. Community reports see IAM throttle
- * read calls from roughly 10 to 20 requests per second; the limit is shared with Terraform,
- * consoles and other tools in the account, so the action takes the low end and leaves the rest.
- * A 10,000-user account read through the credential report with 5% of its users flagged needs
- * about 500 calls, under a minute at this pace.
- */
-const DEFAULT_IAM_REQUESTS_PER_SECOND = 10;
-const DEFAULT_IAM_BURST = 10;
-const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** A token bucket kept as the earliest time the next request may go ("virtual scheduling"). */
-class RequestPacer {
-    perSecond;
-    clock;
-    sleep;
-    intervalMs;
-    burstMs;
-    nextAt = -Infinity;
-    constructor(perSecond, burst = 1, clock = () => performance.now(), sleep = realSleep) {
-        this.perSecond = perSecond;
-        this.clock = clock;
-        this.sleep = sleep;
-        if (!(perSecond > 0))
-            throw new Error(`perSecond must be positive; got ${perSecond}`);
-        this.intervalMs = 1000 / perSecond;
-        this.burstMs = Math.max(0, Math.floor(burst) - 1) * this.intervalMs;
-    }
-    /** Resolves when the caller may send; callers are served in call order. */
-    async take() {
-        const now = this.clock();
-        const slot = Math.max(this.nextAt, now - this.burstMs);
-        this.nextAt = slot + this.intervalMs;
-        if (slot > now)
-            await this.sleep(slot - now);
-    }
-}
-/**
- * Makes every attempt of `client` wait for the pacer, retries included: the middleware sits in
- * the deserialize step, which the retry middleware (finalizeRequest) runs once per attempt.
- */
-function paceClient(client, pacer) {
-    client.middlewareStack.add((next) => async (args) => {
-        await pacer.take();
-        return next(args);
-    }, { step: 'deserialize', name: 'iamKeySentinelPacing', override: true });
-}
-
-;// CONCATENATED MODULE: ./src/aws-clients.ts
-// One place that builds the SDK clients, so every call shares the same credentials,
-// retry policy and timeouts. AWS_ENDPOINT_URL (the SDK's own variable) is honoured as is.
-
-
-
-// Adaptive retry paces requests client-side once IAM starts throttling; a generous
-// attempt count lets a large scan ride out bursts instead of failing.
-const RETRY = { retryMode: 'adaptive', maxAttempts: 8 };
-const TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } };
-function createClients(options) {
-    const config = { region: options.region, credentials: options.credentials, ...RETRY, ...TIMEOUTS };
-    const iam = new dist_cjs/* IAMClient */.h8v(config);
-    const rate = options.iamRequestsPerSecond ?? DEFAULT_IAM_REQUESTS_PER_SECOND;
-    if (rate > 0)
-        paceClient(iam, new RequestPacer(rate, options.iamBurst ?? DEFAULT_IAM_BURST));
-    const sts = new client_sts_dist_cjs/* STSClient */.iM(config);
-    return {
-        iam,
-        sts,
-        destroy: () => {
-            iam.destroy();
-            sts.destroy();
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/markdown.ts
-// Escaping for every value that comes from AWS or a user before it enters Markdown
-// (job summary, issue bodies): inert text, one table cell, no mention, no HTML, no link.
-const ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-    '|': '&#124;',
-    '`': '&#96;',
-    // A zero-width space after @ and # stops GitHub from turning text into a mention or a
-    // cross-reference; the entity alone would not, because GitHub links after decoding.
-    '@': '@&#8203;',
-    '#': '#&#8203;',
-    '\\': '&#92;',
-    '[': '&#91;',
-    ']': '&#93;',
-    '*': '&#42;',
-    _: '&#95;',
-    '~': '&#126;',
-    '!': '&#33;'
-};
-const SPECIAL = /[&<>"'|`@#\\[\]*_~!]/g;
-// GitHub autolinks bare URLs after decoding entities, so only a zero-width space breaks them.
-const AUTOLINK = /(:)(\/\/)|\b(www)(\.)/gi;
-// Line breaks would end a table row; other control characters have no business in a report.
-const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
-/** Escapes one value for inline Markdown, collapsing it to a single line of at most maxLength characters. */
-function escapeMarkdown(value, maxLength = 200) {
-    let text = value.replace(CONTROL, ' ');
-    const chars = Array.from(text);
-    if (chars.length > maxLength)
-        text = `${chars.slice(0, maxLength - 1).join('')}…`;
-    return text
-        .replace(SPECIAL, (c) => ENTITIES[c] ?? c)
-        .replace(AUTOLINK, (_, a, b, c, d) => a ? `${a}&#8203;${b}` : `${c}&#8203;${d}`);
-}
-/** A Markdown table from already-escaped cells. */
-function table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-function utf8Bytes(text) {
-    return Buffer.byteLength(text, 'utf8');
-}
-
-;// CONCATENATED MODULE: ./src/deliveries.ts
-// What each notification channel did this run, for the summary and the verdict.
-
-function renderDeliveries(deliveries) {
-    if (deliveries.length === 0)
-        return '';
-    const rows = deliveries.map((d) => [
-        d.channel,
-        d.ok ? '✅ delivered' : '❌ failed',
-        escapeMarkdown(d.detail, 500) + (d.hint ? `<br>**What to do:** ${escapeMarkdown(d.hint, 500)}` : '')
-    ]);
-    return ['### Notifications', table(['Channel', 'Result', 'Detail'], rows)].join('\n\n');
-}
-function deliveryFailures(deliveries) {
-    return deliveries
-        .filter((d) => !d.ok)
-        .map((d) => `${d.channel} delivery failed: ${d.detail}${d.hint ? ` ${d.hint}` : ''}`);
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-/** Defaults used when an input is empty; action.yml declares the same (a test keeps them equal). */
-const DEFAULTS = {
-    'aws-region': 'us-east-1',
-    audience: 'sts.amazonaws.com',
-    'role-duration-seconds': '3600',
-    'max-age-days': '90',
-    'warn-days': '14',
-    'unused-days': '0',
-    'exempt-tag': 'iam-key-sentinel-exempt',
-    'fail-on': 'overdue',
-    concurrency: '8',
-    action: 'report',
-    'dry-run': 'false',
-    'delete-grace-days': '7',
-    'max-actions': '10',
-    'activity-for': 'changed',
-    'lookback-hours': '24',
-    'max-events': '1000',
-    'scan-method': 'auto',
-    'notify-on': 'findings',
-    'create-issues': 'true',
-    'issue-labels': 'iam-key-rotation',
-    'issue-for': 'overdue',
-    'owner-tag': 'github',
-    'max-new-issues': '20'
-};
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.length === 1
-            ? `Invalid input: ${problems[0]}`
-            : `Invalid inputs:\n${problems.map((p) => `- ${p}`).join('\n')}`);
-        this.problems = problems;
-        this.name = 'InputError';
-    }
-}
-const ROLE_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
-// IAM tag keys: letters, digits, spaces and _.:/=+-@, 1 to 128 characters.
-const TAG_KEY = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u;
-const USER_GLOB = /^[\w+=,.@*?-]{1,64}$/;
-const SNS_TOPIC_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:sns:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}(\.fifo)?$/;
-// GitHub label names: up to 50 characters, no commas (they separate the list).
-const LABEL = /^[^,\n]{1,50}$/;
-const GROUP_NAME = /^[\w+=,.@-]{1,128}$/;
-/** Collects problems instead of throwing at the first, so one run reports every bad input. */
-class Reader {
-    get;
-    problems = [];
-    constructor(get) {
-        this.get = get;
-    }
-    raw(name) {
-        const value = this.get(name).trim();
-        if (value !== '')
-            return value;
-        return DEFAULTS[name] ?? '';
-    }
-    wholeNumber(name, min, max) {
-        const value = this.raw(name);
-        if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-            this.problems.push(`'${name}' must be a whole number from ${min} to ${max}; got '${value}'.`);
-            return min;
-        }
-        return Number(value);
-    }
-    oneOf(name, allowed) {
-        const value = this.raw(name);
-        if (allowed.includes(value))
-            return value;
-        this.problems.push(`'${name}' must be one of ${allowed.join(', ')}; got '${value}'.`);
-        return allowed[0];
-    }
-    matching(name, pattern, form) {
-        const value = this.raw(name);
-        if (!pattern.test(value))
-            this.problems.push(`'${name}' must be ${form}; got '${value}'.`);
-        return value;
-    }
-    boolean(name) {
-        const value = this.raw(name).toLowerCase();
-        if (value === 'true' || value === 'false')
-            return value === 'true';
-        this.problems.push(`'${name}' must be true or false; got '${this.raw(name)}'.`);
-        return false;
-    }
-    optionalMatching(name, pattern, form) {
-        return this.raw(name) === '' ? undefined : this.matching(name, pattern, form);
-    }
-    list(name, pattern, form) {
-        const items = splitList(this.raw(name));
-        for (const item of items) {
-            if (!pattern.test(item))
-                this.problems.push(`'${name}' entries must be ${form}; got '${item}'.`);
-        }
-        return items;
-    }
-}
-/** Comma- or newline-separated list, blanks dropped. */
-function splitList(value) {
-    return value
-        .split(/[,\n]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-}
-function defaultSessionName(env) {
-    const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
-    return (run ? `iam-key-sentinel-${run}` : 'iam-key-sentinel').slice(0, 64);
-}
-function readSettings(get, env = process.env) {
-    // The token never goes into an error message, so it is read outside the Reader.
-    const r = new Reader(get);
-    const roleToAssume = r.optionalMatching('role-to-assume', ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/iam-key-sentinel');
-    const awsRegion = r.matching('aws-region', REGION, 'an AWS region name such as us-east-1');
-    const audience = r.matching('audience', /^\S{1,256}$/, 'a non-empty audience without spaces');
-    const roleSessionName = r.optionalMatching('role-session-name', SESSION_NAME, "2 to 64 characters of letters, digits and '+=,.@_-'") ?? defaultSessionName(env);
-    const roleDurationSeconds = r.wholeNumber('role-duration-seconds', 900, 43200);
-    const maxAgeDays = r.wholeNumber('max-age-days', 1, 3650);
-    const warnDays = r.wholeNumber('warn-days', 0, 3650);
-    const unusedDays = r.wholeNumber('unused-days', 0, 3650);
-    if (warnDays >= maxAgeDays && r.problems.length === 0) {
-        r.problems.push(`'warn-days' (${warnDays}) must be smaller than 'max-age-days' (${maxAgeDays}), or every key would be due soon.`);
-    }
-    const excludeUsers = r.list('exclude-users', USER_GLOB, "IAM user names or globs using '*' and '?', separated by commas or new lines");
-    const exemptTag = r.optionalMatching('exempt-tag', TAG_KEY, "an IAM tag key (1 to 128 letters, digits, spaces or '_.:/=+-@')");
-    const failOn = r.oneOf('fail-on', ['never', 'due-soon', 'overdue']);
-    const concurrency = r.wholeNumber('concurrency', 1, 64);
-    const remediation = {
-        action: r.oneOf('action', ['report', 'deactivate', 'delete']),
-        dryRun: r.boolean('dry-run'),
-        deleteGraceDays: r.wholeNumber('delete-grace-days', 0, 365),
-        maxActions: r.wholeNumber('max-actions', 1, 10000),
-        exemptGroups: r.list('exempt-groups', GROUP_NAME, "IAM group names (letters, digits and '+=,.@_-')")
-    };
-    const activity = {
-        activityFor: r.oneOf('activity-for', ['none', 'changed', 'flagged']),
-        lookbackHours: r.wholeNumber('lookback-hours', 1, 90 * 24),
-        regions: r.list('cloudtrail-regions', REGION, 'AWS region names such as us-east-1'),
-        maxEvents: r.wholeNumber('max-events', 1, 100000)
-    };
-    if (activity.regions.length === 0)
-        activity.regions = [awsRegion];
-    activity.regions = [...new Set(activity.regions)];
-    const scanMethod = r.oneOf('scan-method', ['auto', 'credential-report', 'api']);
-    const notify = {
-        snsTopicArn: r.optionalMatching('sns-topic-arn', SNS_TOPIC_ARN, 'an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:security-alerts'),
-        notifyOn: r.oneOf('notify-on', ['findings', 'always', 'never'])
-    };
-    const token = get('github-token').trim();
-    const issues = {
-        enabled: r.boolean('create-issues') && token !== '',
-        token,
-        labels: r.list('issue-labels', LABEL, 'GitHub label names of at most 50 characters'),
-        issueFor: r.oneOf('issue-for', ['overdue', 'due-soon']),
-        ownerTag: r.optionalMatching('owner-tag', TAG_KEY, "an IAM tag key (1 to 128 letters, digits, spaces or '_.:/=+-@')"),
-        maxNewIssues: r.wholeNumber('max-new-issues', 0, 1000)
-    };
-    if (r.problems.length > 0)
-        throw new InputError(r.problems);
-    return {
-        roleToAssume,
-        awsRegion,
-        audience,
-        roleSessionName,
-        roleDurationSeconds,
-        thresholds: { maxAgeDays, warnDays, unusedDays },
-        excludeUsers,
-        exemptTag,
-        failOn,
-        concurrency,
-        remediation,
-        activity,
-        scanMethod,
-        notify,
-        issues
-    };
-}
-
-;// CONCATENATED MODULE: ./src/remediation/lifecycle-tag.ts
-// AWS keeps no deactivation date, so the staged delete records one per key as an IAM user
-// tag on the key's owner. The next run reads it to know when the grace period ends; it is
-// removed when the key is deleted.
-const DEACTIVATED_TAG_PREFIX = 'iam-key-sentinel:deactivated:';
-function deactivatedTagKey(accessKeyId) {
-    return `${DEACTIVATED_TAG_PREFIX}${accessKeyId}`;
-}
-/** The recorded date, or undefined when absent or not a date (a hand-edited tag restarts the grace). */
-function readDeactivatedAt(tags, accessKeyId) {
-    const value = tags?.get(deactivatedTagKey(accessKeyId));
-    if (value === undefined)
-        return undefined;
-    const date = new Date(value);
-    return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-;// CONCATENATED MODULE: ./src/remediation/apply.ts
-// Applies a plan to IAM, one key at a time: re-read the key live and act only if it still
-// is what the plan saw, then read it again to verify, then record the change durably.
-
-
-
-
-const IAM_NAME = /^[\w+=,.@-]+$/;
-function undoCommand(change) {
-    // Names come from IAM, which only allows these characters; anything else is not quoted safely.
-    if (change.kind !== 'deactivate')
-        return undefined;
-    if (!IAM_NAME.test(change.userName) || !IAM_NAME.test(change.accessKeyId))
-        return undefined;
-    return `aws iam update-access-key --user-name ${change.userName} --access-key-id ${change.accessKeyId} --status Active`;
-}
-function record(change, result, at, extra = {}) {
-    const undo = result === 'applied' ? undoCommand(change) : undefined;
-    return {
-        kind: change.kind,
-        userName: change.userName,
-        accessKeyId: change.accessKeyId,
-        reason: change.reason,
-        result,
-        before: { status: change.fromStatus, createDate: change.createDate.toISOString() },
-        at: at.toISOString(),
-        ...(undo ? { undo } : {}),
-        ...extra
-    };
-}
-async function readLiveKey(iam, userName, accessKeyId) {
-    for await (const page of (0,dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
-        const key = page.AccessKeyMetadata?.find((k) => k.AccessKeyId === accessKeyId);
-        if (key)
-            return key;
-    }
-    return undefined;
-}
-/** Why the live key no longer matches the plan, or undefined when it does. */
-function mismatch(change, live) {
-    if (!live)
-        return 'the key no longer exists';
-    if (live.Status !== change.fromStatus) {
-        return `its status changed since the plan (${change.fromStatus} → ${live.Status})`;
-    }
-    if (live.CreateDate?.getTime() !== change.createDate.getTime()) {
-        return 'its creation date differs from the plan';
-    }
-    return undefined;
-}
-async function perform(iam, change) {
-    const target = { UserName: change.userName, AccessKeyId: change.accessKeyId };
-    if (change.kind === 'deactivate') {
-        await iam.send(new dist_cjs/* UpdateAccessKeyCommand */.SF3({ ...target, Status: 'Inactive' }));
-    }
-    else {
-        await iam.send(new dist_cjs/* DeleteAccessKeyCommand */.yq0(target));
-    }
-}
-/** The deactivation date lets a later run delete after the grace period; removed on delete. */
-async function recordLifecycle(iam, change, at) {
-    const tagKey = deactivatedTagKey(change.accessKeyId);
-    if (change.kind === 'deactivate') {
-        await iam.send(new dist_cjs/* TagUserCommand */.pkA({
-            UserName: change.userName,
-            Tags: [{ Key: tagKey, Value: at.toISOString() }]
-        }));
-    }
-    else {
-        await iam.send(new dist_cjs/* UntagUserCommand */.KZ_({ UserName: change.userName, TagKeys: [tagKey] }));
-    }
-}
-async function applyOne(iam, change, now) {
-    try {
-        const why = mismatch(change, await readLiveKey(iam, change.userName, change.accessKeyId));
-        if (why)
-            return record(change, 'skipped', now(), { detail: `Not changed: ${why}.` });
-    }
-    catch (error) {
-        return record(change, 'failed', now(), {
-            detail: `Could not re-read the key before the change: ${errorMessage(error)}`
-        });
-    }
-    const at = now();
-    try {
-        await perform(iam, change);
-    }
-    catch (error) {
-        return record(change, 'failed', at, { detail: errorMessage(error) });
-    }
-    let after;
-    try {
-        const live = await readLiveKey(iam, change.userName, change.accessKeyId);
-        after = live ? live.Status : 'Deleted';
-    }
-    catch (error) {
-        return record(change, 'failed', at, {
-            detail: `The change was sent but could not be verified: ${errorMessage(error)}`
-        });
-    }
-    const expected = change.kind === 'deactivate' ? 'Inactive' : 'Deleted';
-    if (after !== expected) {
-        return record(change, 'failed', at, {
-            after: { status: after },
-            detail: `Verification failed: the key is ${after}, expected ${expected}.`
-        });
-    }
-    let detail;
-    try {
-        await recordLifecycle(iam, change, at);
-    }
-    catch (error) {
-        // The key change itself is done and verified; a missing record only restarts the grace period.
-        detail = `Applied, but the lifecycle tag could not be written: ${errorMessage(error)}`;
-        warning(`${change.userName} ${change.accessKeyId}: ${detail}`);
-    }
-    return record(change, 'applied', at, { after: { status: after }, ...(detail ? { detail } : {}) });
-}
-async function applyPlan(iam, plan, now = () => new Date()) {
-    if (plan.dryRun || plan.capExceeded) {
-        const detail = plan.dryRun
-            ? 'Dry run: nothing was changed.'
-            : `Not applied: the plan holds ${plan.changes.length} changes, more than max-actions (${plan.maxActions}).`;
-        return plan.changes.map((c) => record(c, 'planned', now(), { detail }));
-    }
-    const records = [];
-    // One at a time: a handful of changes per run, each verified before the next.
-    for (const change of plan.changes)
-        records.push(await applyOne(iam, change, now));
-    for (const start of plan.graceStarts) {
-        try {
-            await iam.send(new dist_cjs/* TagUserCommand */.pkA({
-                UserName: start.userName,
-                Tags: [{ Key: deactivatedTagKey(start.accessKeyId), Value: now().toISOString() }]
-            }));
-        }
-        catch (error) {
-            warning(`${start.userName} ${start.accessKeyId}: could not record the start of the grace period: ${errorMessage(error)}`);
-        }
-    }
-    return records;
-}
-
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -69297,7 +72193,7 @@ var VERSION = "0.0.0-development";
 
 // pkg/dist-src/defaults.js
 var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
-var dist_bundle_DEFAULTS = {
+var DEFAULTS = {
   method: "GET",
   baseUrl: "https://api.github.com",
   headers: {
@@ -69631,7 +72527,7 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 
 // pkg/dist-src/index.js
-var endpoint = withDefaults(null, dist_bundle_DEFAULTS);
+var endpoint = withDefaults(null, DEFAULTS);
 
 
 ;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
@@ -69646,7 +72542,7 @@ const SEMI = 59; // ";"
 const EQ = 61; // "="
 const DQUOTE = 34; // '"'
 const BSLASH = 92; // "\\"
-const dist_COMMA = 44; // ","
+const COMMA = 44; // ","
 const LOWER_CASE = 1;
 const OWS = 2;
 const SEMI_FLAG = 4;
@@ -69662,7 +72558,7 @@ const CHAR_MAP = new Uint8Array(0x100);
 CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[dist_COMMA] |= COMMA_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
 for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
     CHAR_MAP[code] |= LOWER_CASE;
 }
@@ -74018,6 +76914,1111 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/dates.ts
+// Day arithmetic shared by classification, planning and rendering.
+const DAY_MS = 86_400_000;
+/** Whole days elapsed, as AWS Config's access-keys-rotated rule counts them. */
+function wholeDays(from, now) {
+    return Math.floor((now.getTime() - from.getTime()) / DAY_MS);
+}
+function addDays(date, days) {
+    return new Date(date.getTime() + days * DAY_MS);
+}
+/** YYYY-MM-DD in UTC. */
+function isoDate(date) {
+    return date.toISOString().slice(0, 10);
+}
+
+;// CONCATENATED MODULE: ./src/classify.ts
+
+/**
+ * overdue: active and older than max-age-days (age > max).
+ * unused: active and idle for at least unused-days, counting from creation when never used.
+ * due-soon: active and overdue within warn-days (ages max-warn+1 .. max).
+ * Overdue wins over unused, unused over due-soon: the report shows the most urgent reason.
+ */
+function classifyRaw(key, now, t) {
+    if (key.status !== 'Active')
+        return 'inactive';
+    const age = wholeDays(key.createDate, now);
+    if (age > t.maxAgeDays)
+        return 'overdue';
+    const idle = idleDays(key, now);
+    if (t.unusedDays > 0 && idle !== undefined && idle >= t.unusedDays)
+        return 'unused';
+    if (age > t.maxAgeDays - t.warnDays)
+        return 'due-soon';
+    return 'ok';
+}
+function idleDays(key, now) {
+    switch (key.lastUse.kind) {
+        case 'used':
+            return wholeDays(key.lastUse.date, now);
+        case 'never':
+            return wholeDays(key.createDate, now);
+        case 'unknown':
+            return undefined;
+    }
+}
+/** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
+function classify(key, now, t, exemption) {
+    const rawClass = classifyRaw(key, now, t);
+    const exempt = exemption !== undefined && rawClass !== 'ok';
+    const ageDays = wholeDays(key.createDate, now);
+    const finding = {
+        userName: key.userName,
+        accessKeyId: key.accessKeyId,
+        status: key.status,
+        createDate: key.createDate,
+        lastUse: key.lastUse,
+        class: exempt ? 'exempt' : rawClass,
+        rawClass,
+        ageDays,
+        idleDays: idleDays(key, now),
+        daysToDeadline: t.maxAgeDays - ageDays
+    };
+    if (exempt)
+        finding.exemption = exemption;
+    return finding;
+}
+function countClasses(findings) {
+    const counts = {
+        total: findings.length,
+        overdue: 0,
+        'due-soon': 0,
+        unused: 0,
+        inactive: 0,
+        ok: 0,
+        exempt: 0
+    };
+    for (const f of findings)
+        counts[f.class]++;
+    return counts;
+}
+/** Most urgent first, then oldest first: the order every report lists keys in. */
+const URGENCY = {
+    overdue: 0,
+    unused: 1,
+    'due-soon': 2,
+    exempt: 3,
+    inactive: 4,
+    ok: 5
+};
+function byUrgency(a, b) {
+    return (URGENCY[a.class] - URGENCY[b.class] ||
+        b.ageDays - a.ageDays ||
+        a.userName.localeCompare(b.userName) ||
+        a.accessKeyId.localeCompare(b.accessKeyId));
+}
+
+;// CONCATENATED MODULE: ./src/exemptions.ts
+/** Glob with '*' and '?' only, anchored; case-insensitive because IAM user names are unique regardless of case. */
+function globToRegExp(glob) {
+    const body = glob
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('');
+    return new RegExp(`^${body}$`, 'i');
+}
+function excludedBy(userName, patterns) {
+    const pattern = patterns.find((p) => globToRegExp(p).test(userName));
+    return pattern === undefined ? undefined : { kind: 'excluded-user', pattern };
+}
+/** A user carrying the exempt tag is exempt whatever its value; the value is shown as the reason. */
+function exemptByTag(tags, tag) {
+    if (tag === undefined || tags === undefined || !tags.has(tag))
+        return undefined;
+    return { kind: 'tag', tag, value: tags.get(tag) ?? '' };
+}
+/** Members of an exempt group are never acted on; group names are case-insensitive in IAM. */
+function exemptByGroup(userGroups, exemptGroups) {
+    const wanted = new Set(exemptGroups.map((g) => g.toLowerCase()));
+    const group = userGroups?.find((g) => wanted.has(g.toLowerCase()));
+    return group === undefined ? undefined : { kind: 'group', group };
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/report.ts
+// The JSON report (every key, for an upload-artifact step) and the step outputs.
+
+
+
+
+const REPORT_SCHEMA_VERSION = 1;
+function reportFileName(accountId, env) {
+    const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
+    return `iam-key-sentinel-${accountId}${run ? `-${run}` : ''}.json`;
+}
+/** Written to the runner's temp dir so an upload-artifact step can pick it up. */
+async function writeReport(report, env = process.env) {
+    const dir = env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const path = (0,external_node_path_.join)(dir, reportFileName(report.accountId, env));
+    await (0,promises_.writeFile)(path, JSON.stringify(report, null, 2) + '\n', 'utf8');
+    return path;
+}
+/** `findings` carries the keys that are not ok; the report file has every key. */
+function setOutputs(report, reportPath) {
+    const c = report.counts;
+    setOutput('account-id', report.accountId);
+    setOutput('findings', JSON.stringify(report.keys.filter((k) => k.class !== 'ok')));
+    setOutput('key-count', c.total);
+    setOutput('overdue-count', c.overdue);
+    setOutput('due-soon-count', c['due-soon']);
+    setOutput('unused-count', c.unused);
+    setOutput('inactive-count', c.inactive);
+    setOutput('exempt-count', c.exempt);
+    setOutput('report-path', reportPath);
+    const changes = report.remediation?.changes ?? [];
+    const applied = (kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
+    setOutput('changes', JSON.stringify(changes));
+    setOutput('deactivated-count', applied('deactivate'));
+    setOutput('deleted-count', applied('delete'));
+}
+
+;// CONCATENATED MODULE: ./src/concurrency.ts
+// Bounded concurrency: enough requests in flight to hide latency, few enough not to
+// provoke IAM's throttling (which the SDK's adaptive retry then paces).
+async function forEachLimit(items, limit, work) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            await work(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+;// CONCATENATED MODULE: ./src/last-use-policy.ts
+// Which keys need their last use read. GetAccessKeyLastUsed is one IAM call per key, the largest
+// share of a full walk (1.6 keys per user); both scan methods follow this one policy, so they
+// agree key by key on what is known.
+
+
+/**
+ * Ok keys get their last use read only while the account has at most this many keys that are
+ * ok by age: the job summary lists ok keys (with their last use) only up to 50 (OK_LIST_LIMIT).
+ */
+const OK_DETAIL_LIMIT = 50;
+const NOT_READ = { kind: 'unknown', notRead: true };
+/** The class a key has whatever its last use turns out to be, unused rule aside. */
+function classByAge(key, at, t) {
+    return classifyRaw({ ...key, userName: '', accessKeyId: '', lastUse: NOT_READ }, at, t);
+}
+/**
+ * Whether last use can change the class: only for an active key that is not overdue, with the
+ * unused rule on, and at least unused-days old (a key cannot be idle for longer than it exists).
+ */
+function lastUseDecides(key, at, t) {
+    if (key.status !== 'Active' || t.unusedDays === 0)
+        return false;
+    const age = wholeDays(key.createDate, at);
+    return age <= t.maxAgeDays && age >= t.unusedDays;
+}
+function lastUseNeed(key, at, t, detailOk) {
+    if (lastUseDecides(key, at, t))
+        return 'class';
+    return detailOk || classByAge(key, at, t) !== 'ok' ? 'display' : 'none';
+}
+/** Keys ok by age and status, which OK_DETAIL_LIMIT is compared against. */
+function isOkByAge(key, at, t) {
+    return classByAge(key, at, t) === 'ok';
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(6764);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var client_sts_dist_cjs = __nccwpck_require__(1695);
+;// CONCATENATED MODULE: ./src/errors.ts
+// Errors wrapped with what was being done and what the user should change.
+class ActionError extends Error {
+    hint;
+    constructor(message, hint, options) {
+        super(message, options);
+        this.hint = hint;
+        this.name = 'ActionError';
+    }
+}
+/** The AWS error code (SDK v3 puts it in `name`), or undefined for non-AWS errors. */
+function awsErrorCode(error) {
+    if (typeof error !== 'object' || error === null)
+        return undefined;
+    const e = error;
+    if (typeof e.Code === 'string')
+        return e.Code;
+    return e.$metadata !== undefined && typeof e.name === 'string' ? e.name : undefined;
+}
+/**
+ * Compares AWS error codes the way both spellings reach us: the SDK names modelled errors
+ * after their class (NoSuchEntityException) and unmodelled ones after the wire code.
+ */
+function hasAwsCode(error, ...codes) {
+    const code = awsErrorCode(error)?.replace(/Exception$/, '');
+    return code !== undefined && codes.some((c) => c.replace(/Exception$/, '') === code);
+}
+function errorMessage(error) {
+    if (error instanceof Error) {
+        const code = awsErrorCode(error);
+        return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+    }
+    return String(error);
+}
+function isAccessDenied(error) {
+    return hasAwsCode(error, 'AccessDenied', 'UnauthorizedOperation', 'AuthorizationError');
+}
+/** Wraps an AWS call's failure with the permission to grant when it was a denial. */
+function wrapAwsError(doing, permission, error) {
+    const hint = isAccessDenied(error)
+        ? `Grant ${permission} to the role the action runs with (see "IAM permissions" in the README).`
+        : undefined;
+    return new ActionError(`${doing} failed: ${errorMessage(error)}`, hint, { cause: error });
+}
+/** The one line given to core.setFailed: what went wrong, then what to do. */
+function describeFailure(error) {
+    if (error instanceof ActionError) {
+        return error.hint ? `${error.message}\n${error.hint}` : error.message;
+    }
+    return `IAM Key Sentinel failed unexpectedly: ${errorMessage(error)}`;
+}
+
+;// CONCATENATED MODULE: ./src/scan.ts
+// The API walk: every user (paginated), every key of each (paginated), then the last use of the
+// keys that need it (src/last-use-policy.ts). A failure on one user or key is recorded and the
+// scan goes on. Also the per-user reads (tags, groups) the audit needs after either scan method.
+
+
+
+
+
+async function readAccountId(sts) {
+    try {
+        const answer = await sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
+        if (!answer.Account)
+            throw new Error('GetCallerIdentity returned no account');
+        return answer.Account;
+    }
+    catch (error) {
+        throw wrapAwsError('Reading the AWS account ID (sts:GetCallerIdentity)', 'sts:GetCallerIdentity', error);
+    }
+}
+/** Best effort: the alias only decorates the report, so a denial is not an error. */
+async function readAccountAlias(iam) {
+    try {
+        const answer = await iam.send(new dist_cjs/* ListAccountAliasesCommand */.xcp({}));
+        return answer.AccountAliases?.[0];
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * User names, 1,000 a page. With `moreThan`, stops as soon as more than that many are seen
+ * (`complete` false): how `auto` learns the account is large for one call.
+ */
+async function listUserNames(iam, moreThan = Infinity) {
+    const names = [];
+    const pageSize = Number.isFinite(moreThan) ? Math.min(1000, moreThan + 1) : 1000;
+    try {
+        for await (const page of (0,dist_cjs/* paginateListUsers */.IVP)({ client: iam, pageSize }, {})) {
+            for (const user of page.Users ?? [])
+                if (user.UserName)
+                    names.push(user.UserName);
+            if (names.length > moreThan)
+                return { names, complete: false };
+        }
+    }
+    catch (error) {
+        throw wrapAwsError('Listing IAM users (iam:ListUsers)', 'iam:ListUsers', error);
+    }
+    return { names, complete: true };
+}
+function toLastUse(answer) {
+    // AWS answers "N/A" service and region, and no date, for a key that was never used.
+    if (!answer?.LastUsedDate)
+        return { kind: 'never' };
+    return {
+        kind: 'used',
+        date: answer.LastUsedDate,
+        serviceName: answer.ServiceName ?? 'N/A',
+        region: answer.Region ?? 'N/A'
+    };
+}
+async function readLastUse(iam, key, errors) {
+    try {
+        const answer = await iam.send(new dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: key.accessKeyId }));
+        return toLastUse(answer.AccessKeyLastUsed);
+    }
+    catch (error) {
+        errors.push({
+            scope: `${key.userName} ${key.accessKeyId}`,
+            operation: 'iam:GetAccessKeyLastUsed',
+            message: errorMessage(error)
+        });
+        return { kind: 'unknown' };
+    }
+}
+/** Keys of one user, last use not yet read; a user deleted mid-scan simply has none. */
+async function listUserKeys(iam, userName, errors) {
+    const keys = [];
+    try {
+        for await (const page of (0,dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
+            for (const meta of page.AccessKeyMetadata ?? []) {
+                if (!meta.AccessKeyId || !meta.CreateDate || !meta.Status) {
+                    errors.push({
+                        scope: userName,
+                        operation: 'iam:ListAccessKeys',
+                        message: `AWS returned a key without ID, status or creation date (${meta.AccessKeyId ?? 'no ID'}); it was skipped.`
+                    });
+                    continue;
+                }
+                keys.push({
+                    userName,
+                    accessKeyId: meta.AccessKeyId,
+                    status: meta.Status === 'Active' ? 'Active' : 'Inactive',
+                    createDate: meta.CreateDate,
+                    lastUse: NOT_READ
+                });
+            }
+        }
+    }
+    catch (error) {
+        if (hasAwsCode(error, 'NoSuchEntity'))
+            return [];
+        errors.push({ scope: userName, operation: 'iam:ListAccessKeys', message: errorMessage(error) });
+    }
+    return keys;
+}
+/** ListAccessKeys for each user, `concurrency` at a time, keys in the users' order. */
+async function listKeysOfUsers(iam, userNames, concurrency, errors) {
+    const perUser = new Array(userNames.length);
+    await forEachLimit(userNames, concurrency, async (userName, index) => {
+        perUser[index] = await listUserKeys(iam, userName, errors);
+    });
+    return perUser.flat();
+}
+/** GetAccessKeyLastUsed for each key given, written into the key. */
+async function readLastUses(iam, keys, concurrency, errors) {
+    await forEachLimit(keys, concurrency, async (key) => {
+        key.lastUse = await readLastUse(iam, key, errors);
+    });
+}
+/**
+ * The API walk. Without `options` every key's last use is read; with them, only what the
+ * last-use policy asks for.
+ */
+async function scanAccessKeys(iam, concurrency, options) {
+    const userNames = options?.userNames ?? (await listUserNames(iam)).names;
+    const errors = [];
+    const keys = await listKeysOfUsers(iam, userNames, concurrency, errors);
+    let toRead = keys;
+    if (options) {
+        const { at, thresholds: t } = options;
+        const detailOk = keys.filter((k) => isOkByAge(k, at, t)).length <= OK_DETAIL_LIMIT;
+        toRead = keys.filter((k) => lastUseNeed(k, at, t, detailOk) !== 'none');
+    }
+    await readLastUses(iam, toRead, concurrency, errors);
+    return { userCount: userNames.length, keys, errors };
+}
+/** Tags of the given users (only those whose keys could be exempted need reading). */
+async function readUserTags(iam, userNames, concurrency, errors) {
+    const tags = new Map();
+    await forEachLimit(userNames, concurrency, async (userName) => {
+        const userTags = new Map();
+        try {
+            for await (const page of (0,dist_cjs/* paginateListUserTags */.Ofk)({ client: iam }, { UserName: userName })) {
+                for (const tag of page.Tags ?? [])
+                    if (tag.Key)
+                        userTags.set(tag.Key, tag.Value ?? '');
+            }
+            tags.set(userName, userTags);
+        }
+        catch (error) {
+            if (hasAwsCode(error, 'NoSuchEntity'))
+                return;
+            errors.push({ scope: userName, operation: 'iam:ListUserTags', message: errorMessage(error) });
+        }
+    });
+    return tags;
+}
+/** Group names of the given users, for exempt-groups. */
+async function readUserGroups(iam, userNames, concurrency, errors) {
+    const groups = new Map();
+    await forEachLimit(userNames, concurrency, async (userName) => {
+        const names = [];
+        try {
+            for await (const page of (0,dist_cjs/* paginateListGroupsForUser */.qSt)({ client: iam }, { UserName: userName })) {
+                for (const group of page.Groups ?? [])
+                    if (group.GroupName)
+                        names.push(group.GroupName);
+            }
+            groups.set(userName, names);
+        }
+        catch (error) {
+            if (hasAwsCode(error, 'NoSuchEntity'))
+                return;
+            errors.push({
+                scope: userName,
+                operation: 'iam:ListGroupsForUser',
+                message: errorMessage(error)
+            });
+        }
+    });
+    return groups;
+}
+
+;// CONCATENATED MODULE: ./src/credential-report/candidates.ts
+// Candidate selection: which users of the credential report must be read live. Pure.
+//
+// A slot is judged with the report's own data, classified a margin ahead of the audit's time:
+// - its age comes from its creation time, which does not go stale;
+// - its last use can only be older in the report than live (a key used since the report was
+//   generated is less idle), so the report never under-states idleness;
+// - classes only get worse as time passes (ok → due soon → overdue, idle grows), so judging a
+//   day ahead also covers rounding and any lag between the report's data and the live API.
+// Hence every key the API walk would flag sits in a candidate user's row, except one
+// deactivated, or created and deactivated, after the report was generated (it then counts as
+// ok until the next report): a key only becomes safer that way.
+
+
+/** How far ahead of the audit's time report slots are judged. */
+const STALENESS_MARGIN_MS = DAY_MS;
+/** The slot's class on the report's data at `at`; not ok means its user must be read live. */
+function slotClass(slot, at, t) {
+    const key = {
+        userName: '',
+        accessKeyId: '',
+        status: slot.active ? 'Active' : 'Inactive',
+        createDate: slot.createDate,
+        lastUse: slot.lastUse
+    };
+    return classifyRaw(key, at, t);
+}
+function isCandidate(user, at, t, marginMs = STALENESS_MARGIN_MS) {
+    const ahead = new Date(at.getTime() + marginMs);
+    return user.unclear.length > 0 || user.keys.some((slot) => slotClass(slot, ahead, t) !== 'ok');
+}
+/** Consumes the users one by one, keeping only the candidates and the others' key ages. */
+function selectCandidates(users, at, t, marginMs = STALENESS_MARGIN_MS) {
+    const selection = { userCount: 0, candidates: [], unlistedOkAgeDays: [] };
+    for (const user of users) {
+        if (user.isRoot) {
+            selection.root = user;
+            continue;
+        }
+        selection.userCount++;
+        if (isCandidate(user, at, t, marginMs))
+            selection.candidates.push(user);
+        else
+            for (const slot of user.keys)
+                selection.unlistedOkAgeDays.push(wholeDays(slot.createDate, at));
+    }
+    return selection;
+}
+/**
+ * Whether the report's last use settles the unused rule for this slot: idle for less than
+ * unused-days a margin ahead, so live (which can only be more recent) is not unused either.
+ */
+function reportSettlesUnused(slot, at, t, marginMs = STALENESS_MARGIN_MS) {
+    if (t.unusedDays === 0)
+        return true;
+    const ahead = new Date(at.getTime() + marginMs);
+    const idle = idleDays({ ...slot, userName: '', accessKeyId: '', status: 'Active' }, ahead);
+    return idle !== undefined && idle < t.unusedDays;
+}
+
+;// CONCATENATED MODULE: ./src/credential-report/csv.ts
+// RFC 4180 CSV, read row by row from text chunks: a row may span chunks, and no more than one
+// row is held at a time. AWS never quotes (IAM names cannot hold commas or quotes), but quoting,
+// doubled quotes, CRLF and line breaks inside quotes are all handled.
+const csv_COMMA = 44;
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+var State;
+(function (State) {
+    /** At the start of a field. */
+    State[State["Start"] = 0] = "Start";
+    /** Inside an unquoted field. */
+    State[State["Plain"] = 1] = "Plain";
+    /** Inside a quoted field. */
+    State[State["Quoted"] = 2] = "Quoted";
+    /** Just after a quote inside a quoted field: a second quote, or the field's end. */
+    State[State["QuoteSeen"] = 3] = "QuoteSeen";
+})(State || (State = {}));
+/** Rows of a CSV document given as consecutive chunks of text; blank lines are skipped. */
+function* csvRows(chunks) {
+    let row = [];
+    let field = '';
+    let state = State.Start;
+    let skipLf = false;
+    for (const chunk of chunks) {
+        // Text of the current field from `from` up to the cursor is not yet in `field`.
+        let from = 0;
+        for (let i = 0; i < chunk.length; i++) {
+            const c = chunk.charCodeAt(i);
+            if (skipLf) {
+                skipLf = false;
+                if (c === LF) {
+                    from = i + 1;
+                    continue;
+                }
+            }
+            if (state === State.Quoted) {
+                if (c === QUOTE) {
+                    field += chunk.slice(from, i);
+                    state = State.QuoteSeen;
+                }
+                continue;
+            }
+            if (state === State.QuoteSeen) {
+                if (c === QUOTE) {
+                    field += '"';
+                    state = State.Quoted;
+                    from = i + 1;
+                    continue;
+                }
+                // The closing quote; anything before the next separator is kept as is (lenient).
+                state = State.Plain;
+                from = i;
+            }
+            else if (state === State.Start) {
+                if (c === QUOTE) {
+                    state = State.Quoted;
+                    from = i + 1;
+                    continue;
+                }
+                state = State.Plain;
+                from = i;
+            }
+            if (c !== csv_COMMA && c !== LF && c !== CR)
+                continue;
+            row.push(field + chunk.slice(from, i));
+            field = '';
+            state = State.Start;
+            from = i + 1;
+            if (c !== csv_COMMA) {
+                if (!(row.length === 1 && row[0] === ''))
+                    yield row;
+                row = [];
+                skipLf = c === CR;
+            }
+        }
+        if (state === State.Plain || state === State.Quoted)
+            field += chunk.slice(from);
+    }
+    if (state !== State.Start || row.length > 0) {
+        row.push(field);
+        if (!(row.length === 1 && row[0] === ''))
+            yield row;
+    }
+}
+/** Decodes UTF-8 bytes in slices, so the text is never held twice in full. */
+function* utf8Chunks(bytes, size = 64 * 1024) {
+    const decoder = new TextDecoder('utf-8');
+    for (let start = 0; start < bytes.length; start += size) {
+        yield decoder.decode(bytes.subarray(start, start + size), { stream: true });
+    }
+    const rest = decoder.decode();
+    if (rest !== '')
+        yield rest;
+}
+
+;// CONCATENATED MODULE: ./src/credential-report/raw-content.ts
+async function readAll(body) {
+    if (body instanceof Uint8Array)
+        return Buffer.from(body.buffer, body.byteOffset, body.length);
+    const chunks = [];
+    for await (const chunk of body) {
+        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+    }
+    return Buffer.concat(chunks);
+}
+/** Installs the slicing on one command; the returned function gives the content, once sent. */
+function takeRawContent(command) {
+    let content;
+    command.middlewareStack.add((next) => async (args) => {
+        const result = await next(args);
+        const response = result.response;
+        if (response.statusCode !== 200 || response.body === undefined)
+            return result;
+        const xml = await readAll(response.body);
+        const open = xml.indexOf('<Content>');
+        const close = xml.indexOf('</Content>', open);
+        if (open >= 0 && close > open) {
+            const start = open + '<Content>'.length;
+            // Base64 needs no XML escaping, so the element's text is the encoded report as is.
+            content = Buffer.from(xml.toString('latin1', start, close), 'base64');
+            response.body = Buffer.concat([xml.subarray(0, start), xml.subarray(close)]);
+        }
+        else
+            response.body = xml;
+        return result;
+    }, 
+    // Low priority in the deserialize step: inside the SDK's deserializer, next to the wire.
+    { step: 'deserialize', priority: 'low', name: 'iamKeySentinelRawReport' });
+    return () => content;
+}
+
+;// CONCATENATED MODULE: ./src/credential-report/fetch.ts
+// Gets a current credential report: GenerateCredentialReport until it is COMPLETE (AWS reuses a
+// report for 4 hours, so usually at once), then GetCredentialReport. Two calls when a report is
+// ready, three when it completes within the first wait.
+
+
+
+const GENERATE = 'Generating the credential report (iam:GenerateCredentialReport)';
+const GET = 'Reading the credential report (iam:GetCredentialReport)';
+/** A report that vanishes between Generate and Get this often is not coming. */
+const MAX_REGENERATIONS = 3;
+async function generate(iam) {
+    try {
+        const answer = await iam.send(new dist_cjs/* GenerateCredentialReportCommand */.seh({}));
+        return answer.State === 'COMPLETE' ? 'ready' : 'wait';
+    }
+    catch (error) {
+        // Too many generation requests: the one under way finishes in its own time.
+        if (hasAwsCode(error, 'LimitExceeded'))
+            return 'wait';
+        throw wrapAwsError(GENERATE, 'iam:GenerateCredentialReport', error);
+    }
+}
+async function get(iam) {
+    try {
+        const command = new dist_cjs/* GetCredentialReportCommand */.DBo({});
+        const rawContent = takeRawContent(command);
+        const answer = await iam.send(command);
+        if (answer.ReportFormat !== undefined && answer.ReportFormat !== 'text/csv') {
+            throw new ActionError(`${GET} returned the format ${answer.ReportFormat}, not text/csv.`);
+        }
+        const content = rawContent() ?? answer.Content;
+        if (!content?.length)
+            throw new ActionError(`${GET} returned no content.`);
+        return { content, generatedAt: answer.GeneratedTime ?? new Date() };
+    }
+    catch (error) {
+        if (error instanceof ActionError)
+            throw error;
+        if (hasAwsCode(error, 'ReportInProgress', 'CredentialReportNotReady'))
+            return 'wait';
+        if (hasAwsCode(error, 'ReportNotPresent', 'ReportExpired', 'CredentialReportNotPresent', 'CredentialReportExpired')) {
+            return 'gone';
+        }
+        throw wrapAwsError(GET, 'iam:GetCredentialReport', error);
+    }
+}
+async function fetchCredentialReport(iam, options = {}) {
+    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const clock = options.clock ?? Date.now;
+    const maxDelay = options.maxDelayMs ?? 8_000;
+    const deadline = clock() + (options.maxWaitMs ?? 300_000);
+    let delay = options.firstDelayMs ?? 1_000;
+    let regenerations = 0;
+    const wait = async () => {
+        if (clock() + delay > deadline) {
+            throw new ActionError(`The credential report was not ready after ${Math.round((options.maxWaitMs ?? 300_000) / 1000)} s.`);
+        }
+        await sleep(delay);
+        delay = Math.min(delay * 2, maxDelay);
+    };
+    for (;;) {
+        if ((await generate(iam)) === 'wait') {
+            await wait();
+            continue;
+        }
+        const got = await get(iam);
+        if (got === 'wait')
+            await wait();
+        else if (got === 'gone') {
+            if (++regenerations > MAX_REGENERATIONS) {
+                throw new ActionError(`${GET} kept answering that no report is present.`);
+            }
+        }
+        else
+            return got;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/credential-report/match.ts
+/** Creation times this close are the same key (both sides are whole seconds). */
+const MATCH_TOLERANCE_MS = 1000;
+/**
+ * For each live key (same order), its slot, or undefined for a key created after the report
+ * (or one the report does not show). Each slot is used once; the closest time wins.
+ */
+function matchSlots(keys, slots) {
+    const free = new Set(slots);
+    return keys.map((key) => {
+        let best;
+        let bestGap = Infinity;
+        for (const slot of free) {
+            const gap = Math.abs(slot.createDate.getTime() - key.createDate.getTime());
+            if (gap <= MATCH_TOLERANCE_MS && gap < bestGap) {
+                best = slot;
+                bestGap = gap;
+            }
+        }
+        if (best)
+            free.delete(best);
+        return best;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/credential-report/parse.ts
+const ROOT_USER = '<root_account>';
+class CredentialReportFormatError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'CredentialReportFormatError';
+    }
+}
+const SLOT_FIELDS = [
+    'active',
+    'last_rotated',
+    'last_used_date',
+    'last_used_region',
+    'last_used_service'
+];
+const REQUIRED = ['user', ...[1, 2].flatMap((n) => SLOT_FIELDS.map((f) => `access_key_${n}_${f}`))];
+/** ISO 8601 date-time, or undefined for N/A, no_information, not_supported and the like. */
+function reportDate(value) {
+    if (value === undefined || !/^\d{4}-\d{2}-\d{2}T/.test(value))
+        return undefined;
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? undefined : date;
+}
+function reportText(value) {
+    return value === undefined || value === '' ? 'N/A' : value;
+}
+function columnsOf(header) {
+    const columns = {};
+    header.forEach((name, index) => (columns[name.trim()] = index));
+    const missing = REQUIRED.filter((name) => columns[name] === undefined);
+    if (missing.length > 0) {
+        throw new CredentialReportFormatError(`The credential report lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`);
+    }
+    return columns;
+}
+function readSlot(row, columns, slot) {
+    const cell = (field) => row[columns[`access_key_${slot}_${field}`] ?? -1];
+    const active = cell('active')?.toLowerCase() === 'true';
+    const createDate = reportDate(cell('last_rotated'));
+    const usedDate = reportDate(cell('last_used_date'));
+    const lastUse = usedDate
+        ? {
+            kind: 'used',
+            date: usedDate,
+            serviceName: reportText(cell('last_used_service')),
+            region: reportText(cell('last_used_region'))
+        }
+        : { kind: 'never' };
+    if (createDate)
+        return { slot, active, createDate, lastUse };
+    return active || usedDate ? { slot, active, lastUse } : undefined;
+}
+const hasDate = (slot) => 'createDate' in slot;
+/** One user per data row, read lazily from the rows (the first is the header). */
+function* readCredentialReport(rows) {
+    let columns;
+    for (const row of rows) {
+        if (!columns) {
+            columns = columnsOf(row);
+            continue;
+        }
+        const userName = row[columns.user ?? -1] ?? '';
+        if (userName === '')
+            continue;
+        const slots = [readSlot(row, columns, 1), readSlot(row, columns, 2)].filter((slot) => slot !== undefined);
+        yield {
+            userName,
+            isRoot: userName === ROOT_USER,
+            keys: slots.filter(hasDate),
+            unclear: slots.filter((slot) => !hasDate(slot))
+        };
+    }
+    if (!columns)
+        throw new CredentialReportFormatError('The credential report is empty.');
+}
+
+;// CONCATENATED MODULE: ./src/credential-report/scan.ts
+
+
+
+
+
+
+
+
+
+/** The report is parsed as it is decoded; only the selection outlives this function. */
+async function readSelection(iam, options, marginMs) {
+    const { content, generatedAt } = await fetchCredentialReport(iam, options.fetch);
+    const users = readCredentialReport(csvRows(utf8Chunks(content)));
+    return { ...selectCandidates(users, options.at, options.thresholds, marginMs), generatedAt };
+}
+function rootKeys(root, at) {
+    if (!root)
+        return [];
+    const dated = root.keys.map((k) => ({ ...k, ageDays: wholeDays(k.createDate, at) }));
+    return [...dated, ...root.unclear].sort((a, b) => a.slot - b.slot);
+}
+async function scanWithCredentialReport(iam, options) {
+    const { at, thresholds: t, concurrency } = options;
+    const marginMs = options.marginMs ?? STALENESS_MARGIN_MS;
+    const selection = await readSelection(iam, options, marginMs);
+    const errors = [];
+    const slots = new Map();
+    const perUser = new Array(selection.candidates.length);
+    await forEachLimit(selection.candidates, concurrency, async (user, index) => {
+        const live = await listUserKeys(iam, user.userName, errors);
+        matchSlots(live, user.keys).forEach((slot, i) => {
+            const key = live[i];
+            if (slot && key)
+                slots.set(key, slot);
+        });
+        perUser[index] = live;
+    });
+    const keys = perUser.flat();
+    // Same policy as the API walk; where it wants a value, the report's serves unless the class
+    // hangs on it (the key could be unused live).
+    const okByAge = keys.filter((k) => isOkByAge(k, at, t)).length + selection.unlistedOkAgeDays.length;
+    const detailOk = okByAge <= OK_DETAIL_LIMIT;
+    const toRead = [];
+    for (const key of keys) {
+        const need = lastUseNeed(key, at, t, detailOk);
+        if (need === 'none')
+            continue;
+        const slot = slots.get(key);
+        if (slot && (need === 'display' || reportSettlesUnused(slot, at, t, marginMs))) {
+            key.lastUse = slot.lastUse;
+        }
+        else
+            toRead.push(key);
+    }
+    await readLastUses(iam, toRead, concurrency, errors);
+    return {
+        userCount: selection.userCount,
+        keys,
+        errors,
+        generatedAt: selection.generatedAt,
+        candidateUsers: selection.candidates.length,
+        unlistedOkAgeDays: selection.unlistedOkAgeDays,
+        rootAccessKeys: rootKeys(selection.root, at)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/scan-method.ts
+
+
+
+
+/**
+ * Above this many users `auto` reads the credential report. Measured with `npm run bench`
+ * (README, "Performance"): at 100 users the walk costs about 110 calls, 11 s at the default pace,
+ * while a report that has to be generated first costs a few seconds of waiting; below, the walk
+ * is as fast, exact to the key, and needs no report permissions.
+ */
+const AUTO_REPORT_ABOVE_USERS = 100;
+function fromApi(scan, info) {
+    return { ...scan, info, unlistedOkAgeDays: [] };
+}
+function fromReport(scan, info) {
+    const { generatedAt, candidateUsers, unlistedOkAgeDays, rootAccessKeys, ...result } = scan;
+    return {
+        ...result,
+        unlistedOkAgeDays,
+        info: {
+            ...info,
+            method: 'credential-report',
+            credentialReport: { generatedAt, candidateUsers, unlistedOkKeys: unlistedOkAgeDays.length },
+            rootAccessKeys
+        }
+    };
+}
+async function reportScan(iam, options) {
+    try {
+        return await scanWithCredentialReport(iam, { ...options, fetch: options.report });
+    }
+    catch (error) {
+        if (!(error instanceof CredentialReportFormatError))
+            throw error;
+        throw new ActionError(`The credential report could not be read: ${error.message}`, "Set scan-method: api to read the keys without it, and report this (it is AWS's format).", { cause: error });
+    }
+}
+async function scanKeys(iam, options) {
+    const { method: requested, concurrency } = options;
+    const walk = { thresholds: options.thresholds, at: options.at };
+    if (requested === 'api') {
+        const scan = await scanAccessKeys(iam, concurrency, walk);
+        return fromApi(scan, { requested, method: 'api', reason: 'scan-method: api' });
+    }
+    if (requested === 'credential-report') {
+        const scan = await reportScan(iam, options);
+        return fromReport(scan, { requested, reason: 'scan-method: credential-report' });
+    }
+    // auto: one ListUsers page of AUTO_REPORT_ABOVE_USERS + 1 tells a small account from a large one.
+    const probe = await listUserNames(iam, AUTO_REPORT_ABOVE_USERS);
+    if (probe.complete) {
+        const scan = await scanAccessKeys(iam, concurrency, { ...walk, userNames: probe.names });
+        const reason = `auto: ${probe.names.length} users (at most ${AUTO_REPORT_ABOVE_USERS}), so every user was read live`;
+        return fromApi(scan, { requested, method: 'api', reason });
+    }
+    const reason = `auto: more than ${AUTO_REPORT_ABOVE_USERS} users, so the credential report chose whom to read live`;
+    try {
+        return fromReport(await reportScan(iam, options), { requested, reason });
+    }
+    catch (error) {
+        const fallbackReason = error instanceof ActionError ? describeFailure(error) : errorMessage(error);
+        const scan = await scanAccessKeys(iam, concurrency, walk);
+        const walked = `auto: the credential report failed, so every user was read live`;
+        return fromApi(scan, { requested, method: 'api', reason: walked, fallbackReason });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/audit.ts
+
+
+
+
+
+/** Users that have a key an exemption could change; only they need tags and groups read. */
+function usersToInspect(keys, settings, now) {
+    const users = new Set();
+    for (const key of keys) {
+        if (classifyRaw(key, now, settings.thresholds) === 'ok')
+            continue;
+        if (excludedBy(key.userName, settings.excludeUsers))
+            continue;
+        users.add(key.userName);
+    }
+    return [...users];
+}
+async function runAudit(iam, settings, account, now = () => new Date(), options = {}) {
+    // One instant for the whole audit: the scan decides which last uses it needs for this time.
+    const at = now();
+    const t = settings.thresholds;
+    const scan = await scanKeys(iam, {
+        method: settings.scanMethod ?? 'auto',
+        concurrency: settings.concurrency,
+        thresholds: t,
+        at,
+        report: options.report
+    });
+    const errorsBefore = new Set(scan.errors);
+    // A large, healthy account costs one ListUserTags call per flagged user, not per user.
+    const inspect = usersToInspect(scan.keys, settings, at);
+    const tags = await readUserTags(iam, inspect, settings.concurrency, scan.errors);
+    const exemptGroups = settings.remediation.exemptGroups;
+    const groups = exemptGroups.length > 0
+        ? await readUserGroups(iam, inspect.filter((u) => !exemptByTag(tags.get(u), settings.exemptTag)), settings.concurrency, scan.errors)
+        : new Map();
+    const unreadable = new Set(scan.errors.filter((e) => !errorsBefore.has(e)).map((e) => e.scope));
+    const findings = scan.keys
+        .map((key) => {
+        const exemption = excludedBy(key.userName, settings.excludeUsers) ??
+            exemptByTag(tags.get(key.userName), settings.exemptTag) ??
+            exemptByGroup(groups.get(key.userName), exemptGroups);
+        return classify(key, at, t, exemption);
+    })
+        .sort(byUrgency);
+    // Keys only the credential report saw are ok by construction: counted, not listed.
+    const counts = countClasses(findings);
+    counts.ok += scan.unlistedOkAgeDays.length;
+    counts.total += scan.unlistedOkAgeDays.length;
+    const report = {
+        tool: 'iam-key-sentinel',
+        schemaVersion: REPORT_SCHEMA_VERSION,
+        accountId: account.accountId,
+        ...(account.accountAlias ? { accountAlias: account.accountAlias } : {}),
+        generatedAt: at.toISOString(),
+        thresholds: t,
+        userCount: scan.userCount,
+        counts,
+        keys: findings,
+        errors: scan.errors,
+        scan: scan.info
+    };
+    return {
+        report,
+        tags,
+        unreadable,
+        now: at,
+        scan: scan.info,
+        unlistedOkAgeDays: scan.unlistedOkAgeDays
+    };
+}
+
+;// CONCATENATED MODULE: ./src/markdown.ts
+// Escaping for every value that comes from AWS or a user before it enters Markdown
+// (job summary, issue bodies): inert text, one table cell, no mention, no HTML, no link.
+const ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '|': '&#124;',
+    '`': '&#96;',
+    // A zero-width space after @ and # stops GitHub from turning text into a mention or a
+    // cross-reference; the entity alone would not, because GitHub links after decoding.
+    '@': '@&#8203;',
+    '#': '#&#8203;',
+    '\\': '&#92;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '*': '&#42;',
+    _: '&#95;',
+    '~': '&#126;',
+    '!': '&#33;'
+};
+const SPECIAL = /[&<>"'|`@#\\[\]*_~!]/g;
+// GitHub autolinks bare URLs after decoding entities, so only a zero-width space breaks them.
+const AUTOLINK = /(:)(\/\/)|\b(www)(\.)/gi;
+// Line breaks would end a table row; other control characters have no business in a report.
+const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
+/** Escapes one value for inline Markdown, collapsing it to a single line of at most maxLength characters. */
+function escapeMarkdown(value, maxLength = 200) {
+    let text = value.replace(CONTROL, ' ');
+    const chars = Array.from(text);
+    if (chars.length > maxLength)
+        text = `${chars.slice(0, maxLength - 1).join('')}…`;
+    return text
+        .replace(SPECIAL, (c) => ENTITIES[c] ?? c)
+        .replace(AUTOLINK, (_, a, b, c, d) => a ? `${a}&#8203;${b}` : `${c}&#8203;${d}`);
+}
+/** A Markdown table from already-escaped cells. */
+function table(header, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+function markdown_utf8Bytes(text) {
+    return Buffer.byteLength(text, 'utf8');
+}
+
+;// CONCATENATED MODULE: ./src/deliveries.ts
+// What each notification channel did this run, for the summary and the verdict.
+
+function renderDeliveries(deliveries) {
+    if (deliveries.length === 0)
+        return '';
+    const rows = deliveries.map((d) => [
+        d.channel,
+        d.ok ? '✅ delivered' : '❌ failed',
+        escapeMarkdown(d.detail, 500) + (d.hint ? `<br>**What to do:** ${escapeMarkdown(d.hint, 500)}` : '')
+    ]);
+    return ['### Notifications', table(['Channel', 'Result', 'Detail'], rows)].join('\n\n');
+}
+function deliveryFailures(deliveries) {
+    return deliveries
+        .filter((d) => !d.ok)
+        .map((d) => `${d.channel} delivery failed: ${d.detail}${d.hint ? ` ${d.hint}` : ''}`);
+}
+
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
 var light = __nccwpck_require__(3251);
 ;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
@@ -74698,11 +78699,11 @@ function actionsTaken(input, ctx) {
     }
     return lines.join('\n');
 }
-const render_IAM_NAME = /^[\w+=,.@-]+$/;
+const IAM_NAME = /^[\w+=,.@-]+$/;
 function rotationSteps(f) {
     // Shell-safe only for names within IAM's own character set; otherwise a placeholder.
-    const user = render_IAM_NAME.test(f.userName) ? f.userName : 'USER_NAME';
-    const key = render_IAM_NAME.test(f.accessKeyId) ? f.accessKeyId : 'ACCESS_KEY_ID';
+    const user = IAM_NAME.test(f.userName) ? f.userName : 'USER_NAME';
+    const key = IAM_NAME.test(f.accessKeyId) ? f.accessKeyId : 'ACCESS_KEY_ID';
     const commands = {
         0: `aws iam create-access-key --user-name ${user}`,
         2: `aws iam update-access-key --user-name ${user} --access-key-id ${key} --status Inactive`,
@@ -75011,6 +79012,129 @@ async function syncRollup(octokit, repo, rollup, deferred, findings, ctx, labels
     return action ? applyIssueActions(octokit, repo, [action], labels) : [];
 }
 
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sns/dist-cjs/index.js
+var client_sns_dist_cjs = __nccwpck_require__(8797);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/notify/sns-publish.ts
+// Publishes the run's notification. The client uses the topic's own region (a topic in
+// another region must work); a failure is returned, never thrown, so the other reports
+// are still written and the step fails at the end.
+
+
+
+function topicRegion(topicArn) {
+    return topicArn.split(':')[3] ?? '';
+}
+/** Same run, same account, same event: same ID, so a retried job cannot publish twice to a FIFO topic. */
+function deduplicationId(parts) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(`${parts.runId}/${parts.runAttempt}/${parts.accountId}/${parts.event}`)
+        .digest('hex');
+}
+function publishHint(error, topicArn) {
+    if (hasAwsCode(error, 'AuthorizationError', 'AccessDenied')) {
+        return `Allow sns:Publish on ${topicArn} for the role the action runs with (and, for an encrypted topic, kms:GenerateDataKey and kms:Decrypt on its key).`;
+    }
+    if (hasAwsCode(error, 'NotFound')) {
+        return `Check 'sns-topic-arn': no topic ${topicArn} exists in region ${topicRegion(topicArn)}.`;
+    }
+    if (hasAwsCode(error, 'KMSAccessDenied', 'KMSDisabled', 'KMSNotFound', 'KMSInvalidState')) {
+        return "The topic's KMS key refused the message: allow the role kms:GenerateDataKey and kms:Decrypt on it.";
+    }
+    if (hasAwsCode(error, 'Throttled', 'Throttling')) {
+        return 'SNS kept throttling after retries; run again later or ask AWS to raise the publish quota.';
+    }
+    return `Check 'sns-topic-arn' and the role's sns:Publish permission.`;
+}
+async function publishNotification(notification, options) {
+    const sns = new client_sns_dist_cjs/* SNSClient */.kye({
+        region: topicRegion(options.topicArn),
+        credentials: options.credentials,
+        maxAttempts: 5
+    });
+    const fifo = options.topicArn.endsWith('.fifo');
+    try {
+        const answer = await sns.send(new client_sns_dist_cjs/* PublishCommand */.D5G({
+            TopicArn: options.topicArn,
+            Subject: notification.subject,
+            Message: notification.message,
+            MessageAttributes: notification.attributes,
+            ...(fifo
+                ? {
+                    MessageGroupId: `iam-key-sentinel-${options.accountId}`,
+                    MessageDeduplicationId: deduplicationId(options)
+                }
+                : {})
+        }));
+        return { ok: true, messageId: answer.MessageId ?? '', topicArn: options.topicArn };
+    }
+    catch (error) {
+        return {
+            ok: false,
+            topicArn: options.topicArn,
+            error: errorMessage(error),
+            hint: publishHint(error, options.topicArn)
+        };
+    }
+    finally {
+        sns.destroy();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/job.ts
+// What every job (audit, incident) shares: the authenticated clients, the run, and the
+// ways out (summary, SNS) that must never lose the other reports.
+
+
+/** The IAM user key the action itself runs with (static credentials), which it must never touch. */
+async function ownAccessKeyId(clients) {
+    try {
+        const { accessKeyId } = await clients.iam.config.credentials();
+        return accessKeyId.startsWith('AKIA') ? accessKeyId : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Outside a runner (no GITHUB_STEP_SUMMARY) the summary goes to the log instead. */
+async function writeSummary(markdown) {
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await summary.addRaw(markdown).write();
+    else
+        info(markdown);
+}
+function repoOf(run) {
+    const [owner = '', repo = ''] = run.repository.split('/');
+    return { owner, repo };
+}
+/** Publishes one notification; a failure comes back as a failed delivery, never thrown. */
+async function deliverSns(job, notification, event) {
+    const topicArn = job.settings.notify.snsTopicArn ?? '';
+    const result = await publishNotification(notification, {
+        topicArn,
+        credentials: job.credentials,
+        accountId: job.accountId,
+        runId: job.run.runId,
+        runAttempt: job.run.runAttempt,
+        event
+    });
+    if (result.ok) {
+        setOutput('sns-message-id', result.messageId);
+        return {
+            channel: 'SNS',
+            ok: true,
+            detail: `Published to ${topicArn} (message ${result.messageId}).`
+        };
+    }
+    return {
+        channel: 'SNS',
+        ok: false,
+        detail: `Publishing to ${topicArn} failed: ${result.error}`,
+        hint: result.hint
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/notify/sns-message.ts
 // The SNS notification: one plain-text message per run, readable in an email client,
 // filterable by subscribers, and within SNS's limits whatever AWS returns.
@@ -75184,74 +79308,164 @@ function shouldPublish(report, notifyOn, event) {
     return c.overdue + c.unused > 0 || (report.remediation?.changes.length ?? 0) > 0;
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sns/dist-cjs/index.js
-var client_sns_dist_cjs = __nccwpck_require__(8797);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/notify/sns-publish.ts
-// Publishes the run's notification. The client uses the topic's own region (a topic in
-// another region must work); a failure is returned, never thrown, so the other reports
-// are still written and the step fails at the end.
+;// CONCATENATED MODULE: ./src/remediation/lifecycle-tag.ts
+// AWS keeps no deactivation date, so the staged delete records one per key as an IAM user
+// tag on the key's owner. The next run reads it to know when the grace period ends; it is
+// removed when the key is deleted.
+const DEACTIVATED_TAG_PREFIX = 'iam-key-sentinel:deactivated:';
+function deactivatedTagKey(accessKeyId) {
+    return `${DEACTIVATED_TAG_PREFIX}${accessKeyId}`;
+}
+/** The recorded date, or undefined when absent or not a date (a hand-edited tag restarts the grace). */
+function readDeactivatedAt(tags, accessKeyId) {
+    const value = tags?.get(deactivatedTagKey(accessKeyId));
+    if (value === undefined)
+        return undefined;
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+;// CONCATENATED MODULE: ./src/remediation/apply.ts
+// Applies a plan to IAM, one key at a time: re-read the key live and act only if it still
+// is what the plan saw, then read it again to verify, then record the change durably.
 
 
 
-function topicRegion(topicArn) {
-    return topicArn.split(':')[3] ?? '';
+
+const apply_IAM_NAME = /^[\w+=,.@-]+$/;
+function undoCommand(change) {
+    // Names come from IAM, which only allows these characters; anything else is not quoted safely.
+    if (change.kind !== 'deactivate')
+        return undefined;
+    if (!apply_IAM_NAME.test(change.userName) || !apply_IAM_NAME.test(change.accessKeyId))
+        return undefined;
+    return `aws iam update-access-key --user-name ${change.userName} --access-key-id ${change.accessKeyId} --status Active`;
 }
-/** Same run, same account, same event: same ID, so a retried job cannot publish twice to a FIFO topic. */
-function deduplicationId(parts) {
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(`${parts.runId}/${parts.runAttempt}/${parts.accountId}/${parts.event}`)
-        .digest('hex');
+function record(change, result, at, extra = {}) {
+    const undo = result === 'applied' ? undoCommand(change) : undefined;
+    return {
+        kind: change.kind,
+        userName: change.userName,
+        accessKeyId: change.accessKeyId,
+        reason: change.reason,
+        result,
+        before: { status: change.fromStatus, createDate: change.createDate.toISOString() },
+        at: at.toISOString(),
+        ...(undo ? { undo } : {}),
+        ...extra
+    };
 }
-function publishHint(error, topicArn) {
-    if (hasAwsCode(error, 'AuthorizationError', 'AccessDenied')) {
-        return `Allow sns:Publish on ${topicArn} for the role the action runs with (and, for an encrypted topic, kms:GenerateDataKey and kms:Decrypt on its key).`;
+async function readLiveKey(iam, userName, accessKeyId) {
+    for await (const page of (0,dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
+        const key = page.AccessKeyMetadata?.find((k) => k.AccessKeyId === accessKeyId);
+        if (key)
+            return key;
     }
-    if (hasAwsCode(error, 'NotFound')) {
-        return `Check 'sns-topic-arn': no topic ${topicArn} exists in region ${topicRegion(topicArn)}.`;
-    }
-    if (hasAwsCode(error, 'KMSAccessDenied', 'KMSDisabled', 'KMSNotFound', 'KMSInvalidState')) {
-        return "The topic's KMS key refused the message: allow the role kms:GenerateDataKey and kms:Decrypt on it.";
-    }
-    if (hasAwsCode(error, 'Throttled', 'Throttling')) {
-        return 'SNS kept throttling after retries; run again later or ask AWS to raise the publish quota.';
-    }
-    return `Check 'sns-topic-arn' and the role's sns:Publish permission.`;
+    return undefined;
 }
-async function publishNotification(notification, options) {
-    const sns = new client_sns_dist_cjs/* SNSClient */.kye({
-        region: topicRegion(options.topicArn),
-        credentials: options.credentials,
-        maxAttempts: 5
-    });
-    const fifo = options.topicArn.endsWith('.fifo');
-    try {
-        const answer = await sns.send(new client_sns_dist_cjs/* PublishCommand */.D5G({
-            TopicArn: options.topicArn,
-            Subject: notification.subject,
-            Message: notification.message,
-            MessageAttributes: notification.attributes,
-            ...(fifo
-                ? {
-                    MessageGroupId: `iam-key-sentinel-${options.accountId}`,
-                    MessageDeduplicationId: deduplicationId(options)
-                }
-                : {})
+/** Why the live key no longer matches the plan, or undefined when it does. */
+function mismatch(change, live) {
+    if (!live)
+        return 'the key no longer exists';
+    if (live.Status !== change.fromStatus) {
+        return `its status changed since the plan (${change.fromStatus} → ${live.Status})`;
+    }
+    if (live.CreateDate?.getTime() !== change.createDate.getTime()) {
+        return 'its creation date differs from the plan';
+    }
+    return undefined;
+}
+async function perform(iam, change) {
+    const target = { UserName: change.userName, AccessKeyId: change.accessKeyId };
+    if (change.kind === 'deactivate') {
+        await iam.send(new dist_cjs/* UpdateAccessKeyCommand */.SF3({ ...target, Status: 'Inactive' }));
+    }
+    else {
+        await iam.send(new dist_cjs/* DeleteAccessKeyCommand */.yq0(target));
+    }
+}
+/** The deactivation date lets a later run delete after the grace period; removed on delete. */
+async function recordLifecycle(iam, change, at) {
+    const tagKey = deactivatedTagKey(change.accessKeyId);
+    if (change.kind === 'deactivate') {
+        await iam.send(new dist_cjs/* TagUserCommand */.pkA({
+            UserName: change.userName,
+            Tags: [{ Key: tagKey, Value: at.toISOString() }]
         }));
-        return { ok: true, messageId: answer.MessageId ?? '', topicArn: options.topicArn };
+    }
+    else {
+        await iam.send(new dist_cjs/* UntagUserCommand */.KZ_({ UserName: change.userName, TagKeys: [tagKey] }));
+    }
+}
+async function applyOne(iam, change, now) {
+    try {
+        const why = mismatch(change, await readLiveKey(iam, change.userName, change.accessKeyId));
+        if (why)
+            return record(change, 'skipped', now(), { detail: `Not changed: ${why}.` });
     }
     catch (error) {
-        return {
-            ok: false,
-            topicArn: options.topicArn,
-            error: errorMessage(error),
-            hint: publishHint(error, options.topicArn)
-        };
+        return record(change, 'failed', now(), {
+            detail: `Could not re-read the key before the change: ${errorMessage(error)}`
+        });
     }
-    finally {
-        sns.destroy();
+    const at = now();
+    try {
+        await perform(iam, change);
     }
+    catch (error) {
+        return record(change, 'failed', at, { detail: errorMessage(error) });
+    }
+    let after;
+    try {
+        const live = await readLiveKey(iam, change.userName, change.accessKeyId);
+        after = live ? live.Status : 'Deleted';
+    }
+    catch (error) {
+        return record(change, 'failed', at, {
+            detail: `The change was sent but could not be verified: ${errorMessage(error)}`
+        });
+    }
+    const expected = change.kind === 'deactivate' ? 'Inactive' : 'Deleted';
+    if (after !== expected) {
+        return record(change, 'failed', at, {
+            after: { status: after },
+            detail: `Verification failed: the key is ${after}, expected ${expected}.`
+        });
+    }
+    let detail;
+    try {
+        await recordLifecycle(iam, change, at);
+    }
+    catch (error) {
+        // The key change itself is done and verified; a missing record only restarts the grace period.
+        detail = `Applied, but the lifecycle tag could not be written: ${errorMessage(error)}`;
+        warning(`${change.userName} ${change.accessKeyId}: ${detail}`);
+    }
+    return record(change, 'applied', at, { after: { status: after }, ...(detail ? { detail } : {}) });
+}
+async function applyPlan(iam, plan, now = () => new Date()) {
+    if (plan.dryRun || plan.capExceeded) {
+        const detail = plan.dryRun
+            ? 'Dry run: nothing was changed.'
+            : `Not applied: the plan holds ${plan.changes.length} changes, more than max-actions (${plan.maxActions}).`;
+        return plan.changes.map((c) => record(c, 'planned', now(), { detail }));
+    }
+    const records = [];
+    // One at a time: a handful of changes per run, each verified before the next.
+    for (const change of plan.changes)
+        records.push(await applyOne(iam, change, now));
+    for (const start of plan.graceStarts) {
+        try {
+            await iam.send(new dist_cjs/* TagUserCommand */.pkA({
+                UserName: start.userName,
+                Tags: [{ Key: deactivatedTagKey(start.accessKeyId), Value: now().toISOString() }]
+            }));
+        }
+        catch (error) {
+            warning(`${start.userName} ${start.accessKeyId}: could not record the start of the grace period: ${errorMessage(error)}`);
+        }
+    }
+    return records;
 }
 
 ;// CONCATENATED MODULE: ./src/remediation/plan.ts
@@ -75404,21 +79618,6 @@ function renderChanges(plan, records) {
     return parts.join('\n\n');
 }
 
-;// CONCATENATED MODULE: ./src/run-context.ts
-// Facts about the workflow run, from the variables every runner sets.
-function runContext(env = process.env) {
-    const server = env.GITHUB_SERVER_URL || 'https://github.com';
-    const repository = env.GITHUB_REPOSITORY || 'unknown/unknown';
-    const runId = env.GITHUB_RUN_ID || '0';
-    const runAttempt = env.GITHUB_RUN_ATTEMPT || '1';
-    return {
-        repository,
-        runId,
-        runAttempt,
-        runUrl: `${server}/${repository}/actions/runs/${runId}${runAttempt !== '1' ? `/attempts/${runAttempt}` : ''}`
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/age-chart.ts
 function ageBuckets(findings, t) {
     const bounds = [...new Set([t.maxAgeDays - t.warnDays, t.maxAgeDays, t.maxAgeDays * 2])]
@@ -75555,12 +79754,12 @@ function errorsSection(errors) {
  */
 function boundedTable(findings, budget, reportPath) {
     const head = table(KEY_HEADER, []);
-    let used = utf8Bytes(head);
+    let used = markdown_utf8Bytes(head);
     const lines = [head];
     let shown = 0;
     for (const f of findings) {
         const line = `\n| ${keyRow(f).join(' | ')} |`;
-        const size = utf8Bytes(line);
+        const size = markdown_utf8Bytes(line);
         if (used + size > budget)
             break;
         lines.push(line);
@@ -75593,13 +79792,13 @@ function renderSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
         ? `${ok.length} keys are ok and not listed here; the JSON report lists them.`
         : '';
     // The fixed parts and headings are small; the tables share what is left of the budget.
-    let budget = maxBytes - utf8Bytes(fixed) - 1024;
+    let budget = maxBytes - markdown_utf8Bytes(fixed) - 1024;
     const parts = [fixed, attentionTitle];
     if (flagged.length === 0)
         parts.push('No key needs attention. 🎉');
     else {
         const flaggedTable = boundedTable(flagged, budget, input.reportPath);
-        budget -= utf8Bytes(flaggedTable);
+        budget -= markdown_utf8Bytes(flaggedTable);
         parts.push(flaggedTable);
     }
     if (ok.length > 0 && ok.length <= OK_LIST_LIMIT && budget > 2048) {
@@ -75646,17 +79845,1813 @@ function failureReasons(report, failOn) {
     return reasons;
 }
 
+;// CONCATENATED MODULE: ./src/audit-job.ts
+// The audit job: scan every key, remediate by plan, keep the issues, notify, report.
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Keys the plan must leave alone whatever their class, with the reason shown in the report. */
+async function blockedKeys(audit, job) {
+    const blocked = new Map();
+    const own = await ownAccessKeyId(job.clients);
+    for (const key of audit.report.keys) {
+        if (key.accessKeyId === own) {
+            blocked.set(key.accessKeyId, 'the action is running with this key');
+        }
+        else if (audit.unreadable.has(key.userName)) {
+            blocked.set(key.accessKeyId, "the user's tags or groups could not be read, so exemptions are unknown");
+        }
+    }
+    return blocked;
+}
+async function remediate(audit, job) {
+    const { report } = audit;
+    const { settings } = job;
+    const deactivatedAt = new Map();
+    for (const key of report.keys) {
+        const date = readDeactivatedAt(audit.tags.get(key.userName), key.accessKeyId);
+        if (date)
+            deactivatedAt.set(key.accessKeyId, date);
+    }
+    const plan = planRemediation({
+        findings: report.keys,
+        settings: settings.remediation,
+        thresholds: settings.thresholds,
+        now: audit.now,
+        deactivatedAt,
+        blocked: await blockedKeys(audit, job)
+    });
+    const records = await applyPlan(job.clients.iam, plan);
+    report.remediation = {
+        action: plan.action,
+        dryRun: plan.dryRun,
+        maxActions: plan.maxActions,
+        capExceeded: plan.capExceeded,
+        changes: records,
+        holds: plan.holds
+    };
+    return renderChanges(plan, records);
+}
+/** One issue per key that needs rotation, when a token is there and create-issues is on. */
+async function notifyIssues(audit, job) {
+    if (!job.settings.issues.enabled)
+        return undefined;
+    const result = await syncIssues({
+        settings: job.settings.issues,
+        remediation: job.settings.remediation,
+        audit,
+        run: job.run,
+        repo: repoOf(job.run)
+    });
+    setOutput('issues', JSON.stringify(result.applied));
+    return result.delivery;
+}
+async function notifySns(audit, job) {
+    const { snsTopicArn, notifyOn } = job.settings.notify;
+    if (!snsTopicArn || !shouldPublish(audit.report, notifyOn, 'audit'))
+        return undefined;
+    const notification = renderSnsNotification({
+        report: audit.report,
+        event: 'audit',
+        runUrl: job.run.runUrl
+    });
+    return deliverSns(job, notification, 'audit');
+}
+async function runAuditJob(job) {
+    const { settings } = job;
+    info(`Scanning the access keys of account ${job.accountId}.`);
+    const audit = await runAudit(job.clients.iam, settings, {
+        accountId: job.accountId,
+        ...(job.accountAlias ? { accountAlias: job.accountAlias } : {})
+    });
+    const { report } = audit;
+    const changes = await remediate(audit, job);
+    const deliveries = [await notifyIssues(audit, job), await notifySns(audit, job)].filter((d) => d !== undefined);
+    const sections = [changes, renderDeliveries(deliveries)].filter((s) => s !== '');
+    const reportPath = await writeReport(report);
+    await writeSummary(renderSummary({
+        ...report,
+        generatedAt: audit.now,
+        findings: report.keys,
+        reportPath,
+        sections
+    }));
+    setOutputs(report, reportPath);
+    info(`${report.counts.total} keys: ${report.counts.overdue} overdue, ${report.counts['due-soon']} due soon, ` +
+        `${report.counts.unused} unused. Report: ${reportPath}`);
+    return { failures: [...failureReasons(report, settings.failOn), ...deliveryFailures(deliveries)] };
+}
+
+;// CONCATENATED MODULE: ./src/retry.ts
+// Retry with exponential backoff and jitter, for the calls the SDK does not retry itself
+// (the OIDC token request, STS token exchange hiccups).
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function withRetry(fn, options) {
+    const wait = options.sleep ?? sleep;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (error) {
+            if (attempt >= options.attempts || !options.isRetryable(error))
+                throw error;
+            const delay = options.baseDelayMs * 2 ** (attempt - 1);
+            await wait(delay / 2 + Math.random() * (delay / 2));
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth.ts
+// GitHub OIDC → STS AssumeRoleWithWebIdentity. The credentials stay inside the action:
+// they are masked and handed to the SDK clients, never exported to the job.
+
+
+
+
+const ID_TOKEN_PERMISSION_HINT = 'Add `permissions: id-token: write` to the workflow or job that runs IAM Key Sentinel ' +
+    '(without it GitHub gives the job no OIDC token).';
+// Codes STS returns for problems that go away on their own.
+const TRANSIENT_STS = [
+    'IDPCommunicationError',
+    'Throttling',
+    'RequestTimeout',
+    'ServiceUnavailable',
+    'InternalFailure',
+    'InternalError'
+];
+function isTransientStsError(error) {
+    const e = error;
+    const status = e?.$metadata?.httpStatusCode;
+    if (e?.$retryable || (status !== undefined && status >= 500))
+        return true;
+    const code = awsErrorCode(error);
+    // No AWS code at all means the request never got an AWS answer: a network failure.
+    return code === undefined ? error instanceof Error : hasAwsCode(error, ...TRANSIENT_STS);
+}
+async function fetchIdToken(audience, retry) {
+    if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        throw new ActionError('No GitHub OIDC token is available to this job.', ID_TOKEN_PERMISSION_HINT);
+    }
+    try {
+        return await withRetry(() => getIDToken(audience), retry);
+    }
+    catch (error) {
+        throw new ActionError(`Requesting the GitHub OIDC token failed: ${errorMessage(error)}`, ID_TOKEN_PERMISSION_HINT, { cause: error });
+    }
+}
+async function assumeRoleWithOidc(settings, retry = {
+    attempts: 5,
+    baseDelayMs: 1000,
+    isRetryable: isTransientStsError
+}) {
+    const token = await fetchIdToken(settings.audience, { ...retry, isRetryable: () => true });
+    setSecret(token);
+    // Unsigned call: no credentials needed, and one attempt per try so retries do not multiply.
+    const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: settings.awsRegion, maxAttempts: 1 });
+    try {
+        const answer = await withRetry(() => sts.send(new client_sts_dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({
+            RoleArn: settings.roleToAssume,
+            RoleSessionName: settings.roleSessionName,
+            WebIdentityToken: token,
+            DurationSeconds: settings.roleDurationSeconds
+        })), retry);
+        const c = answer.Credentials;
+        if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
+            throw new Error('STS answered without credentials');
+        }
+        setSecret(c.AccessKeyId);
+        setSecret(c.SecretAccessKey);
+        setSecret(c.SessionToken);
+        return {
+            accessKeyId: c.AccessKeyId,
+            secretAccessKey: c.SecretAccessKey,
+            sessionToken: c.SessionToken,
+            expiration: c.Expiration
+        };
+    }
+    catch (error) {
+        throw new ActionError(`Assuming ${settings.roleToAssume} with the GitHub OIDC token failed: ${errorMessage(error)}`, `Check the role's trust policy: it must trust the token.actions.githubusercontent.com OIDC provider ` +
+            `with "aud" = "${settings.audience}" and a "sub" condition matching this repository ` +
+            `(repo:OWNER/REPO:...), and allow sts:AssumeRoleWithWebIdentity; ` +
+            `'role-duration-seconds' must not exceed the role's maximum session duration.`, { cause: error });
+    }
+    finally {
+        sts.destroy();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pacing.ts
+/**
+ * Default pace of IAM requests: 10 per second, bursts of 10. Community reports see IAM throttle
+ * read calls from roughly 10 to 20 requests per second; the limit is shared with Terraform,
+ * consoles and other tools in the account, so the action takes the low end and leaves the rest.
+ * A 10,000-user account read through the credential report with 5% of its users flagged needs
+ * about 500 calls, under a minute at this pace.
+ */
+const DEFAULT_IAM_REQUESTS_PER_SECOND = 10;
+const DEFAULT_IAM_BURST = 10;
+const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A token bucket kept as the earliest time the next request may go ("virtual scheduling"). */
+class RequestPacer {
+    perSecond;
+    clock;
+    sleep;
+    intervalMs;
+    burstMs;
+    nextAt = -Infinity;
+    constructor(perSecond, burst = 1, clock = () => performance.now(), sleep = realSleep) {
+        this.perSecond = perSecond;
+        this.clock = clock;
+        this.sleep = sleep;
+        if (!(perSecond > 0))
+            throw new Error(`perSecond must be positive; got ${perSecond}`);
+        this.intervalMs = 1000 / perSecond;
+        this.burstMs = Math.max(0, Math.floor(burst) - 1) * this.intervalMs;
+    }
+    /** Resolves when the caller may send; callers are served in call order. */
+    async take() {
+        const now = this.clock();
+        const slot = Math.max(this.nextAt, now - this.burstMs);
+        this.nextAt = slot + this.intervalMs;
+        if (slot > now)
+            await this.sleep(slot - now);
+    }
+}
+/**
+ * Makes every attempt of `client` wait for the pacer, retries included: the middleware sits in
+ * the deserialize step, which the retry middleware (finalizeRequest) runs once per attempt.
+ */
+function paceClient(client, pacer) {
+    client.middlewareStack.add((next) => async (args) => {
+        await pacer.take();
+        return next(args);
+    }, { step: 'deserialize', name: 'iamKeySentinelPacing', override: true });
+}
+
+;// CONCATENATED MODULE: ./src/aws-clients.ts
+// One place that builds the SDK clients, so every call shares the same credentials,
+// retry policy and timeouts. AWS_ENDPOINT_URL (the SDK's own variable) is honoured as is.
+
+
+
+// Adaptive retry paces requests client-side once IAM starts throttling; a generous
+// attempt count lets a large scan ride out bursts instead of failing.
+const RETRY = { retryMode: 'adaptive', maxAttempts: 8 };
+const TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } };
+function createClients(options) {
+    const config = { region: options.region, credentials: options.credentials, ...RETRY, ...TIMEOUTS };
+    const iam = new dist_cjs/* IAMClient */.h8v(config);
+    const rate = options.iamRequestsPerSecond ?? DEFAULT_IAM_REQUESTS_PER_SECOND;
+    if (rate > 0)
+        paceClient(iam, new RequestPacer(rate, options.iamBurst ?? DEFAULT_IAM_BURST));
+    const sts = new client_sts_dist_cjs/* STSClient */.iM(config);
+    return {
+        iam,
+        sts,
+        destroy: () => {
+            iam.destroy();
+            sts.destroy();
+        }
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
+var client_cloudtrail_dist_cjs = __nccwpck_require__(7392);
+;// CONCATENATED MODULE: ./src/activity/types.ts
+// The CloudTrail activity of one access key, as the job summary, the JSON report, the `activity`
+// output and the issue and SNS renderers all see it. Plain data only: it goes through
+// JSON.stringify unchanged (dates are ISO strings, lists are arrays).
+/** The lists every summary ranks, in the order the renderers show them. */
+const TOP_FIELDS = [
+    'eventNames',
+    'errorCodes',
+    'sourceIps',
+    'userAgents',
+    'resourceNames',
+    'resourceTypes',
+    'regions'
+];
+const TOP_LIMIT = 10;
+
+;// CONCATENATED MODULE: ./src/activity/summarize.ts
+// Turns LookupEvents results into an ActivitySummary. Incremental (ActivityAccumulator) so the
+// lookup can drop each page once it is counted; summarizeActivity is the same thing over a list.
+
+/** Longer values (user agents can run to kilobytes) are cut, which bounds the counters' memory. */
+const MAX_VALUE_CHARS = 512;
+const isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The CloudTrailEvent JSON as an object, or undefined when it is missing or not an object. */
+function parseRecord(json) {
+    if (json === undefined)
+        return undefined;
+    try {
+        const parsed = JSON.parse(json);
+        return isRecord(parsed) ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function clip(value) {
+    const chars = Array.from(value);
+    return chars.length > MAX_VALUE_CHARS ? `${chars.slice(0, MAX_VALUE_CHARS - 1).join('')}…` : value;
+}
+/** A non-empty string field, cut to MAX_VALUE_CHARS; anything else counts as absent. */
+function summarize_text(value) {
+    if (typeof value !== 'string' || value === '')
+        return undefined;
+    return value.length > MAX_VALUE_CHARS ? clip(value) : value;
+}
+function eventTimeMs(event, record) {
+    const top = event.EventTime?.getTime();
+    if (top !== undefined && Number.isFinite(top))
+        return top;
+    const parsed = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : NaN;
+    return Number.isFinite(parsed) ? parsed : undefined;
+}
+function keyIdOf(event, record) {
+    const identity = isRecord(record.userIdentity) ? record.userIdentity : {};
+    return summarize_text(event.AccessKeyId) ?? summarize_text(identity.accessKeyId);
+}
+/** Each resource name and type once per event: the counts are "events that touched it". */
+function resourceValues(event, field) {
+    // A null entry would be a broken answer, not a reason to fail the whole key.
+    const values = (event.Resources ?? []).map((r) => summarize_text(r?.[field]));
+    return [...new Set(values.filter((v) => v !== undefined))];
+}
+/** Most frequent first; equal counts by value in code unit order, so output never depends on input order. */
+function topValues(counts, limit = TOP_LIMIT) {
+    return [...counts]
+        .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+        .slice(0, limit)
+        .map(([value, count]) => ({ value, count }));
+}
+class ActivityAccumulator {
+    accessKeyId;
+    seen = new Set();
+    counters = Object.fromEntries(TOP_FIELDS.map((field) => [field, new Map()]));
+    total = 0;
+    malformed = 0;
+    otherKey = 0;
+    errors = 0;
+    first = Infinity;
+    last = -Infinity;
+    constructor(accessKeyId) {
+        this.accessKeyId = accessKeyId;
+    }
+    /** Counts one event unless it was seen already (the AccessKeyId and Username lookups overlap). */
+    add(event) {
+        const record = parseRecord(event.CloudTrailEvent);
+        const id = summarize_text(event.EventId) ?? summarize_text(record?.eventID);
+        if (id !== undefined) {
+            if (this.seen.has(id))
+                return 'duplicate';
+            this.seen.add(id);
+        }
+        const time = record && eventTimeMs(event, record);
+        if (!record || id === undefined || time === undefined) {
+            this.malformed++;
+            return 'malformed';
+        }
+        if (this.isOtherKey(keyIdOf(event, record))) {
+            this.otherKey++;
+            return 'other-key';
+        }
+        this.count(event, record, time);
+        return 'counted';
+    }
+    summary(meta) {
+        return {
+            accessKeyId: meta.accessKeyId,
+            ...(meta.userName === undefined ? {} : { userName: meta.userName }),
+            lookups: meta.lookups.map((l) => ({ ...l })),
+            window: { ...meta.window },
+            regions: meta.regions.map((r) => ({ ...r })),
+            ...this.span(),
+            malformed: this.malformed,
+            otherKeyEvents: this.otherKey,
+            errorEvents: this.errors,
+            truncated: meta.regions.some((r) => r.status === 'truncated'),
+            top: this.topLists()
+        };
+    }
+    /** A long-term key other than this one: its events belong to that key's summary, not this one. */
+    isOtherKey(keyId) {
+        return keyId !== undefined && keyId.startsWith('AKIA') && keyId !== this.accessKeyId;
+    }
+    count(event, record, time) {
+        this.total++;
+        this.first = Math.min(this.first, time);
+        this.last = Math.max(this.last, time);
+        this.bump('eventNames', summarize_text(event.EventName) ?? summarize_text(record.eventName));
+        const errorCode = summarize_text(record.errorCode);
+        if (errorCode !== undefined)
+            this.errors++;
+        this.bump('errorCodes', errorCode);
+        this.bump('sourceIps', summarize_text(record.sourceIPAddress));
+        this.bump('userAgents', summarize_text(record.userAgent));
+        this.bump('regions', summarize_text(record.awsRegion));
+        for (const name of resourceValues(event, 'ResourceName'))
+            this.bump('resourceNames', name);
+        for (const type of resourceValues(event, 'ResourceType'))
+            this.bump('resourceTypes', type);
+    }
+    bump(field, value) {
+        if (value === undefined)
+            return;
+        const counter = this.counters[field];
+        counter.set(value, (counter.get(value) ?? 0) + 1);
+    }
+    span() {
+        if (this.total === 0)
+            return { totalEvents: 0 };
+        return {
+            totalEvents: this.total,
+            firstEventTime: new Date(this.first).toISOString(),
+            lastEventTime: new Date(this.last).toISOString()
+        };
+    }
+    topLists() {
+        return Object.fromEntries(TOP_FIELDS.map((field) => [field, topValues(this.counters[field])]));
+    }
+}
+/** The summary of a list of events: pure, and what the lookup builds page by page. */
+function summarizeActivity(events, meta) {
+    const accumulator = new ActivityAccumulator(meta.accessKeyId);
+    for (const event of events)
+        accumulator.add(event);
+    return accumulator.summary(meta);
+}
+
+;// CONCATENATED MODULE: ./src/activity/token-bucket.ts
+// Client-side pacing: a token bucket whose waiters are served first come, first served, so no
+// lookup starves while others page on. The clock and sleep are injectable for unit tests.
+
+class TokenBucket {
+    rate;
+    burst;
+    now;
+    sleep;
+    tokens;
+    updatedAt;
+    queue = Promise.resolve();
+    constructor(options) {
+        const burst = options.burst ?? 1;
+        if (!(options.ratePerSecond > 0))
+            throw new RangeError('ratePerSecond must be positive');
+        if (!(burst >= 1))
+            throw new RangeError('burst must be at least 1');
+        this.rate = options.ratePerSecond;
+        this.burst = burst;
+        this.now = options.now ?? (() => performance.now());
+        this.sleep = options.sleep ?? sleep;
+        this.tokens = burst;
+        this.updatedAt = this.now();
+    }
+    /** Resolves when the caller may send one request; callers are served in call order. */
+    take() {
+        const turn = this.queue.then(() => this.waitForToken());
+        this.queue = turn.catch(() => undefined);
+        return turn;
+    }
+    /**
+     * Empties the bucket and hands out nothing for `ms` more, then refills at the usual rate: what
+     * to do when the server says we are too fast (its clock and ours disagree, or someone else
+     * shares the limit).
+     */
+    pause(ms) {
+        this.refill();
+        this.tokens = Math.min(this.tokens, 0) - (ms / 1000) * this.rate;
+    }
+    async waitForToken() {
+        for (;;) {
+            this.refill();
+            if (this.tokens >= 1) {
+                this.tokens -= 1;
+                return;
+            }
+            await this.sleep(Math.ceil(((1 - this.tokens) / this.rate) * 1000));
+        }
+    }
+    refill() {
+        const now = this.now();
+        const earned = ((now - this.updatedAt) / 1000) * this.rate;
+        this.tokens = Math.min(this.burst, this.tokens + Math.max(0, earned));
+        this.updatedAt = Math.max(this.updatedAt, now);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/activity/lookup.ts
+// CloudTrail LookupEvents for the keys the action acted on or flagged.
+//
+// LookupEvents allows 2 requests per second per account and region, so each region gets its own
+// client and token bucket and the regions run in parallel. The SDK's own retries are off
+// (maxAttempts 1): they would send again without asking the bucket, and a throttled request
+// retried blindly only provokes more throttling. Our retry takes a token for every attempt.
+//
+// max-events caps the distinct events received for one key, summed over its regions and its
+// lookups (duplicates between the AccessKeyId and Username lookups do not count; malformed and
+// other-key events do, since they cost requests all the same). Regions run in parallel, so when
+// the cap cuts a key short, which region's older pages are missing depends on timing; the
+// summary marks every region that did not cover the window as 'truncated'.
+//
+// A region that denies access, or still fails after the retries, is not asked again in this run:
+// the keys not yet looked up there get the same status and message, and the scan goes on.
+
+
+
+
+
+
+const DEFAULT_RATE_PER_SECOND = 2;
+const MAX_LOOKBACK_HOURS = 90 * 24;
+/** The most LookupEvents returns per page. */
+const PAGE_SIZE = 50;
+/** Enough lookups in flight to keep the bucket busy while answers are on their way. */
+const IN_FLIGHT_PER_REGION = 4;
+const DEFAULT_RETRY = { attempts: 6, baseDelayMs: 500 };
+const lookup_TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } };
+const MAX_MESSAGE_CHARS = 500;
+const HOUR_MS = 3_600_000;
+/** Codes after which no request to the region can succeed in this run. */
+const REGION_WIDE_CODES = [
+    'UnrecognizedClient',
+    'InvalidClientTokenId',
+    'ExpiredToken',
+    'InvalidSignature',
+    'SignatureDoesNotMatch',
+    'MissingAuthenticationToken',
+    'OptInRequired'
+];
+const THROTTLING_CODES = ['Throttling', 'TooManyRequests', 'RequestLimitExceeded'];
+/** Raised instead of sending once the region has failed for good, so no more requests go out. */
+class RegionFailedError extends Error {
+    problem;
+    constructor(problem) {
+        super(problem.message);
+        this.problem = problem;
+        this.name = 'RegionFailedError';
+    }
+}
+/** What one key has received so far, shared by the regions that look it up in parallel. */
+class KeyRun {
+    target;
+    maxEvents;
+    accumulator;
+    lookups;
+    regions = new Map();
+    received = 0;
+    constructor(target, maxEvents) {
+        this.target = target;
+        this.maxEvents = maxEvents;
+        this.accumulator = new ActivityAccumulator(target.accessKeyId);
+        this.lookups = lookupsFor(target);
+    }
+    get full() {
+        return this.received >= this.maxEvents;
+    }
+    summary(window, regionOrder) {
+        return this.accumulator.summary({
+            accessKeyId: this.target.accessKeyId,
+            userName: this.target.userName,
+            lookups: this.lookups,
+            window,
+            regions: regionOrder.map((region) => this.regions.get(region) ?? {
+                region,
+                status: 'unavailable',
+                events: 0,
+                message: 'not looked up'
+            })
+        });
+    }
+}
+function lookupsFor(target) {
+    const lookups = [{ attribute: 'AccessKeyId', value: target.accessKeyId }];
+    if (target.byUsername && target.userName) {
+        lookups.push({ attribute: 'Username', value: target.userName });
+    }
+    return lookups;
+}
+/** One entry per key: a key listed twice is looked up once, with the wider set of lookups. */
+function uniqueTargets(targets) {
+    const byId = new Map();
+    for (const target of targets) {
+        const seen = byId.get(target.accessKeyId);
+        byId.set(target.accessKeyId, seen
+            ? {
+                ...seen,
+                userName: seen.userName ?? target.userName,
+                byUsername: seen.byUsername || target.byUsername
+            }
+            : { ...target });
+    }
+    return [...byId.values()];
+}
+function validate(options) {
+    const { lookbackHours, maxEvents, regions } = options;
+    const rate = options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND;
+    if (regions.length === 0)
+        throw new RangeError('lookupActivity needs at least one region');
+    if (!(lookbackHours > 0 && lookbackHours <= MAX_LOOKBACK_HOURS)) {
+        throw new RangeError(`lookbackHours must be more than 0 and at most ${MAX_LOOKBACK_HOURS}`);
+    }
+    if (!Number.isInteger(maxEvents) || maxEvents < 1) {
+        throw new RangeError('maxEvents must be a whole number of at least 1');
+    }
+    if (!(rate > 0))
+        throw new RangeError('ratePerSecond must be positive');
+}
+function activityWindow(now, hours) {
+    const start = new Date(now.getTime() - hours * HOUR_MS);
+    return { start: start.toISOString(), end: now.toISOString(), hours };
+}
+const statusOf = (error) => error?.$metadata?.httpStatusCode;
+function isThrottling(error) {
+    return hasAwsCode(error, ...THROTTLING_CODES) || statusOf(error) === 429;
+}
+const NETWORK_ERROR = /^(E[A-Z_]+|TimeoutError|RequestTimeout\w*)$/;
+/** No answer at all: a reset, a refused connection, a timeout. */
+function isNetworkError(error) {
+    const e = error;
+    return [e?.code, e?.name].some((v) => typeof v === 'string' && NETWORK_ERROR.test(v));
+}
+/** Throttling, a server error, or a network failure: worth another attempt. */
+function isTransient(error) {
+    const status = statusOf(error);
+    if (status === undefined)
+        return isNetworkError(error);
+    return isThrottling(error) || status >= 500;
+}
+function problemOf(error, attempts) {
+    const base = errorMessage(error);
+    const transient = isTransient(error);
+    const message = (transient ? `${base} (after ${attempts} attempts)` : base).slice(0, MAX_MESSAGE_CHARS);
+    if (isAccessDenied(error))
+        return { status: 'denied', message, regionWide: true };
+    return {
+        status: 'unavailable',
+        message,
+        // No HTTP status and not a network error: credentials could not be loaded, say.
+        regionWide: transient || statusOf(error) === undefined || hasAwsCode(error, ...REGION_WIDE_CODES)
+    };
+}
+function openRegion(name, options) {
+    const rate = options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND;
+    const client = new client_cloudtrail_dist_cjs/* CloudTrailClient */.Vsm({
+        region: name,
+        credentials: options.credentials,
+        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+        maxAttempts: 1,
+        ...lookup_TIMEOUTS
+    });
+    return {
+        name,
+        client,
+        bucket: new TokenBucket({ ratePerSecond: rate }),
+        pauseMs: 1000 / rate,
+        window: {
+            start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
+            end: options.now
+        },
+        retry: options.retry ?? DEFAULT_RETRY,
+        requests: 0,
+        throttled: 0
+    };
+}
+/** One request, paced by the region's bucket; throttling also pauses the bucket for everyone. */
+async function paced(region, input) {
+    await region.bucket.take();
+    // Another lookup may have found the region denied while this one waited for its turn.
+    if (region.failure)
+        throw new RegionFailedError(region.failure);
+    region.requests++;
+    try {
+        return await region.client.send(new client_cloudtrail_dist_cjs/* LookupEventsCommand */.nau(input));
+    }
+    catch (error) {
+        if (isThrottling(error)) {
+            region.throttled++;
+            region.bucket.pause(region.pauseMs);
+        }
+        throw error;
+    }
+}
+function send(region, input) {
+    return withRetry(() => paced(region, input), { ...region.retry, isRetryable: isTransient });
+}
+function lookup_request(region, lookup, nextToken) {
+    return {
+        LookupAttributes: [{ AttributeKey: lookup.attribute, AttributeValue: lookup.value }],
+        StartTime: region.window.start,
+        EndTime: region.window.end,
+        MaxResults: PAGE_SIZE,
+        ...(nextToken === undefined ? {} : { NextToken: nextToken })
+    };
+}
+/** Counts a page's events until the key is full; false when some were left uncounted. */
+function countPage(run, events, progress) {
+    for (const event of events) {
+        if (run.full)
+            return false;
+        if (run.accumulator.add(event) !== 'duplicate') {
+            run.received++;
+            progress.events++;
+        }
+    }
+    return true;
+}
+/** Pages through one lookup; false when max-events stopped it before the window was covered. */
+async function lookup_paginate(region, run, lookup, progress) {
+    let nextToken;
+    do {
+        if (run.full)
+            return false;
+        const page = await send(region, lookup_request(region, lookup, nextToken));
+        if (!countPage(run, page.Events ?? [], progress))
+            return false;
+        nextToken = page.NextToken;
+    } while (nextToken);
+    return true;
+}
+function truncation(maxEvents) {
+    return {
+        status: 'truncated',
+        message: `stopped at max-events (${maxEvents}) before the window was covered`
+    };
+}
+/** The problem an error means for this key, and for the whole region if it is one of those. */
+function recordFailure(region, error) {
+    const { regionWide, ...problem } = problemOf(error, region.retry.attempts);
+    if (regionWide)
+        region.failure ??= problem;
+    return problem;
+}
+/** Every lookup of one key in one region; failures are recorded, never thrown. */
+async function lookUpKey(region, run, maxEvents) {
+    const progress = { events: 0 };
+    let problem;
+    try {
+        for (const lookup of run.lookups) {
+            problem = region.failure;
+            if (problem)
+                break;
+            if (!(await lookup_paginate(region, run, lookup, progress))) {
+                problem = truncation(maxEvents);
+                break;
+            }
+        }
+    }
+    catch (error) {
+        if (error instanceof RegionFailedError)
+            problem = error.problem;
+        else
+            problem = recordFailure(region, error);
+    }
+    run.regions.set(region.name, problem
+        ? {
+            region: region.name,
+            status: problem.status,
+            events: progress.events,
+            message: problem.message
+        }
+        : { region: region.name, status: 'ok', events: progress.events });
+}
+async function lookUpRegion(name, runs, options) {
+    const region = openRegion(name, options);
+    const started = Date.now();
+    try {
+        await forEachLimit(runs, IN_FLIGHT_PER_REGION, (run) => lookUpKey(region, run, options.maxEvents));
+    }
+    finally {
+        region.client.destroy();
+    }
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const failure = region.failure ? `; ${region.failure.status}: ${region.failure.message}` : '';
+    options.log?.(`CloudTrail ${name}: ${region.requests} LookupEvents requests, ${region.throttled} throttled, ${seconds} s${failure}`);
+}
+/**
+ * The CloudTrail activity of each target over the last `lookbackHours`, keyed by access key ID.
+ * Never rejects because of AWS: denied or unavailable regions are in each summary's `regions`.
+ */
+async function lookupActivity(targets, options) {
+    validate(options);
+    const regions = [...new Set(options.regions)];
+    const runs = uniqueTargets(targets).map((target) => new KeyRun(target, options.maxEvents));
+    if (runs.length === 0)
+        return new Map();
+    await Promise.all(regions.map((name) => lookUpRegion(name, runs, options)));
+    const window = activityWindow(options.now, options.lookbackHours);
+    return new Map(runs.map((run) => [run.target.accessKeyId, run.summary(window, regions)]));
+}
+
+;// CONCATENATED MODULE: ./src/activity/render.ts
+// Pure renderers of ActivitySummary: Markdown for the job summary and issues, plain text for
+// SNS e-mail. Every value that came from AWS is escaped (Markdown) or flattened (text).
+
+
+/** Keeps the section well inside GitHub's 1 MiB job summary, next to the key tables. */
+const ACTIVITY_SECTION_LIMIT_BYTES = (/* unused pure expression or super */ null && (256 * 1024));
+const TOP_TITLE = {
+    eventNames: { title: 'Event names', column: 'Event name', width: 80 },
+    errorCodes: { title: 'Error codes', column: 'Error code', width: 80 },
+    sourceIps: { title: 'Source IP addresses', column: 'Source IP address', width: 80 },
+    userAgents: { title: 'User agents', column: 'User agent', width: 160 },
+    resourceNames: { title: 'Resource names', column: 'Resource name', width: 160 },
+    resourceTypes: { title: 'Resource types', column: 'Resource type', width: 80 },
+    regions: { title: 'Regions', column: 'Region', width: 40 }
+};
+const STATUS_LABEL = {
+    ok: '✅ ok',
+    truncated: '✂️ truncated',
+    denied: '⛔ denied',
+    unavailable: '⚠️ unavailable'
+};
+const DENIED_HINT = ' (grant cloudtrail:LookupEvents to the role the action runs with)';
+const render_plural = (n, word) => `${n} ${n === 1 ? word : `${word}s`}`;
+const was = (n) => (n === 1 ? 'was' : 'were');
+/** ISO 8601 as people read it: 2024-05-01 10:00:00 UTC. */
+function formatTime(iso) {
+    return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
+}
+function problems(summary) {
+    return summary.regions.filter((r) => r.status !== 'ok');
+}
+function truncatedRegions(summary) {
+    return summary.regions.filter((r) => r.status === 'truncated').map((r) => r.region);
+}
+// ---------------------------------------------------------------------------------------------
+// Markdown
+// ---------------------------------------------------------------------------------------------
+function lookupText(lookup, escape) {
+    return lookup.attribute === 'AccessKeyId'
+        ? `access key ID ${escape(lookup.value)}`
+        : `user name ${escape(lookup.value)}`;
+}
+function headline(summary) {
+    const user = summary.userName === undefined ? '' : ` (${escapeMarkdown(summary.userName, 64)})`;
+    const parts = [`${escapeMarkdown(summary.accessKeyId, 32)}${user}: ${render_plural(summary.totalEvents, 'event')}`];
+    if (summary.errorEvents > 0)
+        parts.push(`${summary.errorEvents} with errors`);
+    if (summary.truncated)
+        parts.push('stopped at max-events');
+    const failed = summary.regions.filter((r) => r.status === 'denied' || r.status === 'unavailable');
+    if (failed.length > 0)
+        parts.push(`${render_plural(failed.length, 'region')} not read`);
+    return parts.join(' · ');
+}
+function scopeLine(summary) {
+    const { window } = summary;
+    const by = summary.lookups.map((l) => lookupText(l, (v) => escapeMarkdown(v, 64))).join(' and ');
+    const span = summary.firstEventTime === undefined
+        ? 'No events in that window.'
+        : `Events from ${escapeMarkdown(formatTime(summary.firstEventTime))} to ${escapeMarkdown(formatTime(summary.lastEventTime))}.`;
+    return (`Looked up by ${by} over ${render_plural(window.hours, 'hour')}, ` +
+        `${escapeMarkdown(formatTime(window.start))} to ${escapeMarkdown(formatTime(window.end))}. ${span}`);
+}
+function regionCell(region) {
+    if (region.status === 'ok')
+        return STATUS_LABEL.ok;
+    const hint = region.status === 'denied' ? DENIED_HINT : '';
+    return `${STATUS_LABEL[region.status]}: ${escapeMarkdown(region.message, 300)}${hint}`;
+}
+function regionTable(summary) {
+    const rows = summary.regions.map((r) => [escapeMarkdown(r.region, 40), regionCell(r), String(r.events)]);
+    return table(['Region', 'Status', 'Events returned'], rows);
+}
+function notes(summary) {
+    const out = [];
+    const cut = truncatedRegions(summary);
+    if (cut.length > 0) {
+        out.push(`> [!WARNING]\n> Stopped at max-events before the whole window was read in ${cut.map((r) => escapeMarkdown(r, 40)).join(', ')}: ` +
+            'the counts cover the newest events only. Raise `max-events` for the full picture.');
+    }
+    if (summary.malformed > 0) {
+        out.push(`${render_plural(summary.malformed, 'event')} could not be read (malformed) and ${was(summary.malformed)} skipped.`);
+    }
+    if (summary.otherKeyEvents > 0) {
+        out.push(`${render_plural(summary.otherKeyEvents, 'event')} of this user made with another access key ${was(summary.otherKeyEvents)} left out.`);
+    }
+    return out;
+}
+function topTable(field, values) {
+    const { title, column, width } = TOP_TITLE[field];
+    const rows = values.map((v) => [escapeMarkdown(v.value, width), String(v.count)]);
+    return `**${title}**\n\n${table([column, 'Events'], rows)}`;
+}
+function topTables(summary) {
+    return TOP_FIELDS.filter((field) => summary.top[field].length > 0).map((field) => topTable(field, summary.top[field]));
+}
+/** One collapsible block: the headline folded, the region table, notes and top-10 tables inside. */
+function renderActivityMarkdown(summary) {
+    const body = [scopeLine(summary), regionTable(summary), ...notes(summary), ...topTables(summary)];
+    if (summary.errorEvents === 0 && summary.totalEvents > 0)
+        body.push('No event carried an error code.');
+    return `<details>\n<summary>${headline(summary)}</summary>\n\n${body.join('\n\n')}\n\n</details>`;
+}
+/** Region failures shared by several keys, said once above the blocks. */
+function regionProblems(summaries) {
+    const seen = new Map();
+    for (const problem of summaries.flatMap(problems)) {
+        if (problem.status === 'truncated')
+            continue;
+        const id = `${problem.region}\n${problem.status}\n${problem.message}`;
+        const entry = seen.get(id);
+        if (entry)
+            entry.keys++;
+        else
+            seen.set(id, { problem, keys: 1 });
+    }
+    if (seen.size === 0)
+        return '';
+    const lines = [...seen.values()].map(({ problem, keys }) => `> - ${esc(problem.region, 40)}: ${regionCell(problem)} (${render_plural(keys, 'key')})`);
+    return `> [!WARNING]\n> CloudTrail could not be read everywhere; the scan went on without it.\n${lines.join('\n')}`;
+}
+function intro(summaries) {
+    const first = summaries[0];
+    if (!first)
+        return '';
+    const regions = [...new Set(summaries.flatMap((s) => s.regions.map((r) => r.region)))];
+    return (`CloudTrail events of ${render_plural(summaries.length, 'key')} over the last ` +
+        `${render_plural(first.window.hours, 'hour')}, in ${regions.map((r) => esc(r, 40)).join(', ')}.`);
+}
+/**
+ * The "Key activity (CloudTrail)" section of the job summary, or '' when there is nothing to show.
+ * Blocks are added while they fit in maxBytes; the rest are counted and left to the JSON report.
+ */
+function renderActivitySection(summaries, maxBytes = ACTIVITY_SECTION_LIMIT_BYTES) {
+    const list = [...summaries];
+    if (list.length === 0)
+        return '';
+    const head = ['### Key activity (CloudTrail)', intro(list), regionProblems(list)]
+        .filter((part) => part !== '')
+        .join('\n\n');
+    const parts = [head];
+    let used = utf8Bytes(head);
+    for (const summary of list) {
+        const block = renderActivityMarkdown(summary);
+        if (used + utf8Bytes(block) + 2 > maxBytes)
+            break;
+        parts.push(block);
+        used += utf8Bytes(block) + 2;
+    }
+    const left = list.length - (parts.length - 1);
+    if (left > 0) {
+        parts.push(`_${render_plural(left, 'more key')} not shown here to stay under the summary size limit; ` +
+            'the JSON report and the `activity` output have every key._');
+    }
+    return parts.join('\n\n');
+}
+// ---------------------------------------------------------------------------------------------
+// Plain text (SNS e-mail)
+// ---------------------------------------------------------------------------------------------
+// Control characters would break lines or hide text in a mail client.
+const render_CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
+/** One line of at most maxLength characters. */
+function plainText(value, maxLength = 200) {
+    const chars = Array.from(value.replace(render_CONTROL, ' '));
+    return chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : chars.join('');
+}
+function regionText(region) {
+    const name = plainText(region.region, 40);
+    if (region.status === 'ok')
+        return `${name} ok (${render_plural(region.events, 'event')})`;
+    const hint = region.status === 'denied' ? DENIED_HINT : '';
+    return `${name} ${region.status.toUpperCase()} (${render_plural(region.events, 'event')}): ${plainText(region.message, 300)}${hint}`;
+}
+function topText(field, values) {
+    const { title, width } = TOP_TITLE[field];
+    const items = values.map((v) => `${plainText(v.value, width)} (${v.count})`);
+    return `${title}: ${items.length > 0 ? items.join(', ') : 'none'}`;
+}
+function countsText(summary) {
+    const parts = [render_plural(summary.totalEvents, 'event')];
+    if (summary.firstEventTime !== undefined) {
+        parts.push(`first ${formatTime(summary.firstEventTime)}, last ${formatTime(summary.lastEventTime)}`);
+    }
+    parts.push(`${summary.errorEvents} with errors`);
+    if (summary.malformed > 0)
+        parts.push(`${summary.malformed} malformed, skipped`);
+    if (summary.otherKeyEvents > 0) {
+        parts.push(`${summary.otherKeyEvents} made with another key of the user, left out`);
+    }
+    return `Events: ${parts.join('; ')}.`;
+}
+/** The same content as the Markdown block, as plain lines for an e-mail. */
+function renderActivityText(summary) {
+    const user = summary.userName === undefined ? '' : ` (user ${plainText(summary.userName, 64)})`;
+    const by = summary.lookups.map((l) => lookupText(l, (v) => plainText(v, 64))).join(' and ');
+    const { window } = summary;
+    const lines = [
+        `CloudTrail activity of access key ${plainText(summary.accessKeyId, 32)}${user}`,
+        `Looked up by ${by} over ${render_plural(window.hours, 'hour')}, ${formatTime(window.start)} to ${formatTime(window.end)}.`,
+        countsText(summary),
+        `Regions: ${summary.regions.map(regionText).join('; ')}.`
+    ];
+    const cut = truncatedRegions(summary);
+    if (cut.length > 0) {
+        lines.push(`NOTE: stopped at max-events before the whole window was read in ${cut.map((r) => plainText(r, 40)).join(', ')}; the counts cover the newest events only.`);
+    }
+    lines.push('', ...TOP_FIELDS.map((field) => topText(field, summary.top[field])));
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/incident/render.ts
+// The incident's three faces, one content: the job summary, the SNS message (in the spirit
+// of the seeds' template) and the security-incident issue. Pure functions.
+
+
+
+const HEALTH_DASHBOARD = 'https://health.aws.amazon.com/health/home#/account/dashboard/open-issues';
+const SOURCE_TEXT = {
+    input: 'a manual request (access-key-id)',
+    'aws-health': 'AWS Health (AWS_RISK_CREDENTIALS_EXPOSED)',
+    'trusted-advisor': 'Trusted Advisor (Exposed Access Keys)'
+};
+function failedKeys(report) {
+    return report.keys.filter((k) => k.outcome === 'failed');
+}
+function done(report) {
+    return report.action === 'delete' ? 'deleted' : 'deactivated';
+}
+function activityOf(report, accessKeyId) {
+    return report.activity.find((a) => a.accessKeyId === accessKeyId);
+}
+const REVIEW_STEPS = [
+    'Review the CloudTrail activity of the key and of its user, in every region, for actions you do not recognize: new users, keys, roles or policies, instances, data access.',
+    'Give the application that used the key a new one (create a second key, update the application, verify), and make sure the exposed key stays deleted or inactive.',
+    'Remove the key from where it was published, including the repository history.',
+    'When no legitimate session needs it any more, remove the session-revocation policy with the command given for the key.'
+];
+// ---------------------------------------------------------------------------------------------
+// Plain text (SNS)
+function keyText(report, k) {
+    const user = plain(k.userName ?? 'unknown user', 64);
+    const where = k.location ? ` at ${plain(k.location, 200)}` : '';
+    const at = k.change?.at ?? report.generatedAt;
+    const lines = k.outcome === 'failed'
+        ? [
+            `MANUAL INSPECTION AND INTERVENTION REQUIRED: an error occurred when attempting to take away the exposed IAM access key ${k.accessKeyId} (${user}) on account ${report.accountId}.`,
+            `Error: ${plain(k.error ?? 'unknown', 500)}`,
+            `Sign in to the account, deactivate or delete the key by hand, and check the AWS Health dashboard: ${HEALTH_DASHBOARD}`
+        ]
+        : k.outcome === 'planned'
+            ? [
+                `Dry run: the IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} would be ${done(report)}; nothing was changed.`
+            ]
+            : [
+                k.outcome === 'already-inactive'
+                    ? `The IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} was already inactive when it was reported as exposed${where}.`
+                    : `At ${at} the IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} was ${done(report)} after it was found to have been exposed${where}.`,
+                ...(k.change?.undo ? [`To undo the deactivation: ${k.change.undo}`] : [])
+            ];
+    if (k.sessions?.ok) {
+        lines.push(`Sessions issued before ${k.sessions.issuedBefore} are denied by the inline policy ${k.sessions.policyName}; remove it later with: ${k.sessions.undo}`);
+    }
+    const activity = activityOf(report, k.accessKeyId);
+    if (activity)
+        lines.push('', renderActivityText(activity));
+    return lines.join('\n');
+}
+function incidentSubject(report) {
+    const failed = failedKeys(report).length;
+    const ok = report.keys.filter((k) => k.outcome === 'revoked' || k.outcome === 'already-inactive').length;
+    const parts = [
+        failed > 0 && `${failed} exposed key${failed === 1 ? ' NEEDS' : 's NEED'} MANUAL INTERVENTION`,
+        ok > 0 &&
+            (failed > 0
+                ? `${ok} ${done(report)}`
+                : `${ok} exposed key${ok === 1 ? '' : 's'} ${done(report)}`),
+        report.dryRun && `dry run for ${report.keys.length} exposed keys`
+    ].filter(Boolean);
+    return asciiSubject(`IAM Key Sentinel incident: ${parts.join(', ')} in ${report.accountId}`);
+}
+function renderIncidentSns(report, runUrl) {
+    const head = [
+        `IAM Key Sentinel incident response in AWS account ${report.accountId}${report.accountAlias ? ` (${plain(report.accountAlias, 64)})` : ''}`,
+        `Run:      ${runUrl}`,
+        `Source:   ${SOURCE_TEXT[report.source]}${report.event?.reference ? `, ${plain(report.event.reference, 200)}` : ''}`,
+        `Detected: ${report.event?.detectedAt ?? report.generatedAt}`
+    ].join('\n');
+    const foot = ['What to review next:', ...REVIEW_STEPS.map((s, i) => `${i + 1}. ${s}`)].join('\n');
+    const subject = incidentSubject(report);
+    const attributes = {
+        account: { DataType: 'String', StringValue: report.accountId },
+        event: { DataType: 'String', StringValue: 'incident' },
+        overdue: { DataType: 'Number', StringValue: '0' },
+        changed: {
+            DataType: 'Number',
+            StringValue: String(report.keys.filter((k) => k.change?.result === 'applied').length)
+        }
+    };
+    // Keys (failures first: they need a person) are added while they fit; activity is what
+    // makes a block long, so a key that does not fit whole is given without it.
+    const ordered = [...failedKeys(report), ...report.keys.filter((k) => k.outcome !== 'failed')];
+    const limit = SNS_MESSAGE_LIMIT_BYTES - 1024 - Buffer.byteLength(subject);
+    const parts = [head];
+    let used = Buffer.byteLength(head + foot) + 4;
+    for (const k of ordered) {
+        const full = keyText(report, k);
+        const short = keyText({ ...report, activity: [] }, k) +
+            `\n(CloudTrail activity left out for size; see the run.)`;
+        const block = used + Buffer.byteLength(full) + 2 <= limit ? full : short;
+        if (used + Buffer.byteLength(block) + 2 > limit) {
+            parts.push(`... more keys are not listed to stay within SNS's size limit; see the run: ${runUrl}`);
+            break;
+        }
+        parts.push(block);
+        used += Buffer.byteLength(block) + 2;
+    }
+    parts.push(foot);
+    return { subject, message: parts.join('\n\n'), attributes };
+}
+// ---------------------------------------------------------------------------------------------
+// Markdown (job summary and issue)
+const OUTCOME_LABEL = {
+    revoked: '✅ revoked',
+    'already-inactive': '✅ already inactive',
+    planned: '📝 planned (dry run)',
+    failed: '❌ failed: manual intervention needed'
+};
+function render_keyRow(report, k) {
+    const sessions = !k.sessions
+        ? '—'
+        : k.sessions.ok
+            ? `denied before ${k.sessions.issuedBefore}`
+            : `❌ ${escapeMarkdown(k.sessions.error ?? '', 200)}`;
+    return [
+        escapeMarkdown(k.accessKeyId, 32),
+        escapeMarkdown(k.userName ?? 'unknown', 64),
+        escapeMarkdown(k.location ?? '—', 120),
+        `${OUTCOME_LABEL[k.outcome]}${k.change ? ` (${k.change.kind}: ${k.change.result})` : ''}`,
+        sessions,
+        k.error ? escapeMarkdown(k.error, 400) : '—'
+    ];
+}
+function renderIncidentMarkdown(report, runUrl, headingLevel = 2) {
+    const h = '#'.repeat(headingLevel);
+    const failed = failedKeys(report);
+    const parts = [
+        `${h} IAM Key Sentinel: exposed access key incident`,
+        `Account **${escapeMarkdown(report.accountId, 12)}**${report.accountAlias ? ` (${escapeMarkdown(report.accountAlias, 64)})` : ''} · ` +
+            `reported by ${SOURCE_TEXT[report.source]}${report.event?.reference ? ` (${escapeMarkdown(report.event.reference, 200)})` : ''} · ` +
+            `action **${report.action}**${report.dryRun ? ' (dry run: nothing was changed)' : ''} · [run](${runUrl})`
+    ];
+    if (failed.length > 0) {
+        parts.push(`> [!CAUTION]\n> **Manual inspection and intervention required** for ${failed.length} key${failed.length === 1 ? '' : 's'}: ` +
+            `the action could not take ${failed.length === 1 ? 'it' : 'them'} away. Sign in to the account, deactivate or delete by hand, ` +
+            `and check the [AWS Health dashboard](${HEALTH_DASHBOARD}).`);
+    }
+    parts.push(table(['Access key', 'User', 'Exposed at', 'Outcome', 'Older sessions', 'Error'], report.keys.map((k) => render_keyRow(report, k))));
+    const undo = report.keys.flatMap((k) => [
+        ...(k.change?.undo ? [k.change.undo] : []),
+        ...(k.sessions?.ok && k.sessions.undo ? [k.sessions.undo] : [])
+    ]);
+    if (undo.length > 0) {
+        parts.push('To undo, once the incident is over (deleted keys cannot be restored):', ['```sh', ...undo, '```'].join('\n'));
+    }
+    if (report.activity.length > 0) {
+        parts.push(`${h}# Activity (CloudTrail, last ${report.lookbackHours} hours)`, ...report.activity.map(renderActivityMarkdown));
+    }
+    parts.push(`${h}# What to review next`, REVIEW_STEPS.map((s, i) => `${i + 1}. ${s}`).join('\n'));
+    return parts.join('\n\n') + '\n';
+}
+function incidentMarker(accountId, runId, runAttempt) {
+    return `<!-- iam-key-sentinel incident account=${accountId} run=${runId}-${runAttempt} -->`;
+}
+function renderIncidentIssue(report, run) {
+    const failed = failedKeys(report).length > 0;
+    const keys = report.keys.map((k) => k.accessKeyId).join(', ');
+    const title = `${failed ? 'Manual intervention needed: ' : ''}Exposed access key${report.keys.length === 1 ? '' : 's'} ${keys} in ${report.accountId}`;
+    let body = `${incidentMarker(report.accountId, run.runId, run.runAttempt)}\n${renderIncidentMarkdown(report, run.runUrl)}`;
+    if (body.length > 65_000) {
+        body = renderIncidentMarkdown({ ...report, activity: [] }, run.runUrl);
+        body = `${incidentMarker(report.accountId, run.runId, run.runAttempt)}\n${body}\n_CloudTrail activity left out for GitHub's size limit; see the run._`;
+    }
+    return { title: Array.from(title).slice(0, 256).join(''), body };
+}
+
+;// CONCATENATED MODULE: ./src/incident/issue.ts
+// The security-incident issue: one per incident run, written once even when the job is
+// re-run (the marker names the run attempt).
+
+
+
+const INCIDENT_LABEL = 'security-incident';
+async function openIncidentIssue(token, repo, report, run) {
+    const octokit = createOctokit(token);
+    const { title, body } = renderIncidentIssue(report, run);
+    const marker = incidentMarker(report.accountId, run.runId, run.runAttempt);
+    try {
+        await ensureLabels(octokit, repo, [INCIDENT_LABEL]);
+        const open = await octokit.paginate(octokit.rest.issues.listForRepo, {
+            ...repo,
+            labels: INCIDENT_LABEL,
+            state: 'open',
+            per_page: 100
+        });
+        const existing = open.find((i) => !i.pull_request && (i.body ?? '').startsWith(marker));
+        if (existing) {
+            await octokit.rest.issues.update({ ...repo, issue_number: existing.number, title, body });
+            return {
+                channel: 'GitHub issues',
+                ok: true,
+                detail: `Updated incident issue #${existing.number}.`
+            };
+        }
+        const { data } = await octokit.rest.issues.create({
+            ...repo,
+            title,
+            body,
+            labels: [INCIDENT_LABEL]
+        });
+        return { channel: 'GitHub issues', ok: true, detail: `Opened incident issue #${data.number}.` };
+    }
+    catch (error) {
+        const denied = httpStatus(error) === 403 && !/rate limit/i.test(errorMessage(error));
+        return {
+            channel: 'GitHub issues',
+            ok: false,
+            detail: `Opening the incident issue failed: ${errorMessage(error)}`,
+            hint: denied ? ISSUES_PERMISSION_HINT : 'Check github-token and the repository.'
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/incident/revoke.ts
+// Takes one exposed key away: find its owner, confirm the key, deactivate or delete it with
+// the same re-read and verification as remediation, then cut off sessions minted with it.
+
+
+
+const REVOKE_POLICY_NAME = 'iam-key-sentinel-revoke-older-sessions';
+/** Deny everything to sessions issued before `before`: temporary credentials outlive a deleted key. */
+function revocationPolicy(before) {
+    return JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+            {
+                Sid: 'IamKeySentinelRevokeOlderSessions',
+                Effect: 'Deny',
+                Action: '*',
+                Resource: '*',
+                Condition: { DateLessThan: { 'aws:TokenIssueTime': before.toISOString() } }
+            }
+        ]
+    });
+}
+/** The owner as IAM knows it: GetAccessKeyLastUsed answers with the user name of any key. */
+async function ownerOf(iam, accessKeyId) {
+    const answer = await iam.send(new dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: accessKeyId }));
+    if (!answer.UserName)
+        throw new Error('IAM did not name the key’s user');
+    return answer.UserName;
+}
+async function liveKey(iam, userName, accessKeyId) {
+    for await (const page of (0,dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
+        const key = page.AccessKeyMetadata?.find((k) => k.AccessKeyId === accessKeyId);
+        if (key?.CreateDate)
+            return { status: key.Status === 'Active' ? 'Active' : 'Inactive', createDate: key.CreateDate };
+    }
+    return undefined;
+}
+async function revokeSessions(iam, userName, before) {
+    const base = {
+        policyName: REVOKE_POLICY_NAME,
+        issuedBefore: before.toISOString(),
+        undo: `aws iam delete-user-policy --user-name ${userName} --policy-name ${REVOKE_POLICY_NAME}`
+    };
+    try {
+        const document = revocationPolicy(before);
+        await iam.send(new dist_cjs/* PutUserPolicyCommand */.CkV({
+            UserName: userName,
+            PolicyName: REVOKE_POLICY_NAME,
+            PolicyDocument: document
+        }));
+        // Verify like every other write: read it back (IAM returns the document URL-encoded).
+        const back = await iam.send(new dist_cjs/* GetUserPolicyCommand */.bcb({ UserName: userName, PolicyName: REVOKE_POLICY_NAME }));
+        const stored = decodeURIComponent(back.PolicyDocument ?? '');
+        if (JSON.stringify(JSON.parse(stored)) !== document)
+            throw new Error('the stored policy differs from the one written');
+        return { ...base, ok: true };
+    }
+    catch (error) {
+        return { ...base, ok: false, error: errorMessage(error) };
+    }
+}
+async function revokeKey(iam, exposed, options) {
+    const result = {
+        accessKeyId: exposed.accessKeyId,
+        ...(exposed.location ? { location: exposed.location } : {}),
+        outcome: 'failed'
+    };
+    try {
+        result.userName = await ownerOf(iam, exposed.accessKeyId);
+    }
+    catch (error) {
+        result.error = `The key could not be found in this account: ${errorMessage(error)}`;
+        return result;
+    }
+    const userName = result.userName;
+    if (exposed.accessKeyId === options.ownKeyId) {
+        result.error = 'The action is running with this key; it will not revoke its own credentials.';
+        return result;
+    }
+    let live;
+    try {
+        live = await liveKey(iam, userName, exposed.accessKeyId);
+    }
+    catch (error) {
+        result.error = `Listing the keys of ${userName} failed: ${errorMessage(error)}`;
+        return result;
+    }
+    if (!live) {
+        result.error = `${userName} has no key ${exposed.accessKeyId} any more (already deleted?).`;
+        return result;
+    }
+    const alreadyInactive = live.status === 'Inactive' && options.action === 'deactivate';
+    if (!alreadyInactive) {
+        const change = {
+            kind: options.action,
+            userName,
+            accessKeyId: exposed.accessKeyId,
+            createDate: live.createDate,
+            fromStatus: live.status,
+            reason: `exposed${exposed.location ? ` at ${exposed.location}` : ''}`
+        };
+        result.change = options.dryRun
+            ? {
+                kind: change.kind,
+                userName,
+                accessKeyId: change.accessKeyId,
+                reason: change.reason,
+                result: 'planned',
+                detail: 'Dry run: nothing was changed.',
+                before: { status: live.status, createDate: live.createDate.toISOString() },
+                at: options.now().toISOString()
+            }
+            : await applyOne(iam, change, options.now);
+    }
+    if (options.dryRun) {
+        result.outcome = 'planned';
+        return result;
+    }
+    if (options.revokeSessions)
+        result.sessions = await revokeSessions(iam, userName, options.now());
+    const changeOk = alreadyInactive || result.change?.result === 'applied';
+    if (!changeOk) {
+        result.error = `The key could not be ${options.action === 'delete' ? 'deleted' : 'deactivated'}: ${result.change?.detail ?? 'unknown error'}`;
+    }
+    else if (result.sessions && !result.sessions.ok) {
+        result.error = `The key is ${options.action === 'delete' ? 'deleted' : 'inactive'}, but older sessions could not be revoked: ${result.sessions.error}`;
+    }
+    result.outcome = result.error ? 'failed' : alreadyInactive ? 'already-inactive' : 'revoked';
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/incident/job.ts
+// The incident job: revoke each exposed key, summarize what it did, tell security on every
+// channel, and when a key could not be taken away, say that a person must step in.
+
+
+
+
+
+
+
+
+async function activityFor(job, results, now) {
+    const { activity } = job.settings;
+    if (activity.activityFor === 'none')
+        return [];
+    // By key ID, and by user name: sessions minted with the key carry other key IDs.
+    const targets = results.map((r) => ({
+        accessKeyId: r.accessKeyId,
+        ...(r.userName ? { userName: r.userName } : {}),
+        byUsername: r.userName !== undefined
+    }));
+    const summaries = await lookupActivity(targets, {
+        regions: activity.regions,
+        lookbackHours: activity.lookbackHours,
+        maxEvents: activity.maxEvents,
+        now,
+        ...(job.credentials ? { credentials: job.credentials } : {}),
+        log: (line) => info(line)
+    });
+    return [...summaries.values()];
+}
+function setIncidentOutputs(report, reportPath) {
+    const changes = report.keys.flatMap((k) => (k.change ? [k.change] : []));
+    const applied = (kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
+    setOutput('account-id', report.accountId);
+    setOutput('report-path', reportPath);
+    setOutput('incident', JSON.stringify(report.keys));
+    setOutput('changes', JSON.stringify(changes));
+    setOutput('deactivated-count', applied('deactivate'));
+    setOutput('deleted-count', applied('delete'));
+    setOutput('activity', JSON.stringify(report.activity));
+}
+async function runIncidentJob(job) {
+    const { settings } = job;
+    const incident = settings.incident;
+    if (incident.mode !== 'revoke')
+        throw new Error('runIncidentJob needs incident mode');
+    const action = settings.remediation.action === 'delete' ? 'delete' : 'deactivate';
+    const ownKeyId = await ownAccessKeyId(job.clients);
+    info(`Incident mode: ${action} ${incident.keys.map((k) => k.accessKeyId).join(', ')} in ${job.accountId}.`);
+    // One key at a time, each isolated: a failure on one never stops the others.
+    const results = [];
+    for (const key of incident.keys) {
+        results.push(await revokeKey(job.clients.iam, key, {
+            action,
+            dryRun: settings.remediation.dryRun,
+            revokeSessions: incident.revokeSessions,
+            ...(ownKeyId ? { ownKeyId } : {}),
+            now: () => new Date()
+        }));
+    }
+    const now = new Date();
+    const report = {
+        tool: 'iam-key-sentinel',
+        schemaVersion: 1,
+        kind: 'incident',
+        accountId: job.accountId,
+        ...(job.accountAlias ? { accountAlias: job.accountAlias } : {}),
+        generatedAt: now.toISOString(),
+        source: incident.source,
+        ...(incident.event ? { event: incident.event } : {}),
+        action,
+        dryRun: settings.remediation.dryRun,
+        revokeSessions: incident.revokeSessions,
+        lookbackHours: settings.activity.lookbackHours,
+        keys: results,
+        activity: await activityFor(job, results, now)
+    };
+    const deliveries = [];
+    if (settings.issues.enabled) {
+        deliveries.push(await openIncidentIssue(settings.issues.token, repoOf(job.run), report, job.run));
+    }
+    if (settings.notify.snsTopicArn && settings.notify.notifyOn !== 'never') {
+        deliveries.push(await deliverSns(job, renderIncidentSns(report, job.run.runUrl), 'incident'));
+    }
+    const reportPath = await writeReport(report);
+    const deliveriesSection = renderDeliveries(deliveries);
+    await writeSummary(renderIncidentMarkdown(report, job.run.runUrl) +
+        (deliveriesSection ? `\n${deliveriesSection}\n` : ''));
+    setIncidentOutputs(report, reportPath);
+    const failed = failedKeys(report);
+    return {
+        failures: [
+            ...failed.map((k) => `Manual inspection and intervention needed for ${k.accessKeyId}: ${k.error ?? 'unknown error'}`),
+            ...deliveryFailures(deliveries)
+        ]
+    };
+}
+
+;// CONCATENATED MODULE: ./src/incident/exposure-event.ts
+// Reads the exposed keys out of the events AWS sends when it finds a leaked access key:
+// AWS Health AWS_RISK_CREDENTIALS_EXPOSED and Trusted Advisor "Exposed Access Keys"
+// (payloads as in seeds 000 and 001), delivered as a repository_dispatch client_payload.
+const ACCESS_KEY_ID = /^AKIA[A-Z0-9]{16}$/;
+class EventError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'EventError';
+    }
+}
+function object(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+function exposure_event_text(value) {
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+/** EventBridge PutEvents carries `detail` as a JSON string; delivered events carry an object. */
+function detailOf(event) {
+    const detail = event.detail;
+    if (typeof detail === 'string') {
+        try {
+            return object(JSON.parse(detail));
+        }
+        catch {
+            throw new EventError('The event detail is a string that is not valid JSON.');
+        }
+    }
+    return object(detail);
+}
+function validKey(id, where) {
+    if (!id || !ACCESS_KEY_ID.test(id)) {
+        throw new EventError(`${where} is not an access key ID (20 upper-case letters and digits starting with AKIA): '${String(id ?? '').slice(0, 40)}'.`);
+    }
+    return id;
+}
+function parseHealth(event, detail) {
+    const entities = detail.affectedEntities;
+    if (!Array.isArray(entities) || entities.length === 0) {
+        throw new EventError('The AWS Health event names no affected entity (detail.affectedEntities is empty).');
+    }
+    const keys = entities.map((entity, i) => ({
+        accessKeyId: validKey(exposure_event_text(object(entity)?.entityValue), `detail.affectedEntities[${i}].entityValue`)
+    }));
+    return {
+        source: 'aws-health',
+        keys,
+        ...(exposure_event_text(event.account) ? { accountId: exposure_event_text(event.account) } : {}),
+        ...(exposure_event_text(event.time) ? { detectedAt: exposure_event_text(event.time) } : {}),
+        ...(exposure_event_text(detail.eventArn) ? { reference: exposure_event_text(detail.eventArn) } : {})
+    };
+}
+function parseTrustedAdvisor(event, detail) {
+    const item = object(detail['check-item-detail']);
+    if (!item)
+        throw new EventError('The Trusted Advisor event has no detail.check-item-detail.');
+    const userName = exposure_event_text(item['User Name (IAM or Root)']);
+    const location = exposure_event_text(item.Location);
+    return {
+        source: 'trusted-advisor',
+        keys: [
+            {
+                accessKeyId: validKey(exposure_event_text(item['Access Key ID']), 'detail.check-item-detail["Access Key ID"]'),
+                ...(userName ? { userName } : {}),
+                ...(location ? { location } : {})
+            }
+        ],
+        ...(exposure_event_text(event.account) ? { accountId: exposure_event_text(event.account) } : {}),
+        ...(exposure_event_text(event.time) ? { detectedAt: exposure_event_text(event.time) } : {}),
+        ...(exposure_event_text(item['Case ID']) ? { reference: `Trusted Advisor case ${exposure_event_text(item['Case ID'])}` } : {})
+    };
+}
+/**
+ * The exposure event in a repository_dispatch payload, or undefined when the payload is not
+ * one (a dispatch for something else). A payload that claims to be one but is malformed throws.
+ */
+function parseExposureEvent(payload) {
+    const event = object(object(payload)?.client_payload);
+    if (!event)
+        return undefined;
+    const detail = detailOf(event);
+    if (!detail)
+        return undefined;
+    if (detail.eventTypeCode === 'AWS_RISK_CREDENTIALS_EXPOSED')
+        return parseHealth(event, detail);
+    if (detail['check-name'] === 'Exposed Access Keys')
+        return parseTrustedAdvisor(event, detail);
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+// Reads and validates every input before anything touches AWS or GitHub.
+// Pure over a getter, so the table of bad inputs is unit-tested without a runner.
+
+/** Defaults used when an input is empty; action.yml declares the same (a test keeps them equal). */
+const inputs_DEFAULTS = {
+    'aws-region': 'us-east-1',
+    audience: 'sts.amazonaws.com',
+    'role-duration-seconds': '3600',
+    'max-age-days': '90',
+    'warn-days': '14',
+    'unused-days': '0',
+    'exempt-tag': 'iam-key-sentinel-exempt',
+    'fail-on': 'overdue',
+    concurrency: '8',
+    mode: 'auto',
+    'revoke-sessions': 'true',
+    'dry-run': 'false',
+    'delete-grace-days': '7',
+    'max-actions': '10',
+    'activity-for': 'changed',
+    'lookback-hours': '24',
+    'max-events': '1000',
+    'scan-method': 'auto',
+    'notify-on': 'findings',
+    'create-issues': 'true',
+    'issue-labels': 'iam-key-rotation',
+    'issue-for': 'overdue',
+    'owner-tag': 'github',
+    'max-new-issues': '20'
+};
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.length === 1
+            ? `Invalid input: ${problems[0]}`
+            : `Invalid inputs:\n${problems.map((p) => `- ${p}`).join('\n')}`);
+        this.problems = problems;
+        this.name = 'InputError';
+    }
+}
+const ROLE_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+// IAM tag keys: letters, digits, spaces and _.:/=+-@, 1 to 128 characters.
+const TAG_KEY = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u;
+const USER_GLOB = /^[\w+=,.@*?-]{1,64}$/;
+const SNS_TOPIC_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:sns:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}(\.fifo)?$/;
+// GitHub label names: up to 50 characters, no commas (they separate the list).
+const LABEL = /^[^,\n]{1,50}$/;
+const GROUP_NAME = /^[\w+=,.@-]{1,128}$/;
+/** Collects problems instead of throwing at the first, so one run reports every bad input. */
+class Reader {
+    get;
+    problems = [];
+    constructor(get) {
+        this.get = get;
+    }
+    raw(name) {
+        const value = this.get(name).trim();
+        if (value !== '')
+            return value;
+        return inputs_DEFAULTS[name] ?? '';
+    }
+    wholeNumber(name, min, max) {
+        const value = this.raw(name);
+        if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+            this.problems.push(`'${name}' must be a whole number from ${min} to ${max}; got '${value}'.`);
+            return min;
+        }
+        return Number(value);
+    }
+    oneOf(name, allowed) {
+        const value = this.raw(name);
+        if (allowed.includes(value))
+            return value;
+        this.problems.push(`'${name}' must be one of ${allowed.join(', ')}; got '${value}'.`);
+        return allowed[0];
+    }
+    matching(name, pattern, form) {
+        const value = this.raw(name);
+        if (!pattern.test(value))
+            this.problems.push(`'${name}' must be ${form}; got '${value}'.`);
+        return value;
+    }
+    boolean(name) {
+        const value = this.raw(name).toLowerCase();
+        if (value === 'true' || value === 'false')
+            return value === 'true';
+        this.problems.push(`'${name}' must be true or false; got '${this.raw(name)}'.`);
+        return false;
+    }
+    optionalMatching(name, pattern, form) {
+        return this.raw(name) === '' ? undefined : this.matching(name, pattern, form);
+    }
+    list(name, pattern, form) {
+        const items = splitList(this.raw(name));
+        for (const item of items) {
+            if (!pattern.test(item))
+                this.problems.push(`'${name}' entries must be ${form}; got '${item}'.`);
+        }
+        return items;
+    }
+}
+/** Comma- or newline-separated list, blanks dropped. */
+function splitList(value) {
+    return value
+        .split(/[,\n]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+}
+function defaultSessionName(env) {
+    const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
+    return (run ? `iam-key-sentinel-${run}` : 'iam-key-sentinel').slice(0, 64);
+}
+/** Keys to revoke, from the access-key-id input or else from a repository_dispatch exposure event. */
+function readIncident(r, env, payload) {
+    const ids = r.list('access-key-id', ACCESS_KEY_ID, 'access key IDs: 20 upper-case letters and digits starting with AKIA');
+    let event;
+    if (env.GITHUB_EVENT_NAME === 'repository_dispatch') {
+        try {
+            event = parseExposureEvent(payload);
+        }
+        catch (error) {
+            if (!(error instanceof EventError))
+                throw error;
+            r.problems.push(`The repository_dispatch event is not a usable exposure event: ${error.message}`);
+        }
+    }
+    const keys = ids.length > 0 ? [...new Set(ids)].map((accessKeyId) => ({ accessKeyId })) : (event?.keys ?? []);
+    const source = ids.length > 0 ? 'input' : (event?.source ?? 'input');
+    const mode = r.oneOf('mode', ['auto', 'audit', 'revoke']);
+    const resolved = mode === 'auto' ? (keys.length > 0 ? 'revoke' : 'audit') : mode;
+    if (resolved === 'revoke' && keys.length === 0 && r.problems.length === 0) {
+        r.problems.push("'mode' is revoke but no key was given: set 'access-key-id' (one or more AKIA... IDs) or trigger the workflow with an AWS exposure event.");
+    }
+    if (mode === 'audit' && ids.length > 0) {
+        r.problems.push("'access-key-id' is only used in incident mode: set 'mode' to revoke or auto, or remove 'access-key-id'.");
+    }
+    return { mode: resolved, keys, source, ...(event && ids.length === 0 ? { event } : {}) };
+}
+function readSettings(get, env = process.env, eventPayload = undefined) {
+    // The token never goes into an error message, so it is read outside the Reader.
+    const r = new Reader(get);
+    const roleToAssume = r.optionalMatching('role-to-assume', ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/iam-key-sentinel');
+    const awsRegion = r.matching('aws-region', REGION, 'an AWS region name such as us-east-1');
+    const audience = r.matching('audience', /^\S{1,256}$/, 'a non-empty audience without spaces');
+    const roleSessionName = r.optionalMatching('role-session-name', SESSION_NAME, "2 to 64 characters of letters, digits and '+=,.@_-'") ?? defaultSessionName(env);
+    const roleDurationSeconds = r.wholeNumber('role-duration-seconds', 900, 43200);
+    const maxAgeDays = r.wholeNumber('max-age-days', 1, 3650);
+    const warnDays = r.wholeNumber('warn-days', 0, 3650);
+    const unusedDays = r.wholeNumber('unused-days', 0, 3650);
+    if (warnDays >= maxAgeDays && r.problems.length === 0) {
+        r.problems.push(`'warn-days' (${warnDays}) must be smaller than 'max-age-days' (${maxAgeDays}), or every key would be due soon.`);
+    }
+    const excludeUsers = r.list('exclude-users', USER_GLOB, "IAM user names or globs using '*' and '?', separated by commas or new lines");
+    const exemptTag = r.optionalMatching('exempt-tag', TAG_KEY, "an IAM tag key (1 to 128 letters, digits, spaces or '_.:/=+-@')");
+    const failOn = r.oneOf('fail-on', ['never', 'due-soon', 'overdue']);
+    const concurrency = r.wholeNumber('concurrency', 1, 64);
+    const incident = readIncident(r, env, eventPayload);
+    const revokeSessions = r.boolean('revoke-sessions');
+    // The action defaults to what is safe in each mode: report for an audit, deactivate
+    // (reversible) for an incident.
+    const actionInput = r.raw('action');
+    const action = actionInput === ''
+        ? incident.mode === 'revoke'
+            ? 'deactivate'
+            : 'report'
+        : r.oneOf('action', ['report', 'deactivate', 'delete']);
+    if (incident.mode === 'revoke' && action === 'report') {
+        r.problems.push("'action' report changes nothing, so it cannot revoke a key: use deactivate or delete (or leave it empty).");
+    }
+    const remediation = {
+        action,
+        dryRun: r.boolean('dry-run'),
+        deleteGraceDays: r.wholeNumber('delete-grace-days', 0, 365),
+        maxActions: r.wholeNumber('max-actions', 1, 10000),
+        exemptGroups: r.list('exempt-groups', GROUP_NAME, "IAM group names (letters, digits and '+=,.@_-')")
+    };
+    const activity = {
+        activityFor: r.oneOf('activity-for', ['none', 'changed', 'flagged']),
+        lookbackHours: r.wholeNumber('lookback-hours', 1, 90 * 24),
+        regions: r.list('cloudtrail-regions', REGION, 'AWS region names such as us-east-1'),
+        maxEvents: r.wholeNumber('max-events', 1, 100000)
+    };
+    if (activity.regions.length === 0)
+        activity.regions = [awsRegion];
+    activity.regions = [...new Set(activity.regions)];
+    const scanMethod = r.oneOf('scan-method', ['auto', 'credential-report', 'api']);
+    const notify = {
+        snsTopicArn: r.optionalMatching('sns-topic-arn', SNS_TOPIC_ARN, 'an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:security-alerts'),
+        notifyOn: r.oneOf('notify-on', ['findings', 'always', 'never'])
+    };
+    const token = get('github-token').trim();
+    const issues = {
+        enabled: r.boolean('create-issues') && token !== '',
+        token,
+        labels: r.list('issue-labels', LABEL, 'GitHub label names of at most 50 characters'),
+        issueFor: r.oneOf('issue-for', ['overdue', 'due-soon']),
+        ownerTag: r.optionalMatching('owner-tag', TAG_KEY, "an IAM tag key (1 to 128 letters, digits, spaces or '_.:/=+-@')"),
+        maxNewIssues: r.wholeNumber('max-new-issues', 0, 1000)
+    };
+    if (r.problems.length > 0)
+        throw new InputError(r.problems);
+    return {
+        roleToAssume,
+        awsRegion,
+        audience,
+        roleSessionName,
+        roleDurationSeconds,
+        thresholds: { maxAgeDays, warnDays, unusedDays },
+        excludeUsers,
+        exemptTag,
+        failOn,
+        concurrency,
+        remediation,
+        activity,
+        scanMethod,
+        notify,
+        issues,
+        incident: incident.mode === 'audit'
+            ? { mode: 'audit' }
+            : { ...incident, mode: 'revoke', revokeSessions }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/run-context.ts
+// Facts about the workflow run, from the variables every runner sets.
+function runContext(env = process.env) {
+    const server = env.GITHUB_SERVER_URL || 'https://github.com';
+    const repository = env.GITHUB_REPOSITORY || 'unknown/unknown';
+    const runId = env.GITHUB_RUN_ID || '0';
+    const runAttempt = env.GITHUB_RUN_ATTEMPT || '1';
+    return {
+        repository,
+        runId,
+        runAttempt,
+        runUrl: `${server}/${repository}/actions/runs/${runId}${runAttempt !== '1' ? `/attempts/${runAttempt}` : ''}`
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
-// The action's main job: read inputs, authenticate, audit, remediate, report, then decide.
-
-
-
-
-
-
-
-
-
+// The action's entry: read inputs, authenticate, run the audit or incident job, decide.
 
 
 
@@ -75675,143 +81670,26 @@ async function credentialsFor(settings) {
     info(`Assuming ${settings.roleToAssume} with GitHub OIDC.`);
     return assumeRoleWithOidc({ ...settings, roleToAssume: settings.roleToAssume });
 }
-/** The IAM user key the action itself runs with (static credentials), which it must never touch. */
-async function ownAccessKeyId(clients) {
-    try {
-        const { accessKeyId } = await clients.iam.config.credentials();
-        return accessKeyId.startsWith('AKIA') ? accessKeyId : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Keys the plan must leave alone whatever their class, with the reason shown in the report. */
-async function blockedKeys(audit, clients) {
-    const blocked = new Map();
-    const own = await ownAccessKeyId(clients);
-    for (const key of audit.report.keys) {
-        if (key.accessKeyId === own) {
-            blocked.set(key.accessKeyId, 'the action is running with this key');
-        }
-        else if (audit.unreadable.has(key.userName)) {
-            blocked.set(key.accessKeyId, "the user's tags or groups could not be read, so exemptions are unknown");
-        }
-    }
-    return blocked;
-}
-async function remediate(audit, settings, clients) {
-    const { report } = audit;
-    const deactivatedAt = new Map();
-    for (const key of report.keys) {
-        const date = readDeactivatedAt(audit.tags.get(key.userName), key.accessKeyId);
-        if (date)
-            deactivatedAt.set(key.accessKeyId, date);
-    }
-    const plan = planRemediation({
-        findings: report.keys,
-        settings: settings.remediation,
-        thresholds: settings.thresholds,
-        now: audit.now,
-        deactivatedAt,
-        blocked: await blockedKeys(audit, clients)
-    });
-    const records = await applyPlan(clients.iam, plan);
-    report.remediation = {
-        action: plan.action,
-        dryRun: plan.dryRun,
-        maxActions: plan.maxActions,
-        capExceeded: plan.capExceeded,
-        changes: records,
-        holds: plan.holds
-    };
-    return renderChanges(plan, records);
-}
-/** One issue per key that needs rotation, when a token is there and create-issues is on. */
-async function notifyIssues(audit, settings) {
-    if (!settings.issues.enabled)
-        return undefined;
-    const run = runContext();
-    const [owner = '', repo = ''] = run.repository.split('/');
-    const result = await syncIssues({
-        settings: settings.issues,
-        remediation: settings.remediation,
-        audit,
-        run,
-        repo: { owner, repo }
-    });
-    setOutput('issues', JSON.stringify(result.applied));
-    return result.delivery;
-}
-/** One SNS message per run, when notify-on says so; its failure is reported, not thrown. */
-async function notifySns(audit, settings, credentials) {
-    const { snsTopicArn, notifyOn } = settings.notify;
-    const event = 'audit';
-    if (!snsTopicArn || !shouldPublish(audit.report, notifyOn, event))
-        return undefined;
-    const ctx = runContext();
-    const notification = renderSnsNotification({ report: audit.report, event, runUrl: ctx.runUrl });
-    const result = await publishNotification(notification, {
-        topicArn: snsTopicArn,
-        credentials,
-        accountId: audit.report.accountId,
-        runId: ctx.runId,
-        runAttempt: ctx.runAttempt,
-        event
-    });
-    if (result.ok) {
-        setOutput('sns-message-id', result.messageId);
-        return {
-            channel: 'SNS',
-            ok: true,
-            detail: `Published to ${snsTopicArn} (message ${result.messageId}).`
-        };
-    }
-    return {
-        channel: 'SNS',
-        ok: false,
-        detail: `Publishing to ${snsTopicArn} failed: ${result.error}`,
-        hint: result.hint
-    };
-}
-/** Outside a runner (no GITHUB_STEP_SUMMARY) the summary goes to the log instead. */
-async function writeSummary(markdown) {
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await summary.addRaw(markdown).write();
-    else
-        info(markdown);
-}
 async function run() {
     try {
-        // Validation comes first: a bad input fails before any AWS or GitHub call.
-        const settings = readSettings((name) => getInput(name));
+        // Validation comes first: a bad input or event fails before any AWS or GitHub call.
+        const settings = readSettings((name) => getInput(name), process.env, github_context.payload);
         const credentials = await credentialsFor(settings);
         const clients = createClients({ region: settings.awsRegion, credentials });
         try {
             const accountId = await readAccountId(clients.sts);
             const accountAlias = await readAccountAlias(clients.iam);
-            info(`Scanning the access keys of account ${accountId}.`);
-            const audit = await runAudit(clients.iam, settings, { accountId, accountAlias });
-            const { report } = audit;
-            const changes = await remediate(audit, settings, clients);
-            const deliveries = [
-                await notifyIssues(audit, settings),
-                await notifySns(audit, settings, credentials)
-            ].filter((d) => d !== undefined);
-            const sections = [changes, renderDeliveries(deliveries)].filter((s) => s !== '');
-            const reportPath = await writeReport(report);
-            await writeSummary(renderSummary({
-                ...report,
-                generatedAt: audit.now,
-                findings: report.keys,
-                reportPath,
-                sections
-            }));
-            setOutputs(report, reportPath);
-            info(`${report.counts.total} keys: ${report.counts.overdue} overdue, ${report.counts['due-soon']} due soon, ` +
-                `${report.counts.unused} unused. Report: ${reportPath}`);
-            const reasons = [...failureReasons(report, settings.failOn), ...deliveryFailures(deliveries)];
-            if (reasons.length > 0)
-                setFailed(reasons.join('\n'));
+            const job = {
+                settings,
+                credentials,
+                clients,
+                accountId,
+                ...(accountAlias ? { accountAlias } : {}),
+                run: runContext()
+            };
+            const result = settings.incident.mode === 'revoke' ? await runIncidentJob(job) : await runAuditJob(job);
+            if (result.failures.length > 0)
+                setFailed(result.failures.join('\n'));
         }
         finally {
             clients.destroy();

@@ -1,5 +1,12 @@
 // Reads and validates every input before anything touches AWS or GitHub.
 // Pure over a getter, so the table of bad inputs is unit-tested without a runner.
+import {
+  ACCESS_KEY_ID,
+  EventError,
+  parseExposureEvent,
+  type ExposedKey,
+  type ExposureEvent
+} from './incident/exposure-event.js'
 import type { FailOn, RemediationAction, Thresholds } from './types.js'
 
 export type InputGetter = (name: string) => string
@@ -20,7 +27,21 @@ export interface Settings {
   scanMethod: ScanMethod
   notify: NotifySettings
   issues: IssueSettings
+  incident: IncidentSettings
 }
+
+export type Mode = 'audit' | 'revoke'
+
+export type IncidentSettings =
+  | { mode: 'audit' }
+  | {
+      mode: 'revoke'
+      keys: ExposedKey[]
+      /** Where the keys came from: the access-key-id input or an exposure event. */
+      source: 'input' | ExposureEvent['source']
+      event?: ExposureEvent
+      revokeSessions: boolean
+    }
 
 export type IssueFor = 'overdue' | 'due-soon'
 
@@ -73,7 +94,8 @@ export const DEFAULTS = {
   'exempt-tag': 'iam-key-sentinel-exempt',
   'fail-on': 'overdue',
   concurrency: '8',
-  action: 'report',
+  mode: 'auto',
+  'revoke-sessions': 'true',
   'dry-run': 'false',
   'delete-grace-days': '7',
   'max-actions': '10',
@@ -179,7 +201,56 @@ export function defaultSessionName(env: NodeJS.ProcessEnv): string {
   return (run ? `iam-key-sentinel-${run}` : 'iam-key-sentinel').slice(0, 64)
 }
 
-export function readSettings(get: InputGetter, env: NodeJS.ProcessEnv = process.env): Settings {
+/** Keys to revoke, from the access-key-id input or else from a repository_dispatch exposure event. */
+function readIncident(
+  r: Reader,
+  env: NodeJS.ProcessEnv,
+  payload: unknown
+): {
+  mode: Mode
+  keys: ExposedKey[]
+  source: 'input' | ExposureEvent['source']
+  event?: ExposureEvent
+} {
+  const ids = r.list(
+    'access-key-id',
+    ACCESS_KEY_ID,
+    'access key IDs: 20 upper-case letters and digits starting with AKIA'
+  )
+  let event: ExposureEvent | undefined
+  if (env.GITHUB_EVENT_NAME === 'repository_dispatch') {
+    try {
+      event = parseExposureEvent(payload)
+    } catch (error) {
+      if (!(error instanceof EventError)) throw error
+      r.problems.push(
+        `The repository_dispatch event is not a usable exposure event: ${error.message}`
+      )
+    }
+  }
+  const keys: ExposedKey[] =
+    ids.length > 0 ? [...new Set(ids)].map((accessKeyId) => ({ accessKeyId })) : (event?.keys ?? [])
+  const source = ids.length > 0 ? 'input' : (event?.source ?? 'input')
+  const mode = r.oneOf<'auto' | Mode>('mode', ['auto', 'audit', 'revoke'])
+  const resolved: Mode = mode === 'auto' ? (keys.length > 0 ? 'revoke' : 'audit') : mode
+  if (resolved === 'revoke' && keys.length === 0 && r.problems.length === 0) {
+    r.problems.push(
+      "'mode' is revoke but no key was given: set 'access-key-id' (one or more AKIA... IDs) or trigger the workflow with an AWS exposure event."
+    )
+  }
+  if (mode === 'audit' && ids.length > 0) {
+    r.problems.push(
+      "'access-key-id' is only used in incident mode: set 'mode' to revoke or auto, or remove 'access-key-id'."
+    )
+  }
+  return { mode: resolved, keys, source, ...(event && ids.length === 0 ? { event } : {}) }
+}
+
+export function readSettings(
+  get: InputGetter,
+  env: NodeJS.ProcessEnv = process.env,
+  eventPayload: unknown = undefined
+): Settings {
   // The token never goes into an error message, so it is read outside the Reader.
   const r = new Reader(get)
   const roleToAssume = r.optionalMatching(
@@ -216,8 +287,24 @@ export function readSettings(get: InputGetter, env: NodeJS.ProcessEnv = process.
   )
   const failOn = r.oneOf<FailOn>('fail-on', ['never', 'due-soon', 'overdue'])
   const concurrency = r.wholeNumber('concurrency', 1, 64)
+  const incident = readIncident(r, env, eventPayload)
+  const revokeSessions = r.boolean('revoke-sessions')
+  // The action defaults to what is safe in each mode: report for an audit, deactivate
+  // (reversible) for an incident.
+  const actionInput = r.raw('action')
+  const action =
+    actionInput === ''
+      ? incident.mode === 'revoke'
+        ? 'deactivate'
+        : 'report'
+      : r.oneOf<RemediationAction>('action', ['report', 'deactivate', 'delete'])
+  if (incident.mode === 'revoke' && action === 'report') {
+    r.problems.push(
+      "'action' report changes nothing, so it cannot revoke a key: use deactivate or delete (or leave it empty)."
+    )
+  }
   const remediation: RemediationSettings = {
-    action: r.oneOf<RemediationAction>('action', ['report', 'deactivate', 'delete']),
+    action,
     dryRun: r.boolean('dry-run'),
     deleteGraceDays: r.wholeNumber('delete-grace-days', 0, 365),
     maxActions: r.wholeNumber('max-actions', 1, 10000),
@@ -273,6 +360,10 @@ export function readSettings(get: InputGetter, env: NodeJS.ProcessEnv = process.
     activity,
     scanMethod,
     notify,
-    issues
+    issues,
+    incident:
+      incident.mode === 'audit'
+        ? { mode: 'audit' }
+        : { ...incident, mode: 'revoke', revokeSessions }
   }
 }

@@ -39,7 +39,7 @@ export function reportFileName(accountId: string, env: NodeJS.ProcessEnv): strin
 
 /** Written to the runner's temp dir so an upload-artifact step can pick it up. */
 export async function writeReport(
-  report: AuditReport,
+  report: { accountId: string },
   env: NodeJS.ProcessEnv = process.env
 ): Promise<string> {
   const dir = env.RUNNER_TEMP || tmpdir()

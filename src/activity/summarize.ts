@@ -54,13 +54,15 @@ export function parseRecord(json: string | undefined): JsonRecord | undefined {
   }
 }
 
+function clip(value: string): string {
+  const chars = Array.from(value)
+  return chars.length > MAX_VALUE_CHARS ? `${chars.slice(0, MAX_VALUE_CHARS - 1).join('')}…` : value
+}
+
+/** A non-empty string field, cut to MAX_VALUE_CHARS; anything else counts as absent. */
 function text(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined
-  return value.length > MAX_VALUE_CHARS
-    ? `${Array.from(value)
-        .slice(0, MAX_VALUE_CHARS - 1)
-        .join('')}…`
-    : value
+  return value.length > MAX_VALUE_CHARS ? clip(value) : value
 }
 
 function eventTimeMs(event: LookupEvent, record: JsonRecord): number | undefined {
@@ -77,7 +79,8 @@ function keyIdOf(event: LookupEvent, record: JsonRecord): string | undefined {
 
 /** Each resource name and type once per event: the counts are "events that touched it". */
 function resourceValues(event: LookupEvent, field: 'ResourceName' | 'ResourceType'): string[] {
-  const values = (event.Resources ?? []).map((r) => text(r[field]))
+  // A null entry would be a broken answer, not a reason to fail the whole key.
+  const values = (event.Resources ?? []).map((r) => text(r?.[field]))
   return [...new Set(values.filter((v): v is string => v !== undefined))]
 }
 

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-iam'
 import { ActionError, hasAwsCode, wrapAwsError } from '../errors.js'
 import type { Sleep } from '../pacing.js'
+import { takeRawContent } from './raw-content.js'
 
 export interface ReportFetchOptions {
   /** Give up waiting for the report after this long; default 5 minutes. */
@@ -45,12 +46,15 @@ async function generate(iam: IAMClient): Promise<Generated> {
 
 async function get(iam: IAMClient): Promise<Got> {
   try {
-    const answer = await iam.send(new GetCredentialReportCommand({}))
+    const command = new GetCredentialReportCommand({})
+    const rawContent = takeRawContent(command)
+    const answer = await iam.send(command)
     if (answer.ReportFormat !== undefined && answer.ReportFormat !== 'text/csv') {
       throw new ActionError(`${GET} returned the format ${answer.ReportFormat}, not text/csv.`)
     }
-    if (!answer.Content) throw new ActionError(`${GET} returned no content.`)
-    return { content: answer.Content, generatedAt: answer.GeneratedTime ?? new Date() }
+    const content = rawContent() ?? answer.Content
+    if (!content?.length) throw new ActionError(`${GET} returned no content.`)
+    return { content, generatedAt: answer.GeneratedTime ?? new Date() }
   } catch (error) {
     if (error instanceof ActionError) throw error
     if (hasAwsCode(error, 'ReportInProgress', 'CredentialReportNotReady')) return 'wait'

@@ -109,7 +109,7 @@ async function recordLifecycle(iam: IAMClient, change: PlannedChange, at: Date):
   }
 }
 
-async function applyOne(
+export async function applyOne(
   iam: IAMClient,
   change: PlannedChange,
   now: () => Date

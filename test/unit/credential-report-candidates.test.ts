@@ -190,7 +190,7 @@ describe('candidate selection', () => {
       'never-used'
     ])
     expect(selection.userCount).toBe(4)
-    expect(selection.unlistedOkAgeDays).toEqual([10, 75])
+    expect(selection.unlistedOkAgeDays).toEqual([75, 10])
     // Without the margin, a day later these would be missed.
     const tomorrow = new Date(at.getTime() + DAY)
     const late = flaggedUsers(account, tomorrow, t)

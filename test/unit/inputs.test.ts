@@ -51,7 +51,8 @@ describe('readSettings', () => {
         issueFor: 'overdue',
         ownerTag: 'github',
         maxNewIssues: 20
-      }
+      },
+      incident: { mode: 'audit' }
     })
   })
 
@@ -122,6 +123,76 @@ describe('readSettings', () => {
     expect(problems[0]).toContain(`'${name}'`)
     expect(problems[0]).toContain(form)
     expect(problems[0]).toContain(`'${value}'`)
+  })
+
+  it('defaults action to report in an audit and to deactivate in an incident', () => {
+    expect(readSettings(getter({}), {}).remediation.action).toBe('report')
+    const incident = readSettings(getter({ 'access-key-id': 'AKIAIOSFODNN7EXAMPLE' }), {})
+    expect(incident.remediation.action).toBe('deactivate')
+    expect(incident.incident).toEqual({
+      mode: 'revoke',
+      keys: [{ accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }],
+      source: 'input',
+      revokeSessions: true
+    })
+  })
+
+  it('reads several keys, comma or newline separated, once each', () => {
+    const s = readSettings(
+      getter({
+        'access-key-id': 'AKIAIOSFODNN7EXAMPLE,\nAKIAI44QH8DHBEXAMPLE, AKIAIOSFODNN7EXAMPLE'
+      }),
+      {}
+    )
+    expect(s.incident.mode === 'revoke' && s.incident.keys.map((k) => k.accessKeyId)).toEqual([
+      'AKIAIOSFODNN7EXAMPLE',
+      'AKIAI44QH8DHBEXAMPLE'
+    ])
+  })
+
+  it('takes the keys of a repository_dispatch exposure event in mode auto', () => {
+    const payload = {
+      client_payload: {
+        detail: {
+          eventTypeCode: 'AWS_RISK_CREDENTIALS_EXPOSED',
+          affectedEntities: [{ entityValue: 'AKIAIOSFODNN7EXAMPLE' }]
+        }
+      }
+    }
+    const s = readSettings(getter({}), { GITHUB_EVENT_NAME: 'repository_dispatch' }, payload)
+    expect(s.incident).toMatchObject({
+      mode: 'revoke',
+      source: 'aws-health',
+      keys: [{ accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }]
+    })
+  })
+
+  it.each([
+    [{ 'access-key-id': 'AKIA123' }, "'access-key-id' entries must be access key IDs"],
+    [{ 'access-key-id': 'ASIAIOSFODNN7EXAMPLE' }, 'starting with AKIA'],
+    [{ mode: 'revoke' }, "'mode' is revoke but no key was given"],
+    [
+      { mode: 'audit', 'access-key-id': 'AKIAIOSFODNN7EXAMPLE' },
+      "'access-key-id' is only used in incident mode"
+    ],
+    [
+      { mode: 'revoke', 'access-key-id': 'AKIAIOSFODNN7EXAMPLE', action: 'report' },
+      "'action' report changes nothing"
+    ],
+    [{ 'revoke-sessions': 'maybe' }, "'revoke-sessions' must be true or false"]
+  ])('rejects the incident combination %p', (inputs, message) => {
+    expect(problemsOf(inputs as Record<string, string>).join('\n')).toContain(message)
+  })
+
+  it('rejects a malformed exposure event before anything else', () => {
+    const payload = {
+      client_payload: {
+        detail: { eventTypeCode: 'AWS_RISK_CREDENTIALS_EXPOSED', affectedEntities: [] }
+      }
+    }
+    expect(() =>
+      readSettings(getter({}), { GITHUB_EVENT_NAME: 'repository_dispatch' }, payload)
+    ).toThrow(/repository_dispatch event is not a usable exposure event/)
   })
 
   it('creates issues by default only when a token is available', () => {

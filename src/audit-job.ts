@@ -1,0 +1,123 @@
+// The audit job: scan every key, remediate by plan, keep the issues, notify, report.
+import * as core from '@actions/core'
+import { runAudit, type Audit } from './audit.js'
+import { deliveryFailures, renderDeliveries, type Delivery } from './deliveries.js'
+import { syncIssues } from './issues/sync.js'
+import {
+  deliverSns,
+  ownAccessKeyId,
+  repoOf,
+  writeSummary,
+  type JobContext,
+  type JobResult
+} from './job.js'
+import { renderSnsNotification, shouldPublish } from './notify/sns-message.js'
+import { applyPlan } from './remediation/apply.js'
+import { readDeactivatedAt } from './remediation/lifecycle-tag.js'
+import { planRemediation } from './remediation/plan.js'
+import { renderChanges } from './remediation/render.js'
+import { setOutputs, writeReport } from './report.js'
+import { renderSummary } from './summary.js'
+import { failureReasons } from './verdict.js'
+
+/** Keys the plan must leave alone whatever their class, with the reason shown in the report. */
+async function blockedKeys(audit: Audit, job: JobContext): Promise<Map<string, string>> {
+  const blocked = new Map<string, string>()
+  const own = await ownAccessKeyId(job.clients)
+  for (const key of audit.report.keys) {
+    if (key.accessKeyId === own) {
+      blocked.set(key.accessKeyId, 'the action is running with this key')
+    } else if (audit.unreadable.has(key.userName)) {
+      blocked.set(
+        key.accessKeyId,
+        "the user's tags or groups could not be read, so exemptions are unknown"
+      )
+    }
+  }
+  return blocked
+}
+
+async function remediate(audit: Audit, job: JobContext): Promise<string> {
+  const { report } = audit
+  const { settings } = job
+  const deactivatedAt = new Map<string, Date>()
+  for (const key of report.keys) {
+    const date = readDeactivatedAt(audit.tags.get(key.userName), key.accessKeyId)
+    if (date) deactivatedAt.set(key.accessKeyId, date)
+  }
+  const plan = planRemediation({
+    findings: report.keys,
+    settings: settings.remediation,
+    thresholds: settings.thresholds,
+    now: audit.now,
+    deactivatedAt,
+    blocked: await blockedKeys(audit, job)
+  })
+  const records = await applyPlan(job.clients.iam, plan)
+  report.remediation = {
+    action: plan.action,
+    dryRun: plan.dryRun,
+    maxActions: plan.maxActions,
+    capExceeded: plan.capExceeded,
+    changes: records,
+    holds: plan.holds
+  }
+  return renderChanges(plan, records)
+}
+
+/** One issue per key that needs rotation, when a token is there and create-issues is on. */
+async function notifyIssues(audit: Audit, job: JobContext): Promise<Delivery | undefined> {
+  if (!job.settings.issues.enabled) return undefined
+  const result = await syncIssues({
+    settings: job.settings.issues,
+    remediation: job.settings.remediation,
+    audit,
+    run: job.run,
+    repo: repoOf(job.run)
+  })
+  core.setOutput('issues', JSON.stringify(result.applied))
+  return result.delivery
+}
+
+async function notifySns(audit: Audit, job: JobContext): Promise<Delivery | undefined> {
+  const { snsTopicArn, notifyOn } = job.settings.notify
+  if (!snsTopicArn || !shouldPublish(audit.report, notifyOn, 'audit')) return undefined
+  const notification = renderSnsNotification({
+    report: audit.report,
+    event: 'audit',
+    runUrl: job.run.runUrl
+  })
+  return deliverSns(job, notification, 'audit')
+}
+
+export async function runAuditJob(job: JobContext): Promise<JobResult> {
+  const { settings } = job
+  core.info(`Scanning the access keys of account ${job.accountId}.`)
+  const audit = await runAudit(job.clients.iam, settings, {
+    accountId: job.accountId,
+    ...(job.accountAlias ? { accountAlias: job.accountAlias } : {})
+  })
+  const { report } = audit
+  const changes = await remediate(audit, job)
+  const deliveries = [await notifyIssues(audit, job), await notifySns(audit, job)].filter(
+    (d): d is Delivery => d !== undefined
+  )
+  const sections = [changes, renderDeliveries(deliveries)].filter((s) => s !== '')
+
+  const reportPath = await writeReport(report)
+  await writeSummary(
+    renderSummary({
+      ...report,
+      generatedAt: audit.now,
+      findings: report.keys,
+      reportPath,
+      sections
+    })
+  )
+  setOutputs(report, reportPath)
+  core.info(
+    `${report.counts.total} keys: ${report.counts.overdue} overdue, ${report.counts['due-soon']} due soon, ` +
+      `${report.counts.unused} unused. Report: ${reportPath}`
+  )
+  return { failures: [...failureReasons(report, settings.failOn), ...deliveryFailures(deliveries)] }
+}

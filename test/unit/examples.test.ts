@@ -1,0 +1,1101 @@
+// The deployable examples (examples/): the CloudFormation template, the three workflows and the
+// sample events, checked offline for the mistakes that only show at deploy or incident time:
+// a typo in a property name, a dangling Ref, a policy wider or narrower than the code needs, a
+// trust policy with a wildcard, an event pattern that never matches, a dispatch body GitHub rejects.
+import { describe, expect, it } from '@jest/globals'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse, parseDocument, type CollectionTag, type ScalarTag } from 'yaml'
+
+type Json = unknown
+type Obj = Record<string, unknown>
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+const asArray = <T>(v: T | T[] | undefined): T[] =>
+  v === undefined ? [] : Array.isArray(v) ? v : [v]
+const readJson = (path: string): Json => JSON.parse(readFileSync(path, 'utf8'))
+
+// ---------------------------------------------------------------------------------------------
+// CloudFormation YAML: the short-form intrinsic functions become their long JSON form.
+
+const INTRINSICS = [
+  'Ref',
+  'Condition',
+  'GetAtt',
+  'Sub',
+  'If',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'Join',
+  'Select',
+  'Split',
+  'FindInMap',
+  'GetAZs',
+  'ImportValue',
+  'Base64',
+  'Cidr'
+]
+
+const cfnTags = INTRINSICS.flatMap((name): (ScalarTag | CollectionTag)[] => {
+  const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`
+  const scalar = (value: string): Json =>
+    name === 'GetAtt'
+      ? [value.slice(0, value.indexOf('.')), value.slice(value.indexOf('.') + 1)]
+      : value
+  return [
+    { tag: `!${name}`, resolve: (value: string) => ({ [key]: scalar(value) }) },
+    { tag: `!${name}`, collection: 'seq', resolve: (value) => ({ [key]: value.toJSON() }) },
+    { tag: `!${name}`, collection: 'map', resolve: (value) => ({ [key]: value.toJSON() }) }
+  ]
+})
+
+function parseYaml(path: string, tags: (ScalarTag | CollectionTag)[] = []): Obj {
+  const doc = parseDocument(readFileSync(path, 'utf8'), { customTags: tags })
+  const problems = [...doc.errors, ...doc.warnings].map((e) => e.message)
+  expect([path, problems]).toEqual([path, []])
+  const value: unknown = doc.toJS()
+  if (!isObj(value)) throw new Error(`${path} is not a mapping`)
+  return value
+}
+
+interface Resource {
+  Type: string
+  Condition?: string
+  DependsOn?: string | string[]
+  DeletionPolicy?: string
+  UpdateReplacePolicy?: string
+  Properties?: Obj
+}
+interface Template {
+  AWSTemplateFormatVersion: string
+  Description: string
+  Parameters: Record<string, Obj>
+  Conditions: Record<string, Json>
+  Resources: Record<string, Resource>
+  Outputs: Record<string, { Description?: string; Value: Json }>
+}
+
+const TEMPLATE_PATH = 'examples/aws/iam-key-sentinel.yml'
+const templateText = readFileSync(TEMPLATE_PATH, 'utf8')
+const template = parseYaml(TEMPLATE_PATH, cfnTags) as unknown as Template
+const permissions = readJson('examples/aws/permissions.json') as {
+  audit: string[]
+  remediation: string[]
+}
+
+// Properties (required ones first, marked *) and GetAtt attributes of every type the template
+// may use, from the CloudFormation resource reference.
+const SCHEMA: Record<string, { props: string[]; attrs: string[] }> = {
+  'AWS::IAM::OIDCProvider': {
+    props: ['Url', 'ClientIdList', 'ThumbprintList', 'Tags'],
+    attrs: ['Arn']
+  },
+  'AWS::IAM::Role': {
+    props: [
+      '*AssumeRolePolicyDocument',
+      'Description',
+      'ManagedPolicyArns',
+      'MaxSessionDuration',
+      'Path',
+      'PermissionsBoundary',
+      'Policies',
+      'RoleName',
+      'Tags'
+    ],
+    attrs: ['Arn', 'RoleId']
+  },
+  'AWS::KMS::Key': {
+    props: [
+      'BypassPolicyLockoutSafetyCheck',
+      'Description',
+      'Enabled',
+      'EnableKeyRotation',
+      'KeyPolicy',
+      'KeySpec',
+      'KeyUsage',
+      'MultiRegion',
+      'Origin',
+      'PendingWindowInDays',
+      'RotationPeriodInDays',
+      'Tags'
+    ],
+    attrs: ['Arn', 'KeyId']
+  },
+  'AWS::KMS::Alias': { props: ['*AliasName', '*TargetKeyId'], attrs: [] },
+  'AWS::SNS::Topic': {
+    props: [
+      'ArchivePolicy',
+      'ContentBasedDeduplication',
+      'DataProtectionPolicy',
+      'DeliveryStatusLogging',
+      'DisplayName',
+      'FifoThroughputScope',
+      'FifoTopic',
+      'KmsMasterKeyId',
+      'SignatureVersion',
+      'Subscription',
+      'Tags',
+      'TopicName',
+      'TracingConfig'
+    ],
+    attrs: ['TopicArn', 'TopicName']
+  },
+  'AWS::SNS::TopicPolicy': { props: ['*PolicyDocument', '*Topics'], attrs: ['Id'] },
+  'AWS::SNS::Subscription': {
+    props: [
+      '*Protocol',
+      '*TopicArn',
+      'DeliveryPolicy',
+      'Endpoint',
+      'FilterPolicy',
+      'FilterPolicyScope',
+      'RawMessageDelivery',
+      'RedrivePolicy',
+      'Region',
+      'ReplayPolicy',
+      'SubscriptionRoleArn'
+    ],
+    attrs: ['Arn']
+  },
+  'AWS::SecretsManager::Secret': {
+    props: [
+      'Description',
+      'GenerateSecretString',
+      'KmsKeyId',
+      'Name',
+      'ReplicaRegions',
+      'SecretString',
+      'Tags'
+    ],
+    attrs: ['Id']
+  },
+  'AWS::Events::Connection': {
+    props: [
+      'AuthorizationType',
+      'AuthParameters',
+      'Description',
+      'InvocationConnectivityParameters',
+      'KmsKeyIdentifier',
+      'Name'
+    ],
+    attrs: ['Arn', 'ArnForPolicy', 'SecretArn']
+  },
+  'AWS::Events::ApiDestination': {
+    props: [
+      '*ConnectionArn',
+      '*HttpMethod',
+      '*InvocationEndpoint',
+      'Description',
+      'InvocationRateLimitPerSecond',
+      'Name'
+    ],
+    attrs: ['Arn', 'ArnForPolicy']
+  },
+  'AWS::Events::Rule': {
+    props: [
+      'Description',
+      'EventBusName',
+      'EventPattern',
+      'Name',
+      'RoleArn',
+      'ScheduleExpression',
+      'State',
+      'Targets'
+    ],
+    attrs: ['Arn']
+  },
+  'AWS::SQS::Queue': {
+    props: [
+      'ContentBasedDeduplication',
+      'DeduplicationScope',
+      'DelaySeconds',
+      'FifoQueue',
+      'FifoThroughputLimit',
+      'KmsDataKeyReusePeriodSeconds',
+      'KmsMasterKeyId',
+      'MaximumMessageSize',
+      'MessageRetentionPeriod',
+      'QueueName',
+      'ReceiveMessageWaitTimeSeconds',
+      'RedriveAllowPolicy',
+      'RedrivePolicy',
+      'SqsManagedSseEnabled',
+      'Tags',
+      'VisibilityTimeout'
+    ],
+    attrs: ['Arn', 'QueueName', 'QueueUrl']
+  },
+  'AWS::SQS::QueuePolicy': { props: ['*PolicyDocument', '*Queues'], attrs: ['Id'] },
+  'AWS::CloudWatch::Alarm': {
+    props: [
+      '*ComparisonOperator',
+      '*EvaluationPeriods',
+      'ActionsEnabled',
+      'AlarmActions',
+      'AlarmDescription',
+      'AlarmName',
+      'DatapointsToAlarm',
+      'Dimensions',
+      'EvaluateLowSampleCountPercentile',
+      'ExtendedStatistic',
+      'InsufficientDataActions',
+      'MetricName',
+      'Metrics',
+      'Namespace',
+      'OKActions',
+      'Period',
+      'Statistic',
+      'Tags',
+      'Threshold',
+      'ThresholdMetricId',
+      'TreatMissingData',
+      'Unit'
+    ],
+    attrs: ['Arn']
+  }
+}
+const RESOURCE_ATTRIBUTES = [
+  'Type',
+  'Condition',
+  'DependsOn',
+  'DeletionPolicy',
+  'UpdateReplacePolicy'
+]
+const TARGET_KEYS = ['Id', 'Arn', 'RoleArn', 'InputTransformer', 'RetryPolicy', 'DeadLetterConfig']
+const PSEUDO = [
+  'AWS::AccountId',
+  'AWS::NotificationARNs',
+  'AWS::NoValue',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix'
+]
+
+function resource(name: string): Resource {
+  const r = template.Resources[name]
+  if (!r) throw new Error(`no resource ${name}`)
+  return r
+}
+const props = (name: string): Obj => resource(name).Properties ?? {}
+const ofType = (type: string): string[] =>
+  Object.keys(template.Resources).filter((name) => resource(name).Type === type)
+
+/** The one resource the value refers to with { Ref } or { Fn::GetAtt: [name, attr] }. */
+function target(value: Json, attr?: string): string {
+  if (isObj(value) && typeof value.Ref === 'string' && attr === undefined) return value.Ref
+  if (isObj(value) && Array.isArray(value['Fn::GetAtt']) && value['Fn::GetAtt'][1] === attr)
+    return String(value['Fn::GetAtt'][0])
+  throw new Error(`${JSON.stringify(value)} is not a ${attr ? `GetAtt .${attr}` : 'Ref'}`)
+}
+
+/** Every `${Name}` or `${Resource.Attr}` a Fn::Sub string refers to (not `${!Literal}`). */
+function subVariables(text: string): string[] {
+  return [...text.matchAll(/\$\{([^}!][^}]*)\}/g)].map((m) => m[1] as string)
+}
+
+const SAMPLE_PARAMETERS: Record<string, string> = {
+  GitHubOrg: 'acme',
+  GitHubRepo: 'security',
+  'AWS::AccountId': '123456789012',
+  'AWS::Partition': 'aws',
+  'AWS::Region': 'us-east-1'
+}
+
+/** The string a Fn::Sub renders to, with the parameter defaults and SAMPLE_PARAMETERS. */
+function render(value: Json): string {
+  if (!isObj(value) || typeof value['Fn::Sub'] !== 'string') throw new Error('not a Fn::Sub string')
+  return value['Fn::Sub'].replace(/\$\{([^}!][^}]*)\}/g, (_, name: string) => {
+    const v = SAMPLE_PARAMETERS[name] ?? template.Parameters[name]?.Default
+    if (typeof v !== 'string') throw new Error(`no sample value for \${${name}}`)
+    return v
+  })
+}
+
+interface Reference {
+  from: string
+  kind: 'Ref' | 'GetAtt' | 'If' | 'DependsOn'
+  name: string
+  attr?: string
+  /** Conditions known true where the reference stands (inside Fn::If true branches). */
+  under: string[]
+}
+
+/** Every reference in a value: Ref, Fn::GetAtt, Fn::Sub variables and Fn::If conditions. */
+function references(from: string, value: Json, under: string[] = []): Reference[] {
+  if (Array.isArray(value)) return value.flatMap((v) => references(from, v, under))
+  if (!isObj(value)) return []
+  const keys = Object.keys(value)
+  if (keys.length === 1) {
+    const [key] = keys as [string]
+    const arg = value[key]
+    if (key === 'Ref') return [{ from, kind: 'Ref', name: String(arg), under }]
+    if (key === 'Fn::GetAtt') {
+      const [name, attr] = arg as [string, string]
+      return [{ from, kind: 'GetAtt', name, attr, under }]
+    }
+    if (key === 'Fn::Sub') {
+      const [text, vars] = Array.isArray(arg) ? (arg as [string, Obj]) : [arg as string, {}]
+      const local = Object.keys(vars)
+      return [
+        ...references(from, Object.values(vars), under),
+        ...subVariables(text)
+          .filter((v) => !local.includes(v))
+          .map((v): Reference => {
+            const dot = v.indexOf('.')
+            return dot > 0 && !v.startsWith('AWS::')
+              ? { from, kind: 'GetAtt', name: v.slice(0, dot), attr: v.slice(dot + 1), under }
+              : { from, kind: 'Ref', name: v, under }
+          })
+      ]
+    }
+    if (key === 'Fn::If') {
+      const [condition, whenTrue, whenFalse] = arg as [string, Json, Json]
+      return [
+        { from, kind: 'If', name: condition, under },
+        ...references(from, whenTrue, [...under, condition]),
+        ...references(from, whenFalse, under)
+      ]
+    }
+  }
+  return Object.values(value).flatMap((v) => references(from, v, under))
+}
+
+function allReferences(): Reference[] {
+  return [
+    ...Object.entries(template.Resources).flatMap(([name, r]) => [
+      ...references(name, r.Properties ?? {}),
+      ...asArray(r.DependsOn).map((d): Reference => ({
+        from: name,
+        kind: 'DependsOn',
+        name: d,
+        under: []
+      }))
+    ]),
+    ...Object.entries(template.Outputs).flatMap(([name, o]) => references(`Outputs.${name}`, o)),
+    ...Object.entries(template.Conditions).flatMap(([name, c]) =>
+      references(`Conditions.${name}`, c)
+    )
+  ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// IAM policies
+
+interface Statement {
+  Sid?: string
+  Effect: 'Allow' | 'Deny'
+  Principal?: Json
+  Action?: string | string[]
+  NotAction?: string | string[]
+  Resource?: Json
+  Condition?: Record<string, Record<string, Json>>
+}
+
+const statements = (document: Json): Statement[] =>
+  asArray((document as { Statement: Statement | Statement[] }).Statement)
+
+function roleStatements(name: string): Statement[] {
+  const policies = asArray(props(name).Policies as { PolicyName: string; PolicyDocument: Json }[])
+  return policies.flatMap((p) => statements(p.PolicyDocument))
+}
+
+function allowedActions(name: string): string[] {
+  const actions = roleStatements(name)
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) => asArray(s.Action))
+  return [...new Set(actions)].sort()
+}
+
+const USER_ARN = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*' }
+/** Actions with no resource-level permissions: they need Resource "*". */
+const ACCOUNT_LEVEL = [
+  'iam:ListUsers',
+  'iam:ListAccountAliases',
+  'iam:GenerateCredentialReport',
+  'iam:GetCredentialReport',
+  'cloudtrail:LookupEvents'
+]
+const WRITE_VERBS =
+  /^iam:(Add|Attach|Change|Create|Deactivate|Delete|Detach|Enable|Pass|Put|Remove|Reset|Resync|Set|Tag|Untag|Update|Upload)/
+
+/** The tightest Resource the action allows in this template. */
+function expectedResource(action: string): Json {
+  if (ACCOUNT_LEVEL.includes(action)) return '*'
+  if (action === 'sns:Publish') return { Ref: 'NotificationTopic' }
+  if (action.startsWith('iam:')) return USER_ARN
+  throw new Error(`no known scope for ${action}`)
+}
+
+const GITHUB_OIDC = 'token.actions.githubusercontent.com'
+
+// ---------------------------------------------------------------------------------------------
+// EventBridge: the subset of event patterns the template uses, and the input transformer.
+
+/**
+ * Whether an EventBridge event pattern matches an event. Supports exact values in arrays
+ * (any of them; an array in the event matches when one element does), nested objects and $or.
+ * Throws on anything else (prefix, anything-but, numeric, exists...) so an unsupported pattern
+ * cannot pass unchecked.
+ */
+function matches(pattern: Json, event: Json): boolean {
+  if (!isObj(pattern)) throw new Error(`a pattern is an object: ${JSON.stringify(pattern)}`)
+  return Object.entries(pattern).every(([key, rule]) => {
+    if (key === '$or') {
+      if (!Array.isArray(rule) || rule.length < 2) throw new Error('$or takes 2 or more patterns')
+      return rule.some((p) => matches(p, event))
+    }
+    const value = isObj(event) ? event[key] : undefined
+    if (Array.isArray(rule)) {
+      if (rule.length === 0) throw new Error(`empty match list at ${key}`)
+      for (const r of rule)
+        if (typeof r === 'object' && r !== null) throw new Error(`unsupported filter at ${key}`)
+      return asArray(value).some((v) => rule.includes(v))
+    }
+    if (isObj(rule)) return isObj(value) && matches(rule, value)
+    throw new Error(`pattern values are arrays or objects, not ${JSON.stringify(rule)} at ${key}`)
+  })
+}
+
+/** A simple $.a.b[0] JSON path of an input path map. */
+function jsonPath(event: Json, path: string): Json {
+  const steps = path.replace(/^\$\.?/, '').match(/[^.[\]]+/g) ?? []
+  return steps.reduce<Json>(
+    (v, step) => (isObj(v) ? v[step] : Array.isArray(v) ? v[Number(step)] : undefined),
+    event
+  )
+}
+
+/** What EventBridge sends the target: the InputTemplate with its variables substituted. */
+function transform(
+  transformer: { InputTemplate: string; InputPathsMap?: Record<string, string> },
+  event: Obj
+): string {
+  const { detail, ...withoutDetail } = event
+  void detail
+  const predefined: Record<string, string> = {
+    'aws.events.event.json': JSON.stringify(event),
+    'aws.events.event': JSON.stringify(withoutDetail),
+    'aws.events.rule-name': 'iam-key-sentinel-exposed-access-key',
+    'aws.events.event.ingestion-time': String(event.time)
+  }
+  return transformer.InputTemplate.replace(/<([A-Za-z0-9_.-]+)>/g, (_, name: string) => {
+    const path = transformer.InputPathsMap?.[name]
+    if (path !== undefined) {
+      const v = jsonPath(event, path)
+      return typeof v === 'string' ? v : JSON.stringify(v)
+    }
+    const v = predefined[name]
+    if (v === undefined) throw new Error(`unknown input transformer variable <${name}>`)
+    return v
+  })
+}
+
+interface DispatchSample {
+  event_type: string
+  client_payload: Obj
+}
+const SAMPLE_PATHS = [
+  'examples/events/aws-health-exposed-key.json',
+  'examples/events/trusted-advisor-exposed-key.json'
+]
+const samples = SAMPLE_PATHS.map((p) => readJson(p) as DispatchSample)
+const [healthEvent, trustedAdvisorEvent] = samples.map((s) => s.client_payload) as [Obj, Obj]
+
+const rule = props('ExposedAccessKeyRule')
+const targets = rule.Targets as Obj[]
+function ruleTarget(arn: Json): Obj {
+  const t = targets.find((x) => JSON.stringify(x.Arn) === JSON.stringify(arn))
+  if (!t) throw new Error(`no rule target ${JSON.stringify(arn)}`)
+  return t
+}
+const dispatchTarget = ruleTarget({ 'Fn::GetAtt': ['GitHubDispatchDestination', 'Arn'] })
+
+/** A copy of the event with `path` (dot separated) set to `value`. */
+function withValue(event: Obj, path: string, value: Json): Obj {
+  const copy = structuredClone(event)
+  const keys = path.split('.')
+  const last = keys.pop() as string
+  const parent = keys.reduce<Obj>((o, k) => o[k] as Obj, copy)
+  parent[last] = value
+  return copy
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workflows
+
+interface Step {
+  id?: string
+  uses?: string
+  run?: string
+  if?: string
+  with?: Record<string, Json>
+}
+interface Job {
+  'runs-on'?: string
+  environment?: string | { name: string }
+  permissions?: Json
+  uses?: string
+  if?: string
+  steps?: Step[]
+}
+interface Workflow {
+  name: string
+  on: Obj
+  permissions?: Json
+  concurrency?: { group: string; 'cancel-in-progress'?: boolean }
+  jobs: Record<string, Job>
+}
+
+const WORKFLOW_DIR = 'examples/workflows'
+const workflowFiles = readdirSync(WORKFLOW_DIR).filter((f) => f.endsWith('.yml'))
+const workflows = Object.fromEntries(
+  workflowFiles.map((f) => [f, parseYaml(join(WORKFLOW_DIR, f)) as unknown as Workflow])
+)
+function workflow(file: string): Workflow {
+  const w = workflows[file]
+  if (!w) throw new Error(`no workflow ${file}`)
+  return w
+}
+const steps = (w: Workflow): Step[] => Object.values(w.jobs).flatMap((j) => j.steps ?? [])
+function sentinelStep(file: string): Step & { with: Record<string, Json> } {
+  const step = steps(workflow(file)).find((s) => s.uses?.startsWith('acme/iam-key-sentinel@'))
+  if (!step?.with) throw new Error(`${file} does not run the action`)
+  return step as Step & { with: Record<string, Json> }
+}
+const environmentOf = (job: Job): string | undefined =>
+  typeof job.environment === 'string' ? job.environment : job.environment?.name
+
+const actionInputs = Object.keys(
+  (parse(readFileSync('action.yml', 'utf8')) as { inputs: Obj }).inputs
+)
+/** The incident-mode inputs, declared in action.yml by the incident-mode change. */
+const INCIDENT_INPUTS = ['mode', 'access-key-id', 'revoke-sessions']
+
+// =============================================================================================
+
+describe('examples/aws/permissions.json', () => {
+  it('lists each role sorted, without duplicates, the audit list inside the remediation list', () => {
+    for (const list of [permissions.audit, permissions.remediation]) {
+      expect(list).toEqual([...new Set(list)].sort())
+      for (const a of list) expect(a).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/)
+    }
+    expect(permissions.remediation).toEqual(expect.arrayContaining(permissions.audit))
+  })
+
+  it('keeps every IAM write in the remediation list only', () => {
+    expect(permissions.audit.filter((a) => WRITE_VERBS.test(a))).toEqual([])
+    expect(permissions.remediation.filter((a) => !permissions.audit.includes(a))).toEqual(
+      expect.arrayContaining([
+        'iam:DeleteAccessKey',
+        'iam:PutUserPolicy',
+        'iam:TagUser',
+        'iam:UntagUser',
+        'iam:UpdateAccessKey'
+      ])
+    )
+  })
+})
+
+describe('examples/aws/iam-key-sentinel.yml: structure', () => {
+  it('parses as a CloudFormation template with the documented parameters', () => {
+    expect(template.AWSTemplateFormatVersion).toBe('2010-09-09')
+    expect(Object.keys(template.Parameters)).toEqual(
+      expect.arrayContaining([
+        'GitHubOrg',
+        'GitHubRepo',
+        'AuditRef',
+        'RemediationEnvironment',
+        'CreateOidcProvider',
+        'GitHubDispatchToken',
+        'NotificationEmail'
+      ])
+    )
+    expect(template.Parameters.GitHubDispatchToken?.NoEcho).toBe(true)
+    expect(template.Parameters.CreateOidcProvider?.AllowedValues).toEqual(['true', 'false'])
+    expect(template.Parameters.NotificationEmail?.Default).toBe('')
+    for (const [name, p] of Object.entries(template.Parameters)) {
+      expect([name, typeof p.Description]).toEqual([name, 'string'])
+      if (typeof p.AllowedPattern === 'string' && typeof p.Default === 'string')
+        expect([name, new RegExp(p.AllowedPattern).test(p.Default)]).toEqual([name, true])
+    }
+  })
+
+  it('tells to deploy in us-east-1, where AWS Health and Trusted Advisor deliver the events', () => {
+    expect(templateText).toMatch(/deploy this stack in us-east-1/)
+  })
+
+  it('uses only known resource types, with their documented property names', () => {
+    for (const [name, r] of Object.entries(template.Resources)) {
+      expect([name, Object.keys(SCHEMA)]).toEqual([name, expect.arrayContaining([r.Type])])
+      const schema = SCHEMA[r.Type] as { props: string[] }
+      const known = schema.props.map((p) => p.replace(/^\*/, ''))
+      const unknown = Object.keys(r.Properties ?? {}).filter((p) => !known.includes(p))
+      expect([name, unknown]).toEqual([name, []])
+      const missing = schema.props
+        .filter((p) => p.startsWith('*'))
+        .map((p) => p.slice(1))
+        .filter((p) => !(p in (r.Properties ?? {})))
+      expect([name, missing]).toEqual([name, []])
+      const attributes = Object.keys(r).filter((k) => k !== 'Properties')
+      expect([name, attributes.filter((a) => !RESOURCE_ATTRIBUTES.includes(a))]).toEqual([name, []])
+    }
+  })
+
+  it('points every Ref, GetAtt, Sub variable, DependsOn and condition at something that exists', () => {
+    const refs = allReferences()
+    expect(refs.length).toBeGreaterThan(30)
+    const names = [
+      ...Object.keys(template.Resources),
+      ...Object.keys(template.Parameters),
+      ...PSEUDO
+    ]
+    for (const ref of refs) {
+      const where = `${ref.from}: ${ref.kind} ${ref.name}${ref.attr ? `.${ref.attr}` : ''}`
+      if (ref.kind === 'Ref') expect([where, names.includes(ref.name)]).toEqual([where, true])
+      if (ref.kind === 'If') expect([where, ref.name in template.Conditions]).toEqual([where, true])
+      if (ref.kind === 'GetAtt' || ref.kind === 'DependsOn') {
+        const r = template.Resources[ref.name]
+        expect([where, r?.Type]).toEqual([where, expect.any(String)])
+        if (ref.kind === 'GetAtt')
+          expect([where, SCHEMA[r?.Type ?? '']?.attrs]).toEqual([
+            where,
+            expect.arrayContaining([ref.attr])
+          ])
+      }
+    }
+    for (const [name, r] of Object.entries(template.Resources))
+      if (r.Condition) expect([name, r.Condition in template.Conditions]).toEqual([name, true])
+  })
+
+  it('refers to a conditional resource only where its condition holds', () => {
+    for (const ref of allReferences()) {
+      const condition = template.Resources[ref.name]?.Condition
+      if (!condition || ref.kind === 'If') continue
+      const holds =
+        ref.under.includes(condition) || template.Resources[ref.from]?.Condition === condition
+      expect([`${ref.from} -> ${ref.name}`, holds]).toEqual([`${ref.from} -> ${ref.name}`, true])
+    }
+  })
+
+  it('has no dependency cycle', () => {
+    const edges = new Map<string, Set<string>>()
+    for (const ref of allReferences())
+      if (ref.from in template.Resources && ref.name in template.Resources && ref.kind !== 'If')
+        edges.set(ref.from, (edges.get(ref.from) ?? new Set()).add(ref.name))
+    const state = new Map<string, 'visiting' | 'done'>()
+    const visit = (node: string, path: string[]): void => {
+      if (state.get(node) === 'done') return
+      if (state.get(node) === 'visiting') throw new Error(`cycle: ${[...path, node].join(' -> ')}`)
+      state.set(node, 'visiting')
+      for (const next of edges.get(node) ?? []) visit(next, [...path, node])
+      state.set(node, 'done')
+    }
+    for (const node of Object.keys(template.Resources)) visit(node, [])
+  })
+
+  it('outputs the role ARNs and the topic ARN', () => {
+    expect(target(template.Outputs.AuditRoleArn?.Value, 'Arn')).toBe('AuditRole')
+    expect(target(template.Outputs.RemediationRoleArn?.Value, 'Arn')).toBe('RemediationRole')
+    expect(target(template.Outputs.NotificationTopicArn?.Value)).toBe('NotificationTopic')
+  })
+})
+
+describe('examples/aws/iam-key-sentinel.yml: GitHub OIDC roles', () => {
+  it('creates the GitHub OIDC provider only when asked, for the sts.amazonaws.com audience', () => {
+    const provider = resource('GitHubOidcProvider')
+    expect(provider.Type).toBe('AWS::IAM::OIDCProvider')
+    expect(provider.Condition).toBe('ShouldCreateOidcProvider')
+    expect(template.Conditions.ShouldCreateOidcProvider).toEqual({
+      'Fn::Equals': [{ Ref: 'CreateOidcProvider' }, 'true']
+    })
+    expect(provider.Properties).toMatchObject({
+      Url: `https://${GITHUB_OIDC}`,
+      ClientIdList: ['sts.amazonaws.com']
+    })
+  })
+
+  it.each([
+    [
+      'AuditRole',
+      'repo:${GitHubOrg}/${GitHubRepo}:${AuditRef}',
+      'repo:acme/security:ref:refs/heads/main'
+    ],
+    [
+      'RemediationRole',
+      'repo:${GitHubOrg}/${GitHubRepo}:environment:${RemediationEnvironment}',
+      'repo:acme/security:environment:iam-key-remediation'
+    ]
+  ])('%s trusts exactly one GitHub subject: %s', (name, sub, rendered) => {
+    const trust = statements(props(name).AssumeRolePolicyDocument)
+    expect(trust).toHaveLength(1)
+    const [s] = trust as [Statement]
+    expect(s.Effect).toBe('Allow')
+    expect(s.Action).toBe('sts:AssumeRoleWithWebIdentity')
+    expect(s.Principal).toEqual({
+      Federated: {
+        'Fn::If': [
+          'ShouldCreateOidcProvider',
+          { Ref: 'GitHubOidcProvider' },
+          {
+            'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:oidc-provider/${GITHUB_OIDC}`
+          }
+        ]
+      }
+    })
+    // StringEquals only: no StringLike, no wildcard subject.
+    expect(s.Condition).toEqual({
+      StringEquals: {
+        [`${GITHUB_OIDC}:aud`]: 'sts.amazonaws.com',
+        [`${GITHUB_OIDC}:sub`]: { 'Fn::Sub': sub }
+      }
+    })
+    const value = render(s.Condition?.StringEquals?.[`${GITHUB_OIDC}:sub`])
+    expect(value).toBe(rendered)
+    expect(value).not.toMatch(/[*?]/)
+    expect(props(name).MaxSessionDuration).toBe(3600)
+  })
+
+  it('lets no parameter smuggle a wildcard into a subject', () => {
+    for (const name of ['GitHubOrg', 'GitHubRepo', 'AuditRef', 'RemediationEnvironment']) {
+      const pattern = new RegExp(String(template.Parameters[name]?.AllowedPattern))
+      for (const bad of ['*', 'ref:refs/heads/*', 'main?', 'a:b*'])
+        expect([name, bad, pattern.test(bad)]).toEqual([name, bad, false])
+    }
+  })
+
+  it('gives the audit role exactly the audit permissions, and no write', () => {
+    expect(allowedActions('AuditRole')).toEqual(permissions.audit)
+    const remediationOnly = permissions.remediation.filter((a) => !permissions.audit.includes(a))
+    for (const action of allowedActions('AuditRole')) {
+      expect(action).not.toMatch(WRITE_VERBS)
+      expect(remediationOnly).not.toContain(action)
+    }
+  })
+
+  it('gives the remediation role exactly the remediation permissions', () => {
+    expect(allowedActions('RemediationRole')).toEqual(permissions.remediation)
+  })
+
+  it.each(['AuditRole', 'RemediationRole'])(
+    '%s scopes each statement as tightly as its actions allow',
+    (name) => {
+      for (const s of roleStatements(name)) {
+        expect(s.Effect).toBe('Allow')
+        expect(s.NotAction).toBeUndefined()
+        for (const action of asArray(s.Action)) {
+          expect(action).not.toContain('*')
+          expect([action, s.Resource]).toEqual([action, expectedResource(action)])
+        }
+      }
+    }
+  )
+
+  it('lets the dispatch role only invoke the API destination, assumed by EventBridge', () => {
+    const role = String(target(dispatchTarget.RoleArn, 'Arn'))
+    expect(allowedActions(role)).toEqual(['events:InvokeApiDestination'])
+    expect(roleStatements(role).map((s) => s.Resource)).toEqual([
+      { 'Fn::GetAtt': ['GitHubDispatchDestination', 'Arn'] }
+    ])
+    expect(statements(props(role).AssumeRolePolicyDocument)).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sts:AssumeRole'
+      })
+    ])
+  })
+})
+
+describe('examples/aws/iam-key-sentinel.yml: notification topic', () => {
+  it('encrypts the topic with a customer managed key, not the AWS managed alias/aws/sns', () => {
+    const key = target(props('NotificationTopic').KmsMasterKeyId)
+    expect(resource(key).Type).toBe('AWS::KMS::Key')
+    expect(props(key).EnableKeyRotation).toBe(true)
+  })
+
+  it('lets the two roles, and only them, use the key through SNS', () => {
+    const key = target(props('NotificationTopic').KmsMasterKeyId)
+    const grant = statements(props(key).KeyPolicy).find(
+      (s) => s.Principal && isObj(s.Principal) && s.Principal.AWS === '*'
+    )
+    expect(grant?.Condition?.StringEquals).toEqual({
+      'kms:CallerAccount': { Ref: 'AWS::AccountId' },
+      'kms:ViaService': { 'Fn::Sub': 'sns.${AWS::Region}.amazonaws.com' }
+    })
+    const principals = asArray(grant?.Condition?.ArnEquals?.['aws:PrincipalArn']).map(render)
+    const roleArns = ['AuditRole', 'RemediationRole'].map(
+      (r) => `arn:aws:iam::123456789012:role/${String(props(r).RoleName)}`
+    )
+    expect(principals.sort()).toEqual(roleArns.sort())
+  })
+
+  it('denies publishing without TLS and lets EventBridge publish only from the rule', () => {
+    const policy = props('NotificationTopicPolicy')
+    expect(policy.Topics).toEqual([{ Ref: 'NotificationTopic' }])
+    const all = statements(policy.PolicyDocument)
+    expect(all).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sns:Publish',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } }
+      })
+    )
+    const events = all.find((s) => JSON.stringify(s.Principal).includes('events.amazonaws.com'))
+    expect(events?.Condition).toEqual({
+      ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['ExposedAccessKeyRule', 'Arn'] } }
+    })
+  })
+
+  it('subscribes the e-mail address only when one is given', () => {
+    const [subscription] = ofType('AWS::SNS::Subscription')
+    expect(resource(String(subscription)).Condition).toBe('HasNotificationEmail')
+    expect(template.Conditions.HasNotificationEmail).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'NotificationEmail' }, ''] }]
+    })
+    expect(props(String(subscription))).toEqual({
+      TopicArn: { Ref: 'NotificationTopic' },
+      Protocol: 'email',
+      Endpoint: { Ref: 'NotificationEmail' }
+    })
+  })
+})
+
+describe('examples/aws/iam-key-sentinel.yml: event path to repository_dispatch', () => {
+  it('matches the AWS Health and the Trusted Advisor sample events', () => {
+    expect(matches(rule.EventPattern, healthEvent)).toBe(true)
+    expect(matches(rule.EventPattern, trustedAdvisorEvent)).toBe(true)
+  })
+
+  it.each([
+    [
+      'another Health event type',
+      withValue(healthEvent, 'detail.eventTypeCode', 'AWS_EC2_MAINTENANCE_SCHEDULED')
+    ],
+    ['a Health event from another source', withValue(healthEvent, 'source', 'aws.ec2')],
+    ['a Trusted Advisor warning', withValue(trustedAdvisorEvent, 'detail.status', 'WARN')],
+    [
+      'another Trusted Advisor check',
+      withValue(trustedAdvisorEvent, 'detail.check-name', 'IAM Use')
+    ],
+    [
+      'the seed mock event source',
+      withValue(trustedAdvisorEvent, 'source', 'awsmock.trustedadvisor')
+    ],
+    [
+      'a PutEvents entry (detail still a JSON string)',
+      withValue(trustedAdvisorEvent, 'detail', JSON.stringify(trustedAdvisorEvent.detail))
+    ]
+  ])('does not match %s', (_, event) => {
+    expect(matches(rule.EventPattern, event)).toBe(false)
+  })
+
+  it('has a pattern matcher that rejects what it cannot evaluate', () => {
+    expect(matches({ a: ['x'], b: { c: ['y', 'z'] } }, { a: 'x', b: { c: 'z' } })).toBe(true)
+    expect(matches({ a: ['x'] }, { a: ['w', 'x'] })).toBe(true)
+    expect(matches({ a: ['x'] }, { b: 'x' })).toBe(false)
+    expect(() => matches({ a: [{ prefix: 'x' }] }, { a: 'xy' })).toThrow('unsupported filter')
+    expect(() => matches({ a: 'x' }, { a: 'x' })).toThrow('pattern values')
+  })
+
+  it.each(SAMPLE_PATHS.map((path, i) => [path, samples[i] as DispatchSample]))(
+    'sends %s as the repository_dispatch body, within GitHub limits',
+    (_, sample) => {
+      const transformer = dispatchTarget.InputTransformer as { InputTemplate: string }
+      const body = JSON.parse(transform(transformer, sample.client_payload)) as Obj
+      expect(Object.keys(body).sort()).toEqual(['client_payload', 'event_type'])
+      expect(body.event_type).toBe('aws-exposed-access-key')
+      expect(String(body.event_type).length).toBeLessThanOrEqual(100)
+      expect(body.client_payload).toEqual(sample.client_payload)
+      expect(Object.keys(body.client_payload as Obj).length).toBeLessThanOrEqual(10)
+      expect(body).toEqual(sample)
+    }
+  )
+
+  it('has an input transformer model that fails on unknown variables', () => {
+    expect(() => transform({ InputTemplate: '{"a": <nope>}' }, healthEvent)).toThrow('<nope>')
+    expect(transform({ InputTemplate: '{"a": <aws.events.event>}' }, healthEvent)).not.toContain(
+      'AWS_RISK_CREDENTIALS_EXPOSED'
+    )
+  })
+
+  it('posts to the repository dispatches endpoint with a bearer token from Secrets Manager', () => {
+    const destination = props('GitHubDispatchDestination')
+    expect(destination.HttpMethod).toBe('POST')
+    expect(render(destination.InvocationEndpoint)).toBe(
+      'https://api.github.com/repos/acme/security/dispatches'
+    )
+    expect(destination.InvocationRateLimitPerSecond).toBeGreaterThanOrEqual(1)
+    expect(destination.InvocationRateLimitPerSecond).toBeLessThanOrEqual(5)
+
+    const connection = props(target(destination.ConnectionArn, 'Arn'))
+    expect(connection.AuthorizationType).toBe('API_KEY')
+    const auth = connection.AuthParameters as {
+      ApiKeyAuthParameters: { ApiKeyName: string; ApiKeyValue: Json }
+    }
+    expect(auth.ApiKeyAuthParameters.ApiKeyName).toBe('Authorization')
+    const value = (auth.ApiKeyAuthParameters.ApiKeyValue as { 'Fn::Sub': string })['Fn::Sub']
+    const secret = /^Bearer \{\{resolve:secretsmanager:\$\{(\w+)\}:SecretString\}\}$/.exec(
+      value
+    )?.[1]
+    expect(resource(String(secret)).Type).toBe('AWS::SecretsManager::Secret')
+    expect(props(String(secret)).SecretString).toEqual({ Ref: 'GitHubDispatchToken' })
+    expect(templateText).not.toMatch(/github_pat_[A-Za-z0-9]/)
+  })
+
+  it('retries, then dead-letters what it cannot deliver to a queue EventBridge may write to', () => {
+    for (const t of targets) {
+      expect(Object.keys(t).filter((k) => !TARGET_KEYS.includes(k))).toEqual([])
+      const retry = t.RetryPolicy as {
+        MaximumEventAgeInSeconds: number
+        MaximumRetryAttempts: number
+      }
+      expect(retry.MaximumEventAgeInSeconds).toBeGreaterThanOrEqual(60)
+      expect(retry.MaximumEventAgeInSeconds).toBeLessThanOrEqual(86400)
+      expect(retry.MaximumRetryAttempts).toBeGreaterThanOrEqual(1)
+      expect(retry.MaximumRetryAttempts).toBeLessThanOrEqual(185)
+    }
+    const queue = target((dispatchTarget.DeadLetterConfig as Obj).Arn, 'Arn')
+    expect(resource(queue).Type).toBe('AWS::SQS::Queue')
+    const [policy] = ofType('AWS::SQS::QueuePolicy')
+    expect(props(String(policy)).Queues).toEqual([{ Ref: queue }])
+    expect(statements(props(String(policy)).PolicyDocument)).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
+        Condition: {
+          ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['ExposedAccessKeyRule', 'Arn'] } }
+        }
+      })
+    )
+  })
+
+  it('dispatches the event type the event workflow listens to', () => {
+    const on = workflow('exposed-key-event.yml').on as { repository_dispatch: { types: string[] } }
+    const body = JSON.parse(
+      transform(dispatchTarget.InputTransformer as { InputTemplate: string }, healthEvent)
+    ) as Obj
+    expect(on.repository_dispatch.types).toEqual([body.event_type])
+  })
+})
+
+describe('examples/workflows', () => {
+  it('holds the audit, revoke-key and exposed-key-event workflows', () => {
+    expect(workflowFiles.sort()).toEqual(['audit.yml', 'exposed-key-event.yml', 'revoke-key.yml'])
+  })
+
+  it.each(workflowFiles)('%s grants only the permissions it needs, never write-all', (file) => {
+    const w = workflow(file)
+    expect(isObj(w.permissions)).toBe(true)
+    expect(w.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' })
+    for (const [name, job] of Object.entries(w.jobs))
+      if (job.permissions !== undefined) {
+        expect([name, isObj(job.permissions)]).toEqual([name, true])
+        const writes = Object.entries(job.permissions as Obj).filter(([, v]) => v === 'write')
+        expect(writes.map(([k]) => k).filter((k) => !['id-token', 'issues'].includes(k))).toEqual(
+          []
+        )
+      }
+  })
+
+  it.each(workflowFiles)('%s pins every action to a full commit SHA', (file) => {
+    const uses = [
+      ...steps(workflow(file)).map((s) => s.uses),
+      ...Object.values(workflow(file).jobs).map((j) => j.uses)
+    ].filter((u): u is string => u !== undefined)
+    expect(uses.length).toBeGreaterThan(0)
+    for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/)
+    const lines = readFileSync(join(WORKFLOW_DIR, file), 'utf8')
+      .split('\n')
+      .filter((l) => /^\s*(- )?uses:/.test(l))
+    expect(lines).toHaveLength(uses.length)
+    for (const l of lines) expect(l).toMatch(/@[0-9a-f]{40} # v\d/)
+  })
+
+  it.each(workflowFiles)('%s never runs two jobs on the same thing at once', (file) => {
+    const c = workflow(file).concurrency
+    expect(c?.group).toEqual(expect.any(String))
+    expect(c?.['cancel-in-progress']).toBe(false)
+  })
+
+  it.each(workflowFiles)(
+    '%s passes only inputs the action declares, and no expression to a shell',
+    (file) => {
+      for (const key of Object.keys(sentinelStep(file).with))
+        expect([key, [...actionInputs, ...INCIDENT_INPUTS]]).toEqual([
+          key,
+          expect.arrayContaining([key])
+        ])
+      for (const s of steps(workflow(file))) if (s.run) expect(s.run).not.toContain('${{')
+    }
+  )
+
+  it('audit.yml runs on weekdays and by hand, with the audit role, and uploads the report', () => {
+    const w = workflow('audit.yml')
+    const schedule = w.on.schedule as { cron: string }[]
+    expect(schedule[0]?.cron.split(' ')[4]).toBe('1-5')
+    expect(w.on).toHaveProperty('workflow_dispatch')
+    expect(w.concurrency?.group).not.toContain('${{')
+    const step = sentinelStep('audit.yml')
+    expect(step.with['role-to-assume']).toBe('${{ vars.IAM_KEY_SENTINEL_AUDIT_ROLE_ARN }}')
+    expect(step.with.action ?? 'report').toBe('report')
+    // A job environment would change the OIDC subject and the audit role would refuse it.
+    for (const job of Object.values(w.jobs)) expect(environmentOf(job)).toBeUndefined()
+    const upload = steps(w).find((s) => s.uses?.startsWith('actions/upload-artifact@'))
+    expect(upload?.uses).toBe('actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02')
+    expect(upload?.with?.path).toBe(`\${{ steps.${step.id}.outputs.report-path }}`)
+  })
+
+  it('revoke-key.yml asks for the key and the action, and revokes with the remediation role', () => {
+    const w = workflow('revoke-key.yml')
+    const inputs = (w.on.workflow_dispatch as { inputs: Record<string, Obj> }).inputs
+    expect(inputs['access-key-id']).toMatchObject({ required: true, type: 'string' })
+    expect(String(inputs['access-key-id']?.description).length).toBeGreaterThan(10)
+    expect(inputs.action).toMatchObject({
+      type: 'choice',
+      options: ['deactivate', 'delete'],
+      default: 'deactivate'
+    })
+    expect(sentinelStep('revoke-key.yml').with).toMatchObject({
+      mode: 'revoke',
+      'access-key-id': '${{ inputs.access-key-id }}',
+      action: '${{ inputs.action }}',
+      'revoke-sessions': true,
+      'role-to-assume': '${{ vars.IAM_KEY_SENTINEL_REMEDIATION_ROLE_ARN }}',
+      'sns-topic-arn': '${{ vars.IAM_KEY_SENTINEL_TOPIC_ARN }}'
+    })
+    expect(w.concurrency?.group).toContain('${{ inputs.access-key-id }}')
+  })
+
+  it('exposed-key-event.yml revokes the keys of the event with the remediation role', () => {
+    expect(sentinelStep('exposed-key-event.yml').with).toMatchObject({
+      mode: 'auto',
+      'revoke-sessions': true,
+      'role-to-assume': '${{ vars.IAM_KEY_SENTINEL_REMEDIATION_ROLE_ARN }}',
+      'sns-topic-arn': '${{ vars.IAM_KEY_SENTINEL_TOPIC_ARN }}'
+    })
+    const group = String(workflow('exposed-key-event.yml').concurrency?.group)
+    expect(group).toContain('detail.affectedEntities[0].entityValue')
+    expect(group).toContain("detail['check-item-detail']['Access Key ID']")
+  })
+
+  it('serializes a manual and an automatic revocation of the same key', () => {
+    const prefix = (file: string) => String(workflow(file).concurrency?.group).split('${{')[0]
+    expect(prefix('revoke-key.yml')).toBe(prefix('exposed-key-event.yml'))
+    expect(prefix('revoke-key.yml')).not.toBe(workflow('audit.yml').concurrency?.group)
+  })
+
+  it.each(['revoke-key.yml', 'exposed-key-event.yml'])(
+    '%s runs in the environment the remediation role trusts',
+    (file) => {
+      const environments = Object.values(workflow(file).jobs).map(environmentOf)
+      expect(environments).toEqual([template.Parameters.RemediationEnvironment?.Default])
+    }
+  )
+})
