@@ -68951,7 +68951,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9912);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5662);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -68960,7 +68960,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9912:
+/***/ 5662:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76914,6 +76914,905 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(7392);
+;// CONCATENATED MODULE: ./src/concurrency.ts
+// Bounded concurrency: enough requests in flight to hide latency, few enough not to
+// provoke IAM's throttling (which the SDK's adaptive retry then paces).
+async function forEachLimit(items, limit, work) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            await work(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+;// CONCATENATED MODULE: ./src/errors.ts
+// Errors wrapped with what was being done and what the user should change.
+class ActionError extends Error {
+    hint;
+    constructor(message, hint, options) {
+        super(message, options);
+        this.hint = hint;
+        this.name = 'ActionError';
+    }
+}
+/** The AWS error code (SDK v3 puts it in `name`), or undefined for non-AWS errors. */
+function awsErrorCode(error) {
+    if (typeof error !== 'object' || error === null)
+        return undefined;
+    const e = error;
+    if (typeof e.Code === 'string')
+        return e.Code;
+    return e.$metadata !== undefined && typeof e.name === 'string' ? e.name : undefined;
+}
+/**
+ * Compares AWS error codes the way both spellings reach us: the SDK names modelled errors
+ * after their class (NoSuchEntityException) and unmodelled ones after the wire code.
+ */
+function hasAwsCode(error, ...codes) {
+    const code = awsErrorCode(error)?.replace(/Exception$/, '');
+    return code !== undefined && codes.some((c) => c.replace(/Exception$/, '') === code);
+}
+function errorMessage(error) {
+    if (error instanceof Error) {
+        const code = awsErrorCode(error);
+        return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+    }
+    return String(error);
+}
+function isAccessDenied(error) {
+    return hasAwsCode(error, 'AccessDenied', 'UnauthorizedOperation', 'AuthorizationError');
+}
+/** Wraps an AWS call's failure with the permission to grant when it was a denial. */
+function wrapAwsError(doing, permission, error) {
+    const hint = isAccessDenied(error)
+        ? `Grant ${permission} to the role the action runs with (see "IAM permissions" in the README).`
+        : undefined;
+    return new ActionError(`${doing} failed: ${errorMessage(error)}`, hint, { cause: error });
+}
+/** The one line given to core.setFailed: what went wrong, then what to do. */
+function describeFailure(error) {
+    if (error instanceof ActionError) {
+        return error.hint ? `${error.message}\n${error.hint}` : error.message;
+    }
+    return `IAM Key Sentinel failed unexpectedly: ${errorMessage(error)}`;
+}
+
+;// CONCATENATED MODULE: ./src/retry.ts
+// Retry with exponential backoff and jitter, for the calls the SDK does not retry itself
+// (the OIDC token request, STS token exchange hiccups).
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function withRetry(fn, options) {
+    const wait = options.sleep ?? sleep;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (error) {
+            if (attempt >= options.attempts || !options.isRetryable(error))
+                throw error;
+            const delay = options.baseDelayMs * 2 ** (attempt - 1);
+            await wait(delay / 2 + Math.random() * (delay / 2));
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/activity/types.ts
+// The CloudTrail activity of one access key, as the job summary, the JSON report, the `activity`
+// output and the issue and SNS renderers all see it. Plain data only: it goes through
+// JSON.stringify unchanged (dates are ISO strings, lists are arrays).
+/** The lists every summary ranks, in the order the renderers show them. */
+const TOP_FIELDS = [
+    'eventNames',
+    'errorCodes',
+    'sourceIps',
+    'userAgents',
+    'resourceNames',
+    'resourceTypes',
+    'regions'
+];
+const TOP_LIMIT = 10;
+
+;// CONCATENATED MODULE: ./src/activity/summarize.ts
+// Turns LookupEvents results into an ActivitySummary. Incremental (ActivityAccumulator) so the
+// lookup can drop each page once it is counted; summarizeActivity is the same thing over a list.
+
+/** Longer values (user agents can run to kilobytes) are cut, which bounds the counters' memory. */
+const MAX_VALUE_CHARS = 512;
+const isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The CloudTrailEvent JSON as an object, or undefined when it is missing or not an object. */
+function parseRecord(json) {
+    if (json === undefined)
+        return undefined;
+    try {
+        const parsed = JSON.parse(json);
+        return isRecord(parsed) ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function clip(value) {
+    const chars = Array.from(value);
+    return chars.length > MAX_VALUE_CHARS ? `${chars.slice(0, MAX_VALUE_CHARS - 1).join('')}…` : value;
+}
+/** A non-empty string field, cut to MAX_VALUE_CHARS; anything else counts as absent. */
+function summarize_text(value) {
+    if (typeof value !== 'string' || value === '')
+        return undefined;
+    return value.length > MAX_VALUE_CHARS ? clip(value) : value;
+}
+function eventTimeMs(event, record) {
+    const top = event.EventTime?.getTime();
+    if (top !== undefined && Number.isFinite(top))
+        return top;
+    const parsed = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : NaN;
+    return Number.isFinite(parsed) ? parsed : undefined;
+}
+function keyIdOf(event, record) {
+    const identity = isRecord(record.userIdentity) ? record.userIdentity : {};
+    return summarize_text(event.AccessKeyId) ?? summarize_text(identity.accessKeyId);
+}
+/** Each resource name and type once per event: the counts are "events that touched it". */
+function resourceValues(event, field) {
+    // A null entry would be a broken answer, not a reason to fail the whole key.
+    const values = (event.Resources ?? []).map((r) => summarize_text(r?.[field]));
+    return [...new Set(values.filter((v) => v !== undefined))];
+}
+/** Most frequent first; equal counts by value in code unit order, so output never depends on input order. */
+function topValues(counts, limit = TOP_LIMIT) {
+    return [...counts]
+        .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+        .slice(0, limit)
+        .map(([value, count]) => ({ value, count }));
+}
+class ActivityAccumulator {
+    accessKeyId;
+    seen = new Set();
+    counters = Object.fromEntries(TOP_FIELDS.map((field) => [field, new Map()]));
+    total = 0;
+    malformed = 0;
+    otherKey = 0;
+    errors = 0;
+    first = Infinity;
+    last = -Infinity;
+    constructor(accessKeyId) {
+        this.accessKeyId = accessKeyId;
+    }
+    /** Counts one event unless it was seen already (the AccessKeyId and Username lookups overlap). */
+    add(event) {
+        const record = parseRecord(event.CloudTrailEvent);
+        const id = summarize_text(event.EventId) ?? summarize_text(record?.eventID);
+        if (id !== undefined) {
+            if (this.seen.has(id))
+                return 'duplicate';
+            this.seen.add(id);
+        }
+        const time = record && eventTimeMs(event, record);
+        if (!record || id === undefined || time === undefined) {
+            this.malformed++;
+            return 'malformed';
+        }
+        if (this.isOtherKey(keyIdOf(event, record))) {
+            this.otherKey++;
+            return 'other-key';
+        }
+        this.count(event, record, time);
+        return 'counted';
+    }
+    summary(meta) {
+        return {
+            accessKeyId: meta.accessKeyId,
+            ...(meta.userName === undefined ? {} : { userName: meta.userName }),
+            lookups: meta.lookups.map((l) => ({ ...l })),
+            window: { ...meta.window },
+            regions: meta.regions.map((r) => ({ ...r })),
+            ...this.span(),
+            malformed: this.malformed,
+            otherKeyEvents: this.otherKey,
+            errorEvents: this.errors,
+            truncated: meta.regions.some((r) => r.status === 'truncated'),
+            top: this.topLists()
+        };
+    }
+    /** A long-term key other than this one: its events belong to that key's summary, not this one. */
+    isOtherKey(keyId) {
+        return keyId !== undefined && keyId.startsWith('AKIA') && keyId !== this.accessKeyId;
+    }
+    count(event, record, time) {
+        this.total++;
+        this.first = Math.min(this.first, time);
+        this.last = Math.max(this.last, time);
+        this.bump('eventNames', summarize_text(event.EventName) ?? summarize_text(record.eventName));
+        const errorCode = summarize_text(record.errorCode);
+        if (errorCode !== undefined)
+            this.errors++;
+        this.bump('errorCodes', errorCode);
+        this.bump('sourceIps', summarize_text(record.sourceIPAddress));
+        this.bump('userAgents', summarize_text(record.userAgent));
+        this.bump('regions', summarize_text(record.awsRegion));
+        for (const name of resourceValues(event, 'ResourceName'))
+            this.bump('resourceNames', name);
+        for (const type of resourceValues(event, 'ResourceType'))
+            this.bump('resourceTypes', type);
+    }
+    bump(field, value) {
+        if (value === undefined)
+            return;
+        const counter = this.counters[field];
+        counter.set(value, (counter.get(value) ?? 0) + 1);
+    }
+    span() {
+        if (this.total === 0)
+            return { totalEvents: 0 };
+        return {
+            totalEvents: this.total,
+            firstEventTime: new Date(this.first).toISOString(),
+            lastEventTime: new Date(this.last).toISOString()
+        };
+    }
+    topLists() {
+        return Object.fromEntries(TOP_FIELDS.map((field) => [field, topValues(this.counters[field])]));
+    }
+}
+/** The summary of a list of events: pure, and what the lookup builds page by page. */
+function summarizeActivity(events, meta) {
+    const accumulator = new ActivityAccumulator(meta.accessKeyId);
+    for (const event of events)
+        accumulator.add(event);
+    return accumulator.summary(meta);
+}
+
+;// CONCATENATED MODULE: ./src/activity/token-bucket.ts
+// Client-side pacing: a token bucket whose waiters are served first come, first served, so no
+// lookup starves while others page on. The clock and sleep are injectable for unit tests.
+
+class TokenBucket {
+    rate;
+    burst;
+    now;
+    sleep;
+    tokens;
+    updatedAt;
+    queue = Promise.resolve();
+    constructor(options) {
+        const burst = options.burst ?? 1;
+        if (!(options.ratePerSecond > 0))
+            throw new RangeError('ratePerSecond must be positive');
+        if (!(burst >= 1))
+            throw new RangeError('burst must be at least 1');
+        this.rate = options.ratePerSecond;
+        this.burst = burst;
+        this.now = options.now ?? (() => performance.now());
+        this.sleep = options.sleep ?? sleep;
+        this.tokens = burst;
+        this.updatedAt = this.now();
+    }
+    /** Resolves when the caller may send one request; callers are served in call order. */
+    take() {
+        const turn = this.queue.then(() => this.waitForToken());
+        this.queue = turn.catch(() => undefined);
+        return turn;
+    }
+    /**
+     * Empties the bucket and hands out nothing for `ms` more, then refills at the usual rate: what
+     * to do when the server says we are too fast (its clock and ours disagree, or someone else
+     * shares the limit).
+     */
+    pause(ms) {
+        this.refill();
+        this.tokens = Math.min(this.tokens, 0) - (ms / 1000) * this.rate;
+    }
+    async waitForToken() {
+        for (;;) {
+            this.refill();
+            if (this.tokens >= 1) {
+                this.tokens -= 1;
+                return;
+            }
+            await this.sleep(Math.ceil(((1 - this.tokens) / this.rate) * 1000));
+        }
+    }
+    refill() {
+        const now = this.now();
+        const earned = ((now - this.updatedAt) / 1000) * this.rate;
+        this.tokens = Math.min(this.burst, this.tokens + Math.max(0, earned));
+        this.updatedAt = Math.max(this.updatedAt, now);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/activity/lookup.ts
+// CloudTrail LookupEvents for the keys the action acted on or flagged.
+//
+// LookupEvents allows 2 requests per second per account and region, so each region gets its own
+// client and token bucket and the regions run in parallel. The SDK's own retries are off
+// (maxAttempts 1): they would send again without asking the bucket, and a throttled request
+// retried blindly only provokes more throttling. Our retry takes a token for every attempt.
+//
+// max-events caps the distinct events received for one key, summed over its regions and its
+// lookups (duplicates between the AccessKeyId and Username lookups do not count; malformed and
+// other-key events do, since they cost requests all the same). Regions run in parallel, so when
+// the cap cuts a key short, which region's older pages are missing depends on timing; the
+// summary marks every region that did not cover the window as 'truncated'.
+//
+// A region that denies access, or still fails after the retries, is not asked again in this run:
+// the keys not yet looked up there get the same status and message, and the scan goes on.
+
+
+
+
+
+
+const DEFAULT_RATE_PER_SECOND = 2;
+const MAX_LOOKBACK_HOURS = 90 * 24;
+/** The most LookupEvents returns per page. */
+const PAGE_SIZE = 50;
+/** Enough lookups in flight to keep the bucket busy while answers are on their way. */
+const IN_FLIGHT_PER_REGION = 4;
+const DEFAULT_RETRY = { attempts: 6, baseDelayMs: 500 };
+const TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } };
+const MAX_MESSAGE_CHARS = 500;
+const HOUR_MS = 3_600_000;
+/** Codes after which no request to the region can succeed in this run. */
+const REGION_WIDE_CODES = [
+    'UnrecognizedClient',
+    'InvalidClientTokenId',
+    'ExpiredToken',
+    'InvalidSignature',
+    'SignatureDoesNotMatch',
+    'MissingAuthenticationToken',
+    'OptInRequired'
+];
+const THROTTLING_CODES = ['Throttling', 'TooManyRequests', 'RequestLimitExceeded'];
+/** Raised instead of sending once the region has failed for good, so no more requests go out. */
+class RegionFailedError extends Error {
+    problem;
+    constructor(problem) {
+        super(problem.message);
+        this.problem = problem;
+        this.name = 'RegionFailedError';
+    }
+}
+/** What one key has received so far, shared by the regions that look it up in parallel. */
+class KeyRun {
+    target;
+    maxEvents;
+    accumulator;
+    lookups;
+    regions = new Map();
+    received = 0;
+    constructor(target, maxEvents) {
+        this.target = target;
+        this.maxEvents = maxEvents;
+        this.accumulator = new ActivityAccumulator(target.accessKeyId);
+        this.lookups = lookupsFor(target);
+    }
+    get full() {
+        return this.received >= this.maxEvents;
+    }
+    summary(window, regionOrder) {
+        return this.accumulator.summary({
+            accessKeyId: this.target.accessKeyId,
+            userName: this.target.userName,
+            lookups: this.lookups,
+            window,
+            regions: regionOrder.map((region) => this.regions.get(region) ?? {
+                region,
+                status: 'unavailable',
+                events: 0,
+                message: 'not looked up'
+            })
+        });
+    }
+}
+function lookupsFor(target) {
+    const lookups = [{ attribute: 'AccessKeyId', value: target.accessKeyId }];
+    if (target.byUsername && target.userName) {
+        lookups.push({ attribute: 'Username', value: target.userName });
+    }
+    return lookups;
+}
+/** One entry per key: a key listed twice is looked up once, with the wider set of lookups. */
+function uniqueTargets(targets) {
+    const byId = new Map();
+    for (const target of targets) {
+        const seen = byId.get(target.accessKeyId);
+        byId.set(target.accessKeyId, seen
+            ? {
+                ...seen,
+                userName: seen.userName ?? target.userName,
+                byUsername: seen.byUsername || target.byUsername
+            }
+            : { ...target });
+    }
+    return [...byId.values()];
+}
+function validate(options) {
+    const { lookbackHours, maxEvents, regions } = options;
+    const rate = options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND;
+    if (regions.length === 0)
+        throw new RangeError('lookupActivity needs at least one region');
+    if (!(lookbackHours > 0 && lookbackHours <= MAX_LOOKBACK_HOURS)) {
+        throw new RangeError(`lookbackHours must be more than 0 and at most ${MAX_LOOKBACK_HOURS}`);
+    }
+    if (!Number.isInteger(maxEvents) || maxEvents < 1) {
+        throw new RangeError('maxEvents must be a whole number of at least 1');
+    }
+    if (!(rate > 0))
+        throw new RangeError('ratePerSecond must be positive');
+}
+function activityWindow(now, hours) {
+    const start = new Date(now.getTime() - hours * HOUR_MS);
+    return { start: start.toISOString(), end: now.toISOString(), hours };
+}
+const statusOf = (error) => error?.$metadata?.httpStatusCode;
+function isThrottling(error) {
+    return hasAwsCode(error, ...THROTTLING_CODES) || statusOf(error) === 429;
+}
+const NETWORK_ERROR = /^(E[A-Z_]+|TimeoutError|RequestTimeout\w*)$/;
+/** No answer at all: a reset, a refused connection, a timeout. */
+function isNetworkError(error) {
+    const e = error;
+    return [e?.code, e?.name].some((v) => typeof v === 'string' && NETWORK_ERROR.test(v));
+}
+/** Throttling, a server error, or a network failure: worth another attempt. */
+function isTransient(error) {
+    const status = statusOf(error);
+    if (status === undefined)
+        return isNetworkError(error);
+    return isThrottling(error) || status >= 500;
+}
+function problemOf(error, attempts) {
+    const base = errorMessage(error);
+    const transient = isTransient(error);
+    const message = (transient ? `${base} (after ${attempts} attempts)` : base).slice(0, MAX_MESSAGE_CHARS);
+    if (isAccessDenied(error))
+        return { status: 'denied', message, regionWide: true };
+    return {
+        status: 'unavailable',
+        message,
+        // No HTTP status and not a network error: credentials could not be loaded, say.
+        regionWide: transient || statusOf(error) === undefined || hasAwsCode(error, ...REGION_WIDE_CODES)
+    };
+}
+function openRegion(name, options) {
+    const rate = options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND;
+    const client = new dist_cjs/* CloudTrailClient */.Vsm({
+        region: name,
+        credentials: options.credentials,
+        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+        maxAttempts: 1,
+        ...TIMEOUTS
+    });
+    return {
+        name,
+        client,
+        bucket: new TokenBucket({ ratePerSecond: rate }),
+        pauseMs: 1000 / rate,
+        window: {
+            start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
+            end: options.now
+        },
+        retry: options.retry ?? DEFAULT_RETRY,
+        requests: 0,
+        throttled: 0
+    };
+}
+/** One request, paced by the region's bucket; throttling also pauses the bucket for everyone. */
+async function paced(region, input) {
+    await region.bucket.take();
+    // Another lookup may have found the region denied while this one waited for its turn.
+    if (region.failure)
+        throw new RegionFailedError(region.failure);
+    region.requests++;
+    try {
+        return await region.client.send(new dist_cjs/* LookupEventsCommand */.nau(input));
+    }
+    catch (error) {
+        if (isThrottling(error)) {
+            region.throttled++;
+            region.bucket.pause(region.pauseMs);
+        }
+        throw error;
+    }
+}
+function send(region, input) {
+    return withRetry(() => paced(region, input), { ...region.retry, isRetryable: isTransient });
+}
+function lookup_request(region, lookup, nextToken) {
+    return {
+        LookupAttributes: [{ AttributeKey: lookup.attribute, AttributeValue: lookup.value }],
+        StartTime: region.window.start,
+        EndTime: region.window.end,
+        MaxResults: PAGE_SIZE,
+        ...(nextToken === undefined ? {} : { NextToken: nextToken })
+    };
+}
+/** Counts a page's events until the key is full; false when some were left uncounted. */
+function countPage(run, events, progress) {
+    for (const event of events) {
+        if (run.full)
+            return false;
+        if (run.accumulator.add(event) !== 'duplicate') {
+            run.received++;
+            progress.events++;
+        }
+    }
+    return true;
+}
+/** Pages through one lookup; false when max-events stopped it before the window was covered. */
+async function lookup_paginate(region, run, lookup, progress) {
+    let nextToken;
+    do {
+        if (run.full)
+            return false;
+        const page = await send(region, lookup_request(region, lookup, nextToken));
+        if (!countPage(run, page.Events ?? [], progress))
+            return false;
+        nextToken = page.NextToken;
+    } while (nextToken);
+    return true;
+}
+function truncation(maxEvents) {
+    return {
+        status: 'truncated',
+        message: `stopped at max-events (${maxEvents}) before the window was covered`
+    };
+}
+/** The problem an error means for this key, and for the whole region if it is one of those. */
+function recordFailure(region, error) {
+    const { regionWide, ...problem } = problemOf(error, region.retry.attempts);
+    if (regionWide)
+        region.failure ??= problem;
+    return problem;
+}
+/** Every lookup of one key in one region; failures are recorded, never thrown. */
+async function lookUpKey(region, run, maxEvents) {
+    const progress = { events: 0 };
+    let problem;
+    try {
+        for (const lookup of run.lookups) {
+            problem = region.failure;
+            if (problem)
+                break;
+            if (!(await lookup_paginate(region, run, lookup, progress))) {
+                problem = truncation(maxEvents);
+                break;
+            }
+        }
+    }
+    catch (error) {
+        if (error instanceof RegionFailedError)
+            problem = error.problem;
+        else
+            problem = recordFailure(region, error);
+    }
+    run.regions.set(region.name, problem
+        ? {
+            region: region.name,
+            status: problem.status,
+            events: progress.events,
+            message: problem.message
+        }
+        : { region: region.name, status: 'ok', events: progress.events });
+}
+async function lookUpRegion(name, runs, options) {
+    const region = openRegion(name, options);
+    const started = Date.now();
+    try {
+        await forEachLimit(runs, IN_FLIGHT_PER_REGION, (run) => lookUpKey(region, run, options.maxEvents));
+    }
+    finally {
+        region.client.destroy();
+    }
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const failure = region.failure ? `; ${region.failure.status}: ${region.failure.message}` : '';
+    options.log?.(`CloudTrail ${name}: ${region.requests} LookupEvents requests, ${region.throttled} throttled, ${seconds} s${failure}`);
+}
+/**
+ * The CloudTrail activity of each target over the last `lookbackHours`, keyed by access key ID.
+ * Never rejects because of AWS: denied or unavailable regions are in each summary's `regions`.
+ */
+async function lookupActivity(targets, options) {
+    validate(options);
+    const regions = [...new Set(options.regions)];
+    const runs = uniqueTargets(targets).map((target) => new KeyRun(target, options.maxEvents));
+    if (runs.length === 0)
+        return new Map();
+    await Promise.all(regions.map((name) => lookUpRegion(name, runs, options)));
+    const window = activityWindow(options.now, options.lookbackHours);
+    return new Map(runs.map((run) => [run.target.accessKeyId, run.summary(window, regions)]));
+}
+
+;// CONCATENATED MODULE: ./src/markdown.ts
+// Escaping for every value that comes from AWS or a user before it enters Markdown
+// (job summary, issue bodies): inert text, one table cell, no mention, no HTML, no link.
+const ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '|': '&#124;',
+    '`': '&#96;',
+    // A zero-width space after @ and # stops GitHub from turning text into a mention or a
+    // cross-reference; the entity alone would not, because GitHub links after decoding.
+    '@': '@&#8203;',
+    '#': '#&#8203;',
+    '\\': '&#92;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '*': '&#42;',
+    _: '&#95;',
+    '~': '&#126;',
+    '!': '&#33;'
+};
+const SPECIAL = /[&<>"'|`@#\\[\]*_~!]/g;
+// GitHub autolinks bare URLs after decoding entities, so only a zero-width space breaks them.
+const AUTOLINK = /(:)(\/\/)|\b(www)(\.)/gi;
+// Line breaks would end a table row; other control characters have no business in a report.
+const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
+/** Escapes one value for inline Markdown, collapsing it to a single line of at most maxLength characters. */
+function escapeMarkdown(value, maxLength = 200) {
+    let text = value.replace(CONTROL, ' ');
+    const chars = Array.from(text);
+    if (chars.length > maxLength)
+        text = `${chars.slice(0, maxLength - 1).join('')}…`;
+    return text
+        .replace(SPECIAL, (c) => ENTITIES[c] ?? c)
+        .replace(AUTOLINK, (_, a, b, c, d) => a ? `${a}&#8203;${b}` : `${c}&#8203;${d}`);
+}
+/** A Markdown table from already-escaped cells. */
+function table(header, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+function utf8Bytes(text) {
+    return Buffer.byteLength(text, 'utf8');
+}
+
+;// CONCATENATED MODULE: ./src/activity/render.ts
+// Pure renderers of ActivitySummary: Markdown for the job summary and issues, plain text for
+// SNS e-mail. Every value that came from AWS is escaped (Markdown) or flattened (text).
+
+
+/** Keeps the section well inside GitHub's 1 MiB job summary, next to the key tables. */
+const ACTIVITY_SECTION_LIMIT_BYTES = 256 * 1024;
+const TOP_TITLE = {
+    eventNames: { title: 'Event names', column: 'Event name', width: 80 },
+    errorCodes: { title: 'Error codes', column: 'Error code', width: 80 },
+    sourceIps: { title: 'Source IP addresses', column: 'Source IP address', width: 80 },
+    userAgents: { title: 'User agents', column: 'User agent', width: 160 },
+    resourceNames: { title: 'Resource names', column: 'Resource name', width: 160 },
+    resourceTypes: { title: 'Resource types', column: 'Resource type', width: 80 },
+    regions: { title: 'Regions', column: 'Region', width: 40 }
+};
+const STATUS_LABEL = {
+    ok: '✅ ok',
+    truncated: '✂️ truncated',
+    denied: '⛔ denied',
+    unavailable: '⚠️ unavailable'
+};
+const DENIED_HINT = ' (grant cloudtrail:LookupEvents to the role the action runs with)';
+const plural = (n, word) => `${n} ${n === 1 ? word : `${word}s`}`;
+const was = (n) => (n === 1 ? 'was' : 'were');
+/** ISO 8601 as people read it: 2024-05-01 10:00:00 UTC. */
+function formatTime(iso) {
+    return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
+}
+function problems(summary) {
+    return summary.regions.filter((r) => r.status !== 'ok');
+}
+function truncatedRegions(summary) {
+    return summary.regions.filter((r) => r.status === 'truncated').map((r) => r.region);
+}
+// ---------------------------------------------------------------------------------------------
+// Markdown
+// ---------------------------------------------------------------------------------------------
+function lookupText(lookup, escape) {
+    return lookup.attribute === 'AccessKeyId'
+        ? `access key ID ${escape(lookup.value)}`
+        : `user name ${escape(lookup.value)}`;
+}
+function headline(summary) {
+    const user = summary.userName === undefined ? '' : ` (${escapeMarkdown(summary.userName, 64)})`;
+    const parts = [`${escapeMarkdown(summary.accessKeyId, 32)}${user}: ${plural(summary.totalEvents, 'event')}`];
+    if (summary.errorEvents > 0)
+        parts.push(`${summary.errorEvents} with errors`);
+    if (summary.truncated)
+        parts.push('stopped at max-events');
+    const failed = summary.regions.filter((r) => r.status === 'denied' || r.status === 'unavailable');
+    if (failed.length > 0)
+        parts.push(`${plural(failed.length, 'region')} not read`);
+    return parts.join(' · ');
+}
+function scopeLine(summary) {
+    const { window } = summary;
+    const by = summary.lookups.map((l) => lookupText(l, (v) => escapeMarkdown(v, 64))).join(' and ');
+    const span = summary.firstEventTime === undefined
+        ? 'No events in that window.'
+        : `Events from ${escapeMarkdown(formatTime(summary.firstEventTime))} to ${escapeMarkdown(formatTime(summary.lastEventTime))}.`;
+    return (`Looked up by ${by} over ${plural(window.hours, 'hour')}, ` +
+        `${escapeMarkdown(formatTime(window.start))} to ${escapeMarkdown(formatTime(window.end))}. ${span}`);
+}
+function regionCell(region) {
+    if (region.status === 'ok')
+        return STATUS_LABEL.ok;
+    const hint = region.status === 'denied' ? DENIED_HINT : '';
+    return `${STATUS_LABEL[region.status]}: ${escapeMarkdown(region.message, 300)}${hint}`;
+}
+function regionTable(summary) {
+    const rows = summary.regions.map((r) => [escapeMarkdown(r.region, 40), regionCell(r), String(r.events)]);
+    return table(['Region', 'Status', 'Events returned'], rows);
+}
+function notes(summary) {
+    const out = [];
+    const cut = truncatedRegions(summary);
+    if (cut.length > 0) {
+        out.push(`> [!WARNING]\n> Stopped at max-events before the whole window was read in ${cut.map((r) => escapeMarkdown(r, 40)).join(', ')}: ` +
+            'the counts cover the newest events only. Raise `max-events` for the full picture.');
+    }
+    if (summary.malformed > 0) {
+        out.push(`${plural(summary.malformed, 'event')} could not be read (malformed) and ${was(summary.malformed)} skipped.`);
+    }
+    if (summary.otherKeyEvents > 0) {
+        out.push(`${plural(summary.otherKeyEvents, 'event')} of this user made with another access key ${was(summary.otherKeyEvents)} left out.`);
+    }
+    return out;
+}
+function topTable(field, values) {
+    const { title, column, width } = TOP_TITLE[field];
+    const rows = values.map((v) => [escapeMarkdown(v.value, width), String(v.count)]);
+    return `**${title}**\n\n${table([column, 'Events'], rows)}`;
+}
+function topTables(summary) {
+    return TOP_FIELDS.filter((field) => summary.top[field].length > 0).map((field) => topTable(field, summary.top[field]));
+}
+/** One collapsible block: the headline folded, the region table, notes and top-10 tables inside. */
+function renderActivityMarkdown(summary) {
+    const body = [scopeLine(summary), regionTable(summary), ...notes(summary), ...topTables(summary)];
+    if (summary.errorEvents === 0 && summary.totalEvents > 0)
+        body.push('No event carried an error code.');
+    return `<details>\n<summary>${headline(summary)}</summary>\n\n${body.join('\n\n')}\n\n</details>`;
+}
+/** Region failures shared by several keys, said once above the blocks. */
+function regionProblems(summaries) {
+    const seen = new Map();
+    for (const problem of summaries.flatMap(problems)) {
+        if (problem.status === 'truncated')
+            continue;
+        const id = `${problem.region}\n${problem.status}\n${problem.message}`;
+        const entry = seen.get(id);
+        if (entry)
+            entry.keys++;
+        else
+            seen.set(id, { problem, keys: 1 });
+    }
+    if (seen.size === 0)
+        return '';
+    const lines = [...seen.values()].map(({ problem, keys }) => `> - ${escapeMarkdown(problem.region, 40)}: ${regionCell(problem)} (${plural(keys, 'key')})`);
+    return `> [!WARNING]\n> CloudTrail could not be read everywhere; the scan went on without it.\n${lines.join('\n')}`;
+}
+function intro(summaries) {
+    const first = summaries[0];
+    if (!first)
+        return '';
+    const regions = [...new Set(summaries.flatMap((s) => s.regions.map((r) => r.region)))];
+    return (`CloudTrail events of ${plural(summaries.length, 'key')} over the last ` +
+        `${plural(first.window.hours, 'hour')}, in ${regions.map((r) => escapeMarkdown(r, 40)).join(', ')}.`);
+}
+/**
+ * The "Key activity (CloudTrail)" section of the job summary, or '' when there is nothing to show.
+ * Blocks are added while they fit in maxBytes; the rest are counted and left to the JSON report.
+ */
+function renderActivitySection(summaries, maxBytes = ACTIVITY_SECTION_LIMIT_BYTES) {
+    const list = [...summaries];
+    if (list.length === 0)
+        return '';
+    const head = ['### Key activity (CloudTrail)', intro(list), regionProblems(list)]
+        .filter((part) => part !== '')
+        .join('\n\n');
+    const parts = [head];
+    let used = utf8Bytes(head);
+    for (const summary of list) {
+        const block = renderActivityMarkdown(summary);
+        if (used + utf8Bytes(block) + 2 > maxBytes)
+            break;
+        parts.push(block);
+        used += utf8Bytes(block) + 2;
+    }
+    const left = list.length - (parts.length - 1);
+    if (left > 0) {
+        parts.push(`_${plural(left, 'more key')} not shown here to stay under the summary size limit; ` +
+            'the JSON report and the `activity` output have every key._');
+    }
+    return parts.join('\n\n');
+}
+// ---------------------------------------------------------------------------------------------
+// Plain text (SNS e-mail)
+// ---------------------------------------------------------------------------------------------
+// Control characters would break lines or hide text in a mail client.
+const render_CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
+/** One line of at most maxLength characters. */
+function plainText(value, maxLength = 200) {
+    const chars = Array.from(value.replace(render_CONTROL, ' '));
+    return chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : chars.join('');
+}
+function regionText(region) {
+    const name = plainText(region.region, 40);
+    if (region.status === 'ok')
+        return `${name} ok (${plural(region.events, 'event')})`;
+    const hint = region.status === 'denied' ? DENIED_HINT : '';
+    return `${name} ${region.status.toUpperCase()} (${plural(region.events, 'event')}): ${plainText(region.message, 300)}${hint}`;
+}
+function topText(field, values) {
+    const { title, width } = TOP_TITLE[field];
+    const items = values.map((v) => `${plainText(v.value, width)} (${v.count})`);
+    return `${title}: ${items.length > 0 ? items.join(', ') : 'none'}`;
+}
+function countsText(summary) {
+    const parts = [plural(summary.totalEvents, 'event')];
+    if (summary.firstEventTime !== undefined) {
+        parts.push(`first ${formatTime(summary.firstEventTime)}, last ${formatTime(summary.lastEventTime)}`);
+    }
+    parts.push(`${summary.errorEvents} with errors`);
+    if (summary.malformed > 0)
+        parts.push(`${summary.malformed} malformed, skipped`);
+    if (summary.otherKeyEvents > 0) {
+        parts.push(`${summary.otherKeyEvents} made with another key of the user, left out`);
+    }
+    return `Events: ${parts.join('; ')}.`;
+}
+/** The same content as the Markdown block, as plain lines for an e-mail. */
+function renderActivityText(summary) {
+    const user = summary.userName === undefined ? '' : ` (user ${plainText(summary.userName, 64)})`;
+    const by = summary.lookups.map((l) => lookupText(l, (v) => plainText(v, 64))).join(' and ');
+    const { window } = summary;
+    const lines = [
+        `CloudTrail activity of access key ${plainText(summary.accessKeyId, 32)}${user}`,
+        `Looked up by ${by} over ${plural(window.hours, 'hour')}, ${formatTime(window.start)} to ${formatTime(window.end)}.`,
+        countsText(summary),
+        `Regions: ${summary.regions.map(regionText).join('; ')}.`
+    ];
+    const cut = truncatedRegions(summary);
+    if (cut.length > 0) {
+        lines.push(`NOTE: stopped at max-events before the whole window was read in ${cut.map((r) => plainText(r, 40)).join(', ')}; the counts cover the newest events only.`);
+    }
+    lines.push('', ...TOP_FIELDS.map((field) => topText(field, summary.top[field])));
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/activity/targets.ts
+/**
+ * none: no lookups; changed: the keys changed or revoked; flagged: those and every flagged key.
+ * Order: revoked, changed, flagged, so the keys that matter most come first in the report.
+ */
+function selectActivityTargets(activityFor, keys) {
+    if (activityFor === 'none')
+        return [];
+    const revoked = keys.revoked ?? [];
+    const groups = activityFor === 'flagged' ? [keys.changed, keys.flagged] : [keys.changed];
+    const targets = new Map();
+    for (const key of revoked)
+        targets.set(key.accessKeyId, { ...key, byUsername: true });
+    for (const key of groups.flat()) {
+        if (!targets.has(key.accessKeyId))
+            targets.set(key.accessKeyId, { ...key, byUsername: false });
+    }
+    return [...targets.values()];
+}
+
+;// CONCATENATED MODULE: ./src/activity/index.ts
+// The CloudTrail activity feature: what the action imports.
+
+
+
+
+
 ;// CONCATENATED MODULE: ./src/dates.ts
 // Day arithmetic shared by classification, planning and rendering.
 const DAY_MS = 86_400_000;
@@ -77077,22 +77976,9 @@ function setOutputs(report, reportPath) {
     const changes = report.remediation?.changes ?? [];
     const applied = (kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
     setOutput('changes', JSON.stringify(changes));
+    setOutput('activity', JSON.stringify(report.activity ?? []));
     setOutput('deactivated-count', applied('deactivate'));
     setOutput('deleted-count', applied('delete'));
-}
-
-;// CONCATENATED MODULE: ./src/concurrency.ts
-// Bounded concurrency: enough requests in flight to hide latency, few enough not to
-// provoke IAM's throttling (which the SDK's adaptive retry then paces).
-async function forEachLimit(items, limit, work) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            await work(items[index], index);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 ;// CONCATENATED MODULE: ./src/last-use-policy.ts
@@ -77132,61 +78018,9 @@ function isOkByAge(key, at, t) {
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(6764);
+var client_iam_dist_cjs = __nccwpck_require__(6764);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
 var client_sts_dist_cjs = __nccwpck_require__(1695);
-;// CONCATENATED MODULE: ./src/errors.ts
-// Errors wrapped with what was being done and what the user should change.
-class ActionError extends Error {
-    hint;
-    constructor(message, hint, options) {
-        super(message, options);
-        this.hint = hint;
-        this.name = 'ActionError';
-    }
-}
-/** The AWS error code (SDK v3 puts it in `name`), or undefined for non-AWS errors. */
-function awsErrorCode(error) {
-    if (typeof error !== 'object' || error === null)
-        return undefined;
-    const e = error;
-    if (typeof e.Code === 'string')
-        return e.Code;
-    return e.$metadata !== undefined && typeof e.name === 'string' ? e.name : undefined;
-}
-/**
- * Compares AWS error codes the way both spellings reach us: the SDK names modelled errors
- * after their class (NoSuchEntityException) and unmodelled ones after the wire code.
- */
-function hasAwsCode(error, ...codes) {
-    const code = awsErrorCode(error)?.replace(/Exception$/, '');
-    return code !== undefined && codes.some((c) => c.replace(/Exception$/, '') === code);
-}
-function errorMessage(error) {
-    if (error instanceof Error) {
-        const code = awsErrorCode(error);
-        return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
-    }
-    return String(error);
-}
-function isAccessDenied(error) {
-    return hasAwsCode(error, 'AccessDenied', 'UnauthorizedOperation', 'AuthorizationError');
-}
-/** Wraps an AWS call's failure with the permission to grant when it was a denial. */
-function wrapAwsError(doing, permission, error) {
-    const hint = isAccessDenied(error)
-        ? `Grant ${permission} to the role the action runs with (see "IAM permissions" in the README).`
-        : undefined;
-    return new ActionError(`${doing} failed: ${errorMessage(error)}`, hint, { cause: error });
-}
-/** The one line given to core.setFailed: what went wrong, then what to do. */
-function describeFailure(error) {
-    if (error instanceof ActionError) {
-        return error.hint ? `${error.message}\n${error.hint}` : error.message;
-    }
-    return `IAM Key Sentinel failed unexpectedly: ${errorMessage(error)}`;
-}
-
 ;// CONCATENATED MODULE: ./src/scan.ts
 // The API walk: every user (paginated), every key of each (paginated), then the last use of the
 // keys that need it (src/last-use-policy.ts). A failure on one user or key is recorded and the
@@ -77210,7 +78044,7 @@ async function readAccountId(sts) {
 /** Best effort: the alias only decorates the report, so a denial is not an error. */
 async function readAccountAlias(iam) {
     try {
-        const answer = await iam.send(new dist_cjs/* ListAccountAliasesCommand */.xcp({}));
+        const answer = await iam.send(new client_iam_dist_cjs/* ListAccountAliasesCommand */.xcp({}));
         return answer.AccountAliases?.[0];
     }
     catch {
@@ -77225,7 +78059,7 @@ async function listUserNames(iam, moreThan = Infinity) {
     const names = [];
     const pageSize = Number.isFinite(moreThan) ? Math.min(1000, moreThan + 1) : 1000;
     try {
-        for await (const page of (0,dist_cjs/* paginateListUsers */.IVP)({ client: iam, pageSize }, {})) {
+        for await (const page of (0,client_iam_dist_cjs/* paginateListUsers */.IVP)({ client: iam, pageSize }, {})) {
             for (const user of page.Users ?? [])
                 if (user.UserName)
                     names.push(user.UserName);
@@ -77251,7 +78085,7 @@ function toLastUse(answer) {
 }
 async function readLastUse(iam, key, errors) {
     try {
-        const answer = await iam.send(new dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: key.accessKeyId }));
+        const answer = await iam.send(new client_iam_dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: key.accessKeyId }));
         return toLastUse(answer.AccessKeyLastUsed);
     }
     catch (error) {
@@ -77267,7 +78101,7 @@ async function readLastUse(iam, key, errors) {
 async function listUserKeys(iam, userName, errors) {
     const keys = [];
     try {
-        for await (const page of (0,dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
+        for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
             for (const meta of page.AccessKeyMetadata ?? []) {
                 if (!meta.AccessKeyId || !meta.CreateDate || !meta.Status) {
                     errors.push({
@@ -77331,7 +78165,7 @@ async function readUserTags(iam, userNames, concurrency, errors) {
     await forEachLimit(userNames, concurrency, async (userName) => {
         const userTags = new Map();
         try {
-            for await (const page of (0,dist_cjs/* paginateListUserTags */.Ofk)({ client: iam }, { UserName: userName })) {
+            for await (const page of (0,client_iam_dist_cjs/* paginateListUserTags */.Ofk)({ client: iam }, { UserName: userName })) {
                 for (const tag of page.Tags ?? [])
                     if (tag.Key)
                         userTags.set(tag.Key, tag.Value ?? '');
@@ -77352,7 +78186,7 @@ async function readUserGroups(iam, userNames, concurrency, errors) {
     await forEachLimit(userNames, concurrency, async (userName) => {
         const names = [];
         try {
-            for await (const page of (0,dist_cjs/* paginateListGroupsForUser */.qSt)({ client: iam }, { UserName: userName })) {
+            for await (const page of (0,client_iam_dist_cjs/* paginateListGroupsForUser */.qSt)({ client: iam }, { UserName: userName })) {
                 for (const group of page.Groups ?? [])
                     if (group.GroupName)
                         names.push(group.GroupName);
@@ -77578,7 +78412,7 @@ const GET = 'Reading the credential report (iam:GetCredentialReport)';
 const MAX_REGENERATIONS = 3;
 async function generate(iam) {
     try {
-        const answer = await iam.send(new dist_cjs/* GenerateCredentialReportCommand */.seh({}));
+        const answer = await iam.send(new client_iam_dist_cjs/* GenerateCredentialReportCommand */.seh({}));
         return answer.State === 'COMPLETE' ? 'ready' : 'wait';
     }
     catch (error) {
@@ -77590,7 +78424,7 @@ async function generate(iam) {
 }
 async function get(iam) {
     try {
-        const command = new dist_cjs/* GetCredentialReportCommand */.DBo({});
+        const command = new client_iam_dist_cjs/* GetCredentialReportCommand */.DBo({});
         const rawContent = takeRawContent(command);
         const answer = await iam.send(command);
         if (answer.ReportFormat !== undefined && answer.ReportFormat !== 'text/csv') {
@@ -77951,53 +78785,6 @@ async function runAudit(iam, settings, account, now = () => new Date(), options 
         scan: scan.info,
         unlistedOkAgeDays: scan.unlistedOkAgeDays
     };
-}
-
-;// CONCATENATED MODULE: ./src/markdown.ts
-// Escaping for every value that comes from AWS or a user before it enters Markdown
-// (job summary, issue bodies): inert text, one table cell, no mention, no HTML, no link.
-const ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-    '|': '&#124;',
-    '`': '&#96;',
-    // A zero-width space after @ and # stops GitHub from turning text into a mention or a
-    // cross-reference; the entity alone would not, because GitHub links after decoding.
-    '@': '@&#8203;',
-    '#': '#&#8203;',
-    '\\': '&#92;',
-    '[': '&#91;',
-    ']': '&#93;',
-    '*': '&#42;',
-    _: '&#95;',
-    '~': '&#126;',
-    '!': '&#33;'
-};
-const SPECIAL = /[&<>"'|`@#\\[\]*_~!]/g;
-// GitHub autolinks bare URLs after decoding entities, so only a zero-width space breaks them.
-const AUTOLINK = /(:)(\/\/)|\b(www)(\.)/gi;
-// Line breaks would end a table row; other control characters have no business in a report.
-const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
-/** Escapes one value for inline Markdown, collapsing it to a single line of at most maxLength characters. */
-function escapeMarkdown(value, maxLength = 200) {
-    let text = value.replace(CONTROL, ' ');
-    const chars = Array.from(text);
-    if (chars.length > maxLength)
-        text = `${chars.slice(0, maxLength - 1).join('')}…`;
-    return text
-        .replace(SPECIAL, (c) => ENTITIES[c] ?? c)
-        .replace(AUTOLINK, (_, a, b, c, d) => a ? `${a}&#8203;${b}` : `${c}&#8203;${d}`);
-}
-/** A Markdown table from already-escaped cells. */
-function table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-function markdown_utf8Bytes(text) {
-    return Buffer.byteLength(text, 'utf8');
 }
 
 ;// CONCATENATED MODULE: ./src/deliveries.ts
@@ -79356,7 +80143,7 @@ function record(change, result, at, extra = {}) {
     };
 }
 async function readLiveKey(iam, userName, accessKeyId) {
-    for await (const page of (0,dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
+    for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
         const key = page.AccessKeyMetadata?.find((k) => k.AccessKeyId === accessKeyId);
         if (key)
             return key;
@@ -79378,23 +80165,23 @@ function mismatch(change, live) {
 async function perform(iam, change) {
     const target = { UserName: change.userName, AccessKeyId: change.accessKeyId };
     if (change.kind === 'deactivate') {
-        await iam.send(new dist_cjs/* UpdateAccessKeyCommand */.SF3({ ...target, Status: 'Inactive' }));
+        await iam.send(new client_iam_dist_cjs/* UpdateAccessKeyCommand */.SF3({ ...target, Status: 'Inactive' }));
     }
     else {
-        await iam.send(new dist_cjs/* DeleteAccessKeyCommand */.yq0(target));
+        await iam.send(new client_iam_dist_cjs/* DeleteAccessKeyCommand */.yq0(target));
     }
 }
 /** The deactivation date lets a later run delete after the grace period; removed on delete. */
 async function recordLifecycle(iam, change, at) {
     const tagKey = deactivatedTagKey(change.accessKeyId);
     if (change.kind === 'deactivate') {
-        await iam.send(new dist_cjs/* TagUserCommand */.pkA({
+        await iam.send(new client_iam_dist_cjs/* TagUserCommand */.pkA({
             UserName: change.userName,
             Tags: [{ Key: tagKey, Value: at.toISOString() }]
         }));
     }
     else {
-        await iam.send(new dist_cjs/* UntagUserCommand */.KZ_({ UserName: change.userName, TagKeys: [tagKey] }));
+        await iam.send(new client_iam_dist_cjs/* UntagUserCommand */.KZ_({ UserName: change.userName, TagKeys: [tagKey] }));
     }
 }
 async function applyOne(iam, change, now) {
@@ -79456,7 +80243,7 @@ async function applyPlan(iam, plan, now = () => new Date()) {
         records.push(await applyOne(iam, change, now));
     for (const start of plan.graceStarts) {
         try {
-            await iam.send(new dist_cjs/* TagUserCommand */.pkA({
+            await iam.send(new client_iam_dist_cjs/* TagUserCommand */.pkA({
                 UserName: start.userName,
                 Tags: [{ Key: deactivatedTagKey(start.accessKeyId), Value: now().toISOString() }]
             }));
@@ -79673,8 +80460,8 @@ function formatDeadline(f) {
         return '—';
     const d = f.daysToDeadline;
     if (d < 0)
-        return `${-d} ${plural(-d, 'day')} past`;
-    return d === 0 ? 'today' : `in ${d} ${plural(d, 'day')}`;
+        return `${-d} ${summary_plural(-d, 'day')} past`;
+    return d === 0 ? 'today' : `in ${d} ${summary_plural(d, 'day')}`;
 }
 function formatLastUse(f) {
     switch (f.lastUse.kind) {
@@ -79686,7 +80473,7 @@ function formatLastUse(f) {
             return 'unknown (see errors)';
     }
 }
-function plural(n, word) {
+function summary_plural(n, word) {
     return n === 1 ? word : `${word}s`;
 }
 function exemptionText(e) {
@@ -79754,12 +80541,12 @@ function errorsSection(errors) {
  */
 function boundedTable(findings, budget, reportPath) {
     const head = table(KEY_HEADER, []);
-    let used = markdown_utf8Bytes(head);
+    let used = utf8Bytes(head);
     const lines = [head];
     let shown = 0;
     for (const f of findings) {
         const line = `\n| ${keyRow(f).join(' | ')} |`;
-        const size = markdown_utf8Bytes(line);
+        const size = utf8Bytes(line);
         if (used + size > budget)
             break;
         lines.push(line);
@@ -79792,13 +80579,13 @@ function renderSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
         ? `${ok.length} keys are ok and not listed here; the JSON report lists them.`
         : '';
     // The fixed parts and headings are small; the tables share what is left of the budget.
-    let budget = maxBytes - markdown_utf8Bytes(fixed) - 1024;
+    let budget = maxBytes - utf8Bytes(fixed) - 1024;
     const parts = [fixed, attentionTitle];
     if (flagged.length === 0)
         parts.push('No key needs attention. 🎉');
     else {
         const flaggedTable = boundedTable(flagged, budget, input.reportPath);
-        budget -= markdown_utf8Bytes(flaggedTable);
+        budget -= utf8Bytes(flaggedTable);
         parts.push(flaggedTable);
     }
     if (ok.length > 0 && ok.length <= OK_LIST_LIMIT && budget > 2048) {
@@ -79860,6 +80647,7 @@ function failureReasons(report, failOn) {
 
 
 
+
 /** Keys the plan must leave alone whatever their class, with the reason shown in the report. */
 async function blockedKeys(audit, job) {
     const blocked = new Map();
@@ -79902,8 +80690,37 @@ async function remediate(audit, job) {
     };
     return renderChanges(plan, records);
 }
+/**
+ * CloudTrail activity of the keys activity-for names: those this run changed (attempted,
+ * whatever the result) or every flagged key. Regions that fail are in the summaries.
+ */
+async function lookUpActivity(audit, job) {
+    const { activity } = job.settings;
+    const { report } = audit;
+    const ref = (k) => ({
+        accessKeyId: k.accessKeyId,
+        userName: k.userName
+    });
+    const targets = selectActivityTargets(activity.activityFor, {
+        flagged: report.keys.filter((k) => FLAGGED.has(k.class)).map(ref),
+        // A change that was attempted (applied, failed or skipped) is one someone will look into.
+        changed: (report.remediation?.changes ?? []).filter((c) => c.result !== 'planned').map(ref)
+    });
+    if (targets.length === 0)
+        return [];
+    const summaries = await lookupActivity(targets, {
+        regions: activity.regions,
+        lookbackHours: activity.lookbackHours,
+        maxEvents: activity.maxEvents,
+        now: audit.now,
+        ...(job.credentials ? { credentials: job.credentials } : {}),
+        log: (line) => info(line)
+    });
+    return [...summaries.values()];
+}
+const FLAGGED = new Set(['overdue', 'unused', 'due-soon']);
 /** One issue per key that needs rotation, when a token is there and create-issues is on. */
-async function notifyIssues(audit, job) {
+async function notifyIssues(audit, job, activity) {
     if (!job.settings.issues.enabled)
         return undefined;
     const result = await syncIssues({
@@ -79911,19 +80728,21 @@ async function notifyIssues(audit, job) {
         remediation: job.settings.remediation,
         audit,
         run: job.run,
-        repo: repoOf(job.run)
+        repo: repoOf(job.run),
+        activityMarkdown: new Map(activity.map((a) => [a.accessKeyId, renderActivityMarkdown(a)]))
     });
     setOutput('issues', JSON.stringify(result.applied));
     return result.delivery;
 }
-async function notifySns(audit, job) {
+async function notifySns(audit, job, activity) {
     const { snsTopicArn, notifyOn } = job.settings.notify;
     if (!snsTopicArn || !shouldPublish(audit.report, notifyOn, 'audit'))
         return undefined;
     const notification = renderSnsNotification({
         report: audit.report,
         event: 'audit',
-        runUrl: job.run.runUrl
+        runUrl: job.run.runUrl,
+        activity: new Map(activity.map((a) => [a.accessKeyId, renderActivityText(a)]))
     });
     return deliverSns(job, notification, 'audit');
 }
@@ -79936,8 +80755,14 @@ async function runAuditJob(job) {
     });
     const { report } = audit;
     const changes = await remediate(audit, job);
-    const deliveries = [await notifyIssues(audit, job), await notifySns(audit, job)].filter((d) => d !== undefined);
-    const sections = [changes, renderDeliveries(deliveries)].filter((s) => s !== '');
+    const activity = await lookUpActivity(audit, job);
+    if (activity.length > 0)
+        report.activity = activity;
+    const deliveries = [
+        await notifyIssues(audit, job, activity),
+        await notifySns(audit, job, activity)
+    ].filter((d) => d !== undefined);
+    const sections = [changes, renderActivitySection(activity), renderDeliveries(deliveries)].filter((s) => s !== '');
     const reportPath = await writeReport(report);
     await writeSummary(renderSummary({
         ...report,
@@ -79950,25 +80775,6 @@ async function runAuditJob(job) {
     info(`${report.counts.total} keys: ${report.counts.overdue} overdue, ${report.counts['due-soon']} due soon, ` +
         `${report.counts.unused} unused. Report: ${reportPath}`);
     return { failures: [...failureReasons(report, settings.failOn), ...deliveryFailures(deliveries)] };
-}
-
-;// CONCATENATED MODULE: ./src/retry.ts
-// Retry with exponential backoff and jitter, for the calls the SDK does not retry itself
-// (the OIDC token request, STS token exchange hiccups).
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-async function withRetry(fn, options) {
-    const wait = options.sleep ?? sleep;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn();
-        }
-        catch (error) {
-            if (attempt >= options.attempts || !options.isRetryable(error))
-                throw error;
-            const delay = options.baseDelayMs * 2 ** (attempt - 1);
-            await wait(delay / 2 + Math.random() * (delay / 2));
-        }
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/auth.ts
@@ -80107,10 +80913,10 @@ function paceClient(client, pacer) {
 // Adaptive retry paces requests client-side once IAM starts throttling; a generous
 // attempt count lets a large scan ride out bursts instead of failing.
 const RETRY = { retryMode: 'adaptive', maxAttempts: 8 };
-const TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } };
+const aws_clients_TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } };
 function createClients(options) {
-    const config = { region: options.region, credentials: options.credentials, ...RETRY, ...TIMEOUTS };
-    const iam = new dist_cjs/* IAMClient */.h8v(config);
+    const config = { region: options.region, credentials: options.credentials, ...RETRY, ...aws_clients_TIMEOUTS };
+    const iam = new client_iam_dist_cjs/* IAMClient */.h8v(config);
     const rate = options.iamRequestsPerSecond ?? DEFAULT_IAM_REQUESTS_PER_SECOND;
     if (rate > 0)
         paceClient(iam, new RequestPacer(rate, options.iamBurst ?? DEFAULT_IAM_BURST));
@@ -80123,746 +80929,6 @@ function createClients(options) {
             sts.destroy();
         }
     };
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
-var client_cloudtrail_dist_cjs = __nccwpck_require__(7392);
-;// CONCATENATED MODULE: ./src/activity/types.ts
-// The CloudTrail activity of one access key, as the job summary, the JSON report, the `activity`
-// output and the issue and SNS renderers all see it. Plain data only: it goes through
-// JSON.stringify unchanged (dates are ISO strings, lists are arrays).
-/** The lists every summary ranks, in the order the renderers show them. */
-const TOP_FIELDS = [
-    'eventNames',
-    'errorCodes',
-    'sourceIps',
-    'userAgents',
-    'resourceNames',
-    'resourceTypes',
-    'regions'
-];
-const TOP_LIMIT = 10;
-
-;// CONCATENATED MODULE: ./src/activity/summarize.ts
-// Turns LookupEvents results into an ActivitySummary. Incremental (ActivityAccumulator) so the
-// lookup can drop each page once it is counted; summarizeActivity is the same thing over a list.
-
-/** Longer values (user agents can run to kilobytes) are cut, which bounds the counters' memory. */
-const MAX_VALUE_CHARS = 512;
-const isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-/** The CloudTrailEvent JSON as an object, or undefined when it is missing or not an object. */
-function parseRecord(json) {
-    if (json === undefined)
-        return undefined;
-    try {
-        const parsed = JSON.parse(json);
-        return isRecord(parsed) ? parsed : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function clip(value) {
-    const chars = Array.from(value);
-    return chars.length > MAX_VALUE_CHARS ? `${chars.slice(0, MAX_VALUE_CHARS - 1).join('')}…` : value;
-}
-/** A non-empty string field, cut to MAX_VALUE_CHARS; anything else counts as absent. */
-function summarize_text(value) {
-    if (typeof value !== 'string' || value === '')
-        return undefined;
-    return value.length > MAX_VALUE_CHARS ? clip(value) : value;
-}
-function eventTimeMs(event, record) {
-    const top = event.EventTime?.getTime();
-    if (top !== undefined && Number.isFinite(top))
-        return top;
-    const parsed = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : NaN;
-    return Number.isFinite(parsed) ? parsed : undefined;
-}
-function keyIdOf(event, record) {
-    const identity = isRecord(record.userIdentity) ? record.userIdentity : {};
-    return summarize_text(event.AccessKeyId) ?? summarize_text(identity.accessKeyId);
-}
-/** Each resource name and type once per event: the counts are "events that touched it". */
-function resourceValues(event, field) {
-    // A null entry would be a broken answer, not a reason to fail the whole key.
-    const values = (event.Resources ?? []).map((r) => summarize_text(r?.[field]));
-    return [...new Set(values.filter((v) => v !== undefined))];
-}
-/** Most frequent first; equal counts by value in code unit order, so output never depends on input order. */
-function topValues(counts, limit = TOP_LIMIT) {
-    return [...counts]
-        .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
-        .slice(0, limit)
-        .map(([value, count]) => ({ value, count }));
-}
-class ActivityAccumulator {
-    accessKeyId;
-    seen = new Set();
-    counters = Object.fromEntries(TOP_FIELDS.map((field) => [field, new Map()]));
-    total = 0;
-    malformed = 0;
-    otherKey = 0;
-    errors = 0;
-    first = Infinity;
-    last = -Infinity;
-    constructor(accessKeyId) {
-        this.accessKeyId = accessKeyId;
-    }
-    /** Counts one event unless it was seen already (the AccessKeyId and Username lookups overlap). */
-    add(event) {
-        const record = parseRecord(event.CloudTrailEvent);
-        const id = summarize_text(event.EventId) ?? summarize_text(record?.eventID);
-        if (id !== undefined) {
-            if (this.seen.has(id))
-                return 'duplicate';
-            this.seen.add(id);
-        }
-        const time = record && eventTimeMs(event, record);
-        if (!record || id === undefined || time === undefined) {
-            this.malformed++;
-            return 'malformed';
-        }
-        if (this.isOtherKey(keyIdOf(event, record))) {
-            this.otherKey++;
-            return 'other-key';
-        }
-        this.count(event, record, time);
-        return 'counted';
-    }
-    summary(meta) {
-        return {
-            accessKeyId: meta.accessKeyId,
-            ...(meta.userName === undefined ? {} : { userName: meta.userName }),
-            lookups: meta.lookups.map((l) => ({ ...l })),
-            window: { ...meta.window },
-            regions: meta.regions.map((r) => ({ ...r })),
-            ...this.span(),
-            malformed: this.malformed,
-            otherKeyEvents: this.otherKey,
-            errorEvents: this.errors,
-            truncated: meta.regions.some((r) => r.status === 'truncated'),
-            top: this.topLists()
-        };
-    }
-    /** A long-term key other than this one: its events belong to that key's summary, not this one. */
-    isOtherKey(keyId) {
-        return keyId !== undefined && keyId.startsWith('AKIA') && keyId !== this.accessKeyId;
-    }
-    count(event, record, time) {
-        this.total++;
-        this.first = Math.min(this.first, time);
-        this.last = Math.max(this.last, time);
-        this.bump('eventNames', summarize_text(event.EventName) ?? summarize_text(record.eventName));
-        const errorCode = summarize_text(record.errorCode);
-        if (errorCode !== undefined)
-            this.errors++;
-        this.bump('errorCodes', errorCode);
-        this.bump('sourceIps', summarize_text(record.sourceIPAddress));
-        this.bump('userAgents', summarize_text(record.userAgent));
-        this.bump('regions', summarize_text(record.awsRegion));
-        for (const name of resourceValues(event, 'ResourceName'))
-            this.bump('resourceNames', name);
-        for (const type of resourceValues(event, 'ResourceType'))
-            this.bump('resourceTypes', type);
-    }
-    bump(field, value) {
-        if (value === undefined)
-            return;
-        const counter = this.counters[field];
-        counter.set(value, (counter.get(value) ?? 0) + 1);
-    }
-    span() {
-        if (this.total === 0)
-            return { totalEvents: 0 };
-        return {
-            totalEvents: this.total,
-            firstEventTime: new Date(this.first).toISOString(),
-            lastEventTime: new Date(this.last).toISOString()
-        };
-    }
-    topLists() {
-        return Object.fromEntries(TOP_FIELDS.map((field) => [field, topValues(this.counters[field])]));
-    }
-}
-/** The summary of a list of events: pure, and what the lookup builds page by page. */
-function summarizeActivity(events, meta) {
-    const accumulator = new ActivityAccumulator(meta.accessKeyId);
-    for (const event of events)
-        accumulator.add(event);
-    return accumulator.summary(meta);
-}
-
-;// CONCATENATED MODULE: ./src/activity/token-bucket.ts
-// Client-side pacing: a token bucket whose waiters are served first come, first served, so no
-// lookup starves while others page on. The clock and sleep are injectable for unit tests.
-
-class TokenBucket {
-    rate;
-    burst;
-    now;
-    sleep;
-    tokens;
-    updatedAt;
-    queue = Promise.resolve();
-    constructor(options) {
-        const burst = options.burst ?? 1;
-        if (!(options.ratePerSecond > 0))
-            throw new RangeError('ratePerSecond must be positive');
-        if (!(burst >= 1))
-            throw new RangeError('burst must be at least 1');
-        this.rate = options.ratePerSecond;
-        this.burst = burst;
-        this.now = options.now ?? (() => performance.now());
-        this.sleep = options.sleep ?? sleep;
-        this.tokens = burst;
-        this.updatedAt = this.now();
-    }
-    /** Resolves when the caller may send one request; callers are served in call order. */
-    take() {
-        const turn = this.queue.then(() => this.waitForToken());
-        this.queue = turn.catch(() => undefined);
-        return turn;
-    }
-    /**
-     * Empties the bucket and hands out nothing for `ms` more, then refills at the usual rate: what
-     * to do when the server says we are too fast (its clock and ours disagree, or someone else
-     * shares the limit).
-     */
-    pause(ms) {
-        this.refill();
-        this.tokens = Math.min(this.tokens, 0) - (ms / 1000) * this.rate;
-    }
-    async waitForToken() {
-        for (;;) {
-            this.refill();
-            if (this.tokens >= 1) {
-                this.tokens -= 1;
-                return;
-            }
-            await this.sleep(Math.ceil(((1 - this.tokens) / this.rate) * 1000));
-        }
-    }
-    refill() {
-        const now = this.now();
-        const earned = ((now - this.updatedAt) / 1000) * this.rate;
-        this.tokens = Math.min(this.burst, this.tokens + Math.max(0, earned));
-        this.updatedAt = Math.max(this.updatedAt, now);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/activity/lookup.ts
-// CloudTrail LookupEvents for the keys the action acted on or flagged.
-//
-// LookupEvents allows 2 requests per second per account and region, so each region gets its own
-// client and token bucket and the regions run in parallel. The SDK's own retries are off
-// (maxAttempts 1): they would send again without asking the bucket, and a throttled request
-// retried blindly only provokes more throttling. Our retry takes a token for every attempt.
-//
-// max-events caps the distinct events received for one key, summed over its regions and its
-// lookups (duplicates between the AccessKeyId and Username lookups do not count; malformed and
-// other-key events do, since they cost requests all the same). Regions run in parallel, so when
-// the cap cuts a key short, which region's older pages are missing depends on timing; the
-// summary marks every region that did not cover the window as 'truncated'.
-//
-// A region that denies access, or still fails after the retries, is not asked again in this run:
-// the keys not yet looked up there get the same status and message, and the scan goes on.
-
-
-
-
-
-
-const DEFAULT_RATE_PER_SECOND = 2;
-const MAX_LOOKBACK_HOURS = 90 * 24;
-/** The most LookupEvents returns per page. */
-const PAGE_SIZE = 50;
-/** Enough lookups in flight to keep the bucket busy while answers are on their way. */
-const IN_FLIGHT_PER_REGION = 4;
-const DEFAULT_RETRY = { attempts: 6, baseDelayMs: 500 };
-const lookup_TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } };
-const MAX_MESSAGE_CHARS = 500;
-const HOUR_MS = 3_600_000;
-/** Codes after which no request to the region can succeed in this run. */
-const REGION_WIDE_CODES = [
-    'UnrecognizedClient',
-    'InvalidClientTokenId',
-    'ExpiredToken',
-    'InvalidSignature',
-    'SignatureDoesNotMatch',
-    'MissingAuthenticationToken',
-    'OptInRequired'
-];
-const THROTTLING_CODES = ['Throttling', 'TooManyRequests', 'RequestLimitExceeded'];
-/** Raised instead of sending once the region has failed for good, so no more requests go out. */
-class RegionFailedError extends Error {
-    problem;
-    constructor(problem) {
-        super(problem.message);
-        this.problem = problem;
-        this.name = 'RegionFailedError';
-    }
-}
-/** What one key has received so far, shared by the regions that look it up in parallel. */
-class KeyRun {
-    target;
-    maxEvents;
-    accumulator;
-    lookups;
-    regions = new Map();
-    received = 0;
-    constructor(target, maxEvents) {
-        this.target = target;
-        this.maxEvents = maxEvents;
-        this.accumulator = new ActivityAccumulator(target.accessKeyId);
-        this.lookups = lookupsFor(target);
-    }
-    get full() {
-        return this.received >= this.maxEvents;
-    }
-    summary(window, regionOrder) {
-        return this.accumulator.summary({
-            accessKeyId: this.target.accessKeyId,
-            userName: this.target.userName,
-            lookups: this.lookups,
-            window,
-            regions: regionOrder.map((region) => this.regions.get(region) ?? {
-                region,
-                status: 'unavailable',
-                events: 0,
-                message: 'not looked up'
-            })
-        });
-    }
-}
-function lookupsFor(target) {
-    const lookups = [{ attribute: 'AccessKeyId', value: target.accessKeyId }];
-    if (target.byUsername && target.userName) {
-        lookups.push({ attribute: 'Username', value: target.userName });
-    }
-    return lookups;
-}
-/** One entry per key: a key listed twice is looked up once, with the wider set of lookups. */
-function uniqueTargets(targets) {
-    const byId = new Map();
-    for (const target of targets) {
-        const seen = byId.get(target.accessKeyId);
-        byId.set(target.accessKeyId, seen
-            ? {
-                ...seen,
-                userName: seen.userName ?? target.userName,
-                byUsername: seen.byUsername || target.byUsername
-            }
-            : { ...target });
-    }
-    return [...byId.values()];
-}
-function validate(options) {
-    const { lookbackHours, maxEvents, regions } = options;
-    const rate = options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND;
-    if (regions.length === 0)
-        throw new RangeError('lookupActivity needs at least one region');
-    if (!(lookbackHours > 0 && lookbackHours <= MAX_LOOKBACK_HOURS)) {
-        throw new RangeError(`lookbackHours must be more than 0 and at most ${MAX_LOOKBACK_HOURS}`);
-    }
-    if (!Number.isInteger(maxEvents) || maxEvents < 1) {
-        throw new RangeError('maxEvents must be a whole number of at least 1');
-    }
-    if (!(rate > 0))
-        throw new RangeError('ratePerSecond must be positive');
-}
-function activityWindow(now, hours) {
-    const start = new Date(now.getTime() - hours * HOUR_MS);
-    return { start: start.toISOString(), end: now.toISOString(), hours };
-}
-const statusOf = (error) => error?.$metadata?.httpStatusCode;
-function isThrottling(error) {
-    return hasAwsCode(error, ...THROTTLING_CODES) || statusOf(error) === 429;
-}
-const NETWORK_ERROR = /^(E[A-Z_]+|TimeoutError|RequestTimeout\w*)$/;
-/** No answer at all: a reset, a refused connection, a timeout. */
-function isNetworkError(error) {
-    const e = error;
-    return [e?.code, e?.name].some((v) => typeof v === 'string' && NETWORK_ERROR.test(v));
-}
-/** Throttling, a server error, or a network failure: worth another attempt. */
-function isTransient(error) {
-    const status = statusOf(error);
-    if (status === undefined)
-        return isNetworkError(error);
-    return isThrottling(error) || status >= 500;
-}
-function problemOf(error, attempts) {
-    const base = errorMessage(error);
-    const transient = isTransient(error);
-    const message = (transient ? `${base} (after ${attempts} attempts)` : base).slice(0, MAX_MESSAGE_CHARS);
-    if (isAccessDenied(error))
-        return { status: 'denied', message, regionWide: true };
-    return {
-        status: 'unavailable',
-        message,
-        // No HTTP status and not a network error: credentials could not be loaded, say.
-        regionWide: transient || statusOf(error) === undefined || hasAwsCode(error, ...REGION_WIDE_CODES)
-    };
-}
-function openRegion(name, options) {
-    const rate = options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND;
-    const client = new client_cloudtrail_dist_cjs/* CloudTrailClient */.Vsm({
-        region: name,
-        credentials: options.credentials,
-        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-        maxAttempts: 1,
-        ...lookup_TIMEOUTS
-    });
-    return {
-        name,
-        client,
-        bucket: new TokenBucket({ ratePerSecond: rate }),
-        pauseMs: 1000 / rate,
-        window: {
-            start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
-            end: options.now
-        },
-        retry: options.retry ?? DEFAULT_RETRY,
-        requests: 0,
-        throttled: 0
-    };
-}
-/** One request, paced by the region's bucket; throttling also pauses the bucket for everyone. */
-async function paced(region, input) {
-    await region.bucket.take();
-    // Another lookup may have found the region denied while this one waited for its turn.
-    if (region.failure)
-        throw new RegionFailedError(region.failure);
-    region.requests++;
-    try {
-        return await region.client.send(new client_cloudtrail_dist_cjs/* LookupEventsCommand */.nau(input));
-    }
-    catch (error) {
-        if (isThrottling(error)) {
-            region.throttled++;
-            region.bucket.pause(region.pauseMs);
-        }
-        throw error;
-    }
-}
-function send(region, input) {
-    return withRetry(() => paced(region, input), { ...region.retry, isRetryable: isTransient });
-}
-function lookup_request(region, lookup, nextToken) {
-    return {
-        LookupAttributes: [{ AttributeKey: lookup.attribute, AttributeValue: lookup.value }],
-        StartTime: region.window.start,
-        EndTime: region.window.end,
-        MaxResults: PAGE_SIZE,
-        ...(nextToken === undefined ? {} : { NextToken: nextToken })
-    };
-}
-/** Counts a page's events until the key is full; false when some were left uncounted. */
-function countPage(run, events, progress) {
-    for (const event of events) {
-        if (run.full)
-            return false;
-        if (run.accumulator.add(event) !== 'duplicate') {
-            run.received++;
-            progress.events++;
-        }
-    }
-    return true;
-}
-/** Pages through one lookup; false when max-events stopped it before the window was covered. */
-async function lookup_paginate(region, run, lookup, progress) {
-    let nextToken;
-    do {
-        if (run.full)
-            return false;
-        const page = await send(region, lookup_request(region, lookup, nextToken));
-        if (!countPage(run, page.Events ?? [], progress))
-            return false;
-        nextToken = page.NextToken;
-    } while (nextToken);
-    return true;
-}
-function truncation(maxEvents) {
-    return {
-        status: 'truncated',
-        message: `stopped at max-events (${maxEvents}) before the window was covered`
-    };
-}
-/** The problem an error means for this key, and for the whole region if it is one of those. */
-function recordFailure(region, error) {
-    const { regionWide, ...problem } = problemOf(error, region.retry.attempts);
-    if (regionWide)
-        region.failure ??= problem;
-    return problem;
-}
-/** Every lookup of one key in one region; failures are recorded, never thrown. */
-async function lookUpKey(region, run, maxEvents) {
-    const progress = { events: 0 };
-    let problem;
-    try {
-        for (const lookup of run.lookups) {
-            problem = region.failure;
-            if (problem)
-                break;
-            if (!(await lookup_paginate(region, run, lookup, progress))) {
-                problem = truncation(maxEvents);
-                break;
-            }
-        }
-    }
-    catch (error) {
-        if (error instanceof RegionFailedError)
-            problem = error.problem;
-        else
-            problem = recordFailure(region, error);
-    }
-    run.regions.set(region.name, problem
-        ? {
-            region: region.name,
-            status: problem.status,
-            events: progress.events,
-            message: problem.message
-        }
-        : { region: region.name, status: 'ok', events: progress.events });
-}
-async function lookUpRegion(name, runs, options) {
-    const region = openRegion(name, options);
-    const started = Date.now();
-    try {
-        await forEachLimit(runs, IN_FLIGHT_PER_REGION, (run) => lookUpKey(region, run, options.maxEvents));
-    }
-    finally {
-        region.client.destroy();
-    }
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const failure = region.failure ? `; ${region.failure.status}: ${region.failure.message}` : '';
-    options.log?.(`CloudTrail ${name}: ${region.requests} LookupEvents requests, ${region.throttled} throttled, ${seconds} s${failure}`);
-}
-/**
- * The CloudTrail activity of each target over the last `lookbackHours`, keyed by access key ID.
- * Never rejects because of AWS: denied or unavailable regions are in each summary's `regions`.
- */
-async function lookupActivity(targets, options) {
-    validate(options);
-    const regions = [...new Set(options.regions)];
-    const runs = uniqueTargets(targets).map((target) => new KeyRun(target, options.maxEvents));
-    if (runs.length === 0)
-        return new Map();
-    await Promise.all(regions.map((name) => lookUpRegion(name, runs, options)));
-    const window = activityWindow(options.now, options.lookbackHours);
-    return new Map(runs.map((run) => [run.target.accessKeyId, run.summary(window, regions)]));
-}
-
-;// CONCATENATED MODULE: ./src/activity/render.ts
-// Pure renderers of ActivitySummary: Markdown for the job summary and issues, plain text for
-// SNS e-mail. Every value that came from AWS is escaped (Markdown) or flattened (text).
-
-
-/** Keeps the section well inside GitHub's 1 MiB job summary, next to the key tables. */
-const ACTIVITY_SECTION_LIMIT_BYTES = (/* unused pure expression or super */ null && (256 * 1024));
-const TOP_TITLE = {
-    eventNames: { title: 'Event names', column: 'Event name', width: 80 },
-    errorCodes: { title: 'Error codes', column: 'Error code', width: 80 },
-    sourceIps: { title: 'Source IP addresses', column: 'Source IP address', width: 80 },
-    userAgents: { title: 'User agents', column: 'User agent', width: 160 },
-    resourceNames: { title: 'Resource names', column: 'Resource name', width: 160 },
-    resourceTypes: { title: 'Resource types', column: 'Resource type', width: 80 },
-    regions: { title: 'Regions', column: 'Region', width: 40 }
-};
-const STATUS_LABEL = {
-    ok: '✅ ok',
-    truncated: '✂️ truncated',
-    denied: '⛔ denied',
-    unavailable: '⚠️ unavailable'
-};
-const DENIED_HINT = ' (grant cloudtrail:LookupEvents to the role the action runs with)';
-const render_plural = (n, word) => `${n} ${n === 1 ? word : `${word}s`}`;
-const was = (n) => (n === 1 ? 'was' : 'were');
-/** ISO 8601 as people read it: 2024-05-01 10:00:00 UTC. */
-function formatTime(iso) {
-    return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
-}
-function problems(summary) {
-    return summary.regions.filter((r) => r.status !== 'ok');
-}
-function truncatedRegions(summary) {
-    return summary.regions.filter((r) => r.status === 'truncated').map((r) => r.region);
-}
-// ---------------------------------------------------------------------------------------------
-// Markdown
-// ---------------------------------------------------------------------------------------------
-function lookupText(lookup, escape) {
-    return lookup.attribute === 'AccessKeyId'
-        ? `access key ID ${escape(lookup.value)}`
-        : `user name ${escape(lookup.value)}`;
-}
-function headline(summary) {
-    const user = summary.userName === undefined ? '' : ` (${escapeMarkdown(summary.userName, 64)})`;
-    const parts = [`${escapeMarkdown(summary.accessKeyId, 32)}${user}: ${render_plural(summary.totalEvents, 'event')}`];
-    if (summary.errorEvents > 0)
-        parts.push(`${summary.errorEvents} with errors`);
-    if (summary.truncated)
-        parts.push('stopped at max-events');
-    const failed = summary.regions.filter((r) => r.status === 'denied' || r.status === 'unavailable');
-    if (failed.length > 0)
-        parts.push(`${render_plural(failed.length, 'region')} not read`);
-    return parts.join(' · ');
-}
-function scopeLine(summary) {
-    const { window } = summary;
-    const by = summary.lookups.map((l) => lookupText(l, (v) => escapeMarkdown(v, 64))).join(' and ');
-    const span = summary.firstEventTime === undefined
-        ? 'No events in that window.'
-        : `Events from ${escapeMarkdown(formatTime(summary.firstEventTime))} to ${escapeMarkdown(formatTime(summary.lastEventTime))}.`;
-    return (`Looked up by ${by} over ${render_plural(window.hours, 'hour')}, ` +
-        `${escapeMarkdown(formatTime(window.start))} to ${escapeMarkdown(formatTime(window.end))}. ${span}`);
-}
-function regionCell(region) {
-    if (region.status === 'ok')
-        return STATUS_LABEL.ok;
-    const hint = region.status === 'denied' ? DENIED_HINT : '';
-    return `${STATUS_LABEL[region.status]}: ${escapeMarkdown(region.message, 300)}${hint}`;
-}
-function regionTable(summary) {
-    const rows = summary.regions.map((r) => [escapeMarkdown(r.region, 40), regionCell(r), String(r.events)]);
-    return table(['Region', 'Status', 'Events returned'], rows);
-}
-function notes(summary) {
-    const out = [];
-    const cut = truncatedRegions(summary);
-    if (cut.length > 0) {
-        out.push(`> [!WARNING]\n> Stopped at max-events before the whole window was read in ${cut.map((r) => escapeMarkdown(r, 40)).join(', ')}: ` +
-            'the counts cover the newest events only. Raise `max-events` for the full picture.');
-    }
-    if (summary.malformed > 0) {
-        out.push(`${render_plural(summary.malformed, 'event')} could not be read (malformed) and ${was(summary.malformed)} skipped.`);
-    }
-    if (summary.otherKeyEvents > 0) {
-        out.push(`${render_plural(summary.otherKeyEvents, 'event')} of this user made with another access key ${was(summary.otherKeyEvents)} left out.`);
-    }
-    return out;
-}
-function topTable(field, values) {
-    const { title, column, width } = TOP_TITLE[field];
-    const rows = values.map((v) => [escapeMarkdown(v.value, width), String(v.count)]);
-    return `**${title}**\n\n${table([column, 'Events'], rows)}`;
-}
-function topTables(summary) {
-    return TOP_FIELDS.filter((field) => summary.top[field].length > 0).map((field) => topTable(field, summary.top[field]));
-}
-/** One collapsible block: the headline folded, the region table, notes and top-10 tables inside. */
-function renderActivityMarkdown(summary) {
-    const body = [scopeLine(summary), regionTable(summary), ...notes(summary), ...topTables(summary)];
-    if (summary.errorEvents === 0 && summary.totalEvents > 0)
-        body.push('No event carried an error code.');
-    return `<details>\n<summary>${headline(summary)}</summary>\n\n${body.join('\n\n')}\n\n</details>`;
-}
-/** Region failures shared by several keys, said once above the blocks. */
-function regionProblems(summaries) {
-    const seen = new Map();
-    for (const problem of summaries.flatMap(problems)) {
-        if (problem.status === 'truncated')
-            continue;
-        const id = `${problem.region}\n${problem.status}\n${problem.message}`;
-        const entry = seen.get(id);
-        if (entry)
-            entry.keys++;
-        else
-            seen.set(id, { problem, keys: 1 });
-    }
-    if (seen.size === 0)
-        return '';
-    const lines = [...seen.values()].map(({ problem, keys }) => `> - ${esc(problem.region, 40)}: ${regionCell(problem)} (${render_plural(keys, 'key')})`);
-    return `> [!WARNING]\n> CloudTrail could not be read everywhere; the scan went on without it.\n${lines.join('\n')}`;
-}
-function intro(summaries) {
-    const first = summaries[0];
-    if (!first)
-        return '';
-    const regions = [...new Set(summaries.flatMap((s) => s.regions.map((r) => r.region)))];
-    return (`CloudTrail events of ${render_plural(summaries.length, 'key')} over the last ` +
-        `${render_plural(first.window.hours, 'hour')}, in ${regions.map((r) => esc(r, 40)).join(', ')}.`);
-}
-/**
- * The "Key activity (CloudTrail)" section of the job summary, or '' when there is nothing to show.
- * Blocks are added while they fit in maxBytes; the rest are counted and left to the JSON report.
- */
-function renderActivitySection(summaries, maxBytes = ACTIVITY_SECTION_LIMIT_BYTES) {
-    const list = [...summaries];
-    if (list.length === 0)
-        return '';
-    const head = ['### Key activity (CloudTrail)', intro(list), regionProblems(list)]
-        .filter((part) => part !== '')
-        .join('\n\n');
-    const parts = [head];
-    let used = utf8Bytes(head);
-    for (const summary of list) {
-        const block = renderActivityMarkdown(summary);
-        if (used + utf8Bytes(block) + 2 > maxBytes)
-            break;
-        parts.push(block);
-        used += utf8Bytes(block) + 2;
-    }
-    const left = list.length - (parts.length - 1);
-    if (left > 0) {
-        parts.push(`_${render_plural(left, 'more key')} not shown here to stay under the summary size limit; ` +
-            'the JSON report and the `activity` output have every key._');
-    }
-    return parts.join('\n\n');
-}
-// ---------------------------------------------------------------------------------------------
-// Plain text (SNS e-mail)
-// ---------------------------------------------------------------------------------------------
-// Control characters would break lines or hide text in a mail client.
-const render_CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
-/** One line of at most maxLength characters. */
-function plainText(value, maxLength = 200) {
-    const chars = Array.from(value.replace(render_CONTROL, ' '));
-    return chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : chars.join('');
-}
-function regionText(region) {
-    const name = plainText(region.region, 40);
-    if (region.status === 'ok')
-        return `${name} ok (${render_plural(region.events, 'event')})`;
-    const hint = region.status === 'denied' ? DENIED_HINT : '';
-    return `${name} ${region.status.toUpperCase()} (${render_plural(region.events, 'event')}): ${plainText(region.message, 300)}${hint}`;
-}
-function topText(field, values) {
-    const { title, width } = TOP_TITLE[field];
-    const items = values.map((v) => `${plainText(v.value, width)} (${v.count})`);
-    return `${title}: ${items.length > 0 ? items.join(', ') : 'none'}`;
-}
-function countsText(summary) {
-    const parts = [render_plural(summary.totalEvents, 'event')];
-    if (summary.firstEventTime !== undefined) {
-        parts.push(`first ${formatTime(summary.firstEventTime)}, last ${formatTime(summary.lastEventTime)}`);
-    }
-    parts.push(`${summary.errorEvents} with errors`);
-    if (summary.malformed > 0)
-        parts.push(`${summary.malformed} malformed, skipped`);
-    if (summary.otherKeyEvents > 0) {
-        parts.push(`${summary.otherKeyEvents} made with another key of the user, left out`);
-    }
-    return `Events: ${parts.join('; ')}.`;
-}
-/** The same content as the Markdown block, as plain lines for an e-mail. */
-function renderActivityText(summary) {
-    const user = summary.userName === undefined ? '' : ` (user ${plainText(summary.userName, 64)})`;
-    const by = summary.lookups.map((l) => lookupText(l, (v) => plainText(v, 64))).join(' and ');
-    const { window } = summary;
-    const lines = [
-        `CloudTrail activity of access key ${plainText(summary.accessKeyId, 32)}${user}`,
-        `Looked up by ${by} over ${render_plural(window.hours, 'hour')}, ${formatTime(window.start)} to ${formatTime(window.end)}.`,
-        countsText(summary),
-        `Regions: ${summary.regions.map(regionText).join('; ')}.`
-    ];
-    const cut = truncatedRegions(summary);
-    if (cut.length > 0) {
-        lines.push(`NOTE: stopped at max-events before the whole window was read in ${cut.map((r) => plainText(r, 40)).join(', ')}; the counts cover the newest events only.`);
-    }
-    lines.push('', ...TOP_FIELDS.map((field) => topText(field, summary.top[field])));
-    return lines.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/incident/render.ts
@@ -81111,13 +81177,13 @@ function revocationPolicy(before) {
 }
 /** The owner as IAM knows it: GetAccessKeyLastUsed answers with the user name of any key. */
 async function ownerOf(iam, accessKeyId) {
-    const answer = await iam.send(new dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: accessKeyId }));
+    const answer = await iam.send(new client_iam_dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: accessKeyId }));
     if (!answer.UserName)
         throw new Error('IAM did not name the key’s user');
     return answer.UserName;
 }
 async function liveKey(iam, userName, accessKeyId) {
-    for await (const page of (0,dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
+    for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
         const key = page.AccessKeyMetadata?.find((k) => k.AccessKeyId === accessKeyId);
         if (key?.CreateDate)
             return { status: key.Status === 'Active' ? 'Active' : 'Inactive', createDate: key.CreateDate };
@@ -81132,13 +81198,13 @@ async function revokeSessions(iam, userName, before) {
     };
     try {
         const document = revocationPolicy(before);
-        await iam.send(new dist_cjs/* PutUserPolicyCommand */.CkV({
+        await iam.send(new client_iam_dist_cjs/* PutUserPolicyCommand */.CkV({
             UserName: userName,
             PolicyName: REVOKE_POLICY_NAME,
             PolicyDocument: document
         }));
         // Verify like every other write: read it back (IAM returns the document URL-encoded).
-        const back = await iam.send(new dist_cjs/* GetUserPolicyCommand */.bcb({ UserName: userName, PolicyName: REVOKE_POLICY_NAME }));
+        const back = await iam.send(new client_iam_dist_cjs/* GetUserPolicyCommand */.bcb({ UserName: userName, PolicyName: REVOKE_POLICY_NAME }));
         const stored = decodeURIComponent(back.PolicyDocument ?? '');
         if (JSON.stringify(JSON.parse(stored)) !== document)
             throw new Error('the stored policy differs from the one written');
@@ -81231,14 +81297,19 @@ async function revokeKey(iam, exposed, options) {
 
 async function activityFor(job, results, now) {
     const { activity } = job.settings;
-    if (activity.activityFor === 'none')
+    // Revoked keys are looked up by key ID and by user name: sessions minted with the key carry
+    // other key IDs. A key whose owner is unknown can only be looked up by its ID.
+    const known = results.flatMap((r) => r.userName ? [{ accessKeyId: r.accessKeyId, userName: r.userName }] : []);
+    const targets = [
+        ...selectActivityTargets(activity.activityFor, { flagged: [], changed: [], revoked: known }),
+        ...(activity.activityFor === 'none'
+            ? []
+            : results
+                .filter((r) => !r.userName)
+                .map((r) => ({ accessKeyId: r.accessKeyId, byUsername: false })))
+    ];
+    if (targets.length === 0)
         return [];
-    // By key ID, and by user name: sessions minted with the key carry other key IDs.
-    const targets = results.map((r) => ({
-        accessKeyId: r.accessKeyId,
-        ...(r.userName ? { userName: r.userName } : {}),
-        byUsername: r.userName !== undefined
-    }));
     const summaries = await lookupActivity(targets, {
         regions: activity.regions,
         lookbackHours: activity.lookbackHours,

@@ -1,5 +1,13 @@
 // The audit job: scan every key, remediate by plan, keep the issues, notify, report.
 import * as core from '@actions/core'
+import {
+  lookupActivity,
+  renderActivityMarkdown,
+  renderActivitySection,
+  renderActivityText,
+  selectActivityTargets,
+  type ActivitySummary
+} from './activity/index.js'
 import { runAudit, type Audit } from './audit.js'
 import { deliveryFailures, renderDeliveries, type Delivery } from './deliveries.js'
 import { syncIssues } from './issues/sync.js'
@@ -65,27 +73,67 @@ async function remediate(audit: Audit, job: JobContext): Promise<string> {
   return renderChanges(plan, records)
 }
 
+/**
+ * CloudTrail activity of the keys activity-for names: those this run changed (attempted,
+ * whatever the result) or every flagged key. Regions that fail are in the summaries.
+ */
+async function lookUpActivity(audit: Audit, job: JobContext): Promise<ActivitySummary[]> {
+  const { activity } = job.settings
+  const { report } = audit
+  const ref = (k: { accessKeyId: string; userName: string }) => ({
+    accessKeyId: k.accessKeyId,
+    userName: k.userName
+  })
+  const targets = selectActivityTargets(activity.activityFor, {
+    flagged: report.keys.filter((k) => FLAGGED.has(k.class)).map(ref),
+    // A change that was attempted (applied, failed or skipped) is one someone will look into.
+    changed: (report.remediation?.changes ?? []).filter((c) => c.result !== 'planned').map(ref)
+  })
+  if (targets.length === 0) return []
+  const summaries = await lookupActivity(targets, {
+    regions: activity.regions,
+    lookbackHours: activity.lookbackHours,
+    maxEvents: activity.maxEvents,
+    now: audit.now,
+    ...(job.credentials ? { credentials: job.credentials } : {}),
+    log: (line) => core.info(line)
+  })
+  return [...summaries.values()]
+}
+
+const FLAGGED = new Set(['overdue', 'unused', 'due-soon'])
+
 /** One issue per key that needs rotation, when a token is there and create-issues is on. */
-async function notifyIssues(audit: Audit, job: JobContext): Promise<Delivery | undefined> {
+async function notifyIssues(
+  audit: Audit,
+  job: JobContext,
+  activity: readonly ActivitySummary[]
+): Promise<Delivery | undefined> {
   if (!job.settings.issues.enabled) return undefined
   const result = await syncIssues({
     settings: job.settings.issues,
     remediation: job.settings.remediation,
     audit,
     run: job.run,
-    repo: repoOf(job.run)
+    repo: repoOf(job.run),
+    activityMarkdown: new Map(activity.map((a) => [a.accessKeyId, renderActivityMarkdown(a)]))
   })
   core.setOutput('issues', JSON.stringify(result.applied))
   return result.delivery
 }
 
-async function notifySns(audit: Audit, job: JobContext): Promise<Delivery | undefined> {
+async function notifySns(
+  audit: Audit,
+  job: JobContext,
+  activity: readonly ActivitySummary[]
+): Promise<Delivery | undefined> {
   const { snsTopicArn, notifyOn } = job.settings.notify
   if (!snsTopicArn || !shouldPublish(audit.report, notifyOn, 'audit')) return undefined
   const notification = renderSnsNotification({
     report: audit.report,
     event: 'audit',
-    runUrl: job.run.runUrl
+    runUrl: job.run.runUrl,
+    activity: new Map(activity.map((a) => [a.accessKeyId, renderActivityText(a)]))
   })
   return deliverSns(job, notification, 'audit')
 }
@@ -99,10 +147,15 @@ export async function runAuditJob(job: JobContext): Promise<JobResult> {
   })
   const { report } = audit
   const changes = await remediate(audit, job)
-  const deliveries = [await notifyIssues(audit, job), await notifySns(audit, job)].filter(
-    (d): d is Delivery => d !== undefined
+  const activity = await lookUpActivity(audit, job)
+  if (activity.length > 0) report.activity = activity
+  const deliveries = [
+    await notifyIssues(audit, job, activity),
+    await notifySns(audit, job, activity)
+  ].filter((d): d is Delivery => d !== undefined)
+  const sections = [changes, renderActivitySection(activity), renderDeliveries(deliveries)].filter(
+    (s) => s !== ''
   )
-  const sections = [changes, renderDeliveries(deliveries)].filter((s) => s !== '')
 
   const reportPath = await writeReport(report)
   await writeSummary(

@@ -3,6 +3,7 @@ import * as core from '@actions/core'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { ActivitySummary } from './activity/types.js'
 import type { ChangeRecord } from './remediation/apply.js'
 import type { Hold } from './remediation/plan.js'
 import type { Counts, Finding, RemediationAction, ScanError, Thresholds } from './types.js'
@@ -21,6 +22,8 @@ export interface AuditReport {
   keys: Finding[]
   errors: ScanError[]
   remediation?: RemediationReport
+  /** CloudTrail summaries of the keys activity-for named. */
+  activity?: ActivitySummary[]
 }
 
 export interface RemediationReport {
@@ -65,6 +68,7 @@ export function setOutputs(report: AuditReport, reportPath: string): void {
   const applied = (kind: ChangeRecord['kind']): number =>
     changes.filter((c) => c.kind === kind && c.result === 'applied').length
   core.setOutput('changes', JSON.stringify(changes))
+  core.setOutput('activity', JSON.stringify(report.activity ?? []))
   core.setOutput('deactivated-count', applied('deactivate'))
   core.setOutput('deleted-count', applied('delete'))
 }

@@ -1,8 +1,7 @@
 // The incident job: revoke each exposed key, summarize what it did, tell security on every
 // channel, and when a key could not be taken away, say that a person must step in.
 import * as core from '@actions/core'
-import { lookupActivity } from '../activity/lookup.js'
-import type { ActivitySummary } from '../activity/types.js'
+import { lookupActivity, selectActivityTargets, type ActivitySummary } from '../activity/index.js'
 import { deliveryFailures, renderDeliveries, type Delivery } from '../deliveries.js'
 import {
   deliverSns,
@@ -28,13 +27,20 @@ async function activityFor(
   now: Date
 ): Promise<ActivitySummary[]> {
   const { activity } = job.settings
-  if (activity.activityFor === 'none') return []
-  // By key ID, and by user name: sessions minted with the key carry other key IDs.
-  const targets = results.map((r) => ({
-    accessKeyId: r.accessKeyId,
-    ...(r.userName ? { userName: r.userName } : {}),
-    byUsername: r.userName !== undefined
-  }))
+  // Revoked keys are looked up by key ID and by user name: sessions minted with the key carry
+  // other key IDs. A key whose owner is unknown can only be looked up by its ID.
+  const known = results.flatMap((r) =>
+    r.userName ? [{ accessKeyId: r.accessKeyId, userName: r.userName }] : []
+  )
+  const targets = [
+    ...selectActivityTargets(activity.activityFor, { flagged: [], changed: [], revoked: known }),
+    ...(activity.activityFor === 'none'
+      ? []
+      : results
+          .filter((r) => !r.userName)
+          .map((r) => ({ accessKeyId: r.accessKeyId, byUsername: false })))
+  ]
+  if (targets.length === 0) return []
   const summaries = await lookupActivity(targets, {
     regions: activity.regions,
     lookbackHours: activity.lookbackHours,

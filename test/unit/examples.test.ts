@@ -6,6 +6,7 @@ import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse, parseDocument, type CollectionTag, type ScalarTag } from 'yaml'
+import { parseExposureEvent } from '../../src/incident/exposure-event.js'
 
 type Json = unknown
 type Obj = Record<string, unknown>
@@ -572,8 +573,6 @@ const environmentOf = (job: Job): string | undefined =>
 const actionInputs = Object.keys(
   (parse(readFileSync('action.yml', 'utf8')) as { inputs: Obj }).inputs
 )
-/** The incident-mode inputs, declared in action.yml by the incident-mode change. */
-const INCIDENT_INPUTS = ['mode', 'access-key-id', 'revoke-sessions']
 
 // =============================================================================================
 
@@ -902,19 +901,18 @@ describe('examples/aws/iam-key-sentinel.yml: event path to repository_dispatch',
     expect(() => matches({ a: 'x' }, { a: 'x' })).toThrow('pattern values')
   })
 
-  it.each(SAMPLE_PATHS.map((path, i) => [path, samples[i] as DispatchSample]))(
-    'sends %s as the repository_dispatch body, within GitHub limits',
-    (_, sample) => {
-      const transformer = dispatchTarget.InputTransformer as { InputTemplate: string }
-      const body = JSON.parse(transform(transformer, sample.client_payload)) as Obj
-      expect(Object.keys(body).sort()).toEqual(['client_payload', 'event_type'])
-      expect(body.event_type).toBe('aws-exposed-access-key')
-      expect(String(body.event_type).length).toBeLessThanOrEqual(100)
-      expect(body.client_payload).toEqual(sample.client_payload)
-      expect(Object.keys(body.client_payload as Obj).length).toBeLessThanOrEqual(10)
-      expect(body).toEqual(sample)
-    }
-  )
+  it.each(
+    SAMPLE_PATHS.map((path, i): [string, DispatchSample] => [path, samples[i] as DispatchSample])
+  )('sends %s as the repository_dispatch body, within GitHub limits', (_, sample) => {
+    const transformer = dispatchTarget.InputTransformer as { InputTemplate: string }
+    const body = JSON.parse(transform(transformer, sample.client_payload)) as Obj
+    expect(Object.keys(body).sort()).toEqual(['client_payload', 'event_type'])
+    expect(body.event_type).toBe('aws-exposed-access-key')
+    expect(String(body.event_type).length).toBeLessThanOrEqual(100)
+    expect(body.client_payload).toEqual(sample.client_payload)
+    expect(Object.keys(body.client_payload as Obj).length).toBeLessThanOrEqual(10)
+    expect(body).toEqual(sample)
+  })
 
   it('has an input transformer model that fails on unknown variables', () => {
     expect(() => transform({ InputTemplate: '{"a": <nope>}' }, healthEvent)).toThrow('<nope>')
@@ -983,6 +981,16 @@ describe('examples/aws/iam-key-sentinel.yml: event path to repository_dispatch',
     ) as Obj
     expect(on.repository_dispatch.types).toEqual([body.event_type])
   })
+
+  it.each([
+    ['aws-health', healthEvent, 'AKIAIOSFODNN7EXAMPLE'],
+    ['trusted-advisor', trustedAdvisorEvent, 'AKIAI44QH8DHBEXAMPLE']
+  ])('delivers a %s body the action reads the exposed key from', (source, event, key) => {
+    const transformer = dispatchTarget.InputTransformer as { InputTemplate: string }
+    const parsed = parseExposureEvent(JSON.parse(transform(transformer, event)))
+    expect(parsed?.source).toBe(source)
+    expect(parsed?.keys.map((k) => k.accessKeyId)).toEqual([key])
+  })
 })
 
 describe('examples/workflows', () => {
@@ -1028,10 +1036,7 @@ describe('examples/workflows', () => {
     '%s passes only inputs the action declares, and no expression to a shell',
     (file) => {
       for (const key of Object.keys(sentinelStep(file).with))
-        expect([key, [...actionInputs, ...INCIDENT_INPUTS]]).toEqual([
-          key,
-          expect.arrayContaining([key])
-        ])
+        expect([key, actionInputs]).toEqual([key, expect.arrayContaining([key])])
       for (const s of steps(workflow(file))) if (s.run) expect(s.run).not.toContain('${{')
     }
   )
@@ -1080,6 +1085,9 @@ describe('examples/workflows', () => {
       'role-to-assume': '${{ vars.IAM_KEY_SENTINEL_REMEDIATION_ROLE_ARN }}',
       'sns-topic-arn': '${{ vars.IAM_KEY_SENTINEL_TOPIC_ARN }}'
     })
+    // A dispatch that is not an exposure event makes `auto` fall back to an audit of the whole
+    // account, where an explicit deactivate or delete would act on every overdue key.
+    expect(sentinelStep('exposed-key-event.yml').with.action ?? '').toBe('')
     const group = String(workflow('exposed-key-event.yml').concurrency?.group)
     expect(group).toContain('detail.affectedEntities[0].entityValue')
     expect(group).toContain("detail['check-item-detail']['Access Key ID']")
