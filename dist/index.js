@@ -80913,7 +80913,9 @@ function paceClient(client, pacer) {
 // Adaptive retry paces requests client-side once IAM starts throttling; a generous
 // attempt count lets a large scan ride out bursts instead of failing.
 const RETRY = { retryMode: 'adaptive', maxAttempts: 8 };
-const aws_clients_TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } };
+// IAM answers in milliseconds; a request still open after 10 s is stuck, so it is abandoned and
+// retried rather than left to hang the job.
+const aws_clients_TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 10_000 } };
 function createClients(options) {
     const config = { region: options.region, credentials: options.credentials, ...RETRY, ...aws_clients_TIMEOUTS };
     const iam = new client_iam_dist_cjs/* IAMClient */.h8v(config);

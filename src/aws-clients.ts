@@ -31,7 +31,9 @@ export interface ClientOptions {
 // Adaptive retry paces requests client-side once IAM starts throttling; a generous
 // attempt count lets a large scan ride out bursts instead of failing.
 const RETRY = { retryMode: 'adaptive', maxAttempts: 8 } as const
-const TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } }
+// IAM answers in milliseconds; a request still open after 10 s is stuck, so it is abandoned and
+// retried rather than left to hang the job.
+const TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 10_000 } }
 
 export function createClients(options: ClientOptions): AwsClients {
   const config = { region: options.region, credentials: options.credentials, ...RETRY, ...TIMEOUTS }

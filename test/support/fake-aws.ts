@@ -82,7 +82,11 @@ export interface RecordedCall {
 }
 
 export type Fault =
-  { status: number; code: string; message?: string } | { reset: true } | { delayMs: number }
+  | { status: number; code: string; message?: string }
+  | { reset: true }
+  | { delayMs: number }
+  /** A malformed answer: this body as is (for example XML missing fields, or not XML at all). */
+  | { rawBody: string; status?: number }
 
 export interface FaultRule {
   service?: string
@@ -1786,6 +1790,12 @@ export class FakeAws {
       return
     }
     if (fault && 'delayMs' in fault) await sleep(fault.delayMs)
+    if (fault && 'rawBody' in fault) {
+      call.status = fault.status ?? 200
+      res.writeHead(call.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId })
+      res.end(fault.rawBody)
+      return
+    }
     const injected = hookFailure ?? (fault && 'code' in fault ? faultError(fault) : undefined)
     const reply = injected
       ? errorReply(incoming.service, injected, requestId)

@@ -19,6 +19,8 @@ export interface RunOptions {
   eventName?: string
   env?: Record<string, string>
   timeoutMs?: number
+  /** Sends SIGTERM as soon as this returns true (polled), as a cancelled job would be stopped. */
+  terminateWhen?: () => boolean
 }
 
 export interface RunResult {
@@ -105,8 +107,14 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+  const watcher = options.terminateWhen
+    ? setInterval(() => {
+        if (options.terminateWhen?.()) child.kill('SIGTERM')
+      }, 10)
+    : undefined
   const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)))
   clearTimeout(timer)
+  if (watcher) clearInterval(watcher)
 
   return {
     code,
