@@ -1,7 +1,13 @@
-// GitHub OIDC → STS AssumeRoleWithWebIdentity. The credentials stay inside the action:
-// they are masked and handed to the SDK clients, never exported to the job.
+// GitHub OIDC → STS AssumeRoleWithWebIdentity, then optionally sts:AssumeRole role chaining (a hub
+// role into a member account). The credentials stay inside the action: they are masked and
+// handed to the SDK clients, never exported to the job.
 import * as core from '@actions/core'
-import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import {
+  AssumeRoleCommand,
+  AssumeRoleWithWebIdentityCommand,
+  STSClient,
+  type Credentials
+} from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import { ActionError, awsErrorCode, errorMessage, hasAwsCode } from './errors.js'
 import { withRetry, type RetryOptions } from './retry.js'
@@ -55,6 +61,70 @@ export async function fetchIdToken(audience: string, retry: RetryOptions): Promi
   }
 }
 
+/** Masks the session before anything can log it. */
+function masked(c: Credentials | undefined): AwsCredentialIdentity {
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
+    throw new Error('STS answered without credentials')
+  }
+  core.setSecret(c.AccessKeyId)
+  core.setSecret(c.SecretAccessKey)
+  core.setSecret(c.SessionToken)
+  return {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
+    expiration: c.Expiration
+  }
+}
+
+export interface ChainHop {
+  roleArn: string
+  roleSessionName: string
+  roleDurationSeconds: number
+  awsRegion: string
+}
+
+/**
+ * sts:AssumeRole into `hop.roleArn`, signed with `from.credentials` (undefined: the credentials
+ * already in the job). `from.identity` names them in the error, since the fix is in a trust policy.
+ */
+export async function assumeRoleChained(
+  hop: ChainHop,
+  from: { credentials?: AwsCredentialIdentity; identity: string },
+  retry: RetryOptions = { attempts: 5, baseDelayMs: 1000, isRetryable: isTransientStsError }
+): Promise<AwsCredentialIdentity> {
+  const sts = new STSClient({
+    region: hop.awsRegion,
+    credentials: from.credentials,
+    maxAttempts: 1
+  })
+  try {
+    const answer = await withRetry(
+      () =>
+        sts.send(
+          new AssumeRoleCommand({
+            RoleArn: hop.roleArn,
+            RoleSessionName: hop.roleSessionName,
+            DurationSeconds: hop.roleDurationSeconds
+          })
+        ),
+      retry
+    )
+    return masked(answer.Credentials)
+  } catch (error) {
+    throw new ActionError(
+      `Assuming ${hop.roleArn} with sts:AssumeRole from ${from.identity} failed: ${errorMessage(error)}`,
+      `Check the trust policy of ${hop.roleArn}: it must allow sts:AssumeRole for ${from.identity} ` +
+        `(for member accounts, deploy examples/aws/member-role-stackset.yml with HubRoleArn set to it), ` +
+        `and ${from.identity} must be allowed sts:AssumeRole on ${hop.roleArn}. ` +
+        `The role must exist in that account, and a chained session lasts at most one hour.`,
+      { cause: error }
+    )
+  } finally {
+    sts.destroy()
+  }
+}
+
 export async function assumeRoleWithOidc(
   settings: OidcSettings,
   retry: RetryOptions = {
@@ -80,19 +150,7 @@ export async function assumeRoleWithOidc(
         ),
       retry
     )
-    const c = answer.Credentials
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-      throw new Error('STS answered without credentials')
-    }
-    core.setSecret(c.AccessKeyId)
-    core.setSecret(c.SecretAccessKey)
-    core.setSecret(c.SessionToken)
-    return {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretAccessKey,
-      sessionToken: c.SessionToken,
-      expiration: c.Expiration
-    }
+    return masked(answer.Credentials)
   } catch (error) {
     throw new ActionError(
       `Assuming ${settings.roleToAssume} with the GitHub OIDC token failed: ${errorMessage(error)}`,

@@ -7,6 +7,13 @@ import {
   type ExposedKey,
   type ExposureEvent
 } from './incident/exposure-event.js'
+import {
+  ACCOUNT_ID,
+  EXPECTED_ACCOUNTS_FORM,
+  GITHUB_MATRIX_LIMIT,
+  parseExpectedAccounts,
+  type ExpectedAccount
+} from './fleet/matrix.js'
 import type { FailOn, RemediationAction, Thresholds } from './types.js'
 
 export type InputGetter = (name: string) => string
@@ -28,9 +35,41 @@ export interface Settings {
   notify: NotifySettings
   issues: IssueSettings
   incident: IncidentSettings
+  /** Set when member-role-arn or role-chaining is: the roles to assume with sts:AssumeRole. */
+  roleChain?: RoleChain
+  /** Set in the organization modes, list-accounts and aggregate. */
+  fleet?: FleetSettings
 }
 
 export type Mode = 'audit' | 'revoke'
+export type FleetMode = 'list-accounts' | 'aggregate'
+
+/**
+ * Role chaining: each role in `roleArns` is assumed with sts:AssumeRole using the credentials of
+ * the one before. `oidc`: the chain starts from role-to-assume, assumed with the GitHub OIDC token
+ * (the hub role). `job-credentials`: it starts from the credentials already in the job (e.g. from
+ * aws-actions/configure-aws-credentials), and role-to-assume, when set, is the first hop.
+ */
+export interface RoleChain {
+  from: 'oidc' | 'job-credentials'
+  roleArns: [string, ...string[]]
+}
+
+export type FleetSettings =
+  | {
+      mode: 'list-accounts'
+      /** Roots or OUs to list accounts under, recursively; empty lists the whole organization. */
+      organizationalUnits: string[]
+      excludeAccounts: string[]
+      memberRoleName: string
+      chunkSize: number
+    }
+  | {
+      mode: 'aggregate'
+      reportsDirectory: string
+      /** Every account that must have a report; never empty. */
+      expectedAccounts: ExpectedAccount[]
+    }
 
 export type IncidentSettings =
   | { mode: 'audit' }
@@ -108,7 +147,10 @@ export const DEFAULTS = {
   'issue-labels': 'iam-key-rotation',
   'issue-for': 'overdue',
   'owner-tag': 'github',
-  'max-new-issues': '20'
+  'max-new-issues': '20',
+  'role-chaining': 'false',
+  'member-role-name': 'iam-key-sentinel-member',
+  'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT)
 } as const
 
 export class InputError extends Error {
@@ -133,11 +175,21 @@ const SNS_TOPIC_ARN =
 // GitHub label names: up to 50 characters, no commas (they separate the list).
 const LABEL = /^[^,\n]{1,50}$/
 const GROUP_NAME = /^[\w+=,.@-]{1,128}$/
+// Organizations: a root is r-xxxx, an OU ou-<root part>-<8 to 32 characters>.
+const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/
+/** AWS caps a session assumed by role chaining at one hour, whatever the role allows. */
+export const CHAINED_SESSION_MAX_SECONDS = 3600
 
 /** Collects problems instead of throwing at the first, so one run reports every bad input. */
 class Reader {
   readonly problems: string[] = []
   constructor(private readonly get: InputGetter) {}
+
+  /** Whether the workflow set the input at all (a default does not count). */
+  isSet(name: string): boolean {
+    return this.get(name).trim() !== ''
+  }
 
   raw(name: string): string {
     const value = this.get(name).trim()
@@ -208,6 +260,7 @@ function readIncident(
   payload: unknown
 ): {
   mode: Mode
+  fleetMode?: FleetMode
   keys: ExposedKey[]
   source: 'input' | ExposureEvent['source']
   event?: ExposureEvent
@@ -231,19 +284,145 @@ function readIncident(
   const keys: ExposedKey[] =
     ids.length > 0 ? [...new Set(ids)].map((accessKeyId) => ({ accessKeyId })) : (event?.keys ?? [])
   const source = ids.length > 0 ? 'input' : (event?.source ?? 'input')
-  const mode = r.oneOf<'auto' | Mode>('mode', ['auto', 'audit', 'revoke'])
-  const resolved: Mode = mode === 'auto' ? (keys.length > 0 ? 'revoke' : 'audit') : mode
+  const mode = r.oneOf<'auto' | Mode | FleetMode>('mode', [
+    'auto',
+    'audit',
+    'revoke',
+    'list-accounts',
+    'aggregate'
+  ])
+  const fleetMode = mode === 'list-accounts' || mode === 'aggregate' ? mode : undefined
+  const resolved: Mode =
+    mode === 'auto'
+      ? keys.length > 0
+        ? 'revoke'
+        : 'audit'
+      : mode === 'revoke'
+        ? 'revoke'
+        : 'audit'
   if (resolved === 'revoke' && keys.length === 0 && r.problems.length === 0) {
     r.problems.push(
       "'mode' is revoke but no key was given: set 'access-key-id' (one or more AKIA... IDs) or trigger the workflow with an AWS exposure event."
     )
   }
-  if (mode === 'audit' && ids.length > 0) {
+  if ((mode === 'audit' || fleetMode) && ids.length > 0) {
     r.problems.push(
       "'access-key-id' is only used in incident mode: set 'mode' to revoke or auto, or remove 'access-key-id'."
     )
   }
-  return { mode: resolved, keys, source, ...(event && ids.length === 0 ? { event } : {}) }
+  return {
+    mode: resolved,
+    ...(fleetMode ? { fleetMode } : {}),
+    keys,
+    source,
+    ...(event && ids.length === 0 ? { event } : {})
+  }
+}
+
+/** member-role-arn and role-chaining: which roles to chain through, and from what. */
+function readRoleChain(
+  r: Reader,
+  roleToAssume: string | undefined,
+  durationSeconds: number
+): RoleChain | undefined {
+  const member = r.optionalMatching(
+    'member-role-arn',
+    ROLE_ARN,
+    'an IAM role ARN such as arn:aws:iam::123456789012:role/iam-key-sentinel-member'
+  )
+  const fromJob = r.boolean('role-chaining')
+  if (!member && !fromJob) return undefined
+  if (member && !roleToAssume && !fromJob) {
+    r.problems.push(
+      "'member-role-arn' needs credentials to assume it with: set 'role-to-assume' (the hub role, through GitHub OIDC) " +
+        "or 'role-chaining: true' (the credentials already in the job, e.g. from aws-actions/configure-aws-credentials)."
+    )
+    return undefined
+  }
+  if (fromJob && !member && !roleToAssume) {
+    r.problems.push(
+      "'role-chaining' is true but there is no role to assume: set 'member-role-arn' (in a matrix job, ${{ matrix.role-arn }}) or 'role-to-assume'."
+    )
+    return undefined
+  }
+  if (member && member === roleToAssume) {
+    r.problems.push(
+      "'member-role-arn' is the same role as 'role-to-assume': leave 'member-role-arn' empty to use that role alone."
+    )
+  }
+  if (durationSeconds > CHAINED_SESSION_MAX_SECONDS) {
+    r.problems.push(
+      `'role-duration-seconds' must be at most ${CHAINED_SESSION_MAX_SECONDS} with role chaining ('member-role-arn' or 'role-chaining'): ` +
+        `AWS limits sessions assumed with role credentials to one hour; got '${durationSeconds}'.`
+    )
+  }
+  const roleArns = fromJob ? [roleToAssume, member] : [member]
+  const [first, ...rest] = roleArns.filter((arn): arn is string => arn !== undefined)
+  if (first === undefined) return undefined
+  return { from: fromJob ? 'job-credentials' : 'oidc', roleArns: [first, ...rest] }
+}
+
+const LIST_INPUTS = [
+  'organizational-units',
+  'exclude-accounts',
+  'member-role-name',
+  'matrix-chunk-size'
+] as const
+const AGGREGATE_INPUTS = ['reports-directory', 'expected-accounts'] as const
+
+/**
+ * The inputs of the organization modes. All are read in every mode (action.yml declares each),
+ * and one set outside its mode is a mistake worth naming, not something to ignore.
+ */
+function readFleet(r: Reader, mode: FleetMode | undefined): FleetSettings | undefined {
+  const organizationalUnits = r.list(
+    'organizational-units',
+    PARENT_ID,
+    'organizational unit IDs such as ou-ab12-cd34ef56 or the root ID such as r-ab12'
+  )
+  const excludeAccounts = r.list('exclude-accounts', ACCOUNT_ID, '12-digit AWS account IDs')
+  const memberRoleName = r.matching(
+    'member-role-name',
+    ROLE_NAME,
+    "an IAM role name: 1 to 64 letters, digits and '+=,.@_-', without a path"
+  )
+  const chunkSize = r.wholeNumber('matrix-chunk-size', 1, GITHUB_MATRIX_LIMIT)
+  const reportsDirectory = r.raw('reports-directory')
+  const expected = parseExpectedAccounts(r.raw('expected-accounts'))
+  if ('problem' in expected) {
+    r.problems.push(`'expected-accounts' must be ${EXPECTED_ACCOUNTS_FORM}; ${expected.problem}.`)
+  }
+  const misplaced = (names: readonly string[], where: FleetMode): void => {
+    for (const name of names.filter((n) => r.isSet(n))) {
+      r.problems.push(
+        `'${name}' is only used in ${where} mode: set 'mode' to ${where} or remove '${name}'.`
+      )
+    }
+  }
+  if (mode !== 'list-accounts') misplaced(LIST_INPUTS, 'list-accounts')
+  if (mode !== 'aggregate') misplaced(AGGREGATE_INPUTS, 'aggregate')
+  if (mode === 'list-accounts') {
+    return {
+      mode,
+      organizationalUnits: [...new Set(organizationalUnits)],
+      excludeAccounts,
+      memberRoleName,
+      chunkSize
+    }
+  }
+  if (mode !== 'aggregate') return undefined
+  if (reportsDirectory === '') {
+    r.problems.push(
+      "'reports-directory' is required in aggregate mode: the directory the report artifacts were downloaded to (actions/download-artifact's path)."
+    )
+  }
+  const expectedAccounts = 'accounts' in expected ? expected.accounts : []
+  if (expectedAccounts.length === 0 && !('problem' in expected)) {
+    r.problems.push(
+      `'expected-accounts' is required in aggregate mode, so that an account without a report is flagged rather than missed: pass the list-accounts step's matrix output (needs.<job>.outputs.matrix).`
+    )
+  }
+  return { mode, reportsDirectory, expectedAccounts }
 }
 
 export function readSettings(
@@ -267,6 +446,7 @@ export function readSettings(
       "2 to 64 characters of letters, digits and '+=,.@_-'"
     ) ?? defaultSessionName(env)
   const roleDurationSeconds = r.wholeNumber('role-duration-seconds', 900, 43200)
+  const roleChain = readRoleChain(r, roleToAssume, roleDurationSeconds)
   const maxAgeDays = r.wholeNumber('max-age-days', 1, 3650)
   const warnDays = r.wholeNumber('warn-days', 0, 3650)
   const unusedDays = r.wholeNumber('unused-days', 0, 3650)
@@ -344,6 +524,7 @@ export function readSettings(
     ),
     maxNewIssues: r.wholeNumber('max-new-issues', 0, 1000)
   }
+  const fleet = readFleet(r, incident.fleetMode)
   if (r.problems.length > 0) throw new InputError(r.problems)
   return {
     roleToAssume,
@@ -364,6 +545,8 @@ export function readSettings(
     incident:
       incident.mode === 'audit'
         ? { mode: 'audit' }
-        : { ...incident, mode: 'revoke', revokeSessions }
+        : { ...incident, mode: 'revoke', revokeSessions },
+    ...(roleChain ? { roleChain } : {}),
+    ...(fleet ? { fleet } : {})
   }
 }

@@ -1,9 +1,10 @@
 /**
- * A loopback stand-in for the four AWS services the action talks to (IAM, STS, SNS, CloudTrail),
- * speaking their real wire protocols so the real SDK v3 clients work against it. Point
- * AWS_ENDPOINT_URL (or a client's `endpoint`) at the URL `start()` resolves to. IAM, STS and SNS
- * use the AWS Query protocol (form body in, XML out); CloudTrail uses JSON 1.1. Requests are
- * routed by the service in the SigV4 credential scope, or by `Action` when unsigned.
+ * A loopback stand-in for the AWS services the action talks to (IAM, STS, SNS, CloudTrail,
+ * Organizations), speaking their real wire protocols so the real SDK v3 clients work against it.
+ * Point AWS_ENDPOINT_URL (or a client's `endpoint`) at the URL `start()` resolves to. IAM, STS and
+ * SNS use the AWS Query protocol (form body in, XML out); CloudTrail and Organizations use JSON 1.1.
+ * Requests are routed by the service in the SigV4 credential scope, by X-Amz-Target, or by
+ * `Action` when unsigned.
  *
  * The model passed to the constructor is live: handlers read and mutate it, and tests may change
  * it between (or, through `setOnCall`, during) runs. Every call is recorded in `calls`.
@@ -65,7 +66,7 @@ export interface FakeAccount {
   rootKeys?: FakeKey[]
 }
 
-export type AwsService = 'iam' | 'sts' | 'sns' | 'cloudtrail'
+export type AwsService = 'iam' | 'sts' | 'sns' | 'cloudtrail' | 'organizations'
 
 export interface RecordedCall {
   service: AwsService
@@ -113,6 +114,41 @@ export interface FakeAwsOptions {
   /** CloudTrail event history only covers this many days back; default 90, as in AWS. */
   cloudTrailRetentionDays?: number
   credentialReport?: CredentialReportOptions
+  /** The AWS Organization the accounts belong to; without it Organizations calls fail as AWS's do. */
+  organization?: FakeOrganization
+}
+
+/**
+ * An organization: its root, OUs nested under the root or other OUs, and where each account sits.
+ * Accounts listed here need no FakeAccount model (a suspended account usually has none).
+ */
+export interface FakeOrganization {
+  /** o- followed by 10 to 32 lower-case letters or digits. */
+  id: string
+  managementAccountId: string
+  /** r- followed by 4 to 32 lower-case letters or digits. */
+  rootId: string
+  units?: FakeOrganizationalUnit[]
+  accounts: FakeOrganizationAccount[]
+  /** Accounts besides the management account that may list the organization. */
+  delegatedAdministrators?: string[]
+}
+
+export interface FakeOrganizationalUnit {
+  /** ou-<root part>-<8 to 32 characters>. */
+  id: string
+  name: string
+  /** The root or another OU. */
+  parentId: string
+}
+
+export interface FakeOrganizationAccount {
+  accountId: string
+  name: string
+  email?: string
+  parentId: string
+  /** Default ACTIVE. */
+  state?: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE' | 'CLOSED'
 }
 
 /**
@@ -253,10 +289,16 @@ function routeService(
   action: string
 ): AwsService {
   const scoped = auth?.service
-  if (scoped === 'iam' || scoped === 'sts' || scoped === 'sns' || scoped === 'cloudtrail') {
+  if (
+    scoped === 'iam' ||
+    scoped === 'sts' ||
+    scoped === 'sns' ||
+    scoped === 'cloudtrail' ||
+    scoped === 'organizations'
+  ) {
     return scoped
   }
-  if (target) return 'cloudtrail'
+  if (target) return target.startsWith(ORGANIZATIONS_TARGET_PREFIX) ? 'organizations' : 'cloudtrail'
   if (STS_ACTIONS.has(action)) return 'sts'
   return SNS_ACTION.test(action) ? 'sns' : 'iam'
 }
@@ -266,9 +308,10 @@ function parseIncoming(req: IncomingMessage, raw: Buffer): Incoming {
   const auth = parseAuthorization(headerValue(req, 'authorization'))
   const target = headerValue(req, 'x-amz-target') || undefined
   const base = { req, raw, body, auth, region: auth?.region ?? '' }
-  if (target !== undefined || auth?.service === 'cloudtrail') {
+  if (target !== undefined || auth?.service === 'cloudtrail' || auth?.service === 'organizations') {
     const action = (target ?? '').split('.').pop() ?? ''
-    return { ...base, service: 'cloudtrail', action, ...parseJsonBody(body) }
+    const service = routeService(auth, target, action)
+    return { ...base, service, action, ...parseJsonBody(body) }
   }
   const form = new URLSearchParams(body)
   const action = form.get('Action') ?? ''
@@ -466,6 +509,7 @@ interface ResolvedOptions {
   maxSessionDurationSeconds: number
   cloudTrailRetentionDays: number
   credentialReport: Required<CredentialReportOptions>
+  organization?: FakeOrganization
 }
 
 interface State {
@@ -1567,6 +1611,153 @@ const CLOUDTRAIL_HANDLERS: Record<string, JsonHandler> = {
 const CLOUDTRAIL_TARGET_PREFIX = 'CloudTrail_20131101.'
 
 // ---------------------------------------------------------------------------------------------
+// Organizations: the accounts, root and OUs, for the management account or a delegated admin
+// ---------------------------------------------------------------------------------------------
+
+const ORGANIZATIONS_TARGET_PREFIX = 'AWSOrganizationsV20161128.'
+const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/
+
+const orgError = (code: string, message: string): AwsError => new AwsError(400, code, message)
+
+/** The organization the caller belongs to; `admin` also requires the right to list it. */
+function callerOrganization(ctx: Ctx, admin: boolean): FakeOrganization {
+  const org = ctx.state.options.organization
+  const accountId = ctx.caller.account.accountId
+  const member = org?.accounts.some((a) => a.accountId === accountId)
+  if (!org || (!member && org.managementAccountId !== accountId)) {
+    throw orgError(
+      'AWSOrganizationsNotInUseException',
+      'Your account is not a member of an organization.'
+    )
+  }
+  const allowed =
+    org.managementAccountId === accountId || (org.delegatedAdministrators ?? []).includes(accountId)
+  if (admin && !allowed) {
+    throw orgError('AccessDeniedException', "You don't have permissions to access this resource.")
+  }
+  return org
+}
+
+const orgArn = (org: FakeOrganization, kind: string, id: string): string =>
+  `arn:aws:organizations::${org.managementAccountId}:${kind}/${org.id}/${id}`
+
+/** Pages of at most min(pageSize, MaxResults) items; the token names the query it belongs to. */
+function orgPage<T>(
+  ctx: Ctx,
+  all: readonly T[],
+  scope: string
+): { items: T[]; NextToken?: string } {
+  const max = ctx.json.MaxResults ?? 20
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 20) {
+    throw orgError('InvalidInputException', 'You specified an invalid value for MaxResults.')
+  }
+  const owner = `${ctx.action}:${scope}`
+  let start = 0
+  if (ctx.json.NextToken !== undefined) {
+    const [offset, tokenOwner] = Buffer.from(String(ctx.json.NextToken), 'base64')
+      .toString('utf8')
+      .split('|')
+    if (tokenOwner !== owner || !/^\d+$/.test(offset ?? '')) {
+      throw orgError('InvalidInputException', 'The provided token is invalid.')
+    }
+    start = Number(offset)
+  }
+  const limit = Math.min(ctx.state.options.pageSize, max)
+  const items = all.slice(start, start + limit)
+  const next = start + limit
+  if (next >= all.length) return { items }
+  return { items, NextToken: Buffer.from(`${next}|${owner}`).toString('base64') }
+}
+
+function accountJson(org: FakeOrganization, a: FakeOrganizationAccount): Record<string, unknown> {
+  const state = a.state ?? 'ACTIVE'
+  return {
+    Id: a.accountId,
+    Arn: orgArn(org, 'account', a.accountId),
+    Email: a.email ?? `aws+${a.accountId}@example.com`,
+    Name: a.name,
+    // Status is being retired in favour of State; AWS still sends both (CLOSED has no Status).
+    Status: state === 'CLOSED' ? undefined : state,
+    State: state,
+    JoinedMethod: a.accountId === org.managementAccountId ? 'INVITED' : 'CREATED',
+    JoinedTimestamp: DEFAULT_DATE.getTime() / 1000
+  }
+}
+
+function requireParent(ctx: Ctx, org: FakeOrganization): string {
+  const parentId = ctx.json.ParentId
+  if (typeof parentId !== 'string') {
+    throw orgError('InvalidInputException', 'You must specify a value for ParentId.')
+  }
+  if (!PARENT_ID.test(parentId)) {
+    throw orgError(
+      'InvalidInputException',
+      'You provided a value that does not match the required pattern.'
+    )
+  }
+  if (parentId !== org.rootId && !(org.units ?? []).some((u) => u.id === parentId)) {
+    throw orgError(
+      'ParentNotFoundException',
+      "We can't find a root or OU with the ParentId that you specified."
+    )
+  }
+  return parentId
+}
+
+function describeOrganization(ctx: Ctx): Record<string, unknown> {
+  const org = callerOrganization(ctx, false)
+  return {
+    Organization: {
+      Id: org.id,
+      Arn: orgArn(org, 'organization', org.id).replace(`/${org.id}/${org.id}`, `/${org.id}`),
+      FeatureSet: 'ALL',
+      MasterAccountArn: orgArn(org, 'account', org.managementAccountId),
+      MasterAccountId: org.managementAccountId,
+      MasterAccountEmail: `aws+${org.managementAccountId}@example.com`,
+      AvailablePolicyTypes: []
+    }
+  }
+}
+
+function listAccounts(ctx: Ctx): Record<string, unknown> {
+  const org = callerOrganization(ctx, true)
+  const page = orgPage(ctx, org.accounts, 'all')
+  return { Accounts: page.items.map((a) => accountJson(org, a)), NextToken: page.NextToken }
+}
+
+function listRoots(ctx: Ctx): Record<string, unknown> {
+  const org = callerOrganization(ctx, true)
+  const root = { Id: org.rootId, Arn: orgArn(org, 'root', org.rootId), Name: 'Root' }
+  const page = orgPage(ctx, [{ ...root, PolicyTypes: [] }], 'roots')
+  return { Roots: page.items, NextToken: page.NextToken }
+}
+
+function listOrganizationalUnitsForParent(ctx: Ctx): Record<string, unknown> {
+  const org = callerOrganization(ctx, true)
+  const parentId = requireParent(ctx, org)
+  const units = (org.units ?? []).filter((u) => u.parentId === parentId)
+  const page = orgPage(ctx, units, parentId)
+  const json = page.items.map((u) => ({ Id: u.id, Arn: orgArn(org, 'ou', u.id), Name: u.name }))
+  return { OrganizationalUnits: json, NextToken: page.NextToken }
+}
+
+function listAccountsForParent(ctx: Ctx): Record<string, unknown> {
+  const org = callerOrganization(ctx, true)
+  const parentId = requireParent(ctx, org)
+  const accounts = org.accounts.filter((a) => a.parentId === parentId)
+  const page = orgPage(ctx, accounts, parentId)
+  return { Accounts: page.items.map((a) => accountJson(org, a)), NextToken: page.NextToken }
+}
+
+const ORGANIZATIONS_HANDLERS: Record<string, JsonHandler> = {
+  DescribeOrganization: describeOrganization,
+  ListAccounts: listAccounts,
+  ListRoots: listRoots,
+  ListOrganizationalUnitsForParent: listOrganizationalUnitsForParent,
+  ListAccountsForParent: listAccountsForParent
+}
+
+// ---------------------------------------------------------------------------------------------
 // Rate limiting: token buckets, refilled continuously
 // ---------------------------------------------------------------------------------------------
 
@@ -1605,10 +1796,12 @@ const NAMESPACES: Record<AwsService, string> = {
   iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
   sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
   sns: 'http://sns.amazonaws.com/doc/2010-03-31/',
-  cloudtrail: 'http://cloudtrail.amazonaws.com/doc/2013-11-01/'
+  cloudtrail: 'http://cloudtrail.amazonaws.com/doc/2013-11-01/',
+  organizations: 'http://organizations.amazonaws.com/doc/2016-11-28/'
 }
 
-const isJsonService = (service: AwsService): boolean => service === 'cloudtrail'
+const isJsonService = (service: AwsService): boolean =>
+  service === 'cloudtrail' || service === 'organizations'
 
 /** `<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata>…</ResponseMetadata>`. */
 function queryReply(
@@ -1675,7 +1868,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 // The server
 // ---------------------------------------------------------------------------------------------
 
-const READ_ONLY_ACTION = /^(Get|List|Lookup|AssumeRole)/
+const READ_ONLY_ACTION = /^(Get|List|Lookup|Describe|AssumeRole)/
 /** STS federation calls are the only ones AWS accepts without a signature. */
 const UNSIGNED_ACTIONS = new Set(['AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML'])
 
@@ -1712,7 +1905,8 @@ export class FakeAws {
         credentialReport: {
           generationMs: options.credentialReport?.generationMs ?? 0,
           reuseMs: options.credentialReport?.reuseMs ?? 0
-        }
+        },
+        organization: options.organization
       },
       sessions: new Map(),
       reports: new Map(),
@@ -1777,6 +1971,12 @@ export class FakeAws {
 
   setOnCall(hook: ((call: RecordedCall) => void) | undefined): void {
     this.onCall = hook
+  }
+
+  /** The account and role of credentials the fake issued (AssumeRole*), to check where a call went. */
+  sessionOf(accessKeyId: string | undefined): { accountId: string; roleArn: string } | undefined {
+    const session = accessKeyId === undefined ? undefined : this.state.sessions.get(accessKeyId)
+    return session && { accountId: session.account.accountId, roleArn: session.roleArn }
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -1887,9 +2087,12 @@ export class FakeAws {
 
   private jsonHandler(incoming: Incoming): JsonHandler {
     const target = headerValue(incoming.req, 'x-amz-target')
-    const handler = target.startsWith(CLOUDTRAIL_TARGET_PREFIX)
-      ? CLOUDTRAIL_HANDLERS[incoming.action]
-      : undefined
+    const table = target.startsWith(CLOUDTRAIL_TARGET_PREFIX)
+      ? CLOUDTRAIL_HANDLERS
+      : target.startsWith(ORGANIZATIONS_TARGET_PREFIX)
+        ? ORGANIZATIONS_HANDLERS
+        : {}
+    const handler = Object.hasOwn(table, incoming.action) ? table[incoming.action] : undefined
     if (!handler) {
       throw new AwsError(400, 'UnknownOperationException', `Unknown operation ${target}`)
     }

@@ -45,7 +45,9 @@ function largeAccount(users: number): FakeAccount {
         {
           accessKeyId: `AKIALARGE${String(u).padStart(11, '0')}`,
           status: 'Active' as const,
-          createDate: new Date(Math.floor((at.getTime() - (u % 10 === 0 ? 120 : 10) * DAY) / 1000) * 1000)
+          createDate: new Date(
+            Math.floor((at.getTime() - (u % 10 === 0 ? 120 : 10) * DAY) / 1000) * 1000
+          )
         }
       ]
     }))
@@ -214,9 +216,7 @@ describe('identical findings across methods', () => {
   async function audit(method: string, account: FakeAccount): Promise<Audit & { calls: number }> {
     const iam = await serve(account)
     const settings = readSettings((name) =>
-      name === 'scan-method'
-        ? method
-        : ((VARIED_INPUTS as Record<string, string>)[name] ?? '')
+      name === 'scan-method' ? method : ((VARIED_INPUTS as Record<string, string>)[name] ?? '')
     )
     const result = await runAudit(iam, settings, { accountId: '1' }, () => at, { report: fast })
     const calls = count('GetAccessKeyLastUsed')

@@ -4,9 +4,14 @@ import { RequestPacer } from '../../src/pacing.js'
 /** A pacer on a fake clock: sleeping advances time, and every start time is recorded. */
 function pacedStarts(perSecond: number, burst: number, requests: number): Promise<number[]> {
   let now = 1000
-  const pacer = new RequestPacer(perSecond, burst, () => now, async (ms) => {
-    now += ms
-  })
+  const pacer = new RequestPacer(
+    perSecond,
+    burst,
+    () => now,
+    async (ms) => {
+      now += ms
+    }
+  )
   const starts: number[] = []
   return (async () => {
     for (let i = 0; i < requests; i++) {
