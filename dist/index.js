@@ -11675,6 +11675,3611 @@ __webpack_unused_export__ = waitUntilUserExists;
 
 /***/ }),
 
+/***/ 2503:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException: ServiceException$1, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
+__webpack_unused_export__ = $Command;
+__webpack_unused_export__ = Client;
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
+
+const defaultOrganizationsHttpAuthSchemeParametersProvider = async (config, context, input) => {
+    return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider(config.region)() || (() => {
+            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })(),
+    };
+};
+function createAwsAuthSigv4HttpAuthOption(authParameters) {
+    return {
+        schemeId: "aws.auth#sigv4",
+        signingProperties: {
+            name: "organizations",
+            region: authParameters.region,
+        },
+        propertiesExtractor: (config, context) => ({
+            signingProperties: {
+                config,
+                context,
+            },
+        }),
+    };
+}
+const defaultOrganizationsHttpAuthSchemeProvider = (authParameters) => {
+    const options = [];
+    switch (authParameters.operation) {
+        default: {
+            options.push(createAwsAuthSigv4HttpAuthOption(authParameters));
+        }
+    }
+    return options;
+};
+const resolveHttpAuthSchemeConfig = (config) => {
+    const config_0 = resolveAwsSdkSigV4Config(config);
+    return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider(config.authSchemePreference ?? []),
+    });
+};
+
+const resolveClientEndpointParameters = (options) => {
+    return Object.assign(options, {
+        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options.useFipsEndpoint ?? false,
+        defaultSigningName: "organizations",
+    });
+};
+const commonParams = {
+    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+    Endpoint: { type: "builtInParams", name: "endpoint" },
+    Region: { type: "builtInParams", name: "region" },
+    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
+};
+
+var version = "3.1168.0";
+var packageInfo = {
+	version: version};
+
+const l = "ref", m = "authSchemes", n = "signingRegion";
+const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "getAttr", g = { [l]: "Endpoint" }, h = { [l]: d }, i = { [m]: [{ "name": "sigv4", [n]: "us-gov-west-1" }] }, j = { [m]: [{ "name": "sigv4", [n]: "{PartitionResult#implicitGlobalRegion}" }] }, k = [{ [l]: "Region" }];
+const _data = {
+    conditions: [
+        [c, [g]],
+        [c, k],
+        ["aws.partition", k, d],
+        [e, [{ [l]: "UseFIPS" }, b]],
+        [e, [{ [l]: "UseDualStack" }, b]],
+        ["stringEquals", [{ fn: f, argv: [h, "name"] }, "aws-us-gov"]],
+        [e, [{ fn: f, argv: [h, "supportsFIPS"] }, b]],
+        [e, [{ fn: f, argv: [h, "supportsDualStack"] }, b]]
+    ],
+    results: [
+        [a],
+        [a, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [g, {}],
+        ["https://organizations.us-gov-west-1.amazonaws.com", i],
+        ["https://organizations.us-gov-west-1.api.aws", i],
+        ["https://organizations-fips.{PartitionResult#implicitGlobalRegion}.{PartitionResult#dualStackDnsSuffix}", j],
+        [a, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://organizations-fips.{PartitionResult#implicitGlobalRegion}.{PartitionResult#dnsSuffix}", j],
+        [a, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://organizations.{PartitionResult#implicitGlobalRegion}.{PartitionResult#dualStackDnsSuffix}", j],
+        [a, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://organizations.{PartitionResult#implicitGlobalRegion}.{PartitionResult#dnsSuffix}", j],
+        [a, "Invalid Configuration: Missing Region"]
+    ]
+};
+const root = 2;
+const r = 100_000_000;
+const nodes = new Int32Array([
+    -1, 1, -1,
+    0, 14, 3,
+    1, 4, r + 13,
+    2, 5, r + 13,
+    3, 8, 6,
+    4, 7, r + 12,
+    7, r + 10, r + 11,
+    4, 11, 9,
+    5, r + 4, 10,
+    6, r + 8, r + 9,
+    5, r + 5, 12,
+    6, 13, r + 7,
+    7, r + 6, r + 7,
+    3, r + 1, 15,
+    4, r + 2, r + 3,
+]);
+const bdd = BinaryDecisionDiagram.from(nodes, root, _data.conditions, _data.results);
+
+const cache = new EndpointCache({
+    size: 50,
+    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
+});
+const defaultEndpointResolver = (endpointParams, context = {}) => {
+    return cache.get(endpointParams, () => decideEndpoint(bdd, {
+        endpointParams: endpointParams,
+        logger: context.logger,
+    }));
+};
+customEndpointFunctions.aws = awsEndpointFunctions;
+
+class OrganizationsServiceException extends ServiceException$1 {
+    static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.organizations#OrganizationsServiceException";
+    constructor(options) {
+        super(options);
+        Object.setPrototypeOf(this, OrganizationsServiceException.prototype);
+    }
+}
+
+class AccessDeniedException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#AccessDeniedException";
+    name = "AccessDeniedException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AccessDeniedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AccessDeniedException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class AccessDeniedForDependencyException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#AccessDeniedForDependencyException";
+    name = "AccessDeniedForDependencyException";
+    $fault = "client";
+    Message;
+    Reason;
+    constructor(opts) {
+        super({
+            name: "AccessDeniedForDependencyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AccessDeniedForDependencyException.prototype);
+        this.Message = opts.Message;
+        this.Reason = opts.Reason;
+    }
+}
+class AWSOrganizationsNotInUseException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#AWSOrganizationsNotInUseException";
+    name = "AWSOrganizationsNotInUseException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AWSOrganizationsNotInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AWSOrganizationsNotInUseException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ConcurrentModificationException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#ConcurrentModificationException";
+    name = "ConcurrentModificationException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ConcurrentModificationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ConcurrentModificationException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ConstraintViolationException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#ConstraintViolationException";
+    name = "ConstraintViolationException";
+    $fault = "client";
+    Message;
+    Reason;
+    constructor(opts) {
+        super({
+            name: "ConstraintViolationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ConstraintViolationException.prototype);
+        this.Message = opts.Message;
+        this.Reason = opts.Reason;
+    }
+}
+class HandshakeAlreadyInStateException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#HandshakeAlreadyInStateException";
+    name = "HandshakeAlreadyInStateException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "HandshakeAlreadyInStateException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, HandshakeAlreadyInStateException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class HandshakeConstraintViolationException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#HandshakeConstraintViolationException";
+    name = "HandshakeConstraintViolationException";
+    $fault = "client";
+    Message;
+    Reason;
+    constructor(opts) {
+        super({
+            name: "HandshakeConstraintViolationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, HandshakeConstraintViolationException.prototype);
+        this.Message = opts.Message;
+        this.Reason = opts.Reason;
+    }
+}
+class HandshakeNotFoundException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#HandshakeNotFoundException";
+    name = "HandshakeNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "HandshakeNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, HandshakeNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidHandshakeTransitionException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#InvalidHandshakeTransitionException";
+    name = "InvalidHandshakeTransitionException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidHandshakeTransitionException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidHandshakeTransitionException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidInputException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#InvalidInputException";
+    name = "InvalidInputException";
+    $fault = "client";
+    Message;
+    Reason;
+    constructor(opts) {
+        super({
+            name: "InvalidInputException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidInputException.prototype);
+        this.Message = opts.Message;
+        this.Reason = opts.Reason;
+    }
+}
+class MasterCannotLeaveOrganizationException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#MasterCannotLeaveOrganizationException";
+    name = "MasterCannotLeaveOrganizationException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "MasterCannotLeaveOrganizationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, MasterCannotLeaveOrganizationException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ServiceException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#ServiceException";
+    name = "ServiceException";
+    $fault = "server";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ServiceException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ServiceException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyRequestsException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#TooManyRequestsException";
+    name = "TooManyRequestsException";
+    $fault = "client";
+    Type;
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyRequestsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyRequestsException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+    }
+}
+class AccountAlreadyClosedException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#AccountAlreadyClosedException";
+    name = "AccountAlreadyClosedException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AccountAlreadyClosedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AccountAlreadyClosedException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class AccountAlreadyRegisteredException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#AccountAlreadyRegisteredException";
+    name = "AccountAlreadyRegisteredException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AccountAlreadyRegisteredException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AccountAlreadyRegisteredException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class AccountNotFoundException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#AccountNotFoundException";
+    name = "AccountNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AccountNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AccountNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class AccountNotRegisteredException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#AccountNotRegisteredException";
+    name = "AccountNotRegisteredException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AccountNotRegisteredException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AccountNotRegisteredException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class AccountOwnerNotVerifiedException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#AccountOwnerNotVerifiedException";
+    name = "AccountOwnerNotVerifiedException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AccountOwnerNotVerifiedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AccountOwnerNotVerifiedException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class AlreadyInOrganizationException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#AlreadyInOrganizationException";
+    name = "AlreadyInOrganizationException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AlreadyInOrganizationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AlreadyInOrganizationException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DuplicatePolicyAttachmentException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#DuplicatePolicyAttachmentException";
+    name = "DuplicatePolicyAttachmentException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DuplicatePolicyAttachmentException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DuplicatePolicyAttachmentException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class PolicyChangesInProgressException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#PolicyChangesInProgressException";
+    name = "PolicyChangesInProgressException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "PolicyChangesInProgressException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PolicyChangesInProgressException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class PolicyNotFoundException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#PolicyNotFoundException";
+    name = "PolicyNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "PolicyNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PolicyNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class PolicyTypeNotEnabledException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#PolicyTypeNotEnabledException";
+    name = "PolicyTypeNotEnabledException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "PolicyTypeNotEnabledException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PolicyTypeNotEnabledException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TargetNotFoundException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#TargetNotFoundException";
+    name = "TargetNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TargetNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TargetNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class UnsupportedAPIEndpointException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#UnsupportedAPIEndpointException";
+    name = "UnsupportedAPIEndpointException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "UnsupportedAPIEndpointException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnsupportedAPIEndpointException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ConflictException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#ConflictException";
+    name = "ConflictException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ConflictException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ConflictException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class FinalizingOrganizationException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#FinalizingOrganizationException";
+    name = "FinalizingOrganizationException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "FinalizingOrganizationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, FinalizingOrganizationException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DuplicateOrganizationalUnitException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#DuplicateOrganizationalUnitException";
+    name = "DuplicateOrganizationalUnitException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DuplicateOrganizationalUnitException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DuplicateOrganizationalUnitException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ParentNotFoundException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#ParentNotFoundException";
+    name = "ParentNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ParentNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ParentNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DuplicatePolicyException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#DuplicatePolicyException";
+    name = "DuplicatePolicyException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DuplicatePolicyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DuplicatePolicyException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class MalformedPolicyDocumentException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#MalformedPolicyDocumentException";
+    name = "MalformedPolicyDocumentException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "MalformedPolicyDocumentException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, MalformedPolicyDocumentException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class PolicyTypeNotAvailableForOrganizationException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#PolicyTypeNotAvailableForOrganizationException";
+    name = "PolicyTypeNotAvailableForOrganizationException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "PolicyTypeNotAvailableForOrganizationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PolicyTypeNotAvailableForOrganizationException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class OrganizationNotEmptyException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#OrganizationNotEmptyException";
+    name = "OrganizationNotEmptyException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "OrganizationNotEmptyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, OrganizationNotEmptyException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class OrganizationalUnitNotEmptyException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#OrganizationalUnitNotEmptyException";
+    name = "OrganizationalUnitNotEmptyException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "OrganizationalUnitNotEmptyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, OrganizationalUnitNotEmptyException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class OrganizationalUnitNotFoundException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#OrganizationalUnitNotFoundException";
+    name = "OrganizationalUnitNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "OrganizationalUnitNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, OrganizationalUnitNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class PolicyInUseException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#PolicyInUseException";
+    name = "PolicyInUseException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "PolicyInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PolicyInUseException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ResourcePolicyNotFoundException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#ResourcePolicyNotFoundException";
+    name = "ResourcePolicyNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ResourcePolicyNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourcePolicyNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class CreateAccountStatusNotFoundException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#CreateAccountStatusNotFoundException";
+    name = "CreateAccountStatusNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "CreateAccountStatusNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CreateAccountStatusNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class EffectivePolicyNotFoundException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#EffectivePolicyNotFoundException";
+    name = "EffectivePolicyNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "EffectivePolicyNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, EffectivePolicyNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ResponsibilityTransferNotFoundException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#ResponsibilityTransferNotFoundException";
+    name = "ResponsibilityTransferNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ResponsibilityTransferNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResponsibilityTransferNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class PolicyNotAttachedException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#PolicyNotAttachedException";
+    name = "PolicyNotAttachedException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "PolicyNotAttachedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PolicyNotAttachedException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class RootNotFoundException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#RootNotFoundException";
+    name = "RootNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "RootNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RootNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class PolicyTypeAlreadyEnabledException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#PolicyTypeAlreadyEnabledException";
+    name = "PolicyTypeAlreadyEnabledException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "PolicyTypeAlreadyEnabledException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PolicyTypeAlreadyEnabledException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DuplicateHandshakeException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#DuplicateHandshakeException";
+    name = "DuplicateHandshakeException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DuplicateHandshakeException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DuplicateHandshakeException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ChildNotFoundException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#ChildNotFoundException";
+    name = "ChildNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ChildNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ChildNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DestinationParentNotFoundException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#DestinationParentNotFoundException";
+    name = "DestinationParentNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DestinationParentNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DestinationParentNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DuplicateAccountException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#DuplicateAccountException";
+    name = "DuplicateAccountException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DuplicateAccountException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DuplicateAccountException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class SourceParentNotFoundException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#SourceParentNotFoundException";
+    name = "SourceParentNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "SourceParentNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, SourceParentNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidResponsibilityTransferTransitionException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#InvalidResponsibilityTransferTransitionException";
+    name = "InvalidResponsibilityTransferTransitionException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidResponsibilityTransferTransitionException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidResponsibilityTransferTransitionException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ResponsibilityTransferAlreadyInStatusException extends OrganizationsServiceException {
+    static shapeId = "com.amazonaws.organizations#ResponsibilityTransferAlreadyInStatusException";
+    name = "ResponsibilityTransferAlreadyInStatusException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ResponsibilityTransferAlreadyInStatusException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResponsibilityTransferAlreadyInStatusException.prototype);
+        this.Message = opts.Message;
+    }
+}
+
+const _A = "Account";
+const _AACE = "AccountAlreadyClosedException";
+const _AARE = "AccountAlreadyRegisteredException";
+const _ADE = "AccessDeniedException";
+const _ADFDE = "AccessDeniedForDependencyException";
+const _AH = "AcceptHandshake";
+const _AHI = "ActiveHandshakeId";
+const _AHR = "AcceptHandshakeRequest";
+const _AHRc = "AcceptHandshakeResponse";
+const _AI = "AccountId";
+const _AIOE = "AlreadyInOrganizationException";
+const _AM = "AwsManaged";
+const _AN = "AccountName";
+const _ANFE = "AccountNotFoundException";
+const _ANRE = "AccountNotRegisteredException";
+const _AONVE = "AccountOwnerNotVerifiedException";
+const _AP = "AttachPolicy";
+const _APR = "AttachPolicyRequest";
+const _APT = "AvailablePolicyTypes";
+const _AT = "ActionType";
+const _AWSONIUE = "AWSOrganizationsNotInUseException";
+const _Ac = "Action";
+const _Acc = "Accounts";
+const _Ar = "Arn";
+const _C = "Child";
+const _CA = "CloseAccount";
+const _CAN = "CreateAccountName";
+const _CAR = "CloseAccountRequest";
+const _CARI = "CreateAccountRequestId";
+const _CARr = "CreateAccountRequest";
+const _CARre = "CreateAccountResponse";
+const _CAS = "CreateAccountStatus";
+const _CASNFE = "CreateAccountStatusNotFoundException";
+const _CASr = "CreateAccountStatuses";
+const _CAr = "CreateAccount";
+const _CE = "ConflictException";
+const _CGCA = "CreateGovCloudAccount";
+const _CGCAR = "CreateGovCloudAccountRequest";
+const _CGCARr = "CreateGovCloudAccountResponse";
+const _CH = "CancelHandshake";
+const _CHR = "CancelHandshakeRequest";
+const _CHRa = "CancelHandshakeResponse";
+const _CI = "ChildId";
+const _CME = "ConcurrentModificationException";
+const _CNFE = "ChildNotFoundException";
+const _CO = "CreateOrganization";
+const _COR = "CreateOrganizationRequest";
+const _CORr = "CreateOrganizationResponse";
+const _COU = "CreateOrganizationalUnit";
+const _COUR = "CreateOrganizationalUnitRequest";
+const _COURr = "CreateOrganizationalUnitResponse";
+const _CP = "ContributingPolicies";
+const _CPR = "CreatePolicyRequest";
+const _CPRr = "CreatePolicyResponse";
+const _CPr = "CreatePolicy";
+const _CT = "CompletedTimestamp";
+const _CTh = "ChildType";
+const _CVE = "ConstraintViolationException";
+const _Ch = "Children";
+const _Co = "Content";
+const _D = "Description";
+const _DA = "DelegatedAdministrator";
+const _DAE = "DuplicateAccountException";
+const _DAR = "DescribeAccountRequest";
+const _DARe = "DescribeAccountResponse";
+const _DAWSSA = "DisableAWSServiceAccess";
+const _DAWSSAR = "DisableAWSServiceAccessRequest";
+const _DAe = "DelegatedAdministrators";
+const _DAes = "DescribeAccount";
+const _DCAS = "DescribeCreateAccountStatus";
+const _DCASR = "DescribeCreateAccountStatusRequest";
+const _DCASRe = "DescribeCreateAccountStatusResponse";
+const _DDA = "DeregisterDelegatedAdministrator";
+const _DDAR = "DeregisterDelegatedAdministratorRequest";
+const _DE = "DateEnabled";
+const _DED = "DelegationEnabledDate";
+const _DEP = "DescribeEffectivePolicy";
+const _DEPR = "DescribeEffectivePolicyRequest";
+const _DEPRe = "DescribeEffectivePolicyResponse";
+const _DH = "DeclineHandshake";
+const _DHE = "DuplicateHandshakeException";
+const _DHR = "DeclineHandshakeRequest";
+const _DHRe = "DeclineHandshakeResponse";
+const _DHRes = "DescribeHandshakeRequest";
+const _DHResc = "DescribeHandshakeResponse";
+const _DHe = "DescribeHandshake";
+const _DO = "DeleteOrganization";
+const _DOR = "DescribeOrganizationResponse";
+const _DOU = "DeleteOrganizationalUnit";
+const _DOUE = "DuplicateOrganizationalUnitException";
+const _DOUR = "DeleteOrganizationalUnitRequest";
+const _DOURe = "DescribeOrganizationalUnitRequest";
+const _DOURes = "DescribeOrganizationalUnitResponse";
+const _DOUe = "DescribeOrganizationalUnit";
+const _DOe = "DescribeOrganization";
+const _DP = "DeletePolicy";
+const _DPAE = "DuplicatePolicyAttachmentException";
+const _DPE = "DuplicatePolicyException";
+const _DPI = "DestinationParentId";
+const _DPNFE = "DestinationParentNotFoundException";
+const _DPR = "DeletePolicyRequest";
+const _DPRe = "DescribePolicyRequest";
+const _DPRes = "DescribePolicyResponse";
+const _DPRet = "DetachPolicyRequest";
+const _DPT = "DisablePolicyType";
+const _DPTR = "DisablePolicyTypeRequest";
+const _DPTRi = "DisablePolicyTypeResponse";
+const _DPe = "DescribePolicy";
+const _DPet = "DetachPolicy";
+const _DRP = "DeleteResourcePolicy";
+const _DRPR = "DescribeResourcePolicyResponse";
+const _DRPe = "DescribeResourcePolicy";
+const _DRT = "DescribeResponsibilityTransfer";
+const _DRTR = "DescribeResponsibilityTransferRequest";
+const _DRTRe = "DescribeResponsibilityTransferResponse";
+const _DS = "DelegatedService";
+const _DSe = "DelegatedServices";
+const _E = "Email";
+const _EAF = "EnableAllFeatures";
+const _EAFR = "EnableAllFeaturesRequest";
+const _EAFRn = "EnableAllFeaturesResponse";
+const _EAWSSA = "EnableAWSServiceAccess";
+const _EAWSSAR = "EnableAWSServiceAccessRequest";
+const _EC = "ErrorCode";
+const _EM = "ErrorMessage";
+const _EP = "EffectivePolicy";
+const _EPNFE = "EffectivePolicyNotFoundException";
+const _EPT = "EnablePolicyType";
+const _EPTR = "EnablePolicyTypeRequest";
+const _EPTRn = "EnablePolicyTypeResponse";
+const _EPVE = "EffectivePolicyValidationError";
+const _EPVEf = "EffectivePolicyValidationErrors";
+const _ESP = "EnabledServicePrincipal";
+const _ESPn = "EnabledServicePrincipals";
+const _ET = "ExpirationTimestamp";
+const _ETn = "EndTimestamp";
+const _ETv = "EvaluationTimestamp";
+const _F = "Filter";
+const _FOE = "FinalizingOrganizationException";
+const _FR = "FailureReason";
+const _FS = "FeatureSet";
+const _GCAI = "GovCloudAccountId";
+const _H = "Handshake";
+const _HAISE = "HandshakeAlreadyInStateException";
+const _HCVE = "HandshakeConstraintViolationException";
+const _HF = "HandshakeFilter";
+const _HI = "HandshakeId";
+const _HN = "HandshakeNotes";
+const _HNFE = "HandshakeNotFoundException";
+const _HP = "HandshakeParty";
+const _HPI = "HandshakePartyId";
+const _HPa = "HandshakeParties";
+const _HR = "HandshakeResource";
+const _HRV = "HandshakeResourceValue";
+const _HRa = "HandshakeResources";
+const _Ha = "Handshakes";
+const _I = "Id";
+const _IATO = "InviteAccountToOrganization";
+const _IATOR = "InviteAccountToOrganizationRequest";
+const _IATORn = "InviteAccountToOrganizationResponse";
+const _IHTE = "InvalidHandshakeTransitionException";
+const _IIE = "InvalidInputException";
+const _IOTTR = "InviteOrganizationToTransferResponsibility";
+const _IOTTRR = "InviteOrganizationToTransferResponsibilityRequest";
+const _IOTTRRn = "InviteOrganizationToTransferResponsibilityResponse";
+const _IRTTE = "InvalidResponsibilityTransferTransitionException";
+const _IUATB = "IamUserAccessToBilling";
+const _JM = "JoinedMethod";
+const _JT = "JoinedTimestamp";
+const _K = "Key";
+const _LA = "ListAccounts";
+const _LAFP = "ListAccountsForParent";
+const _LAFPR = "ListAccountsForParentRequest";
+const _LAFPRi = "ListAccountsForParentResponse";
+const _LAR = "ListAccountsRequest";
+const _LARi = "ListAccountsResponse";
+const _LAWIEP = "ListAccountsWithInvalidEffectivePolicy";
+const _LAWIEPR = "ListAccountsWithInvalidEffectivePolicyRequest";
+const _LAWIEPRi = "ListAccountsWithInvalidEffectivePolicyResponse";
+const _LAWSSAFO = "ListAWSServiceAccessForOrganization";
+const _LAWSSAFOR = "ListAWSServiceAccessForOrganizationRequest";
+const _LAWSSAFORi = "ListAWSServiceAccessForOrganizationResponse";
+const _LC = "ListChildren";
+const _LCAS = "ListCreateAccountStatus";
+const _LCASR = "ListCreateAccountStatusRequest";
+const _LCASRi = "ListCreateAccountStatusResponse";
+const _LCR = "ListChildrenRequest";
+const _LCRi = "ListChildrenResponse";
+const _LDA = "ListDelegatedAdministrators";
+const _LDAR = "ListDelegatedAdministratorsRequest";
+const _LDARi = "ListDelegatedAdministratorsResponse";
+const _LDSFA = "ListDelegatedServicesForAccount";
+const _LDSFAR = "ListDelegatedServicesForAccountRequest";
+const _LDSFARi = "ListDelegatedServicesForAccountResponse";
+const _LEPVE = "ListEffectivePolicyValidationErrors";
+const _LEPVER = "ListEffectivePolicyValidationErrorsRequest";
+const _LEPVERi = "ListEffectivePolicyValidationErrorsResponse";
+const _LHFA = "ListHandshakesForAccount";
+const _LHFAR = "ListHandshakesForAccountRequest";
+const _LHFARi = "ListHandshakesForAccountResponse";
+const _LHFO = "ListHandshakesForOrganization";
+const _LHFOR = "ListHandshakesForOrganizationRequest";
+const _LHFORi = "ListHandshakesForOrganizationResponse";
+const _LIRT = "ListInboundResponsibilityTransfers";
+const _LIRTR = "ListInboundResponsibilityTransfersRequest";
+const _LIRTRi = "ListInboundResponsibilityTransfersResponse";
+const _LO = "LeaveOrganization";
+const _LORT = "ListOutboundResponsibilityTransfers";
+const _LORTR = "ListOutboundResponsibilityTransfersRequest";
+const _LORTRi = "ListOutboundResponsibilityTransfersResponse";
+const _LOUFP = "ListOrganizationalUnitsForParent";
+const _LOUFPR = "ListOrganizationalUnitsForParentRequest";
+const _LOUFPRi = "ListOrganizationalUnitsForParentResponse";
+const _LP = "ListParents";
+const _LPFT = "ListPoliciesForTarget";
+const _LPFTR = "ListPoliciesForTargetRequest";
+const _LPFTRi = "ListPoliciesForTargetResponse";
+const _LPR = "ListParentsRequest";
+const _LPRi = "ListParentsResponse";
+const _LPRis = "ListPoliciesRequest";
+const _LPRist = "ListPoliciesResponse";
+const _LPi = "ListPolicies";
+const _LR = "ListRoots";
+const _LRR = "ListRootsRequest";
+const _LRRi = "ListRootsResponse";
+const _LTFP = "ListTargetsForPolicy";
+const _LTFPR = "ListTargetsForPolicyRequest";
+const _LTFPRi = "ListTargetsForPolicyResponse";
+const _LTFR = "ListTagsForResource";
+const _LTFRR = "ListTagsForResourceRequest";
+const _LTFRRi = "ListTagsForResourceResponse";
+const _LUT = "LastUpdatedTimestamp";
+const _M = "Message";
+const _MA = "MoveAccount";
+const _MAA = "MasterAccountArn";
+const _MAE = "MasterAccountEmail";
+const _MAEa = "ManagementAccountEmail";
+const _MAI = "MasterAccountId";
+const _MAIa = "ManagementAccountId";
+const _MAR = "MoveAccountRequest";
+const _MCLOE = "MasterCannotLeaveOrganizationException";
+const _MPDE = "MalformedPolicyDocumentException";
+const _MR = "MaxResults";
+const _N = "Name";
+const _NT = "NextToken";
+const _No = "Notes";
+const _O = "Organization";
+const _ONEE = "OrganizationNotEmptyException";
+const _OU = "OrganizationalUnit";
+const _OUI = "OrganizationalUnitId";
+const _OUNEE = "OrganizationalUnitNotEmptyException";
+const _OUNFE = "OrganizationalUnitNotFoundException";
+const _OUr = "OrganizationalUnits";
+const _P = "Paths";
+const _PC = "PolicyContent";
+const _PCIPE = "PolicyChangesInProgressException";
+const _PHI = "ParentHandshakeId";
+const _PI = "PolicyId";
+const _PIUE = "PolicyInUseException";
+const _PIa = "ParentId";
+const _PNAE = "PolicyNotAttachedException";
+const _PNFE = "ParentNotFoundException";
+const _PNFEo = "PolicyNotFoundException";
+const _PRP = "PutResourcePolicy";
+const _PRPR = "PutResourcePolicyRequest";
+const _PRPRu = "PutResourcePolicyResponse";
+const _PS = "PolicySummary";
+const _PT = "PolicyType";
+const _PTAEE = "PolicyTypeAlreadyEnabledException";
+const _PTE = "PathToError";
+const _PTNAFOE = "PolicyTypeNotAvailableForOrganizationException";
+const _PTNEE = "PolicyTypeNotEnabledException";
+const _PTS = "PolicyTargetSummary";
+const _PTSo = "PolicyTypeSummary";
+const _PTo = "PolicyTypes";
+const _PTol = "PolicyTargets";
+const _Pa = "Parties";
+const _Par = "Parents";
+const _Pare = "Parent";
+const _Pat = "Path";
+const _Po = "Policy";
+const _Pol = "Policies";
+const _R = "Reason";
+const _RAFO = "RemoveAccountFromOrganization";
+const _RAFOR = "RemoveAccountFromOrganizationRequest";
+const _RDA = "RegisterDelegatedAdministrator";
+const _RDAR = "RegisterDelegatedAdministratorRequest";
+const _RI = "RootId";
+const _RIe = "ResourceId";
+const _RN = "RoleName";
+const _RNFE = "RootNotFoundException";
+const _RP = "ResourcePolicy";
+const _RPNFE = "ResourcePolicyNotFoundException";
+const _RPS = "ResourcePolicySummary";
+const _RT = "RequestedTimestamp";
+const _RTAISE = "ResponsibilityTransferAlreadyInStatusException";
+const _RTN = "ResponsibilityTransferName";
+const _RTNFE = "ResponsibilityTransferNotFoundException";
+const _RTe = "ResponsibilityTransfer";
+const _RTes = "ResponsibilityTransfers";
+const _Re = "Resources";
+const _Ro = "Root";
+const _Roo = "Roots";
+const _S = "Status";
+const _SE = "ServiceException";
+const _SN = "SourceName";
+const _SP = "ServicePrincipal";
+const _SPI = "SourceParentId";
+const _SPNFE = "SourceParentNotFoundException";
+const _ST = "StartTimestamp";
+const _So = "Source";
+const _St = "State";
+const _Sta = "States";
+const _T = "Type";
+const _TI = "TargetId";
+const _TK = "TagKeys";
+const _TMRE = "TooManyRequestsException";
+const _TNFE = "TargetNotFoundException";
+const _TP = "TransferParticipant";
+const _TR = "TagResource";
+const _TRR = "TagResourceRequest";
+const _TRT = "TerminateResponsibilityTransfer";
+const _TRTR = "TerminateResponsibilityTransferRequest";
+const _TRTRe = "TerminateResponsibilityTransferResponse";
+const _Ta = "Tags";
+const _Tag = "Tag";
+const _Tar = "Target";
+const _Targ = "Targets";
+const _UAPIEE = "UnsupportedAPIEndpointException";
+const _UOU = "UpdateOrganizationalUnit";
+const _UOUR = "UpdateOrganizationalUnitRequest";
+const _UOURp = "UpdateOrganizationalUnitResponse";
+const _UP = "UpdatePolicy";
+const _UPR = "UpdatePolicyRequest";
+const _UPRp = "UpdatePolicyResponse";
+const _UR = "UntagResource";
+const _URR = "UntagResourceRequest";
+const _URT = "UpdateResponsibilityTransfer";
+const _URTR = "UpdateResponsibilityTransferRequest";
+const _URTRp = "UpdateResponsibilityTransferResponse";
+const _V = "Value";
+const _c = "client";
+const _e = "error";
+const _hE = "httpError";
+const _s = "smithy.ts.sdk.synthetic.com.amazonaws.organizations";
+const _se = "server";
+const n0 = "com.amazonaws.organizations";
+const _s_registry = new TypeRegistry(_s);
+var OrganizationsServiceException$ = [-3, _s, "OrganizationsServiceException", 0, [], []];
+_s_registry.registerError(OrganizationsServiceException$, OrganizationsServiceException);
+const n0_registry = new TypeRegistry(n0);
+var AccessDeniedException$ = [-3, n0, _ADE,
+    { [_e]: _c, [_hE]: 403 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(AccessDeniedException$, AccessDeniedException);
+var AccessDeniedForDependencyException$ = [-3, n0, _ADFDE,
+    { [_e]: _c, [_hE]: 403 },
+    [_M, _R],
+    [0, 0]
+];
+n0_registry.registerError(AccessDeniedForDependencyException$, AccessDeniedForDependencyException);
+var AccountAlreadyClosedException$ = [-3, n0, _AACE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(AccountAlreadyClosedException$, AccountAlreadyClosedException);
+var AccountAlreadyRegisteredException$ = [-3, n0, _AARE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(AccountAlreadyRegisteredException$, AccountAlreadyRegisteredException);
+var AccountNotFoundException$ = [-3, n0, _ANFE,
+    { [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(AccountNotFoundException$, AccountNotFoundException);
+var AccountNotRegisteredException$ = [-3, n0, _ANRE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(AccountNotRegisteredException$, AccountNotRegisteredException);
+var AccountOwnerNotVerifiedException$ = [-3, n0, _AONVE,
+    { [_e]: _c, [_hE]: 403 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(AccountOwnerNotVerifiedException$, AccountOwnerNotVerifiedException);
+var AlreadyInOrganizationException$ = [-3, n0, _AIOE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(AlreadyInOrganizationException$, AlreadyInOrganizationException);
+var AWSOrganizationsNotInUseException$ = [-3, n0, _AWSONIUE,
+    { [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(AWSOrganizationsNotInUseException$, AWSOrganizationsNotInUseException);
+var ChildNotFoundException$ = [-3, n0, _CNFE,
+    { [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ChildNotFoundException$, ChildNotFoundException);
+var ConcurrentModificationException$ = [-3, n0, _CME,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ConcurrentModificationException$, ConcurrentModificationException);
+var ConflictException$ = [-3, n0, _CE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ConflictException$, ConflictException);
+var ConstraintViolationException$ = [-3, n0, _CVE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M, _R],
+    [0, 0]
+];
+n0_registry.registerError(ConstraintViolationException$, ConstraintViolationException);
+var CreateAccountStatusNotFoundException$ = [-3, n0, _CASNFE,
+    { [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(CreateAccountStatusNotFoundException$, CreateAccountStatusNotFoundException);
+var DestinationParentNotFoundException$ = [-3, n0, _DPNFE,
+    { [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(DestinationParentNotFoundException$, DestinationParentNotFoundException);
+var DuplicateAccountException$ = [-3, n0, _DAE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(DuplicateAccountException$, DuplicateAccountException);
+var DuplicateHandshakeException$ = [-3, n0, _DHE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(DuplicateHandshakeException$, DuplicateHandshakeException);
+var DuplicateOrganizationalUnitException$ = [-3, n0, _DOUE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(DuplicateOrganizationalUnitException$, DuplicateOrganizationalUnitException);
+var DuplicatePolicyAttachmentException$ = [-3, n0, _DPAE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(DuplicatePolicyAttachmentException$, DuplicatePolicyAttachmentException);
+var DuplicatePolicyException$ = [-3, n0, _DPE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(DuplicatePolicyException$, DuplicatePolicyException);
+var EffectivePolicyNotFoundException$ = [-3, n0, _EPNFE,
+    { [_e]: _c },
+    [_M],
+    [0]
+];
+n0_registry.registerError(EffectivePolicyNotFoundException$, EffectivePolicyNotFoundException);
+var FinalizingOrganizationException$ = [-3, n0, _FOE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(FinalizingOrganizationException$, FinalizingOrganizationException);
+var HandshakeAlreadyInStateException$ = [-3, n0, _HAISE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(HandshakeAlreadyInStateException$, HandshakeAlreadyInStateException);
+var HandshakeConstraintViolationException$ = [-3, n0, _HCVE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M, _R],
+    [0, 0]
+];
+n0_registry.registerError(HandshakeConstraintViolationException$, HandshakeConstraintViolationException);
+var HandshakeNotFoundException$ = [-3, n0, _HNFE,
+    { [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(HandshakeNotFoundException$, HandshakeNotFoundException);
+var InvalidHandshakeTransitionException$ = [-3, n0, _IHTE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidHandshakeTransitionException$, InvalidHandshakeTransitionException);
+var InvalidInputException$ = [-3, n0, _IIE,
+    { [_e]: _c, [_hE]: 400 },
+    [_M, _R],
+    [0, 0]
+];
+n0_registry.registerError(InvalidInputException$, InvalidInputException);
+var InvalidResponsibilityTransferTransitionException$ = [-3, n0, _IRTTE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InvalidResponsibilityTransferTransitionException$, InvalidResponsibilityTransferTransitionException);
+var MalformedPolicyDocumentException$ = [-3, n0, _MPDE,
+    { [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(MalformedPolicyDocumentException$, MalformedPolicyDocumentException);
+var MasterCannotLeaveOrganizationException$ = [-3, n0, _MCLOE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(MasterCannotLeaveOrganizationException$, MasterCannotLeaveOrganizationException);
+var OrganizationalUnitNotEmptyException$ = [-3, n0, _OUNEE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(OrganizationalUnitNotEmptyException$, OrganizationalUnitNotEmptyException);
+var OrganizationalUnitNotFoundException$ = [-3, n0, _OUNFE,
+    { [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(OrganizationalUnitNotFoundException$, OrganizationalUnitNotFoundException);
+var OrganizationNotEmptyException$ = [-3, n0, _ONEE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(OrganizationNotEmptyException$, OrganizationNotEmptyException);
+var ParentNotFoundException$ = [-3, n0, _PNFE,
+    { [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ParentNotFoundException$, ParentNotFoundException);
+var PolicyChangesInProgressException$ = [-3, n0, _PCIPE,
+    { [_e]: _c },
+    [_M],
+    [0]
+];
+n0_registry.registerError(PolicyChangesInProgressException$, PolicyChangesInProgressException);
+var PolicyInUseException$ = [-3, n0, _PIUE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(PolicyInUseException$, PolicyInUseException);
+var PolicyNotAttachedException$ = [-3, n0, _PNAE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(PolicyNotAttachedException$, PolicyNotAttachedException);
+var PolicyNotFoundException$ = [-3, n0, _PNFEo,
+    { [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(PolicyNotFoundException$, PolicyNotFoundException);
+var PolicyTypeAlreadyEnabledException$ = [-3, n0, _PTAEE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(PolicyTypeAlreadyEnabledException$, PolicyTypeAlreadyEnabledException);
+var PolicyTypeNotAvailableForOrganizationException$ = [-3, n0, _PTNAFOE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(PolicyTypeNotAvailableForOrganizationException$, PolicyTypeNotAvailableForOrganizationException);
+var PolicyTypeNotEnabledException$ = [-3, n0, _PTNEE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(PolicyTypeNotEnabledException$, PolicyTypeNotEnabledException);
+var ResourcePolicyNotFoundException$ = [-3, n0, _RPNFE,
+    { [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ResourcePolicyNotFoundException$, ResourcePolicyNotFoundException);
+var ResponsibilityTransferAlreadyInStatusException$ = [-3, n0, _RTAISE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ResponsibilityTransferAlreadyInStatusException$, ResponsibilityTransferAlreadyInStatusException);
+var ResponsibilityTransferNotFoundException$ = [-3, n0, _RTNFE,
+    { [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ResponsibilityTransferNotFoundException$, ResponsibilityTransferNotFoundException);
+var RootNotFoundException$ = [-3, n0, _RNFE,
+    { [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(RootNotFoundException$, RootNotFoundException);
+var ServiceException$ = [-3, n0, _SE,
+    { [_e]: _se, [_hE]: 500 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ServiceException$, ServiceException);
+var SourceParentNotFoundException$ = [-3, n0, _SPNFE,
+    { [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(SourceParentNotFoundException$, SourceParentNotFoundException);
+var TargetNotFoundException$ = [-3, n0, _TNFE,
+    { [_e]: _c, [_hE]: 404 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(TargetNotFoundException$, TargetNotFoundException);
+var TooManyRequestsException$ = [-3, n0, _TMRE,
+    { [_e]: _c, [_hE]: 429 },
+    [_T, _M],
+    [0, 0]
+];
+n0_registry.registerError(TooManyRequestsException$, TooManyRequestsException);
+var UnsupportedAPIEndpointException$ = [-3, n0, _UAPIEE,
+    { [_e]: _c, [_hE]: 403 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(UnsupportedAPIEndpointException$, UnsupportedAPIEndpointException);
+const errorTypeRegistries = [
+    _s_registry,
+    n0_registry,
+];
+var AccountName = [0, n0, _AN, 8, 0];
+var CreateAccountName = [0, n0, _CAN, 8, 0];
+var Email = [0, n0, _E, 8, 0];
+var HandshakeNotes = [0, n0, _HN, 8, 0];
+var HandshakePartyId = [0, n0, _HPI, 8, 0];
+var HandshakeResourceValue = [0, n0, _HRV, 8, 0];
+var ResponsibilityTransferName = [0, n0, _RTN, 8, 0];
+var AcceptHandshakeRequest$ = [3, n0, _AHR,
+    0,
+    [_HI],
+    [0], 1
+];
+var AcceptHandshakeResponse$ = [3, n0, _AHRc,
+    0,
+    [_H],
+    [[() => Handshake$, 0]]
+];
+var Account$ = [3, n0, _A,
+    0,
+    [_I, _Ar, _E, _N, _S, _St, _P, _JM, _JT],
+    [0, 0, [() => Email, 0], [() => AccountName, 0], 0, 0, 64 | 0, 0, 4]
+];
+var AttachPolicyRequest$ = [3, n0, _APR,
+    0,
+    [_PI, _TI],
+    [0, 0], 2
+];
+var CancelHandshakeRequest$ = [3, n0, _CHR,
+    0,
+    [_HI],
+    [0], 1
+];
+var CancelHandshakeResponse$ = [3, n0, _CHRa,
+    0,
+    [_H],
+    [[() => Handshake$, 0]]
+];
+var Child$ = [3, n0, _C,
+    0,
+    [_I, _T],
+    [0, 0]
+];
+var CloseAccountRequest$ = [3, n0, _CAR,
+    0,
+    [_AI],
+    [0], 1
+];
+var CreateAccountRequest$ = [3, n0, _CARr,
+    0,
+    [_E, _AN, _RN, _IUATB, _Ta],
+    [[() => Email, 0], [() => CreateAccountName, 0], 0, 0, () => Tags], 2
+];
+var CreateAccountResponse$ = [3, n0, _CARre,
+    0,
+    [_CAS],
+    [[() => CreateAccountStatus$, 0]]
+];
+var CreateAccountStatus$ = [3, n0, _CAS,
+    0,
+    [_I, _AN, _St, _RT, _CT, _AI, _GCAI, _FR],
+    [0, [() => CreateAccountName, 0], 0, 4, 4, 0, 0, 0]
+];
+var CreateGovCloudAccountRequest$ = [3, n0, _CGCAR,
+    0,
+    [_E, _AN, _RN, _IUATB, _Ta],
+    [[() => Email, 0], [() => CreateAccountName, 0], 0, 0, () => Tags], 2
+];
+var CreateGovCloudAccountResponse$ = [3, n0, _CGCARr,
+    0,
+    [_CAS],
+    [[() => CreateAccountStatus$, 0]]
+];
+var CreateOrganizationalUnitRequest$ = [3, n0, _COUR,
+    0,
+    [_PIa, _N, _Ta],
+    [0, 0, () => Tags], 2
+];
+var CreateOrganizationalUnitResponse$ = [3, n0, _COURr,
+    0,
+    [_OU],
+    [() => OrganizationalUnit$]
+];
+var CreateOrganizationRequest$ = [3, n0, _COR,
+    0,
+    [_FS],
+    [0]
+];
+var CreateOrganizationResponse$ = [3, n0, _CORr,
+    0,
+    [_O],
+    [[() => Organization$, 0]]
+];
+var CreatePolicyRequest$ = [3, n0, _CPR,
+    0,
+    [_Co, _D, _N, _T, _Ta],
+    [0, 0, 0, 0, () => Tags], 4
+];
+var CreatePolicyResponse$ = [3, n0, _CPRr,
+    0,
+    [_Po],
+    [() => Policy$]
+];
+var DeclineHandshakeRequest$ = [3, n0, _DHR,
+    0,
+    [_HI],
+    [0], 1
+];
+var DeclineHandshakeResponse$ = [3, n0, _DHRe,
+    0,
+    [_H],
+    [[() => Handshake$, 0]]
+];
+var DelegatedAdministrator$ = [3, n0, _DA,
+    0,
+    [_I, _Ar, _E, _N, _S, _St, _JM, _JT, _DED],
+    [0, 0, [() => Email, 0], [() => AccountName, 0], 0, 0, 0, 4, 4]
+];
+var DelegatedService$ = [3, n0, _DS,
+    0,
+    [_SP, _DED],
+    [0, 4]
+];
+var DeleteOrganizationalUnitRequest$ = [3, n0, _DOUR,
+    0,
+    [_OUI],
+    [0], 1
+];
+var DeletePolicyRequest$ = [3, n0, _DPR,
+    0,
+    [_PI],
+    [0], 1
+];
+var DeregisterDelegatedAdministratorRequest$ = [3, n0, _DDAR,
+    0,
+    [_AI, _SP],
+    [0, 0], 2
+];
+var DescribeAccountRequest$ = [3, n0, _DAR,
+    0,
+    [_AI],
+    [0], 1
+];
+var DescribeAccountResponse$ = [3, n0, _DARe,
+    0,
+    [_A],
+    [[() => Account$, 0]]
+];
+var DescribeCreateAccountStatusRequest$ = [3, n0, _DCASR,
+    0,
+    [_CARI],
+    [0], 1
+];
+var DescribeCreateAccountStatusResponse$ = [3, n0, _DCASRe,
+    0,
+    [_CAS],
+    [[() => CreateAccountStatus$, 0]]
+];
+var DescribeEffectivePolicyRequest$ = [3, n0, _DEPR,
+    0,
+    [_PT, _TI],
+    [0, 0], 1
+];
+var DescribeEffectivePolicyResponse$ = [3, n0, _DEPRe,
+    0,
+    [_EP],
+    [() => EffectivePolicy$]
+];
+var DescribeHandshakeRequest$ = [3, n0, _DHRes,
+    0,
+    [_HI],
+    [0], 1
+];
+var DescribeHandshakeResponse$ = [3, n0, _DHResc,
+    0,
+    [_H],
+    [[() => Handshake$, 0]]
+];
+var DescribeOrganizationalUnitRequest$ = [3, n0, _DOURe,
+    0,
+    [_OUI],
+    [0], 1
+];
+var DescribeOrganizationalUnitResponse$ = [3, n0, _DOURes,
+    0,
+    [_OU],
+    [() => OrganizationalUnit$]
+];
+var DescribeOrganizationResponse$ = [3, n0, _DOR,
+    0,
+    [_O],
+    [[() => Organization$, 0]]
+];
+var DescribePolicyRequest$ = [3, n0, _DPRe,
+    0,
+    [_PI],
+    [0], 1
+];
+var DescribePolicyResponse$ = [3, n0, _DPRes,
+    0,
+    [_Po],
+    [() => Policy$]
+];
+var DescribeResourcePolicyResponse$ = [3, n0, _DRPR,
+    0,
+    [_RP],
+    [() => ResourcePolicy$]
+];
+var DescribeResponsibilityTransferRequest$ = [3, n0, _DRTR,
+    0,
+    [_I],
+    [0], 1
+];
+var DescribeResponsibilityTransferResponse$ = [3, n0, _DRTRe,
+    0,
+    [_RTe],
+    [[() => ResponsibilityTransfer$, 0]]
+];
+var DetachPolicyRequest$ = [3, n0, _DPRet,
+    0,
+    [_PI, _TI],
+    [0, 0], 2
+];
+var DisableAWSServiceAccessRequest$ = [3, n0, _DAWSSAR,
+    0,
+    [_SP],
+    [0], 1
+];
+var DisablePolicyTypeRequest$ = [3, n0, _DPTR,
+    0,
+    [_RI, _PT],
+    [0, 0], 2
+];
+var DisablePolicyTypeResponse$ = [3, n0, _DPTRi,
+    0,
+    [_Ro],
+    [() => Root$]
+];
+var EffectivePolicy$ = [3, n0, _EP,
+    0,
+    [_PC, _LUT, _TI, _PT],
+    [0, 4, 0, 0]
+];
+var EffectivePolicyValidationError$ = [3, n0, _EPVE,
+    0,
+    [_EC, _EM, _PTE, _CP],
+    [0, 0, 0, 64 | 0]
+];
+var EnableAllFeaturesRequest$ = [3, n0, _EAFR,
+    0,
+    [],
+    []
+];
+var EnableAllFeaturesResponse$ = [3, n0, _EAFRn,
+    0,
+    [_H],
+    [[() => Handshake$, 0]]
+];
+var EnableAWSServiceAccessRequest$ = [3, n0, _EAWSSAR,
+    0,
+    [_SP],
+    [0], 1
+];
+var EnabledServicePrincipal$ = [3, n0, _ESP,
+    0,
+    [_SP, _DE],
+    [0, 4]
+];
+var EnablePolicyTypeRequest$ = [3, n0, _EPTR,
+    0,
+    [_RI, _PT],
+    [0, 0], 2
+];
+var EnablePolicyTypeResponse$ = [3, n0, _EPTRn,
+    0,
+    [_Ro],
+    [() => Root$]
+];
+var Handshake$ = [3, n0, _H,
+    0,
+    [_I, _Ar, _Pa, _St, _RT, _ET, _Ac, _Re],
+    [0, 0, [() => HandshakeParties, 0], 0, 4, 4, 0, [() => HandshakeResources, 0]]
+];
+var HandshakeFilter$ = [3, n0, _HF,
+    0,
+    [_AT, _PHI],
+    [0, 0]
+];
+var HandshakeParty$ = [3, n0, _HP,
+    0,
+    [_I, _T],
+    [[() => HandshakePartyId, 0], 0], 2
+];
+var HandshakeResource$ = [3, n0, _HR,
+    0,
+    [_V, _T, _Re],
+    [[() => HandshakeResourceValue, 0], 0, [() => HandshakeResources, 0]]
+];
+var InviteAccountToOrganizationRequest$ = [3, n0, _IATOR,
+    0,
+    [_Tar, _No, _Ta],
+    [[() => HandshakeParty$, 0], [() => HandshakeNotes, 0], () => Tags], 1
+];
+var InviteAccountToOrganizationResponse$ = [3, n0, _IATORn,
+    0,
+    [_H],
+    [[() => Handshake$, 0]]
+];
+var InviteOrganizationToTransferResponsibilityRequest$ = [3, n0, _IOTTRR,
+    0,
+    [_T, _Tar, _ST, _SN, _No, _Ta],
+    [0, [() => HandshakeParty$, 0], 4, [() => ResponsibilityTransferName, 0], [() => HandshakeNotes, 0], () => Tags], 4
+];
+var InviteOrganizationToTransferResponsibilityResponse$ = [3, n0, _IOTTRRn,
+    0,
+    [_H],
+    [[() => Handshake$, 0]]
+];
+var ListAccountsForParentRequest$ = [3, n0, _LAFPR,
+    0,
+    [_PIa, _NT, _MR],
+    [0, 0, 1], 1
+];
+var ListAccountsForParentResponse$ = [3, n0, _LAFPRi,
+    0,
+    [_Acc, _NT],
+    [[() => Accounts, 0], 0]
+];
+var ListAccountsRequest$ = [3, n0, _LAR,
+    0,
+    [_NT, _MR],
+    [0, 1]
+];
+var ListAccountsResponse$ = [3, n0, _LARi,
+    0,
+    [_Acc, _NT],
+    [[() => Accounts, 0], 0]
+];
+var ListAccountsWithInvalidEffectivePolicyRequest$ = [3, n0, _LAWIEPR,
+    0,
+    [_PT, _NT, _MR],
+    [0, 0, 1], 1
+];
+var ListAccountsWithInvalidEffectivePolicyResponse$ = [3, n0, _LAWIEPRi,
+    0,
+    [_Acc, _PT, _NT],
+    [[() => Accounts, 0], 0, 0]
+];
+var ListAWSServiceAccessForOrganizationRequest$ = [3, n0, _LAWSSAFOR,
+    0,
+    [_NT, _MR],
+    [0, 1]
+];
+var ListAWSServiceAccessForOrganizationResponse$ = [3, n0, _LAWSSAFORi,
+    0,
+    [_ESPn, _NT],
+    [() => EnabledServicePrincipals, 0]
+];
+var ListChildrenRequest$ = [3, n0, _LCR,
+    0,
+    [_PIa, _CTh, _NT, _MR],
+    [0, 0, 0, 1], 2
+];
+var ListChildrenResponse$ = [3, n0, _LCRi,
+    0,
+    [_Ch, _NT],
+    [() => Children, 0]
+];
+var ListCreateAccountStatusRequest$ = [3, n0, _LCASR,
+    0,
+    [_Sta, _NT, _MR],
+    [64 | 0, 0, 1]
+];
+var ListCreateAccountStatusResponse$ = [3, n0, _LCASRi,
+    0,
+    [_CASr, _NT],
+    [[() => CreateAccountStatuses, 0], 0]
+];
+var ListDelegatedAdministratorsRequest$ = [3, n0, _LDAR,
+    0,
+    [_SP, _NT, _MR],
+    [0, 0, 1]
+];
+var ListDelegatedAdministratorsResponse$ = [3, n0, _LDARi,
+    0,
+    [_DAe, _NT],
+    [[() => DelegatedAdministrators, 0], 0]
+];
+var ListDelegatedServicesForAccountRequest$ = [3, n0, _LDSFAR,
+    0,
+    [_AI, _NT, _MR],
+    [0, 0, 1], 1
+];
+var ListDelegatedServicesForAccountResponse$ = [3, n0, _LDSFARi,
+    0,
+    [_DSe, _NT],
+    [() => DelegatedServices, 0]
+];
+var ListEffectivePolicyValidationErrorsRequest$ = [3, n0, _LEPVER,
+    0,
+    [_AI, _PT, _NT, _MR],
+    [0, 0, 0, 1], 2
+];
+var ListEffectivePolicyValidationErrorsResponse$ = [3, n0, _LEPVERi,
+    0,
+    [_AI, _PT, _Pat, _ETv, _NT, _EPVEf],
+    [0, 0, 0, 4, 0, () => EffectivePolicyValidationErrors]
+];
+var ListHandshakesForAccountRequest$ = [3, n0, _LHFAR,
+    0,
+    [_F, _NT, _MR],
+    [() => HandshakeFilter$, 0, 1]
+];
+var ListHandshakesForAccountResponse$ = [3, n0, _LHFARi,
+    0,
+    [_Ha, _NT],
+    [[() => Handshakes, 0], 0]
+];
+var ListHandshakesForOrganizationRequest$ = [3, n0, _LHFOR,
+    0,
+    [_F, _NT, _MR],
+    [() => HandshakeFilter$, 0, 1]
+];
+var ListHandshakesForOrganizationResponse$ = [3, n0, _LHFORi,
+    0,
+    [_Ha, _NT],
+    [[() => Handshakes, 0], 0]
+];
+var ListInboundResponsibilityTransfersRequest$ = [3, n0, _LIRTR,
+    0,
+    [_T, _I, _NT, _MR],
+    [0, 0, 0, 1], 1
+];
+var ListInboundResponsibilityTransfersResponse$ = [3, n0, _LIRTRi,
+    0,
+    [_RTes, _NT],
+    [[() => ResponsibilityTransfers, 0], 0]
+];
+var ListOrganizationalUnitsForParentRequest$ = [3, n0, _LOUFPR,
+    0,
+    [_PIa, _NT, _MR],
+    [0, 0, 1], 1
+];
+var ListOrganizationalUnitsForParentResponse$ = [3, n0, _LOUFPRi,
+    0,
+    [_OUr, _NT],
+    [() => OrganizationalUnits, 0]
+];
+var ListOutboundResponsibilityTransfersRequest$ = [3, n0, _LORTR,
+    0,
+    [_T, _NT, _MR],
+    [0, 0, 1], 1
+];
+var ListOutboundResponsibilityTransfersResponse$ = [3, n0, _LORTRi,
+    0,
+    [_RTes, _NT],
+    [[() => ResponsibilityTransfers, 0], 0]
+];
+var ListParentsRequest$ = [3, n0, _LPR,
+    0,
+    [_CI, _NT, _MR],
+    [0, 0, 1], 1
+];
+var ListParentsResponse$ = [3, n0, _LPRi,
+    0,
+    [_Par, _NT],
+    [() => Parents, 0]
+];
+var ListPoliciesForTargetRequest$ = [3, n0, _LPFTR,
+    0,
+    [_TI, _F, _NT, _MR],
+    [0, 0, 0, 1], 2
+];
+var ListPoliciesForTargetResponse$ = [3, n0, _LPFTRi,
+    0,
+    [_Pol, _NT],
+    [() => Policies, 0]
+];
+var ListPoliciesRequest$ = [3, n0, _LPRis,
+    0,
+    [_F, _NT, _MR],
+    [0, 0, 1], 1
+];
+var ListPoliciesResponse$ = [3, n0, _LPRist,
+    0,
+    [_Pol, _NT],
+    [() => Policies, 0]
+];
+var ListRootsRequest$ = [3, n0, _LRR,
+    0,
+    [_NT, _MR],
+    [0, 1]
+];
+var ListRootsResponse$ = [3, n0, _LRRi,
+    0,
+    [_Roo, _NT],
+    [() => Roots, 0]
+];
+var ListTagsForResourceRequest$ = [3, n0, _LTFRR,
+    0,
+    [_RIe, _NT],
+    [0, 0], 1
+];
+var ListTagsForResourceResponse$ = [3, n0, _LTFRRi,
+    0,
+    [_Ta, _NT],
+    [() => Tags, 0]
+];
+var ListTargetsForPolicyRequest$ = [3, n0, _LTFPR,
+    0,
+    [_PI, _NT, _MR],
+    [0, 0, 1], 1
+];
+var ListTargetsForPolicyResponse$ = [3, n0, _LTFPRi,
+    0,
+    [_Targ, _NT],
+    [() => PolicyTargets, 0]
+];
+var MoveAccountRequest$ = [3, n0, _MAR,
+    0,
+    [_AI, _SPI, _DPI],
+    [0, 0, 0], 3
+];
+var Organization$ = [3, n0, _O,
+    0,
+    [_I, _Ar, _FS, _MAA, _MAI, _MAE, _APT],
+    [0, 0, 0, 0, 0, [() => Email, 0], () => PolicyTypes]
+];
+var OrganizationalUnit$ = [3, n0, _OU,
+    0,
+    [_I, _Ar, _N, _Pat],
+    [0, 0, 0, 0]
+];
+var Parent$ = [3, n0, _Pare,
+    0,
+    [_I, _T],
+    [0, 0]
+];
+var Policy$ = [3, n0, _Po,
+    0,
+    [_PS, _Co],
+    [() => PolicySummary$, 0]
+];
+var PolicySummary$ = [3, n0, _PS,
+    0,
+    [_I, _Ar, _N, _D, _T, _AM],
+    [0, 0, 0, 0, 0, 2]
+];
+var PolicyTargetSummary$ = [3, n0, _PTS,
+    0,
+    [_TI, _Ar, _N, _T],
+    [0, 0, 0, 0]
+];
+var PolicyTypeSummary$ = [3, n0, _PTSo,
+    0,
+    [_T, _S],
+    [0, 0]
+];
+var PutResourcePolicyRequest$ = [3, n0, _PRPR,
+    0,
+    [_Co, _Ta],
+    [0, () => Tags], 1
+];
+var PutResourcePolicyResponse$ = [3, n0, _PRPRu,
+    0,
+    [_RP],
+    [() => ResourcePolicy$]
+];
+var RegisterDelegatedAdministratorRequest$ = [3, n0, _RDAR,
+    0,
+    [_AI, _SP],
+    [0, 0], 2
+];
+var RemoveAccountFromOrganizationRequest$ = [3, n0, _RAFOR,
+    0,
+    [_AI],
+    [0], 1
+];
+var ResourcePolicy$ = [3, n0, _RP,
+    0,
+    [_RPS, _Co],
+    [() => ResourcePolicySummary$, 0]
+];
+var ResourcePolicySummary$ = [3, n0, _RPS,
+    0,
+    [_I, _Ar],
+    [0, 0]
+];
+var ResponsibilityTransfer$ = [3, n0, _RTe,
+    0,
+    [_Ar, _N, _I, _T, _S, _So, _Tar, _ST, _ETn, _AHI],
+    [0, [() => ResponsibilityTransferName, 0], 0, 0, 0, [() => TransferParticipant$, 0], [() => TransferParticipant$, 0], 4, 4, 0]
+];
+var Root$ = [3, n0, _Ro,
+    0,
+    [_I, _Ar, _N, _PTo],
+    [0, 0, 0, () => PolicyTypes]
+];
+var Tag$ = [3, n0, _Tag,
+    0,
+    [_K, _V],
+    [0, 0], 2
+];
+var TagResourceRequest$ = [3, n0, _TRR,
+    0,
+    [_RIe, _Ta],
+    [0, () => Tags], 2
+];
+var TerminateResponsibilityTransferRequest$ = [3, n0, _TRTR,
+    0,
+    [_I, _ETn],
+    [0, 4], 1
+];
+var TerminateResponsibilityTransferResponse$ = [3, n0, _TRTRe,
+    0,
+    [_RTe],
+    [[() => ResponsibilityTransfer$, 0]]
+];
+var TransferParticipant$ = [3, n0, _TP,
+    0,
+    [_MAIa, _MAEa],
+    [0, [() => Email, 0]]
+];
+var UntagResourceRequest$ = [3, n0, _URR,
+    0,
+    [_RIe, _TK],
+    [0, 64 | 0], 2
+];
+var UpdateOrganizationalUnitRequest$ = [3, n0, _UOUR,
+    0,
+    [_OUI, _N],
+    [0, 0], 1
+];
+var UpdateOrganizationalUnitResponse$ = [3, n0, _UOURp,
+    0,
+    [_OU],
+    [() => OrganizationalUnit$]
+];
+var UpdatePolicyRequest$ = [3, n0, _UPR,
+    0,
+    [_PI, _N, _D, _Co],
+    [0, 0, 0, 0], 1
+];
+var UpdatePolicyResponse$ = [3, n0, _UPRp,
+    0,
+    [_Po],
+    [() => Policy$]
+];
+var UpdateResponsibilityTransferRequest$ = [3, n0, _URTR,
+    0,
+    [_I, _N],
+    [0, [() => ResponsibilityTransferName, 0]], 2
+];
+var UpdateResponsibilityTransferResponse$ = [3, n0, _URTRp,
+    0,
+    [_RTe],
+    [[() => ResponsibilityTransfer$, 0]]
+];
+var __Unit = "unit";
+var Accounts = [1, n0, _Acc,
+    0, [() => Account$,
+        0]
+];
+var Children = [1, n0, _Ch,
+    0, () => Child$
+];
+var CreateAccountStatuses = [1, n0, _CASr,
+    0, [() => CreateAccountStatus$,
+        0]
+];
+var DelegatedAdministrators = [1, n0, _DAe,
+    0, [() => DelegatedAdministrator$,
+        0]
+];
+var DelegatedServices = [1, n0, _DSe,
+    0, () => DelegatedService$
+];
+var EffectivePolicyValidationErrors = [1, n0, _EPVEf,
+    0, () => EffectivePolicyValidationError$
+];
+var EnabledServicePrincipals = [1, n0, _ESPn,
+    0, () => EnabledServicePrincipal$
+];
+var HandshakeParties = [1, n0, _HPa,
+    0, [() => HandshakeParty$,
+        0]
+];
+var HandshakeResources = [1, n0, _HRa,
+    0, [() => HandshakeResource$,
+        0]
+];
+var Handshakes = [1, n0, _Ha,
+    0, [() => Handshake$,
+        0]
+];
+var OrganizationalUnits = [1, n0, _OUr,
+    0, () => OrganizationalUnit$
+];
+var Parents = [1, n0, _Par,
+    0, () => Parent$
+];
+var Policies = [1, n0, _Pol,
+    0, () => PolicySummary$
+];
+var PolicyTargets = [1, n0, _PTol,
+    0, () => PolicyTargetSummary$
+];
+var PolicyTypes = [1, n0, _PTo,
+    0, () => PolicyTypeSummary$
+];
+var ResponsibilityTransfers = [1, n0, _RTes,
+    0, [() => ResponsibilityTransfer$,
+        0]
+];
+var Roots = [1, n0, _Roo,
+    0, () => Root$
+];
+var Tags = [1, n0, _Ta,
+    0, () => Tag$
+];
+var AcceptHandshake$ = [9, n0, _AH,
+    0, () => AcceptHandshakeRequest$, () => AcceptHandshakeResponse$
+];
+var AttachPolicy$ = [9, n0, _AP,
+    0, () => AttachPolicyRequest$, () => __Unit
+];
+var CancelHandshake$ = [9, n0, _CH,
+    0, () => CancelHandshakeRequest$, () => CancelHandshakeResponse$
+];
+var CloseAccount$ = [9, n0, _CA,
+    0, () => CloseAccountRequest$, () => __Unit
+];
+var CreateAccount$ = [9, n0, _CAr,
+    0, () => CreateAccountRequest$, () => CreateAccountResponse$
+];
+var CreateGovCloudAccount$ = [9, n0, _CGCA,
+    0, () => CreateGovCloudAccountRequest$, () => CreateGovCloudAccountResponse$
+];
+var CreateOrganization$ = [9, n0, _CO,
+    0, () => CreateOrganizationRequest$, () => CreateOrganizationResponse$
+];
+var CreateOrganizationalUnit$ = [9, n0, _COU,
+    0, () => CreateOrganizationalUnitRequest$, () => CreateOrganizationalUnitResponse$
+];
+var CreatePolicy$ = [9, n0, _CPr,
+    0, () => CreatePolicyRequest$, () => CreatePolicyResponse$
+];
+var DeclineHandshake$ = [9, n0, _DH,
+    0, () => DeclineHandshakeRequest$, () => DeclineHandshakeResponse$
+];
+var DeleteOrganization$ = [9, n0, _DO,
+    0, () => __Unit, () => __Unit
+];
+var DeleteOrganizationalUnit$ = [9, n0, _DOU,
+    0, () => DeleteOrganizationalUnitRequest$, () => __Unit
+];
+var DeletePolicy$ = [9, n0, _DP,
+    0, () => DeletePolicyRequest$, () => __Unit
+];
+var DeleteResourcePolicy$ = [9, n0, _DRP,
+    0, () => __Unit, () => __Unit
+];
+var DeregisterDelegatedAdministrator$ = [9, n0, _DDA,
+    0, () => DeregisterDelegatedAdministratorRequest$, () => __Unit
+];
+var DescribeAccount$ = [9, n0, _DAes,
+    0, () => DescribeAccountRequest$, () => DescribeAccountResponse$
+];
+var DescribeCreateAccountStatus$ = [9, n0, _DCAS,
+    0, () => DescribeCreateAccountStatusRequest$, () => DescribeCreateAccountStatusResponse$
+];
+var DescribeEffectivePolicy$ = [9, n0, _DEP,
+    0, () => DescribeEffectivePolicyRequest$, () => DescribeEffectivePolicyResponse$
+];
+var DescribeHandshake$ = [9, n0, _DHe,
+    0, () => DescribeHandshakeRequest$, () => DescribeHandshakeResponse$
+];
+var DescribeOrganization$ = [9, n0, _DOe,
+    0, () => __Unit, () => DescribeOrganizationResponse$
+];
+var DescribeOrganizationalUnit$ = [9, n0, _DOUe,
+    0, () => DescribeOrganizationalUnitRequest$, () => DescribeOrganizationalUnitResponse$
+];
+var DescribePolicy$ = [9, n0, _DPe,
+    0, () => DescribePolicyRequest$, () => DescribePolicyResponse$
+];
+var DescribeResourcePolicy$ = [9, n0, _DRPe,
+    0, () => __Unit, () => DescribeResourcePolicyResponse$
+];
+var DescribeResponsibilityTransfer$ = [9, n0, _DRT,
+    0, () => DescribeResponsibilityTransferRequest$, () => DescribeResponsibilityTransferResponse$
+];
+var DetachPolicy$ = [9, n0, _DPet,
+    0, () => DetachPolicyRequest$, () => __Unit
+];
+var DisableAWSServiceAccess$ = [9, n0, _DAWSSA,
+    0, () => DisableAWSServiceAccessRequest$, () => __Unit
+];
+var DisablePolicyType$ = [9, n0, _DPT,
+    0, () => DisablePolicyTypeRequest$, () => DisablePolicyTypeResponse$
+];
+var EnableAllFeatures$ = [9, n0, _EAF,
+    0, () => EnableAllFeaturesRequest$, () => EnableAllFeaturesResponse$
+];
+var EnableAWSServiceAccess$ = [9, n0, _EAWSSA,
+    0, () => EnableAWSServiceAccessRequest$, () => __Unit
+];
+var EnablePolicyType$ = [9, n0, _EPT,
+    0, () => EnablePolicyTypeRequest$, () => EnablePolicyTypeResponse$
+];
+var InviteAccountToOrganization$ = [9, n0, _IATO,
+    0, () => InviteAccountToOrganizationRequest$, () => InviteAccountToOrganizationResponse$
+];
+var InviteOrganizationToTransferResponsibility$ = [9, n0, _IOTTR,
+    0, () => InviteOrganizationToTransferResponsibilityRequest$, () => InviteOrganizationToTransferResponsibilityResponse$
+];
+var LeaveOrganization$ = [9, n0, _LO,
+    0, () => __Unit, () => __Unit
+];
+var ListAccounts$ = [9, n0, _LA,
+    0, () => ListAccountsRequest$, () => ListAccountsResponse$
+];
+var ListAccountsForParent$ = [9, n0, _LAFP,
+    0, () => ListAccountsForParentRequest$, () => ListAccountsForParentResponse$
+];
+var ListAccountsWithInvalidEffectivePolicy$ = [9, n0, _LAWIEP,
+    0, () => ListAccountsWithInvalidEffectivePolicyRequest$, () => ListAccountsWithInvalidEffectivePolicyResponse$
+];
+var ListAWSServiceAccessForOrganization$ = [9, n0, _LAWSSAFO,
+    0, () => ListAWSServiceAccessForOrganizationRequest$, () => ListAWSServiceAccessForOrganizationResponse$
+];
+var ListChildren$ = [9, n0, _LC,
+    0, () => ListChildrenRequest$, () => ListChildrenResponse$
+];
+var ListCreateAccountStatus$ = [9, n0, _LCAS,
+    0, () => ListCreateAccountStatusRequest$, () => ListCreateAccountStatusResponse$
+];
+var ListDelegatedAdministrators$ = [9, n0, _LDA,
+    0, () => ListDelegatedAdministratorsRequest$, () => ListDelegatedAdministratorsResponse$
+];
+var ListDelegatedServicesForAccount$ = [9, n0, _LDSFA,
+    0, () => ListDelegatedServicesForAccountRequest$, () => ListDelegatedServicesForAccountResponse$
+];
+var ListEffectivePolicyValidationErrors$ = [9, n0, _LEPVE,
+    0, () => ListEffectivePolicyValidationErrorsRequest$, () => ListEffectivePolicyValidationErrorsResponse$
+];
+var ListHandshakesForAccount$ = [9, n0, _LHFA,
+    0, () => ListHandshakesForAccountRequest$, () => ListHandshakesForAccountResponse$
+];
+var ListHandshakesForOrganization$ = [9, n0, _LHFO,
+    0, () => ListHandshakesForOrganizationRequest$, () => ListHandshakesForOrganizationResponse$
+];
+var ListInboundResponsibilityTransfers$ = [9, n0, _LIRT,
+    0, () => ListInboundResponsibilityTransfersRequest$, () => ListInboundResponsibilityTransfersResponse$
+];
+var ListOrganizationalUnitsForParent$ = [9, n0, _LOUFP,
+    0, () => ListOrganizationalUnitsForParentRequest$, () => ListOrganizationalUnitsForParentResponse$
+];
+var ListOutboundResponsibilityTransfers$ = [9, n0, _LORT,
+    0, () => ListOutboundResponsibilityTransfersRequest$, () => ListOutboundResponsibilityTransfersResponse$
+];
+var ListParents$ = [9, n0, _LP,
+    0, () => ListParentsRequest$, () => ListParentsResponse$
+];
+var ListPolicies$ = [9, n0, _LPi,
+    0, () => ListPoliciesRequest$, () => ListPoliciesResponse$
+];
+var ListPoliciesForTarget$ = [9, n0, _LPFT,
+    0, () => ListPoliciesForTargetRequest$, () => ListPoliciesForTargetResponse$
+];
+var ListRoots$ = [9, n0, _LR,
+    0, () => ListRootsRequest$, () => ListRootsResponse$
+];
+var ListTagsForResource$ = [9, n0, _LTFR,
+    0, () => ListTagsForResourceRequest$, () => ListTagsForResourceResponse$
+];
+var ListTargetsForPolicy$ = [9, n0, _LTFP,
+    0, () => ListTargetsForPolicyRequest$, () => ListTargetsForPolicyResponse$
+];
+var MoveAccount$ = [9, n0, _MA,
+    0, () => MoveAccountRequest$, () => __Unit
+];
+var PutResourcePolicy$ = [9, n0, _PRP,
+    0, () => PutResourcePolicyRequest$, () => PutResourcePolicyResponse$
+];
+var RegisterDelegatedAdministrator$ = [9, n0, _RDA,
+    0, () => RegisterDelegatedAdministratorRequest$, () => __Unit
+];
+var RemoveAccountFromOrganization$ = [9, n0, _RAFO,
+    0, () => RemoveAccountFromOrganizationRequest$, () => __Unit
+];
+var TagResource$ = [9, n0, _TR,
+    0, () => TagResourceRequest$, () => __Unit
+];
+var TerminateResponsibilityTransfer$ = [9, n0, _TRT,
+    0, () => TerminateResponsibilityTransferRequest$, () => TerminateResponsibilityTransferResponse$
+];
+var UntagResource$ = [9, n0, _UR,
+    0, () => UntagResourceRequest$, () => __Unit
+];
+var UpdateOrganizationalUnit$ = [9, n0, _UOU,
+    0, () => UpdateOrganizationalUnitRequest$, () => UpdateOrganizationalUnitResponse$
+];
+var UpdatePolicy$ = [9, n0, _UP,
+    0, () => UpdatePolicyRequest$, () => UpdatePolicyResponse$
+];
+var UpdateResponsibilityTransfer$ = [9, n0, _URT,
+    0, () => UpdateResponsibilityTransferRequest$, () => UpdateResponsibilityTransferResponse$
+];
+
+const getRuntimeConfig$1 = (config) => {
+    return {
+        apiVersion: "2016-11-28",
+        base64Decoder: config?.base64Decoder ?? fromBase64,
+        base64Encoder: config?.base64Encoder ?? toBase64,
+        disableHostPrefix: config?.disableHostPrefix ?? false,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver,
+        extensions: config?.extensions ?? [],
+        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultOrganizationsHttpAuthSchemeProvider,
+        httpAuthSchemes: config?.httpAuthSchemes ?? [
+            {
+                schemeId: "aws.auth#sigv4",
+                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+                signer: new AwsSdkSigV4Signer(),
+            },
+        ],
+        logger: config?.logger ?? new NoOpLogger(),
+        protocol: config?.protocol ?? AwsJson1_1Protocol,
+        protocolSettings: config?.protocolSettings ?? {
+            defaultNamespace: "com.amazonaws.organizations",
+            errorTypeRegistries,
+            xmlNamespace: "http://organizations.amazonaws.com/doc/2016-11-28/",
+            version: "2016-11-28",
+            serviceTarget: "AWSOrganizationsV20161128",
+        },
+        serviceId: config?.serviceId ?? "Organizations",
+        sha256: config?.sha256 ?? Sha256,
+        urlParser: config?.urlParser ?? parseUrl,
+        utf8Decoder: config?.utf8Decoder ?? fromUtf8,
+        utf8Encoder: config?.utf8Encoder ?? toUtf8,
+    };
+};
+
+const getRuntimeConfig = (config) => {
+    emitWarningIfUnsupportedVersion(process.version);
+    const defaultsMode = resolveDefaultsModeConfig(config);
+    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
+    const clientSharedValues = getRuntimeConfig$1(config);
+    emitWarningIfUnsupportedVersion$1(process.version);
+    const loaderConfig = {
+        profile: config?.profile,
+        logger: clientSharedValues.logger,
+    };
+    return {
+        ...clientSharedValues,
+        ...config,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
+        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 300_000),
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo.version }),
+        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
+        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
+        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
+        retryMode: config?.retryMode ??
+            loadConfig({
+                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
+                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
+            }, config),
+        streamCollector: config?.streamCollector ?? streamCollector,
+        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
+    };
+};
+
+const getHttpAuthExtensionConfiguration = (runtimeConfig) => {
+    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+    let _credentials = runtimeConfig.credentials;
+    return {
+        setHttpAuthScheme(httpAuthScheme) {
+            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+            if (index === -1) {
+                _httpAuthSchemes.push(httpAuthScheme);
+            }
+            else {
+                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+            }
+        },
+        httpAuthSchemes() {
+            return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+            _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+            return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+            _credentials = credentials;
+        },
+        credentials() {
+            return _credentials;
+        },
+    };
+};
+const resolveHttpAuthRuntimeConfig = (config) => {
+    return {
+        httpAuthSchemes: config.httpAuthSchemes(),
+        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
+        credentials: config.credentials(),
+    };
+};
+
+const resolveRuntimeExtensions = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration(runtimeConfig));
+    extensions.forEach((extension) => extension.configure(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig(extensionConfiguration));
+};
+
+class OrganizationsClient extends Client {
+    config;
+    constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters(_config_0);
+        const _config_2 = resolveUserAgentConfig(_config_1);
+        const _config_3 = resolveRetryConfig(_config_2);
+        const _config_4 = resolveRegionConfig(_config_3);
+        const _config_5 = resolveHostHeaderConfig(_config_4);
+        const _config_6 = resolveEndpointConfig(_config_5);
+        const _config_7 = resolveHttpAuthSchemeConfig(_config_6);
+        const _config_8 = resolveRuntimeExtensions(_config_7, configuration?.extensions || []);
+        this.config = _config_8;
+        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
+        this.middlewareStack.use(getUserAgentPlugin(this.config));
+        this.middlewareStack.use(getRetryPlugin(this.config));
+        this.middlewareStack.use(getContentLengthPlugin(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin(this.config));
+        this.middlewareStack.use(getLoggerPlugin(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
+            httpAuthSchemeParametersProvider: defaultOrganizationsHttpAuthSchemeParametersProvider,
+            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
+                "aws.auth#sigv4": config.credentials,
+            }),
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin(this.config));
+    }
+    destroy() {
+        super.destroy();
+    }
+}
+
+const command = makeBuilder(commonParams, "AWSOrganizationsV20161128", "OrganizationsClient", getEndpointPlugin);
+const _ep0 = {};
+const _mw0 = (Command, cs, config, o) => [];
+
+class AcceptHandshakeCommand extends command(_ep0, _mw0, "AcceptHandshake", AcceptHandshake$) {
+}
+
+class AttachPolicyCommand extends command(_ep0, _mw0, "AttachPolicy", AttachPolicy$) {
+}
+
+class CancelHandshakeCommand extends command(_ep0, _mw0, "CancelHandshake", CancelHandshake$) {
+}
+
+class CloseAccountCommand extends command(_ep0, _mw0, "CloseAccount", CloseAccount$) {
+}
+
+class CreateAccountCommand extends command(_ep0, _mw0, "CreateAccount", CreateAccount$) {
+}
+
+class CreateGovCloudAccountCommand extends command(_ep0, _mw0, "CreateGovCloudAccount", CreateGovCloudAccount$) {
+}
+
+class CreateOrganizationalUnitCommand extends command(_ep0, _mw0, "CreateOrganizationalUnit", CreateOrganizationalUnit$) {
+}
+
+class CreateOrganizationCommand extends command(_ep0, _mw0, "CreateOrganization", CreateOrganization$) {
+}
+
+class CreatePolicyCommand extends command(_ep0, _mw0, "CreatePolicy", CreatePolicy$) {
+}
+
+class DeclineHandshakeCommand extends command(_ep0, _mw0, "DeclineHandshake", DeclineHandshake$) {
+}
+
+class DeleteOrganizationalUnitCommand extends command(_ep0, _mw0, "DeleteOrganizationalUnit", DeleteOrganizationalUnit$) {
+}
+
+class DeleteOrganizationCommand extends command(_ep0, _mw0, "DeleteOrganization", DeleteOrganization$) {
+}
+
+class DeletePolicyCommand extends command(_ep0, _mw0, "DeletePolicy", DeletePolicy$) {
+}
+
+class DeleteResourcePolicyCommand extends command(_ep0, _mw0, "DeleteResourcePolicy", DeleteResourcePolicy$) {
+}
+
+class DeregisterDelegatedAdministratorCommand extends command(_ep0, _mw0, "DeregisterDelegatedAdministrator", DeregisterDelegatedAdministrator$) {
+}
+
+class DescribeAccountCommand extends command(_ep0, _mw0, "DescribeAccount", DescribeAccount$) {
+}
+
+class DescribeCreateAccountStatusCommand extends command(_ep0, _mw0, "DescribeCreateAccountStatus", DescribeCreateAccountStatus$) {
+}
+
+class DescribeEffectivePolicyCommand extends command(_ep0, _mw0, "DescribeEffectivePolicy", DescribeEffectivePolicy$) {
+}
+
+class DescribeHandshakeCommand extends command(_ep0, _mw0, "DescribeHandshake", DescribeHandshake$) {
+}
+
+class DescribeOrganizationalUnitCommand extends command(_ep0, _mw0, "DescribeOrganizationalUnit", DescribeOrganizationalUnit$) {
+}
+
+class DescribeOrganizationCommand extends command(_ep0, _mw0, "DescribeOrganization", DescribeOrganization$) {
+}
+
+class DescribePolicyCommand extends command(_ep0, _mw0, "DescribePolicy", DescribePolicy$) {
+}
+
+class DescribeResourcePolicyCommand extends command(_ep0, _mw0, "DescribeResourcePolicy", DescribeResourcePolicy$) {
+}
+
+class DescribeResponsibilityTransferCommand extends command(_ep0, _mw0, "DescribeResponsibilityTransfer", DescribeResponsibilityTransfer$) {
+}
+
+class DetachPolicyCommand extends command(_ep0, _mw0, "DetachPolicy", DetachPolicy$) {
+}
+
+class DisableAWSServiceAccessCommand extends command(_ep0, _mw0, "DisableAWSServiceAccess", DisableAWSServiceAccess$) {
+}
+
+class DisablePolicyTypeCommand extends command(_ep0, _mw0, "DisablePolicyType", DisablePolicyType$) {
+}
+
+class EnableAllFeaturesCommand extends command(_ep0, _mw0, "EnableAllFeatures", EnableAllFeatures$) {
+}
+
+class EnableAWSServiceAccessCommand extends command(_ep0, _mw0, "EnableAWSServiceAccess", EnableAWSServiceAccess$) {
+}
+
+class EnablePolicyTypeCommand extends command(_ep0, _mw0, "EnablePolicyType", EnablePolicyType$) {
+}
+
+class InviteAccountToOrganizationCommand extends command(_ep0, _mw0, "InviteAccountToOrganization", InviteAccountToOrganization$) {
+}
+
+class InviteOrganizationToTransferResponsibilityCommand extends command(_ep0, _mw0, "InviteOrganizationToTransferResponsibility", InviteOrganizationToTransferResponsibility$) {
+}
+
+class LeaveOrganizationCommand extends command(_ep0, _mw0, "LeaveOrganization", LeaveOrganization$) {
+}
+
+class ListAccountsCommand extends command(_ep0, _mw0, "ListAccounts", ListAccounts$) {
+}
+
+class ListAccountsForParentCommand extends command(_ep0, _mw0, "ListAccountsForParent", ListAccountsForParent$) {
+}
+
+class ListAccountsWithInvalidEffectivePolicyCommand extends command(_ep0, _mw0, "ListAccountsWithInvalidEffectivePolicy", ListAccountsWithInvalidEffectivePolicy$) {
+}
+
+class ListAWSServiceAccessForOrganizationCommand extends command(_ep0, _mw0, "ListAWSServiceAccessForOrganization", ListAWSServiceAccessForOrganization$) {
+}
+
+class ListChildrenCommand extends command(_ep0, _mw0, "ListChildren", ListChildren$) {
+}
+
+class ListCreateAccountStatusCommand extends command(_ep0, _mw0, "ListCreateAccountStatus", ListCreateAccountStatus$) {
+}
+
+class ListDelegatedAdministratorsCommand extends command(_ep0, _mw0, "ListDelegatedAdministrators", ListDelegatedAdministrators$) {
+}
+
+class ListDelegatedServicesForAccountCommand extends command(_ep0, _mw0, "ListDelegatedServicesForAccount", ListDelegatedServicesForAccount$) {
+}
+
+class ListEffectivePolicyValidationErrorsCommand extends command(_ep0, _mw0, "ListEffectivePolicyValidationErrors", ListEffectivePolicyValidationErrors$) {
+}
+
+class ListHandshakesForAccountCommand extends command(_ep0, _mw0, "ListHandshakesForAccount", ListHandshakesForAccount$) {
+}
+
+class ListHandshakesForOrganizationCommand extends command(_ep0, _mw0, "ListHandshakesForOrganization", ListHandshakesForOrganization$) {
+}
+
+class ListInboundResponsibilityTransfersCommand extends command(_ep0, _mw0, "ListInboundResponsibilityTransfers", ListInboundResponsibilityTransfers$) {
+}
+
+class ListOrganizationalUnitsForParentCommand extends command(_ep0, _mw0, "ListOrganizationalUnitsForParent", ListOrganizationalUnitsForParent$) {
+}
+
+class ListOutboundResponsibilityTransfersCommand extends command(_ep0, _mw0, "ListOutboundResponsibilityTransfers", ListOutboundResponsibilityTransfers$) {
+}
+
+class ListParentsCommand extends command(_ep0, _mw0, "ListParents", ListParents$) {
+}
+
+class ListPoliciesCommand extends command(_ep0, _mw0, "ListPolicies", ListPolicies$) {
+}
+
+class ListPoliciesForTargetCommand extends command(_ep0, _mw0, "ListPoliciesForTarget", ListPoliciesForTarget$) {
+}
+
+class ListRootsCommand extends command(_ep0, _mw0, "ListRoots", ListRoots$) {
+}
+
+class ListTagsForResourceCommand extends command(_ep0, _mw0, "ListTagsForResource", ListTagsForResource$) {
+}
+
+class ListTargetsForPolicyCommand extends command(_ep0, _mw0, "ListTargetsForPolicy", ListTargetsForPolicy$) {
+}
+
+class MoveAccountCommand extends command(_ep0, _mw0, "MoveAccount", MoveAccount$) {
+}
+
+class PutResourcePolicyCommand extends command(_ep0, _mw0, "PutResourcePolicy", PutResourcePolicy$) {
+}
+
+class RegisterDelegatedAdministratorCommand extends command(_ep0, _mw0, "RegisterDelegatedAdministrator", RegisterDelegatedAdministrator$) {
+}
+
+class RemoveAccountFromOrganizationCommand extends command(_ep0, _mw0, "RemoveAccountFromOrganization", RemoveAccountFromOrganization$) {
+}
+
+class TagResourceCommand extends command(_ep0, _mw0, "TagResource", TagResource$) {
+}
+
+class TerminateResponsibilityTransferCommand extends command(_ep0, _mw0, "TerminateResponsibilityTransfer", TerminateResponsibilityTransfer$) {
+}
+
+class UntagResourceCommand extends command(_ep0, _mw0, "UntagResource", UntagResource$) {
+}
+
+class UpdateOrganizationalUnitCommand extends command(_ep0, _mw0, "UpdateOrganizationalUnit", UpdateOrganizationalUnit$) {
+}
+
+class UpdatePolicyCommand extends command(_ep0, _mw0, "UpdatePolicy", UpdatePolicy$) {
+}
+
+class UpdateResponsibilityTransferCommand extends command(_ep0, _mw0, "UpdateResponsibilityTransfer", UpdateResponsibilityTransfer$) {
+}
+
+const paginateListAccountsForParent = createPaginator(OrganizationsClient, ListAccountsForParentCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListAccounts = createPaginator(OrganizationsClient, ListAccountsCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListAccountsWithInvalidEffectivePolicy = createPaginator(OrganizationsClient, ListAccountsWithInvalidEffectivePolicyCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListAWSServiceAccessForOrganization = createPaginator(OrganizationsClient, ListAWSServiceAccessForOrganizationCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListChildren = createPaginator(OrganizationsClient, ListChildrenCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListCreateAccountStatus = createPaginator(OrganizationsClient, ListCreateAccountStatusCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListDelegatedAdministrators = createPaginator(OrganizationsClient, ListDelegatedAdministratorsCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListDelegatedServicesForAccount = createPaginator(OrganizationsClient, ListDelegatedServicesForAccountCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListEffectivePolicyValidationErrors = createPaginator(OrganizationsClient, ListEffectivePolicyValidationErrorsCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListHandshakesForAccount = createPaginator(OrganizationsClient, ListHandshakesForAccountCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListHandshakesForOrganization = createPaginator(OrganizationsClient, ListHandshakesForOrganizationCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListOrganizationalUnitsForParent = createPaginator(OrganizationsClient, ListOrganizationalUnitsForParentCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListParents = createPaginator(OrganizationsClient, ListParentsCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListPoliciesForTarget = createPaginator(OrganizationsClient, ListPoliciesForTargetCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListPolicies = createPaginator(OrganizationsClient, ListPoliciesCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListRoots = createPaginator(OrganizationsClient, ListRootsCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListTagsForResource = createPaginator(OrganizationsClient, ListTagsForResourceCommand, "NextToken", "NextToken", "");
+
+const paginateListTargetsForPolicy = createPaginator(OrganizationsClient, ListTargetsForPolicyCommand, "NextToken", "NextToken", "MaxResults");
+
+const commands = {
+    AcceptHandshakeCommand,
+    AttachPolicyCommand,
+    CancelHandshakeCommand,
+    CloseAccountCommand,
+    CreateAccountCommand,
+    CreateGovCloudAccountCommand,
+    CreateOrganizationCommand,
+    CreateOrganizationalUnitCommand,
+    CreatePolicyCommand,
+    DeclineHandshakeCommand,
+    DeleteOrganizationCommand,
+    DeleteOrganizationalUnitCommand,
+    DeletePolicyCommand,
+    DeleteResourcePolicyCommand,
+    DeregisterDelegatedAdministratorCommand,
+    DescribeAccountCommand,
+    DescribeCreateAccountStatusCommand,
+    DescribeEffectivePolicyCommand,
+    DescribeHandshakeCommand,
+    DescribeOrganizationCommand,
+    DescribeOrganizationalUnitCommand,
+    DescribePolicyCommand,
+    DescribeResourcePolicyCommand,
+    DescribeResponsibilityTransferCommand,
+    DetachPolicyCommand,
+    DisableAWSServiceAccessCommand,
+    DisablePolicyTypeCommand,
+    EnableAllFeaturesCommand,
+    EnableAWSServiceAccessCommand,
+    EnablePolicyTypeCommand,
+    InviteAccountToOrganizationCommand,
+    InviteOrganizationToTransferResponsibilityCommand,
+    LeaveOrganizationCommand,
+    ListAccountsCommand,
+    ListAccountsForParentCommand,
+    ListAccountsWithInvalidEffectivePolicyCommand,
+    ListAWSServiceAccessForOrganizationCommand,
+    ListChildrenCommand,
+    ListCreateAccountStatusCommand,
+    ListDelegatedAdministratorsCommand,
+    ListDelegatedServicesForAccountCommand,
+    ListEffectivePolicyValidationErrorsCommand,
+    ListHandshakesForAccountCommand,
+    ListHandshakesForOrganizationCommand,
+    ListInboundResponsibilityTransfersCommand,
+    ListOrganizationalUnitsForParentCommand,
+    ListOutboundResponsibilityTransfersCommand,
+    ListParentsCommand,
+    ListPoliciesCommand,
+    ListPoliciesForTargetCommand,
+    ListRootsCommand,
+    ListTagsForResourceCommand,
+    ListTargetsForPolicyCommand,
+    MoveAccountCommand,
+    PutResourcePolicyCommand,
+    RegisterDelegatedAdministratorCommand,
+    RemoveAccountFromOrganizationCommand,
+    TagResourceCommand,
+    TerminateResponsibilityTransferCommand,
+    UntagResourceCommand,
+    UpdateOrganizationalUnitCommand,
+    UpdatePolicyCommand,
+    UpdateResponsibilityTransferCommand,
+};
+const paginators = {
+    paginateListAccounts,
+    paginateListAccountsForParent,
+    paginateListAccountsWithInvalidEffectivePolicy,
+    paginateListAWSServiceAccessForOrganization,
+    paginateListChildren,
+    paginateListCreateAccountStatus,
+    paginateListDelegatedAdministrators,
+    paginateListDelegatedServicesForAccount,
+    paginateListEffectivePolicyValidationErrors,
+    paginateListHandshakesForAccount,
+    paginateListHandshakesForOrganization,
+    paginateListOrganizationalUnitsForParent,
+    paginateListParents,
+    paginateListPolicies,
+    paginateListPoliciesForTarget,
+    paginateListRoots,
+    paginateListTagsForResource,
+    paginateListTargetsForPolicy,
+};
+class Organizations extends OrganizationsClient {
+}
+createAggregatedClient(commands, Organizations, { paginators });
+
+const ActionType = {
+    ADD_ORGANIZATIONS_SERVICE_LINKED_ROLE: "ADD_ORGANIZATIONS_SERVICE_LINKED_ROLE",
+    APPROVE_ALL_FEATURES: "APPROVE_ALL_FEATURES",
+    ENABLE_ALL_FEATURES: "ENABLE_ALL_FEATURES",
+    INVITE_ACCOUNT_TO_ORGANIZATION: "INVITE",
+    TRANSFER_RESPONSIBILITY: "TRANSFER_RESPONSIBILITY",
+};
+const HandshakePartyType = {
+    ACCOUNT: "ACCOUNT",
+    EMAIL: "EMAIL",
+    ORGANIZATION: "ORGANIZATION",
+};
+const HandshakeResourceType = {
+    ACCOUNT: "ACCOUNT",
+    EMAIL: "EMAIL",
+    MANAGEMENT_ACCOUNT: "MANAGEMENT_ACCOUNT",
+    MANAGEMENT_EMAIL: "MANAGEMENT_EMAIL",
+    MANAGEMENT_NAME: "MANAGEMENT_NAME",
+    MASTER_EMAIL: "MASTER_EMAIL",
+    MASTER_NAME: "MASTER_NAME",
+    NOTES: "NOTES",
+    ORGANIZATION: "ORGANIZATION",
+    ORGANIZATION_FEATURE_SET: "ORGANIZATION_FEATURE_SET",
+    PARENT_HANDSHAKE: "PARENT_HANDSHAKE",
+    RESPONSIBILITY_TRANSFER: "RESPONSIBILITY_TRANSFER",
+    TRANSFER_START_TIMESTAMP: "TRANSFER_START_TIMESTAMP",
+    TRANSFER_TYPE: "TRANSFER_TYPE",
+};
+const HandshakeState = {
+    ACCEPTED: "ACCEPTED",
+    CANCELED: "CANCELED",
+    DECLINED: "DECLINED",
+    EXPIRED: "EXPIRED",
+    OPEN: "OPEN",
+    REQUESTED: "REQUESTED",
+};
+const AccessDeniedForDependencyExceptionReason = {
+    ACCESS_DENIED_DURING_CREATE_SERVICE_LINKED_ROLE: "ACCESS_DENIED_DURING_CREATE_SERVICE_LINKED_ROLE",
+};
+const ConstraintViolationExceptionReason = {
+    ACCOUNT_CANNOT_LEAVE_ORGANIZATION: "ACCOUNT_CANNOT_LEAVE_ORGANIZATION",
+    ACCOUNT_CANNOT_LEAVE_WITHOUT_EULA: "ACCOUNT_CANNOT_LEAVE_WITHOUT_EULA",
+    ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION: "ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION",
+    ACCOUNT_CREATION_NOT_COMPLETE: "ACCOUNT_CREATION_NOT_COMPLETE",
+    ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED: "ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED",
+    ACCOUNT_NOT_ACTIVE_FOR_TRANSFER_RESPONSIBILITY: "ACCOUNT_NOT_ACTIVE_FOR_TRANSFER_RESPONSIBILITY",
+    ACCOUNT_NUMBER_LIMIT_EXCEEDED: "ACCOUNT_NUMBER_LIMIT_EXCEEDED",
+    ACTIVE_RESPONSIBILITY_TRANSFER_PROCESS: "ACTIVE_RESPONSIBILITY_TRANSFER_PROCESS",
+    ALL_FEATURES_MIGRATION_ORGANIZATION_SIZE_LIMIT_EXCEEDED: "ALL_FEATURES_MIGRATION_ORGANIZATION_SIZE_LIMIT_EXCEEDED",
+    CANNOT_CLOSE_MANAGEMENT_ACCOUNT: "CANNOT_CLOSE_MANAGEMENT_ACCOUNT",
+    CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR: "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
+    CANNOT_REGISTER_SUSPENDED_ACCOUNT_AS_DELEGATED_ADMINISTRATOR: "CANNOT_REGISTER_SUSPENDED_ACCOUNT_AS_DELEGATED_ADMINISTRATOR",
+    CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG: "CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG",
+    CLOSE_ACCOUNT_QUOTA_EXCEEDED: "CLOSE_ACCOUNT_QUOTA_EXCEEDED",
+    CLOSE_ACCOUNT_REQUESTS_LIMIT_EXCEEDED: "CLOSE_ACCOUNT_REQUESTS_LIMIT_EXCEEDED",
+    CREATE_ORGANIZATION_IN_BILLING_MODE_UNSUPPORTED_REGION: "CREATE_ORGANIZATION_IN_BILLING_MODE_UNSUPPORTED_REGION",
+    DELEGATED_ADMINISTRATOR_EXISTS_FOR_THIS_SERVICE: "DELEGATED_ADMINISTRATOR_EXISTS_FOR_THIS_SERVICE",
+    EMAIL_VERIFICATION_CODE_EXPIRED: "EMAIL_VERIFICATION_CODE_EXPIRED",
+    HANDSHAKE_RATE_LIMIT_EXCEEDED: "HANDSHAKE_RATE_LIMIT_EXCEEDED",
+    INVALID_PAYMENT_INSTRUMENT: "INVALID_PAYMENT_INSTRUMENT",
+    MASTER_ACCOUNT_ADDRESS_DOES_NOT_MATCH_MARKETPLACE: "MASTER_ACCOUNT_ADDRESS_DOES_NOT_MATCH_MARKETPLACE",
+    MASTER_ACCOUNT_MISSING_BUSINESS_LICENSE: "MASTER_ACCOUNT_MISSING_BUSINESS_LICENSE",
+    MASTER_ACCOUNT_MISSING_CONTACT_INFO: "MASTER_ACCOUNT_MISSING_CONTACT_INFO",
+    MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED: "MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED",
+    MASTER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED: "MASTER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED",
+    MAX_DELEGATED_ADMINISTRATORS_FOR_SERVICE_LIMIT_EXCEEDED: "MAX_DELEGATED_ADMINISTRATORS_FOR_SERVICE_LIMIT_EXCEEDED",
+    MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED: "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
+    MAX_TAG_LIMIT_EXCEEDED: "MAX_TAG_LIMIT_EXCEEDED",
+    MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED: "MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED",
+    MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED: "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
+    ORGANIZATION_NOT_IN_ALL_FEATURES_MODE: "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE",
+    OU_DEPTH_LIMIT_EXCEEDED: "OU_DEPTH_LIMIT_EXCEEDED",
+    OU_NUMBER_LIMIT_EXCEEDED: "OU_NUMBER_LIMIT_EXCEEDED",
+    POLICY_CONTENT_LIMIT_EXCEEDED: "POLICY_CONTENT_LIMIT_EXCEEDED",
+    POLICY_NUMBER_LIMIT_EXCEEDED: "POLICY_NUMBER_LIMIT_EXCEEDED",
+    POLICY_TYPE_ENABLED_FOR_THIS_SERVICE: "POLICY_TYPE_ENABLED_FOR_THIS_SERVICE",
+    RESPONSIBILITY_TRANSFER_MAX_INBOUND_QUOTA_VIOLATION: "RESPONSIBILITY_TRANSFER_MAX_INBOUND_QUOTA_VIOLATION",
+    RESPONSIBILITY_TRANSFER_MAX_LEVEL_VIOLATION: "RESPONSIBILITY_TRANSFER_MAX_LEVEL_VIOLATION",
+    RESPONSIBILITY_TRANSFER_MAX_OUTBOUND_QUOTA_VIOLATION: "RESPONSIBILITY_TRANSFER_MAX_OUTBOUND_QUOTA_VIOLATION",
+    RESPONSIBILITY_TRANSFER_MAX_TRANSFERS_QUOTA_VIOLATION: "RESPONSIBILITY_TRANSFER_MAX_TRANSFERS_QUOTA_VIOLATION",
+    SERVICE_ACCESS_NOT_ENABLED: "SERVICE_ACCESS_NOT_ENABLED",
+    TAG_POLICY_VIOLATION: "TAG_POLICY_VIOLATION",
+    TRANSFER_RESPONSIBILITY_SOURCE_DELETION_IN_PROGRESS: "TRANSFER_RESPONSIBILITY_SOURCE_DELETION_IN_PROGRESS",
+    TRANSFER_RESPONSIBILITY_TARGET_DELETION_IN_PROGRESS: "TRANSFER_RESPONSIBILITY_TARGET_DELETION_IN_PROGRESS",
+    TRANSFER_RESPONSIBILITY_UPDATE_NOT_ALLOWED: "TRANSFER_RESPONSIBILITY_UPDATE_NOT_ALLOWED",
+    UNMET_BILLING_PREREQUISITE: "UNMET_BILLING_PREREQUISITE",
+    UNSUPPORTED_PRICING: "UNSUPPORTED_PRICING",
+    WAIT_PERIOD_ACTIVE: "WAIT_PERIOD_ACTIVE",
+};
+const HandshakeConstraintViolationExceptionReason = {
+    ACCOUNT_NUMBER_LIMIT_EXCEEDED: "ACCOUNT_NUMBER_LIMIT_EXCEEDED",
+    ALREADY_IN_AN_ORGANIZATION: "ALREADY_IN_AN_ORGANIZATION",
+    HANDSHAKE_RATE_LIMIT_EXCEEDED: "HANDSHAKE_RATE_LIMIT_EXCEEDED",
+    INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES: "INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES",
+    LEGACY_PERMISSIONS_STILL_IN_USE: "LEGACY_PERMISSIONS_STILL_IN_USE",
+    MANAGEMENT_ACCOUNT_EMAIL_NOT_VERIFIED: "MANAGEMENT_ACCOUNT_EMAIL_NOT_VERIFIED",
+    ORGANIZATION_ALREADY_HAS_ALL_FEATURES: "ORGANIZATION_ALREADY_HAS_ALL_FEATURES",
+    ORGANIZATION_FROM_DIFFERENT_SELLER_OF_RECORD: "ORGANIZATION_FROM_DIFFERENT_SELLER_OF_RECORD",
+    ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION: "ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION",
+    ORGANIZATION_MEMBERSHIP_CHANGE_RATE_LIMIT_EXCEEDED: "ORGANIZATION_MEMBERSHIP_CHANGE_RATE_LIMIT_EXCEEDED",
+    PAST_DUE_INVOICE: "PAST_DUE_INVOICE",
+    PAYMENT_INSTRUMENT_REQUIRED: "PAYMENT_INSTRUMENT_REQUIRED",
+    RESPONSIBILITY_TRANSFER_ALREADY_EXISTS: "RESPONSIBILITY_TRANSFER_ALREADY_EXISTS",
+    SOURCE_AND_TARGET_CANNOT_MATCH: "SOURCE_AND_TARGET_CANNOT_MATCH",
+    TARGET_ACCOUNT_VALIDATION_FAILURE: "TARGET_ACCOUNT_VALIDATION_FAILURE",
+    UNUSED_PREPAYMENT_BALANCE: "UNUSED_PREPAYMENT_BALANCE",
+};
+const InvalidInputExceptionReason = {
+    CALLER_REQUIRED_FIELD_MISSING: "CALLER_REQUIRED_FIELD_MISSING",
+    DUPLICATE_TAG_KEY: "DUPLICATE_TAG_KEY",
+    END_DATE_NOT_END_OF_MONTH: "END_DATE_NOT_END_OF_MONTH",
+    END_DATE_TOO_EARLY: "END_DATE_TOO_EARLY",
+    END_DATE_TOO_LATE: "END_DATE_TOO_LATE",
+    IMMUTABLE_POLICY: "IMMUTABLE_POLICY",
+    INPUT_REQUIRED: "INPUT_REQUIRED",
+    INVALID_EMAIL_ADDRESS_TARGET: "INVALID_EMAIL_ADDRESS_TARGET",
+    INVALID_END_DATE: "INVALID_END_DATE",
+    INVALID_ENUM: "INVALID_ENUM",
+    INVALID_ENUM_POLICY_TYPE: "INVALID_ENUM_POLICY_TYPE",
+    INVALID_FULL_NAME_TARGET: "INVALID_FULL_NAME_TARGET",
+    INVALID_LIST_MEMBER: "INVALID_LIST_MEMBER",
+    INVALID_PAGINATION_TOKEN: "INVALID_NEXT_TOKEN",
+    INVALID_PARTY_TYPE_TARGET: "INVALID_PARTY_TYPE_TARGET",
+    INVALID_PATTERN: "INVALID_PATTERN",
+    INVALID_PATTERN_TARGET_ID: "INVALID_PATTERN_TARGET_ID",
+    INVALID_PRINCIPAL: "INVALID_PRINCIPAL",
+    INVALID_RESOURCE_POLICY_JSON: "INVALID_RESOURCE_POLICY_JSON",
+    INVALID_ROLE_NAME: "INVALID_ROLE_NAME",
+    INVALID_START_DATE: "INVALID_START_DATE",
+    INVALID_SYNTAX_ORGANIZATION: "INVALID_SYNTAX_ORGANIZATION_ARN",
+    INVALID_SYNTAX_POLICY: "INVALID_SYNTAX_POLICY_ID",
+    INVALID_SYSTEM_TAGS_PARAMETER: "INVALID_SYSTEM_TAGS_PARAMETER",
+    MAX_FILTER_LIMIT_EXCEEDED: "MAX_LIMIT_EXCEEDED_FILTER",
+    MAX_LENGTH_EXCEEDED: "MAX_LENGTH_EXCEEDED",
+    MAX_VALUE_EXCEEDED: "MAX_VALUE_EXCEEDED",
+    MIN_LENGTH_EXCEEDED: "MIN_LENGTH_EXCEEDED",
+    MIN_VALUE_EXCEEDED: "MIN_VALUE_EXCEEDED",
+    MOVING_ACCOUNT_BETWEEN_DIFFERENT_ROOTS: "MOVING_ACCOUNT_BETWEEN_DIFFERENT_ROOTS",
+    NON_DETACHABLE_POLICY: "NON_DETACHABLE_POLICY",
+    START_DATE_NOT_BEGINNING_OF_DAY: "START_DATE_NOT_BEGINNING_OF_DAY",
+    START_DATE_NOT_BEGINNING_OF_MONTH: "START_DATE_NOT_BEGINNING_OF_MONTH",
+    START_DATE_TOO_EARLY: "START_DATE_TOO_EARLY",
+    START_DATE_TOO_LATE: "START_DATE_TOO_LATE",
+    TARGET_NOT_SUPPORTED: "TARGET_NOT_SUPPORTED",
+    UNRECOGNIZED_SERVICE_PRINCIPAL: "UNRECOGNIZED_SERVICE_PRINCIPAL",
+    UNSUPPORTED_ACTION_IN_RESOURCE_POLICY: "UNSUPPORTED_ACTION_IN_RESOURCE_POLICY",
+    UNSUPPORTED_ACTION_IN_RESPONSIBILITY_TRANSFER: "UNSUPPORTED_ACTION_IN_RESPONSIBILITY_TRANSFER",
+    UNSUPPORTED_POLICY_TYPE_IN_RESOURCE_POLICY: "UNSUPPORTED_POLICY_TYPE_IN_RESOURCE_POLICY",
+    UNSUPPORTED_RESOURCE_IN_RESOURCE_POLICY: "UNSUPPORTED_RESOURCE_IN_RESOURCE_POLICY",
+};
+const AccountJoinedMethod = {
+    CREATED: "CREATED",
+    INVITED: "INVITED",
+};
+const AccountState = {
+    ACTIVE: "ACTIVE",
+    CLOSED: "CLOSED",
+    PENDING_ACTIVATION: "PENDING_ACTIVATION",
+    PENDING_CLOSURE: "PENDING_CLOSURE",
+    SUSPENDED: "SUSPENDED",
+};
+const AccountStatus = {
+    ACTIVE: "ACTIVE",
+    PENDING_CLOSURE: "PENDING_CLOSURE",
+    SUSPENDED: "SUSPENDED",
+};
+const IAMUserAccessToBilling = {
+    ALLOW: "ALLOW",
+    DENY: "DENY",
+};
+const CreateAccountFailureReason = {
+    ACCOUNT_LIMIT_EXCEEDED: "ACCOUNT_LIMIT_EXCEEDED",
+    CONCURRENT_ACCOUNT_MODIFICATION: "CONCURRENT_ACCOUNT_MODIFICATION",
+    EMAIL_ALREADY_EXISTS: "EMAIL_ALREADY_EXISTS",
+    FAILED_BUSINESS_VALIDATION: "FAILED_BUSINESS_VALIDATION",
+    GOVCLOUD_ACCOUNT_ALREADY_EXISTS: "GOVCLOUD_ACCOUNT_ALREADY_EXISTS",
+    INTERNAL_FAILURE: "INTERNAL_FAILURE",
+    INVALID_ADDRESS: "INVALID_ADDRESS",
+    INVALID_EMAIL: "INVALID_EMAIL",
+    INVALID_IDENTITY_FOR_BUSINESS_VALIDATION: "INVALID_IDENTITY_FOR_BUSINESS_VALIDATION",
+    INVALID_PAYMENT_INSTRUMENT: "INVALID_PAYMENT_INSTRUMENT",
+    MISSING_BUSINESS_VALIDATION: "MISSING_BUSINESS_VALIDATION",
+    MISSING_PAYMENT_INSTRUMENT: "MISSING_PAYMENT_INSTRUMENT",
+    PENDING_BUSINESS_VALIDATIONv: "PENDING_BUSINESS_VALIDATION",
+    UNKNOWN_BUSINESS_VALIDATION: "UNKNOWN_BUSINESS_VALIDATION",
+    UPDATE_EXISTING_RESOURCE_POLICY_WITH_TAGS_NOT_SUPPORTED: "UPDATE_EXISTING_RESOURCE_POLICY_WITH_TAGS_NOT_SUPPORTED",
+};
+const CreateAccountState = {
+    FAILED: "FAILED",
+    IN_PROGRESS: "IN_PROGRESS",
+    SUCCEEDED: "SUCCEEDED",
+};
+const OrganizationFeatureSet = {
+    ALL: "ALL",
+    CONSOLIDATED_BILLING: "CONSOLIDATED_BILLING",
+};
+const PolicyTypeStatus = {
+    ENABLED: "ENABLED",
+    PENDING_DISABLE: "PENDING_DISABLE",
+    PENDING_ENABLE: "PENDING_ENABLE",
+};
+const PolicyType = {
+    AISERVICES_OPT_OUT_POLICY: "AISERVICES_OPT_OUT_POLICY",
+    BACKUP_POLICY: "BACKUP_POLICY",
+    BEDROCK_POLICY: "BEDROCK_POLICY",
+    CHATBOT_POLICY: "CHATBOT_POLICY",
+    DECLARATIVE_POLICY_EC2: "DECLARATIVE_POLICY_EC2",
+    GUARDDUTY_POLICY: "GUARDDUTY_POLICY",
+    INSPECTOR_POLICY: "INSPECTOR_POLICY",
+    NETWORK_SECURITY_DIRECTOR_POLICY: "NETWORK_SECURITY_DIRECTOR_POLICY",
+    RESOURCE_CONTROL_POLICY: "RESOURCE_CONTROL_POLICY",
+    S3_POLICY: "S3_POLICY",
+    SECURITYHUB_CSPM_POLICY: "SECURITYHUB_CSPM_POLICY",
+    SECURITYHUB_POLICY: "SECURITYHUB_POLICY",
+    SERVICE_CONTROL_POLICY: "SERVICE_CONTROL_POLICY",
+    TAG_POLICY: "TAG_POLICY",
+    UPGRADE_ROLLOUT_POLICY: "UPGRADE_ROLLOUT_POLICY",
+};
+const EffectivePolicyType = {
+    AISERVICES_OPT_OUT_POLICY: "AISERVICES_OPT_OUT_POLICY",
+    BACKUP_POLICY: "BACKUP_POLICY",
+    BEDROCK_POLICY: "BEDROCK_POLICY",
+    CHATBOT_POLICY: "CHATBOT_POLICY",
+    DECLARATIVE_POLICY_EC2: "DECLARATIVE_POLICY_EC2",
+    GUARDDUTY_POLICY: "GUARDDUTY_POLICY",
+    INSPECTOR_POLICY: "INSPECTOR_POLICY",
+    NETWORK_SECURITY_DIRECTOR_POLICY: "NETWORK_SECURITY_DIRECTOR_POLICY",
+    S3_POLICY: "S3_POLICY",
+    SECURITYHUB_CSPM_POLICY: "SECURITYHUB_CSPM_POLICY",
+    SECURITYHUB_POLICY: "SECURITYHUB_POLICY",
+    TAG_POLICY: "TAG_POLICY",
+    UPGRADE_ROLLOUT_POLICY: "UPGRADE_ROLLOUT_POLICY",
+};
+const ResponsibilityTransferStatus = {
+    ACCEPTED: "ACCEPTED",
+    CANCELED: "CANCELED",
+    DECLINED: "DECLINED",
+    EXPIRED: "EXPIRED",
+    REQUESTED: "REQUESTED",
+    WITHDRAWN: "WITHDRAWN",
+};
+const ResponsibilityTransferType = {
+    BILLING: "BILLING",
+};
+const ChildType = {
+    ACCOUNT: "ACCOUNT",
+    ORGANIZATIONAL_UNIT: "ORGANIZATIONAL_UNIT",
+};
+const ParentType = {
+    ORGANIZATIONAL_UNIT: "ORGANIZATIONAL_UNIT",
+    ROOT: "ROOT",
+};
+const TargetType = {
+    ACCOUNT: "ACCOUNT",
+    ORGANIZATIONAL_UNIT: "ORGANIZATIONAL_UNIT",
+    ROOT: "ROOT",
+};
+
+__webpack_unused_export__ = AWSOrganizationsNotInUseException;
+__webpack_unused_export__ = AWSOrganizationsNotInUseException$;
+__webpack_unused_export__ = AcceptHandshake$;
+__webpack_unused_export__ = AcceptHandshakeCommand;
+__webpack_unused_export__ = AcceptHandshakeRequest$;
+__webpack_unused_export__ = AcceptHandshakeResponse$;
+__webpack_unused_export__ = AccessDeniedException;
+__webpack_unused_export__ = AccessDeniedException$;
+__webpack_unused_export__ = AccessDeniedForDependencyException;
+__webpack_unused_export__ = AccessDeniedForDependencyException$;
+__webpack_unused_export__ = AccessDeniedForDependencyExceptionReason;
+__webpack_unused_export__ = Account$;
+__webpack_unused_export__ = AccountAlreadyClosedException;
+__webpack_unused_export__ = AccountAlreadyClosedException$;
+__webpack_unused_export__ = AccountAlreadyRegisteredException;
+__webpack_unused_export__ = AccountAlreadyRegisteredException$;
+__webpack_unused_export__ = AccountJoinedMethod;
+__webpack_unused_export__ = AccountNotFoundException;
+__webpack_unused_export__ = AccountNotFoundException$;
+__webpack_unused_export__ = AccountNotRegisteredException;
+__webpack_unused_export__ = AccountNotRegisteredException$;
+__webpack_unused_export__ = AccountOwnerNotVerifiedException;
+__webpack_unused_export__ = AccountOwnerNotVerifiedException$;
+__webpack_unused_export__ = AccountState;
+__webpack_unused_export__ = AccountStatus;
+__webpack_unused_export__ = ActionType;
+__webpack_unused_export__ = AlreadyInOrganizationException;
+__webpack_unused_export__ = AlreadyInOrganizationException$;
+__webpack_unused_export__ = AttachPolicy$;
+__webpack_unused_export__ = AttachPolicyCommand;
+__webpack_unused_export__ = AttachPolicyRequest$;
+__webpack_unused_export__ = CancelHandshake$;
+__webpack_unused_export__ = CancelHandshakeCommand;
+__webpack_unused_export__ = CancelHandshakeRequest$;
+__webpack_unused_export__ = CancelHandshakeResponse$;
+__webpack_unused_export__ = Child$;
+__webpack_unused_export__ = ChildNotFoundException;
+__webpack_unused_export__ = ChildNotFoundException$;
+__webpack_unused_export__ = ChildType;
+__webpack_unused_export__ = CloseAccount$;
+__webpack_unused_export__ = CloseAccountCommand;
+__webpack_unused_export__ = CloseAccountRequest$;
+__webpack_unused_export__ = ConcurrentModificationException;
+__webpack_unused_export__ = ConcurrentModificationException$;
+__webpack_unused_export__ = ConflictException;
+__webpack_unused_export__ = ConflictException$;
+__webpack_unused_export__ = ConstraintViolationException;
+__webpack_unused_export__ = ConstraintViolationException$;
+__webpack_unused_export__ = ConstraintViolationExceptionReason;
+__webpack_unused_export__ = CreateAccount$;
+__webpack_unused_export__ = CreateAccountCommand;
+__webpack_unused_export__ = CreateAccountFailureReason;
+__webpack_unused_export__ = CreateAccountRequest$;
+__webpack_unused_export__ = CreateAccountResponse$;
+__webpack_unused_export__ = CreateAccountState;
+__webpack_unused_export__ = CreateAccountStatus$;
+__webpack_unused_export__ = CreateAccountStatusNotFoundException;
+__webpack_unused_export__ = CreateAccountStatusNotFoundException$;
+__webpack_unused_export__ = CreateGovCloudAccount$;
+__webpack_unused_export__ = CreateGovCloudAccountCommand;
+__webpack_unused_export__ = CreateGovCloudAccountRequest$;
+__webpack_unused_export__ = CreateGovCloudAccountResponse$;
+__webpack_unused_export__ = CreateOrganization$;
+__webpack_unused_export__ = CreateOrganizationCommand;
+__webpack_unused_export__ = CreateOrganizationRequest$;
+__webpack_unused_export__ = CreateOrganizationResponse$;
+__webpack_unused_export__ = CreateOrganizationalUnit$;
+__webpack_unused_export__ = CreateOrganizationalUnitCommand;
+__webpack_unused_export__ = CreateOrganizationalUnitRequest$;
+__webpack_unused_export__ = CreateOrganizationalUnitResponse$;
+__webpack_unused_export__ = CreatePolicy$;
+__webpack_unused_export__ = CreatePolicyCommand;
+__webpack_unused_export__ = CreatePolicyRequest$;
+__webpack_unused_export__ = CreatePolicyResponse$;
+__webpack_unused_export__ = DeclineHandshake$;
+__webpack_unused_export__ = DeclineHandshakeCommand;
+__webpack_unused_export__ = DeclineHandshakeRequest$;
+__webpack_unused_export__ = DeclineHandshakeResponse$;
+__webpack_unused_export__ = DelegatedAdministrator$;
+__webpack_unused_export__ = DelegatedService$;
+__webpack_unused_export__ = DeleteOrganization$;
+__webpack_unused_export__ = DeleteOrganizationCommand;
+__webpack_unused_export__ = DeleteOrganizationalUnit$;
+__webpack_unused_export__ = DeleteOrganizationalUnitCommand;
+__webpack_unused_export__ = DeleteOrganizationalUnitRequest$;
+__webpack_unused_export__ = DeletePolicy$;
+__webpack_unused_export__ = DeletePolicyCommand;
+__webpack_unused_export__ = DeletePolicyRequest$;
+__webpack_unused_export__ = DeleteResourcePolicy$;
+__webpack_unused_export__ = DeleteResourcePolicyCommand;
+__webpack_unused_export__ = DeregisterDelegatedAdministrator$;
+__webpack_unused_export__ = DeregisterDelegatedAdministratorCommand;
+__webpack_unused_export__ = DeregisterDelegatedAdministratorRequest$;
+__webpack_unused_export__ = DescribeAccount$;
+__webpack_unused_export__ = DescribeAccountCommand;
+__webpack_unused_export__ = DescribeAccountRequest$;
+__webpack_unused_export__ = DescribeAccountResponse$;
+__webpack_unused_export__ = DescribeCreateAccountStatus$;
+__webpack_unused_export__ = DescribeCreateAccountStatusCommand;
+__webpack_unused_export__ = DescribeCreateAccountStatusRequest$;
+__webpack_unused_export__ = DescribeCreateAccountStatusResponse$;
+__webpack_unused_export__ = DescribeEffectivePolicy$;
+__webpack_unused_export__ = DescribeEffectivePolicyCommand;
+__webpack_unused_export__ = DescribeEffectivePolicyRequest$;
+__webpack_unused_export__ = DescribeEffectivePolicyResponse$;
+__webpack_unused_export__ = DescribeHandshake$;
+__webpack_unused_export__ = DescribeHandshakeCommand;
+__webpack_unused_export__ = DescribeHandshakeRequest$;
+__webpack_unused_export__ = DescribeHandshakeResponse$;
+__webpack_unused_export__ = DescribeOrganization$;
+exports.ov$ = DescribeOrganizationCommand;
+__webpack_unused_export__ = DescribeOrganizationResponse$;
+__webpack_unused_export__ = DescribeOrganizationalUnit$;
+__webpack_unused_export__ = DescribeOrganizationalUnitCommand;
+__webpack_unused_export__ = DescribeOrganizationalUnitRequest$;
+__webpack_unused_export__ = DescribeOrganizationalUnitResponse$;
+__webpack_unused_export__ = DescribePolicy$;
+__webpack_unused_export__ = DescribePolicyCommand;
+__webpack_unused_export__ = DescribePolicyRequest$;
+__webpack_unused_export__ = DescribePolicyResponse$;
+__webpack_unused_export__ = DescribeResourcePolicy$;
+__webpack_unused_export__ = DescribeResourcePolicyCommand;
+__webpack_unused_export__ = DescribeResourcePolicyResponse$;
+__webpack_unused_export__ = DescribeResponsibilityTransfer$;
+__webpack_unused_export__ = DescribeResponsibilityTransferCommand;
+__webpack_unused_export__ = DescribeResponsibilityTransferRequest$;
+__webpack_unused_export__ = DescribeResponsibilityTransferResponse$;
+__webpack_unused_export__ = DestinationParentNotFoundException;
+__webpack_unused_export__ = DestinationParentNotFoundException$;
+__webpack_unused_export__ = DetachPolicy$;
+__webpack_unused_export__ = DetachPolicyCommand;
+__webpack_unused_export__ = DetachPolicyRequest$;
+__webpack_unused_export__ = DisableAWSServiceAccess$;
+__webpack_unused_export__ = DisableAWSServiceAccessCommand;
+__webpack_unused_export__ = DisableAWSServiceAccessRequest$;
+__webpack_unused_export__ = DisablePolicyType$;
+__webpack_unused_export__ = DisablePolicyTypeCommand;
+__webpack_unused_export__ = DisablePolicyTypeRequest$;
+__webpack_unused_export__ = DisablePolicyTypeResponse$;
+__webpack_unused_export__ = DuplicateAccountException;
+__webpack_unused_export__ = DuplicateAccountException$;
+__webpack_unused_export__ = DuplicateHandshakeException;
+__webpack_unused_export__ = DuplicateHandshakeException$;
+__webpack_unused_export__ = DuplicateOrganizationalUnitException;
+__webpack_unused_export__ = DuplicateOrganizationalUnitException$;
+__webpack_unused_export__ = DuplicatePolicyAttachmentException;
+__webpack_unused_export__ = DuplicatePolicyAttachmentException$;
+__webpack_unused_export__ = DuplicatePolicyException;
+__webpack_unused_export__ = DuplicatePolicyException$;
+__webpack_unused_export__ = EffectivePolicy$;
+__webpack_unused_export__ = EffectivePolicyNotFoundException;
+__webpack_unused_export__ = EffectivePolicyNotFoundException$;
+__webpack_unused_export__ = EffectivePolicyType;
+__webpack_unused_export__ = EffectivePolicyValidationError$;
+__webpack_unused_export__ = EnableAWSServiceAccess$;
+__webpack_unused_export__ = EnableAWSServiceAccessCommand;
+__webpack_unused_export__ = EnableAWSServiceAccessRequest$;
+__webpack_unused_export__ = EnableAllFeatures$;
+__webpack_unused_export__ = EnableAllFeaturesCommand;
+__webpack_unused_export__ = EnableAllFeaturesRequest$;
+__webpack_unused_export__ = EnableAllFeaturesResponse$;
+__webpack_unused_export__ = EnablePolicyType$;
+__webpack_unused_export__ = EnablePolicyTypeCommand;
+__webpack_unused_export__ = EnablePolicyTypeRequest$;
+__webpack_unused_export__ = EnablePolicyTypeResponse$;
+__webpack_unused_export__ = EnabledServicePrincipal$;
+__webpack_unused_export__ = FinalizingOrganizationException;
+__webpack_unused_export__ = FinalizingOrganizationException$;
+__webpack_unused_export__ = Handshake$;
+__webpack_unused_export__ = HandshakeAlreadyInStateException;
+__webpack_unused_export__ = HandshakeAlreadyInStateException$;
+__webpack_unused_export__ = HandshakeConstraintViolationException;
+__webpack_unused_export__ = HandshakeConstraintViolationException$;
+__webpack_unused_export__ = HandshakeConstraintViolationExceptionReason;
+__webpack_unused_export__ = HandshakeFilter$;
+__webpack_unused_export__ = HandshakeNotFoundException;
+__webpack_unused_export__ = HandshakeNotFoundException$;
+__webpack_unused_export__ = HandshakeParty$;
+__webpack_unused_export__ = HandshakePartyType;
+__webpack_unused_export__ = HandshakeResource$;
+__webpack_unused_export__ = HandshakeResourceType;
+__webpack_unused_export__ = HandshakeState;
+__webpack_unused_export__ = IAMUserAccessToBilling;
+__webpack_unused_export__ = InvalidHandshakeTransitionException;
+__webpack_unused_export__ = InvalidHandshakeTransitionException$;
+__webpack_unused_export__ = InvalidInputException;
+__webpack_unused_export__ = InvalidInputException$;
+__webpack_unused_export__ = InvalidInputExceptionReason;
+__webpack_unused_export__ = InvalidResponsibilityTransferTransitionException;
+__webpack_unused_export__ = InvalidResponsibilityTransferTransitionException$;
+__webpack_unused_export__ = InviteAccountToOrganization$;
+__webpack_unused_export__ = InviteAccountToOrganizationCommand;
+__webpack_unused_export__ = InviteAccountToOrganizationRequest$;
+__webpack_unused_export__ = InviteAccountToOrganizationResponse$;
+__webpack_unused_export__ = InviteOrganizationToTransferResponsibility$;
+__webpack_unused_export__ = InviteOrganizationToTransferResponsibilityCommand;
+__webpack_unused_export__ = InviteOrganizationToTransferResponsibilityRequest$;
+__webpack_unused_export__ = InviteOrganizationToTransferResponsibilityResponse$;
+__webpack_unused_export__ = LeaveOrganization$;
+__webpack_unused_export__ = LeaveOrganizationCommand;
+__webpack_unused_export__ = ListAWSServiceAccessForOrganization$;
+__webpack_unused_export__ = ListAWSServiceAccessForOrganizationCommand;
+__webpack_unused_export__ = ListAWSServiceAccessForOrganizationRequest$;
+__webpack_unused_export__ = ListAWSServiceAccessForOrganizationResponse$;
+__webpack_unused_export__ = ListAccounts$;
+__webpack_unused_export__ = ListAccountsCommand;
+__webpack_unused_export__ = ListAccountsForParent$;
+__webpack_unused_export__ = ListAccountsForParentCommand;
+__webpack_unused_export__ = ListAccountsForParentRequest$;
+__webpack_unused_export__ = ListAccountsForParentResponse$;
+__webpack_unused_export__ = ListAccountsRequest$;
+__webpack_unused_export__ = ListAccountsResponse$;
+__webpack_unused_export__ = ListAccountsWithInvalidEffectivePolicy$;
+__webpack_unused_export__ = ListAccountsWithInvalidEffectivePolicyCommand;
+__webpack_unused_export__ = ListAccountsWithInvalidEffectivePolicyRequest$;
+__webpack_unused_export__ = ListAccountsWithInvalidEffectivePolicyResponse$;
+__webpack_unused_export__ = ListChildren$;
+__webpack_unused_export__ = ListChildrenCommand;
+__webpack_unused_export__ = ListChildrenRequest$;
+__webpack_unused_export__ = ListChildrenResponse$;
+__webpack_unused_export__ = ListCreateAccountStatus$;
+__webpack_unused_export__ = ListCreateAccountStatusCommand;
+__webpack_unused_export__ = ListCreateAccountStatusRequest$;
+__webpack_unused_export__ = ListCreateAccountStatusResponse$;
+__webpack_unused_export__ = ListDelegatedAdministrators$;
+__webpack_unused_export__ = ListDelegatedAdministratorsCommand;
+__webpack_unused_export__ = ListDelegatedAdministratorsRequest$;
+__webpack_unused_export__ = ListDelegatedAdministratorsResponse$;
+__webpack_unused_export__ = ListDelegatedServicesForAccount$;
+__webpack_unused_export__ = ListDelegatedServicesForAccountCommand;
+__webpack_unused_export__ = ListDelegatedServicesForAccountRequest$;
+__webpack_unused_export__ = ListDelegatedServicesForAccountResponse$;
+__webpack_unused_export__ = ListEffectivePolicyValidationErrors$;
+__webpack_unused_export__ = ListEffectivePolicyValidationErrorsCommand;
+__webpack_unused_export__ = ListEffectivePolicyValidationErrorsRequest$;
+__webpack_unused_export__ = ListEffectivePolicyValidationErrorsResponse$;
+__webpack_unused_export__ = ListHandshakesForAccount$;
+__webpack_unused_export__ = ListHandshakesForAccountCommand;
+__webpack_unused_export__ = ListHandshakesForAccountRequest$;
+__webpack_unused_export__ = ListHandshakesForAccountResponse$;
+__webpack_unused_export__ = ListHandshakesForOrganization$;
+__webpack_unused_export__ = ListHandshakesForOrganizationCommand;
+__webpack_unused_export__ = ListHandshakesForOrganizationRequest$;
+__webpack_unused_export__ = ListHandshakesForOrganizationResponse$;
+__webpack_unused_export__ = ListInboundResponsibilityTransfers$;
+__webpack_unused_export__ = ListInboundResponsibilityTransfersCommand;
+__webpack_unused_export__ = ListInboundResponsibilityTransfersRequest$;
+__webpack_unused_export__ = ListInboundResponsibilityTransfersResponse$;
+__webpack_unused_export__ = ListOrganizationalUnitsForParent$;
+__webpack_unused_export__ = ListOrganizationalUnitsForParentCommand;
+__webpack_unused_export__ = ListOrganizationalUnitsForParentRequest$;
+__webpack_unused_export__ = ListOrganizationalUnitsForParentResponse$;
+__webpack_unused_export__ = ListOutboundResponsibilityTransfers$;
+__webpack_unused_export__ = ListOutboundResponsibilityTransfersCommand;
+__webpack_unused_export__ = ListOutboundResponsibilityTransfersRequest$;
+__webpack_unused_export__ = ListOutboundResponsibilityTransfersResponse$;
+__webpack_unused_export__ = ListParents$;
+__webpack_unused_export__ = ListParentsCommand;
+__webpack_unused_export__ = ListParentsRequest$;
+__webpack_unused_export__ = ListParentsResponse$;
+__webpack_unused_export__ = ListPolicies$;
+__webpack_unused_export__ = ListPoliciesCommand;
+__webpack_unused_export__ = ListPoliciesForTarget$;
+__webpack_unused_export__ = ListPoliciesForTargetCommand;
+__webpack_unused_export__ = ListPoliciesForTargetRequest$;
+__webpack_unused_export__ = ListPoliciesForTargetResponse$;
+__webpack_unused_export__ = ListPoliciesRequest$;
+__webpack_unused_export__ = ListPoliciesResponse$;
+__webpack_unused_export__ = ListRoots$;
+__webpack_unused_export__ = ListRootsCommand;
+__webpack_unused_export__ = ListRootsRequest$;
+__webpack_unused_export__ = ListRootsResponse$;
+__webpack_unused_export__ = ListTagsForResource$;
+__webpack_unused_export__ = ListTagsForResourceCommand;
+__webpack_unused_export__ = ListTagsForResourceRequest$;
+__webpack_unused_export__ = ListTagsForResourceResponse$;
+__webpack_unused_export__ = ListTargetsForPolicy$;
+__webpack_unused_export__ = ListTargetsForPolicyCommand;
+__webpack_unused_export__ = ListTargetsForPolicyRequest$;
+__webpack_unused_export__ = ListTargetsForPolicyResponse$;
+__webpack_unused_export__ = MalformedPolicyDocumentException;
+__webpack_unused_export__ = MalformedPolicyDocumentException$;
+__webpack_unused_export__ = MasterCannotLeaveOrganizationException;
+__webpack_unused_export__ = MasterCannotLeaveOrganizationException$;
+__webpack_unused_export__ = MoveAccount$;
+__webpack_unused_export__ = MoveAccountCommand;
+__webpack_unused_export__ = MoveAccountRequest$;
+__webpack_unused_export__ = Organization$;
+__webpack_unused_export__ = OrganizationFeatureSet;
+__webpack_unused_export__ = OrganizationNotEmptyException;
+__webpack_unused_export__ = OrganizationNotEmptyException$;
+__webpack_unused_export__ = OrganizationalUnit$;
+__webpack_unused_export__ = OrganizationalUnitNotEmptyException;
+__webpack_unused_export__ = OrganizationalUnitNotEmptyException$;
+__webpack_unused_export__ = OrganizationalUnitNotFoundException;
+__webpack_unused_export__ = OrganizationalUnitNotFoundException$;
+__webpack_unused_export__ = Organizations;
+exports.gnq = OrganizationsClient;
+__webpack_unused_export__ = OrganizationsServiceException;
+__webpack_unused_export__ = OrganizationsServiceException$;
+__webpack_unused_export__ = Parent$;
+__webpack_unused_export__ = ParentNotFoundException;
+__webpack_unused_export__ = ParentNotFoundException$;
+__webpack_unused_export__ = ParentType;
+__webpack_unused_export__ = Policy$;
+__webpack_unused_export__ = PolicyChangesInProgressException;
+__webpack_unused_export__ = PolicyChangesInProgressException$;
+__webpack_unused_export__ = PolicyInUseException;
+__webpack_unused_export__ = PolicyInUseException$;
+__webpack_unused_export__ = PolicyNotAttachedException;
+__webpack_unused_export__ = PolicyNotAttachedException$;
+__webpack_unused_export__ = PolicyNotFoundException;
+__webpack_unused_export__ = PolicyNotFoundException$;
+__webpack_unused_export__ = PolicySummary$;
+__webpack_unused_export__ = PolicyTargetSummary$;
+__webpack_unused_export__ = PolicyType;
+__webpack_unused_export__ = PolicyTypeAlreadyEnabledException;
+__webpack_unused_export__ = PolicyTypeAlreadyEnabledException$;
+__webpack_unused_export__ = PolicyTypeNotAvailableForOrganizationException;
+__webpack_unused_export__ = PolicyTypeNotAvailableForOrganizationException$;
+__webpack_unused_export__ = PolicyTypeNotEnabledException;
+__webpack_unused_export__ = PolicyTypeNotEnabledException$;
+__webpack_unused_export__ = PolicyTypeStatus;
+__webpack_unused_export__ = PolicyTypeSummary$;
+__webpack_unused_export__ = PutResourcePolicy$;
+__webpack_unused_export__ = PutResourcePolicyCommand;
+__webpack_unused_export__ = PutResourcePolicyRequest$;
+__webpack_unused_export__ = PutResourcePolicyResponse$;
+__webpack_unused_export__ = RegisterDelegatedAdministrator$;
+__webpack_unused_export__ = RegisterDelegatedAdministratorCommand;
+__webpack_unused_export__ = RegisterDelegatedAdministratorRequest$;
+__webpack_unused_export__ = RemoveAccountFromOrganization$;
+__webpack_unused_export__ = RemoveAccountFromOrganizationCommand;
+__webpack_unused_export__ = RemoveAccountFromOrganizationRequest$;
+__webpack_unused_export__ = ResourcePolicy$;
+__webpack_unused_export__ = ResourcePolicyNotFoundException;
+__webpack_unused_export__ = ResourcePolicyNotFoundException$;
+__webpack_unused_export__ = ResourcePolicySummary$;
+__webpack_unused_export__ = ResponsibilityTransfer$;
+__webpack_unused_export__ = ResponsibilityTransferAlreadyInStatusException;
+__webpack_unused_export__ = ResponsibilityTransferAlreadyInStatusException$;
+__webpack_unused_export__ = ResponsibilityTransferNotFoundException;
+__webpack_unused_export__ = ResponsibilityTransferNotFoundException$;
+__webpack_unused_export__ = ResponsibilityTransferStatus;
+__webpack_unused_export__ = ResponsibilityTransferType;
+__webpack_unused_export__ = Root$;
+__webpack_unused_export__ = RootNotFoundException;
+__webpack_unused_export__ = RootNotFoundException$;
+__webpack_unused_export__ = ServiceException;
+__webpack_unused_export__ = ServiceException$;
+__webpack_unused_export__ = SourceParentNotFoundException;
+__webpack_unused_export__ = SourceParentNotFoundException$;
+__webpack_unused_export__ = Tag$;
+__webpack_unused_export__ = TagResource$;
+__webpack_unused_export__ = TagResourceCommand;
+__webpack_unused_export__ = TagResourceRequest$;
+__webpack_unused_export__ = TargetNotFoundException;
+__webpack_unused_export__ = TargetNotFoundException$;
+__webpack_unused_export__ = TargetType;
+__webpack_unused_export__ = TerminateResponsibilityTransfer$;
+__webpack_unused_export__ = TerminateResponsibilityTransferCommand;
+__webpack_unused_export__ = TerminateResponsibilityTransferRequest$;
+__webpack_unused_export__ = TerminateResponsibilityTransferResponse$;
+__webpack_unused_export__ = TooManyRequestsException;
+__webpack_unused_export__ = TooManyRequestsException$;
+__webpack_unused_export__ = TransferParticipant$;
+__webpack_unused_export__ = UnsupportedAPIEndpointException;
+__webpack_unused_export__ = UnsupportedAPIEndpointException$;
+__webpack_unused_export__ = UntagResource$;
+__webpack_unused_export__ = UntagResourceCommand;
+__webpack_unused_export__ = UntagResourceRequest$;
+__webpack_unused_export__ = UpdateOrganizationalUnit$;
+__webpack_unused_export__ = UpdateOrganizationalUnitCommand;
+__webpack_unused_export__ = UpdateOrganizationalUnitRequest$;
+__webpack_unused_export__ = UpdateOrganizationalUnitResponse$;
+__webpack_unused_export__ = UpdatePolicy$;
+__webpack_unused_export__ = UpdatePolicyCommand;
+__webpack_unused_export__ = UpdatePolicyRequest$;
+__webpack_unused_export__ = UpdatePolicyResponse$;
+__webpack_unused_export__ = UpdateResponsibilityTransfer$;
+__webpack_unused_export__ = UpdateResponsibilityTransferCommand;
+__webpack_unused_export__ = UpdateResponsibilityTransferRequest$;
+__webpack_unused_export__ = UpdateResponsibilityTransferResponse$;
+__webpack_unused_export__ = errorTypeRegistries;
+__webpack_unused_export__ = paginateListAWSServiceAccessForOrganization;
+exports.A53 = paginateListAccounts;
+exports.Hcl = paginateListAccountsForParent;
+__webpack_unused_export__ = paginateListAccountsWithInvalidEffectivePolicy;
+__webpack_unused_export__ = paginateListChildren;
+__webpack_unused_export__ = paginateListCreateAccountStatus;
+__webpack_unused_export__ = paginateListDelegatedAdministrators;
+__webpack_unused_export__ = paginateListDelegatedServicesForAccount;
+__webpack_unused_export__ = paginateListEffectivePolicyValidationErrors;
+__webpack_unused_export__ = paginateListHandshakesForAccount;
+__webpack_unused_export__ = paginateListHandshakesForOrganization;
+exports.Ogl = paginateListOrganizationalUnitsForParent;
+__webpack_unused_export__ = paginateListParents;
+__webpack_unused_export__ = paginateListPolicies;
+__webpack_unused_export__ = paginateListPoliciesForTarget;
+__webpack_unused_export__ = paginateListRoots;
+__webpack_unused_export__ = paginateListTagsForResource;
+__webpack_unused_export__ = paginateListTargetsForPolicy;
+
+
+/***/ }),
+
 /***/ 8797:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -15140,7 +18745,7 @@ const decorateDefaultCredentialProvider = (provider) => (input) => provider({
 });
 
 __webpack_unused_export__ = AssumeRole$;
-__webpack_unused_export__ = AssumeRoleCommand;
+exports.QL = AssumeRoleCommand;
 __webpack_unused_export__ = AssumeRoleRequest$;
 __webpack_unused_export__ = AssumeRoleResponse$;
 __webpack_unused_export__ = AssumeRoleWithSAML$;
@@ -68951,7 +72556,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5662);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9732);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -68960,7 +72565,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5662:
+/***/ 9732:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -80778,8 +84383,9 @@ async function runAuditJob(job) {
 }
 
 ;// CONCATENATED MODULE: ./src/auth.ts
-// GitHub OIDC → STS AssumeRoleWithWebIdentity. The credentials stay inside the action:
-// they are masked and handed to the SDK clients, never exported to the job.
+// GitHub OIDC → STS AssumeRoleWithWebIdentity, then optionally sts:AssumeRole role chaining (a hub
+// role into a member account). The credentials stay inside the action: they are masked and
+// handed to the SDK clients, never exported to the job.
 
 
 
@@ -80815,6 +84421,49 @@ async function fetchIdToken(audience, retry) {
         throw new ActionError(`Requesting the GitHub OIDC token failed: ${errorMessage(error)}`, ID_TOKEN_PERMISSION_HINT, { cause: error });
     }
 }
+/** Masks the session before anything can log it. */
+function masked(c) {
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
+        throw new Error('STS answered without credentials');
+    }
+    setSecret(c.AccessKeyId);
+    setSecret(c.SecretAccessKey);
+    setSecret(c.SessionToken);
+    return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration
+    };
+}
+/**
+ * sts:AssumeRole into `hop.roleArn`, signed with `from.credentials` (undefined: the credentials
+ * already in the job). `from.identity` names them in the error, since the fix is in a trust policy.
+ */
+async function assumeRoleChained(hop, from, retry = { attempts: 5, baseDelayMs: 1000, isRetryable: isTransientStsError }) {
+    const sts = new client_sts_dist_cjs/* STSClient */.iM({
+        region: hop.awsRegion,
+        credentials: from.credentials,
+        maxAttempts: 1
+    });
+    try {
+        const answer = await withRetry(() => sts.send(new client_sts_dist_cjs/* AssumeRoleCommand */.QL({
+            RoleArn: hop.roleArn,
+            RoleSessionName: hop.roleSessionName,
+            DurationSeconds: hop.roleDurationSeconds
+        })), retry);
+        return masked(answer.Credentials);
+    }
+    catch (error) {
+        throw new ActionError(`Assuming ${hop.roleArn} with sts:AssumeRole from ${from.identity} failed: ${errorMessage(error)}`, `Check the trust policy of ${hop.roleArn}: it must allow sts:AssumeRole for ${from.identity} ` +
+            `(for member accounts, deploy examples/aws/member-role-stackset.yml with HubRoleArn set to it), ` +
+            `and ${from.identity} must be allowed sts:AssumeRole on ${hop.roleArn}. ` +
+            `The role must exist in that account, and a chained session lasts at most one hour.`, { cause: error });
+    }
+    finally {
+        sts.destroy();
+    }
+}
 async function assumeRoleWithOidc(settings, retry = {
     attempts: 5,
     baseDelayMs: 1000,
@@ -80831,19 +84480,7 @@ async function assumeRoleWithOidc(settings, retry = {
             WebIdentityToken: token,
             DurationSeconds: settings.roleDurationSeconds
         })), retry);
-        const c = answer.Credentials;
-        if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-            throw new Error('STS answered without credentials');
-        }
-        setSecret(c.AccessKeyId);
-        setSecret(c.SecretAccessKey);
-        setSecret(c.SessionToken);
-        return {
-            accessKeyId: c.AccessKeyId,
-            secretAccessKey: c.SecretAccessKey,
-            sessionToken: c.SessionToken,
-            expiration: c.Expiration
-        };
+        return masked(answer.Credentials);
     }
     catch (error) {
         throw new ActionError(`Assuming ${settings.roleToAssume} with the GitHub OIDC token failed: ${errorMessage(error)}`, `Check the role's trust policy: it must trust the token.actions.githubusercontent.com OIDC provider ` +
@@ -80931,6 +84568,1167 @@ function createClients(options) {
             sts.destroy();
         }
     };
+}
+
+;// CONCATENATED MODULE: ./src/run-context.ts
+// Facts about the workflow run, from the variables every runner sets.
+function runContext(env = process.env) {
+    const server = env.GITHUB_SERVER_URL || 'https://github.com';
+    const repository = env.GITHUB_REPOSITORY || 'unknown/unknown';
+    const runId = env.GITHUB_RUN_ID || '0';
+    const runAttempt = env.GITHUB_RUN_ATTEMPT || '1';
+    return {
+        repository,
+        runId,
+        runAttempt,
+        runUrl: `${server}/${repository}/actions/runs/${runId}${runAttempt !== '1' ? `/attempts/${runAttempt}` : ''}`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/fleet/aggregate.ts
+// The organization-wide result: each expected account with its report, or flagged as missing or
+// unreadable, and the sums over the reports. Pure: the decisions the summary, digest, outputs and
+// verdict all share.
+
+const emptyCounts = () => ({
+    total: 0,
+    overdue: 0,
+    'due-soon': 0,
+    unused: 0,
+    inactive: 0,
+    ok: 0,
+    exempt: 0
+});
+function changeTotals(report) {
+    const changes = report.remediation?.changes ?? [];
+    const applied = (kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
+    return {
+        deactivated: applied('deactivate'),
+        deleted: applied('delete'),
+        failed: changes.filter((c) => c.result === 'failed').length
+    };
+}
+const STATUS_ORDER = { missing: 0, unreadable: 1, reported: 2 };
+const countOf = (a, key) => a.status === 'reported' ? a.report.counts[key] : 0;
+function byAttention(a, b) {
+    return (STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+        countOf(b, 'overdue') - countOf(a, 'overdue') ||
+        countOf(b, 'unused') - countOf(a, 'unused') ||
+        countOf(b, 'due-soon') - countOf(a, 'due-soon') ||
+        a.accountId.localeCompare(b.accountId));
+}
+/** The newest usable report of an account wins (a re-run job may leave two). */
+function newestFirst(a, b) {
+    const at = (f) => (f.kind === 'report' ? Date.parse(f.report.generatedAt) : 0);
+    return at(b) - at(a) || a.path.localeCompare(b.path);
+}
+function accountOfFile(file) {
+    if (file.kind === 'report')
+        return file.report.accountId;
+    return file.kind === 'unreadable' ? file.accountId : undefined;
+}
+const aggregate_FLAGGED = new Set(['overdue', 'unused', 'due-soon']);
+function aggregate(expected, files) {
+    const byAccount = new Map();
+    for (const file of files) {
+        const id = accountOfFile(file);
+        if (id !== undefined)
+            byAccount.set(id, [...(byAccount.get(id) ?? []), file]);
+    }
+    const names = new Map(expected.map((e) => [e.accountId, e.name ?? '']));
+    const ids = [...new Set([...expected.map((e) => e.accountId), ...byAccount.keys()])];
+    const accounts = ids.map((accountId) => {
+        const candidates = [...(byAccount.get(accountId) ?? [])].sort(newestFirst);
+        const base = { accountId, name: names.get(accountId) ?? '', expected: names.has(accountId) };
+        const usable = candidates.find((f) => f.kind === 'report');
+        if (usable?.kind === 'report') {
+            const name = base.name || usable.report.accountAlias || '';
+            const setAside = candidates.filter((f) => f !== usable).map((f) => f.path);
+            return {
+                ...base,
+                name,
+                status: 'reported',
+                report: usable.report,
+                path: usable.path,
+                setAside
+            };
+        }
+        const broken = candidates.find((f) => f.kind === 'unreadable');
+        if (broken?.kind === 'unreadable') {
+            return { ...base, status: 'unreadable', path: broken.path, reason: broken.reason };
+        }
+        return { ...base, status: 'missing' };
+    });
+    accounts.sort(byAttention);
+    const totals = emptyCounts();
+    const changes = { deactivated: 0, deleted: 0, failed: 0 };
+    const thresholds = new Map();
+    const worstKeys = [];
+    let scanErrors = 0;
+    let users = 0;
+    for (const a of accounts) {
+        if (a.status !== 'reported')
+            continue;
+        const { report } = a;
+        for (const k of Object.keys(totals))
+            totals[k] += report.counts[k];
+        const c = changeTotals(report);
+        changes.deactivated += c.deactivated;
+        changes.deleted += c.deleted;
+        changes.failed += c.failed;
+        scanErrors += report.errors.length;
+        users += report.userCount;
+        thresholds.set(JSON.stringify(report.thresholds), report.thresholds);
+        for (const finding of report.keys) {
+            if (aggregate_FLAGGED.has(finding.class))
+                worstKeys.push({ accountId: a.accountId, accountName: a.name, finding });
+        }
+    }
+    worstKeys.sort((a, b) => byUrgency(a.finding, b.finding) ||
+        a.finding.daysToDeadline - b.finding.daysToDeadline ||
+        a.accountId.localeCompare(b.accountId));
+    return {
+        accounts,
+        failed: accounts.filter((a) => a.status !== 'reported'),
+        totals,
+        changes,
+        scanErrors,
+        users,
+        worstKeys,
+        thresholds: [...thresholds.values()],
+        unattributed: files
+            .filter((f) => f.kind === 'unreadable' && f.accountId === undefined)
+            .map((f) => ({ path: f.path, reason: f.kind === 'unreadable' ? f.reason : '' })),
+        ignored: files
+            .filter((f) => f.kind === 'ignored')
+            .map((f) => ({ path: f.path, reason: f.kind === 'ignored' ? f.reason : '' }))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/fleet/aggregate-render.ts
+// The organization-wide job summary: failed accounts first, the sums, a chart of overdue keys per
+// account, every account's counts and the worst keys. Pure, and within GitHub's summary limit.
+
+
+/** Bars in the chart: beyond a few dozen, Mermaid's labels no longer read. */
+const CHART_ACCOUNTS_LIMIT = 30;
+const WORST_KEYS_LIMIT = 20;
+const LABEL = {
+    overdue: '🔴 overdue',
+    unused: '🟠 unused',
+    'due-soon': '🟡 due soon',
+    inactive: '⚫ inactive',
+    exempt: '⚪ exempt',
+    ok: '🟢 ok'
+};
+const CLASSES = ['overdue', 'unused', 'due-soon', 'inactive', 'exempt', 'ok'];
+function thresholdsLine(all) {
+    const one = (t) => `rotate after **${t.maxAgeDays}** days · due soon **${t.warnDays}** days before · ` +
+        (t.unusedDays > 0 ? `unused after **${t.unusedDays}** days` : 'unused rule off');
+    if (all.length === 0)
+        return '';
+    if (all.length === 1)
+        return `Thresholds: ${one(all[0])}`;
+    return `⚠️ The accounts were audited with different thresholds: ${all.map(one).join('; ')}`;
+}
+function aggregate_render_header(input) {
+    const { result } = input;
+    const expected = result.accounts.filter((a) => a.expected).length;
+    const reported = result.accounts.filter((a) => a.status === 'reported').length;
+    const failed = result.failed.length;
+    return [
+        '## IAM Key Sentinel: organization audit',
+        '',
+        `**${expected}** accounts expected · **${reported}** reported · ` +
+            `${failed > 0 ? `❌ **${failed}** without a usable report` : 'none missing'} · ` +
+            `${result.totals.total} access keys of ${result.users} users · ${input.generatedAt.toISOString()}`,
+        '',
+        thresholdsLine(result.thresholds)
+    ]
+        .join('\n')
+        .trim();
+}
+function failureText(a) {
+    if (a.status === 'missing') {
+        return {
+            problem: 'no report',
+            todo: "The account's audit job failed before writing its report, or did not upload it: see that job's log " +
+                '(often the member role is missing in the account, or does not trust the hub role).'
+        };
+    }
+    return {
+        problem: `unreadable report (${a.reason})`,
+        todo: "Re-run the account's audit job; if it happens again, open the report file named here."
+    };
+}
+/** A whole fleet can fail at once (a broken hub role): list enough to act on, count the rest. */
+const FAILED_ROWS_LIMIT = 200;
+function failedSection(failed) {
+    if (failed.length === 0)
+        return '';
+    const rows = failed.slice(0, FAILED_ROWS_LIMIT).map((a) => {
+        const { problem, todo } = failureText(a);
+        const where = a.status === 'unreadable' ? `<br>File: ${escapeMarkdown(a.path, 300)}` : '';
+        return [escapeMarkdown(a.accountId, 12), escapeMarkdown(a.name, 60), escapeMarkdown(problem, 300) + where, escapeMarkdown(todo, 300)];
+    });
+    return [
+        `### ❌ Accounts without a usable report (${failed.length})`,
+        '',
+        'Their keys are not in the counts below; the step fails so they are not missed.',
+        '',
+        table(['Account', 'Name', 'Problem', 'What to do'], rows) +
+            (failed.length > rows.length
+                ? `\n\n_…and ${failed.length - rows.length} more, all in the failed-accounts output._`
+                : '')
+    ].join('\n');
+}
+function totalsSection(result) {
+    const t = result.totals;
+    const rows = [...CLASSES.map((c) => [LABEL[c], String(t[c])]), ['**total**', `**${t.total}**`]];
+    const c = result.changes;
+    const lines = ['### Keys in the reported accounts', '', table(['Class', 'Keys'], rows)];
+    if (c.deactivated + c.deleted + c.failed > 0) {
+        lines.push('', `Changes made by the account jobs: ${c.deactivated} deactivated, ${c.deleted} deleted, ${c.failed} failed.`);
+    }
+    if (result.scanErrors > 0) {
+        lines.push('', `⚠️ ${result.scanErrors} scan errors in the reports: those accounts' counts may be incomplete (see their jobs).`);
+    }
+    return lines.join('\n');
+}
+/** Horizontal bars: account IDs (digits only, nothing to escape in Mermaid) read down the side. */
+function renderOverdueChart(accounts) {
+    const withOverdue = accounts
+        .filter((a) => a.status === 'reported' && a.report.counts.overdue > 0)
+        .map((a) => ({
+        id: a.accountId,
+        overdue: a.status === 'reported' ? a.report.counts.overdue : 0
+    }))
+        .sort((a, b) => b.overdue - a.overdue || a.id.localeCompare(b.id));
+    if (withOverdue.length === 0)
+        return 'No overdue key in any reported account. 🎉';
+    const shown = withOverdue.slice(0, CHART_ACCOUNTS_LIMIT);
+    const max = Math.max(1, ...shown.map((a) => a.overdue));
+    const more = withOverdue.length > shown.length
+        ? `\n\n_The ${shown.length} accounts with the most overdue keys of ${withOverdue.length}; the table lists them all._`
+        : '';
+    return ([
+        '```mermaid',
+        'xychart-beta horizontal',
+        '  title "Overdue access keys per account"',
+        `  x-axis [${shown.map((a) => `"${a.id}"`).join(', ')}]`,
+        `  y-axis "Overdue keys" 0 --> ${max}`,
+        `  bar [${shown.map((a) => a.overdue).join(', ')}]`,
+        '```'
+    ].join('\n') + more);
+}
+function resultCell(a) {
+    const unexpected = a.expected ? '' : ' (not in expected-accounts)';
+    if (a.status === 'missing')
+        return '❌ no report';
+    if (a.status === 'unreadable')
+        return `❌ unreadable report${unexpected}`;
+    const errors = a.report.errors.length;
+    return (errors > 0 ? `⚠️ ${errors} scan errors` : '✅ reported') + unexpected;
+}
+const ACCOUNT_HEADER = [
+    'Account',
+    'Name',
+    'Result',
+    '🔴 Overdue',
+    '🟠 Unused',
+    '🟡 Due soon',
+    '⚫ Inactive',
+    '⚪ Exempt',
+    '🟢 OK',
+    'Keys'
+];
+function accountRow(a) {
+    const count = (k) => a.status === 'reported' ? String(a.report.counts[k]) : '—';
+    return [
+        escapeMarkdown(a.accountId, 12),
+        escapeMarkdown(a.name, 60),
+        resultCell(a),
+        count('overdue'),
+        count('unused'),
+        count('due-soon'),
+        count('inactive'),
+        count('exempt'),
+        count('ok'),
+        count('total')
+    ];
+}
+/** Rows while the byte budget lasts, then how many were left out and where they are. */
+function aggregate_render_boundedTable(headerCells, rows, budget, what, where) {
+    const lines = [table(headerCells, [])];
+    let used = utf8Bytes(lines[0]);
+    let shown = 0;
+    for (const row of rows) {
+        const line = `\n| ${row.join(' | ')} |`;
+        if (used + utf8Bytes(line) > budget)
+            break;
+        lines.push(line);
+        used += utf8Bytes(line);
+        shown++;
+    }
+    if (shown < rows.length) {
+        lines.push(`\n\n_${rows.length - shown} more ${what} are not shown here to stay under GitHub's summary size limit; ${where}._`);
+    }
+    return lines.join('');
+}
+function worstKeyRows(result) {
+    return result.worstKeys
+        .slice(0, WORST_KEYS_LIMIT)
+        .map(({ accountId, finding: f }) => [
+        escapeMarkdown(accountId, 12),
+        escapeMarkdown(f.userName, 64),
+        escapeMarkdown(f.accessKeyId, 32),
+        String(f.ageDays),
+        formatLastUse(f),
+        LABEL[f.class],
+        formatDeadline(f)
+    ]);
+}
+function filesSection(result, reportsDirectory) {
+    const parts = [];
+    if (result.unattributed.length > 0) {
+        const rows = result.unattributed.map((f) => [escapeMarkdown(f.path, 300), escapeMarkdown(f.reason, 300)]);
+        parts.push(`⚠️ ${result.unattributed.length} report files could not be tied to an account:\n\n${table(['File', 'Problem'], rows.slice(0, 50))}`);
+    }
+    if (result.ignored.length > 0) {
+        const rows = result.ignored.slice(0, 50).map((f) => [escapeMarkdown(f.path, 300), escapeMarkdown(f.reason, 300)]);
+        parts.push(`<details><summary>Files in ${escapeMarkdown(reportsDirectory, 200)} that are not audit reports (${result.ignored.length}, ignored)</summary>\n\n${table(['File', 'Why'], rows)}\n\n</details>`);
+    }
+    return parts.join('\n\n');
+}
+function renderAggregateSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
+    const { result } = input;
+    const where = input.reportPath
+        ? `every account is in the organization report (${escapeMarkdown(input.reportPath, 300)})`
+        : 'every account is in the accounts output';
+    const worst = worstKeyRows(result);
+    const worstSection = worst.length === 0
+        ? ''
+        : [
+            `### Worst keys (${worst.length} of ${result.worstKeys.length} overdue, unused or due soon)`,
+            '',
+            table(['Account', 'User', 'Access key', 'Age (days)', 'Last used', 'Class', 'Deadline'], worst)
+        ].join('\n');
+    const fixed = [
+        aggregate_render_header(input),
+        failedSection(result.failed),
+        totalsSection(result),
+        `### Overdue keys per account\n\n${renderOverdueChart(result.accounts)}`,
+        worstSection,
+        filesSection(result, input.reportsDirectory)
+    ].filter((part) => part !== '');
+    // The per-account table takes what the fixed parts leave; it goes before the worst keys.
+    const budget = maxBytes - utf8Bytes(fixed.join('\n\n')) - 1024;
+    const accountsTable = [
+        `### Accounts (${result.accounts.length})`,
+        '',
+        aggregate_render_boundedTable(ACCOUNT_HEADER, result.accounts.map(accountRow), budget, 'accounts', where)
+    ].join('\n');
+    const at = worstSection ? fixed.indexOf(worstSection) : fixed.length;
+    fixed.splice(at, 0, accountsTable);
+    return fixed.join('\n\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/fleet/digest.ts
+// The one SNS digest of an organization audit: plain text, failed accounts first, then every
+// account's counts and the worst keys, cut to SNS's size limit. Reuses the per-account message's
+// helpers (plain, asciiSubject, the limit) so both read and behave alike. Pure.
+
+
+
+/** The `account` attribute of the digest, for subscription filter policies. */
+const DIGEST_ACCOUNT = 'organization';
+const DIGEST_EVENT = 'organization-audit';
+const DIGEST_WORST_KEYS = 50;
+const digest_bytes = (text) => Buffer.byteLength(text, 'utf8');
+/** findings: an overdue or unused key, a change, or an account without a usable report. */
+function shouldPublishDigest(result, notifyOn) {
+    if (notifyOn === 'never')
+        return false;
+    if (notifyOn === 'always')
+        return true;
+    const c = result.changes;
+    return (result.totals.overdue + result.totals.unused > 0 ||
+        c.deactivated + c.deleted + c.failed > 0 ||
+        result.failed.length > 0);
+}
+function renderDigestSubject(result) {
+    const t = result.totals;
+    const parts = [
+        t.overdue && `${t.overdue} overdue`,
+        t.unused && `${t.unused} unused`,
+        t['due-soon'] && `${t['due-soon']} due soon`
+    ].filter(Boolean);
+    const what = parts.length > 0 ? parts.join(', ') : 'no key needs attention';
+    const failed = result.failed.length > 0 ? `, ${result.failed.length} without a report` : '';
+    return asciiSubject(`IAM Key Sentinel organization: ${what} in ${result.accounts.length} accounts${failed}`);
+}
+const who = (id, name) => (name ? `${id} (${plain(name, 50)})` : id);
+function accountLine(a) {
+    if (a.status !== 'reported') {
+        const { problem, todo } = failureText(a);
+        return `- ${who(a.accountId, a.name)}: ${plain(problem, 200)}. ${todo}`;
+    }
+    const c = a.report.counts;
+    const errors = a.report.errors.length > 0 ? `, ${a.report.errors.length} scan errors` : '';
+    return (`- ${who(a.accountId, a.name)}: ${c.overdue} overdue, ${c.unused} unused, ` +
+        `${c['due-soon']} due soon of ${c.total} keys${errors}`);
+}
+function digest_classText(f) {
+    if (f.class === 'overdue')
+        return `overdue, ${-f.daysToDeadline} days past the deadline`;
+    if (f.class === 'due-soon')
+        return `due soon, overdue in ${f.daysToDeadline + 1} days`;
+    return `unused, idle for ${f.idleDays ?? '?'} days`;
+}
+function keyLine({ accountId, finding: f }) {
+    const lastUse = f.lastUse.kind === 'used'
+        ? `last used ${isoDate(f.lastUse.date)}`
+        : f.lastUse.kind === 'never'
+            ? 'never used'
+            : 'last use unknown';
+    return (`- ${accountId} ${plain(f.userName, 64)} ${plain(f.accessKeyId, 32)}: ` +
+        `${digest_classText(f)} (${f.ageDays} days old, ${lastUse})`);
+}
+function digest_header(input) {
+    const { result: r } = input;
+    const t = r.totals;
+    const c = r.changes;
+    const reported = r.accounts.filter((a) => a.status === 'reported').length;
+    const lines = [
+        `IAM Key Sentinel organization audit: ${r.accounts.length} accounts, ${reported} reported, ` +
+            `${r.failed.length} without a usable report`,
+        `Run:  ${input.runUrl}`,
+        `Time: ${input.generatedAt.toISOString()}`,
+        '',
+        `Keys in the reported accounts: ${t.overdue} overdue, ${t.unused} unused, ${t['due-soon']} due soon, ` +
+            `${t.inactive} inactive, ${t.exempt} exempt, ${t.ok} ok (${t.total} keys of ${r.users} users)`
+    ];
+    if (c.deactivated + c.deleted + c.failed > 0) {
+        lines.push(`Changes: ${c.deactivated} deactivated, ${c.deleted} deleted, ${c.failed} failed`);
+    }
+    return lines.join('\n');
+}
+/**
+ * Adds lines section by section while the message stays within the byte limit; a section that
+ * does not fit ends with a note saying how many lines were left out and where to see them.
+ */
+function renderDigest(input, limit = SNS_MESSAGE_LIMIT_BYTES) {
+    const { result: r } = input;
+    const seeRun = `see the run: ${input.runUrl}`;
+    const all = [
+        {
+            title: `Accounts without a usable report (${r.failed.length}):`,
+            lines: r.failed.map(accountLine),
+            cut: (left) => `... ${left} more accounts without a report; ${seeRun}`
+        },
+        {
+            title: 'Accounts, most overdue keys first:',
+            lines: r.accounts.filter((a) => a.status === 'reported').map(accountLine),
+            cut: (left) => `... ${left} more accounts; ${seeRun}`
+        },
+        {
+            title: `Worst keys (${Math.min(r.worstKeys.length, DIGEST_WORST_KEYS)} of ${r.worstKeys.length}):`,
+            lines: r.worstKeys.slice(0, DIGEST_WORST_KEYS).map(keyLine),
+            cut: (left) => `... ${left} more keys; ${seeRun}`
+        }
+    ];
+    const sections = all.filter((s) => s.lines.length > 0);
+    const foot = `Each account's audit job has its keys in its job summary and JSON report: ${seeRun}`;
+    const parts = [digest_header(input)];
+    let used = digest_bytes(parts[0]) + digest_bytes(`\n\n${foot}`);
+    for (const section of sections) {
+        const worstCut = digest_bytes(`\n${section.cut(section.lines.length)}`);
+        const title = `\n\n${section.title}`;
+        if (used + digest_bytes(title) + worstCut > limit)
+            break;
+        const lines = [section.title];
+        used += digest_bytes(title);
+        let shown = 0;
+        for (const line of section.lines) {
+            const reserve = shown + 1 < section.lines.length ? worstCut : 0;
+            if (used + digest_bytes(`\n${line}`) + reserve > limit)
+                break;
+            lines.push(line);
+            used += digest_bytes(`\n${line}`);
+            shown++;
+        }
+        if (shown < section.lines.length) {
+            const cut = section.cut(section.lines.length - shown);
+            lines.push(cut);
+            used += digest_bytes(`\n${cut}`);
+        }
+        parts.push(lines.join('\n'));
+    }
+    parts.push(foot);
+    return parts.join('\n\n');
+}
+function renderDigestNotification(input) {
+    const { result: r } = input;
+    const number = (n) => ({ DataType: 'Number', StringValue: String(n) });
+    const subject = renderDigestSubject(r);
+    const attributes = {
+        account: { DataType: 'String', StringValue: DIGEST_ACCOUNT },
+        event: { DataType: 'String', StringValue: DIGEST_EVENT },
+        overdue: number(r.totals.overdue),
+        changed: number(r.changes.deactivated + r.changes.deleted)
+    };
+    // Attributes and subject count towards SNS's 256 KiB as well.
+    const attributeBytes = Object.entries(attributes).reduce((sum, [name, a]) => sum + digest_bytes(name) + digest_bytes(a.DataType) + digest_bytes(a.StringValue), 0);
+    const message = renderDigest(input, SNS_MESSAGE_LIMIT_BYTES - attributeBytes - digest_bytes(subject));
+    return { subject, message, attributes };
+}
+
+;// CONCATENATED MODULE: ./src/fleet/matrix.ts
+// The job matrix of an organization audit: one entry per account, and its split into chunks
+// when the fleet is larger than one GitHub matrix may be (256 jobs). Pure: no I/O.
+/** GitHub runs at most this many jobs from one matrix. */
+const GITHUB_MATRIX_LIMIT = 256;
+const ACCOUNT_ID = /^\d{12}$/;
+function memberRoleArn(partition, accountId, roleName) {
+    return `arn:${partition}:iam::${accountId}:role/${roleName}`;
+}
+/**
+ * Splits the entries into the fewest chunks of at most `size`, as even as possible (300 accounts
+ * at 256 become 150 + 150, not 256 + 44), so every chunk finishes at about the same time.
+ */
+function chunkEntries(entries, size) {
+    if (!Number.isInteger(size) || size < 1)
+        throw new RangeError(`chunk size ${size}`);
+    if (entries.length === 0)
+        return [];
+    const count = Math.ceil(entries.length / size);
+    const base = Math.floor(entries.length / count);
+    const larger = entries.length % count;
+    const chunks = [];
+    let start = 0;
+    for (let i = 0; i < count; i++) {
+        const length = base + (i < larger ? 1 : 0);
+        chunks.push(entries.slice(start, start + length));
+        start += length;
+    }
+    return chunks;
+}
+function toChunks(entries, size) {
+    return chunkEntries(entries, size).map((include, i) => ({ chunk: i + 1, matrix: { include } }));
+}
+const matrix_isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const EXPECTED_ACCOUNTS_FORM = 'the list-accounts step\'s matrix or chunks output ({"include": [...]}) or 12-digit account IDs separated by commas or new lines';
+/** The entries of a matrix, or of every chunk's matrix. */
+function matrixEntries(parsed) {
+    const include = matrix_isRecord(parsed) ? parsed.include : undefined;
+    if (!Array.isArray(include))
+        return undefined;
+    const nested = (entry) => matrix_isRecord(entry) && matrix_isRecord(entry.matrix) ? entry.matrix.include : undefined;
+    if (include.length > 0 && include.every((entry) => Array.isArray(nested(entry)))) {
+        return include.flatMap((entry) => nested(entry));
+    }
+    return include;
+}
+/**
+ * The accounts the aggregate step expects a report from: the matrix or chunks output of the
+ * list-accounts step, or plain account IDs. Returns the problem instead of throwing, for the
+ * input reader.
+ */
+function parseExpectedAccounts(text) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return { accounts: [] };
+    if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) {
+        const ids = trimmed
+            .split(/[,\n]/)
+            .map((id) => id.trim())
+            .filter((id) => id !== '');
+        const bad = ids.find((id) => !ACCOUNT_ID.test(id));
+        if (bad !== undefined)
+            return { problem: `'${bad}' is not a 12-digit account ID` };
+        return { accounts: [...new Set(ids)].map((accountId) => ({ accountId })) };
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(trimmed);
+    }
+    catch (error) {
+        return { problem: `it is not valid JSON (${error.message})` };
+    }
+    const include = matrixEntries(parsed);
+    if (!include)
+        return { problem: 'the JSON has no "include" array' };
+    const accounts = new Map();
+    for (const [i, entry] of include.entries()) {
+        const id = matrix_isRecord(entry) ? entry['account-id'] : undefined;
+        if (typeof id !== 'string' || !ACCOUNT_ID.test(id)) {
+            return { problem: `include[${i}] has no 12-digit "account-id"` };
+        }
+        const name = matrix_isRecord(entry) ? entry['account-name'] : undefined;
+        accounts.set(id, { accountId: id, ...(typeof name === 'string' && name ? { name } : {}) });
+    }
+    return { accounts: [...accounts.values()] };
+}
+
+;// CONCATENATED MODULE: ./src/fleet/report-file.ts
+// Reads one JSON file of the reports directory: an audit report of ours, a file that is not ours
+// (ignored), or a report of ours that cannot be trusted (its account is then a failed account).
+// Pure: the caller reads the file.
+
+
+/** reportFileName() in report.ts: iam-key-sentinel-<account>[-<run>-<attempt>].json */
+const OUR_FILE_NAME = /(?:^|\/)iam-key-sentinel-(\d{12})(?:-[\w-]*)?\.json$/;
+const report_file_CLASSES = ['overdue', 'due-soon', 'unused', 'inactive', 'ok', 'exempt'];
+const COUNT_KEYS = ['total', ...report_file_CLASSES];
+const DATE_FIELDS = new Set(['createDate', 'date']);
+const report_file_isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isCount = (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+const isDate = (value) => value instanceof Date && !Number.isNaN(value.getTime());
+/** What is wrong with one key, or undefined. Only what the aggregate renders is checked. */
+function keyProblem(key) {
+    if (!report_file_isRecord(key))
+        return 'is not an object';
+    if (typeof key.userName !== 'string' || typeof key.accessKeyId !== 'string')
+        return 'has no userName or accessKeyId';
+    if (!report_file_CLASSES.includes(key.class))
+        return `has an unknown class '${String(key.class)}'`;
+    if (key.status !== 'Active' && key.status !== 'Inactive')
+        return 'has an unknown status';
+    if (typeof key.ageDays !== 'number' || typeof key.daysToDeadline !== 'number')
+        return 'has no ageDays or daysToDeadline';
+    if (!isDate(key.createDate))
+        return 'has no valid createDate';
+    const lastUse = key.lastUse;
+    if (!report_file_isRecord(lastUse) || !['used', 'never', 'unknown'].includes(String(lastUse.kind)))
+        return 'has no valid lastUse';
+    if (lastUse.kind === 'used' && !isDate(lastUse.date))
+        return 'has a lastUse without a valid date';
+    return undefined;
+}
+/** Everything the aggregate sums or renders, checked; the counts must agree with the keys. */
+function reportProblem(value) {
+    if (value.schemaVersion !== REPORT_SCHEMA_VERSION) {
+        return `schemaVersion ${JSON.stringify(value.schemaVersion)} is not the one this version reads (${REPORT_SCHEMA_VERSION})`;
+    }
+    if (typeof value.accountId !== 'string' || !ACCOUNT_ID.test(value.accountId))
+        return 'it has no 12-digit accountId';
+    if (typeof value.generatedAt !== 'string' || Number.isNaN(Date.parse(value.generatedAt)))
+        return 'it has no valid generatedAt';
+    const t = value.thresholds;
+    if (!report_file_isRecord(t) || !isCount(t.maxAgeDays) || !isCount(t.warnDays) || !isCount(t.unusedDays))
+        return 'it has no valid thresholds';
+    if (!isCount(value.userCount))
+        return 'it has no valid userCount';
+    const raw = value.counts;
+    if (!report_file_isRecord(raw) || !COUNT_KEYS.every((k) => isCount(raw[k])))
+        return 'it has no valid counts';
+    const counts = raw;
+    if (!Array.isArray(value.keys))
+        return 'it has no keys array';
+    if (!Array.isArray(value.errors))
+        return 'it has no errors array';
+    for (const [i, key] of value.keys.entries()) {
+        const problem = keyProblem(key);
+        if (problem)
+            return `keys[${i}] ${problem}`;
+    }
+    const r = value.remediation;
+    if (r !== undefined) {
+        const changes = report_file_isRecord(r) ? r.changes : undefined;
+        const valid = (c) => report_file_isRecord(c) && typeof c.kind === 'string' && typeof c.result === 'string';
+        if (!Array.isArray(changes) || !changes.every(valid))
+            return 'it has no valid remediation';
+    }
+    const keys = value.keys;
+    const listed = (c) => keys.filter((k) => k.class === c).length;
+    // Ok keys only the credential report saw are counted but not listed, so ok may exceed its keys.
+    const mismatch = report_file_CLASSES.find((c) => c === 'ok' ? counts.ok < listed(c) : counts[c] !== listed(c));
+    const sum = report_file_CLASSES.reduce((n, c) => n + counts[c], 0);
+    if (mismatch || sum !== counts.total) {
+        return `its counts do not match its keys (${mismatch ?? 'total'}): the file is truncated or was edited`;
+    }
+    return undefined;
+}
+/** A file that could not be used: a failed account when it is named like our reports. */
+function unusableFile(path, reason) {
+    const named = OUR_FILE_NAME.exec(path.replace(/\\/g, '/'))?.[1];
+    return named
+        ? { kind: 'unreadable', path, accountId: named, reason }
+        : { kind: 'ignored', path, reason };
+}
+/** Decides what one file is; never throws, whatever the text. */
+function readReportFile(path, text) {
+    const named = OUR_FILE_NAME.exec(path.replace(/\\/g, '/'))?.[1];
+    let parsed;
+    try {
+        parsed = JSON.parse(text, (key, value) => DATE_FIELDS.has(key) && typeof value === 'string' ? new Date(value) : value);
+    }
+    catch (error) {
+        // A broken file named like our reports is one; any other broken JSON is someone else's.
+        return unusableFile(path, `it is not valid JSON (${error.message})`);
+    }
+    if (!report_file_isRecord(parsed) || parsed.tool !== 'iam-key-sentinel') {
+        return unusableFile(path, 'it is not an IAM Key Sentinel audit report');
+    }
+    const problem = reportProblem(parsed);
+    if (problem) {
+        const claimed = typeof parsed.accountId === 'string' && ACCOUNT_ID.test(parsed.accountId);
+        const accountId = claimed ? parsed.accountId : named;
+        return { kind: 'unreadable', path, ...(accountId ? { accountId } : {}), reason: problem };
+    }
+    return { kind: 'report', path, report: parsed };
+}
+
+;// CONCATENATED MODULE: ./src/fleet/reports-dir.ts
+// Finds the reports the matrix jobs uploaded: every *.json under reports-directory, however deep
+// (actions/download-artifact puts each artifact in its own folder). A file that cannot be read is
+// reported, never thrown, so one bad artifact cannot hide the others.
+
+
+
+
+async function jsonFiles(dir) {
+    const entries = await (0,promises_.readdir)(dir, { withFileTypes: true });
+    const nested = await Promise.all(entries.map(async (e) => {
+        const path = (0,external_node_path_.join)(dir, e.name);
+        if (e.isDirectory())
+            return jsonFiles(path);
+        return e.isFile() && e.name.toLowerCase().endsWith('.json') ? [path] : [];
+    }));
+    return nested.flat().sort();
+}
+async function readReportsDirectory(dir) {
+    let paths;
+    try {
+        paths = await jsonFiles(dir);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return { exists: false, files: [] };
+        throw error;
+    }
+    const files = await Promise.all(paths.map(async (path) => {
+        try {
+            return readReportFile(path, await (0,promises_.readFile)(path, 'utf8'));
+        }
+        catch (error) {
+            return unusableFile(path, `it could not be read: ${errorMessage(error)}`);
+        }
+    }));
+    return { exists: true, files };
+}
+
+;// CONCATENATED MODULE: ./src/fleet/aggregate-job.ts
+// mode: aggregate. Reads every account's report from reports-directory, then writes one
+// organization-wide summary, JSON report and outputs, and publishes one SNS digest. Runs after the
+// matrix with `if: always()`, so an account whose job failed is named here, never silently missing.
+
+
+
+
+
+
+
+
+
+
+
+
+const ORGANIZATION_REPORT_TOOL = 'iam-key-sentinel-organization';
+/** One account as the outputs and the organization report give it. */
+function accountJson(a) {
+    const base = { accountId: a.accountId, name: a.name, status: a.status, expected: a.expected };
+    if (a.status === 'missing')
+        return base;
+    if (a.status === 'unreadable')
+        return { ...base, reportFile: a.path, reason: a.reason };
+    return {
+        ...base,
+        reportFile: a.path,
+        generatedAt: a.report.generatedAt,
+        counts: a.report.counts,
+        changes: changeTotals(a.report),
+        scanErrors: a.report.errors.length
+    };
+}
+async function writeOrganizationReport(result, generatedAt, reportsDirectory, env = process.env) {
+    const dir = env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
+    const path = (0,external_node_path_.join)(dir, `${ORGANIZATION_REPORT_TOOL}${run ? `-${run}` : ''}.json`);
+    const report = {
+        // Not 'iam-key-sentinel': an aggregate run over a directory holding this file ignores it.
+        tool: ORGANIZATION_REPORT_TOOL,
+        schemaVersion: 1,
+        generatedAt: generatedAt.toISOString(),
+        reportsDirectory,
+        totals: result.totals,
+        changes: result.changes,
+        scanErrors: result.scanErrors,
+        users: result.users,
+        failedAccounts: result.failed.map((a) => a.accountId),
+        accounts: result.accounts.map(accountJson),
+        unattributedFiles: result.unattributed,
+        ignoredFiles: result.ignored
+    };
+    await (0,promises_.writeFile)(path, JSON.stringify(report, null, 2) + '\n', 'utf8');
+    return path;
+}
+async function publishDigest(job, result, generatedAt) {
+    const { snsTopicArn, notifyOn } = job.settings.notify;
+    if (!snsTopicArn || !shouldPublishDigest(result, notifyOn))
+        return undefined;
+    const notification = renderDigestNotification({ result, runUrl: job.run.runUrl, generatedAt });
+    let credentials;
+    try {
+        credentials = await job.credentials();
+    }
+    catch (error) {
+        return {
+            channel: 'SNS',
+            ok: false,
+            detail: `No AWS credentials to publish with: ${describeFailure(error)}`
+        };
+    }
+    // deliverSns only publishes; the clients are there because every job context carries them.
+    const clients = createClients({ region: job.settings.awsRegion, credentials });
+    try {
+        return await deliverSns({ settings: job.settings, credentials, clients, accountId: DIGEST_ACCOUNT, run: job.run }, notification, 'audit');
+    }
+    finally {
+        clients.destroy();
+    }
+}
+function listed(accounts, detail) {
+    const shown = accounts
+        .slice(0, 20)
+        .map((a) => `${a.accountId}${a.name ? ` (${a.name})` : ''}${detail(a)}`);
+    return (shown.join(', ') +
+        (accounts.length > shown.length ? ` and ${accounts.length - shown.length} more` : ''));
+}
+function aggregateFailures(result) {
+    const failures = [];
+    const missing = result.failed.filter((a) => a.status === 'missing');
+    const unreadable = result.failed.filter((a) => a.status === 'unreadable');
+    const expected = result.accounts.filter((a) => a.expected).length;
+    if (missing.length > 0) {
+        failures.push(`No report for ${missing.length} of ${expected} expected accounts: ${listed(missing, () => '')}. ` +
+            'Their audit jobs failed or did not upload a report; see "Accounts without a usable report" in the job summary.');
+    }
+    if (unreadable.length > 0) {
+        failures.push(`The reports of ${unreadable.length} accounts could not be read: ` +
+            `${listed(unreadable, (a) => (a.status === 'unreadable' ? `: ${a.reason}` : ''))}.`);
+    }
+    return failures;
+}
+async function runAggregateJob(job) {
+    const { fleet } = job;
+    const generatedAt = new Date();
+    const directory = await readReportsDirectory(fleet.reportsDirectory);
+    if (!directory.exists) {
+        warning(`'reports-directory' ${fleet.reportsDirectory} does not exist: no report was downloaded into it, ` +
+            'so every expected account is missing.');
+    }
+    const result = aggregate(fleet.expectedAccounts, directory.files);
+    for (const f of result.ignored)
+        info(`Ignored ${f.path}: ${f.reason}.`);
+    const reportPath = await writeOrganizationReport(result, generatedAt, fleet.reportsDirectory);
+    const deliveries = [await publishDigest(job, result, generatedAt)].filter((d) => d !== undefined);
+    const summary = renderAggregateSummary({
+        result,
+        generatedAt,
+        reportsDirectory: fleet.reportsDirectory,
+        reportPath
+    });
+    const notifications = renderDeliveries(deliveries);
+    await writeSummary(notifications ? `${summary}\n${notifications}\n` : summary);
+    const t = result.totals;
+    setOutput('accounts', JSON.stringify(result.accounts.map(accountJson)));
+    setOutput('failed-accounts', JSON.stringify(result.failed.map((a) => a.accountId)));
+    setOutput('account-count', result.accounts.length);
+    setOutput('key-count', t.total);
+    setOutput('overdue-count', t.overdue);
+    setOutput('due-soon-count', t['due-soon']);
+    setOutput('unused-count', t.unused);
+    setOutput('inactive-count', t.inactive);
+    setOutput('exempt-count', t.exempt);
+    setOutput('report-path', reportPath);
+    info(`${result.accounts.length} accounts, ${result.failed.length} without a usable report; ` +
+        `${t.total} keys: ${t.overdue} overdue, ${t['due-soon']} due soon, ${t.unused} unused. Report: ${reportPath}`);
+    return { failures: [...aggregateFailures(result), ...deliveryFailures(deliveries)] };
+}
+
+;// CONCATENATED MODULE: ./src/fleet/list-render.ts
+// The job summary of list-accounts: what will be audited, what was skipped and why. Pure.
+
+
+/** Rows listed per table; a large fleet is in the matrix output anyway. */
+const LIST_ROWS_LIMIT = 500;
+function bounded(header, rows, what) {
+    const shown = rows.slice(0, LIST_ROWS_LIMIT);
+    const more = rows.length > shown.length
+        ? `\n\n_…and ${rows.length - shown.length} more ${what}, all in the \`matrix\` output._`
+        : '';
+    return table(header, shown) + more;
+}
+function renderListSummary(listing, selection, options) {
+    const { entries, chunks, skipped } = selection;
+    const scope = options.parents.length > 0
+        ? ` under ${options.parents.map((p) => `**${escapeMarkdown(p, 70)}**`).join(', ')}`
+        : '';
+    const lines = [
+        '## IAM Key Sentinel: organization accounts',
+        '',
+        `Organization **${escapeMarkdown(listing.organizationId, 40)}** (management account **${escapeMarkdown(listing.managementAccountId, 12)}**) · ` +
+            `${listing.accounts.length} accounts listed${scope} · **${entries.length}** to audit · ${skipped.length} skipped`
+    ];
+    if (chunks.length > 1) {
+        lines.push('', `⚠️ ${entries.length} accounts are more than one matrix may hold (matrix-chunk-size ${options.chunkSize}; ` +
+            `GitHub runs at most ${GITHUB_MATRIX_LIMIT} jobs per matrix), so the \`chunks\` output splits them into ` +
+            `${chunks.length} chunks of ${chunks.map((c) => c.matrix.include.length).join(', ')} accounts: ` +
+            'run one reusable-workflow call per chunk, each with its own matrix (README, "Organization setup").');
+    }
+    const accountRows = entries.map((e) => [
+        escapeMarkdown(e['account-id'], 12),
+        escapeMarkdown(e['account-name'], 60),
+        escapeMarkdown(e['role-arn'], 200)
+    ]);
+    const parts = [
+        lines.join('\n'),
+        entries.length > 0
+            ? bounded(['Account', 'Name', 'Member role'], accountRows, 'accounts')
+            : '❌ No active account to audit.'
+    ];
+    if (skipped.length > 0) {
+        const rows = skipped.map((s) => [
+            escapeMarkdown(s.account.id, 12),
+            escapeMarkdown(s.account.name, 60),
+            s.reason === 'excluded' ? 'exclude-accounts' : `not active (${escapeMarkdown(s.account.state, 20)})`
+        ]);
+        parts.push(`<details><summary>Skipped accounts (${skipped.length})</summary>\n\n${bounded(['Account', 'Name', 'Why'], rows, 'skipped accounts')}\n\n</details>`);
+    }
+    return parts.join('\n\n') + '\n';
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-organizations/dist-cjs/index.js
+var client_organizations_dist_cjs = __nccwpck_require__(2503);
+;// CONCATENATED MODULE: ./src/fleet/organization.ts
+// Reads the organization's accounts from AWS Organizations: every account, or those under the
+// given roots and OUs, walking nested OUs. Every list is paginated; nothing is filtered here.
+
+
+/** The account ARN is arn:<partition>:organizations::<management>:account/<org>/<id>. */
+function toOrgAccount(a) {
+    if (!a.Id)
+        return undefined;
+    return {
+        id: a.Id,
+        name: a.Name ?? '',
+        state: a.State ?? a.Status ?? 'UNKNOWN',
+        partition: a.Arn?.split(':')[1] || 'aws'
+    };
+}
+/** The most Organizations returns per page. */
+const organization_PAGE_SIZE = 20;
+const PERMISSIONS = 'organizations:DescribeOrganization, organizations:ListAccounts, organizations:ListAccountsForParent ' +
+    'and organizations:ListOrganizationalUnitsForParent';
+function wrap(doing, error) {
+    if (error instanceof ActionError)
+        return error;
+    const hint = hasAwsCode(error, 'AWSOrganizationsNotInUse')
+        ? 'The credentials belong to an account outside any organization: run list-accounts with a role in the management account or a delegated administrator account.'
+        : hasAwsCode(error, 'ParentNotFound')
+            ? "Check 'organizational-units': every entry must be the root ID (r-...) or an OU ID (ou-...) of this organization."
+            : isAccessDenied(error)
+                ? `Run list-accounts with a role in the management account (or a delegated administrator account) that is allowed ${PERMISSIONS}.`
+                : undefined;
+    return new ActionError(`${doing} failed: ${errorMessage(error)}`, hint, { cause: error });
+}
+async function listAll(client) {
+    const accounts = [];
+    for await (const page of (0,client_organizations_dist_cjs/* paginateListAccounts */.A53)({ client, pageSize: organization_PAGE_SIZE }, {})) {
+        for (const a of page.Accounts ?? []) {
+            const account = toOrgAccount(a);
+            if (account)
+                accounts.push(account);
+        }
+    }
+    return accounts;
+}
+/** Breadth-first under each parent; an OU reached twice (nested and also named) is read once. */
+async function listUnder(client, parents) {
+    const seen = new Set();
+    const queue = [...parents];
+    const accounts = new Map();
+    while (queue.length > 0) {
+        const parent = queue.shift();
+        if (seen.has(parent))
+            continue;
+        seen.add(parent);
+        try {
+            for await (const page of (0,client_organizations_dist_cjs/* paginateListAccountsForParent */.Hcl)({ client, pageSize: organization_PAGE_SIZE }, { ParentId: parent })) {
+                for (const a of page.Accounts ?? []) {
+                    const account = toOrgAccount(a);
+                    if (account)
+                        accounts.set(account.id, account);
+                }
+            }
+            const units = (0,client_organizations_dist_cjs/* paginateListOrganizationalUnitsForParent */.Ogl)({ client, pageSize: organization_PAGE_SIZE }, { ParentId: parent });
+            for await (const page of units) {
+                for (const ou of page.OrganizationalUnits ?? [])
+                    if (ou.Id)
+                        queue.push(ou.Id);
+            }
+        }
+        catch (error) {
+            throw wrap(`Listing the accounts under ${parent} (organizational-units)`, error);
+        }
+    }
+    return [...accounts.values()];
+}
+async function listOrganizationAccounts(options) {
+    // Organizations has one endpoint per partition; the SDK maps any region of it there.
+    const client = new client_organizations_dist_cjs/* OrganizationsClient */.gnq({
+        region: options.region,
+        credentials: options.credentials,
+        retryMode: 'adaptive',
+        maxAttempts: 8
+    });
+    try {
+        let org;
+        try {
+            org = (await client.send(new client_organizations_dist_cjs/* DescribeOrganizationCommand */.ov$({}))).Organization;
+        }
+        catch (error) {
+            throw wrap('Reading the organization (organizations:DescribeOrganization)', error);
+        }
+        let accounts;
+        if (options.parents.length > 0)
+            accounts = await listUnder(client, options.parents);
+        else {
+            try {
+                accounts = await listAll(client);
+            }
+            catch (error) {
+                throw wrap('Listing the accounts of the organization (organizations:ListAccounts)', error);
+            }
+        }
+        return {
+            organizationId: org?.Id ?? '',
+            managementAccountId: org?.MasterAccountId ?? '',
+            accounts
+        };
+    }
+    catch (error) {
+        if (error instanceof ActionError)
+            throw error;
+        throw new ActionError(`Listing the organization failed: ${errorMessage(error)}`, undefined, {
+            cause: error
+        });
+    }
+    finally {
+        client.destroy();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/fleet/select.ts
+// Which accounts of the organization get an audit job: the active ones, minus exclude-accounts,
+// each with the member role ARN built from member-role-name. Pure.
+
+function selectAccounts(accounts, options) {
+    const exclude = new Set(options.excludeAccounts);
+    const entries = [];
+    const skipped = [];
+    // Sorted by ID so the matrix, and so each chunk, is the same from one run to the next.
+    const sorted = [...accounts].sort((a, b) => a.id.localeCompare(b.id));
+    for (const account of sorted) {
+        if (exclude.has(account.id))
+            skipped.push({ account, reason: 'excluded' });
+        else if (account.state !== 'ACTIVE')
+            skipped.push({ account, reason: 'not active' });
+        else {
+            entries.push({
+                'account-id': account.id,
+                'account-name': account.name,
+                'role-arn': memberRoleArn(account.partition, account.id, options.memberRoleName)
+            });
+        }
+    }
+    const listed = new Set(accounts.map((a) => a.id));
+    return {
+        entries,
+        chunks: toChunks(entries, options.chunkSize),
+        skipped,
+        unmatchedExcludes: [...exclude].filter((id) => !listed.has(id))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/fleet/list-job.ts
+// mode: list-accounts. Lists the organization's accounts and sets the matrix outputs that the
+// audit jobs fan out over (strategy.matrix: ${{ fromJSON(needs.<job>.outputs.matrix) }}).
+
+
+
+
+
+/**
+ * GitHub allows 1 MB of outputs per job, counted in UTF-16 (2 bytes a character): better to fail
+ * here, saying so, than in the next job with a matrix that lost its output.
+ */
+const OUTPUT_LIMIT_BYTES = 1024 * 1024;
+const utf16Bytes = (text) => text.length * 2;
+async function runListAccountsJob(fleet, aws) {
+    const listing = await listOrganizationAccounts({
+        region: aws.region,
+        credentials: aws.credentials,
+        parents: fleet.organizationalUnits
+    });
+    const selection = selectAccounts(listing.accounts, fleet);
+    const { entries, chunks } = selection;
+    const matrix = JSON.stringify({ include: entries });
+    const chunked = JSON.stringify({ include: chunks });
+    setOutput('matrix', matrix);
+    setOutput('chunks', chunked);
+    setOutput('account-count', entries.length);
+    setOutput('chunk-count', chunks.length);
+    for (const id of selection.unmatchedExcludes) {
+        warning(`'exclude-accounts' lists ${id}, which is not an account listed here.`);
+    }
+    if (chunks.length > 1) {
+        warning(`${entries.length} accounts do not fit one matrix of ${fleet.chunkSize} jobs: use the 'chunks' output ` +
+            `(${chunks.length} chunks), one reusable-workflow call per chunk, each with its own matrix ` +
+            `(README, "Organization setup"), and pass the same 'chunks' output to aggregate's 'expected-accounts'.`);
+    }
+    await writeSummary(renderListSummary(listing, selection, {
+        parents: fleet.organizationalUnits,
+        chunkSize: fleet.chunkSize
+    }));
+    info(`${entries.length} of ${listing.accounts.length} accounts to audit, in ${chunks.length} chunk(s); ` +
+        `${selection.skipped.length} skipped.`);
+    const failures = [];
+    if (entries.length === 0) {
+        failures.push('No active account to audit: check organizational-units and exclude-accounts ' +
+            '(an empty matrix would fail the audit job instead, with a less helpful message).');
+    }
+    // The workflow maps one of the two as a job output: matrix for one chunk, chunks for more.
+    const needed = chunks.length > 1 ? chunked : matrix;
+    if (utf16Bytes(needed) > OUTPUT_LIMIT_BYTES) {
+        failures.push(`The ${chunks.length > 1 ? 'chunks' : 'matrix'} output takes ${utf16Bytes(needed)} bytes, over GitHub's ` +
+            '1 MB limit for the outputs of a job: split the organization with organizational-units into ' +
+            'several list-accounts jobs.');
+    }
+    return { failures };
+}
+
+;// CONCATENATED MODULE: ./src/fleet/job.ts
+
+
+
+async function runFleetJob(settings, fleet, credentials) {
+    if (fleet.mode === 'aggregate') {
+        return runAggregateJob({ settings, fleet, run: runContext(), credentials });
+    }
+    return runListAccountsJob(fleet, { region: settings.awsRegion, credentials: await credentials() });
 }
 
 ;// CONCATENATED MODULE: ./src/incident/render.ts
@@ -81486,6 +86284,7 @@ function parseExposureEvent(payload) {
 // Reads and validates every input before anything touches AWS or GitHub.
 // Pure over a getter, so the table of bad inputs is unit-tested without a runner.
 
+
 /** Defaults used when an input is empty; action.yml declares the same (a test keeps them equal). */
 const inputs_DEFAULTS = {
     'aws-region': 'us-east-1',
@@ -81511,7 +86310,10 @@ const inputs_DEFAULTS = {
     'issue-labels': 'iam-key-rotation',
     'issue-for': 'overdue',
     'owner-tag': 'github',
-    'max-new-issues': '20'
+    'max-new-issues': '20',
+    'role-chaining': 'false',
+    'member-role-name': 'iam-key-sentinel-member',
+    'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT)
 };
 class InputError extends Error {
     problems;
@@ -81531,14 +86333,23 @@ const TAG_KEY = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u;
 const USER_GLOB = /^[\w+=,.@*?-]{1,64}$/;
 const SNS_TOPIC_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:sns:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}(\.fifo)?$/;
 // GitHub label names: up to 50 characters, no commas (they separate the list).
-const LABEL = /^[^,\n]{1,50}$/;
+const inputs_LABEL = /^[^,\n]{1,50}$/;
 const GROUP_NAME = /^[\w+=,.@-]{1,128}$/;
+// Organizations: a root is r-xxxx, an OU ou-<root part>-<8 to 32 characters>.
+const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/** AWS caps a session assumed by role chaining at one hour, whatever the role allows. */
+const CHAINED_SESSION_MAX_SECONDS = 3600;
 /** Collects problems instead of throwing at the first, so one run reports every bad input. */
 class Reader {
     get;
     problems = [];
     constructor(get) {
         this.get = get;
+    }
+    /** Whether the workflow set the input at all (a default does not count). */
+    isSet(name) {
+        return this.get(name).trim() !== '';
     }
     raw(name) {
         const value = this.get(name).trim();
@@ -81613,15 +86424,112 @@ function readIncident(r, env, payload) {
     }
     const keys = ids.length > 0 ? [...new Set(ids)].map((accessKeyId) => ({ accessKeyId })) : (event?.keys ?? []);
     const source = ids.length > 0 ? 'input' : (event?.source ?? 'input');
-    const mode = r.oneOf('mode', ['auto', 'audit', 'revoke']);
-    const resolved = mode === 'auto' ? (keys.length > 0 ? 'revoke' : 'audit') : mode;
+    const mode = r.oneOf('mode', [
+        'auto',
+        'audit',
+        'revoke',
+        'list-accounts',
+        'aggregate'
+    ]);
+    const fleetMode = mode === 'list-accounts' || mode === 'aggregate' ? mode : undefined;
+    const resolved = mode === 'auto'
+        ? keys.length > 0
+            ? 'revoke'
+            : 'audit'
+        : mode === 'revoke'
+            ? 'revoke'
+            : 'audit';
     if (resolved === 'revoke' && keys.length === 0 && r.problems.length === 0) {
         r.problems.push("'mode' is revoke but no key was given: set 'access-key-id' (one or more AKIA... IDs) or trigger the workflow with an AWS exposure event.");
     }
-    if (mode === 'audit' && ids.length > 0) {
+    if ((mode === 'audit' || fleetMode) && ids.length > 0) {
         r.problems.push("'access-key-id' is only used in incident mode: set 'mode' to revoke or auto, or remove 'access-key-id'.");
     }
-    return { mode: resolved, keys, source, ...(event && ids.length === 0 ? { event } : {}) };
+    return {
+        mode: resolved,
+        ...(fleetMode ? { fleetMode } : {}),
+        keys,
+        source,
+        ...(event && ids.length === 0 ? { event } : {})
+    };
+}
+/** member-role-arn and role-chaining: which roles to chain through, and from what. */
+function readRoleChain(r, roleToAssume, durationSeconds) {
+    const member = r.optionalMatching('member-role-arn', ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/iam-key-sentinel-member');
+    const fromJob = r.boolean('role-chaining');
+    if (!member && !fromJob)
+        return undefined;
+    if (member && !roleToAssume && !fromJob) {
+        r.problems.push("'member-role-arn' needs credentials to assume it with: set 'role-to-assume' (the hub role, through GitHub OIDC) " +
+            "or 'role-chaining: true' (the credentials already in the job, e.g. from aws-actions/configure-aws-credentials).");
+        return undefined;
+    }
+    if (fromJob && !member && !roleToAssume) {
+        r.problems.push("'role-chaining' is true but there is no role to assume: set 'member-role-arn' (in a matrix job, ${{ matrix.role-arn }}) or 'role-to-assume'.");
+        return undefined;
+    }
+    if (member && member === roleToAssume) {
+        r.problems.push("'member-role-arn' is the same role as 'role-to-assume': leave 'member-role-arn' empty to use that role alone.");
+    }
+    if (durationSeconds > CHAINED_SESSION_MAX_SECONDS) {
+        r.problems.push(`'role-duration-seconds' must be at most ${CHAINED_SESSION_MAX_SECONDS} with role chaining ('member-role-arn' or 'role-chaining'): ` +
+            `AWS limits sessions assumed with role credentials to one hour; got '${durationSeconds}'.`);
+    }
+    const roleArns = fromJob ? [roleToAssume, member] : [member];
+    const [first, ...rest] = roleArns.filter((arn) => arn !== undefined);
+    if (first === undefined)
+        return undefined;
+    return { from: fromJob ? 'job-credentials' : 'oidc', roleArns: [first, ...rest] };
+}
+const LIST_INPUTS = [
+    'organizational-units',
+    'exclude-accounts',
+    'member-role-name',
+    'matrix-chunk-size'
+];
+const AGGREGATE_INPUTS = ['reports-directory', 'expected-accounts'];
+/**
+ * The inputs of the organization modes. All are read in every mode (action.yml declares each),
+ * and one set outside its mode is a mistake worth naming, not something to ignore.
+ */
+function readFleet(r, mode) {
+    const organizationalUnits = r.list('organizational-units', PARENT_ID, 'organizational unit IDs such as ou-ab12-cd34ef56 or the root ID such as r-ab12');
+    const excludeAccounts = r.list('exclude-accounts', ACCOUNT_ID, '12-digit AWS account IDs');
+    const memberRoleName = r.matching('member-role-name', ROLE_NAME, "an IAM role name: 1 to 64 letters, digits and '+=,.@_-', without a path");
+    const chunkSize = r.wholeNumber('matrix-chunk-size', 1, GITHUB_MATRIX_LIMIT);
+    const reportsDirectory = r.raw('reports-directory');
+    const expected = parseExpectedAccounts(r.raw('expected-accounts'));
+    if ('problem' in expected) {
+        r.problems.push(`'expected-accounts' must be ${EXPECTED_ACCOUNTS_FORM}; ${expected.problem}.`);
+    }
+    const misplaced = (names, where) => {
+        for (const name of names.filter((n) => r.isSet(n))) {
+            r.problems.push(`'${name}' is only used in ${where} mode: set 'mode' to ${where} or remove '${name}'.`);
+        }
+    };
+    if (mode !== 'list-accounts')
+        misplaced(LIST_INPUTS, 'list-accounts');
+    if (mode !== 'aggregate')
+        misplaced(AGGREGATE_INPUTS, 'aggregate');
+    if (mode === 'list-accounts') {
+        return {
+            mode,
+            organizationalUnits: [...new Set(organizationalUnits)],
+            excludeAccounts,
+            memberRoleName,
+            chunkSize
+        };
+    }
+    if (mode !== 'aggregate')
+        return undefined;
+    if (reportsDirectory === '') {
+        r.problems.push("'reports-directory' is required in aggregate mode: the directory the report artifacts were downloaded to (actions/download-artifact's path).");
+    }
+    const expectedAccounts = 'accounts' in expected ? expected.accounts : [];
+    if (expectedAccounts.length === 0 && !('problem' in expected)) {
+        r.problems.push(`'expected-accounts' is required in aggregate mode, so that an account without a report is flagged rather than missed: pass the list-accounts step's matrix output (needs.<job>.outputs.matrix).`);
+    }
+    return { mode, reportsDirectory, expectedAccounts };
 }
 function readSettings(get, env = process.env, eventPayload = undefined) {
     // The token never goes into an error message, so it is read outside the Reader.
@@ -81631,6 +86539,7 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
     const audience = r.matching('audience', /^\S{1,256}$/, 'a non-empty audience without spaces');
     const roleSessionName = r.optionalMatching('role-session-name', SESSION_NAME, "2 to 64 characters of letters, digits and '+=,.@_-'") ?? defaultSessionName(env);
     const roleDurationSeconds = r.wholeNumber('role-duration-seconds', 900, 43200);
+    const roleChain = readRoleChain(r, roleToAssume, roleDurationSeconds);
     const maxAgeDays = r.wholeNumber('max-age-days', 1, 3650);
     const warnDays = r.wholeNumber('warn-days', 0, 3650);
     const unusedDays = r.wholeNumber('unused-days', 0, 3650);
@@ -81679,11 +86588,12 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
     const issues = {
         enabled: r.boolean('create-issues') && token !== '',
         token,
-        labels: r.list('issue-labels', LABEL, 'GitHub label names of at most 50 characters'),
+        labels: r.list('issue-labels', inputs_LABEL, 'GitHub label names of at most 50 characters'),
         issueFor: r.oneOf('issue-for', ['overdue', 'due-soon']),
         ownerTag: r.optionalMatching('owner-tag', TAG_KEY, "an IAM tag key (1 to 128 letters, digits, spaces or '_.:/=+-@')"),
         maxNewIssues: r.wholeNumber('max-new-issues', 0, 1000)
     };
+    const fleet = readFleet(r, incident.fleetMode);
     if (r.problems.length > 0)
         throw new InputError(r.problems);
     return {
@@ -81704,27 +86614,15 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
         issues,
         incident: incident.mode === 'audit'
             ? { mode: 'audit' }
-            : { ...incident, mode: 'revoke', revokeSessions }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/run-context.ts
-// Facts about the workflow run, from the variables every runner sets.
-function runContext(env = process.env) {
-    const server = env.GITHUB_SERVER_URL || 'https://github.com';
-    const repository = env.GITHUB_REPOSITORY || 'unknown/unknown';
-    const runId = env.GITHUB_RUN_ID || '0';
-    const runAttempt = env.GITHUB_RUN_ATTEMPT || '1';
-    return {
-        repository,
-        runId,
-        runAttempt,
-        runUrl: `${server}/${repository}/actions/runs/${runId}${runAttempt !== '1' ? `/attempts/${runAttempt}` : ''}`
+            : { ...incident, mode: 'revoke', revokeSessions },
+        ...(roleChain ? { roleChain } : {}),
+        ...(fleet ? { fleet } : {})
     };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
-// The action's entry: read inputs, authenticate, run the audit or incident job, decide.
+// The action's entry: read inputs, authenticate, run the audit, incident or organization job, decide.
+
 
 
 
@@ -81736,17 +86634,36 @@ function runContext(env = process.env) {
 
 
 async function credentialsFor(settings) {
-    if (!settings.roleToAssume) {
+    const chain = settings.roleChain;
+    let credentials;
+    let identity = 'the credentials already in the job';
+    if (settings.roleToAssume && chain?.from !== 'job-credentials') {
+        info(`Assuming ${settings.roleToAssume} with GitHub OIDC.`);
+        credentials = await assumeRoleWithOidc({ ...settings, roleToAssume: settings.roleToAssume });
+        identity = settings.roleToAssume;
+    }
+    else if (!chain) {
         info('No role-to-assume: using the default AWS credential chain.');
         return undefined;
     }
-    info(`Assuming ${settings.roleToAssume} with GitHub OIDC.`);
-    return assumeRoleWithOidc({ ...settings, roleToAssume: settings.roleToAssume });
+    // Role chaining: each role is assumed with the session of the one before (hub → member).
+    for (const roleArn of chain?.roleArns ?? []) {
+        info(`Assuming ${roleArn} with sts:AssumeRole from ${identity}.`);
+        credentials = await assumeRoleChained({ ...settings, roleArn }, { credentials, identity });
+        identity = roleArn;
+    }
+    return credentials;
 }
 async function run() {
     try {
         // Validation comes first: a bad input or event fails before any AWS or GitHub call.
         const settings = readSettings((name) => getInput(name), process.env, github_context.payload);
+        if (settings.fleet) {
+            const fleet = await runFleetJob(settings, settings.fleet, () => credentialsFor(settings));
+            if (fleet.failures.length > 0)
+                setFailed(fleet.failures.join('\n'));
+            return;
+        }
         const credentials = await credentialsFor(settings);
         const clients = createClients({ region: settings.awsRegion, credentials });
         try {
