@@ -5,7 +5,7 @@ import type { Delivery } from '../deliveries.js'
 import {
   createOctokit,
   ensureLabels,
-  httpStatus,
+  isPermissionDenied,
   ISSUES_PERMISSION_HINT,
   type Repo
 } from '../issues/github.js'
@@ -47,7 +47,7 @@ export async function openIncidentIssue(
     })
     return { channel: 'GitHub issues', ok: true, detail: `Opened incident issue #${data.number}.` }
   } catch (error) {
-    const denied = httpStatus(error) === 403 && !/rate limit/i.test(errorMessage(error))
+    const denied = isPermissionDenied(error)
     return {
       channel: 'GitHub issues',
       ok: false,

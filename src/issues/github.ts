@@ -22,33 +22,26 @@ export const ISSUES_PERMISSION_HINT =
 /** Closed issues older than this are not reopened: a key flagged again after that gets a new issue. */
 const RECENTLY_CLOSED_DAYS = 180
 
+/** A rate-limit handler for the throttling plugin: warn, then wait and retry a few times. */
+function waitOut(kind: string, retries: number) {
+  return (
+    retryAfter: number,
+    options: { method: string; url: string },
+    _octokit: unknown,
+    retryCount: number
+  ): boolean => {
+    core.warning(`GitHub ${kind} on ${options.method} ${options.url}; waiting ${retryAfter}s.`)
+    return retryCount < retries
+  }
+}
+
 export function createOctokit(token: string): Octokit {
   return github.getOctokit(
     token,
     {
       throttle: {
-        onRateLimit: (
-          retryAfter: number,
-          options: { method: string; url: string },
-          _o: unknown,
-          retryCount: number
-        ) => {
-          core.warning(
-            `GitHub rate limit on ${options.method} ${options.url}; retrying in ${retryAfter}s.`
-          )
-          return retryCount < 2
-        },
-        onSecondaryRateLimit: (
-          retryAfter: number,
-          options: { method: string; url: string },
-          _o: unknown,
-          retryCount: number
-        ) => {
-          core.warning(
-            `GitHub secondary rate limit on ${options.method} ${options.url}; waiting ${retryAfter}s.`
-          )
-          return retryCount < 3
-        }
+        onRateLimit: waitOut('rate limit', 2),
+        onSecondaryRateLimit: waitOut('secondary rate limit', 3)
       },
       retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] }
     },
@@ -70,11 +63,12 @@ export class IssuesPermissionError extends Error {
 }
 
 /** A 403 that is not a rate limit means the token may not write issues. */
-function rethrowPermission(error: unknown): never {
-  if (httpStatus(error) === 403 && !/rate limit/i.test(errorMessage(error))) {
-    throw new IssuesPermissionError(error)
-  }
-  throw error
+export function isPermissionDenied(error: unknown): boolean {
+  return httpStatus(error) === 403 && !/rate limit/i.test(errorMessage(error))
+}
+
+export function rethrowPermission(error: unknown): never {
+  throw isPermissionDenied(error) ? new IssuesPermissionError(error) : error
 }
 
 const LABEL_STYLE: Record<string, { color: string; description: string }> = {
@@ -267,13 +261,9 @@ export async function applyIssueActions(
         number: await write(octokit, repo, action, labels)
       })
     } catch (error) {
-      if (httpStatus(error) === 403 && !/rate limit/i.test(errorMessage(error))) {
-        throw new IssuesPermissionError(error)
-      }
+      if (isPermissionDenied(error)) throw new IssuesPermissionError(error)
       results.push({ kind: action.kind, accessKeyId, number, error: errorMessage(error) })
     }
   }
   return results
 }
-
-export { rethrowPermission }

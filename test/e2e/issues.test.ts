@@ -1,9 +1,9 @@
 // Rotation issues end to end: dist/index.js against the fake AWS and the fake GitHub.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { FakeAccount } from '../support/fake-aws.js'
-import type { FakeIssue } from '../support/fake-github.js'
-import { startFakes, type Fakes } from '../support/harness.js'
-import { SAMPLE_COLLABORATORS, sampleAccount } from '../support/sample-account.js'
+import type { Fakes } from '../support/harness.js'
+import { issueFor, issueRun, markerKey, startIssueFakes } from '../support/issue-fakes.js'
+import { sampleAccount } from '../support/sample-account.js'
 
 const NEEDING = [
   'AKIASAMPLEBOBOLD0001',
@@ -17,24 +17,8 @@ let fakes: Fakes
 afterEach(() => fakes.stop())
 
 async function start(accounts: FakeAccount | FakeAccount[] = sampleAccount()) {
-  fakes = await startFakes(
-    accounts,
-    {},
-    { collaborators: SAMPLE_COLLABORATORS, pageSize: 2, maxPerPage: 2 }
-  )
+  fakes = await startIssueFakes(accounts)
   return fakes
-}
-
-function issueRun(f: Fakes, inputs: Record<string, string> = {}) {
-  return f.run({ 'github-token': f.github.token, 'fail-on': 'never', ...inputs })
-}
-
-function markerKey(issue: FakeIssue): string | undefined {
-  return /<!-- iam-key-sentinel key=(\w+) account=(\d+) -->/.exec(issue.body ?? '')?.[1]
-}
-
-function issueFor(f: Fakes, keyId: string): FakeIssue | undefined {
-  return f.github.issues.find((i) => markerKey(i) === keyId)
 }
 
 describe('rotation issues', () => {
