@@ -50,7 +50,12 @@ const number = (name: string, value: string): number => {
   return n
 }
 const sizes = values.users.split(',').map((u) => number('users', u))
+const METHODS: readonly BenchMethod[] = ['baseline', 'api', 'credential-report']
 const methods = values.methods.split(',') as BenchMethod[]
+if (!methods.every((m) => METHODS.includes(m))) {
+  console.error(`--methods takes ${METHODS.join(', ')}; got '${values.methods}'.\n${USAGE}`)
+  process.exit(2)
+}
 const latencyMs = number('latency-ms', values['latency-ms'])
 const rate = number('rate', values.rate)
 const clientRate = number('client-rate', values['client-rate'] ?? values.rate)

@@ -1,6 +1,6 @@
 // Mermaid bar chart of key ages, bucketed at the thresholds so the bars read as
 // "fresh", "due soon", "overdue" and "long overdue".
-import type { Finding, Thresholds } from './types.js'
+import type { Thresholds } from './types.js'
 
 export interface AgeBucket {
   label: string
@@ -9,7 +9,8 @@ export interface AgeBucket {
   count: number
 }
 
-export function ageBuckets(findings: readonly Finding[], t: Thresholds): AgeBucket[] {
+/** Ages in whole days of every key, listed or only counted. */
+export function ageBuckets(ages: readonly number[], t: Thresholds): AgeBucket[] {
   const bounds = [...new Set([t.maxAgeDays - t.warnDays, t.maxAgeDays, t.maxAgeDays * 2])]
     .filter((b) => b >= 0)
     .sort((a, b) => a - b)
@@ -20,15 +21,15 @@ export function ageBuckets(findings: readonly Finding[], t: Thresholds): AgeBuck
     buckets.push({ label, upTo, count: 0 })
     from = upTo + 1
   }
-  for (const f of findings) {
-    const bucket = buckets.find((b) => f.ageDays <= b.upTo)
+  for (const age of ages) {
+    const bucket = buckets.find((b) => age <= b.upTo)
     if (bucket) bucket.count++
   }
   return buckets
 }
 
-export function renderAgeChart(findings: readonly Finding[], t: Thresholds): string {
-  const buckets = ageBuckets(findings, t)
+export function renderAgeChart(ages: readonly number[], t: Thresholds): string {
+  const buckets = ageBuckets(ages, t)
   const max = Math.max(1, ...buckets.map((b) => b.count))
   return [
     '```mermaid',

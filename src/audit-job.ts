@@ -146,6 +146,8 @@ export async function runAuditJob(job: JobContext): Promise<JobResult> {
     ...(job.accountAlias ? { accountAlias: job.accountAlias } : {})
   })
   const { report } = audit
+  if (audit.scan.fallbackReason)
+    core.warning(`Credential report not used: ${audit.scan.fallbackReason}`)
   const changes = await remediate(audit, job)
   const activity = await lookUpActivity(audit, job)
   if (activity.length > 0) report.activity = activity
@@ -163,6 +165,7 @@ export async function runAuditJob(job: JobContext): Promise<JobResult> {
       ...report,
       generatedAt: audit.now,
       findings: report.keys,
+      unlistedOkAgeDays: audit.unlistedOkAgeDays,
       reportPath,
       sections
     })

@@ -21,11 +21,12 @@ export function classByAge(key: KeyFacts, at: Date, t: Thresholds): RawKeyClass 
 }
 
 /**
- * Whether last use can change the class: only for an active key that is not overdue, with the
- * unused rule on, and at least unused-days old (a key cannot be idle for longer than it exists).
+ * Whether last use can change the class, or for an inactive key the class it would have if
+ * active (the delete stage acts on that): only when the unused rule is on and the key is not
+ * overdue and at least unused-days old (a key cannot be idle for longer than it exists).
  */
 export function lastUseDecides(key: KeyFacts, at: Date, t: Thresholds): boolean {
-  if (key.status !== 'Active' || t.unusedDays === 0) return false
+  if (t.unusedDays === 0) return false
   const age = wholeDays(key.createDate, at)
   return age <= t.maxAgeDays && age >= t.unusedDays
 }

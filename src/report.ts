@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ActivitySummary } from './activity/types.js'
 import type { ChangeRecord } from './remediation/apply.js'
+import type { ScanInfo } from './scan-info.js'
 import type { Hold } from './remediation/plan.js'
 import type { Counts, Finding, RemediationAction, ScanError, Thresholds } from './types.js'
 
@@ -24,6 +25,8 @@ export interface AuditReport {
   remediation?: RemediationReport
   /** CloudTrail summaries of the keys activity-for named. */
   activity?: ActivitySummary[]
+  /** How the keys were read (scan-method). */
+  scan?: ScanInfo
 }
 
 export interface RemediationReport {
@@ -64,6 +67,9 @@ export function setOutputs(report: AuditReport, reportPath: string): void {
   core.setOutput('inactive-count', c.inactive)
   core.setOutput('exempt-count', c.exempt)
   core.setOutput('report-path', reportPath)
+  core.setOutput('scan-method-used', report.scan?.method ?? '')
+  // Empty when not checked: only the credential report can see the root user's keys.
+  core.setOutput('root-access-key-count', report.scan?.rootAccessKeys?.length ?? '')
   const changes = report.remediation?.changes ?? []
   const applied = (kind: ChangeRecord['kind']): number =>
     changes.filter((c) => c.kind === kind && c.result === 'applied').length

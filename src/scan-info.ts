@@ -36,10 +36,3 @@ export interface ScanInfo {
   /** The root user's access keys; undefined when not checked (the API walk cannot see them). */
   rootAccessKeys?: RootAccessKey[]
 }
-
-declare module './report.js' {
-  interface AuditReport {
-    /** How the keys were read (scan-method), written with the rest of the JSON report. */
-    scan?: ScanInfo
-  }
-}

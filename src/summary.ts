@@ -2,6 +2,7 @@
 import { renderAgeChart } from './age-chart.js'
 import { isoDate } from './dates.js'
 import { escapeMarkdown as esc, table, utf8Bytes } from './markdown.js'
+import type { RootAccessKey, ScanInfo } from './scan-info.js'
 import type { Counts, Exemption, Finding, KeyClass, ScanError, Thresholds } from './types.js'
 
 export interface SummaryInput {
@@ -16,6 +17,9 @@ export interface SummaryInput {
   reportPath?: string
   /** Pre-rendered sections (changes, notifications) shown after the counts. */
   sections?: readonly string[]
+  scan?: ScanInfo
+  /** Ages of ok keys the credential report counted without listing them (no key ID). */
+  unlistedOkAgeDays?: readonly number[]
 }
 
 /** GitHub rejects step summaries over 1 MiB; leave room for what other steps append. */
@@ -46,7 +50,7 @@ export function formatLastUse(f: Finding): string {
     case 'never':
       return 'never'
     case 'unknown':
-      return 'unknown (see errors)'
+      return f.lastUse.notRead ? 'not read (ok key)' : 'unknown (see errors)'
   }
 }
 
@@ -94,8 +98,40 @@ function header(input: SummaryInput): string {
     `Account **${esc(input.accountId, 12)}**${alias} · scanned ${input.generatedAt.toISOString()} · ` +
       `${input.userCount} users, ${input.counts.total} access keys`,
     '',
-    `Thresholds: rotate after **${t.maxAgeDays}** days · due soon **${t.warnDays}** days before · ${unused}`
+    `Thresholds: rotate after **${t.maxAgeDays}** days · due soon **${t.warnDays}** days before · ${unused}`,
+    ...scanLines(input.scan)
   ].join('\n')
+}
+
+function scanLines(scan: ScanInfo | undefined): string[] {
+  if (!scan) return []
+  const lines = ['', `Scan: ${esc(scan.reason, 300)}`]
+  const report = scan.credentialReport
+  if (report) {
+    lines.push(
+      '',
+      `Credential report of ${report.generatedAt.toISOString()}: ${report.candidateUsers} users read live, ` +
+        `${report.unlistedOkKeys} ok keys counted from it.`
+    )
+  }
+  if (scan.fallbackReason) {
+    lines.push(
+      '',
+      `> [!WARNING]\n> The credential report could not be used, so every user was read live: ${esc(scan.fallbackReason, 400)}`
+    )
+  }
+  return lines
+}
+
+function rootKeyLine(k: RootAccessKey): string {
+  const created = k.createDate ? `created ${isoDate(k.createDate)}` : 'creation date unknown'
+  const used = k.lastUse.kind === 'used' ? `last used ${isoDate(k.lastUse.date)}` : 'never used'
+  return `- 🔴 The root user has an **${k.active ? 'active' : 'inactive'}** access key (slot ${k.slot}, ${created}, ${used}): delete it; the root user should have no access keys.`
+}
+
+function rootSection(scan: ScanInfo | undefined): string {
+  const keys = scan?.rootAccessKeys ?? []
+  return keys.length === 0 ? '' : ['### Root user access keys', ...keys.map(rootKeyLine)].join('\n')
 }
 
 function countsTable(c: Counts): string {
@@ -159,8 +195,12 @@ export function renderSummary(input: SummaryInput, maxBytes = SUMMARY_LIMIT_BYTE
   const fixed = [
     header(input),
     countsTable(input.counts),
+    rootSection(input.scan),
     '### Key ages',
-    renderAgeChart(input.findings, input.thresholds),
+    renderAgeChart(
+      [...input.findings.map((f) => f.ageDays), ...(input.unlistedOkAgeDays ?? [])],
+      input.thresholds
+    ),
     ...(input.sections ?? []),
     errorsSection(input.errors)
   ]
@@ -168,10 +208,17 @@ export function renderSummary(input: SummaryInput, maxBytes = SUMMARY_LIMIT_BYTE
     .join('\n\n')
 
   const attentionTitle = `### Keys needing attention (${flagged.length})`
-  const okNote =
+  const unlisted = input.scan?.credentialReport?.unlistedOkKeys ?? 0
+  const okNote = [
     ok.length > OK_LIST_LIMIT
       ? `${ok.length} keys are ok and not listed here; the JSON report lists them.`
+      : '',
+    unlisted > 0
+      ? `${unlisted} ok keys of users the credential report showed to be fine are counted, not listed (the report has no key IDs).`
       : ''
+  ]
+    .filter(Boolean)
+    .join(' ')
   // The fixed parts and headings are small; the tables share what is left of the budget.
   let budget = maxBytes - utf8Bytes(fixed) - 1024
   const parts = [fixed, attentionTitle]
@@ -185,6 +232,7 @@ export function renderSummary(input: SummaryInput, maxBytes = SUMMARY_LIMIT_BYTE
     parts.push(
       `<details><summary>OK keys (${ok.length})</summary>\n\n${boundedTable(ok, budget, input.reportPath)}\n\n</details>`
     )
-  } else if (okNote) parts.push(okNote)
+  }
+  if (okNote) parts.push(okNote)
   return parts.join('\n\n') + '\n'
 }

@@ -42,6 +42,12 @@ export function failureReasons(report: AuditReport, failOn: FailOn): string[] {
         'Rotate or deactivate them, exempt them, or set fail-on: never to only report.'
     )
   }
+  const activeRootKeys = report.scan?.rootAccessKeys?.filter((k) => k.active).length ?? 0
+  if (failOn !== 'never' && activeRootKeys > 0) {
+    reasons.push(
+      `The root user has ${activeRootKeys} active access key${activeRootKeys === 1 ? '' : 's'}: delete ${activeRootKeys === 1 ? 'it' : 'them'} (sign in as root, Security credentials).`
+    )
+  }
   if (failOn === 'due-soon' && c['due-soon'] > 0) {
     reasons.push(`${c['due-soon']} access keys are due for rotation soon (fail-on: due-soon).`)
   }

@@ -16,7 +16,8 @@ describe('lastUseDecides', () => {
     [30, 'Active', t, true],
     [90, 'Active', t, true],
     [91, 'Active', t, false],
-    [60, 'Inactive', t, false],
+    [60, 'Inactive', t, true],
+    [120, 'Inactive', t, false],
     [60, 'Active', { ...t, unusedDays: 0 }, false]
   ] as const)('%i days old, %s, %o: %s', (age, status, thresholds, expected) => {
     expect(lastUseDecides(key(age, status), at, thresholds)).toBe(expected)

@@ -120,7 +120,13 @@ function baseKey(userName: string): AccessKey {
 describe('age chart', () => {
   it('buckets ages at the thresholds', () => {
     const buckets = ageBuckets(
-      [finding('a', 0), finding('b', 76), finding('c', 77), finding('d', 91), finding('e', 181)],
+      [
+        finding('a', 0),
+        finding('b', 76),
+        finding('c', 77),
+        finding('d', 91),
+        finding('e', 181)
+      ].map((f) => f.ageDays),
       T
     )
     expect(buckets.map((b) => [b.label, b.count])).toEqual([
@@ -132,7 +138,7 @@ describe('age chart', () => {
   })
 
   it('is a Mermaid xychart with one bar per bucket', () => {
-    const chart = renderAgeChart([finding('a', 5)], T)
+    const chart = renderAgeChart([finding('a', 5).ageDays], T)
     expect(chart).toMatch(/^```mermaid\nxychart-beta\n/)
     expect(chart).toContain('bar [1, 0, 0, 0]')
   })
