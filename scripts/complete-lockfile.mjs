@@ -6,7 +6,14 @@
 // Run after `npm install`: node scripts/complete-lockfile.mjs
 import { readFileSync, writeFileSync } from 'node:fs'
 
-const OS = { android: 'android', darwin: 'darwin', freebsd: 'freebsd', linux: 'linux', openharmony: 'openharmony', win32: 'win32' }
+const OS = {
+  android: 'android',
+  darwin: 'darwin',
+  freebsd: 'freebsd',
+  linux: 'linux',
+  openharmony: 'openharmony',
+  win32: 'win32'
+}
 const CPU = ['arm64', 'arm', 'x64', 'ia32', 'loong64', 'ppc64', 'riscv64', 's390x']
 
 /** os, cpu and libc from a platform package name such as binding-linux-arm-musleabihf. */
@@ -15,7 +22,8 @@ export function platformOf(name) {
   const os = parts.find((p) => OS[p])
   const cpu = parts.find((p) => CPU.includes(p))
   if (!os || !cpu) return undefined
-  const libc = os !== 'linux' ? undefined : parts.some((p) => p.startsWith('musl')) ? 'musl' : 'glibc'
+  const libc =
+    os !== 'linux' ? undefined : parts.some((p) => p.startsWith('musl')) ? 'musl' : 'glibc'
   return { os: [os], cpu: [cpu], ...(libc ? { libc: [libc] } : {}) }
 }
 
@@ -28,10 +36,19 @@ for (const [key, entry] of Object.entries(lock.packages)) {
     if (lock.packages[depKey] || lock.packages[`${key}/${depKey}`]) continue
     const platform = platformOf(dep)
     if (!platform) continue
-    lock.packages[depKey] = { version, ...platform, ...(entry.dev ? { dev: true } : {}), optional: true }
+    lock.packages[depKey] = {
+      version,
+      ...platform,
+      ...(entry.dev ? { dev: true } : {}),
+      optional: true
+    }
     added++
   }
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))))
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) =>
+    a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)
+  )
+)
 writeFileSync(path, JSON.stringify(lock, null, 2) + '\n')
 console.log(`package-lock.json: ${added} platform packages added`)
