@@ -81578,6 +81578,9 @@ function setOutputs(report, reportPath) {
     setOutput('inactive-count', c.inactive);
     setOutput('exempt-count', c.exempt);
     setOutput('report-path', reportPath);
+    setOutput('scan-method-used', report.scan?.method ?? '');
+    // Empty when not checked: only the credential report can see the root user's keys.
+    setOutput('root-access-key-count', report.scan?.rootAccessKeys?.length ?? '');
     const changes = report.remediation?.changes ?? [];
     const applied = (kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
     setOutput('changes', JSON.stringify(changes));
@@ -81603,11 +81606,12 @@ function classByAge(key, at, t) {
     return classifyRaw({ ...key, userName: '', accessKeyId: '', lastUse: NOT_READ }, at, t);
 }
 /**
- * Whether last use can change the class: only for an active key that is not overdue, with the
- * unused rule on, and at least unused-days old (a key cannot be idle for longer than it exists).
+ * Whether last use can change the class, or for an inactive key the class it would have if
+ * active (the delete stage acts on that): only when the unused rule is on and the key is not
+ * overdue and at least unused-days old (a key cannot be idle for longer than it exists).
  */
 function lastUseDecides(key, at, t) {
-    if (key.status !== 'Active' || t.unusedDays === 0)
+    if (t.unusedDays === 0)
         return false;
     const age = wholeDays(key.createDate, at);
     return age <= t.maxAgeDays && age >= t.unusedDays;
@@ -82257,10 +82261,11 @@ async function scanWithCredentialReport(iam, options) {
 
 
 /**
- * Above this many users `auto` reads the credential report. Measured with `npm run bench`
- * (README, "Performance"): at 100 users the walk costs about 110 calls, 11 s at the default pace,
- * while a report that has to be generated first costs a few seconds of waiting; below, the walk
- * is as fast, exact to the key, and needs no report permissions.
+ * Above this many users `auto` reads the credential report. Measured with `npm run bench` at the
+ * default pace (10 requests/s) and a report that takes 3 s to generate: the walk costs ~1 s per
+ * 10 users (10.5 s at 100 users, 21.9 s at 200), the report ~3.1 s flat plus its candidate users,
+ * so the report is faster from about 40 users. Up to 100 the walk is kept anyway: it costs at
+ * most ~11 s, lists every key by ID (ok ones too), is never stale and needs no report permissions.
  */
 const AUTO_REPORT_ABOVE_USERS = 100;
 function fromApi(scan, info) {
@@ -82772,17 +82777,18 @@ function parseMarker(body) {
 const ISSUES_PERMISSION_HINT = 'Give the job `permissions: issues: write` (and pass `github-token`), or set `create-issues: false`.';
 /** Closed issues older than this are not reopened: a key flagged again after that gets a new issue. */
 const RECENTLY_CLOSED_DAYS = 180;
+/** A rate-limit handler for the throttling plugin: warn, then wait and retry a few times. */
+function waitOut(kind, retries) {
+    return (retryAfter, options, _octokit, retryCount) => {
+        warning(`GitHub ${kind} on ${options.method} ${options.url}; waiting ${retryAfter}s.`);
+        return retryCount < retries;
+    };
+}
 function createOctokit(token) {
     return getOctokit(token, {
         throttle: {
-            onRateLimit: (retryAfter, options, _o, retryCount) => {
-                warning(`GitHub rate limit on ${options.method} ${options.url}; retrying in ${retryAfter}s.`);
-                return retryCount < 2;
-            },
-            onSecondaryRateLimit: (retryAfter, options, _o, retryCount) => {
-                warning(`GitHub secondary rate limit on ${options.method} ${options.url}; waiting ${retryAfter}s.`);
-                return retryCount < 3;
-            }
+            onRateLimit: waitOut('rate limit', 2),
+            onSecondaryRateLimit: waitOut('secondary rate limit', 3)
         },
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] }
     }, retry, throttling);
@@ -82798,11 +82804,11 @@ class IssuesPermissionError extends Error {
     }
 }
 /** A 403 that is not a rate limit means the token may not write issues. */
+function isPermissionDenied(error) {
+    return httpStatus(error) === 403 && !/rate limit/i.test(errorMessage(error));
+}
 function rethrowPermission(error) {
-    if (httpStatus(error) === 403 && !/rate limit/i.test(errorMessage(error))) {
-        throw new IssuesPermissionError(error);
-    }
-    throw error;
+    throw isPermissionDenied(error) ? new IssuesPermissionError(error) : error;
 }
 const LABEL_STYLE = {
     'security-incident': {
@@ -82964,15 +82970,13 @@ async function applyIssueActions(octokit, repo, actions, labels) {
             });
         }
         catch (error) {
-            if (httpStatus(error) === 403 && !/rate limit/i.test(errorMessage(error))) {
+            if (isPermissionDenied(error))
                 throw new IssuesPermissionError(error);
-            }
             results.push({ kind: action.kind, accessKeyId, number, error: errorMessage(error) });
         }
     }
     return results;
 }
-
 
 ;// CONCATENATED MODULE: ./src/rotation-steps.ts
 // The rotation procedure every notification repeats (seed 002): a second key first, so
@@ -84011,7 +84015,8 @@ function renderChanges(plan, records) {
 }
 
 ;// CONCATENATED MODULE: ./src/age-chart.ts
-function ageBuckets(findings, t) {
+/** Ages in whole days of every key, listed or only counted. */
+function ageBuckets(ages, t) {
     const bounds = [...new Set([t.maxAgeDays - t.warnDays, t.maxAgeDays, t.maxAgeDays * 2])]
         .filter((b) => b >= 0)
         .sort((a, b) => a - b);
@@ -84022,15 +84027,15 @@ function ageBuckets(findings, t) {
         buckets.push({ label, upTo, count: 0 });
         from = upTo + 1;
     }
-    for (const f of findings) {
-        const bucket = buckets.find((b) => f.ageDays <= b.upTo);
+    for (const age of ages) {
+        const bucket = buckets.find((b) => age <= b.upTo);
         if (bucket)
             bucket.count++;
     }
     return buckets;
 }
-function renderAgeChart(findings, t) {
-    const buckets = ageBuckets(findings, t);
+function renderAgeChart(ages, t) {
+    const buckets = ageBuckets(ages, t);
     const max = Math.max(1, ...buckets.map((b) => b.count));
     return [
         '```mermaid',
@@ -84075,7 +84080,7 @@ function formatLastUse(f) {
         case 'never':
             return 'never';
         case 'unknown':
-            return 'unknown (see errors)';
+            return f.lastUse.notRead ? 'not read (ok key)' : 'unknown (see errors)';
     }
 }
 function summary_plural(n, word) {
@@ -84118,8 +84123,32 @@ function summary_header(input) {
         `Account **${escapeMarkdown(input.accountId, 12)}**${alias} · scanned ${input.generatedAt.toISOString()} · ` +
             `${input.userCount} users, ${input.counts.total} access keys`,
         '',
-        `Thresholds: rotate after **${t.maxAgeDays}** days · due soon **${t.warnDays}** days before · ${unused}`
+        `Thresholds: rotate after **${t.maxAgeDays}** days · due soon **${t.warnDays}** days before · ${unused}`,
+        ...scanLines(input.scan)
     ].join('\n');
+}
+function scanLines(scan) {
+    if (!scan)
+        return [];
+    const lines = ['', `Scan: ${escapeMarkdown(scan.reason, 300)}`];
+    const report = scan.credentialReport;
+    if (report) {
+        lines.push('', `Credential report of ${report.generatedAt.toISOString()}: ${report.candidateUsers} users read live, ` +
+            `${report.unlistedOkKeys} ok keys counted from it.`);
+    }
+    if (scan.fallbackReason) {
+        lines.push('', `> [!WARNING]\n> The credential report could not be used, so every user was read live: ${escapeMarkdown(scan.fallbackReason, 400)}`);
+    }
+    return lines;
+}
+function rootKeyLine(k) {
+    const created = k.createDate ? `created ${isoDate(k.createDate)}` : 'creation date unknown';
+    const used = k.lastUse.kind === 'used' ? `last used ${isoDate(k.lastUse.date)}` : 'never used';
+    return `- 🔴 The root user has an **${k.active ? 'active' : 'inactive'}** access key (slot ${k.slot}, ${created}, ${used}): delete it; the root user should have no access keys.`;
+}
+function rootSection(scan) {
+    const keys = scan?.rootAccessKeys ?? [];
+    return keys.length === 0 ? '' : ['### Root user access keys', ...keys.map(rootKeyLine)].join('\n');
 }
 function countsTable(c) {
     const classes = ['overdue', 'unused', 'due-soon', 'inactive', 'exempt', 'ok'];
@@ -84172,17 +84201,26 @@ function renderSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
     const fixed = [
         summary_header(input),
         countsTable(input.counts),
+        rootSection(input.scan),
         '### Key ages',
-        renderAgeChart(input.findings, input.thresholds),
+        renderAgeChart([...input.findings.map((f) => f.ageDays), ...(input.unlistedOkAgeDays ?? [])], input.thresholds),
         ...(input.sections ?? []),
         errorsSection(input.errors)
     ]
         .filter((part) => part !== '')
         .join('\n\n');
     const attentionTitle = `### Keys needing attention (${flagged.length})`;
-    const okNote = ok.length > OK_LIST_LIMIT
-        ? `${ok.length} keys are ok and not listed here; the JSON report lists them.`
-        : '';
+    const unlisted = input.scan?.credentialReport?.unlistedOkKeys ?? 0;
+    const okNote = [
+        ok.length > OK_LIST_LIMIT
+            ? `${ok.length} keys are ok and not listed here; the JSON report lists them.`
+            : '',
+        unlisted > 0
+            ? `${unlisted} ok keys of users the credential report showed to be fine are counted, not listed (the report has no key IDs).`
+            : ''
+    ]
+        .filter(Boolean)
+        .join(' ');
     // The fixed parts and headings are small; the tables share what is left of the budget.
     let budget = maxBytes - utf8Bytes(fixed) - 1024;
     const parts = [fixed, attentionTitle];
@@ -84196,7 +84234,7 @@ function renderSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
     if (ok.length > 0 && ok.length <= OK_LIST_LIMIT && budget > 2048) {
         parts.push(`<details><summary>OK keys (${ok.length})</summary>\n\n${boundedTable(ok, budget, input.reportPath)}\n\n</details>`);
     }
-    else if (okNote)
+    if (okNote)
         parts.push(okNote);
     return parts.join('\n\n') + '\n';
 }
@@ -84230,6 +84268,10 @@ function failureReasons(report, failOn) {
     if (failOn !== 'never' && overdue + unused > 0) {
         reasons.push(`${overdue} overdue and ${unused} unused access keys (fail-on: ${failOn}). ` +
             'Rotate or deactivate them, exempt them, or set fail-on: never to only report.');
+    }
+    const activeRootKeys = report.scan?.rootAccessKeys?.filter((k) => k.active).length ?? 0;
+    if (failOn !== 'never' && activeRootKeys > 0) {
+        reasons.push(`The root user has ${activeRootKeys} active access key${activeRootKeys === 1 ? '' : 's'}: delete ${activeRootKeys === 1 ? 'it' : 'them'} (sign in as root, Security credentials).`);
     }
     if (failOn === 'due-soon' && c['due-soon'] > 0) {
         reasons.push(`${c['due-soon']} access keys are due for rotation soon (fail-on: due-soon).`);
@@ -84359,6 +84401,8 @@ async function runAuditJob(job) {
         ...(job.accountAlias ? { accountAlias: job.accountAlias } : {})
     });
     const { report } = audit;
+    if (audit.scan.fallbackReason)
+        warning(`Credential report not used: ${audit.scan.fallbackReason}`);
     const changes = await remediate(audit, job);
     const activity = await lookUpActivity(audit, job);
     if (activity.length > 0)
@@ -84373,6 +84417,7 @@ async function runAuditJob(job) {
         ...report,
         generatedAt: audit.now,
         findings: report.keys,
+        unlistedOkAgeDays: audit.unlistedOkAgeDays,
         reportPath,
         sections
     }));
@@ -85416,7 +85461,7 @@ function aggregateFailures(result) {
             'Their audit jobs failed or did not upload a report; see "Accounts without a usable report" in the job summary.');
     }
     if (unreadable.length > 0) {
-        failures.push(`The reports of ${unreadable.length} accounts could not be read: ` +
+        failures.push(`${unreadable.length === 1 ? 'The report of 1 account' : `The reports of ${unreadable.length} accounts`} could not be read: ` +
             `${listed(unreadable, (a) => (a.status === 'unreadable' ? `: ${a.reason}` : ''))}.`);
     }
     return failures;
@@ -85677,6 +85722,11 @@ function selectAccounts(accounts, options) {
  */
 const OUTPUT_LIMIT_BYTES = 1024 * 1024;
 const utf16Bytes = (text) => text.length * 2;
+/**
+ * The runner hands an input to the action as an environment variable, and Linux caps one at
+ * 128 KiB: past this, aggregate's expected-accounts should take account-ids, not the matrix.
+ */
+const INPUT_LIMIT_BYTES = 128 * 1024 - 1024;
 async function runListAccountsJob(fleet, aws) {
     const listing = await listOrganizationAccounts({
         region: aws.region,
@@ -85689,6 +85739,7 @@ async function runListAccountsJob(fleet, aws) {
     const chunked = JSON.stringify({ include: chunks });
     setOutput('matrix', matrix);
     setOutput('chunks', chunked);
+    setOutput('account-ids', entries.map((e) => e['account-id']).join(','));
     setOutput('account-count', entries.length);
     setOutput('chunk-count', chunks.length);
     for (const id of selection.unmatchedExcludes) {
@@ -85697,7 +85748,12 @@ async function runListAccountsJob(fleet, aws) {
     if (chunks.length > 1) {
         warning(`${entries.length} accounts do not fit one matrix of ${fleet.chunkSize} jobs: use the 'chunks' output ` +
             `(${chunks.length} chunks), one reusable-workflow call per chunk, each with its own matrix ` +
-            `(README, "Organization setup"), and pass the same 'chunks' output to aggregate's 'expected-accounts'.`);
+            `(README, "Organization setup").`);
+    }
+    if (Buffer.byteLength(matrix, 'utf8') > INPUT_LIMIT_BYTES) {
+        warning(`The matrix output is too large to pass as an input (${Buffer.byteLength(matrix, 'utf8')} bytes; ` +
+            "a runner passes each input as an environment variable of at most 128 KiB): give aggregate's " +
+            "'expected-accounts' the 'account-ids' output instead.");
     }
     await writeSummary(renderListSummary(listing, selection, {
         parents: fleet.organizationalUnits,
@@ -85943,7 +85999,7 @@ async function openIncidentIssue(token, repo, report, run) {
         return { channel: 'GitHub issues', ok: true, detail: `Opened incident issue #${data.number}.` };
     }
     catch (error) {
-        const denied = httpStatus(error) === 403 && !/rate limit/i.test(errorMessage(error));
+        const denied = isPermissionDenied(error);
         return {
             channel: 'GitHub issues',
             ok: false,

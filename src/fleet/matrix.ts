@@ -61,11 +61,24 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
 export const EXPECTED_ACCOUNTS_FORM =
-  'the list-accounts step\'s matrix output ({"include": [{"account-id": ...}]}) or 12-digit account IDs separated by commas or new lines'
+  'the list-accounts step\'s matrix or chunks output ({"include": [...]}) or 12-digit account IDs separated by commas or new lines'
+
+/** The entries of a matrix, or of every chunk's matrix. */
+function matrixEntries(parsed: unknown): unknown[] | undefined {
+  const include = isRecord(parsed) ? parsed.include : undefined
+  if (!Array.isArray(include)) return undefined
+  const nested = (entry: unknown): unknown =>
+    isRecord(entry) && isRecord(entry.matrix) ? entry.matrix.include : undefined
+  if (include.length > 0 && include.every((entry) => Array.isArray(nested(entry)))) {
+    return include.flatMap((entry) => nested(entry) as unknown[])
+  }
+  return include
+}
 
 /**
- * The accounts the aggregate step expects a report from: the matrix output of the list-accounts
- * step, or plain account IDs. Returns the problem instead of throwing, for the input reader.
+ * The accounts the aggregate step expects a report from: the matrix or chunks output of the
+ * list-accounts step, or plain account IDs. Returns the problem instead of throwing, for the
+ * input reader.
  */
 export function parseExpectedAccounts(
   text: string
@@ -87,8 +100,8 @@ export function parseExpectedAccounts(
   } catch (error) {
     return { problem: `it is not valid JSON (${(error as Error).message})` }
   }
-  const include = isRecord(parsed) ? parsed.include : undefined
-  if (!Array.isArray(include)) return { problem: 'the JSON has no "include" array' }
+  const include = matrixEntries(parsed)
+  if (!include) return { problem: 'the JSON has no "include" array' }
   const accounts = new Map<string, ExpectedAccount>()
   for (const [i, entry] of include.entries()) {
     const id = isRecord(entry) ? entry['account-id'] : undefined

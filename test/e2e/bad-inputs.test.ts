@@ -51,7 +51,15 @@ const BAD: [string, string, string][] = [
   ['issue-labels', 'x'.repeat(51), 'at most 50 characters'],
   ['issue-for', 'ok', 'one of overdue, due-soon'],
   ['owner-tag', 'owner#tag', 'IAM tag key'],
-  ['max-new-issues', '1001', 'from 0 to 1000']
+  ['max-new-issues', '1001', 'from 0 to 1000'],
+  ['member-role-arn', 'arn:aws:iam::12345:role/member', 'IAM role ARN'],
+  ['role-chaining', 'yes', 'true or false'],
+  ['organizational-units', 'ou-Prod', 'organizational unit IDs'],
+  ['exclude-accounts', '12345', '12-digit AWS account IDs'],
+  ['member-role-name', 'bad role', 'IAM role name'],
+  ['matrix-chunk-size', '257', 'from 1 to 256'],
+  ['reports-directory', 'reports', 'only used in aggregate mode'],
+  ['expected-accounts', '{"include": 1}', 'matrix or chunks output']
 ]
 // Combinations that contradict each other.
 const CONFLICTS: [Record<string, string>, string][] = [

@@ -995,7 +995,12 @@ describe('examples/aws/iam-key-sentinel.yml: event path to repository_dispatch',
 
 describe('examples/workflows', () => {
   it('holds the audit, revoke-key and exposed-key-event workflows', () => {
-    expect(workflowFiles.sort()).toEqual(['audit.yml', 'exposed-key-event.yml', 'revoke-key.yml'])
+    expect(workflowFiles.sort()).toEqual([
+      'audit.yml',
+      'exposed-key-event.yml',
+      'organization-audit.yml',
+      'revoke-key.yml'
+    ])
   })
 
   it.each(workflowFiles)('%s grants only the permissions it needs, never write-all', (file) => {

@@ -1,0 +1,19 @@
+// The organization modes: list-accounts before the matrix, aggregate after it. Neither scans an
+// account itself, so neither needs the per-account setup (account ID, alias) the audit does.
+import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import type { FleetSettings, Settings } from '../inputs.js'
+import type { JobResult } from '../job.js'
+import { runContext } from '../run-context.js'
+import { runAggregateJob } from './aggregate-job.js'
+import { runListAccountsJob } from './list-job.js'
+
+export async function runFleetJob(
+  settings: Settings,
+  fleet: FleetSettings,
+  credentials: () => Promise<AwsCredentialIdentity | undefined>
+): Promise<JobResult> {
+  if (fleet.mode === 'aggregate') {
+    return runAggregateJob({ settings, fleet, run: runContext(), credentials })
+  }
+  return runListAccountsJob(fleet, { region: settings.awsRegion, credentials: await credentials() })
+}
