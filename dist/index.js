@@ -81485,16 +81485,12 @@ function classify(key, now, t, exemption) {
         finding.exemption = exemption;
     return finding;
 }
+function emptyCounts() {
+    return { total: 0, overdue: 0, 'due-soon': 0, unused: 0, inactive: 0, ok: 0, exempt: 0 };
+}
 function countClasses(findings) {
-    const counts = {
-        total: findings.length,
-        overdue: 0,
-        'due-soon': 0,
-        unused: 0,
-        inactive: 0,
-        ok: 0,
-        exempt: 0
-    };
+    const counts = emptyCounts();
+    counts.total = findings.length;
     for (const f of findings)
         counts[f.class]++;
     return counts;
@@ -81554,23 +81550,25 @@ var external_node_path_ = __nccwpck_require__(6760);
 
 
 const REPORT_SCHEMA_VERSION = 1;
-function reportFileName(accountId, env) {
+/** `<base>-<run id>-<attempt>.json`: one file per run attempt, never overwritten by a re-run. */
+function reportFileName(base, env) {
     const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
-    return `iam-key-sentinel-${accountId}${run ? `-${run}` : ''}.json`;
+    return `${base}${run ? `-${run}` : ''}.json`;
 }
-/** Written to the runner's temp dir so an upload-artifact step can pick it up. */
-async function writeReport(report, env = process.env) {
+/** A JSON report in the runner's temp dir, where an upload-artifact step can pick it up. */
+async function writeJsonReport(base, content, env = process.env) {
     const dir = env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
     await (0,promises_.mkdir)(dir, { recursive: true });
-    const path = (0,external_node_path_.join)(dir, reportFileName(report.accountId, env));
-    await (0,promises_.writeFile)(path, JSON.stringify(report, null, 2) + '\n', 'utf8');
+    const path = (0,external_node_path_.join)(dir, reportFileName(base, env));
+    await (0,promises_.writeFile)(path, JSON.stringify(content, null, 2) + '\n', 'utf8');
     return path;
 }
-/** `findings` carries the keys that are not ok; the report file has every key. */
-function setOutputs(report, reportPath) {
-    const c = report.counts;
-    setOutput('account-id', report.accountId);
-    setOutput('findings', JSON.stringify(report.keys.filter((k) => k.class !== 'ok')));
+/** An account's report, named with the account ID so an aggregate can tell the files apart. */
+function writeReport(report, env = process.env) {
+    return writeJsonReport(`iam-key-sentinel-${report.accountId}`, report, env);
+}
+/** The per-class counts and the report, the outputs an audit and an aggregate share. */
+function setCountOutputs(c, reportPath) {
     setOutput('key-count', c.total);
     setOutput('overdue-count', c.overdue);
     setOutput('due-soon-count', c['due-soon']);
@@ -81578,6 +81576,12 @@ function setOutputs(report, reportPath) {
     setOutput('inactive-count', c.inactive);
     setOutput('exempt-count', c.exempt);
     setOutput('report-path', reportPath);
+}
+/** `findings` carries the keys that are not ok; the report file has every key. */
+function setOutputs(report, reportPath) {
+    setOutput('account-id', report.accountId);
+    setOutput('findings', JSON.stringify(report.keys.filter((k) => k.class !== 'ok')));
+    setCountOutputs(report.counts, reportPath);
     setOutput('scan-method-used', report.scan?.method ?? '');
     // Empty when not checked: only the credential report can see the root user's keys.
     setOutput('root-access-key-count', report.scan?.rootAccessKeys?.length ?? '');
@@ -84635,15 +84639,6 @@ function runContext(env = process.env) {
 // unreadable, and the sums over the reports. Pure: the decisions the summary, digest, outputs and
 // verdict all share.
 
-const emptyCounts = () => ({
-    total: 0,
-    overdue: 0,
-    'due-soon': 0,
-    unused: 0,
-    inactive: 0,
-    ok: 0,
-    exempt: 0
-});
 function changeTotals(report) {
     const changes = report.remediation?.changes ?? [];
     const applied = (kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
@@ -85377,8 +85372,6 @@ async function readReportsDirectory(dir) {
 
 
 
-
-
 const ORGANIZATION_REPORT_TOOL = 'iam-key-sentinel-organization';
 /** One account as the outputs and the organization report give it. */
 function accountJson(a) {
@@ -85397,10 +85390,6 @@ function accountJson(a) {
     };
 }
 async function writeOrganizationReport(result, generatedAt, reportsDirectory, env = process.env) {
-    const dir = env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
-    const path = (0,external_node_path_.join)(dir, `${ORGANIZATION_REPORT_TOOL}${run ? `-${run}` : ''}.json`);
     const report = {
         // Not 'iam-key-sentinel': an aggregate run over a directory holding this file ignores it.
         tool: ORGANIZATION_REPORT_TOOL,
@@ -85416,8 +85405,7 @@ async function writeOrganizationReport(result, generatedAt, reportsDirectory, en
         unattributedFiles: result.unattributed,
         ignoredFiles: result.ignored
     };
-    await (0,promises_.writeFile)(path, JSON.stringify(report, null, 2) + '\n', 'utf8');
-    return path;
+    return writeJsonReport(ORGANIZATION_REPORT_TOOL, report, env);
 }
 async function publishDigest(job, result, generatedAt) {
     const { snsTopicArn, notifyOn } = job.settings.notify;
@@ -85491,13 +85479,7 @@ async function runAggregateJob(job) {
     setOutput('accounts', JSON.stringify(result.accounts.map(accountJson)));
     setOutput('failed-accounts', JSON.stringify(result.failed.map((a) => a.accountId)));
     setOutput('account-count', result.accounts.length);
-    setOutput('key-count', t.total);
-    setOutput('overdue-count', t.overdue);
-    setOutput('due-soon-count', t['due-soon']);
-    setOutput('unused-count', t.unused);
-    setOutput('inactive-count', t.inactive);
-    setOutput('exempt-count', t.exempt);
-    setOutput('report-path', reportPath);
+    setCountOutputs(t, reportPath);
     info(`${result.accounts.length} accounts, ${result.failed.length} without a usable report; ` +
         `${t.total} keys: ${t.overdue} overdue, ${t['due-soon']} due soon, ${t.unused} unused. Report: ${reportPath}`);
     return { failures: [...aggregateFailures(result), ...deliveryFailures(deliveries)] };

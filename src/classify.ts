@@ -59,16 +59,13 @@ export function classify(key: AccessKey, now: Date, t: Thresholds, exemption?: E
   return finding
 }
 
+export function emptyCounts(): Counts {
+  return { total: 0, overdue: 0, 'due-soon': 0, unused: 0, inactive: 0, ok: 0, exempt: 0 }
+}
+
 export function countClasses(findings: readonly Finding[]): Counts {
-  const counts: Counts = {
-    total: findings.length,
-    overdue: 0,
-    'due-soon': 0,
-    unused: 0,
-    inactive: 0,
-    ok: 0,
-    exempt: 0
-  }
+  const counts = emptyCounts()
+  counts.total = findings.length
   for (const f of findings) counts[f.class]++
   return counts
 }

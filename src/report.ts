@@ -38,28 +38,35 @@ export interface RemediationReport {
   holds: Hold[]
 }
 
-export function reportFileName(accountId: string, env: NodeJS.ProcessEnv): string {
+/** `<base>-<run id>-<attempt>.json`: one file per run attempt, never overwritten by a re-run. */
+export function reportFileName(base: string, env: NodeJS.ProcessEnv): string {
   const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-')
-  return `iam-key-sentinel-${accountId}${run ? `-${run}` : ''}.json`
+  return `${base}${run ? `-${run}` : ''}.json`
 }
 
-/** Written to the runner's temp dir so an upload-artifact step can pick it up. */
-export async function writeReport(
-  report: { accountId: string },
+/** A JSON report in the runner's temp dir, where an upload-artifact step can pick it up. */
+export async function writeJsonReport(
+  base: string,
+  content: unknown,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<string> {
   const dir = env.RUNNER_TEMP || tmpdir()
   await mkdir(dir, { recursive: true })
-  const path = join(dir, reportFileName(report.accountId, env))
-  await writeFile(path, JSON.stringify(report, null, 2) + '\n', 'utf8')
+  const path = join(dir, reportFileName(base, env))
+  await writeFile(path, JSON.stringify(content, null, 2) + '\n', 'utf8')
   return path
 }
 
-/** `findings` carries the keys that are not ok; the report file has every key. */
-export function setOutputs(report: AuditReport, reportPath: string): void {
-  const c = report.counts
-  core.setOutput('account-id', report.accountId)
-  core.setOutput('findings', JSON.stringify(report.keys.filter((k) => k.class !== 'ok')))
+/** An account's report, named with the account ID so an aggregate can tell the files apart. */
+export function writeReport(
+  report: { accountId: string },
+  env: NodeJS.ProcessEnv = process.env
+): Promise<string> {
+  return writeJsonReport(`iam-key-sentinel-${report.accountId}`, report, env)
+}
+
+/** The per-class counts and the report, the outputs an audit and an aggregate share. */
+export function setCountOutputs(c: Counts, reportPath: string): void {
   core.setOutput('key-count', c.total)
   core.setOutput('overdue-count', c.overdue)
   core.setOutput('due-soon-count', c['due-soon'])
@@ -67,6 +74,13 @@ export function setOutputs(report: AuditReport, reportPath: string): void {
   core.setOutput('inactive-count', c.inactive)
   core.setOutput('exempt-count', c.exempt)
   core.setOutput('report-path', reportPath)
+}
+
+/** `findings` carries the keys that are not ok; the report file has every key. */
+export function setOutputs(report: AuditReport, reportPath: string): void {
+  core.setOutput('account-id', report.accountId)
+  core.setOutput('findings', JSON.stringify(report.keys.filter((k) => k.class !== 'ok')))
+  setCountOutputs(report.counts, reportPath)
   core.setOutput('scan-method-used', report.scan?.method ?? '')
   // Empty when not checked: only the credential report can see the root user's keys.
   core.setOutput('root-access-key-count', report.scan?.rootAccessKeys?.length ?? '')

@@ -3,14 +3,12 @@
 // matrix with `if: always()`, so an account whose job failed is named here, never silently missing.
 import * as core from '@actions/core'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createClients } from '../aws-clients.js'
 import { deliveryFailures, renderDeliveries, type Delivery } from '../deliveries.js'
 import { describeFailure } from '../errors.js'
 import type { FleetSettings, Settings } from '../inputs.js'
 import { deliverSns, writeSummary, type JobResult } from '../job.js'
+import { setCountOutputs, writeJsonReport } from '../report.js'
 import type { RunContext } from '../run-context.js'
 import {
   aggregate,
@@ -55,10 +53,6 @@ async function writeOrganizationReport(
   reportsDirectory: string,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<string> {
-  const dir = env.RUNNER_TEMP || tmpdir()
-  await mkdir(dir, { recursive: true })
-  const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-')
-  const path = join(dir, `${ORGANIZATION_REPORT_TOOL}${run ? `-${run}` : ''}.json`)
   const report = {
     // Not 'iam-key-sentinel': an aggregate run over a directory holding this file ignores it.
     tool: ORGANIZATION_REPORT_TOOL,
@@ -74,8 +68,7 @@ async function writeOrganizationReport(
     unattributedFiles: result.unattributed,
     ignoredFiles: result.ignored
   }
-  await writeFile(path, JSON.stringify(report, null, 2) + '\n', 'utf8')
-  return path
+  return writeJsonReport(ORGANIZATION_REPORT_TOOL, report, env)
 }
 
 async function publishDigest(
@@ -169,13 +162,7 @@ export async function runAggregateJob(job: AggregateJob): Promise<JobResult> {
   core.setOutput('accounts', JSON.stringify(result.accounts.map(accountJson)))
   core.setOutput('failed-accounts', JSON.stringify(result.failed.map((a) => a.accountId)))
   core.setOutput('account-count', result.accounts.length)
-  core.setOutput('key-count', t.total)
-  core.setOutput('overdue-count', t.overdue)
-  core.setOutput('due-soon-count', t['due-soon'])
-  core.setOutput('unused-count', t.unused)
-  core.setOutput('inactive-count', t.inactive)
-  core.setOutput('exempt-count', t.exempt)
-  core.setOutput('report-path', reportPath)
+  setCountOutputs(t, reportPath)
   core.info(
     `${result.accounts.length} accounts, ${result.failed.length} without a usable report; ` +
       `${t.total} keys: ${t.overdue} overdue, ${t['due-soon']} due soon, ${t.unused} unused. Report: ${reportPath}`

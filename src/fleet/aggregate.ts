@@ -1,7 +1,7 @@
 // The organization-wide result: each expected account with its report, or flagged as missing or
 // unreadable, and the sums over the reports. Pure: the decisions the summary, digest, outputs and
 // verdict all share.
-import { byUrgency } from '../classify.js'
+import { byUrgency, emptyCounts } from '../classify.js'
 import type { AuditReport } from '../report.js'
 import type { Counts, Finding, Thresholds } from '../types.js'
 import type { ExpectedAccount } from './matrix.js'
@@ -57,16 +57,6 @@ export interface OrganizationResult {
   unattributed: { path: string; reason: string }[]
   ignored: { path: string; reason: string }[]
 }
-
-const emptyCounts = (): Counts => ({
-  total: 0,
-  overdue: 0,
-  'due-soon': 0,
-  unused: 0,
-  inactive: 0,
-  ok: 0,
-  exempt: 0
-})
 
 export function changeTotals(report: AuditReport): ChangeTotals {
   const changes = report.remediation?.changes ?? []
