@@ -3,6 +3,7 @@
 // the hub role, sts:AssumeRole into the member role) → aggregate over the downloaded reports.
 // The built dist/index.js runs against a fake AWS holding an organization of several accounts.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
@@ -241,6 +242,36 @@ describe('organization audit: list-accounts, matrix audits through role chaining
       ok: 1,
       total: 4
     })
+  })
+
+  it('each role calls only what its documented policy grants', () => {
+    const memberPolicy = JSON.parse(readFileSync('examples/aws/permissions.json', 'utf8')) as {
+      audit: string[]
+    }
+    const granted: Record<string, string[]> = {
+      [ORG_READER]: [
+        'organizations:DescribeOrganization',
+        'organizations:ListAccounts',
+        'organizations:ListAccountsForParent',
+        'organizations:ListOrganizationalUnitsForParent'
+      ],
+      [HUB]: ['sts:AssumeRole', 'sns:Publish']
+    }
+    // GetCallerIdentity needs no permission; the OIDC exchange is the trust policy's business.
+    const free = new Set(['sts:GetCallerIdentity', 'sts:AssumeRoleWithWebIdentity'])
+    const byRole = new Map<string, Set<string>>()
+    for (const c of fakes.aws.calls) {
+      const role = fakes.aws.sessionOf(c.accessKeyId)?.roleArn
+      const action = `${c.service}:${c.action}`
+      if (!role || free.has(action)) continue
+      byRole.set(role, (byRole.get(role) ?? new Set()).add(action))
+    }
+    expect(byRole.size).toBeGreaterThanOrEqual(3)
+    for (const [role, actions] of byRole) {
+      const allowed =
+        granted[role] ?? (role.endsWith('/iam-key-sentinel-member') ? memberPolicy.audit : [])
+      expect([role, [...actions].filter((a) => !allowed.includes(a))]).toEqual([role, []])
+    }
   })
 
   it('fails the job of an account without the member role, naming the role and the trust policy', () => {
