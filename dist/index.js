@@ -84750,17 +84750,11 @@ function aggregate(expected, files) {
 // account, every account's counts and the worst keys. Pure, and within GitHub's summary limit.
 
 
+
 /** Bars in the chart: beyond a few dozen, Mermaid's labels no longer read. */
 const CHART_ACCOUNTS_LIMIT = 30;
 const WORST_KEYS_LIMIT = 20;
-const LABEL = {
-    overdue: '🔴 overdue',
-    unused: '🟠 unused',
-    'due-soon': '🟡 due soon',
-    inactive: '⚫ inactive',
-    exempt: '⚪ exempt',
-    ok: '🟢 ok'
-};
+const LABEL = CLASS_LABEL;
 const CLASSES = ['overdue', 'unused', 'due-soon', 'inactive', 'exempt', 'ok'];
 function thresholdsLine(all) {
     const one = (t) => `rotate after **${t.maxAgeDays}** days · due soon **${t.warnDays}** days before · ` +

@@ -28,6 +28,7 @@ import {
 } from '../test/support/fake-aws.js'
 import { FakeGitHub } from '../test/support/fake-github.js'
 import { runAction, type RunResult } from '../test/support/run-action.js'
+import { seededRandom } from '../test/support/seeded-random.js'
 
 const USAGE = `Usage: node --import tsx scripts/fleet-timing.ts [options]
   --accounts 50      member accounts in the organization
@@ -77,17 +78,7 @@ const HUB = `arn:aws:iam::${SECURITY}:role/iam-key-sentinel-hub`
 const memberId = (i: number): string => String(200000000000 + i)
 const memberRole = (id: string): string => `arn:aws:iam::${id}:role/iam-key-sentinel-member`
 
-/** mulberry32: seeded, so every run times the same fleet. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const random = seededRandom
 
 /** 10% of users without a key, 20% with one, 70% with two; about 5% of keys overdue. */
 function memberAccount(index: number, now: number): FakeAccount {

@@ -27,7 +27,7 @@ export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024
 /** OK keys are listed (collapsed) only up to this many; beyond, they are counted. */
 export const OK_LIST_LIMIT = 50
 
-const CLASS_LABEL: Record<KeyClass, string> = {
+export const CLASS_LABEL: Record<KeyClass, string> = {
   overdue: '🔴 overdue',
   unused: '🟠 unused',
   'due-soon': '🟡 due soon',

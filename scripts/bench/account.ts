@@ -3,21 +3,12 @@
 // are both years old (4% of users); every other key is within its rotation period (0 to 70 days
 // old at the default 90-day limit). Deterministic for a given size and time.
 import type { FakeAccount, FakeKey, FakeUser } from '../../test/support/fake-aws.js'
+import { seededRandom } from '../../test/support/seeded-random.js'
 
 export const BENCH_ACCOUNT_ID = '999988887777'
 const DAY = 86_400_000
 
-/** mulberry32: a small seeded generator, so every run benchmarks the same account. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const random = seededRandom
 
 export interface BenchAccountShape {
   users: number

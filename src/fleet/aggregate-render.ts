@@ -4,19 +4,13 @@ import { escapeMarkdown as esc, table, utf8Bytes } from '../markdown.js'
 import { formatDeadline, formatLastUse, SUMMARY_LIMIT_BYTES } from '../summary.js'
 import type { Counts, KeyClass, Thresholds } from '../types.js'
 import type { AccountResult, FailedAccount, OrganizationResult } from './aggregate.js'
+import { CLASS_LABEL } from '../summary.js'
 
 /** Bars in the chart: beyond a few dozen, Mermaid's labels no longer read. */
 export const CHART_ACCOUNTS_LIMIT = 30
 export const WORST_KEYS_LIMIT = 20
 
-const LABEL: Record<KeyClass, string> = {
-  overdue: '🔴 overdue',
-  unused: '🟠 unused',
-  'due-soon': '🟡 due soon',
-  inactive: '⚫ inactive',
-  exempt: '⚪ exempt',
-  ok: '🟢 ok'
-}
+const LABEL = CLASS_LABEL
 const CLASSES: KeyClass[] = ['overdue', 'unused', 'due-soon', 'inactive', 'exempt', 'ok']
 
 export interface AggregateSummaryInput {

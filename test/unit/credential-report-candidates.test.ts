@@ -18,21 +18,12 @@ import {
   type FakeKey,
   type FakeUser
 } from '../support/fake-aws.js'
+import { seededRandom } from '../support/seeded-random.js'
 
 const DAY = 86_400_000
 const HOUR = 3_600_000
 
-/** mulberry32, so a failing case can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const random = seededRandom
 
 const seconds = (ms: number): Date => new Date(Math.floor(ms / 1000) * 1000)
 
