@@ -86223,9 +86223,11 @@ async function runIncidentJob(job) {
 ;// CONCATENATED MODULE: ./src/incident/exposure-event.ts
 // Reads the exposed keys out of the events AWS sends when it finds a leaked access key:
 // AWS Health AWS_RISK_CREDENTIALS_EXPOSED and Trusted Advisor "Exposed Access Keys"
-// (payloads as in seeds 000 and 001), delivered as a repository_dispatch client_payload.
+// delivered as a repository_dispatch client_payload.
+
 const ACCESS_KEY_ID = /^AKIA[A-Z0-9]{16}$/;
-class EventError extends Error {
+/** The triggering event cannot be used; the message says which field and what was expected. */
+class EventError extends ActionError {
     constructor(message) {
         super(message);
         this.name = 'EventError';
@@ -86317,6 +86319,7 @@ function parseExposureEvent(payload) {
 // Pure over a getter, so the table of bad inputs is unit-tested without a runner.
 
 
+
 /** Defaults used when an input is empty; action.yml declares the same (a test keeps them equal). */
 const inputs_DEFAULTS = {
     'aws-region': 'us-east-1',
@@ -86347,12 +86350,13 @@ const inputs_DEFAULTS = {
     'member-role-name': 'iam-key-sentinel-member',
     'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT)
 };
-class InputError extends Error {
+/** Every bad input at once; each problem names the input and says what to change. */
+class InputError extends ActionError {
     problems;
     constructor(problems) {
         super(problems.length === 1
             ? `Invalid input: ${problems[0]}`
-            : `Invalid inputs:\n${problems.map((p) => `- ${p}`).join('\n')}`);
+            : `Invalid inputs:\n${problems.map((p) => `- ${p}`).join('\n')}`, 'Change the inputs named above in the workflow file; nothing was read or changed in AWS or GitHub.');
         this.problems = problems;
         this.name = 'InputError';
     }
@@ -86379,9 +86383,13 @@ class Reader {
     constructor(get) {
         this.get = get;
     }
-    /** Whether the workflow set the input at all (a default does not count). */
+    /**
+     * Whether the workflow chose a value of its own. The runner sets INPUT_<NAME> for every input
+     * with a default in action.yml, so a value equal to the declared default is no choice at all.
+     */
     isSet(name) {
-        return this.get(name).trim() !== '';
+        const value = this.get(name).trim();
+        return value !== '' && value !== inputs_DEFAULTS[name];
     }
     raw(name) {
         const value = this.get(name).trim();

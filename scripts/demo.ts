@@ -2,27 +2,20 @@
 // Starts the loopback fake AWS and GitHub, runs dist/index.js through OIDC exactly as a
 // runner would, then prints the job summary and where the JSON report is.
 import { existsSync } from 'node:fs'
-import { FakeAws } from '../test/support/fake-aws.js'
-import { FakeGitHub } from '../test/support/fake-github.js'
-import { ACTION_ENTRY, runAction } from '../test/support/run-action.js'
-import { SAMPLE_INPUTS, sampleAccount } from '../test/support/sample-account.js'
+import { startFakes } from '../test/support/harness.js'
+import { ACTION_ENTRY } from '../test/support/run-action.js'
 
 if (!existsSync(ACTION_ENTRY)) {
   console.error(`${ACTION_ENTRY} is missing: run 'npm run package' first.`)
   process.exit(1)
 }
 
-const aws = new FakeAws(sampleAccount())
-const github = new FakeGitHub()
-const [awsEndpoint, githubUrl] = await Promise.all([aws.start(), github.start()])
+// Every action.yml default applies, as on a runner, so the issues channel writes to the fake
+// GitHub's acme/security repository with the job's token.
+const fakes = await startFakes()
+const { aws, github } = fakes
 try {
-  const result = await runAction({
-    inputs: SAMPLE_INPUTS,
-    awsEndpoint,
-    githubUrl,
-    oidcUrl: github.oidcUrl(),
-    oidcRequestToken: github.idTokenRequestToken
-  })
+  const result = await fakes.run()
   const failure = /^::error::(.*)$/m.exec(result.stdout)?.[1]
   console.log('─'.repeat(80))
   console.log('Job summary (GITHUB_STEP_SUMMARY):')
@@ -33,6 +26,14 @@ try {
     `AWS calls made: ${aws.calls.length} (${[...new Set(aws.calls.map((c) => c.action))].join(', ')})`
   )
   console.log(`JSON report: ${result.outputs['report-path'] ?? '(none)'}`)
+  console.log(
+    `GitHub issues in the fake acme/security: ${
+      github.issues
+        .filter((i) => !i.pull_request)
+        .map((i) => `#${i.number} ${i.title}`)
+        .join('; ') || 'none'
+    }`
+  )
   console.log(
     `Outputs: overdue-count=${result.outputs['overdue-count']} due-soon-count=${result.outputs['due-soon-count']} unused-count=${result.outputs['unused-count']}`
   )
@@ -46,5 +47,5 @@ try {
     process.exitCode = 1
   }
 } finally {
-  await Promise.all([aws.stop(), github.stop()])
+  await fakes.stop()
 }

@@ -14,6 +14,7 @@ import {
   parseExpectedAccounts,
   type ExpectedAccount
 } from './fleet/matrix.js'
+import { ActionError } from './errors.js'
 import type { FailOn, RemediationAction, Thresholds } from './types.js'
 
 export type InputGetter = (name: string) => string
@@ -153,12 +154,14 @@ export const DEFAULTS = {
   'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT)
 } as const
 
-export class InputError extends Error {
+/** Every bad input at once; each problem names the input and says what to change. */
+export class InputError extends ActionError {
   constructor(readonly problems: string[]) {
     super(
       problems.length === 1
         ? `Invalid input: ${problems[0]}`
-        : `Invalid inputs:\n${problems.map((p) => `- ${p}`).join('\n')}`
+        : `Invalid inputs:\n${problems.map((p) => `- ${p}`).join('\n')}`,
+      'Change the inputs named above in the workflow file; nothing was read or changed in AWS or GitHub.'
     )
     this.name = 'InputError'
   }
@@ -186,9 +189,13 @@ class Reader {
   readonly problems: string[] = []
   constructor(private readonly get: InputGetter) {}
 
-  /** Whether the workflow set the input at all (a default does not count). */
+  /**
+   * Whether the workflow chose a value of its own. The runner sets INPUT_<NAME> for every input
+   * with a default in action.yml, so a value equal to the declared default is no choice at all.
+   */
   isSet(name: string): boolean {
-    return this.get(name).trim() !== ''
+    const value = this.get(name).trim()
+    return value !== '' && value !== (DEFAULTS as Record<string, string>)[name]
   }
 
   raw(name: string): string {

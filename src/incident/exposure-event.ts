@@ -1,6 +1,7 @@
 // Reads the exposed keys out of the events AWS sends when it finds a leaked access key:
 // AWS Health AWS_RISK_CREDENTIALS_EXPOSED and Trusted Advisor "Exposed Access Keys"
-// (payloads as in seeds 000 and 001), delivered as a repository_dispatch client_payload.
+// delivered as a repository_dispatch client_payload.
+import { ActionError } from '../errors.js'
 
 export const ACCESS_KEY_ID = /^AKIA[A-Z0-9]{16}$/
 
@@ -21,7 +22,8 @@ export interface ExposureEvent {
   reference?: string
 }
 
-export class EventError extends Error {
+/** The triggering event cannot be used; the message says which field and what was expected. */
+export class EventError extends ActionError {
   constructor(message: string) {
     super(message)
     this.name = 'EventError'

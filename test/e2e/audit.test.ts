@@ -149,7 +149,7 @@ describe('pagination', () => {
     const awsEndpoint = await aws.start()
     const result = await runAction({
       awsEndpoint,
-      inputs: { 'fail-on': 'never' },
+      inputs: { 'fail-on': 'never', 'create-issues': 'false' },
       env: { AWS_ACCESS_KEY_ID: 'AKIASTATICSTATIC0001', AWS_SECRET_ACCESS_KEY: 'static-secret' }
     })
     expect(result.code).toBe(0)

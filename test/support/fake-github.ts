@@ -9,6 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer, STATUS_CODES } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { JOB_TOKEN } from './runner-inputs.js'
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -292,7 +293,7 @@ export class FakeGitHub {
   private baseUrl: string | undefined
 
   constructor(options: FakeGitHubOptions = {}) {
-    this.token = options.token ?? 'ghs_fake_installation_token'
+    this.token = options.token ?? JOB_TOKEN
     this.idTokenRequestToken = options.idTokenRequestToken ?? 'fake-id-token-request-token'
     this.owner = options.owner ?? 'octo-org'
     this.repo = options.repo ?? 'iam-keys'

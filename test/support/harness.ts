@@ -34,6 +34,8 @@ export async function startFakes(
         githubUrl,
         oidcUrl: github.oidcUrl(),
         oidcRequestToken: github.idTokenRequestToken,
+        // The job's GITHUB_TOKEN is one the fake GitHub accepts, as on a runner.
+        githubToken: github.token,
         ...runOptions,
         inputs: { ...SAMPLE_INPUTS, ...inputs, ...runOptions.inputs }
       }),

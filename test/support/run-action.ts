@@ -5,11 +5,15 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { JOB_TOKEN, runnerInputEnv } from './runner-inputs.js'
 
 export const ACTION_ENTRY = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/index.js')
 
 export interface RunOptions {
+  /** The step's `with:`; every other input gets its action.yml default, as on a runner. */
   inputs?: Record<string, string>
+  /** The job's GITHUB_TOKEN, which `${{ github.token }}` defaults resolve to. */
+  githubToken?: string
   awsEndpoint: string
   githubUrl?: string
   /** ACTIONS_ID_TOKEN_REQUEST_URL; omit to run as a job without `id-token: write`. */
@@ -52,13 +56,6 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs
 }
 
-function inputEnv(inputs: Record<string, string>): Record<string, string> {
-  // The runner upper-cases the name and keeps dashes: INPUT_MAX-AGE-DAYS.
-  return Object.fromEntries(
-    Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, '_').toUpperCase()}`, v])
-  )
-}
-
 export async function runAction(options: RunOptions): Promise<RunResult> {
   const dir = await mkdtemp(join(tmpdir(), 'iam-key-sentinel-run-'))
   const outputPath = join(dir, 'output')
@@ -91,7 +88,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     // The fake answers every signed request; these only let the default chain sign.
     AWS_ENDPOINT_URL: options.awsEndpoint,
     AWS_EC2_METADATA_DISABLED: 'true',
-    ...inputEnv(options.inputs ?? {}),
+    ...runnerInputEnv(options.inputs ?? {}, { token: options.githubToken ?? JOB_TOKEN }),
     ...(options.oidcUrl
       ? {
           ACTIONS_ID_TOKEN_REQUEST_URL: options.oidcUrl,
