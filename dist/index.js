@@ -84758,8 +84758,8 @@ const MIN_IAM_REQUESTS_PER_SECOND = 1;
 const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * An AIMD pacer. It doubles its rate every second of successful answers up to four times its
- * start (slow start), then adds `increasePerSecond` per second; at a Throttling answer it
- * multiplies the rate by `backOff`. The requests in flight when IAM starts throttling all come
+ * start (slow start), then adds `increasePerSecond` per second (a tenth of that above 90% of the
+ * rate IAM last throttled at); at a Throttling answer it multiplies the rate by `backOff`. The requests in flight when IAM starts throttling all come
  * back throttled, so one decrease covers the answers of the next few intervals.
  */
 class AdaptivePacer {
@@ -84776,6 +84776,8 @@ class AdaptivePacer {
     lastRaise;
     lastDecrease = -Infinity;
     decreases = 0;
+    /** The rate at the last Throttling answer: IAM's limit is near it. */
+    throttledAtRate = Infinity;
     /** Throttling answers seen (for the log). */
     throttled = 0;
     constructor(options = {}) {
@@ -84822,7 +84824,10 @@ class AdaptivePacer {
         // Slow start ends at four times the starting rate, where IAM's burst allowance (which hides
         // its rate until it is spent) would otherwise let the rate overshoot far before a Throttling.
         const doubled = this.rateNow * 2 ** seconds;
-        const additive = this.increase * seconds;
+        // Below 90% of the rate IAM last throttled at, climb at full speed; above it, probe at a
+        // tenth of that: scheduling jitter at the very limit costs Throttling answers.
+        const near = this.rateNow >= 0.9 * this.throttledAtRate;
+        const additive = this.increase * seconds * (near ? 0.1 : 1);
         const raised = !this.slowStart
             ? this.rateNow + additive
             : doubled < this.slowStartEnd
@@ -84842,6 +84847,7 @@ class AdaptivePacer {
         this.lastDecrease = now;
         this.decreases++;
         this.slowStart = false;
+        this.throttledAtRate = this.rateNow;
         this.rateNow = Math.max(this.min, this.rateNow * this.backOff);
         // Requests already scheduled at the old rate are spread out at the new one.
         this.nextAt = Math.max(this.nextAt, now) + 1000 / this.rateNow;
@@ -84873,7 +84879,10 @@ function paceClient(client, pacer) {
                 pacer.succeeded();
             throw error;
         }
-    }, { step: 'deserialize', name: 'iamKeySentinelPacing', override: true });
+    }, 
+    // High priority: outside the SDK's deserializer in the same step, so a Throttling answer
+    // reaches the pacer as the error it is parsed into (inside, it is a plain HTTP 400).
+    { step: 'deserialize', priority: 'high', name: 'iamKeySentinelPacing', override: true });
 }
 
 ;// CONCATENATED MODULE: ./src/aws-clients.ts

@@ -172,6 +172,14 @@ async function benchmark(
       floorMs: floorMs(calls, settings.rate, settings.burst),
       peakRssMb: Math.round(measured.peakRssMb * 10) / 10
     }
+    const iamCalls = fake.calls.filter((c) => c.service === 'iam')
+    const first = iamCalls[0]?.at ?? 0
+    const throttledAt = iamCalls
+      .filter((c) => c.status === 400 && c.action !== '' && c.status !== 0)
+      .map((c) => ((c.at - first) / 1000).toFixed(1))
+    if (process.env.BENCH_DEBUG && throttledAt.length > 0) {
+      console.log(`  ${method}: 400 answers at s ${throttledAt.join(' ')}`)
+    }
     console.log(
       `  ${method}: ${calls} IAM calls, ${run.throttled} throttled, ` +
         `${(run.wallMs / 1000).toFixed(1)} s (floor ${(run.floorMs / 1000).toFixed(1)} s), ` +

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { AdaptivePacer, type PacerOptions } from '../../src/pacing.js'
+import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam'
+import { AdaptivePacer, paceClient, type PacerOptions } from '../../src/pacing.js'
+import { FakeAws } from '../support/fake-aws.js'
 
 /** A pacer on a fake clock: sleeping advances time. */
 function fakeClockPacer(options: PacerOptions = {}) {
@@ -112,8 +114,8 @@ describe('AdaptivePacer', () => {
     await pacer.take()
     pacer.throttledAnswer()
     await pacer.take()
-    // Next slot was 100 ms away at 10/s; after backing off to 8/s it is one 125 ms interval later.
-    expect(elapsed()).toBe(225)
+    // Next slot was 100 ms away at 10/s; after halving to 5/s it is one 200 ms interval later.
+    expect(elapsed()).toBe(300)
   })
 
   it('refuses a cap that is not positive', () => {
@@ -144,5 +146,41 @@ describe('AdaptivePacer, callers waiting through a back-off', () => {
     expect(sleeps.map((s) => s.ms)).toEqual([100, 300])
     sleeps[1]?.wake()
     await waiting
+  })
+})
+
+describe('paceClient', () => {
+  it("sees each attempt's Throttling answer, retries included, and nothing else as one", async () => {
+    const fake = new FakeAws({ accountId: '123456789012', users: [] })
+    const endpoint = await fake.start()
+    try {
+      fake.addFault({ action: 'ListUsers', times: 2, fault: { status: 400, code: 'Throttling' } })
+      const iam = new IAMClient({
+        region: 'us-east-1',
+        endpoint,
+        credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'x' },
+        retryMode: 'standard',
+        maxAttempts: 3
+      })
+      const pacer = new AdaptivePacer({ start: 1000, max: 1000 })
+      paceClient(iam, pacer)
+      // Two throttled attempts, then the answer: the SDK's retries go through the pacer too.
+      await iam.send(new ListUsersCommand({}))
+      expect(pacer.throttled).toBe(2)
+      fake.addFault({
+        action: 'ListUsers',
+        times: 1,
+        fault: { status: 400, code: 'NotThrottling' }
+      })
+      const error = await iam.send(new ListUsersCommand({})).then(
+        () => undefined,
+        (e: unknown) => e
+      )
+      expect((error as Error | undefined)?.name).toBe('NotThrottling')
+      expect(pacer.throttled).toBe(2)
+      iam.destroy()
+    } finally {
+      await fake.stop()
+    }
   })
 })
