@@ -175,10 +175,10 @@ async function benchmark(
     const iamCalls = fake.calls.filter((c) => c.service === 'iam')
     const first = iamCalls[0]?.at ?? 0
     const throttledAt = iamCalls
-      .filter((c) => c.status === 400 && c.action !== '' && c.status !== 0)
+      .filter((c) => c.status === 400)
       .map((c) => ((c.at - first) / 1000).toFixed(1))
     if (process.env.BENCH_DEBUG && throttledAt.length > 0) {
-      console.log(`  ${method}: 400 answers at s ${throttledAt.join(' ')}`)
+      console.log(`  ${method}: IAM 400 answers (Throttling) at s ${throttledAt.join(' ')}`)
     }
     console.log(
       `  ${method}: ${calls} IAM calls, ${run.throttled} throttled, ` +

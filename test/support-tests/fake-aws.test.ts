@@ -294,8 +294,6 @@ describe('IAM key and user details', () => {
     expect(alice?.GroupList).toEqual(['admins', 'devs', 'oncall'])
     expect(alice?.CreateDate).toBeInstanceOf(Date)
     expect(first.RoleDetailList).toEqual([])
-    // The page size of this fake (2) bounds a page, as MaxItems does.
-    expect(first.IsTruncated).toBe(true)
     const roles = await client.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['Role'] }))
     expect(roles.UserDetailList).toEqual([])
     const error = await failure(
