@@ -4,11 +4,7 @@
 //
 // Where moto differs from AWS's documentation, a comment says so; the product follows AWS.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import {
-  AssumeRoleCommand,
-  STSClient,
-  type AssumeRoleCommandOutput
-} from '@aws-sdk/client-sts'
+import { AssumeRoleCommand, STSClient, type AssumeRoleCommandOutput } from '@aws-sdk/client-sts'
 import {
   CreateAccessKeyCommand,
   CreateUserCommand,
@@ -156,7 +152,13 @@ describe('moto: audit', () => {
       credentialReport: { candidateUsers: 3, unlistedOkKeys: 1 }
     })
     expect(reportFile.counts).toEqual((await readReport(api)).counts)
-    for (const output of ['key-count', 'overdue-count', 'due-soon-count', 'unused-count', 'findings']) {
+    for (const output of [
+      'key-count',
+      'overdue-count',
+      'due-soon-count',
+      'unused-count',
+      'findings'
+    ]) {
       expect([output, report.outputs[output]]).toEqual([output, api.outputs[output]])
     }
   })
@@ -187,7 +189,9 @@ describe('moto: remediation', () => {
       [keys.dave]: 'Active'
     })
     const firstChanges = (await readReport(first)).remediation?.changes ?? []
-    expect(firstChanges.map((c) => [c.kind, c.accessKeyId, c.result, c.after?.status]).sort()).toEqual(
+    expect(
+      firstChanges.map((c) => [c.kind, c.accessKeyId, c.result, c.after?.status]).sort()
+    ).toEqual(
       [
         ['deactivate', keys.alice, 'applied', 'Inactive'],
         ['deactivate', keys.bobOld, 'applied', 'Inactive']
@@ -231,7 +235,11 @@ describe('moto: revoke', () => {
   it('deactivates the exposed key and denies sessions issued before the revocation', async () => {
     const keys = await seedAccount(iam())
     const before = Date.now()
-    const result = await run({ mode: 'revoke', 'access-key-id': keys.carol, 'create-issues': 'false' })
+    const result = await run({
+      mode: 'revoke',
+      'access-key-id': keys.carol,
+      'create-issues': 'false'
+    })
     expectSuccess(result)
     expect((await statuses(iam(), ['carol']))[keys.carol]).toBe('Inactive')
 
@@ -267,9 +275,122 @@ describe('moto: revoke', () => {
       accessKeyId: string
       regions: { region: string; status: string; message?: string }[]
     }[]
-    expect(activity.map((a) => [a.accessKeyId, a.regions.map((r) => [r.region, r.status])])).toEqual([
-      [keys.carol, [[REGION, 'unavailable']]]
-    ])
+    expect(
+      activity.map((a) => [a.accessKeyId, a.regions.map((r) => [r.region, r.status])])
+    ).toEqual([[keys.carol, [[REGION, 'unavailable']]]])
     expect(activity[0]?.regions[0]?.message).toMatch(/after 3 attempts/)
+  })
+})
+
+interface MotoTopic {
+  arn: string
+  /** [message id, message, subject, attributes, group id] per Publish. */
+  sent_notifications: [
+    string,
+    string,
+    string | null,
+    Record<string, { Type: string; Value: string }>,
+    unknown
+  ][]
+}
+
+describe('moto: SNS', () => {
+  it('publishes one message per run to the topic, in the region of the topic', async () => {
+    const keys = await seedAccount(iam())
+    // Another region than aws-region: the client must follow the topic's ARN.
+    const sns = client(new SNSClient({ ...config(), region: 'eu-west-1' }))
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'security-alerts' }))
+
+    const result = await run({ ...POLICY, 'sns-topic-arn': TopicArn as string })
+    expectSuccess(result)
+
+    // Read back from moto's own record of what was published.
+    const topics = (await moto.data()).sns?.Topic as MotoTopic[]
+    const sent = topics.find((t) => t.arn === TopicArn)?.sent_notifications ?? []
+    expect(sent).toHaveLength(1)
+    const [messageId, message, subject, attributes] = sent[0] ?? []
+    expect(result.outputs['sns-message-id']).toBe(messageId)
+    expect(subject).toMatch(/^[\x20-\x7e]{1,100}$/)
+    expect(subject).toContain(MOTO_ACCOUNT_ID)
+    for (const key of [keys.alice, keys.bobOld, keys.carol]) expect(message).toContain(key)
+    expect(attributes).toMatchObject({
+      account: { Type: 'String', Value: MOTO_ACCOUNT_ID }
+    })
+  })
+})
+
+describe('moto: Organizations', () => {
+  it('lists the accounts and audits each member through role chaining', async () => {
+    const org = client(new OrganizationsClient(config()))
+    await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))
+    const members: Record<string, string> = {}
+    for (const name of ['Prod', 'Dev']) {
+      const { CreateAccountStatus } = await org.send(
+        new CreateAccountCommand({ AccountName: name, Email: `${name.toLowerCase()}@example.com` })
+      )
+      // AWS documents CreateAccount as asynchronous (IN_PROGRESS, then poll
+      // DescribeCreateAccountStatus); moto answers SUCCEEDED at once.
+      const { CreateAccountStatus: status } = await org.send(
+        new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: CreateAccountStatus?.Id })
+      )
+      expect(status?.State).toBe('SUCCEEDED')
+      members[name] = status?.AccountId as string
+    }
+    const memberRole = (id: string) => `arn:aws:iam::${id}:role/iam-key-sentinel-member`
+
+    // Keys in each member account, made with credentials of a role there. moto lets anyone assume
+    // any role ARN, existing or not (AWS requires the role and a trust policy naming the caller).
+    const sts = client(new STSClient(config()))
+    const memberKeys: Record<string, { old: string; fresh: string }> = {}
+    for (const id of Object.values(members)) {
+      const { Credentials }: AssumeRoleCommandOutput = await sts.send(
+        new AssumeRoleCommand({ RoleArn: memberRole(id), RoleSessionName: 'seed' })
+      )
+      const inMember = iam({
+        accessKeyId: Credentials?.AccessKeyId as string,
+        secretAccessKey: Credentials?.SecretAccessKey as string,
+        sessionToken: Credentials?.SessionToken as string
+      })
+      memberKeys[id] = {
+        old: await keyAged(inMember, `user-${id}`, 150),
+        fresh: await keyAged(inMember, `user-${id}`, 5)
+      }
+    }
+
+    const listed = await run({
+      mode: 'list-accounts',
+      'role-to-assume': `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/iam-key-sentinel-org-reader`,
+      'exclude-accounts': MOTO_ACCOUNT_ID
+    })
+    expectSuccess(listed)
+    const matrix = JSON.parse(listed.outputs.matrix ?? '{}') as {
+      include: { 'account-id': string; 'account-name': string; 'role-arn': string }[]
+    }
+    expect(
+      matrix.include.map((e) => [e['account-id'], e['account-name'], e['role-arn']]).sort()
+    ).toEqual(
+      [
+        [members.Prod, 'Prod', memberRole(members.Prod as string)],
+        [members.Dev, 'Dev', memberRole(members.Dev as string)]
+      ].sort()
+    )
+    expect(listed.summary).toContain('Prod')
+
+    for (const entry of matrix.include) {
+      const audit = await run({
+        ...POLICY,
+        'role-to-assume': `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/iam-key-sentinel-hub`,
+        'member-role-arn': entry['role-arn']
+      })
+      expectSuccess(audit)
+      const report = await readReport(audit)
+      const own = memberKeys[entry['account-id']]
+      expect(audit.outputs['account-id']).toBe(entry['account-id'])
+      expect(report.accountId).toBe(entry['account-id'])
+      expect(Object.fromEntries(report.keys.map((k) => [k.accessKeyId, k.class]))).toEqual({
+        [own?.old as string]: 'overdue',
+        [own?.fresh as string]: 'ok'
+      })
+    }
   })
 })

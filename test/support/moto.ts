@@ -83,7 +83,7 @@ export async function startMoto(): Promise<Moto> {
       FAKETIME_TIMESTAMP_FILE: offsetFile,
       FAKETIME_NO_CACHE: '1',
       // Only the wall clock moves: timeouts and sleeps inside moto keep real time.
-      FAKETIME_DONT_FAKE_MONOTONIC: '1',
+      FAKETIME_DONT_FAKE_MONOTONIC: '1'
     },
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -117,7 +117,9 @@ export async function startMoto(): Promise<Moto> {
     async stop() {
       const exited = new Promise((done) => child.once('close', done))
       child.kill('SIGTERM')
-      await Promise.race([exited, pause(5_000).then(() => child.kill('SIGKILL'))])
+      const stubborn = setTimeout(() => child.kill('SIGKILL'), 5_000)
+      await exited
+      clearTimeout(stubborn)
       await rm(dir, { recursive: true, force: true })
     }
   }
