@@ -127,6 +127,11 @@ describe('moto: audit', () => {
     expectSuccess(report)
     expect(api.outputs['scan-method-used']).toBe('api')
     expect(report.outputs['scan-method-used']).toBe('credential-report')
+    // moto's credential report differs from AWS's documented one, and the action reads it the
+    // documented way: GeneratedTime is always 2015-02-02T20:02:02Z (AWS: when the report was made);
+    // there is no <root_account> row (AWS: always the first); a user without a password has
+    // password_last_changed set to its creation time (AWS: N/A) and 'not_supported' in
+    // password_last_used and access_key_N_last_used_region/service (AWS: N/A or no_information).
 
     const byKey = async (result: RunResult) =>
       Object.fromEntries(
