@@ -1058,7 +1058,7 @@ describe('examples/workflows', () => {
     // A job environment would change the OIDC subject and the audit role would refuse it.
     for (const job of Object.values(w.jobs)) expect(environmentOf(job)).toBeUndefined()
     const upload = steps(w).find((s) => s.uses?.startsWith('actions/upload-artifact@'))
-    expect(upload?.uses).toBe('actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02')
+    expect(upload?.uses).toBe('actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f')
     expect(upload?.with?.path).toBe(`\${{ steps.${step.id}.outputs.report-path }}`)
   })
 
