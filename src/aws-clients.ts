@@ -1,8 +1,10 @@
 // One place that builds the SDK clients, so every call shares the same credentials,
-// retry policy and timeouts. AWS_ENDPOINT_URL (the SDK's own variable) is honoured as is.
+// retry policy, timeouts and proxy (src/aws-network.ts). AWS_ENDPOINT_URL (the SDK's own
+// variable) is honoured as is.
 import { IAMClient } from '@aws-sdk/client-iam'
 import { STSClient } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import { awsClientConfig } from './aws-network.js'
 import {
   DEFAULT_IAM_BURST,
   DEFAULT_IAM_REQUESTS_PER_SECOND,
@@ -28,19 +30,19 @@ export interface ClientOptions {
   iamBurst?: number
 }
 
-// Adaptive retry paces requests client-side once IAM starts throttling; a generous
-// attempt count lets a large scan ride out bursts instead of failing.
-const RETRY = { retryMode: 'adaptive', maxAttempts: 8 } as const
-// IAM answers in milliseconds; a request still open after 10 s is stuck, so it is abandoned and
-// retried rather than left to hang the job.
-const TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 10_000 } }
-
 export function createClients(options: ClientOptions): AwsClients {
-  const config = { region: options.region, credentials: options.credentials, ...RETRY, ...TIMEOUTS }
-  const iam = new IAMClient(config)
+  // Adaptive retry paces requests client-side once IAM starts throttling; retry-max-attempts
+  // (default 8) lets a large scan ride out bursts instead of failing.
+  const config = () => ({
+    region: options.region,
+    credentials: options.credentials,
+    retryMode: 'adaptive',
+    ...awsClientConfig()
+  })
+  const iam = new IAMClient(config())
   const rate = options.iamRequestsPerSecond ?? DEFAULT_IAM_REQUESTS_PER_SECOND
   if (rate > 0) paceClient(iam, new RequestPacer(rate, options.iamBurst ?? DEFAULT_IAM_BURST))
-  const sts = new STSClient(config)
+  const sts = new STSClient(config())
   return {
     iam,
     sts,

@@ -16,6 +16,7 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail'
 import type { LookupEventsCommandOutput, LookupEventsRequest } from '@aws-sdk/client-cloudtrail'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import { awsClientConfig, retryMaxAttempts } from '../aws-network.js'
 import { forEachLimit } from '../concurrency.js'
 import { errorMessage, hasAwsCode, isAccessDenied } from '../errors.js'
 import { withRetry } from '../retry.js'
@@ -62,8 +63,8 @@ export const MAX_LOOKBACK_HOURS = 90 * 24
 export const PAGE_SIZE = 50
 /** Enough lookups in flight to keep the bucket busy while answers are on their way. */
 const IN_FLIGHT_PER_REGION = 4
-const DEFAULT_RETRY = { attempts: 6, baseDelayMs: 500 }
-const TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } }
+const DEFAULT_RETRY = { baseDelayMs: 500 }
+const TIMEOUTS = { connectionTimeout: 5_000, requestTimeout: 30_000 }
 const MAX_MESSAGE_CHARS = 500
 const HOUR_MS = 3_600_000
 
@@ -233,8 +234,8 @@ function openRegion(name: string, options: LookupOptions): Region {
     region: name,
     credentials: options.credentials,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    maxAttempts: 1,
-    ...TIMEOUTS
+    // One attempt per send: the retry below takes a token for each (retry-max-attempts).
+    ...awsClientConfig({ maxAttempts: 1, timeouts: TIMEOUTS })
   })
   return {
     name,
@@ -245,7 +246,7 @@ function openRegion(name: string, options: LookupOptions): Region {
       start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
       end: options.now
     },
-    retry: options.retry ?? DEFAULT_RETRY,
+    retry: options.retry ?? { ...DEFAULT_RETRY, attempts: retryMaxAttempts() },
     requests: 0,
     throttled: 0
   }
