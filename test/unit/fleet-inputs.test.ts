@@ -107,7 +107,7 @@ describe('organization modes', () => {
         mode: 'aggregate',
         'reports-directory': 'r',
         'expected-accounts': MATRIX,
-        'matrix-chunk-size': '256'
+        'matrix-chunk-size': '100'
       },
       "'matrix-chunk-size' is only used in list-accounts mode"
     ],
