@@ -107,6 +107,7 @@ describe('organization modes', () => {
         mode: 'aggregate',
         'reports-directory': 'r',
         'expected-accounts': MATRIX,
+        // 256 is the default, which the runner always sets: only another value is a choice.
         'matrix-chunk-size': '100'
       },
       "'matrix-chunk-size' is only used in list-accounts mode"
