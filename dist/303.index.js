@@ -20494,7 +20494,7 @@ exports.x = SourceMapGenerator;
 
 /***/ }),
 
-/***/ 9706:
+/***/ 7325:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 /* -*- Mode: js; js-indent-level: 2; -*- */
@@ -21419,7 +21419,7 @@ exports.computeSourceURL = computeSourceURL;
  */
 /* unused reexport */ __webpack_require__(2574)/* .SourceMapGenerator */ .x;
 /* unused reexport */ __webpack_require__(9907);
-exports.SourceNode = __webpack_require__(9706).SourceNode;
+exports.SourceNode = __webpack_require__(7325).SourceNode;
 
 
 /***/ }),
@@ -21915,8 +21915,8 @@ var external_events_ = __webpack_require__(4434);
 var src = __webpack_require__(2830);
 // EXTERNAL MODULE: external "url"
 var external_url_ = __webpack_require__(7016);
-// EXTERNAL MODULE: ./node_modules/agent-base/dist/index.js + 1 modules
-var dist = __webpack_require__(319);
+// EXTERNAL MODULE: ./node_modules/pac-proxy-agent/node_modules/agent-base/dist/index.js + 1 modules
+var dist = __webpack_require__(9706);
 // EXTERNAL MODULE: external "stream"
 var external_stream_ = __webpack_require__(2203);
 ;// CONCATENATED MODULE: ./node_modules/data-uri-to-buffer/dist/common.js
@@ -27167,12 +27167,12 @@ class PacProxyAgent extends dist/* Agent */.g6 {
             }
             else if (type === 'SOCKS' || type === 'SOCKS5') {
                 // Use a SOCKSv5h proxy
-                const { SocksProxyAgent } = await __webpack_require__.e(/* import() */ 814).then(__webpack_require__.bind(__webpack_require__, 5814));
+                const { SocksProxyAgent } = await __webpack_require__.e(/* import() */ 254).then(__webpack_require__.bind(__webpack_require__, 8254));
                 agent = new SocksProxyAgent(`socks://${target}`, this.opts);
             }
             else if (type === 'SOCKS4') {
                 // Use a SOCKSv4a proxy
-                const { SocksProxyAgent } = await __webpack_require__.e(/* import() */ 814).then(__webpack_require__.bind(__webpack_require__, 5814));
+                const { SocksProxyAgent } = await __webpack_require__.e(/* import() */ 254).then(__webpack_require__.bind(__webpack_require__, 8254));
                 agent = new SocksProxyAgent(`socks4a://${target}`, this.opts);
             }
             else if (type === 'PROXY' ||
@@ -27182,11 +27182,11 @@ class PacProxyAgent extends dist/* Agent */.g6 {
                 // http://dev.chromium.org/developers/design-documents/secure-web-proxy
                 const proxyURL = `${type === 'HTTPS' ? 'https' : 'http'}://${target}`;
                 if (secureEndpoint || isWebSocket) {
-                    const { HttpsProxyAgent } = await __webpack_require__.e(/* import() */ 566).then(__webpack_require__.bind(__webpack_require__, 1566));
+                    const { HttpsProxyAgent } = await __webpack_require__.e(/* import() */ 738).then(__webpack_require__.bind(__webpack_require__, 738));
                     agent = new HttpsProxyAgent(proxyURL, this.opts);
                 }
                 else {
-                    const { HttpProxyAgent } = await __webpack_require__.e(/* import() */ 947).then(__webpack_require__.bind(__webpack_require__, 8947));
+                    const { HttpProxyAgent } = await __webpack_require__.e(/* import() */ 194).then(__webpack_require__.bind(__webpack_require__, 194));
                     agent = new HttpProxyAgent(proxyURL, this.opts);
                 }
             }
@@ -27222,6 +27222,212 @@ PacProxyAgent.protocols = [
     'pac+http',
     'pac+https',
 ];
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 9706:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  g6: () => (/* binding */ Agent),
+  AO: () => (/* reexport */ toBuffer)
+});
+
+// UNUSED EXPORTS: json, req
+
+// EXTERNAL MODULE: external "net"
+var external_net_ = __webpack_require__(9278);
+// EXTERNAL MODULE: external "http"
+var external_http_ = __webpack_require__(8611);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __webpack_require__(5692);
+;// CONCATENATED MODULE: ./node_modules/pac-proxy-agent/node_modules/agent-base/dist/helpers.js
+
+
+async function toBuffer(stream) {
+    let length = 0;
+    const chunks = [];
+    for await (const chunk of stream) {
+        length += chunk.length;
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, length);
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function json(stream) {
+    const buf = await toBuffer(stream);
+    const str = buf.toString('utf8');
+    try {
+        return JSON.parse(str);
+    }
+    catch (_err) {
+        const err = _err;
+        err.message += ` (input: ${str})`;
+        throw err;
+    }
+}
+function req(url, opts = {}) {
+    const href = typeof url === 'string' ? url : url.href;
+    const req = (href.startsWith('https:') ? https : http).request(url, opts);
+    const promise = new Promise((resolve, reject) => {
+        req
+            .once('response', resolve)
+            .once('error', reject)
+            .end();
+    });
+    req.then = promise.then.bind(promise);
+    return req;
+}
+//# sourceMappingURL=helpers.js.map
+;// CONCATENATED MODULE: ./node_modules/pac-proxy-agent/node_modules/agent-base/dist/index.js
+
+
+
+
+const INTERNAL = Symbol('AgentBaseInternalState');
+class Agent extends external_http_.Agent {
+    constructor(opts) {
+        super(opts);
+        this[INTERNAL] = {};
+    }
+    /**
+     * Determine whether this is an `http` or `https` request.
+     */
+    isSecureEndpoint(options) {
+        if (options) {
+            // First check the `secureEndpoint` property explicitly, since this
+            // means that a parent `Agent` is "passing through" to this instance.
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any
+            if (typeof options.secureEndpoint === 'boolean') {
+                return options.secureEndpoint;
+            }
+            // If no explicit `secure` endpoint, check if `protocol` property is
+            // set. This will usually be the case since using a full string URL
+            // or `URL` instance should be the most common usage.
+            if (typeof options.protocol === 'string') {
+                return options.protocol === 'https:';
+            }
+        }
+        // Finally, if no `protocol` property was set, then fall back to
+        // checking the stack trace of the current call stack, and try to
+        // detect the "https" module.
+        const { stack } = new Error();
+        if (typeof stack !== 'string')
+            return false;
+        return stack
+            .split('\n')
+            .some((l) => l.indexOf('(https.js:') !== -1 ||
+            l.indexOf('node:https:') !== -1);
+    }
+    // In order to support async signatures in `connect()` and Node's native
+    // connection pooling in `http.Agent`, the array of sockets for each origin
+    // has to be updated synchronously. This is so the length of the array is
+    // accurate when `addRequest()` is next called. We achieve this by creating a
+    // fake socket and adding it to `sockets[origin]` and incrementing
+    // `totalSocketCount`.
+    incrementSockets(name) {
+        // If `maxSockets` and `maxTotalSockets` are both Infinity then there is no
+        // need to create a fake socket because Node.js native connection pooling
+        // will never be invoked.
+        if (this.maxSockets === Infinity && this.maxTotalSockets === Infinity) {
+            return null;
+        }
+        // All instances of `sockets` are expected TypeScript errors. The
+        // alternative is to add it as a private property of this class but that
+        // will break TypeScript subclassing.
+        if (!this.sockets[name]) {
+            // @ts-expect-error `sockets` is readonly in `@types/node`
+            this.sockets[name] = [];
+        }
+        const fakeSocket = new external_net_.Socket({ writable: false });
+        this.sockets[name].push(fakeSocket);
+        // @ts-expect-error `totalSocketCount` isn't defined in `@types/node`
+        this.totalSocketCount++;
+        return fakeSocket;
+    }
+    decrementSockets(name, socket) {
+        if (!this.sockets[name] || socket === null) {
+            return;
+        }
+        const sockets = this.sockets[name];
+        const index = sockets.indexOf(socket);
+        if (index !== -1) {
+            sockets.splice(index, 1);
+            // @ts-expect-error  `totalSocketCount` isn't defined in `@types/node`
+            this.totalSocketCount--;
+            if (sockets.length === 0) {
+                // @ts-expect-error `sockets` is readonly in `@types/node`
+                delete this.sockets[name];
+            }
+        }
+    }
+    // In order to properly update the socket pool, we need to call `getName()` on
+    // the core `https.Agent` if it is a secureEndpoint.
+    getName(options) {
+        const secureEndpoint = this.isSecureEndpoint(options);
+        if (secureEndpoint) {
+            return external_https_.Agent.prototype.getName.call(this, options);
+        }
+        return super.getName(options);
+    }
+    createSocket(req, options, cb) {
+        const connectOpts = {
+            ...options,
+            secureEndpoint: this.isSecureEndpoint(options),
+        };
+        const name = this.getName(connectOpts);
+        const fakeSocket = this.incrementSockets(name);
+        Promise.resolve()
+            .then(() => this.connect(req, connectOpts))
+            .then((socket) => {
+            this.decrementSockets(name, fakeSocket);
+            if (typeof socket
+                .addRequest === 'function') {
+                try {
+                    return socket.addRequest(req, connectOpts);
+                }
+                catch (err) {
+                    return cb(err);
+                }
+            }
+            this[INTERNAL].currentSocket = socket;
+            // @ts-expect-error `createSocket()` isn't defined in `@types/node`
+            super.createSocket(req, options, cb);
+        }, (err) => {
+            this.decrementSockets(name, fakeSocket);
+            cb(err);
+        });
+    }
+    createConnection() {
+        const socket = this[INTERNAL].currentSocket;
+        this[INTERNAL].currentSocket = undefined;
+        if (!socket) {
+            throw new Error('No socket was returned in the `connect()` function');
+        }
+        return socket;
+    }
+    get defaultPort() {
+        return (this[INTERNAL].defaultPort ??
+            (this.protocol === 'https:' ? 443 : 80));
+    }
+    set defaultPort(v) {
+        if (this[INTERNAL]) {
+            this[INTERNAL].defaultPort = v;
+        }
+    }
+    get protocol() {
+        return (this[INTERNAL].protocol ??
+            (this.isSecureEndpoint() ? 'https:' : 'http:'));
+    }
+    set protocol(v) {
+        if (this[INTERNAL]) {
+            this[INTERNAL].protocol = v;
+        }
+    }
+}
 //# sourceMappingURL=index.js.map
 
 /***/ }),

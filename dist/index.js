@@ -17569,7 +17569,7 @@ __webpack_unused_export__ = paginateListTopics;
 
 /***/ }),
 
-/***/ 4076:
+/***/ 1695:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1695);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1426);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1695:
+/***/ 1426:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81711,7 +81711,7 @@ function getOctokit(token, options, ...additionalPlugins) {
 }
 //# sourceMappingURL=github.js.map
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(4076);
+var dist_cjs = __nccwpck_require__(1695);
 // EXTERNAL MODULE: external "url"
 var external_url_ = __nccwpck_require__(7016);
 ;// CONCATENATED MODULE: ./node_modules/proxy-agent/node_modules/lru-cache/index.mjs
@@ -82943,8 +82943,8 @@ class LRUCache {
 
 /* harmony default export */ const lru_cache = (LRUCache);
 
-// EXTERNAL MODULE: ./node_modules/agent-base/dist/index.js + 1 modules
-var dist = __nccwpck_require__(319);
+// EXTERNAL MODULE: ./node_modules/proxy-agent/node_modules/agent-base/dist/index.js + 1 modules
+var dist = __nccwpck_require__(9963);
 // EXTERNAL MODULE: ./node_modules/debug/src/index.js
 var src = __nccwpck_require__(2830);
 ;// CONCATENATED MODULE: ./node_modules/proxy-from-env/index.js
@@ -83067,9 +83067,9 @@ const dist_debug = src('proxy-agent');
  * (in particular, pac-proxy-agent).
  */
 const wellKnownAgents = {
-    http: async () => (await __nccwpck_require__.e(/* import() */ 947).then(__nccwpck_require__.bind(__nccwpck_require__, 8947))).HttpProxyAgent,
-    https: async () => (await __nccwpck_require__.e(/* import() */ 566).then(__nccwpck_require__.bind(__nccwpck_require__, 1566))).HttpsProxyAgent,
-    socks: async () => (await __nccwpck_require__.e(/* import() */ 814).then(__nccwpck_require__.bind(__nccwpck_require__, 5814))).SocksProxyAgent,
+    http: async () => (await __nccwpck_require__.e(/* import() */ 17).then(__nccwpck_require__.bind(__nccwpck_require__, 1017))).HttpProxyAgent,
+    https: async () => (await __nccwpck_require__.e(/* import() */ 965).then(__nccwpck_require__.bind(__nccwpck_require__, 3965))).HttpsProxyAgent,
+    socks: async () => (await __nccwpck_require__.e(/* import() */ 254).then(__nccwpck_require__.bind(__nccwpck_require__, 8254))).SocksProxyAgent,
     pac: async () => (await __nccwpck_require__.e(/* import() */ 303).then(__nccwpck_require__.bind(__nccwpck_require__, 2303))).PacProxyAgent,
 };
 /**
@@ -83640,6 +83640,47 @@ async function withRetry(fn, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/activity/retry-policy.ts
+// How LookupEvents is retried: throttling and a failing server are different problems.
+//
+// Throttling means the region works but we asked too fast: waiting longer helps, so it gets
+// several attempts with a growing backoff (the bucket is paused as well, see lookup.ts).
+// A 5xx or no answer at all is worth a quick second try, but a region that keeps failing is
+// reported unavailable after a few short attempts rather than holding the run for seconds:
+// the activity section is advisory, and every key's lookups in that region would wait too.
+const DEFAULT_RETRY_POLICY = {
+    // Up to about 15 s of waiting: CloudTrail's 2 requests per second recover well within it.
+    throttling: { attempts: 6, baseDelayMs: 500 },
+    // Up to 300 ms of waiting in all.
+    serverError: { attempts: 3, baseDelayMs: 100 }
+};
+/** The backoff for an error of this kind, or undefined for one not worth retrying. */
+function backoffFor(policy, kind) {
+    return kind === 'final' ? undefined : policy[kind];
+}
+/** The wait before attempt `attempt + 1`, or undefined when `attempt` was the last one. */
+function delayAfter(policy, kind, attempt, random = Math.random) {
+    const backoff = backoffFor(policy, kind);
+    if (!backoff || attempt >= backoff.attempts)
+        return undefined;
+    const delay = backoff.baseDelayMs * 2 ** (attempt - 1);
+    return delay / 2 + random() * (delay / 2);
+}
+/** Runs `fn` until it succeeds or the policy for the error it threw says stop. */
+async function withRetryPolicy(fn, policy, classify, deps) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (error) {
+            const delay = delayAfter(policy, classify(error), attempt, deps.random);
+            if (delay === undefined)
+                throw error;
+            await deps.sleep(delay);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/activity/types.ts
 // The CloudTrail activity of one access key, as the job summary, the JSON report, the `activity`
 // output and the issue and SNS renderers all see it. Plain data only: it goes through
@@ -83887,15 +83928,26 @@ class TokenBucket {
 
 
 
+
 const DEFAULT_RATE_PER_SECOND = 2;
 const MAX_LOOKBACK_HOURS = 90 * 24;
 /** The most LookupEvents returns per page. */
 const PAGE_SIZE = 50;
 /** Enough lookups in flight to keep the bucket busy while answers are on their way. */
 const IN_FLIGHT_PER_REGION = 4;
-const DEFAULT_RETRY = { baseDelayMs: 500 };
 const TIMEOUTS = { connectionTimeout: 5_000, requestTimeout: 30_000 };
 const MAX_MESSAGE_CHARS = 500;
+/** retry-max-attempts caps the lookups' short, advisory retries; it never lengthens them. */
+function cappedRetryPolicy(maxAttempts) {
+    const cap = (b) => ({
+        ...b,
+        attempts: Math.min(b.attempts, maxAttempts)
+    });
+    return {
+        throttling: cap(DEFAULT_RETRY_POLICY.throttling),
+        serverError: cap(DEFAULT_RETRY_POLICY.serverError)
+    };
+}
 const HOUR_MS = 3_600_000;
 /** Codes after which no request to the region can succeed in this run. */
 const REGION_WIDE_CODES = [
@@ -84001,14 +84053,21 @@ function isNetworkError(error) {
 }
 /** Throttling, a server error, or a network failure: worth another attempt. */
 function isTransient(error) {
+    return errorKind(error) !== 'final';
+}
+/** Which of the retry policy's backoffs applies to an error. */
+function errorKind(error) {
+    if (isThrottling(error))
+        return 'throttling';
     const status = statusOf(error);
     if (status === undefined)
-        return isNetworkError(error);
-    return isThrottling(error) || status >= 500;
+        return isNetworkError(error) ? 'serverError' : 'final';
+    return status >= 500 ? 'serverError' : 'final';
 }
-function problemOf(error, attempts) {
+function problemOf(error, policy) {
     const base = errorMessage(error);
     const transient = isTransient(error);
+    const attempts = backoffFor(policy, errorKind(error))?.attempts;
     const message = (transient ? `${base} (after ${attempts} attempts)` : base).slice(0, MAX_MESSAGE_CHARS);
     if (isAccessDenied(error))
         return { status: 'denied', message, regionWide: true };
@@ -84037,7 +84096,8 @@ function openRegion(name, options) {
             start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
             end: options.now
         },
-        retry: options.retry ?? { ...DEFAULT_RETRY, attempts: retryMaxAttempts() },
+        retry: options.retry ?? cappedRetryPolicy(retryMaxAttempts()),
+        sleep: options.sleep ?? sleep,
         requests: 0,
         throttled: 0
     };
@@ -84061,7 +84121,9 @@ async function paced(region, input) {
     }
 }
 function send(region, input) {
-    return withRetry(() => paced(region, input), { ...region.retry, isRetryable: isTransient });
+    return withRetryPolicy(() => paced(region, input), region.retry, errorKind, {
+        sleep: region.sleep
+    });
 }
 function lookup_request(region, lookup, nextToken) {
     return {
@@ -84105,7 +84167,7 @@ function truncation(maxEvents) {
 }
 /** The problem an error means for this key, and for the whole region if it is one of those. */
 function recordFailure(region, error) {
-    const { regionWide, ...problem } = problemOf(error, region.retry.attempts);
+    const { regionWide, ...problem } = problemOf(error, region.retry);
     if (regionWide)
         region.failure ??= problem;
     return problem;
@@ -89874,17 +89936,16 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 319:
+/***/ 9963:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  g6: () => (/* binding */ Agent),
-  AO: () => (/* reexport */ toBuffer)
+  g6: () => (/* binding */ Agent)
 });
 
-// UNUSED EXPORTS: json, req
+// UNUSED EXPORTS: json, req, toBuffer
 
 // EXTERNAL MODULE: external "net"
 var external_net_ = __nccwpck_require__(9278);
@@ -89892,7 +89953,7 @@ var external_net_ = __nccwpck_require__(9278);
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/agent-base/dist/helpers.js
+;// CONCATENATED MODULE: ./node_modules/proxy-agent/node_modules/agent-base/dist/helpers.js
 
 
 async function toBuffer(stream) {
@@ -89930,7 +89991,7 @@ function req(url, opts = {}) {
     return req;
 }
 //# sourceMappingURL=helpers.js.map
-;// CONCATENATED MODULE: ./node_modules/agent-base/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/proxy-agent/node_modules/agent-base/dist/index.js
 
 
 

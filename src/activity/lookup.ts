@@ -19,7 +19,14 @@ import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import { awsClientConfig, retryMaxAttempts } from '../aws-network.js'
 import { forEachLimit } from '../concurrency.js'
 import { errorMessage, hasAwsCode, isAccessDenied } from '../errors.js'
-import { withRetry } from '../retry.js'
+import { sleep } from '../retry.js'
+import {
+  DEFAULT_RETRY_POLICY,
+  backoffFor,
+  withRetryPolicy,
+  type ErrorKind,
+  type RetryPolicy
+} from './retry-policy.js'
 import { ActivityAccumulator, type LookupEvent } from './summarize.js'
 import { TokenBucket } from './token-bucket.js'
 import type {
@@ -53,8 +60,10 @@ export interface LookupOptions {
   inFlightPerRegion?: number
   /** Overrides AWS_ENDPOINT_URL (which the SDK honours by itself); for tests. */
   endpoint?: string
-  /** Attempts per request and the first backoff; default 6 attempts from 500 ms. */
-  retry?: { attempts: number; baseDelayMs: number }
+  /** Attempts and backoff for throttling and for server errors; see retry-policy.ts. */
+  retry?: RetryPolicy
+  /** Waits between attempts; for tests. */
+  sleep?: (ms: number) => Promise<void>
   /** One line per region when it is done: requests, throttling, problems. */
   log?: (line: string) => void
 }
@@ -65,9 +74,20 @@ export const MAX_LOOKBACK_HOURS = 90 * 24
 export const PAGE_SIZE = 50
 /** Enough lookups in flight to keep the bucket busy while answers are on their way. */
 const IN_FLIGHT_PER_REGION = 4
-const DEFAULT_RETRY = { baseDelayMs: 500 }
 const TIMEOUTS = { connectionTimeout: 5_000, requestTimeout: 30_000 }
 const MAX_MESSAGE_CHARS = 500
+
+/** retry-max-attempts caps the lookups' short, advisory retries; it never lengthens them. */
+function cappedRetryPolicy(maxAttempts: number): RetryPolicy {
+  const cap = (b: { attempts: number; baseDelayMs: number }) => ({
+    ...b,
+    attempts: Math.min(b.attempts, maxAttempts)
+  })
+  return {
+    throttling: cap(DEFAULT_RETRY_POLICY.throttling),
+    serverError: cap(DEFAULT_RETRY_POLICY.serverError)
+  }
+}
 const HOUR_MS = 3_600_000
 
 /** Codes after which no request to the region can succeed in this run. */
@@ -139,7 +159,8 @@ interface Region {
   bucket: TokenBucket
   pauseMs: number
   window: { start: Date; end: Date }
-  retry: { attempts: number; baseDelayMs: number }
+  retry: RetryPolicy
+  sleep: (ms: number) => Promise<void>
   requests: number
   throttled: number
   /** Set once the region failed for good: later keys are not looked up there. */
@@ -208,14 +229,21 @@ function isNetworkError(error: unknown): boolean {
 
 /** Throttling, a server error, or a network failure: worth another attempt. */
 export function isTransient(error: unknown): boolean {
-  const status = statusOf(error)
-  if (status === undefined) return isNetworkError(error)
-  return isThrottling(error) || status >= 500
+  return errorKind(error) !== 'final'
 }
 
-function problemOf(error: unknown, attempts: number): Problem & { regionWide: boolean } {
+/** Which of the retry policy's backoffs applies to an error. */
+export function errorKind(error: unknown): ErrorKind {
+  if (isThrottling(error)) return 'throttling'
+  const status = statusOf(error)
+  if (status === undefined) return isNetworkError(error) ? 'serverError' : 'final'
+  return status >= 500 ? 'serverError' : 'final'
+}
+
+function problemOf(error: unknown, policy: RetryPolicy): Problem & { regionWide: boolean } {
   const base = errorMessage(error)
   const transient = isTransient(error)
+  const attempts = backoffFor(policy, errorKind(error))?.attempts
   const message = (transient ? `${base} (after ${attempts} attempts)` : base).slice(
     0,
     MAX_MESSAGE_CHARS
@@ -248,7 +276,8 @@ function openRegion(name: string, options: LookupOptions): Region {
       start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
       end: options.now
     },
-    retry: options.retry ?? { ...DEFAULT_RETRY, attempts: retryMaxAttempts() },
+    retry: options.retry ?? cappedRetryPolicy(retryMaxAttempts()),
+    sleep: options.sleep ?? sleep,
     requests: 0,
     throttled: 0
   }
@@ -275,7 +304,9 @@ async function paced(
 }
 
 function send(region: Region, input: LookupEventsRequest): Promise<LookupEventsCommandOutput> {
-  return withRetry(() => paced(region, input), { ...region.retry, isRetryable: isTransient })
+  return withRetryPolicy(() => paced(region, input), region.retry, errorKind, {
+    sleep: region.sleep
+  })
 }
 
 function request(region: Region, lookup: ActivityLookup, nextToken?: string): LookupEventsRequest {
@@ -330,7 +361,7 @@ function truncation(maxEvents: number): Problem {
 
 /** The problem an error means for this key, and for the whole region if it is one of those. */
 function recordFailure(region: Region, error: unknown): Problem {
-  const { regionWide, ...problem } = problemOf(error, region.retry.attempts)
+  const { regionWide, ...problem } = problemOf(error, region.retry)
   if (regionWide) region.failure ??= problem
   return problem
 }
