@@ -21,5 +21,8 @@ export default {
   // The e2e tests mostly wait on child processes and paced GitHub writes, not on the CPU.
   maxWorkers: 4,
   verbose: false,
-  reporters: ['default', '<rootDir>/test/support/count-reporter.js']
+  reporters: ['default', '<rootDir>/test/support/count-reporter.js'],
+  // One temporary root for every run's files, removed at the end (test/support/temp-root.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js'
 }

@@ -44185,6 +44185,1197 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 
 /***/ }),
 
+/***/ 6110:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+/* eslint-env browser */
+
+/**
+ * This is the web browser implementation of `debug()`.
+ */
+
+exports.formatArgs = formatArgs;
+exports.save = save;
+exports.load = load;
+exports.useColors = useColors;
+exports.storage = localstorage();
+exports.destroy = (() => {
+	let warned = false;
+
+	return () => {
+		if (!warned) {
+			warned = true;
+			console.warn('Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.');
+		}
+	};
+})();
+
+/**
+ * Colors.
+ */
+
+exports.colors = [
+	'#0000CC',
+	'#0000FF',
+	'#0033CC',
+	'#0033FF',
+	'#0066CC',
+	'#0066FF',
+	'#0099CC',
+	'#0099FF',
+	'#00CC00',
+	'#00CC33',
+	'#00CC66',
+	'#00CC99',
+	'#00CCCC',
+	'#00CCFF',
+	'#3300CC',
+	'#3300FF',
+	'#3333CC',
+	'#3333FF',
+	'#3366CC',
+	'#3366FF',
+	'#3399CC',
+	'#3399FF',
+	'#33CC00',
+	'#33CC33',
+	'#33CC66',
+	'#33CC99',
+	'#33CCCC',
+	'#33CCFF',
+	'#6600CC',
+	'#6600FF',
+	'#6633CC',
+	'#6633FF',
+	'#66CC00',
+	'#66CC33',
+	'#9900CC',
+	'#9900FF',
+	'#9933CC',
+	'#9933FF',
+	'#99CC00',
+	'#99CC33',
+	'#CC0000',
+	'#CC0033',
+	'#CC0066',
+	'#CC0099',
+	'#CC00CC',
+	'#CC00FF',
+	'#CC3300',
+	'#CC3333',
+	'#CC3366',
+	'#CC3399',
+	'#CC33CC',
+	'#CC33FF',
+	'#CC6600',
+	'#CC6633',
+	'#CC9900',
+	'#CC9933',
+	'#CCCC00',
+	'#CCCC33',
+	'#FF0000',
+	'#FF0033',
+	'#FF0066',
+	'#FF0099',
+	'#FF00CC',
+	'#FF00FF',
+	'#FF3300',
+	'#FF3333',
+	'#FF3366',
+	'#FF3399',
+	'#FF33CC',
+	'#FF33FF',
+	'#FF6600',
+	'#FF6633',
+	'#FF9900',
+	'#FF9933',
+	'#FFCC00',
+	'#FFCC33'
+];
+
+/**
+ * Currently only WebKit-based Web Inspectors, Firefox >= v31,
+ * and the Firebug extension (any Firefox version) are known
+ * to support "%c" CSS customizations.
+ *
+ * TODO: add a `localStorage` variable to explicitly enable/disable colors
+ */
+
+// eslint-disable-next-line complexity
+function useColors() {
+	// NB: In an Electron preload script, document will be defined but not fully
+	// initialized. Since we know we're in Chrome, we'll just detect this case
+	// explicitly
+	if (typeof window !== 'undefined' && window.process && (window.process.type === 'renderer' || window.process.__nwjs)) {
+		return true;
+	}
+
+	// Internet Explorer and Edge do not support colors.
+	if (typeof navigator !== 'undefined' && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
+		return false;
+	}
+
+	let m;
+
+	// Is webkit? http://stackoverflow.com/a/16459606/376773
+	// document is undefined in react-native: https://github.com/facebook/react-native/pull/1632
+	// eslint-disable-next-line no-return-assign
+	return (typeof document !== 'undefined' && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance) ||
+		// Is firebug? http://stackoverflow.com/a/398120/376773
+		(typeof window !== 'undefined' && window.console && (window.console.firebug || (window.console.exception && window.console.table))) ||
+		// Is firefox >= v31?
+		// https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
+		(typeof navigator !== 'undefined' && navigator.userAgent && (m = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m[1], 10) >= 31) ||
+		// Double check webkit in userAgent just in case we are in a worker
+		(typeof navigator !== 'undefined' && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/));
+}
+
+/**
+ * Colorize log arguments if enabled.
+ *
+ * @api public
+ */
+
+function formatArgs(args) {
+	args[0] = (this.useColors ? '%c' : '') +
+		this.namespace +
+		(this.useColors ? ' %c' : ' ') +
+		args[0] +
+		(this.useColors ? '%c ' : ' ') +
+		'+' + module.exports.humanize(this.diff);
+
+	if (!this.useColors) {
+		return;
+	}
+
+	const c = 'color: ' + this.color;
+	args.splice(1, 0, c, 'color: inherit');
+
+	// The final "%c" is somewhat tricky, because there could be other
+	// arguments passed either before or after the %c, so we need to
+	// figure out the correct index to insert the CSS into
+	let index = 0;
+	let lastC = 0;
+	args[0].replace(/%[a-zA-Z%]/g, match => {
+		if (match === '%%') {
+			return;
+		}
+		index++;
+		if (match === '%c') {
+			// We only are interested in the *last* %c
+			// (the user may have provided their own)
+			lastC = index;
+		}
+	});
+
+	args.splice(lastC, 0, c);
+}
+
+/**
+ * Invokes `console.debug()` when available.
+ * No-op when `console.debug` is not a "function".
+ * If `console.debug` is not available, falls back
+ * to `console.log`.
+ *
+ * @api public
+ */
+exports.log = console.debug || console.log || (() => {});
+
+/**
+ * Save `namespaces`.
+ *
+ * @param {String} namespaces
+ * @api private
+ */
+function save(namespaces) {
+	try {
+		if (namespaces) {
+			exports.storage.setItem('debug', namespaces);
+		} else {
+			exports.storage.removeItem('debug');
+		}
+	} catch (error) {
+		// Swallow
+		// XXX (@Qix-) should we be logging these?
+	}
+}
+
+/**
+ * Load `namespaces`.
+ *
+ * @return {String} returns the previously persisted debug modes
+ * @api private
+ */
+function load() {
+	let r;
+	try {
+		r = exports.storage.getItem('debug') || exports.storage.getItem('DEBUG') ;
+	} catch (error) {
+		// Swallow
+		// XXX (@Qix-) should we be logging these?
+	}
+
+	// If debug isn't set in LS, and we're in Electron, try to load $DEBUG
+	if (!r && typeof process !== 'undefined' && 'env' in process) {
+		r = process.env.DEBUG;
+	}
+
+	return r;
+}
+
+/**
+ * Localstorage attempts to return the localstorage.
+ *
+ * This is necessary because safari throws
+ * when a user disables cookies/localstorage
+ * and you attempt to access it.
+ *
+ * @return {LocalStorage}
+ * @api private
+ */
+
+function localstorage() {
+	try {
+		// TVMLKit (Apple TV JS Runtime) does not have a window object, just localStorage in the global context
+		// The Browser also has localStorage in the global context.
+		return localStorage;
+	} catch (error) {
+		// Swallow
+		// XXX (@Qix-) should we be logging these?
+	}
+}
+
+module.exports = __nccwpck_require__(897)(exports);
+
+const {formatters} = module.exports;
+
+/**
+ * Map %j to `JSON.stringify()`, since no Web Inspectors do that by default.
+ */
+
+formatters.j = function (v) {
+	try {
+		return JSON.stringify(v);
+	} catch (error) {
+		return '[UnexpectedJSONParseError]: ' + error.message;
+	}
+};
+
+
+/***/ }),
+
+/***/ 897:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+/**
+ * This is the common logic for both the Node.js and web browser
+ * implementations of `debug()`.
+ */
+
+function setup(env) {
+	createDebug.debug = createDebug;
+	createDebug.default = createDebug;
+	createDebug.coerce = coerce;
+	createDebug.disable = disable;
+	createDebug.enable = enable;
+	createDebug.enabled = enabled;
+	createDebug.humanize = __nccwpck_require__(744);
+	createDebug.destroy = destroy;
+
+	Object.keys(env).forEach(key => {
+		createDebug[key] = env[key];
+	});
+
+	/**
+	* The currently active debug mode names, and names to skip.
+	*/
+
+	createDebug.names = [];
+	createDebug.skips = [];
+
+	/**
+	* Map of special "%n" handling functions, for the debug "format" argument.
+	*
+	* Valid key names are a single, lower or upper-case letter, i.e. "n" and "N".
+	*/
+	createDebug.formatters = {};
+
+	/**
+	* Selects a color for a debug namespace
+	* @param {String} namespace The namespace string for the debug instance to be colored
+	* @return {Number|String} An ANSI color code for the given namespace
+	* @api private
+	*/
+	function selectColor(namespace) {
+		let hash = 0;
+
+		for (let i = 0; i < namespace.length; i++) {
+			hash = ((hash << 5) - hash) + namespace.charCodeAt(i);
+			hash |= 0; // Convert to 32bit integer
+		}
+
+		return createDebug.colors[Math.abs(hash) % createDebug.colors.length];
+	}
+	createDebug.selectColor = selectColor;
+
+	/**
+	* Create a debugger with the given `namespace`.
+	*
+	* @param {String} namespace
+	* @return {Function}
+	* @api public
+	*/
+	function createDebug(namespace) {
+		let prevTime;
+		let enableOverride = null;
+		let namespacesCache;
+		let enabledCache;
+
+		function debug(...args) {
+			// Disabled?
+			if (!debug.enabled) {
+				return;
+			}
+
+			const self = debug;
+
+			// Set `diff` timestamp
+			const curr = Number(new Date());
+			const ms = curr - (prevTime || curr);
+			self.diff = ms;
+			self.prev = prevTime;
+			self.curr = curr;
+			prevTime = curr;
+
+			args[0] = createDebug.coerce(args[0]);
+
+			if (typeof args[0] !== 'string') {
+				// Anything else let's inspect with %O
+				args.unshift('%O');
+			}
+
+			// Apply any `formatters` transformations
+			let index = 0;
+			args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format) => {
+				// If we encounter an escaped % then don't increase the array index
+				if (match === '%%') {
+					return '%';
+				}
+				index++;
+				const formatter = createDebug.formatters[format];
+				if (typeof formatter === 'function') {
+					const val = args[index];
+					match = formatter.call(self, val);
+
+					// Now we need to remove `args[index]` since it's inlined in the `format`
+					args.splice(index, 1);
+					index--;
+				}
+				return match;
+			});
+
+			// Apply env-specific formatting (colors, etc.)
+			createDebug.formatArgs.call(self, args);
+
+			const logFn = self.log || createDebug.log;
+			logFn.apply(self, args);
+		}
+
+		debug.namespace = namespace;
+		debug.useColors = createDebug.useColors();
+		debug.color = createDebug.selectColor(namespace);
+		debug.extend = extend;
+		debug.destroy = createDebug.destroy; // XXX Temporary. Will be removed in the next major release.
+
+		Object.defineProperty(debug, 'enabled', {
+			enumerable: true,
+			configurable: false,
+			get: () => {
+				if (enableOverride !== null) {
+					return enableOverride;
+				}
+				if (namespacesCache !== createDebug.namespaces) {
+					namespacesCache = createDebug.namespaces;
+					enabledCache = createDebug.enabled(namespace);
+				}
+
+				return enabledCache;
+			},
+			set: v => {
+				enableOverride = v;
+			}
+		});
+
+		// Env-specific initialization logic for debug instances
+		if (typeof createDebug.init === 'function') {
+			createDebug.init(debug);
+		}
+
+		return debug;
+	}
+
+	function extend(namespace, delimiter) {
+		const newDebug = createDebug(this.namespace + (typeof delimiter === 'undefined' ? ':' : delimiter) + namespace);
+		newDebug.log = this.log;
+		return newDebug;
+	}
+
+	/**
+	* Enables a debug mode by namespaces. This can include modes
+	* separated by a colon and wildcards.
+	*
+	* @param {String} namespaces
+	* @api public
+	*/
+	function enable(namespaces) {
+		createDebug.save(namespaces);
+		createDebug.namespaces = namespaces;
+
+		createDebug.names = [];
+		createDebug.skips = [];
+
+		const split = (typeof namespaces === 'string' ? namespaces : '')
+			.trim()
+			.replace(/\s+/g, ',')
+			.split(',')
+			.filter(Boolean);
+
+		for (const ns of split) {
+			if (ns[0] === '-') {
+				createDebug.skips.push(ns.slice(1));
+			} else {
+				createDebug.names.push(ns);
+			}
+		}
+	}
+
+	/**
+	 * Checks if the given string matches a namespace template, honoring
+	 * asterisks as wildcards.
+	 *
+	 * @param {String} search
+	 * @param {String} template
+	 * @return {Boolean}
+	 */
+	function matchesTemplate(search, template) {
+		let searchIndex = 0;
+		let templateIndex = 0;
+		let starIndex = -1;
+		let matchIndex = 0;
+
+		while (searchIndex < search.length) {
+			if (templateIndex < template.length && (template[templateIndex] === search[searchIndex] || template[templateIndex] === '*')) {
+				// Match character or proceed with wildcard
+				if (template[templateIndex] === '*') {
+					starIndex = templateIndex;
+					matchIndex = searchIndex;
+					templateIndex++; // Skip the '*'
+				} else {
+					searchIndex++;
+					templateIndex++;
+				}
+			} else if (starIndex !== -1) { // eslint-disable-line no-negated-condition
+				// Backtrack to the last '*' and try to match more characters
+				templateIndex = starIndex + 1;
+				matchIndex++;
+				searchIndex = matchIndex;
+			} else {
+				return false; // No match
+			}
+		}
+
+		// Handle trailing '*' in template
+		while (templateIndex < template.length && template[templateIndex] === '*') {
+			templateIndex++;
+		}
+
+		return templateIndex === template.length;
+	}
+
+	/**
+	* Disable debug output.
+	*
+	* @return {String} namespaces
+	* @api public
+	*/
+	function disable() {
+		const namespaces = [
+			...createDebug.names,
+			...createDebug.skips.map(namespace => '-' + namespace)
+		].join(',');
+		createDebug.enable('');
+		return namespaces;
+	}
+
+	/**
+	* Returns true if the given mode name is enabled, false otherwise.
+	*
+	* @param {String} name
+	* @return {Boolean}
+	* @api public
+	*/
+	function enabled(name) {
+		for (const skip of createDebug.skips) {
+			if (matchesTemplate(name, skip)) {
+				return false;
+			}
+		}
+
+		for (const ns of createDebug.names) {
+			if (matchesTemplate(name, ns)) {
+				return true;
+			}
+		}
+
+		return false;
+	}
+
+	/**
+	* Coerce `val`.
+	*
+	* @param {Mixed} val
+	* @return {Mixed}
+	* @api private
+	*/
+	function coerce(val) {
+		if (val instanceof Error) {
+			return val.stack || val.message;
+		}
+		return val;
+	}
+
+	/**
+	* XXX DO NOT USE. This is a temporary stub function.
+	* XXX It WILL be removed in the next major release.
+	*/
+	function destroy() {
+		console.warn('Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.');
+	}
+
+	createDebug.enable(createDebug.load());
+
+	return createDebug;
+}
+
+module.exports = setup;
+
+
+/***/ }),
+
+/***/ 2830:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/**
+ * Detect Electron renderer / nwjs process, which is node, but we should
+ * treat as a browser.
+ */
+
+if (typeof process === 'undefined' || process.type === 'renderer' || process.browser === true || process.__nwjs) {
+	module.exports = __nccwpck_require__(6110);
+} else {
+	module.exports = __nccwpck_require__(5108);
+}
+
+
+/***/ }),
+
+/***/ 5108:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+/**
+ * Module dependencies.
+ */
+
+const tty = __nccwpck_require__(2018);
+const util = __nccwpck_require__(9023);
+
+/**
+ * This is the Node.js implementation of `debug()`.
+ */
+
+exports.init = init;
+exports.log = log;
+exports.formatArgs = formatArgs;
+exports.save = save;
+exports.load = load;
+exports.useColors = useColors;
+exports.destroy = util.deprecate(
+	() => {},
+	'Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.'
+);
+
+/**
+ * Colors.
+ */
+
+exports.colors = [6, 2, 3, 4, 5, 1];
+
+try {
+	// Optional dependency (as in, doesn't need to be installed, NOT like optionalDependencies in package.json)
+	// eslint-disable-next-line import/no-extraneous-dependencies
+	const supportsColor = __nccwpck_require__(1450);
+
+	if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
+		exports.colors = [
+			20,
+			21,
+			26,
+			27,
+			32,
+			33,
+			38,
+			39,
+			40,
+			41,
+			42,
+			43,
+			44,
+			45,
+			56,
+			57,
+			62,
+			63,
+			68,
+			69,
+			74,
+			75,
+			76,
+			77,
+			78,
+			79,
+			80,
+			81,
+			92,
+			93,
+			98,
+			99,
+			112,
+			113,
+			128,
+			129,
+			134,
+			135,
+			148,
+			149,
+			160,
+			161,
+			162,
+			163,
+			164,
+			165,
+			166,
+			167,
+			168,
+			169,
+			170,
+			171,
+			172,
+			173,
+			178,
+			179,
+			184,
+			185,
+			196,
+			197,
+			198,
+			199,
+			200,
+			201,
+			202,
+			203,
+			204,
+			205,
+			206,
+			207,
+			208,
+			209,
+			214,
+			215,
+			220,
+			221
+		];
+	}
+} catch (error) {
+	// Swallow - we only care if `supports-color` is available; it doesn't have to be.
+}
+
+/**
+ * Build up the default `inspectOpts` object from the environment variables.
+ *
+ *   $ DEBUG_COLORS=no DEBUG_DEPTH=10 DEBUG_SHOW_HIDDEN=enabled node script.js
+ */
+
+exports.inspectOpts = Object.keys(process.env).filter(key => {
+	return /^debug_/i.test(key);
+}).reduce((obj, key) => {
+	// Camel-case
+	const prop = key
+		.substring(6)
+		.toLowerCase()
+		.replace(/_([a-z])/g, (_, k) => {
+			return k.toUpperCase();
+		});
+
+	// Coerce string value into JS value
+	let val = process.env[key];
+	if (/^(yes|on|true|enabled)$/i.test(val)) {
+		val = true;
+	} else if (/^(no|off|false|disabled)$/i.test(val)) {
+		val = false;
+	} else if (val === 'null') {
+		val = null;
+	} else {
+		val = Number(val);
+	}
+
+	obj[prop] = val;
+	return obj;
+}, {});
+
+/**
+ * Is stdout a TTY? Colored output is enabled when `true`.
+ */
+
+function useColors() {
+	return 'colors' in exports.inspectOpts ?
+		Boolean(exports.inspectOpts.colors) :
+		tty.isatty(process.stderr.fd);
+}
+
+/**
+ * Adds ANSI color escape codes if enabled.
+ *
+ * @api public
+ */
+
+function formatArgs(args) {
+	const {namespace: name, useColors} = this;
+
+	if (useColors) {
+		const c = this.color;
+		const colorCode = '\u001B[3' + (c < 8 ? c : '8;5;' + c);
+		const prefix = `  ${colorCode};1m${name} \u001B[0m`;
+
+		args[0] = prefix + args[0].split('\n').join('\n' + prefix);
+		args.push(colorCode + 'm+' + module.exports.humanize(this.diff) + '\u001B[0m');
+	} else {
+		args[0] = getDate() + name + ' ' + args[0];
+	}
+}
+
+function getDate() {
+	if (exports.inspectOpts.hideDate) {
+		return '';
+	}
+	return new Date().toISOString() + ' ';
+}
+
+/**
+ * Invokes `util.formatWithOptions()` with the specified arguments and writes to stderr.
+ */
+
+function log(...args) {
+	return process.stderr.write(util.formatWithOptions(exports.inspectOpts, ...args) + '\n');
+}
+
+/**
+ * Save `namespaces`.
+ *
+ * @param {String} namespaces
+ * @api private
+ */
+function save(namespaces) {
+	if (namespaces) {
+		process.env.DEBUG = namespaces;
+	} else {
+		// If you set a process.env field to null or undefined, it gets cast to the
+		// string 'null' or 'undefined'. Just delete instead.
+		delete process.env.DEBUG;
+	}
+}
+
+/**
+ * Load `namespaces`.
+ *
+ * @return {String} returns the previously persisted debug modes
+ * @api private
+ */
+
+function load() {
+	return process.env.DEBUG;
+}
+
+/**
+ * Init logic for `debug` instances.
+ *
+ * Create a new `inspectOpts` object in case `useColors` is set
+ * differently for a particular `debug` instance.
+ */
+
+function init(debug) {
+	debug.inspectOpts = {};
+
+	const keys = Object.keys(exports.inspectOpts);
+	for (let i = 0; i < keys.length; i++) {
+		debug.inspectOpts[keys[i]] = exports.inspectOpts[keys[i]];
+	}
+}
+
+module.exports = __nccwpck_require__(897)(exports);
+
+const {formatters} = module.exports;
+
+/**
+ * Map %o to `util.inspect()`, all on a single line.
+ */
+
+formatters.o = function (v) {
+	this.inspectOpts.colors = this.useColors;
+	return util.inspect(v, this.inspectOpts)
+		.split('\n')
+		.map(str => str.trim())
+		.join(' ');
+};
+
+/**
+ * Map %O to `util.inspect()`, allowing multiple lines if needed.
+ */
+
+formatters.O = function (v) {
+	this.inspectOpts.colors = this.useColors;
+	return util.inspect(v, this.inspectOpts);
+};
+
+
+/***/ }),
+
+/***/ 3813:
+/***/ ((module) => {
+
+
+
+module.exports = (flag, argv = process.argv) => {
+	const prefix = flag.startsWith('-') ? '' : (flag.length === 1 ? '-' : '--');
+	const position = argv.indexOf(prefix + flag);
+	const terminatorPosition = argv.indexOf('--');
+	return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
+};
+
+
+/***/ }),
+
+/***/ 744:
+/***/ ((module) => {
+
+/**
+ * Helpers.
+ */
+
+var s = 1000;
+var m = s * 60;
+var h = m * 60;
+var d = h * 24;
+var w = d * 7;
+var y = d * 365.25;
+
+/**
+ * Parse or format the given `val`.
+ *
+ * Options:
+ *
+ *  - `long` verbose formatting [false]
+ *
+ * @param {String|Number} val
+ * @param {Object} [options]
+ * @throws {Error} throw an error if val is not a non-empty string or a number
+ * @return {String|Number}
+ * @api public
+ */
+
+module.exports = function (val, options) {
+  options = options || {};
+  var type = typeof val;
+  if (type === 'string' && val.length > 0) {
+    return parse(val);
+  } else if (type === 'number' && isFinite(val)) {
+    return options.long ? fmtLong(val) : fmtShort(val);
+  }
+  throw new Error(
+    'val is not a non-empty string or a valid number. val=' +
+      JSON.stringify(val)
+  );
+};
+
+/**
+ * Parse the given `str` and return milliseconds.
+ *
+ * @param {String} str
+ * @return {Number}
+ * @api private
+ */
+
+function parse(str) {
+  str = String(str);
+  if (str.length > 100) {
+    return;
+  }
+  var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
+    str
+  );
+  if (!match) {
+    return;
+  }
+  var n = parseFloat(match[1]);
+  var type = (match[2] || 'ms').toLowerCase();
+  switch (type) {
+    case 'years':
+    case 'year':
+    case 'yrs':
+    case 'yr':
+    case 'y':
+      return n * y;
+    case 'weeks':
+    case 'week':
+    case 'w':
+      return n * w;
+    case 'days':
+    case 'day':
+    case 'd':
+      return n * d;
+    case 'hours':
+    case 'hour':
+    case 'hrs':
+    case 'hr':
+    case 'h':
+      return n * h;
+    case 'minutes':
+    case 'minute':
+    case 'mins':
+    case 'min':
+    case 'm':
+      return n * m;
+    case 'seconds':
+    case 'second':
+    case 'secs':
+    case 'sec':
+    case 's':
+      return n * s;
+    case 'milliseconds':
+    case 'millisecond':
+    case 'msecs':
+    case 'msec':
+    case 'ms':
+      return n;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Short format for `ms`.
+ *
+ * @param {Number} ms
+ * @return {String}
+ * @api private
+ */
+
+function fmtShort(ms) {
+  var msAbs = Math.abs(ms);
+  if (msAbs >= d) {
+    return Math.round(ms / d) + 'd';
+  }
+  if (msAbs >= h) {
+    return Math.round(ms / h) + 'h';
+  }
+  if (msAbs >= m) {
+    return Math.round(ms / m) + 'm';
+  }
+  if (msAbs >= s) {
+    return Math.round(ms / s) + 's';
+  }
+  return ms + 'ms';
+}
+
+/**
+ * Long format for `ms`.
+ *
+ * @param {Number} ms
+ * @return {String}
+ * @api private
+ */
+
+function fmtLong(ms) {
+  var msAbs = Math.abs(ms);
+  if (msAbs >= d) {
+    return plural(ms, msAbs, d, 'day');
+  }
+  if (msAbs >= h) {
+    return plural(ms, msAbs, h, 'hour');
+  }
+  if (msAbs >= m) {
+    return plural(ms, msAbs, m, 'minute');
+  }
+  if (msAbs >= s) {
+    return plural(ms, msAbs, s, 'second');
+  }
+  return ms + ' ms';
+}
+
+/**
+ * Pluralization helper.
+ */
+
+function plural(ms, msAbs, n, name) {
+  var isPlural = msAbs >= n * 1.5;
+  return Math.round(ms / n) + ' ' + name + (isPlural ? 's' : '');
+}
+
+
+/***/ }),
+
+/***/ 1450:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+const os = __nccwpck_require__(857);
+const tty = __nccwpck_require__(2018);
+const hasFlag = __nccwpck_require__(3813);
+
+const {env} = process;
+
+let forceColor;
+if (hasFlag('no-color') ||
+	hasFlag('no-colors') ||
+	hasFlag('color=false') ||
+	hasFlag('color=never')) {
+	forceColor = 0;
+} else if (hasFlag('color') ||
+	hasFlag('colors') ||
+	hasFlag('color=true') ||
+	hasFlag('color=always')) {
+	forceColor = 1;
+}
+
+if ('FORCE_COLOR' in env) {
+	if (env.FORCE_COLOR === 'true') {
+		forceColor = 1;
+	} else if (env.FORCE_COLOR === 'false') {
+		forceColor = 0;
+	} else {
+		forceColor = env.FORCE_COLOR.length === 0 ? 1 : Math.min(parseInt(env.FORCE_COLOR, 10), 3);
+	}
+}
+
+function translateLevel(level) {
+	if (level === 0) {
+		return false;
+	}
+
+	return {
+		level,
+		hasBasic: true,
+		has256: level >= 2,
+		has16m: level >= 3
+	};
+}
+
+function supportsColor(haveStream, streamIsTTY) {
+	if (forceColor === 0) {
+		return 0;
+	}
+
+	if (hasFlag('color=16m') ||
+		hasFlag('color=full') ||
+		hasFlag('color=truecolor')) {
+		return 3;
+	}
+
+	if (hasFlag('color=256')) {
+		return 2;
+	}
+
+	if (haveStream && !streamIsTTY && forceColor === undefined) {
+		return 0;
+	}
+
+	const min = forceColor || 0;
+
+	if (env.TERM === 'dumb') {
+		return min;
+	}
+
+	if (process.platform === 'win32') {
+		// Windows 10 build 10586 is the first Windows release that supports 256 colors.
+		// Windows 10 build 14931 is the first release that supports 16m/TrueColor.
+		const osRelease = os.release().split('.');
+		if (
+			Number(osRelease[0]) >= 10 &&
+			Number(osRelease[2]) >= 10586
+		) {
+			return Number(osRelease[2]) >= 14931 ? 3 : 2;
+		}
+
+		return 1;
+	}
+
+	if ('CI' in env) {
+		if (['TRAVIS', 'CIRCLECI', 'APPVEYOR', 'GITLAB_CI', 'GITHUB_ACTIONS', 'BUILDKITE'].some(sign => sign in env) || env.CI_NAME === 'codeship') {
+			return 1;
+		}
+
+		return min;
+	}
+
+	if ('TEAMCITY_VERSION' in env) {
+		return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
+	}
+
+	if (env.COLORTERM === 'truecolor') {
+		return 3;
+	}
+
+	if ('TERM_PROGRAM' in env) {
+		const version = parseInt((env.TERM_PROGRAM_VERSION || '').split('.')[0], 10);
+
+		switch (env.TERM_PROGRAM) {
+			case 'iTerm.app':
+				return version >= 3 ? 3 : 2;
+			case 'Apple_Terminal':
+				return 2;
+			// No default
+		}
+	}
+
+	if (/-256(color)?$/i.test(env.TERM)) {
+		return 2;
+	}
+
+	if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
+		return 1;
+	}
+
+	if ('COLORTERM' in env) {
+		return 1;
+	}
+
+	return min;
+}
+
+function getSupportLevel(stream) {
+	const level = supportsColor(stream, stream && stream.isTTY);
+	return translateLevel(level);
+}
+
+module.exports = {
+	supportsColor: getSupportLevel,
+	stdout: translateLevel(supportsColor(true, tty.isatty(1))),
+	stderr: translateLevel(supportsColor(true, tty.isatty(2)))
+};
+
+
+/***/ }),
+
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -72556,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2118);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1426);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -72565,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2118:
+/***/ 1426:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72574,8 +73765,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -72650,7 +73841,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -72704,10 +73895,10 @@ function escapeProperty(s) {
         .replace(/,/g, '%2C');
 }
 //# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -72721,15 +73912,15 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
     const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
@@ -72740,11 +73931,11 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
@@ -72906,7 +74097,7 @@ var MediaTypes;
  * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
  */
 function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    const proxyUrl = getProxyUrl(new URL(serverUrl));
     return proxyUrl ? proxyUrl.href : '';
 }
 const HttpRedirectCodes = [
@@ -73705,7 +74896,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -73728,7 +74919,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -73824,7 +75015,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -74028,7 +75219,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -74055,7 +75246,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -74113,7 +75304,7 @@ function tryGetExecutablePath(filePath, extensions) {
         if (stats && stats.isFile()) {
             if (IS_WINDOWS) {
                 // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                const upperExt = external_path_.extname(filePath).toUpperCase();
                 if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
                     return filePath;
                 }
@@ -74142,11 +75333,11 @@ function tryGetExecutablePath(filePath, extensions) {
                 if (IS_WINDOWS) {
                     // preserve the case of the actual file (since an extension was appended)
                     try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
                         for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                filePath = external_path_.join(directory, actualName);
                                 break;
                             }
                         }
@@ -74366,7 +75557,7 @@ function findInPath(tool) {
         // build the list of extensions to try
         const extensions = [];
         if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
                 if (extension) {
                     extensions.push(extension);
                 }
@@ -74381,7 +75572,7 @@ function findInPath(tool) {
             return [];
         }
         // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
+        if (tool.includes(external_path_.sep)) {
             return [];
         }
         // build the list of directories
@@ -74392,7 +75583,7 @@ function findInPath(tool) {
         // across platforms.
         const directories = [];
         if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
                 if (p) {
                     directories.push(p);
                 }
@@ -74401,7 +75592,7 @@ function findInPath(tool) {
         // find all matches
         const matches = [];
         for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
             if (filePath) {
                 matches.push(filePath);
             }
@@ -74548,13 +75739,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -74832,7 +76023,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 (this.toolPath.includes('/') ||
                     (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
                 // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
             }
             // if the tool is only a file name, then resolve it from the PATH
             // otherwise verify it exists (add extension on Windows if necessary)
@@ -74845,7 +76036,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -75184,8 +76375,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -75366,7 +76557,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -75434,7 +76625,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -75532,12 +76723,12 @@ class Context {
         var _a, _b, _c;
         this.payload = {};
         if (process.env.GITHUB_EVENT_PATH) {
-            if ((0,external_fs_namespaceObject.existsSync)(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse((0,external_fs_namespaceObject.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            if ((0,external_fs_.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
             }
             else {
                 const path = process.env.GITHUB_EVENT_PATH;
-                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
             }
         }
         this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -80519,20 +81710,1499 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(7392);
-;// CONCATENATED MODULE: ./src/concurrency.ts
-// Bounded concurrency: enough requests in flight to hide latency, few enough not to
-// provoke IAM's throttling (which the SDK's adaptive retry then paces).
-async function forEachLimit(items, limit, work) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            await work(items[index], index);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(1695);
+// EXTERNAL MODULE: external "url"
+var external_url_ = __nccwpck_require__(7016);
+;// CONCATENATED MODULE: ./node_modules/proxy-agent/node_modules/lru-cache/index.mjs
+const perf =
+  typeof performance === 'object' &&
+  performance &&
+  typeof performance.now === 'function'
+    ? performance
+    : Date
+
+const hasAbortController = typeof AbortController === 'function'
+
+// minimal backwards-compatibility polyfill
+// this doesn't have nearly all the checks and whatnot that
+// actual AbortController/Signal has, but it's enough for
+// our purposes, and if used properly, behaves the same.
+const AC = hasAbortController
+  ? AbortController
+  : class AbortController {
+      constructor() {
+        this.signal = new AS()
+      }
+      abort(reason = new Error('This operation was aborted')) {
+        this.signal.reason = this.signal.reason || reason
+        this.signal.aborted = true
+        this.signal.dispatchEvent({
+          type: 'abort',
+          target: this.signal,
+        })
+      }
+    }
+
+const hasAbortSignal = typeof AbortSignal === 'function'
+// Some polyfills put this on the AC class, not global
+const hasACAbortSignal = typeof AC.AbortSignal === 'function'
+const AS = hasAbortSignal
+  ? AbortSignal
+  : hasACAbortSignal
+  ? AC.AbortController
+  : class AbortSignal {
+      constructor() {
+        this.reason = undefined
+        this.aborted = false
+        this._listeners = []
+      }
+      dispatchEvent(e) {
+        if (e.type === 'abort') {
+          this.aborted = true
+          this.onabort(e)
+          this._listeners.forEach(f => f(e), this)
         }
+      }
+      onabort() {}
+      addEventListener(ev, fn) {
+        if (ev === 'abort') {
+          this._listeners.push(fn)
+        }
+      }
+      removeEventListener(ev, fn) {
+        if (ev === 'abort') {
+          this._listeners = this._listeners.filter(f => f !== fn)
+        }
+      }
+    }
+
+const warned = new Set()
+const deprecatedOption = (opt, instead) => {
+  const code = `LRU_CACHE_OPTION_${opt}`
+  if (shouldWarn(code)) {
+    warn(code, `${opt} option`, `options.${instead}`, LRUCache)
+  }
+}
+const deprecatedMethod = (method, instead) => {
+  const code = `LRU_CACHE_METHOD_${method}`
+  if (shouldWarn(code)) {
+    const { prototype } = LRUCache
+    const { get } = Object.getOwnPropertyDescriptor(prototype, method)
+    warn(code, `${method} method`, `cache.${instead}()`, get)
+  }
+}
+const deprecatedProperty = (field, instead) => {
+  const code = `LRU_CACHE_PROPERTY_${field}`
+  if (shouldWarn(code)) {
+    const { prototype } = LRUCache
+    const { get } = Object.getOwnPropertyDescriptor(prototype, field)
+    warn(code, `${field} property`, `cache.${instead}`, get)
+  }
+}
+
+const emitWarning = (...a) => {
+  typeof process === 'object' &&
+  process &&
+  typeof process.emitWarning === 'function'
+    ? process.emitWarning(...a)
+    : console.error(...a)
+}
+
+const shouldWarn = code => !warned.has(code)
+
+const warn = (code, what, instead, fn) => {
+  warned.add(code)
+  const msg = `The ${what} is deprecated. Please use ${instead} instead.`
+  emitWarning(msg, 'DeprecationWarning', code, fn)
+}
+
+const isPosInt = n => n && n === Math.floor(n) && n > 0 && isFinite(n)
+
+/* istanbul ignore next - This is a little bit ridiculous, tbh.
+ * The maximum array length is 2^32-1 or thereabouts on most JS impls.
+ * And well before that point, you're caching the entire world, I mean,
+ * that's ~32GB of just integers for the next/prev links, plus whatever
+ * else to hold that many keys and values.  Just filling the memory with
+ * zeroes at init time is brutal when you get that big.
+ * But why not be complete?
+ * Maybe in the future, these limits will have expanded. */
+const getUintArray = max =>
+  !isPosInt(max)
+    ? null
+    : max <= Math.pow(2, 8)
+    ? Uint8Array
+    : max <= Math.pow(2, 16)
+    ? Uint16Array
+    : max <= Math.pow(2, 32)
+    ? Uint32Array
+    : max <= Number.MAX_SAFE_INTEGER
+    ? ZeroArray
+    : null
+
+class ZeroArray extends Array {
+  constructor(size) {
+    super(size)
+    this.fill(0)
+  }
+}
+
+class Stack {
+  constructor(max) {
+    if (max === 0) {
+      return []
+    }
+    const UintArray = getUintArray(max)
+    this.heap = new UintArray(max)
+    this.length = 0
+  }
+  push(n) {
+    this.heap[this.length++] = n
+  }
+  pop() {
+    return this.heap[--this.length]
+  }
+}
+
+class LRUCache {
+  constructor(options = {}) {
+    const {
+      max = 0,
+      ttl,
+      ttlResolution = 1,
+      ttlAutopurge,
+      updateAgeOnGet,
+      updateAgeOnHas,
+      allowStale,
+      dispose,
+      disposeAfter,
+      noDisposeOnSet,
+      noUpdateTTL,
+      maxSize = 0,
+      maxEntrySize = 0,
+      sizeCalculation,
+      fetchMethod,
+      fetchContext,
+      noDeleteOnFetchRejection,
+      noDeleteOnStaleGet,
+      allowStaleOnFetchRejection,
+      allowStaleOnFetchAbort,
+      ignoreFetchAbort,
+    } = options
+
+    // deprecated options, don't trigger a warning for getting them if
+    // the thing being passed in is another LRUCache we're copying.
+    const { length, maxAge, stale } =
+      options instanceof LRUCache ? {} : options
+
+    if (max !== 0 && !isPosInt(max)) {
+      throw new TypeError('max option must be a nonnegative integer')
+    }
+
+    const UintArray = max ? getUintArray(max) : Array
+    if (!UintArray) {
+      throw new Error('invalid max value: ' + max)
+    }
+
+    this.max = max
+    this.maxSize = maxSize
+    this.maxEntrySize = maxEntrySize || this.maxSize
+    this.sizeCalculation = sizeCalculation || length
+    if (this.sizeCalculation) {
+      if (!this.maxSize && !this.maxEntrySize) {
+        throw new TypeError(
+          'cannot set sizeCalculation without setting maxSize or maxEntrySize'
+        )
+      }
+      if (typeof this.sizeCalculation !== 'function') {
+        throw new TypeError('sizeCalculation set to non-function')
+      }
+    }
+
+    this.fetchMethod = fetchMethod || null
+    if (this.fetchMethod && typeof this.fetchMethod !== 'function') {
+      throw new TypeError(
+        'fetchMethod must be a function if specified'
+      )
+    }
+
+    this.fetchContext = fetchContext
+    if (!this.fetchMethod && fetchContext !== undefined) {
+      throw new TypeError(
+        'cannot set fetchContext without fetchMethod'
+      )
+    }
+
+    this.keyMap = new Map()
+    this.keyList = new Array(max).fill(null)
+    this.valList = new Array(max).fill(null)
+    this.next = new UintArray(max)
+    this.prev = new UintArray(max)
+    this.head = 0
+    this.tail = 0
+    this.free = new Stack(max)
+    this.initialFill = 1
+    this.size = 0
+
+    if (typeof dispose === 'function') {
+      this.dispose = dispose
+    }
+    if (typeof disposeAfter === 'function') {
+      this.disposeAfter = disposeAfter
+      this.disposed = []
+    } else {
+      this.disposeAfter = null
+      this.disposed = null
+    }
+    this.noDisposeOnSet = !!noDisposeOnSet
+    this.noUpdateTTL = !!noUpdateTTL
+    this.noDeleteOnFetchRejection = !!noDeleteOnFetchRejection
+    this.allowStaleOnFetchRejection = !!allowStaleOnFetchRejection
+    this.allowStaleOnFetchAbort = !!allowStaleOnFetchAbort
+    this.ignoreFetchAbort = !!ignoreFetchAbort
+
+    // NB: maxEntrySize is set to maxSize if it's set
+    if (this.maxEntrySize !== 0) {
+      if (this.maxSize !== 0) {
+        if (!isPosInt(this.maxSize)) {
+          throw new TypeError(
+            'maxSize must be a positive integer if specified'
+          )
+        }
+      }
+      if (!isPosInt(this.maxEntrySize)) {
+        throw new TypeError(
+          'maxEntrySize must be a positive integer if specified'
+        )
+      }
+      this.initializeSizeTracking()
+    }
+
+    this.allowStale = !!allowStale || !!stale
+    this.noDeleteOnStaleGet = !!noDeleteOnStaleGet
+    this.updateAgeOnGet = !!updateAgeOnGet
+    this.updateAgeOnHas = !!updateAgeOnHas
+    this.ttlResolution =
+      isPosInt(ttlResolution) || ttlResolution === 0
+        ? ttlResolution
+        : 1
+    this.ttlAutopurge = !!ttlAutopurge
+    this.ttl = ttl || maxAge || 0
+    if (this.ttl) {
+      if (!isPosInt(this.ttl)) {
+        throw new TypeError(
+          'ttl must be a positive integer if specified'
+        )
+      }
+      this.initializeTTLTracking()
+    }
+
+    // do not allow completely unbounded caches
+    if (this.max === 0 && this.ttl === 0 && this.maxSize === 0) {
+      throw new TypeError(
+        'At least one of max, maxSize, or ttl is required'
+      )
+    }
+    if (!this.ttlAutopurge && !this.max && !this.maxSize) {
+      const code = 'LRU_CACHE_UNBOUNDED'
+      if (shouldWarn(code)) {
+        warned.add(code)
+        const msg =
+          'TTL caching without ttlAutopurge, max, or maxSize can ' +
+          'result in unbounded memory consumption.'
+        emitWarning(msg, 'UnboundedCacheWarning', code, LRUCache)
+      }
+    }
+
+    if (stale) {
+      deprecatedOption('stale', 'allowStale')
+    }
+    if (maxAge) {
+      deprecatedOption('maxAge', 'ttl')
+    }
+    if (length) {
+      deprecatedOption('length', 'sizeCalculation')
+    }
+  }
+
+  getRemainingTTL(key) {
+    return this.has(key, { updateAgeOnHas: false }) ? Infinity : 0
+  }
+
+  initializeTTLTracking() {
+    this.ttls = new ZeroArray(this.max)
+    this.starts = new ZeroArray(this.max)
+
+    this.setItemTTL = (index, ttl, start = perf.now()) => {
+      this.starts[index] = ttl !== 0 ? start : 0
+      this.ttls[index] = ttl
+      if (ttl !== 0 && this.ttlAutopurge) {
+        const t = setTimeout(() => {
+          if (this.isStale(index)) {
+            this.delete(this.keyList[index])
+          }
+        }, ttl + 1)
+        /* istanbul ignore else - unref() not supported on all platforms */
+        if (t.unref) {
+          t.unref()
+        }
+      }
+    }
+
+    this.updateItemAge = index => {
+      this.starts[index] = this.ttls[index] !== 0 ? perf.now() : 0
+    }
+
+    this.statusTTL = (status, index) => {
+      if (status) {
+        status.ttl = this.ttls[index]
+        status.start = this.starts[index]
+        status.now = cachedNow || getNow()
+        status.remainingTTL = status.now + status.ttl - status.start
+      }
+    }
+
+    // debounce calls to perf.now() to 1s so we're not hitting
+    // that costly call repeatedly.
+    let cachedNow = 0
+    const getNow = () => {
+      const n = perf.now()
+      if (this.ttlResolution > 0) {
+        cachedNow = n
+        const t = setTimeout(
+          () => (cachedNow = 0),
+          this.ttlResolution
+        )
+        /* istanbul ignore else - not available on all platforms */
+        if (t.unref) {
+          t.unref()
+        }
+      }
+      return n
+    }
+
+    this.getRemainingTTL = key => {
+      const index = this.keyMap.get(key)
+      if (index === undefined) {
+        return 0
+      }
+      return this.ttls[index] === 0 || this.starts[index] === 0
+        ? Infinity
+        : this.starts[index] +
+            this.ttls[index] -
+            (cachedNow || getNow())
+    }
+
+    this.isStale = index => {
+      return (
+        this.ttls[index] !== 0 &&
+        this.starts[index] !== 0 &&
+        (cachedNow || getNow()) - this.starts[index] >
+          this.ttls[index]
+      )
+    }
+  }
+  updateItemAge(_index) {}
+  statusTTL(_status, _index) {}
+  setItemTTL(_index, _ttl, _start) {}
+  isStale(_index) {
+    return false
+  }
+
+  initializeSizeTracking() {
+    this.calculatedSize = 0
+    this.sizes = new ZeroArray(this.max)
+    this.removeItemSize = index => {
+      this.calculatedSize -= this.sizes[index]
+      this.sizes[index] = 0
+    }
+    this.requireSize = (k, v, size, sizeCalculation) => {
+      // provisionally accept background fetches.
+      // actual value size will be checked when they return.
+      if (this.isBackgroundFetch(v)) {
+        return 0
+      }
+      if (!isPosInt(size)) {
+        if (sizeCalculation) {
+          if (typeof sizeCalculation !== 'function') {
+            throw new TypeError('sizeCalculation must be a function')
+          }
+          size = sizeCalculation(v, k)
+          if (!isPosInt(size)) {
+            throw new TypeError(
+              'sizeCalculation return invalid (expect positive integer)'
+            )
+          }
+        } else {
+          throw new TypeError(
+            'invalid size value (must be positive integer). ' +
+              'When maxSize or maxEntrySize is used, sizeCalculation or size ' +
+              'must be set.'
+          )
+        }
+      }
+      return size
+    }
+    this.addItemSize = (index, size, status) => {
+      this.sizes[index] = size
+      if (this.maxSize) {
+        const maxSize = this.maxSize - this.sizes[index]
+        while (this.calculatedSize > maxSize) {
+          this.evict(true)
+        }
+      }
+      this.calculatedSize += this.sizes[index]
+      if (status) {
+        status.entrySize = size
+        status.totalCalculatedSize = this.calculatedSize
+      }
+    }
+  }
+  removeItemSize(_index) {}
+  addItemSize(_index, _size) {}
+  requireSize(_k, _v, size, sizeCalculation) {
+    if (size || sizeCalculation) {
+      throw new TypeError(
+        'cannot set size without setting maxSize or maxEntrySize on cache'
+      )
+    }
+  }
+
+  *indexes({ allowStale = this.allowStale } = {}) {
+    if (this.size) {
+      for (let i = this.tail; true; ) {
+        if (!this.isValidIndex(i)) {
+          break
+        }
+        if (allowStale || !this.isStale(i)) {
+          yield i
+        }
+        if (i === this.head) {
+          break
+        } else {
+          i = this.prev[i]
+        }
+      }
+    }
+  }
+
+  *rindexes({ allowStale = this.allowStale } = {}) {
+    if (this.size) {
+      for (let i = this.head; true; ) {
+        if (!this.isValidIndex(i)) {
+          break
+        }
+        if (allowStale || !this.isStale(i)) {
+          yield i
+        }
+        if (i === this.tail) {
+          break
+        } else {
+          i = this.next[i]
+        }
+      }
+    }
+  }
+
+  isValidIndex(index) {
+    return (
+      index !== undefined &&
+      this.keyMap.get(this.keyList[index]) === index
+    )
+  }
+
+  *entries() {
+    for (const i of this.indexes()) {
+      if (
+        this.valList[i] !== undefined &&
+        this.keyList[i] !== undefined &&
+        !this.isBackgroundFetch(this.valList[i])
+      ) {
+        yield [this.keyList[i], this.valList[i]]
+      }
+    }
+  }
+  *rentries() {
+    for (const i of this.rindexes()) {
+      if (
+        this.valList[i] !== undefined &&
+        this.keyList[i] !== undefined &&
+        !this.isBackgroundFetch(this.valList[i])
+      ) {
+        yield [this.keyList[i], this.valList[i]]
+      }
+    }
+  }
+
+  *keys() {
+    for (const i of this.indexes()) {
+      if (
+        this.keyList[i] !== undefined &&
+        !this.isBackgroundFetch(this.valList[i])
+      ) {
+        yield this.keyList[i]
+      }
+    }
+  }
+  *rkeys() {
+    for (const i of this.rindexes()) {
+      if (
+        this.keyList[i] !== undefined &&
+        !this.isBackgroundFetch(this.valList[i])
+      ) {
+        yield this.keyList[i]
+      }
+    }
+  }
+
+  *values() {
+    for (const i of this.indexes()) {
+      if (
+        this.valList[i] !== undefined &&
+        !this.isBackgroundFetch(this.valList[i])
+      ) {
+        yield this.valList[i]
+      }
+    }
+  }
+  *rvalues() {
+    for (const i of this.rindexes()) {
+      if (
+        this.valList[i] !== undefined &&
+        !this.isBackgroundFetch(this.valList[i])
+      ) {
+        yield this.valList[i]
+      }
+    }
+  }
+
+  [Symbol.iterator]() {
+    return this.entries()
+  }
+
+  find(fn, getOptions) {
+    for (const i of this.indexes()) {
+      const v = this.valList[i]
+      const value = this.isBackgroundFetch(v)
+        ? v.__staleWhileFetching
+        : v
+      if (value === undefined) continue
+      if (fn(value, this.keyList[i], this)) {
+        return this.get(this.keyList[i], getOptions)
+      }
+    }
+  }
+
+  forEach(fn, thisp = this) {
+    for (const i of this.indexes()) {
+      const v = this.valList[i]
+      const value = this.isBackgroundFetch(v)
+        ? v.__staleWhileFetching
+        : v
+      if (value === undefined) continue
+      fn.call(thisp, value, this.keyList[i], this)
+    }
+  }
+
+  rforEach(fn, thisp = this) {
+    for (const i of this.rindexes()) {
+      const v = this.valList[i]
+      const value = this.isBackgroundFetch(v)
+        ? v.__staleWhileFetching
+        : v
+      if (value === undefined) continue
+      fn.call(thisp, value, this.keyList[i], this)
+    }
+  }
+
+  get prune() {
+    deprecatedMethod('prune', 'purgeStale')
+    return this.purgeStale
+  }
+
+  purgeStale() {
+    let deleted = false
+    for (const i of this.rindexes({ allowStale: true })) {
+      if (this.isStale(i)) {
+        this.delete(this.keyList[i])
+        deleted = true
+      }
+    }
+    return deleted
+  }
+
+  dump() {
+    const arr = []
+    for (const i of this.indexes({ allowStale: true })) {
+      const key = this.keyList[i]
+      const v = this.valList[i]
+      const value = this.isBackgroundFetch(v)
+        ? v.__staleWhileFetching
+        : v
+      if (value === undefined) continue
+      const entry = { value }
+      if (this.ttls) {
+        entry.ttl = this.ttls[i]
+        // always dump the start relative to a portable timestamp
+        // it's ok for this to be a bit slow, it's a rare operation.
+        const age = perf.now() - this.starts[i]
+        entry.start = Math.floor(Date.now() - age)
+      }
+      if (this.sizes) {
+        entry.size = this.sizes[i]
+      }
+      arr.unshift([key, entry])
+    }
+    return arr
+  }
+
+  load(arr) {
+    this.clear()
+    for (const [key, entry] of arr) {
+      if (entry.start) {
+        // entry.start is a portable timestamp, but we may be using
+        // node's performance.now(), so calculate the offset.
+        // it's ok for this to be a bit slow, it's a rare operation.
+        const age = Date.now() - entry.start
+        entry.start = perf.now() - age
+      }
+      this.set(key, entry.value, entry)
+    }
+  }
+
+  dispose(_v, _k, _reason) {}
+
+  set(
+    k,
+    v,
+    {
+      ttl = this.ttl,
+      start,
+      noDisposeOnSet = this.noDisposeOnSet,
+      size = 0,
+      sizeCalculation = this.sizeCalculation,
+      noUpdateTTL = this.noUpdateTTL,
+      status,
+    } = {}
+  ) {
+    size = this.requireSize(k, v, size, sizeCalculation)
+    // if the item doesn't fit, don't do anything
+    // NB: maxEntrySize set to maxSize by default
+    if (this.maxEntrySize && size > this.maxEntrySize) {
+      if (status) {
+        status.set = 'miss'
+        status.maxEntrySizeExceeded = true
+      }
+      // have to delete, in case a background fetch is there already.
+      // in non-async cases, this is a no-op
+      this.delete(k)
+      return this
+    }
+    let index = this.size === 0 ? undefined : this.keyMap.get(k)
+    if (index === undefined) {
+      // addition
+      index = this.newIndex()
+      this.keyList[index] = k
+      this.valList[index] = v
+      this.keyMap.set(k, index)
+      this.next[this.tail] = index
+      this.prev[index] = this.tail
+      this.tail = index
+      this.size++
+      this.addItemSize(index, size, status)
+      if (status) {
+        status.set = 'add'
+      }
+      noUpdateTTL = false
+    } else {
+      // update
+      this.moveToTail(index)
+      const oldVal = this.valList[index]
+      if (v !== oldVal) {
+        if (this.isBackgroundFetch(oldVal)) {
+          oldVal.__abortController.abort(new Error('replaced'))
+        } else {
+          if (!noDisposeOnSet) {
+            this.dispose(oldVal, k, 'set')
+            if (this.disposeAfter) {
+              this.disposed.push([oldVal, k, 'set'])
+            }
+          }
+        }
+        this.removeItemSize(index)
+        this.valList[index] = v
+        this.addItemSize(index, size, status)
+        if (status) {
+          status.set = 'replace'
+          const oldValue =
+            oldVal && this.isBackgroundFetch(oldVal)
+              ? oldVal.__staleWhileFetching
+              : oldVal
+          if (oldValue !== undefined) status.oldValue = oldValue
+        }
+      } else if (status) {
+        status.set = 'update'
+      }
+    }
+    if (ttl !== 0 && this.ttl === 0 && !this.ttls) {
+      this.initializeTTLTracking()
+    }
+    if (!noUpdateTTL) {
+      this.setItemTTL(index, ttl, start)
+    }
+    this.statusTTL(status, index)
+    if (this.disposeAfter) {
+      while (this.disposed.length) {
+        this.disposeAfter(...this.disposed.shift())
+      }
+    }
+    return this
+  }
+
+  newIndex() {
+    if (this.size === 0) {
+      return this.tail
+    }
+    if (this.size === this.max && this.max !== 0) {
+      return this.evict(false)
+    }
+    if (this.free.length !== 0) {
+      return this.free.pop()
+    }
+    // initial fill, just keep writing down the list
+    return this.initialFill++
+  }
+
+  pop() {
+    if (this.size) {
+      const val = this.valList[this.head]
+      this.evict(true)
+      return val
+    }
+  }
+
+  evict(free) {
+    const head = this.head
+    const k = this.keyList[head]
+    const v = this.valList[head]
+    if (this.isBackgroundFetch(v)) {
+      v.__abortController.abort(new Error('evicted'))
+    } else {
+      this.dispose(v, k, 'evict')
+      if (this.disposeAfter) {
+        this.disposed.push([v, k, 'evict'])
+      }
+    }
+    this.removeItemSize(head)
+    // if we aren't about to use the index, then null these out
+    if (free) {
+      this.keyList[head] = null
+      this.valList[head] = null
+      this.free.push(head)
+    }
+    this.head = this.next[head]
+    this.keyMap.delete(k)
+    this.size--
+    return head
+  }
+
+  has(k, { updateAgeOnHas = this.updateAgeOnHas, status } = {}) {
+    const index = this.keyMap.get(k)
+    if (index !== undefined) {
+      if (!this.isStale(index)) {
+        if (updateAgeOnHas) {
+          this.updateItemAge(index)
+        }
+        if (status) status.has = 'hit'
+        this.statusTTL(status, index)
+        return true
+      } else if (status) {
+        status.has = 'stale'
+        this.statusTTL(status, index)
+      }
+    } else if (status) {
+      status.has = 'miss'
+    }
+    return false
+  }
+
+  // like get(), but without any LRU updating or TTL expiration
+  peek(k, { allowStale = this.allowStale } = {}) {
+    const index = this.keyMap.get(k)
+    if (index !== undefined && (allowStale || !this.isStale(index))) {
+      const v = this.valList[index]
+      // either stale and allowed, or forcing a refresh of non-stale value
+      return this.isBackgroundFetch(v) ? v.__staleWhileFetching : v
+    }
+  }
+
+  backgroundFetch(k, index, options, context) {
+    const v = index === undefined ? undefined : this.valList[index]
+    if (this.isBackgroundFetch(v)) {
+      return v
+    }
+    const ac = new AC()
+    if (options.signal) {
+      options.signal.addEventListener('abort', () =>
+        ac.abort(options.signal.reason)
+      )
+    }
+    const fetchOpts = {
+      signal: ac.signal,
+      options,
+      context,
+    }
+    const cb = (v, updateCache = false) => {
+      const { aborted } = ac.signal
+      const ignoreAbort = options.ignoreFetchAbort && v !== undefined
+      if (options.status) {
+        if (aborted && !updateCache) {
+          options.status.fetchAborted = true
+          options.status.fetchError = ac.signal.reason
+          if (ignoreAbort) options.status.fetchAbortIgnored = true
+        } else {
+          options.status.fetchResolved = true
+        }
+      }
+      if (aborted && !ignoreAbort && !updateCache) {
+        return fetchFail(ac.signal.reason)
+      }
+      // either we didn't abort, and are still here, or we did, and ignored
+      if (this.valList[index] === p) {
+        if (v === undefined) {
+          if (p.__staleWhileFetching) {
+            this.valList[index] = p.__staleWhileFetching
+          } else {
+            this.delete(k)
+          }
+        } else {
+          if (options.status) options.status.fetchUpdated = true
+          this.set(k, v, fetchOpts.options)
+        }
+      }
+      return v
+    }
+    const eb = er => {
+      if (options.status) {
+        options.status.fetchRejected = true
+        options.status.fetchError = er
+      }
+      return fetchFail(er)
+    }
+    const fetchFail = er => {
+      const { aborted } = ac.signal
+      const allowStaleAborted =
+        aborted && options.allowStaleOnFetchAbort
+      const allowStale =
+        allowStaleAborted || options.allowStaleOnFetchRejection
+      const noDelete = allowStale || options.noDeleteOnFetchRejection
+      if (this.valList[index] === p) {
+        // if we allow stale on fetch rejections, then we need to ensure that
+        // the stale value is not removed from the cache when the fetch fails.
+        const del = !noDelete || p.__staleWhileFetching === undefined
+        if (del) {
+          this.delete(k)
+        } else if (!allowStaleAborted) {
+          // still replace the *promise* with the stale value,
+          // since we are done with the promise at this point.
+          // leave it untouched if we're still waiting for an
+          // aborted background fetch that hasn't yet returned.
+          this.valList[index] = p.__staleWhileFetching
+        }
+      }
+      if (allowStale) {
+        if (options.status && p.__staleWhileFetching !== undefined) {
+          options.status.returnedStale = true
+        }
+        return p.__staleWhileFetching
+      } else if (p.__returned === p) {
+        throw er
+      }
+    }
+    const pcall = (res, rej) => {
+      this.fetchMethod(k, v, fetchOpts).then(v => res(v), rej)
+      // ignored, we go until we finish, regardless.
+      // defer check until we are actually aborting,
+      // so fetchMethod can override.
+      ac.signal.addEventListener('abort', () => {
+        if (
+          !options.ignoreFetchAbort ||
+          options.allowStaleOnFetchAbort
+        ) {
+          res()
+          // when it eventually resolves, update the cache.
+          if (options.allowStaleOnFetchAbort) {
+            res = v => cb(v, true)
+          }
+        }
+      })
+    }
+    if (options.status) options.status.fetchDispatched = true
+    const p = new Promise(pcall).then(cb, eb)
+    p.__abortController = ac
+    p.__staleWhileFetching = v
+    p.__returned = null
+    if (index === undefined) {
+      // internal, don't expose status.
+      this.set(k, p, { ...fetchOpts.options, status: undefined })
+      index = this.keyMap.get(k)
+    } else {
+      this.valList[index] = p
+    }
+    return p
+  }
+
+  isBackgroundFetch(p) {
+    return (
+      p &&
+      typeof p === 'object' &&
+      typeof p.then === 'function' &&
+      Object.prototype.hasOwnProperty.call(
+        p,
+        '__staleWhileFetching'
+      ) &&
+      Object.prototype.hasOwnProperty.call(p, '__returned') &&
+      (p.__returned === p || p.__returned === null)
+    )
+  }
+
+  // this takes the union of get() and set() opts, because it does both
+  async fetch(
+    k,
+    {
+      // get options
+      allowStale = this.allowStale,
+      updateAgeOnGet = this.updateAgeOnGet,
+      noDeleteOnStaleGet = this.noDeleteOnStaleGet,
+      // set options
+      ttl = this.ttl,
+      noDisposeOnSet = this.noDisposeOnSet,
+      size = 0,
+      sizeCalculation = this.sizeCalculation,
+      noUpdateTTL = this.noUpdateTTL,
+      // fetch exclusive options
+      noDeleteOnFetchRejection = this.noDeleteOnFetchRejection,
+      allowStaleOnFetchRejection = this.allowStaleOnFetchRejection,
+      ignoreFetchAbort = this.ignoreFetchAbort,
+      allowStaleOnFetchAbort = this.allowStaleOnFetchAbort,
+      fetchContext = this.fetchContext,
+      forceRefresh = false,
+      status,
+      signal,
+    } = {}
+  ) {
+    if (!this.fetchMethod) {
+      if (status) status.fetch = 'get'
+      return this.get(k, {
+        allowStale,
+        updateAgeOnGet,
+        noDeleteOnStaleGet,
+        status,
+      })
+    }
+
+    const options = {
+      allowStale,
+      updateAgeOnGet,
+      noDeleteOnStaleGet,
+      ttl,
+      noDisposeOnSet,
+      size,
+      sizeCalculation,
+      noUpdateTTL,
+      noDeleteOnFetchRejection,
+      allowStaleOnFetchRejection,
+      allowStaleOnFetchAbort,
+      ignoreFetchAbort,
+      status,
+      signal,
+    }
+
+    let index = this.keyMap.get(k)
+    if (index === undefined) {
+      if (status) status.fetch = 'miss'
+      const p = this.backgroundFetch(k, index, options, fetchContext)
+      return (p.__returned = p)
+    } else {
+      // in cache, maybe already fetching
+      const v = this.valList[index]
+      if (this.isBackgroundFetch(v)) {
+        const stale =
+          allowStale && v.__staleWhileFetching !== undefined
+        if (status) {
+          status.fetch = 'inflight'
+          if (stale) status.returnedStale = true
+        }
+        return stale ? v.__staleWhileFetching : (v.__returned = v)
+      }
+
+      // if we force a refresh, that means do NOT serve the cached value,
+      // unless we are already in the process of refreshing the cache.
+      const isStale = this.isStale(index)
+      if (!forceRefresh && !isStale) {
+        if (status) status.fetch = 'hit'
+        this.moveToTail(index)
+        if (updateAgeOnGet) {
+          this.updateItemAge(index)
+        }
+        this.statusTTL(status, index)
+        return v
+      }
+
+      // ok, it is stale or a forced refresh, and not already fetching.
+      // refresh the cache.
+      const p = this.backgroundFetch(k, index, options, fetchContext)
+      const hasStale = p.__staleWhileFetching !== undefined
+      const staleVal = hasStale && allowStale
+      if (status) {
+        status.fetch = hasStale && isStale ? 'stale' : 'refresh'
+        if (staleVal && isStale) status.returnedStale = true
+      }
+      return staleVal ? p.__staleWhileFetching : (p.__returned = p)
+    }
+  }
+
+  get(
+    k,
+    {
+      allowStale = this.allowStale,
+      updateAgeOnGet = this.updateAgeOnGet,
+      noDeleteOnStaleGet = this.noDeleteOnStaleGet,
+      status,
+    } = {}
+  ) {
+    const index = this.keyMap.get(k)
+    if (index !== undefined) {
+      const value = this.valList[index]
+      const fetching = this.isBackgroundFetch(value)
+      this.statusTTL(status, index)
+      if (this.isStale(index)) {
+        if (status) status.get = 'stale'
+        // delete only if not an in-flight background fetch
+        if (!fetching) {
+          if (!noDeleteOnStaleGet) {
+            this.delete(k)
+          }
+          if (status) status.returnedStale = allowStale
+          return allowStale ? value : undefined
+        } else {
+          if (status) {
+            status.returnedStale =
+              allowStale && value.__staleWhileFetching !== undefined
+          }
+          return allowStale ? value.__staleWhileFetching : undefined
+        }
+      } else {
+        if (status) status.get = 'hit'
+        // if we're currently fetching it, we don't actually have it yet
+        // it's not stale, which means this isn't a staleWhileRefetching.
+        // If it's not stale, and fetching, AND has a __staleWhileFetching
+        // value, then that means the user fetched with {forceRefresh:true},
+        // so it's safe to return that value.
+        if (fetching) {
+          return value.__staleWhileFetching
+        }
+        this.moveToTail(index)
+        if (updateAgeOnGet) {
+          this.updateItemAge(index)
+        }
+        return value
+      }
+    } else if (status) {
+      status.get = 'miss'
+    }
+  }
+
+  connect(p, n) {
+    this.prev[n] = p
+    this.next[p] = n
+  }
+
+  moveToTail(index) {
+    // if tail already, nothing to do
+    // if head, move head to next[index]
+    // else
+    //   move next[prev[index]] to next[index] (head has no prev)
+    //   move prev[next[index]] to prev[index]
+    // prev[index] = tail
+    // next[tail] = index
+    // tail = index
+    if (index !== this.tail) {
+      if (index === this.head) {
+        this.head = this.next[index]
+      } else {
+        this.connect(this.prev[index], this.next[index])
+      }
+      this.connect(this.tail, index)
+      this.tail = index
+    }
+  }
+
+  get del() {
+    deprecatedMethod('del', 'delete')
+    return this.delete
+  }
+
+  delete(k) {
+    let deleted = false
+    if (this.size !== 0) {
+      const index = this.keyMap.get(k)
+      if (index !== undefined) {
+        deleted = true
+        if (this.size === 1) {
+          this.clear()
+        } else {
+          this.removeItemSize(index)
+          const v = this.valList[index]
+          if (this.isBackgroundFetch(v)) {
+            v.__abortController.abort(new Error('deleted'))
+          } else {
+            this.dispose(v, k, 'delete')
+            if (this.disposeAfter) {
+              this.disposed.push([v, k, 'delete'])
+            }
+          }
+          this.keyMap.delete(k)
+          this.keyList[index] = null
+          this.valList[index] = null
+          if (index === this.tail) {
+            this.tail = this.prev[index]
+          } else if (index === this.head) {
+            this.head = this.next[index]
+          } else {
+            this.next[this.prev[index]] = this.next[index]
+            this.prev[this.next[index]] = this.prev[index]
+          }
+          this.size--
+          this.free.push(index)
+        }
+      }
+    }
+    if (this.disposed) {
+      while (this.disposed.length) {
+        this.disposeAfter(...this.disposed.shift())
+      }
+    }
+    return deleted
+  }
+
+  clear() {
+    for (const index of this.rindexes({ allowStale: true })) {
+      const v = this.valList[index]
+      if (this.isBackgroundFetch(v)) {
+        v.__abortController.abort(new Error('deleted'))
+      } else {
+        const k = this.keyList[index]
+        this.dispose(v, k, 'delete')
+        if (this.disposeAfter) {
+          this.disposed.push([v, k, 'delete'])
+        }
+      }
+    }
+
+    this.keyMap.clear()
+    this.valList.fill(null)
+    this.keyList.fill(null)
+    if (this.ttls) {
+      this.ttls.fill(0)
+      this.starts.fill(0)
+    }
+    if (this.sizes) {
+      this.sizes.fill(0)
+    }
+    this.head = 0
+    this.tail = 0
+    this.initialFill = 1
+    this.free.length = 0
+    this.calculatedSize = 0
+    this.size = 0
+    if (this.disposed) {
+      while (this.disposed.length) {
+        this.disposeAfter(...this.disposed.shift())
+      }
+    }
+  }
+
+  get reset() {
+    deprecatedMethod('reset', 'clear')
+    return this.clear
+  }
+
+  get length() {
+    deprecatedProperty('length', 'size')
+    return this.size
+  }
+
+  static get AbortController() {
+    return AC
+  }
+  static get AbortSignal() {
+    return AS
+  }
+}
+
+/* harmony default export */ const lru_cache = (LRUCache);
+
+// EXTERNAL MODULE: ./node_modules/proxy-agent/node_modules/agent-base/dist/index.js + 1 modules
+var dist = __nccwpck_require__(9963);
+// EXTERNAL MODULE: ./node_modules/debug/src/index.js
+var src = __nccwpck_require__(2830);
+;// CONCATENATED MODULE: ./node_modules/proxy-from-env/index.js
+
+
+var DEFAULT_PORTS = {
+  ftp: 21,
+  gopher: 70,
+  http: 80,
+  https: 443,
+  ws: 80,
+  wss: 443,
+};
+
+function proxy_from_env_parseUrl(urlString) {
+  try {
+    return new URL(urlString);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * @param {string|object|URL} url - The URL as a string or URL instance, or a
+ *   compatible object (such as the result from legacy url.parse).
+ * @return {string} The URL of the proxy that should handle the request to the
+ *  given URL. If no proxy is set, this will be an empty string.
+ */
+function getProxyForUrl(url) {
+  var parsedUrl = (typeof url === 'string' ? proxy_from_env_parseUrl(url) : url) || {};
+  var proto = parsedUrl.protocol;
+  var hostname = parsedUrl.host;
+  var port = parsedUrl.port;
+  if (typeof hostname !== 'string' || !hostname || typeof proto !== 'string') {
+    return '';  // Don't proxy URLs without a valid scheme or host.
+  }
+
+  proto = proto.split(':', 1)[0];
+  // Stripping ports in this way instead of using parsedUrl.hostname to make
+  // sure that the brackets around IPv6 addresses are kept.
+  hostname = hostname.replace(/:\d*$/, '');
+  port = parseInt(port) || DEFAULT_PORTS[proto] || 0;
+  if (!shouldProxy(hostname, port)) {
+    return '';  // Don't proxy URLs that match NO_PROXY.
+  }
+
+  var proxy = getEnv(proto + '_proxy') || getEnv('all_proxy');
+  if (proxy && proxy.indexOf('://') === -1) {
+    // Missing scheme in proxy, default to the requested URL's scheme.
+    proxy = proto + '://' + proxy;
+  }
+  return proxy;
+}
+
+/**
+ * Determines whether a given URL should be proxied.
+ *
+ * @param {string} hostname - The host name of the URL.
+ * @param {number} port - The effective port of the URL.
+ * @returns {boolean} Whether the given URL should be proxied.
+ * @private
+ */
+function shouldProxy(hostname, port) {
+  var NO_PROXY = getEnv('no_proxy').toLowerCase();
+  if (!NO_PROXY) {
+    return true;  // Always proxy if NO_PROXY is not set.
+  }
+  if (NO_PROXY === '*') {
+    return false;  // Never proxy if wildcard is set.
+  }
+
+  return NO_PROXY.split(/[,\s]/).every(function(proxy) {
+    if (!proxy) {
+      return true;  // Skip zero-length hosts.
+    }
+    var parsedProxy = proxy.match(/^(.+):(\d+)$/);
+    var parsedProxyHostname = parsedProxy ? parsedProxy[1] : proxy;
+    var parsedProxyPort = parsedProxy ? parseInt(parsedProxy[2]) : 0;
+    if (parsedProxyPort && parsedProxyPort !== port) {
+      return true;  // Skip if ports don't match.
+    }
+
+    if (!/^[.*]/.test(parsedProxyHostname)) {
+      // No wildcards, so stop proxying if there is an exact match.
+      return hostname !== parsedProxyHostname;
+    }
+
+    if (parsedProxyHostname.charAt(0) === '*') {
+      // Remove leading wildcard.
+      parsedProxyHostname = parsedProxyHostname.slice(1);
+    }
+    // Stop proxying if the hostname ends with the no_proxy host.
+    return !hostname.endsWith(parsedProxyHostname);
+  });
+}
+
+/**
+ * Get the value for an environment variable.
+ *
+ * @param {string} key - The name of the environment variable.
+ * @return {string} The value of the environment variable.
+ * @private
+ */
+function getEnv(key) {
+  return process.env[key.toLowerCase()] || process.env[key.toUpperCase()] || '';
+}
+
+;// CONCATENATED MODULE: ./node_modules/proxy-agent/dist/index.js
+
+
+
+
+
+
+
+const dist_debug = src('proxy-agent');
+/**
+ * Shorthands for built-in supported types.
+ * Lazily loaded since some of these imports can be quite expensive
+ * (in particular, pac-proxy-agent).
+ */
+const wellKnownAgents = {
+    http: async () => (await __nccwpck_require__.e(/* import() */ 17).then(__nccwpck_require__.bind(__nccwpck_require__, 1017))).HttpProxyAgent,
+    https: async () => (await __nccwpck_require__.e(/* import() */ 965).then(__nccwpck_require__.bind(__nccwpck_require__, 3965))).HttpsProxyAgent,
+    socks: async () => (await __nccwpck_require__.e(/* import() */ 254).then(__nccwpck_require__.bind(__nccwpck_require__, 8254))).SocksProxyAgent,
+    pac: async () => (await __nccwpck_require__.e(/* import() */ 303).then(__nccwpck_require__.bind(__nccwpck_require__, 2303))).PacProxyAgent,
+};
+/**
+ * Supported proxy types.
+ */
+const proxies = {
+    http: [wellKnownAgents.http, wellKnownAgents.https],
+    https: [wellKnownAgents.http, wellKnownAgents.https],
+    socks: [wellKnownAgents.socks, wellKnownAgents.socks],
+    socks4: [wellKnownAgents.socks, wellKnownAgents.socks],
+    socks4a: [wellKnownAgents.socks, wellKnownAgents.socks],
+    socks5: [wellKnownAgents.socks, wellKnownAgents.socks],
+    socks5h: [wellKnownAgents.socks, wellKnownAgents.socks],
+    'pac+data': [wellKnownAgents.pac, wellKnownAgents.pac],
+    'pac+file': [wellKnownAgents.pac, wellKnownAgents.pac],
+    'pac+ftp': [wellKnownAgents.pac, wellKnownAgents.pac],
+    'pac+http': [wellKnownAgents.pac, wellKnownAgents.pac],
+    'pac+https': [wellKnownAgents.pac, wellKnownAgents.pac],
+};
+function isValidProtocol(v) {
+    return Object.keys(proxies).includes(v);
+}
+/**
+ * Uses the appropriate `Agent` subclass based off of the "proxy"
+ * environment variables that are currently set.
+ *
+ * An LRU cache is used, to prevent unnecessary creation of proxy
+ * `http.Agent` instances.
+ */
+class ProxyAgent extends dist/* Agent */.g6 {
+    constructor(opts) {
+        super(opts);
+        /**
+         * Cache for `Agent` instances.
+         */
+        this.cache = new lru_cache({
+            max: 20,
+            dispose: (agent) => agent.destroy(),
+        });
+        dist_debug('Creating new ProxyAgent instance: %o', opts);
+        this.connectOpts = opts;
+        this.httpAgent = opts?.httpAgent || new external_http_.Agent(opts);
+        this.httpsAgent =
+            opts?.httpsAgent || new external_https_.Agent(opts);
+        this.getProxyForUrl = opts?.getProxyForUrl || getProxyForUrl;
+    }
+    async connect(req, opts) {
+        const { secureEndpoint } = opts;
+        const isWebSocket = req.getHeader('upgrade') === 'websocket';
+        const protocol = secureEndpoint
+            ? isWebSocket
+                ? 'wss:'
+                : 'https:'
+            : isWebSocket
+                ? 'ws:'
+                : 'http:';
+        const host = req.getHeader('host');
+        const url = new external_url_.URL(req.path, `${protocol}//${host}`).href;
+        const proxy = await this.getProxyForUrl(url, req);
+        if (!proxy) {
+            dist_debug('Proxy not enabled for URL: %o', url);
+            return secureEndpoint ? this.httpsAgent : this.httpAgent;
+        }
+        dist_debug('Request URL: %o', url);
+        dist_debug('Proxy URL: %o', proxy);
+        // attempt to get a cached `http.Agent` instance first
+        const cacheKey = `${protocol}+${proxy}`;
+        let agent = this.cache.get(cacheKey);
+        if (!agent) {
+            const proxyUrl = new external_url_.URL(proxy);
+            const proxyProto = proxyUrl.protocol.replace(':', '');
+            if (!isValidProtocol(proxyProto)) {
+                throw new Error(`Unsupported protocol for proxy URL: ${proxy}`);
+            }
+            const ctor = await proxies[proxyProto][secureEndpoint || isWebSocket ? 1 : 0]();
+            agent = new ctor(proxy, this.connectOpts);
+            this.cache.set(cacheKey, agent);
+        }
+        else {
+            dist_debug('Cache hit for proxy URL: %o', proxy);
+        }
+        return agent;
+    }
+    destroy() {
+        for (const agent of this.cache.values()) {
+            agent.destroy();
+        }
+        super.destroy();
+    }
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./src/aws-network.ts
+// How every AWS client reaches AWS: how many attempts a request gets (retry-max-attempts) and
+// through which proxy. Set once from the inputs (main.ts), read by every client builder, so no
+// client is built with other settings.
+
+
+/** The default of retry-max-attempts: enough for a large scan to ride out IAM throttling. */
+const DEFAULT_MAX_ATTEMPTS = 8;
+let maxAttempts = DEFAULT_MAX_ATTEMPTS;
+function setRetryMaxAttempts(attempts) {
+    maxAttempts = attempts;
+}
+/** The most times one AWS request is sent, the first try included (retry-max-attempts). */
+function retryMaxAttempts() {
+    return maxAttempts;
+}
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+/**
+ * The SDK's request handler options. The AWS SDK for JavaScript v3 ignores HTTPS_PROXY and
+ * HTTP_PROXY (AWS documents passing a proxy agent instead), so when one is set each request picks
+ * its proxy with the rule @actions/http-client applies to the GitHub clients and the OIDC token
+ * request: HTTPS_PROXY for https, HTTP_PROXY for http, NO_PROXY honoured, and loopback hosts
+ * always direct. One rule for every client, so NO_PROXY means the same to all of them.
+ */
+function awsRequestHandler(timeouts, env = process.env) {
+    if (!PROXY_VARIABLES.some((name) => env[name]))
+        return timeouts;
+    const agent = (keepAlive) => new ProxyAgent({ keepAlive, maxSockets: 50, getProxyForUrl: (url) => lib_getProxyUrl(url) });
+    // https goes through a CONNECT tunnel, kept alive as the SDK's own agents are. Plain http is
+    // forwarded, and http-proxy-agent sends a reused keep-alive socket's next request in origin
+    // form (GET /path), which a proxy cannot route: one connection per request there.
+    return { ...timeouts, httpAgent: agent(false), httpsAgent: agent(true) };
+}
+// IAM answers in milliseconds; a request still open after 10 s is stuck, so it is abandoned and
+// retried rather than left to hang the job.
+const DEFAULT_TIMEOUTS = { connectionTimeout: 5_000, requestTimeout: 10_000 };
+/** What every SDK client gets: attempts, timeouts and the proxy. */
+function awsClientConfig(options = {}) {
+    return {
+        maxAttempts: options.maxAttempts ?? maxAttempts,
+        requestHandler: awsRequestHandler(options.timeouts ?? DEFAULT_TIMEOUTS)
     };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 ;// CONCATENATED MODULE: ./src/errors.ts
@@ -80587,6 +83257,429 @@ function describeFailure(error) {
     return `IAM Key Sentinel failed unexpectedly: ${errorMessage(error)}`;
 }
 
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
+var client_iam_dist_cjs = __nccwpck_require__(6764);
+;// CONCATENATED MODULE: ./src/concurrency.ts
+// Bounded concurrency: enough requests in flight to hide latency, few enough not to
+// provoke IAM's throttling (which the SDK's adaptive retry then paces).
+async function forEachLimit(items, limit, work) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            await work(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+;// CONCATENATED MODULE: ./src/dates.ts
+// Day arithmetic shared by classification, planning and rendering.
+const DAY_MS = 86_400_000;
+/** Whole days elapsed, as AWS Config's access-keys-rotated rule counts them. */
+function dates_wholeDays(from, now) {
+    return Math.floor((now.getTime() - from.getTime()) / DAY_MS);
+}
+function addDays(date, days) {
+    return new Date(date.getTime() + days * DAY_MS);
+}
+/** YYYY-MM-DD in UTC. */
+function isoDate(date) {
+    return date.toISOString().slice(0, 10);
+}
+
+;// CONCATENATED MODULE: ./src/classify.ts
+
+/**
+ * overdue: active and older than max-age-days (age > max).
+ * unused: active and idle for at least unused-days, counting from creation when never used.
+ * due-soon: active and overdue within warn-days (ages max-warn+1 .. max).
+ * Overdue wins over unused, unused over due-soon: the report shows the most urgent reason.
+ */
+function classifyRaw(key, now, t) {
+    if (key.status !== 'Active')
+        return 'inactive';
+    const age = dates_wholeDays(key.createDate, now);
+    if (age > t.maxAgeDays)
+        return 'overdue';
+    const idle = idleDays(key, now);
+    if (t.unusedDays > 0 && idle !== undefined && idle >= t.unusedDays)
+        return 'unused';
+    if (age > t.maxAgeDays - t.warnDays)
+        return 'due-soon';
+    return 'ok';
+}
+function idleDays(key, now) {
+    switch (key.lastUse.kind) {
+        case 'used':
+            return dates_wholeDays(key.lastUse.date, now);
+        case 'never':
+            return dates_wholeDays(key.createDate, now);
+        case 'unknown':
+            return undefined;
+    }
+}
+/** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
+function classify(key, now, t, exemption) {
+    const rawClass = classifyRaw(key, now, t);
+    const exempt = exemption !== undefined && rawClass !== 'ok';
+    const ageDays = dates_wholeDays(key.createDate, now);
+    const finding = {
+        userName: key.userName,
+        accessKeyId: key.accessKeyId,
+        status: key.status,
+        createDate: key.createDate,
+        lastUse: key.lastUse,
+        class: exempt ? 'exempt' : rawClass,
+        rawClass,
+        ageDays,
+        idleDays: idleDays(key, now),
+        daysToDeadline: t.maxAgeDays - ageDays
+    };
+    if (exempt)
+        finding.exemption = exemption;
+    return finding;
+}
+function emptyCounts() {
+    return { total: 0, overdue: 0, 'due-soon': 0, unused: 0, inactive: 0, ok: 0, exempt: 0 };
+}
+function countClasses(findings) {
+    const counts = emptyCounts();
+    counts.total = findings.length;
+    for (const f of findings)
+        counts[f.class]++;
+    return counts;
+}
+/** Most urgent first, then oldest first: the order every report lists keys in. */
+const URGENCY = {
+    overdue: 0,
+    unused: 1,
+    'due-soon': 2,
+    exempt: 3,
+    inactive: 4,
+    ok: 5
+};
+function byUrgency(a, b) {
+    return (URGENCY[a.class] - URGENCY[b.class] ||
+        b.ageDays - a.ageDays ||
+        a.userName.localeCompare(b.userName) ||
+        a.accessKeyId.localeCompare(b.accessKeyId));
+}
+
+;// CONCATENATED MODULE: ./src/last-use-policy.ts
+// Which keys need their last use read. GetAccessKeyLastUsed is one IAM call per key, the largest
+// share of a full walk (1.6 keys per user); both scan methods follow this one policy, so they
+// agree key by key on what is known.
+
+
+/**
+ * Ok keys get their last use read only while the account has at most this many keys that are
+ * ok by age: the job summary lists ok keys (with their last use) only up to 50 (OK_LIST_LIMIT).
+ */
+const OK_DETAIL_LIMIT = 50;
+const NOT_READ = { kind: 'unknown', notRead: true };
+/** The class a key has whatever its last use turns out to be, unused rule aside. */
+function classByAge(key, at, t) {
+    return classifyRaw({ ...key, userName: '', accessKeyId: '', lastUse: NOT_READ }, at, t);
+}
+/**
+ * Whether last use can change the class, or for an inactive key the class it would have if
+ * active (the delete stage acts on that): only when the unused rule is on and the key is not
+ * overdue and at least unused-days old (a key cannot be idle for longer than it exists).
+ */
+function lastUseDecides(key, at, t) {
+    if (t.unusedDays === 0)
+        return false;
+    const age = dates_wholeDays(key.createDate, at);
+    return age <= t.maxAgeDays && age >= t.unusedDays;
+}
+function lastUseNeed(key, at, t, detailOk) {
+    if (lastUseDecides(key, at, t))
+        return 'class';
+    return detailOk || classByAge(key, at, t) !== 'ok' ? 'display' : 'none';
+}
+/** Keys ok by age and status, which OK_DETAIL_LIMIT is compared against. */
+function isOkByAge(key, at, t) {
+    return classByAge(key, at, t) === 'ok';
+}
+
+;// CONCATENATED MODULE: ./src/scan.ts
+// The API walk: every user (paginated), every key of each (paginated), then the last use of the
+// keys that need it (src/last-use-policy.ts). A failure on one user or key is recorded and the
+// scan goes on. Also the per-user reads (tags, groups) the audit needs after either scan method.
+
+
+
+
+
+async function readAccountId(sts) {
+    try {
+        const answer = await sts.send(new dist_cjs/* GetCallerIdentityCommand */.zI({}));
+        if (!answer.Account)
+            throw new Error('GetCallerIdentity returned no account');
+        return answer.Account;
+    }
+    catch (error) {
+        throw wrapAwsError('Reading the AWS account ID (sts:GetCallerIdentity)', 'sts:GetCallerIdentity', error);
+    }
+}
+/** Best effort: the alias only decorates the report, so a denial is not an error. */
+async function readAccountAlias(iam) {
+    try {
+        const answer = await iam.send(new client_iam_dist_cjs/* ListAccountAliasesCommand */.xcp({}));
+        return answer.AccountAliases?.[0];
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * User names, 1,000 a page. With `moreThan`, stops as soon as more than that many are seen
+ * (`complete` false): how `auto` learns the account is large for one call.
+ */
+async function listUserNames(iam, moreThan = Infinity) {
+    const names = [];
+    const pageSize = Number.isFinite(moreThan) ? Math.min(1000, moreThan + 1) : 1000;
+    try {
+        for await (const page of (0,client_iam_dist_cjs/* paginateListUsers */.IVP)({ client: iam, pageSize }, {})) {
+            for (const user of page.Users ?? [])
+                if (user.UserName)
+                    names.push(user.UserName);
+            if (names.length > moreThan)
+                return { names, complete: false };
+        }
+    }
+    catch (error) {
+        throw wrapAwsError('Listing IAM users (iam:ListUsers)', 'iam:ListUsers', error);
+    }
+    return { names, complete: true };
+}
+function toLastUse(answer) {
+    // AWS answers "N/A" service and region, and no date, for a key that was never used.
+    if (!answer?.LastUsedDate)
+        return { kind: 'never' };
+    return {
+        kind: 'used',
+        date: answer.LastUsedDate,
+        serviceName: answer.ServiceName ?? 'N/A',
+        region: answer.Region ?? 'N/A'
+    };
+}
+async function readLastUse(iam, key, errors) {
+    try {
+        const answer = await iam.send(new client_iam_dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: key.accessKeyId }));
+        return toLastUse(answer.AccessKeyLastUsed);
+    }
+    catch (error) {
+        errors.push({
+            scope: `${key.userName} ${key.accessKeyId}`,
+            operation: 'iam:GetAccessKeyLastUsed',
+            message: errorMessage(error)
+        });
+        return { kind: 'unknown' };
+    }
+}
+/**
+ * Keys of one user, last use not yet read. A user gone mid-scan (NoSuchEntity) has none here and
+ * is passed to `onVanished`: it may have been renamed, which the caller must look into.
+ */
+async function listUserKeys(iam, userName, errors, onVanished = () => undefined) {
+    const keys = [];
+    try {
+        for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
+            for (const meta of page.AccessKeyMetadata ?? []) {
+                if (!meta.AccessKeyId || !meta.CreateDate || !meta.Status) {
+                    errors.push({
+                        scope: userName,
+                        operation: 'iam:ListAccessKeys',
+                        message: `AWS returned a key without ID, status or creation date (${meta.AccessKeyId ?? 'no ID'}); it was skipped.`
+                    });
+                    continue;
+                }
+                keys.push({
+                    userName,
+                    accessKeyId: meta.AccessKeyId,
+                    status: meta.Status === 'Active' ? 'Active' : 'Inactive',
+                    createDate: meta.CreateDate,
+                    lastUse: NOT_READ
+                });
+            }
+        }
+    }
+    catch (error) {
+        if (hasAwsCode(error, 'NoSuchEntity')) {
+            onVanished();
+            return [];
+        }
+        errors.push({ scope: userName, operation: 'iam:ListAccessKeys', message: errorMessage(error) });
+    }
+    return keys;
+}
+/**
+ * ListAccessKeys for each user, `concurrency` at a time, keys in the users' order. A user gone
+ * since it was listed may have been renamed: the users are listed again and any new name read,
+ * so a rename never drops a key. Returns the users read, net of those gone.
+ */
+async function listKeysOfUsers(iam, userNames, concurrency, errors) {
+    const perUser = new Array(userNames.length);
+    let vanished = 0;
+    await forEachLimit(userNames, concurrency, async (userName, index) => {
+        perUser[index] = await listUserKeys(iam, userName, errors, () => vanished++);
+    });
+    let userCount = userNames.length;
+    if (vanished > 0) {
+        const seen = new Set(userNames);
+        const again = (await listUserNames(iam)).names.filter((n) => !seen.has(n));
+        for (const userName of again)
+            perUser.push(await listUserKeys(iam, userName, errors));
+        userCount += again.length - vanished;
+    }
+    return { keys: perUser.flat(), userCount };
+}
+/** GetAccessKeyLastUsed for each key given, written into the key. */
+async function readLastUses(iam, keys, concurrency, errors) {
+    await forEachLimit(keys, concurrency, async (key) => {
+        key.lastUse = await readLastUse(iam, key, errors);
+    });
+}
+/**
+ * The API walk. Without `options` every key's last use is read; with them, only what the
+ * last-use policy asks for.
+ */
+async function scanAccessKeys(iam, concurrency, options) {
+    const userNames = options?.userNames ?? (await listUserNames(iam)).names;
+    const errors = [];
+    const { keys, userCount } = await listKeysOfUsers(iam, userNames, concurrency, errors);
+    let toRead = keys;
+    if (options) {
+        const { at, thresholds: t } = options;
+        const detailOk = keys.filter((k) => isOkByAge(k, at, t)).length <= OK_DETAIL_LIMIT;
+        toRead = keys.filter((k) => lastUseNeed(k, at, t, detailOk) !== 'none');
+    }
+    await readLastUses(iam, toRead, concurrency, errors);
+    return { userCount, keys, errors };
+}
+/** Tags of the given users (only those whose keys could be exempted need reading). */
+async function readUserTags(iam, userNames, concurrency, errors) {
+    const tags = new Map();
+    await forEachLimit(userNames, concurrency, async (userName) => {
+        const userTags = new Map();
+        try {
+            for await (const page of (0,client_iam_dist_cjs/* paginateListUserTags */.Ofk)({ client: iam }, { UserName: userName })) {
+                for (const tag of page.Tags ?? [])
+                    if (tag.Key)
+                        userTags.set(tag.Key, tag.Value ?? '');
+            }
+            tags.set(userName, userTags);
+        }
+        catch (error) {
+            if (hasAwsCode(error, 'NoSuchEntity'))
+                return;
+            errors.push({ scope: userName, operation: 'iam:ListUserTags', message: errorMessage(error) });
+        }
+    });
+    return tags;
+}
+/** Users per GetAccountAuthorizationDetails page (its MaxItems limit). */
+const DETAILS_PAGE_SIZE = 1000;
+/**
+ * Tags of every user and groups of every user from GetAccountAuthorizationDetails (filter User),
+ * 1,000 users a page: cheaper than a ListUserTags (and ListGroupsForUser) per user as soon as
+ * more users need reading than the account has thousands of users.
+ */
+async function readAllUserDetails(iam) {
+    const details = { tags: new Map(), groups: new Map() };
+    const pages = (0,client_iam_dist_cjs/* paginateGetAccountAuthorizationDetails */.YS4)({ client: iam, pageSize: DETAILS_PAGE_SIZE }, { Filter: ['User'] });
+    for await (const page of pages) {
+        for (const user of page.UserDetailList ?? []) {
+            if (!user.UserName)
+                continue;
+            const tags = new Map();
+            for (const tag of user.Tags ?? [])
+                if (tag.Key)
+                    tags.set(tag.Key, tag.Value ?? '');
+            details.tags.set(user.UserName, tags);
+            details.groups.set(user.UserName, [...(user.GroupList ?? [])]);
+        }
+    }
+    return details;
+}
+/**
+ * Tags of `userNames`, and their groups when `withGroups` (for users not exempt by tag). Groups
+ * (for exempt-groups) come from one GetAccountAuthorizationDetails walk, which brings the tags
+ * too; tags alone are read per user (ListUserTags) only while that is fewer calls than the walk
+ * (an account of more than 1,000 users with few flagged ones).
+ */
+async function readTagsAndGroups(iam, userNames, options, errors) {
+    const { userCount, withGroups, groupsNeeded, concurrency } = options;
+    const details = { tags: new Map(), groups: new Map() };
+    if (userNames.length === 0)
+        return details;
+    const walkPages = Math.max(1, Math.ceil(userCount / DETAILS_PAGE_SIZE));
+    if (!withGroups && userNames.length <= walkPages) {
+        return { tags: await readUserTags(iam, userNames, concurrency, errors), groups: new Map() };
+    }
+    let all;
+    try {
+        all = await readAllUserDetails(iam);
+    }
+    catch (error) {
+        // Exemptions unknown: the users are recorded as unreadable, so nothing acts on their keys.
+        for (const userName of userNames) {
+            errors.push({
+                scope: userName,
+                operation: 'iam:GetAccountAuthorizationDetails',
+                message: errorMessage(error)
+            });
+        }
+        return details;
+    }
+    for (const userName of userNames) {
+        const tags = all.tags.get(userName);
+        // Not in the walk: gone since it was listed (its keys with it), so nothing to exempt.
+        if (!tags)
+            continue;
+        details.tags.set(userName, tags);
+        if (withGroups && groupsNeeded(userName, tags)) {
+            details.groups.set(userName, all.groups.get(userName) ?? []);
+        }
+    }
+    return details;
+}
+
+;// CONCATENATED MODULE: ./src/allowed-accounts.ts
+// allowed-account-ids, as in aws-actions/configure-aws-credentials: the action refuses to do
+// anything in an account not listed. Checked right after sts:GetCallerIdentity, before any other
+// read, with the credentials the run works with (after role chaining: the member account).
+
+
+
+
+function assertAllowedAccount(accountId, allowed) {
+    if (allowed.length === 0 || allowed.includes(accountId))
+        return;
+    throw new ActionError(`The AWS credentials are for account ${accountId}, which 'allowed-account-ids' does not list ` +
+        `(${allowed.join(', ')}): nothing was read or changed.`, `Check 'role-to-assume', 'member-role-arn' and the credentials in the job, or add ${accountId} to ` +
+        "'allowed-account-ids' if this account is meant to be audited.");
+}
+/**
+ * For the organization modes, which need no account ID of their own: one sts:GetCallerIdentity
+ * when allowed-account-ids is set, none otherwise.
+ */
+async function verifyAllowedAccount(allowed, region, credentials) {
+    if (allowed.length === 0)
+        return;
+    const sts = new dist_cjs/* STSClient */.iM({ region, credentials, ...awsClientConfig() });
+    try {
+        assertAllowedAccount(await readAccountId(sts), allowed);
+    }
+    finally {
+        sts.destroy();
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
+var client_cloudtrail_dist_cjs = __nccwpck_require__(7392);
 ;// CONCATENATED MODULE: ./src/retry.ts
 // Retry with exponential backoff and jitter, for the calls the SDK does not retry itself
 // (the OIDC token request, STS token exchange hiccups).
@@ -80894,14 +83987,26 @@ class TokenBucket {
 
 
 
+
 const DEFAULT_RATE_PER_SECOND = 2;
 const MAX_LOOKBACK_HOURS = 90 * 24;
 /** The most LookupEvents returns per page. */
 const PAGE_SIZE = 50;
 /** Enough lookups in flight to keep the bucket busy while answers are on their way. */
 const IN_FLIGHT_PER_REGION = 4;
-const TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } };
+const TIMEOUTS = { connectionTimeout: 5_000, requestTimeout: 30_000 };
 const MAX_MESSAGE_CHARS = 500;
+/** retry-max-attempts caps the lookups' short, advisory retries; it never lengthens them. */
+function cappedRetryPolicy(maxAttempts) {
+    const cap = (b) => ({
+        ...b,
+        attempts: Math.min(b.attempts, maxAttempts)
+    });
+    return {
+        throttling: cap(DEFAULT_RETRY_POLICY.throttling),
+        serverError: cap(DEFAULT_RETRY_POLICY.serverError)
+    };
+}
 const HOUR_MS = 3_600_000;
 /** Codes after which no request to the region can succeed in this run. */
 const REGION_WIDE_CODES = [
@@ -81034,12 +84139,12 @@ function problemOf(error, policy) {
 }
 function openRegion(name, options) {
     const rate = options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND;
-    const client = new dist_cjs/* CloudTrailClient */.Vsm({
+    const client = new client_cloudtrail_dist_cjs/* CloudTrailClient */.Vsm({
         region: name,
         credentials: options.credentials,
         ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-        maxAttempts: 1,
-        ...TIMEOUTS
+        // One attempt per send: the retry below takes a token for each (retry-max-attempts).
+        ...awsClientConfig({ maxAttempts: 1, timeouts: TIMEOUTS })
     });
     return {
         name,
@@ -81050,7 +84155,7 @@ function openRegion(name, options) {
             start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
             end: options.now
         },
-        retry: options.retry ?? DEFAULT_RETRY_POLICY,
+        retry: options.retry ?? cappedRetryPolicy(retryMaxAttempts()),
         sleep: options.sleep ?? sleep,
         requests: 0,
         throttled: 0
@@ -81064,7 +84169,7 @@ async function paced(region, input) {
         throw new RegionFailedError(region.failure);
     region.requests++;
     try {
-        return await region.client.send(new dist_cjs/* LookupEventsCommand */.nau(input));
+        return await region.client.send(new client_cloudtrail_dist_cjs/* LookupEventsCommand */.nau(input));
     }
     catch (error) {
         if (isThrottling(error)) {
@@ -81469,99 +84574,6 @@ function selectActivityTargets(activityFor, keys) {
 
 
 
-;// CONCATENATED MODULE: ./src/dates.ts
-// Day arithmetic shared by classification, planning and rendering.
-const DAY_MS = 86_400_000;
-/** Whole days elapsed, as AWS Config's access-keys-rotated rule counts them. */
-function dates_wholeDays(from, now) {
-    return Math.floor((now.getTime() - from.getTime()) / DAY_MS);
-}
-function addDays(date, days) {
-    return new Date(date.getTime() + days * DAY_MS);
-}
-/** YYYY-MM-DD in UTC. */
-function isoDate(date) {
-    return date.toISOString().slice(0, 10);
-}
-
-;// CONCATENATED MODULE: ./src/classify.ts
-
-/**
- * overdue: active and older than max-age-days (age > max).
- * unused: active and idle for at least unused-days, counting from creation when never used.
- * due-soon: active and overdue within warn-days (ages max-warn+1 .. max).
- * Overdue wins over unused, unused over due-soon: the report shows the most urgent reason.
- */
-function classifyRaw(key, now, t) {
-    if (key.status !== 'Active')
-        return 'inactive';
-    const age = dates_wholeDays(key.createDate, now);
-    if (age > t.maxAgeDays)
-        return 'overdue';
-    const idle = idleDays(key, now);
-    if (t.unusedDays > 0 && idle !== undefined && idle >= t.unusedDays)
-        return 'unused';
-    if (age > t.maxAgeDays - t.warnDays)
-        return 'due-soon';
-    return 'ok';
-}
-function idleDays(key, now) {
-    switch (key.lastUse.kind) {
-        case 'used':
-            return dates_wholeDays(key.lastUse.date, now);
-        case 'never':
-            return dates_wholeDays(key.createDate, now);
-        case 'unknown':
-            return undefined;
-    }
-}
-/** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
-function classify(key, now, t, exemption) {
-    const rawClass = classifyRaw(key, now, t);
-    const exempt = exemption !== undefined && rawClass !== 'ok';
-    const ageDays = dates_wholeDays(key.createDate, now);
-    const finding = {
-        userName: key.userName,
-        accessKeyId: key.accessKeyId,
-        status: key.status,
-        createDate: key.createDate,
-        lastUse: key.lastUse,
-        class: exempt ? 'exempt' : rawClass,
-        rawClass,
-        ageDays,
-        idleDays: idleDays(key, now),
-        daysToDeadline: t.maxAgeDays - ageDays
-    };
-    if (exempt)
-        finding.exemption = exemption;
-    return finding;
-}
-function emptyCounts() {
-    return { total: 0, overdue: 0, 'due-soon': 0, unused: 0, inactive: 0, ok: 0, exempt: 0 };
-}
-function countClasses(findings) {
-    const counts = emptyCounts();
-    counts.total = findings.length;
-    for (const f of findings)
-        counts[f.class]++;
-    return counts;
-}
-/** Most urgent first, then oldest first: the order every report lists keys in. */
-const URGENCY = {
-    overdue: 0,
-    unused: 1,
-    'due-soon': 2,
-    exempt: 3,
-    inactive: 4,
-    ok: 5
-};
-function byUrgency(a, b) {
-    return (URGENCY[a.class] - URGENCY[b.class] ||
-        b.ageDays - a.ageDays ||
-        a.userName.localeCompare(b.userName) ||
-        a.accessKeyId.localeCompare(b.accessKeyId));
-}
-
 ;// CONCATENATED MODULE: ./src/exemptions.ts
 /** Glob with '*' and '?' only, anchored; case-insensitive because IAM user names are unique regardless of case. */
 function globToRegExp(glob) {
@@ -81642,291 +84654,6 @@ function setOutputs(report, reportPath) {
     setOutput('activity', JSON.stringify(report.activity ?? []));
     setOutput('deactivated-count', applied('deactivate'));
     setOutput('deleted-count', applied('delete'));
-}
-
-;// CONCATENATED MODULE: ./src/last-use-policy.ts
-// Which keys need their last use read. GetAccessKeyLastUsed is one IAM call per key, the largest
-// share of a full walk (1.6 keys per user); both scan methods follow this one policy, so they
-// agree key by key on what is known.
-
-
-/**
- * Ok keys get their last use read only while the account has at most this many keys that are
- * ok by age: the job summary lists ok keys (with their last use) only up to 50 (OK_LIST_LIMIT).
- */
-const OK_DETAIL_LIMIT = 50;
-const NOT_READ = { kind: 'unknown', notRead: true };
-/** The class a key has whatever its last use turns out to be, unused rule aside. */
-function classByAge(key, at, t) {
-    return classifyRaw({ ...key, userName: '', accessKeyId: '', lastUse: NOT_READ }, at, t);
-}
-/**
- * Whether last use can change the class, or for an inactive key the class it would have if
- * active (the delete stage acts on that): only when the unused rule is on and the key is not
- * overdue and at least unused-days old (a key cannot be idle for longer than it exists).
- */
-function lastUseDecides(key, at, t) {
-    if (t.unusedDays === 0)
-        return false;
-    const age = dates_wholeDays(key.createDate, at);
-    return age <= t.maxAgeDays && age >= t.unusedDays;
-}
-function lastUseNeed(key, at, t, detailOk) {
-    if (lastUseDecides(key, at, t))
-        return 'class';
-    return detailOk || classByAge(key, at, t) !== 'ok' ? 'display' : 'none';
-}
-/** Keys ok by age and status, which OK_DETAIL_LIMIT is compared against. */
-function isOkByAge(key, at, t) {
-    return classByAge(key, at, t) === 'ok';
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
-var client_iam_dist_cjs = __nccwpck_require__(6764);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var client_sts_dist_cjs = __nccwpck_require__(1695);
-;// CONCATENATED MODULE: ./src/scan.ts
-// The API walk: every user (paginated), every key of each (paginated), then the last use of the
-// keys that need it (src/last-use-policy.ts). A failure on one user or key is recorded and the
-// scan goes on. Also the per-user reads (tags, groups) the audit needs after either scan method.
-
-
-
-
-
-async function readAccountId(sts) {
-    try {
-        const answer = await sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
-        if (!answer.Account)
-            throw new Error('GetCallerIdentity returned no account');
-        return answer.Account;
-    }
-    catch (error) {
-        throw wrapAwsError('Reading the AWS account ID (sts:GetCallerIdentity)', 'sts:GetCallerIdentity', error);
-    }
-}
-/** Best effort: the alias only decorates the report, so a denial is not an error. */
-async function readAccountAlias(iam) {
-    try {
-        const answer = await iam.send(new client_iam_dist_cjs/* ListAccountAliasesCommand */.xcp({}));
-        return answer.AccountAliases?.[0];
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * User names, 1,000 a page. With `moreThan`, stops as soon as more than that many are seen
- * (`complete` false): how `auto` learns the account is large for one call.
- */
-async function listUserNames(iam, moreThan = Infinity) {
-    const names = [];
-    const pageSize = Number.isFinite(moreThan) ? Math.min(1000, moreThan + 1) : 1000;
-    try {
-        for await (const page of (0,client_iam_dist_cjs/* paginateListUsers */.IVP)({ client: iam, pageSize }, {})) {
-            for (const user of page.Users ?? [])
-                if (user.UserName)
-                    names.push(user.UserName);
-            if (names.length > moreThan)
-                return { names, complete: false };
-        }
-    }
-    catch (error) {
-        throw wrapAwsError('Listing IAM users (iam:ListUsers)', 'iam:ListUsers', error);
-    }
-    return { names, complete: true };
-}
-function toLastUse(answer) {
-    // AWS answers "N/A" service and region, and no date, for a key that was never used.
-    if (!answer?.LastUsedDate)
-        return { kind: 'never' };
-    return {
-        kind: 'used',
-        date: answer.LastUsedDate,
-        serviceName: answer.ServiceName ?? 'N/A',
-        region: answer.Region ?? 'N/A'
-    };
-}
-async function readLastUse(iam, key, errors) {
-    try {
-        const answer = await iam.send(new client_iam_dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: key.accessKeyId }));
-        return toLastUse(answer.AccessKeyLastUsed);
-    }
-    catch (error) {
-        errors.push({
-            scope: `${key.userName} ${key.accessKeyId}`,
-            operation: 'iam:GetAccessKeyLastUsed',
-            message: errorMessage(error)
-        });
-        return { kind: 'unknown' };
-    }
-}
-/**
- * Keys of one user, last use not yet read. A user gone mid-scan (NoSuchEntity) has none here and
- * is passed to `onVanished`: it may have been renamed, which the caller must look into.
- */
-async function listUserKeys(iam, userName, errors, onVanished = () => undefined) {
-    const keys = [];
-    try {
-        for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
-            for (const meta of page.AccessKeyMetadata ?? []) {
-                if (!meta.AccessKeyId || !meta.CreateDate || !meta.Status) {
-                    errors.push({
-                        scope: userName,
-                        operation: 'iam:ListAccessKeys',
-                        message: `AWS returned a key without ID, status or creation date (${meta.AccessKeyId ?? 'no ID'}); it was skipped.`
-                    });
-                    continue;
-                }
-                keys.push({
-                    userName,
-                    accessKeyId: meta.AccessKeyId,
-                    status: meta.Status === 'Active' ? 'Active' : 'Inactive',
-                    createDate: meta.CreateDate,
-                    lastUse: NOT_READ
-                });
-            }
-        }
-    }
-    catch (error) {
-        if (hasAwsCode(error, 'NoSuchEntity')) {
-            onVanished();
-            return [];
-        }
-        errors.push({ scope: userName, operation: 'iam:ListAccessKeys', message: errorMessage(error) });
-    }
-    return keys;
-}
-/**
- * ListAccessKeys for each user, `concurrency` at a time, keys in the users' order. A user gone
- * since it was listed may have been renamed: the users are listed again and any new name read,
- * so a rename never drops a key. Returns the users read, net of those gone.
- */
-async function listKeysOfUsers(iam, userNames, concurrency, errors) {
-    const perUser = new Array(userNames.length);
-    let vanished = 0;
-    await forEachLimit(userNames, concurrency, async (userName, index) => {
-        perUser[index] = await listUserKeys(iam, userName, errors, () => vanished++);
-    });
-    let userCount = userNames.length;
-    if (vanished > 0) {
-        const seen = new Set(userNames);
-        const again = (await listUserNames(iam)).names.filter((n) => !seen.has(n));
-        for (const userName of again)
-            perUser.push(await listUserKeys(iam, userName, errors));
-        userCount += again.length - vanished;
-    }
-    return { keys: perUser.flat(), userCount };
-}
-/** GetAccessKeyLastUsed for each key given, written into the key. */
-async function readLastUses(iam, keys, concurrency, errors) {
-    await forEachLimit(keys, concurrency, async (key) => {
-        key.lastUse = await readLastUse(iam, key, errors);
-    });
-}
-/**
- * The API walk. Without `options` every key's last use is read; with them, only what the
- * last-use policy asks for.
- */
-async function scanAccessKeys(iam, concurrency, options) {
-    const userNames = options?.userNames ?? (await listUserNames(iam)).names;
-    const errors = [];
-    const { keys, userCount } = await listKeysOfUsers(iam, userNames, concurrency, errors);
-    let toRead = keys;
-    if (options) {
-        const { at, thresholds: t } = options;
-        const detailOk = keys.filter((k) => isOkByAge(k, at, t)).length <= OK_DETAIL_LIMIT;
-        toRead = keys.filter((k) => lastUseNeed(k, at, t, detailOk) !== 'none');
-    }
-    await readLastUses(iam, toRead, concurrency, errors);
-    return { userCount, keys, errors };
-}
-/** Tags of the given users (only those whose keys could be exempted need reading). */
-async function readUserTags(iam, userNames, concurrency, errors) {
-    const tags = new Map();
-    await forEachLimit(userNames, concurrency, async (userName) => {
-        const userTags = new Map();
-        try {
-            for await (const page of (0,client_iam_dist_cjs/* paginateListUserTags */.Ofk)({ client: iam }, { UserName: userName })) {
-                for (const tag of page.Tags ?? [])
-                    if (tag.Key)
-                        userTags.set(tag.Key, tag.Value ?? '');
-            }
-            tags.set(userName, userTags);
-        }
-        catch (error) {
-            if (hasAwsCode(error, 'NoSuchEntity'))
-                return;
-            errors.push({ scope: userName, operation: 'iam:ListUserTags', message: errorMessage(error) });
-        }
-    });
-    return tags;
-}
-/** Users per GetAccountAuthorizationDetails page (its MaxItems limit). */
-const DETAILS_PAGE_SIZE = 1000;
-/**
- * Tags of every user and groups of every user from GetAccountAuthorizationDetails (filter User),
- * 1,000 users a page: cheaper than a ListUserTags (and ListGroupsForUser) per user as soon as
- * more users need reading than the account has thousands of users.
- */
-async function readAllUserDetails(iam) {
-    const details = { tags: new Map(), groups: new Map() };
-    const pages = (0,client_iam_dist_cjs/* paginateGetAccountAuthorizationDetails */.YS4)({ client: iam, pageSize: DETAILS_PAGE_SIZE }, { Filter: ['User'] });
-    for await (const page of pages) {
-        for (const user of page.UserDetailList ?? []) {
-            if (!user.UserName)
-                continue;
-            const tags = new Map();
-            for (const tag of user.Tags ?? [])
-                if (tag.Key)
-                    tags.set(tag.Key, tag.Value ?? '');
-            details.tags.set(user.UserName, tags);
-            details.groups.set(user.UserName, [...(user.GroupList ?? [])]);
-        }
-    }
-    return details;
-}
-/**
- * Tags of `userNames`, and their groups when `withGroups` (for users not exempt by tag). Groups
- * (for exempt-groups) come from one GetAccountAuthorizationDetails walk, which brings the tags
- * too; tags alone are read per user (ListUserTags) only while that is fewer calls than the walk
- * (an account of more than 1,000 users with few flagged ones).
- */
-async function readTagsAndGroups(iam, userNames, options, errors) {
-    const { userCount, withGroups, groupsNeeded, concurrency } = options;
-    const details = { tags: new Map(), groups: new Map() };
-    if (userNames.length === 0)
-        return details;
-    const walkPages = Math.max(1, Math.ceil(userCount / DETAILS_PAGE_SIZE));
-    if (!withGroups && userNames.length <= walkPages) {
-        return { tags: await readUserTags(iam, userNames, concurrency, errors), groups: new Map() };
-    }
-    let all;
-    try {
-        all = await readAllUserDetails(iam);
-    }
-    catch (error) {
-        // Exemptions unknown: the users are recorded as unreadable, so nothing acts on their keys.
-        for (const userName of userNames) {
-            errors.push({
-                scope: userName,
-                operation: 'iam:GetAccountAuthorizationDetails',
-                message: errorMessage(error)
-            });
-        }
-        return details;
-    }
-    for (const userName of userNames) {
-        const tags = all.tags.get(userName);
-        // Not in the walk: gone since it was listed (its keys with it), so nothing to exempt.
-        if (!tags)
-            continue;
-        details.tags.set(userName, tags);
-        if (withGroups && groupsNeeded(userName, tags)) {
-            details.groups.set(userName, all.groups.get(userName) ?? []);
-        }
-    }
-    return details;
 }
 
 ;// CONCATENATED MODULE: ./src/credential-report/candidates.ts
@@ -83679,6 +86406,7 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 
 
+
 function topicRegion(topicArn) {
     return topicArn.split(':')[3] ?? '';
 }
@@ -83707,7 +86435,7 @@ async function publishNotification(notification, options) {
     const sns = new client_sns_dist_cjs/* SNSClient */.kye({
         region: topicRegion(options.topicArn),
         credentials: options.credentials,
-        maxAttempts: 5
+        ...awsClientConfig()
     });
     const fifo = options.topicArn.endsWith('.fifo');
     try {
@@ -84695,6 +87423,23 @@ async function runAuditJob(job) {
 
 
 
+
+/** The STS parameters of session policies; none when there are none. */
+function policyParameters(policies) {
+    return {
+        ...(policies?.inline ? { Policy: policies.inline } : {}),
+        ...(policies && policies.managedArns.length > 0
+            ? { PolicyArns: policies.managedArns.map((arn) => ({ arn })) }
+            : {})
+    };
+}
+/** One attempt per send, so the retry around it is the only one (retry-max-attempts). */
+const stsClient = (region, credentials) => new dist_cjs/* STSClient */.iM({ region, credentials, ...awsClientConfig({ maxAttempts: 1 }) });
+const stsRetry = () => ({
+    attempts: retryMaxAttempts(),
+    baseDelayMs: 1000,
+    isRetryable: isTransientStsError
+});
 const ID_TOKEN_PERMISSION_HINT = 'Add `permissions: id-token: write` to the workflow or job that runs IAM Key Sentinel ' +
     '(without it GitHub gives the job no OIDC token).';
 // Codes STS returns for problems that go away on their own.
@@ -84745,17 +87490,15 @@ function masked(c) {
  * sts:AssumeRole into `hop.roleArn`, signed with `from.credentials` (undefined: the credentials
  * already in the job). `from.identity` names them in the error, since the fix is in a trust policy.
  */
-async function assumeRoleChained(hop, from, retry = { attempts: 5, baseDelayMs: 1000, isRetryable: isTransientStsError }) {
-    const sts = new client_sts_dist_cjs/* STSClient */.iM({
-        region: hop.awsRegion,
-        credentials: from.credentials,
-        maxAttempts: 1
-    });
+async function assumeRoleChained(hop, from, retry = stsRetry()) {
+    const sts = stsClient(hop.awsRegion, from.credentials);
     try {
-        const answer = await withRetry(() => sts.send(new client_sts_dist_cjs/* AssumeRoleCommand */.QL({
+        const answer = await withRetry(() => sts.send(new dist_cjs/* AssumeRoleCommand */.QL({
             RoleArn: hop.roleArn,
             RoleSessionName: hop.roleSessionName,
-            DurationSeconds: hop.roleDurationSeconds
+            DurationSeconds: hop.roleDurationSeconds,
+            ...(hop.externalId ? { ExternalId: hop.externalId } : {}),
+            ...policyParameters(hop.sessionPolicies)
         })), retry);
         return masked(answer.Credentials);
     }
@@ -84763,27 +87506,30 @@ async function assumeRoleChained(hop, from, retry = { attempts: 5, baseDelayMs: 
         throw new ActionError(`Assuming ${hop.roleArn} with sts:AssumeRole from ${from.identity} failed: ${errorMessage(error)}`, `Check the trust policy of ${hop.roleArn}: it must allow sts:AssumeRole for ${from.identity} ` +
             `(for member accounts, deploy examples/aws/member-role-stackset.yml with HubRoleArn set to it), ` +
             `and ${from.identity} must be allowed sts:AssumeRole on ${hop.roleArn}. ` +
+            (hop.externalId
+                ? "If the trust policy requires sts:ExternalId, 'role-external-id' must equal it. "
+                : '') +
+            (hop.sessionPolicies
+                ? 'The session policies must be valid policy documents of at most 2048 characters and existing managed policy ARNs. '
+                : '') +
             `The role must exist in that account, and a chained session lasts at most one hour.`, { cause: error });
     }
     finally {
         sts.destroy();
     }
 }
-async function assumeRoleWithOidc(settings, retry = {
-    attempts: 5,
-    baseDelayMs: 1000,
-    isRetryable: isTransientStsError
-}) {
+async function assumeRoleWithOidc(settings, retry = stsRetry()) {
     const token = await fetchIdToken(settings.audience, { ...retry, isRetryable: () => true });
     setSecret(token);
     // Unsigned call: no credentials needed, and one attempt per try so retries do not multiply.
-    const sts = new client_sts_dist_cjs/* STSClient */.iM({ region: settings.awsRegion, maxAttempts: 1 });
+    const sts = stsClient(settings.awsRegion);
     try {
-        const answer = await withRetry(() => sts.send(new client_sts_dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({
+        const answer = await withRetry(() => sts.send(new dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({
             RoleArn: settings.roleToAssume,
             RoleSessionName: settings.roleSessionName,
             WebIdentityToken: token,
-            DurationSeconds: settings.roleDurationSeconds
+            DurationSeconds: settings.roleDurationSeconds,
+            ...policyParameters(settings.sessionPolicies)
         })), retry);
         return masked(answer.Credentials);
     }
@@ -84938,25 +87684,27 @@ function paceClient(client, pacer) {
 
 ;// CONCATENATED MODULE: ./src/aws-clients.ts
 // One place that builds the SDK clients, so every call shares the same credentials,
-// retry policy and timeouts. AWS_ENDPOINT_URL (the SDK's own variable) is honoured as is.
+// retry policy, timeouts and proxy (src/aws-network.ts). AWS_ENDPOINT_URL (the SDK's own
+// variable) is honoured as is.
 
 
 
-// Adaptive retry paces requests client-side once IAM starts throttling; a generous
-// attempt count lets a large scan ride out bursts instead of failing.
-const RETRY = { retryMode: 'adaptive', maxAttempts: 8 };
-// IAM answers in milliseconds; a request still open after 10 s is stuck, so it is abandoned and
-// retried rather than left to hang the job.
-const aws_clients_TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 10_000 } };
+
 function createClients(options) {
-    const config = { region: options.region, credentials: options.credentials, ...RETRY, ...aws_clients_TIMEOUTS };
+    // retry-max-attempts (default 8) lets a large scan ride out bursts instead of failing.
+    const config = () => ({
+        region: options.region,
+        credentials: options.credentials,
+        retryMode: 'adaptive',
+        ...awsClientConfig()
+    });
     // IAM is paced by src/pacing.ts, which adapts to Throttling itself; the SDK's adaptive
     // limiter on top would halve the rate again at each throttled answer, so IAM retries in
     // standard mode (same attempts).
-    const iam = new client_iam_dist_cjs/* IAMClient */.h8v({ ...config, retryMode: 'standard' });
+    const iam = new client_iam_dist_cjs/* IAMClient */.h8v({ ...config(), retryMode: 'standard' });
     // One pacer for the one IAM client of a run: every IAM call shares what it learns.
     paceClient(iam, new AdaptivePacer({ max: options.iamMaxRps ?? DEFAULT_IAM_MAX_RPS }));
-    const sts = new client_sts_dist_cjs/* STSClient */.iM(config);
+    const sts = new dist_cjs/* STSClient */.iM(config());
     return {
         iam,
         sts,
@@ -85886,6 +88634,7 @@ var client_organizations_dist_cjs = __nccwpck_require__(2503);
 // given roots and OUs, walking nested OUs. Every list is paginated; nothing is filtered here.
 
 
+
 /** The account ARN is arn:<partition>:organizations::<management>:account/<org>/<id>. */
 function toOrgAccount(a) {
     if (!a.Id)
@@ -85961,7 +88710,7 @@ async function listOrganizationAccounts(options) {
         region: options.region,
         credentials: options.credentials,
         retryMode: 'adaptive',
-        maxAttempts: 8
+        ...awsClientConfig()
     });
     try {
         let org;
@@ -86104,7 +88853,15 @@ async function runListAccountsJob(fleet, aws) {
 
 
 
-async function runFleetJob(settings, fleet, credentials) {
+
+async function runFleetJob(settings, fleet, assume) {
+    // allowed-account-ids holds here too: the management account (list-accounts), the hub
+    // account that publishes the digest (aggregate).
+    const credentials = async () => {
+        const assumed = await assume();
+        await verifyAllowedAccount(settings.allowedAccountIds, settings.awsRegion, assumed);
+        return assumed;
+    };
     if (fleet.mode === 'aggregate') {
         return runAggregateJob({ settings, fleet, run: runContext(), credentials });
     }
@@ -86668,6 +89425,7 @@ function parseExposureEvent(payload) {
 
 
 
+
 /** Defaults used when an input is empty; action.yml declares the same (a test keeps them equal). */
 const inputs_DEFAULTS = {
     'aws-region': 'us-east-1',
@@ -86697,7 +89455,8 @@ const inputs_DEFAULTS = {
     'max-new-issues': '20',
     'role-chaining': 'false',
     'member-role-name': 'iam-key-sentinel-member',
-    'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT)
+    'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT),
+    'retry-max-attempts': String(DEFAULT_MAX_ATTEMPTS)
 };
 /** Every bad input at once; each problem names the input and says what to change. */
 class InputError extends ActionError {
@@ -86723,6 +89482,12 @@ const GROUP_NAME = /^[\w+=,.@-]{1,128}$/;
 // Organizations: a root is r-xxxx, an OU ou-<root part>-<8 to 32 characters>.
 const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+// sts:AssumeRole's ExternalId: 2 to 1224 characters of letters, digits and '+=,.@:/-'.
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+const POLICY_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,1024}$/;
+/** STS limits: a packed inline session policy of 2048 characters, 10 managed policies. */
+const INLINE_SESSION_POLICY_MAX_CHARS = 2048;
+const MANAGED_SESSION_POLICIES_MAX = 10;
 /** AWS caps a session assumed by role chaining at one hour, whatever the role allows. */
 const CHAINED_SESSION_MAX_SECONDS = 3600;
 /** Collects problems instead of throwing at the first, so one run reports every bad input. */
@@ -86920,6 +89685,57 @@ function readFleet(r, mode) {
     }
     return { mode, reportsDirectory, expectedAccounts };
 }
+/** inline-session-policy: a JSON policy document, minified as STS counts its characters. */
+function readInlinePolicy(r) {
+    const raw = r.raw('inline-session-policy');
+    if (raw === '')
+        return undefined;
+    let document;
+    try {
+        document = JSON.parse(raw);
+    }
+    catch (error) {
+        r.problems.push(`'inline-session-policy' must be a JSON IAM policy document; it is not JSON (${error instanceof Error ? error.message : String(error)}).`);
+        return undefined;
+    }
+    const statements = document?.Statement;
+    if (typeof document !== 'object' || document === null || Array.isArray(document) || !statements) {
+        r.problems.push(`'inline-session-policy' must be a JSON IAM policy document: an object with "Version" and "Statement".`);
+        return undefined;
+    }
+    const packed = JSON.stringify(document);
+    if (packed.length > INLINE_SESSION_POLICY_MAX_CHARS) {
+        r.problems.push(`'inline-session-policy' must be at most ${INLINE_SESSION_POLICY_MAX_CHARS} characters without spaces (STS's limit); got ${packed.length}.`);
+    }
+    return packed;
+}
+/** The inputs of configure-aws-credentials that scope the sessions this action assumes. */
+function readSessionScope(r, roleToAssume, roleChain) {
+    const allowedAccountIds = [
+        ...new Set(r.list('allowed-account-ids', ACCOUNT_ID, '12-digit AWS account IDs'))
+    ];
+    const externalId = r.optionalMatching('role-external-id', EXTERNAL_ID, "2 to 1224 characters of letters, digits and '+=,.@:/_-'");
+    if (externalId && !roleChain) {
+        r.problems.push("'role-external-id' is sent with sts:AssumeRole, which this run does not call (GitHub OIDC uses sts:AssumeRoleWithWebIdentity, which takes none): " +
+            "set 'member-role-arn' or 'role-chaining', or remove 'role-external-id'.");
+    }
+    const inline = readInlinePolicy(r);
+    const managedArns = r.list('managed-session-policies', POLICY_ARN, 'IAM managed policy ARNs such as arn:aws:iam::aws:policy/ReadOnlyAccess');
+    if (managedArns.length > MANAGED_SESSION_POLICIES_MAX) {
+        r.problems.push(`'managed-session-policies' may list at most ${MANAGED_SESSION_POLICIES_MAX} policies (STS's limit); got ${managedArns.length}.`);
+    }
+    const scoped = inline !== undefined || managedArns.length > 0;
+    if (scoped && !roleToAssume && !roleChain) {
+        r.problems.push("'inline-session-policy' and 'managed-session-policies' scope a session the action assumes: set 'role-to-assume' " +
+            "(or 'member-role-arn' / 'role-chaining'); for credentials from aws-actions/configure-aws-credentials, give the policies to that action.");
+    }
+    return {
+        allowedAccountIds,
+        ...(externalId ? { externalId } : {}),
+        ...(scoped ? { sessionPolicies: { ...(inline ? { inline } : {}), managedArns } } : {}),
+        retryMaxAttempts: r.wholeNumber('retry-max-attempts', 1, 30)
+    };
+}
 function readSettings(get, env = process.env, eventPayload = undefined) {
     // The token never goes into an error message, so it is read outside the Reader.
     const r = new Reader(get);
@@ -86929,6 +89745,7 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
     const roleSessionName = r.optionalMatching('role-session-name', SESSION_NAME, "2 to 64 characters of letters, digits and '+=,.@_-'") ?? defaultSessionName(env);
     const roleDurationSeconds = r.wholeNumber('role-duration-seconds', 900, 43200);
     const roleChain = readRoleChain(r, roleToAssume, roleDurationSeconds);
+    const sessionScope = readSessionScope(r, roleToAssume, roleChain);
     const maxAgeDays = r.wholeNumber('max-age-days', 1, 3650);
     const warnDays = r.wholeNumber('warn-days', 0, 3650);
     const unusedDays = r.wholeNumber('unused-days', 0, 3650);
@@ -87007,7 +89824,8 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
             ? { mode: 'audit' }
             : { ...incident, mode: 'revoke', revokeSessions },
         ...(roleChain ? { roleChain } : {}),
-        ...(fleet ? { fleet } : {})
+        ...(fleet ? { fleet } : {}),
+        ...sessionScope
     };
 }
 
@@ -87024,13 +89842,24 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
 
 
 
+
+
+/**
+ * The session policies scope the last session, the one the run works in: on an earlier hop they
+ * would also have to allow the sts:AssumeRole of the next.
+ */
 async function credentialsFor(settings) {
     const chain = settings.roleChain;
+    const hops = chain?.roleArns ?? [];
     let credentials;
     let identity = 'the credentials already in the job';
     if (settings.roleToAssume && chain?.from !== 'job-credentials') {
         info(`Assuming ${settings.roleToAssume} with GitHub OIDC.`);
-        credentials = await assumeRoleWithOidc({ ...settings, roleToAssume: settings.roleToAssume });
+        credentials = await assumeRoleWithOidc({
+            ...settings,
+            roleToAssume: settings.roleToAssume,
+            sessionPolicies: hops.length === 0 ? settings.sessionPolicies : undefined
+        });
         identity = settings.roleToAssume;
     }
     else if (!chain) {
@@ -87038,9 +89867,13 @@ async function credentialsFor(settings) {
         return undefined;
     }
     // Role chaining: each role is assumed with the session of the one before (hub → member).
-    for (const roleArn of chain?.roleArns ?? []) {
+    for (const [index, roleArn] of hops.entries()) {
         info(`Assuming ${roleArn} with sts:AssumeRole from ${identity}.`);
-        credentials = await assumeRoleChained({ ...settings, roleArn }, { credentials, identity });
+        credentials = await assumeRoleChained({
+            ...settings,
+            roleArn,
+            sessionPolicies: index === hops.length - 1 ? settings.sessionPolicies : undefined
+        }, { credentials, identity });
         identity = roleArn;
     }
     return credentials;
@@ -87049,6 +89882,7 @@ async function run() {
     try {
         // Validation comes first: a bad input or event fails before any AWS or GitHub call.
         const settings = readSettings((name) => getInput(name), process.env, github_context.payload);
+        setRetryMaxAttempts(settings.retryMaxAttempts);
         if (settings.fleet) {
             const fleet = await runFleetJob(settings, settings.fleet, () => credentialsFor(settings));
             if (fleet.failures.length > 0)
@@ -87063,6 +89897,8 @@ async function run() {
         });
         try {
             const accountId = await readAccountId(clients.sts);
+            // Before any other read: a run pointed at the wrong account stops here.
+            assertAllowedAccount(accountId, settings.allowedAccountIds);
             const accountAlias = await readAccountAlias(clients.iam);
             const job = {
                 settings,
@@ -87095,10 +89931,45 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 2250:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
+
+/***/ }),
+
 /***/ 4434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 1943:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs/promises");
 
 /***/ }),
 
@@ -87312,6 +90183,27 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -87326,10 +90218,229 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
 /***/ 9023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 9963:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  g6: () => (/* binding */ Agent)
+});
+
+// UNUSED EXPORTS: json, req, toBuffer
+
+// EXTERNAL MODULE: external "net"
+var external_net_ = __nccwpck_require__(9278);
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+;// CONCATENATED MODULE: ./node_modules/proxy-agent/node_modules/agent-base/dist/helpers.js
+
+
+async function toBuffer(stream) {
+    let length = 0;
+    const chunks = [];
+    for await (const chunk of stream) {
+        length += chunk.length;
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, length);
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function json(stream) {
+    const buf = await toBuffer(stream);
+    const str = buf.toString('utf8');
+    try {
+        return JSON.parse(str);
+    }
+    catch (_err) {
+        const err = _err;
+        err.message += ` (input: ${str})`;
+        throw err;
+    }
+}
+function req(url, opts = {}) {
+    const href = typeof url === 'string' ? url : url.href;
+    const req = (href.startsWith('https:') ? https : http).request(url, opts);
+    const promise = new Promise((resolve, reject) => {
+        req
+            .once('response', resolve)
+            .once('error', reject)
+            .end();
+    });
+    req.then = promise.then.bind(promise);
+    return req;
+}
+//# sourceMappingURL=helpers.js.map
+;// CONCATENATED MODULE: ./node_modules/proxy-agent/node_modules/agent-base/dist/index.js
+
+
+
+
+const INTERNAL = Symbol('AgentBaseInternalState');
+class Agent extends external_http_.Agent {
+    constructor(opts) {
+        super(opts);
+        this[INTERNAL] = {};
+    }
+    /**
+     * Determine whether this is an `http` or `https` request.
+     */
+    isSecureEndpoint(options) {
+        if (options) {
+            // First check the `secureEndpoint` property explicitly, since this
+            // means that a parent `Agent` is "passing through" to this instance.
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any
+            if (typeof options.secureEndpoint === 'boolean') {
+                return options.secureEndpoint;
+            }
+            // If no explicit `secure` endpoint, check if `protocol` property is
+            // set. This will usually be the case since using a full string URL
+            // or `URL` instance should be the most common usage.
+            if (typeof options.protocol === 'string') {
+                return options.protocol === 'https:';
+            }
+        }
+        // Finally, if no `protocol` property was set, then fall back to
+        // checking the stack trace of the current call stack, and try to
+        // detect the "https" module.
+        const { stack } = new Error();
+        if (typeof stack !== 'string')
+            return false;
+        return stack
+            .split('\n')
+            .some((l) => l.indexOf('(https.js:') !== -1 ||
+            l.indexOf('node:https:') !== -1);
+    }
+    // In order to support async signatures in `connect()` and Node's native
+    // connection pooling in `http.Agent`, the array of sockets for each origin
+    // has to be updated synchronously. This is so the length of the array is
+    // accurate when `addRequest()` is next called. We achieve this by creating a
+    // fake socket and adding it to `sockets[origin]` and incrementing
+    // `totalSocketCount`.
+    incrementSockets(name) {
+        // If `maxSockets` and `maxTotalSockets` are both Infinity then there is no
+        // need to create a fake socket because Node.js native connection pooling
+        // will never be invoked.
+        if (this.maxSockets === Infinity && this.maxTotalSockets === Infinity) {
+            return null;
+        }
+        // All instances of `sockets` are expected TypeScript errors. The
+        // alternative is to add it as a private property of this class but that
+        // will break TypeScript subclassing.
+        if (!this.sockets[name]) {
+            // @ts-expect-error `sockets` is readonly in `@types/node`
+            this.sockets[name] = [];
+        }
+        const fakeSocket = new external_net_.Socket({ writable: false });
+        this.sockets[name].push(fakeSocket);
+        // @ts-expect-error `totalSocketCount` isn't defined in `@types/node`
+        this.totalSocketCount++;
+        return fakeSocket;
+    }
+    decrementSockets(name, socket) {
+        if (!this.sockets[name] || socket === null) {
+            return;
+        }
+        const sockets = this.sockets[name];
+        const index = sockets.indexOf(socket);
+        if (index !== -1) {
+            sockets.splice(index, 1);
+            // @ts-expect-error  `totalSocketCount` isn't defined in `@types/node`
+            this.totalSocketCount--;
+            if (sockets.length === 0) {
+                // @ts-expect-error `sockets` is readonly in `@types/node`
+                delete this.sockets[name];
+            }
+        }
+    }
+    // In order to properly update the socket pool, we need to call `getName()` on
+    // the core `https.Agent` if it is a secureEndpoint.
+    getName(options) {
+        const secureEndpoint = this.isSecureEndpoint(options);
+        if (secureEndpoint) {
+            return external_https_.Agent.prototype.getName.call(this, options);
+        }
+        return super.getName(options);
+    }
+    createSocket(req, options, cb) {
+        const connectOpts = {
+            ...options,
+            secureEndpoint: this.isSecureEndpoint(options),
+        };
+        const name = this.getName(connectOpts);
+        const fakeSocket = this.incrementSockets(name);
+        Promise.resolve()
+            .then(() => this.connect(req, connectOpts))
+            .then((socket) => {
+            this.decrementSockets(name, fakeSocket);
+            if (typeof socket
+                .addRequest === 'function') {
+                try {
+                    return socket.addRequest(req, connectOpts);
+                }
+                catch (err) {
+                    return cb(err);
+                }
+            }
+            this[INTERNAL].currentSocket = socket;
+            // @ts-expect-error `createSocket()` isn't defined in `@types/node`
+            super.createSocket(req, options, cb);
+        }, (err) => {
+            this.decrementSockets(name, fakeSocket);
+            cb(err);
+        });
+    }
+    createConnection() {
+        const socket = this[INTERNAL].currentSocket;
+        this[INTERNAL].currentSocket = undefined;
+        if (!socket) {
+            throw new Error('No socket was returned in the `connect()` function');
+        }
+        return socket;
+    }
+    get defaultPort() {
+        return (this[INTERNAL].defaultPort ??
+            (this.protocol === 'https:' ? 443 : 80));
+    }
+    set defaultPort(v) {
+        if (this[INTERNAL]) {
+            this[INTERNAL].defaultPort = v;
+        }
+    }
+    get protocol() {
+        return (this[INTERNAL].protocol ??
+            (this.isSecureEndpoint() ? 'https:' : 'http:'));
+    }
+    set protocol(v) {
+        if (this[INTERNAL]) {
+            this[INTERNAL].protocol = v;
+        }
+    }
+}
+//# sourceMappingURL=index.js.map
 
 /***/ })
 
@@ -87364,6 +90475,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -87480,6 +90594,28 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -87494,6 +90630,69 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -9,8 +9,19 @@ import {
   type Credentials
 } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import { awsClientConfig, retryMaxAttempts } from './aws-network.js'
 import { ActionError, awsErrorCode, errorMessage, hasAwsCode } from './errors.js'
 import { withRetry, type RetryOptions } from './retry.js'
+
+/**
+ * Session policies (inline-session-policy, managed-session-policies): the session can do only
+ * what both the role's policies and these allow, so a run can be scoped below its role.
+ */
+export interface SessionPolicies {
+  /** A JSON policy document, minified. */
+  inline?: string
+  managedArns: string[]
+}
 
 export interface OidcSettings {
   roleToAssume: string
@@ -18,7 +29,31 @@ export interface OidcSettings {
   roleSessionName: string
   roleDurationSeconds: number
   awsRegion: string
+  sessionPolicies?: SessionPolicies
 }
+
+/** The STS parameters of session policies; none when there are none. */
+function policyParameters(policies: SessionPolicies | undefined): {
+  Policy?: string
+  PolicyArns?: { arn: string }[]
+} {
+  return {
+    ...(policies?.inline ? { Policy: policies.inline } : {}),
+    ...(policies && policies.managedArns.length > 0
+      ? { PolicyArns: policies.managedArns.map((arn) => ({ arn })) }
+      : {})
+  }
+}
+
+/** One attempt per send, so the retry around it is the only one (retry-max-attempts). */
+const stsClient = (region: string, credentials?: AwsCredentialIdentity): STSClient =>
+  new STSClient({ region, credentials, ...awsClientConfig({ maxAttempts: 1 }) })
+
+const stsRetry = (): RetryOptions => ({
+  attempts: retryMaxAttempts(),
+  baseDelayMs: 1000,
+  isRetryable: isTransientStsError
+})
 
 export const ID_TOKEN_PERMISSION_HINT =
   'Add `permissions: id-token: write` to the workflow or job that runs IAM Key Sentinel ' +
@@ -82,6 +117,9 @@ export interface ChainHop {
   roleSessionName: string
   roleDurationSeconds: number
   awsRegion: string
+  /** role-external-id, for a role whose trust policy requires sts:ExternalId. */
+  externalId?: string
+  sessionPolicies?: SessionPolicies
 }
 
 /**
@@ -91,13 +129,9 @@ export interface ChainHop {
 export async function assumeRoleChained(
   hop: ChainHop,
   from: { credentials?: AwsCredentialIdentity; identity: string },
-  retry: RetryOptions = { attempts: 5, baseDelayMs: 1000, isRetryable: isTransientStsError }
+  retry: RetryOptions = stsRetry()
 ): Promise<AwsCredentialIdentity> {
-  const sts = new STSClient({
-    region: hop.awsRegion,
-    credentials: from.credentials,
-    maxAttempts: 1
-  })
+  const sts = stsClient(hop.awsRegion, from.credentials)
   try {
     const answer = await withRetry(
       () =>
@@ -105,7 +139,9 @@ export async function assumeRoleChained(
           new AssumeRoleCommand({
             RoleArn: hop.roleArn,
             RoleSessionName: hop.roleSessionName,
-            DurationSeconds: hop.roleDurationSeconds
+            DurationSeconds: hop.roleDurationSeconds,
+            ...(hop.externalId ? { ExternalId: hop.externalId } : {}),
+            ...policyParameters(hop.sessionPolicies)
           })
         ),
       retry
@@ -117,6 +153,12 @@ export async function assumeRoleChained(
       `Check the trust policy of ${hop.roleArn}: it must allow sts:AssumeRole for ${from.identity} ` +
         `(for member accounts, deploy examples/aws/member-role-stackset.yml with HubRoleArn set to it), ` +
         `and ${from.identity} must be allowed sts:AssumeRole on ${hop.roleArn}. ` +
+        (hop.externalId
+          ? "If the trust policy requires sts:ExternalId, 'role-external-id' must equal it. "
+          : '') +
+        (hop.sessionPolicies
+          ? 'The session policies must be valid policy documents of at most 2048 characters and existing managed policy ARNs. '
+          : '') +
         `The role must exist in that account, and a chained session lasts at most one hour.`,
       { cause: error }
     )
@@ -127,16 +169,12 @@ export async function assumeRoleChained(
 
 export async function assumeRoleWithOidc(
   settings: OidcSettings,
-  retry: RetryOptions = {
-    attempts: 5,
-    baseDelayMs: 1000,
-    isRetryable: isTransientStsError
-  }
+  retry: RetryOptions = stsRetry()
 ): Promise<AwsCredentialIdentity> {
   const token = await fetchIdToken(settings.audience, { ...retry, isRetryable: () => true })
   core.setSecret(token)
   // Unsigned call: no credentials needed, and one attempt per try so retries do not multiply.
-  const sts = new STSClient({ region: settings.awsRegion, maxAttempts: 1 })
+  const sts = stsClient(settings.awsRegion)
   try {
     const answer = await withRetry(
       () =>
@@ -145,7 +183,8 @@ export async function assumeRoleWithOidc(
             RoleArn: settings.roleToAssume,
             RoleSessionName: settings.roleSessionName,
             WebIdentityToken: token,
-            DurationSeconds: settings.roleDurationSeconds
+            DurationSeconds: settings.roleDurationSeconds,
+            ...policyParameters(settings.sessionPolicies)
           })
         ),
       retry

@@ -14,6 +14,8 @@ import {
   parseExpectedAccounts,
   type ExpectedAccount
 } from './fleet/matrix.js'
+import type { SessionPolicies } from './auth.js'
+import { DEFAULT_MAX_ATTEMPTS } from './aws-network.js'
 import { ActionError } from './errors.js'
 import type { FailOn, RemediationAction, Thresholds } from './types.js'
 
@@ -42,6 +44,14 @@ export interface Settings {
   roleChain?: RoleChain
   /** Set in the organization modes, list-accounts and aggregate. */
   fleet?: FleetSettings
+  /** allowed-account-ids: empty allows any account. */
+  allowedAccountIds: string[]
+  /** role-external-id, sent with every sts:AssumeRole. */
+  externalId?: string
+  /** inline-session-policy and managed-session-policies, for the session the run works in. */
+  sessionPolicies?: SessionPolicies
+  /** retry-max-attempts: the most times one AWS request is sent. */
+  retryMaxAttempts: number
 }
 
 export type Mode = 'audit' | 'revoke'
@@ -154,7 +164,8 @@ export const DEFAULTS = {
   'max-new-issues': '20',
   'role-chaining': 'false',
   'member-role-name': 'iam-key-sentinel-member',
-  'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT)
+  'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT),
+  'retry-max-attempts': String(DEFAULT_MAX_ATTEMPTS)
 } as const
 
 /** Every bad input at once; each problem names the input and says what to change. */
@@ -184,6 +195,13 @@ const GROUP_NAME = /^[\w+=,.@-]{1,128}$/
 // Organizations: a root is r-xxxx, an OU ou-<root part>-<8 to 32 characters>.
 const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/
+// sts:AssumeRole's ExternalId: 2 to 1224 characters of letters, digits and '+=,.@:/-'.
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/
+const POLICY_ARN =
+  /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,1024}$/
+/** STS limits: a packed inline session policy of 2048 characters, 10 managed policies. */
+export const INLINE_SESSION_POLICY_MAX_CHARS = 2048
+export const MANAGED_SESSION_POLICIES_MAX = 10
 /** AWS caps a session assumed by role chaining at one hour, whatever the role allows. */
 export const CHAINED_SESSION_MAX_SECONDS = 3600
 
@@ -435,6 +453,81 @@ function readFleet(r: Reader, mode: FleetMode | undefined): FleetSettings | unde
   return { mode, reportsDirectory, expectedAccounts }
 }
 
+/** inline-session-policy: a JSON policy document, minified as STS counts its characters. */
+function readInlinePolicy(r: Reader): string | undefined {
+  const raw = r.raw('inline-session-policy')
+  if (raw === '') return undefined
+  let document: unknown
+  try {
+    document = JSON.parse(raw)
+  } catch (error) {
+    r.problems.push(
+      `'inline-session-policy' must be a JSON IAM policy document; it is not JSON (${error instanceof Error ? error.message : String(error)}).`
+    )
+    return undefined
+  }
+  const statements = (document as { Statement?: unknown } | null)?.Statement
+  if (typeof document !== 'object' || document === null || Array.isArray(document) || !statements) {
+    r.problems.push(
+      `'inline-session-policy' must be a JSON IAM policy document: an object with "Version" and "Statement".`
+    )
+    return undefined
+  }
+  const packed = JSON.stringify(document)
+  if (packed.length > INLINE_SESSION_POLICY_MAX_CHARS) {
+    r.problems.push(
+      `'inline-session-policy' must be at most ${INLINE_SESSION_POLICY_MAX_CHARS} characters without spaces (STS's limit); got ${packed.length}.`
+    )
+  }
+  return packed
+}
+
+/** The inputs of configure-aws-credentials that scope the sessions this action assumes. */
+function readSessionScope(
+  r: Reader,
+  roleToAssume: string | undefined,
+  roleChain: RoleChain | undefined
+): Pick<Settings, 'allowedAccountIds' | 'externalId' | 'sessionPolicies' | 'retryMaxAttempts'> {
+  const allowedAccountIds = [
+    ...new Set(r.list('allowed-account-ids', ACCOUNT_ID, '12-digit AWS account IDs'))
+  ]
+  const externalId = r.optionalMatching(
+    'role-external-id',
+    EXTERNAL_ID,
+    "2 to 1224 characters of letters, digits and '+=,.@:/_-'"
+  )
+  if (externalId && !roleChain) {
+    r.problems.push(
+      "'role-external-id' is sent with sts:AssumeRole, which this run does not call (GitHub OIDC uses sts:AssumeRoleWithWebIdentity, which takes none): " +
+        "set 'member-role-arn' or 'role-chaining', or remove 'role-external-id'."
+    )
+  }
+  const inline = readInlinePolicy(r)
+  const managedArns = r.list(
+    'managed-session-policies',
+    POLICY_ARN,
+    'IAM managed policy ARNs such as arn:aws:iam::aws:policy/ReadOnlyAccess'
+  )
+  if (managedArns.length > MANAGED_SESSION_POLICIES_MAX) {
+    r.problems.push(
+      `'managed-session-policies' may list at most ${MANAGED_SESSION_POLICIES_MAX} policies (STS's limit); got ${managedArns.length}.`
+    )
+  }
+  const scoped = inline !== undefined || managedArns.length > 0
+  if (scoped && !roleToAssume && !roleChain) {
+    r.problems.push(
+      "'inline-session-policy' and 'managed-session-policies' scope a session the action assumes: set 'role-to-assume' " +
+        "(or 'member-role-arn' / 'role-chaining'); for credentials from aws-actions/configure-aws-credentials, give the policies to that action."
+    )
+  }
+  return {
+    allowedAccountIds,
+    ...(externalId ? { externalId } : {}),
+    ...(scoped ? { sessionPolicies: { ...(inline ? { inline } : {}), managedArns } } : {}),
+    retryMaxAttempts: r.wholeNumber('retry-max-attempts', 1, 30)
+  }
+}
+
 export function readSettings(
   get: InputGetter,
   env: NodeJS.ProcessEnv = process.env,
@@ -457,6 +550,7 @@ export function readSettings(
     ) ?? defaultSessionName(env)
   const roleDurationSeconds = r.wholeNumber('role-duration-seconds', 900, 43200)
   const roleChain = readRoleChain(r, roleToAssume, roleDurationSeconds)
+  const sessionScope = readSessionScope(r, roleToAssume, roleChain)
   const maxAgeDays = r.wholeNumber('max-age-days', 1, 3650)
   const warnDays = r.wholeNumber('warn-days', 0, 3650)
   const unusedDays = r.wholeNumber('unused-days', 0, 3650)
@@ -559,6 +653,7 @@ export function readSettings(
         ? { mode: 'audit' }
         : { ...incident, mode: 'revoke', revokeSessions },
     ...(roleChain ? { roleChain } : {}),
-    ...(fleet ? { fleet } : {})
+    ...(fleet ? { fleet } : {}),
+    ...sessionScope
   }
 }

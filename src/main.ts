@@ -2,9 +2,11 @@
 import * as core from '@actions/core'
 import * as github from '@actions/github'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import { assertAllowedAccount } from './allowed-accounts.js'
 import { runAuditJob } from './audit-job.js'
 import { assumeRoleChained, assumeRoleWithOidc } from './auth.js'
 import { createClients } from './aws-clients.js'
+import { setRetryMaxAttempts } from './aws-network.js'
 import { describeFailure } from './errors.js'
 import { runFleetJob } from './fleet/job.js'
 import { runIncidentJob } from './incident/job.js'
@@ -12,22 +14,38 @@ import { readSettings, type Settings } from './inputs.js'
 import { runContext } from './run-context.js'
 import { readAccountAlias, readAccountId } from './scan.js'
 
+/**
+ * The session policies scope the last session, the one the run works in: on an earlier hop they
+ * would also have to allow the sts:AssumeRole of the next.
+ */
 async function credentialsFor(settings: Settings): Promise<AwsCredentialIdentity | undefined> {
   const chain = settings.roleChain
+  const hops = chain?.roleArns ?? []
   let credentials: AwsCredentialIdentity | undefined
   let identity = 'the credentials already in the job'
   if (settings.roleToAssume && chain?.from !== 'job-credentials') {
     core.info(`Assuming ${settings.roleToAssume} with GitHub OIDC.`)
-    credentials = await assumeRoleWithOidc({ ...settings, roleToAssume: settings.roleToAssume })
+    credentials = await assumeRoleWithOidc({
+      ...settings,
+      roleToAssume: settings.roleToAssume,
+      sessionPolicies: hops.length === 0 ? settings.sessionPolicies : undefined
+    })
     identity = settings.roleToAssume
   } else if (!chain) {
     core.info('No role-to-assume: using the default AWS credential chain.')
     return undefined
   }
   // Role chaining: each role is assumed with the session of the one before (hub → member).
-  for (const roleArn of chain?.roleArns ?? []) {
+  for (const [index, roleArn] of hops.entries()) {
     core.info(`Assuming ${roleArn} with sts:AssumeRole from ${identity}.`)
-    credentials = await assumeRoleChained({ ...settings, roleArn }, { credentials, identity })
+    credentials = await assumeRoleChained(
+      {
+        ...settings,
+        roleArn,
+        sessionPolicies: index === hops.length - 1 ? settings.sessionPolicies : undefined
+      },
+      { credentials, identity }
+    )
     identity = roleArn
   }
   return credentials
@@ -41,6 +59,7 @@ export async function run(): Promise<void> {
       process.env,
       github.context.payload
     )
+    setRetryMaxAttempts(settings.retryMaxAttempts)
     if (settings.fleet) {
       const fleet = await runFleetJob(settings, settings.fleet, () => credentialsFor(settings))
       if (fleet.failures.length > 0) core.setFailed(fleet.failures.join('\n'))
@@ -54,6 +73,8 @@ export async function run(): Promise<void> {
     })
     try {
       const accountId = await readAccountId(clients.sts)
+      // Before any other read: a run pointed at the wrong account stops here.
+      assertAllowedAccount(accountId, settings.allowedAccountIds)
       const accountAlias = await readAccountAlias(clients.iam)
       const job = {
         settings,

@@ -16,6 +16,7 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail'
 import type { LookupEventsCommandOutput, LookupEventsRequest } from '@aws-sdk/client-cloudtrail'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import { awsClientConfig, retryMaxAttempts } from '../aws-network.js'
 import { forEachLimit } from '../concurrency.js'
 import { errorMessage, hasAwsCode, isAccessDenied } from '../errors.js'
 import { sleep } from '../retry.js'
@@ -75,8 +76,20 @@ export const MAX_LOOKBACK_HOURS = 90 * 24
 export const PAGE_SIZE = 50
 /** Enough lookups in flight to keep the bucket busy while answers are on their way. */
 const IN_FLIGHT_PER_REGION = 4
-const TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } }
+const TIMEOUTS = { connectionTimeout: 5_000, requestTimeout: 30_000 }
 const MAX_MESSAGE_CHARS = 500
+
+/** retry-max-attempts caps the lookups' short, advisory retries; it never lengthens them. */
+function cappedRetryPolicy(maxAttempts: number): RetryPolicy {
+  const cap = (b: { attempts: number; baseDelayMs: number }) => ({
+    ...b,
+    attempts: Math.min(b.attempts, maxAttempts)
+  })
+  return {
+    throttling: cap(DEFAULT_RETRY_POLICY.throttling),
+    serverError: cap(DEFAULT_RETRY_POLICY.serverError)
+  }
+}
 const HOUR_MS = 3_600_000
 
 /** Codes after which no request to the region can succeed in this run. */
@@ -253,8 +266,8 @@ function openRegion(name: string, options: LookupOptions): Region {
     region: name,
     credentials: options.credentials,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    maxAttempts: 1,
-    ...TIMEOUTS
+    // One attempt per send: the retry below takes a token for each (retry-max-attempts).
+    ...awsClientConfig({ maxAttempts: 1, timeouts: TIMEOUTS })
   })
   return {
     name,
@@ -265,7 +278,7 @@ function openRegion(name: string, options: LookupOptions): Region {
       start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
       end: options.now
     },
-    retry: options.retry ?? DEFAULT_RETRY_POLICY,
+    retry: options.retry ?? cappedRetryPolicy(retryMaxAttempts()),
     sleep: options.sleep ?? sleep,
     requests: 0,
     throttled: 0

@@ -1,6 +1,7 @@
 // The organization modes: list-accounts before the matrix, aggregate after it. Neither scans an
 // account itself, so neither needs the per-account setup (account ID, alias) the audit does.
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import { verifyAllowedAccount } from '../allowed-accounts.js'
 import type { FleetSettings, Settings } from '../inputs.js'
 import type { JobResult } from '../job.js'
 import { runContext } from '../run-context.js'
@@ -10,8 +11,15 @@ import { runListAccountsJob } from './list-job.js'
 export async function runFleetJob(
   settings: Settings,
   fleet: FleetSettings,
-  credentials: () => Promise<AwsCredentialIdentity | undefined>
+  assume: () => Promise<AwsCredentialIdentity | undefined>
 ): Promise<JobResult> {
+  // allowed-account-ids holds here too: the management account (list-accounts), the hub
+  // account that publishes the digest (aggregate).
+  const credentials = async (): Promise<AwsCredentialIdentity | undefined> => {
+    const assumed = await assume()
+    await verifyAllowedAccount(settings.allowedAccountIds, settings.awsRegion, assumed)
+    return assumed
+  }
   if (fleet.mode === 'aggregate') {
     return runAggregateJob({ settings, fleet, run: runContext(), credentials })
   }

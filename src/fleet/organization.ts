@@ -9,6 +9,7 @@ import {
   type Account
 } from '@aws-sdk/client-organizations'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import { awsClientConfig } from '../aws-network.js'
 import { ActionError, errorMessage, hasAwsCode, isAccessDenied } from '../errors.js'
 
 export interface OrgAccount {
@@ -111,7 +112,7 @@ export async function listOrganizationAccounts(options: {
     region: options.region,
     credentials: options.credentials,
     retryMode: 'adaptive',
-    maxAttempts: 8
+    ...awsClientConfig()
   })
   try {
     let org

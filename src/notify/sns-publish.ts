@@ -4,6 +4,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import { createHash } from 'node:crypto'
+import { awsClientConfig } from '../aws-network.js'
 import { errorMessage, hasAwsCode } from '../errors.js'
 import type { SnsNotification } from './sns-message.js'
 
@@ -57,7 +58,7 @@ export async function publishNotification(
   const sns = new SNSClient({
     region: topicRegion(options.topicArn),
     credentials: options.credentials,
-    maxAttempts: 5
+    ...awsClientConfig()
   })
   const fifo = options.topicArn.endsWith('.fifo')
   try {

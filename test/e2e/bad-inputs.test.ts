@@ -60,7 +60,14 @@ const BAD: [string, string, string][] = [
   ['member-role-name', 'bad role', 'IAM role name'],
   ['matrix-chunk-size', '257', 'from 1 to 256'],
   ['reports-directory', 'reports', 'only used in aggregate mode'],
-  ['expected-accounts', '{"include": 1}', 'matrix or chunks output']
+  ['expected-accounts', '{"include": 1}', 'matrix or chunks output'],
+  ['allowed-account-ids', '123456789012, 1234', '12-digit AWS account IDs'],
+  ['role-external-id', 'x', '2 to 1224 characters'],
+  ['role-external-id', 'acme-2026', 'which this run does not call'],
+  ['inline-session-policy', '{"Statement": [', 'not JSON'],
+  ['inline-session-policy', '"Deny"', 'JSON IAM policy document'],
+  ['managed-session-policies', 'ReadOnlyAccess', 'IAM managed policy ARNs'],
+  ['retry-max-attempts', '31', 'from 1 to 30']
 ]
 // Combinations that contradict each other.
 const CONFLICTS: [Record<string, string>, string][] = [

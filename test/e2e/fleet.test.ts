@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { tempRoot } from '../support/temp-root.js'
 import { basename, join } from 'node:path'
 import type { FakeAccount, FakeKey, FakeOrganization } from '../support/fake-aws.js'
 import { startFakes, type Fakes } from '../support/harness.js'
@@ -245,17 +245,14 @@ describe('organization audit: list-accounts, matrix audits through role chaining
   })
 
   it('each role calls only what its documented policy grants', () => {
-    const memberPolicy = JSON.parse(readFileSync('examples/aws/permissions.json', 'utf8')) as {
-      audit: string[]
+    const policies = JSON.parse(readFileSync('examples/aws/permissions.json', 'utf8')) as {
+      member: string[]
+      hub: string[]
+      'organization-reader': string[]
     }
     const granted: Record<string, string[]> = {
-      [ORG_READER]: [
-        'organizations:DescribeOrganization',
-        'organizations:ListAccounts',
-        'organizations:ListAccountsForParent',
-        'organizations:ListOrganizationalUnitsForParent'
-      ],
-      [HUB]: ['sts:AssumeRole', 'sns:Publish']
+      [ORG_READER]: policies['organization-reader'],
+      [HUB]: policies.hub
     }
     // GetCallerIdentity needs no permission; the OIDC exchange is the trust policy's business.
     const free = new Set(['sts:GetCallerIdentity', 'sts:AssumeRoleWithWebIdentity'])
@@ -269,7 +266,7 @@ describe('organization audit: list-accounts, matrix audits through role chaining
     expect(byRole.size).toBeGreaterThanOrEqual(3)
     for (const [role, actions] of byRole) {
       const allowed =
-        granted[role] ?? (role.endsWith('/iam-key-sentinel-member') ? memberPolicy.audit : [])
+        granted[role] ?? (role.endsWith('/iam-key-sentinel-member') ? policies.member : [])
       expect([role, [...actions].filter((a) => !allowed.includes(a))]).toEqual([role, []])
     }
   })
@@ -290,7 +287,7 @@ describe('organization audit: list-accounts, matrix audits through role chaining
 
     beforeAll(async () => {
       // As actions/download-artifact lays them out: one folder per artifact.
-      const dir = await mkdtemp(join(tmpdir(), 'iam-key-sentinel-reports-'))
+      const dir = await mkdtemp(join(tempRoot(), 'iam-key-sentinel-reports-'))
       reports = []
       for (const [id, result] of audits) {
         const path = result.outputs['report-path']

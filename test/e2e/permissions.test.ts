@@ -3,13 +3,20 @@
 // the README) grant: nothing missing, nothing unused.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tempRoot } from '../support/temp-root.js'
+import { basename, join } from 'node:path'
 import { makeEvents } from '../support/cloudtrail-events.js'
+import type { FakeAccount, FakeOrganization } from '../support/fake-aws.js'
 import { startFakes, type Fakes } from '../support/harness.js'
 import { SAMPLE_TOPIC_ARN, sampleAccount } from '../support/sample-account.js'
 
 const permissions = JSON.parse(readFileSync('examples/aws/permissions.json', 'utf8')) as {
   audit: string[]
   remediation: string[]
+  member: string[]
+  hub: string[]
+  'organization-reader': string[]
 }
 // Calls no identity policy governs: the OIDC exchange is allowed by the role's trust policy,
 // and GetCallerIdentity needs no permission.
@@ -30,7 +37,81 @@ function accountWithEverything() {
 }
 
 let fakes: Fakes
+let org: Fakes
 const called = { audit: new Set<string>(), remediation: new Set<string>() }
+// The organization audit's roles, by the role of the session that made each call.
+const calledByRole = new Map<string, Set<string>>()
+
+const MGMT = '100000000001'
+const SECURITY = '200000000002'
+const MEMBER_ACCOUNT = '300000000003'
+const ORG_READER = `arn:aws:iam::${MGMT}:role/iam-key-sentinel-org-reader`
+const HUB = `arn:aws:iam::${SECURITY}:role/iam-key-sentinel-hub`
+const MEMBER = `arn:aws:iam::${MEMBER_ACCOUNT}:role/iam-key-sentinel-member`
+const TOPIC = `arn:aws:sns:us-east-1:${SECURITY}:security-alerts`
+const ORGANIZATION: FakeOrganization = {
+  id: 'o-exampleorg1',
+  managementAccountId: MGMT,
+  rootId: 'r-ab12',
+  units: [{ id: 'ou-ab12-workload', name: 'Workloads', parentId: 'r-ab12' }],
+  accounts: [
+    { accountId: MGMT, name: 'Management', parentId: 'r-ab12' },
+    { accountId: SECURITY, name: 'Security', parentId: 'r-ab12' },
+    { accountId: MEMBER_ACCOUNT, name: 'Prod', parentId: 'ou-ab12-workload' }
+  ]
+}
+
+function organizationAccounts(): FakeAccount[] {
+  return [
+    { accountId: MGMT, roles: [ORG_READER], users: [] },
+    { accountId: SECURITY, roles: [HUB], users: [], topics: [TOPIC] },
+    { ...accountWithEverything(), accountId: MEMBER_ACCOUNT, roles: [MEMBER] }
+  ]
+}
+
+/**
+ * The organization audit as examples/workflows/organization-audit.yml runs it, every feature a
+ * member audit may use on: list-accounts (whole organization and an OU), the member audit
+ * through the hub role with both scan methods, and aggregate publishing the digest.
+ */
+async function runOrganizationAudit(): Promise<void> {
+  org = await startFakes(organizationAccounts(), { organization: ORGANIZATION, pageSize: 2 })
+  const list = { mode: 'list-accounts', 'role-to-assume': ORG_READER }
+  await org.run(list)
+  await org.run({ ...list, 'organizational-units': 'ou-ab12-workload' })
+  const audit = {
+    'role-to-assume': HUB,
+    'member-role-arn': MEMBER,
+    'activity-for': 'flagged',
+    'exempt-groups': 'break-glass',
+    'fail-on': 'never',
+    'create-issues': 'false'
+  }
+  await org.run({ ...audit, 'scan-method': 'api' })
+  const last = await org.run({ ...audit, 'scan-method': 'credential-report' })
+  const dir = await mkdtemp(join(tempRoot(), 'iam-key-sentinel-permissions-'))
+  try {
+    const report = last.outputs['report-path'] ?? ''
+    await mkdir(join(dir, 'iam-key-report'))
+    await copyFile(report, join(dir, 'iam-key-report', basename(report)))
+    await org.run({
+      mode: 'aggregate',
+      'role-to-assume': HUB,
+      'reports-directory': dir,
+      'expected-accounts': MEMBER_ACCOUNT,
+      'sns-topic-arn': TOPIC,
+      'notify-on': 'always'
+    })
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+  for (const call of org.aws.calls) {
+    const action = `${call.service}:${call.action}`
+    const role = org.aws.sessionOf(call.accessKeyId)?.roleArn
+    if (!role || NOT_IN_POLICIES.has(action)) continue
+    calledByRole.set(role, (calledByRole.get(role) ?? new Set()).add(action))
+  }
+}
 
 function collect(into: Set<string>): void {
   for (const call of fakes.aws.calls) {
@@ -71,8 +152,12 @@ beforeAll(async () => {
   await fakes.run({ ...everything, action: 'delete', 'delete-grace-days': '0' })
   await fakes.run({ ...everything, 'access-key-id': 'AKIASAMPLECAROL00001' })
   collect(called.remediation)
-}, 240_000)
-afterAll(() => fakes.stop())
+  await runOrganizationAudit()
+}, 360_000)
+afterAll(async () => {
+  await fakes.stop()
+  await org?.stop()
+})
 
 describe('least privilege', () => {
   it('the audit role grants exactly what report mode calls', () => {
@@ -81,6 +166,21 @@ describe('least privilege', () => {
 
   it('the remediation role grants exactly what every mode calls', () => {
     expect([...called.remediation].sort()).toEqual([...permissions.remediation].sort())
+  })
+
+  it.each([
+    ['organization-reader', ORG_READER],
+    ['hub', HUB],
+    ['member', MEMBER]
+  ] as const)(
+    'the %s role grants exactly what the organization audit calls with it',
+    (name, role) => {
+      expect([...(calledByRole.get(role) ?? [])].sort()).toEqual([...permissions[name]].sort())
+    }
+  )
+
+  it('the organization audit calls nothing with any other role', () => {
+    expect([...calledByRole.keys()].sort()).toEqual([HUB, MEMBER, ORG_READER].sort())
   })
 
   it('report mode calls no write action at all', () => {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { copyFile, mkdtemp } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { tempRoot } from '../support/temp-root.js'
 import { join } from 'node:path'
 import type { FakeOrganization } from '../support/fake-aws.js'
 import { startFakes, type Fakes } from '../support/harness.js'
@@ -99,7 +99,7 @@ describe("each mode with action.yml's defaults, as a runner sets them", () => {
 
   it('aggregate: mode, reports-directory and expected-accounts', async () => {
     expect(auditReport).not.toBe('')
-    const dir = await mkdtemp(join(tmpdir(), 'iam-key-sentinel-contract-'))
+    const dir = await mkdtemp(join(tempRoot(), 'iam-key-sentinel-contract-'))
     await copyFile(auditReport, join(dir, 'report.json'))
     const result = await fakes.run({
       mode: 'aggregate',

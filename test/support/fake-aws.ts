@@ -374,6 +374,10 @@ interface Session {
   account: FakeAccount
   roleArn: string
   sessionName: string
+  /** The inline session policy (Policy) the session was assumed with. */
+  policy?: SessionPolicy
+  /** The managed session policies (PolicyArns): recorded, not evaluated. */
+  policyArns: string[]
 }
 
 interface Caller {
@@ -1166,15 +1170,88 @@ function roleOwner(state: State, roleArn: string): FakeAccount | undefined {
   return state.accounts.find((a) => (a.roles ?? []).includes(roleArn))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Session policies: just enough of IAM's evaluation for an inline session policy. A session can
+// do what its role allows (everything, here) and its session policy allows; an explicit Deny
+// wins. Actions match with IAM's '*' and '?' wildcards, case-insensitively; Resource and
+// Condition are not evaluated (the tests' policies use "*").
+// ---------------------------------------------------------------------------------------------
+
+interface SessionPolicyStatement {
+  effect: 'Allow' | 'Deny'
+  actions: RegExp[]
+}
+type SessionPolicy = SessionPolicyStatement[]
+
+const actionPattern = (glob: string): RegExp =>
+  new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i'
+  )
+
+function parseSessionPolicy(text: string): SessionPolicy {
+  // STS counts the packed policy; over 2048 characters it answers PackedPolicyTooLarge.
+  if (text.length > 2048) {
+    throw new AwsError(400, 'PackedPolicyTooLarge', 'Serialized policy is too large.')
+  }
+  const malformed = new AwsError(400, 'MalformedPolicyDocument', 'The policy is not valid JSON.')
+  let document: unknown
+  try {
+    document = JSON.parse(text)
+  } catch {
+    throw malformed
+  }
+  const statements = isRecord(document) ? document.Statement : undefined
+  const list = Array.isArray(statements) ? statements : isRecord(statements) ? [statements] : []
+  if (list.length === 0) throw malformed
+  return list.map((statement: unknown) => {
+    if (!isRecord(statement) || (statement.Effect !== 'Allow' && statement.Effect !== 'Deny')) {
+      throw malformed
+    }
+    const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action]
+    if (!actions.every((a): a is string => typeof a === 'string')) throw malformed
+    return { effect: statement.Effect, actions: actions.map(actionPattern) }
+  })
+}
+
+/** Throws IAM's AccessDenied when the session's inline policy does not allow `action`. */
+function checkSessionPolicy(caller: Caller, service: AwsService, action: string): void {
+  const policy = caller.session?.policy
+  if (!policy) return
+  const name = `${service}:${action}`
+  const matches = (s: SessionPolicyStatement): boolean => s.actions.some((a) => a.test(name))
+  const denied = policy.some((s) => s.effect === 'Deny' && matches(s))
+  if (!denied && policy.some((s) => s.effect === 'Allow' && matches(s))) return
+  const message = denied
+    ? `User: ${caller.arn} is not authorized to perform: ${name} with an explicit deny in a session policy`
+    : `User: ${caller.arn} is not authorized to perform: ${name} because no session policy allows the ${name} action`
+  throw new AwsError(403, 'AccessDenied', message)
+}
+
+/** Policy and PolicyArns.member.N.arn of an AssumeRole* call. */
+function sessionPolicyParams(ctx: Ctx): Pick<Session, 'policy' | 'policyArns'> {
+  const text = ctx.params.Policy
+  const policyArns = Object.keys(ctx.params)
+    .filter((k) => /^PolicyArns\.member\.\d+\.arn$/.test(k))
+    .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]))
+    .map((k) => ctx.params[k] as string)
+  return { ...(text === undefined ? {} : { policy: parseSessionPolicy(text) }), policyArns }
+}
+
 /** Fresh credentials, remembered so later calls signed with them act in the role's account. */
 function issueSession(
   state: State,
   account: FakeAccount,
   roleArn: string,
   sessionName: string,
-  seconds: number
+  seconds: number,
+  scope: Pick<Session, 'policy' | 'policyArns'> = { policyArns: [] }
 ): Session {
   const session: Session = {
+    ...scope,
     accessKeyId: `ASIA${randomChars(UPPER_ALNUM, 16)}`,
     secretAccessKey: randomChars(SECRET_CHARS, 40),
     sessionToken: `IQoJb3JpZ2luX2Vj${randomBytes(180).toString('base64')}`,
@@ -1256,7 +1333,8 @@ function assumeRoleWithWebIdentity(ctx: Ctx): XmlFields {
       'Not authorized to perform sts:AssumeRoleWithWebIdentity'
     )
   }
-  const session = issueSession(ctx.state, account, roleArn, sessionName, seconds)
+  const scope = sessionPolicyParams(ctx)
+  const session = issueSession(ctx.state, account, roleArn, sessionName, seconds, scope)
   return {
     ...sessionFields(session),
     SubjectFromWebIdentityToken: stringClaim(claims.sub),
@@ -1284,7 +1362,8 @@ function assumeRole(ctx: Ctx): XmlFields {
     const message = `User: ${ctx.caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`
     throw new AwsError(403, 'AccessDenied', message)
   }
-  return sessionFields(issueSession(ctx.state, account, roleArn, sessionName, seconds))
+  const scope = sessionPolicyParams(ctx)
+  return sessionFields(issueSession(ctx.state, account, roleArn, sessionName, seconds, scope))
 }
 
 function getCallerIdentity(ctx: Ctx): XmlFields {
@@ -2033,9 +2112,17 @@ export class FakeAws {
   }
 
   /** The account and role of credentials the fake issued (AssumeRole*), to check where a call went. */
-  sessionOf(accessKeyId: string | undefined): { accountId: string; roleArn: string } | undefined {
+  sessionOf(
+    accessKeyId: string | undefined
+  ): { accountId: string; roleArn: string; policyArns: string[] } | undefined {
     const session = accessKeyId === undefined ? undefined : this.state.sessions.get(accessKeyId)
-    return session && { accountId: session.account.accountId, roleArn: session.roleArn }
+    return (
+      session && {
+        accountId: session.account.accountId,
+        roleArn: session.roleArn,
+        policyArns: session.policyArns
+      }
+    )
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -2116,6 +2203,8 @@ export class FakeAws {
     try {
       if (incoming.parseError) throw incoming.parseError
       const caller = this.authenticate(incoming)
+      // sts:GetCallerIdentity needs no permission, so no policy can deny it (AWS documents this).
+      if (action !== 'GetCallerIdentity') checkSessionPolicy(caller, service, action)
       this.throttle(service, incoming.region)
       const ctx: Ctx = {
         state: this.state,

@@ -11,6 +11,8 @@ const DAY = 86_400_000
 export interface Fakes {
   aws: FakeAws
   github: FakeGitHub
+  /** The fake AWS's URL (AWS_ENDPOINT_URL of every run). */
+  awsEndpoint: string
   /** Runs the action through OIDC with the sample inputs plus `inputs`. */
   run(inputs?: Record<string, string>, options?: Partial<RunOptions>): Promise<RunResult>
   stop(): Promise<void>
@@ -28,6 +30,7 @@ export async function startFakes(
   return {
     aws,
     github,
+    awsEndpoint,
     run: (inputs = {}, runOptions = {}) =>
       runAction({
         awsEndpoint,

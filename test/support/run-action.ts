@@ -2,10 +2,10 @@
 // runner gives it, and reads back what it wrote: outputs, job summary, exit code, log.
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { JOB_TOKEN, runnerInputEnv } from './runner-inputs.js'
+import { tempRoot } from './temp-root.js'
 
 export const ACTION_ENTRY = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/index.js')
 
@@ -33,7 +33,10 @@ export interface RunResult {
   stderr: string
   outputs: Record<string, string>
   summary: string
-  /** The runner's temp dir, where the JSON report lands. */
+  /**
+   * The runner's temp dir, where the JSON report lands: under the jest run's temporary root,
+   * removed when the run ends (test/support/temp-root.ts); outside jest, the caller removes it.
+   */
   tempDir: string
 }
 
@@ -57,7 +60,7 @@ export function parseOutputFile(text: string): Record<string, string> {
 }
 
 export async function runAction(options: RunOptions): Promise<RunResult> {
-  const dir = await mkdtemp(join(tmpdir(), 'iam-key-sentinel-run-'))
+  const dir = await mkdtemp(join(tempRoot(), 'iam-key-sentinel-run-'))
   const outputPath = join(dir, 'output')
   const summaryPath = join(dir, 'summary.md')
   const eventPath = join(dir, 'event.json')

@@ -75,7 +75,11 @@ interface Template {
   Parameters: Record<string, Obj>
   Conditions: Record<string, Json>
   Resources: Record<string, Resource>
-  Outputs: Record<string, { Description?: string; Value: Json }>
+  Outputs: Record<string, { Description?: string; Condition?: string; Value: Json }>
+  Rules?: Record<
+    string,
+    { RuleCondition?: Json; Assertions: { Assert: Json; AssertDescription?: string }[] }
+  >
 }
 
 const TEMPLATE_PATH = 'examples/aws/iam-key-sentinel.yml'
@@ -84,7 +88,12 @@ const template = parseYaml(TEMPLATE_PATH, cfnTags) as unknown as Template
 const permissions = readJson('examples/aws/permissions.json') as {
   audit: string[]
   remediation: string[]
+  member: string[]
+  hub: string[]
+  'organization-reader': string[]
 }
+// The name the organization workflow, member StackSet and README use for the hub role.
+const HUB_ROLE_NAME = 'iam-key-sentinel-hub'
 
 // Properties (required ones first, marked *) and GetAtt attributes of every type the template
 // may use, from the CloudFormation resource reference.
@@ -580,11 +589,21 @@ const actionInputs = Object.keys(
 
 describe('examples/aws/permissions.json', () => {
   it('lists each role sorted, without duplicates, the audit list inside the remediation list', () => {
-    for (const list of [permissions.audit, permissions.remediation]) {
+    expect(Object.keys(permissions).sort()).toEqual(
+      ['audit', 'hub', 'member', 'organization-reader', 'remediation'].sort()
+    )
+    for (const list of Object.values(permissions)) {
       expect(list).toEqual([...new Set(list)].sort())
       for (const a of list) expect(a).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/)
     }
     expect(permissions.remediation).toEqual(expect.arrayContaining(permissions.audit))
+    // The member role reads what an audit reads; the hub publishes the organization's digest.
+    expect(permissions.member).toEqual(permissions.audit.filter((a) => a !== 'sns:Publish'))
+  })
+
+  it('keeps every IAM write out of the organization roles', () => {
+    const org = [...permissions.member, ...permissions.hub, ...permissions['organization-reader']]
+    expect(org.filter((a) => WRITE_VERBS.test(a))).toEqual([])
   })
 
   it('keeps every IAM write in the remediation list only', () => {
@@ -625,8 +644,38 @@ describe('examples/aws/iam-key-sentinel.yml: structure', () => {
     }
   })
 
-  it('tells to deploy in us-east-1, where AWS Health and Trusted Advisor deliver the events', () => {
-    expect(templateText).toMatch(/deploy this stack in us-east-1/)
+  it('refuses to deploy outside us-east-1, where AWS Health and Trusted Advisor deliver the events', () => {
+    const rules = Object.values(template.Rules ?? {})
+    expect(rules).toHaveLength(1)
+    expect(rules[0]?.RuleCondition).toBeUndefined()
+    expect(rules[0]?.Assertions).toEqual([
+      {
+        Assert: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] },
+        AssertDescription: expect.stringContaining('us-east-1')
+      }
+    ])
+    expect(templateText).not.toMatch(/^# REGION:/m)
+  })
+
+  it('creates the hub role only for an organization, chaining only into its member roles', () => {
+    const hub = resource('HubRole')
+    expect(hub.Condition).toBe('HasOrganization')
+    expect(template.Conditions.HasOrganization).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'OrganizationId' }, ''] }]
+    })
+    expect(template.Outputs.HubRoleArn?.Condition).toBe('HasOrganization')
+    const [chain, publish] = statements(
+      (props('HubRole').Policies as { PolicyDocument: Json }[])[0]?.PolicyDocument
+    )
+    expect(chain).toMatchObject({
+      Action: 'sts:AssumeRole',
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${MemberRoleName}' },
+      Condition: { StringEquals: { 'aws:ResourceOrgID': { Ref: 'OrganizationId' } } }
+    })
+    expect(publish).toMatchObject({ Action: 'sns:Publish', Resource: { Ref: 'NotificationTopic' } })
+    const actions = [chain, publish].flatMap((s) => asArray(s?.Action))
+    expect(actions.sort()).toEqual([...permissions.hub].sort())
+    expect(props('HubRole').RoleName).toBe(HUB_ROLE_NAME)
   })
 
   it('uses only known resource types, with their documented property names', () => {
@@ -676,8 +725,10 @@ describe('examples/aws/iam-key-sentinel.yml: structure', () => {
     for (const ref of allReferences()) {
       const condition = template.Resources[ref.name]?.Condition
       if (!condition || ref.kind === 'If') continue
-      const holds =
-        ref.under.includes(condition) || template.Resources[ref.from]?.Condition === condition
+      const from = ref.from.startsWith('Outputs.')
+        ? template.Outputs[ref.from.slice('Outputs.'.length)]
+        : template.Resources[ref.from]
+      const holds = ref.under.includes(condition) || from?.Condition === condition
       expect([`${ref.from} -> ${ref.name}`, holds]).toEqual([`${ref.from} -> ${ref.name}`, true])
     }
   })
@@ -818,7 +869,7 @@ describe('examples/aws/iam-key-sentinel.yml: notification topic', () => {
     expect(props(key).EnableKeyRotation).toBe(true)
   })
 
-  it('lets the two roles, and only them, use the key through SNS', () => {
+  it('lets the audit, remediation and hub roles, and only them, use the key through SNS', () => {
     const key = target(props('NotificationTopic').KmsMasterKeyId)
     const grant = statements(props(key).KeyPolicy).find(
       (s) => s.Principal && isObj(s.Principal) && s.Principal.AWS === '*'
@@ -828,7 +879,8 @@ describe('examples/aws/iam-key-sentinel.yml: notification topic', () => {
       'kms:ViaService': { 'Fn::Sub': 'sns.${AWS::Region}.amazonaws.com' }
     })
     const principals = asArray(grant?.Condition?.ArnEquals?.['aws:PrincipalArn']).map(render)
-    const roleArns = ['AuditRole', 'RemediationRole'].map(
+    // The hub role publishes the organization audit's digest.
+    const roleArns = ['AuditRole', 'RemediationRole', 'HubRole'].map(
       (r) => `arn:aws:iam::123456789012:role/${String(props(r).RoleName)}`
     )
     expect(principals.sort()).toEqual(roleArns.sort())
@@ -1060,7 +1112,7 @@ describe('examples/workflows', () => {
     // A job environment would change the OIDC subject and the audit role would refuse it.
     for (const job of Object.values(w.jobs)) expect(environmentOf(job)).toBeUndefined()
     const upload = steps(w).find((s) => s.uses?.startsWith('actions/upload-artifact@'))
-    expect(upload?.uses).toBe('actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02')
+    expect(upload?.uses).toBe('actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f')
     expect(upload?.with?.path).toBe(`\${{ steps.${step.id}.outputs.report-path }}`)
   })
 

@@ -147,7 +147,7 @@ describe('examples/aws/member-role-stackset.yml', () => {
   }
   const role = template.Resources.MemberRole
   const permissions = JSON.parse(readFileSync('examples/aws/permissions.json', 'utf8')) as {
-    audit: string[]
+    member: string[]
   }
 
   it('names the role as list-accounts does by default', () => {
@@ -174,7 +174,61 @@ describe('examples/aws/member-role-stackset.yml', () => {
   it('can read what the audit reads and write nothing', () => {
     const policies = role?.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]
     const actions = policies.flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => s.Action))
-    expect(actions).toEqual(permissions.audit.filter((a) => a !== 'sns:Publish'))
+    expect(actions).toEqual(permissions.member)
     expect(actions.filter((a) => /:(Update|Delete|Put|Tag|Untag|Create)/.test(a))).toEqual([])
+  })
+})
+
+describe('examples/aws/organization-reader-role.yml', () => {
+  const template = load('examples/aws/organization-reader-role.yml', [
+    ...cfnTags,
+    ...['If', 'Equals'].flatMap((name): (ScalarTag | CollectionTag)[] => [
+      {
+        tag: `!${name}`,
+        collection: 'seq',
+        resolve: (value) => ({ [`Fn::${name}`]: value.toJSON() })
+      }
+    ])
+  ]) as {
+    Parameters: Record<string, { Default?: string; AllowedPattern?: string }>
+    Resources: Record<string, { Type: string; Condition?: string; Properties: Obj }>
+    Outputs: Record<string, { Value: unknown }>
+  }
+  const role = template.Resources.OrganizationReaderRole
+  const permissions = JSON.parse(readFileSync('examples/aws/permissions.json', 'utf8')) as {
+    'organization-reader': string[]
+  }
+
+  it('is the role the organization workflow and README name', () => {
+    expect(role?.Type).toBe('AWS::IAM::Role')
+    expect(role?.Properties.RoleName).toBe('iam-key-sentinel-org-reader')
+    expect(readFileSync('README.md', 'utf8')).toContain('organization-reader-role.yml')
+    expect(template.Outputs.OrganizationReaderRoleArn?.Value).toEqual({
+      'Fn::GetAtt': 'OrganizationReaderRole.Arn'
+    })
+  })
+
+  it('trusts GitHub OIDC for one repository and ref only', () => {
+    const trust = role?.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }
+    expect(trust.Statement).toHaveLength(1)
+    const [statement] = trust.Statement
+    expect(statement?.Action).toBe('sts:AssumeRoleWithWebIdentity')
+    expect(statement?.Condition).toEqual({
+      StringEquals: {
+        'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+        'token.actions.githubusercontent.com:sub': {
+          'Fn::Sub': 'repo:${GitHubOrg}/${GitHubRepo}:${AuditRef}'
+        }
+      }
+    })
+    expect(
+      new RegExp(template.Parameters.AuditRef?.AllowedPattern ?? '$^').test('ref:refs/heads/*')
+    ).toBe(false)
+  })
+
+  it('can list the organization, exactly as permissions.json says, and nothing else', () => {
+    const policies = role?.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]
+    const actions = policies.flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => s.Action))
+    expect(actions).toEqual(permissions['organization-reader'])
   })
 })

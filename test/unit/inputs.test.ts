@@ -24,6 +24,8 @@ describe('readSettings', () => {
       audience: 'sts.amazonaws.com',
       roleSessionName: 'iam-key-sentinel-42-2',
       roleDurationSeconds: 3600,
+      allowedAccountIds: [],
+      retryMaxAttempts: 8,
       thresholds: { maxAgeDays: 90, warnDays: 14, unusedDays: 0 },
       excludeUsers: [],
       exemptTag: DEFAULTS['exempt-tag'],
@@ -185,6 +187,81 @@ describe('readSettings', () => {
     [{ 'revoke-sessions': 'maybe' }, "'revoke-sessions' must be true or false"]
   ])('rejects the incident combination %p', (inputs, message) => {
     expect(problemsOf(inputs as Record<string, string>).join('\n')).toContain(message)
+  })
+
+  const ROLE = 'arn:aws:iam::123456789012:role/hub'
+  const MEMBER = 'arn:aws:iam::210987654321:role/member'
+  it.each([
+    [
+      { 'allowed-account-ids': '1234' },
+      "'allowed-account-ids' entries must be 12-digit AWS account IDs"
+    ],
+    [{ 'retry-max-attempts': '0' }, "'retry-max-attempts' must be a whole number from 1 to 30"],
+    [{ 'retry-max-attempts': 'lots' }, "'retry-max-attempts' must be a whole number"],
+    [{ 'role-to-assume': ROLE, 'role-external-id': 'x' }, "'role-external-id' must be 2 to 1224"],
+    [
+      { 'role-to-assume': ROLE, 'role-external-id': 'acme-2026' },
+      "'role-external-id' is sent with sts:AssumeRole, which this run does not call"
+    ],
+    [{ 'role-to-assume': ROLE, 'inline-session-policy': '{"Statement": [' }, 'it is not JSON'],
+    [
+      { 'role-to-assume': ROLE, 'inline-session-policy': '[1]' },
+      'an object with "Version" and "Statement"'
+    ],
+    [
+      {
+        'role-to-assume': ROLE,
+        'inline-session-policy': JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'x'.repeat(2100) }]
+        })
+      },
+      "'inline-session-policy' must be at most 2048 characters"
+    ],
+    [
+      { 'role-to-assume': ROLE, 'managed-session-policies': 'ReadOnlyAccess' },
+      "'managed-session-policies' entries must be IAM managed policy ARNs"
+    ],
+    [
+      {
+        'role-to-assume': ROLE,
+        'managed-session-policies': Array.from(
+          { length: 11 },
+          (_, i) => `arn:aws:iam::aws:policy/P${i}`
+        ).join(',')
+      },
+      "'managed-session-policies' may list at most 10 policies"
+    ],
+    [
+      { 'managed-session-policies': 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+      "scope a session the action assumes: set 'role-to-assume'"
+    ]
+  ])('rejects the session input %p', (inputs, message) => {
+    expect(problemsOf(inputs as Record<string, string>).join('\n')).toContain(message)
+  })
+
+  it('reads the session inputs: accounts, external ID, packed inline policy, managed ARNs', () => {
+    const s = readSettings(
+      getter({
+        'role-to-assume': ROLE,
+        'member-role-arn': MEMBER,
+        'allowed-account-ids': '210987654321,\n 210987654321, 123456789012',
+        'role-external-id': 'acme:sentinel/2026',
+        'inline-session-policy':
+          '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]\n}',
+        'managed-session-policies': 'arn:aws:iam::aws:policy/SecurityAudit',
+        'retry-max-attempts': '3'
+      }),
+      {}
+    )
+    expect(s.allowedAccountIds).toEqual(['210987654321', '123456789012'])
+    expect(s.externalId).toBe('acme:sentinel/2026')
+    expect(s.sessionPolicies).toEqual({
+      inline:
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}',
+      managedArns: ['arn:aws:iam::aws:policy/SecurityAudit']
+    })
+    expect(s.retryMaxAttempts).toBe(3)
   })
 
   it('rejects a malformed exposure event before anything else', () => {

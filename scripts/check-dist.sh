@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# dist/ is what runners execute: rebuild it from nothing (a stale file left in dist/ could hide
+# otherwise) and fail if it differs from what is committed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rm -rf dist
+npm run package
+if [ -n "$(git status --porcelain -- dist)" ]; then
+  echo "::error::dist/ is not the bundle of the committed source. Run 'npm run package' and commit dist/."
+  git status --porcelain -- dist
+  git diff --stat -- dist
+  exit 1
+fi
+echo "dist/ matches the source."

@@ -1,0 +1,61 @@
+// How every AWS client reaches AWS: how many attempts a request gets (retry-max-attempts) and
+// through which proxy. Set once from the inputs (main.ts), read by every client builder, so no
+// client is built with other settings.
+import { getProxyUrl } from '@actions/http-client'
+import { ProxyAgent } from 'proxy-agent'
+
+/** The default of retry-max-attempts: enough for a large scan to ride out IAM throttling. */
+export const DEFAULT_MAX_ATTEMPTS = 8
+
+let maxAttempts = DEFAULT_MAX_ATTEMPTS
+
+export function setRetryMaxAttempts(attempts: number): void {
+  maxAttempts = attempts
+}
+
+/** The most times one AWS request is sent, the first try included (retry-max-attempts). */
+export function retryMaxAttempts(): number {
+  return maxAttempts
+}
+
+export interface Timeouts {
+  connectionTimeout: number
+  requestTimeout: number
+}
+
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']
+
+/**
+ * The SDK's request handler options. The AWS SDK for JavaScript v3 ignores HTTPS_PROXY and
+ * HTTP_PROXY (AWS documents passing a proxy agent instead), so when one is set each request picks
+ * its proxy with the rule @actions/http-client applies to the GitHub clients and the OIDC token
+ * request: HTTPS_PROXY for https, HTTP_PROXY for http, NO_PROXY honoured, and loopback hosts
+ * always direct. One rule for every client, so NO_PROXY means the same to all of them.
+ */
+export function awsRequestHandler(
+  timeouts: Timeouts,
+  env: NodeJS.ProcessEnv = process.env
+): Timeouts & { httpAgent?: ProxyAgent; httpsAgent?: ProxyAgent } {
+  if (!PROXY_VARIABLES.some((name) => env[name])) return timeouts
+  const agent = (keepAlive: boolean): ProxyAgent =>
+    new ProxyAgent({ keepAlive, maxSockets: 50, getProxyForUrl: (url) => getProxyUrl(url) })
+  // https goes through a CONNECT tunnel, kept alive as the SDK's own agents are. Plain http is
+  // forwarded, and http-proxy-agent sends a reused keep-alive socket's next request in origin
+  // form (GET /path), which a proxy cannot route: one connection per request there.
+  return { ...timeouts, httpAgent: agent(false), httpsAgent: agent(true) }
+}
+
+// IAM answers in milliseconds; a request still open after 10 s is stuck, so it is abandoned and
+// retried rather than left to hang the job.
+export const DEFAULT_TIMEOUTS: Timeouts = { connectionTimeout: 5_000, requestTimeout: 10_000 }
+
+/** What every SDK client gets: attempts, timeouts and the proxy. */
+export function awsClientConfig(options: { maxAttempts?: number; timeouts?: Timeouts } = {}): {
+  maxAttempts: number
+  requestHandler: ReturnType<typeof awsRequestHandler>
+} {
+  return {
+    maxAttempts: options.maxAttempts ?? maxAttempts,
+    requestHandler: awsRequestHandler(options.timeouts ?? DEFAULT_TIMEOUTS)
+  }
+}

