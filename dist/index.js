@@ -83426,10 +83426,14 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 function topicRegion(topicArn) {
     return topicArn.split(':')[3] ?? '';
 }
-/** Same run, same account, same event: same ID, so a retried job cannot publish twice to a FIFO topic. */
+/**
+ * Same run, account, event and content: same ID, so a re-run (any attempt) that has the same
+ * thing to say is not delivered twice by a FIFO topic within SNS's 5-minute deduplication
+ * window. The attempt is deliberately left out; a re-run with news says something else.
+ */
 function deduplicationId(parts) {
     return (0,external_node_crypto_.createHash)('sha256')
-        .update(`${parts.runId}/${parts.runAttempt}/${parts.accountId}/${parts.event}`)
+        .update(JSON.stringify([parts.runId, parts.accountId, parts.event, parts.content]))
         .digest('hex');
 }
 function publishHint(error, topicArn) {
@@ -83463,7 +83467,10 @@ async function publishNotification(notification, options) {
             ...(fifo
                 ? {
                     MessageGroupId: `iam-key-sentinel-${options.accountId}`,
-                    MessageDeduplicationId: deduplicationId(options)
+                    MessageDeduplicationId: deduplicationId({
+                        ...options,
+                        content: notification.content
+                    })
                 }
                 : {})
         }));
@@ -83516,7 +83523,6 @@ async function deliverSns(job, notification, event) {
         credentials: job.credentials,
         accountId: job.accountId,
         runId: job.run.runId,
-        runAttempt: job.run.runAttempt,
         event
     });
     if (result.ok) {
@@ -83544,6 +83550,14 @@ async function deliverSns(job, notification, event) {
 const SNS_MESSAGE_LIMIT_BYTES = 256 * 1024;
 /** SNS subjects: ASCII, no line breaks, under 100 characters. */
 const SNS_SUBJECT_MAX = 99;
+/** The content of a notification rendered again without its time and run link. */
+function stableContent(notification) {
+    return [
+        notification.subject,
+        JSON.stringify(notification.attributes),
+        notification.message
+    ].join('\n');
+}
 /** One line of plain text: control characters (forged lines in an email) become spaces. */
 function plain(value, maxLength = 300) {
     // eslint-disable-next-line no-control-regex
@@ -83684,6 +83698,14 @@ function renderMessage(input, limit = SNS_MESSAGE_LIMIT_BYTES) {
     return parts.join(separator);
 }
 function renderSnsNotification(input) {
+    const stable = renderNotification({
+        ...input,
+        runUrl: '',
+        report: { ...input.report, generatedAt: '' }
+    });
+    return { ...renderNotification(input), content: stableContent(stable) };
+}
+function renderNotification(input) {
     const changed = changeCounts(input.report);
     const number = (n) => ({ DataType: 'Number', StringValue: String(n) });
     const subject = renderSubject(input.report, input.event);
@@ -85102,6 +85124,10 @@ function renderDigest(input, limit = SNS_MESSAGE_LIMIT_BYTES) {
     return parts.join('\n\n');
 }
 function renderDigestNotification(input) {
+    const stable = digestNotification({ ...input, runUrl: '', generatedAt: new Date(0) });
+    return { ...digestNotification(input), content: stableContent(stable) };
+}
+function digestNotification(input) {
     const { result: r } = input;
     const number = (n) => ({ DataType: 'Number', StringValue: String(n) });
     const subject = renderDigestSubject(r);
@@ -85834,6 +85860,10 @@ function incidentSubject(report) {
     return asciiSubject(`IAM Key Sentinel incident: ${parts.join(', ')} in ${report.accountId}`);
 }
 function renderIncidentSns(report, runUrl) {
+    const stable = incidentSns({ ...report, generatedAt: '' }, '');
+    return { ...incidentSns(report, runUrl), content: stableContent(stable) };
+}
+function incidentSns(report, runUrl) {
     const head = [
         `IAM Key Sentinel incident response in AWS account ${report.accountId}${report.accountAlias ? ` (${plain(report.accountAlias, 64)})` : ''}`,
         `Run:      ${runUrl}`,

@@ -7,6 +7,7 @@ import {
   asciiSubject,
   plain,
   SNS_MESSAGE_LIMIT_BYTES,
+  stableContent,
   type SnsAttribute,
   type SnsNotification
 } from '../notify/sns-message.js'
@@ -109,6 +110,11 @@ function incidentSubject(report: IncidentReport): string {
 }
 
 export function renderIncidentSns(report: IncidentReport, runUrl: string): SnsNotification {
+  const stable = incidentSns({ ...report, generatedAt: '' }, '')
+  return { ...incidentSns(report, runUrl), content: stableContent(stable) }
+}
+
+function incidentSns(report: IncidentReport, runUrl: string): Omit<SnsNotification, 'content'> {
   const head = [
     `IAM Key Sentinel incident response in AWS account ${report.accountId}${report.accountAlias ? ` (${plain(report.accountAlias, 64)})` : ''}`,
     `Run:      ${runUrl}`,
