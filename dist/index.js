@@ -83552,11 +83552,7 @@ const SNS_MESSAGE_LIMIT_BYTES = 256 * 1024;
 const SNS_SUBJECT_MAX = 99;
 /** The content of a notification rendered again without its time and run link. */
 function stableContent(notification) {
-    return [
-        notification.subject,
-        JSON.stringify(notification.attributes),
-        notification.message
-    ].join('\n');
+    return [notification.subject, JSON.stringify(notification.attributes), notification.message].join('\n');
 }
 /** One line of plain text: control characters (forged lines in an email) become spaces. */
 function plain(value, maxLength = 300) {
@@ -85822,22 +85818,27 @@ function keyText(report, k) {
     const user = plain(k.userName ?? 'unknown user', 64);
     const where = k.location ? ` at ${plain(k.location, 200)}` : '';
     const at = k.change?.at ?? report.generatedAt;
-    const lines = k.outcome === 'failed'
+    const lines = k.unusableEntity
         ? [
-            `MANUAL INSPECTION AND INTERVENTION REQUIRED: an error occurred when attempting to take away the exposed IAM access key ${k.accessKeyId} (${user}) on account ${report.accountId}.`,
-            `Error: ${plain(k.error ?? 'unknown', 500)}`,
-            `Sign in to the account, deactivate or delete the key by hand, and check the AWS Health dashboard: ${HEALTH_DASHBOARD}`
+            `MANUAL INSPECTION AND INTERVENTION REQUIRED: the event names '${plain(k.accessKeyId, 64)}' as exposed (${k.unusableEntity}), but it is not an access key ID, so nothing was revoked for it on account ${report.accountId}.`,
+            `Find out which key it means, deactivate or delete it by hand, and check the AWS Health dashboard: ${HEALTH_DASHBOARD}`
         ]
-        : k.outcome === 'planned'
+        : k.outcome === 'failed'
             ? [
-                `Dry run: the IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} would be ${done(report)}; nothing was changed.`
+                `MANUAL INSPECTION AND INTERVENTION REQUIRED: an error occurred when attempting to take away the exposed IAM access key ${k.accessKeyId} (${user}) on account ${report.accountId}.`,
+                `Error: ${plain(k.error ?? 'unknown', 500)}`,
+                `Sign in to the account, deactivate or delete the key by hand, and check the AWS Health dashboard: ${HEALTH_DASHBOARD}`
             ]
-            : [
-                k.outcome === 'already-inactive'
-                    ? `The IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} was already inactive when it was reported as exposed${where}.`
-                    : `At ${at} the IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} was ${done(report)} after it was found to have been exposed${where}.`,
-                ...(k.change?.undo ? [`To undo the deactivation: ${k.change.undo}`] : [])
-            ];
+            : k.outcome === 'planned'
+                ? [
+                    `Dry run: the IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} would be ${done(report)}; nothing was changed.`
+                ]
+                : [
+                    k.outcome === 'already-inactive'
+                        ? `The IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} was already inactive when it was reported as exposed${where}.`
+                        : `At ${at} the IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} was ${done(report)} after it was found to have been exposed${where}.`,
+                    ...(k.change?.undo ? [`To undo the deactivation: ${k.change.undo}`] : [])
+                ];
     if (k.sessions?.ok) {
         lines.push(`Sessions issued before ${k.sessions.issuedBefore} are denied by the inline policy ${k.sessions.policyName}; remove it later with: ${k.sessions.undo}`);
     }
@@ -86162,13 +86163,13 @@ async function activityFor(job, results, now) {
     // Revoked keys are looked up by key ID and by user name: sessions minted with the key carry
     // other key IDs. A key whose owner is unknown can only be looked up by its ID.
     const known = results.flatMap((r) => r.userName ? [{ accessKeyId: r.accessKeyId, userName: r.userName }] : []);
+    // An entity that is not a key ID has nothing CloudTrail could be asked about.
+    const unknownOwner = results.filter((r) => !r.userName && !r.unusableEntity);
     const targets = [
         ...selectActivityTargets(activity.activityFor, { flagged: [], changed: [], revoked: known }),
         ...(activity.activityFor === 'none'
             ? []
-            : results
-                .filter((r) => !r.userName)
-                .map((r) => ({ accessKeyId: r.accessKeyId, byUsername: false })))
+            : unknownOwner.map((r) => ({ accessKeyId: r.accessKeyId, byUsername: false })))
     ];
     if (targets.length === 0)
         return [];
@@ -86211,6 +86212,15 @@ async function runIncidentJob(job) {
             ...(ownKeyId ? { ownKeyId } : {}),
             now: () => new Date()
         }));
+    }
+    // Entities of the event that name no key: a person must find out what was exposed.
+    for (const entity of incident.event?.unusable ?? []) {
+        results.push({
+            accessKeyId: entity.value,
+            unusableEntity: entity.where,
+            outcome: 'failed',
+            error: `The event names '${entity.value}' (${entity.where}), which is not an access key ID, so nothing was revoked for it. Find out which key it means and deactivate it by hand.`
+        });
     }
     const now = new Date();
     const report = {
@@ -86290,17 +86300,43 @@ function validKey(id, where) {
     }
     return id;
 }
+/** A secret access key (40 characters of base64) pasted where the key ID belongs is not repeated. */
+const LOOKS_SECRET = /^[A-Za-z0-9/+]{40}$/;
+function shown(value) {
+    if (value === undefined)
+        return '(empty)';
+    if (LOOKS_SECRET.test(value))
+        return `(${value.length} characters that may be a secret access key)`;
+    return Array.from(value).slice(0, 64).join('');
+}
+/**
+ * Every entity that is an access key ID becomes a key to revoke; the others are kept to be
+ * reported as needing a person, so one bad entity never blocks the valid key beside it. Only an
+ * event with no valid key at all is rejected (before any call).
+ */
 function parseHealth(event, detail) {
     const entities = detail.affectedEntities;
     if (!Array.isArray(entities) || entities.length === 0) {
         throw new EventError('The AWS Health event names no affected entity (detail.affectedEntities is empty).');
     }
-    const keys = entities.map((entity, i) => ({
-        accessKeyId: validKey(exposure_event_text(object(entity)?.entityValue), `detail.affectedEntities[${i}].entityValue`)
-    }));
+    const keys = [];
+    const unusable = [];
+    entities.forEach((entity, i) => {
+        const where = `detail.affectedEntities[${i}].entityValue`;
+        const value = exposure_event_text(object(entity)?.entityValue);
+        if (value && ACCESS_KEY_ID.test(value))
+            keys.push({ accessKeyId: value });
+        else
+            unusable.push({ where, value: shown(value) });
+    });
+    if (keys.length === 0) {
+        const first = unusable[0];
+        validKey(exposure_event_text(object(entities[0])?.entityValue), first?.where ?? 'detail.affectedEntities[0]');
+    }
     return {
         source: 'aws-health',
         keys,
+        ...(unusable.length > 0 ? { unusable } : {}),
         ...(exposure_event_text(event.account) ? { accountId: exposure_event_text(event.account) } : {}),
         ...(exposure_event_text(event.time) ? { detectedAt: exposure_event_text(event.time) } : {}),
         ...(exposure_event_text(detail.eventArn) ? { reference: exposure_event_text(detail.eventArn) } : {})

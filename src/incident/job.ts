@@ -32,13 +32,13 @@ async function activityFor(
   const known = results.flatMap((r) =>
     r.userName ? [{ accessKeyId: r.accessKeyId, userName: r.userName }] : []
   )
+  // An entity that is not a key ID has nothing CloudTrail could be asked about.
+  const unknownOwner = results.filter((r) => !r.userName && !r.unusableEntity)
   const targets = [
     ...selectActivityTargets(activity.activityFor, { flagged: [], changed: [], revoked: known }),
     ...(activity.activityFor === 'none'
       ? []
-      : results
-          .filter((r) => !r.userName)
-          .map((r) => ({ accessKeyId: r.accessKeyId, byUsername: false })))
+      : unknownOwner.map((r) => ({ accessKeyId: r.accessKeyId, byUsername: false })))
   ]
   if (targets.length === 0) return []
   const summaries = await lookupActivity(targets, {
@@ -87,6 +87,15 @@ export async function runIncidentJob(job: JobContext): Promise<JobResult> {
         now: () => new Date()
       })
     )
+  }
+  // Entities of the event that name no key: a person must find out what was exposed.
+  for (const entity of incident.event?.unusable ?? []) {
+    results.push({
+      accessKeyId: entity.value,
+      unusableEntity: entity.where,
+      outcome: 'failed',
+      error: `The event names '${entity.value}' (${entity.where}), which is not an access key ID, so nothing was revoked for it. Find out which key it means and deactivate it by hand.`
+    })
   }
   const now = new Date()
   const report: IncidentReport = {

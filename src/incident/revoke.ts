@@ -28,7 +28,10 @@ export interface SessionRevocation {
 }
 
 export interface IncidentKeyResult {
+  /** The key ID; for an event entity that names no key, the entity's value as given. */
   accessKeyId: string
+  /** Set when the event named something that is not an access key ID: where in the event. */
+  unusableEntity?: string
   userName?: string
   location?: string
   outcome: IncidentOutcome

@@ -31,11 +31,9 @@ export interface SnsNotification {
 
 /** The content of a notification rendered again without its time and run link. */
 export function stableContent(notification: Omit<SnsNotification, 'content'>): string {
-  return [
-    notification.subject,
-    JSON.stringify(notification.attributes),
-    notification.message
-  ].join('\n')
+  return [notification.subject, JSON.stringify(notification.attributes), notification.message].join(
+    '\n'
+  )
 }
 
 export interface SnsMessageInput {
