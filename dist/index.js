@@ -80589,7 +80589,7 @@ function describeFailure(error) {
 
 ;// CONCATENATED MODULE: ./src/retry.ts
 // Retry with exponential backoff and jitter, for the calls the SDK does not retry itself
-// (the OIDC token request, STS token exchange hiccups).
+// (the OIDC token request, STS token exchange hiccups), and reads that wait for IAM to settle.
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function withRetry(fn, options) {
     const wait = options.sleep ?? sleep;
@@ -80605,6 +80605,25 @@ async function withRetry(fn, options) {
         }
     }
 }
+/**
+ * IAM is eventually consistent: a read right after a successful write may still show the old
+ * state. Verification reads again with backoff, for a bounded time, until the state is the
+ * expected one. It only reads: a lagging read is never answered by writing again.
+ * Errors of the read itself are not retried here (the SDK already retries transient ones).
+ */
+async function readUntilSettled(read, settled, options) {
+    const wait = options.sleep ?? sleep;
+    for (let reads = 1;; reads++) {
+        const value = await read();
+        if (settled(value))
+            return { value, reads, settled: true };
+        if (reads >= options.attempts)
+            return { value, reads, settled: false };
+        await wait(options.baseDelayMs * 2 ** (reads - 1));
+    }
+}
+/** Five reads over 3.75 s (0.25 + 0.5 + 1 + 2 s between them): IAM usually settles in well under that. */
+const VERIFY_SETTLE = { attempts: 5, baseDelayMs: 250 };
 
 ;// CONCATENATED MODULE: ./src/activity/types.ts
 // The CloudTrail activity of one access key, as the job summary, the JSON report, the `activity`
@@ -83750,6 +83769,7 @@ function readDeactivatedAt(tags, accessKeyId) {
 
 
 
+
 const apply_IAM_NAME = /^[\w+=,.@-]+$/;
 function undoCommand(change) {
     // Names come from IAM, which only allows these characters; anything else is not quoted safely.
@@ -83815,7 +83835,7 @@ async function recordLifecycle(iam, change, at) {
         await iam.send(new client_iam_dist_cjs/* UntagUserCommand */.KZ_({ UserName: change.userName, TagKeys: [tagKey] }));
     }
 }
-async function applyOne(iam, change, now) {
+async function applyOne(iam, change, now, settle = VERIFY_SETTLE) {
     try {
         const why = mismatch(change, await readLiveKey(iam, change.userName, change.accessKeyId));
         if (why)
@@ -83833,21 +83853,24 @@ async function applyOne(iam, change, now) {
     catch (error) {
         return record(change, 'failed', at, { detail: errorMessage(error) });
     }
+    const expected = change.kind === 'deactivate' ? 'Inactive' : 'Deleted';
     let after;
     try {
-        const live = await readLiveKey(iam, change.userName, change.accessKeyId);
-        after = live ? live.Status : 'Deleted';
+        const read = await readUntilSettled(async () => {
+            const live = await readLiveKey(iam, change.userName, change.accessKeyId);
+            return live ? live.Status : 'Deleted';
+        }, (status) => status === expected, settle);
+        after = read.value;
+        if (!read.settled) {
+            return record(change, 'failed', at, {
+                after: { status: after },
+                detail: `Verification failed: the key is still ${after} after ${read.reads} reads, expected ${expected}. The change was sent once and not repeated; check the key.`
+            });
+        }
     }
     catch (error) {
         return record(change, 'failed', at, {
             detail: `The change was sent but could not be verified: ${errorMessage(error)}`
-        });
-    }
-    const expected = change.kind === 'deactivate' ? 'Inactive' : 'Deleted';
-    if (after !== expected) {
-        return record(change, 'failed', at, {
-            after: { status: after },
-            detail: `Verification failed: the key is ${after}, expected ${expected}.`
         });
     }
     let detail;
@@ -86022,6 +86045,7 @@ async function openIncidentIssue(token, repo, report, run) {
 
 
 
+
 const REVOKE_POLICY_NAME = 'iam-key-sentinel-revoke-older-sessions';
 /** Deny everything to sessions issued before `before`: temporary credentials outlive a deleted key. */
 function revocationPolicy(before) {
@@ -86066,10 +86090,20 @@ async function revokeSessions(iam, userName, before) {
             PolicyName: REVOKE_POLICY_NAME,
             PolicyDocument: document
         }));
-        // Verify like every other write: read it back (IAM returns the document URL-encoded).
-        const back = await iam.send(new client_iam_dist_cjs/* GetUserPolicyCommand */.bcb({ UserName: userName, PolicyName: REVOKE_POLICY_NAME }));
-        const stored = decodeURIComponent(back.PolicyDocument ?? '');
-        if (JSON.stringify(JSON.parse(stored)) !== document)
+        // Verify like every other write: read it back (IAM returns the document URL-encoded),
+        // waiting for IAM to settle; a policy not yet visible (NoSuchEntity) is read again.
+        const read = await readUntilSettled(async () => {
+            try {
+                const back = await iam.send(new client_iam_dist_cjs/* GetUserPolicyCommand */.bcb({ UserName: userName, PolicyName: REVOKE_POLICY_NAME }));
+                return JSON.stringify(JSON.parse(decodeURIComponent(back.PolicyDocument ?? '')));
+            }
+            catch (error) {
+                if (hasAwsCode(error, 'NoSuchEntity'))
+                    return undefined;
+                throw error;
+            }
+        }, (stored) => stored === document, VERIFY_SETTLE);
+        if (!read.settled)
             throw new Error('the stored policy differs from the one written');
         return { ...base, ok: true };
     }

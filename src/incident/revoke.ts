@@ -7,7 +7,8 @@ import {
   PutUserPolicyCommand,
   type IAMClient
 } from '@aws-sdk/client-iam'
-import { errorMessage } from '../errors.js'
+import { errorMessage, hasAwsCode } from '../errors.js'
+import { readUntilSettled, VERIFY_SETTLE } from '../retry.js'
 import { applyOne, type ChangeRecord } from '../remediation/apply.js'
 import type { PlannedChange } from '../remediation/plan.js'
 import type { KeyStatus } from '../types.js'
@@ -105,13 +106,24 @@ async function revokeSessions(
         PolicyDocument: document
       })
     )
-    // Verify like every other write: read it back (IAM returns the document URL-encoded).
-    const back = await iam.send(
-      new GetUserPolicyCommand({ UserName: userName, PolicyName: REVOKE_POLICY_NAME })
+    // Verify like every other write: read it back (IAM returns the document URL-encoded),
+    // waiting for IAM to settle; a policy not yet visible (NoSuchEntity) is read again.
+    const read = await readUntilSettled(
+      async () => {
+        try {
+          const back = await iam.send(
+            new GetUserPolicyCommand({ UserName: userName, PolicyName: REVOKE_POLICY_NAME })
+          )
+          return JSON.stringify(JSON.parse(decodeURIComponent(back.PolicyDocument ?? '')))
+        } catch (error) {
+          if (hasAwsCode(error, 'NoSuchEntity')) return undefined
+          throw error
+        }
+      },
+      (stored) => stored === document,
+      VERIFY_SETTLE
     )
-    const stored = decodeURIComponent(back.PolicyDocument ?? '')
-    if (JSON.stringify(JSON.parse(stored)) !== document)
-      throw new Error('the stored policy differs from the one written')
+    if (!read.settled) throw new Error('the stored policy differs from the one written')
     return { ...base, ok: true }
   } catch (error) {
     return { ...base, ok: false, error: errorMessage(error) }

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-iam'
 import * as core from '@actions/core'
 import { errorMessage } from '../errors.js'
+import { readUntilSettled, VERIFY_SETTLE, type SettleOptions } from '../retry.js'
 import type { KeyStatus } from '../types.js'
 import { deactivatedTagKey } from './lifecycle-tag.js'
 import type { ChangeKind, Plan, PlannedChange } from './plan.js'
@@ -112,7 +113,8 @@ async function recordLifecycle(iam: IAMClient, change: PlannedChange, at: Date):
 export async function applyOne(
   iam: IAMClient,
   change: PlannedChange,
-  now: () => Date
+  now: () => Date,
+  settle: SettleOptions = VERIFY_SETTLE
 ): Promise<ChangeRecord> {
   try {
     const why = mismatch(change, await readLiveKey(iam, change.userName, change.accessKeyId))
@@ -130,20 +132,27 @@ export async function applyOne(
     return record(change, 'failed', at, { detail: errorMessage(error) })
   }
 
+  const expected = change.kind === 'deactivate' ? 'Inactive' : 'Deleted'
   let after: KeyStatus | 'Deleted'
   try {
-    const live = await readLiveKey(iam, change.userName, change.accessKeyId)
-    after = live ? (live.Status as KeyStatus) : 'Deleted'
+    const read = await readUntilSettled(
+      async () => {
+        const live = await readLiveKey(iam, change.userName, change.accessKeyId)
+        return live ? (live.Status as KeyStatus) : 'Deleted'
+      },
+      (status) => status === expected,
+      settle
+    )
+    after = read.value
+    if (!read.settled) {
+      return record(change, 'failed', at, {
+        after: { status: after },
+        detail: `Verification failed: the key is still ${after} after ${read.reads} reads, expected ${expected}. The change was sent once and not repeated; check the key.`
+      })
+    }
   } catch (error) {
     return record(change, 'failed', at, {
       detail: `The change was sent but could not be verified: ${errorMessage(error)}`
-    })
-  }
-  const expected = change.kind === 'deactivate' ? 'Inactive' : 'Deleted'
-  if (after !== expected) {
-    return record(change, 'failed', at, {
-      after: { status: after },
-      detail: `Verification failed: the key is ${after}, expected ${expected}.`
     })
   }
 
