@@ -3,6 +3,7 @@ import * as core from '@actions/core'
 import * as github from '@actions/github'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import { runAuditJob } from './audit-job.js'
+import { watchCancellation } from './cancellation.js'
 import { assumeRoleChained, assumeRoleWithOidc } from './auth.js'
 import { createClients } from './aws-clients.js'
 import { describeFailure } from './errors.js'
@@ -34,6 +35,7 @@ async function credentialsFor(settings: Settings): Promise<AwsCredentialIdentity
 }
 
 export async function run(): Promise<void> {
+  watchCancellation()
   try {
     // Validation comes first: a bad input or event fails before any AWS or GitHub call.
     const settings = readSettings(

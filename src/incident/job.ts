@@ -11,6 +11,9 @@ import {
   type JobContext,
   type JobResult
 } from '../job.js'
+import { cancelledBy, setFinalizer } from '../cancellation.js'
+import { logChange } from '../remediation/apply.js'
+import { claimantId } from '../remediation/claim.js'
 import { writeReport } from '../report.js'
 import { openIncidentIssue } from './issue.js'
 import {
@@ -65,27 +68,74 @@ function setIncidentOutputs(report: IncidentReport, reportPath: string): void {
   core.setOutput('activity', JSON.stringify(report.activity))
 }
 
+async function writeIncidentRecord(
+  report: IncidentReport,
+  job: JobContext,
+  deliveries: readonly Delivery[]
+): Promise<string> {
+  const reportPath = await writeReport(report)
+  const deliveriesSection = renderDeliveries(deliveries)
+  await writeSummary(
+    renderIncidentMarkdown(report, job.run.runUrl) +
+      (deliveriesSection ? `\n${deliveriesSection}\n` : '')
+  )
+  setIncidentOutputs(report, reportPath)
+  return reportPath
+}
+
 export async function runIncidentJob(job: JobContext): Promise<JobResult> {
   const { settings } = job
   const incident = settings.incident
   if (incident.mode !== 'revoke') throw new Error('runIncidentJob needs incident mode')
   const action = settings.remediation.action === 'delete' ? 'delete' : 'deactivate'
   const ownKeyId = await ownAccessKeyId(job.clients)
+  const claimant = claimantId(job.run)
   core.info(
     `Incident mode: ${action} ${incident.keys.map((k) => k.accessKeyId).join(', ')} in ${job.accountId}.`
   )
 
-  // One key at a time, each isolated: a failure on one never stops the others.
   const results: IncidentKeyResult[] = []
+  const report: IncidentReport = {
+    tool: 'iam-key-sentinel',
+    schemaVersion: 1,
+    kind: 'incident',
+    accountId: job.accountId,
+    ...(job.accountAlias ? { accountAlias: job.accountAlias } : {}),
+    generatedAt: new Date().toISOString(),
+    source: incident.source,
+    ...(incident.event ? { event: incident.event } : {}),
+    action,
+    dryRun: settings.remediation.dryRun,
+    revokeSessions: incident.revokeSessions,
+    lookbackHours: settings.activity.lookbackHours,
+    keys: results,
+    activity: []
+  }
+  // Written once: by the end of the job, or by a cancel that does not let it finish.
+  let written: Promise<string> | undefined
+  const finish = (deliveries: readonly Delivery[]): Promise<string> =>
+    (written ??= writeIncidentRecord(report, job, deliveries))
+  setFinalizer(() => finish([]))
+
+  // One key at a time, each isolated: a failure on one never stops the others.
   for (const key of incident.keys) {
+    const signal = cancelledBy()
     results.push(
-      await revokeKey(job.clients.iam, key, {
-        action,
-        dryRun: settings.remediation.dryRun,
-        revokeSessions: incident.revokeSessions,
-        ...(ownKeyId ? { ownKeyId } : {}),
-        now: () => new Date()
-      })
+      signal
+        ? {
+            accessKeyId: key.accessKeyId,
+            outcome: 'failed',
+            error: `Not attempted: the job was cancelled (${signal}) before this key. Revoke it by hand or run again.`
+          }
+        : await revokeKey(job.clients.iam, key, {
+            action,
+            dryRun: settings.remediation.dryRun,
+            revokeSessions: incident.revokeSessions,
+            ...(ownKeyId ? { ownKeyId } : {}),
+            claimant,
+            onApplied: logChange,
+            now: () => new Date()
+          })
     )
   }
   // Entities of the event that name no key: a person must find out what was exposed.
@@ -98,22 +148,9 @@ export async function runIncidentJob(job: JobContext): Promise<JobResult> {
     })
   }
   const now = new Date()
-  const report: IncidentReport = {
-    tool: 'iam-key-sentinel',
-    schemaVersion: 1,
-    kind: 'incident',
-    accountId: job.accountId,
-    ...(job.accountAlias ? { accountAlias: job.accountAlias } : {}),
-    generatedAt: now.toISOString(),
-    source: incident.source,
-    ...(incident.event ? { event: incident.event } : {}),
-    action,
-    dryRun: settings.remediation.dryRun,
-    revokeSessions: incident.revokeSessions,
-    lookbackHours: settings.activity.lookbackHours,
-    keys: results,
-    activity: await activityFor(job, results, now)
-  }
+  report.generatedAt = now.toISOString()
+  // A cancelled job skips CloudTrail to write its record in time; security is still told.
+  if (!cancelledBy()) report.activity = await activityFor(job, results, now)
 
   const deliveries: Delivery[] = []
   if (settings.issues.enabled) {
@@ -125,13 +162,7 @@ export async function runIncidentJob(job: JobContext): Promise<JobResult> {
     deliveries.push(await deliverSns(job, renderIncidentSns(report, job.run.runUrl), 'incident'))
   }
 
-  const reportPath = await writeReport(report)
-  const deliveriesSection = renderDeliveries(deliveries)
-  await writeSummary(
-    renderIncidentMarkdown(report, job.run.runUrl) +
-      (deliveriesSection ? `\n${deliveriesSection}\n` : '')
-  )
-  setIncidentOutputs(report, reportPath)
+  await finish(deliveries)
 
   const failed = failedKeys(report)
   return {

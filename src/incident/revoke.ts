@@ -48,6 +48,10 @@ export interface RevokeOptions {
   revokeSessions: boolean
   /** The key the action runs with, which it must never touch. */
   ownKeyId?: string
+  /** This run's name in claims, so that two runs at once do not both write a key. */
+  claimant?: string
+  /** Logs a change the moment it is verified. */
+  onApplied?: (record: ChangeRecord) => void
   now: () => Date
 }
 
@@ -184,7 +188,11 @@ export async function revokeKey(
           before: { status: live.status, createDate: live.createDate.toISOString() },
           at: options.now().toISOString()
         }
-      : await applyOne(iam, change, options.now)
+      : await applyOne(iam, change, {
+          now: options.now,
+          ...(options.claimant ? { claimant: options.claimant } : {}),
+          ...(options.onApplied ? { onApplied: options.onApplied } : {})
+        })
   }
   if (options.dryRun) {
     result.outcome = 'planned'
@@ -192,12 +200,16 @@ export async function revokeKey(
   }
   if (options.revokeSessions) result.sessions = await revokeSessions(iam, userName, options.now())
 
-  const changeOk = alreadyInactive || result.change?.result === 'applied'
+  const changeOk =
+    alreadyInactive ||
+    result.change?.result === 'applied' ||
+    result.change?.result === 'already-done'
   if (!changeOk) {
     result.error = `The key could not be ${options.action === 'delete' ? 'deleted' : 'deactivated'}: ${result.change?.detail ?? 'unknown error'}`
   } else if (result.sessions && !result.sessions.ok) {
     result.error = `The key is ${options.action === 'delete' ? 'deleted' : 'inactive'}, but older sessions could not be revoked: ${result.sessions.error}`
   }
-  result.outcome = result.error ? 'failed' : alreadyInactive ? 'already-inactive' : 'revoked'
+  const wasInactive = alreadyInactive || result.change?.result === 'already-done'
+  result.outcome = result.error ? 'failed' : wasInactive ? 'already-inactive' : 'revoked'
   return result
 }
