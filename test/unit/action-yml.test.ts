@@ -7,6 +7,8 @@ import { parse } from 'yaml'
 import { DEFAULTS, readSettings } from '../../src/inputs.js'
 
 interface ActionYml {
+  description: string
+  branding: { icon: string; color: string }
   runs: { using: string; main: string }
   inputs: Record<string, { description: string; default?: string; required?: boolean }>
   outputs: Record<string, { description: string }>
@@ -21,7 +23,35 @@ function sourceFiles(dir: string): string[] {
   })
 }
 
+// GitHub's metadata syntax reference, "branding": the Feather icons GitHub omits, and the
+// colours it allows. The Marketplace release form rejects an action using an omitted icon.
+const OMITTED_ICONS = [
+  'coffee',
+  'columns',
+  'divide-circle',
+  'divide-square',
+  'divide',
+  'frown',
+  'hexagon',
+  'key',
+  'meh',
+  'mouse-pointer',
+  'smile',
+  'tool',
+  'x-octagon'
+]
+const COLORS = ['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark']
+
 describe('action.yml', () => {
+  it('is valid Marketplace metadata: a description under 125 characters, an allowed icon and colour', () => {
+    // The Marketplace release form refuses a longer description.
+    expect(action.description.trim().length).toBeLessThan(125)
+    expect(action.description.trim().length).toBeGreaterThan(40)
+    expect(OMITTED_ICONS).not.toContain(action.branding.icon)
+    expect(action.branding.icon).toMatch(/^[a-z0-9-]+$/)
+    expect(COLORS).toContain(action.branding.color)
+  })
+
   it('runs dist/index.js on node24', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
   })
