@@ -84,3 +84,42 @@ describe('a cancelled job', () => {
     )
   })
 })
+
+describe('a cancelled incident run', () => {
+  it('finishes the revocation under way, reports the key it did not reach, and still notifies', async () => {
+    fakes = await startFakes()
+    const gate = fakes.aws.hold({ action: 'UpdateAccessKey' })
+    const result = await fakes.run(
+      {
+        'access-key-id': 'AKIASAMPLEALICE00001,AKIASAMPLEBOBOLD0001',
+        'sns-topic-arn': SAMPLE_TOPIC_ARN
+      },
+      {
+        eventName: 'workflow_dispatch',
+        terminateWhen: () => gate.isReached,
+        onStdout: (log) => {
+          if (log.includes('Received SIGTERM')) gate.release()
+        }
+      }
+    )
+    expect(fakes.aws.callsTo('UpdateAccessKey').map((c) => c.params.AccessKeyId)).toEqual([
+      'AKIASAMPLEALICE00001'
+    ])
+    expect(keyStatus(fakes.aws.account(), 'AKIASAMPLEBOBOLD0001')).toBe('Active')
+    const incident = JSON.parse(result.outputs.incident ?? '[]') as {
+      accessKeyId: string
+      outcome: string
+      error?: string
+    }[]
+    expect(incident.map((k) => [k.accessKeyId, k.outcome])).toEqual([
+      ['AKIASAMPLEALICE00001', 'revoked'],
+      ['AKIASAMPLEBOBOLD0001', 'failed']
+    ])
+    expect(incident[1]?.error).toContain('Not attempted: the job was cancelled (SIGTERM)')
+    expect(result.summary).toContain('**Manual inspection and intervention required** for 1 key')
+    expect(fakes.aws.published[0]?.subject).toBe(
+      'IAM Key Sentinel incident: 1 exposed key NEEDS MANUAL INTERVENTION, 1 deactivated in 111122223333'
+    )
+    expect(result.code).toBe(1)
+  })
+})
