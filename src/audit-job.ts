@@ -208,14 +208,16 @@ export async function runAuditJob(job: JobContext): Promise<JobResult> {
   if (audit.scan.fallbackReason)
     core.warning(`Credential report not used: ${audit.scan.fallbackReason}`)
   const renderChangesSection = await remediate(audit, job)
-  const cancelled = cancelledBy()
-  const activity = cancelled ? [] : await lookUpActivity(audit, job)
+  // After a cancel, each slow stage not yet started is skipped, to write the record in time.
+  const activity = cancelledBy() ? [] : await lookUpActivity(audit, job)
   if (activity.length > 0) report.activity = activity
-  const deliveries = cancelled
-    ? []
-    : [await notifyIssues(audit, job, activity), await notifySns(audit, job, activity)].filter(
-        (d): d is Delivery => d !== undefined
-      )
+  const deliveries: Delivery[] = []
+  for (const deliver of [notifyIssues, notifySns]) {
+    if (cancelledBy()) break
+    const delivery = await deliver(audit, job, activity)
+    if (delivery) deliveries.push(delivery)
+  }
+  const cancelled = cancelledBy()
   const reportPath = await finish(audit, [
     cancelNote(),
     renderChangesSection(),
