@@ -18,7 +18,14 @@ import type { LookupEventsCommandOutput, LookupEventsRequest } from '@aws-sdk/cl
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import { forEachLimit } from '../concurrency.js'
 import { errorMessage, hasAwsCode, isAccessDenied } from '../errors.js'
-import { withRetry } from '../retry.js'
+import { sleep } from '../retry.js'
+import {
+  DEFAULT_RETRY_POLICY,
+  backoffFor,
+  withRetryPolicy,
+  type ErrorKind,
+  type RetryPolicy
+} from './retry-policy.js'
 import { ActivityAccumulator, type LookupEvent } from './summarize.js'
 import { TokenBucket } from './token-bucket.js'
 import type {
@@ -52,8 +59,10 @@ export interface LookupOptions {
   inFlightPerRegion?: number
   /** Overrides AWS_ENDPOINT_URL (which the SDK honours by itself); for tests. */
   endpoint?: string
-  /** Attempts per request and the first backoff; default 6 attempts from 500 ms. */
-  retry?: { attempts: number; baseDelayMs: number }
+  /** Attempts and backoff for throttling and for server errors; see retry-policy.ts. */
+  retry?: RetryPolicy
+  /** Waits between attempts; for tests. */
+  sleep?: (ms: number) => Promise<void>
   /** One line per region when it is done: requests, throttling, problems. */
   log?: (line: string) => void
 }
@@ -64,7 +73,6 @@ export const MAX_LOOKBACK_HOURS = 90 * 24
 export const PAGE_SIZE = 50
 /** Enough lookups in flight to keep the bucket busy while answers are on their way. */
 const IN_FLIGHT_PER_REGION = 4
-const DEFAULT_RETRY = { attempts: 6, baseDelayMs: 500 }
 const TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } }
 const MAX_MESSAGE_CHARS = 500
 const HOUR_MS = 3_600_000
@@ -138,7 +146,8 @@ interface Region {
   bucket: TokenBucket
   pauseMs: number
   window: { start: Date; end: Date }
-  retry: { attempts: number; baseDelayMs: number }
+  retry: RetryPolicy
+  sleep: (ms: number) => Promise<void>
   requests: number
   throttled: number
   /** Set once the region failed for good: later keys are not looked up there. */
@@ -207,14 +216,21 @@ function isNetworkError(error: unknown): boolean {
 
 /** Throttling, a server error, or a network failure: worth another attempt. */
 export function isTransient(error: unknown): boolean {
-  const status = statusOf(error)
-  if (status === undefined) return isNetworkError(error)
-  return isThrottling(error) || status >= 500
+  return errorKind(error) !== 'final'
 }
 
-function problemOf(error: unknown, attempts: number): Problem & { regionWide: boolean } {
+/** Which of the retry policy's backoffs applies to an error. */
+export function errorKind(error: unknown): ErrorKind {
+  if (isThrottling(error)) return 'throttling'
+  const status = statusOf(error)
+  if (status === undefined) return isNetworkError(error) ? 'serverError' : 'final'
+  return status >= 500 ? 'serverError' : 'final'
+}
+
+function problemOf(error: unknown, policy: RetryPolicy): Problem & { regionWide: boolean } {
   const base = errorMessage(error)
   const transient = isTransient(error)
+  const attempts = backoffFor(policy, errorKind(error))?.attempts
   const message = (transient ? `${base} (after ${attempts} attempts)` : base).slice(
     0,
     MAX_MESSAGE_CHARS
@@ -247,7 +263,8 @@ function openRegion(name: string, options: LookupOptions): Region {
       start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
       end: options.now
     },
-    retry: options.retry ?? DEFAULT_RETRY,
+    retry: options.retry ?? DEFAULT_RETRY_POLICY,
+    sleep: options.sleep ?? sleep,
     requests: 0,
     throttled: 0
   }
@@ -274,7 +291,9 @@ async function paced(
 }
 
 function send(region: Region, input: LookupEventsRequest): Promise<LookupEventsCommandOutput> {
-  return withRetry(() => paced(region, input), { ...region.retry, isRetryable: isTransient })
+  return withRetryPolicy(() => paced(region, input), region.retry, errorKind, {
+    sleep: region.sleep
+  })
 }
 
 function request(region: Region, lookup: ActivityLookup, nextToken?: string): LookupEventsRequest {
@@ -329,7 +348,7 @@ function truncation(maxEvents: number): Problem {
 
 /** The problem an error means for this key, and for the whole region if it is one of those. */
 function recordFailure(region: Region, error: unknown): Problem {
-  const { regionWide, ...problem } = problemOf(error, region.retry.attempts)
+  const { regionWide, ...problem } = problemOf(error, region.retry)
   if (regionWide) region.failure ??= problem
   return problem
 }

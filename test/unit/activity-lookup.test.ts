@@ -54,7 +54,10 @@ function options(extra: Partial<LookupOptions> = {}): LookupOptions {
     endpoint,
     ratePerSecond: 50,
     // More attempts than any test injects faults, so no request can run out of them.
-    retry: { attempts: 8, baseDelayMs: 10 },
+    retry: {
+      throttling: { attempts: 8, baseDelayMs: 10 },
+      serverError: { attempts: 8, baseDelayMs: 10 }
+    },
     ...extra
   }
 }
@@ -240,7 +243,10 @@ describe('lookupActivity: throttling', () => {
       options({
         regions: ['us-east-1'],
         ratePerSecond: 8,
-        retry: { attempts: 8, baseDelayMs: 100 }
+        retry: {
+          throttling: { attempts: 8, baseDelayMs: 100 },
+          serverError: { attempts: 8, baseDelayMs: 100 }
+        }
       })
     )
 
@@ -299,7 +305,12 @@ describe('lookupActivity: regions that fail', () => {
 
     const result = await lookupActivity(
       byKey(KEY1),
-      options({ retry: { attempts: 3, baseDelayMs: 5 } })
+      options({
+        retry: {
+          throttling: { attempts: 8, baseDelayMs: 5 },
+          serverError: { attempts: 3, baseDelayMs: 5 }
+        }
+      })
     )
 
     expect(summaryOf(result, KEY1).regions).toEqual([
@@ -312,6 +323,34 @@ describe('lookupActivity: regions that fail', () => {
       }
     ])
     expect(lookups(aws, 'eu-west-1')).toHaveLength(3)
+  })
+
+  it('reports a region answering 500 unavailable after a few quick attempts by default', async () => {
+    // moto answers every LookupEvents with a 500; a real region in trouble may too.
+    const aws = await serve(seed(KEY1, 'us-east-1', 10))
+    aws.addFault({
+      service: 'cloudtrail',
+      match: (call) => call.region === 'eu-west-1',
+      fault: { status: 500, code: 'InternalFailure', message: 'boom' }
+    })
+    const waits: number[] = []
+
+    const result = await lookupActivity(
+      byKey(KEY1, KEY2, KEY3),
+      options({ retry: undefined, sleep: async (ms) => void waits.push(ms) })
+    )
+
+    for (const key of [KEY1, KEY2, KEY3]) {
+      expect(summaryOf(result, key).regions[1]).toMatchObject({
+        region: 'eu-west-1',
+        status: 'unavailable',
+        message: 'InternalFailure: boom (after 3 attempts)'
+      })
+    }
+    // At most the 4 lookups already in flight each spend their 3 attempts; then the region is
+    // known to be failing and no more requests go there.
+    expect(lookups(aws, 'eu-west-1').length).toBeLessThanOrEqual(12)
+    expect(Math.max(...waits)).toBeLessThanOrEqual(200)
   })
 
   it('keeps what a region returned before it failed', async () => {
