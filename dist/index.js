@@ -81063,7 +81063,7 @@ function openRegion(name, options) {
     return {
         name,
         client,
-        bucket: new TokenBucket({ ratePerSecond: rate }),
+        bucket: new TokenBucket({ ratePerSecond: rate, ...options.bucketClock?.(name) }),
         pauseMs: 1000 / rate,
         window: {
             start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),

@@ -57,6 +57,8 @@ export interface LookupOptions {
   ratePerSecond?: number
   /** Lookups in flight per region; default 4. One makes the order of requests deterministic. */
   inFlightPerRegion?: number
+  /** The clock of each region's token bucket; for tests, which must not depend on real time. */
+  bucketClock?: (region: string) => { now: () => number; sleep: (ms: number) => Promise<void> }
   /** Overrides AWS_ENDPOINT_URL (which the SDK honours by itself); for tests. */
   endpoint?: string
   /** Attempts and backoff for throttling and for server errors; see retry-policy.ts. */
@@ -257,7 +259,7 @@ function openRegion(name: string, options: LookupOptions): Region {
   return {
     name,
     client,
-    bucket: new TokenBucket({ ratePerSecond: rate }),
+    bucket: new TokenBucket({ ratePerSecond: rate, ...options.bucketClock?.(name) }),
     pauseMs: 1000 / rate,
     window: {
       start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
