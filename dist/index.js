@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1426);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9406);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1426:
+/***/ 9406:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76578,7 +76578,7 @@ function setCommandEcho(enabled) {
  */
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
-    error(message);
+    core_error(message);
 }
 //-----------------------------------------------------------------------
 // Logging Commands
@@ -76601,7 +76601,7 @@ function debug(message) {
  * @param message error issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function error(message, properties = {}) {
+function core_error(message, properties = {}) {
     command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -83559,18 +83559,22 @@ async function scanAccessKeys(iam, concurrency, options) {
     await readLastUses(iam, toRead, concurrency, errors);
     return { userCount, keys, errors };
 }
+/** One user's tags, read live. */
+async function readTagsOf(iam, userName) {
+    const tags = new Map();
+    for await (const page of (0,client_iam_dist_cjs/* paginateListUserTags */.Ofk)({ client: iam }, { UserName: userName })) {
+        for (const tag of page.Tags ?? [])
+            if (tag.Key)
+                tags.set(tag.Key, tag.Value ?? '');
+    }
+    return tags;
+}
 /** Tags of the given users (only those whose keys could be exempted need reading). */
 async function readUserTags(iam, userNames, concurrency, errors) {
     const tags = new Map();
     await forEachLimit(userNames, concurrency, async (userName) => {
-        const userTags = new Map();
         try {
-            for await (const page of (0,client_iam_dist_cjs/* paginateListUserTags */.Ofk)({ client: iam }, { UserName: userName })) {
-                for (const tag of page.Tags ?? [])
-                    if (tag.Key)
-                        userTags.set(tag.Key, tag.Value ?? '');
-            }
-            tags.set(userName, userTags);
+            tags.set(userName, await readTagsOf(iam, userName));
         }
         catch (error) {
             if (hasAwsCode(error, 'NoSuchEntity'))
@@ -83682,7 +83686,7 @@ async function verifyAllowedAccount(allowed, region, credentials) {
 var client_cloudtrail_dist_cjs = __nccwpck_require__(7392);
 ;// CONCATENATED MODULE: ./src/retry.ts
 // Retry with exponential backoff and jitter, for the calls the SDK does not retry itself
-// (the OIDC token request, STS token exchange hiccups).
+// (the OIDC token request, STS token exchange hiccups), and reads that wait for IAM to settle.
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function withRetry(fn, options) {
     const wait = options.sleep ?? sleep;
@@ -83698,6 +83702,25 @@ async function withRetry(fn, options) {
         }
     }
 }
+/**
+ * IAM is eventually consistent: a read right after a successful write may still show the old
+ * state. Verification reads again with backoff, for a bounded time, until the state is the
+ * expected one. It only reads: a lagging read is never answered by writing again.
+ * Errors of the read itself are not retried here (the SDK already retries transient ones).
+ */
+async function readUntilSettled(read, settled, options) {
+    const wait = options.sleep ?? sleep;
+    for (let reads = 1;; reads++) {
+        const value = await read();
+        if (settled(value))
+            return { value, reads, settled: true };
+        if (reads >= options.attempts)
+            return { value, reads, settled: false };
+        await wait(options.baseDelayMs * 2 ** (reads - 1));
+    }
+}
+/** Five reads over 3.75 s (0.25 + 0.5 + 1 + 2 s between them): IAM usually settles in well under that. */
+const VERIFY_SETTLE = { attempts: 5, baseDelayMs: 250 };
 
 ;// CONCATENATED MODULE: ./src/activity/retry-policy.ts
 // How LookupEvents is retried: throttling and a failing server are different problems.
@@ -86410,10 +86433,14 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 function topicRegion(topicArn) {
     return topicArn.split(':')[3] ?? '';
 }
-/** Same run, same account, same event: same ID, so a retried job cannot publish twice to a FIFO topic. */
+/**
+ * Same run, account, event and content: same ID, so a re-run (any attempt) that has the same
+ * thing to say is not delivered twice by a FIFO topic within SNS's 5-minute deduplication
+ * window. The attempt is deliberately left out; a re-run with news says something else.
+ */
 function deduplicationId(parts) {
     return (0,external_node_crypto_.createHash)('sha256')
-        .update(`${parts.runId}/${parts.runAttempt}/${parts.accountId}/${parts.event}`)
+        .update(JSON.stringify([parts.runId, parts.accountId, parts.event, parts.content]))
         .digest('hex');
 }
 function publishHint(error, topicArn) {
@@ -86447,7 +86474,10 @@ async function publishNotification(notification, options) {
             ...(fifo
                 ? {
                     MessageGroupId: `iam-key-sentinel-${options.accountId}`,
-                    MessageDeduplicationId: deduplicationId(options)
+                    MessageDeduplicationId: deduplicationId({
+                        ...options,
+                        content: notification.content
+                    })
                 }
                 : {})
         }));
@@ -86500,7 +86530,6 @@ async function deliverSns(job, notification, event) {
         credentials: job.credentials,
         accountId: job.accountId,
         runId: job.run.runId,
-        runAttempt: job.run.runAttempt,
         event
     });
     if (result.ok) {
@@ -86528,6 +86557,10 @@ async function deliverSns(job, notification, event) {
 const SNS_MESSAGE_LIMIT_BYTES = 256 * 1024;
 /** SNS subjects: ASCII, no line breaks, under 100 characters. */
 const SNS_SUBJECT_MAX = 99;
+/** The content of a notification rendered again without its time and run link. */
+function stableContent(notification) {
+    return [notification.subject, JSON.stringify(notification.attributes), notification.message].join('\n');
+}
 /** One line of plain text: control characters (forged lines in an email) become spaces. */
 function plain(value, maxLength = 300) {
     // eslint-disable-next-line no-control-regex
@@ -86668,6 +86701,14 @@ function renderMessage(input, limit = SNS_MESSAGE_LIMIT_BYTES) {
     return parts.join(separator);
 }
 function renderSnsNotification(input) {
+    const stable = renderNotification({
+        ...input,
+        runUrl: '',
+        report: { ...input.report, generatedAt: '' }
+    });
+    return { ...renderNotification(input), content: stableContent(stable) };
+}
+function renderNotification(input) {
     const changed = changeCounts(input.report);
     const number = (n) => ({ DataType: 'Number', StringValue: String(n) });
     const subject = renderSubject(input.report, input.event);
@@ -86690,6 +86731,104 @@ function shouldPublish(report, notifyOn, event) {
         return true;
     const c = report.counts;
     return c.overdue + c.unused > 0 || (report.remediation?.changes.length ?? 0) > 0;
+}
+
+;// CONCATENATED MODULE: ./src/cancellation.ts
+// A cancelled job: the runner sends SIGINT, then SIGTERM a few seconds later, then kills the
+// process. On the first signal no new change starts; what was done is written (summary, outputs,
+// JSON report) by the job, or by the finalizer when the job does not finish within the grace.
+
+/** Within the ~7.5 s GitHub's runner waits between SIGINT and SIGTERM (and 2.5 s before the kill). */
+const CANCEL_GRACE_MS = 4000;
+let received;
+let finalizer;
+/** The signal that cancelled the job, once one has arrived. */
+function cancelledBy() {
+    return received;
+}
+/**
+ * What to write if the job is cancelled while it has done something: set once changes may
+ * start, so a cancel before that (nothing done) simply ends the process.
+ */
+function setFinalizer(write) {
+    finalizer = write;
+}
+function watchCancellation(options = {}) {
+    const exit = options.exit ?? ((code) => process.exit(code));
+    const onSignal = (signal) => {
+        if (received)
+            return;
+        received = signal;
+        if (!finalizer) {
+            setFailed(`The job was cancelled (${signal}) before any change was made.`);
+            exit(1);
+            return;
+        }
+        warning(`Received ${signal}: no new change will start; writing the summary, outputs and report of what was done.`);
+        // Backstop: a job stuck in a call still leaves its record before the runner kills it.
+        setTimeout(() => {
+            const write = finalizer ?? (() => Promise.resolve());
+            void write()
+                .catch((error) => core_error(`Writing the record failed: ${String(error)}`))
+                .finally(() => {
+                setFailed(`The job was cancelled (${signal}); the record of what was done is written.`);
+                exit(1);
+            });
+        }, options.graceMs ?? CANCEL_GRACE_MS).unref();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+}
+
+;// CONCATENATED MODULE: ./src/remediation/claim.ts
+// A short-lived claim on a key, so that two runs at once (a re-run, a second workflow, a matrix
+// overlap) do not both write it. IAM has no conditional write, so the claim is an IAM user tag
+// `iam-key-sentinel:claim:<key ID>` = `<claimant> <ISO time>` on the key's user: read it, write
+// ours unless another run's unexpired claim is there, read it back, and act only if it is ours.
+// Two runs that both read "free" before either writes still race; the one whose tag lands last
+// wins the read back. The workflow's `concurrency:` group stays the first defence.
+
+
+
+
+const CLAIM_TAG_PREFIX = 'iam-key-sentinel:claim:';
+/** A claim older than this is a leftover (a killed run) and is ignored: a change takes seconds. */
+const CLAIM_TTL_MS = 10 * 60_000;
+function claimTagKey(accessKeyId) {
+    return `${CLAIM_TAG_PREFIX}${accessKeyId}`;
+}
+/**
+ * This run's name in a claim: run ID and attempt, plus a random part, because two jobs of one
+ * run (a matrix) share both. Only characters IAM tag values allow.
+ */
+function claimantId(run) {
+    return `run-${run.runId}.${run.runAttempt}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+}
+function parseClaim(value) {
+    const match = /^(\S+) (\S+)$/.exec(value ?? '');
+    const at = new Date(match?.[2] ?? '');
+    return match?.[1] && !Number.isNaN(at.getTime()) ? { claimant: match[1], at } : undefined;
+}
+async function readClaim(iam, userName, accessKeyId) {
+    return parseClaim((await readTagsOf(iam, userName)).get(claimTagKey(accessKeyId)));
+}
+/** Takes the claim on a key for `claimant`, or names the other run that holds it. */
+async function takeClaim(iam, target, claimant, now, settle = VERIFY_SETTLE) {
+    const live = (c) => c !== undefined && c.claimant !== claimant && now().getTime() - c.at.getTime() < CLAIM_TTL_MS;
+    const held = await readClaim(iam, target.userName, target.accessKeyId);
+    if (live(held))
+        return { ok: false, holder: held };
+    await iam.send(new client_iam_dist_cjs/* TagUserCommand */.pkA({
+        UserName: target.userName,
+        Tags: [{ Key: claimTagKey(target.accessKeyId), Value: `${claimant} ${now().toISOString()}` }]
+    }));
+    // Read back (waiting out IAM's consistency): a run whose tag landed after ours holds it.
+    const back = await readUntilSettled(() => readClaim(iam, target.userName, target.accessKeyId), (c) => c?.claimant === claimant || live(c), settle);
+    return live(back.value) ? { ok: false, holder: back.value } : { ok: true };
+}
+/** Removes the claim after the change; a failure only leaves a tag that expires. */
+async function releaseClaim(iam, target) {
+    await iam.send(new client_iam_dist_cjs/* UntagUserCommand */.KZ_({ UserName: target.userName, TagKeys: [claimTagKey(target.accessKeyId)] }));
 }
 
 ;// CONCATENATED MODULE: ./src/remediation/lifecycle-tag.ts
@@ -86716,6 +86855,14 @@ function readDeactivatedAt(tags, accessKeyId) {
 
 
 
+
+
+/** Results after which the key needs nothing more from this run. */
+const HANDLED_RESULTS = new Set([
+    'applied',
+    'already-done',
+    'claimed'
+]);
 const apply_IAM_NAME = /^[\w+=,.@-]+$/;
 function undoCommand(change) {
     // Names come from IAM, which only allows these characters; anything else is not quoted safely.
@@ -86745,6 +86892,14 @@ async function readLiveKey(iam, userName, accessKeyId) {
         if (key)
             return key;
     }
+    return undefined;
+}
+/** What the re-read shows when the key is already in the state the change aims at. */
+function alreadyDone(change, live) {
+    if (!live)
+        return 'the key was already deleted';
+    if (change.kind === 'deactivate' && live.Status === 'Inactive')
+        return 'the key was already Inactive';
     return undefined;
 }
 /** Why the live key no longer matches the plan, or undefined when it does. */
@@ -86781,9 +86936,48 @@ async function recordLifecycle(iam, change, at) {
         await iam.send(new client_iam_dist_cjs/* UntagUserCommand */.KZ_({ UserName: change.userName, TagKeys: [tagKey] }));
     }
 }
-async function applyOne(iam, change, now) {
+/** One change under this run's claim: the claim is released whatever happens. */
+async function applyOne(iam, change, options) {
+    const { now, claimant } = options;
+    if (claimant) {
+        let claim;
+        try {
+            claim = await takeClaim(iam, change, claimant, now, options.settle);
+        }
+        catch (error) {
+            return record(change, 'failed', now(), {
+                detail: `Could not claim the key before the change: ${errorMessage(error)}`
+            });
+        }
+        if (!claim.ok) {
+            return record(change, 'claimed', now(), {
+                detail: `Not changed: another run (${claim.holder.claimant}) claimed this key at ${claim.holder.at.toISOString()} and is changing it.`
+            });
+        }
+    }
     try {
-        const why = mismatch(change, await readLiveKey(iam, change.userName, change.accessKeyId));
+        const done = await applyClaimed(iam, change, options);
+        if (done.result === 'applied')
+            options.onApplied?.(done);
+        return done;
+    }
+    finally {
+        if (claimant) {
+            await releaseClaim(iam, change).catch((error) => warning(`${change.userName} ${change.accessKeyId}: the claim tag could not be removed (it expires by itself): ${errorMessage(error)}`));
+        }
+    }
+}
+async function applyClaimed(iam, change, { now, settle = VERIFY_SETTLE }) {
+    try {
+        const live = await readLiveKey(iam, change.userName, change.accessKeyId);
+        const done = alreadyDone(change, live);
+        if (done) {
+            return record(change, 'already-done', now(), {
+                detail: `Nothing written: at the re-read ${done} (another run or a person changed it).`,
+                after: { status: live ? live.Status : 'Deleted' }
+            });
+        }
+        const why = mismatch(change, live);
         if (why)
             return record(change, 'skipped', now(), { detail: `Not changed: ${why}.` });
     }
@@ -86799,21 +86993,24 @@ async function applyOne(iam, change, now) {
     catch (error) {
         return record(change, 'failed', at, { detail: errorMessage(error) });
     }
+    const expected = change.kind === 'deactivate' ? 'Inactive' : 'Deleted';
     let after;
     try {
-        const live = await readLiveKey(iam, change.userName, change.accessKeyId);
-        after = live ? live.Status : 'Deleted';
+        const read = await readUntilSettled(async () => {
+            const live = await readLiveKey(iam, change.userName, change.accessKeyId);
+            return live ? live.Status : 'Deleted';
+        }, (status) => status === expected, settle);
+        after = read.value;
+        if (!read.settled) {
+            return record(change, 'failed', at, {
+                after: { status: after },
+                detail: `Verification failed: the key is still ${after} after ${read.reads} reads, expected ${expected}. The change was sent once and not repeated; check the key.`
+            });
+        }
     }
     catch (error) {
         return record(change, 'failed', at, {
             detail: `The change was sent but could not be verified: ${errorMessage(error)}`
-        });
-    }
-    const expected = change.kind === 'deactivate' ? 'Inactive' : 'Deleted';
-    if (after !== expected) {
-        return record(change, 'failed', at, {
-            after: { status: after },
-            detail: `Verification failed: the key is ${after}, expected ${expected}.`
         });
     }
     let detail;
@@ -86827,18 +87024,32 @@ async function applyOne(iam, change, now) {
     }
     return record(change, 'applied', at, { after: { status: after }, ...(detail ? { detail } : {}) });
 }
-async function applyPlan(iam, plan, now = () => new Date()) {
+/** One log line per verified change, written at once: the job log keeps it even if the job is killed. */
+function logChange(change) {
+    const what = change.kind === 'deactivate' ? 'deactivated' : 'deleted';
+    info(`Changed: ${change.userName} ${change.accessKeyId} ${what} at ${change.at} (verified).` +
+        (change.undo ? ` Undo: ${change.undo}` : ''));
+}
+/** Applies the plan, adding each record to `records` as it is made (read while it runs, on cancel). */
+async function applyPlan(iam, plan, options = { now: () => new Date() }, records = []) {
+    const { now } = options;
     if (plan.dryRun || plan.capExceeded) {
         const detail = plan.dryRun
             ? 'Dry run: nothing was changed.'
             : `Not applied: the plan holds ${plan.changes.length} changes, more than max-actions (${plan.maxActions}).`;
-        return plan.changes.map((c) => record(c, 'planned', now(), { detail }));
+        records.push(...plan.changes.map((c) => record(c, 'planned', now(), { detail })));
+        return records;
     }
-    const records = [];
     // One at a time: a handful of changes per run, each verified before the next.
-    for (const change of plan.changes)
-        records.push(await applyOne(iam, change, now));
-    for (const start of plan.graceStarts) {
+    for (const change of plan.changes) {
+        const signal = options.cancelled?.();
+        records.push(signal
+            ? record(change, 'cancelled', now(), {
+                detail: `Not started: the job was cancelled (${signal}).`
+            })
+            : await applyOne(iam, change, options));
+    }
+    for (const start of options.cancelled?.() ? [] : plan.graceStarts) {
         try {
             await iam.send(new client_iam_dist_cjs/* TagUserCommand */.pkA({
                 UserName: start.userName,
@@ -86948,8 +87159,11 @@ function planRemediation(input) {
 const RESULT_LABEL = {
     planned: '📝 planned',
     applied: '✅ applied',
+    'already-done': '☑️ already done',
+    claimed: '🔒 left to another run',
     skipped: '⏭️ skipped',
-    failed: '❌ failed'
+    failed: '❌ failed',
+    cancelled: '⏹️ not started (cancelled)'
 };
 const ROW_LIMIT = 200;
 function transition(r) {
@@ -87228,6 +87442,8 @@ function renderSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
 }
 
 ;// CONCATENATED MODULE: ./src/verdict.ts
+// Whether the step fails, decided after every report is written.
+
 /** The reasons the step fails, empty when it passes. */
 function failureReasons(report, failOn) {
     const reasons = [];
@@ -87248,8 +87464,9 @@ function failureReasons(report, failOn) {
             .map((x) => `${x.userName} ${x.accessKeyId}`)
             .join(', ')}); see "Changes" in the job summary.`);
     }
-    // A key this run deactivated or deleted is dealt with; only the rest keep the step red.
-    const handled = new Set(r?.changes.filter((x) => x.result === 'applied').map((x) => x.accessKeyId) ?? []);
+    // A key this run deactivated or deleted is dealt with, as is one another run already changed
+    // or is changing (two runs at once); only the rest keep the step red.
+    const handled = new Set(r?.changes.filter((x) => HANDLED_RESULTS.has(x.result)).map((x) => x.accessKeyId) ?? []);
     const open = (cls) => report.keys.filter((k) => k.class === cls && !handled.has(k.accessKeyId)).length;
     const overdue = open('overdue');
     const unused = open('unused');
@@ -87283,6 +87500,8 @@ function failureReasons(report, failOn) {
 
 
 
+
+
 /** Keys the plan must leave alone whatever their class, with the reason shown in the report. */
 async function blockedKeys(audit, job) {
     const blocked = new Map();
@@ -87297,6 +87516,10 @@ async function blockedKeys(audit, job) {
     }
     return blocked;
 }
+/**
+ * Plans and applies the remediation. `report.remediation.changes` fills as each change is made,
+ * so a cancelled job can write what was done; the section is rendered from it when written.
+ */
 async function remediate(audit, job) {
     const { report } = audit;
     const { settings } = job;
@@ -87314,7 +87537,7 @@ async function remediate(audit, job) {
         deactivatedAt,
         blocked: await blockedKeys(audit, job)
     });
-    const records = await applyPlan(job.clients.iam, plan);
+    const records = [];
     report.remediation = {
         action: plan.action,
         dryRun: plan.dryRun,
@@ -87323,7 +87546,46 @@ async function remediate(audit, job) {
         changes: records,
         holds: plan.holds
     };
-    return renderChanges(plan, records);
+    const render = () => renderChanges(plan, records);
+    // From here on a cancel writes what was done instead of ending the process at once.
+    setFinalizer(() => finish(audit, [render(), cancelNote()]));
+    await applyPlan(job.clients.iam, plan, {
+        now: () => new Date(),
+        claimant: claimantId(job.run),
+        onApplied: logChange,
+        cancelled: cancelledBy
+    }, records);
+    return render;
+}
+function cancelNote() {
+    const signal = cancelledBy();
+    return signal
+        ? `> [!WARNING]\n> The job was cancelled (${signal}): no change was started after it, and CloudTrail activity, issues and notifications were skipped to write this record in time.`
+        : '';
+}
+const finished = new WeakMap();
+/** Writes the JSON report, the summary and the outputs, once (the job and a cancel may both ask). */
+function finish(audit, sections) {
+    let done = finished.get(audit);
+    if (!done) {
+        done = writeOutcome(audit, sections.filter((s) => s !== ''));
+        finished.set(audit, done);
+    }
+    return done;
+}
+async function writeOutcome(audit, sections) {
+    const { report } = audit;
+    const reportPath = await writeReport(report);
+    await writeSummary(renderSummary({
+        ...report,
+        generatedAt: audit.now,
+        findings: report.keys,
+        unlistedOkAgeDays: audit.unlistedOkAgeDays,
+        reportPath,
+        sections
+    }));
+    setOutputs(report, reportPath);
+    return reportPath;
 }
 /**
  * CloudTrail activity of the keys activity-for names: those this run changed (attempted,
@@ -87391,28 +87653,39 @@ async function runAuditJob(job) {
     const { report } = audit;
     if (audit.scan.fallbackReason)
         warning(`Credential report not used: ${audit.scan.fallbackReason}`);
-    const changes = await remediate(audit, job);
-    const activity = await lookUpActivity(audit, job);
+    const renderChangesSection = await remediate(audit, job);
+    // After a cancel, each slow stage not yet started is skipped, to write the record in time.
+    const activity = cancelledBy() ? [] : await lookUpActivity(audit, job);
     if (activity.length > 0)
         report.activity = activity;
-    const deliveries = [
-        await notifyIssues(audit, job, activity),
-        await notifySns(audit, job, activity)
-    ].filter((d) => d !== undefined);
-    const sections = [changes, renderActivitySection(activity), renderDeliveries(deliveries)].filter((s) => s !== '');
-    const reportPath = await writeReport(report);
-    await writeSummary(renderSummary({
-        ...report,
-        generatedAt: audit.now,
-        findings: report.keys,
-        unlistedOkAgeDays: audit.unlistedOkAgeDays,
-        reportPath,
-        sections
-    }));
-    setOutputs(report, reportPath);
+    const deliveries = [];
+    for (const deliver of [notifyIssues, notifySns]) {
+        if (cancelledBy())
+            break;
+        const delivery = await deliver(audit, job, activity);
+        if (delivery)
+            deliveries.push(delivery);
+    }
+    const cancelled = cancelledBy();
+    const reportPath = await finish(audit, [
+        cancelNote(),
+        renderChangesSection(),
+        renderActivitySection(activity),
+        renderDeliveries(deliveries)
+    ]);
     info(`${report.counts.total} keys: ${report.counts.overdue} overdue, ${report.counts['due-soon']} due soon, ` +
         `${report.counts.unused} unused. Report: ${reportPath}`);
-    return { failures: [...failureReasons(report, settings.failOn), ...deliveryFailures(deliveries)] };
+    return {
+        failures: [
+            ...(cancelled ? [cancelFailure(cancelled, report.remediation?.changes ?? [])] : []),
+            ...failureReasons(report, settings.failOn),
+            ...deliveryFailures(deliveries)
+        ]
+    };
+}
+function cancelFailure(signal, changes) {
+    const notStarted = changes.filter((c) => c.result === 'cancelled').length;
+    return `The job was cancelled (${signal}): ${changes.length - notStarted} of ${changes.length} planned changes were attempted; see "Changes" in the job summary.`;
 }
 
 ;// CONCATENATED MODULE: ./src/auth.ts
@@ -88198,6 +88471,10 @@ function renderDigest(input, limit = SNS_MESSAGE_LIMIT_BYTES) {
     return parts.join('\n\n');
 }
 function renderDigestNotification(input) {
+    const stable = digestNotification({ ...input, runUrl: '', generatedAt: new Date(0) });
+    return { ...digestNotification(input), content: stableContent(stable) };
+}
+function digestNotification(input) {
     const { result: r } = input;
     const number = (n) => ({ DataType: 'Number', StringValue: String(n) });
     const subject = renderDigestSubject(r);
@@ -88901,22 +89178,27 @@ function keyText(report, k) {
     const user = plain(k.userName ?? 'unknown user', 64);
     const where = k.location ? ` at ${plain(k.location, 200)}` : '';
     const at = k.change?.at ?? report.generatedAt;
-    const lines = k.outcome === 'failed'
+    const lines = k.unusableEntity
         ? [
-            `MANUAL INSPECTION AND INTERVENTION REQUIRED: an error occurred when attempting to take away the exposed IAM access key ${k.accessKeyId} (${user}) on account ${report.accountId}.`,
-            `Error: ${plain(k.error ?? 'unknown', 500)}`,
-            `Sign in to the account, deactivate or delete the key by hand, and check the AWS Health dashboard: ${HEALTH_DASHBOARD}`
+            `MANUAL INSPECTION AND INTERVENTION REQUIRED: the event names '${plain(k.accessKeyId, 64)}' as exposed (${k.unusableEntity}), but it is not an access key ID, so nothing was revoked for it on account ${report.accountId}.`,
+            `Find out which key it means, deactivate or delete it by hand, and check the AWS Health dashboard: ${HEALTH_DASHBOARD}`
         ]
-        : k.outcome === 'planned'
+        : k.outcome === 'failed'
             ? [
-                `Dry run: the IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} would be ${done(report)}; nothing was changed.`
+                `MANUAL INSPECTION AND INTERVENTION REQUIRED: an error occurred when attempting to take away the exposed IAM access key ${k.accessKeyId} (${user}) on account ${report.accountId}.`,
+                `Error: ${plain(k.error ?? 'unknown', 500)}`,
+                `Sign in to the account, deactivate or delete the key by hand, and check the AWS Health dashboard: ${HEALTH_DASHBOARD}`
             ]
-            : [
-                k.outcome === 'already-inactive'
-                    ? `The IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} was already inactive when it was reported as exposed${where}.`
-                    : `At ${at} the IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} was ${done(report)} after it was found to have been exposed${where}.`,
-                ...(k.change?.undo ? [`To undo the deactivation: ${k.change.undo}`] : [])
-            ];
+            : k.outcome === 'planned'
+                ? [
+                    `Dry run: the IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} would be ${done(report)}; nothing was changed.`
+                ]
+                : [
+                    k.outcome === 'already-inactive'
+                        ? `The IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} was already inactive when it was reported as exposed${where}.`
+                        : `At ${at} the IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} was ${done(report)} after it was found to have been exposed${where}.`,
+                    ...(k.change?.undo ? [`To undo the deactivation: ${k.change.undo}`] : [])
+                ];
     if (k.sessions?.ok) {
         lines.push(`Sessions issued before ${k.sessions.issuedBefore} are denied by the inline policy ${k.sessions.policyName}; remove it later with: ${k.sessions.undo}`);
     }
@@ -88939,6 +89221,10 @@ function incidentSubject(report) {
     return asciiSubject(`IAM Key Sentinel incident: ${parts.join(', ')} in ${report.accountId}`);
 }
 function renderIncidentSns(report, runUrl) {
+    const stable = incidentSns({ ...report, generatedAt: '' }, '');
+    return { ...incidentSns(report, runUrl), content: stableContent(stable) };
+}
+function incidentSns(report, runUrl) {
     const head = [
         `IAM Key Sentinel incident response in AWS account ${report.accountId}${report.accountAlias ? ` (${plain(report.accountAlias, 64)})` : ''}`,
         `Run:      ${runUrl}`,
@@ -89096,6 +89382,7 @@ async function openIncidentIssue(token, repo, report, run) {
 
 
 
+
 const REVOKE_POLICY_NAME = 'iam-key-sentinel-revoke-older-sessions';
 /** Deny everything to sessions issued before `before`: temporary credentials outlive a deleted key. */
 function revocationPolicy(before) {
@@ -89140,10 +89427,20 @@ async function revokeSessions(iam, userName, before) {
             PolicyName: REVOKE_POLICY_NAME,
             PolicyDocument: document
         }));
-        // Verify like every other write: read it back (IAM returns the document URL-encoded).
-        const back = await iam.send(new client_iam_dist_cjs/* GetUserPolicyCommand */.bcb({ UserName: userName, PolicyName: REVOKE_POLICY_NAME }));
-        const stored = decodeURIComponent(back.PolicyDocument ?? '');
-        if (JSON.stringify(JSON.parse(stored)) !== document)
+        // Verify like every other write: read it back (IAM returns the document URL-encoded),
+        // waiting for IAM to settle; a policy not yet visible (NoSuchEntity) is read again.
+        const read = await readUntilSettled(async () => {
+            try {
+                const back = await iam.send(new client_iam_dist_cjs/* GetUserPolicyCommand */.bcb({ UserName: userName, PolicyName: REVOKE_POLICY_NAME }));
+                return JSON.stringify(JSON.parse(decodeURIComponent(back.PolicyDocument ?? '')));
+            }
+            catch (error) {
+                if (hasAwsCode(error, 'NoSuchEntity'))
+                    return undefined;
+                throw error;
+            }
+        }, (stored) => stored === document, VERIFY_SETTLE);
+        if (!read.settled)
             throw new Error('the stored policy differs from the one written');
         return { ...base, ok: true };
     }
@@ -89202,7 +89499,11 @@ async function revokeKey(iam, exposed, options) {
                 before: { status: live.status, createDate: live.createDate.toISOString() },
                 at: options.now().toISOString()
             }
-            : await applyOne(iam, change, options.now);
+            : await applyOne(iam, change, {
+                now: options.now,
+                ...(options.claimant ? { claimant: options.claimant } : {}),
+                ...(options.onApplied ? { onApplied: options.onApplied } : {})
+            });
     }
     if (options.dryRun) {
         result.outcome = 'planned';
@@ -89210,14 +89511,17 @@ async function revokeKey(iam, exposed, options) {
     }
     if (options.revokeSessions)
         result.sessions = await revokeSessions(iam, userName, options.now());
-    const changeOk = alreadyInactive || result.change?.result === 'applied';
+    const changeOk = alreadyInactive ||
+        result.change?.result === 'applied' ||
+        result.change?.result === 'already-done';
     if (!changeOk) {
         result.error = `The key could not be ${options.action === 'delete' ? 'deleted' : 'deactivated'}: ${result.change?.detail ?? 'unknown error'}`;
     }
     else if (result.sessions && !result.sessions.ok) {
         result.error = `The key is ${options.action === 'delete' ? 'deleted' : 'inactive'}, but older sessions could not be revoked: ${result.sessions.error}`;
     }
-    result.outcome = result.error ? 'failed' : alreadyInactive ? 'already-inactive' : 'revoked';
+    const wasInactive = alreadyInactive || result.change?.result === 'already-done';
+    result.outcome = result.error ? 'failed' : wasInactive ? 'already-inactive' : 'revoked';
     return result;
 }
 
@@ -89232,18 +89536,21 @@ async function revokeKey(iam, exposed, options) {
 
 
 
+
+
+
 async function activityFor(job, results, now) {
     const { activity } = job.settings;
     // Revoked keys are looked up by key ID and by user name: sessions minted with the key carry
     // other key IDs. A key whose owner is unknown can only be looked up by its ID.
     const known = results.flatMap((r) => r.userName ? [{ accessKeyId: r.accessKeyId, userName: r.userName }] : []);
+    // An entity that is not a key ID has nothing CloudTrail could be asked about.
+    const unknownOwner = results.filter((r) => !r.userName && !r.unusableEntity);
     const targets = [
         ...selectActivityTargets(activity.activityFor, { flagged: [], changed: [], revoked: known }),
         ...(activity.activityFor === 'none'
             ? []
-            : results
-                .filter((r) => !r.userName)
-                .map((r) => ({ accessKeyId: r.accessKeyId, byUsername: false })))
+            : unknownOwner.map((r) => ({ accessKeyId: r.accessKeyId, byUsername: false })))
     ];
     if (targets.length === 0)
         return [];
@@ -89268,6 +89575,14 @@ function setIncidentOutputs(report, reportPath) {
     setOutput('deleted-count', applied('delete'));
     setOutput('activity', JSON.stringify(report.activity));
 }
+async function writeIncidentRecord(report, job, deliveries) {
+    const reportPath = await writeReport(report);
+    const deliveriesSection = renderDeliveries(deliveries);
+    await writeSummary(renderIncidentMarkdown(report, job.run.runUrl) +
+        (deliveriesSection ? `\n${deliveriesSection}\n` : ''));
+    setIncidentOutputs(report, reportPath);
+    return reportPath;
+}
 async function runIncidentJob(job) {
     const { settings } = job;
     const incident = settings.incident;
@@ -89275,26 +89590,16 @@ async function runIncidentJob(job) {
         throw new Error('runIncidentJob needs incident mode');
     const action = settings.remediation.action === 'delete' ? 'delete' : 'deactivate';
     const ownKeyId = await ownAccessKeyId(job.clients);
+    const claimant = claimantId(job.run);
     info(`Incident mode: ${action} ${incident.keys.map((k) => k.accessKeyId).join(', ')} in ${job.accountId}.`);
-    // One key at a time, each isolated: a failure on one never stops the others.
     const results = [];
-    for (const key of incident.keys) {
-        results.push(await revokeKey(job.clients.iam, key, {
-            action,
-            dryRun: settings.remediation.dryRun,
-            revokeSessions: incident.revokeSessions,
-            ...(ownKeyId ? { ownKeyId } : {}),
-            now: () => new Date()
-        }));
-    }
-    const now = new Date();
     const report = {
         tool: 'iam-key-sentinel',
         schemaVersion: 1,
         kind: 'incident',
         accountId: job.accountId,
         ...(job.accountAlias ? { accountAlias: job.accountAlias } : {}),
-        generatedAt: now.toISOString(),
+        generatedAt: new Date().toISOString(),
         source: incident.source,
         ...(incident.event ? { event: incident.event } : {}),
         action,
@@ -89302,8 +89607,45 @@ async function runIncidentJob(job) {
         revokeSessions: incident.revokeSessions,
         lookbackHours: settings.activity.lookbackHours,
         keys: results,
-        activity: await activityFor(job, results, now)
+        activity: []
     };
+    // Written once: by the end of the job, or by a cancel that does not let it finish.
+    let written;
+    const finish = (deliveries) => (written ??= writeIncidentRecord(report, job, deliveries));
+    setFinalizer(() => finish([]));
+    // One key at a time, each isolated: a failure on one never stops the others.
+    for (const key of incident.keys) {
+        const signal = cancelledBy();
+        results.push(signal
+            ? {
+                accessKeyId: key.accessKeyId,
+                outcome: 'failed',
+                error: `Not attempted: the job was cancelled (${signal}) before this key. Revoke it by hand or run again.`
+            }
+            : await revokeKey(job.clients.iam, key, {
+                action,
+                dryRun: settings.remediation.dryRun,
+                revokeSessions: incident.revokeSessions,
+                ...(ownKeyId ? { ownKeyId } : {}),
+                claimant,
+                onApplied: logChange,
+                now: () => new Date()
+            }));
+    }
+    // Entities of the event that name no key: a person must find out what was exposed.
+    for (const entity of incident.event?.unusable ?? []) {
+        results.push({
+            accessKeyId: entity.value,
+            unusableEntity: entity.where,
+            outcome: 'failed',
+            error: `The event names '${entity.value}' (${entity.where}), which is not an access key ID, so nothing was revoked for it. Find out which key it means and deactivate it by hand.`
+        });
+    }
+    const now = new Date();
+    report.generatedAt = now.toISOString();
+    // A cancelled job skips CloudTrail to write its record in time; security is still told.
+    if (!cancelledBy())
+        report.activity = await activityFor(job, results, now);
     const deliveries = [];
     if (settings.issues.enabled) {
         deliveries.push(await openIncidentIssue(settings.issues.token, repoOf(job.run), report, job.run));
@@ -89311,11 +89653,7 @@ async function runIncidentJob(job) {
     if (settings.notify.snsTopicArn && settings.notify.notifyOn !== 'never') {
         deliveries.push(await deliverSns(job, renderIncidentSns(report, job.run.runUrl), 'incident'));
     }
-    const reportPath = await writeReport(report);
-    const deliveriesSection = renderDeliveries(deliveries);
-    await writeSummary(renderIncidentMarkdown(report, job.run.runUrl) +
-        (deliveriesSection ? `\n${deliveriesSection}\n` : ''));
-    setIncidentOutputs(report, reportPath);
+    await finish(deliveries);
     const failed = failedKeys(report);
     return {
         failures: [
@@ -89365,17 +89703,43 @@ function validKey(id, where) {
     }
     return id;
 }
+/** A secret access key (40 characters of base64) pasted where the key ID belongs is not repeated. */
+const LOOKS_SECRET = /^[A-Za-z0-9/+]{40}$/;
+function shown(value) {
+    if (value === undefined)
+        return '(empty)';
+    if (LOOKS_SECRET.test(value))
+        return `(${value.length} characters that may be a secret access key)`;
+    return Array.from(value).slice(0, 64).join('');
+}
+/**
+ * Every entity that is an access key ID becomes a key to revoke; the others are kept to be
+ * reported as needing a person, so one bad entity never blocks the valid key beside it. Only an
+ * event with no valid key at all is rejected (before any call).
+ */
 function parseHealth(event, detail) {
     const entities = detail.affectedEntities;
     if (!Array.isArray(entities) || entities.length === 0) {
         throw new EventError('The AWS Health event names no affected entity (detail.affectedEntities is empty).');
     }
-    const keys = entities.map((entity, i) => ({
-        accessKeyId: validKey(exposure_event_text(object(entity)?.entityValue), `detail.affectedEntities[${i}].entityValue`)
-    }));
+    const keys = [];
+    const unusable = [];
+    entities.forEach((entity, i) => {
+        const where = `detail.affectedEntities[${i}].entityValue`;
+        const value = exposure_event_text(object(entity)?.entityValue);
+        if (value && ACCESS_KEY_ID.test(value))
+            keys.push({ accessKeyId: value });
+        else
+            unusable.push({ where, value: shown(value) });
+    });
+    if (keys.length === 0) {
+        const first = unusable[0];
+        validKey(exposure_event_text(object(entities[0])?.entityValue), first?.where ?? 'detail.affectedEntities[0]');
+    }
     return {
         source: 'aws-health',
         keys,
+        ...(unusable.length > 0 ? { unusable } : {}),
         ...(exposure_event_text(event.account) ? { accountId: exposure_event_text(event.account) } : {}),
         ...(exposure_event_text(event.time) ? { detectedAt: exposure_event_text(event.time) } : {}),
         ...(exposure_event_text(detail.eventArn) ? { reference: exposure_event_text(detail.eventArn) } : {})
@@ -89844,6 +90208,7 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
 
 
 
+
 /**
  * The session policies scope the last session, the one the run works in: on an earlier hop they
  * would also have to allow the sts:AssumeRole of the next.
@@ -89879,6 +90244,7 @@ async function credentialsFor(settings) {
     return credentials;
 }
 async function run() {
+    watchCancellation();
     try {
         // Validation comes first: a bad input or event fails before any AWS or GitHub call.
         const settings = readSettings((name) => getInput(name), process.env, github_context.payload);

@@ -20,7 +20,9 @@ import {
   type JobResult
 } from './job.js'
 import { renderSnsNotification, shouldPublish } from './notify/sns-message.js'
-import { applyPlan } from './remediation/apply.js'
+import { cancelledBy, setFinalizer } from './cancellation.js'
+import { applyPlan, logChange, type ChangeRecord } from './remediation/apply.js'
+import { claimantId } from './remediation/claim.js'
 import { readDeactivatedAt } from './remediation/lifecycle-tag.js'
 import { planRemediation } from './remediation/plan.js'
 import { renderChanges } from './remediation/render.js'
@@ -45,7 +47,11 @@ async function blockedKeys(audit: Audit, job: JobContext): Promise<Map<string, s
   return blocked
 }
 
-async function remediate(audit: Audit, job: JobContext): Promise<string> {
+/**
+ * Plans and applies the remediation. `report.remediation.changes` fills as each change is made,
+ * so a cancelled job can write what was done; the section is rendered from it when written.
+ */
+async function remediate(audit: Audit, job: JobContext): Promise<() => string> {
   const { report } = audit
   const { settings } = job
   const deactivatedAt = new Map<string, Date>()
@@ -61,7 +67,7 @@ async function remediate(audit: Audit, job: JobContext): Promise<string> {
     deactivatedAt,
     blocked: await blockedKeys(audit, job)
   })
-  const records = await applyPlan(job.clients.iam, plan)
+  const records: ChangeRecord[] = []
   report.remediation = {
     action: plan.action,
     dryRun: plan.dryRun,
@@ -70,7 +76,60 @@ async function remediate(audit: Audit, job: JobContext): Promise<string> {
     changes: records,
     holds: plan.holds
   }
-  return renderChanges(plan, records)
+  const render = () => renderChanges(plan, records)
+  // From here on a cancel writes what was done instead of ending the process at once.
+  setFinalizer(() => finish(audit, [render(), cancelNote()]))
+  await applyPlan(
+    job.clients.iam,
+    plan,
+    {
+      now: () => new Date(),
+      claimant: claimantId(job.run),
+      onApplied: logChange,
+      cancelled: cancelledBy
+    },
+    records
+  )
+  return render
+}
+
+function cancelNote(): string {
+  const signal = cancelledBy()
+  return signal
+    ? `> [!WARNING]\n> The job was cancelled (${signal}): no change was started after it, and CloudTrail activity, issues and notifications were skipped to write this record in time.`
+    : ''
+}
+
+const finished = new WeakMap<Audit, Promise<string>>()
+
+/** Writes the JSON report, the summary and the outputs, once (the job and a cancel may both ask). */
+function finish(audit: Audit, sections: string[]): Promise<string> {
+  let done = finished.get(audit)
+  if (!done) {
+    done = writeOutcome(
+      audit,
+      sections.filter((s) => s !== '')
+    )
+    finished.set(audit, done)
+  }
+  return done
+}
+
+async function writeOutcome(audit: Audit, sections: string[]): Promise<string> {
+  const { report } = audit
+  const reportPath = await writeReport(report)
+  await writeSummary(
+    renderSummary({
+      ...report,
+      generatedAt: audit.now,
+      findings: report.keys,
+      unlistedOkAgeDays: audit.unlistedOkAgeDays,
+      reportPath,
+      sections
+    })
+  )
+  setOutputs(report, reportPath)
+  return reportPath
 }
 
 /**
@@ -148,32 +207,37 @@ export async function runAuditJob(job: JobContext): Promise<JobResult> {
   const { report } = audit
   if (audit.scan.fallbackReason)
     core.warning(`Credential report not used: ${audit.scan.fallbackReason}`)
-  const changes = await remediate(audit, job)
-  const activity = await lookUpActivity(audit, job)
+  const renderChangesSection = await remediate(audit, job)
+  // After a cancel, each slow stage not yet started is skipped, to write the record in time.
+  const activity = cancelledBy() ? [] : await lookUpActivity(audit, job)
   if (activity.length > 0) report.activity = activity
-  const deliveries = [
-    await notifyIssues(audit, job, activity),
-    await notifySns(audit, job, activity)
-  ].filter((d): d is Delivery => d !== undefined)
-  const sections = [changes, renderActivitySection(activity), renderDeliveries(deliveries)].filter(
-    (s) => s !== ''
-  )
-
-  const reportPath = await writeReport(report)
-  await writeSummary(
-    renderSummary({
-      ...report,
-      generatedAt: audit.now,
-      findings: report.keys,
-      unlistedOkAgeDays: audit.unlistedOkAgeDays,
-      reportPath,
-      sections
-    })
-  )
-  setOutputs(report, reportPath)
+  const deliveries: Delivery[] = []
+  for (const deliver of [notifyIssues, notifySns]) {
+    if (cancelledBy()) break
+    const delivery = await deliver(audit, job, activity)
+    if (delivery) deliveries.push(delivery)
+  }
+  const cancelled = cancelledBy()
+  const reportPath = await finish(audit, [
+    cancelNote(),
+    renderChangesSection(),
+    renderActivitySection(activity),
+    renderDeliveries(deliveries)
+  ])
   core.info(
     `${report.counts.total} keys: ${report.counts.overdue} overdue, ${report.counts['due-soon']} due soon, ` +
       `${report.counts.unused} unused. Report: ${reportPath}`
   )
-  return { failures: [...failureReasons(report, settings.failOn), ...deliveryFailures(deliveries)] }
+  return {
+    failures: [
+      ...(cancelled ? [cancelFailure(cancelled, report.remediation?.changes ?? [])] : []),
+      ...failureReasons(report, settings.failOn),
+      ...deliveryFailures(deliveries)
+    ]
+  }
+}
+
+function cancelFailure(signal: string, changes: readonly ChangeRecord[]): string {
+  const notStarted = changes.filter((c) => c.result === 'cancelled').length
+  return `The job was cancelled (${signal}): ${changes.length - notStarted} of ${changes.length} planned changes were attempted; see "Changes" in the job summary.`
 }

@@ -54,7 +54,6 @@ export async function deliverSns(
     credentials: job.credentials,
     accountId: job.accountId,
     runId: job.run.runId,
-    runAttempt: job.run.runAttempt,
     event
   })
   if (result.ok) {

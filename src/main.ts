@@ -4,6 +4,7 @@ import * as github from '@actions/github'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import { assertAllowedAccount } from './allowed-accounts.js'
 import { runAuditJob } from './audit-job.js'
+import { watchCancellation } from './cancellation.js'
 import { assumeRoleChained, assumeRoleWithOidc } from './auth.js'
 import { createClients } from './aws-clients.js'
 import { setRetryMaxAttempts } from './aws-network.js'
@@ -52,6 +53,7 @@ async function credentialsFor(settings: Settings): Promise<AwsCredentialIdentity
 }
 
 export async function run(): Promise<void> {
+  watchCancellation()
   try {
     // Validation comes first: a bad input or event fails before any AWS or GitHub call.
     const settings = readSettings(

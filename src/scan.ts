@@ -206,6 +206,15 @@ export async function scanAccessKeys(
   return { userCount, keys, errors }
 }
 
+/** One user's tags, read live. */
+export async function readTagsOf(iam: IAMClient, userName: string): Promise<Map<string, string>> {
+  const tags = new Map<string, string>()
+  for await (const page of paginateListUserTags({ client: iam }, { UserName: userName })) {
+    for (const tag of page.Tags ?? []) if (tag.Key) tags.set(tag.Key, tag.Value ?? '')
+  }
+  return tags
+}
+
 /** Tags of the given users (only those whose keys could be exempted need reading). */
 export async function readUserTags(
   iam: IAMClient,
@@ -215,12 +224,8 @@ export async function readUserTags(
 ): Promise<Map<string, Map<string, string>>> {
   const tags = new Map<string, Map<string, string>>()
   await forEachLimit(userNames, concurrency, async (userName) => {
-    const userTags = new Map<string, string>()
     try {
-      for await (const page of paginateListUserTags({ client: iam }, { UserName: userName })) {
-        for (const tag of page.Tags ?? []) if (tag.Key) userTags.set(tag.Key, tag.Value ?? '')
-      }
-      tags.set(userName, userTags)
+      tags.set(userName, await readTagsOf(iam, userName))
     } catch (error) {
       if (hasAwsCode(error, 'NoSuchEntity')) return
       errors.push({ scope: userName, operation: 'iam:ListUserTags', message: errorMessage(error) })

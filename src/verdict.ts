@@ -1,4 +1,5 @@
 // Whether the step fails, decided after every report is written.
+import { HANDLED_RESULTS } from './remediation/apply.js'
 import type { AuditReport } from './report.js'
 import type { FailOn } from './types.js'
 
@@ -28,9 +29,10 @@ export function failureReasons(report: AuditReport, failOn: FailOn): string[] {
         .join(', ')}); see "Changes" in the job summary.`
     )
   }
-  // A key this run deactivated or deleted is dealt with; only the rest keep the step red.
+  // A key this run deactivated or deleted is dealt with, as is one another run already changed
+  // or is changing (two runs at once); only the rest keep the step red.
   const handled = new Set(
-    r?.changes.filter((x) => x.result === 'applied').map((x) => x.accessKeyId) ?? []
+    r?.changes.filter((x) => HANDLED_RESULTS.has(x.result)).map((x) => x.accessKeyId) ?? []
   )
   const open = (cls: string): number =>
     report.keys.filter((k) => k.class === cls && !handled.has(k.accessKeyId)).length

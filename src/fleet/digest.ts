@@ -6,6 +6,7 @@ import {
   asciiSubject,
   plain,
   SNS_MESSAGE_LIMIT_BYTES,
+  stableContent,
   type SnsAttribute,
   type SnsNotification
 } from '../notify/sns-message.js'
@@ -168,6 +169,11 @@ export function renderDigest(input: DigestInput, limit = SNS_MESSAGE_LIMIT_BYTES
 }
 
 export function renderDigestNotification(input: DigestInput): SnsNotification {
+  const stable = digestNotification({ ...input, runUrl: '', generatedAt: new Date(0) })
+  return { ...digestNotification(input), content: stableContent(stable) }
+}
+
+function digestNotification(input: DigestInput): Omit<SnsNotification, 'content'> {
   const { result: r } = input
   const number = (n: number): SnsAttribute => ({ DataType: 'Number', StringValue: String(n) })
   const subject = renderDigestSubject(r)

@@ -13,9 +13,19 @@ export interface ExposedKey {
   location?: string
 }
 
+/** An affected entity that is not an access key ID: a person must find out what it means. */
+export interface UnusableEntity {
+  /** Where in the event, e.g. detail.affectedEntities[1].entityValue. */
+  where: string
+  /** The value as the event gives it, or a note in its place when it looks like a secret. */
+  value: string
+}
+
 export interface ExposureEvent {
   source: 'aws-health' | 'trusted-advisor'
   keys: ExposedKey[]
+  /** Entities of the same event that name no access key: reported, never silently dropped. */
+  unusable?: UnusableEntity[]
   accountId?: string
   detectedAt?: string
   /** AWS Health's event ARN or Trusted Advisor's case, for the report. */
@@ -64,6 +74,21 @@ function validKey(id: string | undefined, where: string): string {
   return id
 }
 
+/** A secret access key (40 characters of base64) pasted where the key ID belongs is not repeated. */
+const LOOKS_SECRET = /^[A-Za-z0-9/+]{40}$/
+
+function shown(value: string | undefined): string {
+  if (value === undefined) return '(empty)'
+  if (LOOKS_SECRET.test(value))
+    return `(${value.length} characters that may be a secret access key)`
+  return Array.from(value).slice(0, 64).join('')
+}
+
+/**
+ * Every entity that is an access key ID becomes a key to revoke; the others are kept to be
+ * reported as needing a person, so one bad entity never blocks the valid key beside it. Only an
+ * event with no valid key at all is rejected (before any call).
+ */
 function parseHealth(event: Json, detail: Json): ExposureEvent {
   const entities = detail.affectedEntities
   if (!Array.isArray(entities) || entities.length === 0) {
@@ -71,15 +96,22 @@ function parseHealth(event: Json, detail: Json): ExposureEvent {
       'The AWS Health event names no affected entity (detail.affectedEntities is empty).'
     )
   }
-  const keys = entities.map((entity, i) => ({
-    accessKeyId: validKey(
-      text(object(entity)?.entityValue),
-      `detail.affectedEntities[${i}].entityValue`
-    )
-  }))
+  const keys: ExposedKey[] = []
+  const unusable: UnusableEntity[] = []
+  entities.forEach((entity, i) => {
+    const where = `detail.affectedEntities[${i}].entityValue`
+    const value = text(object(entity)?.entityValue)
+    if (value && ACCESS_KEY_ID.test(value)) keys.push({ accessKeyId: value })
+    else unusable.push({ where, value: shown(value) })
+  })
+  if (keys.length === 0) {
+    const first = unusable[0]
+    validKey(text(object(entities[0])?.entityValue), first?.where ?? 'detail.affectedEntities[0]')
+  }
   return {
     source: 'aws-health',
     keys,
+    ...(unusable.length > 0 ? { unusable } : {}),
     ...(text(event.account) ? { accountId: text(event.account) } : {}),
     ...(text(event.time) ? { detectedAt: text(event.time) } : {}),
     ...(text(detail.eventArn) ? { reference: text(detail.eventArn) } : {})

@@ -11,6 +11,9 @@ import {
   type JobContext,
   type JobResult
 } from '../job.js'
+import { cancelledBy, setFinalizer } from '../cancellation.js'
+import { logChange } from '../remediation/apply.js'
+import { claimantId } from '../remediation/claim.js'
 import { writeReport } from '../report.js'
 import { openIncidentIssue } from './issue.js'
 import {
@@ -32,13 +35,13 @@ async function activityFor(
   const known = results.flatMap((r) =>
     r.userName ? [{ accessKeyId: r.accessKeyId, userName: r.userName }] : []
   )
+  // An entity that is not a key ID has nothing CloudTrail could be asked about.
+  const unknownOwner = results.filter((r) => !r.userName && !r.unusableEntity)
   const targets = [
     ...selectActivityTargets(activity.activityFor, { flagged: [], changed: [], revoked: known }),
     ...(activity.activityFor === 'none'
       ? []
-      : results
-          .filter((r) => !r.userName)
-          .map((r) => ({ accessKeyId: r.accessKeyId, byUsername: false })))
+      : unknownOwner.map((r) => ({ accessKeyId: r.accessKeyId, byUsername: false })))
   ]
   if (targets.length === 0) return []
   const summaries = await lookupActivity(targets, {
@@ -65,37 +68,40 @@ function setIncidentOutputs(report: IncidentReport, reportPath: string): void {
   core.setOutput('activity', JSON.stringify(report.activity))
 }
 
+async function writeIncidentRecord(
+  report: IncidentReport,
+  job: JobContext,
+  deliveries: readonly Delivery[]
+): Promise<string> {
+  const reportPath = await writeReport(report)
+  const deliveriesSection = renderDeliveries(deliveries)
+  await writeSummary(
+    renderIncidentMarkdown(report, job.run.runUrl) +
+      (deliveriesSection ? `\n${deliveriesSection}\n` : '')
+  )
+  setIncidentOutputs(report, reportPath)
+  return reportPath
+}
+
 export async function runIncidentJob(job: JobContext): Promise<JobResult> {
   const { settings } = job
   const incident = settings.incident
   if (incident.mode !== 'revoke') throw new Error('runIncidentJob needs incident mode')
   const action = settings.remediation.action === 'delete' ? 'delete' : 'deactivate'
   const ownKeyId = await ownAccessKeyId(job.clients)
+  const claimant = claimantId(job.run)
   core.info(
     `Incident mode: ${action} ${incident.keys.map((k) => k.accessKeyId).join(', ')} in ${job.accountId}.`
   )
 
-  // One key at a time, each isolated: a failure on one never stops the others.
   const results: IncidentKeyResult[] = []
-  for (const key of incident.keys) {
-    results.push(
-      await revokeKey(job.clients.iam, key, {
-        action,
-        dryRun: settings.remediation.dryRun,
-        revokeSessions: incident.revokeSessions,
-        ...(ownKeyId ? { ownKeyId } : {}),
-        now: () => new Date()
-      })
-    )
-  }
-  const now = new Date()
   const report: IncidentReport = {
     tool: 'iam-key-sentinel',
     schemaVersion: 1,
     kind: 'incident',
     accountId: job.accountId,
     ...(job.accountAlias ? { accountAlias: job.accountAlias } : {}),
-    generatedAt: now.toISOString(),
+    generatedAt: new Date().toISOString(),
     source: incident.source,
     ...(incident.event ? { event: incident.event } : {}),
     action,
@@ -103,8 +109,48 @@ export async function runIncidentJob(job: JobContext): Promise<JobResult> {
     revokeSessions: incident.revokeSessions,
     lookbackHours: settings.activity.lookbackHours,
     keys: results,
-    activity: await activityFor(job, results, now)
+    activity: []
   }
+  // Written once: by the end of the job, or by a cancel that does not let it finish.
+  let written: Promise<string> | undefined
+  const finish = (deliveries: readonly Delivery[]): Promise<string> =>
+    (written ??= writeIncidentRecord(report, job, deliveries))
+  setFinalizer(() => finish([]))
+
+  // One key at a time, each isolated: a failure on one never stops the others.
+  for (const key of incident.keys) {
+    const signal = cancelledBy()
+    results.push(
+      signal
+        ? {
+            accessKeyId: key.accessKeyId,
+            outcome: 'failed',
+            error: `Not attempted: the job was cancelled (${signal}) before this key. Revoke it by hand or run again.`
+          }
+        : await revokeKey(job.clients.iam, key, {
+            action,
+            dryRun: settings.remediation.dryRun,
+            revokeSessions: incident.revokeSessions,
+            ...(ownKeyId ? { ownKeyId } : {}),
+            claimant,
+            onApplied: logChange,
+            now: () => new Date()
+          })
+    )
+  }
+  // Entities of the event that name no key: a person must find out what was exposed.
+  for (const entity of incident.event?.unusable ?? []) {
+    results.push({
+      accessKeyId: entity.value,
+      unusableEntity: entity.where,
+      outcome: 'failed',
+      error: `The event names '${entity.value}' (${entity.where}), which is not an access key ID, so nothing was revoked for it. Find out which key it means and deactivate it by hand.`
+    })
+  }
+  const now = new Date()
+  report.generatedAt = now.toISOString()
+  // A cancelled job skips CloudTrail to write its record in time; security is still told.
+  if (!cancelledBy()) report.activity = await activityFor(job, results, now)
 
   const deliveries: Delivery[] = []
   if (settings.issues.enabled) {
@@ -116,13 +162,7 @@ export async function runIncidentJob(job: JobContext): Promise<JobResult> {
     deliveries.push(await deliverSns(job, renderIncidentSns(report, job.run.runUrl), 'incident'))
   }
 
-  const reportPath = await writeReport(report)
-  const deliveriesSection = renderDeliveries(deliveries)
-  await writeSummary(
-    renderIncidentMarkdown(report, job.run.runUrl) +
-      (deliveriesSection ? `\n${deliveriesSection}\n` : '')
-  )
-  setIncidentOutputs(report, reportPath)
+  await finish(deliveries)
 
   const failed = failedKeys(report)
   return {

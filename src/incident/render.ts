@@ -7,6 +7,7 @@ import {
   asciiSubject,
   plain,
   SNS_MESSAGE_LIMIT_BYTES,
+  stableContent,
   type SnsAttribute,
   type SnsNotification
 } from '../notify/sns-message.js'
@@ -65,8 +66,12 @@ function keyText(report: IncidentReport, k: IncidentKeyResult): string {
   const user = plain(k.userName ?? 'unknown user', 64)
   const where = k.location ? ` at ${plain(k.location, 200)}` : ''
   const at = k.change?.at ?? report.generatedAt
-  const lines =
-    k.outcome === 'failed'
+  const lines = k.unusableEntity
+    ? [
+        `MANUAL INSPECTION AND INTERVENTION REQUIRED: the event names '${plain(k.accessKeyId, 64)}' as exposed (${k.unusableEntity}), but it is not an access key ID, so nothing was revoked for it on account ${report.accountId}.`,
+        `Find out which key it means, deactivate or delete it by hand, and check the AWS Health dashboard: ${HEALTH_DASHBOARD}`
+      ]
+    : k.outcome === 'failed'
       ? [
           `MANUAL INSPECTION AND INTERVENTION REQUIRED: an error occurred when attempting to take away the exposed IAM access key ${k.accessKeyId} (${user}) on account ${report.accountId}.`,
           `Error: ${plain(k.error ?? 'unknown', 500)}`,
@@ -109,6 +114,11 @@ function incidentSubject(report: IncidentReport): string {
 }
 
 export function renderIncidentSns(report: IncidentReport, runUrl: string): SnsNotification {
+  const stable = incidentSns({ ...report, generatedAt: '' }, '')
+  return { ...incidentSns(report, runUrl), content: stableContent(stable) }
+}
+
+function incidentSns(report: IncidentReport, runUrl: string): Omit<SnsNotification, 'content'> {
   const head = [
     `IAM Key Sentinel incident response in AWS account ${report.accountId}${report.accountAlias ? ` (${plain(report.accountAlias, 64)})` : ''}`,
     `Run:      ${runUrl}`,

@@ -7,7 +7,8 @@ import {
   PutUserPolicyCommand,
   type IAMClient
 } from '@aws-sdk/client-iam'
-import { errorMessage } from '../errors.js'
+import { errorMessage, hasAwsCode } from '../errors.js'
+import { readUntilSettled, VERIFY_SETTLE } from '../retry.js'
 import { applyOne, type ChangeRecord } from '../remediation/apply.js'
 import type { PlannedChange } from '../remediation/plan.js'
 import type { KeyStatus } from '../types.js'
@@ -28,7 +29,10 @@ export interface SessionRevocation {
 }
 
 export interface IncidentKeyResult {
+  /** The key ID; for an event entity that names no key, the entity's value as given. */
   accessKeyId: string
+  /** Set when the event named something that is not an access key ID: where in the event. */
+  unusableEntity?: string
   userName?: string
   location?: string
   outcome: IncidentOutcome
@@ -44,6 +48,10 @@ export interface RevokeOptions {
   revokeSessions: boolean
   /** The key the action runs with, which it must never touch. */
   ownKeyId?: string
+  /** This run's name in claims, so that two runs at once do not both write a key. */
+  claimant?: string
+  /** Logs a change the moment it is verified. */
+  onApplied?: (record: ChangeRecord) => void
   now: () => Date
 }
 
@@ -102,13 +110,24 @@ async function revokeSessions(
         PolicyDocument: document
       })
     )
-    // Verify like every other write: read it back (IAM returns the document URL-encoded).
-    const back = await iam.send(
-      new GetUserPolicyCommand({ UserName: userName, PolicyName: REVOKE_POLICY_NAME })
+    // Verify like every other write: read it back (IAM returns the document URL-encoded),
+    // waiting for IAM to settle; a policy not yet visible (NoSuchEntity) is read again.
+    const read = await readUntilSettled(
+      async () => {
+        try {
+          const back = await iam.send(
+            new GetUserPolicyCommand({ UserName: userName, PolicyName: REVOKE_POLICY_NAME })
+          )
+          return JSON.stringify(JSON.parse(decodeURIComponent(back.PolicyDocument ?? '')))
+        } catch (error) {
+          if (hasAwsCode(error, 'NoSuchEntity')) return undefined
+          throw error
+        }
+      },
+      (stored) => stored === document,
+      VERIFY_SETTLE
     )
-    const stored = decodeURIComponent(back.PolicyDocument ?? '')
-    if (JSON.stringify(JSON.parse(stored)) !== document)
-      throw new Error('the stored policy differs from the one written')
+    if (!read.settled) throw new Error('the stored policy differs from the one written')
     return { ...base, ok: true }
   } catch (error) {
     return { ...base, ok: false, error: errorMessage(error) }
@@ -169,7 +188,11 @@ export async function revokeKey(
           before: { status: live.status, createDate: live.createDate.toISOString() },
           at: options.now().toISOString()
         }
-      : await applyOne(iam, change, options.now)
+      : await applyOne(iam, change, {
+          now: options.now,
+          ...(options.claimant ? { claimant: options.claimant } : {}),
+          ...(options.onApplied ? { onApplied: options.onApplied } : {})
+        })
   }
   if (options.dryRun) {
     result.outcome = 'planned'
@@ -177,12 +200,16 @@ export async function revokeKey(
   }
   if (options.revokeSessions) result.sessions = await revokeSessions(iam, userName, options.now())
 
-  const changeOk = alreadyInactive || result.change?.result === 'applied'
+  const changeOk =
+    alreadyInactive ||
+    result.change?.result === 'applied' ||
+    result.change?.result === 'already-done'
   if (!changeOk) {
     result.error = `The key could not be ${options.action === 'delete' ? 'deleted' : 'deactivated'}: ${result.change?.detail ?? 'unknown error'}`
   } else if (result.sessions && !result.sessions.ok) {
     result.error = `The key is ${options.action === 'delete' ? 'deleted' : 'inactive'}, but older sessions could not be revoked: ${result.sessions.error}`
   }
-  result.outcome = result.error ? 'failed' : alreadyInactive ? 'already-inactive' : 'revoked'
+  const wasInactive = alreadyInactive || result.change?.result === 'already-done'
+  result.outcome = result.error ? 'failed' : wasInactive ? 'already-inactive' : 'revoked'
   return result
 }

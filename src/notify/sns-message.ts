@@ -21,6 +21,19 @@ export interface SnsNotification {
   subject: string
   message: string
   attributes: Record<'account' | 'event' | 'overdue' | 'changed', SnsAttribute>
+  /**
+   * What the message says without when it was rendered or which run attempt sent it (its time
+   * and run link left out): a FIFO topic's deduplication ID derives from it, so a re-run that has
+   * the same thing to say is deduplicated, and one with news is not.
+   */
+  content: string
+}
+
+/** The content of a notification rendered again without its time and run link. */
+export function stableContent(notification: Omit<SnsNotification, 'content'>): string {
+  return [notification.subject, JSON.stringify(notification.attributes), notification.message].join(
+    '\n'
+  )
 }
 
 export interface SnsMessageInput {
@@ -189,6 +202,15 @@ export function renderMessage(input: SnsMessageInput, limit = SNS_MESSAGE_LIMIT_
 }
 
 export function renderSnsNotification(input: SnsMessageInput): SnsNotification {
+  const stable = renderNotification({
+    ...input,
+    runUrl: '',
+    report: { ...input.report, generatedAt: '' }
+  })
+  return { ...renderNotification(input), content: stableContent(stable) }
+}
+
+function renderNotification(input: SnsMessageInput): Omit<SnsNotification, 'content'> {
   const changed = changeCounts(input.report)
   const number = (n: number): SnsAttribute => ({ DataType: 'Number', StringValue: String(n) })
   const subject = renderSubject(input.report, input.event)

@@ -16,15 +16,19 @@ export function topicRegion(topicArn: string): string {
   return topicArn.split(':')[3] ?? ''
 }
 
-/** Same run, same account, same event: same ID, so a retried job cannot publish twice to a FIFO topic. */
+/**
+ * Same run, account, event and content: same ID, so a re-run (any attempt) that has the same
+ * thing to say is not delivered twice by a FIFO topic within SNS's 5-minute deduplication
+ * window. The attempt is deliberately left out; a re-run with news says something else.
+ */
 export function deduplicationId(parts: {
   runId: string
-  runAttempt: string
   accountId: string
   event: string
+  content: string
 }): string {
   return createHash('sha256')
-    .update(`${parts.runId}/${parts.runAttempt}/${parts.accountId}/${parts.event}`)
+    .update(JSON.stringify([parts.runId, parts.accountId, parts.event, parts.content]))
     .digest('hex')
 }
 
@@ -51,7 +55,6 @@ export async function publishNotification(
     credentials?: AwsCredentialIdentity
     accountId: string
     runId: string
-    runAttempt: string
     event: string
   }
 ): Promise<PublishResult> {
@@ -71,7 +74,10 @@ export async function publishNotification(
         ...(fifo
           ? {
               MessageGroupId: `iam-key-sentinel-${options.accountId}`,
-              MessageDeduplicationId: deduplicationId(options)
+              MessageDeduplicationId: deduplicationId({
+                ...options,
+                content: notification.content
+              })
             }
           : {})
       })

@@ -6,8 +6,11 @@ import type { Plan } from './plan.js'
 const RESULT_LABEL: Record<ChangeRecord['result'], string> = {
   planned: '📝 planned',
   applied: '✅ applied',
+  'already-done': '☑️ already done',
+  claimed: '🔒 left to another run',
   skipped: '⏭️ skipped',
-  failed: '❌ failed'
+  failed: '❌ failed',
+  cancelled: '⏹️ not started (cancelled)'
 }
 const ROW_LIMIT = 200
 

@@ -182,6 +182,65 @@ describe('incident response', () => {
     expect(result.stdout).toContain('explicit deny')
   })
 
+  it('a Health event with a valid key and a malformed entity revokes the key and reports the entity', async () => {
+    fakes = await startFakes()
+    const event = JSON.parse(readFileSync('test/fixtures/events/aws-health.json', 'utf8'))
+    event.client_payload.detail.affectedEntities = [
+      { entityValue: 'AKIASAMPLEALICE00001' },
+      { entityValue: 'not-an-access-key' }
+    ]
+    const result = await incidentRun(fakes, {}, { eventName: 'repository_dispatch', event })
+
+    // The valid key is taken away; the step fails at the end for the entity a person must check.
+    expect(keyStatus(fakes.aws.account(), 'AKIASAMPLEALICE00001')).toBe('Inactive')
+    expect(writesTo(fakes, 'UpdateAccessKey')).toEqual(['alice AKIASAMPLEALICE00001'])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(
+      /::error::Manual inspection and intervention needed for not-an-access-key: The event names 'not-an-access-key' \(detail\.affectedEntities\[1\]\.entityValue\)/
+    )
+    const incident = JSON.parse(result.outputs.incident ?? '[]') as {
+      accessKeyId: string
+      outcome: string
+    }[]
+    expect(incident.map((k) => [k.accessKeyId, k.outcome])).toEqual([
+      ['AKIASAMPLEALICE00001', 'revoked'],
+      ['not-an-access-key', 'failed']
+    ])
+    const [message] = fakes.aws.published
+    expect(message?.subject).toBe(
+      'IAM Key Sentinel incident: 1 exposed key NEEDS MANUAL INTERVENTION, 1 deactivated in 111122223333'
+    )
+    expect(message?.message).toContain(
+      "MANUAL INSPECTION AND INTERVENTION REQUIRED: the event names 'not-an-access-key' as exposed"
+    )
+    expect(message?.message).toMatch(
+      /IAM access key AKIASAMPLEALICE00001 for user alice .* was deactivated/
+    )
+    const issue = fakes.github.issues.find((i) =>
+      i.labels.some((l) => l.name === 'security-incident')
+    )
+    expect(issue?.title).toContain('Manual intervention needed')
+    expect(issue?.body).toContain('not-an-access-key')
+    expect(result.summary).toContain('**Manual inspection and intervention required** for 1 key')
+    expect(result.summary).toContain('not-an-access-key')
+    // Nothing was asked of CloudTrail or IAM about the entity.
+    const asked = fakes.aws.calls.filter((c) => c.service === 'iam' || c.service === 'cloudtrail')
+    expect(asked.some((c) => c.body.includes('not-an-access-key'))).toBe(false)
+  })
+
+  it('a Health event with no valid key at all fails before any call', async () => {
+    fakes = await startFakes()
+    const event = JSON.parse(readFileSync('test/fixtures/events/aws-health.json', 'utf8'))
+    event.client_payload.detail.affectedEntities = [{ entityValue: 'not-an-access-key' }]
+    const result = await incidentRun(fakes, {}, { eventName: 'repository_dispatch', event })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(
+      'detail.affectedEntities[0].entityValue is not an access key ID'
+    )
+    expect(fakes.aws.calls).toEqual([])
+    expect(fakes.github.requests).toEqual([])
+  })
+
   it('rejects a malformed key ID before any AWS or GitHub call', async () => {
     fakes = await startFakes()
     const result = await incidentRun(fakes, { 'access-key-id': 'AKIASAMPLEALICE00001,not-a-key' })

@@ -201,12 +201,12 @@ describe('safety', () => {
     expect(changesOutput(result.outputs).every((c) => c.result === 'planned')).toBe(true)
   })
 
-  it('skips and reports a key that changed between plan and act', async () => {
+  it('records a key found already inactive at the re-read as already done, with no write or undo', async () => {
     fakes = await startFakes()
     let aliceReads = 0
     fakes.aws.setOnCall((call) => {
       if (call.action !== 'ListAccessKeys' || call.params.UserName !== 'alice') return
-      // The second read is the re-check right before the change: the owner rotated meanwhile.
+      // The second read is the re-check right before the change: someone deactivated it meanwhile.
       if (++aliceReads === 2) {
         const alice = fakes.aws.account().users.find((u) => u.userName === 'alice')
         if (alice?.keys[0]) alice.keys[0].status = 'Inactive'
@@ -219,8 +219,33 @@ describe('safety', () => {
       (c) => c.accessKeyId === 'AKIASAMPLEALICE00001'
     )
     expect(alice).toMatchObject({
+      result: 'already-done',
+      detail: expect.stringContaining('the key was already Inactive')
+    })
+    expect(alice?.undo).toBeUndefined()
+    expect(result.summary).toMatch(/AKIASAMPLEALICE00001 .*☑️ already done Nothing written/)
+    // Not counted against fail-on: the key is inactive, whoever did it.
+    expect(result.code).toBe(0)
+  })
+
+  it('skips and reports a key that changed otherwise between plan and act', async () => {
+    fakes = await startFakes()
+    let aliceReads = 0
+    fakes.aws.setOnCall((call) => {
+      if (call.action !== 'ListAccessKeys' || call.params.UserName !== 'alice') return
+      if (++aliceReads === 2) {
+        const alice = fakes.aws.account().users.find((u) => u.userName === 'alice')
+        if (alice?.keys[0]) alice.keys[0].createDate = new Date(Date.now() - 86_400_000)
+      }
+    })
+    const result = await fakes.run({ action: 'deactivate' })
+    expect(changedKeys(fakes, 'UpdateAccessKey')).not.toContain('AKIASAMPLEALICE00001')
+    const alice = changesOutput(result.outputs).find(
+      (c) => c.accessKeyId === 'AKIASAMPLEALICE00001'
+    )
+    expect(alice).toMatchObject({
       result: 'skipped',
-      detail: expect.stringContaining('status changed since the plan')
+      detail: expect.stringContaining('creation date differs')
     })
     expect(result.summary).toMatch(/AKIASAMPLEALICE00001 .*⏭️ skipped Not changed/)
   })

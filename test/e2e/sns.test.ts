@@ -71,6 +71,19 @@ describe('SNS notification', () => {
     expect(fakes.aws.published).toHaveLength(1)
   })
 
+  it('a re-run (attempt 2) publishes to a FIFO topic with the same deduplication ID', async () => {
+    fakes = await startFakes()
+    const inputs = { 'sns-topic-arn': SAMPLE_FIFO_TOPIC_ARN, 'fail-on': 'never' }
+    await fakes.run(inputs)
+    await fakes.run(inputs, { env: { GITHUB_RUN_ATTEMPT: '2' } })
+    const ids = fakes.aws.callsTo('Publish').map((c) => c.params.MessageDeduplicationId)
+    expect(ids).toHaveLength(2)
+    expect(ids[1]).toMatch(/^[0-9a-f]{64}$/)
+    expect(ids[1]).toBe(ids[0])
+    // So the topic delivered the message once, within SNS's 5-minute deduplication window.
+    expect(fakes.aws.published).toHaveLength(1)
+  })
+
   it('an AccessDenied on publish leaves the summary and outputs written and fails the step', async () => {
     fakes = await startFakes()
     fakes.aws.addFault({

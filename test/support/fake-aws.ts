@@ -98,6 +98,28 @@ export interface FaultRule {
   fault: Fault
 }
 
+/**
+ * IAM's eventual consistency: after a matching write, the next `reads` ListAccessKeys of the same
+ * user still answer the keys as they were before it (AWS documents that changes take time to be
+ * visible everywhere; the fake is otherwise read-after-write consistent).
+ */
+export interface LagRule {
+  /** The write, e.g. UpdateAccessKey. */
+  action: string
+  reads: number
+  match?: (call: RecordedCall) => boolean
+  /** How many writes the rule applies to; default 1. */
+  times?: number
+}
+
+/** Holds matched calls unanswered until released (see `FakeAws.hold`). */
+export interface Gate {
+  /** Resolves with the first call held. */
+  readonly reached: Promise<RecordedCall>
+  readonly isReached: boolean
+  release(): void
+}
+
 export interface FakeAwsOptions {
   /** IAM list operations return at most min(pageSize, MaxItems) items; default 2. */
   pageSize?: number
@@ -2007,6 +2029,14 @@ const READ_ONLY_ACTION = /^(Get|List|Lookup|Describe|AssumeRole)/
 /** STS federation calls are the only ones AWS accepts without a signature. */
 const UNSIGNED_ACTIONS = new Set(['AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML'])
 
+function ruleMatches(rule: Omit<FaultRule, 'fault'>, call: RecordedCall): boolean {
+  return (
+    (rule.service === undefined || rule.service === call.service) &&
+    (rule.action === undefined || rule.action === call.action) &&
+    (rule.match === undefined || rule.match(call))
+  )
+}
+
 interface ActiveFault extends FaultRule {
   left: number
 }
@@ -2020,6 +2050,14 @@ export class FakeAws {
   private readonly iamBucket?: TokenBucket
   private readonly trailBuckets = new Map<string, TokenBucket>()
   private faults: ActiveFault[] = []
+  private lags: (LagRule & { left: number })[] = []
+  private stale: { user: FakeUser; keys: FakeKey[]; left: number }[] = []
+  private gates: {
+    rule: Omit<FaultRule, 'fault'>
+    left: number
+    gate: Promise<void>
+    hit: (c: RecordedCall) => void
+  }[] = []
   private onCall?: (call: RecordedCall) => void
   private server?: Server
 
@@ -2097,6 +2135,39 @@ export class FakeAws {
     this.faults = []
   }
 
+  /** See LagRule: verification reads that lag behind a write. */
+  lagReadsAfter(rule: LagRule): void {
+    this.lags.push({ ...rule, left: rule.times ?? 1 })
+  }
+
+  /**
+   * Holds the matched calls (`times`, default 1) without an answer until `release()`, then answers
+   * them from the state at that moment: lets a test order two runs deterministically.
+   */
+  hold(rule: Omit<FaultRule, 'fault'>): Gate {
+    let release = (): void => undefined
+    let hit = (_: RecordedCall): void => undefined
+    let isReached = false
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const reached = new Promise<RecordedCall>((resolve) => (hit = resolve))
+    this.gates.push({
+      rule,
+      left: rule.times ?? 1,
+      gate,
+      hit: (call) => {
+        isReached = true
+        hit(call)
+      }
+    })
+    return {
+      reached,
+      get isReached() {
+        return isReached
+      },
+      release: () => release()
+    }
+  }
+
   /** The live model of an account (the first by default). */
   account(accountId?: string): FakeAccount {
     const account =
@@ -2130,6 +2201,12 @@ export class FakeAws {
     const call = this.record(incoming)
     const requestId = randomUUID()
     const hookFailure = this.runOnCall(call)
+    const held = this.gates.find((g) => g.left > 0 && ruleMatches(g.rule, call))
+    if (held) {
+      held.left -= 1
+      held.hit(call)
+      await held.gate
+    }
     const fault = hookFailure ? undefined : this.takeFault(call)
     if (fault && 'reset' in fault) {
       req.socket.destroy()
@@ -2145,7 +2222,7 @@ export class FakeAws {
     const injected = hookFailure ?? (fault && 'code' in fault ? faultError(fault) : undefined)
     const reply = injected
       ? errorReply(incoming.service, injected, requestId)
-      : this.answer(incoming, requestId)
+      : this.answerWithLag(incoming, requestId, call)
     if (this.state.options.latencyMs > 0) await sleep(this.state.options.latencyMs)
     call.status = reply.status
     res.writeHead(reply.status, {
@@ -2183,15 +2260,43 @@ export class FakeAws {
     }
   }
 
+  /** A lagging user's ListAccessKeys answers its keys from before the write (LagRule). */
+  private answerWithLag(incoming: Incoming, requestId: string, call: RecordedCall): Reply {
+    const name = call.params.UserName
+    const userOf = (): FakeUser | undefined =>
+      name === undefined
+        ? undefined
+        : this.state.accounts.map((a) => findUser(a, name)).find((u) => u !== undefined)
+    if (call.action === 'ListAccessKeys') {
+      const user = userOf()
+      const stale = this.stale.find((e) => e.user === user && e.left > 0)
+      if (user && stale) {
+        stale.left -= 1
+        const live = user.keys
+        user.keys = stale.keys
+        try {
+          return this.answer(incoming, requestId)
+        } finally {
+          user.keys = live
+        }
+      }
+    }
+    const lag = this.lags.find(
+      (l) => l.left > 0 && l.action === call.action && (l.match?.(call) ?? true)
+    )
+    const user = lag ? userOf() : undefined
+    const before = user?.keys.map((k) => ({ ...k }))
+    const reply = this.answer(incoming, requestId)
+    if (lag && user && before && reply.status === 200) {
+      lag.left -= 1
+      this.stale.push({ user, keys: before, left: lag.reads })
+    }
+    return reply
+  }
+
   /** The first matching rule with uses left applies, and uses one up. */
   private takeFault(call: RecordedCall): Fault | undefined {
-    const rule = this.faults.find(
-      (f) =>
-        f.left > 0 &&
-        (f.service === undefined || f.service === call.service) &&
-        (f.action === undefined || f.action === call.action) &&
-        (f.match === undefined || f.match(call))
-    )
+    const rule = this.faults.find((f) => f.left > 0 && ruleMatches(f, call))
     if (!rule) return undefined
     rule.left -= 1
     return rule.fault

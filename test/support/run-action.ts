@@ -25,6 +25,8 @@ export interface RunOptions {
   timeoutMs?: number
   /** Sends SIGTERM as soon as this returns true (polled), as a cancelled job would be stopped. */
   terminateWhen?: () => boolean
+  /** Called with the whole log so far each time the action writes to it. */
+  onStdout?: (stdoutSoFar: string) => void
 }
 
 export interface RunResult {
@@ -104,12 +106,18 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   const child = spawn(process.execPath, [ACTION_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+    options.onStdout?.(stdout)
+  })
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
-  const watcher = options.terminateWhen
+  // Once, as a runner does (a second signal would only hit a process already on its way out).
+  const watcher: NodeJS.Timeout | undefined = options.terminateWhen
     ? setInterval(() => {
-        if (options.terminateWhen?.()) child.kill('SIGTERM')
+        if (!options.terminateWhen?.()) return
+        child.kill('SIGTERM')
+        clearInterval(watcher)
       }, 10)
     : undefined
   const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)))

@@ -48,6 +48,27 @@ describe('parseExposureEvent', () => {
     ])
   })
 
+  it('keeps the valid keys of an event and lists the entities that are not keys', () => {
+    const event = fixture('aws-health')
+    const detail = (event.client_payload as { detail: Record<string, unknown> }).detail
+    detail.affectedEntities = [
+      { entityValue: 'AKIASAMPLEALICE00001' },
+      { entityValue: 'not-an-access-key' },
+      { entityValue: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+      {}
+    ]
+    const parsed = parseExposureEvent(event)
+    expect(parsed?.keys).toEqual([{ accessKeyId: 'AKIASAMPLEALICE00001' }])
+    expect(parsed?.unusable).toEqual([
+      { where: 'detail.affectedEntities[1].entityValue', value: 'not-an-access-key' },
+      {
+        where: 'detail.affectedEntities[2].entityValue',
+        value: '(40 characters that may be a secret access key)'
+      },
+      { where: 'detail.affectedEntities[3].entityValue', value: '(empty)' }
+    ])
+  })
+
   it('ignores payloads that are not exposure events', () => {
     expect(parseExposureEvent({})).toBeUndefined()
     expect(

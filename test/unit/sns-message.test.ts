@@ -173,12 +173,33 @@ describe('attributes and publishing', () => {
     expect(shouldPublish(report([key('a', 5)]), 'findings', 'incident')).toBe(true)
   })
 
-  it('uses the region of the topic and a stable deduplication ID per run', () => {
+  it('uses the region of the topic and a deduplication ID from what the message says', () => {
     expect(topicRegion('arn:aws:sns:ap-southeast-2:123456789012:t.fifo')).toBe('ap-southeast-2')
-    const id = { runId: '1', runAttempt: '1', accountId: '123456789012', event: 'audit' }
+    const id = { runId: '1', accountId: '123456789012', event: 'audit', content: 'x' }
     expect(deduplicationId(id)).toBe(deduplicationId({ ...id }))
-    expect(deduplicationId(id)).not.toBe(deduplicationId({ ...id, runAttempt: '2' }))
+    expect(deduplicationId(id)).not.toBe(deduplicationId({ ...id, content: 'y' }))
+    expect(deduplicationId(id)).not.toBe(deduplicationId({ ...id, runId: '2' }))
     expect(deduplicationId(id)).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it('leaves the time and the run link (with its attempt) out of the content', () => {
+    const at = (generatedAt: string, runUrl: string) =>
+      renderSnsNotification({
+        report: { ...report([key('a', 100)]), generatedAt },
+        event: 'audit',
+        runUrl
+      })
+    const first = at('2026-01-01T00:00:00.000Z', RUN)
+    const retry = at('2026-01-01T00:03:00.000Z', `${RUN}/attempts/2`)
+    expect(retry.message).not.toBe(first.message)
+    expect(retry.content).toBe(first.content)
+    expect(at('2026-01-01T00:00:00.000Z', RUN).content).not.toBe(
+      renderSnsNotification({
+        report: report([key('a', 100), key('b', 200)]),
+        event: 'audit',
+        runUrl: RUN
+      }).content
+    )
   })
 
   it('says what to fix for each kind of publish failure', () => {
