@@ -24,10 +24,28 @@ export const MOTO_CREDENTIALS = {
   secretAccessKey: 'moto-accepts-any-secret'
 }
 
+/**
+ * moto's GetCredentialReport always says GeneratedTime 2015-02-02T20:02:02Z (AWS: the time the
+ * report was made). To read moto's report as a fresh one, moto and the action both run in a
+ * world whose "now" is an hour after that: see `Moto.shiftWorld` and `actionClockEnv`.
+ */
+export const MOTO_REPORT_GENERATED_AT = Date.parse('2015-02-02T20:02:02Z')
+
+/** libfaketime for a child process, its wall clock `offsetSeconds` away from the real one. */
+export function actionClockEnv(offsetSeconds: number): Record<string, string> {
+  return {
+    LD_PRELOAD: libfaketime(),
+    FAKETIME: `${Math.round(offsetSeconds)}`,
+    FAKETIME_DONT_FAKE_MONOTONIC: '1'
+  }
+}
+
 export interface Moto {
   endpoint: string
-  /** Runs `fn` with moto's clock `days` in the past, then brings it back to the present. */
+  /** Runs `fn` with moto's clock `days` before its present, then brings it back. */
   inThePast<T>(days: number, fn: () => Promise<T>): Promise<T>
+  /** Moves moto's present `offsetSeconds` away from the real clock (0: back to real time). */
+  shiftWorld(offsetSeconds: number): Promise<void>
   /** moto's whole state, as its /moto-api/data.json gives it. */
   data(): Promise<Record<string, Record<string, unknown>>>
   /** Forgets every resource (POST /moto-api/reset). */
@@ -96,15 +114,22 @@ export async function startMoto(): Promise<Moto> {
     throw error
   }
 
+  // libfaketime's relative offset in seconds; the world's present, then `days` before it.
+  let world = 0
+  const offset = (seconds: number) => setOffset(seconds < 0 ? `${seconds}` : `+${seconds}`)
   return {
     endpoint,
     async inThePast(days, fn) {
-      await setOffset(`-${days}d`)
+      await offset(world - days * 86_400)
       try {
         return await fn()
       } finally {
-        await setOffset('+0')
+        await offset(world)
       }
+    },
+    async shiftWorld(offsetSeconds) {
+      world = Math.round(offsetSeconds)
+      await offset(world)
     },
     async data() {
       const response = await fetch(`${endpoint}/moto-api/data.json`)
