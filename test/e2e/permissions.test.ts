@@ -105,9 +105,30 @@ async function runOrganizationAudit(): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
-  for (const call of org.aws.calls) {
+  collectByRole(org)
+  // A member account with one flagged user: its tags come from one ListUserTags, fewer calls
+  // than the GetAccountAuthorizationDetails walk the runs above made.
+  const single = await startFakes(
+    [
+      { accountId: SECURITY, roles: [HUB], users: [], topics: [TOPIC] },
+      {
+        ...sampleAccount(),
+        accountId: MEMBER_ACCOUNT,
+        roles: [MEMBER],
+        users: sampleAccount().users.filter((u) => u.userName === 'alice')
+      }
+    ],
+    { organization: ORGANIZATION }
+  )
+  await single.run({ ...audit, 'exempt-groups': '' })
+  collectByRole(single)
+  await single.stop()
+}
+
+function collectByRole(from: Fakes): void {
+  for (const call of from.aws.calls) {
     const action = `${call.service}:${call.action}`
-    const role = org.aws.sessionOf(call.accessKeyId)?.roleArn
+    const role = from.aws.sessionOf(call.accessKeyId)?.roleArn
     if (!role || NOT_IN_POLICIES.has(action)) continue
     calledByRole.set(role, (calledByRole.get(role) ?? new Set()).add(action))
   }
