@@ -19,6 +19,7 @@ import {
   type JobContext,
   type JobResult
 } from './job.js'
+import { partitionOf } from './links.js'
 import { renderSnsNotification, shouldPublish } from './notify/sns-message.js'
 import { applyPlan } from './remediation/apply.js'
 import { readDeactivatedAt } from './remediation/lifecycle-tag.js'
@@ -116,7 +117,8 @@ async function notifyIssues(
     audit,
     run: job.run,
     repo: repoOf(job.run),
-    activityMarkdown: new Map(activity.map((a) => [a.accessKeyId, renderActivityMarkdown(a)]))
+    activityMarkdown: new Map(activity.map((a) => [a.accessKeyId, renderActivityMarkdown(a)])),
+    partition: partitionOf(job.settings.awsRegion)
   })
   core.setOutput('issues', JSON.stringify(result.applied))
   return result.delivery
@@ -133,7 +135,8 @@ async function notifySns(
     report: audit.report,
     event: 'audit',
     runUrl: job.run.runUrl,
-    activity: new Map(activity.map((a) => [a.accessKeyId, renderActivityText(a)]))
+    activity: new Map(activity.map((a) => [a.accessKeyId, renderActivityText(a)])),
+    partition: partitionOf(job.settings.awsRegion)
   })
   return deliverSns(job, notification, 'audit')
 }
@@ -155,11 +158,15 @@ export async function runAuditJob(job: JobContext): Promise<JobResult> {
     await notifyIssues(audit, job, activity),
     await notifySns(audit, job, activity)
   ].filter((d): d is Delivery => d !== undefined)
-  const sections = [changes, renderActivitySection(activity), renderDeliveries(deliveries)].filter(
-    (s) => s !== ''
-  )
+  const sections = [
+    changes,
+    renderActivitySection(activity),
+    renderDeliveries(deliveries, job.run.runUrl)
+  ].filter((s) => s !== '')
 
   const reportPath = await writeReport(report)
+  // Decided before the summary is written, so the summary opens with it.
+  const failures = [...failureReasons(report, settings.failOn), ...deliveryFailures(deliveries)]
   await writeSummary(
     renderSummary({
       ...report,
@@ -167,7 +174,11 @@ export async function runAuditJob(job: JobContext): Promise<JobResult> {
       findings: report.keys,
       unlistedOkAgeDays: audit.unlistedOkAgeDays,
       reportPath,
-      sections
+      sections,
+      failures,
+      failOn: settings.failOn,
+      runUrl: job.run.runUrl,
+      partition: partitionOf(settings.awsRegion)
     })
   )
   setOutputs(report, reportPath)
@@ -175,5 +186,5 @@ export async function runAuditJob(job: JobContext): Promise<JobResult> {
     `${report.counts.total} keys: ${report.counts.overdue} overdue, ${report.counts['due-soon']} due soon, ` +
       `${report.counts.unused} unused. Report: ${reportPath}`
   )
-  return { failures: [...failureReasons(report, settings.failOn), ...deliveryFailures(deliveries)] }
+  return { failures }
 }

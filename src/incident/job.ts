@@ -2,6 +2,7 @@
 // channel, and when a key could not be taken away, say that a person must step in.
 import * as core from '@actions/core'
 import { lookupActivity, selectActivityTargets, type ActivitySummary } from '../activity/index.js'
+import { partitionOf } from '../links.js'
 import { deliveryFailures, renderDeliveries, type Delivery } from '../deliveries.js'
 import {
   deliverSns,
@@ -119,7 +120,7 @@ export async function runIncidentJob(job: JobContext): Promise<JobResult> {
   const reportPath = await writeReport(report)
   const deliveriesSection = renderDeliveries(deliveries)
   await writeSummary(
-    renderIncidentMarkdown(report, job.run.runUrl) +
+    renderIncidentMarkdown(report, job.run.runUrl, 2, partitionOf(job.settings.awsRegion)) +
       (deliveriesSection ? `\n${deliveriesSection}\n` : '')
   )
   setIncidentOutputs(report, reportPath)
