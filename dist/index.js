@@ -83229,7 +83229,8 @@ function rotationAdvice(key, userKeys, escape) {
     }
     return {
         note: `${user} already has two active access keys: ${id} and ${otherId} ` +
-            `(${otherId} last used: ${lastUseText(other, escape)}). IAM allows two per user, so do not create a third: ` +
+            `(${other.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(other, escape)}). ` +
+            'IAM allows two per user, so do not create a third: ' +
             `deactivate and delete ${firstId} first, moving what uses it to ${secondId}.`,
         steps
     };
@@ -85819,7 +85820,7 @@ async function runAggregateJob(job) {
         reportsDirectory: fleet.reportsDirectory,
         reportPath
     });
-    const notifications = renderDeliveries(deliveries);
+    const notifications = renderDeliveries(deliveries, job.run.runUrl);
     await writeSummary(notifications ? `${summary}\n${notifications}\n` : summary);
     const t = result.totals;
     setOutput('accounts', JSON.stringify(result.accounts.map(accountJson)));
@@ -86319,7 +86320,8 @@ async function openIncidentIssue(token, repo, report, run) {
             return {
                 channel: 'GitHub issues',
                 ok: true,
-                detail: `Updated incident issue #${existing.number}.`
+                detail: 'Updated the incident issue',
+                issues: [existing.number]
             };
         }
         const { data } = await octokit.rest.issues.create({
@@ -86328,7 +86330,12 @@ async function openIncidentIssue(token, repo, report, run) {
             body,
             labels: [INCIDENT_LABEL]
         });
-        return { channel: 'GitHub issues', ok: true, detail: `Opened incident issue #${data.number}.` };
+        return {
+            channel: 'GitHub issues',
+            ok: true,
+            detail: 'Opened the incident issue',
+            issues: [data.number]
+        };
     }
     catch (error) {
         const denied = isPermissionDenied(error);
@@ -86564,7 +86571,7 @@ async function runIncidentJob(job) {
         deliveries.push(await deliverSns(job, renderIncidentSns(report, job.run.runUrl), 'incident'));
     }
     const reportPath = await writeReport(report);
-    const deliveriesSection = renderDeliveries(deliveries);
+    const deliveriesSection = renderDeliveries(deliveries, job.run.runUrl);
     await writeSummary(renderIncidentMarkdown(report, job.run.runUrl, 2, partitionOf(job.settings.awsRegion)) +
         (deliveriesSection ? `\n${deliveriesSection}\n` : ''));
     setIncidentOutputs(report, reportPath);

@@ -108,7 +108,8 @@ export function rotationAdvice(
   return {
     note:
       `${user} already has two active access keys: ${id} and ${otherId} ` +
-      `(${otherId} last used: ${lastUseText(other, escape)}). IAM allows two per user, so do not create a third: ` +
+      `(${other.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(other, escape)}). ` +
+      'IAM allows two per user, so do not create a third: ' +
       `deactivate and delete ${firstId} first, moving what uses it to ${secondId}.`,
     steps
   }

@@ -118,7 +118,7 @@ export async function runIncidentJob(job: JobContext): Promise<JobResult> {
   }
 
   const reportPath = await writeReport(report)
-  const deliveriesSection = renderDeliveries(deliveries)
+  const deliveriesSection = renderDeliveries(deliveries, job.run.runUrl)
   await writeSummary(
     renderIncidentMarkdown(report, job.run.runUrl, 2, partitionOf(job.settings.awsRegion)) +
       (deliveriesSection ? `\n${deliveriesSection}\n` : '')
