@@ -81109,7 +81109,7 @@ async function lookUpRegion(name, runs, options) {
     const region = openRegion(name, options);
     const started = Date.now();
     try {
-        await forEachLimit(runs, IN_FLIGHT_PER_REGION, (run) => lookUpKey(region, run, options.maxEvents));
+        await forEachLimit(runs, options.inFlightPerRegion ?? IN_FLIGHT_PER_REGION, (run) => lookUpKey(region, run, options.maxEvents));
     }
     finally {
         region.client.destroy();

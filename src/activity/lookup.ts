@@ -48,6 +48,8 @@ export interface LookupOptions {
   credentials?: AwsCredentialIdentity
   /** LookupEvents requests per second per region; default 2, CloudTrail's limit. */
   ratePerSecond?: number
+  /** Lookups in flight per region; default 4. One makes the order of requests deterministic. */
+  inFlightPerRegion?: number
   /** Overrides AWS_ENDPOINT_URL (which the SDK honours by itself); for tests. */
   endpoint?: string
   /** Attempts per request and the first backoff; default 6 attempts from 500 ms. */
@@ -370,7 +372,7 @@ async function lookUpRegion(
   const region = openRegion(name, options)
   const started = Date.now()
   try {
-    await forEachLimit(runs, IN_FLIGHT_PER_REGION, (run) =>
+    await forEachLimit(runs, options.inFlightPerRegion ?? IN_FLIGHT_PER_REGION, (run) =>
       lookUpKey(region, run, options.maxEvents)
     )
   } finally {

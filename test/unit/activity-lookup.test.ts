@@ -266,8 +266,12 @@ describe('lookupActivity: regions that fail', () => {
       fault: { status: 400, code: 'AccessDeniedException', message: DENIED_MESSAGE }
     })
 
-    // At 4 requests a second the denial is back well before the next request may go.
-    const result = await lookupActivity(byKey(KEY1, KEY2, KEY3), options({ ratePerSecond: 4 }))
+    // One lookup in flight per region: the next key's request starts only after the denial
+    // is in, so exactly one request may reach eu-west-1, however slow the machine.
+    const result = await lookupActivity(
+      byKey(KEY1, KEY2, KEY3),
+      options({ ratePerSecond: 4, inFlightPerRegion: 1 })
+    )
 
     for (const [i, key] of [KEY1, KEY2, KEY3].entries()) {
       const summary = summaryOf(result, key)
