@@ -81520,7 +81520,10 @@ function renderActivityText(summary) {
     if (cut.length > 0) {
         lines.push(`NOTE: stopped at max-events before the whole window was read in ${cut.map((r) => plainText(r, 40)).join(', ')}; the counts cover the newest events only.`);
     }
-    lines.push('', ...TOP_FIELDS.map((field) => topText(field, summary.top[field])));
+    // Seven "none" lines say nothing that "0 events" did not.
+    if (summary.totalEvents > 0) {
+        lines.push('', ...TOP_FIELDS.map((field) => topText(field, summary.top[field])));
+    }
     return lines.join('\n');
 }
 
@@ -84529,9 +84532,11 @@ function renderSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
     const fixed = [...top, ...rest].filter((part) => part !== '');
     const users = new Set(flaggedOnly.map((f) => f.userName)).size;
     const context = flagged.length - flaggedOnly.length;
+    const handled = flaggedOnly.length - open;
     const attentionTitle = flaggedOnly.length === 0
         ? '### Keys needing action (0)'
-        : `### Keys needing action (${plural(flaggedOnly.length, 'key')} of ${plural(users, 'user')})`;
+        : `### Keys needing action (${plural(flaggedOnly.length, 'key')} of ${plural(users, 'user')}` +
+            (handled > 0 ? `; this run dealt with ${handled}, ${open} left)` : ')');
     const unlisted = input.scan?.credentialReport?.unlistedOkKeys ?? 0;
     const okNote = [
         ok.length > OK_LIST_LIMIT
@@ -84550,7 +84555,7 @@ function renderSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
         keyParts.push('No key needs action. 🎉');
     else {
         if (context > 0) {
-            keyParts.push(`Listed with them: the other ${plural(context, 'key')} of these users, since rotating one of two keys depends on the other.`);
+            keyParts.push(`Also listed: ${plural(context, 'other key')} of these users, since rotating one of two keys depends on the other.`);
         }
         const flaggedTable = boundedTable(flagged, budget, input.reportPath, ctx);
         budget -= utf8Bytes(flaggedTable);
@@ -85210,7 +85215,6 @@ function renderOverdueChart(accounts) {
         '      plotColorPalette: "#cf222e"',
         '---',
         'xychart-beta horizontal',
-        '  title "Overdue access keys per account"',
         `  x-axis [${shown.map(label).join(', ')}]`,
         `  y-axis "Overdue keys" 0 --> ${max}`,
         `  bar [${shown.map((a) => a.overdue).join(', ')}]`,

@@ -291,10 +291,12 @@ export function renderSummary(input: SummaryInput, maxBytes = SUMMARY_LIMIT_BYTE
 
   const users = new Set(flaggedOnly.map((f) => f.userName)).size
   const context = flagged.length - flaggedOnly.length
+  const handled = flaggedOnly.length - open
   const attentionTitle =
     flaggedOnly.length === 0
       ? '### Keys needing action (0)'
-      : `### Keys needing action (${plural(flaggedOnly.length, 'key')} of ${plural(users, 'user')})`
+      : `### Keys needing action (${plural(flaggedOnly.length, 'key')} of ${plural(users, 'user')}` +
+        (handled > 0 ? `; this run dealt with ${handled}, ${open} left)` : ')')
   const unlisted = input.scan?.credentialReport?.unlistedOkKeys ?? 0
   const okNote = [
     ok.length > OK_LIST_LIMIT
@@ -313,7 +315,7 @@ export function renderSummary(input: SummaryInput, maxBytes = SUMMARY_LIMIT_BYTE
   else {
     if (context > 0) {
       keyParts.push(
-        `Listed with them: the other ${plural(context, 'key')} of these users, since rotating one of two keys depends on the other.`
+        `Also listed: ${plural(context, 'other key')} of these users, since rotating one of two keys depends on the other.`
       )
     }
     const flaggedTable = boundedTable(flagged, budget, input.reportPath, ctx)

@@ -265,6 +265,9 @@ export function renderActivityText(summary: ActivitySummary): string {
       `NOTE: stopped at max-events before the whole window was read in ${cut.map((r) => plainText(r, 40)).join(', ')}; the counts cover the newest events only.`
     )
   }
-  lines.push('', ...TOP_FIELDS.map((field) => topText(field, summary.top[field])))
+  // Seven "none" lines say nothing that "0 events" did not.
+  if (summary.totalEvents > 0) {
+    lines.push('', ...TOP_FIELDS.map((field) => topText(field, summary.top[field])))
+  }
   return lines.join('\n')
 }

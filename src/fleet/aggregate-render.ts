@@ -145,7 +145,6 @@ export function renderOverdueChart(accounts: readonly AccountResult[]): string {
       '      plotColorPalette: "#cf222e"',
       '---',
       'xychart-beta horizontal',
-      '  title "Overdue access keys per account"',
       `  x-axis [${shown.map(label).join(', ')}]`,
       `  y-axis "Overdue keys" 0 --> ${max}`,
       `  bar [${shown.map((a) => a.overdue).join(', ')}]`,
