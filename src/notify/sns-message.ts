@@ -100,7 +100,8 @@ function keyBlock(f: Finding, input: SnsMessageInput): string {
   const lines = [
     `User:        ${plain(f.userName, 64)}`,
     `Access key:  ${plain(f.accessKeyId, 32)}`,
-    `Class:       ${CLASS_NAME[f.class]} (${reasonText(f, maxAge)})`,
+    // Overdue and due soon are said by the deadline line below; unused needs its idle days.
+    `Class:       ${CLASS_NAME[f.class]}${f.class === 'unused' ? ` (${reasonText(f, maxAge)})` : ''}`,
     ...(f.status === 'Active' ? [`Deadline:    ${deadlineText(f, maxAge)}`] : []),
     `Age:         ${count(f.ageDays, 'day')} (created ${isoDate(f.createDate)})`,
     `Last used:   ${lastUseText(f, plain)}`,
