@@ -6,6 +6,8 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // test/moto/ needs moto and libfaketime: `npm run test:moto` (jest.moto.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/moto/'],
   transform: {
     '^.+\\.ts$': [
       'ts-jest',

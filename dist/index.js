@@ -72556,7 +72556,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3580);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(115);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -72565,7 +72565,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3580:
+/***/ 115:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -80606,6 +80606,47 @@ async function withRetry(fn, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/activity/retry-policy.ts
+// How LookupEvents is retried: throttling and a failing server are different problems.
+//
+// Throttling means the region works but we asked too fast: waiting longer helps, so it gets
+// several attempts with a growing backoff (the bucket is paused as well, see lookup.ts).
+// A 5xx or no answer at all is worth a quick second try, but a region that keeps failing is
+// reported unavailable after a few short attempts rather than holding the run for seconds:
+// the activity section is advisory, and every key's lookups in that region would wait too.
+const DEFAULT_RETRY_POLICY = {
+    // Up to about 15 s of waiting: CloudTrail's 2 requests per second recover well within it.
+    throttling: { attempts: 6, baseDelayMs: 500 },
+    // Up to 300 ms of waiting in all.
+    serverError: { attempts: 3, baseDelayMs: 100 }
+};
+/** The backoff for an error of this kind, or undefined for one not worth retrying. */
+function backoffFor(policy, kind) {
+    return kind === 'final' ? undefined : policy[kind];
+}
+/** The wait before attempt `attempt + 1`, or undefined when `attempt` was the last one. */
+function delayAfter(policy, kind, attempt, random = Math.random) {
+    const backoff = backoffFor(policy, kind);
+    if (!backoff || attempt >= backoff.attempts)
+        return undefined;
+    const delay = backoff.baseDelayMs * 2 ** (attempt - 1);
+    return delay / 2 + random() * (delay / 2);
+}
+/** Runs `fn` until it succeeds or the policy for the error it threw says stop. */
+async function withRetryPolicy(fn, policy, classify, deps) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (error) {
+            const delay = delayAfter(policy, classify(error), attempt, deps.random);
+            if (delay === undefined)
+                throw error;
+            await deps.sleep(delay);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/activity/types.ts
 // The CloudTrail activity of one access key, as the job summary, the JSON report, the `activity`
 // output and the issue and SNS renderers all see it. Plain data only: it goes through
@@ -80852,13 +80893,13 @@ class TokenBucket {
 
 
 
+
 const DEFAULT_RATE_PER_SECOND = 2;
 const MAX_LOOKBACK_HOURS = 90 * 24;
 /** The most LookupEvents returns per page. */
 const PAGE_SIZE = 50;
 /** Enough lookups in flight to keep the bucket busy while answers are on their way. */
 const IN_FLIGHT_PER_REGION = 4;
-const DEFAULT_RETRY = { attempts: 6, baseDelayMs: 500 };
 const TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } };
 const MAX_MESSAGE_CHARS = 500;
 const HOUR_MS = 3_600_000;
@@ -80966,14 +81007,21 @@ function isNetworkError(error) {
 }
 /** Throttling, a server error, or a network failure: worth another attempt. */
 function isTransient(error) {
+    return errorKind(error) !== 'final';
+}
+/** Which of the retry policy's backoffs applies to an error. */
+function errorKind(error) {
+    if (isThrottling(error))
+        return 'throttling';
     const status = statusOf(error);
     if (status === undefined)
-        return isNetworkError(error);
-    return isThrottling(error) || status >= 500;
+        return isNetworkError(error) ? 'serverError' : 'final';
+    return status >= 500 ? 'serverError' : 'final';
 }
-function problemOf(error, attempts) {
+function problemOf(error, policy) {
     const base = errorMessage(error);
     const transient = isTransient(error);
+    const attempts = backoffFor(policy, errorKind(error))?.attempts;
     const message = (transient ? `${base} (after ${attempts} attempts)` : base).slice(0, MAX_MESSAGE_CHARS);
     if (isAccessDenied(error))
         return { status: 'denied', message, regionWide: true };
@@ -80996,13 +81044,14 @@ function openRegion(name, options) {
     return {
         name,
         client,
-        bucket: new TokenBucket({ ratePerSecond: rate }),
+        bucket: new TokenBucket({ ratePerSecond: rate, ...options.bucketClock?.(name) }),
         pauseMs: 1000 / rate,
         window: {
             start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
             end: options.now
         },
-        retry: options.retry ?? DEFAULT_RETRY,
+        retry: options.retry ?? DEFAULT_RETRY_POLICY,
+        sleep: options.sleep ?? sleep,
         requests: 0,
         throttled: 0
     };
@@ -81026,7 +81075,9 @@ async function paced(region, input) {
     }
 }
 function send(region, input) {
-    return withRetry(() => paced(region, input), { ...region.retry, isRetryable: isTransient });
+    return withRetryPolicy(() => paced(region, input), region.retry, errorKind, {
+        sleep: region.sleep
+    });
 }
 function lookup_request(region, lookup, nextToken) {
     return {
@@ -81070,7 +81121,7 @@ function truncation(maxEvents) {
 }
 /** The problem an error means for this key, and for the whole region if it is one of those. */
 function recordFailure(region, error) {
-    const { regionWide, ...problem } = problemOf(error, region.retry.attempts);
+    const { regionWide, ...problem } = problemOf(error, region.retry);
     if (regionWide)
         region.failure ??= problem;
     return problem;

@@ -18,7 +18,14 @@ import type { LookupEventsCommandOutput, LookupEventsRequest } from '@aws-sdk/cl
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import { forEachLimit } from '../concurrency.js'
 import { errorMessage, hasAwsCode, isAccessDenied } from '../errors.js'
-import { withRetry } from '../retry.js'
+import { sleep } from '../retry.js'
+import {
+  DEFAULT_RETRY_POLICY,
+  backoffFor,
+  withRetryPolicy,
+  type ErrorKind,
+  type RetryPolicy
+} from './retry-policy.js'
 import { ActivityAccumulator, type LookupEvent } from './summarize.js'
 import { TokenBucket } from './token-bucket.js'
 import type {
@@ -50,10 +57,14 @@ export interface LookupOptions {
   ratePerSecond?: number
   /** Lookups in flight per region; default 4. One makes the order of requests deterministic. */
   inFlightPerRegion?: number
+  /** The clock of each region's token bucket; for tests, which must not depend on real time. */
+  bucketClock?: (region: string) => { now: () => number; sleep: (ms: number) => Promise<void> }
   /** Overrides AWS_ENDPOINT_URL (which the SDK honours by itself); for tests. */
   endpoint?: string
-  /** Attempts per request and the first backoff; default 6 attempts from 500 ms. */
-  retry?: { attempts: number; baseDelayMs: number }
+  /** Attempts and backoff for throttling and for server errors; see retry-policy.ts. */
+  retry?: RetryPolicy
+  /** Waits between attempts; for tests. */
+  sleep?: (ms: number) => Promise<void>
   /** One line per region when it is done: requests, throttling, problems. */
   log?: (line: string) => void
 }
@@ -64,7 +75,6 @@ export const MAX_LOOKBACK_HOURS = 90 * 24
 export const PAGE_SIZE = 50
 /** Enough lookups in flight to keep the bucket busy while answers are on their way. */
 const IN_FLIGHT_PER_REGION = 4
-const DEFAULT_RETRY = { attempts: 6, baseDelayMs: 500 }
 const TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 } }
 const MAX_MESSAGE_CHARS = 500
 const HOUR_MS = 3_600_000
@@ -138,7 +148,8 @@ interface Region {
   bucket: TokenBucket
   pauseMs: number
   window: { start: Date; end: Date }
-  retry: { attempts: number; baseDelayMs: number }
+  retry: RetryPolicy
+  sleep: (ms: number) => Promise<void>
   requests: number
   throttled: number
   /** Set once the region failed for good: later keys are not looked up there. */
@@ -207,14 +218,21 @@ function isNetworkError(error: unknown): boolean {
 
 /** Throttling, a server error, or a network failure: worth another attempt. */
 export function isTransient(error: unknown): boolean {
-  const status = statusOf(error)
-  if (status === undefined) return isNetworkError(error)
-  return isThrottling(error) || status >= 500
+  return errorKind(error) !== 'final'
 }
 
-function problemOf(error: unknown, attempts: number): Problem & { regionWide: boolean } {
+/** Which of the retry policy's backoffs applies to an error. */
+export function errorKind(error: unknown): ErrorKind {
+  if (isThrottling(error)) return 'throttling'
+  const status = statusOf(error)
+  if (status === undefined) return isNetworkError(error) ? 'serverError' : 'final'
+  return status >= 500 ? 'serverError' : 'final'
+}
+
+function problemOf(error: unknown, policy: RetryPolicy): Problem & { regionWide: boolean } {
   const base = errorMessage(error)
   const transient = isTransient(error)
+  const attempts = backoffFor(policy, errorKind(error))?.attempts
   const message = (transient ? `${base} (after ${attempts} attempts)` : base).slice(
     0,
     MAX_MESSAGE_CHARS
@@ -241,13 +259,14 @@ function openRegion(name: string, options: LookupOptions): Region {
   return {
     name,
     client,
-    bucket: new TokenBucket({ ratePerSecond: rate }),
+    bucket: new TokenBucket({ ratePerSecond: rate, ...options.bucketClock?.(name) }),
     pauseMs: 1000 / rate,
     window: {
       start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
       end: options.now
     },
-    retry: options.retry ?? DEFAULT_RETRY,
+    retry: options.retry ?? DEFAULT_RETRY_POLICY,
+    sleep: options.sleep ?? sleep,
     requests: 0,
     throttled: 0
   }
@@ -274,7 +293,9 @@ async function paced(
 }
 
 function send(region: Region, input: LookupEventsRequest): Promise<LookupEventsCommandOutput> {
-  return withRetry(() => paced(region, input), { ...region.retry, isRetryable: isTransient })
+  return withRetryPolicy(() => paced(region, input), region.retry, errorKind, {
+    sleep: region.sleep
+  })
 }
 
 function request(region: Region, lookup: ActivityLookup, nextToken?: string): LookupEventsRequest {
@@ -329,7 +350,7 @@ function truncation(maxEvents: number): Problem {
 
 /** The problem an error means for this key, and for the whole region if it is one of those. */
 function recordFailure(region: Region, error: unknown): Problem {
-  const { regionWide, ...problem } = problemOf(error, region.retry.attempts)
+  const { regionWide, ...problem } = problemOf(error, region.retry)
   if (regionWide) region.failure ??= problem
   return problem
 }
