@@ -11629,7 +11629,7 @@ __webpack_unused_export__ = User$;
 __webpack_unused_export__ = UserDetail$;
 __webpack_unused_export__ = VirtualMFADevice$;
 __webpack_unused_export__ = errorTypeRegistries;
-__webpack_unused_export__ = paginateGetAccountAuthorizationDetails;
+exports.YS4 = paginateGetAccountAuthorizationDetails;
 __webpack_unused_export__ = paginateGetGroup;
 exports.YQh = paginateListAccessKeys;
 __webpack_unused_export__ = paginateListAccountAliases;
@@ -11639,7 +11639,7 @@ __webpack_unused_export__ = paginateListAttachedUserPolicies;
 __webpack_unused_export__ = paginateListEntitiesForPolicy;
 __webpack_unused_export__ = paginateListGroupPolicies;
 __webpack_unused_export__ = paginateListGroups;
-exports.qSt = paginateListGroupsForUser;
+__webpack_unused_export__ = paginateListGroupsForUser;
 __webpack_unused_export__ = paginateListInstanceProfileTags;
 __webpack_unused_export__ = paginateListInstanceProfiles;
 __webpack_unused_export__ = paginateListInstanceProfilesForRole;
@@ -81235,7 +81235,7 @@ function utf8Bytes(text) {
 // Day arithmetic shared by classification, planning and rendering.
 const DAY_MS = 86_400_000;
 /** Whole days elapsed, as AWS Config's access-keys-rotated rule counts them. */
-function wholeDays(from, now) {
+function dates_wholeDays(from, now) {
     return Math.floor((now.getTime() - from.getTime()) / DAY_MS);
 }
 function addDays(date, days) {
@@ -81616,7 +81616,7 @@ function selectActivityTargets(activityFor, keys) {
 function classifyRaw(key, now, t) {
     if (key.status !== 'Active')
         return 'inactive';
-    const age = wholeDays(key.createDate, now);
+    const age = dates_wholeDays(key.createDate, now);
     if (age > t.maxAgeDays)
         return 'overdue';
     const idle = idleDays(key, now);
@@ -81629,9 +81629,9 @@ function classifyRaw(key, now, t) {
 function idleDays(key, now) {
     switch (key.lastUse.kind) {
         case 'used':
-            return wholeDays(key.lastUse.date, now);
+            return dates_wholeDays(key.lastUse.date, now);
         case 'never':
-            return wholeDays(key.createDate, now);
+            return dates_wholeDays(key.createDate, now);
         case 'unknown':
             return undefined;
     }
@@ -81640,7 +81640,7 @@ function idleDays(key, now) {
 function classify(key, now, t, exemption) {
     const rawClass = classifyRaw(key, now, t);
     const exempt = exemption !== undefined && rawClass !== 'ok';
-    const ageDays = wholeDays(key.createDate, now);
+    const ageDays = dates_wholeDays(key.createDate, now);
     const finding = {
         userName: key.userName,
         accessKeyId: key.accessKeyId,
@@ -81789,7 +81789,7 @@ function classByAge(key, at, t) {
 function lastUseDecides(key, at, t) {
     if (t.unusedDays === 0)
         return false;
-    const age = wholeDays(key.createDate, at);
+    const age = dates_wholeDays(key.createDate, at);
     return age <= t.maxAgeDays && age >= t.unusedDays;
 }
 function lastUseNeed(key, at, t, detailOk) {
@@ -81882,8 +81882,11 @@ async function readLastUse(iam, key, errors) {
         return { kind: 'unknown' };
     }
 }
-/** Keys of one user, last use not yet read; a user deleted mid-scan simply has none. */
-async function listUserKeys(iam, userName, errors) {
+/**
+ * Keys of one user, last use not yet read. A user gone mid-scan (NoSuchEntity) has none here and
+ * is passed to `onVanished`: it may have been renamed, which the caller must look into.
+ */
+async function listUserKeys(iam, userName, errors, onVanished = () => undefined) {
     const keys = [];
     try {
         for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
@@ -81907,19 +81910,34 @@ async function listUserKeys(iam, userName, errors) {
         }
     }
     catch (error) {
-        if (hasAwsCode(error, 'NoSuchEntity'))
+        if (hasAwsCode(error, 'NoSuchEntity')) {
+            onVanished();
             return [];
+        }
         errors.push({ scope: userName, operation: 'iam:ListAccessKeys', message: errorMessage(error) });
     }
     return keys;
 }
-/** ListAccessKeys for each user, `concurrency` at a time, keys in the users' order. */
+/**
+ * ListAccessKeys for each user, `concurrency` at a time, keys in the users' order. A user gone
+ * since it was listed may have been renamed: the users are listed again and any new name read,
+ * so a rename never drops a key. Returns the users read, net of those gone.
+ */
 async function listKeysOfUsers(iam, userNames, concurrency, errors) {
     const perUser = new Array(userNames.length);
+    let vanished = 0;
     await forEachLimit(userNames, concurrency, async (userName, index) => {
-        perUser[index] = await listUserKeys(iam, userName, errors);
+        perUser[index] = await listUserKeys(iam, userName, errors, () => vanished++);
     });
-    return perUser.flat();
+    let userCount = userNames.length;
+    if (vanished > 0) {
+        const seen = new Set(userNames);
+        const again = (await listUserNames(iam)).names.filter((n) => !seen.has(n));
+        for (const userName of again)
+            perUser.push(await listUserKeys(iam, userName, errors));
+        userCount += again.length - vanished;
+    }
+    return { keys: perUser.flat(), userCount };
 }
 /** GetAccessKeyLastUsed for each key given, written into the key. */
 async function readLastUses(iam, keys, concurrency, errors) {
@@ -81934,7 +81952,7 @@ async function readLastUses(iam, keys, concurrency, errors) {
 async function scanAccessKeys(iam, concurrency, options) {
     const userNames = options?.userNames ?? (await listUserNames(iam)).names;
     const errors = [];
-    const keys = await listKeysOfUsers(iam, userNames, concurrency, errors);
+    const { keys, userCount } = await listKeysOfUsers(iam, userNames, concurrency, errors);
     let toRead = keys;
     if (options) {
         const { at, thresholds: t } = options;
@@ -81942,7 +81960,7 @@ async function scanAccessKeys(iam, concurrency, options) {
         toRead = keys.filter((k) => lastUseNeed(k, at, t, detailOk) !== 'none');
     }
     await readLastUses(iam, toRead, concurrency, errors);
-    return { userCount: userNames.length, keys, errors };
+    return { userCount, keys, errors };
 }
 /** Tags of the given users (only those whose keys could be exempted need reading). */
 async function readUserTags(iam, userNames, concurrency, errors) {
@@ -81965,30 +81983,71 @@ async function readUserTags(iam, userNames, concurrency, errors) {
     });
     return tags;
 }
-/** Group names of the given users, for exempt-groups. */
-async function readUserGroups(iam, userNames, concurrency, errors) {
-    const groups = new Map();
-    await forEachLimit(userNames, concurrency, async (userName) => {
-        const names = [];
-        try {
-            for await (const page of (0,client_iam_dist_cjs/* paginateListGroupsForUser */.qSt)({ client: iam }, { UserName: userName })) {
-                for (const group of page.Groups ?? [])
-                    if (group.GroupName)
-                        names.push(group.GroupName);
-            }
-            groups.set(userName, names);
+/** Users per GetAccountAuthorizationDetails page (its MaxItems limit). */
+const DETAILS_PAGE_SIZE = 1000;
+/**
+ * Tags of every user and groups of every user from GetAccountAuthorizationDetails (filter User),
+ * 1,000 users a page: cheaper than a ListUserTags (and ListGroupsForUser) per user as soon as
+ * more users need reading than the account has thousands of users.
+ */
+async function readAllUserDetails(iam) {
+    const details = { tags: new Map(), groups: new Map() };
+    const pages = (0,client_iam_dist_cjs/* paginateGetAccountAuthorizationDetails */.YS4)({ client: iam, pageSize: DETAILS_PAGE_SIZE }, { Filter: ['User'] });
+    for await (const page of pages) {
+        for (const user of page.UserDetailList ?? []) {
+            if (!user.UserName)
+                continue;
+            const tags = new Map();
+            for (const tag of user.Tags ?? [])
+                if (tag.Key)
+                    tags.set(tag.Key, tag.Value ?? '');
+            details.tags.set(user.UserName, tags);
+            details.groups.set(user.UserName, [...(user.GroupList ?? [])]);
         }
-        catch (error) {
-            if (hasAwsCode(error, 'NoSuchEntity'))
-                return;
+    }
+    return details;
+}
+/**
+ * Tags of `userNames`, and their groups when `withGroups` (for users not exempt by tag). Groups
+ * (for exempt-groups) come from one GetAccountAuthorizationDetails walk, which brings the tags
+ * too; tags alone are read per user (ListUserTags) only while that is fewer calls than the walk
+ * (an account of more than 1,000 users with few flagged ones).
+ */
+async function readTagsAndGroups(iam, userNames, options, errors) {
+    const { userCount, withGroups, groupsNeeded, concurrency } = options;
+    const details = { tags: new Map(), groups: new Map() };
+    if (userNames.length === 0)
+        return details;
+    const walkPages = Math.max(1, Math.ceil(userCount / DETAILS_PAGE_SIZE));
+    if (!withGroups && userNames.length <= walkPages) {
+        return { tags: await readUserTags(iam, userNames, concurrency, errors), groups: new Map() };
+    }
+    let all;
+    try {
+        all = await readAllUserDetails(iam);
+    }
+    catch (error) {
+        // Exemptions unknown: the users are recorded as unreadable, so nothing acts on their keys.
+        for (const userName of userNames) {
             errors.push({
                 scope: userName,
-                operation: 'iam:ListGroupsForUser',
+                operation: 'iam:GetAccountAuthorizationDetails',
                 message: errorMessage(error)
             });
         }
-    });
-    return groups;
+        return details;
+    }
+    for (const userName of userNames) {
+        const tags = all.tags.get(userName);
+        // Not in the walk: gone since it was listed (its keys with it), so nothing to exempt.
+        if (!tags)
+            continue;
+        details.tags.set(userName, tags);
+        if (withGroups && groupsNeeded(userName, tags)) {
+            details.groups.set(userName, all.groups.get(userName) ?? []);
+        }
+    }
+    return details;
 }
 
 ;// CONCATENATED MODULE: ./src/credential-report/candidates.ts
@@ -82187,10 +82246,30 @@ function takeRawContent(command) {
 ;// CONCATENATED MODULE: ./src/credential-report/fetch.ts
 // Gets a current credential report: GenerateCredentialReport until it is COMPLETE (AWS reuses a
 // report for 4 hours, so usually at once), then GetCredentialReport. Two calls when a report is
-// ready, three when it completes within the first wait.
+// ready, three when it completes within the first wait. A report older than those 4 hours is
+// not current: it is refused (StaleReportError), never silently trusted.
 
 
 
+/** AWS regenerates a report older than this on GenerateCredentialReport, reusing a younger one. */
+const REPORT_REUSE_WINDOW_MS = 4 * 3_600_000;
+/** The report served is older than AWS's reuse window: its data is not current. */
+class StaleReportError extends ActionError {
+    generatedAt;
+    constructor(generatedAt) {
+        super(`The credential report was generated at ${generatedAt.toISOString()}, more than 4 hours ago ` +
+            '(AWS regenerates older reports), so it was not trusted.');
+        this.generatedAt = generatedAt;
+        this.name = 'StaleReportError';
+    }
+}
+/** The wait was cut short by the caller's signal. */
+class ReportAbandoned extends Error {
+    constructor() {
+        super('The credential report was no longer needed.');
+        this.name = 'ReportAbandoned';
+    }
+}
 const GENERATE = 'Generating the credential report (iam:GenerateCredentialReport)';
 const GET = 'Reading the credential report (iam:GetCredentialReport)';
 /** A report that vanishes between Generate and Get this often is not coming. */
@@ -82234,18 +82313,27 @@ async function get(iam) {
 async function fetchCredentialReport(iam, options = {}) {
     const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     const clock = options.clock ?? Date.now;
-    const maxDelay = options.maxDelayMs ?? 8_000;
+    const maxDelay = options.maxDelayMs ?? 2_000;
     const deadline = clock() + (options.maxWaitMs ?? 300_000);
     let delay = options.firstDelayMs ?? 1_000;
     let regenerations = 0;
+    const { signal } = options;
+    const abandoned = new Promise((_, reject) => {
+        if (signal?.aborted)
+            reject(new ReportAbandoned());
+        signal?.addEventListener('abort', () => reject(new ReportAbandoned()), { once: true });
+    });
+    abandoned.catch(() => undefined);
     const wait = async () => {
         if (clock() + delay > deadline) {
             throw new ActionError(`The credential report was not ready after ${Math.round((options.maxWaitMs ?? 300_000) / 1000)} s.`);
         }
-        await sleep(delay);
+        await Promise.race([sleep(delay), abandoned]);
         delay = Math.min(delay * 2, maxDelay);
     };
     for (;;) {
+        if (signal?.aborted)
+            throw new ReportAbandoned();
         if ((await generate(iam)) === 'wait') {
             await wait();
             continue;
@@ -82258,33 +82346,32 @@ async function fetchCredentialReport(iam, options = {}) {
                 throw new ActionError(`${GET} kept answering that no report is present.`);
             }
         }
-        else
+        else {
+            const at = options.at ?? new Date();
+            if (at.getTime() - got.generatedAt.getTime() > REPORT_REUSE_WINDOW_MS) {
+                throw new StaleReportError(got.generatedAt);
+            }
             return got;
+        }
     }
 }
 
 ;// CONCATENATED MODULE: ./src/credential-report/match.ts
-/** Creation times this close are the same key (both sides are whole seconds). */
-const MATCH_TOLERANCE_MS = 1000;
+const second = (date) => Math.floor(date.getTime() / 1000);
 /**
- * For each live key (same order), its slot, or undefined for a key created after the report
- * (or one the report does not show). Each slot is used once; the closest time wins.
+ * For each live key (same order), its slot, or undefined for a key created after the report, one
+ * the report does not show, or one that cannot be told apart: two keys created in the same second
+ * could be either slot (AWS lists them in no documented order), so neither is matched and their
+ * last use is read live. Slot matching never guesses.
  */
 function matchSlots(keys, slots) {
-    const free = new Set(slots);
+    const keysIn = new Map();
+    for (const key of keys)
+        keysIn.set(second(key.createDate), (keysIn.get(second(key.createDate)) ?? 0) + 1);
     return keys.map((key) => {
-        let best;
-        let bestGap = Infinity;
-        for (const slot of free) {
-            const gap = Math.abs(slot.createDate.getTime() - key.createDate.getTime());
-            if (gap <= MATCH_TOLERANCE_MS && gap < bestGap) {
-                best = slot;
-                bestGap = gap;
-            }
-        }
-        if (best)
-            free.delete(best);
-        return best;
+        const at = second(key.createDate);
+        const same = slots.filter((slot) => second(slot.createDate) === at);
+        return same.length === 1 && keysIn.get(at) === 1 ? same[0] : undefined;
     });
 }
 
@@ -82341,12 +82428,23 @@ function readSlot(row, columns, slot) {
     return active || usedDate ? { slot, active, lastUse } : undefined;
 }
 const hasDate = (slot) => 'createDate' in slot;
-/** One user per data row, read lazily from the rows (the first is the header). */
-function* readCredentialReport(rows) {
+/**
+ * One user per data row, read lazily from the rows (the first is the header). A row that does not
+ * have the header's number of fields (a user name with a comma written unquoted, as moto does) is
+ * not guessed at: it is passed to `onMalformed` and yields no user, so the caller reads that user
+ * live (it is in ListUsers but not in the report).
+ */
+function* readCredentialReport(rows, onMalformed = () => undefined) {
     let columns;
+    let width = 0;
     for (const row of rows) {
         if (!columns) {
             columns = columnsOf(row);
+            width = row.length;
+            continue;
+        }
+        if (row.length !== width) {
+            onMalformed(row);
             continue;
         }
         const userName = row[columns.user ?? -1] ?? '';
@@ -82373,62 +82471,144 @@ function* readCredentialReport(rows) {
 
 
 
-
-/** The report is parsed as it is decoded; only the selection outlives this function. */
-async function readSelection(iam, options, marginMs) {
-    const { content, generatedAt } = await fetchCredentialReport(iam, options.fetch);
-    const users = readCredentialReport(csvRows(utf8Chunks(content)));
-    return { ...selectCandidates(users, options.at, options.thresholds, marginMs), generatedAt };
+async function readReport(iam, options, signal) {
+    const fetchOptions = { at: options.at, ...options.fetch, signal };
+    const { content, generatedAt } = await fetchCredentialReport(iam, fetchOptions);
+    const parsed = { generatedAt, users: new Map(), malformedRows: 0 };
+    const rows = csvRows(utf8Chunks(content));
+    for (const user of readCredentialReport(rows, () => parsed.malformedRows++)) {
+        if (user.isRoot)
+            parsed.root = user;
+        else
+            parsed.users.set(user.userName, user);
+    }
+    return parsed;
 }
 function rootKeys(root, at) {
     if (!root)
         return [];
-    const dated = root.keys.map((k) => ({ ...k, ageDays: wholeDays(k.createDate, at) }));
+    const dated = root.keys.map((k) => ({ ...k, ageDays: dates_wholeDays(k.createDate, at) }));
     return [...dated, ...root.unclear].sort((a, b) => a.slot - b.slot);
 }
 async function scanWithCredentialReport(iam, options) {
     const { at, thresholds: t, concurrency } = options;
     const marginMs = options.marginMs ?? STALENESS_MARGIN_MS;
-    const selection = await readSelection(iam, options, marginMs);
     const errors = [];
-    const slots = new Map();
-    const perUser = new Array(selection.candidates.length);
-    await forEachLimit(selection.candidates, concurrency, async (user, index) => {
-        const live = await listUserKeys(iam, user.userName, errors);
-        matchSlots(live, user.keys).forEach((slot, i) => {
-            const key = live[i];
-            if (slot && key)
-                slots.set(key, slot);
-        });
-        perUser[index] = live;
-    });
-    const keys = perUser.flat();
+    const abandon = new AbortController();
+    let report;
+    let reportFailure;
+    const reportRead = readReport(iam, options, abandon.signal).then((parsed) => void (report = parsed), (error) => void (reportFailure = error));
+    // Without readWhileWaiting the report comes first; its failure is the caller's to handle.
+    if (!options.readWhileWaiting) {
+        await reportRead;
+        if (reportFailure !== undefined)
+            throw reportFailure;
+    }
+    const names = options.userNames ?? (await listUserNames(iam)).names;
+    /** Whether a live user must be read: always without a report, else unless it vouches for it. */
+    const mustRead = (userName) => {
+        if (!report)
+            return true;
+        const row = report.users.get(userName);
+        return row === undefined || isCandidate(row, at, t, marginMs);
+    };
+    const live = new Map();
+    const vanished = [];
+    const readUser = async (userName) => {
+        live.set(userName, await listUserKeys(iam, userName, errors, () => vanished.push(userName)));
+    };
+    let next = 0;
+    const worker = async () => {
+        while (next < names.length) {
+            const userName = names[next++];
+            if (mustRead(userName))
+                await readUser(userName);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, names.length) }, worker));
+    // A user gone between ListUsers and ListAccessKeys may have been renamed: list the users again
+    // and read any name not seen before, so no key is dropped for a rename.
+    let userCount = names.length;
+    if (vanished.length > 0) {
+        const seen = new Set(names);
+        const again = (await listUserNames(iam)).names.filter((n) => !seen.has(n));
+        for (const userName of again)
+            await readUser(userName);
+        userCount += again.length - vanished.length;
+    }
+    // Keys in the users' order, whatever order the workers read them in.
+    const keys = [...new Set([...names, ...live.keys()])].flatMap((n) => live.get(n) ?? []);
+    // Keys of users the report vouched for (not read live) are counted from it.
+    const unlistedOkAgeDays = [];
+    if (report) {
+        for (const userName of names) {
+            if (live.has(userName))
+                continue;
+            for (const slot of report.users.get(userName)?.keys ?? []) {
+                unlistedOkAgeDays.push(dates_wholeDays(slot.createDate, at));
+            }
+        }
+    }
+    // The slots of users read live, matched to their keys where that is certain, once the report
+    // is there (it may still arrive while last uses are read).
+    const matched = new Map();
+    const slotOf = (key) => {
+        if (!report)
+            return undefined;
+        let slots = matched.get(key.userName);
+        if (!slots) {
+            slots = new Map();
+            const own = live.get(key.userName) ?? [];
+            const row = report.users.get(key.userName);
+            if (row) {
+                matchSlots(own, row.keys).forEach((slot, i) => {
+                    const liveKey = own[i];
+                    if (slot && liveKey)
+                        slots?.set(liveKey, slot);
+                });
+            }
+            matched.set(key.userName, slots);
+        }
+        return slots.get(key);
+    };
     // Same policy as the API walk; where it wants a value, the report's serves unless the class
     // hangs on it (the key could be unused live).
-    const okByAge = keys.filter((k) => isOkByAge(k, at, t)).length + selection.unlistedOkAgeDays.length;
+    const okByAge = keys.filter((k) => isOkByAge(k, at, t)).length + unlistedOkAgeDays.length;
     const detailOk = okByAge <= OK_DETAIL_LIMIT;
-    const toRead = [];
-    for (const key of keys) {
-        const need = lastUseNeed(key, at, t, detailOk);
-        if (need === 'none')
-            continue;
-        const slot = slots.get(key);
-        if (slot && (need === 'display' || reportSettlesUnused(slot, at, t, marginMs))) {
-            key.lastUse = slot.lastUse;
+    const wanted = keys
+        .map((key) => ({ key, need: lastUseNeed(key, at, t, detailOk) }))
+        .filter(({ need }) => need !== 'none');
+    let nextKey = 0;
+    const lastUseWorker = async () => {
+        while (nextKey < wanted.length) {
+            const { key, need } = wanted[nextKey++];
+            const slot = slotOf(key);
+            if (slot && (need === 'display' || reportSettlesUnused(slot, at, t, marginMs))) {
+                key.lastUse = slot.lastUse;
+            }
+            else
+                key.lastUse = await readLastUse(iam, key, errors);
         }
-        else
-            toRead.push(key);
-    }
-    await readLastUses(iam, toRead, concurrency, errors);
-    return {
-        userCount: selection.userCount,
-        keys,
-        errors,
-        generatedAt: selection.generatedAt,
-        candidateUsers: selection.candidates.length,
-        unlistedOkAgeDays: selection.unlistedOkAgeDays,
-        rootAccessKeys: rootKeys(selection.root, at)
     };
+    await Promise.all(Array.from({ length: Math.min(concurrency, wanted.length) }, lastUseWorker));
+    // Every read is done: a report still being generated is no longer needed.
+    abandon.abort();
+    await reportRead;
+    const used = report;
+    const result = { userCount, keys, errors };
+    if (used) {
+        result.report = {
+            generatedAt: used.generatedAt,
+            candidateUsers: live.size,
+            unlistedOkAgeDays,
+            rootAccessKeys: rootKeys(used.root, at),
+            malformedRows: used.malformedRows
+        };
+    }
+    else {
+        result.reportFailure = reportFailure ?? new ReportAbandoned();
+    }
+    return result;
 }
 
 ;// CONCATENATED MODULE: ./src/scan-method.ts
@@ -82436,21 +82616,22 @@ async function scanWithCredentialReport(iam, options) {
 
 
 
+
 /**
- * Above this many users `auto` reads the credential report. Measured with `npm run bench` at the
- * default pace (10 requests/s) and a report that takes 3 s to generate: the walk costs ~1 s per
- * 10 users (10.5 s at 100 users, 21.9 s at 200), the report ~3.1 s flat plus its candidate users,
- * so the report is faster from about 40 users. Up to 100 the walk is kept anyway: it costs at
- * most ~11 s, lists every key by ID (ok ones too), is never stale and needs no report permissions.
+ * Above this many users `auto` also reads the credential report. Up to 100 users the walk alone
+ * costs a few seconds, lists every key by ID (ok ones too), is never stale and needs no report
+ * permissions; above, the report saves a ListAccessKeys per user it vouches for.
  */
 const AUTO_REPORT_ABOVE_USERS = 100;
 function fromApi(scan, info) {
     return { ...scan, info, unlistedOkAgeDays: [] };
 }
-function fromReport(scan, info) {
-    const { generatedAt, candidateUsers, unlistedOkAgeDays, rootAccessKeys, ...result } = scan;
+function fromReport(scan, report, info) {
+    const { generatedAt, candidateUsers, unlistedOkAgeDays, rootAccessKeys } = report;
     return {
-        ...result,
+        userCount: scan.userCount,
+        keys: scan.keys,
+        errors: scan.errors,
         unlistedOkAgeDays,
         info: {
             ...info,
@@ -82460,44 +82641,65 @@ function fromReport(scan, info) {
         }
     };
 }
-async function reportScan(iam, options) {
-    try {
-        return await scanWithCredentialReport(iam, { ...options, fetch: options.report });
-    }
-    catch (error) {
-        if (!(error instanceof CredentialReportFormatError))
-            throw error;
-        throw new ActionError(`The credential report could not be read: ${error.message}`, "Set scan-method: api to read the keys without it, and report this (it is AWS's format).", { cause: error });
-    }
+function formatFailure(error) {
+    if (!(error instanceof CredentialReportFormatError))
+        return error;
+    return new ActionError(`The credential report could not be read: ${error.message}`, "Set scan-method: api to read the keys without it, and report this (it is AWS's format).", { cause: error });
 }
+const describe = (error) => error instanceof ActionError ? describeFailure(error) : errorMessage(error);
 async function scanKeys(iam, options) {
     const { method: requested, concurrency } = options;
     const walk = { thresholds: options.thresholds, at: options.at };
+    const reportOptions = { ...options, fetch: options.report };
     if (requested === 'api') {
         const scan = await scanAccessKeys(iam, concurrency, walk);
         return fromApi(scan, { requested, method: 'api', reason: 'scan-method: api' });
     }
     if (requested === 'credential-report') {
-        const scan = await reportScan(iam, options);
-        return fromReport(scan, { requested, reason: 'scan-method: credential-report' });
+        let scan;
+        try {
+            scan = await scanWithCredentialReport(iam, reportOptions);
+        }
+        catch (error) {
+            // A stale report is not an error of the account's: the walk reads it as it is now.
+            if (!(error instanceof StaleReportError))
+                throw formatFailure(error);
+            const walked = await scanAccessKeys(iam, concurrency, walk);
+            const reason = 'scan-method: credential-report, but the report was stale';
+            return fromApi(walked, { requested, method: 'api', reason, fallbackReason: describe(error) });
+        }
+        if (!scan.report)
+            throw formatFailure(scan.reportFailure);
+        return fromReport(scan, scan.report, { requested, reason: 'scan-method: credential-report' });
     }
-    // auto: one ListUsers page of AUTO_REPORT_ABOVE_USERS + 1 tells a small account from a large one.
-    const probe = await listUserNames(iam, AUTO_REPORT_ABOVE_USERS);
-    if (probe.complete) {
-        const scan = await scanAccessKeys(iam, concurrency, { ...walk, userNames: probe.names });
-        const reason = `auto: ${probe.names.length} users (at most ${AUTO_REPORT_ABOVE_USERS}), so every user was read live`;
+    // auto: one walk of ListUsers (1,000 a page) tells a small account from a large one.
+    const { names } = await listUserNames(iam);
+    if (names.length <= AUTO_REPORT_ABOVE_USERS) {
+        const scan = await scanAccessKeys(iam, concurrency, { ...walk, userNames: names });
+        const reason = `auto: ${names.length} users (at most ${AUTO_REPORT_ABOVE_USERS}), so every user was read live`;
         return fromApi(scan, { requested, method: 'api', reason });
     }
-    const reason = `auto: more than ${AUTO_REPORT_ABOVE_USERS} users, so the credential report chose whom to read live`;
-    try {
-        return fromReport(await reportScan(iam, options), { requested, reason });
+    const scan = await scanWithCredentialReport(iam, {
+        ...reportOptions,
+        userNames: names,
+        readWhileWaiting: true
+    });
+    if (scan.report) {
+        const reason = `auto: more than ${AUTO_REPORT_ABOVE_USERS} users, so the credential report chose whom to read live (users were read while it was generated)`;
+        return fromReport(scan, scan.report, { requested, reason });
     }
-    catch (error) {
-        const fallbackReason = error instanceof ActionError ? describeFailure(error) : errorMessage(error);
-        const scan = await scanAccessKeys(iam, concurrency, walk);
-        const walked = `auto: the credential report failed, so every user was read live`;
-        return fromApi(scan, { requested, method: 'api', reason: walked, fallbackReason });
+    const failure = scan.reportFailure;
+    if (failure instanceof ReportAbandoned) {
+        const reason = 'auto: every user was read live before the credential report was ready';
+        return fromApi(scan, { requested, method: 'api', reason });
     }
+    const reason = 'auto: the credential report failed, so every user was read live';
+    return fromApi(scan, {
+        requested,
+        method: 'api',
+        reason,
+        fallbackReason: describe(formatFailure(failure))
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/audit.ts
@@ -82530,13 +82732,16 @@ async function runAudit(iam, settings, account, now = () => new Date(), options 
         report: options.report
     });
     const errorsBefore = new Set(scan.errors);
-    // A large, healthy account costs one ListUserTags call per flagged user, not per user.
+    // Only users with a flagged key need tags and groups: one ListUserTags per such user, or one
+    // GetAccountAuthorizationDetails walk of the account when that is fewer calls.
     const inspect = usersToInspect(scan.keys, settings, at);
-    const tags = await readUserTags(iam, inspect, settings.concurrency, scan.errors);
     const exemptGroups = settings.remediation.exemptGroups;
-    const groups = exemptGroups.length > 0
-        ? await readUserGroups(iam, inspect.filter((u) => !exemptByTag(tags.get(u), settings.exemptTag)), settings.concurrency, scan.errors)
-        : new Map();
+    const { tags, groups } = await readTagsAndGroups(iam, inspect, {
+        userCount: scan.userCount,
+        withGroups: exemptGroups.length > 0,
+        groupsNeeded: (_, userTags) => !exemptByTag(userTags, settings.exemptTag),
+        concurrency: settings.concurrency
+    }, scan.errors);
     const unreadable = new Set(scan.errors.filter((e) => !errorsBefore.has(e)).map((e) => e.scope));
     const findings = scan.keys
         .map((key) => {
@@ -84945,51 +85150,141 @@ async function assumeRoleWithOidc(settings, retry = {
 }
 
 ;// CONCATENATED MODULE: ./src/pacing.ts
-/**
- * Default pace of IAM requests: 10 per second, bursts of 10. Community reports see IAM throttle
- * read calls from roughly 10 to 20 requests per second; the limit is shared with Terraform,
- * consoles and other tools in the account, so the action takes the low end and leaves the rest.
- * A 10,000-user account read through the credential report with 5% of its users flagged needs
- * about 500 calls, under a minute at this pace.
- */
-const DEFAULT_IAM_REQUESTS_PER_SECOND = 10;
-const DEFAULT_IAM_BURST = 10;
+
+/** Where the pace starts: the low end of what IAM is reported to allow for reads. */
+const START_IAM_REQUESTS_PER_SECOND = 10;
+/** Default cap (`iam-max-rps`): above any read rate IAM is known to allow one account. */
+const DEFAULT_IAM_MAX_RPS = 100;
+/** Never slower than this, however often IAM throttles. */
+const MIN_IAM_REQUESTS_PER_SECOND = 1;
 const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** A token bucket kept as the earliest time the next request may go ("virtual scheduling"). */
-class RequestPacer {
-    perSecond;
+/**
+ * An AIMD pacer. It doubles its rate every second of successful answers up to four times its
+ * start (slow start), then adds `increasePerSecond` per second (a tenth of that above 90% of the
+ * rate IAM last throttled at); at a Throttling answer it multiplies the rate by `backOff`. The requests in flight when IAM starts throttling all come
+ * back throttled, so one decrease covers the answers of the next few intervals.
+ */
+class AdaptivePacer {
+    rateNow;
+    max;
+    min;
+    increase;
+    backOff;
     clock;
     sleep;
-    intervalMs;
-    burstMs;
     nextAt = -Infinity;
-    constructor(perSecond, burst = 1, clock = () => performance.now(), sleep = realSleep) {
-        this.perSecond = perSecond;
-        this.clock = clock;
-        this.sleep = sleep;
-        if (!(perSecond > 0))
-            throw new Error(`perSecond must be positive; got ${perSecond}`);
-        this.intervalMs = 1000 / perSecond;
-        this.burstMs = Math.max(0, Math.floor(burst) - 1) * this.intervalMs;
+    slowStart = true;
+    slowStartEnd;
+    lastRaise;
+    lastDecrease = -Infinity;
+    decreases = 0;
+    /** The rate at the last Throttling answer: IAM's limit is near it. */
+    throttledAtRate = Infinity;
+    /** Throttling answers seen (for the log). */
+    throttled = 0;
+    constructor(options = {}) {
+        this.max = options.max ?? DEFAULT_IAM_MAX_RPS;
+        if (!(this.max > 0))
+            throw new Error(`max must be positive; got ${this.max}`);
+        this.min = Math.min(options.min ?? MIN_IAM_REQUESTS_PER_SECOND, this.max);
+        this.rateNow = Math.min(options.start ?? START_IAM_REQUESTS_PER_SECOND, this.max);
+        this.slowStartEnd = 4 * this.rateNow;
+        this.increase = options.increasePerSecond ?? 2;
+        this.backOff = options.backOff ?? 0.5;
+        this.clock = options.clock ?? (() => performance.now());
+        this.sleep = options.sleep ?? realSleep;
+        this.lastRaise = this.clock();
     }
-    /** Resolves when the caller may send; callers are served in call order. */
+    get rate() {
+        return this.rateNow;
+    }
+    /** Throttles of requests sent before the last decrease come back within a few intervals. */
+    get quietMs() {
+        return 4 * (1000 / this.rateNow);
+    }
+    /** Resolves when the caller may send; callers are served in call order, one interval apart. */
     async take() {
-        const now = this.clock();
-        const slot = Math.max(this.nextAt, now - this.burstMs);
-        this.nextAt = slot + this.intervalMs;
-        if (slot > now)
+        for (;;) {
+            const now = this.clock();
+            const slot = Math.max(this.nextAt, now);
+            this.nextAt = slot + 1000 / this.rateNow;
+            if (slot <= now)
+                return;
+            const epoch = this.decreases;
             await this.sleep(slot - now);
+            // A back-off while this caller waited: its slot was given at the old rate, so it queues
+            // again at the new one rather than send into a bucket IAM just said is empty.
+            if (epoch === this.decreases)
+                return;
+        }
+    }
+    /** An answer that was not Throttling: raise the rate for the time that passed since the last. */
+    succeeded() {
+        const now = this.clock();
+        const seconds = Math.max(0, now - this.lastRaise) / 1000;
+        this.lastRaise = now;
+        // Slow start ends at four times the starting rate, where IAM's burst allowance (which hides
+        // its rate until it is spent) would otherwise let the rate overshoot far before a Throttling.
+        const doubled = this.rateNow * 2 ** seconds;
+        // Below 90% of the rate IAM last throttled at, climb at full speed; above it, probe at a
+        // tenth of that: scheduling jitter at the very limit costs Throttling answers.
+        const near = this.rateNow >= 0.9 * this.throttledAtRate;
+        const additive = this.increase * seconds * (near ? 0.1 : 1);
+        const raised = !this.slowStart
+            ? this.rateNow + additive
+            : doubled < this.slowStartEnd
+                ? doubled
+                : Math.max(this.rateNow, this.slowStartEnd) + additive;
+        if (raised >= this.slowStartEnd)
+            this.slowStart = false;
+        this.rateNow = Math.min(this.max, raised);
+    }
+    /** A Throttling answer: back off, once per burst of throttled answers. */
+    throttledAnswer() {
+        this.throttled++;
+        const now = this.clock();
+        this.lastRaise = now;
+        if (now - this.lastDecrease < this.quietMs)
+            return;
+        this.lastDecrease = now;
+        this.decreases++;
+        this.slowStart = false;
+        this.throttledAtRate = this.rateNow;
+        this.rateNow = Math.max(this.min, this.rateNow * this.backOff);
+        // Requests already scheduled at the old rate are spread out at the new one.
+        this.nextAt = Math.max(this.nextAt, now) + 1000 / this.rateNow;
     }
 }
+const THROTTLING = [
+    'Throttling',
+    'ThrottlingException',
+    'TooManyRequestsException',
+    'RequestLimitExceeded'
+];
 /**
- * Makes every attempt of `client` wait for the pacer, retries included: the middleware sits in
- * the deserialize step, which the retry middleware (finalizeRequest) runs once per attempt.
+ * Makes every attempt of `client` wait for the pacer and report back, retries included: the
+ * middleware sits in the deserialize step, which the retry middleware (finalizeRequest) runs once
+ * per attempt, and sees the attempt's error before any retry.
  */
 function paceClient(client, pacer) {
     client.middlewareStack.add((next) => async (args) => {
         await pacer.take();
-        return next(args);
-    }, { step: 'deserialize', name: 'iamKeySentinelPacing', override: true });
+        try {
+            const result = await next(args);
+            pacer.succeeded();
+            return result;
+        }
+        catch (error) {
+            if (hasAwsCode(error, ...THROTTLING))
+                pacer.throttledAnswer();
+            else
+                pacer.succeeded();
+            throw error;
+        }
+    }, 
+    // High priority: outside the SDK's deserializer in the same step, so a Throttling answer
+    // reaches the pacer as the error it is parsed into (inside, it is a plain HTTP 400).
+    { step: 'deserialize', priority: 'high', name: 'iamKeySentinelPacing', override: true });
 }
 
 ;// CONCATENATED MODULE: ./src/aws-clients.ts
@@ -85006,10 +85301,12 @@ const RETRY = { retryMode: 'adaptive', maxAttempts: 8 };
 const aws_clients_TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 10_000 } };
 function createClients(options) {
     const config = { region: options.region, credentials: options.credentials, ...RETRY, ...aws_clients_TIMEOUTS };
-    const iam = new client_iam_dist_cjs/* IAMClient */.h8v(config);
-    const rate = options.iamRequestsPerSecond ?? DEFAULT_IAM_REQUESTS_PER_SECOND;
-    if (rate > 0)
-        paceClient(iam, new RequestPacer(rate, options.iamBurst ?? DEFAULT_IAM_BURST));
+    // IAM is paced by src/pacing.ts, which adapts to Throttling itself; the SDK's adaptive
+    // limiter on top would halve the rate again at each throttled answer, so IAM retries in
+    // standard mode (same attempts).
+    const iam = new client_iam_dist_cjs/* IAMClient */.h8v({ ...config, retryMode: 'standard' });
+    // One pacer for the one IAM client of a run: every IAM call shares what it learns.
+    paceClient(iam, new AdaptivePacer({ max: options.iamMaxRps ?? DEFAULT_IAM_MAX_RPS }));
     const sts = new client_sts_dist_cjs/* STSClient */.iM(config);
     return {
         iam,
@@ -86751,6 +87048,7 @@ const inputs_DEFAULTS = {
     'exempt-tag': 'iam-key-sentinel-exempt',
     'fail-on': 'overdue',
     concurrency: '8',
+    'iam-max-rps': '100',
     mode: 'auto',
     'revoke-sessions': 'true',
     'dry-run': 'false',
@@ -87010,6 +87308,7 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
     const exemptTag = r.optionalMatching('exempt-tag', TAG_KEY, "an IAM tag key (1 to 128 letters, digits, spaces or '_.:/=+-@')");
     const failOn = r.oneOf('fail-on', ['never', 'due-soon', 'overdue']);
     const concurrency = r.wholeNumber('concurrency', 1, 64);
+    const iamMaxRps = r.wholeNumber('iam-max-rps', 1, 1000);
     const incident = readIncident(r, env, eventPayload);
     const revokeSessions = r.boolean('revoke-sessions');
     // The action defaults to what is safe in each mode: report for an audit, deactivate
@@ -87067,6 +87366,7 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
         exemptTag,
         failOn,
         concurrency,
+        iamMaxRps,
         remediation,
         activity,
         scanMethod,
@@ -87125,7 +87425,11 @@ async function run() {
             return;
         }
         const credentials = await credentialsFor(settings);
-        const clients = createClients({ region: settings.awsRegion, credentials });
+        const clients = createClients({
+            region: settings.awsRegion,
+            credentials,
+            iamMaxRps: settings.iamMaxRps
+        });
         try {
             const accountId = await readAccountId(clients.sts);
             const accountAlias = await readAccountAlias(clients.iam);

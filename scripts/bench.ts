@@ -1,37 +1,44 @@
-// `npm run bench`: the seed recipes' algorithm (baseline), the API walk and the credential-report
-// method, on accounts of 100, 1,000 and 10,000 users in the loopback fake AWS, with a latency per
-// request and IAM's throttling as a token bucket. Prints a table and writes bench-results.json.
-//
-// Each run is its own process (so its peak RSS is its own) against its own fake account (its
-// own rate limit, as separate AWS accounts would have); the three methods of a size run side by
-// side, which keeps the whole benchmark within a few minutes. See README, "Performance".
+// `npm run bench`: what a user gets. The built action (dist/index.js) runs as a child process
+// with the runner's environment and every action.yml default (test/support/run-action.ts), on
+// accounts shaped by a 90-day rotation (scripts/bench/account.ts) in the loopback fake AWS, with
+// a latency per request, IAM's throttling as a token bucket and a credential report that takes
+// 10 s to generate. Side by side in one run, each against its own fake account (its own rate
+// limit, as separate AWS accounts would have): the seed recipe (baseline), the action with its
+// defaults (action) and the forced API walk (api). Checks the targets, prints a table, writes
+// bench-results.json (the README's table is generated from it: `npm run readme`), and exits
+// non-zero when a target is missed. Build first: npm run package.
 import { spawn } from 'node:child_process'
-import { writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { FakeAws } from '../test/support/fake-aws.js'
+import { FakeAws, type FakeAccount } from '../test/support/fake-aws.js'
+import { runAction } from '../test/support/run-action.js'
 import { benchAccount } from './bench/account.js'
-import { checkTargets, formatTable, type BenchRun, type RunNotes } from './bench/table.js'
-import type { BenchMethod, WorkerArgs, WorkerResult } from './bench/worker.js'
+import {
+  checkTargets,
+  floorMs,
+  formatTable,
+  type BenchMethod,
+  type BenchRun,
+  type BenchSettings
+} from './bench/table.js'
+import type { WorkerResult } from './bench/worker.js'
 
 const USAGE = `Usage: npm run bench -- [options]
-  --users 100,1000,10000     account sizes
-  --methods baseline,api,credential-report
+  --users 500,5000           account sizes (IAM allows 5,000 users per account)
   --latency-ms 10            round-trip latency the fake adds to every request
   --rate 50                  IAM requests per second the fake allows (token bucket; beyond: Throttling)
-  --client-rate <rate>       pace of our IAM client (default: --rate; 0: SDK adaptive retry only)
-  --report-generation-ms 0   how long a fresh credential report takes to generate
+  --report-generation-ms 10000  how long a new credential report takes to generate
   --out bench-results.json`
 
 const { values } = parseArgs({
   options: {
-    users: { type: 'string', default: '100,1000,10000' },
-    methods: { type: 'string', default: 'baseline,api,credential-report' },
+    users: { type: 'string', default: '500,5000' },
     'latency-ms': { type: 'string', default: '10' },
     rate: { type: 'string', default: '50' },
-    'client-rate': { type: 'string' },
-    'report-generation-ms': { type: 'string', default: '0' },
+    'report-generation-ms': { type: 'string', default: '10000' },
     out: { type: 'string', default: 'bench-results.json' },
     help: { type: 'boolean', default: false }
   }
@@ -40,7 +47,6 @@ if (values.help) {
   console.log(USAGE)
   process.exit(0)
 }
-
 const number = (name: string, value: string): number => {
   const n = Number(value)
   if (!Number.isFinite(n) || n < 0) {
@@ -50,70 +56,136 @@ const number = (name: string, value: string): number => {
   return n
 }
 const sizes = values.users.split(',').map((u) => number('users', u))
-const METHODS: readonly BenchMethod[] = ['baseline', 'api', 'credential-report']
-const methods = values.methods.split(',') as BenchMethod[]
-if (!methods.every((m) => METHODS.includes(m))) {
-  console.error(`--methods takes ${METHODS.join(', ')}; got '${values.methods}'.\n${USAGE}`)
-  process.exit(2)
+const settings: BenchSettings = {
+  latencyMs: number('latency-ms', values['latency-ms']),
+  rate: number('rate', values.rate),
+  // The fake's bucket starts full: `rate` requests at once.
+  burst: number('rate', values.rate),
+  reportGenerationMs: number('report-generation-ms', values['report-generation-ms']),
+  unusedDays: 45
 }
-const latencyMs = number('latency-ms', values['latency-ms'])
-const rate = number('rate', values.rate)
-const clientRate = number('client-rate', values['client-rate'] ?? values.rate)
-const generationMs = number('report-generation-ms', values['report-generation-ms'])
-const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'bench', 'worker.ts')
-const WORKER_TIMEOUT_MS = 10 * 60_000
+const HERE = dirname(fileURLToPath(import.meta.url))
+const WORKER = join(HERE, 'bench', 'worker.ts')
+const RSS_PROBE = pathToFileURL(join(HERE, 'bench', 'rss-probe.mjs')).href
+const TIMEOUT_MS = 10 * 60_000
+/** Static credentials: the default chain signs with them (no OIDC round trip to measure). */
+const STATIC = { AWS_ACCESS_KEY_ID: 'AKIABENCHCLIENT00001', AWS_SECRET_ACCESS_KEY: 'bench-secret' }
+/** The runner's defaults, but for what the benchmark's account needs and has no GitHub for. */
+const INPUTS = { 'unused-days': String(settings.unusedDays), 'create-issues': 'false' }
 
-function runWorker(args: WorkerArgs): Promise<WorkerResult> {
+interface Measured {
+  wallMs: number
+  peakRssMb: number
+  /** Flagged keys as `id:class`, sorted (the action and the api walk must agree). */
+  flagged?: string[]
+  keys: number
+}
+
+function runBaseline(endpoint: string): Promise<Measured> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(args)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, endpoint], {
       stdio: ['ignore', 'pipe', 'pipe']
     })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_TIMEOUT_MS)
+    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS)
     child.on('close', (code) => {
       clearTimeout(timer)
       const line = stdout.trim().split('\n').pop() ?? ''
-      if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line) as WorkerResult)
-      else reject(new Error(`${args.method} run failed (exit ${code}):\n${stderr}${stdout}`))
+      if (code !== 0 || !line.startsWith('{')) {
+        reject(new Error(`baseline failed (exit ${code}):\n${stderr}${stdout}`))
+        return
+      }
+      const result = JSON.parse(line) as WorkerResult
+      if (result.failedUsers > 0) console.log(`  baseline: ${result.failedUsers} users not read`)
+      resolve({ wallMs: result.wallMs, peakRssMb: result.peakRssMb, keys: result.keys })
     })
   })
+}
+
+interface ReportJson {
+  counts: { total: number }
+  keys: { accessKeyId: string; class: string }[]
+  errors: unknown[]
+  scan: { method: string; reason: string; credentialReport?: { candidateUsers: number } }
+}
+
+/** The action as a runner starts it; wall time is the whole process, start-up included. */
+async function runOurs(endpoint: string, method: 'action' | 'api'): Promise<Measured> {
+  const rssOut = join(await mkdtemp(join(tmpdir(), 'bench-rss-')), 'maxrss')
+  const started = performance.now()
+  const result = await runAction({
+    awsEndpoint: endpoint,
+    inputs: method === 'api' ? { ...INPUTS, 'scan-method': 'api' } : INPUTS,
+    env: { ...STATIC, NODE_OPTIONS: `--import ${RSS_PROBE}`, BENCH_RSS_OUT: rssOut },
+    timeoutMs: TIMEOUT_MS
+  })
+  const wallMs = performance.now() - started
+  const path = result.outputs['report-path']
+  // fail-on: overdue (the default) fails the step: the account has overdue keys.
+  if (!path || (result.code !== 0 && result.code !== 1)) {
+    throw new Error(
+      `${method} run failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`
+    )
+  }
+  const report = JSON.parse(await readFile(path, 'utf8')) as ReportJson
+  if (report.errors.length > 0) throw new Error(`${method}: ${report.errors.length} scan errors`)
+  const peakRssMb = Number(await readFile(rssOut, 'utf8')) / 1024
+  const flagged = report.keys
+    .filter((k) => k.class !== 'ok')
+    .map((k) => `${k.accessKeyId}:${k.class}`)
+    .sort()
+  console.log(
+    `  ${method}: ${report.scan.reason}` +
+      (report.scan.credentialReport
+        ? ` (${report.scan.credentialReport.candidateUsers} users read live)`
+        : '')
+  )
+  return { wallMs, peakRssMb, flagged, keys: report.counts.total }
 }
 
 async function benchmark(
   users: number,
   method: BenchMethod,
-  account: ReturnType<typeof benchAccount>['account'],
-  at: Date
-): Promise<{ run: BenchRun; result: WorkerResult }> {
-  const fake = new FakeAws(account, {
+  account: FakeAccount
+): Promise<{ run: BenchRun; measured: Measured }> {
+  const fake = new FakeAws(structuredClone(account), {
     pageSize: 1000,
-    latencyMs,
-    iamRateLimit: { perSecond: rate },
-    credentialReport: { generationMs }
+    latencyMs: settings.latencyMs,
+    iamRateLimit: { perSecond: settings.rate, burst: settings.burst },
+    credentialReport: { generationMs: settings.reportGenerationMs }
   })
   const endpoint = await fake.start()
   try {
-    const result = await runWorker({ method, endpoint, clientRate, at: at.toISOString() })
+    const measured =
+      method === 'baseline' ? await runBaseline(endpoint) : await runOurs(endpoint, method)
     const requests = fake.calls.filter((c) => c.service === 'iam').length
     const calls = requests - fake.iamThrottled
     const run: BenchRun = {
-      users,
       method,
+      users,
       calls,
       throttled: fake.iamThrottled,
-      wallMs: Math.round(result.wallMs),
-      floorMs: Math.round((calls / rate) * 1000),
-      peakRssMb: Math.round(result.peakRssMb * 10) / 10
+      wallMs: Math.round(measured.wallMs),
+      floorMs: floorMs(calls, settings.rate, settings.burst),
+      peakRssMb: Math.round(measured.peakRssMb * 10) / 10
+    }
+    const iamCalls = fake.calls.filter((c) => c.service === 'iam')
+    const first = iamCalls[0]?.at ?? 0
+    const throttledAt = iamCalls
+      .filter((c) => c.status === 400)
+      .map((c) => ((c.at - first) / 1000).toFixed(1))
+    if (process.env.BENCH_DEBUG && throttledAt.length > 0) {
+      console.log(`  ${method}: IAM 400 answers (Throttling) at s ${throttledAt.join(' ')}`)
     }
     console.log(
-      `  ${method}: ${calls} calls, ${run.throttled} throttled, ${(run.wallMs / 1000).toFixed(1)} s, ` +
-        `${run.peakRssMb.toFixed(0)} MB` +
-        (result.errors > 0 ? `, ${result.errors} users or keys not read` : '')
+      `  ${method}: ${calls} IAM calls, ${run.throttled} throttled, ` +
+        `${(run.wallMs / 1000).toFixed(1)} s (floor ${(run.floorMs / 1000).toFixed(1)} s), ` +
+        `${run.peakRssMb.toFixed(0)} MB`
     )
-    return { run, result }
+    return { run, measured }
   } finally {
     await fake.stop()
   }
@@ -121,43 +193,44 @@ async function benchmark(
 
 const started = Date.now()
 console.log(
-  `IAM Key Sentinel benchmark: ${latencyMs} ms latency, ${rate} IAM requests/s allowed, ` +
-    `client paced at ${clientRate > 0 ? `${clientRate}/s` : 'the SDK adaptive retry only'}` +
-    (generationMs > 0 ? `, reports take ${generationMs} ms` : '')
+  `IAM Key Sentinel benchmark: dist/index.js with the runner's defaults (unused-days ${settings.unusedDays}), ` +
+    `${settings.latencyMs} ms latency, IAM bucket ${settings.rate}/s (burst ${settings.burst}), ` +
+    `credential reports take ${settings.reportGenerationMs / 1000} s. Load average before: ` +
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')
 )
 const runs: BenchRun[] = []
-const notes = new Map<BenchRun, RunNotes>()
-const disagreements: string[] = []
+const problems: string[] = []
 for (const users of sizes) {
-  const at = new Date()
-  const { account, shape } = benchAccount(users, at)
+  const { account, shape } = benchAccount(users, new Date())
   console.log(
-    `${users.toLocaleString('en-US')} users, ${shape.keys} keys, ${shape.overdueKeys} overdue ` +
-      `(${shape.overdueUsers} users): ${methods.join(', ')} side by side…`
+    `${users.toLocaleString('en-US')} users, ${shape.keys} keys, ${shape.abandonedUsers} abandoned ` +
+      'users: baseline, action, api side by side…'
   )
-  const done = await Promise.all(methods.map((m) => benchmark(users, m, account, at)))
-  for (const { run, result } of done) {
-    runs.push(run)
-    notes.set(run, { errors: result.errors, candidateUsers: result.candidateUsers })
+  const methods: BenchMethod[] = ['baseline', 'action', 'api']
+  const done = await Promise.all(methods.map((m) => benchmark(users, m, account)))
+  runs.push(...done.map((d) => d.run))
+  const [base, action, api] = done.map((d) => d.measured)
+  if (base?.keys !== shape.keys || action?.keys !== shape.keys || api?.keys !== shape.keys) {
+    problems.push(`${users} users: not every method counted all ${shape.keys} keys`)
   }
-  // Every method must flag the same keys; ours must agree on every field and count.
-  const flagged = new Set(done.map((d) => d.result.flaggedDigest))
-  const ours = new Set(
-    done.filter((d) => d.result.findingsDigest).map((d) => d.result.findingsDigest)
-  )
-  if (flagged.size > 1) disagreements.push(`${users} users: the methods flag different keys`)
-  if (ours.size > 1) disagreements.push(`${users} users: api and credential-report findings differ`)
+  if (JSON.stringify(action?.flagged) !== JSON.stringify(api?.flagged)) {
+    problems.push(`${users} users: the action and the api walk flag different keys`)
+  }
 }
 
-const table = formatTable(runs)
-console.log(`\n${table}\n`)
-for (const check of checkTargets(runs, notes)) console.log(`${check.ok ? '✓' : '✗'} ${check.label}`)
+console.log(`\n${formatTable(runs)}\n`)
+const checks = checkTargets(runs)
+for (const check of checks) console.log(`${check.ok ? '✓' : '✗'} ${check.label}`)
 console.log(
-  disagreements.length === 0
-    ? '✓ every method flags the same keys; api and credential-report findings and counts are identical'
-    : disagreements.map((d) => `✗ ${d}`).join('\n')
+  problems.length === 0
+    ? '✓ every method counts every key; the action and the api walk flag the same keys'
+    : problems.map((p) => `✗ ${p}`).join('\n')
 )
-const settings = { latencyMs, rate, clientRate, reportGenerationMs: generationMs }
-await writeFile(values.out, `${JSON.stringify({ runs, settings }, null, 2)}\n`)
-console.log(`\nWrote ${values.out} in ${((Date.now() - started) / 1000).toFixed(0)} s.`)
-if (disagreements.length > 0) process.exitCode = 1
+const load = loadavg().map((l) => Math.round(l * 100) / 100)
+await writeFile(values.out, `${JSON.stringify({ runs, settings, loadAverage: load }, null, 2)}\n`)
+console.log(
+  `\nWrote ${values.out} in ${((Date.now() - started) / 1000).toFixed(0)} s; load average after: ${load.join(' ')}.`
+)
+if (problems.length > 0 || checks.some((c) => !c.ok)) process.exitCode = 1

@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { format, resolveConfig } from 'prettier'
 import { parse } from 'yaml'
+import { formatTable, type BenchRun } from './bench/table.js'
 
 interface ActionYml {
   inputs: Record<string, { description: string; default?: string }>
@@ -58,7 +59,11 @@ export function readmeBlocks(): Record<string, string> {
     inputs: `| input | default | description |\n| --- | --- | --- |\n${inputRows(action)}`,
     outputs: `| output | description |\n| --- | --- |\n${outputRows(action)}`,
     'audit-policy': '```json\n' + policy(permissions.audit) + '\n```',
-    'remediation-policy': '```json\n' + policy(extra) + '\n```'
+    'remediation-policy': '```json\n' + policy(extra) + '\n```',
+    // `npm run bench` writes bench-results.json; the README's table is that file's.
+    bench: formatTable(
+      (JSON.parse(readFileSync('bench-results.json', 'utf8')) as { runs: BenchRun[] }).runs
+    )
   }
 }
 

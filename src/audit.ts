@@ -8,7 +8,7 @@ import type { Settings } from './inputs.js'
 import { REPORT_SCHEMA_VERSION, type AuditReport } from './report.js'
 import type { ScanInfo } from './scan-info.js'
 import { scanKeys } from './scan-method.js'
-import { readUserGroups, readUserTags } from './scan.js'
+import { readTagsAndGroups } from './scan.js'
 import type { AccessKey } from './types.js'
 
 export interface Audit {
@@ -62,19 +62,21 @@ export async function runAudit(
   })
   const errorsBefore = new Set(scan.errors)
 
-  // A large, healthy account costs one ListUserTags call per flagged user, not per user.
+  // Only users with a flagged key need tags and groups: one ListUserTags per such user, or one
+  // GetAccountAuthorizationDetails walk of the account when that is fewer calls.
   const inspect = usersToInspect(scan.keys, settings, at)
-  const tags = await readUserTags(iam, inspect, settings.concurrency, scan.errors)
   const exemptGroups = settings.remediation.exemptGroups
-  const groups =
-    exemptGroups.length > 0
-      ? await readUserGroups(
-          iam,
-          inspect.filter((u) => !exemptByTag(tags.get(u), settings.exemptTag)),
-          settings.concurrency,
-          scan.errors
-        )
-      : new Map<string, string[]>()
+  const { tags, groups } = await readTagsAndGroups(
+    iam,
+    inspect,
+    {
+      userCount: scan.userCount,
+      withGroups: exemptGroups.length > 0,
+      groupsNeeded: (_, userTags) => !exemptByTag(userTags, settings.exemptTag),
+      concurrency: settings.concurrency
+    },
+    scan.errors
+  )
   const unreadable = new Set(scan.errors.filter((e) => !errorsBefore.has(e)).map((e) => e.scope))
 
   const findings = scan.keys

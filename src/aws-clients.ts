@@ -3,12 +3,7 @@
 import { IAMClient } from '@aws-sdk/client-iam'
 import { STSClient } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
-import {
-  DEFAULT_IAM_BURST,
-  DEFAULT_IAM_REQUESTS_PER_SECOND,
-  paceClient,
-  RequestPacer
-} from './pacing.js'
+import { AdaptivePacer, DEFAULT_IAM_MAX_RPS, paceClient } from './pacing.js'
 
 export interface AwsClients {
   iam: IAMClient
@@ -20,12 +15,8 @@ export interface ClientOptions {
   region: string
   /** Undefined: the SDK's default credential chain (e.g. after configure-aws-credentials). */
   credentials?: AwsCredentialIdentity
-  /**
-   * Pace of all IAM requests (src/pacing.ts); 0 leaves pacing to the SDK's adaptive retry alone.
-   * Not an input: the benchmark sets it to the rate its fake enforces.
-   */
-  iamRequestsPerSecond?: number
-  iamBurst?: number
+  /** Cap on the pace of all IAM requests (`iam-max-rps`; src/pacing.ts finds the rate below it). */
+  iamMaxRps?: number
 }
 
 // Adaptive retry paces requests client-side once IAM starts throttling; a generous
@@ -37,9 +28,12 @@ const TIMEOUTS = { requestHandler: { connectionTimeout: 5_000, requestTimeout: 1
 
 export function createClients(options: ClientOptions): AwsClients {
   const config = { region: options.region, credentials: options.credentials, ...RETRY, ...TIMEOUTS }
-  const iam = new IAMClient(config)
-  const rate = options.iamRequestsPerSecond ?? DEFAULT_IAM_REQUESTS_PER_SECOND
-  if (rate > 0) paceClient(iam, new RequestPacer(rate, options.iamBurst ?? DEFAULT_IAM_BURST))
+  // IAM is paced by src/pacing.ts, which adapts to Throttling itself; the SDK's adaptive
+  // limiter on top would halve the rate again at each throttled answer, so IAM retries in
+  // standard mode (same attempts).
+  const iam = new IAMClient({ ...config, retryMode: 'standard' })
+  // One pacer for the one IAM client of a run: every IAM call shares what it learns.
+  paceClient(iam, new AdaptivePacer({ max: options.iamMaxRps ?? DEFAULT_IAM_MAX_RPS }))
   const sts = new STSClient(config)
   return {
     iam,

@@ -30,6 +30,8 @@ export interface Settings {
   exemptTag?: string
   failOn: FailOn
   concurrency: number
+  /** Cap on IAM requests per second (src/pacing.ts finds the rate below it). */
+  iamMaxRps: number
   remediation: RemediationSettings
   activity: ActivitySettings
   scanMethod: ScanMethod
@@ -134,6 +136,7 @@ export const DEFAULTS = {
   'exempt-tag': 'iam-key-sentinel-exempt',
   'fail-on': 'overdue',
   concurrency: '8',
+  'iam-max-rps': '100',
   mode: 'auto',
   'revoke-sessions': 'true',
   'dry-run': 'false',
@@ -474,6 +477,7 @@ export function readSettings(
   )
   const failOn = r.oneOf<FailOn>('fail-on', ['never', 'due-soon', 'overdue'])
   const concurrency = r.wholeNumber('concurrency', 1, 64)
+  const iamMaxRps = r.wholeNumber('iam-max-rps', 1, 1000)
   const incident = readIncident(r, env, eventPayload)
   const revokeSessions = r.boolean('revoke-sessions')
   // The action defaults to what is safe in each mode: report for an audit, deactivate
@@ -544,6 +548,7 @@ export function readSettings(
     exemptTag,
     failOn,
     concurrency,
+    iamMaxRps,
     remediation,
     activity,
     scanMethod,

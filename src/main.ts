@@ -47,7 +47,11 @@ export async function run(): Promise<void> {
       return
     }
     const credentials = await credentialsFor(settings)
-    const clients = createClients({ region: settings.awsRegion, credentials })
+    const clients = createClients({
+      region: settings.awsRegion,
+      credentials,
+      iamMaxRps: settings.iamMaxRps
+    })
     try {
       const accountId = await readAccountId(clients.sts)
       const accountAlias = await readAccountAlias(clients.iam)

@@ -3,9 +3,9 @@
 // scan goes on. Also the per-user reads (tags, groups) the audit needs after either scan method.
 import {
   GetAccessKeyLastUsedCommand,
+  paginateGetAccountAuthorizationDetails,
   ListAccountAliasesCommand,
   paginateListAccessKeys,
-  paginateListGroupsForUser,
   paginateListUsers,
   paginateListUserTags,
   type AccessKeyLastUsed,
@@ -97,11 +97,15 @@ export async function readLastUse(
   }
 }
 
-/** Keys of one user, last use not yet read; a user deleted mid-scan simply has none. */
+/**
+ * Keys of one user, last use not yet read. A user gone mid-scan (NoSuchEntity) has none here and
+ * is passed to `onVanished`: it may have been renamed, which the caller must look into.
+ */
 export async function listUserKeys(
   iam: IAMClient,
   userName: string,
-  errors: ScanError[]
+  errors: ScanError[],
+  onVanished: () => void = () => undefined
 ): Promise<AccessKey[]> {
   const keys: AccessKey[] = []
   try {
@@ -125,24 +129,39 @@ export async function listUserKeys(
       }
     }
   } catch (error) {
-    if (hasAwsCode(error, 'NoSuchEntity')) return []
+    if (hasAwsCode(error, 'NoSuchEntity')) {
+      onVanished()
+      return []
+    }
     errors.push({ scope: userName, operation: 'iam:ListAccessKeys', message: errorMessage(error) })
   }
   return keys
 }
 
-/** ListAccessKeys for each user, `concurrency` at a time, keys in the users' order. */
+/**
+ * ListAccessKeys for each user, `concurrency` at a time, keys in the users' order. A user gone
+ * since it was listed may have been renamed: the users are listed again and any new name read,
+ * so a rename never drops a key. Returns the users read, net of those gone.
+ */
 export async function listKeysOfUsers(
   iam: IAMClient,
   userNames: readonly string[],
   concurrency: number,
   errors: ScanError[]
-): Promise<AccessKey[]> {
+): Promise<{ keys: AccessKey[]; userCount: number }> {
   const perUser: AccessKey[][] = new Array(userNames.length)
+  let vanished = 0
   await forEachLimit(userNames, concurrency, async (userName, index) => {
-    perUser[index] = await listUserKeys(iam, userName, errors)
+    perUser[index] = await listUserKeys(iam, userName, errors, () => vanished++)
   })
-  return perUser.flat()
+  let userCount = userNames.length
+  if (vanished > 0) {
+    const seen = new Set(userNames)
+    const again = (await listUserNames(iam)).names.filter((n) => !seen.has(n))
+    for (const userName of again) perUser.push(await listUserKeys(iam, userName, errors))
+    userCount += again.length - vanished
+  }
+  return { keys: perUser.flat(), userCount }
 }
 
 /** GetAccessKeyLastUsed for each key given, written into the key. */
@@ -176,7 +195,7 @@ export async function scanAccessKeys(
 ): Promise<ScanResult> {
   const userNames = options?.userNames ?? (await listUserNames(iam)).names
   const errors: ScanError[] = []
-  const keys = await listKeysOfUsers(iam, userNames, concurrency, errors)
+  const { keys, userCount } = await listKeysOfUsers(iam, userNames, concurrency, errors)
   let toRead: AccessKey[] = keys
   if (options) {
     const { at, thresholds: t } = options
@@ -184,7 +203,7 @@ export async function scanAccessKeys(
     toRead = keys.filter((k) => lastUseNeed(k, at, t, detailOk) !== 'none')
   }
   await readLastUses(iam, toRead, concurrency, errors)
-  return { userCount: userNames.length, keys, errors }
+  return { userCount, keys, errors }
 }
 
 /** Tags of the given users (only those whose keys could be exempted need reading). */
@@ -210,29 +229,85 @@ export async function readUserTags(
   return tags
 }
 
-/** Group names of the given users, for exempt-groups. */
-export async function readUserGroups(
+/** Users per GetAccountAuthorizationDetails page (its MaxItems limit). */
+export const DETAILS_PAGE_SIZE = 1000
+
+export interface UserDetails {
+  tags: Map<string, Map<string, string>>
+  /** Group names, for the users asked about when groups are wanted. */
+  groups: Map<string, string[]>
+}
+
+/**
+ * Tags of every user and groups of every user from GetAccountAuthorizationDetails (filter User),
+ * 1,000 users a page: cheaper than a ListUserTags (and ListGroupsForUser) per user as soon as
+ * more users need reading than the account has thousands of users.
+ */
+async function readAllUserDetails(iam: IAMClient): Promise<UserDetails> {
+  const details: UserDetails = { tags: new Map(), groups: new Map() }
+  const pages = paginateGetAccountAuthorizationDetails(
+    { client: iam, pageSize: DETAILS_PAGE_SIZE },
+    { Filter: ['User'] }
+  )
+  for await (const page of pages) {
+    for (const user of page.UserDetailList ?? []) {
+      if (!user.UserName) continue
+      const tags = new Map<string, string>()
+      for (const tag of user.Tags ?? []) if (tag.Key) tags.set(tag.Key, tag.Value ?? '')
+      details.tags.set(user.UserName, tags)
+      details.groups.set(user.UserName, [...(user.GroupList ?? [])])
+    }
+  }
+  return details
+}
+
+/**
+ * Tags of `userNames`, and their groups when `withGroups` (for users not exempt by tag). Groups
+ * (for exempt-groups) come from one GetAccountAuthorizationDetails walk, which brings the tags
+ * too; tags alone are read per user (ListUserTags) only while that is fewer calls than the walk
+ * (an account of more than 1,000 users with few flagged ones).
+ */
+export async function readTagsAndGroups(
   iam: IAMClient,
   userNames: readonly string[],
-  concurrency: number,
+  options: {
+    userCount: number
+    withGroups: boolean
+    /** Users whose groups are not needed once their tags are known (exempt by tag). */
+    groupsNeeded: (userName: string, tags: Map<string, string> | undefined) => boolean
+    concurrency: number
+  },
   errors: ScanError[]
-): Promise<Map<string, string[]>> {
-  const groups = new Map<string, string[]>()
-  await forEachLimit(userNames, concurrency, async (userName) => {
-    const names: string[] = []
-    try {
-      for await (const page of paginateListGroupsForUser({ client: iam }, { UserName: userName })) {
-        for (const group of page.Groups ?? []) if (group.GroupName) names.push(group.GroupName)
-      }
-      groups.set(userName, names)
-    } catch (error) {
-      if (hasAwsCode(error, 'NoSuchEntity')) return
+): Promise<UserDetails> {
+  const { userCount, withGroups, groupsNeeded, concurrency } = options
+  const details: UserDetails = { tags: new Map(), groups: new Map() }
+  if (userNames.length === 0) return details
+  const walkPages = Math.max(1, Math.ceil(userCount / DETAILS_PAGE_SIZE))
+  if (!withGroups && userNames.length <= walkPages) {
+    return { tags: await readUserTags(iam, userNames, concurrency, errors), groups: new Map() }
+  }
+  let all: UserDetails
+  try {
+    all = await readAllUserDetails(iam)
+  } catch (error) {
+    // Exemptions unknown: the users are recorded as unreadable, so nothing acts on their keys.
+    for (const userName of userNames) {
       errors.push({
         scope: userName,
-        operation: 'iam:ListGroupsForUser',
+        operation: 'iam:GetAccountAuthorizationDetails',
         message: errorMessage(error)
       })
     }
-  })
-  return groups
+    return details
+  }
+  for (const userName of userNames) {
+    const tags = all.tags.get(userName)
+    // Not in the walk: gone since it was listed (its keys with it), so nothing to exempt.
+    if (!tags) continue
+    details.tags.set(userName, tags)
+    if (withGroups && groupsNeeded(userName, tags)) {
+      details.groups.set(userName, all.groups.get(userName) ?? [])
+    }
+  }
+  return details
 }

@@ -1,65 +1,56 @@
-// The benchmark's account: `users` users with 1.6 keys each on average (10% none, 20% one,
-// 70% two) and 5% of the keys overdue. Overdue keys belong to abandoned users, whose two keys
-// are both years old (4% of users); every other key is within its rotation period (0 to 70 days
-// old at the default 90-day limit). Deterministic for a given size and time.
+// The benchmark's account, as a 90-day rotation leaves one: key ages spread evenly over the
+// cycle (0 to 90 days), so about one key in six is due soon at any time; 10% of users have no
+// key, 60% one, 30% two (both within the cycle). 5% of users are abandoned: their one or two keys
+// are years old and last used long ago (overdue and unused). Active keys were used in the last
+// three days. Deterministic for a given size and time.
 import type { FakeAccount, FakeKey, FakeUser } from '../../test/support/fake-aws.js'
 import { seededRandom } from '../../test/support/seeded-random.js'
 
 export const BENCH_ACCOUNT_ID = '999988887777'
 const DAY = 86_400_000
-
-const random = seededRandom
+export const ROTATION_DAYS = 90
+export const ABANDONED_SHARE = 0.05
 
 export interface BenchAccountShape {
   users: number
   keys: number
-  overdueKeys: number
-  /** Users with an overdue key. */
-  overdueUsers: number
+  abandonedUsers: number
 }
+
+const seconds = (ms: number): Date => new Date(Math.floor(ms / 1000) * 1000)
 
 export function benchAccount(
   users: number,
   now: Date
 ): { account: FakeAccount; shape: BenchAccountShape } {
-  const next = random(users)
-  const shape: BenchAccountShape = { users, keys: 0, overdueKeys: 0, overdueUsers: 0 }
-  // Abandoned users among the two-key users, so that 5% of all keys are overdue.
-  const abandonedShare = (0.05 * 1.6) / (2 * 0.7)
+  const next = seededRandom(users)
+  const shape: BenchAccountShape = { users, keys: 0, abandonedUsers: 0 }
   const list: FakeUser[] = []
   for (let i = 0; i < users; i++) {
     const userName = `user-${String(i).padStart(5, '0')}`
+    const abandoned = next() < ABANDONED_SHARE
     const roll = next()
-    const count = roll < 0.1 ? 0 : roll < 0.3 ? 1 : 2
-    const abandoned = count === 2 && next() < abandonedShare
+    const count = abandoned ? (roll < 0.5 ? 1 : 2) : roll < 0.1 ? 0 : roll < 0.7 ? 1 : 2
     const keys: FakeKey[] = []
     for (let k = 0; k < count; k++) {
-      const ageDays = abandoned ? 200 + next() * 1000 : next() * 70
-      const createDate = new Date(Math.floor((now.getTime() - ageDays * DAY) / 1000) * 1000)
-      const usedDaysAgo = next() < 0.1 ? undefined : Math.min(ageDays, next() * 10)
+      const ageDays = abandoned ? 200 + next() * 1000 : next() * ROTATION_DAYS
+      const usedDaysAgo = abandoned ? 150 + next() * 50 : Math.min(ageDays, next() * 3)
       keys.push({
         accessKeyId: `AKIABENCH${String(i).padStart(6, '0')}${k}${'ABCD'.charAt(k)}`.padEnd(
           20,
           'X'
         ),
         status: 'Active',
-        createDate,
-        ...(usedDaysAgo === undefined
-          ? {}
-          : {
-              lastUsed: {
-                date: new Date(Math.floor((now.getTime() - usedDaysAgo * DAY) / 1000) * 1000),
-                serviceName: 's3',
-                region: 'us-east-1'
-              }
-            })
+        createDate: seconds(now.getTime() - ageDays * DAY),
+        lastUsed: {
+          date: seconds(now.getTime() - usedDaysAgo * DAY),
+          serviceName: 's3',
+          region: 'us-east-1'
+        }
       })
     }
     shape.keys += count
-    if (abandoned) {
-      shape.overdueKeys += count
-      shape.overdueUsers++
-    }
+    if (abandoned) shape.abandonedUsers++
     list.push({ userName, createDate: new Date(now.getTime() - 1500 * DAY), keys })
   }
   return { account: { accountId: BENCH_ACCOUNT_ID, users: list }, shape }

@@ -3,29 +3,24 @@
 import type { AccessKey } from '../types.js'
 import type { ReportKeySlot } from './parse.js'
 
-/** Creation times this close are the same key (both sides are whole seconds). */
-export const MATCH_TOLERANCE_MS = 1000
+const second = (date: Date): number => Math.floor(date.getTime() / 1000)
 
 /**
- * For each live key (same order), its slot, or undefined for a key created after the report
- * (or one the report does not show). Each slot is used once; the closest time wins.
+ * For each live key (same order), its slot, or undefined for a key created after the report, one
+ * the report does not show, or one that cannot be told apart: two keys created in the same second
+ * could be either slot (AWS lists them in no documented order), so neither is matched and their
+ * last use is read live. Slot matching never guesses.
  */
 export function matchSlots(
   keys: readonly Pick<AccessKey, 'createDate'>[],
   slots: readonly ReportKeySlot[]
 ): (ReportKeySlot | undefined)[] {
-  const free = new Set(slots)
+  const keysIn = new Map<number, number>()
+  for (const key of keys)
+    keysIn.set(second(key.createDate), (keysIn.get(second(key.createDate)) ?? 0) + 1)
   return keys.map((key) => {
-    let best: ReportKeySlot | undefined
-    let bestGap = Infinity
-    for (const slot of free) {
-      const gap = Math.abs(slot.createDate.getTime() - key.createDate.getTime())
-      if (gap <= MATCH_TOLERANCE_MS && gap < bestGap) {
-        best = slot
-        bestGap = gap
-      }
-    }
-    if (best) free.delete(best)
-    return best
+    const at = second(key.createDate)
+    const same = slots.filter((slot) => second(slot.createDate) === at)
+    return same.length === 1 && keysIn.get(at) === 1 ? same[0] : undefined
   })
 }

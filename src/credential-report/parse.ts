@@ -92,12 +92,26 @@ function readSlot(
 
 const hasDate = (slot: ReportKeySlot | UnclearSlot): slot is ReportKeySlot => 'createDate' in slot
 
-/** One user per data row, read lazily from the rows (the first is the header). */
-export function* readCredentialReport(rows: Iterable<string[]>): Generator<ReportUser> {
+/**
+ * One user per data row, read lazily from the rows (the first is the header). A row that does not
+ * have the header's number of fields (a user name with a comma written unquoted, as moto does) is
+ * not guessed at: it is passed to `onMalformed` and yields no user, so the caller reads that user
+ * live (it is in ListUsers but not in the report).
+ */
+export function* readCredentialReport(
+  rows: Iterable<string[]>,
+  onMalformed: (row: string[]) => void = () => undefined
+): Generator<ReportUser> {
   let columns: Columns | undefined
+  let width = 0
   for (const row of rows) {
     if (!columns) {
       columns = columnsOf(row)
+      width = row.length
+      continue
+    }
+    if (row.length !== width) {
+      onMalformed(row)
       continue
     }
     const userName = row[columns.user ?? -1] ?? ''

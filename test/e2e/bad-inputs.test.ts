@@ -28,6 +28,7 @@ const BAD: [string, string, string][] = [
   ['fail-on', 'always', 'one of never, due-soon, overdue'],
   ['concurrency', '65', 'from 1 to 64'],
   ['concurrency', 'many', 'whole number'],
+  ['iam-max-rps', '0', 'from 1 to 1000'],
   ['mode', 'fix', 'must be one of'],
   ['mode', 'revoke', 'no key was given'],
   ['access-key-id', 'AKIA123', 'access key IDs'],

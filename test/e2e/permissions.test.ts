@@ -53,6 +53,18 @@ beforeAll(async () => {
   await fakes.run({ ...everything, 'scan-method': 'api' })
   await fakes.run({ ...everything, 'scan-method': 'credential-report' })
   collect(called.audit)
+  // Tags alone for one flagged user: one ListUserTags is fewer calls than the
+  // GetAccountAuthorizationDetails walk the runs above (exempt-groups) made.
+  const single = await startFakes({
+    ...sampleAccount(),
+    users: sampleAccount().users.filter((u) => u.userName === 'alice')
+  })
+  await single.run({ 'fail-on': 'never' })
+  for (const call of single.aws.calls) {
+    const action = `${call.service}:${call.action}`
+    if (!NOT_IN_POLICIES.has(action)) called.audit.add(action)
+  }
+  await single.stop()
   // The remediation role: the audit's calls plus staged delete, immediate delete and incidents.
   for (const s of called.audit) called.remediation.add(s)
   await fakes.run({ ...everything, action: 'delete', 'delete-grace-days': '7' })

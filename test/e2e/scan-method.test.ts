@@ -73,7 +73,9 @@ describe('scan-method: api and credential-report on the same account', () => {
       credentialReport: { unlistedOkKeys: api.keys.length - report.keys.length }
     })
     expect(reportCalls).toContain('GenerateCredentialReport')
-    expect(reportCalls).not.toContain('ListUsers')
+    // The users are listed live once, after the report: a user it does not show (created or
+    // renamed since, or a row that does not parse) is read live rather than missed.
+    expect(reportCalls.filter((a) => a === 'ListUsers')).toHaveLength(1)
   })
 
   it('produces identical findings: counts, every flagged key, and every key it lists', () => {

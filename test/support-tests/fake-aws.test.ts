@@ -14,6 +14,7 @@ import {
   DeleteUserPolicyCommand,
   GenerateCredentialReportCommand,
   GetAccessKeyLastUsedCommand,
+  GetAccountAuthorizationDetailsCommand,
   GetCredentialReportCommand,
   GetUserCommand,
   GetUserPolicyCommand,
@@ -277,6 +278,28 @@ describe('IAM key and user details', () => {
     expect(groups.IsTruncated).toBe(true)
     const aliases = await client.send(new ListAccountAliasesCommand({}))
     expect(shape(aliases)).toEqual({ AccountAliases: ['acme-prod'], IsTruncated: false })
+  })
+
+  it('answers GetAccountAuthorizationDetails (Filter User) with tags and groups, paginated', async () => {
+    const client = iam(served)
+    const first = await client.send(
+      new GetAccountAuthorizationDetailsCommand({ Filter: ['User'], MaxItems: 1000 })
+    )
+    const alice = first.UserDetailList?.find((u) => u.UserName === 'alice')
+    expect(alice?.Tags).toEqual([
+      { Key: 'team', Value: 'platform' },
+      { Key: 'owner', Value: 'alice@example.com' }
+    ])
+    // Every group in one answer: the list in a UserDetail is not paginated.
+    expect(alice?.GroupList).toEqual(['admins', 'devs', 'oncall'])
+    expect(alice?.CreateDate).toBeInstanceOf(Date)
+    expect(first.RoleDetailList).toEqual([])
+    const roles = await client.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['Role'] }))
+    expect(roles.UserDetailList).toEqual([])
+    const error = await failure(
+      client.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['Users' as 'User'] }))
+    )
+    expect(error.name).toBe('ValidationError')
   })
 
   it('looks user names up case-insensitively, as IAM does', async () => {

@@ -160,6 +160,15 @@ export interface FakeOrganizationAccount {
 export interface CredentialReportOptions {
   generationMs?: number
   reuseMs?: number
+  /** The fake's clock for report generation (tests advance it from an injected sleep). */
+  now?: () => number
+  /**
+   * Fields written without RFC 4180 quoting, as moto writes them: a user name with a comma then
+   * spans more columns than the header has. AWS's own behaviour is not documented either way.
+   */
+  unquoted?: boolean
+  /** GeneratedTime is served this much older than the snapshot (a report AWS did not renew). */
+  generatedAgeMs?: number
 }
 
 export interface PublishedMessage {
@@ -923,6 +932,50 @@ function listUserPolicies(ctx: Ctx): XmlFields {
   return { PolicyNames: xmlList(page.items), ...pageFields(page) }
 }
 
+const AUTHORIZATION_FILTERS = ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy']
+
+/**
+ * GetAccountAuthorizationDetails: users (the only entities modelled) with their inline policies
+ * (URL-encoded, as IAM returns policy documents), groups and tags, MaxItems a page (at most 1000).
+ * Without a Filter every type is returned; with one that leaves out User, no users.
+ */
+function getAccountAuthorizationDetails(ctx: Ctx): XmlFields {
+  const { account } = ctx.caller
+  const filter = scalarList(ctx.params, 'Filter')
+  for (const value of filter) {
+    if (!AUTHORIZATION_FILTERS.includes(value)) {
+      throw constraintError(
+        'filter',
+        `[${filter.join(', ')}]`,
+        `Member must satisfy constraint: [Member must satisfy enum value set: [${AUTHORIZATION_FILTERS.join(', ')}]]`
+      )
+    }
+  }
+  const users = filter.length === 0 || filter.includes('User') ? sortedByName(account.users) : []
+  const page = paginate(ctx, users, (u) => u.userName, filter.join(','))
+  const details = page.items.map((user) => {
+    const tags = Object.entries(user.tags ?? {}).map(([Key, Value]) => ({ Key, Value }))
+    const policies = Object.entries(user.inlinePolicies ?? {}).map(([name, document]) => ({
+      PolicyName: name,
+      PolicyDocument: encodeURIComponent(document)
+    }))
+    return {
+      ...userFields(account, user),
+      UserPolicyList: xmlList(policies),
+      GroupList: xmlList(user.groups ?? []),
+      AttachedManagedPolicies: xmlList([]),
+      Tags: xmlList(tags)
+    }
+  })
+  return {
+    UserDetailList: xmlList(details),
+    GroupDetailList: xmlList([]),
+    RoleDetailList: xmlList([]),
+    Policies: xmlList([]),
+    ...pageFields(page)
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // IAM credential report: AWS's CSV, snapshotted when generated
 // ---------------------------------------------------------------------------------------------
@@ -1001,16 +1054,16 @@ const csvField = (value: string): string =>
   /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
 
 /** The account's credential report CSV, exactly as GetCredentialReport serves it. */
-export function credentialReportCsv(account: FakeAccount): string {
+export function credentialReportCsv(account: FakeAccount, unquoted = false): string {
   const users = sortedByName(account.users)
   const rows = [REPORT_COLUMNS, rootRow(account), ...users.map((u) => userRow(account, u))]
-  return rows.map((row) => row.map(csvField).join(',')).join('\n')
+  return rows.map((row) => row.map(unquoted ? String : csvField).join(',')).join('\n')
 }
 
 function generateCredentialReport(ctx: Ctx): XmlFields {
   const { account } = ctx.caller
-  const { generationMs, reuseMs } = ctx.state.options.credentialReport
-  const now = Date.now()
+  const { generationMs, reuseMs, unquoted } = ctx.state.options.credentialReport
+  const now = ctx.state.options.credentialReport.now()
   const current = ctx.state.reports.get(account.accountId)
   if (current && now < current.readyAt) return { State: 'INPROGRESS' }
   // A report that finished since the last call is COMPLETE once, whatever reuseMs says.
@@ -1019,7 +1072,7 @@ function generateCredentialReport(ctx: Ctx): XmlFields {
     current.announced = true
     return { State: 'COMPLETE' }
   }
-  const csv = credentialReportCsv(account)
+  const csv = credentialReportCsv(account, unquoted)
   const announced = generationMs === 0
   const report = { csv, generatedAt: wholeSeconds(now), readyAt: now + generationMs, announced }
   ctx.state.reports.set(account.accountId, report)
@@ -1035,11 +1088,13 @@ function getCredentialReport(ctx: Ctx): XmlFields {
       'Credential report not present. Use GenerateCredentialReport to generate a report.'
     )
   }
-  if (Date.now() < report.readyAt) {
+  const options = ctx.state.options.credentialReport
+  if (options.now() < report.readyAt) {
     throw new AwsError(404, 'ReportInProgress', 'Credential report is being generated.')
   }
   const content = Buffer.from(report.csv, 'utf8').toString('base64')
-  return { Content: content, ReportFormat: 'text/csv', GeneratedTime: report.generatedAt }
+  const generatedTime = new Date(report.generatedAt.getTime() - options.generatedAgeMs)
+  return { Content: content, ReportFormat: 'text/csv', GeneratedTime: generatedTime }
 }
 
 const IAM_HANDLERS: Record<string, QueryHandler> = {
@@ -1058,6 +1113,7 @@ const IAM_HANDLERS: Record<string, QueryHandler> = {
   DeleteUserPolicy: deleteUserPolicy,
   GetUserPolicy: getUserPolicy,
   ListUserPolicies: listUserPolicies,
+  GetAccountAuthorizationDetails: getAccountAuthorizationDetails,
   GenerateCredentialReport: generateCredentialReport,
   GetCredentialReport: getCredentialReport
 }
@@ -1904,7 +1960,10 @@ export class FakeAws {
         cloudTrailRetentionDays: options.cloudTrailRetentionDays ?? 90,
         credentialReport: {
           generationMs: options.credentialReport?.generationMs ?? 0,
-          reuseMs: options.credentialReport?.reuseMs ?? 0
+          reuseMs: options.credentialReport?.reuseMs ?? 0,
+          now: options.credentialReport?.now ?? Date.now,
+          unquoted: options.credentialReport?.unquoted ?? false,
+          generatedAgeMs: options.credentialReport?.generatedAgeMs ?? 0
         },
         organization: options.organization
       },

@@ -271,12 +271,23 @@ describe('matchSlots', () => {
     expect(matchSlots(keys, slots).map((s) => s?.slot)).toEqual([2, undefined, 1])
   })
 
-  it('uses each slot once, the closest first, when two keys share a second', () => {
+  it('pairs keys one second apart with their own slots, whatever the listing order', () => {
     const slots = [slot(1, '2025-01-01T00:00:00Z'), slot(2, '2025-01-01T00:00:01Z')]
     const keys = [
       { createDate: new Date('2025-01-01T00:00:01Z') },
       { createDate: new Date('2025-01-01T00:00:00Z') }
     ]
     expect(matchSlots(keys, slots).map((s) => s?.slot)).toEqual([2, 1])
+  })
+
+  it('never guesses between two keys created in the same second', () => {
+    const slots = [slot(1, '2025-01-01T00:00:00Z'), slot(2, '2025-01-01T00:00:00Z')]
+    const keys = [
+      { createDate: new Date('2025-01-01T00:00:00Z') },
+      { createDate: new Date('2025-01-01T00:00:00Z') }
+    ]
+    expect(matchSlots(keys, slots)).toEqual([undefined, undefined])
+    // One slot left in that second (the other key created after the report): still ambiguous.
+    expect(matchSlots(keys, slots.slice(0, 1))).toEqual([undefined, undefined])
   })
 })

@@ -121,3 +121,41 @@ describe('reportDate', () => {
     expect(reportDate('2024-01-02T03:04:05+00:00')).toEqual(new Date('2024-01-02T03:04:05Z'))
   })
 })
+
+describe('a user name with a comma (IAM allows +=,.@_-)', () => {
+  const row = (quoted: boolean) => {
+    const field = (v: string) => (quoted ? `"${v}"` : v)
+    const identity = [field('ops,team'), field('arn:aws:iam::123456789012:user/ops,team')]
+    return ALICE.replace('alice,arn:aws:iam::123456789012:user/alice', identity.join(','))
+  }
+
+  it('quoted (RFC 4180): read as the one user it is', () => {
+    const users = parse(HEADER, row(true), BOB)
+    expect(users.map((u) => u.userName)).toEqual(['ops,team', 'bob'])
+    expect(users[0]?.keys).toHaveLength(2)
+  })
+
+  it('unquoted (as moto writes it): never read as another user, and reported as malformed', () => {
+    const malformed: string[][] = []
+    const unquoted = row(false)
+    expect(unquoted.split(',')).toHaveLength(24)
+    const users = [
+      ...readCredentialReport(csvRows([[HEADER, unquoted, BOB].join('\n')]), (r) =>
+        malformed.push(r)
+      )
+    ]
+    expect(users.map((u) => u.userName)).toEqual(['bob'])
+    expect(malformed).toHaveLength(1)
+    expect(malformed[0]?.slice(0, 2)).toEqual(['ops', 'team'])
+  })
+
+  it('a row with too few fields is not trusted either', () => {
+    const malformed: string[][] = []
+    const short = BOB.split(',').slice(0, 10).join(',')
+    const users = [
+      ...readCredentialReport(csvRows([[HEADER, short].join('\n')]), (r) => malformed.push(r))
+    ]
+    expect(users).toEqual([])
+    expect(malformed).toHaveLength(1)
+  })
+})

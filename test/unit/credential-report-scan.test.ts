@@ -64,16 +64,55 @@ describe('fetchCredentialReport', () => {
   })
 
   it('polls with backoff while the report is STARTED or INPROGRESS', async () => {
-    const iam = await serve(largeAccount(3), { credentialReport: { generationMs: 70 } })
+    // One simulated clock for the fake's report generation and the poller: sleeping advances it,
+    // so the waits cannot depend on how busy the machine is.
+    let now = Date.now()
+    const clock = () => now
+    const iam = await serve(largeAccount(3), { credentialReport: { generationMs: 70, now: clock } })
     const waits: number[] = []
-    const sleep = (ms: number) => {
+    const sleep = async (ms: number) => {
       waits.push(ms)
-      return new Promise<void>((resolve) => setTimeout(resolve, ms))
+      now += ms
     }
-    await fetchCredentialReport(iam, { ...fast, sleep })
-    expect(actions().filter((a) => a === 'GenerateCredentialReport').length).toBeGreaterThan(1)
-    expect(actions().at(-1)).toBe('GetCredentialReport')
-    expect(waits.slice(0, 2)).toEqual([20, 40])
+    await fetchCredentialReport(iam, { firstDelayMs: 20, maxDelayMs: 80, sleep, clock })
+    // Ready at 70 ms: not after 20 or 20 + 40, ready after 20 + 40 + 80.
+    expect(waits).toEqual([20, 40, 80])
+    expect(actions()).toEqual([
+      'GenerateCredentialReport',
+      'GenerateCredentialReport',
+      'GenerateCredentialReport',
+      'GenerateCredentialReport',
+      'GetCredentialReport'
+    ])
+  })
+
+  it('refuses a report older than AWS 4-hour reuse window', async () => {
+    const iam = await serve(largeAccount(3), {
+      credentialReport: { generatedAgeMs: 4 * 3_600_000 + 60_000 }
+    })
+    await expect(fetchCredentialReport(iam, fast)).rejects.toMatchObject({
+      name: 'StaleReportError',
+      message: expect.stringContaining('more than 4 hours ago')
+    })
+  })
+
+  it('takes a report just inside the 4-hour window', async () => {
+    const iam = await serve(largeAccount(3), {
+      credentialReport: { generatedAgeMs: 4 * 3_600_000 - 60_000 }
+    })
+    const report = await fetchCredentialReport(iam, fast)
+    expect(report.content.length).toBeGreaterThan(0)
+  })
+
+  it('stops waiting when the caller no longer needs the report', async () => {
+    const iam = await serve(largeAccount(3), { credentialReport: { generationMs: 60_000 } })
+    const abandon = new AbortController()
+    // A wait that would never end unless the signal cuts it short.
+    const sleep = () => new Promise<void>(() => abandon.abort())
+    await expect(
+      fetchCredentialReport(iam, { firstDelayMs: 60_000, sleep, signal: abandon.signal })
+    ).rejects.toMatchObject({ name: 'ReportAbandoned' })
+    expect(count('GenerateCredentialReport')).toBe(1)
   })
 
   it.each([
@@ -130,8 +169,9 @@ describe('scanKeys', () => {
     expect(count('ListAccessKeys')).toBe(20)
     // Every candidate key is overdue: its class does not hang on its last use.
     expect(count('GetAccessKeyLastUsed')).toBe(0)
-    expect(actions().length).toBeLessThanOrEqual(3 + 20)
-    expect(count('ListUsers')).toBe(0)
+    expect(actions().length).toBeLessThanOrEqual(3 + 1 + 20)
+    // Users listed live after the report: one the report does not show is read too.
+    expect(count('ListUsers')).toBe(1)
     expect(scan.userCount).toBe(200)
     expect(scan.keys).toHaveLength(20)
     expect(scan.unlistedOkAgeDays).toEqual(new Array(180).fill(10))
@@ -156,7 +196,17 @@ describe('scanKeys', () => {
     expect(scan.info.method).toBe('credential-report')
     expect(scan.info.fallbackReason).toBeUndefined()
     expect(count('ListUsers')).toBe(1)
-    expect(count('ListAccessKeys')).toBe(11)
+    // Users are read while the report is generated, so how many depends on when it is ready;
+    // every candidate (the 11 users with an overdue key) is read, and no user twice.
+    const read = fake?.callsTo('ListAccessKeys').map((c) => c.params.UserName) ?? []
+    expect(new Set(read).size).toBe(read.length)
+    for (let u = 0; u <= AUTO_REPORT_ABOVE_USERS; u += 10) {
+      expect(read).toContain(`u${String(u).padStart(4, '0')}`)
+    }
+    expect(scan.keys.filter((k) => k.createDate.getTime() < at.getTime() - 100 * DAY)).toHaveLength(
+      11
+    )
+    expect(scan.keys.length + scan.unlistedOkAgeDays.length).toBe(AUTO_REPORT_ABOVE_USERS + 1)
   })
 
   it('auto: falls back to the API walk when the report is denied, and says why', async () => {
@@ -174,12 +224,34 @@ describe('scanKeys', () => {
     expect(count('ListAccessKeys')).toBe(150)
   })
 
-  it('auto: falls back when the report never becomes ready', async () => {
-    const iam = await serve(largeAccount(150), { credentialReport: { generationMs: 60_000 } })
-    const scan = await scanKeys(iam, { ...options('auto'), report: { ...fast, maxWaitMs: 100 } })
-    expect(scan.info.method).toBe('api')
-    expect(scan.info.fallbackReason).toContain('not ready')
+  it('auto: a report that never becomes ready costs no time: the walk reads every user', async () => {
+    const iam = await serve(largeAccount(150), { credentialReport: { generationMs: 600_000 } })
+    const scan = await scanKeys(iam, {
+      ...options('auto'),
+      report: { firstDelayMs: 600_000, maxWaitMs: 3_600_000 }
+    })
+    expect(scan.info).toMatchObject({
+      method: 'api',
+      reason: 'auto: every user was read live before the credential report was ready'
+    })
+    expect(scan.info.fallbackReason).toBeUndefined()
+    expect(count('ListAccessKeys')).toBe(150)
+    expect(count('GetCredentialReport')).toBe(0)
   })
+
+  it.each(['auto', 'credential-report'] as const)(
+    '%s: a report older than 4 hours is not trusted: the walk reads every user, and says why',
+    async (method) => {
+      const iam = await serve(largeAccount(150), {
+        credentialReport: { generatedAgeMs: 5 * 3_600_000 }
+      })
+      const scan = await scanKeys(iam, options(method))
+      expect(scan.info.method).toBe('api')
+      expect(scan.info.fallbackReason).toContain('more than 4 hours ago')
+      expect(scan.keys).toHaveLength(150)
+      expect(scan.unlistedOkAgeDays).toEqual([])
+    }
+  )
 
   it('credential-report: a denial fails the scan with the permission to grant', async () => {
     const iam = await serve(largeAccount(5))

@@ -418,6 +418,8 @@ const ACCOUNT_LEVEL = [
   'iam:ListAccountAliases',
   'iam:GenerateCredentialReport',
   'iam:GetCredentialReport',
+  // The service authorization reference lists no resource type for it: Resource must be '*'.
+  'iam:GetAccountAuthorizationDetails',
   'cloudtrail:LookupEvents'
 ]
 const WRITE_VERBS =

@@ -29,6 +29,7 @@ describe('readSettings', () => {
       exemptTag: DEFAULTS['exempt-tag'],
       failOn: 'overdue',
       concurrency: 8,
+      iamMaxRps: 100,
       remediation: {
         action: 'report',
         dryRun: false,
@@ -100,6 +101,8 @@ describe('readSettings', () => {
     ['exempt-tag', 'no#hash', 'IAM tag key'],
     ['fail-on', 'always', 'never, due-soon, overdue'],
     ['concurrency', '0', 'from 1 to 64'],
+    ['iam-max-rps', '0', 'from 1 to 1000'],
+    ['iam-max-rps', 'fast', 'from 1 to 1000'],
     ['action', 'destroy', 'report, deactivate, delete'],
     ['dry-run', 'yes', 'true or false'],
     ['delete-grace-days', '366', 'from 0 to 365'],
