@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9406);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3239);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9406:
+/***/ 3239:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -84359,9 +84359,126 @@ function utf8Bytes(text) {
     return Buffer.byteLength(text, 'utf8');
 }
 
+;// CONCATENATED MODULE: ./src/wording.ts
+// The one source of wording and numbers for every channel (job summary, issues, SNS, the
+// organization digest): class names, plurals, the deadline (date and days, one convention),
+// last use and a key's state after the run. Pure: the caller passes how to make an AWS value
+// safe for its channel (Markdown escaping or plain-text flattening).
+
+/** "1 day", "2 days", "0 keys". */
+function plural(n, word, many = `${word}s`) {
+    return `${n} ${n === 1 ? word : many}`;
+}
+/** Class names as every channel says them. */
+const CLASS_NAME = {
+    overdue: 'overdue',
+    unused: 'unused',
+    'due-soon': 'due soon',
+    exempt: 'exempt',
+    inactive: 'inactive',
+    ok: 'ok'
+};
+/** The same names with the colour mark the Markdown channels show. */
+const CLASS_LABEL = {
+    overdue: `🔴 ${CLASS_NAME.overdue}`,
+    unused: `🟠 ${CLASS_NAME.unused}`,
+    'due-soon': `🟡 ${CLASS_NAME['due-soon']}`,
+    exempt: `⚪ ${CLASS_NAME.exempt}`,
+    inactive: `⚫ ${CLASS_NAME.inactive}`,
+    ok: `🟢 ${CLASS_NAME.ok}`
+};
+/** Most urgent first: the order counts are listed in. */
+const CLASS_ORDER = [
+    'overdue',
+    'unused',
+    'due-soon',
+    'inactive',
+    'exempt',
+    'ok'
+];
+/** "3 overdue, 1 unused, 2 due soon" with the zero classes left out; '' when all are zero. */
+function classCounts(counts, classes = CLASS_ORDER, label = CLASS_NAME) {
+    return classes
+        .filter((c) => (counts[c] ?? 0) > 0)
+        .map((c) => `${counts[c]} ${label[c]}`)
+        .join(', ');
+}
+/**
+ * The deadline is the day the key reaches max-age-days; it is overdue from the day after.
+ * `daysToDeadline` counts to that day: 10 means "in 10 days", 0 "today", -3 "3 days past".
+ */
+function deadlineDate(f, maxAgeDays) {
+    return isoDate(addDays(f.createDate, maxAgeDays));
+}
+function deadlineDays(daysToDeadline) {
+    if (daysToDeadline < 0)
+        return `${plural(-daysToDeadline, 'day')} past`;
+    return daysToDeadline === 0 ? 'today' : `in ${plural(daysToDeadline, 'day')}`;
+}
+/** "2026-12-11 (in 10 days)"; only active keys have a deadline. */
+function deadlineText(f, maxAgeDays) {
+    return `${deadlineDate(f, maxAgeDays)} (${deadlineDays(f.daysToDeadline)})`;
+}
+function ageText(f) {
+    return `${plural(f.ageDays, 'day')} old`;
+}
+/** Why the key is flagged, in one phrase every channel shares. */
+function reasonText(f, maxAgeDays) {
+    switch (f.class) {
+        case 'overdue':
+            return `${plural(-f.daysToDeadline, 'day')} past the ${maxAgeDays}-day rotation deadline`;
+        case 'due-soon':
+            return `rotation deadline ${deadlineText(f, maxAgeDays)}`;
+        case 'unused':
+            return `not used for ${f.idleDays === undefined ? '?' : plural(f.idleDays, 'day')}`;
+        default:
+            return CLASS_NAME[f.class];
+    }
+}
+function lastUseText(f, escape) {
+    switch (f.lastUse.kind) {
+        case 'used':
+            return `${isoDate(f.lastUse.date)} (${escape(f.lastUse.serviceName, 60)}, ${escape(f.lastUse.region, 30)})`;
+        case 'never':
+            return 'never used';
+        case 'unknown':
+            return f.lastUse.notRead ? 'not read (ok key)' : 'unknown (could not be read)';
+    }
+}
+/** The key's state once this run is over, so no channel shows a key active that it deactivated. */
+function stateAfterRun(f, change) {
+    if (!change)
+        return f.status;
+    const verb = change.kind === 'delete' ? 'deleted' : 'deactivated';
+    switch (change.result) {
+        case 'applied':
+            return change.kind === 'delete' ? 'deleted by this run' : 'Inactive: deactivated by this run';
+        case 'planned':
+            return `${f.status}: would be ${verb} (dry run)`;
+        case 'failed':
+            return `${f.status}: could not be ${verb}`;
+        case 'skipped':
+            return `${f.status}: not ${verb}`;
+        case 'already-done':
+            return change.kind === 'delete' ? 'already deleted' : 'Inactive: already deactivated';
+        case 'claimed':
+            return `${f.status}: another run is changing it`;
+        case 'cancelled':
+            return `${f.status}: not ${verb} (the job was cancelled)`;
+    }
+}
+function keyFacts(f, maxAgeDays) {
+    return {
+        className: CLASS_NAME[f.class],
+        deadline: deadlineText(f, maxAgeDays),
+        age: ageText(f)
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/activity/render.ts
 // Pure renderers of ActivitySummary: Markdown for the job summary and issues, plain text for
 // SNS e-mail. Every value that came from AWS is escaped (Markdown) or flattened (text).
+
 
 
 /** Keeps the section well inside GitHub's 1 MiB job summary, next to the key tables. */
@@ -84382,7 +84499,6 @@ const STATUS_LABEL = {
     unavailable: '⚠️ unavailable'
 };
 const DENIED_HINT = ' (grant cloudtrail:LookupEvents to the role the action runs with)';
-const plural = (n, word) => `${n} ${n === 1 ? word : `${word}s`}`;
 const was = (n) => (n === 1 ? 'was' : 'were');
 /** ISO 8601 as people read it: 2024-05-01 10:00:00 UTC. */
 function formatTime(iso) {
@@ -84500,16 +84616,24 @@ function renderActivitySection(summaries, maxBytes = ACTIVITY_SECTION_LIMIT_BYTE
     const head = ['### Key activity (CloudTrail)', intro(list), regionProblems(list)]
         .filter((part) => part !== '')
         .join('\n\n');
-    const parts = [head];
-    let used = utf8Bytes(head);
-    for (const summary of list) {
+    // A key with no events and nothing wrong has nothing to unfold: all of them share one line.
+    const quiet = list.filter((s) => s.totalEvents === 0 && problems(s).length === 0);
+    const loud = list.filter((s) => !quiet.includes(s));
+    const quietLine = quiet.length === 0
+        ? ''
+        : `No events for ${plural(quiet.length, 'key')}: ${quiet
+            .map((s) => `${escapeMarkdown(s.accessKeyId, 32)}${s.userName === undefined ? '' : ` (${escapeMarkdown(s.userName, 64)})`}`)
+            .join(', ')}.`;
+    const parts = quietLine ? [head, quietLine] : [head];
+    let used = utf8Bytes(parts.join('\n\n'));
+    for (const summary of loud) {
         const block = renderActivityMarkdown(summary);
         if (used + utf8Bytes(block) + 2 > maxBytes)
             break;
         parts.push(block);
         used += utf8Bytes(block) + 2;
     }
-    const left = list.length - (parts.length - 1);
+    const left = loud.length - (parts.length - (quietLine ? 2 : 1));
     if (left > 0) {
         parts.push(`_${plural(left, 'more key')} not shown here to stay under the summary size limit; ` +
             'the JSON report and the `activity` output have every key._');
@@ -84566,7 +84690,10 @@ function renderActivityText(summary) {
     if (cut.length > 0) {
         lines.push(`NOTE: stopped at max-events before the whole window was read in ${cut.map((r) => plainText(r, 40)).join(', ')}; the counts cover the newest events only.`);
     }
-    lines.push('', ...TOP_FIELDS.map((field) => topText(field, summary.top[field])));
+    // Seven "none" lines say nothing that "0 events" did not.
+    if (summary.totalEvents > 0) {
+        lines.push('', ...TOP_FIELDS.map((field) => topText(field, summary.top[field])));
+    }
     return lines.join('\n');
 }
 
@@ -85407,16 +85534,65 @@ async function runAudit(iam, settings, account, now = () => new Date(), options 
     };
 }
 
+;// CONCATENATED MODULE: ./src/links.ts
+// Links the reports give: an IAM user and its keys in the AWS console of the right partition,
+// our own issues, the run. Pure; a name outside IAM's character set gets no link at all.
+/** The partition of a region, as AWS names them (cn-north-1, us-gov-west-1, everything else). */
+function partitionOf(region) {
+    if (region.startsWith('cn-'))
+        return 'aws-cn';
+    if (region.startsWith('us-gov-'))
+        return 'aws-us-gov';
+    return 'aws';
+}
+/** Each partition has its own console host (AWS General Reference, "AWS Management Console"). */
+const CONSOLE = {
+    aws: 'https://console.aws.amazon.com',
+    'aws-cn': 'https://console.amazonaws.cn',
+    'aws-us-gov': 'https://console.amazonaws-us-gov.com'
+};
+// IAM user names allow only these characters; nothing else is put in a URL.
+const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
+/** The user's page in the IAM console, or undefined when the name is not a valid IAM name. */
+function iamUserUrl(partition, userName) {
+    if (!IAM_NAME.test(userName))
+        return undefined;
+    return `${CONSOLE[partition]}/iam/home#/users/details/${encodeURIComponent(userName)}`;
+}
+/** The user's "Security credentials" tab, where the console lists (and rotates) its access keys. */
+function iamKeysUrl(partition, userName) {
+    const user = iamUserUrl(partition, userName);
+    return user && `${user}?section=security_credentials`;
+}
+/** https://github.com/o/r/actions/runs/1 → https://github.com/o/r/issues/7 */
+function issueUrl(runUrl, issueNumber) {
+    const at = runUrl.indexOf('/actions/runs/');
+    return at > 0 ? `${runUrl.slice(0, at)}/issues/${issueNumber}` : undefined;
+}
+/** A Markdown link around already-escaped text; the text alone when there is no URL. */
+function mdLink(text, url) {
+    return url ? `[${text}](${url})` : text;
+}
+
 ;// CONCATENATED MODULE: ./src/deliveries.ts
 // What each notification channel did this run, for the summary and the verdict.
 
-function renderDeliveries(deliveries) {
+
+function issueLinks(d, runUrl) {
+    if (!d.issues || d.issues.length === 0)
+        return '';
+    const links = d.issues.map((n) => mdLink(`#${n}`, runUrl ? issueUrl(runUrl, n) : undefined));
+    return ` (${links.join(', ')})`;
+}
+function renderDeliveries(deliveries, runUrl) {
     if (deliveries.length === 0)
         return '';
     const rows = deliveries.map((d) => [
         d.channel,
         d.ok ? '✅ delivered' : '❌ failed',
-        escapeMarkdown(d.detail, 500) + (d.hint ? `<br>**What to do:** ${escapeMarkdown(d.hint, 500)}` : '')
+        escapeMarkdown(d.detail, 500) +
+            issueLinks(d, runUrl) +
+            (d.hint ? `<br>**What to do:** ${escapeMarkdown(d.hint, 500)}` : '')
     ]);
     return ['### Notifications', table(['Channel', 'Result', 'Detail'], rows)].join('\n\n');
 }
@@ -85989,8 +86165,8 @@ async function applyIssueActions(octokit, repo, actions, labels) {
 }
 
 ;// CONCATENATED MODULE: ./src/rotation-steps.ts
-// The rotation procedure every notification repeats (seed 002): a second key first, so
-// nothing breaks while applications move over.
+
+/** The generic procedure, for a user with one key (seed 002). */
 const ROTATION_STEPS = [
     'Create a second access key in addition to the one in use.',
     'Update all your applications to use the new access key and validate that they work.',
@@ -85998,9 +86174,87 @@ const ROTATION_STEPS = [
     'Validate that your applications still work as expected.',
     'Delete the inactive access key.'
 ];
+const rotation_steps_IAM_NAME = /^[\w+=,.@-]+$/;
+const shell = (value, placeholder) => rotation_steps_IAM_NAME.test(value) ? value : placeholder;
+const FLAGGED = new Set(['overdue', 'unused', 'due-soon']);
+function commands(userName) {
+    const user = shell(userName, 'USER_NAME');
+    const id = (f) => shell(f.accessKeyId, 'ACCESS_KEY_ID');
+    return {
+        create: `aws iam create-access-key --user-name ${user}`,
+        deactivate: (f) => `aws iam update-access-key --user-name ${user} --access-key-id ${id(f)} --status Inactive`,
+        remove: (f) => `aws iam delete-access-key --user-name ${user} --access-key-id ${id(f)}`
+    };
+}
+/** Move off `old`, switch it off, check, delete: the end of every rotation. */
+function retire(old, onto, escape) {
+    const cmd = commands(old.userName);
+    const key = escape(old.accessKeyId, 32);
+    return [
+        { text: `Update all your applications to use ${onto} and validate that they work.` },
+        { text: `Change the state of ${key} to inactive.`, command: cmd.deactivate(old) },
+        { text: 'Validate that your applications still work as expected.' },
+        { text: `Delete ${key}.`, command: cmd.remove(old) }
+    ];
+}
+/**
+ * The steps for `key`, given every key of its user (`key` included). `escape` makes the key IDs
+ * and names in the text safe for the channel; commands are shell-safe on their own.
+ */
+function rotationAdvice(key, userKeys, escape) {
+    const cmd = commands(key.userName);
+    const id = escape(key.accessKeyId, 32);
+    const user = escape(key.userName, 64);
+    const other = userKeys.find((k) => k.accessKeyId !== key.accessKeyId);
+    if (!other) {
+        return {
+            steps: [
+                { text: 'Create a second access key in addition to the one in use.', command: cmd.create },
+                ...retire(key, 'the new access key', escape)
+            ]
+        };
+    }
+    const otherId = escape(other.accessKeyId, 32);
+    if (other.status === 'Inactive') {
+        return {
+            note: `${user} already has a second access key, ${otherId}, and it is inactive. IAM allows two ` +
+                'access keys per user, active or inactive, so a new key can only be created once that one is deleted.',
+            steps: [
+                {
+                    text: `Check that nothing still needs the inactive key ${otherId}, then delete it.`,
+                    command: cmd.remove(other)
+                },
+                { text: 'Create a new access key.', command: cmd.create },
+                ...retire(key, 'the new access key', escape)
+            ]
+        };
+    }
+    // Two active keys: no third can be created. Retire the older flagged one first.
+    const bothFlagged = FLAGGED.has(other.class);
+    const first = bothFlagged && other.ageDays > key.ageDays ? other : key;
+    const second = first === key ? other : key;
+    const firstId = escape(first.accessKeyId, 32);
+    const secondId = escape(second.accessKeyId, 32);
+    const steps = retire(first, secondId, escape);
+    if (bothFlagged) {
+        steps.push({
+            text: `Then rotate ${secondId} the same way: create a new access key, move your applications to it, deactivate and delete ${secondId}.`,
+            command: cmd.create
+        });
+    }
+    return {
+        note: `${user} already has two active access keys: ${id} and ${otherId} ` +
+            `(${other.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(other, escape)}). ` +
+            'IAM allows two per user, so do not create a third: ' +
+            `deactivate and delete ${firstId} first, moving what uses it to ${secondId}.`,
+        steps
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/issues/render.ts
 // Issue titles and bodies for keys that need rotation: pure, escaped, under GitHub's limits.
+
+
 
 
 
@@ -86022,10 +86276,10 @@ function shortKeyId(accessKeyId) {
 function renderTitle(f) {
     const who = `${shortKeyId(f.accessKeyId)} of ${titleText(f.userName)}`;
     const title = f.class === 'unused'
-        ? `Remove unused access key ${who} (idle ${f.idleDays ?? '?'} days)`
+        ? `Remove unused access key ${who} (idle ${f.idleDays === undefined ? '?' : plural(f.idleDays, 'day')})`
         : f.class === 'due-soon'
-            ? `Rotate access key ${who} soon (${f.ageDays} days)`
-            : `Rotate access key ${who} (${f.ageDays} days)`;
+            ? `Rotate access key ${who} soon (${plural(f.ageDays, 'day')})`
+            : `Rotate access key ${who} (${plural(f.ageDays, 'day')})`;
     return Array.from(title).slice(0, ISSUE_TITLE_LIMIT).join('');
 }
 function ownerCell(owner, tag) {
@@ -86042,42 +86296,39 @@ function ownerCell(owner, tag) {
     }
 }
 function lastUse(f) {
-    if (f.lastUse.kind === 'used') {
-        return `${isoDate(f.lastUse.date)} (${escapeMarkdown(f.lastUse.serviceName, 60)}, ${escapeMarkdown(f.lastUse.region, 30)})`;
-    }
-    return f.lastUse.kind === 'never' ? 'never' : 'unknown';
+    return lastUseText(f, escapeMarkdown);
 }
-function deadline(f, t) {
-    const date = isoDate(addDays(f.createDate, t.maxAgeDays));
-    const d = f.daysToDeadline;
-    return d < 0
-        ? `${date} (${-d} days past)`
-        : d === 0
-            ? `${date} (today)`
-            : `${date} (in ${d} days)`;
-}
+const render_link = (text, url) => mdLink(text, url);
 function factsTable(input, ctx) {
     const f = input.finding;
     const alias = ctx.accountAlias ? ` (${escapeMarkdown(ctx.accountAlias, 64)})` : '';
     return table(['', ''], [
         ['AWS account', `${ctx.accountId}${alias}`],
-        ['IAM user', escapeMarkdown(f.userName, 64)],
-        ['Access key', escapeMarkdown(f.accessKeyId, 32)],
-        ['Status', f.status],
-        ['Created', `${isoDate(f.createDate)} (${f.ageDays} days ago)`],
+        [
+            'IAM user',
+            render_link(escapeMarkdown(f.userName, 64), ctx.partition && iamUserUrl(ctx.partition, f.userName))
+        ],
+        [
+            'Access key',
+            render_link(escapeMarkdown(f.accessKeyId, 32), ctx.partition && iamKeysUrl(ctx.partition, f.userName))
+        ],
+        ['Class', CLASS_LABEL[f.class]],
+        ['Status after this run', stateAfterRun(f, input.change)],
+        ['Created', `${isoDate(f.createDate)} (${plural(f.ageDays, 'day')} ago)`],
         ['Last used', lastUse(f)],
-        ['Rotation deadline', deadline(f, ctx.thresholds)],
+        ['Rotation deadline', deadlineText(f, ctx.thresholds.maxAgeDays)],
         ['Owner', ownerCell(input.owner, ctx.ownerTag)]
     ]);
 }
 function whyItMatters(f, t) {
     if (f.class === 'unused') {
-        return (`This key has not been used for ${f.idleDays ?? '?'} days (the limit is ${t.unusedDays}). ` +
+        return (`This key has not been used for ${f.idleDays === undefined ? '?' : plural(f.idleDays, 'day')} (the limit is ${t.unusedDays}). ` +
             'An unused key is pure risk: nothing needs it, and anyone who finds a copy can use it.');
     }
-    const when = f.class === 'due-soon'
-        ? `It must be rotated within ${f.daysToDeadline + 1} days.`
-        : `It is ${-f.daysToDeadline} days past that.`;
+    const date = deadlineDate(f, t.maxAgeDays);
+    const when = f.daysToDeadline >= 0
+        ? `Its rotation deadline is ${date} (${deadlineDays(f.daysToDeadline)}).`
+        : `Its rotation deadline was ${date}, ${deadlineDays(f.daysToDeadline)}.`;
     return (`This account rotates access keys after ${t.maxAgeDays} days. ${when} ` +
         'A long-lived key has been copied to more places, and a leak of it stays exploitable for longer.');
 }
@@ -86105,19 +86356,13 @@ function actionsTaken(input, ctx) {
     }
     return lines.join('\n');
 }
-const IAM_NAME = /^[\w+=,.@-]+$/;
-function rotationSteps(f) {
-    // Shell-safe only for names within IAM's own character set; otherwise a placeholder.
-    const user = IAM_NAME.test(f.userName) ? f.userName : 'USER_NAME';
-    const key = IAM_NAME.test(f.accessKeyId) ? f.accessKeyId : 'ACCESS_KEY_ID';
-    const commands = {
-        0: `aws iam create-access-key --user-name ${user}`,
-        2: `aws iam update-access-key --user-name ${user} --access-key-id ${key} --status Inactive`,
-        4: `aws iam delete-access-key --user-name ${user} --access-key-id ${key}`
-    };
-    return ROTATION_STEPS.map((step, i) => commands[i]
-        ? `${i + 1}. ${step}\n   \`\`\`sh\n   ${commands[i]}\n   \`\`\``
-        : `${i + 1}. ${step}`).join('\n');
+function rotationSteps(input) {
+    const f = input.finding;
+    const advice = rotationAdvice(f, input.userKeys ?? [f], escapeMarkdown);
+    const steps = advice.steps
+        .map(({ text, command }, i) => command ? `${i + 1}. ${text}\n   \`\`\`sh\n   ${command}\n   \`\`\`` : `${i + 1}. ${text}`)
+        .join('\n');
+    return advice.note ? `> [!IMPORTANT]\n> ${advice.note}\n\n${steps}` : steps;
 }
 /** Cuts at a line break, so no row, entity or tag is left half-written. */
 function cutAtLine(text, max) {
@@ -86147,7 +86392,7 @@ function renderKeyIssueBody(input, ctx) {
         factsTable(input, ctx),
         `### Why it matters\n\n${whyItMatters(f, ctx.thresholds)}`,
         `### What IAM Key Sentinel did\n\n${actionsTaken(input, ctx)}`,
-        `### How to rotate it\n\n${rotationSteps(f)}\n\nOnce the old key is deleted (or deactivated), the next run closes this issue.`
+        `### How to rotate it\n\n${rotationSteps(input)}\n\nOnce the old key is deleted (or deactivated), the next run closes this issue.`
     ];
     const footer = renderFooter(ctx);
     const fixed = parts.join('\n\n') + '\n\n' + footer;
@@ -86160,25 +86405,27 @@ function renderKeyIssueBody(input, ctx) {
     }
     return `${parts.join('\n\n')}\n\n---\n${footer}`;
 }
+const moreKeys = (n) => `${plural(n, 'more access key')} ${n === 1 ? 'needs' : 'need'}`;
 function renderRollupTitle(count, accountId) {
-    return `IAM Key Sentinel: ${count} more access keys need rotation in ${accountId}`;
+    return `IAM Key Sentinel: ${moreKeys(count)} rotation in ${accountId}`;
 }
 /** Keys beyond max-new-issues, listed in one issue so none goes unreported. */
 function renderRollupBody(findings, ctx) {
     const rows = findings.map((f) => [
         escapeMarkdown(f.userName, 64),
         escapeMarkdown(f.accessKeyId, 32),
-        f.class,
+        CLASS_LABEL[f.class],
         String(f.ageDays),
+        deadlineText(f, ctx.thresholds.maxAgeDays),
         lastUse(f)
     ]);
     const head = [
         rollupMarker(ctx.accountId),
-        `## ${findings.length} more access keys need rotation`,
+        `## ${moreKeys(findings.length)} rotation`,
         `\`max-new-issues\` limits how many issues one run opens. These keys get their own issues on later runs; until then they are listed here.`
     ].join('\n\n');
     const footer = renderFooter(ctx);
-    let body = `${head}\n\n${table(['User', 'Access key', 'Class', 'Age (days)', 'Last used'], rows)}`;
+    let body = `${head}\n\n${table(['User', 'Access key', 'Class', 'Age (days)', 'Rotation deadline', 'Last used'], rows)}`;
     if (body.length > ISSUE_BODY_LIMIT - 500) {
         body = `${cutAtLine(body, ISSUE_BODY_LIMIT - 500)}\n\n_List cut to stay under GitHub's issue size limit; see the run._`;
     }
@@ -86295,10 +86542,8 @@ function closeReasonFor(accessKeyId, findings, applied, scanComplete, runUrl) {
 }
 function summarize(applied, deferred) {
     const count = (kind) => applied.filter((a) => a.kind === kind && !a.error).length;
-    const numbers = applied.filter((a) => !a.error && a.number > 0).map((a) => `#${a.number}`);
     const failed = applied.filter((a) => a.error);
     return (`${count('create')} opened, ${count('update')} updated, ${count('reopen')} reopened, ${count('close')} closed` +
-        (numbers.length > 0 ? ` (${numbers.slice(0, 20).join(', ')})` : '') +
         (deferred > 0 ? `; ${deferred} more keys listed in the roll-up issue (max-new-issues)` : '') +
         (failed.length > 0
             ? `; ${failed.length} failed: ${failed.map((f) => `${f.accessKeyId}: ${f.error}`).join('; ')}`
@@ -86316,7 +86561,8 @@ async function syncIssues(input) {
         deleteGraceDays: input.remediation.deleteGraceDays,
         ownerTag: settings.ownerTag,
         runUrl: run.runUrl,
-        runId: run.runId
+        runId: run.runId,
+        ...(input.partition ? { partition: input.partition } : {})
     };
     const changes = report.remediation?.changes ?? [];
     const applied = new Map(changes.filter((c) => c.result === 'applied').map((c) => [c.accessKeyId, c]));
@@ -86341,6 +86587,7 @@ async function syncIssues(input) {
                 title: renderTitle(f),
                 body: renderKeyIssueBody({
                     finding: f,
+                    userKeys: report.keys.filter((k) => k.userName === f.userName),
                     owner,
                     ...(change ? { change } : {}),
                     ...(hold ? { hold } : {}),
@@ -86366,6 +86613,11 @@ async function syncIssues(input) {
                 channel: 'GitHub issues',
                 ok: failed.length === 0,
                 detail: summarize(results, plan.deferred.length),
+                // Our own issues, linked by the renderer (the detail is escaped, which de-links numbers).
+                issues: results
+                    .filter((a) => !a.error && a.number > 0)
+                    .slice(0, 20)
+                    .map((a) => a.number),
                 ...(failed.length > 0
                     ? { hint: 'See the errors above; the other issues were written.' }
                     : {})
@@ -86553,6 +86805,8 @@ async function deliverSns(job, notification, event) {
 // filterable by subscribers, and within SNS's limits whatever AWS returns.
 
 
+
+
 /** SNS accepts at most 256 KiB of message, counted in UTF-8 bytes. */
 const SNS_MESSAGE_LIMIT_BYTES = 256 * 1024;
 /** SNS subjects: ASCII, no line breaks, under 100 characters. */
@@ -86591,9 +86845,7 @@ function renderSubject(report, event) {
     const c = report.counts;
     const changed = changeCounts(report);
     const parts = [
-        c.overdue && `${c.overdue} overdue`,
-        c.unused && `${c.unused} unused`,
-        c['due-soon'] && `${c['due-soon']} due soon`,
+        classCounts(c, ['overdue', 'unused', 'due-soon']),
         changed.deactivated && `${changed.deactivated} deactivated`,
         changed.deleted && `${changed.deleted} deleted`,
         changed.failed && `${changed.failed} failed`
@@ -86604,37 +86856,26 @@ function renderSubject(report, event) {
     const alias = report.accountAlias ? ` (${report.accountAlias})` : '';
     return asciiSubject(`${prefix}: ${what} in ${report.accountId}${alias}`);
 }
-function lastUseText(f) {
-    switch (f.lastUse.kind) {
-        case 'used':
-            return `${isoDate(f.lastUse.date)} (${plain(f.lastUse.serviceName, 60)}, ${plain(f.lastUse.region, 30)})`;
-        case 'never':
-            return 'never used';
-        case 'unknown':
-            return 'unknown (could not be read)';
-    }
-}
-function classText(f, maxAgeDays) {
-    if (f.class === 'overdue')
-        return `overdue (${-f.daysToDeadline} days past the ${maxAgeDays}-day limit)`;
-    if (f.class === 'due-soon')
-        return `due soon (overdue in ${f.daysToDeadline + 1} days)`;
-    if (f.class === 'unused')
-        return `unused (idle for ${f.idleDays ?? '?'} days)`;
-    return f.class;
-}
 function keyBlock(f, input) {
-    const change = input.report.remediation?.changes.find((c) => c.accessKeyId === f.accessKeyId);
+    const { report } = input;
+    const change = report.remediation?.changes.find((c) => c.accessKeyId === f.accessKeyId);
+    const maxAge = report.thresholds.maxAgeDays;
     const lines = [
         `User:        ${plain(f.userName, 64)}`,
-        `Access key:  ${plain(f.accessKeyId, 32)} (${f.status})`,
-        `Age:         ${f.ageDays} days (created ${isoDate(f.createDate)})`,
-        `Last used:   ${lastUseText(f)}`,
-        `Class:       ${classText(f, input.report.thresholds.maxAgeDays)}`,
-        `Action:      ${change
-            ? `${change.kind} - ${change.result}${change.detail ? `: ${plain(change.detail)}` : ''}`
-            : 'none (report only)'}`
+        `Access key:  ${plain(f.accessKeyId, 32)}`,
+        // Overdue and due soon are said by the deadline line below; unused needs its idle days.
+        `Class:       ${CLASS_NAME[f.class]}${f.class === 'unused' ? ` (${reasonText(f, maxAge)})` : ''}`,
+        ...(f.status === 'Active' ? [`Deadline:    ${deadlineText(f, maxAge)}`] : []),
+        `Age:         ${plural(f.ageDays, 'day')} (created ${isoDate(f.createDate)})`,
+        `Last used:   ${lastUseText(f, plain)}`,
+        `After run:   ${stateAfterRun(f, change)}${change?.result === 'failed' && change.detail ? `: ${plain(change.detail)}` : ''}`
     ];
+    const url = input.partition && iamKeysUrl(input.partition, f.userName);
+    if (url)
+        lines.push(`Console:     ${url}`);
+    const advice = rotationAdvice(f, report.keys.filter((k) => k.userName === f.userName), plain);
+    if (advice.note && !change)
+        lines.push(`Note:        ${advice.note}`);
     const activity = input.activity?.get(f.accessKeyId);
     if (activity)
         lines.push('', activity);
@@ -86661,14 +86902,14 @@ function header(input) {
         `Thresholds: rotate after ${t.maxAgeDays} days, due soon ${t.warnDays} days before` +
             (t.unusedDays > 0 ? `, unused after ${t.unusedDays} days` : ''),
         '',
-        `Keys: ${c.overdue} overdue, ${c.unused} unused, ${c['due-soon']} due soon, ${c.inactive} inactive, ` +
-            `${c.exempt} exempt, ${c.ok} ok (${c.total} keys of ${r.userCount} users)`,
+        `Keys: ${CLASS_ORDER.map((k) => `${c[k]} ${CLASS_NAME[k]}`).join(', ')} ` +
+            `(${plural(c.total, 'key')} of ${plural(r.userCount, 'user')})`,
         `Changes: ${changed.deactivated} deactivated, ${changed.deleted} deleted, ${changed.failed} failed`
     ].join('\n');
 }
 function footer() {
     return [
-        'How to rotate an access key:',
+        'How to rotate an access key of a user with one key (a user with two has a Note above):',
         ...ROTATION_STEPS.map((step, i) => `${i + 1}. ${step}`)
     ].join('\n');
 }
@@ -86683,7 +86924,7 @@ function renderMessage(input, limit = SNS_MESSAGE_LIMIT_BYTES) {
     const blocks = keysToDetail(input).map((f) => keyBlock(f, input));
     const separator = '\n\n';
     const cutNote = (left) => `... ${left} more keys are not listed here to stay within SNS's size limit; see the run: ${input.runUrl}`;
-    const title = blocks.length > 0 ? 'Keys needing attention:' : 'No key needs attention.';
+    const title = blocks.length > 0 ? 'Keys needing action:' : 'No key needs action.';
     const parts = [head, title];
     let used = bytes(parts.join(separator)) + bytes(separator + foot);
     let shown = 0;
@@ -87068,10 +87309,11 @@ async function applyPlan(iam, plan, options = { now: () => new Date() }, records
 // changes a run may make. Nothing outside this list is ever touched.
 
 
+
 function offenceReason(f, t) {
     return f.rawClass === 'overdue'
-        ? `overdue: ${f.ageDays} days old (max ${t.maxAgeDays})`
-        : `unused: not used for ${f.idleDays ?? '?'} days (limit ${t.unusedDays})`;
+        ? `overdue: ${plural(f.ageDays, 'day')} old (max ${t.maxAgeDays})`
+        : `unused: not used for ${f.idleDays === undefined ? '?' : plural(f.idleDays, 'day')} (limit ${t.unusedDays})`;
 }
 /** Would this inactive key be overdue or unused if it were active? Only those are deleted. */
 function offendingIfActive(f, t, now) {
@@ -87135,7 +87377,10 @@ function planRemediation(input) {
             plan.holds.push({
                 userName: f.userName,
                 accessKeyId: f.accessKeyId,
-                reason: `already inactive when first seen: grace period starts now, deletion from ${isoDate(addDays(now, grace))}`
+                // A dry run writes no tag, so its grace period does not start.
+                reason: s.dryRun
+                    ? `already inactive when first seen: a real run starts the ${grace}-day grace period (dry run: not started)`
+                    : `already inactive when first seen: grace period starts now, deletion from ${isoDate(addDays(now, grace))}`
             });
         }
         else if (now.getTime() - since.getTime() >= grace * DAY_MS) {
@@ -87157,7 +87402,7 @@ function planRemediation(input) {
 // The "Changes" section of the job summary: the plan or what was done, and how to undo it.
 
 const RESULT_LABEL = {
-    planned: '📝 planned',
+    planned: '📝 would be done',
     applied: '✅ applied',
     'already-done': '☑️ already done',
     claimed: '🔒 left to another run',
@@ -87169,12 +87414,17 @@ const ROW_LIMIT = 200;
 function transition(r) {
     return r.kind === 'deactivate' ? 'Active → Inactive' : `${r.before.status} → deleted`;
 }
+// A planned change's detail only repeats "dry run: nothing was changed", said once in the heading.
+function resultCell(r) {
+    const detail = r.result === 'planned' ? undefined : r.detail;
+    return `${RESULT_LABEL[r.result]}${detail ? ` ${escapeMarkdown(detail, 300)}` : ''}`;
+}
 function heading(plan) {
     if (plan.dryRun)
-        return `### Changes (dry run: nothing was changed)`;
+        return `### Changes this run would make (dry run: nothing was changed)`;
     if (plan.capExceeded)
         return `### Changes (not applied: over the max-actions cap)`;
-    return `### Changes (action: ${plan.action})`;
+    return `### Changes made by this run (action: ${plan.action})`;
 }
 function renderChanges(plan, records) {
     if (plan.action === 'report')
@@ -87196,7 +87446,7 @@ function renderChanges(plan, records) {
             escapeMarkdown(r.accessKeyId, 32),
             transition(r),
             escapeMarkdown(r.reason, 200),
-            `${RESULT_LABEL[r.result]}${r.detail ? ` ${escapeMarkdown(r.detail, 300)}` : ''}`
+            resultCell(r)
         ]);
         parts.push(table(['User', 'Access key', 'Change', 'Reason', 'Result'], rows));
         if (records.length > ROW_LIMIT) {
@@ -87217,41 +87467,65 @@ function renderChanges(plan, records) {
 }
 
 ;// CONCATENATED MODULE: ./src/age-chart.ts
-/** Ages in whole days of every key, listed or only counted. */
-function ageBuckets(ages, t) {
-    const bounds = [...new Set([t.maxAgeDays - t.warnDays, t.maxAgeDays, t.maxAgeDays * 2])]
-        .filter((b) => b >= 0)
-        .sort((a, b) => a - b);
-    const buckets = [];
-    let from = 0;
-    for (const upTo of [...bounds, Infinity]) {
-        const label = upTo === Infinity ? `${from}+` : `${from}-${upTo}`;
-        buckets.push({ label, upTo, count: 0 });
-        from = upTo + 1;
+
+/** Bands over days-to-deadline: long past (> max-age-days), past, due soon (warn-days), in time. */
+function deadlineBands(daysToDeadline, t) {
+    const bands = [
+        {
+            label: `over ${plural(t.maxAgeDays, 'day')} past`,
+            from: -Infinity,
+            to: -t.maxAgeDays - 1,
+            count: 0
+        },
+        { label: `1-${t.maxAgeDays} days past`, from: -t.maxAgeDays, to: -1, count: 0 }
+    ];
+    if (t.warnDays > 0) {
+        bands.push({ label: `due in 0-${t.warnDays - 1} days`, from: 0, to: t.warnDays - 1, count: 0 });
     }
-    for (const age of ages) {
-        const bucket = buckets.find((b) => age <= b.upTo);
-        if (bucket)
-            bucket.count++;
+    bands.push({ label: `${t.warnDays}+ days left`, from: t.warnDays, to: Infinity, count: 0 });
+    for (const d of daysToDeadline) {
+        const band = bands.find((b) => d >= b.from && d <= b.to);
+        if (band)
+            band.count++;
     }
-    return buckets;
+    return bands;
 }
-function renderAgeChart(ages, t) {
-    const buckets = ageBuckets(ages, t);
-    const max = Math.max(1, ...buckets.map((b) => b.count));
+/**
+ * The chart, or '' when it would say no more than the table: fewer than two bands with keys.
+ * The y axis goes to at least 10 so Mermaid's ticks are whole keys.
+ */
+function renderDeadlineChart(daysToDeadline, t) {
+    const bands = deadlineBands(daysToDeadline, t);
+    if (bands.filter((b) => b.count > 0).length < 2)
+        return '';
+    const max = Math.max(10, ...bands.map((b) => b.count));
     return [
         '```mermaid',
-        'xychart-beta',
-        '  title "Access keys by age (days)"',
-        `  x-axis [${buckets.map((b) => `"${b.label}"`).join(', ')}]`,
+        '---',
+        'config:',
+        '  xyChart:',
+        '    width: 600',
+        '    height: 200',
+        '  themeVariables:',
+        '    xyChart:',
+        '      plotColorPalette: "#0969da"',
+        '---',
+        // Horizontal: the key axis runs along the wide side, so ten whole-key ticks stay legible.
+        'xychart-beta horizontal',
+        `  x-axis [${bands.map((b) => `"${b.label}"`).join(', ')}]`,
         `  y-axis "Keys" 0 --> ${max}`,
-        `  bar [${buckets.map((b) => b.count).join(', ')}]`,
+        `  bar [${bands.map((b) => b.count).join(', ')}]`,
         '```'
     ].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
 // The job summary: a pure renderer from findings to Markdown, kept under GitHub's 1 MiB limit.
+// Ordered by what the reader must do: the verdict, the keys needing action (by user, in their
+// state after this run), then what the run changed, activity and deliveries, then the rest.
+
+
+
 
 
 
@@ -87259,34 +87533,12 @@ function renderAgeChart(ages, t) {
 const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
 /** OK keys are listed (collapsed) only up to this many; beyond, they are counted. */
 const OK_LIST_LIMIT = 50;
-const CLASS_LABEL = {
-    overdue: '🔴 overdue',
-    unused: '🟠 unused',
-    'due-soon': '🟡 due soon',
-    exempt: '⚪ exempt',
-    inactive: '⚫ inactive',
-    ok: '🟢 ok'
-};
-function formatDeadline(f) {
-    if (f.status !== 'Active')
-        return '—';
-    const d = f.daysToDeadline;
-    if (d < 0)
-        return `${-d} ${summary_plural(-d, 'day')} past`;
-    return d === 0 ? 'today' : `in ${d} ${summary_plural(d, 'day')}`;
+const NEEDS_ACTION = new Set(['overdue', 'unused', 'due-soon']);
+function formatDeadline(f, maxAgeDays) {
+    return f.status === 'Active' ? deadlineText(f, maxAgeDays) : '—';
 }
 function formatLastUse(f) {
-    switch (f.lastUse.kind) {
-        case 'used':
-            return `${isoDate(f.lastUse.date)} (${escapeMarkdown(f.lastUse.serviceName, 60)}, ${escapeMarkdown(f.lastUse.region, 30)})`;
-        case 'never':
-            return 'never';
-        case 'unknown':
-            return f.lastUse.notRead ? 'not read (ok key)' : 'unknown (see errors)';
-    }
-}
-function summary_plural(n, word) {
-    return n === 1 ? word : `${word}s`;
+    return lastUseText(f, escapeMarkdown);
 }
 function exemptionText(e) {
     switch (e.kind) {
@@ -87299,35 +87551,91 @@ function exemptionText(e) {
     }
 }
 function classCell(f) {
+    if (f.class === 'unused')
+        return `${CLASS_LABEL.unused}: ${reasonText(f, 0)}`;
     if (f.class !== 'exempt' || !f.exemption)
         return CLASS_LABEL[f.class];
     return `${CLASS_LABEL.exempt} (${CLASS_LABEL[f.rawClass]}; ${exemptionText(f.exemption)})`;
 }
-const KEY_HEADER = ['User', 'Access key', 'Status', 'Age (days)', 'Last used', 'Class', 'Deadline'];
-function keyRow(f) {
+const KEY_HEADER = [
+    'User',
+    'Access key',
+    'Class',
+    'Rotation deadline',
+    'Last used',
+    'After this run'
+];
+function userCell(f, ctx) {
+    const name = escapeMarkdown(f.userName, 64);
+    return ctx.partition ? mdLink(name, iamUserUrl(ctx.partition, f.userName)) : name;
+}
+function keyCell(f, ctx) {
+    const id = escapeMarkdown(f.accessKeyId, 32);
+    return ctx.partition ? mdLink(id, iamKeysUrl(ctx.partition, f.userName)) : id;
+}
+function keyRow(f, ctx) {
+    const change = ctx.changes.get(f.accessKeyId);
+    const state = stateAfterRun(f, change);
     return [
-        escapeMarkdown(f.userName, 64),
-        escapeMarkdown(f.accessKeyId, 32),
-        escapeMarkdown(f.status, 10),
-        String(f.ageDays),
-        formatLastUse(f),
+        userCell(f, ctx),
+        keyCell(f, ctx),
         classCell(f),
-        formatDeadline(f)
+        `${formatDeadline(f, ctx.thresholds.maxAgeDays)}, ${plural(f.ageDays, 'day')} old`,
+        formatLastUse(f),
+        change?.result === 'applied' ? `**${state}**` : state
     ];
+}
+/**
+ * Keys of one user together, the users in the order of their most urgent key; each user's other
+ * keys follow its flagged ones, since rotating one of two keys depends on the other.
+ */
+function byUser(flagged, all) {
+    const groups = new Map();
+    for (const f of flagged)
+        groups.set(f.userName, [...(groups.get(f.userName) ?? []), f]);
+    for (const f of all) {
+        const group = groups.get(f.userName);
+        if (group && !group.includes(f))
+            group.push(f);
+    }
+    return [...groups.values()].flat();
+}
+function counted(input) {
+    const c = input.counts;
+    const classes = CLASS_ORDER.filter((k) => c[k] > 0).map((k) => `${CLASS_LABEL[k]} ${c[k]}`);
+    return `${plural(input.userCount, 'user')}, ${plural(c.total, 'access key')}${classes.length > 0 ? `: ${classes.join(' · ')}` : ''}`;
 }
 function summary_header(input) {
     const t = input.thresholds;
     const alias = input.accountAlias ? ` (${escapeMarkdown(input.accountAlias, 64)})` : '';
     const unused = t.unusedDays > 0 ? `unused after **${t.unusedDays}** days` : 'unused rule off';
+    const run = input.runUrl ? ` · [run log](${input.runUrl})` : '';
     return [
-        '## IAM Key Sentinel: access key audit',
+        `Account **${escapeMarkdown(input.accountId, 12)}**${alias} · scanned ${input.generatedAt.toISOString()}${run}`,
         '',
-        `Account **${escapeMarkdown(input.accountId, 12)}**${alias} · scanned ${input.generatedAt.toISOString()} · ` +
-            `${input.userCount} users, ${input.counts.total} access keys`,
+        counted(input),
         '',
         `Thresholds: rotate after **${t.maxAgeDays}** days · due soon **${t.warnDays}** days before · ${unused}`,
         ...scanLines(input.scan)
     ].join('\n');
+}
+/** One line first: whether the step fails and why, or what is left to do. */
+function verdict(input, open) {
+    const failures = input.failures;
+    if (failures === undefined)
+        return '';
+    if (failures.length === 1)
+        return `**❌ This step fails:** ${escapeMarkdown(failures[0] ?? '', 800)}`;
+    if (failures.length > 1) {
+        return [
+            `**❌ This step fails, for ${failures.length} reasons:**`,
+            '',
+            ...failures.map((f) => `- ${escapeMarkdown(f, 800)}`)
+        ].join('\n');
+    }
+    if (open === 0)
+        return '**✅ No key needs action.**';
+    return `**⚠️ ${plural(open, 'key')} ${open === 1 ? 'needs' : 'need'} action below;** the step passes (fail-on: ${input.failOn ?? 'never'}).`;
 }
 function scanLines(scan) {
     if (!scan)
@@ -87352,10 +87660,6 @@ function rootSection(scan) {
     const keys = scan?.rootAccessKeys ?? [];
     return keys.length === 0 ? '' : ['### Root user access keys', ...keys.map(rootKeyLine)].join('\n');
 }
-function countsTable(c) {
-    const classes = ['overdue', 'unused', 'due-soon', 'inactive', 'exempt', 'ok'];
-    return table(['Class', 'Keys'], [...classes.map((k) => [CLASS_LABEL[k], String(c[k])]), ['**total**', `**${c.total}**`]]);
-}
 function errorsSection(errors) {
     if (errors.length === 0)
         return '';
@@ -87371,17 +87675,29 @@ function errorsSection(errors) {
         table(['Scope', 'Operation', 'Error'], rows) + more
     ].join('\n');
 }
+/** Active, not exempt, and still active after this run: the keys that have a deadline to meet. */
+function chartSection(input, ctx) {
+    const days = [
+        ...input.findings
+            .filter((f) => f.status === 'Active' && f.class !== 'exempt')
+            .filter((f) => ctx.changes.get(f.accessKeyId)?.result !== 'applied')
+            .map((f) => f.daysToDeadline),
+        ...(input.unlistedOkAgeDays ?? []).map((age) => input.thresholds.maxAgeDays - age)
+    ];
+    const chart = renderDeadlineChart(days, input.thresholds);
+    return chart === '' ? '' : `### Active keys by rotation deadline\n\n${chart}`;
+}
 /**
  * Adds table rows until the byte budget is spent, then says how many were left out,
  * so a huge account still gets a summary GitHub accepts.
  */
-function boundedTable(findings, budget, reportPath) {
+function boundedTable(findings, budget, reportPath, ctx) {
     const head = table(KEY_HEADER, []);
     let used = utf8Bytes(head);
     const lines = [head];
     let shown = 0;
     for (const f of findings) {
-        const line = `\n| ${keyRow(f).join(' | ')} |`;
+        const line = `\n| ${keyRow(f, ctx).join(' | ')} |`;
         const size = utf8Bytes(line);
         if (used + size > budget)
             break;
@@ -87397,21 +87713,35 @@ function boundedTable(findings, budget, reportPath) {
     }
     return lines.join('');
 }
+const details = (title, body) => `<details><summary>${title}</summary>\n\n${body}\n\n</details>`;
 function renderSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
-    const flagged = input.findings.filter((f) => f.class !== 'ok');
-    const ok = input.findings.filter((f) => f.class === 'ok');
-    const fixed = [
+    const changes = new Map((input.remediation?.changes ?? []).map((c) => [c.accessKeyId, c]));
+    const ctx = {
+        thresholds: input.thresholds,
+        changes,
+        ...(input.partition ? { partition: input.partition } : {})
+    };
+    const flaggedOnly = input.findings.filter((f) => NEEDS_ACTION.has(f.class));
+    const flagged = byUser(flaggedOnly, input.findings);
+    const shown = new Set(flagged);
+    const others = input.findings.filter((f) => (f.class === 'exempt' || f.class === 'inactive') && !shown.has(f));
+    const ok = input.findings.filter((f) => f.class === 'ok' && !shown.has(f));
+    const open = flaggedOnly.filter((f) => changes.get(f.accessKeyId)?.result !== 'applied').length;
+    const top = [
+        '## IAM Key Sentinel: access key audit',
+        verdict(input, open),
         summary_header(input),
-        countsTable(input.counts),
-        rootSection(input.scan),
-        '### Key ages',
-        renderAgeChart([...input.findings.map((f) => f.ageDays), ...(input.unlistedOkAgeDays ?? [])], input.thresholds),
-        ...(input.sections ?? []),
-        errorsSection(input.errors)
-    ]
-        .filter((part) => part !== '')
-        .join('\n\n');
-    const attentionTitle = `### Keys needing attention (${flagged.length})`;
+        rootSection(input.scan)
+    ];
+    const rest = [errorsSection(input.errors), ...(input.sections ?? []), chartSection(input, ctx)];
+    const fixed = [...top, ...rest].filter((part) => part !== '');
+    const users = new Set(flaggedOnly.map((f) => f.userName)).size;
+    const context = flagged.length - flaggedOnly.length;
+    const handled = flaggedOnly.length - open;
+    const attentionTitle = flaggedOnly.length === 0
+        ? '### Keys needing action (0)'
+        : `### Keys needing action (${plural(flaggedOnly.length, 'key')} of ${plural(users, 'user')}` +
+            (handled > 0 ? `; this run dealt with ${handled}, ${open} left)` : ')');
     const unlisted = input.scan?.credentialReport?.unlistedOkKeys ?? 0;
     const okNote = [
         ok.length > OK_LIST_LIMIT
@@ -87424,21 +87754,35 @@ function renderSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
         .filter(Boolean)
         .join(' ');
     // The fixed parts and headings are small; the tables share what is left of the budget.
-    let budget = maxBytes - utf8Bytes(fixed) - 1024;
-    const parts = [fixed, attentionTitle];
+    let budget = maxBytes - utf8Bytes(fixed.join('\n\n')) - 1024;
+    const keyParts = [attentionTitle];
     if (flagged.length === 0)
-        parts.push('No key needs attention. 🎉');
+        keyParts.push('No key needs action. 🎉');
     else {
-        const flaggedTable = boundedTable(flagged, budget, input.reportPath);
+        if (context > 0) {
+            keyParts.push(`Also listed: ${plural(context, 'other key')} of these users, since rotating one of two keys depends on the other.`);
+        }
+        const flaggedTable = boundedTable(flagged, budget, input.reportPath, ctx);
         budget -= utf8Bytes(flaggedTable);
-        parts.push(flaggedTable);
+        keyParts.push(flaggedTable);
+    }
+    const tail = [];
+    if (others.length > 0 && budget > 2048) {
+        const othersTable = boundedTable(others, budget, input.reportPath, ctx);
+        budget -= utf8Bytes(othersTable);
+        tail.push(details(`Exempt and inactive keys (${others.length})`, othersTable));
     }
     if (ok.length > 0 && ok.length <= OK_LIST_LIMIT && budget > 2048) {
-        parts.push(`<details><summary>OK keys (${ok.length})</summary>\n\n${boundedTable(ok, budget, input.reportPath)}\n\n</details>`);
+        tail.push(details(`OK keys (${ok.length})`, boundedTable(ok, budget, input.reportPath, ctx)));
     }
     if (okNote)
-        parts.push(okNote);
-    return parts.join('\n\n') + '\n';
+        tail.push(okNote);
+    return ([
+        ...top.filter((p) => p !== ''),
+        keyParts.join('\n\n'),
+        ...rest.filter((p) => p !== ''),
+        ...tail
+    ].join('\n\n') + '\n');
 }
 
 ;// CONCATENATED MODULE: ./src/verdict.ts
@@ -87502,6 +87846,7 @@ function failureReasons(report, failOn) {
 
 
 
+
 /** Keys the plan must leave alone whatever their class, with the reason shown in the report. */
 async function blockedKeys(audit, job) {
     const blocked = new Map();
@@ -87548,7 +87893,7 @@ async function remediate(audit, job) {
     };
     const render = () => renderChanges(plan, records);
     // From here on a cancel writes what was done instead of ending the process at once.
-    setFinalizer(() => finish(audit, [render(), cancelNote()]));
+    setFinalizer(() => finish(audit, job, [cancelNote(), render()], cancelFailures(records)));
     await applyPlan(job.clients.iam, plan, {
         now: () => new Date(),
         claimant: claimantId(job.run),
@@ -87565,16 +87910,17 @@ function cancelNote() {
 }
 const finished = new WeakMap();
 /** Writes the JSON report, the summary and the outputs, once (the job and a cancel may both ask). */
-function finish(audit, sections) {
+function finish(audit, job, sections, failures) {
     let done = finished.get(audit);
     if (!done) {
-        done = writeOutcome(audit, sections.filter((s) => s !== ''));
+        done = writeOutcome(audit, job, sections.filter((s) => s !== ''), failures);
         finished.set(audit, done);
     }
     return done;
 }
-async function writeOutcome(audit, sections) {
+async function writeOutcome(audit, job, sections, failures) {
     const { report } = audit;
+    const { settings } = job;
     const reportPath = await writeReport(report);
     await writeSummary(renderSummary({
         ...report,
@@ -87582,7 +87928,12 @@ async function writeOutcome(audit, sections) {
         findings: report.keys,
         unlistedOkAgeDays: audit.unlistedOkAgeDays,
         reportPath,
-        sections
+        sections,
+        // Decided before the summary is written, so the summary opens with it.
+        failures,
+        failOn: settings.failOn,
+        runUrl: job.run.runUrl,
+        partition: partitionOf(settings.awsRegion)
     }));
     setOutputs(report, reportPath);
     return reportPath;
@@ -87599,7 +87950,7 @@ async function lookUpActivity(audit, job) {
         userName: k.userName
     });
     const targets = selectActivityTargets(activity.activityFor, {
-        flagged: report.keys.filter((k) => FLAGGED.has(k.class)).map(ref),
+        flagged: report.keys.filter((k) => audit_job_FLAGGED.has(k.class)).map(ref),
         // A change that was attempted (applied, failed or skipped) is one someone will look into.
         changed: (report.remediation?.changes ?? []).filter((c) => c.result !== 'planned').map(ref)
     });
@@ -87615,7 +87966,7 @@ async function lookUpActivity(audit, job) {
     });
     return [...summaries.values()];
 }
-const FLAGGED = new Set(['overdue', 'unused', 'due-soon']);
+const audit_job_FLAGGED = new Set(['overdue', 'unused', 'due-soon']);
 /** One issue per key that needs rotation, when a token is there and create-issues is on. */
 async function notifyIssues(audit, job, activity) {
     if (!job.settings.issues.enabled)
@@ -87626,7 +87977,8 @@ async function notifyIssues(audit, job, activity) {
         audit,
         run: job.run,
         repo: repoOf(job.run),
-        activityMarkdown: new Map(activity.map((a) => [a.accessKeyId, renderActivityMarkdown(a)]))
+        activityMarkdown: new Map(activity.map((a) => [a.accessKeyId, renderActivityMarkdown(a)])),
+        partition: partitionOf(job.settings.awsRegion)
     });
     setOutput('issues', JSON.stringify(result.applied));
     return result.delivery;
@@ -87639,7 +87991,8 @@ async function notifySns(audit, job, activity) {
         report: audit.report,
         event: 'audit',
         runUrl: job.run.runUrl,
-        activity: new Map(activity.map((a) => [a.accessKeyId, renderActivityText(a)]))
+        activity: new Map(activity.map((a) => [a.accessKeyId, renderActivityText(a)])),
+        partition: partitionOf(job.settings.awsRegion)
     });
     return deliverSns(job, notification, 'audit');
 }
@@ -87666,26 +88019,30 @@ async function runAuditJob(job) {
         if (delivery)
             deliveries.push(delivery);
     }
-    const cancelled = cancelledBy();
-    const reportPath = await finish(audit, [
+    const failures = [
+        ...cancelFailures(report.remediation?.changes ?? []),
+        ...failureReasons(report, settings.failOn),
+        ...deliveryFailures(deliveries)
+    ];
+    const reportPath = await finish(audit, job, [
         cancelNote(),
         renderChangesSection(),
         renderActivitySection(activity),
-        renderDeliveries(deliveries)
-    ]);
+        renderDeliveries(deliveries, job.run.runUrl)
+    ], failures);
     info(`${report.counts.total} keys: ${report.counts.overdue} overdue, ${report.counts['due-soon']} due soon, ` +
         `${report.counts.unused} unused. Report: ${reportPath}`);
-    return {
-        failures: [
-            ...(cancelled ? [cancelFailure(cancelled, report.remediation?.changes ?? [])] : []),
-            ...failureReasons(report, settings.failOn),
-            ...deliveryFailures(deliveries)
-        ]
-    };
+    return { failures };
 }
-function cancelFailure(signal, changes) {
+/** The reason a cancelled job fails, or none when it was not cancelled. */
+function cancelFailures(changes) {
+    const signal = cancelledBy();
+    if (!signal)
+        return [];
     const notStarted = changes.filter((c) => c.result === 'cancelled').length;
-    return `The job was cancelled (${signal}): ${changes.length - notStarted} of ${changes.length} planned changes were attempted; see "Changes" in the job summary.`;
+    return [
+        `The job was cancelled (${signal}): ${changes.length - notStarted} of ${changes.length} planned changes were attempted; see "Changes" in the job summary.`
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/auth.ts
@@ -88124,7 +88481,7 @@ function aggregate(expected, files) {
 const CHART_ACCOUNTS_LIMIT = 30;
 const WORST_KEYS_LIMIT = 20;
 const LABEL = CLASS_LABEL;
-const CLASSES = ['overdue', 'unused', 'due-soon', 'inactive', 'exempt', 'ok'];
+const CLASSES = CLASS_ORDER;
 function thresholdsLine(all) {
     const one = (t) => `rotate after **${t.maxAgeDays}** days · due soon **${t.warnDays}** days before · ` +
         (t.unusedDays > 0 ? `unused after **${t.unusedDays}** days` : 'unused rule off');
@@ -88142,9 +88499,9 @@ function aggregate_render_header(input) {
     return [
         '## IAM Key Sentinel: organization audit',
         '',
-        `**${expected}** accounts expected · **${reported}** reported · ` +
+        `${plural(expected, 'account')} expected · ${reported} reported · ` +
             `${failed > 0 ? `❌ **${failed}** without a usable report` : 'none missing'} · ` +
-            `${result.totals.total} access keys of ${result.users} users · ${input.generatedAt.toISOString()}`,
+            `${plural(result.totals.total, 'access key')} of ${plural(result.users, 'user')} · ${input.generatedAt.toISOString()}`,
         '',
         thresholdsLine(result.thresholds)
     ]
@@ -88198,33 +88555,49 @@ function totalsSection(result) {
     }
     return lines.join('\n');
 }
-/** Horizontal bars: account IDs (digits only, nothing to escape in Mermaid) read down the side. */
+/** An account name inside a Mermaid label: letters, digits and a few marks, nothing that ends the string. */
+function chartName(name) {
+    const safe = name.replace(/[^\p{L}\p{N} ._-]/gu, '').trim();
+    return Array.from(safe).slice(0, 24).join('');
+}
+/**
+ * Horizontal bars of overdue keys per account, named by ID and name; '' when fewer than two
+ * accounts have overdue keys, where the accounts table says it all.
+ */
 function renderOverdueChart(accounts) {
     const withOverdue = accounts
-        .filter((a) => a.status === 'reported' && a.report.counts.overdue > 0)
-        .map((a) => ({
-        id: a.accountId,
-        overdue: a.status === 'reported' ? a.report.counts.overdue : 0
-    }))
+        .flatMap((a) => a.status === 'reported' && a.report.counts.overdue > 0
+        ? [{ id: a.accountId, name: chartName(a.name), overdue: a.report.counts.overdue }]
+        : [])
         .sort((a, b) => b.overdue - a.overdue || a.id.localeCompare(b.id));
-    if (withOverdue.length === 0)
-        return 'No overdue key in any reported account. 🎉';
+    if (withOverdue.length < 2)
+        return '';
     const shown = withOverdue.slice(0, CHART_ACCOUNTS_LIMIT);
-    const max = Math.max(1, ...shown.map((a) => a.overdue));
+    // At least 10, so Mermaid's ticks are whole keys.
+    const max = Math.max(10, ...shown.map((a) => a.overdue));
     const more = withOverdue.length > shown.length
         ? `\n\n_The ${shown.length} accounts with the most overdue keys of ${withOverdue.length}; the table lists them all._`
         : '';
+    const label = (a) => `"${a.id}${a.name ? ` ${a.name}` : ''}"`;
     return ([
         '```mermaid',
+        '---',
+        'config:',
+        '  xyChart:',
+        '    width: 600',
+        `    height: ${Math.min(600, 120 + shown.length * 30)}`,
+        '  themeVariables:',
+        '    xyChart:',
+        '      plotColorPalette: "#cf222e"',
+        '---',
         'xychart-beta horizontal',
-        '  title "Overdue access keys per account"',
-        `  x-axis [${shown.map((a) => `"${a.id}"`).join(', ')}]`,
+        `  x-axis [${shown.map(label).join(', ')}]`,
         `  y-axis "Overdue keys" 0 --> ${max}`,
         `  bar [${shown.map((a) => a.overdue).join(', ')}]`,
         '```'
     ].join('\n') + more);
 }
-function resultCell(a) {
+function aggregate_render_resultCell(a) {
     const unexpected = a.expected ? '' : ' (not in expected-accounts)';
     if (a.status === 'missing')
         return '❌ no report';
@@ -88250,7 +88623,7 @@ function accountRow(a) {
     return [
         escapeMarkdown(a.accountId, 12),
         escapeMarkdown(a.name, 60),
-        resultCell(a),
+        aggregate_render_resultCell(a),
         count('overdue'),
         count('unused'),
         count('due-soon'),
@@ -88278,17 +88651,21 @@ function aggregate_render_boundedTable(headerCells, rows, budget, what, where) {
     }
     return lines.join('');
 }
+/** Each key's deadline counts from its own account's max-age-days. */
+function maxAgeOf(result, accountId) {
+    const a = result.accounts.find((x) => x.accountId === accountId);
+    return a?.status === 'reported' ? a.report.thresholds.maxAgeDays : 0;
+}
 function worstKeyRows(result) {
     return result.worstKeys
         .slice(0, WORST_KEYS_LIMIT)
-        .map(({ accountId, finding: f }) => [
-        escapeMarkdown(accountId, 12),
+        .map(({ accountId, accountName, finding: f }) => [
+        `${escapeMarkdown(accountId, 12)}${accountName ? ` (${escapeMarkdown(accountName, 60)})` : ''}`,
         escapeMarkdown(f.userName, 64),
         escapeMarkdown(f.accessKeyId, 32),
-        String(f.ageDays),
-        formatLastUse(f),
         LABEL[f.class],
-        formatDeadline(f)
+        `${formatDeadline(f, maxAgeOf(result, accountId))}, ${plural(f.ageDays, 'day')} old`,
+        formatLastUse(f)
     ]);
 }
 function filesSection(result, reportsDirectory) {
@@ -88303,6 +88680,10 @@ function filesSection(result, reportsDirectory) {
     }
     return parts.join('\n\n');
 }
+function overdueSection(accounts) {
+    const chart = renderOverdueChart(accounts);
+    return chart === '' ? '' : `### Overdue keys per account\n\n${chart}`;
+}
 function renderAggregateSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
     const { result } = input;
     const where = input.reportPath
@@ -88314,26 +88695,24 @@ function renderAggregateSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
         : [
             `### Worst keys (${worst.length} of ${result.worstKeys.length} overdue, unused or due soon)`,
             '',
-            table(['Account', 'User', 'Access key', 'Age (days)', 'Last used', 'Class', 'Deadline'], worst)
+            table(['Account', 'User', 'Access key', 'Class', 'Rotation deadline', 'Last used'], worst)
         ].join('\n');
-    const fixed = [
-        aggregate_render_header(input),
-        failedSection(result.failed),
+    // What to act on first: accounts without a report, the worst keys; then the counts.
+    const before = [aggregate_render_header(input), failedSection(result.failed), worstSection];
+    const after = [
         totalsSection(result),
-        `### Overdue keys per account\n\n${renderOverdueChart(result.accounts)}`,
-        worstSection,
+        overdueSection(result.accounts),
         filesSection(result, input.reportsDirectory)
-    ].filter((part) => part !== '');
-    // The per-account table takes what the fixed parts leave; it goes before the worst keys.
+    ];
+    const fixed = [...before, ...after].filter((part) => part !== '');
+    // The per-account table takes what the fixed parts leave.
     const budget = maxBytes - utf8Bytes(fixed.join('\n\n')) - 1024;
     const accountsTable = [
         `### Accounts (${result.accounts.length})`,
         '',
         aggregate_render_boundedTable(ACCOUNT_HEADER, result.accounts.map(accountRow), budget, 'accounts', where)
     ].join('\n');
-    const at = worstSection ? fixed.indexOf(worstSection) : fixed.length;
-    fixed.splice(at, 0, accountsTable);
-    return fixed.join('\n\n') + '\n';
+    return [...before, accountsTable, ...after].filter((part) => part !== '').join('\n\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/fleet/digest.ts
@@ -88361,14 +88740,9 @@ function shouldPublishDigest(result, notifyOn) {
 }
 function renderDigestSubject(result) {
     const t = result.totals;
-    const parts = [
-        t.overdue && `${t.overdue} overdue`,
-        t.unused && `${t.unused} unused`,
-        t['due-soon'] && `${t['due-soon']} due soon`
-    ].filter(Boolean);
-    const what = parts.length > 0 ? parts.join(', ') : 'no key needs attention';
+    const what = classCounts(t, ['overdue', 'unused', 'due-soon']) || 'no key needs attention';
     const failed = result.failed.length > 0 ? `, ${result.failed.length} without a report` : '';
-    return asciiSubject(`IAM Key Sentinel organization: ${what} in ${result.accounts.length} accounts${failed}`);
+    return asciiSubject(`IAM Key Sentinel organization: ${what} in ${plural(result.accounts.length, 'account')}${failed}`);
 }
 const who = (id, name) => (name ? `${id} (${plain(name, 50)})` : id);
 function accountLine(a) {
@@ -88379,23 +88753,13 @@ function accountLine(a) {
     const c = a.report.counts;
     const errors = a.report.errors.length > 0 ? `, ${a.report.errors.length} scan errors` : '';
     return (`- ${who(a.accountId, a.name)}: ${c.overdue} overdue, ${c.unused} unused, ` +
-        `${c['due-soon']} due soon of ${c.total} keys${errors}`);
+        `${c['due-soon']} due soon of ${plural(c.total, 'key')}${errors}`);
 }
-function digest_classText(f) {
-    if (f.class === 'overdue')
-        return `overdue, ${-f.daysToDeadline} days past the deadline`;
-    if (f.class === 'due-soon')
-        return `due soon, overdue in ${f.daysToDeadline + 1} days`;
-    return `unused, idle for ${f.idleDays ?? '?'} days`;
-}
-function keyLine({ accountId, finding: f }) {
-    const lastUse = f.lastUse.kind === 'used'
-        ? `last used ${isoDate(f.lastUse.date)}`
-        : f.lastUse.kind === 'never'
-            ? 'never used'
-            : 'last use unknown';
-    return (`- ${accountId} ${plain(f.userName, 64)} ${plain(f.accessKeyId, 32)}: ` +
-        `${digest_classText(f)} (${f.ageDays} days old, ${lastUse})`);
+function keyLine(r, { accountId, accountName, finding: f }) {
+    const account = r.accounts.find((a) => a.accountId === accountId);
+    const maxAge = account?.status === 'reported' ? account.report.thresholds.maxAgeDays : 0;
+    return (`- ${who(accountId, accountName)} ${plain(f.userName, 64)} ${plain(f.accessKeyId, 32)}: ` +
+        `${CLASS_NAME[f.class]}, deadline ${deadlineText(f, maxAge)}; ${ageText(f)}; ${f.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(f, plain)}`);
 }
 function digest_header(input) {
     const { result: r } = input;
@@ -88403,13 +88767,13 @@ function digest_header(input) {
     const c = r.changes;
     const reported = r.accounts.filter((a) => a.status === 'reported').length;
     const lines = [
-        `IAM Key Sentinel organization audit: ${r.accounts.length} accounts, ${reported} reported, ` +
+        `IAM Key Sentinel organization audit: ${plural(r.accounts.length, 'account')}, ${reported} reported, ` +
             `${r.failed.length} without a usable report`,
         `Run:  ${input.runUrl}`,
         `Time: ${input.generatedAt.toISOString()}`,
         '',
         `Keys in the reported accounts: ${t.overdue} overdue, ${t.unused} unused, ${t['due-soon']} due soon, ` +
-            `${t.inactive} inactive, ${t.exempt} exempt, ${t.ok} ok (${t.total} keys of ${r.users} users)`
+            `${t.inactive} inactive, ${t.exempt} exempt, ${t.ok} ok (${plural(t.total, 'key')} of ${plural(r.users, 'user')})`
     ];
     if (c.deactivated + c.deleted + c.failed > 0) {
         lines.push(`Changes: ${c.deactivated} deactivated, ${c.deleted} deleted, ${c.failed} failed`);
@@ -88436,7 +88800,7 @@ function renderDigest(input, limit = SNS_MESSAGE_LIMIT_BYTES) {
         },
         {
             title: `Worst keys (${Math.min(r.worstKeys.length, DIGEST_WORST_KEYS)} of ${r.worstKeys.length}):`,
-            lines: r.worstKeys.slice(0, DIGEST_WORST_KEYS).map(keyLine),
+            lines: r.worstKeys.slice(0, DIGEST_WORST_KEYS).map((k) => keyLine(r, k)),
             cut: (left) => `... ${left} more keys; ${seeRun}`
         }
     ];
@@ -88840,7 +89204,7 @@ async function runAggregateJob(job) {
         reportsDirectory: fleet.reportsDirectory,
         reportPath
     });
-    const notifications = renderDeliveries(deliveries);
+    const notifications = renderDeliveries(deliveries, job.run.runUrl);
     await writeSummary(notifications ? `${summary}\n${notifications}\n` : summary);
     const t = result.totals;
     setOutput('accounts', JSON.stringify(result.accounts.map(accountJson)));
@@ -89151,6 +89515,7 @@ async function runFleetJob(settings, fleet, assume) {
 
 
 
+
 const HEALTH_DASHBOARD = 'https://health.aws.amazon.com/health/home#/account/dashboard/open-issues';
 const SOURCE_TEXT = {
     input: 'a manual request (access-key-id)',
@@ -89271,36 +89636,39 @@ const OUTCOME_LABEL = {
     planned: '📝 planned (dry run)',
     failed: '❌ failed: manual intervention needed'
 };
-function render_keyRow(report, k) {
+function render_keyRow(report, k, partition) {
     const sessions = !k.sessions
         ? '—'
         : k.sessions.ok
             ? `denied before ${k.sessions.issuedBefore}`
             : `❌ ${escapeMarkdown(k.sessions.error ?? '', 200)}`;
+    const user = k.userName;
     return [
-        escapeMarkdown(k.accessKeyId, 32),
-        escapeMarkdown(k.userName ?? 'unknown', 64),
+        mdLink(escapeMarkdown(k.accessKeyId, 32), partition && user ? iamKeysUrl(partition, user) : undefined),
+        user ? mdLink(escapeMarkdown(user, 64), partition && iamUserUrl(partition, user)) : 'unknown',
         escapeMarkdown(k.location ?? '—', 120),
         `${OUTCOME_LABEL[k.outcome]}${k.change ? ` (${k.change.kind}: ${k.change.result})` : ''}`,
         sessions,
         k.error ? escapeMarkdown(k.error, 400) : '—'
     ];
 }
-function renderIncidentMarkdown(report, runUrl, headingLevel = 2) {
+function renderIncidentMarkdown(report, runUrl, headingLevel = 2, 
+/** For the IAM console links; without it, none. */
+partition) {
     const h = '#'.repeat(headingLevel);
     const failed = failedKeys(report);
     const parts = [
         `${h} IAM Key Sentinel: exposed access key incident`,
         `Account **${escapeMarkdown(report.accountId, 12)}**${report.accountAlias ? ` (${escapeMarkdown(report.accountAlias, 64)})` : ''} · ` +
             `reported by ${SOURCE_TEXT[report.source]}${report.event?.reference ? ` (${escapeMarkdown(report.event.reference, 200)})` : ''} · ` +
-            `action **${report.action}**${report.dryRun ? ' (dry run: nothing was changed)' : ''} · [run](${runUrl})`
+            `action **${report.action}**${report.dryRun ? ' (dry run: nothing was changed)' : ''} · [run log](${runUrl})`
     ];
     if (failed.length > 0) {
         parts.push(`> [!CAUTION]\n> **Manual inspection and intervention required** for ${failed.length} key${failed.length === 1 ? '' : 's'}: ` +
             `the action could not take ${failed.length === 1 ? 'it' : 'them'} away. Sign in to the account, deactivate or delete by hand, ` +
             `and check the [AWS Health dashboard](${HEALTH_DASHBOARD}).`);
     }
-    parts.push(table(['Access key', 'User', 'Exposed at', 'Outcome', 'Older sessions', 'Error'], report.keys.map((k) => render_keyRow(report, k))));
+    parts.push(table(['Access key', 'User', 'Exposed at', 'Outcome', 'Older sessions', 'Error'], report.keys.map((k) => render_keyRow(report, k, partition))));
     const undo = report.keys.flatMap((k) => [
         ...(k.change?.undo ? [k.change.undo] : []),
         ...(k.sessions?.ok && k.sessions.undo ? [k.sessions.undo] : [])
@@ -89354,7 +89722,8 @@ async function openIncidentIssue(token, repo, report, run) {
             return {
                 channel: 'GitHub issues',
                 ok: true,
-                detail: `Updated incident issue #${existing.number}.`
+                detail: 'Updated the incident issue',
+                issues: [existing.number]
             };
         }
         const { data } = await octokit.rest.issues.create({
@@ -89363,7 +89732,12 @@ async function openIncidentIssue(token, repo, report, run) {
             body,
             labels: [INCIDENT_LABEL]
         });
-        return { channel: 'GitHub issues', ok: true, detail: `Opened incident issue #${data.number}.` };
+        return {
+            channel: 'GitHub issues',
+            ok: true,
+            detail: 'Opened the incident issue',
+            issues: [data.number]
+        };
     }
     catch (error) {
         const denied = isPermissionDenied(error);
@@ -89539,6 +89913,7 @@ async function revokeKey(iam, exposed, options) {
 
 
 
+
 async function activityFor(job, results, now) {
     const { activity } = job.settings;
     // Revoked keys are looked up by key ID and by user name: sessions minted with the key carry
@@ -89577,8 +89952,8 @@ function setIncidentOutputs(report, reportPath) {
 }
 async function writeIncidentRecord(report, job, deliveries) {
     const reportPath = await writeReport(report);
-    const deliveriesSection = renderDeliveries(deliveries);
-    await writeSummary(renderIncidentMarkdown(report, job.run.runUrl) +
+    const deliveriesSection = renderDeliveries(deliveries, job.run.runUrl);
+    await writeSummary(renderIncidentMarkdown(report, job.run.runUrl, 2, partitionOf(job.settings.awsRegion)) +
         (deliveriesSection ? `\n${deliveriesSection}\n` : ''));
     setIncidentOutputs(report, reportPath);
     return reportPath;

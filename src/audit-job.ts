@@ -19,6 +19,7 @@ import {
   type JobContext,
   type JobResult
 } from './job.js'
+import { partitionOf } from './links.js'
 import { renderSnsNotification, shouldPublish } from './notify/sns-message.js'
 import { cancelledBy, setFinalizer } from './cancellation.js'
 import { applyPlan, logChange, type ChangeRecord } from './remediation/apply.js'
@@ -78,7 +79,7 @@ async function remediate(audit: Audit, job: JobContext): Promise<() => string> {
   }
   const render = () => renderChanges(plan, records)
   // From here on a cancel writes what was done instead of ending the process at once.
-  setFinalizer(() => finish(audit, [render(), cancelNote()]))
+  setFinalizer(() => finish(audit, job, [cancelNote(), render()], cancelFailures(records)))
   await applyPlan(
     job.clients.iam,
     plan,
@@ -103,20 +104,33 @@ function cancelNote(): string {
 const finished = new WeakMap<Audit, Promise<string>>()
 
 /** Writes the JSON report, the summary and the outputs, once (the job and a cancel may both ask). */
-function finish(audit: Audit, sections: string[]): Promise<string> {
+function finish(
+  audit: Audit,
+  job: JobContext,
+  sections: string[],
+  failures: string[]
+): Promise<string> {
   let done = finished.get(audit)
   if (!done) {
     done = writeOutcome(
       audit,
-      sections.filter((s) => s !== '')
+      job,
+      sections.filter((s) => s !== ''),
+      failures
     )
     finished.set(audit, done)
   }
   return done
 }
 
-async function writeOutcome(audit: Audit, sections: string[]): Promise<string> {
+async function writeOutcome(
+  audit: Audit,
+  job: JobContext,
+  sections: string[],
+  failures: string[]
+): Promise<string> {
   const { report } = audit
+  const { settings } = job
   const reportPath = await writeReport(report)
   await writeSummary(
     renderSummary({
@@ -125,7 +139,12 @@ async function writeOutcome(audit: Audit, sections: string[]): Promise<string> {
       findings: report.keys,
       unlistedOkAgeDays: audit.unlistedOkAgeDays,
       reportPath,
-      sections
+      sections,
+      // Decided before the summary is written, so the summary opens with it.
+      failures,
+      failOn: settings.failOn,
+      runUrl: job.run.runUrl,
+      partition: partitionOf(settings.awsRegion)
     })
   )
   setOutputs(report, reportPath)
@@ -175,7 +194,8 @@ async function notifyIssues(
     audit,
     run: job.run,
     repo: repoOf(job.run),
-    activityMarkdown: new Map(activity.map((a) => [a.accessKeyId, renderActivityMarkdown(a)]))
+    activityMarkdown: new Map(activity.map((a) => [a.accessKeyId, renderActivityMarkdown(a)])),
+    partition: partitionOf(job.settings.awsRegion)
   })
   core.setOutput('issues', JSON.stringify(result.applied))
   return result.delivery
@@ -192,7 +212,8 @@ async function notifySns(
     report: audit.report,
     event: 'audit',
     runUrl: job.run.runUrl,
-    activity: new Map(activity.map((a) => [a.accessKeyId, renderActivityText(a)]))
+    activity: new Map(activity.map((a) => [a.accessKeyId, renderActivityText(a)])),
+    partition: partitionOf(job.settings.awsRegion)
   })
   return deliverSns(job, notification, 'audit')
 }
@@ -217,27 +238,35 @@ export async function runAuditJob(job: JobContext): Promise<JobResult> {
     const delivery = await deliver(audit, job, activity)
     if (delivery) deliveries.push(delivery)
   }
-  const cancelled = cancelledBy()
-  const reportPath = await finish(audit, [
-    cancelNote(),
-    renderChangesSection(),
-    renderActivitySection(activity),
-    renderDeliveries(deliveries)
-  ])
+  const failures = [
+    ...cancelFailures(report.remediation?.changes ?? []),
+    ...failureReasons(report, settings.failOn),
+    ...deliveryFailures(deliveries)
+  ]
+  const reportPath = await finish(
+    audit,
+    job,
+    [
+      cancelNote(),
+      renderChangesSection(),
+      renderActivitySection(activity),
+      renderDeliveries(deliveries, job.run.runUrl)
+    ],
+    failures
+  )
   core.info(
     `${report.counts.total} keys: ${report.counts.overdue} overdue, ${report.counts['due-soon']} due soon, ` +
       `${report.counts.unused} unused. Report: ${reportPath}`
   )
-  return {
-    failures: [
-      ...(cancelled ? [cancelFailure(cancelled, report.remediation?.changes ?? [])] : []),
-      ...failureReasons(report, settings.failOn),
-      ...deliveryFailures(deliveries)
-    ]
-  }
+  return { failures }
 }
 
-function cancelFailure(signal: string, changes: readonly ChangeRecord[]): string {
+/** The reason a cancelled job fails, or none when it was not cancelled. */
+function cancelFailures(changes: readonly ChangeRecord[]): string[] {
+  const signal = cancelledBy()
+  if (!signal) return []
   const notStarted = changes.filter((c) => c.result === 'cancelled').length
-  return `The job was cancelled (${signal}): ${changes.length - notStarted} of ${changes.length} planned changes were attempted; see "Changes" in the job summary.`
+  return [
+    `The job was cancelled (${signal}): ${changes.length - notStarted} of ${changes.length} planned changes were attempted; see "Changes" in the job summary.`
+  ]
 }

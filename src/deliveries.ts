@@ -1,4 +1,5 @@
 // What each notification channel did this run, for the summary and the verdict.
+import { issueUrl, mdLink } from './links.js'
 import { escapeMarkdown as esc, table } from './markdown.js'
 
 export interface Delivery {
@@ -8,14 +9,24 @@ export interface Delivery {
   detail: string
   /** What to change when it failed. */
   hint?: string
+  /** Numbers of the issues this run wrote, linked in the summary. */
+  issues?: readonly number[]
 }
 
-export function renderDeliveries(deliveries: readonly Delivery[]): string {
+function issueLinks(d: Delivery, runUrl: string | undefined): string {
+  if (!d.issues || d.issues.length === 0) return ''
+  const links = d.issues.map((n) => mdLink(`#${n}`, runUrl ? issueUrl(runUrl, n) : undefined))
+  return ` (${links.join(', ')})`
+}
+
+export function renderDeliveries(deliveries: readonly Delivery[], runUrl?: string): string {
   if (deliveries.length === 0) return ''
   const rows = deliveries.map((d) => [
     d.channel,
     d.ok ? '✅ delivered' : '❌ failed',
-    esc(d.detail, 500) + (d.hint ? `<br>**What to do:** ${esc(d.hint, 500)}` : '')
+    esc(d.detail, 500) +
+      issueLinks(d, runUrl) +
+      (d.hint ? `<br>**What to do:** ${esc(d.hint, 500)}` : '')
   ])
   return ['### Notifications', table(['Channel', 'Result', 'Detail'], rows)].join('\n\n')
 }

@@ -1,9 +1,25 @@
 // The job summary: a pure renderer from findings to Markdown, kept under GitHub's 1 MiB limit.
-import { renderAgeChart } from './age-chart.js'
+// Ordered by what the reader must do: the verdict, the keys needing action (by user, in their
+// state after this run), then what the run changed, activity and deliveries, then the rest.
+import { renderDeadlineChart } from './age-chart.js'
 import { isoDate } from './dates.js'
+import { iamKeysUrl, iamUserUrl, mdLink, type Partition } from './links.js'
 import { escapeMarkdown as esc, table, utf8Bytes } from './markdown.js'
+import type { ChangeRecord } from './remediation/apply.js'
+import type { RemediationReport } from './report.js'
 import type { RootAccessKey, ScanInfo } from './scan-info.js'
-import type { Counts, Exemption, Finding, KeyClass, ScanError, Thresholds } from './types.js'
+import type { Counts, Exemption, FailOn, Finding, ScanError, Thresholds } from './types.js'
+import {
+  CLASS_LABEL,
+  CLASS_ORDER,
+  deadlineText,
+  lastUseText,
+  plural,
+  reasonText,
+  stateAfterRun
+} from './wording.js'
+
+export { CLASS_LABEL } from './wording.js'
 
 export interface SummaryInput {
   accountId: string
@@ -15,11 +31,19 @@ export interface SummaryInput {
   counts: Counts
   errors: readonly ScanError[]
   reportPath?: string
-  /** Pre-rendered sections (changes, notifications) shown after the counts. */
+  /** Pre-rendered sections (changes, activity, notifications) shown after the keys needing action. */
   sections?: readonly string[]
   scan?: ScanInfo
   /** Ages of ok keys the credential report counted without listing them (no key ID). */
   unlistedOkAgeDays?: readonly number[]
+  /** What this run changed, for each key's state after the run. */
+  remediation?: RemediationReport
+  /** Why the step fails (empty: it passes); undefined leaves the verdict out. */
+  failures?: readonly string[]
+  failOn?: FailOn
+  runUrl?: string
+  /** For the IAM console links; without it, no console links. */
+  partition?: Partition
 }
 
 /** GitHub rejects step summaries over 1 MiB; leave room for what other steps append. */
@@ -27,35 +51,14 @@ export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024
 /** OK keys are listed (collapsed) only up to this many; beyond, they are counted. */
 export const OK_LIST_LIMIT = 50
 
-export const CLASS_LABEL: Record<KeyClass, string> = {
-  overdue: '🔴 overdue',
-  unused: '🟠 unused',
-  'due-soon': '🟡 due soon',
-  exempt: '⚪ exempt',
-  inactive: '⚫ inactive',
-  ok: '🟢 ok'
-}
+const NEEDS_ACTION = new Set(['overdue', 'unused', 'due-soon'])
 
-export function formatDeadline(f: Finding): string {
-  if (f.status !== 'Active') return '—'
-  const d = f.daysToDeadline
-  if (d < 0) return `${-d} ${plural(-d, 'day')} past`
-  return d === 0 ? 'today' : `in ${d} ${plural(d, 'day')}`
+export function formatDeadline(f: Finding, maxAgeDays: number): string {
+  return f.status === 'Active' ? deadlineText(f, maxAgeDays) : '—'
 }
 
 export function formatLastUse(f: Finding): string {
-  switch (f.lastUse.kind) {
-    case 'used':
-      return `${isoDate(f.lastUse.date)} (${esc(f.lastUse.serviceName, 60)}, ${esc(f.lastUse.region, 30)})`
-    case 'never':
-      return 'never'
-    case 'unknown':
-      return f.lastUse.notRead ? 'not read (ok key)' : 'unknown (see errors)'
-  }
-}
-
-function plural(n: number, word: string): string {
-  return n === 1 ? word : `${word}s`
+  return lastUseText(f, esc)
 }
 
 export function exemptionText(e: Exemption): string {
@@ -70,37 +73,98 @@ export function exemptionText(e: Exemption): string {
 }
 
 function classCell(f: Finding): string {
+  if (f.class === 'unused') return `${CLASS_LABEL.unused}: ${reasonText(f, 0)}`
   if (f.class !== 'exempt' || !f.exemption) return CLASS_LABEL[f.class]
   return `${CLASS_LABEL.exempt} (${CLASS_LABEL[f.rawClass]}; ${exemptionText(f.exemption)})`
 }
 
-const KEY_HEADER = ['User', 'Access key', 'Status', 'Age (days)', 'Last used', 'Class', 'Deadline']
+interface RowContext {
+  thresholds: Thresholds
+  partition?: Partition
+  changes: ReadonlyMap<string, ChangeRecord>
+}
 
-function keyRow(f: Finding): string[] {
+const KEY_HEADER = [
+  'User',
+  'Access key',
+  'Class',
+  'Rotation deadline',
+  'Last used',
+  'After this run'
+]
+
+function userCell(f: Finding, ctx: RowContext): string {
+  const name = esc(f.userName, 64)
+  return ctx.partition ? mdLink(name, iamUserUrl(ctx.partition, f.userName)) : name
+}
+
+function keyCell(f: Finding, ctx: RowContext): string {
+  const id = esc(f.accessKeyId, 32)
+  return ctx.partition ? mdLink(id, iamKeysUrl(ctx.partition, f.userName)) : id
+}
+
+function keyRow(f: Finding, ctx: RowContext): string[] {
+  const change = ctx.changes.get(f.accessKeyId)
+  const state = stateAfterRun(f, change)
   return [
-    esc(f.userName, 64),
-    esc(f.accessKeyId, 32),
-    esc(f.status, 10),
-    String(f.ageDays),
-    formatLastUse(f),
+    userCell(f, ctx),
+    keyCell(f, ctx),
     classCell(f),
-    formatDeadline(f)
+    `${formatDeadline(f, ctx.thresholds.maxAgeDays)}, ${plural(f.ageDays, 'day')} old`,
+    formatLastUse(f),
+    change?.result === 'applied' ? `**${state}**` : state
   ]
+}
+
+/**
+ * Keys of one user together, the users in the order of their most urgent key; each user's other
+ * keys follow its flagged ones, since rotating one of two keys depends on the other.
+ */
+function byUser(flagged: readonly Finding[], all: readonly Finding[]): Finding[] {
+  const groups = new Map<string, Finding[]>()
+  for (const f of flagged) groups.set(f.userName, [...(groups.get(f.userName) ?? []), f])
+  for (const f of all) {
+    const group = groups.get(f.userName)
+    if (group && !group.includes(f)) group.push(f)
+  }
+  return [...groups.values()].flat()
+}
+
+function counted(input: SummaryInput): string {
+  const c = input.counts
+  const classes = CLASS_ORDER.filter((k) => c[k] > 0).map((k) => `${CLASS_LABEL[k]} ${c[k]}`)
+  return `${plural(input.userCount, 'user')}, ${plural(c.total, 'access key')}${classes.length > 0 ? `: ${classes.join(' · ')}` : ''}`
 }
 
 function header(input: SummaryInput): string {
   const t = input.thresholds
   const alias = input.accountAlias ? ` (${esc(input.accountAlias, 64)})` : ''
   const unused = t.unusedDays > 0 ? `unused after **${t.unusedDays}** days` : 'unused rule off'
+  const run = input.runUrl ? ` · [run log](${input.runUrl})` : ''
   return [
-    '## IAM Key Sentinel: access key audit',
+    `Account **${esc(input.accountId, 12)}**${alias} · scanned ${input.generatedAt.toISOString()}${run}`,
     '',
-    `Account **${esc(input.accountId, 12)}**${alias} · scanned ${input.generatedAt.toISOString()} · ` +
-      `${input.userCount} users, ${input.counts.total} access keys`,
+    counted(input),
     '',
     `Thresholds: rotate after **${t.maxAgeDays}** days · due soon **${t.warnDays}** days before · ${unused}`,
     ...scanLines(input.scan)
   ].join('\n')
+}
+
+/** One line first: whether the step fails and why, or what is left to do. */
+function verdict(input: SummaryInput, open: number): string {
+  const failures = input.failures
+  if (failures === undefined) return ''
+  if (failures.length === 1) return `**❌ This step fails:** ${esc(failures[0] ?? '', 800)}`
+  if (failures.length > 1) {
+    return [
+      `**❌ This step fails, for ${failures.length} reasons:**`,
+      '',
+      ...failures.map((f) => `- ${esc(f, 800)}`)
+    ].join('\n')
+  }
+  if (open === 0) return '**✅ No key needs action.**'
+  return `**⚠️ ${plural(open, 'key')} ${open === 1 ? 'needs' : 'need'} action below;** the step passes (fail-on: ${input.failOn ?? 'never'}).`
 }
 
 function scanLines(scan: ScanInfo | undefined): string[] {
@@ -134,14 +198,6 @@ function rootSection(scan: ScanInfo | undefined): string {
   return keys.length === 0 ? '' : ['### Root user access keys', ...keys.map(rootKeyLine)].join('\n')
 }
 
-function countsTable(c: Counts): string {
-  const classes: KeyClass[] = ['overdue', 'unused', 'due-soon', 'inactive', 'exempt', 'ok']
-  return table(
-    ['Class', 'Keys'],
-    [...classes.map((k) => [CLASS_LABEL[k], String(c[k])]), ['**total**', `**${c.total}**`]]
-  )
-}
-
 function errorsSection(errors: readonly ScanError[]): string {
   if (errors.length === 0) return ''
   const rows = errors
@@ -157,6 +213,19 @@ function errorsSection(errors: readonly ScanError[]): string {
   ].join('\n')
 }
 
+/** Active, not exempt, and still active after this run: the keys that have a deadline to meet. */
+function chartSection(input: SummaryInput, ctx: RowContext): string {
+  const days = [
+    ...input.findings
+      .filter((f) => f.status === 'Active' && f.class !== 'exempt')
+      .filter((f) => ctx.changes.get(f.accessKeyId)?.result !== 'applied')
+      .map((f) => f.daysToDeadline),
+    ...(input.unlistedOkAgeDays ?? []).map((age) => input.thresholds.maxAgeDays - age)
+  ]
+  const chart = renderDeadlineChart(days, input.thresholds)
+  return chart === '' ? '' : `### Active keys by rotation deadline\n\n${chart}`
+}
+
 /**
  * Adds table rows until the byte budget is spent, then says how many were left out,
  * so a huge account still gets a summary GitHub accepts.
@@ -164,14 +233,15 @@ function errorsSection(errors: readonly ScanError[]): string {
 function boundedTable(
   findings: readonly Finding[],
   budget: number,
-  reportPath: string | undefined
+  reportPath: string | undefined,
+  ctx: RowContext
 ): string {
   const head = table(KEY_HEADER, [])
   let used = utf8Bytes(head)
   const lines: string[] = [head]
   let shown = 0
   for (const f of findings) {
-    const line = `\n| ${keyRow(f).join(' | ')} |`
+    const line = `\n| ${keyRow(f, ctx).join(' | ')} |`
     const size = utf8Bytes(line)
     if (used + size > budget) break
     lines.push(line)
@@ -189,25 +259,44 @@ function boundedTable(
   return lines.join('')
 }
 
-export function renderSummary(input: SummaryInput, maxBytes = SUMMARY_LIMIT_BYTES): string {
-  const flagged = input.findings.filter((f) => f.class !== 'ok')
-  const ok = input.findings.filter((f) => f.class === 'ok')
-  const fixed = [
-    header(input),
-    countsTable(input.counts),
-    rootSection(input.scan),
-    '### Key ages',
-    renderAgeChart(
-      [...input.findings.map((f) => f.ageDays), ...(input.unlistedOkAgeDays ?? [])],
-      input.thresholds
-    ),
-    ...(input.sections ?? []),
-    errorsSection(input.errors)
-  ]
-    .filter((part) => part !== '')
-    .join('\n\n')
+const details = (title: string, body: string): string =>
+  `<details><summary>${title}</summary>\n\n${body}\n\n</details>`
 
-  const attentionTitle = `### Keys needing attention (${flagged.length})`
+export function renderSummary(input: SummaryInput, maxBytes = SUMMARY_LIMIT_BYTES): string {
+  const changes = new Map(
+    (input.remediation?.changes ?? []).map((c) => [c.accessKeyId, c] as const)
+  )
+  const ctx: RowContext = {
+    thresholds: input.thresholds,
+    changes,
+    ...(input.partition ? { partition: input.partition } : {})
+  }
+  const flaggedOnly = input.findings.filter((f) => NEEDS_ACTION.has(f.class))
+  const flagged = byUser(flaggedOnly, input.findings)
+  const shown = new Set(flagged)
+  const others = input.findings.filter(
+    (f) => (f.class === 'exempt' || f.class === 'inactive') && !shown.has(f)
+  )
+  const ok = input.findings.filter((f) => f.class === 'ok' && !shown.has(f))
+  const open = flaggedOnly.filter((f) => changes.get(f.accessKeyId)?.result !== 'applied').length
+
+  const top = [
+    '## IAM Key Sentinel: access key audit',
+    verdict(input, open),
+    header(input),
+    rootSection(input.scan)
+  ]
+  const rest = [errorsSection(input.errors), ...(input.sections ?? []), chartSection(input, ctx)]
+  const fixed = [...top, ...rest].filter((part) => part !== '')
+
+  const users = new Set(flaggedOnly.map((f) => f.userName)).size
+  const context = flagged.length - flaggedOnly.length
+  const handled = flaggedOnly.length - open
+  const attentionTitle =
+    flaggedOnly.length === 0
+      ? '### Keys needing action (0)'
+      : `### Keys needing action (${plural(flaggedOnly.length, 'key')} of ${plural(users, 'user')}` +
+        (handled > 0 ? `; this run dealt with ${handled}, ${open} left)` : ')')
   const unlisted = input.scan?.credentialReport?.unlistedOkKeys ?? 0
   const okNote = [
     ok.length > OK_LIST_LIMIT
@@ -220,19 +309,35 @@ export function renderSummary(input: SummaryInput, maxBytes = SUMMARY_LIMIT_BYTE
     .filter(Boolean)
     .join(' ')
   // The fixed parts and headings are small; the tables share what is left of the budget.
-  let budget = maxBytes - utf8Bytes(fixed) - 1024
-  const parts = [fixed, attentionTitle]
-  if (flagged.length === 0) parts.push('No key needs attention. 🎉')
+  let budget = maxBytes - utf8Bytes(fixed.join('\n\n')) - 1024
+  const keyParts = [attentionTitle]
+  if (flagged.length === 0) keyParts.push('No key needs action. 🎉')
   else {
-    const flaggedTable = boundedTable(flagged, budget, input.reportPath)
+    if (context > 0) {
+      keyParts.push(
+        `Also listed: ${plural(context, 'other key')} of these users, since rotating one of two keys depends on the other.`
+      )
+    }
+    const flaggedTable = boundedTable(flagged, budget, input.reportPath, ctx)
     budget -= utf8Bytes(flaggedTable)
-    parts.push(flaggedTable)
+    keyParts.push(flaggedTable)
+  }
+  const tail: string[] = []
+  if (others.length > 0 && budget > 2048) {
+    const othersTable = boundedTable(others, budget, input.reportPath, ctx)
+    budget -= utf8Bytes(othersTable)
+    tail.push(details(`Exempt and inactive keys (${others.length})`, othersTable))
   }
   if (ok.length > 0 && ok.length <= OK_LIST_LIMIT && budget > 2048) {
-    parts.push(
-      `<details><summary>OK keys (${ok.length})</summary>\n\n${boundedTable(ok, budget, input.reportPath)}\n\n</details>`
-    )
+    tail.push(details(`OK keys (${ok.length})`, boundedTable(ok, budget, input.reportPath, ctx)))
   }
-  if (okNote) parts.push(okNote)
-  return parts.join('\n\n') + '\n'
+  if (okNote) tail.push(okNote)
+  return (
+    [
+      ...top.filter((p) => p !== ''),
+      keyParts.join('\n\n'),
+      ...rest.filter((p) => p !== ''),
+      ...tail
+    ].join('\n\n') + '\n'
+  )
 }

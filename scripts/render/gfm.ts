@@ -2,6 +2,7 @@
 // Markdown, raw HTML allowed, then sanitized with GitHub's own allow-list (rehype-sanitize's
 // default schema follows github.com's). What GitHub would strip is stripped here too.
 import type { Root as MdastRoot, Table } from 'mdast'
+import rehypeGithubAlert from 'rehype-github-alert'
 import rehypeRaw from 'rehype-raw'
 import rehypeSanitize from 'rehype-sanitize'
 import rehypeStringify from 'rehype-stringify'
@@ -18,6 +19,8 @@ export function gfmToHtml(markdown: string): string {
       .use(remarkRehype, { allowDangerousHtml: true })
       .use(rehypeRaw)
       .use(rehypeSanitize)
+      // GitHub turns > [!NOTE] blockquotes into alerts after sanitizing (its classes survive).
+      .use(rehypeGithubAlert)
       .use(rehypeStringify)
       .processSync(markdown)
   )

@@ -1,6 +1,6 @@
 // The documents people read, produced by dist/index.js on the loopback fakes exactly as the e2e
 // tests run it (every action.yml default applied): job summaries, issue bodies, SNS messages.
-import { copyFile, mkdtemp, rm } from 'node:fs/promises'
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startFakes, type Fakes } from '../../test/support/harness.js'
@@ -49,6 +49,29 @@ async function scenario(run: (fakes: Fakes) => Promise<Document[]>): Promise<Doc
   }
 }
 
+/** A second account for the organization view: the sample without bob (one overdue key fewer). */
+function secondAccount(json: string): string {
+  const report = JSON.parse(json) as {
+    accountId: string
+    accountAlias?: string
+    userCount: number
+    counts: Record<string, number>
+    keys: { userName: string; class: string }[]
+  }
+  const bob = report.keys.filter((k) => k.userName === 'bob')
+  for (const k of bob) report.counts[k.class] = (report.counts[k.class] ?? 0) - 1
+  report.counts.total = (report.counts.total ?? 0) - bob.length
+  return JSON.stringify({
+    ...report,
+    accountId: STAGING_ACCOUNT_ID,
+    accountAlias: 'acme-staging',
+    userCount: report.userCount - 1,
+    keys: report.keys.filter((k) => k.userName !== 'bob')
+  })
+}
+
+const STAGING_ACCOUNT_ID = '777788889999'
+
 const CHANNELS = { 'sns-topic-arn': SAMPLE_TOPIC_ARN, 'fail-on': 'never' }
 
 export async function renderScenarios(): Promise<Document[]> {
@@ -61,6 +84,10 @@ export async function renderScenarios(): Promise<Document[]> {
         const result = await f.run(CHANNELS)
         auditReport = join(reports, 'report.json')
         await copyFile(result.outputs['report-path'] ?? '', auditReport)
+        await writeFile(
+          join(reports, 'report-staging.json'),
+          secondAccount(await readFile(auditReport, 'utf8'))
+        )
         return [
           summaryOf('demo-summary', result),
           ...firstIssue('rotation-issue', f, /^Rotate/),
@@ -88,11 +115,11 @@ export async function renderScenarios(): Promise<Document[]> {
         ]
       })),
       ...(await scenario(async (f) => {
-        // One account reported, one expected but missing: the aggregate shows both.
+        // Two accounts reported, one expected but missing: the aggregate shows all three.
         const result = await f.run({
           mode: 'aggregate',
           'reports-directory': reports,
-          'expected-accounts': `${SAMPLE_ACCOUNT_ID},444455556666`,
+          'expected-accounts': `${SAMPLE_ACCOUNT_ID},${STAGING_ACCOUNT_ID},444455556666`,
           'fail-on': 'never'
         })
         return [summaryOf('organization-aggregate', result)]

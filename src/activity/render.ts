@@ -9,6 +9,7 @@ import {
   type TopField,
   type TopValue
 } from './types.js'
+import { plural } from '../wording.js'
 
 /** Keeps the section well inside GitHub's 1 MiB job summary, next to the key tables. */
 export const ACTIVITY_SECTION_LIMIT_BYTES = 256 * 1024
@@ -32,7 +33,6 @@ const STATUS_LABEL: Record<RegionActivity['status'], string> = {
 
 const DENIED_HINT = ' (grant cloudtrail:LookupEvents to the role the action runs with)'
 
-const plural = (n: number, word: string): string => `${n} ${n === 1 ? word : `${word}s`}`
 const was = (n: number): string => (n === 1 ? 'was' : 'were')
 
 /** ISO 8601 as people read it: 2024-05-01 10:00:00 UTC. */
@@ -177,15 +177,27 @@ export function renderActivitySection(
   const head = ['### Key activity (CloudTrail)', intro(list), regionProblems(list)]
     .filter((part) => part !== '')
     .join('\n\n')
-  const parts = [head]
-  let used = utf8Bytes(head)
-  for (const summary of list) {
+  // A key with no events and nothing wrong has nothing to unfold: all of them share one line.
+  const quiet = list.filter((s) => s.totalEvents === 0 && problems(s).length === 0)
+  const loud = list.filter((s) => !quiet.includes(s))
+  const quietLine =
+    quiet.length === 0
+      ? ''
+      : `No events for ${plural(quiet.length, 'key')}: ${quiet
+          .map(
+            (s) =>
+              `${esc(s.accessKeyId, 32)}${s.userName === undefined ? '' : ` (${esc(s.userName, 64)})`}`
+          )
+          .join(', ')}.`
+  const parts = quietLine ? [head, quietLine] : [head]
+  let used = utf8Bytes(parts.join('\n\n'))
+  for (const summary of loud) {
     const block = renderActivityMarkdown(summary)
     if (used + utf8Bytes(block) + 2 > maxBytes) break
     parts.push(block)
     used += utf8Bytes(block) + 2
   }
-  const left = list.length - (parts.length - 1)
+  const left = loud.length - (parts.length - (quietLine ? 2 : 1))
   if (left > 0) {
     parts.push(
       `_${plural(left, 'more key')} not shown here to stay under the summary size limit; ` +
@@ -253,6 +265,9 @@ export function renderActivityText(summary: ActivitySummary): string {
       `NOTE: stopped at max-events before the whole window was read in ${cut.map((r) => plainText(r, 40)).join(', ')}; the counts cover the newest events only.`
     )
   }
-  lines.push('', ...TOP_FIELDS.map((field) => topText(field, summary.top[field])))
+  // Seven "none" lines say nothing that "0 events" did not.
+  if (summary.totalEvents > 0) {
+    lines.push('', ...TOP_FIELDS.map((field) => topText(field, summary.top[field])))
+  }
   return lines.join('\n')
 }

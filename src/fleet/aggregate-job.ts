@@ -155,7 +155,7 @@ export async function runAggregateJob(job: AggregateJob): Promise<JobResult> {
     reportsDirectory: fleet.reportsDirectory,
     reportPath
   })
-  const notifications = renderDeliveries(deliveries)
+  const notifications = renderDeliveries(deliveries, job.run.runUrl)
   await writeSummary(notifications ? `${summary}\n${notifications}\n` : summary)
 
   const t = result.totals

@@ -3,15 +3,15 @@
 import { escapeMarkdown as esc, table, utf8Bytes } from '../markdown.js'
 import { formatDeadline, formatLastUse, SUMMARY_LIMIT_BYTES } from '../summary.js'
 import type { Counts, KeyClass, Thresholds } from '../types.js'
+import { CLASS_LABEL, CLASS_ORDER, plural } from '../wording.js'
 import type { AccountResult, FailedAccount, OrganizationResult } from './aggregate.js'
-import { CLASS_LABEL } from '../summary.js'
 
 /** Bars in the chart: beyond a few dozen, Mermaid's labels no longer read. */
 export const CHART_ACCOUNTS_LIMIT = 30
 export const WORST_KEYS_LIMIT = 20
 
 const LABEL = CLASS_LABEL
-const CLASSES: KeyClass[] = ['overdue', 'unused', 'due-soon', 'inactive', 'exempt', 'ok']
+const CLASSES: readonly KeyClass[] = CLASS_ORDER
 
 export interface AggregateSummaryInput {
   result: OrganizationResult
@@ -37,9 +37,9 @@ function header(input: AggregateSummaryInput): string {
   return [
     '## IAM Key Sentinel: organization audit',
     '',
-    `**${expected}** accounts expected · **${reported}** reported · ` +
+    `${plural(expected, 'account')} expected · ${reported} reported · ` +
       `${failed > 0 ? `❌ **${failed}** without a usable report` : 'none missing'} · ` +
-      `${result.totals.total} access keys of ${result.users} users · ${input.generatedAt.toISOString()}`,
+      `${plural(result.totals.total, 'access key')} of ${plural(result.users, 'user')} · ${input.generatedAt.toISOString()}`,
     '',
     thresholdsLine(result.thresholds)
   ]
@@ -104,28 +104,48 @@ function totalsSection(result: OrganizationResult): string {
   return lines.join('\n')
 }
 
-/** Horizontal bars: account IDs (digits only, nothing to escape in Mermaid) read down the side. */
+/** An account name inside a Mermaid label: letters, digits and a few marks, nothing that ends the string. */
+function chartName(name: string): string {
+  const safe = name.replace(/[^\p{L}\p{N} ._-]/gu, '').trim()
+  return Array.from(safe).slice(0, 24).join('')
+}
+
+/**
+ * Horizontal bars of overdue keys per account, named by ID and name; '' when fewer than two
+ * accounts have overdue keys, where the accounts table says it all.
+ */
 export function renderOverdueChart(accounts: readonly AccountResult[]): string {
   const withOverdue = accounts
-    .filter((a) => a.status === 'reported' && a.report.counts.overdue > 0)
-    .map((a) => ({
-      id: a.accountId,
-      overdue: a.status === 'reported' ? a.report.counts.overdue : 0
-    }))
+    .flatMap((a) =>
+      a.status === 'reported' && a.report.counts.overdue > 0
+        ? [{ id: a.accountId, name: chartName(a.name), overdue: a.report.counts.overdue }]
+        : []
+    )
     .sort((a, b) => b.overdue - a.overdue || a.id.localeCompare(b.id))
-  if (withOverdue.length === 0) return 'No overdue key in any reported account. 🎉'
+  if (withOverdue.length < 2) return ''
   const shown = withOverdue.slice(0, CHART_ACCOUNTS_LIMIT)
-  const max = Math.max(1, ...shown.map((a) => a.overdue))
+  // At least 10, so Mermaid's ticks are whole keys.
+  const max = Math.max(10, ...shown.map((a) => a.overdue))
   const more =
     withOverdue.length > shown.length
       ? `\n\n_The ${shown.length} accounts with the most overdue keys of ${withOverdue.length}; the table lists them all._`
       : ''
+  const label = (a: { id: string; name: string }): string =>
+    `"${a.id}${a.name ? ` ${a.name}` : ''}"`
   return (
     [
       '```mermaid',
+      '---',
+      'config:',
+      '  xyChart:',
+      '    width: 600',
+      `    height: ${Math.min(600, 120 + shown.length * 30)}`,
+      '  themeVariables:',
+      '    xyChart:',
+      '      plotColorPalette: "#cf222e"',
+      '---',
       'xychart-beta horizontal',
-      '  title "Overdue access keys per account"',
-      `  x-axis [${shown.map((a) => `"${a.id}"`).join(', ')}]`,
+      `  x-axis [${shown.map(label).join(', ')}]`,
       `  y-axis "Overdue keys" 0 --> ${max}`,
       `  bar [${shown.map((a) => a.overdue).join(', ')}]`,
       '```'
@@ -197,17 +217,22 @@ function boundedTable(
   return lines.join('')
 }
 
+/** Each key's deadline counts from its own account's max-age-days. */
+function maxAgeOf(result: OrganizationResult, accountId: string): number {
+  const a = result.accounts.find((x) => x.accountId === accountId)
+  return a?.status === 'reported' ? a.report.thresholds.maxAgeDays : 0
+}
+
 function worstKeyRows(result: OrganizationResult): string[][] {
   return result.worstKeys
     .slice(0, WORST_KEYS_LIMIT)
-    .map(({ accountId, finding: f }) => [
-      esc(accountId, 12),
+    .map(({ accountId, accountName, finding: f }) => [
+      `${esc(accountId, 12)}${accountName ? ` (${esc(accountName, 60)})` : ''}`,
       esc(f.userName, 64),
       esc(f.accessKeyId, 32),
-      String(f.ageDays),
-      formatLastUse(f),
       LABEL[f.class],
-      formatDeadline(f)
+      `${formatDeadline(f, maxAgeOf(result, accountId))}, ${plural(f.ageDays, 'day')} old`,
+      formatLastUse(f)
     ])
 }
 
@@ -228,6 +253,11 @@ function filesSection(result: OrganizationResult, reportsDirectory: string): str
   return parts.join('\n\n')
 }
 
+function overdueSection(accounts: readonly AccountResult[]): string {
+  const chart = renderOverdueChart(accounts)
+  return chart === '' ? '' : `### Overdue keys per account\n\n${chart}`
+}
+
 export function renderAggregateSummary(
   input: AggregateSummaryInput,
   maxBytes = SUMMARY_LIMIT_BYTES
@@ -243,27 +273,22 @@ export function renderAggregateSummary(
       : [
           `### Worst keys (${worst.length} of ${result.worstKeys.length} overdue, unused or due soon)`,
           '',
-          table(
-            ['Account', 'User', 'Access key', 'Age (days)', 'Last used', 'Class', 'Deadline'],
-            worst
-          )
+          table(['Account', 'User', 'Access key', 'Class', 'Rotation deadline', 'Last used'], worst)
         ].join('\n')
-  const fixed = [
-    header(input),
-    failedSection(result.failed),
+  // What to act on first: accounts without a report, the worst keys; then the counts.
+  const before = [header(input), failedSection(result.failed), worstSection]
+  const after = [
     totalsSection(result),
-    `### Overdue keys per account\n\n${renderOverdueChart(result.accounts)}`,
-    worstSection,
+    overdueSection(result.accounts),
     filesSection(result, input.reportsDirectory)
-  ].filter((part) => part !== '')
-  // The per-account table takes what the fixed parts leave; it goes before the worst keys.
+  ]
+  const fixed = [...before, ...after].filter((part) => part !== '')
+  // The per-account table takes what the fixed parts leave.
   const budget = maxBytes - utf8Bytes(fixed.join('\n\n')) - 1024
   const accountsTable = [
     `### Accounts (${result.accounts.length})`,
     '',
     boundedTable(ACCOUNT_HEADER, result.accounts.map(accountRow), budget, 'accounts', where)
   ].join('\n')
-  const at = worstSection ? fixed.indexOf(worstSection) : fixed.length
-  fixed.splice(at, 0, accountsTable)
-  return fixed.join('\n\n') + '\n'
+  return [...before, accountsTable, ...after].filter((part) => part !== '').join('\n\n') + '\n'
 }

@@ -1,7 +1,6 @@
 // The one SNS digest of an organization audit: plain text, failed accounts first, then every
 // account's counts and the worst keys, cut to SNS's size limit. Reuses the per-account message's
 // helpers (plain, asciiSubject, the limit) so both read and behave alike. Pure.
-import { isoDate } from '../dates.js'
 import {
   asciiSubject,
   plain,
@@ -11,7 +10,7 @@ import {
   type SnsNotification
 } from '../notify/sns-message.js'
 import type { NotifyOn } from '../inputs.js'
-import type { Finding } from '../types.js'
+import { ageText, CLASS_NAME, classCounts, deadlineText, lastUseText, plural } from '../wording.js'
 import type { AccountResult, OrganizationResult, RankedKey } from './aggregate.js'
 import { failureText } from './aggregate-render.js'
 
@@ -42,15 +41,10 @@ export function shouldPublishDigest(result: OrganizationResult, notifyOn: Notify
 
 export function renderDigestSubject(result: OrganizationResult): string {
   const t = result.totals
-  const parts = [
-    t.overdue && `${t.overdue} overdue`,
-    t.unused && `${t.unused} unused`,
-    t['due-soon'] && `${t['due-soon']} due soon`
-  ].filter(Boolean)
-  const what = parts.length > 0 ? parts.join(', ') : 'no key needs attention'
+  const what = classCounts(t, ['overdue', 'unused', 'due-soon']) || 'no key needs attention'
   const failed = result.failed.length > 0 ? `, ${result.failed.length} without a report` : ''
   return asciiSubject(
-    `IAM Key Sentinel organization: ${what} in ${result.accounts.length} accounts${failed}`
+    `IAM Key Sentinel organization: ${what} in ${plural(result.accounts.length, 'account')}${failed}`
   )
 }
 
@@ -65,26 +59,16 @@ function accountLine(a: AccountResult): string {
   const errors = a.report.errors.length > 0 ? `, ${a.report.errors.length} scan errors` : ''
   return (
     `- ${who(a.accountId, a.name)}: ${c.overdue} overdue, ${c.unused} unused, ` +
-    `${c['due-soon']} due soon of ${c.total} keys${errors}`
+    `${c['due-soon']} due soon of ${plural(c.total, 'key')}${errors}`
   )
 }
 
-function classText(f: Finding): string {
-  if (f.class === 'overdue') return `overdue, ${-f.daysToDeadline} days past the deadline`
-  if (f.class === 'due-soon') return `due soon, overdue in ${f.daysToDeadline + 1} days`
-  return `unused, idle for ${f.idleDays ?? '?'} days`
-}
-
-function keyLine({ accountId, finding: f }: RankedKey): string {
-  const lastUse =
-    f.lastUse.kind === 'used'
-      ? `last used ${isoDate(f.lastUse.date)}`
-      : f.lastUse.kind === 'never'
-        ? 'never used'
-        : 'last use unknown'
+function keyLine(r: OrganizationResult, { accountId, accountName, finding: f }: RankedKey): string {
+  const account = r.accounts.find((a) => a.accountId === accountId)
+  const maxAge = account?.status === 'reported' ? account.report.thresholds.maxAgeDays : 0
   return (
-    `- ${accountId} ${plain(f.userName, 64)} ${plain(f.accessKeyId, 32)}: ` +
-    `${classText(f)} (${f.ageDays} days old, ${lastUse})`
+    `- ${who(accountId, accountName)} ${plain(f.userName, 64)} ${plain(f.accessKeyId, 32)}: ` +
+    `${CLASS_NAME[f.class]}, deadline ${deadlineText(f, maxAge)}; ${ageText(f)}; ${f.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(f, plain)}`
   )
 }
 
@@ -100,13 +84,13 @@ function header(input: DigestInput): string {
   const c = r.changes
   const reported = r.accounts.filter((a) => a.status === 'reported').length
   const lines = [
-    `IAM Key Sentinel organization audit: ${r.accounts.length} accounts, ${reported} reported, ` +
+    `IAM Key Sentinel organization audit: ${plural(r.accounts.length, 'account')}, ${reported} reported, ` +
       `${r.failed.length} without a usable report`,
     `Run:  ${input.runUrl}`,
     `Time: ${input.generatedAt.toISOString()}`,
     '',
     `Keys in the reported accounts: ${t.overdue} overdue, ${t.unused} unused, ${t['due-soon']} due soon, ` +
-      `${t.inactive} inactive, ${t.exempt} exempt, ${t.ok} ok (${t.total} keys of ${r.users} users)`
+      `${t.inactive} inactive, ${t.exempt} exempt, ${t.ok} ok (${plural(t.total, 'key')} of ${plural(r.users, 'user')})`
   ]
   if (c.deactivated + c.deleted + c.failed > 0) {
     lines.push(`Changes: ${c.deactivated} deactivated, ${c.deleted} deleted, ${c.failed} failed`)
@@ -134,7 +118,7 @@ export function renderDigest(input: DigestInput, limit = SNS_MESSAGE_LIMIT_BYTES
     },
     {
       title: `Worst keys (${Math.min(r.worstKeys.length, DIGEST_WORST_KEYS)} of ${r.worstKeys.length}):`,
-      lines: r.worstKeys.slice(0, DIGEST_WORST_KEYS).map(keyLine),
+      lines: r.worstKeys.slice(0, DIGEST_WORST_KEYS).map((k) => keyLine(r, k)),
       cut: (left) => `... ${left} more keys; ${seeRun}`
     }
   ]

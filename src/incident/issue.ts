@@ -36,7 +36,8 @@ export async function openIncidentIssue(
       return {
         channel: 'GitHub issues',
         ok: true,
-        detail: `Updated incident issue #${existing.number}.`
+        detail: 'Updated the incident issue',
+        issues: [existing.number]
       }
     }
     const { data } = await octokit.rest.issues.create({
@@ -45,7 +46,12 @@ export async function openIncidentIssue(
       body,
       labels: [INCIDENT_LABEL]
     })
-    return { channel: 'GitHub issues', ok: true, detail: `Opened incident issue #${data.number}.` }
+    return {
+      channel: 'GitHub issues',
+      ok: true,
+      detail: 'Opened the incident issue',
+      issues: [data.number]
+    }
   } catch (error) {
     const denied = isPermissionDenied(error)
     return {

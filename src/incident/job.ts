@@ -2,6 +2,7 @@
 // channel, and when a key could not be taken away, say that a person must step in.
 import * as core from '@actions/core'
 import { lookupActivity, selectActivityTargets, type ActivitySummary } from '../activity/index.js'
+import { partitionOf } from '../links.js'
 import { deliveryFailures, renderDeliveries, type Delivery } from '../deliveries.js'
 import {
   deliverSns,
@@ -74,9 +75,9 @@ async function writeIncidentRecord(
   deliveries: readonly Delivery[]
 ): Promise<string> {
   const reportPath = await writeReport(report)
-  const deliveriesSection = renderDeliveries(deliveries)
+  const deliveriesSection = renderDeliveries(deliveries, job.run.runUrl)
   await writeSummary(
-    renderIncidentMarkdown(report, job.run.runUrl) +
+    renderIncidentMarkdown(report, job.run.runUrl, 2, partitionOf(job.settings.awsRegion)) +
       (deliveriesSection ? `\n${deliveriesSection}\n` : '')
   )
   setIncidentOutputs(report, reportPath)

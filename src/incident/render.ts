@@ -2,6 +2,7 @@
 // of the seeds' template) and the security-incident issue. Pure functions.
 import { renderActivityMarkdown, renderActivityText } from '../activity/render.js'
 import type { ActivitySummary } from '../activity/types.js'
+import { iamKeysUrl, iamUserUrl, mdLink, type Partition } from '../links.js'
 import { escapeMarkdown as esc, table } from '../markdown.js'
 import {
   asciiSubject,
@@ -171,15 +172,20 @@ const OUTCOME_LABEL: Record<IncidentKeyResult['outcome'], string> = {
   failed: '❌ failed: manual intervention needed'
 }
 
-function keyRow(report: IncidentReport, k: IncidentKeyResult): string[] {
+function keyRow(
+  report: IncidentReport,
+  k: IncidentKeyResult,
+  partition: Partition | undefined
+): string[] {
   const sessions = !k.sessions
     ? '—'
     : k.sessions.ok
       ? `denied before ${k.sessions.issuedBefore}`
       : `❌ ${esc(k.sessions.error ?? '', 200)}`
+  const user = k.userName
   return [
-    esc(k.accessKeyId, 32),
-    esc(k.userName ?? 'unknown', 64),
+    mdLink(esc(k.accessKeyId, 32), partition && user ? iamKeysUrl(partition, user) : undefined),
+    user ? mdLink(esc(user, 64), partition && iamUserUrl(partition, user)) : 'unknown',
     esc(k.location ?? '—', 120),
     `${OUTCOME_LABEL[k.outcome]}${k.change ? ` (${k.change.kind}: ${k.change.result})` : ''}`,
     sessions,
@@ -190,7 +196,9 @@ function keyRow(report: IncidentReport, k: IncidentKeyResult): string[] {
 export function renderIncidentMarkdown(
   report: IncidentReport,
   runUrl: string,
-  headingLevel = 2
+  headingLevel = 2,
+  /** For the IAM console links; without it, none. */
+  partition?: Partition
 ): string {
   const h = '#'.repeat(headingLevel)
   const failed = failedKeys(report)
@@ -198,7 +206,7 @@ export function renderIncidentMarkdown(
     `${h} IAM Key Sentinel: exposed access key incident`,
     `Account **${esc(report.accountId, 12)}**${report.accountAlias ? ` (${esc(report.accountAlias, 64)})` : ''} · ` +
       `reported by ${SOURCE_TEXT[report.source]}${report.event?.reference ? ` (${esc(report.event.reference, 200)})` : ''} · ` +
-      `action **${report.action}**${report.dryRun ? ' (dry run: nothing was changed)' : ''} · [run](${runUrl})`
+      `action **${report.action}**${report.dryRun ? ' (dry run: nothing was changed)' : ''} · [run log](${runUrl})`
   ]
   if (failed.length > 0) {
     parts.push(
@@ -210,7 +218,7 @@ export function renderIncidentMarkdown(
   parts.push(
     table(
       ['Access key', 'User', 'Exposed at', 'Outcome', 'Older sessions', 'Error'],
-      report.keys.map((k) => keyRow(report, k))
+      report.keys.map((k) => keyRow(report, k, partition))
     )
   )
   const undo = report.keys.flatMap((k) => [

@@ -1,9 +1,19 @@
 // Issue titles and bodies for keys that need rotation: pure, escaped, under GitHub's limits.
-import { addDays, isoDate } from '../dates.js'
+import { isoDate } from '../dates.js'
+import { iamKeysUrl, iamUserUrl, mdLink, type Partition } from '../links.js'
 import { escapeMarkdown as esc, table } from '../markdown.js'
 import type { ChangeRecord } from '../remediation/apply.js'
-import { ROTATION_STEPS } from '../rotation-steps.js'
+import { rotationAdvice } from '../rotation-steps.js'
 import type { Finding, RemediationAction, Thresholds } from '../types.js'
+import {
+  CLASS_LABEL,
+  deadlineDate,
+  deadlineDays,
+  deadlineText,
+  lastUseText,
+  plural,
+  stateAfterRun
+} from '../wording.js'
 import { keyMarker, rollupMarker } from './marker.js'
 
 /** GitHub rejects bodies over 65,536 characters; keep a margin for its own counting. */
@@ -26,10 +36,14 @@ export interface IssueContext {
   ownerTag?: string
   runUrl: string
   runId: string
+  /** For the IAM console links; without it, none. */
+  partition?: Partition
 }
 
 export interface KeyIssueInput {
   finding: Finding
+  /** Every key of the finding's user (the finding included), for rotation steps that fit. */
+  userKeys?: readonly Finding[]
   owner: Owner
   change?: ChangeRecord
   /** Why remediation left this key alone this run (e.g. the grace period). */
@@ -54,10 +68,10 @@ export function renderTitle(f: Finding): string {
   const who = `${shortKeyId(f.accessKeyId)} of ${titleText(f.userName)}`
   const title =
     f.class === 'unused'
-      ? `Remove unused access key ${who} (idle ${f.idleDays ?? '?'} days)`
+      ? `Remove unused access key ${who} (idle ${f.idleDays === undefined ? '?' : plural(f.idleDays, 'day')})`
       : f.class === 'due-soon'
-        ? `Rotate access key ${who} soon (${f.ageDays} days)`
-        : `Rotate access key ${who} (${f.ageDays} days)`
+        ? `Rotate access key ${who} soon (${plural(f.ageDays, 'day')})`
+        : `Rotate access key ${who} (${plural(f.ageDays, 'day')})`
   return Array.from(title).slice(0, ISSUE_TITLE_LIMIT).join('')
 }
 
@@ -76,21 +90,10 @@ function ownerCell(owner: Owner, tag: string | undefined): string {
 }
 
 function lastUse(f: Finding): string {
-  if (f.lastUse.kind === 'used') {
-    return `${isoDate(f.lastUse.date)} (${esc(f.lastUse.serviceName, 60)}, ${esc(f.lastUse.region, 30)})`
-  }
-  return f.lastUse.kind === 'never' ? 'never' : 'unknown'
+  return lastUseText(f, esc)
 }
 
-function deadline(f: Finding, t: Thresholds): string {
-  const date = isoDate(addDays(f.createDate, t.maxAgeDays))
-  const d = f.daysToDeadline
-  return d < 0
-    ? `${date} (${-d} days past)`
-    : d === 0
-      ? `${date} (today)`
-      : `${date} (in ${d} days)`
-}
+const link = (text: string, url: string | undefined): string => mdLink(text, url)
 
 function factsTable(input: KeyIssueInput, ctx: IssueContext): string {
   const f = input.finding
@@ -99,12 +102,19 @@ function factsTable(input: KeyIssueInput, ctx: IssueContext): string {
     ['', ''],
     [
       ['AWS account', `${ctx.accountId}${alias}`],
-      ['IAM user', esc(f.userName, 64)],
-      ['Access key', esc(f.accessKeyId, 32)],
-      ['Status', f.status],
-      ['Created', `${isoDate(f.createDate)} (${f.ageDays} days ago)`],
+      [
+        'IAM user',
+        link(esc(f.userName, 64), ctx.partition && iamUserUrl(ctx.partition, f.userName))
+      ],
+      [
+        'Access key',
+        link(esc(f.accessKeyId, 32), ctx.partition && iamKeysUrl(ctx.partition, f.userName))
+      ],
+      ['Class', CLASS_LABEL[f.class]],
+      ['Status after this run', stateAfterRun(f, input.change)],
+      ['Created', `${isoDate(f.createDate)} (${plural(f.ageDays, 'day')} ago)`],
       ['Last used', lastUse(f)],
-      ['Rotation deadline', deadline(f, ctx.thresholds)],
+      ['Rotation deadline', deadlineText(f, ctx.thresholds.maxAgeDays)],
       ['Owner', ownerCell(input.owner, ctx.ownerTag)]
     ]
   )
@@ -113,14 +123,15 @@ function factsTable(input: KeyIssueInput, ctx: IssueContext): string {
 function whyItMatters(f: Finding, t: Thresholds): string {
   if (f.class === 'unused') {
     return (
-      `This key has not been used for ${f.idleDays ?? '?'} days (the limit is ${t.unusedDays}). ` +
+      `This key has not been used for ${f.idleDays === undefined ? '?' : plural(f.idleDays, 'day')} (the limit is ${t.unusedDays}). ` +
       'An unused key is pure risk: nothing needs it, and anyone who finds a copy can use it.'
     )
   }
+  const date = deadlineDate(f, t.maxAgeDays)
   const when =
-    f.class === 'due-soon'
-      ? `It must be rotated within ${f.daysToDeadline + 1} days.`
-      : `It is ${-f.daysToDeadline} days past that.`
+    f.daysToDeadline >= 0
+      ? `Its rotation deadline is ${date} (${deadlineDays(f.daysToDeadline)}).`
+      : `Its rotation deadline was ${date}, ${deadlineDays(f.daysToDeadline)}.`
   return (
     `This account rotates access keys after ${t.maxAgeDays} days. ${when} ` +
     'A long-lived key has been copied to more places, and a leak of it stays exploitable for longer.'
@@ -152,22 +163,15 @@ function actionsTaken(input: KeyIssueInput, ctx: IssueContext): string {
   return lines.join('\n')
 }
 
-const IAM_NAME = /^[\w+=,.@-]+$/
-
-function rotationSteps(f: Finding): string {
-  // Shell-safe only for names within IAM's own character set; otherwise a placeholder.
-  const user = IAM_NAME.test(f.userName) ? f.userName : 'USER_NAME'
-  const key = IAM_NAME.test(f.accessKeyId) ? f.accessKeyId : 'ACCESS_KEY_ID'
-  const commands: Record<number, string> = {
-    0: `aws iam create-access-key --user-name ${user}`,
-    2: `aws iam update-access-key --user-name ${user} --access-key-id ${key} --status Inactive`,
-    4: `aws iam delete-access-key --user-name ${user} --access-key-id ${key}`
-  }
-  return ROTATION_STEPS.map((step, i) =>
-    commands[i]
-      ? `${i + 1}. ${step}\n   \`\`\`sh\n   ${commands[i]}\n   \`\`\``
-      : `${i + 1}. ${step}`
-  ).join('\n')
+function rotationSteps(input: KeyIssueInput): string {
+  const f = input.finding
+  const advice = rotationAdvice(f, input.userKeys ?? [f], esc)
+  const steps = advice.steps
+    .map(({ text, command }, i) =>
+      command ? `${i + 1}. ${text}\n   \`\`\`sh\n   ${command}\n   \`\`\`` : `${i + 1}. ${text}`
+    )
+    .join('\n')
+  return advice.note ? `> [!IMPORTANT]\n> ${advice.note}\n\n${steps}` : steps
 }
 
 /** Cuts at a line break, so no row, entity or tag is left half-written. */
@@ -201,7 +205,7 @@ export function renderKeyIssueBody(input: KeyIssueInput, ctx: IssueContext): str
     factsTable(input, ctx),
     `### Why it matters\n\n${whyItMatters(f, ctx.thresholds)}`,
     `### What IAM Key Sentinel did\n\n${actionsTaken(input, ctx)}`,
-    `### How to rotate it\n\n${rotationSteps(f)}\n\nOnce the old key is deleted (or deactivated), the next run closes this issue.`
+    `### How to rotate it\n\n${rotationSteps(input)}\n\nOnce the old key is deleted (or deactivated), the next run closes this issue.`
   ]
   const footer = renderFooter(ctx)
   const fixed = parts.join('\n\n') + '\n\n' + footer
@@ -215,8 +219,11 @@ export function renderKeyIssueBody(input: KeyIssueInput, ctx: IssueContext): str
   return `${parts.join('\n\n')}\n\n---\n${footer}`
 }
 
+const moreKeys = (n: number): string =>
+  `${plural(n, 'more access key')} ${n === 1 ? 'needs' : 'need'}`
+
 export function renderRollupTitle(count: number, accountId: string): string {
-  return `IAM Key Sentinel: ${count} more access keys need rotation in ${accountId}`
+  return `IAM Key Sentinel: ${moreKeys(count)} rotation in ${accountId}`
 }
 
 /** Keys beyond max-new-issues, listed in one issue so none goes unreported. */
@@ -224,17 +231,18 @@ export function renderRollupBody(findings: readonly Finding[], ctx: IssueContext
   const rows = findings.map((f) => [
     esc(f.userName, 64),
     esc(f.accessKeyId, 32),
-    f.class,
+    CLASS_LABEL[f.class],
     String(f.ageDays),
+    deadlineText(f, ctx.thresholds.maxAgeDays),
     lastUse(f)
   ])
   const head = [
     rollupMarker(ctx.accountId),
-    `## ${findings.length} more access keys need rotation`,
+    `## ${moreKeys(findings.length)} rotation`,
     `\`max-new-issues\` limits how many issues one run opens. These keys get their own issues on later runs; until then they are listed here.`
   ].join('\n\n')
   const footer = renderFooter(ctx)
-  let body = `${head}\n\n${table(['User', 'Access key', 'Class', 'Age (days)', 'Last used'], rows)}`
+  let body = `${head}\n\n${table(['User', 'Access key', 'Class', 'Age (days)', 'Rotation deadline', 'Last used'], rows)}`
   if (body.length > ISSUE_BODY_LIMIT - 500) {
     body = `${cutAtLine(body, ISSUE_BODY_LIMIT - 500)}\n\n_List cut to stay under GitHub's issue size limit; see the run._`
   }

@@ -5,6 +5,7 @@ import type { Delivery } from '../deliveries.js'
 import { errorMessage } from '../errors.js'
 import type { IssueSettings, RemediationSettings } from '../inputs.js'
 import type { ChangeRecord } from '../remediation/apply.js'
+import type { Partition } from '../links.js'
 import type { RunContext } from '../run-context.js'
 import type { Finding, KeyClass } from '../types.js'
 import {
@@ -35,6 +36,8 @@ export interface IssueSyncInput {
   run: RunContext
   repo: Repo
   activityMarkdown?: ReadonlyMap<string, string>
+  /** For the IAM console links in the issue bodies. */
+  partition?: Partition
 }
 
 export interface IssueSyncResult {
@@ -95,11 +98,9 @@ export function closeReasonFor(
 function summarize(applied: readonly AppliedIssue[], deferred: number): string {
   const count = (kind: IssueAction['kind']) =>
     applied.filter((a) => a.kind === kind && !a.error).length
-  const numbers = applied.filter((a) => !a.error && a.number > 0).map((a) => `#${a.number}`)
   const failed = applied.filter((a) => a.error)
   return (
     `${count('create')} opened, ${count('update')} updated, ${count('reopen')} reopened, ${count('close')} closed` +
-    (numbers.length > 0 ? ` (${numbers.slice(0, 20).join(', ')})` : '') +
     (deferred > 0 ? `; ${deferred} more keys listed in the roll-up issue (max-new-issues)` : '') +
     (failed.length > 0
       ? `; ${failed.length} failed: ${failed.map((f) => `${f.accessKeyId}: ${f.error}`).join('; ')}`
@@ -119,7 +120,8 @@ export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult
     deleteGraceDays: input.remediation.deleteGraceDays,
     ownerTag: settings.ownerTag,
     runUrl: run.runUrl,
-    runId: run.runId
+    runId: run.runId,
+    ...(input.partition ? { partition: input.partition } : {})
   }
   const changes = report.remediation?.changes ?? []
   const applied = new Map(
@@ -154,6 +156,7 @@ export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult
         body: renderKeyIssueBody(
           {
             finding: f,
+            userKeys: report.keys.filter((k) => k.userName === f.userName),
             owner,
             ...(change ? { change } : {}),
             ...(hold ? { hold } : {}),
@@ -193,6 +196,11 @@ export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult
         channel: 'GitHub issues',
         ok: failed.length === 0,
         detail: summarize(results, plan.deferred.length),
+        // Our own issues, linked by the renderer (the detail is escaped, which de-links numbers).
+        issues: results
+          .filter((a) => !a.error && a.number > 0)
+          .slice(0, 20)
+          .map((a) => a.number),
         ...(failed.length > 0
           ? { hint: 'See the errors above; the other issues were written.' }
           : {})

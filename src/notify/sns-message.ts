@@ -1,9 +1,20 @@
 // The SNS notification: one plain-text message per run, readable in an email client,
 // filterable by subscribers, and within SNS's limits whatever AWS returns.
 import { isoDate } from '../dates.js'
+import { iamKeysUrl, type Partition } from '../links.js'
 import type { AuditReport } from '../report.js'
-import { ROTATION_STEPS } from '../rotation-steps.js'
+import { ROTATION_STEPS, rotationAdvice } from '../rotation-steps.js'
 import type { Finding } from '../types.js'
+import {
+  CLASS_NAME,
+  CLASS_ORDER,
+  classCounts,
+  deadlineText,
+  lastUseText,
+  plural as count,
+  reasonText,
+  stateAfterRun
+} from '../wording.js'
 
 /** SNS accepts at most 256 KiB of message, counted in UTF-8 bytes. */
 export const SNS_MESSAGE_LIMIT_BYTES = 256 * 1024
@@ -42,6 +53,8 @@ export interface SnsMessageInput {
   runUrl: string
   /** Plain-text CloudTrail summary per key ID, when activity was looked up. */
   activity?: ReadonlyMap<string, string>
+  /** For the IAM console link of each key; without it, none. */
+  partition?: Partition
 }
 
 /** One line of plain text: control characters (forged lines in an email) become spaces. */
@@ -81,9 +94,7 @@ export function renderSubject(report: AuditReport, event: NotificationEvent): st
   const c = report.counts
   const changed = changeCounts(report)
   const parts = [
-    c.overdue && `${c.overdue} overdue`,
-    c.unused && `${c.unused} unused`,
-    c['due-soon'] && `${c['due-soon']} due soon`,
+    classCounts(c, ['overdue', 'unused', 'due-soon']),
     changed.deactivated && `${changed.deactivated} deactivated`,
     changed.deleted && `${changed.deleted} deleted`,
     changed.failed && `${changed.failed} failed`
@@ -95,39 +106,30 @@ export function renderSubject(report: AuditReport, event: NotificationEvent): st
   return asciiSubject(`${prefix}: ${what} in ${report.accountId}${alias}`)
 }
 
-function lastUseText(f: Finding): string {
-  switch (f.lastUse.kind) {
-    case 'used':
-      return `${isoDate(f.lastUse.date)} (${plain(f.lastUse.serviceName, 60)}, ${plain(f.lastUse.region, 30)})`
-    case 'never':
-      return 'never used'
-    case 'unknown':
-      return 'unknown (could not be read)'
-  }
-}
-
-function classText(f: Finding, maxAgeDays: number): string {
-  if (f.class === 'overdue')
-    return `overdue (${-f.daysToDeadline} days past the ${maxAgeDays}-day limit)`
-  if (f.class === 'due-soon') return `due soon (overdue in ${f.daysToDeadline + 1} days)`
-  if (f.class === 'unused') return `unused (idle for ${f.idleDays ?? '?'} days)`
-  return f.class
-}
-
 function keyBlock(f: Finding, input: SnsMessageInput): string {
-  const change = input.report.remediation?.changes.find((c) => c.accessKeyId === f.accessKeyId)
+  const { report } = input
+  const change = report.remediation?.changes.find((c) => c.accessKeyId === f.accessKeyId)
+  const maxAge = report.thresholds.maxAgeDays
   const lines = [
     `User:        ${plain(f.userName, 64)}`,
-    `Access key:  ${plain(f.accessKeyId, 32)} (${f.status})`,
-    `Age:         ${f.ageDays} days (created ${isoDate(f.createDate)})`,
-    `Last used:   ${lastUseText(f)}`,
-    `Class:       ${classText(f, input.report.thresholds.maxAgeDays)}`,
-    `Action:      ${
-      change
-        ? `${change.kind} - ${change.result}${change.detail ? `: ${plain(change.detail)}` : ''}`
-        : 'none (report only)'
+    `Access key:  ${plain(f.accessKeyId, 32)}`,
+    // Overdue and due soon are said by the deadline line below; unused needs its idle days.
+    `Class:       ${CLASS_NAME[f.class]}${f.class === 'unused' ? ` (${reasonText(f, maxAge)})` : ''}`,
+    ...(f.status === 'Active' ? [`Deadline:    ${deadlineText(f, maxAge)}`] : []),
+    `Age:         ${count(f.ageDays, 'day')} (created ${isoDate(f.createDate)})`,
+    `Last used:   ${lastUseText(f, plain)}`,
+    `After run:   ${stateAfterRun(f, change)}${
+      change?.result === 'failed' && change.detail ? `: ${plain(change.detail)}` : ''
     }`
   ]
+  const url = input.partition && iamKeysUrl(input.partition, f.userName)
+  if (url) lines.push(`Console:     ${url}`)
+  const advice = rotationAdvice(
+    f,
+    report.keys.filter((k) => k.userName === f.userName),
+    plain
+  )
+  if (advice.note && !change) lines.push(`Note:        ${advice.note}`)
   const activity = input.activity?.get(f.accessKeyId)
   if (activity) lines.push('', activity)
   return lines.join('\n')
@@ -158,15 +160,15 @@ function header(input: SnsMessageInput): string {
     `Thresholds: rotate after ${t.maxAgeDays} days, due soon ${t.warnDays} days before` +
       (t.unusedDays > 0 ? `, unused after ${t.unusedDays} days` : ''),
     '',
-    `Keys: ${c.overdue} overdue, ${c.unused} unused, ${c['due-soon']} due soon, ${c.inactive} inactive, ` +
-      `${c.exempt} exempt, ${c.ok} ok (${c.total} keys of ${r.userCount} users)`,
+    `Keys: ${CLASS_ORDER.map((k) => `${c[k]} ${CLASS_NAME[k]}`).join(', ')} ` +
+      `(${count(c.total, 'key')} of ${count(r.userCount, 'user')})`,
     `Changes: ${changed.deactivated} deactivated, ${changed.deleted} deleted, ${changed.failed} failed`
   ].join('\n')
 }
 
 function footer(): string {
   return [
-    'How to rotate an access key:',
+    'How to rotate an access key of a user with one key (a user with two has a Note above):',
     ...ROTATION_STEPS.map((step, i) => `${i + 1}. ${step}`)
   ].join('\n')
 }
@@ -184,7 +186,7 @@ export function renderMessage(input: SnsMessageInput, limit = SNS_MESSAGE_LIMIT_
   const separator = '\n\n'
   const cutNote = (left: number): string =>
     `... ${left} more keys are not listed here to stay within SNS's size limit; see the run: ${input.runUrl}`
-  const title = blocks.length > 0 ? 'Keys needing attention:' : 'No key needs attention.'
+  const title = blocks.length > 0 ? 'Keys needing action:' : 'No key needs action.'
 
   const parts = [head, title]
   let used = bytes(parts.join(separator)) + bytes(separator + foot)

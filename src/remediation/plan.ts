@@ -2,6 +2,7 @@
 // changes a run may make. Nothing outside this list is ever touched.
 import { classifyRaw } from '../classify.js'
 import { addDays, DAY_MS, isoDate } from '../dates.js'
+import { plural } from '../wording.js'
 import type { RemediationSettings } from '../inputs.js'
 import type { Finding, KeyStatus, RemediationAction, Thresholds } from '../types.js'
 
@@ -49,8 +50,8 @@ export interface PlanInput {
 
 function offenceReason(f: Finding, t: Thresholds): string {
   return f.rawClass === 'overdue'
-    ? `overdue: ${f.ageDays} days old (max ${t.maxAgeDays})`
-    : `unused: not used for ${f.idleDays ?? '?'} days (limit ${t.unusedDays})`
+    ? `overdue: ${plural(f.ageDays, 'day')} old (max ${t.maxAgeDays})`
+    : `unused: not used for ${f.idleDays === undefined ? '?' : plural(f.idleDays, 'day')} (limit ${t.unusedDays})`
 }
 
 /** Would this inactive key be overdue or unused if it were active? Only those are deleted. */
@@ -121,7 +122,10 @@ export function planRemediation(input: PlanInput): Plan {
       plan.holds.push({
         userName: f.userName,
         accessKeyId: f.accessKeyId,
-        reason: `already inactive when first seen: grace period starts now, deletion from ${isoDate(addDays(now, grace))}`
+        // A dry run writes no tag, so its grace period does not start.
+        reason: s.dryRun
+          ? `already inactive when first seen: a real run starts the ${grace}-day grace period (dry run: not started)`
+          : `already inactive when first seen: grace period starts now, deletion from ${isoDate(addDays(now, grace))}`
       })
     } else if (now.getTime() - since.getTime() >= grace * DAY_MS) {
       plan.changes.push(

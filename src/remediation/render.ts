@@ -4,7 +4,7 @@ import type { ChangeRecord } from './apply.js'
 import type { Plan } from './plan.js'
 
 const RESULT_LABEL: Record<ChangeRecord['result'], string> = {
-  planned: '📝 planned',
+  planned: '📝 would be done',
   applied: '✅ applied',
   'already-done': '☑️ already done',
   claimed: '🔒 left to another run',
@@ -18,10 +18,16 @@ function transition(r: ChangeRecord): string {
   return r.kind === 'deactivate' ? 'Active → Inactive' : `${r.before.status} → deleted`
 }
 
+// A planned change's detail only repeats "dry run: nothing was changed", said once in the heading.
+function resultCell(r: ChangeRecord): string {
+  const detail = r.result === 'planned' ? undefined : r.detail
+  return `${RESULT_LABEL[r.result]}${detail ? ` ${esc(detail, 300)}` : ''}`
+}
+
 function heading(plan: Plan): string {
-  if (plan.dryRun) return `### Changes (dry run: nothing was changed)`
+  if (plan.dryRun) return `### Changes this run would make (dry run: nothing was changed)`
   if (plan.capExceeded) return `### Changes (not applied: over the max-actions cap)`
-  return `### Changes (action: ${plan.action})`
+  return `### Changes made by this run (action: ${plan.action})`
 }
 
 export function renderChanges(plan: Plan, records: readonly ChangeRecord[]): string {
@@ -44,7 +50,7 @@ export function renderChanges(plan: Plan, records: readonly ChangeRecord[]): str
         esc(r.accessKeyId, 32),
         transition(r),
         esc(r.reason, 200),
-        `${RESULT_LABEL[r.result]}${r.detail ? ` ${esc(r.detail, 300)}` : ''}`
+        resultCell(r)
       ])
     parts.push(table(['User', 'Access key', 'Change', 'Reason', 'Result'], rows))
     if (records.length > ROW_LIMIT) {

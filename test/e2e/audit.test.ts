@@ -72,23 +72,34 @@ describe('audit of the sample account over OIDC', () => {
     expect(findings.map((f) => f.accessKeyId).sort()).toEqual(notOk.map(([id]) => id).sort())
   })
 
-  it('writes the job summary with the counts, the chart and a row per key needing attention', () => {
+  it('writes the job summary: the verdict, a row per key needing action, the chart', () => {
     const s = result.summary
+    const iam = 'https://console.aws.amazon.com/iam/home#/users/details'
     expect(s).toContain('## IAM Key Sentinel: access key audit')
+    // The verdict first: the reasons the step fails, each once.
+    expect(s.split('\n')[2]).toMatch(/^\*\*❌ This step fails/)
+    expect(s).toContain('\n- 3 overdue and 2 unused access keys (fail-on: overdue).')
+    expect(s.match(/\(fail-on: overdue\)/g)).toHaveLength(1)
     expect(s).toContain(`Account **${SAMPLE_ACCOUNT_ID}** (acme-prod)`)
-    expect(s).toContain('```mermaid\nxychart-beta')
+    expect(s).toContain('```mermaid\n---\nconfig:')
+    expect(s).toContain('xychart-beta horizontal')
     expect(s).toMatch(
-      /\| alice \| AKIASAMPLEALICE00001 \| Active \| 120 \| .*dynamodb.* \| 🔴 overdue \|/
+      new RegExp(
+        `\\| \\[alice\\]\\(${iam}/alice\\) \\| \\[AKIASAMPLEALICE00001\\]\\(${iam}/alice\\?section=security_credentials\\) \\| 🔴 overdue \\| \\d{4}-\\d\\d-\\d\\d \\(30 days past\\), 120 days old \\| .*dynamodb.* \\| Active \\|`
+      )
     )
-    expect(s).toMatch(/\| erin \| AKIASAMPLEERIN000001 \| Active \| 35 \| never \| 🟠 unused \|/)
     expect(s).toMatch(
-      /\| frank \| AKIASAMPLEFRANK00001 \| Inactive \| 150 \| .* \| ⚫ inactive \| — \|/
+      /\| \[erin\]\(.*\) \| 🟠 unused: not used for 35 days \| .*, 35 days old \| never used \| Active \|/
     )
+    expect(s).toMatch(/\| \[frank\]\(.*\) \| ⚫ inactive \| —, 150 days old \| .* \| Inactive \|/)
     expect(s).toContain('⚪ exempt (🔴 overdue; exclude-users ci-&#42;)')
     expect(s).toContain(
       '⚪ exempt (🔴 overdue; tag iam-key-sentinel-exempt=vendor contract, rotated by vendor)'
     )
-    expect(s).toContain('<details><summary>OK keys (3)</summary>')
+    // bob's fresh key is listed with his overdue one, not among the ok keys.
+    expect(s).toMatch(/\[AKIASAMPLEBOBOLD0001\].*\n\| \[bob\]\(.*\) \| \[AKIASAMPLEBOBNEW0002\]/)
+    expect(s).toContain('<details><summary>OK keys (2)</summary>')
+    expect(s).toContain('<details><summary>Exempt and inactive keys (3)</summary>')
   })
 
   it('reads the tags of the users an exemption could change in one call, and writes nothing', () => {

@@ -142,8 +142,10 @@ describe('rotation issue lifecycle', () => {
     const mine = fakes.github.issues.filter((i) => !i.pull_request)
     expect(mine.filter((i) => markerKey(i))).toHaveLength(1)
     const rollup = mine.find((i) => i.body?.includes('iam-key-sentinel rollup'))
-    expect(rollup?.title).toBe('IAM Key Sentinel: 1 more access keys need rotation in 111122223333')
-    expect(rollup?.body).toMatch(/\| judy \| AKIASAMPLEJUDY000001 \| overdue \|/)
+    expect(rollup?.title).toBe('IAM Key Sentinel: 1 more access key needs rotation in 111122223333')
+    expect(rollup?.body).toMatch(
+      /\| judy \| AKIASAMPLEJUDY000001 \| 🔴 overdue \| 91 \| \d{4}-\d\d-\d\d \(1 day past\) \|/
+    )
     // The next run opens the rest, and the roll-up closes once empty.
     await issueRun(fakes, { 'max-new-issues': '1' })
     expect(fakes.github.issues.filter((i) => markerKey(i))).toHaveLength(2)

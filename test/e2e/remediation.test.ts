@@ -50,10 +50,15 @@ describe('dry run', () => {
     expect(changes.map((c) => [c.kind, c.accessKeyId, c.result])).toEqual(
       OFFENDERS.map((id) => ['deactivate', id, 'planned'])
     )
-    expect(result.summary).toContain('### Changes (dry run: nothing was changed)')
-    expect(result.summary).toMatch(
-      /\| alice \| AKIASAMPLEALICE00001 \| Active → Inactive \| overdue: 120 days old/
+    expect(result.summary).toContain(
+      '### Changes this run would make (dry run: nothing was changed)'
     )
+    expect(result.summary).toMatch(
+      /\| alice \| AKIASAMPLEALICE00001 \| Active → Inactive \| overdue: 120 days old .* \| 📝 would be done \|/
+    )
+    // Said once in the heading, not again in every row.
+    expect(result.summary).not.toContain('Dry run: nothing was changed')
+    expect(result.summary).toContain('| Active: would be deactivated (dry run) |')
     expect(result.outputs['deactivated-count']).toBe('0')
   })
 })

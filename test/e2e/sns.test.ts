@@ -24,7 +24,8 @@ describe('SNS notification', () => {
     const expected = renderSnsNotification({
       report,
       event: 'audit',
-      runUrl: 'https://github.com/acme/security/actions/runs/1001'
+      runUrl: 'https://github.com/acme/security/actions/runs/1001',
+      partition: 'aws'
     })
     expect(published?.topicArn).toBe(SAMPLE_TOPIC_ARN)
     expect(published?.region).toBe('eu-west-1')

@@ -206,6 +206,31 @@ describe('renderActivitySection', () => {
     expect(section.match(/<details>/g)).toHaveLength(2)
   })
 
+  it('lists keys with no events and nothing wrong in one line, not a block each', () => {
+    const quiet = (id: string, userName: string) =>
+      summary({
+        accessKeyId: id,
+        userName,
+        regions: [{ region: 'us-east-1', status: 'ok', events: 0 }],
+        totalEvents: 0,
+        firstEventTime: undefined,
+        lastEventTime: undefined,
+        errorEvents: 0,
+        malformed: 0,
+        otherKeyEvents: 0,
+        top: emptyTop()
+      } as Partial<ActivitySummary>)
+    const section = renderActivitySection([
+      summary(),
+      quiet('AKIAQUIETONE00000001', 'bob'),
+      quiet('AKIAQUIETTWO00000002', '@team')
+    ])
+    expect(section).toContain(
+      'No events for 2 keys: AKIAQUIETONE00000001 (bob), AKIAQUIETTWO00000002 (@&#8203;team).'
+    )
+    expect(section.match(/<details>/g)).toHaveLength(1)
+  })
+
   it('stays within its byte budget and says how many keys it left out', () => {
     const many = Array.from({ length: 40 }, (_, i) =>
       summary({ accessKeyId: `AKIA${String(i).padStart(16, '0')}` })

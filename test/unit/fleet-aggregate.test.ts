@@ -258,9 +258,18 @@ describe('renderAggregateSummary', () => {
     const labels = /x-axis \[(.*)\]/.exec(chart)?.[1]?.split(', ') ?? []
     expect(labels).toHaveLength(CHART_ACCOUNTS_LIMIT)
     expect(chart).toContain(`The ${CHART_ACCOUNTS_LIMIT} accounts with the most overdue keys of 40`)
-    expect(renderOverdueChart(resultWith(2, 0).accounts)).toBe(
-      'No overdue key in any reported account. 🎉'
+    // Nothing to chart, or one account: the accounts table says it all.
+    expect(renderOverdueChart(resultWith(2, 0).accounts)).toBe('')
+    expect(renderOverdueChart(resultWith(1, 3).accounts)).toBe('')
+  })
+
+  it('names each account beside its ID, with whole-key ticks and nothing that ends a label', () => {
+    const chart = renderOverdueChart(
+      resultWith(2, 3, (i) => (i === 0 ? 'prod "eu" ]' : 'staging')).accounts
     )
+    expect(chart).toContain('x-axis ["100000000000 prod eu", "100000000001 staging"]')
+    // d3 picks whole-number ticks from a range of at least 10.
+    expect(chart).toContain('y-axis "Overdue keys" 0 --> 10')
   })
 })
 

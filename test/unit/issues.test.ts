@@ -127,7 +127,7 @@ describe('body', () => {
       CTX
     )
     expect(body).toContain('| Rotation deadline | 2026-11-11 (10 days past) |')
-    expect(body).toContain('It is 10 days past that.')
+    expect(body).toContain('Its rotation deadline was 2026-11-11, 10 days past.')
     expect(body).toContain(
       'aws iam delete-access-key --user-name alice --access-key-id AKIAIOSFODNN7EXAMPLE'
     )

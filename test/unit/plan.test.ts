@@ -143,6 +143,13 @@ describe('staged delete', () => {
     expect(p.holds[0]?.reason).toContain('grace period starts now')
   })
 
+  it('does not claim a grace period starts in a dry run, which writes no tag', () => {
+    const f = finding(120, { status: 'Inactive' })
+    const p = plan([f], { action: 'delete', dryRun: true })
+    expect(p.holds[0]?.reason).not.toContain('starts now')
+    expect(p.holds[0]?.reason).toContain('a real run starts the')
+  })
+
   it('never deletes a recent inactive key that would not be flagged if active', () => {
     const f = finding(10, { status: 'Inactive' })
     const p = plan(

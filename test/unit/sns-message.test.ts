@@ -94,7 +94,7 @@ describe('message', () => {
       'Keys: 1 overdue, 0 unused, 0 due soon, 0 inactive, 0 exempt, 1 ok (2 keys of 2 users)'
     )
     expect(text).toContain('User:        alice')
-    expect(text).toContain('Class:       overdue (30 days past the 90-day limit)')
+    expect(text).toContain('Class:       overdue\nDeadline:    2026-10-22 (30 days past)')
     expect(text).not.toContain('User:        bob')
     expect(text).toContain('1. Create a second access key in addition to the one in use.')
     expect(text).toContain('5. Delete the inactive access key.')
