@@ -85569,6 +85569,14 @@ function issueUrl(runUrl, issueNumber) {
     const at = runUrl.indexOf('/actions/runs/');
     return at > 0 ? `${runUrl.slice(0, at)}/issues/${issueNumber}` : undefined;
 }
+/** Already-escaped text of a user's cell, linked to the user's console page when it can be. */
+function userLink(partition, userName, text) {
+    return mdLink(text, partition && iamUserUrl(partition, userName));
+}
+/** Already-escaped text of a key's cell, linked to its user's access keys when it can be. */
+function keyLink(partition, userName, text) {
+    return mdLink(text, partition && iamKeysUrl(partition, userName));
+}
 /** A Markdown link around already-escaped text; the text alone when there is no URL. */
 function mdLink(text, url) {
     return url ? `[${text}](${url})` : text;
@@ -87401,6 +87409,7 @@ function planRemediation(input) {
 ;// CONCATENATED MODULE: ./src/remediation/render.ts
 // The "Changes" section of the job summary: the plan or what was done, and how to undo it.
 
+
 const RESULT_LABEL = {
     planned: '📝 would be done',
     applied: '✅ applied',
@@ -87426,7 +87435,9 @@ function heading(plan) {
         return `### Changes (not applied: over the max-actions cap)`;
     return `### Changes made by this run (action: ${plan.action})`;
 }
-function renderChanges(plan, records) {
+function renderChanges(plan, records, 
+/** For the IAM console links; without it, none. */
+partition) {
     if (plan.action === 'report')
         return '';
     const parts = [heading(plan)];
@@ -87442,8 +87453,8 @@ function renderChanges(plan, records) {
         const rows = records
             .slice(0, ROW_LIMIT)
             .map((r) => [
-            escapeMarkdown(r.userName, 64),
-            escapeMarkdown(r.accessKeyId, 32),
+            userLink(partition, r.userName, escapeMarkdown(r.userName, 64)),
+            keyLink(partition, r.userName, escapeMarkdown(r.accessKeyId, 32)),
             transition(r),
             escapeMarkdown(r.reason, 200),
             resultCell(r)
@@ -87456,7 +87467,11 @@ function renderChanges(plan, records) {
     if (plan.holds.length > 0) {
         const rows = plan.holds
             .slice(0, ROW_LIMIT)
-            .map((h) => [escapeMarkdown(h.userName, 64), escapeMarkdown(h.accessKeyId, 32), escapeMarkdown(h.reason, 300)]);
+            .map((h) => [
+            userLink(partition, h.userName, escapeMarkdown(h.userName, 64)),
+            keyLink(partition, h.userName, escapeMarkdown(h.accessKeyId, 32)),
+            escapeMarkdown(h.reason, 300)
+        ]);
         parts.push(`**Not changed this run (${plan.holds.length})**`, table(['User', 'Access key', 'Why'], rows));
     }
     const undo = records.flatMap((r) => (r.undo ? [r.undo] : []));
@@ -87891,7 +87906,7 @@ async function remediate(audit, job) {
         changes: records,
         holds: plan.holds
     };
-    const render = () => renderChanges(plan, records);
+    const render = () => renderChanges(plan, records, partitionOf(job.settings.awsRegion));
     // From here on a cancel writes what was done instead of ending the process at once.
     setFinalizer(() => finish(audit, job, [cancelNote(), render()], cancelFailures(records)));
     await applyPlan(job.clients.iam, plan, {
@@ -88480,6 +88495,8 @@ function aggregate(expected, files) {
 /** Bars in the chart: beyond a few dozen, Mermaid's labels no longer read. */
 const CHART_ACCOUNTS_LIMIT = 30;
 const WORST_KEYS_LIMIT = 20;
+/** Worst keys shown open; the rest of the WORST_KEYS_LIMIT fold into <details>. */
+const WORST_KEYS_OPEN = 10;
 const LABEL = CLASS_LABEL;
 const CLASSES = CLASS_ORDER;
 function thresholdsLine(all) {
@@ -88690,12 +88707,20 @@ function renderAggregateSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
         ? `every account is in the organization report (${escapeMarkdown(input.reportPath, 300)})`
         : 'every account is in the accounts output';
     const worst = worstKeyRows(result);
+    const worstHeader = ['Account', 'User', 'Access key', 'Class', 'Rotation deadline', 'Last used'];
+    const folded = worst.slice(WORST_KEYS_OPEN);
     const worstSection = worst.length === 0
         ? ''
         : [
             `### Worst keys (${worst.length} of ${result.worstKeys.length} overdue, unused or due soon)`,
             '',
-            table(['Account', 'User', 'Access key', 'Class', 'Rotation deadline', 'Last used'], worst)
+            table(worstHeader, worst.slice(0, WORST_KEYS_OPEN)),
+            ...(folded.length === 0
+                ? []
+                : [
+                    '',
+                    `<details><summary>${folded.length} more</summary>\n\n${table(worstHeader, folded)}\n\n</details>`
+                ])
         ].join('\n');
     // What to act on first: accounts without a report, the worst keys; then the counts.
     const before = [aggregate_render_header(input), failedSection(result.failed), worstSection];
@@ -89644,8 +89669,8 @@ function render_keyRow(report, k, partition) {
             : `❌ ${escapeMarkdown(k.sessions.error ?? '', 200)}`;
     const user = k.userName;
     return [
-        mdLink(escapeMarkdown(k.accessKeyId, 32), partition && user ? iamKeysUrl(partition, user) : undefined),
-        user ? mdLink(escapeMarkdown(user, 64), partition && iamUserUrl(partition, user)) : 'unknown',
+        user ? keyLink(partition, user, escapeMarkdown(k.accessKeyId, 32)) : escapeMarkdown(k.accessKeyId, 32),
+        user ? userLink(partition, user, escapeMarkdown(user, 64)) : 'unknown',
         escapeMarkdown(k.location ?? '—', 120),
         `${OUTCOME_LABEL[k.outcome]}${k.change ? ` (${k.change.kind}: ${k.change.result})` : ''}`,
         sessions,
@@ -89685,13 +89710,15 @@ partition) {
 function incidentMarker(accountId, runId, runAttempt) {
     return `<!-- iam-key-sentinel incident account=${accountId} run=${runId}-${runAttempt} -->`;
 }
-function renderIncidentIssue(report, run) {
+function renderIncidentIssue(report, run, 
+/** For the IAM console links; without it, none. */
+partition) {
     const failed = failedKeys(report).length > 0;
     const keys = report.keys.map((k) => k.accessKeyId).join(', ');
     const title = `${failed ? 'Manual intervention needed: ' : ''}Exposed access key${report.keys.length === 1 ? '' : 's'} ${keys} in ${report.accountId}`;
-    let body = `${incidentMarker(report.accountId, run.runId, run.runAttempt)}\n${renderIncidentMarkdown(report, run.runUrl)}`;
+    let body = `${incidentMarker(report.accountId, run.runId, run.runAttempt)}\n${renderIncidentMarkdown(report, run.runUrl, 2, partition)}`;
     if (body.length > 65_000) {
-        body = renderIncidentMarkdown({ ...report, activity: [] }, run.runUrl);
+        body = renderIncidentMarkdown({ ...report, activity: [] }, run.runUrl, 2, partition);
         body = `${incidentMarker(report.accountId, run.runId, run.runAttempt)}\n${body}\n_CloudTrail activity left out for GitHub's size limit; see the run._`;
     }
     return { title: Array.from(title).slice(0, 256).join(''), body };
@@ -89704,9 +89731,11 @@ function renderIncidentIssue(report, run) {
 
 
 const INCIDENT_LABEL = 'security-incident';
-async function openIncidentIssue(token, repo, report, run) {
+async function openIncidentIssue(token, repo, report, run, 
+/** For the IAM console links. */
+partition) {
     const octokit = createOctokit(token);
-    const { title, body } = renderIncidentIssue(report, run);
+    const { title, body } = renderIncidentIssue(report, run, partition);
     const marker = incidentMarker(report.accountId, run.runId, run.runAttempt);
     try {
         await ensureLabels(octokit, repo, [INCIDENT_LABEL]);
@@ -90023,7 +90052,7 @@ async function runIncidentJob(job) {
         report.activity = await activityFor(job, results, now);
     const deliveries = [];
     if (settings.issues.enabled) {
-        deliveries.push(await openIncidentIssue(settings.issues.token, repoOf(job.run), report, job.run));
+        deliveries.push(await openIncidentIssue(settings.issues.token, repoOf(job.run), report, job.run, partitionOf(settings.awsRegion)));
     }
     if (settings.notify.snsTopicArn && settings.notify.notifyOn !== 'never') {
         deliveries.push(await deliverSns(job, renderIncidentSns(report, job.run.runUrl), 'incident'));

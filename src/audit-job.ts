@@ -77,7 +77,7 @@ async function remediate(audit: Audit, job: JobContext): Promise<() => string> {
     changes: records,
     holds: plan.holds
   }
-  const render = () => renderChanges(plan, records)
+  const render = () => renderChanges(plan, records, partitionOf(job.settings.awsRegion))
   // From here on a cancel writes what was done instead of ending the process at once.
   setFinalizer(() => finish(audit, job, [cancelNote(), render()], cancelFailures(records)))
   await applyPlan(

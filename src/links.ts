@@ -38,6 +38,16 @@ export function issueUrl(runUrl: string, issueNumber: number): string | undefine
   return at > 0 ? `${runUrl.slice(0, at)}/issues/${issueNumber}` : undefined
 }
 
+/** Already-escaped text of a user's cell, linked to the user's console page when it can be. */
+export function userLink(partition: Partition | undefined, userName: string, text: string): string {
+  return mdLink(text, partition && iamUserUrl(partition, userName))
+}
+
+/** Already-escaped text of a key's cell, linked to its user's access keys when it can be. */
+export function keyLink(partition: Partition | undefined, userName: string, text: string): string {
+  return mdLink(text, partition && iamKeysUrl(partition, userName))
+}
+
 /** A Markdown link around already-escaped text; the text alone when there is no URL. */
 export function mdLink(text: string, url: string | undefined): string {
   return url ? `[${text}](${url})` : text

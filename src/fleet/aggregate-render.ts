@@ -9,6 +9,8 @@ import type { AccountResult, FailedAccount, OrganizationResult } from './aggrega
 /** Bars in the chart: beyond a few dozen, Mermaid's labels no longer read. */
 export const CHART_ACCOUNTS_LIMIT = 30
 export const WORST_KEYS_LIMIT = 20
+/** Worst keys shown open; the rest of the WORST_KEYS_LIMIT fold into <details>. */
+export const WORST_KEYS_OPEN = 10
 
 const LABEL = CLASS_LABEL
 const CLASSES: readonly KeyClass[] = CLASS_ORDER
@@ -267,13 +269,21 @@ export function renderAggregateSummary(
     ? `every account is in the organization report (${esc(input.reportPath, 300)})`
     : 'every account is in the accounts output'
   const worst = worstKeyRows(result)
+  const worstHeader = ['Account', 'User', 'Access key', 'Class', 'Rotation deadline', 'Last used']
+  const folded = worst.slice(WORST_KEYS_OPEN)
   const worstSection =
     worst.length === 0
       ? ''
       : [
           `### Worst keys (${worst.length} of ${result.worstKeys.length} overdue, unused or due soon)`,
           '',
-          table(['Account', 'User', 'Access key', 'Class', 'Rotation deadline', 'Last used'], worst)
+          table(worstHeader, worst.slice(0, WORST_KEYS_OPEN)),
+          ...(folded.length === 0
+            ? []
+            : [
+                '',
+                `<details><summary>${folded.length} more</summary>\n\n${table(worstHeader, folded)}\n\n</details>`
+              ])
         ].join('\n')
   // What to act on first: accounts without a report, the worst keys; then the counts.
   const before = [header(input), failedSection(result.failed), worstSection]

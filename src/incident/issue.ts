@@ -9,6 +9,7 @@ import {
   ISSUES_PERMISSION_HINT,
   type Repo
 } from '../issues/github.js'
+import type { Partition } from '../links.js'
 import { incidentMarker, renderIncidentIssue, type IncidentReport } from './render.js'
 
 export const INCIDENT_LABEL = 'security-incident'
@@ -17,10 +18,12 @@ export async function openIncidentIssue(
   token: string,
   repo: Repo,
   report: IncidentReport,
-  run: { runUrl: string; runId: string; runAttempt: string }
+  run: { runUrl: string; runId: string; runAttempt: string },
+  /** For the IAM console links. */
+  partition?: Partition
 ): Promise<Delivery> {
   const octokit = createOctokit(token)
-  const { title, body } = renderIncidentIssue(report, run)
+  const { title, body } = renderIncidentIssue(report, run, partition)
   const marker = incidentMarker(report.accountId, run.runId, run.runAttempt)
   try {
     await ensureLabels(octokit, repo, [INCIDENT_LABEL])

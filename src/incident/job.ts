@@ -156,7 +156,13 @@ export async function runIncidentJob(job: JobContext): Promise<JobResult> {
   const deliveries: Delivery[] = []
   if (settings.issues.enabled) {
     deliveries.push(
-      await openIncidentIssue(settings.issues.token, repoOf(job.run), report, job.run)
+      await openIncidentIssue(
+        settings.issues.token,
+        repoOf(job.run),
+        report,
+        job.run,
+        partitionOf(settings.awsRegion)
+      )
     )
   }
   if (settings.notify.snsTopicArn && settings.notify.notifyOn !== 'never') {

@@ -2,7 +2,7 @@
 // of the seeds' template) and the security-incident issue. Pure functions.
 import { renderActivityMarkdown, renderActivityText } from '../activity/render.js'
 import type { ActivitySummary } from '../activity/types.js'
-import { iamKeysUrl, iamUserUrl, mdLink, type Partition } from '../links.js'
+import { keyLink, userLink, type Partition } from '../links.js'
 import { escapeMarkdown as esc, table } from '../markdown.js'
 import {
   asciiSubject,
@@ -184,8 +184,8 @@ function keyRow(
       : `❌ ${esc(k.sessions.error ?? '', 200)}`
   const user = k.userName
   return [
-    mdLink(esc(k.accessKeyId, 32), partition && user ? iamKeysUrl(partition, user) : undefined),
-    user ? mdLink(esc(user, 64), partition && iamUserUrl(partition, user)) : 'unknown',
+    user ? keyLink(partition, user, esc(k.accessKeyId, 32)) : esc(k.accessKeyId, 32),
+    user ? userLink(partition, user, esc(user, 64)) : 'unknown',
     esc(k.location ?? '—', 120),
     `${OUTCOME_LABEL[k.outcome]}${k.change ? ` (${k.change.kind}: ${k.change.result})` : ''}`,
     sessions,
@@ -247,14 +247,16 @@ export function incidentMarker(accountId: string, runId: string, runAttempt: str
 
 export function renderIncidentIssue(
   report: IncidentReport,
-  run: { runUrl: string; runId: string; runAttempt: string }
+  run: { runUrl: string; runId: string; runAttempt: string },
+  /** For the IAM console links; without it, none. */
+  partition?: Partition
 ): { title: string; body: string } {
   const failed = failedKeys(report).length > 0
   const keys = report.keys.map((k) => k.accessKeyId).join(', ')
   const title = `${failed ? 'Manual intervention needed: ' : ''}Exposed access key${report.keys.length === 1 ? '' : 's'} ${keys} in ${report.accountId}`
-  let body = `${incidentMarker(report.accountId, run.runId, run.runAttempt)}\n${renderIncidentMarkdown(report, run.runUrl)}`
+  let body = `${incidentMarker(report.accountId, run.runId, run.runAttempt)}\n${renderIncidentMarkdown(report, run.runUrl, 2, partition)}`
   if (body.length > 65_000) {
-    body = renderIncidentMarkdown({ ...report, activity: [] }, run.runUrl)
+    body = renderIncidentMarkdown({ ...report, activity: [] }, run.runUrl, 2, partition)
     body = `${incidentMarker(report.accountId, run.runId, run.runAttempt)}\n${body}\n_CloudTrail activity left out for GitHub's size limit; see the run._`
   }
   return { title: Array.from(title).slice(0, 256).join(''), body }

@@ -1,4 +1,5 @@
 // The "Changes" section of the job summary: the plan or what was done, and how to undo it.
+import { keyLink, userLink, type Partition } from '../links.js'
 import { escapeMarkdown as esc, table } from '../markdown.js'
 import type { ChangeRecord } from './apply.js'
 import type { Plan } from './plan.js'
@@ -30,7 +31,12 @@ function heading(plan: Plan): string {
   return `### Changes made by this run (action: ${plan.action})`
 }
 
-export function renderChanges(plan: Plan, records: readonly ChangeRecord[]): string {
+export function renderChanges(
+  plan: Plan,
+  records: readonly ChangeRecord[],
+  /** For the IAM console links; without it, none. */
+  partition?: Partition
+): string {
   if (plan.action === 'report') return ''
   const parts = [heading(plan)]
   if (plan.capExceeded) {
@@ -46,8 +52,8 @@ export function renderChanges(plan: Plan, records: readonly ChangeRecord[]): str
     const rows = records
       .slice(0, ROW_LIMIT)
       .map((r) => [
-        esc(r.userName, 64),
-        esc(r.accessKeyId, 32),
+        userLink(partition, r.userName, esc(r.userName, 64)),
+        keyLink(partition, r.userName, esc(r.accessKeyId, 32)),
         transition(r),
         esc(r.reason, 200),
         resultCell(r)
@@ -62,7 +68,11 @@ export function renderChanges(plan: Plan, records: readonly ChangeRecord[]): str
   if (plan.holds.length > 0) {
     const rows = plan.holds
       .slice(0, ROW_LIMIT)
-      .map((h) => [esc(h.userName, 64), esc(h.accessKeyId, 32), esc(h.reason, 300)])
+      .map((h) => [
+        userLink(partition, h.userName, esc(h.userName, 64)),
+        keyLink(partition, h.userName, esc(h.accessKeyId, 32)),
+        esc(h.reason, 300)
+      ])
     parts.push(
       `**Not changed this run (${plan.holds.length})**`,
       table(['User', 'Access key', 'Why'], rows)

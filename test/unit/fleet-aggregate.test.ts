@@ -251,6 +251,12 @@ describe('renderAggregateSummary', () => {
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(64 * 1024)
     expect(md).toMatch(/_\d+ more accounts are not shown here .*\/tmp\/org\.json/)
     expect(md).toContain('### Worst keys (20 of 3000')
+    // The first ten open, the next ten folded.
+    const worst = md.slice(md.indexOf('### Worst keys'), md.indexOf('### Accounts'))
+    const open = worst.slice(0, worst.indexOf('<details>'))
+    expect(open.match(/^\| \d{12}/gm)).toHaveLength(10)
+    expect(worst).toContain('<details><summary>10 more</summary>')
+    expect(worst.match(/^\| \d{12}/gm)).toHaveLength(20)
   })
 
   it('charts at most the accounts with the most overdue keys', () => {

@@ -147,6 +147,26 @@ describe('incident summary and issue', () => {
   })
 })
 
+describe('console links in the incident issue', () => {
+  it("links the user and its keys to the partition's IAM console, and a name IAM refuses to nothing", () => {
+    const { body } = renderIncidentIssue(report([key()]), RUN, 'aws-cn')
+    expect(body).toContain('[alice](https://console.amazonaws.cn/iam/home#/users/details/alice)')
+    expect(body).toContain(
+      '[AKIAIOSFODNN7EXAMPLE](https://console.amazonaws.cn/iam/home#/users/details/alice?section=security_credentials)'
+    )
+    const odd = renderIncidentIssue(
+      report([key({ userName: 'al ice](javascript:x)' })]),
+      RUN,
+      'aws'
+    )
+    // The name is escaped into inert text, and no console link is made of it.
+    expect(odd.body).toContain('| AKIAIOSFODNN7EXAMPLE | al ice&#93;(javascript:x) |')
+    expect(odd.body).not.toContain('users/details/')
+    // Without a partition, no links at all (as before).
+    expect(renderIncidentIssue(report([key()]), RUN).body).not.toContain('console.')
+  })
+})
+
 describe('session revocation policy', () => {
   it('denies everything to sessions issued before the given time, and nothing else', () => {
     const policy = JSON.parse(revocationPolicy(new Date('2026-11-21T12:00:00Z')))
