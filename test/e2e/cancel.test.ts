@@ -3,15 +3,9 @@
 // report list exactly the changes made.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { keyStatus, readReport, startFakes, type Fakes } from '../support/harness.js'
-import { SAMPLE_TOPIC_ARN } from '../support/sample-account.js'
+import { SAMPLE_TOPIC_ARN, SAMPLE_OFFENDERS } from '../support/sample-account.js'
 
-const OFFENDERS = [
-  'AKIASAMPLEBOBOLD0001',
-  'AKIASAMPLEALICE00001',
-  'AKIASAMPLEJUDY000001',
-  'AKIASAMPLEDAVE000001',
-  'AKIASAMPLEERIN000001'
-]
+const OFFENDERS = SAMPLE_OFFENDERS
 
 let fakes: Fakes
 afterEach(() => fakes.stop())

@@ -8,18 +8,17 @@ import {
   type ChangeRecordJson,
   type Fakes
 } from '../support/harness.js'
-import { SAMPLE_EXPECTED, SAMPLE_TOPIC_ARN, sampleAccount } from '../support/sample-account.js'
+import {
+  SAMPLE_EXPECTED,
+  SAMPLE_TOPIC_ARN,
+  sampleAccount,
+  SAMPLE_OFFENDERS
+} from '../support/sample-account.js'
 
 let fakes: Fakes
 afterEach(() => fakes.stop())
 
-const OFFENDERS = [
-  'AKIASAMPLEBOBOLD0001',
-  'AKIASAMPLEALICE00001',
-  'AKIASAMPLEJUDY000001',
-  'AKIASAMPLEDAVE000001',
-  'AKIASAMPLEERIN000001'
-]
+const OFFENDERS = SAMPLE_OFFENDERS
 
 function classesOf(keys: { accessKeyId: string; class: string }[]): Record<string, string> {
   return Object.fromEntries(keys.map((k) => [k.accessKeyId, k.class]))

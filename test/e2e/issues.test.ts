@@ -3,15 +3,9 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import type { FakeAccount } from '../support/fake-aws.js'
 import type { Fakes } from '../support/harness.js'
 import { issueFor, issueRun, markerKey, startIssueFakes } from '../support/issue-fakes.js'
-import { sampleAccount } from '../support/sample-account.js'
+import { sampleAccount, SAMPLE_OFFENDERS } from '../support/sample-account.js'
 
-const NEEDING = [
-  'AKIASAMPLEBOBOLD0001',
-  'AKIASAMPLEALICE00001',
-  'AKIASAMPLEJUDY000001',
-  'AKIASAMPLEDAVE000001',
-  'AKIASAMPLEERIN000001'
-]
+const NEEDING = SAMPLE_OFFENDERS
 
 let fakes: Fakes
 afterEach(() => fakes.stop())

@@ -2,14 +2,9 @@
 // written once, by one run; the other records what it found, without an undo and without failing.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { keyStatus, readReport, startFakes, type Fakes } from '../support/harness.js'
+import { SAMPLE_OFFENDERS } from '../support/sample-account.js'
 
-const OFFENDERS = [
-  'AKIASAMPLEBOBOLD0001',
-  'AKIASAMPLEALICE00001',
-  'AKIASAMPLEJUDY000001',
-  'AKIASAMPLEDAVE000001',
-  'AKIASAMPLEERIN000001'
-]
+const OFFENDERS = SAMPLE_OFFENDERS
 
 let fakes: Fakes
 afterEach(() => fakes.stop())

@@ -9,15 +9,9 @@ import {
   type ChangeRecordJson,
   type Fakes
 } from '../support/harness.js'
-import { sampleAccount } from '../support/sample-account.js'
+import { sampleAccount, SAMPLE_OFFENDERS } from '../support/sample-account.js'
 
-const OFFENDERS = [
-  'AKIASAMPLEBOBOLD0001',
-  'AKIASAMPLEALICE00001',
-  'AKIASAMPLEJUDY000001',
-  'AKIASAMPLEDAVE000001',
-  'AKIASAMPLEERIN000001'
-]
+const OFFENDERS = SAMPLE_OFFENDERS
 const WRITE_ACTIONS = ['UpdateAccessKey', 'DeleteAccessKey']
 
 let fakes: Fakes

@@ -36,6 +36,15 @@ export const SAMPLE_EXPECTED: Record<string, string> = {
   AKIASAMPLEJUDY000001: 'overdue'
 }
 
+/** The sample keys an action acts on at SAMPLE_INPUTS (overdue, then unused), most urgent first. */
+export const SAMPLE_OFFENDERS = [
+  'AKIASAMPLEBOBOLD0001',
+  'AKIASAMPLEALICE00001',
+  'AKIASAMPLEJUDY000001',
+  'AKIASAMPLEDAVE000001',
+  'AKIASAMPLEERIN000001'
+]
+
 export function sampleAccount(now: Date = new Date()): FakeAccount {
   const ago = (days: number): Date => new Date(now.getTime() - days * DAY - 3_600_000)
   const key = (
