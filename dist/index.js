@@ -83528,13 +83528,20 @@ async function listKeysOfUsers(iam, userNames, concurrency, errors) {
     });
     let userCount = userNames.length;
     if (vanished > 0) {
-        const seen = new Set(userNames);
-        const again = (await listUserNames(iam)).names.filter((n) => !seen.has(n));
+        const again = await usersNotIn(iam, userNames);
         for (const userName of again)
             perUser.push(await listUserKeys(iam, userName, errors));
         userCount += again.length - vanished;
     }
     return { keys: perUser.flat(), userCount };
+}
+/**
+ * The users listed now that `known` lacks: where a user that vanished mid-scan (renamed, most
+ * likely) went, so its keys are read under the new name rather than dropped.
+ */
+async function usersNotIn(iam, known) {
+    const seen = new Set(known);
+    return (await listUserNames(iam)).names.filter((n) => !seen.has(n));
 }
 /** GetAccessKeyLastUsed for each key given, written into the key. */
 async function readLastUses(iam, keys, concurrency, errors) {
@@ -85227,6 +85234,7 @@ function* readCredentialReport(rows, onMalformed = () => undefined) {
 
 
 
+
 async function readReport(iam, options, signal) {
     const fetchOptions = { at: options.at, ...options.fetch, signal };
     const { content, generatedAt } = await fetchCredentialReport(iam, fetchOptions);
@@ -85273,21 +85281,16 @@ async function scanWithCredentialReport(iam, options) {
     const readUser = async (userName) => {
         live.set(userName, await listUserKeys(iam, userName, errors, () => vanished.push(userName)));
     };
-    let next = 0;
-    const worker = async () => {
-        while (next < names.length) {
-            const userName = names[next++];
-            if (mustRead(userName))
-                await readUser(userName);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, names.length) }, worker));
+    // mustRead is asked when a name's turn comes, so a report that arrives mid-walk still saves reads.
+    await forEachLimit(names, concurrency, async (userName) => {
+        if (mustRead(userName))
+            await readUser(userName);
+    });
     // A user gone between ListUsers and ListAccessKeys may have been renamed: list the users again
     // and read any name not seen before, so no key is dropped for a rename.
     let userCount = names.length;
     if (vanished.length > 0) {
-        const seen = new Set(names);
-        const again = (await listUserNames(iam)).names.filter((n) => !seen.has(n));
+        const again = await usersNotIn(iam, names);
         for (const userName of again)
             await readUser(userName);
         userCount += again.length - vanished.length;
@@ -86306,20 +86309,13 @@ function ownerCell(owner, tag) {
 function lastUse(f) {
     return lastUseText(f, escapeMarkdown);
 }
-const render_link = (text, url) => mdLink(text, url);
 function factsTable(input, ctx) {
     const f = input.finding;
     const alias = ctx.accountAlias ? ` (${escapeMarkdown(ctx.accountAlias, 64)})` : '';
     return table(['', ''], [
         ['AWS account', `${ctx.accountId}${alias}`],
-        [
-            'IAM user',
-            render_link(escapeMarkdown(f.userName, 64), ctx.partition && iamUserUrl(ctx.partition, f.userName))
-        ],
-        [
-            'Access key',
-            render_link(escapeMarkdown(f.accessKeyId, 32), ctx.partition && iamKeysUrl(ctx.partition, f.userName))
-        ],
+        ['IAM user', userLink(ctx.partition, f.userName, escapeMarkdown(f.userName, 64))],
+        ['Access key', keyLink(ctx.partition, f.userName, escapeMarkdown(f.accessKeyId, 32))],
         ['Class', CLASS_LABEL[f.class]],
         ['Status after this run', stateAfterRun(f, input.change)],
         ['Created', `${isoDate(f.createDate)} (${plural(f.ageDays, 'day')} ago)`],
@@ -87581,12 +87577,10 @@ const KEY_HEADER = [
     'After this run'
 ];
 function userCell(f, ctx) {
-    const name = escapeMarkdown(f.userName, 64);
-    return ctx.partition ? mdLink(name, iamUserUrl(ctx.partition, f.userName)) : name;
+    return userLink(ctx.partition, f.userName, escapeMarkdown(f.userName, 64));
 }
 function keyCell(f, ctx) {
-    const id = escapeMarkdown(f.accessKeyId, 32);
-    return ctx.partition ? mdLink(id, iamKeysUrl(ctx.partition, f.userName)) : id;
+    return keyLink(ctx.partition, f.userName, escapeMarkdown(f.accessKeyId, 32));
 }
 function keyRow(f, ctx) {
     const change = ctx.changes.get(f.accessKeyId);

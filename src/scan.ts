@@ -156,12 +156,20 @@ export async function listKeysOfUsers(
   })
   let userCount = userNames.length
   if (vanished > 0) {
-    const seen = new Set(userNames)
-    const again = (await listUserNames(iam)).names.filter((n) => !seen.has(n))
+    const again = await usersNotIn(iam, userNames)
     for (const userName of again) perUser.push(await listUserKeys(iam, userName, errors))
     userCount += again.length - vanished
   }
   return { keys: perUser.flat(), userCount }
+}
+
+/**
+ * The users listed now that `known` lacks: where a user that vanished mid-scan (renamed, most
+ * likely) went, so its keys are read under the new name rather than dropped.
+ */
+export async function usersNotIn(iam: IAMClient, known: readonly string[]): Promise<string[]> {
+  const seen = new Set(known)
+  return (await listUserNames(iam)).names.filter((n) => !seen.has(n))
 }
 
 /** GetAccessKeyLastUsed for each key given, written into the key. */

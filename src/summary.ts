@@ -3,7 +3,7 @@
 // state after this run), then what the run changed, activity and deliveries, then the rest.
 import { renderDeadlineChart } from './age-chart.js'
 import { isoDate } from './dates.js'
-import { iamKeysUrl, iamUserUrl, mdLink, type Partition } from './links.js'
+import { keyLink, userLink, type Partition } from './links.js'
 import { escapeMarkdown as esc, table, utf8Bytes } from './markdown.js'
 import type { ChangeRecord } from './remediation/apply.js'
 import type { RemediationReport } from './report.js'
@@ -94,13 +94,11 @@ const KEY_HEADER = [
 ]
 
 function userCell(f: Finding, ctx: RowContext): string {
-  const name = esc(f.userName, 64)
-  return ctx.partition ? mdLink(name, iamUserUrl(ctx.partition, f.userName)) : name
+  return userLink(ctx.partition, f.userName, esc(f.userName, 64))
 }
 
 function keyCell(f: Finding, ctx: RowContext): string {
-  const id = esc(f.accessKeyId, 32)
-  return ctx.partition ? mdLink(id, iamKeysUrl(ctx.partition, f.userName)) : id
+  return keyLink(ctx.partition, f.userName, esc(f.accessKeyId, 32))
 }
 
 function keyRow(f: Finding, ctx: RowContext): string[] {

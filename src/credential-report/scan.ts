@@ -11,7 +11,8 @@ import type { IAMClient } from '@aws-sdk/client-iam'
 import { wholeDays } from '../dates.js'
 import { isOkByAge, lastUseNeed, OK_DETAIL_LIMIT } from '../last-use-policy.js'
 import type { RootAccessKey } from '../scan-info.js'
-import { listUserKeys, listUserNames, readLastUse, type ScanResult } from '../scan.js'
+import { forEachLimit } from '../concurrency.js'
+import { listUserKeys, listUserNames, readLastUse, usersNotIn, type ScanResult } from '../scan.js'
 import type { AccessKey, ScanError, Thresholds } from '../types.js'
 import { isCandidate, reportSettlesUnused, STALENESS_MARGIN_MS } from './candidates.js'
 import { csvRows, utf8Chunks } from './csv.js'
@@ -111,21 +112,16 @@ export async function scanWithCredentialReport(
   const readUser = async (userName: string): Promise<void> => {
     live.set(userName, await listUserKeys(iam, userName, errors, () => vanished.push(userName)))
   }
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < names.length) {
-      const userName = names[next++] as string
-      if (mustRead(userName)) await readUser(userName)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(concurrency, names.length) }, worker))
+  // mustRead is asked when a name's turn comes, so a report that arrives mid-walk still saves reads.
+  await forEachLimit(names, concurrency, async (userName) => {
+    if (mustRead(userName)) await readUser(userName)
+  })
 
   // A user gone between ListUsers and ListAccessKeys may have been renamed: list the users again
   // and read any name not seen before, so no key is dropped for a rename.
   let userCount = names.length
   if (vanished.length > 0) {
-    const seen = new Set(names)
-    const again = (await listUserNames(iam)).names.filter((n) => !seen.has(n))
+    const again = await usersNotIn(iam, names)
     for (const userName of again) await readUser(userName)
     userCount += again.length - vanished.length
   }

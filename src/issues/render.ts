@@ -1,6 +1,6 @@
 // Issue titles and bodies for keys that need rotation: pure, escaped, under GitHub's limits.
 import { isoDate } from '../dates.js'
-import { iamKeysUrl, iamUserUrl, mdLink, type Partition } from '../links.js'
+import { keyLink, userLink, type Partition } from '../links.js'
 import { escapeMarkdown as esc, table } from '../markdown.js'
 import type { ChangeRecord } from '../remediation/apply.js'
 import { rotationAdvice } from '../rotation-steps.js'
@@ -93,8 +93,6 @@ function lastUse(f: Finding): string {
   return lastUseText(f, esc)
 }
 
-const link = (text: string, url: string | undefined): string => mdLink(text, url)
-
 function factsTable(input: KeyIssueInput, ctx: IssueContext): string {
   const f = input.finding
   const alias = ctx.accountAlias ? ` (${esc(ctx.accountAlias, 64)})` : ''
@@ -102,14 +100,8 @@ function factsTable(input: KeyIssueInput, ctx: IssueContext): string {
     ['', ''],
     [
       ['AWS account', `${ctx.accountId}${alias}`],
-      [
-        'IAM user',
-        link(esc(f.userName, 64), ctx.partition && iamUserUrl(ctx.partition, f.userName))
-      ],
-      [
-        'Access key',
-        link(esc(f.accessKeyId, 32), ctx.partition && iamKeysUrl(ctx.partition, f.userName))
-      ],
+      ['IAM user', userLink(ctx.partition, f.userName, esc(f.userName, 64))],
+      ['Access key', keyLink(ctx.partition, f.userName, esc(f.accessKeyId, 32))],
       ['Class', CLASS_LABEL[f.class]],
       ['Status after this run', stateAfterRun(f, input.change)],
       ['Created', `${isoDate(f.createDate)} (${plural(f.ageDays, 'day')} ago)`],
