@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3239);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3861);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3239:
+/***/ 3861:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -83161,7 +83161,7 @@ class ProxyAgent extends dist/* Agent */.g6 {
     }
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./src/aws-network.ts
+;// CONCATENATED MODULE: ./src/aws/network.ts
 // How every AWS client reaches AWS: how many attempts a request gets (retry-max-attempts) and
 // through which proxy. Set once from the inputs (main.ts), read by every client builder, so no
 // client is built with other settings.
@@ -83205,7 +83205,7 @@ function awsClientConfig(options = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/errors.ts
+;// CONCATENATED MODULE: ./src/kit/errors.ts
 // Errors wrapped with what was being done and what the user should change.
 class ActionError extends Error {
     hint;
@@ -83259,7 +83259,7 @@ function describeFailure(error) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
 var client_iam_dist_cjs = __nccwpck_require__(6764);
-;// CONCATENATED MODULE: ./src/concurrency.ts
+;// CONCATENATED MODULE: ./src/kit/concurrency.ts
 // Bounded concurrency: enough requests in flight to hide latency, few enough not to
 // provoke IAM's throttling (which the SDK's adaptive retry then paces).
 async function forEachLimit(items, limit, work) {
@@ -83273,7 +83273,7 @@ async function forEachLimit(items, limit, work) {
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-;// CONCATENATED MODULE: ./src/dates.ts
+;// CONCATENATED MODULE: ./src/domain/dates.ts
 // Day arithmetic shared by classification, planning and rendering.
 const DAY_MS = 86_400_000;
 /** Whole days elapsed, as AWS Config's access-keys-rotated rule counts them. */
@@ -83288,7 +83288,7 @@ function isoDate(date) {
     return date.toISOString().slice(0, 10);
 }
 
-;// CONCATENATED MODULE: ./src/classify.ts
+;// CONCATENATED MODULE: ./src/domain/classify.ts
 
 /**
  * overdue: active and older than max-age-days (age > max).
@@ -83366,7 +83366,7 @@ function byUrgency(a, b) {
         a.accessKeyId.localeCompare(b.accessKeyId));
 }
 
-;// CONCATENATED MODULE: ./src/last-use-policy.ts
+;// CONCATENATED MODULE: ./src/domain/last-use-policy.ts
 // Which keys need their last use read. GetAccessKeyLastUsed is one IAM call per key, the largest
 // share of a full walk (1.6 keys per user); both scan methods follow this one policy, so they
 // agree key by key on what is known.
@@ -83403,9 +83403,9 @@ function isOkByAge(key, at, t) {
     return classByAge(key, at, t) === 'ok';
 }
 
-;// CONCATENATED MODULE: ./src/scan.ts
+;// CONCATENATED MODULE: ./src/scan/api-walk.ts
 // The API walk: every user (paginated), every key of each (paginated), then the last use of the
-// keys that need it (src/last-use-policy.ts). A failure on one user or key is recorded and the
+// keys that need it (src/domain/last-use-policy.ts). A failure on one user or key is recorded and the
 // scan goes on. Also the per-user reads (tags, groups) the audit needs after either scan method.
 
 
@@ -83658,7 +83658,7 @@ async function readTagsAndGroups(iam, userNames, options, errors) {
     return details;
 }
 
-;// CONCATENATED MODULE: ./src/allowed-accounts.ts
+;// CONCATENATED MODULE: ./src/credentials/allowed-accounts.ts
 // allowed-account-ids, as in aws-actions/configure-aws-credentials: the action refuses to do
 // anything in an account not listed. Checked right after sts:GetCallerIdentity, before any other
 // read, with the credentials the run works with (after role chaining: the member account).
@@ -83691,7 +83691,7 @@ async function verifyAllowedAccount(allowed, region, credentials) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
 var client_cloudtrail_dist_cjs = __nccwpck_require__(7392);
-;// CONCATENATED MODULE: ./src/retry.ts
+;// CONCATENATED MODULE: ./src/kit/retry.ts
 // Retry with exponential backoff and jitter, for the calls the SDK does not retry itself
 // (the OIDC token request, STS token exchange hiccups), and reads that wait for IAM to settle.
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -83729,7 +83729,7 @@ async function readUntilSettled(read, settled, options) {
 /** Five reads over 3.75 s (0.25 + 0.5 + 1 + 2 s between them): IAM usually settles in well under that. */
 const VERIFY_SETTLE = { attempts: 5, baseDelayMs: 250 };
 
-;// CONCATENATED MODULE: ./src/activity/retry-policy.ts
+;// CONCATENATED MODULE: ./src/aws/retry-policy.ts
 // How LookupEvents is retried: throttling and a failing server are different problems.
 //
 // Throttling means the region works but we asked too fast: waiting longer helps, so it gets
@@ -83770,7 +83770,7 @@ async function withRetryPolicy(fn, policy, classify, deps) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/activity/types.ts
+;// CONCATENATED MODULE: ./src/domain/activity.ts
 // The CloudTrail activity of one access key, as the job summary, the JSON report, the `activity`
 // output and the issue and SNS renderers all see it. Plain data only: it goes through
 // JSON.stringify unchanged (dates are ISO strings, lists are arrays).
@@ -83936,7 +83936,7 @@ function summarizeActivity(events, meta) {
     return accumulator.summary(meta);
 }
 
-;// CONCATENATED MODULE: ./src/activity/token-bucket.ts
+;// CONCATENATED MODULE: ./src/kit/token-bucket.ts
 // Client-side pacing: a token bucket whose waiters are served first come, first served, so no
 // lookup starves while others page on. The clock and sleep are injectable for unit tests.
 
@@ -84319,7 +84319,7 @@ async function lookupActivity(targets, options) {
     return new Map(runs.map((run) => [run.target.accessKeyId, run.summary(window, regions)]));
 }
 
-;// CONCATENATED MODULE: ./src/markdown.ts
+;// CONCATENATED MODULE: ./src/kit/markdown.ts
 // Escaping for every value that comes from AWS or a user before it enters Markdown
 // (job summary, issue bodies): inert text, one table cell, no mention, no HTML, no link.
 const ENTITIES = {
@@ -84366,7 +84366,7 @@ function utf8Bytes(text) {
     return Buffer.byteLength(text, 'utf8');
 }
 
-;// CONCATENATED MODULE: ./src/wording.ts
+;// CONCATENATED MODULE: ./src/render/wording.ts
 // The one source of wording and numbers for every channel (job summary, issues, SNS, the
 // organization digest): class names, plurals, the deadline (date and days, one convention),
 // last use and a key's state after the run. Pure: the caller passes how to make an AWS value
@@ -84482,7 +84482,7 @@ function keyFacts(f, maxAgeDays) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/activity/render.ts
+;// CONCATENATED MODULE: ./src/render/activity.ts
 // Pure renderers of ActivitySummary: Markdown for the job summary and issues, plain text for
 // SNS e-mail. Every value that came from AWS is escaped (Markdown) or flattened (text).
 
@@ -84651,10 +84651,10 @@ function renderActivitySection(summaries, maxBytes = ACTIVITY_SECTION_LIMIT_BYTE
 // Plain text (SNS e-mail)
 // ---------------------------------------------------------------------------------------------
 // Control characters would break lines or hide text in a mail client.
-const render_CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
+const activity_CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
 /** One line of at most maxLength characters. */
 function plainText(value, maxLength = 200) {
-    const chars = Array.from(value.replace(render_CONTROL, ' '));
+    const chars = Array.from(value.replace(activity_CONTROL, ' '));
     return chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : chars.join('');
 }
 function regionText(region) {
@@ -84731,7 +84731,7 @@ function selectActivityTargets(activityFor, keys) {
 
 
 
-;// CONCATENATED MODULE: ./src/exemptions.ts
+;// CONCATENATED MODULE: ./src/domain/exemptions.ts
 /** Glob with '*' and '?' only, anchored; case-insensitive because IAM user names are unique regardless of case. */
 function globToRegExp(glob) {
     const body = glob
@@ -84763,7 +84763,7 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/report.ts
+;// CONCATENATED MODULE: ./src/deliver/report.ts
 // The JSON report (every key, for an upload-artifact step) and the step outputs.
 
 
@@ -84813,7 +84813,7 @@ function setOutputs(report, reportPath) {
     setOutput('deleted-count', applied('delete'));
 }
 
-;// CONCATENATED MODULE: ./src/credential-report/candidates.ts
+;// CONCATENATED MODULE: ./src/scan/credential-report/candidates.ts
 // Candidate selection: which users of the credential report must be read live. Pure.
 //
 // A slot is judged with the report's own data, classified a margin ahead of the audit's time:
@@ -84873,7 +84873,7 @@ function reportSettlesUnused(slot, at, t, marginMs = STALENESS_MARGIN_MS) {
     return idle !== undefined && idle < t.unusedDays;
 }
 
-;// CONCATENATED MODULE: ./src/credential-report/csv.ts
+;// CONCATENATED MODULE: ./src/scan/credential-report/csv.ts
 // RFC 4180 CSV, read row by row from text chunks: a row may span chunks, and no more than one
 // row is held at a time. AWS never quotes (IAM names cannot hold commas or quotes), but quoting,
 // doubled quotes, CRLF and line breaks inside quotes are all handled.
@@ -84970,7 +84970,7 @@ function* utf8Chunks(bytes, size = 64 * 1024) {
         yield rest;
 }
 
-;// CONCATENATED MODULE: ./src/credential-report/raw-content.ts
+;// CONCATENATED MODULE: ./src/aws/raw-content.ts
 async function readAll(body) {
     if (body instanceof Uint8Array)
         return Buffer.from(body.buffer, body.byteOffset, body.length);
@@ -85006,7 +85006,7 @@ function takeRawContent(command) {
     return () => content;
 }
 
-;// CONCATENATED MODULE: ./src/credential-report/fetch.ts
+;// CONCATENATED MODULE: ./src/scan/credential-report/fetch.ts
 // Gets a current credential report: GenerateCredentialReport until it is COMPLETE (AWS reuses a
 // report for 4 hours, so usually at once), then GetCredentialReport. Two calls when a report is
 // ready, three when it completes within the first wait. A report older than those 4 hours is
@@ -85119,7 +85119,7 @@ async function fetchCredentialReport(iam, options = {}) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/credential-report/match.ts
+;// CONCATENATED MODULE: ./src/scan/credential-report/match.ts
 const second = (date) => Math.floor(date.getTime() / 1000);
 /**
  * For each live key (same order), its slot, or undefined for a key created after the report, one
@@ -85138,7 +85138,7 @@ function matchSlots(keys, slots) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/credential-report/parse.ts
+;// CONCATENATED MODULE: ./src/scan/credential-report/parse.ts
 const ROOT_USER = '<root_account>';
 class CredentialReportFormatError extends Error {
     constructor(message) {
@@ -85225,7 +85225,7 @@ function* readCredentialReport(rows, onMalformed = () => undefined) {
         throw new CredentialReportFormatError('The credential report is empty.');
 }
 
-;// CONCATENATED MODULE: ./src/credential-report/scan.ts
+;// CONCATENATED MODULE: ./src/scan/credential-report/scan.ts
 
 
 
@@ -85370,7 +85370,7 @@ async function scanWithCredentialReport(iam, options) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/scan-method.ts
+;// CONCATENATED MODULE: ./src/scan/method.ts
 
 
 
@@ -85461,7 +85461,7 @@ async function scanKeys(iam, options) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/audit.ts
+;// CONCATENATED MODULE: ./src/classify/findings.ts
 
 
 
@@ -85537,7 +85537,7 @@ async function runAudit(iam, settings, account, now = () => new Date(), options 
     };
 }
 
-;// CONCATENATED MODULE: ./src/links.ts
+;// CONCATENATED MODULE: ./src/render/links.ts
 // Links the reports give: an IAM user and its keys in the AWS console of the right partition,
 // our own issues, the run. Pure; a name outside IAM's character set gets no link at all.
 /** The partition of a region, as AWS names them (cn-north-1, us-gov-west-1, everything else). */
@@ -85585,7 +85585,7 @@ function mdLink(text, url) {
     return url ? `[${text}](${url})` : text;
 }
 
-;// CONCATENATED MODULE: ./src/deliveries.ts
+;// CONCATENATED MODULE: ./src/deliver/deliveries.ts
 // What each notification channel did this run, for the summary and the verdict.
 
 
@@ -85940,7 +85940,7 @@ throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
-;// CONCATENATED MODULE: ./src/issues/marker.ts
+;// CONCATENATED MODULE: ./src/domain/issue-marker.ts
 // The hidden marker that ties an issue to one key of one account. Issues are found by it,
 // never by title; values are escaped elsewhere, so nothing in a body can forge or close it.
 const KEY_MARKER = /<!-- iam-key-sentinel key=([A-Z0-9]{16,128}) account=(\d{12}) -->/;
@@ -85961,7 +85961,7 @@ function parseMarker(body) {
     return rollup ? { kind: 'rollup', accountId: rollup[1] } : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/issues/github.ts
+;// CONCATENATED MODULE: ./src/github/issues.ts
 // GitHub I/O for the rotation issues: list, label, assign, write. Secondary rate limits are
 // waited out (throttling plugin); transient errors retried (retry plugin).
 
@@ -86175,7 +86175,7 @@ async function applyIssueActions(octokit, repo, actions, labels) {
     return results;
 }
 
-;// CONCATENATED MODULE: ./src/rotation-steps.ts
+;// CONCATENATED MODULE: ./src/render/rotation-steps.ts
 
 /** The generic procedure, for a user with one key (seed 002). */
 const ROTATION_STEPS = [
@@ -86262,7 +86262,7 @@ function rotationAdvice(key, userKeys, escape) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/issues/render.ts
+;// CONCATENATED MODULE: ./src/render/issue.ts
 // Issue titles and bodies for keys that need rotation: pure, escaped, under GitHub's limits.
 
 
@@ -86436,7 +86436,7 @@ function renderRollupBody(findings, ctx) {
     return `${body}\n\n---\n${footer}`;
 }
 
-;// CONCATENATED MODULE: ./src/issues/plan.ts
+;// CONCATENATED MODULE: ./src/deliver/issues/plan.ts
 // The issue planner: a pure function from the keys that need an issue and the issues that
 // exist to the writes that bring GitHub in line. An identical run plans no write at all.
 
@@ -86498,7 +86498,7 @@ function planIssues(input) {
     return plan;
 }
 
-;// CONCATENATED MODULE: ./src/issues/sync.ts
+;// CONCATENATED MODULE: ./src/deliver/issues/sync.ts
 
 
 
@@ -86678,7 +86678,7 @@ async function syncRollup(octokit, repo, rollup, deferred, findings, ctx, labels
 var client_sns_dist_cjs = __nccwpck_require__(8797);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/notify/sns-publish.ts
+;// CONCATENATED MODULE: ./src/deliver/sns.ts
 // Publishes the run's notification. The client uses the topic's own region (a topic in
 // another region must work); a failure is returned, never thrown, so the other reports
 // are still written and the step fails at the end.
@@ -86752,7 +86752,7 @@ async function publishNotification(notification, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/job.ts
+;// CONCATENATED MODULE: ./src/jobs/context.ts
 // What every job (audit, incident) shares: the authenticated clients, the run, and the
 // ways out (summary, SNS) that must never lose the other reports.
 
@@ -86804,7 +86804,7 @@ async function deliverSns(job, notification, event) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/notify/sns-message.ts
+;// CONCATENATED MODULE: ./src/render/sns-message.ts
 // The SNS notification: one plain-text message per run, readable in an email client,
 // filterable by subscribers, and within SNS's limits whatever AWS returns.
 
@@ -86978,7 +86978,7 @@ function shouldPublish(report, notifyOn, event) {
     return c.overdue + c.unused > 0 || (report.remediation?.changes.length ?? 0) > 0;
 }
 
-;// CONCATENATED MODULE: ./src/cancellation.ts
+;// CONCATENATED MODULE: ./src/kit/cancellation.ts
 // A cancelled job: the runner sends SIGINT, then SIGTERM a few seconds later, then kills the
 // process. On the first signal no new change starts; what was done is written (summary, outputs,
 // JSON report) by the job, or by the finalizer when the job does not finish within the grace.
@@ -87025,7 +87025,7 @@ function watchCancellation(options = {}) {
     process.on('SIGTERM', onSignal);
 }
 
-;// CONCATENATED MODULE: ./src/remediation/claim.ts
+;// CONCATENATED MODULE: ./src/act/claim.ts
 // A short-lived claim on a key, so that two runs at once (a re-run, a second workflow, a matrix
 // overlap) do not both write it. IAM has no conditional write, so the claim is an IAM user tag
 // `iam-key-sentinel:claim:<key ID>` = `<claimant> <ISO time>` on the key's user: read it, write
@@ -87076,7 +87076,7 @@ async function releaseClaim(iam, target) {
     await iam.send(new client_iam_dist_cjs/* UntagUserCommand */.KZ_({ UserName: target.userName, TagKeys: [claimTagKey(target.accessKeyId)] }));
 }
 
-;// CONCATENATED MODULE: ./src/remediation/lifecycle-tag.ts
+;// CONCATENATED MODULE: ./src/act/lifecycle-tag.ts
 // AWS keeps no deactivation date, so the staged delete records one per key as an IAM user
 // tag on the key's owner. The next run reads it to know when the grace period ends; it is
 // removed when the key is deleted.
@@ -87093,7 +87093,7 @@ function readDeactivatedAt(tags, accessKeyId) {
     return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-;// CONCATENATED MODULE: ./src/remediation/apply.ts
+;// CONCATENATED MODULE: ./src/act/apply.ts
 // Applies a plan to IAM, one key at a time: re-read the key live and act only if it still
 // is what the plan saw, then read it again to verify, then record the change durably.
 
@@ -87308,7 +87308,7 @@ async function applyPlan(iam, plan, options = { now: () => new Date() }, records
     return records;
 }
 
-;// CONCATENATED MODULE: ./src/remediation/plan.ts
+;// CONCATENATED MODULE: ./src/plan/remediation.ts
 // The remediation planner: a pure function from classified keys to the exact list of
 // changes a run may make. Nothing outside this list is ever touched.
 
@@ -87402,7 +87402,7 @@ function planRemediation(input) {
     return plan;
 }
 
-;// CONCATENATED MODULE: ./src/remediation/render.ts
+;// CONCATENATED MODULE: ./src/render/changes.ts
 // The "Changes" section of the job summary: the plan or what was done, and how to undo it.
 
 
@@ -87477,7 +87477,7 @@ partition) {
     return parts.join('\n\n');
 }
 
-;// CONCATENATED MODULE: ./src/age-chart.ts
+;// CONCATENATED MODULE: ./src/render/age-chart.ts
 
 /** Bands over days-to-deadline: long past (> max-age-days), past, due soon (warn-days), in time. */
 function deadlineBands(daysToDeadline, t) {
@@ -87530,7 +87530,7 @@ function renderDeadlineChart(daysToDeadline, t) {
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/render/summary.ts
 // The job summary: a pure renderer from findings to Markdown, kept under GitHub's 1 MiB limit.
 // Ordered by what the reader must do: the verdict, the keys needing action (by user, in their
 // state after this run), then what the run changed, activity and deliveries, then the rest.
@@ -87794,7 +87794,7 @@ function renderSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
     ].join('\n\n') + '\n');
 }
 
-;// CONCATENATED MODULE: ./src/verdict.ts
+;// CONCATENATED MODULE: ./src/domain/verdict.ts
 // Whether the step fails, decided after every report is written.
 
 /** The reasons the step fails, empty when it passes. */
@@ -87837,7 +87837,7 @@ function failureReasons(report, failOn) {
     return reasons;
 }
 
-;// CONCATENATED MODULE: ./src/audit-job.ts
+;// CONCATENATED MODULE: ./src/jobs/audit.ts
 // The audit job: scan every key, remediate by plan, keep the issues, notify, report.
 
 
@@ -87959,7 +87959,7 @@ async function lookUpActivity(audit, job) {
         userName: k.userName
     });
     const targets = selectActivityTargets(activity.activityFor, {
-        flagged: report.keys.filter((k) => audit_job_FLAGGED.has(k.class)).map(ref),
+        flagged: report.keys.filter((k) => audit_FLAGGED.has(k.class)).map(ref),
         // A change that was attempted (applied, failed or skipped) is one someone will look into.
         changed: (report.remediation?.changes ?? []).filter((c) => c.result !== 'planned').map(ref)
     });
@@ -87975,7 +87975,7 @@ async function lookUpActivity(audit, job) {
     });
     return [...summaries.values()];
 }
-const audit_job_FLAGGED = new Set(['overdue', 'unused', 'due-soon']);
+const audit_FLAGGED = new Set(['overdue', 'unused', 'due-soon']);
 /** One issue per key that needs rotation, when a token is there and create-issues is on. */
 async function notifyIssues(audit, job, activity) {
     if (!job.settings.issues.enabled)
@@ -88054,7 +88054,7 @@ function cancelFailures(changes) {
     ];
 }
 
-;// CONCATENATED MODULE: ./src/auth.ts
+;// CONCATENATED MODULE: ./src/credentials/sign-in.ts
 // GitHub OIDC → STS AssumeRoleWithWebIdentity, then optionally sts:AssumeRole role chaining (a hub
 // role into a member account). The credentials stay inside the action: they are masked and
 // handed to the SDK clients, never exported to the job.
@@ -88183,7 +88183,7 @@ async function assumeRoleWithOidc(settings, retry = stsRetry()) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/pacing.ts
+;// CONCATENATED MODULE: ./src/aws/pacing.ts
 
 /** Where the pace starts: the low end of what IAM is reported to allow for reads. */
 const START_IAM_REQUESTS_PER_SECOND = 10;
@@ -88321,9 +88321,9 @@ function paceClient(client, pacer) {
     { step: 'deserialize', priority: 'high', name: 'iamKeySentinelPacing', override: true });
 }
 
-;// CONCATENATED MODULE: ./src/aws-clients.ts
+;// CONCATENATED MODULE: ./src/aws/clients.ts
 // One place that builds the SDK clients, so every call shares the same credentials,
-// retry policy, timeouts and proxy (src/aws-network.ts). AWS_ENDPOINT_URL (the SDK's own
+// retry policy, timeouts and proxy (src/aws/network.ts). AWS_ENDPOINT_URL (the SDK's own
 // variable) is honoured as is.
 
 
@@ -88337,7 +88337,7 @@ function createClients(options) {
         retryMode: 'adaptive',
         ...awsClientConfig()
     });
-    // IAM is paced by src/pacing.ts, which adapts to Throttling itself; the SDK's adaptive
+    // IAM is paced by src/aws/pacing.ts, which adapts to Throttling itself; the SDK's adaptive
     // limiter on top would halve the rate again at each throttled answer, so IAM retries in
     // standard mode (same attempts).
     const iam = new client_iam_dist_cjs/* IAMClient */.h8v({ ...config(), retryMode: 'standard' });
@@ -88354,7 +88354,7 @@ function createClients(options) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/run-context.ts
+;// CONCATENATED MODULE: ./src/inputs/run-context.ts
 // Facts about the workflow run, from the variables every runner sets.
 function runContext(env = process.env) {
     const server = env.GITHUB_SERVER_URL || 'https://github.com';
@@ -88369,7 +88369,7 @@ function runContext(env = process.env) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/aggregate.ts
+;// CONCATENATED MODULE: ./src/classify/organization.ts
 // The organization-wide result: each expected account with its report, or flagged as missing or
 // unreadable, and the sums over the reports. Pure: the decisions the summary, digest, outputs and
 // verdict all share.
@@ -88402,7 +88402,7 @@ function accountOfFile(file) {
         return file.report.accountId;
     return file.kind === 'unreadable' ? file.accountId : undefined;
 }
-const aggregate_FLAGGED = new Set(['overdue', 'unused', 'due-soon']);
+const organization_FLAGGED = new Set(['overdue', 'unused', 'due-soon']);
 function aggregate(expected, files) {
     const byAccount = new Map();
     for (const file of files) {
@@ -88455,7 +88455,7 @@ function aggregate(expected, files) {
         users += report.userCount;
         thresholds.set(JSON.stringify(report.thresholds), report.thresholds);
         for (const finding of report.keys) {
-            if (aggregate_FLAGGED.has(finding.class))
+            if (organization_FLAGGED.has(finding.class))
                 worstKeys.push({ accountId: a.accountId, accountName: a.name, finding });
         }
     }
@@ -88480,7 +88480,7 @@ function aggregate(expected, files) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/aggregate-render.ts
+;// CONCATENATED MODULE: ./src/render/organization.ts
 // The organization-wide job summary: failed accounts first, the sums, a chart of overdue keys per
 // account, every account's counts and the worst keys. Pure, and within GitHub's summary limit.
 
@@ -88502,7 +88502,7 @@ function thresholdsLine(all) {
         return `Thresholds: ${one(all[0])}`;
     return `⚠️ The accounts were audited with different thresholds: ${all.map(one).join('; ')}`;
 }
-function aggregate_render_header(input) {
+function organization_header(input) {
     const { result } = input;
     const expected = result.accounts.filter((a) => a.expected).length;
     const reported = result.accounts.filter((a) => a.status === 'reported').length;
@@ -88608,7 +88608,7 @@ function renderOverdueChart(accounts) {
         '```'
     ].join('\n') + more);
 }
-function aggregate_render_resultCell(a) {
+function organization_resultCell(a) {
     const unexpected = a.expected ? '' : ' (not in expected-accounts)';
     if (a.status === 'missing')
         return '❌ no report';
@@ -88634,7 +88634,7 @@ function accountRow(a) {
     return [
         escapeMarkdown(a.accountId, 12),
         escapeMarkdown(a.name, 60),
-        aggregate_render_resultCell(a),
+        organization_resultCell(a),
         count('overdue'),
         count('unused'),
         count('due-soon'),
@@ -88645,7 +88645,7 @@ function accountRow(a) {
     ];
 }
 /** Rows while the byte budget lasts, then how many were left out and where they are. */
-function aggregate_render_boundedTable(headerCells, rows, budget, what, where) {
+function organization_boundedTable(headerCells, rows, budget, what, where) {
     const lines = [table(headerCells, [])];
     let used = utf8Bytes(lines[0]);
     let shown = 0;
@@ -88717,7 +88717,7 @@ function renderAggregateSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
                 ])
         ].join('\n');
     // What to act on first: accounts without a report, the worst keys; then the counts.
-    const before = [aggregate_render_header(input), failedSection(result.failed), worstSection];
+    const before = [organization_header(input), failedSection(result.failed), worstSection];
     const after = [
         totalsSection(result),
         overdueSection(result.accounts),
@@ -88729,12 +88729,12 @@ function renderAggregateSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
     const accountsTable = [
         `### Accounts (${result.accounts.length})`,
         '',
-        aggregate_render_boundedTable(ACCOUNT_HEADER, result.accounts.map(accountRow), budget, 'accounts', where)
+        organization_boundedTable(ACCOUNT_HEADER, result.accounts.map(accountRow), budget, 'accounts', where)
     ].join('\n');
     return [...before, accountsTable, ...after].filter((part) => part !== '').join('\n\n') + '\n';
 }
 
-;// CONCATENATED MODULE: ./src/fleet/digest.ts
+;// CONCATENATED MODULE: ./src/render/organization-digest.ts
 // The one SNS digest of an organization audit: plain text, failed accounts first, then every
 // account's counts and the worst keys, cut to SNS's size limit. Reuses the per-account message's
 // helpers (plain, asciiSubject, the limit) so both read and behave alike. Pure.
@@ -88745,7 +88745,7 @@ function renderAggregateSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
 const DIGEST_ACCOUNT = 'organization';
 const DIGEST_EVENT = 'organization-audit';
 const DIGEST_WORST_KEYS = 50;
-const digest_bytes = (text) => Buffer.byteLength(text, 'utf8');
+const organization_digest_bytes = (text) => Buffer.byteLength(text, 'utf8');
 /** findings: an overdue or unused key, a change, or an account without a usable report. */
 function shouldPublishDigest(result, notifyOn) {
     if (notifyOn === 'never')
@@ -88780,7 +88780,7 @@ function keyLine(r, { accountId, accountName, finding: f }) {
     return (`- ${who(accountId, accountName)} ${plain(f.userName, 64)} ${plain(f.accessKeyId, 32)}: ` +
         `${CLASS_NAME[f.class]}, deadline ${deadlineText(f, maxAge)}; ${ageText(f)}; ${f.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(f, plain)}`);
 }
-function digest_header(input) {
+function organization_digest_header(input) {
     const { result: r } = input;
     const t = r.totals;
     const c = r.changes;
@@ -88825,28 +88825,28 @@ function renderDigest(input, limit = SNS_MESSAGE_LIMIT_BYTES) {
     ];
     const sections = all.filter((s) => s.lines.length > 0);
     const foot = `Each account's audit job has its keys in its job summary and JSON report: ${seeRun}`;
-    const parts = [digest_header(input)];
-    let used = digest_bytes(parts[0]) + digest_bytes(`\n\n${foot}`);
+    const parts = [organization_digest_header(input)];
+    let used = organization_digest_bytes(parts[0]) + organization_digest_bytes(`\n\n${foot}`);
     for (const section of sections) {
-        const worstCut = digest_bytes(`\n${section.cut(section.lines.length)}`);
+        const worstCut = organization_digest_bytes(`\n${section.cut(section.lines.length)}`);
         const title = `\n\n${section.title}`;
-        if (used + digest_bytes(title) + worstCut > limit)
+        if (used + organization_digest_bytes(title) + worstCut > limit)
             break;
         const lines = [section.title];
-        used += digest_bytes(title);
+        used += organization_digest_bytes(title);
         let shown = 0;
         for (const line of section.lines) {
             const reserve = shown + 1 < section.lines.length ? worstCut : 0;
-            if (used + digest_bytes(`\n${line}`) + reserve > limit)
+            if (used + organization_digest_bytes(`\n${line}`) + reserve > limit)
                 break;
             lines.push(line);
-            used += digest_bytes(`\n${line}`);
+            used += organization_digest_bytes(`\n${line}`);
             shown++;
         }
         if (shown < section.lines.length) {
             const cut = section.cut(section.lines.length - shown);
             lines.push(cut);
-            used += digest_bytes(`\n${cut}`);
+            used += organization_digest_bytes(`\n${cut}`);
         }
         parts.push(lines.join('\n'));
     }
@@ -88868,12 +88868,12 @@ function digestNotification(input) {
         changed: number(r.changes.deactivated + r.changes.deleted)
     };
     // Attributes and subject count towards SNS's 256 KiB as well.
-    const attributeBytes = Object.entries(attributes).reduce((sum, [name, a]) => sum + digest_bytes(name) + digest_bytes(a.DataType) + digest_bytes(a.StringValue), 0);
-    const message = renderDigest(input, SNS_MESSAGE_LIMIT_BYTES - attributeBytes - digest_bytes(subject));
+    const attributeBytes = Object.entries(attributes).reduce((sum, [name, a]) => sum + organization_digest_bytes(name) + organization_digest_bytes(a.DataType) + organization_digest_bytes(a.StringValue), 0);
+    const message = renderDigest(input, SNS_MESSAGE_LIMIT_BYTES - attributeBytes - organization_digest_bytes(subject));
     return { subject, message, attributes };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/matrix.ts
+;// CONCATENATED MODULE: ./src/domain/matrix.ts
 // The job matrix of an organization audit: one entry per account, and its split into chunks
 // when the fleet is larger than one GitHub matrix may be (256 jobs). Pure: no I/O.
 /** GitHub runs at most this many jobs from one matrix. */
@@ -88960,7 +88960,7 @@ function parseExpectedAccounts(text) {
     return { accounts: [...accounts.values()] };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/report-file.ts
+;// CONCATENATED MODULE: ./src/scan/report-file.ts
 // Reads one JSON file of the reports directory: an audit report of ours, a file that is not ours
 // (ignored), or a report of ours that cannot be trusted (its account is then a failed account).
 // Pure: the caller reads the file.
@@ -89069,7 +89069,7 @@ function readReportFile(path, text) {
     return { kind: 'report', path, report: parsed };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/reports-dir.ts
+;// CONCATENATED MODULE: ./src/scan/reports-dir.ts
 // Finds the reports the matrix jobs uploaded: every *.json under reports-directory, however deep
 // (actions/download-artifact puts each artifact in its own folder). A file that cannot be read is
 // reported, never thrown, so one bad artifact cannot hide the others.
@@ -89108,7 +89108,7 @@ async function readReportsDirectory(dir) {
     return { exists: true, files };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/aggregate-job.ts
+;// CONCATENATED MODULE: ./src/jobs/aggregate.ts
 // mode: aggregate. Reads every account's report from reports-directory, then writes one
 // organization-wide summary, JSON report and outputs, and publishes one SNS digest. Runs after the
 // matrix with `if: always()`, so an account whose job failed is named here, never silently missing.
@@ -89235,7 +89235,7 @@ async function runAggregateJob(job) {
     return { failures: [...aggregateFailures(result), ...deliveryFailures(deliveries)] };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/list-render.ts
+;// CONCATENATED MODULE: ./src/render/account-list.ts
 // The job summary of list-accounts: what will be audited, what was skipped and why. Pure.
 
 
@@ -89289,7 +89289,7 @@ function renderListSummary(listing, selection, options) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-organizations/dist-cjs/index.js
 var client_organizations_dist_cjs = __nccwpck_require__(2503);
-;// CONCATENATED MODULE: ./src/fleet/organization.ts
+;// CONCATENATED MODULE: ./src/scan/organization.ts
 // Reads the organization's accounts from AWS Organizations: every account, or those under the
 // given roots and OUs, walking nested OUs. Every list is paginated; nothing is filtered here.
 
@@ -89409,7 +89409,7 @@ async function listOrganizationAccounts(options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/fleet/select.ts
+;// CONCATENATED MODULE: ./src/classify/select-accounts.ts
 // Which accounts of the organization get an audit job: the active ones, minus exclude-accounts,
 // each with the member role ARN built from member-role-name. Pure.
 
@@ -89441,7 +89441,7 @@ function selectAccounts(accounts, options) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/list-job.ts
+;// CONCATENATED MODULE: ./src/jobs/list-accounts.ts
 // mode: list-accounts. Lists the organization's accounts and sets the matrix outputs that the
 // audit jobs fan out over (strategy.matrix: ${{ fromJSON(needs.<job>.outputs.matrix) }}).
 
@@ -89509,7 +89509,7 @@ async function runListAccountsJob(fleet, aws) {
     return { failures };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/job.ts
+;// CONCATENATED MODULE: ./src/jobs/organization.ts
 
 
 
@@ -89528,7 +89528,7 @@ async function runFleetJob(settings, fleet, assume) {
     return runListAccountsJob(fleet, { region: settings.awsRegion, credentials: await credentials() });
 }
 
-;// CONCATENATED MODULE: ./src/incident/render.ts
+;// CONCATENATED MODULE: ./src/render/incident.ts
 // The incident's three faces, one content: the job summary, the SNS message (in the spirit
 // of the seeds' template) and the security-incident issue. Pure functions.
 
@@ -89655,7 +89655,7 @@ const OUTCOME_LABEL = {
     planned: '📝 planned (dry run)',
     failed: '❌ failed: manual intervention needed'
 };
-function render_keyRow(report, k, partition) {
+function incident_keyRow(report, k, partition) {
     const sessions = !k.sessions
         ? '—'
         : k.sessions.ok
@@ -89687,7 +89687,7 @@ partition) {
             `the action could not take ${failed.length === 1 ? 'it' : 'them'} away. Sign in to the account, deactivate or delete by hand, ` +
             `and check the [AWS Health dashboard](${HEALTH_DASHBOARD}).`);
     }
-    parts.push(table(['Access key', 'User', 'Exposed at', 'Outcome', 'Older sessions', 'Error'], report.keys.map((k) => render_keyRow(report, k, partition))));
+    parts.push(table(['Access key', 'User', 'Exposed at', 'Outcome', 'Older sessions', 'Error'], report.keys.map((k) => incident_keyRow(report, k, partition))));
     const undo = report.keys.flatMap((k) => [
         ...(k.change?.undo ? [k.change.undo] : []),
         ...(k.sessions?.ok && k.sessions.undo ? [k.sessions.undo] : [])
@@ -89718,7 +89718,7 @@ partition) {
     return { title: Array.from(title).slice(0, 256).join(''), body };
 }
 
-;// CONCATENATED MODULE: ./src/incident/issue.ts
+;// CONCATENATED MODULE: ./src/deliver/incident-issue.ts
 // The security-incident issue: one per incident run, written once even when the job is
 // re-run (the marker names the run attempt).
 
@@ -89773,7 +89773,7 @@ partition) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/incident/revoke.ts
+;// CONCATENATED MODULE: ./src/act/revoke.ts
 // Takes one exposed key away: find its owner, confirm the key, deactivate or delete it with
 // the same re-read and verification as remediation, then cut off sessions minted with it.
 
@@ -89922,7 +89922,7 @@ async function revokeKey(iam, exposed, options) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/incident/job.ts
+;// CONCATENATED MODULE: ./src/jobs/incident.ts
 // The incident job: revoke each exposed key, summarize what it did, tell security on every
 // channel, and when a key could not be taken away, say that a person must step in.
 
@@ -90061,7 +90061,7 @@ async function runIncidentJob(job) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/incident/exposure-event.ts
+;// CONCATENATED MODULE: ./src/inputs/exposure-event.ts
 // Reads the exposed keys out of the events AWS sends when it finds a leaked access key:
 // AWS Health AWS_RISK_CREDENTIALS_EXPOSED and Trusted Advisor "Exposed Access Keys"
 // delivered as a repository_dispatch client_payload.
@@ -90181,7 +90181,7 @@ function parseExposureEvent(payload) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
 // Reads and validates every input before anything touches AWS or GitHub.
 // Pure over a getter, so the table of bad inputs is unit-tested without a runner.
 
@@ -90189,7 +90189,7 @@ function parseExposureEvent(payload) {
 
 
 /** Defaults used when an input is empty; action.yml declares the same (a test keeps them equal). */
-const inputs_DEFAULTS = {
+const settings_DEFAULTS = {
     'aws-region': 'us-east-1',
     audience: 'sts.amazonaws.com',
     'role-duration-seconds': '3600',
@@ -90239,7 +90239,7 @@ const TAG_KEY = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u;
 const USER_GLOB = /^[\w+=,.@*?-]{1,64}$/;
 const SNS_TOPIC_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:sns:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}(\.fifo)?$/;
 // GitHub label names: up to 50 characters, no commas (they separate the list).
-const inputs_LABEL = /^[^,\n]{1,50}$/;
+const settings_LABEL = /^[^,\n]{1,50}$/;
 const GROUP_NAME = /^[\w+=,.@-]{1,128}$/;
 // Organizations: a root is r-xxxx, an OU ou-<root part>-<8 to 32 characters>.
 const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
@@ -90265,13 +90265,13 @@ class Reader {
      */
     isSet(name) {
         const value = this.get(name).trim();
-        return value !== '' && value !== inputs_DEFAULTS[name];
+        return value !== '' && value !== settings_DEFAULTS[name];
     }
     raw(name) {
         const value = this.get(name).trim();
         if (value !== '')
             return value;
-        return inputs_DEFAULTS[name] ?? '';
+        return settings_DEFAULTS[name] ?? '';
     }
     wholeNumber(name, min, max) {
         const value = this.raw(name);
@@ -90557,7 +90557,7 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
     const issues = {
         enabled: r.boolean('create-issues') && token !== '',
         token,
-        labels: r.list('issue-labels', inputs_LABEL, 'GitHub label names of at most 50 characters'),
+        labels: r.list('issue-labels', settings_LABEL, 'GitHub label names of at most 50 characters'),
         issueFor: r.oneOf('issue-for', ['overdue', 'due-soon']),
         ownerTag: r.optionalMatching('owner-tag', TAG_KEY, "an IAM tag key (1 to 128 letters, digits, spaces or '_.:/=+-@')"),
         maxNewIssues: r.wholeNumber('max-new-issues', 0, 1000)

@@ -8,7 +8,7 @@ import {
   claimTagKey,
   parseClaim,
   takeClaim
-} from '../../src/remediation/claim.js'
+} from '../../src/act/claim.js'
 
 const KEY = { userName: 'alice', accessKeyId: 'AKIASAMPLEALICE00001' }
 const NOW = new Date('2026-12-01T12:00:00.000Z')

@@ -2,11 +2,11 @@
 // polling, errors, the calls it makes, auto's choice and fallback, and identical findings.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { IAMClient } from '@aws-sdk/client-iam'
-import { runAudit, type Audit } from '../../src/audit.js'
-import { fetchCredentialReport } from '../../src/credential-report/fetch.js'
-import { readSettings } from '../../src/inputs.js'
-import { AUTO_REPORT_ABOVE_USERS, scanKeys, type KeyScanOptions } from '../../src/scan-method.js'
-import type { Finding } from '../../src/types.js'
+import { runAudit, type Audit } from '../../src/classify/findings.js'
+import { fetchCredentialReport } from '../../src/scan/credential-report/fetch.js'
+import { readSettings } from '../../src/inputs/settings.js'
+import { AUTO_REPORT_ABOVE_USERS, scanKeys, type KeyScanOptions } from '../../src/scan/method.js'
+import type { Finding } from '../../src/domain/types.js'
 import { FakeAws, type FakeAccount, type FakeAwsOptions } from '../support/fake-aws.js'
 import { VARIED_INPUTS, variedAccount } from '../support/varied-account.js'
 

@@ -1,22 +1,22 @@
 // The aggregate's pure parts: which files are reports, the organization result, the summary and
 // the SNS digest rendered from it.
 import { describe, expect, it } from '@jest/globals'
-import { aggregate, type OrganizationResult } from '../../src/fleet/aggregate.js'
+import { aggregate, type OrganizationResult } from '../../src/classify/organization.js'
 import {
   CHART_ACCOUNTS_LIMIT,
   renderAggregateSummary,
   renderOverdueChart
-} from '../../src/fleet/aggregate-render.js'
+} from '../../src/render/organization.js'
 import {
   renderDigest,
   renderDigestNotification,
   renderDigestSubject,
   shouldPublishDigest
-} from '../../src/fleet/digest.js'
-import { readReportFile, type ReportFile } from '../../src/fleet/report-file.js'
-import { SNS_MESSAGE_LIMIT_BYTES, SNS_SUBJECT_MAX } from '../../src/notify/sns-message.js'
-import type { AuditReport } from '../../src/report.js'
-import type { Finding, KeyClass } from '../../src/types.js'
+} from '../../src/render/organization-digest.js'
+import { readReportFile, type ReportFile } from '../../src/scan/report-file.js'
+import { SNS_MESSAGE_LIMIT_BYTES, SNS_SUBJECT_MAX } from '../../src/render/sns-message.js'
+import type { AuditReport } from '../../src/deliver/report.js'
+import type { Finding, KeyClass } from '../../src/domain/types.js'
 
 const NOW = new Date('2026-06-01T00:00:00Z')
 const DAY = 86_400_000

@@ -1,6 +1,6 @@
 // The organization modes' inputs: read in every mode, used in their own, rejected elsewhere.
 import { describe, expect, it } from '@jest/globals'
-import { InputError, readSettings } from '../../src/inputs.js'
+import { InputError, readSettings } from '../../src/inputs/settings.js'
 
 const HUB = 'arn:aws:iam::200000000002:role/iam-key-sentinel-hub'
 const MEMBER = 'arn:aws:iam::300000000003:role/iam-key-sentinel-member'

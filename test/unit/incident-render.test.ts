@@ -4,13 +4,13 @@ import {
   renderIncidentMarkdown,
   renderIncidentSns,
   type IncidentReport
-} from '../../src/incident/render.js'
+} from '../../src/render/incident.js'
 import {
   REVOKE_POLICY_NAME,
   revocationPolicy,
   type IncidentKeyResult
-} from '../../src/incident/revoke.js'
-import { SNS_MESSAGE_LIMIT_BYTES } from '../../src/notify/sns-message.js'
+} from '../../src/act/revoke.js'
+import { SNS_MESSAGE_LIMIT_BYTES } from '../../src/render/sns-message.js'
 
 const RUN = {
   runUrl: 'https://github.com/acme/security/actions/runs/9',

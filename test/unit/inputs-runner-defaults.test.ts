@@ -2,7 +2,7 @@
 // every default in every mode. None of them may read as a mistake; a bad value still must.
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { InputError, readSettings } from '../../src/inputs.js'
+import { InputError, readSettings } from '../../src/inputs/settings.js'
 import { actionDefaults } from '../support/runner-inputs.js'
 
 const ROLE = 'arn:aws:iam::123456789012:role/iam-key-sentinel'
@@ -111,7 +111,7 @@ describe("readSettings over action.yml's defaults, as the runner sets them", () 
 
 describe('input errors are the user’s to fix, not crashes', () => {
   it('says what to change, without "unexpectedly"', async () => {
-    const { describeFailure } = await import('../../src/errors.js')
+    const { describeFailure } = await import('../../src/kit/errors.js')
     let error: unknown
     try {
       settingsWith({ 'fail-on': 'sometimes' })

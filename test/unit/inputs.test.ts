@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { DEFAULTS, InputError, readSettings, splitList } from '../../src/inputs.js'
+import { DEFAULTS, InputError, readSettings, splitList } from '../../src/inputs/settings.js'
 
 function getter(inputs: Record<string, string>) {
   return (name: string): string => inputs[name] ?? ''

@@ -1,0 +1,73 @@
+// What every job (audit, incident) shares: the authenticated clients, the run, and the
+// ways out (summary, SNS) that must never lose the other reports.
+import * as core from '@actions/core'
+import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import type { AwsClients } from '../aws/clients.js'
+import type { Delivery } from '../deliver/deliveries.js'
+import type { Settings } from '../inputs/settings.js'
+import type { NotificationEvent, SnsNotification } from '../render/sns-message.js'
+import { publishNotification } from '../deliver/sns.js'
+import type { RunContext } from '../inputs/run-context.js'
+
+export interface JobContext {
+  settings: Settings
+  credentials?: AwsCredentialIdentity
+  clients: AwsClients
+  accountId: string
+  accountAlias?: string
+  run: RunContext
+}
+
+/** A job's verdict: the reasons the step fails, empty when it passes. */
+export type JobResult = { failures: string[] }
+
+/** The IAM user key the action itself runs with (static credentials), which it must never touch. */
+export async function ownAccessKeyId(clients: AwsClients): Promise<string | undefined> {
+  try {
+    const { accessKeyId } = await clients.iam.config.credentials()
+    return accessKeyId.startsWith('AKIA') ? accessKeyId : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Outside a runner (no GITHUB_STEP_SUMMARY) the summary goes to the log instead. */
+export async function writeSummary(markdown: string): Promise<void> {
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write()
+  else core.info(markdown)
+}
+
+export function repoOf(run: RunContext): { owner: string; repo: string } {
+  const [owner = '', repo = ''] = run.repository.split('/')
+  return { owner, repo }
+}
+
+/** Publishes one notification; a failure comes back as a failed delivery, never thrown. */
+export async function deliverSns(
+  job: JobContext,
+  notification: SnsNotification,
+  event: NotificationEvent
+): Promise<Delivery> {
+  const topicArn = job.settings.notify.snsTopicArn ?? ''
+  const result = await publishNotification(notification, {
+    topicArn,
+    credentials: job.credentials,
+    accountId: job.accountId,
+    runId: job.run.runId,
+    event
+  })
+  if (result.ok) {
+    core.setOutput('sns-message-id', result.messageId)
+    return {
+      channel: 'SNS',
+      ok: true,
+      detail: `Published to ${topicArn} (message ${result.messageId}).`
+    }
+  }
+  return {
+    channel: 'SNS',
+    ok: false,
+    detail: `Publishing to ${topicArn} failed: ${result.error}`,
+    hint: result.hint
+  }
+}
