@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3861);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1388);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3861:
+/***/ 1388:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -87838,7 +87838,6 @@ function failureReasons(report, failOn) {
 }
 
 ;// CONCATENATED MODULE: ./src/jobs/audit.ts
-// The audit job: scan every key, remediate by plan, keep the issues, notify, report.
 
 
 
@@ -89121,7 +89120,6 @@ async function readReportsDirectory(dir) {
 
 
 
-
 const ORGANIZATION_REPORT_TOOL = 'iam-key-sentinel-organization';
 /** One account as the outputs and the organization report give it. */
 function accountJson(a) {
@@ -89173,14 +89171,7 @@ async function publishDigest(job, result, generatedAt) {
             detail: `No AWS credentials to publish with: ${describeFailure(error)}`
         };
     }
-    // deliverSns only publishes; the clients are there because every job context carries them.
-    const clients = createClients({ region: job.settings.awsRegion, credentials });
-    try {
-        return await deliverSns({ settings: job.settings, credentials, clients, accountId: DIGEST_ACCOUNT, run: job.run }, notification, 'audit');
-    }
-    finally {
-        clients.destroy();
-    }
+    return deliverSns({ settings: job.settings, credentials, accountId: DIGEST_ACCOUNT, run: job.run }, notification, 'audit');
 }
 function listed(accounts, detail) {
     const shown = accounts
@@ -89205,7 +89196,7 @@ function aggregateFailures(result) {
     return failures;
 }
 async function runAggregateJob(job) {
-    const { fleet } = job;
+    const fleet = job.settings;
     const generatedAt = new Date();
     const directory = await readReportsDirectory(fleet.reportsDirectory);
     if (!directory.exists) {
@@ -89514,7 +89505,7 @@ async function runListAccountsJob(fleet, aws) {
 
 
 
-async function runFleetJob(settings, fleet, assume) {
+async function runFleetJob(settings, assume) {
     // allowed-account-ids holds here too: the management account (list-accounts), the hub
     // account that publishes the digest (aggregate).
     const credentials = async () => {
@@ -89522,10 +89513,13 @@ async function runFleetJob(settings, fleet, assume) {
         await verifyAllowedAccount(settings.allowedAccountIds, settings.awsRegion, assumed);
         return assumed;
     };
-    if (fleet.mode === 'aggregate') {
-        return runAggregateJob({ settings, fleet, run: runContext(), credentials });
+    if (settings.mode === 'aggregate') {
+        return runAggregateJob({ settings, run: runContext(), credentials });
     }
-    return runListAccountsJob(fleet, { region: settings.awsRegion, credentials: await credentials() });
+    return runListAccountsJob(settings, {
+        region: settings.awsRegion,
+        credentials: await credentials()
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/render/incident.ts
@@ -89923,8 +89917,6 @@ async function revokeKey(iam, exposed, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/jobs/incident.ts
-// The incident job: revoke each exposed key, summarize what it did, tell security on every
-// channel, and when a key could not be taken away, say that a person must step in.
 
 
 
@@ -89983,9 +89975,7 @@ async function writeIncidentRecord(report, job, deliveries) {
 }
 async function runIncidentJob(job) {
     const { settings } = job;
-    const incident = settings.incident;
-    if (incident.mode !== 'revoke')
-        throw new Error('runIncidentJob needs incident mode');
+    const incident = settings.revoke;
     const action = settings.remediation.action === 'delete' ? 'delete' : 'deactivate';
     const ownKeyId = await ownAccessKeyId(job.clients);
     const claimant = claimantId(job.run);
@@ -90061,12 +90051,201 @@ async function runIncidentJob(job) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/inputs/patterns.ts
+// The forms inputs must take, and AWS's limits on them.
+const ROLE_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+// IAM tag keys: letters, digits, spaces and _.:/=+-@, 1 to 128 characters.
+const TAG_KEY = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u;
+const USER_GLOB = /^[\w+=,.@*?-]{1,64}$/;
+const SNS_TOPIC_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:sns:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}(\.fifo)?$/;
+// GitHub label names: up to 50 characters, no commas (they separate the list).
+const patterns_LABEL = /^[^,\n]{1,50}$/;
+const GROUP_NAME = /^[\w+=,.@-]{1,128}$/;
+// Organizations: a root is r-xxxx, an OU ou-<root part>-<8 to 32 characters>.
+const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+// sts:AssumeRole's ExternalId: 2 to 1224 characters of letters, digits and '+=,.@:/-'.
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+const POLICY_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,1024}$/;
+/** STS limits: a packed inline session policy of 2048 characters, 10 managed policies. */
+const INLINE_SESSION_POLICY_MAX_CHARS = 2048;
+const MANAGED_SESSION_POLICIES_MAX = 10;
+/** AWS caps a session assumed by role chaining at one hour, whatever the role allows. */
+const CHAINED_SESSION_MAX_SECONDS = 3600;
+const AUDIENCE = /^\S{1,256}$/;
+
+;// CONCATENATED MODULE: ./src/inputs/connection.ts
+
+
+/** The sign-in inputs, read first and in this order (problems are listed in reading order). */
+function readConnection(r, env) {
+    const roleToAssume = r.optionalMatching('role-to-assume', ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/iam-key-sentinel');
+    const awsRegion = r.matching('aws-region', REGION, 'an AWS region name such as us-east-1');
+    const audience = r.matching('audience', AUDIENCE, 'a non-empty audience without spaces');
+    const roleSessionName = r.optionalMatching('role-session-name', SESSION_NAME, "2 to 64 characters of letters, digits and '+=,.@_-'") ?? defaultSessionName(env);
+    const roleDurationSeconds = r.wholeNumber('role-duration-seconds', 900, 43200);
+    const roleChain = readRoleChain(r, roleToAssume, roleDurationSeconds);
+    const sessionScope = readSessionScope(r, roleToAssume, roleChain);
+    return {
+        roleToAssume,
+        awsRegion,
+        audience,
+        roleSessionName,
+        roleDurationSeconds,
+        ...(roleChain ? { roleChain } : {}),
+        ...sessionScope
+    };
+}
+function defaultSessionName(env) {
+    const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
+    return (run ? `iam-key-sentinel-${run}` : 'iam-key-sentinel').slice(0, 64);
+}
+/** member-role-arn and role-chaining: which roles to chain through, and from what. */
+function readRoleChain(r, roleToAssume, durationSeconds) {
+    const member = r.optionalMatching('member-role-arn', ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/iam-key-sentinel-member');
+    const fromJob = r.boolean('role-chaining');
+    if (!member && !fromJob)
+        return undefined;
+    if (member && !roleToAssume && !fromJob) {
+        r.problems.push("'member-role-arn' needs credentials to assume it with: set 'role-to-assume' (the hub role, through GitHub OIDC) " +
+            "or 'role-chaining: true' (the credentials already in the job, e.g. from aws-actions/configure-aws-credentials).");
+        return undefined;
+    }
+    if (fromJob && !member && !roleToAssume) {
+        r.problems.push("'role-chaining' is true but there is no role to assume: set 'member-role-arn' (in a matrix job, ${{ matrix.role-arn }}) or 'role-to-assume'.");
+        return undefined;
+    }
+    if (member && member === roleToAssume) {
+        r.problems.push("'member-role-arn' is the same role as 'role-to-assume': leave 'member-role-arn' empty to use that role alone.");
+    }
+    if (durationSeconds > CHAINED_SESSION_MAX_SECONDS) {
+        r.problems.push(`'role-duration-seconds' must be at most ${CHAINED_SESSION_MAX_SECONDS} with role chaining ('member-role-arn' or 'role-chaining'): ` +
+            `AWS limits sessions assumed with role credentials to one hour; got '${durationSeconds}'.`);
+    }
+    const roleArns = fromJob ? [roleToAssume, member] : [member];
+    const [first, ...rest] = roleArns.filter((arn) => arn !== undefined);
+    if (first === undefined)
+        return undefined;
+    return { from: fromJob ? 'job-credentials' : 'oidc', roleArns: [first, ...rest] };
+}
+/** inline-session-policy: a JSON policy document, minified as STS counts its characters. */
+function readInlinePolicy(r) {
+    const raw = r.raw('inline-session-policy');
+    if (raw === '')
+        return undefined;
+    let document;
+    try {
+        document = JSON.parse(raw);
+    }
+    catch (error) {
+        r.problems.push(`'inline-session-policy' must be a JSON IAM policy document; it is not JSON (${error instanceof Error ? error.message : String(error)}).`);
+        return undefined;
+    }
+    const statements = document?.Statement;
+    if (typeof document !== 'object' || document === null || Array.isArray(document) || !statements) {
+        r.problems.push(`'inline-session-policy' must be a JSON IAM policy document: an object with "Version" and "Statement".`);
+        return undefined;
+    }
+    const packed = JSON.stringify(document);
+    if (packed.length > INLINE_SESSION_POLICY_MAX_CHARS) {
+        r.problems.push(`'inline-session-policy' must be at most ${INLINE_SESSION_POLICY_MAX_CHARS} characters without spaces (STS's limit); got ${packed.length}.`);
+    }
+    return packed;
+}
+/** The inputs of configure-aws-credentials that scope the sessions this action assumes. */
+function readSessionScope(r, roleToAssume, roleChain) {
+    const allowedAccountIds = [
+        ...new Set(r.list('allowed-account-ids', ACCOUNT_ID, '12-digit AWS account IDs'))
+    ];
+    const externalId = r.optionalMatching('role-external-id', EXTERNAL_ID, "2 to 1224 characters of letters, digits and '+=,.@:/_-'");
+    if (externalId && !roleChain) {
+        r.problems.push("'role-external-id' is sent with sts:AssumeRole, which this run does not call (GitHub OIDC uses sts:AssumeRoleWithWebIdentity, which takes none): " +
+            "set 'member-role-arn' or 'role-chaining', or remove 'role-external-id'.");
+    }
+    const inline = readInlinePolicy(r);
+    const managedArns = r.list('managed-session-policies', POLICY_ARN, 'IAM managed policy ARNs such as arn:aws:iam::aws:policy/ReadOnlyAccess');
+    if (managedArns.length > MANAGED_SESSION_POLICIES_MAX) {
+        r.problems.push(`'managed-session-policies' may list at most ${MANAGED_SESSION_POLICIES_MAX} policies (STS's limit); got ${managedArns.length}.`);
+    }
+    const scoped = inline !== undefined || managedArns.length > 0;
+    if (scoped && !roleToAssume && !roleChain) {
+        r.problems.push("'inline-session-policy' and 'managed-session-policies' scope a session the action assumes: set 'role-to-assume' " +
+            "(or 'member-role-arn' / 'role-chaining'); for credentials from aws-actions/configure-aws-credentials, give the policies to that action.");
+    }
+    return {
+        allowedAccountIds,
+        ...(externalId ? { externalId } : {}),
+        ...(scoped ? { sessionPolicies: { ...(inline ? { inline } : {}), managedArns } } : {}),
+        retryMaxAttempts: r.wholeNumber('retry-max-attempts', 1, 30)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/fleet.ts
+
+
+const LIST_INPUTS = [
+    'organizational-units',
+    'exclude-accounts',
+    'member-role-name',
+    'matrix-chunk-size'
+];
+const AGGREGATE_INPUTS = ['reports-directory', 'expected-accounts'];
+/**
+ * The inputs of the organization modes. All are read in every mode (action.yml declares each),
+ * and one set outside its mode is a mistake worth naming, not something to ignore.
+ */
+function readFleet(r, mode) {
+    const organizationalUnits = r.list('organizational-units', PARENT_ID, 'organizational unit IDs such as ou-ab12-cd34ef56 or the root ID such as r-ab12');
+    const excludeAccounts = r.list('exclude-accounts', ACCOUNT_ID, '12-digit AWS account IDs');
+    const memberRoleName = r.matching('member-role-name', ROLE_NAME, "an IAM role name: 1 to 64 letters, digits and '+=,.@_-', without a path");
+    const chunkSize = r.wholeNumber('matrix-chunk-size', 1, GITHUB_MATRIX_LIMIT);
+    const reportsDirectory = r.raw('reports-directory');
+    const expected = parseExpectedAccounts(r.raw('expected-accounts'));
+    if ('problem' in expected) {
+        r.problems.push(`'expected-accounts' must be ${EXPECTED_ACCOUNTS_FORM}; ${expected.problem}.`);
+    }
+    const misplaced = (names, where) => {
+        for (const name of names.filter((n) => r.isSet(n))) {
+            r.problems.push(`'${name}' is only used in ${where} mode: set 'mode' to ${where} or remove '${name}'.`);
+        }
+    };
+    if (mode !== 'list-accounts')
+        misplaced(LIST_INPUTS, 'list-accounts');
+    if (mode !== 'aggregate')
+        misplaced(AGGREGATE_INPUTS, 'aggregate');
+    if (mode === 'list-accounts') {
+        return {
+            mode,
+            organizationalUnits: [...new Set(organizationalUnits)],
+            excludeAccounts,
+            memberRoleName,
+            chunkSize
+        };
+    }
+    if (mode !== 'aggregate')
+        return undefined;
+    if (reportsDirectory === '') {
+        r.problems.push("'reports-directory' is required in aggregate mode: the directory the report artifacts were downloaded to (actions/download-artifact's path).");
+    }
+    const expectedAccounts = 'accounts' in expected ? expected.accounts : [];
+    if (expectedAccounts.length === 0 && !('problem' in expected)) {
+        r.problems.push(`'expected-accounts' is required in aggregate mode, so that an account without a report is flagged rather than missed: pass the list-accounts step's matrix output (needs.<job>.outputs.matrix).`);
+    }
+    return { mode, reportsDirectory, expectedAccounts };
+}
+
+;// CONCATENATED MODULE: ./src/domain/exposure.ts
+// An exposed access key as AWS's exposure events name it, and the event that named it.
+const ACCESS_KEY_ID = /^AKIA[A-Z0-9]{16}$/;
+
 ;// CONCATENATED MODULE: ./src/inputs/exposure-event.ts
 // Reads the exposed keys out of the events AWS sends when it finds a leaked access key:
 // AWS Health AWS_RISK_CREDENTIALS_EXPOSED and Trusted Advisor "Exposed Access Keys"
 // delivered as a repository_dispatch client_payload.
 
-const ACCESS_KEY_ID = /^AKIA[A-Z0-9]{16}$/;
+
 /** The triggering event cannot be used; the message says which field and what was expected. */
 class EventError extends ActionError {
     constructor(message) {
@@ -90181,15 +90360,67 @@ function parseExposureEvent(payload) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/inputs/settings.ts
-// Reads and validates every input before anything touches AWS or GitHub.
-// Pure over a getter, so the table of bad inputs is unit-tested without a runner.
+;// CONCATENATED MODULE: ./src/inputs/mode.ts
+// Which mode the run is in, and for an incident the keys to revoke: from the access-key-id input
+// or else from a repository_dispatch exposure event.
 
 
+/** Keys to revoke, from the access-key-id input or else from a repository_dispatch exposure event. */
+function readIncident(r, env, payload) {
+    const ids = r.list('access-key-id', ACCESS_KEY_ID, 'access key IDs: 20 upper-case letters and digits starting with AKIA');
+    let event;
+    if (env.GITHUB_EVENT_NAME === 'repository_dispatch') {
+        try {
+            event = parseExposureEvent(payload);
+        }
+        catch (error) {
+            if (!(error instanceof EventError))
+                throw error;
+            r.problems.push(`The repository_dispatch event is not a usable exposure event: ${error.message}`);
+        }
+    }
+    const keys = ids.length > 0 ? [...new Set(ids)].map((accessKeyId) => ({ accessKeyId })) : (event?.keys ?? []);
+    const source = ids.length > 0 ? 'input' : (event?.source ?? 'input');
+    const mode = r.oneOf('mode', [
+        'auto',
+        'audit',
+        'revoke',
+        'list-accounts',
+        'aggregate'
+    ]);
+    const fleetMode = mode === 'list-accounts' || mode === 'aggregate' ? mode : undefined;
+    const resolved = mode === 'auto'
+        ? keys.length > 0
+            ? 'revoke'
+            : 'audit'
+        : mode === 'revoke'
+            ? 'revoke'
+            : 'audit';
+    if (resolved === 'revoke' && keys.length === 0 && r.problems.length === 0) {
+        r.problems.push("'mode' is revoke but no key was given: set 'access-key-id' (one or more AKIA... IDs) or trigger the workflow with an AWS exposure event.");
+    }
+    if ((mode === 'audit' || fleetMode) && ids.length > 0) {
+        r.problems.push("'access-key-id' is only used in incident mode: set 'mode' to revoke or auto, or remove 'access-key-id'.");
+    }
+    return {
+        mode: resolved,
+        ...(fleetMode ? { fleetMode } : {}),
+        keys,
+        source,
+        ...(event && ids.length === 0 ? { event } : {})
+    };
+}
+
+;// CONCATENATED MODULE: ./src/domain/settings.ts
+/** retry-max-attempts' default: the most times one AWS request is sent. */
+const DEFAULT_RETRY_MAX_ATTEMPTS = 8;
+
+;// CONCATENATED MODULE: ./src/inputs/defaults.ts
+// Each input's default, as action.yml declares it (a test keeps the two equal).
 
 
 /** Defaults used when an input is empty; action.yml declares the same (a test keeps them equal). */
-const settings_DEFAULTS = {
+const defaults_DEFAULTS = {
     'aws-region': 'us-east-1',
     audience: 'sts.amazonaws.com',
     'role-duration-seconds': '3600',
@@ -90218,8 +90449,14 @@ const settings_DEFAULTS = {
     'role-chaining': 'false',
     'member-role-name': 'iam-key-sentinel-member',
     'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT),
-    'retry-max-attempts': String(DEFAULT_MAX_ATTEMPTS)
+    'retry-max-attempts': String(DEFAULT_RETRY_MAX_ATTEMPTS)
 };
+
+;// CONCATENATED MODULE: ./src/inputs/reader.ts
+// Reads inputs through a getter and collects every problem, each naming the input and what to
+// change, so one run reports every bad input at once.
+
+
 /** Every bad input at once; each problem names the input and says what to change. */
 class InputError extends ActionError {
     problems;
@@ -90231,27 +90468,6 @@ class InputError extends ActionError {
         this.name = 'InputError';
     }
 }
-const ROLE_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
-// IAM tag keys: letters, digits, spaces and _.:/=+-@, 1 to 128 characters.
-const TAG_KEY = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u;
-const USER_GLOB = /^[\w+=,.@*?-]{1,64}$/;
-const SNS_TOPIC_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:sns:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}(\.fifo)?$/;
-// GitHub label names: up to 50 characters, no commas (they separate the list).
-const settings_LABEL = /^[^,\n]{1,50}$/;
-const GROUP_NAME = /^[\w+=,.@-]{1,128}$/;
-// Organizations: a root is r-xxxx, an OU ou-<root part>-<8 to 32 characters>.
-const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-// sts:AssumeRole's ExternalId: 2 to 1224 characters of letters, digits and '+=,.@:/-'.
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
-const POLICY_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,1024}$/;
-/** STS limits: a packed inline session policy of 2048 characters, 10 managed policies. */
-const INLINE_SESSION_POLICY_MAX_CHARS = 2048;
-const MANAGED_SESSION_POLICIES_MAX = 10;
-/** AWS caps a session assumed by role chaining at one hour, whatever the role allows. */
-const CHAINED_SESSION_MAX_SECONDS = 3600;
 /** Collects problems instead of throwing at the first, so one run reports every bad input. */
 class Reader {
     get;
@@ -90265,13 +90481,13 @@ class Reader {
      */
     isSet(name) {
         const value = this.get(name).trim();
-        return value !== '' && value !== settings_DEFAULTS[name];
+        return value !== '' && value !== defaults_DEFAULTS[name];
     }
     raw(name) {
         const value = this.get(name).trim();
         if (value !== '')
             return value;
-        return settings_DEFAULTS[name] ?? '';
+        return defaults_DEFAULTS[name] ?? '';
     }
     wholeNumber(name, min, max) {
         const value = this.raw(name);
@@ -90320,194 +90536,17 @@ function splitList(value) {
         .map((item) => item.trim())
         .filter((item) => item !== '');
 }
-function defaultSessionName(env) {
-    const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
-    return (run ? `iam-key-sentinel-${run}` : 'iam-key-sentinel').slice(0, 64);
-}
-/** Keys to revoke, from the access-key-id input or else from a repository_dispatch exposure event. */
-function readIncident(r, env, payload) {
-    const ids = r.list('access-key-id', ACCESS_KEY_ID, 'access key IDs: 20 upper-case letters and digits starting with AKIA');
-    let event;
-    if (env.GITHUB_EVENT_NAME === 'repository_dispatch') {
-        try {
-            event = parseExposureEvent(payload);
-        }
-        catch (error) {
-            if (!(error instanceof EventError))
-                throw error;
-            r.problems.push(`The repository_dispatch event is not a usable exposure event: ${error.message}`);
-        }
-    }
-    const keys = ids.length > 0 ? [...new Set(ids)].map((accessKeyId) => ({ accessKeyId })) : (event?.keys ?? []);
-    const source = ids.length > 0 ? 'input' : (event?.source ?? 'input');
-    const mode = r.oneOf('mode', [
-        'auto',
-        'audit',
-        'revoke',
-        'list-accounts',
-        'aggregate'
-    ]);
-    const fleetMode = mode === 'list-accounts' || mode === 'aggregate' ? mode : undefined;
-    const resolved = mode === 'auto'
-        ? keys.length > 0
-            ? 'revoke'
-            : 'audit'
-        : mode === 'revoke'
-            ? 'revoke'
-            : 'audit';
-    if (resolved === 'revoke' && keys.length === 0 && r.problems.length === 0) {
-        r.problems.push("'mode' is revoke but no key was given: set 'access-key-id' (one or more AKIA... IDs) or trigger the workflow with an AWS exposure event.");
-    }
-    if ((mode === 'audit' || fleetMode) && ids.length > 0) {
-        r.problems.push("'access-key-id' is only used in incident mode: set 'mode' to revoke or auto, or remove 'access-key-id'.");
-    }
-    return {
-        mode: resolved,
-        ...(fleetMode ? { fleetMode } : {}),
-        keys,
-        source,
-        ...(event && ids.length === 0 ? { event } : {})
-    };
-}
-/** member-role-arn and role-chaining: which roles to chain through, and from what. */
-function readRoleChain(r, roleToAssume, durationSeconds) {
-    const member = r.optionalMatching('member-role-arn', ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/iam-key-sentinel-member');
-    const fromJob = r.boolean('role-chaining');
-    if (!member && !fromJob)
-        return undefined;
-    if (member && !roleToAssume && !fromJob) {
-        r.problems.push("'member-role-arn' needs credentials to assume it with: set 'role-to-assume' (the hub role, through GitHub OIDC) " +
-            "or 'role-chaining: true' (the credentials already in the job, e.g. from aws-actions/configure-aws-credentials).");
-        return undefined;
-    }
-    if (fromJob && !member && !roleToAssume) {
-        r.problems.push("'role-chaining' is true but there is no role to assume: set 'member-role-arn' (in a matrix job, ${{ matrix.role-arn }}) or 'role-to-assume'.");
-        return undefined;
-    }
-    if (member && member === roleToAssume) {
-        r.problems.push("'member-role-arn' is the same role as 'role-to-assume': leave 'member-role-arn' empty to use that role alone.");
-    }
-    if (durationSeconds > CHAINED_SESSION_MAX_SECONDS) {
-        r.problems.push(`'role-duration-seconds' must be at most ${CHAINED_SESSION_MAX_SECONDS} with role chaining ('member-role-arn' or 'role-chaining'): ` +
-            `AWS limits sessions assumed with role credentials to one hour; got '${durationSeconds}'.`);
-    }
-    const roleArns = fromJob ? [roleToAssume, member] : [member];
-    const [first, ...rest] = roleArns.filter((arn) => arn !== undefined);
-    if (first === undefined)
-        return undefined;
-    return { from: fromJob ? 'job-credentials' : 'oidc', roleArns: [first, ...rest] };
-}
-const LIST_INPUTS = [
-    'organizational-units',
-    'exclude-accounts',
-    'member-role-name',
-    'matrix-chunk-size'
-];
-const AGGREGATE_INPUTS = ['reports-directory', 'expected-accounts'];
-/**
- * The inputs of the organization modes. All are read in every mode (action.yml declares each),
- * and one set outside its mode is a mistake worth naming, not something to ignore.
- */
-function readFleet(r, mode) {
-    const organizationalUnits = r.list('organizational-units', PARENT_ID, 'organizational unit IDs such as ou-ab12-cd34ef56 or the root ID such as r-ab12');
-    const excludeAccounts = r.list('exclude-accounts', ACCOUNT_ID, '12-digit AWS account IDs');
-    const memberRoleName = r.matching('member-role-name', ROLE_NAME, "an IAM role name: 1 to 64 letters, digits and '+=,.@_-', without a path");
-    const chunkSize = r.wholeNumber('matrix-chunk-size', 1, GITHUB_MATRIX_LIMIT);
-    const reportsDirectory = r.raw('reports-directory');
-    const expected = parseExpectedAccounts(r.raw('expected-accounts'));
-    if ('problem' in expected) {
-        r.problems.push(`'expected-accounts' must be ${EXPECTED_ACCOUNTS_FORM}; ${expected.problem}.`);
-    }
-    const misplaced = (names, where) => {
-        for (const name of names.filter((n) => r.isSet(n))) {
-            r.problems.push(`'${name}' is only used in ${where} mode: set 'mode' to ${where} or remove '${name}'.`);
-        }
-    };
-    if (mode !== 'list-accounts')
-        misplaced(LIST_INPUTS, 'list-accounts');
-    if (mode !== 'aggregate')
-        misplaced(AGGREGATE_INPUTS, 'aggregate');
-    if (mode === 'list-accounts') {
-        return {
-            mode,
-            organizationalUnits: [...new Set(organizationalUnits)],
-            excludeAccounts,
-            memberRoleName,
-            chunkSize
-        };
-    }
-    if (mode !== 'aggregate')
-        return undefined;
-    if (reportsDirectory === '') {
-        r.problems.push("'reports-directory' is required in aggregate mode: the directory the report artifacts were downloaded to (actions/download-artifact's path).");
-    }
-    const expectedAccounts = 'accounts' in expected ? expected.accounts : [];
-    if (expectedAccounts.length === 0 && !('problem' in expected)) {
-        r.problems.push(`'expected-accounts' is required in aggregate mode, so that an account without a report is flagged rather than missed: pass the list-accounts step's matrix output (needs.<job>.outputs.matrix).`);
-    }
-    return { mode, reportsDirectory, expectedAccounts };
-}
-/** inline-session-policy: a JSON policy document, minified as STS counts its characters. */
-function readInlinePolicy(r) {
-    const raw = r.raw('inline-session-policy');
-    if (raw === '')
-        return undefined;
-    let document;
-    try {
-        document = JSON.parse(raw);
-    }
-    catch (error) {
-        r.problems.push(`'inline-session-policy' must be a JSON IAM policy document; it is not JSON (${error instanceof Error ? error.message : String(error)}).`);
-        return undefined;
-    }
-    const statements = document?.Statement;
-    if (typeof document !== 'object' || document === null || Array.isArray(document) || !statements) {
-        r.problems.push(`'inline-session-policy' must be a JSON IAM policy document: an object with "Version" and "Statement".`);
-        return undefined;
-    }
-    const packed = JSON.stringify(document);
-    if (packed.length > INLINE_SESSION_POLICY_MAX_CHARS) {
-        r.problems.push(`'inline-session-policy' must be at most ${INLINE_SESSION_POLICY_MAX_CHARS} characters without spaces (STS's limit); got ${packed.length}.`);
-    }
-    return packed;
-}
-/** The inputs of configure-aws-credentials that scope the sessions this action assumes. */
-function readSessionScope(r, roleToAssume, roleChain) {
-    const allowedAccountIds = [
-        ...new Set(r.list('allowed-account-ids', ACCOUNT_ID, '12-digit AWS account IDs'))
-    ];
-    const externalId = r.optionalMatching('role-external-id', EXTERNAL_ID, "2 to 1224 characters of letters, digits and '+=,.@:/_-'");
-    if (externalId && !roleChain) {
-        r.problems.push("'role-external-id' is sent with sts:AssumeRole, which this run does not call (GitHub OIDC uses sts:AssumeRoleWithWebIdentity, which takes none): " +
-            "set 'member-role-arn' or 'role-chaining', or remove 'role-external-id'.");
-    }
-    const inline = readInlinePolicy(r);
-    const managedArns = r.list('managed-session-policies', POLICY_ARN, 'IAM managed policy ARNs such as arn:aws:iam::aws:policy/ReadOnlyAccess');
-    if (managedArns.length > MANAGED_SESSION_POLICIES_MAX) {
-        r.problems.push(`'managed-session-policies' may list at most ${MANAGED_SESSION_POLICIES_MAX} policies (STS's limit); got ${managedArns.length}.`);
-    }
-    const scoped = inline !== undefined || managedArns.length > 0;
-    if (scoped && !roleToAssume && !roleChain) {
-        r.problems.push("'inline-session-policy' and 'managed-session-policies' scope a session the action assumes: set 'role-to-assume' " +
-            "(or 'member-role-arn' / 'role-chaining'); for credentials from aws-actions/configure-aws-credentials, give the policies to that action.");
-    }
-    return {
-        allowedAccountIds,
-        ...(externalId ? { externalId } : {}),
-        ...(scoped ? { sessionPolicies: { ...(inline ? { inline } : {}), managedArns } } : {}),
-        retryMaxAttempts: r.wholeNumber('retry-max-attempts', 1, 30)
-    };
-}
+
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
+
+
+
+
+
 function readSettings(get, env = process.env, eventPayload = undefined) {
     // The token never goes into an error message, so it is read outside the Reader.
     const r = new Reader(get);
-    const roleToAssume = r.optionalMatching('role-to-assume', ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/iam-key-sentinel');
-    const awsRegion = r.matching('aws-region', REGION, 'an AWS region name such as us-east-1');
-    const audience = r.matching('audience', /^\S{1,256}$/, 'a non-empty audience without spaces');
-    const roleSessionName = r.optionalMatching('role-session-name', SESSION_NAME, "2 to 64 characters of letters, digits and '+=,.@_-'") ?? defaultSessionName(env);
-    const roleDurationSeconds = r.wholeNumber('role-duration-seconds', 900, 43200);
-    const roleChain = readRoleChain(r, roleToAssume, roleDurationSeconds);
-    const sessionScope = readSessionScope(r, roleToAssume, roleChain);
+    const connection = readConnection(r, env);
     const maxAgeDays = r.wholeNumber('max-age-days', 1, 3650);
     const warnDays = r.wholeNumber('warn-days', 0, 3650);
     const unusedDays = r.wholeNumber('unused-days', 0, 3650);
@@ -90546,7 +90585,7 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
         maxEvents: r.wholeNumber('max-events', 1, 100000)
     };
     if (activity.regions.length === 0)
-        activity.regions = [awsRegion];
+        activity.regions = [connection.awsRegion];
     activity.regions = [...new Set(activity.regions)];
     const scanMethod = r.oneOf('scan-method', ['auto', 'credential-report', 'api']);
     const notify = {
@@ -90557,7 +90596,7 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
     const issues = {
         enabled: r.boolean('create-issues') && token !== '',
         token,
-        labels: r.list('issue-labels', settings_LABEL, 'GitHub label names of at most 50 characters'),
+        labels: r.list('issue-labels', patterns_LABEL, 'GitHub label names of at most 50 characters'),
         issueFor: r.oneOf('issue-for', ['overdue', 'due-soon']),
         ownerTag: r.optionalMatching('owner-tag', TAG_KEY, "an IAM tag key (1 to 128 letters, digits, spaces or '_.:/=+-@')"),
         maxNewIssues: r.wholeNumber('max-new-issues', 0, 1000)
@@ -90565,29 +90604,31 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
     const fleet = readFleet(r, incident.fleetMode);
     if (r.problems.length > 0)
         throw new InputError(r.problems);
+    const common = { ...connection, iamMaxRps };
+    if (fleet?.mode === 'list-accounts')
+        return { ...common, ...fleet };
+    if (fleet?.mode === 'aggregate')
+        return { ...common, ...fleet, notify };
+    const delivery = { remediation, activity, notify, issues };
+    if (incident.mode === 'revoke') {
+        const { keys, source, event } = incident;
+        return {
+            ...common,
+            ...delivery,
+            mode: 'revoke',
+            revoke: { keys, source, ...(event ? { event } : {}), revokeSessions }
+        };
+    }
     return {
-        roleToAssume,
-        awsRegion,
-        audience,
-        roleSessionName,
-        roleDurationSeconds,
+        ...common,
+        ...delivery,
+        mode: 'audit',
         thresholds: { maxAgeDays, warnDays, unusedDays },
         excludeUsers,
-        exemptTag,
+        ...(exemptTag ? { exemptTag } : {}),
         failOn,
         concurrency,
-        iamMaxRps,
-        remediation,
-        activity,
-        scanMethod,
-        notify,
-        issues,
-        incident: incident.mode === 'audit'
-            ? { mode: 'audit' }
-            : { ...incident, mode: 'revoke', revokeSessions },
-        ...(roleChain ? { roleChain } : {}),
-        ...(fleet ? { fleet } : {}),
-        ...sessionScope
+        scanMethod
     };
 }
 
@@ -90647,8 +90688,8 @@ async function run() {
         // Validation comes first: a bad input or event fails before any AWS or GitHub call.
         const settings = readSettings((name) => getInput(name), process.env, github_context.payload);
         setRetryMaxAttempts(settings.retryMaxAttempts);
-        if (settings.fleet) {
-            const fleet = await runFleetJob(settings, settings.fleet, () => credentialsFor(settings));
+        if (settings.mode === 'list-accounts' || settings.mode === 'aggregate') {
+            const fleet = await runFleetJob(settings, () => credentialsFor(settings));
             if (fleet.failures.length > 0)
                 setFailed(fleet.failures.join('\n'));
             return;
@@ -90665,14 +90706,15 @@ async function run() {
             assertAllowedAccount(accountId, settings.allowedAccountIds);
             const accountAlias = await readAccountAlias(clients.iam);
             const job = {
-                settings,
                 credentials,
                 clients,
                 accountId,
                 ...(accountAlias ? { accountAlias } : {}),
                 run: runContext()
             };
-            const result = settings.incident.mode === 'revoke' ? await runIncidentJob(job) : await runAuditJob(job);
+            const result = settings.mode === 'revoke'
+                ? await runIncidentJob({ ...job, settings })
+                : await runAuditJob({ ...job, settings });
             if (result.failures.length > 0)
                 setFailed(result.failures.join('\n'));
         }

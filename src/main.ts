@@ -11,7 +11,8 @@ import { setRetryMaxAttempts } from './aws/network.js'
 import { describeFailure } from './kit/errors.js'
 import { runFleetJob } from './jobs/organization.js'
 import { runIncidentJob } from './jobs/incident.js'
-import { readSettings, type Settings } from './inputs/settings.js'
+import type { Settings } from './domain/settings.js'
+import { readSettings } from './inputs/settings.js'
 import { runContext } from './inputs/run-context.js'
 import { readAccountAlias, readAccountId } from './scan/api-walk.js'
 
@@ -62,8 +63,8 @@ export async function run(): Promise<void> {
       github.context.payload
     )
     setRetryMaxAttempts(settings.retryMaxAttempts)
-    if (settings.fleet) {
-      const fleet = await runFleetJob(settings, settings.fleet, () => credentialsFor(settings))
+    if (settings.mode === 'list-accounts' || settings.mode === 'aggregate') {
+      const fleet = await runFleetJob(settings, () => credentialsFor(settings))
       if (fleet.failures.length > 0) core.setFailed(fleet.failures.join('\n'))
       return
     }
@@ -79,7 +80,6 @@ export async function run(): Promise<void> {
       assertAllowedAccount(accountId, settings.allowedAccountIds)
       const accountAlias = await readAccountAlias(clients.iam)
       const job = {
-        settings,
         credentials,
         clients,
         accountId,
@@ -87,7 +87,9 @@ export async function run(): Promise<void> {
         run: runContext()
       }
       const result =
-        settings.incident.mode === 'revoke' ? await runIncidentJob(job) : await runAuditJob(job)
+        settings.mode === 'revoke'
+          ? await runIncidentJob({ ...job, settings })
+          : await runAuditJob({ ...job, settings })
       if (result.failures.length > 0) core.setFailed(result.failures.join('\n'))
     } finally {
       clients.destroy()

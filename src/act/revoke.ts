@@ -12,7 +12,7 @@ import { readUntilSettled, VERIFY_SETTLE } from '../kit/retry.js'
 import { applyOne, type ChangeRecord } from './apply.js'
 import type { PlannedChange } from '../plan/remediation.js'
 import type { KeyStatus } from '../domain/types.js'
-import type { ExposedKey } from '../inputs/exposure-event.js'
+import type { ExposedKey } from '../domain/exposure.js'
 
 export const REVOKE_POLICY_NAME = 'iam-key-sentinel-revoke-older-sessions'
 

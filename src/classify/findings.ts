@@ -4,7 +4,7 @@ import type { IAMClient } from '@aws-sdk/client-iam'
 import { byUrgency, classify, classifyRaw, countClasses } from '../domain/classify.js'
 import type { ReportFetchOptions } from '../scan/credential-report/fetch.js'
 import { excludedBy, exemptByGroup, exemptByTag } from '../domain/exemptions.js'
-import type { Settings } from '../inputs/settings.js'
+import type { AuditSettings } from '../domain/settings.js'
 import { REPORT_SCHEMA_VERSION, type AuditReport } from '../deliver/report.js'
 import type { ScanInfo } from '../domain/scan-info.js'
 import { scanKeys } from '../scan/method.js'
@@ -33,7 +33,7 @@ export interface AuditOptions {
 }
 
 /** Users that have a key an exemption could change; only they need tags and groups read. */
-function usersToInspect(keys: readonly AccessKey[], settings: Settings, now: Date): string[] {
+function usersToInspect(keys: readonly AccessKey[], settings: AuditSettings, now: Date): string[] {
   const users = new Set<string>()
   for (const key of keys) {
     if (classifyRaw(key, now, settings.thresholds) === 'ok') continue
@@ -45,7 +45,7 @@ function usersToInspect(keys: readonly AccessKey[], settings: Settings, now: Dat
 
 export async function runAudit(
   iam: IAMClient,
-  settings: Settings,
+  settings: AuditSettings,
   account: { accountId: string; accountAlias?: string },
   now: () => Date = () => new Date(),
   options: AuditOptions = {}

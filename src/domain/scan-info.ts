@@ -1,5 +1,5 @@
 // What the scan did, for the job summary, the step outputs and the JSON report (`scan`).
-import type { ScanMethod } from '../inputs/settings.js'
+import type { ScanMethod } from './settings.js'
 import type { LastUse } from './types.js'
 
 export type ScanMethodUsed = 'api' | 'credential-report'

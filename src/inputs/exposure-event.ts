@@ -2,35 +2,12 @@
 // AWS Health AWS_RISK_CREDENTIALS_EXPOSED and Trusted Advisor "Exposed Access Keys"
 // delivered as a repository_dispatch client_payload.
 import { ActionError } from '../kit/errors.js'
-
-export const ACCESS_KEY_ID = /^AKIA[A-Z0-9]{16}$/
-
-export interface ExposedKey {
-  accessKeyId: string
-  /** Named by Trusted Advisor; AWS Health names only the key. */
-  userName?: string
-  /** Where the key was found, when the event says. */
-  location?: string
-}
-
-/** An affected entity that is not an access key ID: a person must find out what it means. */
-export interface UnusableEntity {
-  /** Where in the event, e.g. detail.affectedEntities[1].entityValue. */
-  where: string
-  /** The value as the event gives it, or a note in its place when it looks like a secret. */
-  value: string
-}
-
-export interface ExposureEvent {
-  source: 'aws-health' | 'trusted-advisor'
-  keys: ExposedKey[]
-  /** Entities of the same event that name no access key: reported, never silently dropped. */
-  unusable?: UnusableEntity[]
-  accountId?: string
-  detectedAt?: string
-  /** AWS Health's event ARN or Trusted Advisor's case, for the report. */
-  reference?: string
-}
+import {
+  ACCESS_KEY_ID,
+  type ExposedKey,
+  type ExposureEvent,
+  type UnusableEntity
+} from '../domain/exposure.js'
 
 /** The triggering event cannot be used; the message says which field and what was expected. */
 export class EventError extends ActionError {

@@ -3,10 +3,9 @@
 // matrix with `if: always()`, so an account whose job failed is named here, never silently missing.
 import * as core from '@actions/core'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
-import { createClients } from '../aws/clients.js'
 import { deliveryFailures, renderDeliveries, type Delivery } from '../deliver/deliveries.js'
 import { describeFailure } from '../kit/errors.js'
-import type { FleetSettings, Settings } from '../inputs/settings.js'
+import type { AggregateSettings } from '../domain/settings.js'
 import { deliverSns, writeSummary, type JobResult } from './context.js'
 import { setCountOutputs, writeJsonReport } from '../deliver/report.js'
 import type { RunContext } from '../inputs/run-context.js'
@@ -24,13 +23,10 @@ import {
 } from '../render/organization-digest.js'
 import { readReportsDirectory } from '../scan/reports-dir.js'
 
-export type AggregateSettings = Extract<FleetSettings, { mode: 'aggregate' }>
-
 export const ORGANIZATION_REPORT_TOOL = 'iam-key-sentinel-organization'
 
 export interface AggregateJob {
-  settings: Settings
-  fleet: AggregateSettings
+  settings: AggregateSettings
   run: RunContext
   /** Asked for only when there is a digest to publish: reading reports needs no AWS access. */
   credentials: () => Promise<AwsCredentialIdentity | undefined>
@@ -93,17 +89,11 @@ async function publishDigest(
       detail: `No AWS credentials to publish with: ${describeFailure(error)}`
     }
   }
-  // deliverSns only publishes; the clients are there because every job context carries them.
-  const clients = createClients({ region: job.settings.awsRegion, credentials })
-  try {
-    return await deliverSns(
-      { settings: job.settings, credentials, clients, accountId: DIGEST_ACCOUNT, run: job.run },
-      notification,
-      'audit'
-    )
-  } finally {
-    clients.destroy()
-  }
+  return deliverSns(
+    { settings: job.settings, credentials, accountId: DIGEST_ACCOUNT, run: job.run },
+    notification,
+    'audit'
+  )
 }
 
 function listed(accounts: readonly AccountResult[], detail: (a: AccountResult) => string): string {
@@ -137,7 +127,7 @@ export function aggregateFailures(result: OrganizationResult): string[] {
 }
 
 export async function runAggregateJob(job: AggregateJob): Promise<JobResult> {
-  const { fleet } = job
+  const fleet = job.settings
   const generatedAt = new Date()
   const directory = await readReportsDirectory(fleet.reportsDirectory)
   if (!directory.exists) {

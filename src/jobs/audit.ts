@@ -1,4 +1,5 @@
 // The audit job: scan every key, remediate by plan, keep the issues, notify, report.
+import type { AuditSettings } from '../domain/settings.js'
 import * as core from '@actions/core'
 import {
   lookupActivity,
@@ -31,8 +32,10 @@ import { setOutputs, writeReport } from '../deliver/report.js'
 import { renderSummary } from '../render/summary.js'
 import { failureReasons } from '../domain/verdict.js'
 
+type AuditJob = JobContext<AuditSettings>
+
 /** Keys the plan must leave alone whatever their class, with the reason shown in the report. */
-async function blockedKeys(audit: Audit, job: JobContext): Promise<Map<string, string>> {
+async function blockedKeys(audit: Audit, job: AuditJob): Promise<Map<string, string>> {
   const blocked = new Map<string, string>()
   const own = await ownAccessKeyId(job.clients)
   for (const key of audit.report.keys) {
@@ -52,7 +55,7 @@ async function blockedKeys(audit: Audit, job: JobContext): Promise<Map<string, s
  * Plans and applies the remediation. `report.remediation.changes` fills as each change is made,
  * so a cancelled job can write what was done; the section is rendered from it when written.
  */
-async function remediate(audit: Audit, job: JobContext): Promise<() => string> {
+async function remediate(audit: Audit, job: AuditJob): Promise<() => string> {
   const { report } = audit
   const { settings } = job
   const deactivatedAt = new Map<string, Date>()
@@ -106,7 +109,7 @@ const finished = new WeakMap<Audit, Promise<string>>()
 /** Writes the JSON report, the summary and the outputs, once (the job and a cancel may both ask). */
 function finish(
   audit: Audit,
-  job: JobContext,
+  job: AuditJob,
   sections: string[],
   failures: string[]
 ): Promise<string> {
@@ -125,7 +128,7 @@ function finish(
 
 async function writeOutcome(
   audit: Audit,
-  job: JobContext,
+  job: AuditJob,
   sections: string[],
   failures: string[]
 ): Promise<string> {
@@ -155,7 +158,7 @@ async function writeOutcome(
  * CloudTrail activity of the keys activity-for names: those this run changed (attempted,
  * whatever the result) or every flagged key. Regions that fail are in the summaries.
  */
-async function lookUpActivity(audit: Audit, job: JobContext): Promise<ActivitySummary[]> {
+async function lookUpActivity(audit: Audit, job: AuditJob): Promise<ActivitySummary[]> {
   const { activity } = job.settings
   const { report } = audit
   const ref = (k: { accessKeyId: string; userName: string }) => ({
@@ -184,7 +187,7 @@ const FLAGGED = new Set(['overdue', 'unused', 'due-soon'])
 /** One issue per key that needs rotation, when a token is there and create-issues is on. */
 async function notifyIssues(
   audit: Audit,
-  job: JobContext,
+  job: AuditJob,
   activity: readonly ActivitySummary[]
 ): Promise<Delivery | undefined> {
   if (!job.settings.issues.enabled) return undefined
@@ -203,7 +206,7 @@ async function notifyIssues(
 
 async function notifySns(
   audit: Audit,
-  job: JobContext,
+  job: AuditJob,
   activity: readonly ActivitySummary[]
 ): Promise<Delivery | undefined> {
   const { snsTopicArn, notifyOn } = job.settings.notify
@@ -218,7 +221,7 @@ async function notifySns(
   return deliverSns(job, notification, 'audit')
 }
 
-export async function runAuditJob(job: JobContext): Promise<JobResult> {
+export async function runAuditJob(job: AuditJob): Promise<JobResult> {
   const { settings } = job
   core.info(`Scanning the access keys of account ${job.accountId}.`)
   const audit = await runAudit(job.clients.iam, settings, {

@@ -4,13 +4,16 @@ import * as core from '@actions/core'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import type { AwsClients } from '../aws/clients.js'
 import type { Delivery } from '../deliver/deliveries.js'
-import type { Settings } from '../inputs/settings.js'
+import type { AuditSettings, NotifySettings, RevokeSettings } from '../domain/settings.js'
 import type { NotificationEvent, SnsNotification } from '../render/sns-message.js'
 import { publishNotification } from '../deliver/sns.js'
 import type { RunContext } from '../inputs/run-context.js'
 
-export interface JobContext {
-  settings: Settings
+/** The context of a job that works in one account: the audit's or the incident's. */
+export interface JobContext<
+  S extends AuditSettings | RevokeSettings = AuditSettings | RevokeSettings
+> {
+  settings: S
   credentials?: AwsCredentialIdentity
   clients: AwsClients
   accountId: string
@@ -44,7 +47,9 @@ export function repoOf(run: RunContext): { owner: string; repo: string } {
 
 /** Publishes one notification; a failure comes back as a failed delivery, never thrown. */
 export async function deliverSns(
-  job: JobContext,
+  job: Pick<JobContext, 'credentials' | 'accountId' | 'run'> & {
+    settings: { notify: NotifySettings }
+  },
   notification: SnsNotification,
   event: NotificationEvent
 ): Promise<Delivery> {

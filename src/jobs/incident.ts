@@ -1,5 +1,6 @@
 // The incident job: revoke each exposed key, summarize what it did, tell security on every
 // channel, and when a key could not be taken away, say that a person must step in.
+import type { RevokeSettings } from '../domain/settings.js'
 import * as core from '@actions/core'
 import { lookupActivity, selectActivityTargets, type ActivitySummary } from '../activity/index.js'
 import { partitionOf } from '../render/links.js'
@@ -25,8 +26,10 @@ import {
 } from '../render/incident.js'
 import { revokeKey, type IncidentKeyResult } from '../act/revoke.js'
 
+type RevokeJob = JobContext<RevokeSettings>
+
 async function activityFor(
-  job: JobContext,
+  job: RevokeJob,
   results: IncidentKeyResult[],
   now: Date
 ): Promise<ActivitySummary[]> {
@@ -71,7 +74,7 @@ function setIncidentOutputs(report: IncidentReport, reportPath: string): void {
 
 async function writeIncidentRecord(
   report: IncidentReport,
-  job: JobContext,
+  job: RevokeJob,
   deliveries: readonly Delivery[]
 ): Promise<string> {
   const reportPath = await writeReport(report)
@@ -84,10 +87,9 @@ async function writeIncidentRecord(
   return reportPath
 }
 
-export async function runIncidentJob(job: JobContext): Promise<JobResult> {
+export async function runIncidentJob(job: RevokeJob): Promise<JobResult> {
   const { settings } = job
-  const incident = settings.incident
-  if (incident.mode !== 'revoke') throw new Error('runIncidentJob needs incident mode')
+  const incident = settings.revoke
   const action = settings.remediation.action === 'delete' ? 'delete' : 'deactivate'
   const ownKeyId = await ownAccessKeyId(job.clients)
   const claimant = claimantId(job.run)

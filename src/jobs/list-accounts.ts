@@ -2,13 +2,11 @@
 // audit jobs fan out over (strategy.matrix: ${{ fromJSON(needs.<job>.outputs.matrix) }}).
 import * as core from '@actions/core'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
-import type { FleetSettings } from '../inputs/settings.js'
+import type { ListAccountsSettings } from '../domain/settings.js'
 import { writeSummary, type JobResult } from './context.js'
 import { renderListSummary } from '../render/account-list.js'
 import { listOrganizationAccounts } from '../scan/organization.js'
 import { selectAccounts } from '../classify/select-accounts.js'
-
-export type ListSettings = Extract<FleetSettings, { mode: 'list-accounts' }>
 
 /**
  * GitHub allows 1 MB of outputs per job, counted in UTF-16 (2 bytes a character): better to fail
@@ -23,7 +21,7 @@ const utf16Bytes = (text: string): number => text.length * 2
 export const INPUT_LIMIT_BYTES = 128 * 1024 - 1024
 
 export async function runListAccountsJob(
-  fleet: ListSettings,
+  fleet: ListAccountsSettings,
   aws: { region: string; credentials?: AwsCredentialIdentity }
 ): Promise<JobResult> {
   const listing = await listOrganizationAccounts({

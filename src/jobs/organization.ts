@@ -2,15 +2,14 @@
 // account itself, so neither needs the per-account setup (account ID, alias) the audit does.
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import { verifyAllowedAccount } from '../credentials/allowed-accounts.js'
-import type { FleetSettings, Settings } from '../inputs/settings.js'
+import type { AggregateSettings, ListAccountsSettings } from '../domain/settings.js'
 import type { JobResult } from './context.js'
 import { runContext } from '../inputs/run-context.js'
 import { runAggregateJob } from './aggregate.js'
 import { runListAccountsJob } from './list-accounts.js'
 
 export async function runFleetJob(
-  settings: Settings,
-  fleet: FleetSettings,
+  settings: ListAccountsSettings | AggregateSettings,
   assume: () => Promise<AwsCredentialIdentity | undefined>
 ): Promise<JobResult> {
   // allowed-account-ids holds here too: the management account (list-accounts), the hub
@@ -20,8 +19,11 @@ export async function runFleetJob(
     await verifyAllowedAccount(settings.allowedAccountIds, settings.awsRegion, assumed)
     return assumed
   }
-  if (fleet.mode === 'aggregate') {
-    return runAggregateJob({ settings, fleet, run: runContext(), credentials })
+  if (settings.mode === 'aggregate') {
+    return runAggregateJob({ settings, run: runContext(), credentials })
   }
-  return runListAccountsJob(fleet, { region: settings.awsRegion, credentials: await credentials() })
+  return runListAccountsJob(settings, {
+    region: settings.awsRegion,
+    credentials: await credentials()
+  })
 }

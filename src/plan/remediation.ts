@@ -3,7 +3,7 @@
 import { classifyRaw } from '../domain/classify.js'
 import { addDays, DAY_MS, isoDate } from '../domain/dates.js'
 import { plural } from '../render/wording.js'
-import type { RemediationSettings } from '../inputs/settings.js'
+import type { RemediationSettings } from '../domain/settings.js'
 import type { Finding, KeyStatus, RemediationAction, Thresholds } from '../domain/types.js'
 
 export type ChangeKind = 'deactivate' | 'delete'

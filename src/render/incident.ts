@@ -12,7 +12,7 @@ import {
   type SnsAttribute,
   type SnsNotification
 } from './sns-message.js'
-import type { ExposureEvent } from '../inputs/exposure-event.js'
+import type { ExposureEvent } from '../domain/exposure.js'
 import type { IncidentKeyResult } from '../act/revoke.js'
 
 export interface IncidentReport {

@@ -9,7 +9,7 @@ import {
   type SnsAttribute,
   type SnsNotification
 } from './sns-message.js'
-import type { NotifyOn } from '../inputs/settings.js'
+import type { NotifyOn } from '../domain/settings.js'
 import { ageText, CLASS_NAME, classCounts, deadlineText, lastUseText, plural } from './wording.js'
 import type { AccountResult, OrganizationResult, RankedKey } from '../classify/organization.js'
 import { failureText } from './organization.js'

@@ -15,7 +15,7 @@ import {
 } from './credential-report/fetch.js'
 import { CredentialReportFormatError } from './credential-report/parse.js'
 import { ActionError, describeFailure, errorMessage } from '../kit/errors.js'
-import type { ScanMethod } from '../inputs/settings.js'
+import type { ScanMethod } from '../domain/settings.js'
 import type { ScanInfo } from '../domain/scan-info.js'
 import { listUserNames, scanAccessKeys, type ScanResult } from './api-walk.js'
 import type { Thresholds } from '../domain/types.js'

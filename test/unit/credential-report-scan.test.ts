@@ -5,6 +5,7 @@ import { IAMClient } from '@aws-sdk/client-iam'
 import { runAudit, type Audit } from '../../src/classify/findings.js'
 import { fetchCredentialReport } from '../../src/scan/credential-report/fetch.js'
 import { readSettings } from '../../src/inputs/settings.js'
+import { settingsOf } from '../support/settings.js'
 import { AUTO_REPORT_ABOVE_USERS, scanKeys, type KeyScanOptions } from '../../src/scan/method.js'
 import type { Finding } from '../../src/domain/types.js'
 import { FakeAws, type FakeAccount, type FakeAwsOptions } from '../support/fake-aws.js'
@@ -287,8 +288,11 @@ describe('scanKeys', () => {
 describe('identical findings across methods', () => {
   async function audit(method: string, account: FakeAccount): Promise<Audit & { calls: number }> {
     const iam = await serve(account)
-    const settings = readSettings((name) =>
-      name === 'scan-method' ? method : ((VARIED_INPUTS as Record<string, string>)[name] ?? '')
+    const settings = settingsOf(
+      readSettings((name) =>
+        name === 'scan-method' ? method : ((VARIED_INPUTS as Record<string, string>)[name] ?? '')
+      ),
+      'audit'
     )
     const result = await runAudit(iam, settings, { accountId: '1' }, () => at, { report: fast })
     const calls = count('GetAccessKeyLastUsed')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { classify } from '../../src/domain/classify.js'
 import { addDays, DAY_MS } from '../../src/domain/dates.js'
-import type { RemediationSettings } from '../../src/inputs/settings.js'
+import type { RemediationSettings } from '../../src/domain/settings.js'
 import { planRemediation, type PlanInput } from '../../src/plan/remediation.js'
 import type { AccessKey, Exemption, Finding, Thresholds } from '../../src/domain/types.js'
 

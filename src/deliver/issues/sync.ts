@@ -3,7 +3,7 @@
 import type { Audit } from '../../classify/findings.js'
 import type { Delivery } from '../deliveries.js'
 import { errorMessage } from '../../kit/errors.js'
-import type { IssueSettings, RemediationSettings } from '../../inputs/settings.js'
+import type { IssueSettings, RemediationSettings } from '../../domain/settings.js'
 import type { ChangeRecord } from '../../act/apply.js'
 import type { Partition } from '../../render/links.js'
 import type { RunContext } from '../../inputs/run-context.js'
