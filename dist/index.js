@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1388);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5912);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1388:
+/***/ 5912:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76578,7 +76578,7 @@ function setCommandEcho(enabled) {
  */
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
-    core_error(message);
+    error(message);
 }
 //-----------------------------------------------------------------------
 // Logging Commands
@@ -76601,7 +76601,7 @@ function debug(message) {
  * @param message error issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function core_error(message, properties = {}) {
+function error(message, properties = {}) {
     command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -84764,8 +84764,7 @@ var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/deliver/report.ts
-// The JSON report (every key, for an upload-artifact step) and the step outputs.
-
+// The JSON report: every key, written to a file for an upload-artifact step.
 
 
 
@@ -84786,31 +84785,6 @@ async function writeJsonReport(base, content, env = process.env) {
 /** An account's report, named with the account ID so an aggregate can tell the files apart. */
 function writeReport(report, env = process.env) {
     return writeJsonReport(`iam-key-sentinel-${report.accountId}`, report, env);
-}
-/** The per-class counts and the report, the outputs an audit and an aggregate share. */
-function setCountOutputs(c, reportPath) {
-    setOutput('key-count', c.total);
-    setOutput('overdue-count', c.overdue);
-    setOutput('due-soon-count', c['due-soon']);
-    setOutput('unused-count', c.unused);
-    setOutput('inactive-count', c.inactive);
-    setOutput('exempt-count', c.exempt);
-    setOutput('report-path', reportPath);
-}
-/** `findings` carries the keys that are not ok; the report file has every key. */
-function setOutputs(report, reportPath) {
-    setOutput('account-id', report.accountId);
-    setOutput('findings', JSON.stringify(report.keys.filter((k) => k.class !== 'ok')));
-    setCountOutputs(report.counts, reportPath);
-    setOutput('scan-method-used', report.scan?.method ?? '');
-    // Empty when not checked: only the credential report can see the root user's keys.
-    setOutput('root-access-key-count', report.scan?.rootAccessKeys?.length ?? '');
-    const changes = report.remediation?.changes ?? [];
-    const applied = (kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
-    setOutput('changes', JSON.stringify(changes));
-    setOutput('activity', JSON.stringify(report.activity ?? []));
-    setOutput('deactivated-count', applied('deactivate'));
-    setOutput('deleted-count', applied('delete'));
 }
 
 ;// CONCATENATED MODULE: ./src/scan/credential-report/candidates.ts
@@ -86752,9 +86726,77 @@ async function publishNotification(notification, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/deliver/outputs.ts
+// Every step output the action sets, in one place: the jobs hand over what they made, and this
+// module is the only one that writes to GITHUB_OUTPUT.
+
+const appliedCount = (changes, kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
+/** The per-class counts and the report, the outputs an audit and an aggregate share. */
+function setCountOutputs(c, reportPath) {
+    setOutput('key-count', c.total);
+    setOutput('overdue-count', c.overdue);
+    setOutput('due-soon-count', c['due-soon']);
+    setOutput('unused-count', c.unused);
+    setOutput('inactive-count', c.inactive);
+    setOutput('exempt-count', c.exempt);
+    setOutput('report-path', reportPath);
+}
+/** `findings` carries the keys that are not ok; the report file has every key. */
+function setAuditOutputs(report, reportPath) {
+    setOutput('account-id', report.accountId);
+    setOutput('findings', JSON.stringify(report.keys.filter((k) => k.class !== 'ok')));
+    setCountOutputs(report.counts, reportPath);
+    setOutput('scan-method-used', report.scan?.method ?? '');
+    // Empty when not checked: only the credential report can see the root user's keys.
+    setOutput('root-access-key-count', report.scan?.rootAccessKeys?.length ?? '');
+    const changes = report.remediation?.changes ?? [];
+    setOutput('changes', JSON.stringify(changes));
+    setOutput('activity', JSON.stringify(report.activity ?? []));
+    setOutput('deactivated-count', appliedCount(changes, 'deactivate'));
+    setOutput('deleted-count', appliedCount(changes, 'delete'));
+}
+function setIncidentOutputs(report, reportPath) {
+    const changes = report.keys.flatMap((k) => (k.change ? [k.change] : []));
+    setOutput('account-id', report.accountId);
+    setOutput('report-path', reportPath);
+    setOutput('incident', JSON.stringify(report.keys));
+    setOutput('changes', JSON.stringify(changes));
+    setOutput('deactivated-count', appliedCount(changes, 'deactivate'));
+    setOutput('deleted-count', appliedCount(changes, 'delete'));
+    setOutput('activity', JSON.stringify(report.activity));
+}
+function setAggregateOutputs(o, reportPath) {
+    setOutput('accounts', JSON.stringify(o.accounts));
+    setOutput('failed-accounts', JSON.stringify(o.failedAccountIds));
+    setOutput('account-count', o.accounts.length);
+    setCountOutputs(o.totals, reportPath);
+}
+/** The matrix of list-accounts, whole and in chunks; both are returned for the size checks. */
+function setMatrixOutputs(entries, chunks) {
+    const matrix = JSON.stringify({ include: entries });
+    const chunked = JSON.stringify({ include: chunks });
+    setOutput('matrix', matrix);
+    setOutput('chunks', chunked);
+    setOutput('account-ids', entries.map((e) => e['account-id']).join(','));
+    setOutput('account-count', entries.length);
+    setOutput('chunk-count', chunks.length);
+    return { matrix, chunked };
+}
+function setIssuesOutput(applied) {
+    setOutput('issues', JSON.stringify(applied));
+}
+function setSnsMessageIdOutput(messageId) {
+    setOutput('sns-message-id', messageId);
+}
+/** The job summary; outside a runner (no GITHUB_STEP_SUMMARY) it goes to the log instead. */
+async function writeSummary(markdown) {
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await summary.addRaw(markdown).write();
+    else
+        info(markdown);
+}
+
 ;// CONCATENATED MODULE: ./src/jobs/context.ts
-// What every job (audit, incident) shares: the authenticated clients, the run, and the
-// ways out (summary, SNS) that must never lose the other reports.
 
 
 /** The IAM user key the action itself runs with (static credentials), which it must never touch. */
@@ -86766,13 +86808,6 @@ async function ownAccessKeyId(clients) {
     catch {
         return undefined;
     }
-}
-/** Outside a runner (no GITHUB_STEP_SUMMARY) the summary goes to the log instead. */
-async function writeSummary(markdown) {
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await summary.addRaw(markdown).write();
-    else
-        info(markdown);
 }
 function repoOf(run) {
     const [owner = '', repo = ''] = run.repository.split('/');
@@ -86789,7 +86824,7 @@ async function deliverSns(job, notification, event) {
         event
     });
     if (result.ok) {
-        setOutput('sns-message-id', result.messageId);
+        setSnsMessageIdOutput(result.messageId);
         return {
             channel: 'SNS',
             ok: true,
@@ -86979,10 +87014,6 @@ function shouldPublish(report, notifyOn, event) {
 }
 
 ;// CONCATENATED MODULE: ./src/kit/cancellation.ts
-// A cancelled job: the runner sends SIGINT, then SIGTERM a few seconds later, then kills the
-// process. On the first signal no new change starts; what was done is written (summary, outputs,
-// JSON report) by the job, or by the finalizer when the job does not finish within the grace.
-
 /** Within the ~7.5 s GitHub's runner waits between SIGINT and SIGTERM (and 2.5 s before the kill). */
 const CANCEL_GRACE_MS = 4000;
 let received;
@@ -86998,25 +87029,27 @@ function cancelledBy() {
 function setFinalizer(write) {
     finalizer = write;
 }
-function watchCancellation(options = {}) {
+/** `fail` marks the step failed (core.setFailed on a runner); `log` takes the warnings. */
+function watchCancellation(options) {
+    const { log, fail } = options;
     const exit = options.exit ?? ((code) => process.exit(code));
     const onSignal = (signal) => {
         if (received)
             return;
         received = signal;
         if (!finalizer) {
-            setFailed(`The job was cancelled (${signal}) before any change was made.`);
+            fail(`The job was cancelled (${signal}) before any change was made.`);
             exit(1);
             return;
         }
-        warning(`Received ${signal}: no new change will start; writing the summary, outputs and report of what was done.`);
+        log.warning(`Received ${signal}: no new change will start; writing the summary, outputs and report of what was done.`);
         // Backstop: a job stuck in a call still leaves its record before the runner kills it.
         setTimeout(() => {
             const write = finalizer ?? (() => Promise.resolve());
             void write()
-                .catch((error) => core_error(`Writing the record failed: ${String(error)}`))
+                .catch((error) => log.error(`Writing the record failed: ${String(error)}`))
                 .finally(() => {
-                setFailed(`The job was cancelled (${signal}); the record of what was done is written.`);
+                fail(`The job was cancelled (${signal}); the record of what was done is written.`);
                 exit(1);
             });
         }, options.graceMs ?? CANCEL_GRACE_MS).unref();
@@ -87855,6 +87888,7 @@ function failureReasons(report, failOn) {
 
 
 
+
 /** Keys the plan must leave alone whatever their class, with the reason shown in the report. */
 async function blockedKeys(audit, job) {
     const blocked = new Map();
@@ -87943,7 +87977,7 @@ async function writeOutcome(audit, job, sections, failures) {
         runUrl: job.run.runUrl,
         partition: partitionOf(settings.awsRegion)
     }));
-    setOutputs(report, reportPath);
+    setAuditOutputs(report, reportPath);
     return reportPath;
 }
 /**
@@ -87988,7 +88022,7 @@ async function notifyIssues(audit, job, activity) {
         activityMarkdown: new Map(activity.map((a) => [a.accessKeyId, renderActivityMarkdown(a)])),
         partition: partitionOf(job.settings.awsRegion)
     });
-    setOutput('issues', JSON.stringify(result.applied));
+    setIssuesOutput(result.applied);
     return result.delivery;
 }
 async function notifySns(audit, job, activity) {
@@ -88052,6 +88086,19 @@ function cancelFailures(changes) {
         `The job was cancelled (${signal}): ${changes.length - notStarted} of ${changes.length} planned changes were attempted; see "Changes" in the job summary.`
     ];
 }
+
+;// CONCATENATED MODULE: ./src/deliver/runner.ts
+// The one face of the runner's protocol: log lines, masking and the OIDC token, for the stages
+// that are handed them by the jobs.
+
+const runnerLog = {
+    debug: (m) => debug(m),
+    info: (m) => info(m),
+    warning: (m) => warning(m),
+    error: (m) => error(m)
+};
+const maskSecret = (secret) => core.setSecret(secret);
+const getIdToken = (audience) => core.getIDToken(audience);
 
 ;// CONCATENATED MODULE: ./src/credentials/sign-in.ts
 // GitHub OIDC → STS AssumeRoleWithWebIdentity, then optionally sts:AssumeRole role chaining (a hub
@@ -89120,6 +89167,7 @@ async function readReportsDirectory(dir) {
 
 
 
+
 const ORGANIZATION_REPORT_TOOL = 'iam-key-sentinel-organization';
 /** One account as the outputs and the organization report give it. */
 function accountJson(a) {
@@ -89217,10 +89265,11 @@ async function runAggregateJob(job) {
     const notifications = renderDeliveries(deliveries, job.run.runUrl);
     await writeSummary(notifications ? `${summary}\n${notifications}\n` : summary);
     const t = result.totals;
-    setOutput('accounts', JSON.stringify(result.accounts.map(accountJson)));
-    setOutput('failed-accounts', JSON.stringify(result.failed.map((a) => a.accountId)));
-    setOutput('account-count', result.accounts.length);
-    setCountOutputs(t, reportPath);
+    setAggregateOutputs({
+        accounts: result.accounts.map(accountJson),
+        failedAccountIds: result.failed.map((a) => a.accountId),
+        totals: t
+    }, reportPath);
     info(`${result.accounts.length} accounts, ${result.failed.length} without a usable report; ` +
         `${t.total} keys: ${t.overdue} overdue, ${t['due-soon']} due soon, ${t.unused} unused. Report: ${reportPath}`);
     return { failures: [...aggregateFailures(result), ...deliveryFailures(deliveries)] };
@@ -89459,13 +89508,7 @@ async function runListAccountsJob(fleet, aws) {
     });
     const selection = selectAccounts(listing.accounts, fleet);
     const { entries, chunks } = selection;
-    const matrix = JSON.stringify({ include: entries });
-    const chunked = JSON.stringify({ include: chunks });
-    setOutput('matrix', matrix);
-    setOutput('chunks', chunked);
-    setOutput('account-ids', entries.map((e) => e['account-id']).join(','));
-    setOutput('account-count', entries.length);
-    setOutput('chunk-count', chunks.length);
+    const { matrix, chunked } = setMatrixOutputs(entries, chunks);
     for (const id of selection.unmatchedExcludes) {
         warning(`'exclude-accounts' lists ${id}, which is not an account listed here.`);
     }
@@ -89917,6 +89960,9 @@ async function revokeKey(iam, exposed, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/jobs/incident.ts
+// The incident job: revoke each exposed key, summarize what it did, tell security on every
+// channel, and when a key could not be taken away, say that a person must step in.
+
 
 
 
@@ -89953,17 +89999,6 @@ async function activityFor(job, results, now) {
         log: (line) => info(line)
     });
     return [...summaries.values()];
-}
-function setIncidentOutputs(report, reportPath) {
-    const changes = report.keys.flatMap((k) => (k.change ? [k.change] : []));
-    const applied = (kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
-    setOutput('account-id', report.accountId);
-    setOutput('report-path', reportPath);
-    setOutput('incident', JSON.stringify(report.keys));
-    setOutput('changes', JSON.stringify(changes));
-    setOutput('deactivated-count', applied('deactivate'));
-    setOutput('deleted-count', applied('delete'));
-    setOutput('activity', JSON.stringify(report.activity));
 }
 async function writeIncidentRecord(report, job, deliveries) {
     const reportPath = await writeReport(report);
@@ -90648,6 +90683,7 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
 
 
 
+
 /**
  * The session policies scope the last session, the one the run works in: on an earlier hop they
  * would also have to allow the sts:AssumeRole of the next.
@@ -90683,7 +90719,7 @@ async function credentialsFor(settings) {
     return credentials;
 }
 async function run() {
-    watchCancellation();
+    watchCancellation({ log: runnerLog, fail: (message) => setFailed(message) });
     try {
         // Validation comes first: a bad input or event fails before any AWS or GitHub call.
         const settings = readSettings((name) => getInput(name), process.env, github_context.payload);

@@ -5,6 +5,7 @@ import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import { assertAllowedAccount } from './credentials/allowed-accounts.js'
 import { runAuditJob } from './jobs/audit.js'
 import { watchCancellation } from './kit/cancellation.js'
+import { runnerLog } from './deliver/runner.js'
 import { assumeRoleChained, assumeRoleWithOidc } from './credentials/sign-in.js'
 import { createClients } from './aws/clients.js'
 import { setRetryMaxAttempts } from './aws/network.js'
@@ -54,7 +55,7 @@ async function credentialsFor(settings: Settings): Promise<AwsCredentialIdentity
 }
 
 export async function run(): Promise<void> {
-  watchCancellation()
+  watchCancellation({ log: runnerLog, fail: (message) => core.setFailed(message) })
   try {
     // Validation comes first: a bad input or event fails before any AWS or GitHub call.
     const settings = readSettings(

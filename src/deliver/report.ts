@@ -1,5 +1,4 @@
-// The JSON report (every key, for an upload-artifact step) and the step outputs.
-import * as core from '@actions/core'
+// The JSON report: every key, written to a file for an upload-artifact step.
 import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -63,32 +62,4 @@ export function writeReport(
   env: NodeJS.ProcessEnv = process.env
 ): Promise<string> {
   return writeJsonReport(`iam-key-sentinel-${report.accountId}`, report, env)
-}
-
-/** The per-class counts and the report, the outputs an audit and an aggregate share. */
-export function setCountOutputs(c: Counts, reportPath: string): void {
-  core.setOutput('key-count', c.total)
-  core.setOutput('overdue-count', c.overdue)
-  core.setOutput('due-soon-count', c['due-soon'])
-  core.setOutput('unused-count', c.unused)
-  core.setOutput('inactive-count', c.inactive)
-  core.setOutput('exempt-count', c.exempt)
-  core.setOutput('report-path', reportPath)
-}
-
-/** `findings` carries the keys that are not ok; the report file has every key. */
-export function setOutputs(report: AuditReport, reportPath: string): void {
-  core.setOutput('account-id', report.accountId)
-  core.setOutput('findings', JSON.stringify(report.keys.filter((k) => k.class !== 'ok')))
-  setCountOutputs(report.counts, reportPath)
-  core.setOutput('scan-method-used', report.scan?.method ?? '')
-  // Empty when not checked: only the credential report can see the root user's keys.
-  core.setOutput('root-access-key-count', report.scan?.rootAccessKeys?.length ?? '')
-  const changes = report.remediation?.changes ?? []
-  const applied = (kind: ChangeRecord['kind']): number =>
-    changes.filter((c) => c.kind === kind && c.result === 'applied').length
-  core.setOutput('changes', JSON.stringify(changes))
-  core.setOutput('activity', JSON.stringify(report.activity ?? []))
-  core.setOutput('deactivated-count', applied('deactivate'))
-  core.setOutput('deleted-count', applied('delete'))
 }

@@ -6,8 +6,9 @@ import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import { deliveryFailures, renderDeliveries, type Delivery } from '../deliver/deliveries.js'
 import { describeFailure } from '../kit/errors.js'
 import type { AggregateSettings } from '../domain/settings.js'
-import { deliverSns, writeSummary, type JobResult } from './context.js'
-import { setCountOutputs, writeJsonReport } from '../deliver/report.js'
+import { deliverSns, type JobResult } from './context.js'
+import { writeJsonReport } from '../deliver/report.js'
+import { setAggregateOutputs, writeSummary } from '../deliver/outputs.js'
 import type { RunContext } from '../inputs/run-context.js'
 import {
   aggregate,
@@ -153,10 +154,14 @@ export async function runAggregateJob(job: AggregateJob): Promise<JobResult> {
   await writeSummary(notifications ? `${summary}\n${notifications}\n` : summary)
 
   const t = result.totals
-  core.setOutput('accounts', JSON.stringify(result.accounts.map(accountJson)))
-  core.setOutput('failed-accounts', JSON.stringify(result.failed.map((a) => a.accountId)))
-  core.setOutput('account-count', result.accounts.length)
-  setCountOutputs(t, reportPath)
+  setAggregateOutputs(
+    {
+      accounts: result.accounts.map(accountJson),
+      failedAccountIds: result.failed.map((a) => a.accountId),
+      totals: t
+    },
+    reportPath
+  )
   core.info(
     `${result.accounts.length} accounts, ${result.failed.length} without a usable report; ` +
       `${t.total} keys: ${t.overdue} overdue, ${t['due-soon']} due soon, ${t.unused} unused. Report: ${reportPath}`

@@ -12,14 +12,7 @@ import {
 import { runAudit, type Audit } from '../classify/findings.js'
 import { deliveryFailures, renderDeliveries, type Delivery } from '../deliver/deliveries.js'
 import { syncIssues } from '../deliver/issues/sync.js'
-import {
-  deliverSns,
-  ownAccessKeyId,
-  repoOf,
-  writeSummary,
-  type JobContext,
-  type JobResult
-} from './context.js'
+import { deliverSns, ownAccessKeyId, repoOf, type JobContext, type JobResult } from './context.js'
 import { partitionOf } from '../render/links.js'
 import { renderSnsNotification, shouldPublish } from '../render/sns-message.js'
 import { cancelledBy, setFinalizer } from '../kit/cancellation.js'
@@ -28,7 +21,8 @@ import { claimantId } from '../act/claim.js'
 import { readDeactivatedAt } from '../act/lifecycle-tag.js'
 import { planRemediation } from '../plan/remediation.js'
 import { renderChanges } from '../render/changes.js'
-import { setOutputs, writeReport } from '../deliver/report.js'
+import { writeReport } from '../deliver/report.js'
+import { setAuditOutputs, setIssuesOutput, writeSummary } from '../deliver/outputs.js'
 import { renderSummary } from '../render/summary.js'
 import { failureReasons } from '../domain/verdict.js'
 
@@ -150,7 +144,7 @@ async function writeOutcome(
       partition: partitionOf(settings.awsRegion)
     })
   )
-  setOutputs(report, reportPath)
+  setAuditOutputs(report, reportPath)
   return reportPath
 }
 
@@ -200,7 +194,7 @@ async function notifyIssues(
     activityMarkdown: new Map(activity.map((a) => [a.accessKeyId, renderActivityMarkdown(a)])),
     partition: partitionOf(job.settings.awsRegion)
   })
-  core.setOutput('issues', JSON.stringify(result.applied))
+  setIssuesOutput(result.applied)
   return result.delivery
 }
 

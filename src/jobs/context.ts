@@ -1,12 +1,12 @@
 // What every job (audit, incident) shares: the authenticated clients, the run, and the
 // ways out (summary, SNS) that must never lose the other reports.
-import * as core from '@actions/core'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import type { AwsClients } from '../aws/clients.js'
 import type { Delivery } from '../deliver/deliveries.js'
 import type { AuditSettings, NotifySettings, RevokeSettings } from '../domain/settings.js'
 import type { NotificationEvent, SnsNotification } from '../render/sns-message.js'
 import { publishNotification } from '../deliver/sns.js'
+import { setSnsMessageIdOutput } from '../deliver/outputs.js'
 import type { RunContext } from '../inputs/run-context.js'
 
 /** The context of a job that works in one account: the audit's or the incident's. */
@@ -34,12 +34,6 @@ export async function ownAccessKeyId(clients: AwsClients): Promise<string | unde
   }
 }
 
-/** Outside a runner (no GITHUB_STEP_SUMMARY) the summary goes to the log instead. */
-export async function writeSummary(markdown: string): Promise<void> {
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write()
-  else core.info(markdown)
-}
-
 export function repoOf(run: RunContext): { owner: string; repo: string } {
   const [owner = '', repo = ''] = run.repository.split('/')
   return { owner, repo }
@@ -62,7 +56,7 @@ export async function deliverSns(
     event
   })
   if (result.ok) {
-    core.setOutput('sns-message-id', result.messageId)
+    setSnsMessageIdOutput(result.messageId)
     return {
       channel: 'SNS',
       ok: true,

@@ -1,18 +1,12 @@
 // The incident job: revoke each exposed key, summarize what it did, tell security on every
 // channel, and when a key could not be taken away, say that a person must step in.
+import { setIncidentOutputs, writeSummary } from '../deliver/outputs.js'
 import type { RevokeSettings } from '../domain/settings.js'
 import * as core from '@actions/core'
 import { lookupActivity, selectActivityTargets, type ActivitySummary } from '../activity/index.js'
 import { partitionOf } from '../render/links.js'
 import { deliveryFailures, renderDeliveries, type Delivery } from '../deliver/deliveries.js'
-import {
-  deliverSns,
-  ownAccessKeyId,
-  repoOf,
-  writeSummary,
-  type JobContext,
-  type JobResult
-} from './context.js'
+import { deliverSns, ownAccessKeyId, repoOf, type JobContext, type JobResult } from './context.js'
 import { cancelledBy, setFinalizer } from '../kit/cancellation.js'
 import { logChange } from '../act/apply.js'
 import { claimantId } from '../act/claim.js'
@@ -57,19 +51,6 @@ async function activityFor(
     log: (line) => core.info(line)
   })
   return [...summaries.values()]
-}
-
-function setIncidentOutputs(report: IncidentReport, reportPath: string): void {
-  const changes = report.keys.flatMap((k) => (k.change ? [k.change] : []))
-  const applied = (kind: string) =>
-    changes.filter((c) => c.kind === kind && c.result === 'applied').length
-  core.setOutput('account-id', report.accountId)
-  core.setOutput('report-path', reportPath)
-  core.setOutput('incident', JSON.stringify(report.keys))
-  core.setOutput('changes', JSON.stringify(changes))
-  core.setOutput('deactivated-count', applied('deactivate'))
-  core.setOutput('deleted-count', applied('delete'))
-  core.setOutput('activity', JSON.stringify(report.activity))
 }
 
 async function writeIncidentRecord(

@@ -3,7 +3,8 @@
 import * as core from '@actions/core'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import type { ListAccountsSettings } from '../domain/settings.js'
-import { writeSummary, type JobResult } from './context.js'
+import type { JobResult } from './context.js'
+import { setMatrixOutputs, writeSummary } from '../deliver/outputs.js'
 import { renderListSummary } from '../render/account-list.js'
 import { listOrganizationAccounts } from '../scan/organization.js'
 import { selectAccounts } from '../classify/select-accounts.js'
@@ -31,13 +32,7 @@ export async function runListAccountsJob(
   })
   const selection = selectAccounts(listing.accounts, fleet)
   const { entries, chunks } = selection
-  const matrix = JSON.stringify({ include: entries })
-  const chunked = JSON.stringify({ include: chunks })
-  core.setOutput('matrix', matrix)
-  core.setOutput('chunks', chunked)
-  core.setOutput('account-ids', entries.map((e) => e['account-id']).join(','))
-  core.setOutput('account-count', entries.length)
-  core.setOutput('chunk-count', chunks.length)
+  const { matrix, chunked } = setMatrixOutputs(entries, chunks)
 
   for (const id of selection.unmatchedExcludes) {
     core.warning(`'exclude-accounts' lists ${id}, which is not an account listed here.`)

@@ -1,7 +1,7 @@
 // A cancelled job: the runner sends SIGINT, then SIGTERM a few seconds later, then kills the
 // process. On the first signal no new change starts; what was done is written (summary, outputs,
 // JSON report) by the job, or by the finalizer when the job does not finish within the grace.
-import * as core from '@actions/core'
+import type { Log } from './log.js'
 
 /** Within the ~7.5 s GitHub's runner waits between SIGINT and SIGTERM (and 2.5 s before the kill). */
 export const CANCEL_GRACE_MS = 4000
@@ -22,30 +22,33 @@ export function setFinalizer(write: (() => Promise<unknown>) | undefined): void 
   finalizer = write
 }
 
-export function watchCancellation(
-  options: { graceMs?: number; exit?: (code: number) => void } = {}
-): void {
+/** `fail` marks the step failed (core.setFailed on a runner); `log` takes the warnings. */
+export function watchCancellation(options: {
+  log: Log
+  fail: (message: string) => void
+  graceMs?: number
+  exit?: (code: number) => void
+}): void {
+  const { log, fail } = options
   const exit = options.exit ?? ((code: number) => process.exit(code))
   const onSignal = (signal: NodeJS.Signals): void => {
     if (received) return
     received = signal
     if (!finalizer) {
-      core.setFailed(`The job was cancelled (${signal}) before any change was made.`)
+      fail(`The job was cancelled (${signal}) before any change was made.`)
       exit(1)
       return
     }
-    core.warning(
+    log.warning(
       `Received ${signal}: no new change will start; writing the summary, outputs and report of what was done.`
     )
     // Backstop: a job stuck in a call still leaves its record before the runner kills it.
     setTimeout(() => {
       const write = finalizer ?? (() => Promise.resolve())
       void write()
-        .catch((error: unknown) => core.error(`Writing the record failed: ${String(error)}`))
+        .catch((error: unknown) => log.error(`Writing the record failed: ${String(error)}`))
         .finally(() => {
-          core.setFailed(
-            `The job was cancelled (${signal}); the record of what was done is written.`
-          )
+          fail(`The job was cancelled (${signal}); the record of what was done is written.`)
           exit(1)
         })
     }, options.graceMs ?? CANCEL_GRACE_MS).unref()
