@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5912);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2535);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5912:
+/***/ 2535:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -83322,23 +83322,23 @@ function idleDays(key, now) {
 /** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
 function classify(key, now, t, exemption) {
     const rawClass = classifyRaw(key, now, t);
-    const exempt = exemption !== undefined && rawClass !== 'ok';
     const ageDays = dates_wholeDays(key.createDate, now);
+    // Field order is the JSON report's: class after lastUse, the exemption last.
     const finding = {
         userName: key.userName,
         accessKeyId: key.accessKeyId,
         status: key.status,
         createDate: key.createDate,
         lastUse: key.lastUse,
-        class: exempt ? 'exempt' : rawClass,
+        class: rawClass,
         rawClass,
         ageDays,
         idleDays: idleDays(key, now),
         daysToDeadline: t.maxAgeDays - ageDays
     };
-    if (exempt)
-        finding.exemption = exemption;
-    return finding;
+    if (exemption === undefined || rawClass === 'ok')
+        return finding;
+    return { ...finding, class: 'exempt', rawClass, exemption };
 }
 function emptyCounts() {
     return { total: 0, overdue: 0, 'due-soon': 0, unused: 0, inactive: 0, ok: 0, exempt: 0 };
@@ -83364,6 +83364,19 @@ function byUrgency(a, b) {
         b.ageDays - a.ageDays ||
         a.userName.localeCompare(b.userName) ||
         a.accessKeyId.localeCompare(b.accessKeyId));
+}
+/** Every class, in the order the report's counts list them. */
+const KEY_CLASSES = [
+    'overdue',
+    'due-soon',
+    'unused',
+    'inactive',
+    'ok',
+    'exempt'
+];
+/** The classes someone must act on: overdue, unused, due soon. */
+function isFlagged(c) {
+    return c === 'overdue' || c === 'unused' || c === 'due-soon';
 }
 
 ;// CONCATENATED MODULE: ./src/domain/last-use-policy.ts
@@ -84787,6 +84800,49 @@ function writeReport(report, env = process.env) {
     return writeJsonReport(`iam-key-sentinel-${report.accountId}`, report, env);
 }
 
+;// CONCATENATED MODULE: ./src/classify/findings.ts
+// Classification of an account's scan: every key classed by the rules and its exemption, the
+// counts, and the audit report they make. Pure.
+
+
+
+function classifyAccount(scan, settings, account, at) {
+    const t = settings.thresholds;
+    const findings = scan.keys
+        .map((key) => {
+        const exemption = excludedBy(key.userName, settings.excludeUsers) ??
+            exemptByTag(scan.tags.get(key.userName), settings.exemptTag) ??
+            exemptByGroup(scan.groups.get(key.userName), settings.remediation.exemptGroups);
+        return classify(key, at, t, exemption);
+    })
+        .sort(byUrgency);
+    // Keys only the credential report saw are ok by construction: counted, not listed.
+    const counts = countClasses(findings);
+    counts.ok += scan.unlistedOkAgeDays.length;
+    counts.total += scan.unlistedOkAgeDays.length;
+    const report = {
+        tool: 'iam-key-sentinel',
+        schemaVersion: REPORT_SCHEMA_VERSION,
+        accountId: account.accountId,
+        ...(account.accountAlias ? { accountAlias: account.accountAlias } : {}),
+        generatedAt: at.toISOString(),
+        thresholds: t,
+        userCount: scan.userCount,
+        counts,
+        keys: findings,
+        errors: scan.errors,
+        scan: scan.info
+    };
+    return {
+        report,
+        tags: scan.tags,
+        unreadable: scan.unreadable,
+        now: at,
+        scan: scan.info,
+        unlistedOkAgeDays: scan.unlistedOkAgeDays
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/scan/credential-report/candidates.ts
 // Candidate selection: which users of the credential report must be read live. Pure.
 //
@@ -85435,17 +85491,16 @@ async function scanKeys(iam, options) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/classify/findings.ts
-
+;// CONCATENATED MODULE: ./src/scan/account.ts
 
 
 
 
 /** Users that have a key an exemption could change; only they need tags and groups read. */
-function usersToInspect(keys, settings, now) {
+function usersToInspect(keys, settings, at) {
     const users = new Set();
     for (const key of keys) {
-        if (classifyRaw(key, now, settings.thresholds) === 'ok')
+        if (classifyRaw(key, at, settings.thresholds) === 'ok')
             continue;
         if (excludedBy(key.userName, settings.excludeUsers))
             continue;
@@ -85453,61 +85508,34 @@ function usersToInspect(keys, settings, now) {
     }
     return [...users];
 }
-async function runAudit(iam, settings, account, now = () => new Date(), options = {}) {
-    // One instant for the whole audit: the scan decides which last uses it needs for this time.
-    const at = now();
-    const t = settings.thresholds;
+/** `at` is the audit's one instant: the scan decides which last uses it needs for this time. */
+async function scanAccount(iam, settings, at, options = {}) {
     const scan = await scanKeys(iam, {
-        method: settings.scanMethod ?? 'auto',
+        method: settings.scanMethod,
         concurrency: settings.concurrency,
-        thresholds: t,
+        thresholds: settings.thresholds,
         at,
         report: options.report
     });
     const errorsBefore = new Set(scan.errors);
     // Only users with a flagged key need tags and groups: one ListUserTags per such user, or one
     // GetAccountAuthorizationDetails walk of the account when that is fewer calls.
-    const inspect = usersToInspect(scan.keys, settings, at);
-    const exemptGroups = settings.remediation.exemptGroups;
-    const { tags, groups } = await readTagsAndGroups(iam, inspect, {
+    const { tags, groups } = await readTagsAndGroups(iam, usersToInspect(scan.keys, settings, at), {
         userCount: scan.userCount,
-        withGroups: exemptGroups.length > 0,
+        withGroups: settings.remediation.exemptGroups.length > 0,
         groupsNeeded: (_, userTags) => !exemptByTag(userTags, settings.exemptTag),
         concurrency: settings.concurrency
     }, scan.errors);
     const unreadable = new Set(scan.errors.filter((e) => !errorsBefore.has(e)).map((e) => e.scope));
-    const findings = scan.keys
-        .map((key) => {
-        const exemption = excludedBy(key.userName, settings.excludeUsers) ??
-            exemptByTag(tags.get(key.userName), settings.exemptTag) ??
-            exemptByGroup(groups.get(key.userName), exemptGroups);
-        return classify(key, at, t, exemption);
-    })
-        .sort(byUrgency);
-    // Keys only the credential report saw are ok by construction: counted, not listed.
-    const counts = countClasses(findings);
-    counts.ok += scan.unlistedOkAgeDays.length;
-    counts.total += scan.unlistedOkAgeDays.length;
-    const report = {
-        tool: 'iam-key-sentinel',
-        schemaVersion: REPORT_SCHEMA_VERSION,
-        accountId: account.accountId,
-        ...(account.accountAlias ? { accountAlias: account.accountAlias } : {}),
-        generatedAt: at.toISOString(),
-        thresholds: t,
-        userCount: scan.userCount,
-        counts,
-        keys: findings,
-        errors: scan.errors,
-        scan: scan.info
-    };
     return {
-        report,
+        keys: scan.keys,
+        userCount: scan.userCount,
+        errors: scan.errors,
+        info: scan.info,
+        unlistedOkAgeDays: scan.unlistedOkAgeDays,
         tags,
-        unreadable,
-        now: at,
-        scan: scan.info,
-        unlistedOkAgeDays: scan.unlistedOkAgeDays
+        groups,
+        unreadable
     };
 }
 
@@ -87889,6 +87917,8 @@ function failureReasons(report, failOn) {
 
 
 
+
+
 /** Keys the plan must leave alone whatever their class, with the reason shown in the report. */
 async function blockedKeys(audit, job) {
     const blocked = new Map();
@@ -87992,7 +88022,7 @@ async function lookUpActivity(audit, job) {
         userName: k.userName
     });
     const targets = selectActivityTargets(activity.activityFor, {
-        flagged: report.keys.filter((k) => audit_FLAGGED.has(k.class)).map(ref),
+        flagged: report.keys.filter((k) => isFlagged(k.class)).map(ref),
         // A change that was attempted (applied, failed or skipped) is one someone will look into.
         changed: (report.remediation?.changes ?? []).filter((c) => c.result !== 'planned').map(ref)
     });
@@ -88008,7 +88038,6 @@ async function lookUpActivity(audit, job) {
     });
     return [...summaries.values()];
 }
-const audit_FLAGGED = new Set(['overdue', 'unused', 'due-soon']);
 /** One issue per key that needs rotation, when a token is there and create-issues is on. */
 async function notifyIssues(audit, job, activity) {
     if (!job.settings.issues.enabled)
@@ -88041,10 +88070,10 @@ async function notifySns(audit, job, activity) {
 async function runAuditJob(job) {
     const { settings } = job;
     info(`Scanning the access keys of account ${job.accountId}.`);
-    const audit = await runAudit(job.clients.iam, settings, {
-        accountId: job.accountId,
-        ...(job.accountAlias ? { accountAlias: job.accountAlias } : {})
-    });
+    // One instant for the whole audit: what is read, how keys are classed and planned.
+    const at = new Date();
+    const scan = await scanAccount(job.clients.iam, settings, at);
+    const audit = classifyAccount(scan, settings, job, at);
     const { report } = audit;
     if (audit.scan.fallbackReason)
         warning(`Credential report not used: ${audit.scan.fallbackReason}`);
@@ -88448,7 +88477,6 @@ function accountOfFile(file) {
         return file.report.accountId;
     return file.kind === 'unreadable' ? file.accountId : undefined;
 }
-const organization_FLAGGED = new Set(['overdue', 'unused', 'due-soon']);
 function aggregate(expected, files) {
     const byAccount = new Map();
     for (const file of files) {
@@ -88501,7 +88529,7 @@ function aggregate(expected, files) {
         users += report.userCount;
         thresholds.set(JSON.stringify(report.thresholds), report.thresholds);
         for (const finding of report.keys) {
-            if (organization_FLAGGED.has(finding.class))
+            if (isFlagged(finding.class))
                 worstKeys.push({ accountId: a.accountId, accountName: a.name, finding });
         }
     }
@@ -89012,10 +89040,10 @@ function parseExpectedAccounts(text) {
 // Pure: the caller reads the file.
 
 
+
 /** reportFileName() in report.ts: iam-key-sentinel-<account>[-<run>-<attempt>].json */
 const OUR_FILE_NAME = /(?:^|\/)iam-key-sentinel-(\d{12})(?:-[\w-]*)?\.json$/;
-const report_file_CLASSES = ['overdue', 'due-soon', 'unused', 'inactive', 'ok', 'exempt'];
-const COUNT_KEYS = ['total', ...report_file_CLASSES];
+const COUNT_KEYS = ['total', ...KEY_CLASSES];
 const DATE_FIELDS = new Set(['createDate', 'date']);
 const report_file_isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isCount = (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0;
@@ -89026,7 +89054,7 @@ function keyProblem(key) {
         return 'is not an object';
     if (typeof key.userName !== 'string' || typeof key.accessKeyId !== 'string')
         return 'has no userName or accessKeyId';
-    if (!report_file_CLASSES.includes(key.class))
+    if (!KEY_CLASSES.includes(key.class))
         return `has an unknown class '${String(key.class)}'`;
     if (key.status !== 'Active' && key.status !== 'Inactive')
         return 'has an unknown status';
@@ -89078,8 +89106,8 @@ function reportProblem(value) {
     const keys = value.keys;
     const listed = (c) => keys.filter((k) => k.class === c).length;
     // Ok keys only the credential report saw are counted but not listed, so ok may exceed its keys.
-    const mismatch = report_file_CLASSES.find((c) => c === 'ok' ? counts.ok < listed(c) : counts[c] !== listed(c));
-    const sum = report_file_CLASSES.reduce((n, c) => n + counts[c], 0);
+    const mismatch = KEY_CLASSES.find((c) => c === 'ok' ? counts.ok < listed(c) : counts[c] !== listed(c));
+    const sum = KEY_CLASSES.reduce((n, c) => n + counts[c], 0);
     if (mismatch || sum !== counts.total) {
         return `its counts do not match its keys (${mismatch ?? 'total'}): the file is truncated or was edited`;
     }

@@ -1,15 +1,11 @@
-// The audit: scan (by scan-method), read what exemptions and lifecycle records need, classify.
-// Returns the report plus the per-user context later stages (remediation) rely on.
-import type { IAMClient } from '@aws-sdk/client-iam'
-import { byUrgency, classify, classifyRaw, countClasses } from '../domain/classify.js'
-import type { ReportFetchOptions } from '../scan/credential-report/fetch.js'
+// Classification of an account's scan: every key classed by the rules and its exemption, the
+// counts, and the audit report they make. Pure.
+import { byUrgency, classify, countClasses } from '../domain/classify.js'
 import { excludedBy, exemptByGroup, exemptByTag } from '../domain/exemptions.js'
 import type { AuditSettings } from '../domain/settings.js'
-import { REPORT_SCHEMA_VERSION, type AuditReport } from '../deliver/report.js'
 import type { ScanInfo } from '../domain/scan-info.js'
-import { scanKeys } from '../scan/method.js'
-import { readTagsAndGroups } from '../scan/api-walk.js'
-import type { AccessKey } from '../domain/types.js'
+import { REPORT_SCHEMA_VERSION, type AuditReport } from '../deliver/report.js'
+import type { AccountScan } from '../scan/account.js'
 
 export interface Audit {
   report: AuditReport
@@ -27,64 +23,19 @@ export interface Audit {
   unlistedOkAgeDays: number[]
 }
 
-export interface AuditOptions {
-  /** Credential report polling (tests shorten the waits). */
-  report?: ReportFetchOptions
-}
-
-/** Users that have a key an exemption could change; only they need tags and groups read. */
-function usersToInspect(keys: readonly AccessKey[], settings: AuditSettings, now: Date): string[] {
-  const users = new Set<string>()
-  for (const key of keys) {
-    if (classifyRaw(key, now, settings.thresholds) === 'ok') continue
-    if (excludedBy(key.userName, settings.excludeUsers)) continue
-    users.add(key.userName)
-  }
-  return [...users]
-}
-
-export async function runAudit(
-  iam: IAMClient,
-  settings: AuditSettings,
+export function classifyAccount(
+  scan: AccountScan,
+  settings: Pick<AuditSettings, 'thresholds' | 'excludeUsers' | 'exemptTag' | 'remediation'>,
   account: { accountId: string; accountAlias?: string },
-  now: () => Date = () => new Date(),
-  options: AuditOptions = {}
-): Promise<Audit> {
-  // One instant for the whole audit: the scan decides which last uses it needs for this time.
-  const at = now()
+  at: Date
+): Audit {
   const t = settings.thresholds
-  const scan = await scanKeys(iam, {
-    method: settings.scanMethod ?? 'auto',
-    concurrency: settings.concurrency,
-    thresholds: t,
-    at,
-    report: options.report
-  })
-  const errorsBefore = new Set(scan.errors)
-
-  // Only users with a flagged key need tags and groups: one ListUserTags per such user, or one
-  // GetAccountAuthorizationDetails walk of the account when that is fewer calls.
-  const inspect = usersToInspect(scan.keys, settings, at)
-  const exemptGroups = settings.remediation.exemptGroups
-  const { tags, groups } = await readTagsAndGroups(
-    iam,
-    inspect,
-    {
-      userCount: scan.userCount,
-      withGroups: exemptGroups.length > 0,
-      groupsNeeded: (_, userTags) => !exemptByTag(userTags, settings.exemptTag),
-      concurrency: settings.concurrency
-    },
-    scan.errors
-  )
-  const unreadable = new Set(scan.errors.filter((e) => !errorsBefore.has(e)).map((e) => e.scope))
-
   const findings = scan.keys
     .map((key) => {
       const exemption =
         excludedBy(key.userName, settings.excludeUsers) ??
-        exemptByTag(tags.get(key.userName), settings.exemptTag) ??
-        exemptByGroup(groups.get(key.userName), exemptGroups)
+        exemptByTag(scan.tags.get(key.userName), settings.exemptTag) ??
+        exemptByGroup(scan.groups.get(key.userName), settings.remediation.exemptGroups)
       return classify(key, at, t, exemption)
     })
     .sort(byUrgency)
@@ -108,8 +59,8 @@ export async function runAudit(
   }
   return {
     report,
-    tags,
-    unreadable,
+    tags: scan.tags,
+    unreadable: scan.unreadable,
     now: at,
     scan: scan.info,
     unlistedOkAgeDays: scan.unlistedOkAgeDays

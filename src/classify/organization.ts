@@ -1,7 +1,7 @@
 // The organization-wide result: each expected account with its report, or flagged as missing or
 // unreadable, and the sums over the reports. Pure: the decisions the summary, digest, outputs and
 // verdict all share.
-import { byUrgency, emptyCounts } from '../domain/classify.js'
+import { byUrgency, emptyCounts, isFlagged } from '../domain/classify.js'
 import type { AuditReport } from '../deliver/report.js'
 import type { Counts, Finding, Thresholds } from '../domain/types.js'
 import type { ExpectedAccount } from '../domain/matrix.js'
@@ -94,8 +94,6 @@ function accountOfFile(file: ReportFile): string | undefined {
   return file.kind === 'unreadable' ? file.accountId : undefined
 }
 
-const FLAGGED = new Set(['overdue', 'unused', 'due-soon'])
-
 export function aggregate(
   expected: readonly ExpectedAccount[],
   files: readonly ReportFile[]
@@ -150,7 +148,7 @@ export function aggregate(
     users += report.userCount
     thresholds.set(JSON.stringify(report.thresholds), report.thresholds)
     for (const finding of report.keys) {
-      if (FLAGGED.has(finding.class))
+      if (isFlagged(finding.class))
         worstKeys.push({ accountId: a.accountId, accountName: a.name, finding })
     }
   }

@@ -41,22 +41,22 @@ export function idleDays(key: AccessKey, now: Date): number | undefined {
 /** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
 export function classify(key: AccessKey, now: Date, t: Thresholds, exemption?: Exemption): Finding {
   const rawClass = classifyRaw(key, now, t)
-  const exempt = exemption !== undefined && rawClass !== 'ok'
   const ageDays = wholeDays(key.createDate, now)
-  const finding: Finding = {
+  // Field order is the JSON report's: class after lastUse, the exemption last.
+  const finding = {
     userName: key.userName,
     accessKeyId: key.accessKeyId,
     status: key.status,
     createDate: key.createDate,
     lastUse: key.lastUse,
-    class: exempt ? 'exempt' : rawClass,
+    class: rawClass,
     rawClass,
     ageDays,
     idleDays: idleDays(key, now),
     daysToDeadline: t.maxAgeDays - ageDays
   }
-  if (exempt) finding.exemption = exemption
-  return finding
+  if (exemption === undefined || rawClass === 'ok') return finding
+  return { ...finding, class: 'exempt', rawClass, exemption }
 }
 
 export function emptyCounts(): Counts {
@@ -87,4 +87,19 @@ export function byUrgency(a: Finding, b: Finding): number {
     a.userName.localeCompare(b.userName) ||
     a.accessKeyId.localeCompare(b.accessKeyId)
   )
+}
+
+/** Every class, in the order the report's counts list them. */
+export const KEY_CLASSES: readonly KeyClass[] = [
+  'overdue',
+  'due-soon',
+  'unused',
+  'inactive',
+  'ok',
+  'exempt'
+]
+
+/** The classes someone must act on: overdue, unused, due soon. */
+export function isFlagged(c: KeyClass): boolean {
+  return c === 'overdue' || c === 'unused' || c === 'due-soon'
 }

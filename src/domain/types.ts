@@ -39,23 +39,36 @@ export type Exemption =
   | { kind: 'tag'; tag: string; value: string }
   | { kind: 'group'; group: string }
 
-/** A classified key: what the reports show and what later stages act on. */
-export interface Finding {
+interface FindingFields {
   userName: string
   accessKeyId: string
   status: KeyStatus
   createDate: Date
   lastUse: LastUse
-  class: KeyClass
-  /** The class the key would have without its exemption (equal to `class` otherwise). */
-  rawClass: RawKeyClass
-  exemption?: Exemption
   ageDays: number
   /** Whole days since last use, or since creation when never used; undefined when unknown. */
   idleDays?: number
   /** max-age-days minus age: negative once overdue (days past the deadline), else days left. */
   daysToDeadline: number
 }
+
+/** A key classed by the rules alone: its class is its raw class. */
+export interface RuledFinding extends FindingFields {
+  class: RawKeyClass
+  rawClass: RawKeyClass
+  exemption?: undefined
+}
+
+/** A key the rules would flag, held back by an exemption, which it carries. */
+export interface ExemptFinding extends FindingFields {
+  class: 'exempt'
+  /** The class the key would have without its exemption. */
+  rawClass: Exclude<RawKeyClass, 'ok'>
+  exemption: Exemption
+}
+
+/** A classified key: what the reports show and what later stages act on. */
+export type Finding = RuledFinding | ExemptFinding
 
 /** A problem with one user or key that must not stop the scan of the others. */
 export interface ScanError {

@@ -9,7 +9,8 @@ import {
   selectActivityTargets,
   type ActivitySummary
 } from '../activity/index.js'
-import { runAudit, type Audit } from '../classify/findings.js'
+import { classifyAccount, type Audit } from '../classify/findings.js'
+import { scanAccount } from '../scan/account.js'
 import { deliveryFailures, renderDeliveries, type Delivery } from '../deliver/deliveries.js'
 import { syncIssues } from '../deliver/issues/sync.js'
 import { deliverSns, ownAccessKeyId, repoOf, type JobContext, type JobResult } from './context.js'
@@ -25,6 +26,7 @@ import { writeReport } from '../deliver/report.js'
 import { setAuditOutputs, setIssuesOutput, writeSummary } from '../deliver/outputs.js'
 import { renderSummary } from '../render/summary.js'
 import { failureReasons } from '../domain/verdict.js'
+import { isFlagged } from '../domain/classify.js'
 
 type AuditJob = JobContext<AuditSettings>
 
@@ -160,7 +162,7 @@ async function lookUpActivity(audit: Audit, job: AuditJob): Promise<ActivitySumm
     userName: k.userName
   })
   const targets = selectActivityTargets(activity.activityFor, {
-    flagged: report.keys.filter((k) => FLAGGED.has(k.class)).map(ref),
+    flagged: report.keys.filter((k) => isFlagged(k.class)).map(ref),
     // A change that was attempted (applied, failed or skipped) is one someone will look into.
     changed: (report.remediation?.changes ?? []).filter((c) => c.result !== 'planned').map(ref)
   })
@@ -175,8 +177,6 @@ async function lookUpActivity(audit: Audit, job: AuditJob): Promise<ActivitySumm
   })
   return [...summaries.values()]
 }
-
-const FLAGGED = new Set(['overdue', 'unused', 'due-soon'])
 
 /** One issue per key that needs rotation, when a token is there and create-issues is on. */
 async function notifyIssues(
@@ -218,10 +218,10 @@ async function notifySns(
 export async function runAuditJob(job: AuditJob): Promise<JobResult> {
   const { settings } = job
   core.info(`Scanning the access keys of account ${job.accountId}.`)
-  const audit = await runAudit(job.clients.iam, settings, {
-    accountId: job.accountId,
-    ...(job.accountAlias ? { accountAlias: job.accountAlias } : {})
-  })
+  // One instant for the whole audit: what is read, how keys are classed and planned.
+  const at = new Date()
+  const scan = await scanAccount(job.clients.iam, settings, at)
+  const audit = classifyAccount(scan, settings, job, at)
   const { report } = audit
   if (audit.scan.fallbackReason)
     core.warning(`Credential report not used: ${audit.scan.fallbackReason}`)

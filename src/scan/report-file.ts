@@ -4,6 +4,7 @@
 import { REPORT_SCHEMA_VERSION, type AuditReport } from '../deliver/report.js'
 import type { Counts, KeyClass } from '../domain/types.js'
 import { ACCOUNT_ID } from '../domain/matrix.js'
+import { KEY_CLASSES } from '../domain/classify.js'
 
 export type ReportFile =
   | { kind: 'report'; path: string; report: AuditReport }
@@ -14,8 +15,7 @@ export type ReportFile =
 /** reportFileName() in report.ts: iam-key-sentinel-<account>[-<run>-<attempt>].json */
 const OUR_FILE_NAME = /(?:^|\/)iam-key-sentinel-(\d{12})(?:-[\w-]*)?\.json$/
 
-const CLASSES: readonly KeyClass[] = ['overdue', 'due-soon', 'unused', 'inactive', 'ok', 'exempt']
-const COUNT_KEYS: readonly (keyof Counts)[] = ['total', ...CLASSES]
+const COUNT_KEYS: readonly (keyof Counts)[] = ['total', ...KEY_CLASSES]
 const DATE_FIELDS = new Set(['createDate', 'date'])
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -29,7 +29,8 @@ function keyProblem(key: unknown): string | undefined {
   if (!isRecord(key)) return 'is not an object'
   if (typeof key.userName !== 'string' || typeof key.accessKeyId !== 'string')
     return 'has no userName or accessKeyId'
-  if (!CLASSES.includes(key.class as KeyClass)) return `has an unknown class '${String(key.class)}'`
+  if (!KEY_CLASSES.includes(key.class as KeyClass))
+    return `has an unknown class '${String(key.class)}'`
   if (key.status !== 'Active' && key.status !== 'Inactive') return 'has an unknown status'
   if (typeof key.ageDays !== 'number' || typeof key.daysToDeadline !== 'number')
     return 'has no ageDays or daysToDeadline'
@@ -73,10 +74,10 @@ function reportProblem(value: Record<string, unknown>): string | undefined {
   const keys = value.keys as { class: KeyClass }[]
   const listed = (c: KeyClass): number => keys.filter((k) => k.class === c).length
   // Ok keys only the credential report saw are counted but not listed, so ok may exceed its keys.
-  const mismatch = CLASSES.find((c) =>
+  const mismatch = KEY_CLASSES.find((c) =>
     c === 'ok' ? counts.ok < listed(c) : counts[c] !== listed(c)
   )
-  const sum = CLASSES.reduce((n, c) => n + counts[c], 0)
+  const sum = KEY_CLASSES.reduce((n, c) => n + counts[c], 0)
   if (mismatch || sum !== counts.total) {
     return `its counts do not match its keys (${mismatch ?? 'total'}): the file is truncated or was edited`
   }

@@ -2,7 +2,8 @@
 // polling, errors, the calls it makes, auto's choice and fallback, and identical findings.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { IAMClient } from '@aws-sdk/client-iam'
-import { runAudit, type Audit } from '../../src/classify/findings.js'
+import { classifyAccount, type Audit } from '../../src/classify/findings.js'
+import { scanAccount } from '../../src/scan/account.js'
 import { fetchCredentialReport } from '../../src/scan/credential-report/fetch.js'
 import { readSettings } from '../../src/inputs/settings.js'
 import { settingsOf } from '../support/settings.js'
@@ -294,7 +295,8 @@ describe('identical findings across methods', () => {
       ),
       'audit'
     )
-    const result = await runAudit(iam, settings, { accountId: '1' }, () => at, { report: fast })
+    const scan = await scanAccount(iam, settings, at, { report: fast })
+    const result = classifyAccount(scan, settings, { accountId: '1' }, at)
     const calls = count('GetAccessKeyLastUsed')
     await fake?.stop()
     fake = undefined

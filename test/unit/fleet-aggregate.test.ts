@@ -24,7 +24,7 @@ const DAY = 86_400_000
 let seq = 0
 function finding(cls: KeyClass, ageDays: number, userName = `user${seq}`): Finding {
   seq += 1
-  return {
+  const fields: Omit<Finding, 'class' | 'rawClass' | 'exemption'> = {
     userName,
     accessKeyId: `AKIATEST${String(seq).padStart(12, '0')}`,
     status: cls === 'inactive' ? 'Inactive' : 'Active',
@@ -35,12 +35,13 @@ function finding(cls: KeyClass, ageDays: number, userName = `user${seq}`): Findi
       serviceName: 's3',
       region: 'us-east-1'
     },
-    class: cls,
-    rawClass: cls === 'exempt' ? 'overdue' : cls,
     ageDays,
     idleDays: 1,
     daysToDeadline: 90 - ageDays
   }
+  if (cls !== 'exempt') return { ...fields, class: cls, rawClass: cls }
+  const exemption = { kind: 'tag', tag: 'iam-key-sentinel-exempt', value: '' } as const
+  return { ...fields, class: cls, rawClass: 'overdue', exemption }
 }
 
 function report(accountId: string, keys: Finding[], extra: Partial<AuditReport> = {}): AuditReport {
