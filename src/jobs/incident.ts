@@ -13,7 +13,6 @@ import {
   type JobResult
 } from './context.js'
 import { cancelledBy, setFinalizer } from '../kit/cancellation.js'
-import { logChange } from '../act/apply.js'
 import { claimantId } from '../act/claim.js'
 import { writeReport } from '../deliver/report.js'
 import { openIncidentIssue } from '../deliver/incident-issue.js'
@@ -23,7 +22,9 @@ import {
   renderIncidentSns,
   type IncidentReport
 } from '../render/incident.js'
-import { revokeKey, type IncidentKeyResult } from '../act/revoke.js'
+import { revokeKey } from '../act/revoke.js'
+import type { IncidentKeyResult } from '../domain/incident.js'
+import { runnerLog } from '../deliver/runner.js'
 
 async function activityFor(
   job: JobContext,
@@ -134,7 +135,7 @@ export async function runIncidentJob(job: JobContext): Promise<JobResult> {
             revokeSessions: incident.revokeSessions,
             ...(ownKeyId ? { ownKeyId } : {}),
             claimant,
-            onApplied: logChange,
+            log: runnerLog,
             now: () => new Date()
           })
     )
