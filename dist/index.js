@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2535);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7922);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2535:
+/***/ 7922:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -86754,11 +86754,53 @@ async function publishNotification(notification, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/domain/iam-name.ts
+// The one check that a value from IAM may be pasted unquoted into an `aws iam ...` command.
+// IAM user names and access key IDs only ever hold these characters; a value with any other
+// character did not come from IAM as it is, and quoting it safely for every shell is not possible.
+const iam_name_IAM_NAME = /^[\w+=,.@-]+$/;
+/** Whether `value` is in IAM's name character set, so safe to put in a shell command as is. */
+function isIamName(value) {
+    return iam_name_IAM_NAME.test(value);
+}
+
+;// CONCATENATED MODULE: ./src/domain/changes.ts
+// What the remediation plans and what applying it did, as the reports, summaries and outputs
+// carry it. Plain data: the planner (src/plan) makes plans, src/act makes the records.
+
+/** Results after which the key needs nothing more from this run. */
+const HANDLED_RESULTS = new Set([
+    'applied',
+    'already-done',
+    'claimed'
+]);
+/** The command that reactivates a deactivated key; none for a deletion or a name unsafe to paste. */
+function undoCommand(change) {
+    if (change.kind !== 'deactivate')
+        return undefined;
+    if (!isIamName(change.userName) || !isIamName(change.accessKeyId))
+        return undefined;
+    return `aws iam update-access-key --user-name ${change.userName} --access-key-id ${change.accessKeyId} --status Active`;
+}
+/** The one count of a run's changes, for outputs, subjects, totals and verdicts. */
+function countChanges(changes) {
+    const counts = { deactivated: 0, deleted: 0, failed: 0, planned: 0, cancelled: 0 };
+    for (const { kind, result } of changes) {
+        if (result === 'applied' && kind === 'deactivate')
+            counts.deactivated++;
+        else if (result === 'applied' && kind === 'delete')
+            counts.deleted++;
+        else if (result === 'failed' || result === 'planned' || result === 'cancelled')
+            counts[result]++;
+    }
+    return counts;
+}
+
 ;// CONCATENATED MODULE: ./src/deliver/outputs.ts
 // Every step output the action sets, in one place: the jobs hand over what they made, and this
 // module is the only one that writes to GITHUB_OUTPUT.
 
-const appliedCount = (changes, kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
+
 /** The per-class counts and the report, the outputs an audit and an aggregate share. */
 function setCountOutputs(c, reportPath) {
     setOutput('key-count', c.total);
@@ -86780,8 +86822,9 @@ function setAuditOutputs(report, reportPath) {
     const changes = report.remediation?.changes ?? [];
     setOutput('changes', JSON.stringify(changes));
     setOutput('activity', JSON.stringify(report.activity ?? []));
-    setOutput('deactivated-count', appliedCount(changes, 'deactivate'));
-    setOutput('deleted-count', appliedCount(changes, 'delete'));
+    const counts = countChanges(changes);
+    setOutput('deactivated-count', counts.deactivated);
+    setOutput('deleted-count', counts.deleted);
 }
 function setIncidentOutputs(report, reportPath) {
     const changes = report.keys.flatMap((k) => (k.change ? [k.change] : []));
@@ -86789,8 +86832,9 @@ function setIncidentOutputs(report, reportPath) {
     setOutput('report-path', reportPath);
     setOutput('incident', JSON.stringify(report.keys));
     setOutput('changes', JSON.stringify(changes));
-    setOutput('deactivated-count', appliedCount(changes, 'deactivate'));
-    setOutput('deleted-count', appliedCount(changes, 'delete'));
+    const counts = countChanges(changes);
+    setOutput('deactivated-count', counts.deactivated);
+    setOutput('deleted-count', counts.deleted);
     setOutput('activity', JSON.stringify(report.activity));
 }
 function setAggregateOutputs(o, reportPath) {
@@ -87086,6 +87130,68 @@ function watchCancellation(options) {
     process.on('SIGTERM', onSignal);
 }
 
+;// CONCATENATED MODULE: ./src/aws/iam-writes.ts
+// The IAM calls that change keys and users (src/act), and the reads that check them: small typed
+// functions, so the act stage never builds an SDK command and reads one shape of a live key.
+
+
+/**
+ * The one re-read of a live key, before a change and to verify it: undefined when the user has
+ * no such key (deleted). A user that no longer exists (renamed, deleted) throws NoSuchEntity.
+ */
+async function readLiveKey(iam, userName, accessKeyId) {
+    for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
+        const key = page.AccessKeyMetadata?.find((k) => k.AccessKeyId === accessKeyId);
+        if (key)
+            return { status: key.Status === 'Active' ? 'Active' : 'Inactive', createDate: key.CreateDate };
+    }
+    return undefined;
+}
+/** The user a key belongs to: GetAccessKeyLastUsed names the user of any key in the account. */
+async function keyOwner(iam, accessKeyId) {
+    const answer = await iam.send(new client_iam_dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: accessKeyId }));
+    return answer.UserName;
+}
+async function setKeyStatus(iam, key, status) {
+    await iam.send(new client_iam_dist_cjs/* UpdateAccessKeyCommand */.SF3({
+        UserName: key.userName,
+        AccessKeyId: key.accessKeyId,
+        Status: status
+    }));
+}
+async function deleteKey(iam, key) {
+    await iam.send(new client_iam_dist_cjs/* DeleteAccessKeyCommand */.yq0({ UserName: key.userName, AccessKeyId: key.accessKeyId }));
+}
+/** Sets one tag on a user, replacing its value if the key is there. */
+async function tagUser(iam, userName, key, value) {
+    await iam.send(new client_iam_dist_cjs/* TagUserCommand */.pkA({ UserName: userName, Tags: [{ Key: key, Value: value }] }));
+}
+async function untagUser(iam, userName, key) {
+    await iam.send(new client_iam_dist_cjs/* UntagUserCommand */.KZ_({ UserName: userName, TagKeys: [key] }));
+}
+async function putUserPolicy(iam, userName, policyName, document) {
+    await iam.send(new client_iam_dist_cjs/* PutUserPolicyCommand */.CkV({
+        UserName: userName,
+        PolicyName: policyName,
+        PolicyDocument: document
+    }));
+}
+/**
+ * An inline policy's document as stored (IAM returns it URL-encoded), or undefined when IAM does
+ * not have it (NoSuchEntity: not there, or not visible yet).
+ */
+async function readUserPolicy(iam, userName, policyName) {
+    try {
+        const answer = await iam.send(new client_iam_dist_cjs/* GetUserPolicyCommand */.bcb({ UserName: userName, PolicyName: policyName }));
+        return decodeURIComponent(answer.PolicyDocument ?? '');
+    }
+    catch (error) {
+        if (hasAwsCode(error, 'NoSuchEntity'))
+            return undefined;
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/act/claim.ts
 // A short-lived claim on a key, so that two runs at once (a re-run, a second workflow, a matrix
 // overlap) do not both write it. IAM has no conditional write, so the claim is an IAM user tag
@@ -87124,17 +87230,14 @@ async function takeClaim(iam, target, claimant, now, settle = VERIFY_SETTLE) {
     const held = await readClaim(iam, target.userName, target.accessKeyId);
     if (live(held))
         return { ok: false, holder: held };
-    await iam.send(new client_iam_dist_cjs/* TagUserCommand */.pkA({
-        UserName: target.userName,
-        Tags: [{ Key: claimTagKey(target.accessKeyId), Value: `${claimant} ${now().toISOString()}` }]
-    }));
+    await tagUser(iam, target.userName, claimTagKey(target.accessKeyId), `${claimant} ${now().toISOString()}`);
     // Read back (waiting out IAM's consistency): a run whose tag landed after ours holds it.
     const back = await readUntilSettled(() => readClaim(iam, target.userName, target.accessKeyId), (c) => c?.claimant === claimant || live(c), settle);
     return live(back.value) ? { ok: false, holder: back.value } : { ok: true };
 }
 /** Removes the claim after the change; a failure only leaves a tag that expires. */
 async function releaseClaim(iam, target) {
-    await iam.send(new client_iam_dist_cjs/* UntagUserCommand */.KZ_({ UserName: target.userName, TagKeys: [claimTagKey(target.accessKeyId)] }));
+    await untagUser(iam, target.userName, claimTagKey(target.accessKeyId));
 }
 
 ;// CONCATENATED MODULE: ./src/act/lifecycle-tag.ts
@@ -87163,21 +87266,6 @@ function readDeactivatedAt(tags, accessKeyId) {
 
 
 
-/** Results after which the key needs nothing more from this run. */
-const HANDLED_RESULTS = new Set([
-    'applied',
-    'already-done',
-    'claimed'
-]);
-const apply_IAM_NAME = /^[\w+=,.@-]+$/;
-function undoCommand(change) {
-    // Names come from IAM, which only allows these characters; anything else is not quoted safely.
-    if (change.kind !== 'deactivate')
-        return undefined;
-    if (!apply_IAM_NAME.test(change.userName) || !apply_IAM_NAME.test(change.accessKeyId))
-        return undefined;
-    return `aws iam update-access-key --user-name ${change.userName} --access-key-id ${change.accessKeyId} --status Active`;
-}
 function record(change, result, at, extra = {}) {
     const undo = result === 'applied' ? undoCommand(change) : undefined;
     return {
@@ -87192,19 +87280,11 @@ function record(change, result, at, extra = {}) {
         ...extra
     };
 }
-async function readLiveKey(iam, userName, accessKeyId) {
-    for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
-        const key = page.AccessKeyMetadata?.find((k) => k.AccessKeyId === accessKeyId);
-        if (key)
-            return key;
-    }
-    return undefined;
-}
 /** What the re-read shows when the key is already in the state the change aims at. */
 function alreadyDone(change, live) {
     if (!live)
         return 'the key was already deleted';
-    if (change.kind === 'deactivate' && live.Status === 'Inactive')
+    if (change.kind === 'deactivate' && live.status === 'Inactive')
         return 'the key was already Inactive';
     return undefined;
 }
@@ -87212,39 +87292,37 @@ function alreadyDone(change, live) {
 function mismatch(change, live) {
     if (!live)
         return 'the key no longer exists';
-    if (live.Status !== change.fromStatus) {
-        return `its status changed since the plan (${change.fromStatus} → ${live.Status})`;
+    if (live.status !== change.fromStatus) {
+        return `its status changed since the plan (${change.fromStatus} → ${live.status})`;
     }
-    if (live.CreateDate?.getTime() !== change.createDate.getTime()) {
+    if (live.createDate?.getTime() !== change.createDate.getTime()) {
         return 'its creation date differs from the plan';
     }
     return undefined;
 }
 async function perform(iam, change) {
-    const target = { UserName: change.userName, AccessKeyId: change.accessKeyId };
-    if (change.kind === 'deactivate') {
-        await iam.send(new client_iam_dist_cjs/* UpdateAccessKeyCommand */.SF3({ ...target, Status: 'Inactive' }));
-    }
-    else {
-        await iam.send(new client_iam_dist_cjs/* DeleteAccessKeyCommand */.yq0(target));
-    }
+    if (change.kind === 'deactivate')
+        await setKeyStatus(iam, change, 'Inactive');
+    else
+        await deleteKey(iam, change);
 }
 /** The deactivation date lets a later run delete after the grace period; removed on delete. */
 async function recordLifecycle(iam, change, at) {
     const tagKey = deactivatedTagKey(change.accessKeyId);
-    if (change.kind === 'deactivate') {
-        await iam.send(new client_iam_dist_cjs/* TagUserCommand */.pkA({
-            UserName: change.userName,
-            Tags: [{ Key: tagKey, Value: at.toISOString() }]
-        }));
-    }
-    else {
-        await iam.send(new client_iam_dist_cjs/* UntagUserCommand */.KZ_({ UserName: change.userName, TagKeys: [tagKey] }));
-    }
+    if (change.kind === 'deactivate')
+        await tagUser(iam, change.userName, tagKey, at.toISOString());
+    else
+        await untagUser(iam, change.userName, tagKey);
+}
+/** One log line per verified change, written at once: the job log keeps it even if the job is killed. */
+function changeLine(change) {
+    const what = change.kind === 'deactivate' ? 'deactivated' : 'deleted';
+    return (`Changed: ${change.userName} ${change.accessKeyId} ${what} at ${change.at} (verified).` +
+        (change.undo ? ` Undo: ${change.undo}` : ''));
 }
 /** One change under this run's claim: the claim is released whatever happens. */
 async function applyOne(iam, change, options) {
-    const { now, claimant } = options;
+    const { now, claimant, log } = options;
     if (claimant) {
         let claim;
         try {
@@ -87264,23 +87342,28 @@ async function applyOne(iam, change, options) {
     try {
         const done = await applyClaimed(iam, change, options);
         if (done.result === 'applied')
-            options.onApplied?.(done);
+            log.info(changeLine(done));
         return done;
     }
     finally {
         if (claimant) {
-            await releaseClaim(iam, change).catch((error) => warning(`${change.userName} ${change.accessKeyId}: the claim tag could not be removed (it expires by itself): ${errorMessage(error)}`));
+            await releaseClaim(iam, change).catch((error) => log.warning(`${change.userName} ${change.accessKeyId}: the claim tag could not be removed (it expires by itself): ${errorMessage(error)}`));
         }
     }
 }
-async function applyClaimed(iam, change, { now, settle = VERIFY_SETTLE }) {
+/** The live status for verification: a key that is gone reads as Deleted. */
+async function liveStatus(iam, change) {
+    const live = await readLiveKey(iam, change.userName, change.accessKeyId);
+    return live ? live.status : 'Deleted';
+}
+async function applyClaimed(iam, change, { now, log, settle = VERIFY_SETTLE }) {
     try {
         const live = await readLiveKey(iam, change.userName, change.accessKeyId);
         const done = alreadyDone(change, live);
         if (done) {
             return record(change, 'already-done', now(), {
                 detail: `Nothing written: at the re-read ${done} (another run or a person changed it).`,
-                after: { status: live ? live.Status : 'Deleted' }
+                after: { status: live ? live.status : 'Deleted' }
             });
         }
         const why = mismatch(change, live);
@@ -87302,10 +87385,7 @@ async function applyClaimed(iam, change, { now, settle = VERIFY_SETTLE }) {
     const expected = change.kind === 'deactivate' ? 'Inactive' : 'Deleted';
     let after;
     try {
-        const read = await readUntilSettled(async () => {
-            const live = await readLiveKey(iam, change.userName, change.accessKeyId);
-            return live ? live.Status : 'Deleted';
-        }, (status) => status === expected, settle);
+        const read = await readUntilSettled(() => liveStatus(iam, change), (status) => status === expected, settle);
         after = read.value;
         if (!read.settled) {
             return record(change, 'failed', at, {
@@ -87326,48 +87406,55 @@ async function applyClaimed(iam, change, { now, settle = VERIFY_SETTLE }) {
     catch (error) {
         // The key change itself is done and verified; a missing record only restarts the grace period.
         detail = `Applied, but the lifecycle tag could not be written: ${errorMessage(error)}`;
-        warning(`${change.userName} ${change.accessKeyId}: ${detail}`);
+        log.warning(`${change.userName} ${change.accessKeyId}: ${detail}`);
     }
     return record(change, 'applied', at, { after: { status: after }, ...(detail ? { detail } : {}) });
 }
-/** One log line per verified change, written at once: the job log keeps it even if the job is killed. */
-function logChange(change) {
-    const what = change.kind === 'deactivate' ? 'deactivated' : 'deleted';
-    info(`Changed: ${change.userName} ${change.accessKeyId} ${what} at ${change.at} (verified).` +
-        (change.undo ? ` Undo: ${change.undo}` : ''));
-}
-/** Applies the plan, adding each record to `records` as it is made (read while it runs, on cancel). */
-async function applyPlan(iam, plan, options = { now: () => new Date() }, records = []) {
-    const { now } = options;
+/**
+ * Applies the plan, yielding each record the moment it is made, so that a job cancelled half
+ * way still holds what was done. A dry run or a plan over max-actions writes nothing.
+ */
+async function* applyPlan(iam, plan, options) {
+    const { now, log } = options;
     if (plan.dryRun || plan.capExceeded) {
         const detail = plan.dryRun
             ? 'Dry run: nothing was changed.'
             : `Not applied: the plan holds ${plan.changes.length} changes, more than max-actions (${plan.maxActions}).`;
-        records.push(...plan.changes.map((c) => record(c, 'planned', now(), { detail })));
-        return records;
+        for (const change of plan.changes)
+            yield record(change, 'planned', now(), { detail });
+        return;
     }
     // One at a time: a handful of changes per run, each verified before the next.
     for (const change of plan.changes) {
         const signal = options.cancelled?.();
-        records.push(signal
+        yield signal
             ? record(change, 'cancelled', now(), {
                 detail: `Not started: the job was cancelled (${signal}).`
             })
-            : await applyOne(iam, change, options));
+            : await applyOne(iam, change, options);
     }
     for (const start of options.cancelled?.() ? [] : plan.graceStarts) {
         try {
-            await iam.send(new client_iam_dist_cjs/* TagUserCommand */.pkA({
-                UserName: start.userName,
-                Tags: [{ Key: deactivatedTagKey(start.accessKeyId), Value: now().toISOString() }]
-            }));
+            await tagUser(iam, start.userName, deactivatedTagKey(start.accessKeyId), now().toISOString());
         }
         catch (error) {
-            warning(`${start.userName} ${start.accessKeyId}: could not record the start of the grace period: ${errorMessage(error)}`);
+            log.warning(`${start.userName} ${start.accessKeyId}: could not record the start of the grace period: ${errorMessage(error)}`);
         }
     }
-    return records;
 }
+
+;// CONCATENATED MODULE: ./src/deliver/runner.ts
+// The one face of the runner's protocol: log lines, masking and the OIDC token, for the stages
+// that are handed them by the jobs.
+
+const runnerLog = {
+    debug: (m) => debug(m),
+    info: (m) => info(m),
+    warning: (m) => warning(m),
+    error: (m) => error(m)
+};
+const maskSecret = (secret) => core.setSecret(secret);
+const getIdToken = (audience) => core.getIDToken(audience);
 
 ;// CONCATENATED MODULE: ./src/plan/remediation.ts
 // The remediation planner: a pure function from classified keys to the exact list of
@@ -87919,6 +88006,7 @@ function failureReasons(report, failOn) {
 
 
 
+
 /** Keys the plan must leave alone whatever their class, with the reason shown in the report. */
 async function blockedKeys(audit, job) {
     const blocked = new Map();
@@ -87966,12 +88054,14 @@ async function remediate(audit, job) {
     const render = () => renderChanges(plan, records, partitionOf(job.settings.awsRegion));
     // From here on a cancel writes what was done instead of ending the process at once.
     setFinalizer(() => finish(audit, job, [cancelNote(), render()], cancelFailures(records)));
-    await applyPlan(job.clients.iam, plan, {
+    const applied = applyPlan(job.clients.iam, plan, {
         now: () => new Date(),
+        log: runnerLog,
         claimant: claimantId(job.run),
-        onApplied: logChange,
         cancelled: cancelledBy
-    }, records);
+    });
+    for await (const record of applied)
+        records.push(record);
     return render;
 }
 function cancelNote() {
@@ -88115,19 +88205,6 @@ function cancelFailures(changes) {
         `The job was cancelled (${signal}): ${changes.length - notStarted} of ${changes.length} planned changes were attempted; see "Changes" in the job summary.`
     ];
 }
-
-;// CONCATENATED MODULE: ./src/deliver/runner.ts
-// The one face of the runner's protocol: log lines, masking and the OIDC token, for the stages
-// that are handed them by the jobs.
-
-const runnerLog = {
-    debug: (m) => debug(m),
-    info: (m) => info(m),
-    warning: (m) => warning(m),
-    error: (m) => error(m)
-};
-const maskSecret = (secret) => core.setSecret(secret);
-const getIdToken = (audience) => core.getIDToken(audience);
 
 ;// CONCATENATED MODULE: ./src/credentials/sign-in.ts
 // GitHub OIDC → STS AssumeRoleWithWebIdentity, then optionally sts:AssumeRole role chaining (a hub
@@ -89863,20 +89940,12 @@ function revocationPolicy(before) {
 }
 /** The owner as IAM knows it: GetAccessKeyLastUsed answers with the user name of any key. */
 async function ownerOf(iam, accessKeyId) {
-    const answer = await iam.send(new client_iam_dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: accessKeyId }));
-    if (!answer.UserName)
+    const userName = await keyOwner(iam, accessKeyId);
+    if (!userName)
         throw new Error('IAM did not name the key’s user');
-    return answer.UserName;
+    return userName;
 }
-async function liveKey(iam, userName, accessKeyId) {
-    for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
-        const key = page.AccessKeyMetadata?.find((k) => k.AccessKeyId === accessKeyId);
-        if (key?.CreateDate)
-            return { status: key.Status === 'Active' ? 'Active' : 'Inactive', createDate: key.CreateDate };
-    }
-    return undefined;
-}
-async function revokeSessions(iam, userName, before) {
+async function revokeSessions(iam, userName, before, settle) {
     const base = {
         policyName: REVOKE_POLICY_NAME,
         issuedBefore: before.toISOString(),
@@ -89884,24 +89953,13 @@ async function revokeSessions(iam, userName, before) {
     };
     try {
         const document = revocationPolicy(before);
-        await iam.send(new client_iam_dist_cjs/* PutUserPolicyCommand */.CkV({
-            UserName: userName,
-            PolicyName: REVOKE_POLICY_NAME,
-            PolicyDocument: document
-        }));
-        // Verify like every other write: read it back (IAM returns the document URL-encoded),
-        // waiting for IAM to settle; a policy not yet visible (NoSuchEntity) is read again.
+        await putUserPolicy(iam, userName, REVOKE_POLICY_NAME, document);
+        // Verify like every other write: read it back, waiting for IAM to settle; a policy not yet
+        // visible is read again.
         const read = await readUntilSettled(async () => {
-            try {
-                const back = await iam.send(new client_iam_dist_cjs/* GetUserPolicyCommand */.bcb({ UserName: userName, PolicyName: REVOKE_POLICY_NAME }));
-                return JSON.stringify(JSON.parse(decodeURIComponent(back.PolicyDocument ?? '')));
-            }
-            catch (error) {
-                if (hasAwsCode(error, 'NoSuchEntity'))
-                    return undefined;
-                throw error;
-            }
-        }, (stored) => stored === document, VERIFY_SETTLE);
+            const stored = await readUserPolicy(iam, userName, REVOKE_POLICY_NAME);
+            return stored === undefined ? undefined : JSON.stringify(JSON.parse(stored));
+        }, (stored) => stored === document, settle);
         if (!read.settled)
             throw new Error('the stored policy differs from the one written');
         return { ...base, ok: true };
@@ -89930,13 +89988,14 @@ async function revokeKey(iam, exposed, options) {
     }
     let live;
     try {
-        live = await liveKey(iam, userName, exposed.accessKeyId);
+        live = await readLiveKey(iam, userName, exposed.accessKeyId);
     }
     catch (error) {
         result.error = `Listing the keys of ${userName} failed: ${errorMessage(error)}`;
         return result;
     }
-    if (!live) {
+    const createDate = live?.createDate;
+    if (!live || !createDate) {
         result.error = `${userName} has no key ${exposed.accessKeyId} any more (already deleted?).`;
         return result;
     }
@@ -89946,7 +90005,7 @@ async function revokeKey(iam, exposed, options) {
             kind: options.action,
             userName,
             accessKeyId: exposed.accessKeyId,
-            createDate: live.createDate,
+            createDate,
             fromStatus: live.status,
             reason: `exposed${exposed.location ? ` at ${exposed.location}` : ''}`
         };
@@ -89958,21 +90017,24 @@ async function revokeKey(iam, exposed, options) {
                 reason: change.reason,
                 result: 'planned',
                 detail: 'Dry run: nothing was changed.',
-                before: { status: live.status, createDate: live.createDate.toISOString() },
+                before: { status: live.status, createDate: createDate.toISOString() },
                 at: options.now().toISOString()
             }
             : await applyOne(iam, change, {
                 now: options.now,
+                log: options.log,
                 ...(options.claimant ? { claimant: options.claimant } : {}),
-                ...(options.onApplied ? { onApplied: options.onApplied } : {})
+                ...(options.settle ? { settle: options.settle } : {})
             });
     }
     if (options.dryRun) {
         result.outcome = 'planned';
         return result;
     }
-    if (options.revokeSessions)
-        result.sessions = await revokeSessions(iam, userName, options.now());
+    if (options.revokeSessions) {
+        const settle = options.settle ?? VERIFY_SETTLE;
+        result.sessions = await revokeSessions(iam, userName, options.now(), settle);
+    }
     const changeOk = alreadyInactive ||
         result.change?.result === 'applied' ||
         result.change?.result === 'already-done';
@@ -90079,7 +90141,7 @@ async function runIncidentJob(job) {
                 revokeSessions: incident.revokeSessions,
                 ...(ownKeyId ? { ownKeyId } : {}),
                 claimant,
-                onApplied: logChange,
+                log: runnerLog,
                 now: () => new Date()
             }));
     }

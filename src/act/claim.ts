@@ -4,8 +4,8 @@
 // ours unless another run's unexpired claim is there, read it back, and act only if it is ours.
 // Two runs that both read "free" before either writes still race; the one whose tag lands last
 // wins the read back. The workflow's `concurrency:` group stays the first defence.
-import { TagUserCommand, UntagUserCommand, type IAMClient } from '@aws-sdk/client-iam'
 import { randomBytes } from 'node:crypto'
+import { tagUser, untagUser, type IAMClient } from '../aws/iam-writes.js'
 import { readUntilSettled, VERIFY_SETTLE, type SettleOptions } from '../kit/retry.js'
 import type { RunContext } from '../inputs/run-context.js'
 import { readTagsOf } from '../scan/api-walk.js'
@@ -59,11 +59,11 @@ export async function takeClaim(
     c !== undefined && c.claimant !== claimant && now().getTime() - c.at.getTime() < CLAIM_TTL_MS
   const held = await readClaim(iam, target.userName, target.accessKeyId)
   if (live(held)) return { ok: false, holder: held }
-  await iam.send(
-    new TagUserCommand({
-      UserName: target.userName,
-      Tags: [{ Key: claimTagKey(target.accessKeyId), Value: `${claimant} ${now().toISOString()}` }]
-    })
+  await tagUser(
+    iam,
+    target.userName,
+    claimTagKey(target.accessKeyId),
+    `${claimant} ${now().toISOString()}`
   )
   // Read back (waiting out IAM's consistency): a run whose tag landed after ours holds it.
   const back = await readUntilSettled(
@@ -79,7 +79,5 @@ export async function releaseClaim(
   iam: IAMClient,
   target: { userName: string; accessKeyId: string }
 ): Promise<void> {
-  await iam.send(
-    new UntagUserCommand({ UserName: target.userName, TagKeys: [claimTagKey(target.accessKeyId)] })
-  )
+  await untagUser(iam, target.userName, claimTagKey(target.accessKeyId))
 }

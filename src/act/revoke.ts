@@ -1,46 +1,22 @@
 // Takes one exposed key away: find its owner, confirm the key, deactivate or delete it with
 // the same re-read and verification as remediation, then cut off sessions minted with it.
 import {
-  GetAccessKeyLastUsedCommand,
-  GetUserPolicyCommand,
-  paginateListAccessKeys,
-  PutUserPolicyCommand,
-  type IAMClient
-} from '@aws-sdk/client-iam'
-import { errorMessage, hasAwsCode } from '../kit/errors.js'
-import { readUntilSettled, VERIFY_SETTLE } from '../kit/retry.js'
-import { applyOne, type ChangeRecord } from './apply.js'
-import type { PlannedChange } from '../plan/remediation.js'
-import type { KeyStatus } from '../domain/types.js'
+  keyOwner,
+  putUserPolicy,
+  readLiveKey,
+  readUserPolicy,
+  type IAMClient,
+  type LiveKey
+} from '../aws/iam-writes.js'
+import { errorMessage } from '../kit/errors.js'
+import type { Log } from '../kit/log.js'
+import { readUntilSettled, VERIFY_SETTLE, type SettleOptions } from '../kit/retry.js'
+import type { PlannedChange } from '../domain/changes.js'
+import type { IncidentKeyResult, SessionRevocation } from '../domain/incident.js'
 import type { ExposedKey } from '../domain/exposure.js'
+import { applyOne } from './apply.js'
 
 export const REVOKE_POLICY_NAME = 'iam-key-sentinel-revoke-older-sessions'
-
-export type IncidentOutcome = 'revoked' | 'already-inactive' | 'planned' | 'failed'
-
-export interface SessionRevocation {
-  policyName: string
-  /** Sessions issued before this instant are denied everything. */
-  issuedBefore: string
-  ok: boolean
-  error?: string
-  /** How to lift it once the incident is closed. */
-  undo?: string
-}
-
-export interface IncidentKeyResult {
-  /** The key ID; for an event entity that names no key, the entity's value as given. */
-  accessKeyId: string
-  /** Set when the event named something that is not an access key ID: where in the event. */
-  unusableEntity?: string
-  userName?: string
-  location?: string
-  outcome: IncidentOutcome
-  change?: ChangeRecord
-  sessions?: SessionRevocation
-  /** What went wrong: set whenever a person must step in. */
-  error?: string
-}
 
 export interface RevokeOptions {
   action: 'deactivate' | 'delete'
@@ -50,9 +26,11 @@ export interface RevokeOptions {
   ownKeyId?: string
   /** This run's name in claims, so that two runs at once do not both write a key. */
   claimant?: string
-  /** Logs a change the moment it is verified. */
-  onApplied?: (record: ChangeRecord) => void
+  /** Where warnings go, and one line per verified change. */
+  log: Log
   now: () => Date
+  /** How long verification waits for IAM to settle. */
+  settle?: SettleOptions
 }
 
 /** Deny everything to sessions issued before `before`: temporary credentials outlive a deleted key. */
@@ -73,28 +51,16 @@ export function revocationPolicy(before: Date): string {
 
 /** The owner as IAM knows it: GetAccessKeyLastUsed answers with the user name of any key. */
 async function ownerOf(iam: IAMClient, accessKeyId: string): Promise<string> {
-  const answer = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }))
-  if (!answer.UserName) throw new Error('IAM did not name the key’s user')
-  return answer.UserName
-}
-
-async function liveKey(
-  iam: IAMClient,
-  userName: string,
-  accessKeyId: string
-): Promise<{ status: KeyStatus; createDate: Date } | undefined> {
-  for await (const page of paginateListAccessKeys({ client: iam }, { UserName: userName })) {
-    const key = page.AccessKeyMetadata?.find((k) => k.AccessKeyId === accessKeyId)
-    if (key?.CreateDate)
-      return { status: key.Status === 'Active' ? 'Active' : 'Inactive', createDate: key.CreateDate }
-  }
-  return undefined
+  const userName = await keyOwner(iam, accessKeyId)
+  if (!userName) throw new Error('IAM did not name the key’s user')
+  return userName
 }
 
 async function revokeSessions(
   iam: IAMClient,
   userName: string,
-  before: Date
+  before: Date,
+  settle: SettleOptions
 ): Promise<SessionRevocation> {
   const base = {
     policyName: REVOKE_POLICY_NAME,
@@ -103,29 +69,16 @@ async function revokeSessions(
   }
   try {
     const document = revocationPolicy(before)
-    await iam.send(
-      new PutUserPolicyCommand({
-        UserName: userName,
-        PolicyName: REVOKE_POLICY_NAME,
-        PolicyDocument: document
-      })
-    )
-    // Verify like every other write: read it back (IAM returns the document URL-encoded),
-    // waiting for IAM to settle; a policy not yet visible (NoSuchEntity) is read again.
+    await putUserPolicy(iam, userName, REVOKE_POLICY_NAME, document)
+    // Verify like every other write: read it back, waiting for IAM to settle; a policy not yet
+    // visible is read again.
     const read = await readUntilSettled(
       async () => {
-        try {
-          const back = await iam.send(
-            new GetUserPolicyCommand({ UserName: userName, PolicyName: REVOKE_POLICY_NAME })
-          )
-          return JSON.stringify(JSON.parse(decodeURIComponent(back.PolicyDocument ?? '')))
-        } catch (error) {
-          if (hasAwsCode(error, 'NoSuchEntity')) return undefined
-          throw error
-        }
+        const stored = await readUserPolicy(iam, userName, REVOKE_POLICY_NAME)
+        return stored === undefined ? undefined : JSON.stringify(JSON.parse(stored))
       },
       (stored) => stored === document,
-      VERIFY_SETTLE
+      settle
     )
     if (!read.settled) throw new Error('the stored policy differs from the one written')
     return { ...base, ok: true }
@@ -155,14 +108,15 @@ export async function revokeKey(
     result.error = 'The action is running with this key; it will not revoke its own credentials.'
     return result
   }
-  let live: Awaited<ReturnType<typeof liveKey>>
+  let live: LiveKey | undefined
   try {
-    live = await liveKey(iam, userName, exposed.accessKeyId)
+    live = await readLiveKey(iam, userName, exposed.accessKeyId)
   } catch (error) {
     result.error = `Listing the keys of ${userName} failed: ${errorMessage(error)}`
     return result
   }
-  if (!live) {
+  const createDate = live?.createDate
+  if (!live || !createDate) {
     result.error = `${userName} has no key ${exposed.accessKeyId} any more (already deleted?).`
     return result
   }
@@ -173,7 +127,7 @@ export async function revokeKey(
       kind: options.action,
       userName,
       accessKeyId: exposed.accessKeyId,
-      createDate: live.createDate,
+      createDate,
       fromStatus: live.status,
       reason: `exposed${exposed.location ? ` at ${exposed.location}` : ''}`
     }
@@ -185,20 +139,24 @@ export async function revokeKey(
           reason: change.reason,
           result: 'planned',
           detail: 'Dry run: nothing was changed.',
-          before: { status: live.status, createDate: live.createDate.toISOString() },
+          before: { status: live.status, createDate: createDate.toISOString() },
           at: options.now().toISOString()
         }
       : await applyOne(iam, change, {
           now: options.now,
+          log: options.log,
           ...(options.claimant ? { claimant: options.claimant } : {}),
-          ...(options.onApplied ? { onApplied: options.onApplied } : {})
+          ...(options.settle ? { settle: options.settle } : {})
         })
   }
   if (options.dryRun) {
     result.outcome = 'planned'
     return result
   }
-  if (options.revokeSessions) result.sessions = await revokeSessions(iam, userName, options.now())
+  if (options.revokeSessions) {
+    const settle = options.settle ?? VERIFY_SETTLE
+    result.sessions = await revokeSessions(iam, userName, options.now(), settle)
+  }
 
   const changeOk =
     alreadyInactive ||

@@ -1,14 +1,11 @@
 // Every step output the action sets, in one place: the jobs hand over what they made, and this
 // module is the only one that writes to GITHUB_OUTPUT.
 import * as core from '@actions/core'
-import type { ChangeRecord } from '../act/apply.js'
+import { countChanges } from '../domain/changes.js'
 import type { MatrixChunk, MatrixEntry } from '../domain/matrix.js'
 import type { Counts } from '../domain/types.js'
 import type { AuditReport } from './report.js'
 import type { IncidentReport } from '../render/incident.js'
-
-const appliedCount = (changes: readonly ChangeRecord[], kind: ChangeRecord['kind']): number =>
-  changes.filter((c) => c.kind === kind && c.result === 'applied').length
 
 /** The per-class counts and the report, the outputs an audit and an aggregate share. */
 function setCountOutputs(c: Counts, reportPath: string): void {
@@ -32,8 +29,9 @@ export function setAuditOutputs(report: AuditReport, reportPath: string): void {
   const changes = report.remediation?.changes ?? []
   core.setOutput('changes', JSON.stringify(changes))
   core.setOutput('activity', JSON.stringify(report.activity ?? []))
-  core.setOutput('deactivated-count', appliedCount(changes, 'deactivate'))
-  core.setOutput('deleted-count', appliedCount(changes, 'delete'))
+  const counts = countChanges(changes)
+  core.setOutput('deactivated-count', counts.deactivated)
+  core.setOutput('deleted-count', counts.deleted)
 }
 
 export function setIncidentOutputs(report: IncidentReport, reportPath: string): void {
@@ -42,8 +40,9 @@ export function setIncidentOutputs(report: IncidentReport, reportPath: string): 
   core.setOutput('report-path', reportPath)
   core.setOutput('incident', JSON.stringify(report.keys))
   core.setOutput('changes', JSON.stringify(changes))
-  core.setOutput('deactivated-count', appliedCount(changes, 'deactivate'))
-  core.setOutput('deleted-count', appliedCount(changes, 'delete'))
+  const counts = countChanges(changes)
+  core.setOutput('deactivated-count', counts.deactivated)
+  core.setOutput('deleted-count', counts.deleted)
   core.setOutput('activity', JSON.stringify(report.activity))
 }
 

@@ -3,9 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ActivitySummary } from '../domain/activity.js'
-import type { ChangeRecord } from '../act/apply.js'
+import type { ChangeRecord, Hold } from '../domain/changes.js'
 import type { ScanInfo } from '../domain/scan-info.js'
-import type { Hold } from '../plan/remediation.js'
 import type { Counts, Finding, RemediationAction, ScanError, Thresholds } from '../domain/types.js'
 
 export const REPORT_SCHEMA_VERSION = 1

@@ -1,5 +1,5 @@
 // Whether the step fails, decided after every report is written.
-import { HANDLED_RESULTS } from '../act/apply.js'
+import { HANDLED_RESULTS } from './changes.js'
 import type { AuditReport } from '../deliver/report.js'
 import type { FailOn } from './types.js'
 

@@ -17,7 +17,9 @@ import { deliverSns, ownAccessKeyId, repoOf, type JobContext, type JobResult } f
 import { partitionOf } from '../render/links.js'
 import { renderSnsNotification, shouldPublish } from '../render/sns-message.js'
 import { cancelledBy, setFinalizer } from '../kit/cancellation.js'
-import { applyPlan, logChange, type ChangeRecord } from '../act/apply.js'
+import { applyPlan } from '../act/apply.js'
+import type { ChangeRecord } from '../domain/changes.js'
+import { runnerLog } from '../deliver/runner.js'
 import { claimantId } from '../act/claim.js'
 import { readDeactivatedAt } from '../act/lifecycle-tag.js'
 import { planRemediation } from '../plan/remediation.js'
@@ -79,17 +81,13 @@ async function remediate(audit: Audit, job: AuditJob): Promise<() => string> {
   const render = () => renderChanges(plan, records, partitionOf(job.settings.awsRegion))
   // From here on a cancel writes what was done instead of ending the process at once.
   setFinalizer(() => finish(audit, job, [cancelNote(), render()], cancelFailures(records)))
-  await applyPlan(
-    job.clients.iam,
-    plan,
-    {
-      now: () => new Date(),
-      claimant: claimantId(job.run),
-      onApplied: logChange,
-      cancelled: cancelledBy
-    },
-    records
-  )
+  const applied = applyPlan(job.clients.iam, plan, {
+    now: () => new Date(),
+    log: runnerLog,
+    claimant: claimantId(job.run),
+    cancelled: cancelledBy
+  })
+  for await (const record of applied) records.push(record)
   return render
 }
 

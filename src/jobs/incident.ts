@@ -8,7 +8,6 @@ import { partitionOf } from '../render/links.js'
 import { deliveryFailures, renderDeliveries, type Delivery } from '../deliver/deliveries.js'
 import { deliverSns, ownAccessKeyId, repoOf, type JobContext, type JobResult } from './context.js'
 import { cancelledBy, setFinalizer } from '../kit/cancellation.js'
-import { logChange } from '../act/apply.js'
 import { claimantId } from '../act/claim.js'
 import { writeReport } from '../deliver/report.js'
 import { openIncidentIssue } from '../deliver/incident-issue.js'
@@ -18,7 +17,9 @@ import {
   renderIncidentSns,
   type IncidentReport
 } from '../render/incident.js'
-import { revokeKey, type IncidentKeyResult } from '../act/revoke.js'
+import { revokeKey } from '../act/revoke.js'
+import type { IncidentKeyResult } from '../domain/incident.js'
+import { runnerLog } from '../deliver/runner.js'
 
 type RevokeJob = JobContext<RevokeSettings>
 
@@ -117,7 +118,7 @@ export async function runIncidentJob(job: RevokeJob): Promise<JobResult> {
             revokeSessions: incident.revokeSessions,
             ...(ownKeyId ? { ownKeyId } : {}),
             claimant,
-            onApplied: logChange,
+            log: runnerLog,
             now: () => new Date()
           })
     )

@@ -4,38 +4,8 @@ import { classifyRaw } from '../domain/classify.js'
 import { addDays, DAY_MS, isoDate } from '../domain/dates.js'
 import { plural } from '../render/wording.js'
 import type { RemediationSettings } from '../domain/settings.js'
-import type { Finding, KeyStatus, RemediationAction, Thresholds } from '../domain/types.js'
-
-export type ChangeKind = 'deactivate' | 'delete'
-
-export interface PlannedChange {
-  kind: ChangeKind
-  userName: string
-  accessKeyId: string
-  /** With the status, what the key must still look like right before the change. */
-  createDate: Date
-  fromStatus: KeyStatus
-  reason: string
-}
-
-/** A key flagged for action that this run leaves alone, and why. */
-export interface Hold {
-  userName: string
-  accessKeyId: string
-  reason: string
-}
-
-export interface Plan {
-  action: RemediationAction
-  dryRun: boolean
-  maxActions: number
-  changes: PlannedChange[]
-  /** Inactive keys seen for the first time under action: delete; their grace period starts now. */
-  graceStarts: { userName: string; accessKeyId: string }[]
-  holds: Hold[]
-  /** More changes than max-actions: nothing is changed this run. */
-  capExceeded: boolean
-}
+import type { ChangeKind, Plan, PlannedChange } from '../domain/changes.js'
+import type { Finding, Thresholds } from '../domain/types.js'
 
 export interface PlanInput {
   findings: readonly Finding[]

@@ -1,8 +1,7 @@
 // The "Changes" section of the job summary: the plan or what was done, and how to undo it.
 import { keyLink, userLink, type Partition } from './links.js'
 import { escapeMarkdown as esc, table } from '../kit/markdown.js'
-import type { ChangeRecord } from '../act/apply.js'
-import type { Plan } from '../plan/remediation.js'
+import type { ChangeRecord, Plan } from '../domain/changes.js'
 
 const RESULT_LABEL: Record<ChangeRecord['result'], string> = {
   planned: '📝 would be done',

@@ -13,7 +13,7 @@ import {
   type SnsNotification
 } from './sns-message.js'
 import type { ExposureEvent } from '../domain/exposure.js'
-import type { IncidentKeyResult } from '../act/revoke.js'
+import type { IncidentKeyResult } from '../domain/incident.js'
 
 export interface IncidentReport {
   tool: 'iam-key-sentinel'

@@ -2,7 +2,7 @@
 import { isoDate } from '../domain/dates.js'
 import { keyLink, userLink, type Partition } from './links.js'
 import { escapeMarkdown as esc, table } from '../kit/markdown.js'
-import type { ChangeRecord } from '../act/apply.js'
+import type { ChangeRecord } from '../domain/changes.js'
 import { rotationAdvice } from './rotation-steps.js'
 import type { Finding, RemediationAction, Thresholds } from '../domain/types.js'
 import {

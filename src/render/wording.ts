@@ -3,7 +3,7 @@
 // last use and a key's state after the run. Pure: the caller passes how to make an AWS value
 // safe for its channel (Markdown escaping or plain-text flattening).
 import { addDays, isoDate } from '../domain/dates.js'
-import type { ChangeRecord } from '../act/apply.js'
+import type { ChangeRecord } from '../domain/changes.js'
 import type { Finding, KeyClass } from '../domain/types.js'
 
 /** Makes one AWS or user value safe for a channel, cut to maxLength characters. */

@@ -5,11 +5,8 @@ import {
   renderIncidentSns,
   type IncidentReport
 } from '../../src/render/incident.js'
-import {
-  REVOKE_POLICY_NAME,
-  revocationPolicy,
-  type IncidentKeyResult
-} from '../../src/act/revoke.js'
+import { REVOKE_POLICY_NAME, revocationPolicy } from '../../src/act/revoke.js'
+import type { IncidentKeyResult } from '../../src/domain/incident.js'
 import { SNS_MESSAGE_LIMIT_BYTES } from '../../src/render/sns-message.js'
 
 const RUN = {

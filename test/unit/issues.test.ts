@@ -12,7 +12,7 @@ import {
   type IssueContext
 } from '../../src/render/issue.js'
 import { closeReasonFor } from '../../src/deliver/issues/sync.js'
-import type { ChangeRecord } from '../../src/act/apply.js'
+import type { ChangeRecord } from '../../src/domain/changes.js'
 import type { AccessKey, Finding } from '../../src/domain/types.js'
 
 const NOW = new Date('2026-11-21T12:00:00Z')

@@ -1,7 +1,6 @@
 // The "Changes" section: users and keys linked to the IAM console of the run's partition.
 import { describe, expect, it } from '@jest/globals'
-import type { ChangeRecord } from '../../src/act/apply.js'
-import type { Plan } from '../../src/plan/remediation.js'
+import type { ChangeRecord, Plan } from '../../src/domain/changes.js'
 import { renderChanges } from '../../src/render/changes.js'
 
 const record = (userName: string, accessKeyId: string): ChangeRecord => ({

@@ -3,7 +3,7 @@ import { deadlineBands, renderDeadlineChart } from '../../src/render/age-chart.j
 import { classify, countClasses } from '../../src/domain/classify.js'
 import { DAY_MS } from '../../src/domain/dates.js'
 import { OK_LIST_LIMIT, renderSummary, type SummaryInput } from '../../src/render/summary.js'
-import type { ChangeRecord } from '../../src/act/apply.js'
+import type { ChangeRecord } from '../../src/domain/changes.js'
 import type { AccessKey, Finding, Thresholds } from '../../src/domain/types.js'
 
 const NOW = new Date('2026-11-21T12:00:00Z')
