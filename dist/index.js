@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7922);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2864);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7922:
+/***/ 2864:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -87240,7 +87240,7 @@ async function releaseClaim(iam, target) {
     await untagUser(iam, target.userName, claimTagKey(target.accessKeyId));
 }
 
-;// CONCATENATED MODULE: ./src/act/lifecycle-tag.ts
+;// CONCATENATED MODULE: ./src/domain/lifecycle-tag.ts
 // AWS keeps no deactivation date, so the staged delete records one per key as an IAM user
 // tag on the key's owner. The next run reads it to know when the grace period ends; it is
 // removed when the key is deleted.
@@ -87455,6 +87455,42 @@ const runnerLog = {
 };
 const maskSecret = (secret) => core.setSecret(secret);
 const getIdToken = (audience) => core.getIDToken(audience);
+
+;// CONCATENATED MODULE: ./src/plan/guards.ts
+// What the planner is told about keys beyond their class: those it must leave alone, and the
+// deactivation dates the staged delete recorded on earlier runs.
+
+/** Keys the plan must leave alone whatever their class, with the reason shown in the report. */
+function blockedKeys(findings, ownAccessKeyId, unreadableUsers) {
+    const blocked = new Map();
+    for (const key of findings) {
+        if (key.accessKeyId === ownAccessKeyId) {
+            blocked.set(key.accessKeyId, 'the action is running with this key');
+        }
+        else if (unreadableUsers.has(key.userName)) {
+            blocked.set(key.accessKeyId, "the user's tags or groups could not be read, so exemptions are unknown");
+        }
+    }
+    return blocked;
+}
+/** When each key was deactivated by an earlier run's staged delete, from its owner's tags. */
+function recordedDeactivations(findings, tags) {
+    const deactivatedAt = new Map();
+    for (const key of findings) {
+        const date = readDeactivatedAt(tags.get(key.userName), key.accessKeyId);
+        if (date)
+            deactivatedAt.set(key.accessKeyId, date);
+    }
+    return deactivatedAt;
+}
+
+;// CONCATENATED MODULE: ./src/render/cancellation.ts
+// The note at the top of a cancelled job's summary.
+function renderCancelNote(signal) {
+    return signal
+        ? `> [!WARNING]\n> The job was cancelled (${signal}): no change was started after it, and CloudTrail activity, issues and notifications were skipped to write this record in time.`
+        : '';
+}
 
 ;// CONCATENATED MODULE: ./src/plan/remediation.ts
 // The remediation planner: a pure function from classified keys to the exact list of
@@ -87984,6 +88020,15 @@ function failureReasons(report, failOn) {
     }
     return reasons;
 }
+/** The reason a cancelled job fails, or none when it was not cancelled. */
+function cancelFailures(signal, changes) {
+    if (!signal)
+        return [];
+    const notStarted = changes.filter((c) => c.result === 'cancelled').length;
+    return [
+        `The job was cancelled (${signal}): ${changes.length - notStarted} of ${changes.length} planned changes were attempted; see "Changes" in the job summary.`
+    ];
+}
 
 ;// CONCATENATED MODULE: ./src/jobs/audit.ts
 
@@ -88007,78 +88052,66 @@ function failureReasons(report, failOn) {
 
 
 
-/** Keys the plan must leave alone whatever their class, with the reason shown in the report. */
-async function blockedKeys(audit, job) {
-    const blocked = new Map();
-    const own = await ownAccessKeyId(job.clients);
-    for (const key of audit.report.keys) {
-        if (key.accessKeyId === own) {
-            blocked.set(key.accessKeyId, 'the action is running with this key');
-        }
-        else if (audit.unreadable.has(key.userName)) {
-            blocked.set(key.accessKeyId, "the user's tags or groups could not be read, so exemptions are unknown");
-        }
-    }
-    return blocked;
-}
+
 /**
- * Plans and applies the remediation. `report.remediation.changes` fills as each change is made,
- * so a cancelled job can write what was done; the section is rendered from it when written.
+ * Plans the remediation and applies it, key by key. The records are kept as each change is
+ * made, so a cancelled job writes what was done (the finalizer) instead of losing it.
  */
 async function remediate(audit, job) {
     const { report } = audit;
-    const { settings } = job;
-    const deactivatedAt = new Map();
-    for (const key of report.keys) {
-        const date = readDeactivatedAt(audit.tags.get(key.userName), key.accessKeyId);
-        if (date)
-            deactivatedAt.set(key.accessKeyId, date);
-    }
     const plan = planRemediation({
         findings: report.keys,
-        settings: settings.remediation,
-        thresholds: settings.thresholds,
+        settings: job.settings.remediation,
+        thresholds: job.settings.thresholds,
         now: audit.now,
-        deactivatedAt,
-        blocked: await blockedKeys(audit, job)
+        deactivatedAt: recordedDeactivations(report.keys, audit.tags),
+        blocked: blockedKeys(report.keys, await ownAccessKeyId(job.clients), audit.unreadable)
     });
-    const records = [];
-    report.remediation = {
-        action: plan.action,
-        dryRun: plan.dryRun,
-        maxActions: plan.maxActions,
-        capExceeded: plan.capExceeded,
-        changes: records,
-        holds: plan.holds
-    };
-    const render = () => renderChanges(plan, records, partitionOf(job.settings.awsRegion));
+    const changes = [];
     // From here on a cancel writes what was done instead of ending the process at once.
-    setFinalizer(() => finish(audit, job, [cancelNote(), render()], cancelFailures(records)));
+    setFinalizer(() => {
+        const record = withOutcome(audit, plan, changes, []);
+        return finish(record, job, plan, cancelFailures(cancelledBy(), changes));
+    });
     const applied = applyPlan(job.clients.iam, plan, {
         now: () => new Date(),
         log: runnerLog,
         claimant: claimantId(job.run),
         cancelled: cancelledBy
     });
-    for await (const record of applied)
-        records.push(record);
-    return render;
+    for await (const change of applied)
+        changes.push(change);
+    return { plan, changes };
 }
-function cancelNote() {
-    const signal = cancelledBy();
-    return signal
-        ? `> [!WARNING]\n> The job was cancelled (${signal}): no change was started after it, and CloudTrail activity, issues and notifications were skipped to write this record in time.`
-        : '';
+/** The audit's report with what the run did: built once here, never changed after. */
+function withOutcome(audit, plan, changes, activity) {
+    const report = {
+        ...audit.report,
+        remediation: {
+            action: plan.action,
+            dryRun: plan.dryRun,
+            maxActions: plan.maxActions,
+            capExceeded: plan.capExceeded,
+            changes: [...changes],
+            holds: plan.holds
+        },
+        ...(activity.length > 0 ? { activity: [...activity] } : {})
+    };
+    return { ...audit, report };
 }
-const finished = new WeakMap();
-/** Writes the JSON report, the summary and the outputs, once (the job and a cancel may both ask). */
-function finish(audit, job, sections, failures) {
-    let done = finished.get(audit);
-    if (!done) {
-        done = writeOutcome(audit, job, sections.filter((s) => s !== ''), failures);
-        finished.set(audit, done);
-    }
-    return done;
+let finished;
+/**
+ * Writes the JSON report, the summary and the outputs, once: the job and a cancel may both ask,
+ * and whichever asks first is written.
+ */
+function finish(audit, job, plan, failures, sections = {}) {
+    finished ??= writeOutcome(audit, job, [
+        renderCancelNote(cancelledBy()),
+        renderChanges(plan, audit.report.remediation?.changes ?? [], partitionOf(job.settings.awsRegion)),
+        renderActivitySection(sections.activity ?? []),
+        renderDeliveries(sections.deliveries ?? [], job.run.runUrl)
+    ].filter((s) => s !== ''), failures);
+    return finished;
 }
 async function writeOutcome(audit, job, sections, failures) {
     const { report } = audit;
@@ -88104,7 +88137,7 @@ async function writeOutcome(audit, job, sections, failures) {
  * CloudTrail activity of the keys activity-for names: those this run changed (attempted,
  * whatever the result) or every flagged key. Regions that fail are in the summaries.
  */
-async function lookUpActivity(audit, job) {
+async function lookUpActivity(audit, changes, job) {
     const { activity } = job.settings;
     const { report } = audit;
     const ref = (k) => ({
@@ -88114,7 +88147,7 @@ async function lookUpActivity(audit, job) {
     const targets = selectActivityTargets(activity.activityFor, {
         flagged: report.keys.filter((k) => isFlagged(k.class)).map(ref),
         // A change that was attempted (applied, failed or skipped) is one someone will look into.
-        changed: (report.remediation?.changes ?? []).filter((c) => c.result !== 'planned').map(ref)
+        changed: changes.filter((c) => c.result !== 'planned').map(ref)
     });
     if (targets.length === 0)
         return [];
@@ -88163,15 +88196,13 @@ async function runAuditJob(job) {
     // One instant for the whole audit: what is read, how keys are classed and planned.
     const at = new Date();
     const scan = await scanAccount(job.clients.iam, settings, at);
-    const audit = classifyAccount(scan, settings, job, at);
-    const { report } = audit;
-    if (audit.scan.fallbackReason)
-        warning(`Credential report not used: ${audit.scan.fallbackReason}`);
-    const renderChangesSection = await remediate(audit, job);
+    const classified = classifyAccount(scan, settings, job, at);
+    if (classified.scan.fallbackReason)
+        warning(`Credential report not used: ${classified.scan.fallbackReason}`);
+    const { plan, changes } = await remediate(classified, job);
     // After a cancel, each slow stage not yet started is skipped, to write the record in time.
-    const activity = cancelledBy() ? [] : await lookUpActivity(audit, job);
-    if (activity.length > 0)
-        report.activity = activity;
+    const activity = cancelledBy() ? [] : await lookUpActivity(classified, changes, job);
+    const audit = withOutcome(classified, plan, changes, activity);
     const deliveries = [];
     for (const deliver of [notifyIssues, notifySns]) {
         if (cancelledBy())
@@ -88180,30 +88211,16 @@ async function runAuditJob(job) {
         if (delivery)
             deliveries.push(delivery);
     }
+    const { report } = audit;
     const failures = [
-        ...cancelFailures(report.remediation?.changes ?? []),
+        ...cancelFailures(cancelledBy(), changes),
         ...failureReasons(report, settings.failOn),
         ...deliveryFailures(deliveries)
     ];
-    const reportPath = await finish(audit, job, [
-        cancelNote(),
-        renderChangesSection(),
-        renderActivitySection(activity),
-        renderDeliveries(deliveries, job.run.runUrl)
-    ], failures);
+    const reportPath = await finish(audit, job, plan, failures, { activity, deliveries });
     info(`${report.counts.total} keys: ${report.counts.overdue} overdue, ${report.counts['due-soon']} due soon, ` +
         `${report.counts.unused} unused. Report: ${reportPath}`);
     return { failures };
-}
-/** The reason a cancelled job fails, or none when it was not cancelled. */
-function cancelFailures(changes) {
-    const signal = cancelledBy();
-    if (!signal)
-        return [];
-    const notStarted = changes.filter((c) => c.result === 'cancelled').length;
-    return [
-        `The job was cancelled (${signal}): ${changes.length - notStarted} of ${changes.length} planned changes were attempted; see "Changes" in the job summary.`
-    ];
 }
 
 ;// CONCATENATED MODULE: ./src/credentials/sign-in.ts

@@ -11,7 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock'
 import { applyOne, applyPlan, type ApplyOptions } from '../../src/act/apply.js'
 import { claimTagKey } from '../../src/act/claim.js'
-import { deactivatedTagKey } from '../../src/act/lifecycle-tag.js'
+import { deactivatedTagKey } from '../../src/domain/lifecycle-tag.js'
 import type { ChangeRecord, Plan, PlannedChange } from '../../src/domain/changes.js'
 import {
   CREATED,

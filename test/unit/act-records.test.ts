@@ -1,7 +1,7 @@
 // The records the act stage makes, as every report reads them: the undo command, the counts of
 // a run's changes, which results leave a key handled, and the deactivation date tag.
 import { describe, expect, it } from '@jest/globals'
-import { DEACTIVATED_TAG_PREFIX, readDeactivatedAt } from '../../src/act/lifecycle-tag.js'
+import { DEACTIVATED_TAG_PREFIX, readDeactivatedAt } from '../../src/domain/lifecycle-tag.js'
 import {
   countChanges,
   HANDLED_RESULTS,
