@@ -90065,6 +90065,31 @@ async function revokeKey(iam, exposed, options) {
     result.outcome = result.error ? 'failed' : wasInactive ? 'already-inactive' : 'revoked';
     return result;
 }
+/**
+ * Every key of the request, one at a time and each isolated: a failure on one never stops the
+ * others. Yields each result as it is made; after a cancel, the keys not yet started are failed
+ * with what to do, and entities of the event that name no key are failed for a person to find.
+ */
+async function* revokeAll(iam, request, options) {
+    for (const key of request.keys) {
+        const signal = options.cancelled();
+        yield signal
+            ? {
+                accessKeyId: key.accessKeyId,
+                outcome: 'failed',
+                error: `Not attempted: the job was cancelled (${signal}) before this key. Revoke it by hand or run again.`
+            }
+            : await revokeKey(iam, key, options);
+    }
+    for (const entity of request.event?.unusable ?? []) {
+        yield {
+            accessKeyId: entity.value,
+            unusableEntity: entity.where,
+            outcome: 'failed',
+            error: `The event names '${entity.value}' (${entity.where}), which is not an access key ID, so nothing was revoked for it. Find out which key it means and deactivate it by hand.`
+        };
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/jobs/incident.ts
 // The incident job: revoke each exposed key, summarize what it did, tell security on every
@@ -90115,67 +90140,56 @@ async function writeIncidentRecord(report, job, deliveries) {
     setIncidentOutputs(report, reportPath);
     return reportPath;
 }
-async function runIncidentJob(job) {
+/** The incident's record, built once from what the run did (a cancel builds it from what it has). */
+function incidentReport(job, keys, activity, generatedAt) {
     const { settings } = job;
     const incident = settings.revoke;
-    const action = settings.remediation.action === 'delete' ? 'delete' : 'deactivate';
-    const ownKeyId = await ownAccessKeyId(job.clients);
-    const claimant = claimantId(job.run);
-    info(`Incident mode: ${action} ${incident.keys.map((k) => k.accessKeyId).join(', ')} in ${job.accountId}.`);
-    const results = [];
-    const report = {
+    return {
         tool: 'iam-key-sentinel',
         schemaVersion: 1,
         kind: 'incident',
         accountId: job.accountId,
         ...(job.accountAlias ? { accountAlias: job.accountAlias } : {}),
-        generatedAt: new Date().toISOString(),
+        generatedAt: generatedAt.toISOString(),
         source: incident.source,
         ...(incident.event ? { event: incident.event } : {}),
-        action,
+        action: revokeAction(settings),
         dryRun: settings.remediation.dryRun,
         revokeSessions: incident.revokeSessions,
         lookbackHours: settings.activity.lookbackHours,
-        keys: results,
-        activity: []
+        keys: [...keys],
+        activity: [...activity]
     };
+}
+const revokeAction = (settings) => settings.remediation.action === 'delete' ? 'delete' : 'deactivate';
+async function runIncidentJob(job) {
+    const { settings } = job;
+    const incident = settings.revoke;
+    const action = revokeAction(settings);
+    const ownKeyId = await ownAccessKeyId(job.clients);
+    const started = new Date();
+    info(`Incident mode: ${action} ${incident.keys.map((k) => k.accessKeyId).join(', ')} in ${job.accountId}.`);
+    const results = [];
     // Written once: by the end of the job, or by a cancel that does not let it finish.
     let written;
-    const finish = (deliveries) => (written ??= writeIncidentRecord(report, job, deliveries));
-    setFinalizer(() => finish([]));
-    // One key at a time, each isolated: a failure on one never stops the others.
-    for (const key of incident.keys) {
-        const signal = cancelledBy();
-        results.push(signal
-            ? {
-                accessKeyId: key.accessKeyId,
-                outcome: 'failed',
-                error: `Not attempted: the job was cancelled (${signal}) before this key. Revoke it by hand or run again.`
-            }
-            : await revokeKey(job.clients.iam, key, {
-                action,
-                dryRun: settings.remediation.dryRun,
-                revokeSessions: incident.revokeSessions,
-                ...(ownKeyId ? { ownKeyId } : {}),
-                claimant,
-                log: runnerLog,
-                now: () => new Date()
-            }));
-    }
-    // Entities of the event that name no key: a person must find out what was exposed.
-    for (const entity of incident.event?.unusable ?? []) {
-        results.push({
-            accessKeyId: entity.value,
-            unusableEntity: entity.where,
-            outcome: 'failed',
-            error: `The event names '${entity.value}' (${entity.where}), which is not an access key ID, so nothing was revoked for it. Find out which key it means and deactivate it by hand.`
-        });
-    }
+    const finish = (report, deliveries) => (written ??= writeIncidentRecord(report, job, deliveries));
+    setFinalizer(() => finish(incidentReport(job, results, [], started), []));
+    const revoked = revokeAll(job.clients.iam, incident, {
+        action,
+        dryRun: settings.remediation.dryRun,
+        revokeSessions: incident.revokeSessions,
+        ...(ownKeyId ? { ownKeyId } : {}),
+        claimant: claimantId(job.run),
+        log: runnerLog,
+        now: () => new Date(),
+        cancelled: cancelledBy
+    });
+    for await (const result of revoked)
+        results.push(result);
     const now = new Date();
-    report.generatedAt = now.toISOString();
     // A cancelled job skips CloudTrail to write its record in time; security is still told.
-    if (!cancelledBy())
-        report.activity = await activityFor(job, results, now);
+    const activity = cancelledBy() ? [] : await activityFor(job, results, now);
+    const report = incidentReport(job, results, activity, now);
     const deliveries = [];
     if (settings.issues.enabled) {
         deliveries.push(await openIncidentIssue(settings.issues.token, repoOf(job.run), report, job.run, partitionOf(settings.awsRegion)));
@@ -90183,7 +90197,7 @@ async function runIncidentJob(job) {
     if (settings.notify.snsTopicArn && settings.notify.notifyOn !== 'never') {
         deliveries.push(await deliverSns(job, renderIncidentSns(report, job.run.runUrl), 'incident'));
     }
-    await finish(deliveries);
+    await finish(report, deliveries);
     const failed = failedKeys(report);
     return {
         failures: [

@@ -12,6 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock'
 import {
   REVOKE_POLICY_NAME,
   revocationPolicy,
+  revokeAll,
   revokeKey,
   type RevokeOptions
 } from '../../src/act/revoke.js'
@@ -329,5 +330,54 @@ describe('failures a person must see', () => {
     const result = await revokeKey(iam, EXPOSED, options())
 
     expect(result.sessions).toMatchObject({ ok: false, error: 'Throttling: Rate exceeded' })
+  })
+})
+
+describe('revokeAll', () => {
+  const collect = async (gen: AsyncGenerator<unknown>): Promise<unknown[]> => {
+    const out: unknown[] = []
+    for await (const r of gen) out.push(r)
+    return out
+  }
+
+  it('revokes each key, then fails each entity that names no key, for a person to find', async () => {
+    const results = await collect(
+      revokeAll(
+        iam,
+        {
+          keys: [EXPOSED],
+          event: {
+            source: 'aws-health',
+            keys: [EXPOSED],
+            unusable: [{ where: 'detail.affectedEntities[1].entityValue', value: 'my-bucket' }]
+          }
+        },
+        { ...options(), cancelled: () => undefined }
+      )
+    )
+    expect(results).toMatchObject([
+      { accessKeyId: KEY, outcome: 'revoked' },
+      {
+        accessKeyId: 'my-bucket',
+        unusableEntity: 'detail.affectedEntities[1].entityValue',
+        outcome: 'failed'
+      }
+    ])
+    expect(iamMock.commandCalls(UpdateAccessKeyCommand)).toHaveLength(1)
+  })
+
+  it('after a cancel, starts no key and says what to do for each', async () => {
+    const results = await collect(
+      revokeAll(iam, { keys: [EXPOSED] }, { ...options(), cancelled: () => 'SIGINT' })
+    )
+    expect(results).toEqual([
+      {
+        accessKeyId: KEY,
+        outcome: 'failed',
+        error:
+          'Not attempted: the job was cancelled (SIGINT) before this key. Revoke it by hand or run again.'
+      }
+    ])
+    expect(keyWrites()).toHaveLength(0)
   })
 })
