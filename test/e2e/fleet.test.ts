@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tempRoot } from '../support/temp-root.js'
 import { basename, join } from 'node:path'
-import type { FakeAccount, FakeKey, FakeOrganization } from '../support/fake-aws.js'
+import type { FakeAccount, FakeKey, FakeOrganization } from '../support/fake-aws/index.js'
 import { startFakes, type Fakes } from '../support/harness.js'
 import type { RunResult } from '../support/run-action.js'
 
