@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2864);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2385);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2864:
+/***/ 2385:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -85942,52 +85942,25 @@ throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
-;// CONCATENATED MODULE: ./src/domain/issue-marker.ts
-// The hidden marker that ties an issue to one key of one account. Issues are found by it,
-// never by title; values are escaped elsewhere, so nothing in a body can forge or close it.
-const KEY_MARKER = /<!-- iam-key-sentinel key=([A-Z0-9]{16,128}) account=(\d{12}) -->/;
-const ROLLUP_MARKER = /<!-- iam-key-sentinel rollup account=(\d{12}) -->/;
-function keyMarker(accountId, accessKeyId) {
-    return `<!-- iam-key-sentinel key=${accessKeyId} account=${accountId} -->`;
-}
-function rollupMarker(accountId) {
-    return `<!-- iam-key-sentinel rollup account=${accountId} -->`;
-}
-/** The marker must open the body: text further down could only come from escaped values. */
-function parseMarker(body) {
-    const firstLine = (body ?? '').split('\n', 1)[0] ?? '';
-    const key = KEY_MARKER.exec(firstLine);
-    if (key)
-        return { kind: 'key', accessKeyId: key[1], accountId: key[2] };
-    const rollup = ROLLUP_MARKER.exec(firstLine);
-    return rollup ? { kind: 'rollup', accountId: rollup[1] } : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/github/issues.ts
-// GitHub I/O for the rotation issues: list, label, assign, write. Secondary rate limits are
-// waited out (throttling plugin); transient errors retried (retry plugin).
+;// CONCATENATED MODULE: ./src/github/client.ts
+// The GitHub adapter: an Octokit that waits out rate limits (throttling plugin) and retries
+// transient errors (retry plugin), and what its errors mean.
 
 
 
 
-
-
-
-const ISSUES_PERMISSION_HINT = 'Give the job `permissions: issues: write` (and pass `github-token`), or set `create-issues: false`.';
-/** Closed issues older than this are not reopened: a key flagged again after that gets a new issue. */
-const RECENTLY_CLOSED_DAYS = 180;
 /** A rate-limit handler for the throttling plugin: warn, then wait and retry a few times. */
-function waitOut(kind, retries) {
+function waitOut(log, kind, retries) {
     return (retryAfter, options, _octokit, retryCount) => {
-        warning(`GitHub ${kind} on ${options.method} ${options.url}; waiting ${retryAfter}s.`);
+        log.warning(`GitHub ${kind} on ${options.method} ${options.url}; waiting ${retryAfter}s.`);
         return retryCount < retries;
     };
 }
-function createOctokit(token) {
+function createOctokit(token, log) {
     return getOctokit(token, {
         throttle: {
-            onRateLimit: waitOut('rate limit', 2),
-            onSecondaryRateLimit: waitOut('secondary rate limit', 3)
+            onRateLimit: waitOut(log, 'rate limit', 2),
+            onSecondaryRateLimit: waitOut(log, 'secondary rate limit', 3)
         },
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] }
     }, retry, throttling);
@@ -86009,6 +85982,51 @@ function isPermissionDenied(error) {
 function rethrowPermission(error) {
     throw isPermissionDenied(error) ? new IssuesPermissionError(error) : error;
 }
+
+;// CONCATENATED MODULE: ./src/deliver/runner.ts
+// The one face of the runner's protocol: log lines, masking and the OIDC token, for the stages
+// that are handed them by the jobs.
+
+const runnerLog = {
+    debug: (m) => debug(m),
+    info: (m) => info(m),
+    warning: (m) => warning(m),
+    error: (m) => error(m)
+};
+const maskSecret = (secret) => core.setSecret(secret);
+const getIdToken = (audience) => core.getIDToken(audience);
+
+;// CONCATENATED MODULE: ./src/domain/issue-marker.ts
+// The hidden marker that ties an issue to one key of one account. Issues are found by it,
+// never by title; values are escaped elsewhere, so nothing in a body can forge or close it.
+const KEY_MARKER = /<!-- iam-key-sentinel key=([A-Z0-9]{16,128}) account=(\d{12}) -->/;
+const ROLLUP_MARKER = /<!-- iam-key-sentinel rollup account=(\d{12}) -->/;
+function keyMarker(accountId, accessKeyId) {
+    return `<!-- iam-key-sentinel key=${accessKeyId} account=${accountId} -->`;
+}
+function rollupMarker(accountId) {
+    return `<!-- iam-key-sentinel rollup account=${accountId} -->`;
+}
+/** The marker must open the body: text further down could only come from escaped values. */
+function parseMarker(body) {
+    const firstLine = (body ?? '').split('\n', 1)[0] ?? '';
+    const key = KEY_MARKER.exec(firstLine);
+    if (key)
+        return { kind: 'key', accessKeyId: key[1], accountId: key[2] };
+    const rollup = ROLLUP_MARKER.exec(firstLine);
+    return rollup ? { kind: 'rollup', accountId: rollup[1] } : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/deliver/issues/github.ts
+// GitHub I/O for the rotation issues: list, label, assign, write.
+
+
+
+
+
+const ISSUES_PERMISSION_HINT = 'Give the job `permissions: issues: write` (and pass `github-token`), or set `create-issues: false`.';
+/** Closed issues older than this are not reopened: a key flagged again after that gets a new issue. */
+const RECENTLY_CLOSED_DAYS = 180;
 const LABEL_STYLE = {
     'security-incident': {
         color: 'b60205',
@@ -86097,7 +86115,7 @@ async function resolveOwner(octokit, repo, value, cache) {
         }
         catch (error) {
             if (httpStatus(error) !== 404)
-                warning(`Checking assignee ${login}: ${errorMessage(error)}`);
+                runnerLog.warning(`Checking assignee ${login}: ${errorMessage(error)}`);
             cache.set(login, false);
         }
     }
@@ -86505,6 +86523,8 @@ function planIssues(input) {
 
 
 
+
+
 function issueClasses(issueFor) {
     return new Set(issueFor === 'due-soon' ? ['overdue', 'unused', 'due-soon'] : ['overdue', 'unused']);
 }
@@ -86558,7 +86578,7 @@ function summarize(applied, deferred) {
 async function syncIssues(input) {
     const { settings, audit, run, repo } = input;
     const { report } = audit;
-    const octokit = createOctokit(settings.token);
+    const octokit = createOctokit(settings.token, runnerLog);
     const ctx = {
         accountId: report.accountId,
         accountAlias: report.accountAlias,
@@ -87442,19 +87462,6 @@ async function* applyPlan(iam, plan, options) {
         }
     }
 }
-
-;// CONCATENATED MODULE: ./src/deliver/runner.ts
-// The one face of the runner's protocol: log lines, masking and the OIDC token, for the stages
-// that are handed them by the jobs.
-
-const runnerLog = {
-    debug: (m) => debug(m),
-    info: (m) => info(m),
-    warning: (m) => warning(m),
-    error: (m) => error(m)
-};
-const maskSecret = (secret) => core.setSecret(secret);
-const getIdToken = (audience) => core.getIDToken(audience);
 
 ;// CONCATENATED MODULE: ./src/plan/guards.ts
 // What the planner is told about keys beyond their class: those it must leave alone, and the
@@ -89883,11 +89890,13 @@ partition) {
 
 
 
+
+
 const INCIDENT_LABEL = 'security-incident';
 async function openIncidentIssue(token, repo, report, run, 
 /** For the IAM console links. */
 partition) {
-    const octokit = createOctokit(token);
+    const octokit = createOctokit(token, runnerLog);
     const { title, body } = renderIncidentIssue(report, run, partition);
     const marker = incidentMarker(report.accountId, run.runId, run.runAttempt);
     try {

@@ -1,75 +1,24 @@
-// GitHub I/O for the rotation issues: list, label, assign, write. Secondary rate limits are
-// waited out (throttling plugin); transient errors retried (retry plugin).
-import * as core from '@actions/core'
-import * as github from '@actions/github'
-import { retry } from '@octokit/plugin-retry'
-import { throttling } from '@octokit/plugin-throttling'
-import { addDays } from '../domain/dates.js'
-import { errorMessage } from '../kit/errors.js'
-import { parseMarker } from '../domain/issue-marker.js'
-import type { ExistingIssue, IssueAction, IssueTarget } from '../deliver/issues/plan.js'
-import type { Owner } from '../render/issue.js'
-
-export type Octokit = ReturnType<typeof github.getOctokit>
-export interface Repo {
-  owner: string
-  repo: string
-}
+// GitHub I/O for the rotation issues: list, label, assign, write.
+import { addDays } from '../../domain/dates.js'
+import { parseMarker } from '../../domain/issue-marker.js'
+import { errorMessage } from '../../kit/errors.js'
+import {
+  httpStatus,
+  isPermissionDenied,
+  IssuesPermissionError,
+  rethrowPermission,
+  type Octokit,
+  type Repo
+} from '../../github/client.js'
+import type { Owner } from '../../render/issue.js'
+import { runnerLog } from '../runner.js'
+import type { ExistingIssue, IssueAction, IssueTarget } from './plan.js'
 
 export const ISSUES_PERMISSION_HINT =
   'Give the job `permissions: issues: write` (and pass `github-token`), or set `create-issues: false`.'
 
 /** Closed issues older than this are not reopened: a key flagged again after that gets a new issue. */
 const RECENTLY_CLOSED_DAYS = 180
-
-/** A rate-limit handler for the throttling plugin: warn, then wait and retry a few times. */
-function waitOut(kind: string, retries: number) {
-  return (
-    retryAfter: number,
-    options: { method: string; url: string },
-    _octokit: unknown,
-    retryCount: number
-  ): boolean => {
-    core.warning(`GitHub ${kind} on ${options.method} ${options.url}; waiting ${retryAfter}s.`)
-    return retryCount < retries
-  }
-}
-
-export function createOctokit(token: string): Octokit {
-  return github.getOctokit(
-    token,
-    {
-      throttle: {
-        onRateLimit: waitOut('rate limit', 2),
-        onSecondaryRateLimit: waitOut('secondary rate limit', 3)
-      },
-      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] }
-    },
-    retry,
-    throttling
-  )
-}
-
-export function httpStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown })?.status
-  return typeof status === 'number' ? status : undefined
-}
-
-export class IssuesPermissionError extends Error {
-  constructor(cause: unknown) {
-    super(`GitHub refused to write issues: ${errorMessage(cause)}`, { cause })
-    this.name = 'IssuesPermissionError'
-  }
-}
-
-/** A 403 that is not a rate limit means the token may not write issues. */
-export function isPermissionDenied(error: unknown): boolean {
-  return httpStatus(error) === 403 && !/rate limit/i.test(errorMessage(error))
-}
-
-export function rethrowPermission(error: unknown): never {
-  throw isPermissionDenied(error) ? new IssuesPermissionError(error) : error
-}
 
 const LABEL_STYLE: Record<string, { color: string; description: string }> = {
   'security-incident': {
@@ -171,7 +120,7 @@ export async function resolveOwner(
       cache.set(login, true)
     } catch (error) {
       if (httpStatus(error) !== 404)
-        core.warning(`Checking assignee ${login}: ${errorMessage(error)}`)
+        runnerLog.warning(`Checking assignee ${login}: ${errorMessage(error)}`)
       cache.set(login, false)
     }
   }
