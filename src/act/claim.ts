@@ -10,7 +10,7 @@ import { readUntilSettled, VERIFY_SETTLE, type SettleOptions } from '../kit/retr
 import type { RunContext } from '../inputs/run-context.js'
 import { readTagsOf } from '../scan/api-walk.js'
 
-export const CLAIM_TAG_PREFIX = 'iam-key-sentinel:claim:'
+const CLAIM_TAG_PREFIX = 'iam-key-sentinel:claim:'
 /** A claim older than this is a leftover (a killed run) and is ignored: a change takes seconds. */
 export const CLAIM_TTL_MS = 10 * 60_000
 

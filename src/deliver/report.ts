@@ -37,7 +37,7 @@ export interface RemediationReport {
 }
 
 /** `<base>-<run id>-<attempt>.json`: one file per run attempt, never overwritten by a re-run. */
-export function reportFileName(base: string, env: NodeJS.ProcessEnv): string {
+function reportFileName(base: string, env: NodeJS.ProcessEnv): string {
   const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-')
   return `${base}${run ? `-${run}` : ''}.json`
 }

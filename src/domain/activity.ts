@@ -3,7 +3,7 @@
 // JSON.stringify unchanged (dates are ISO strings, lists are arrays).
 
 /** The LookupEvents attributes the action searches by. */
-export type LookupAttributeKey = 'AccessKeyId' | 'Username'
+type LookupAttributeKey = 'AccessKeyId' | 'Username'
 
 /** One LookupEvents search made for a key, in every region. */
 export interface ActivityLookup {
@@ -32,8 +32,6 @@ export type RegionActivity =
  * denied: CloudTrail refused (AccessDenied); unavailable: any other failure, after retries.
  */
 export type RegionProblem = 'truncated' | 'denied' | 'unavailable'
-
-export type RegionStatus = RegionActivity['status']
 
 export interface TopValue {
   value: string
