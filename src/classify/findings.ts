@@ -5,7 +5,7 @@ import { byUrgency, classify, classifyRaw, countClasses } from '../domain/classi
 import type { ReportFetchOptions } from '../scan/credential-report/fetch.js'
 import { excludedBy, exemptByGroup, exemptByTag } from '../domain/exemptions.js'
 import type { Settings } from '../inputs/settings.js'
-import { REPORT_SCHEMA_VERSION, type AuditReport } from '../deliver/report.js'
+import { REPORT_SCHEMA_VERSION, type AuditReport } from '../domain/report.js'
 import type { ScanInfo } from '../domain/scan-info.js'
 import { scanKeys } from '../scan/method.js'
 import { readTagsAndGroups } from '../scan/api-walk.js'
