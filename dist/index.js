@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2385);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9438);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2385:
+/***/ 9438:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -84332,9 +84332,91 @@ async function lookupActivity(targets, options) {
     return new Map(runs.map((run) => [run.target.accessKeyId, run.summary(window, regions)]));
 }
 
-;// CONCATENATED MODULE: ./src/kit/markdown.ts
-// Escaping for every value that comes from AWS or a user before it enters Markdown
-// (job summary, issue bodies): inert text, one table cell, no mention, no HTML, no link.
+;// CONCATENATED MODULE: ./src/kit/text/fit.ts
+// Fitting content into a medium's size limit. GitHub's job summary (1 MiB) and SNS (256 KiB)
+// count UTF-8 bytes; GitHub's issue bodies count characters.
+function utf8Bytes(text) {
+    return Buffer.byteLength(text, 'utf8');
+}
+/**
+ * Takes items in order while they fit in the budget and stops at the first that does not, so
+ * what is shown is always the head of the list and a smaller item never jumps the queue.
+ * `render` gives an item's text, or its forms from fullest to shortest: the first form that
+ * fits is taken. Items after the first that does not fit are never rendered.
+ */
+function fitItems(items, render, options) {
+    const separator = utf8Bytes(options.separator ?? '');
+    const shown = [];
+    let used = options.used ?? 0;
+    for (const [i, item] of items.entries()) {
+        const reserve = i + 1 < items.length ? (options.reserve ?? 0) : 0;
+        const forms = render(item);
+        const text = (typeof forms === 'string' ? [forms] : forms).find((form) => used + separator + utf8Bytes(form) + reserve <= options.budget);
+        if (text === undefined)
+            break;
+        shown.push(text);
+        used += separator + utf8Bytes(text);
+    }
+    return { shown, left: items.length - shown.length, used };
+}
+/**
+ * The text whole when it has at most `maxChars` characters (UTF-16 code units, as GitHub counts
+ * an issue body); otherwise cut at the last line break within them, so no table row, entity or
+ * tag is left half-written ('' when there is none).
+ */
+function cutAtLine(text, maxChars) {
+    if (text.length <= maxChars)
+        return text;
+    const at = text.lastIndexOf('\n', Math.max(0, maxChars));
+    return at > 0 ? text.slice(0, at) : '';
+}
+
+;// CONCATENATED MODULE: ./src/kit/text/plain.ts
+// Plain text for every medium: one line, cut to a length, ASCII when a header demands it.
+// Values from AWS or a user pass through here (or through escapeMarkdown, which starts here).
+// Line breaks would forge lines in an e-mail or end a table row; other control characters
+// could hide text. All of them become one space.
+const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
+/** The value on one line: each run of control characters becomes a space. */
+function oneLine(value) {
+    return value.replace(CONTROL, ' ');
+}
+/** The first `max` characters (code points, so no emoji is split), with no mark of the cut. */
+function firstChars(text, max) {
+    return Array.from(text).slice(0, max).join('');
+}
+/** At most `max` characters (code points): a longer text keeps max - 1 and ends with "…". */
+function plain_clip(text, max) {
+    const chars = Array.from(text);
+    return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}
+/** One value as plain text: one line of at most `max` characters. */
+function plainText(value, max) {
+    return plain_clip(oneLine(value), max);
+}
+/**
+ * ASCII only (accents folded, anything else dropped), one line with single spaces, at most `max`
+ * characters: a longer text keeps max - 3 and ends with "...".
+ */
+function asciiText(text, max) {
+    const ascii = text
+        .normalize('NFKD')
+        .replace(/[\s\p{Cc}]+/gu, ' ') // line breaks first, so they become spaces, not nothing
+        .replace(/[^\x20-\x7e]/g, '')
+        .replace(/ +/g, ' ')
+        .trim();
+    return ascii.length > max ? `${ascii.slice(0, max - 3)}...` : ascii;
+}
+/** "1. first\n2. second": a numbered list, the same in Markdown and in plain text. */
+function numbered(items) {
+    return items.map((item, i) => `${i + 1}. ${item}`).join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/kit/text/markdown.ts
+// Markdown for GitHub (job summary, issue bodies): escaping for every value that comes from AWS
+// or a user (inert text, one table cell, no mention, no HTML, no link), and the few blocks the
+// reports are built of.
+
 const ENTITIES = {
     '&': '&amp;',
     '<': '&lt;',
@@ -84358,37 +84440,53 @@ const ENTITIES = {
 const SPECIAL = /[&<>"'|`@#\\[\]*_~!]/g;
 // GitHub autolinks bare URLs after decoding entities, so only a zero-width space breaks them.
 const AUTOLINK = /(:)(\/\/)|\b(www)(\.)/gi;
-// Line breaks would end a table row; other control characters have no business in a report.
-const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
 /** Escapes one value for inline Markdown, collapsing it to a single line of at most maxLength characters. */
 function escapeMarkdown(value, maxLength = 200) {
-    let text = value.replace(CONTROL, ' ');
-    const chars = Array.from(text);
-    if (chars.length > maxLength)
-        text = `${chars.slice(0, maxLength - 1).join('')}…`;
-    return text
+    return plainText(value, maxLength)
         .replace(SPECIAL, (c) => ENTITIES[c] ?? c)
         .replace(AUTOLINK, (_, a, b, c, d) => a ? `${a}&#8203;${b}` : `${c}&#8203;${d}`);
 }
+/** One table row from already-escaped cells. */
+function tableRow(cells) {
+    return `| ${cells.join(' | ')} |`;
+}
 /** A Markdown table from already-escaped cells. */
 function table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+    return [tableRow(header), tableRow(header.map(() => '---')), ...rows.map(tableRow)].join('\n');
 }
-function utf8Bytes(text) {
-    return Buffer.byteLength(text, 'utf8');
+/** A collapsed section: the title stays visible, the body unfolds on a click. */
+function details(title, body) {
+    return `<details><summary>${title}</summary>\n\n${body}\n\n</details>`;
+}
+/** A GitHub alert (WARNING, CAUTION, IMPORTANT…), each given line quoted. */
+function markdown_alert(kind, ...lines) {
+    return [`> [!${kind}]`, ...lines.map((line) => `> ${line}`)].join('\n');
+}
+/** A fenced code block, one command per line. */
+function codeBlock(language, lines) {
+    return ['```' + language, ...lines, '```'].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/kit/text/english.ts
+// Counting in English, for every medium and every stage that words a number.
+/** The form that agrees with a count: agree(1, 'needs', 'need') is "needs", agree(2, …) "need". */
+function agree(n, one, many) {
+    return n === 1 ? one : many;
+}
+/** "1 day", "2 days", "0 keys". */
+function plural(n, word, many = `${word}s`) {
+    return `${n} ${agree(n, word, many)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/render/wording.ts
 // The one source of wording and numbers for every channel (job summary, issues, SNS, the
-// organization digest): class names, plurals, the deadline (date and days, one convention),
-// last use and a key's state after the run. Pure: the caller passes how to make an AWS value
-// safe for its channel (Markdown escaping or plain-text flattening).
+// organization summary and digest): plurals, class names and counts, thresholds, the deadline
+// (date and days, one convention), age, last use and a key's state after the run. Pure: the
+// caller passes how to make an AWS value safe for its channel (Markdown escaping or plain text).
 
-/** "1 day", "2 days", "0 keys". */
-function plural(n, word, many = `${word}s`) {
-    return `${n} ${n === 1 ? word : many}`;
-}
+
+// Counting lives in the kit, so stages before rendering can word a number too.
+
 /** Class names as every channel says them. */
 const CLASS_NAME = {
     overdue: 'overdue',
@@ -84407,6 +84505,15 @@ const CLASS_LABEL = {
     inactive: `⚫ ${CLASS_NAME.inactive}`,
     ok: `🟢 ${CLASS_NAME.ok}`
 };
+/** The same names as table column headings. */
+const CLASS_HEADING = {
+    overdue: '🔴 Overdue',
+    unused: '🟠 Unused',
+    'due-soon': '🟡 Due soon',
+    exempt: '⚪ Exempt',
+    inactive: '⚫ Inactive',
+    ok: '🟢 OK'
+};
 /** Most urgent first: the order counts are listed in. */
 const CLASS_ORDER = [
     'overdue',
@@ -84417,11 +84524,40 @@ const CLASS_ORDER = [
     'ok'
 ];
 /** "3 overdue, 1 unused, 2 due soon" with the zero classes left out; '' when all are zero. */
-function classCounts(counts, classes = CLASS_ORDER, label = CLASS_NAME) {
+function classCounts(counts, classes = CLASS_ORDER) {
     return classes
         .filter((c) => (counts[c] ?? 0) > 0)
-        .map((c) => `${counts[c]} ${label[c]}`)
+        .map((c) => `${counts[c]} ${CLASS_NAME[c]}`)
         .join(', ');
+}
+/** "0 overdue, 1 unused, 2 due soon, 0 inactive, 0 exempt, 5 ok": every class, zeros included. */
+function everyClassCount(counts, classes = CLASS_ORDER) {
+    return classes.map((c) => `${counts[c]} ${CLASS_NAME[c]}`).join(', ');
+}
+/** "2 deactivated, 0 deleted, 1 failed": what a run (or every account's run) changed. */
+function changeCountsText(c) {
+    return `${c.deactivated} deactivated, ${c.deleted} deleted, ${c.failed} failed`;
+}
+/** What a change made of the key: "deactivated" or "deleted". */
+function changedTo(kind) {
+    return kind === 'delete' ? 'deleted' : 'deactivated';
+}
+/**
+ * The thresholds in Markdown: "rotate after **90** days · due soon **14** days before · unused
+ * after **30** days" (or "unused rule off").
+ */
+function thresholdsMarkdown(t) {
+    return (`rotate after **${t.maxAgeDays}** days · due soon **${t.warnDays}** days before · ` +
+        (t.unusedDays > 0 ? `unused after **${t.unusedDays}** days` : 'unused rule off'));
+}
+/** The thresholds in plain text; the SNS message says nothing of an unused rule that is off. */
+function thresholdsPlain(t) {
+    return (`rotate after ${t.maxAgeDays} days, due soon ${t.warnDays} days before` +
+        (t.unusedDays > 0 ? `, unused after ${t.unusedDays} days` : ''));
+}
+/** " (prod)" after an account ID, the alias made safe for the channel; '' without one. */
+function aliasSuffix(alias, escape) {
+    return alias ? ` (${escape(alias, 64)})` : '';
 }
 /**
  * The deadline is the day the key reaches max-age-days; it is overdue from the day after.
@@ -84439,21 +84575,24 @@ function deadlineDays(daysToDeadline) {
 function deadlineText(f, maxAgeDays) {
     return `${deadlineDate(f, maxAgeDays)} (${deadlineDays(f.daysToDeadline)})`;
 }
+/** A table cell: the deadline of an active key, a dash for any other. */
+function deadlineCell(f, maxAgeDays) {
+    return f.status === 'Active' ? deadlineText(f, maxAgeDays) : '—';
+}
 function ageText(f) {
     return `${plural(f.ageDays, 'day')} old`;
 }
-/** Why the key is flagged, in one phrase every channel shares. */
-function reasonText(f, maxAgeDays) {
-    switch (f.class) {
-        case 'overdue':
-            return `${plural(-f.daysToDeadline, 'day')} past the ${maxAgeDays}-day rotation deadline`;
-        case 'due-soon':
-            return `rotation deadline ${deadlineText(f, maxAgeDays)}`;
-        case 'unused':
-            return `not used for ${f.idleDays === undefined ? '?' : plural(f.idleDays, 'day')}`;
-        default:
-            return CLASS_NAME[f.class];
-    }
+/** The "Rotation deadline" cell of the key tables: "2026-12-11 (in 10 days), 80 days old". */
+function deadlineAndAge(f, maxAgeDays) {
+    return `${deadlineCell(f, maxAgeDays)}, ${ageText(f)}`;
+}
+/** "12 days" since last use (or creation, when never used); "?" when unknown. */
+function idleText(f) {
+    return f.idleDays === undefined ? '?' : plural(f.idleDays, 'day');
+}
+/** Why an unused key is flagged: "not used for 45 days". */
+function unusedText(f) {
+    return `not used for ${idleText(f)}`;
 }
 function lastUseText(f, escape) {
     switch (f.lastUse.kind) {
@@ -84465,11 +84604,15 @@ function lastUseText(f, escape) {
             return f.lastUse.notRead ? 'not read (ok key)' : 'unknown (could not be read)';
     }
 }
+/** Last use in a sentence: "last used 2026-11-30 (s3, eu-west-1)", "never used". */
+function lastUsePhrase(f, escape) {
+    return `${f.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(f, escape)}`;
+}
 /** The key's state once this run is over, so no channel shows a key active that it deactivated. */
 function stateAfterRun(f, change) {
     if (!change)
         return f.status;
-    const verb = change.kind === 'delete' ? 'deleted' : 'deactivated';
+    const verb = changedTo(change.kind);
     switch (change.result) {
         case 'applied':
             return change.kind === 'delete' ? 'deleted by this run' : 'Inactive: deactivated by this run';
@@ -84501,6 +84644,8 @@ function keyFacts(f, maxAgeDays) {
 
 
 
+
+
 /** Keeps the section well inside GitHub's 1 MiB job summary, next to the key tables. */
 const ACTIVITY_SECTION_LIMIT_BYTES = 256 * 1024;
 const TOP_TITLE = {
@@ -84519,7 +84664,7 @@ const STATUS_LABEL = {
     unavailable: '⚠️ unavailable'
 };
 const DENIED_HINT = ' (grant cloudtrail:LookupEvents to the role the action runs with)';
-const was = (n) => (n === 1 ? 'was' : 'were');
+const was = (n) => agree(n, 'was', 'were');
 /** ISO 8601 as people read it: 2024-05-01 10:00:00 UTC. */
 function formatTime(iso) {
     return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
@@ -84573,8 +84718,8 @@ function notes(summary) {
     const out = [];
     const cut = truncatedRegions(summary);
     if (cut.length > 0) {
-        out.push(`> [!WARNING]\n> Stopped at max-events before the whole window was read in ${cut.map((r) => escapeMarkdown(r, 40)).join(', ')}: ` +
-            'the counts cover the newest events only. Raise `max-events` for the full picture.');
+        out.push(markdown_alert('WARNING', `Stopped at max-events before the whole window was read in ${cut.map((r) => escapeMarkdown(r, 40)).join(', ')}: ` +
+            'the counts cover the newest events only. Raise `max-events` for the full picture.'));
     }
     if (summary.malformed > 0) {
         out.push(`${plural(summary.malformed, 'event')} could not be read (malformed) and ${was(summary.malformed)} skipped.`);
@@ -84614,8 +84759,8 @@ function regionProblems(summaries) {
     }
     if (seen.size === 0)
         return '';
-    const lines = [...seen.values()].map(({ problem, keys }) => `> - ${escapeMarkdown(problem.region, 40)}: ${regionCell(problem)} (${plural(keys, 'key')})`);
-    return `> [!WARNING]\n> CloudTrail could not be read everywhere; the scan went on without it.\n${lines.join('\n')}`;
+    const lines = [...seen.values()].map(({ problem, keys }) => `- ${escapeMarkdown(problem.region, 40)}: ${regionCell(problem)} (${plural(keys, 'key')})`);
+    return markdown_alert('WARNING', 'CloudTrail could not be read everywhere; the scan went on without it.', ...lines);
 }
 function intro(summaries) {
     const first = summaries[0];
@@ -84645,17 +84790,14 @@ function renderActivitySection(summaries, maxBytes = ACTIVITY_SECTION_LIMIT_BYTE
             .map((s) => `${escapeMarkdown(s.accessKeyId, 32)}${s.userName === undefined ? '' : ` (${escapeMarkdown(s.userName, 64)})`}`)
             .join(', ')}.`;
     const parts = quietLine ? [head, quietLine] : [head];
-    let used = utf8Bytes(parts.join('\n\n'));
-    for (const summary of loud) {
-        const block = renderActivityMarkdown(summary);
-        if (used + utf8Bytes(block) + 2 > maxBytes)
-            break;
-        parts.push(block);
-        used += utf8Bytes(block) + 2;
-    }
-    const left = loud.length - (parts.length - (quietLine ? 2 : 1));
-    if (left > 0) {
-        parts.push(`_${plural(left, 'more key')} not shown here to stay under the summary size limit; ` +
+    const fit = fitItems(loud, renderActivityMarkdown, {
+        budget: maxBytes,
+        used: utf8Bytes(parts.join('\n\n')),
+        separator: '\n\n'
+    });
+    parts.push(...fit.shown);
+    if (fit.left > 0) {
+        parts.push(`_${plural(fit.left, 'more key')} not shown here to stay under the summary size limit; ` +
             'the JSON report and the `activity` output have every key._');
     }
     return parts.join('\n\n');
@@ -84663,13 +84805,6 @@ function renderActivitySection(summaries, maxBytes = ACTIVITY_SECTION_LIMIT_BYTE
 // ---------------------------------------------------------------------------------------------
 // Plain text (SNS e-mail)
 // ---------------------------------------------------------------------------------------------
-// Control characters would break lines or hide text in a mail client.
-const activity_CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
-/** One line of at most maxLength characters. */
-function plainText(value, maxLength = 200) {
-    const chars = Array.from(value.replace(activity_CONTROL, ' '));
-    return chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : chars.join('');
-}
 function regionText(region) {
     const name = plainText(region.region, 40);
     if (region.status === 'ok')
@@ -84770,35 +84905,8 @@ function exemptByGroup(userGroups, exemptGroups) {
     return group === undefined ? undefined : { kind: 'group', group };
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/deliver/report.ts
-// The JSON report: every key, written to a file for an upload-artifact step.
-
-
-
+;// CONCATENATED MODULE: ./src/domain/report.ts
 const REPORT_SCHEMA_VERSION = 1;
-/** `<base>-<run id>-<attempt>.json`: one file per run attempt, never overwritten by a re-run. */
-function reportFileName(base, env) {
-    const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
-    return `${base}${run ? `-${run}` : ''}.json`;
-}
-/** A JSON report in the runner's temp dir, where an upload-artifact step can pick it up. */
-async function writeJsonReport(base, content, env = process.env) {
-    const dir = env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const path = (0,external_node_path_.join)(dir, reportFileName(base, env));
-    await (0,promises_.writeFile)(path, JSON.stringify(content, null, 2) + '\n', 'utf8');
-    return path;
-}
-/** An account's report, named with the account ID so an aggregate can tell the files apart. */
-function writeReport(report, env = process.env) {
-    return writeJsonReport(`iam-key-sentinel-${report.accountId}`, report, env);
-}
 
 ;// CONCATENATED MODULE: ./src/classify/findings.ts
 // Classification of an account's scan: every key classed by the rules and its exemption, the
@@ -86196,8 +86304,11 @@ async function applyIssueActions(octokit, repo, actions, labels) {
 }
 
 ;// CONCATENATED MODULE: ./src/render/rotation-steps.ts
+// How to rotate one key, fitted to the user's keys. IAM allows two access keys per user, active or
+// inactive (IAM quotas), so "create a second key first" only works for a user with one:
+// with two, one must go first, and the steps say which.
 
-/** The generic procedure, for a user with one key (seed 002). */
+/** The generic procedure, for a user with one key, as the IAM User Guide gives it. */
 const ROTATION_STEPS = [
     'Create a second access key in addition to the one in use.',
     'Update all your applications to use the new access key and validate that they work.',
@@ -86275,7 +86386,7 @@ function rotationAdvice(key, userKeys, escape) {
     }
     return {
         note: `${user} already has two active access keys: ${id} and ${otherId} ` +
-            `(${other.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(other, escape)}). ` +
+            `(${lastUsePhrase(other, escape)}). ` +
             'IAM allows two per user, so do not create a third: ' +
             `deactivate and delete ${firstId} first, moving what uses it to ${secondId}.`,
         steps
@@ -86290,14 +86401,15 @@ function rotationAdvice(key, userKeys, escape) {
 
 
 
+
+
 /** GitHub rejects bodies over 65,536 characters; keep a margin for its own counting. */
 const ISSUE_BODY_LIMIT = 65_000;
 const ISSUE_TITLE_LIMIT = 256;
 const FOOTER_PREFIX = '<sub>Updated by IAM Key Sentinel';
 /** Plain text for a title: one line, and no @ that could notify anyone. */
 function titleText(value) {
-    // eslint-disable-next-line no-control-regex
-    return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/@/g, '@\u200b');
+    return oneLine(value).replace(/@/g, '@\u200b');
 }
 function shortKeyId(accessKeyId) {
     return accessKeyId.length <= 8
@@ -86307,11 +86419,11 @@ function shortKeyId(accessKeyId) {
 function renderTitle(f) {
     const who = `${shortKeyId(f.accessKeyId)} of ${titleText(f.userName)}`;
     const title = f.class === 'unused'
-        ? `Remove unused access key ${who} (idle ${f.idleDays === undefined ? '?' : plural(f.idleDays, 'day')})`
+        ? `Remove unused access key ${who} (idle ${idleText(f)})`
         : f.class === 'due-soon'
             ? `Rotate access key ${who} soon (${plural(f.ageDays, 'day')})`
             : `Rotate access key ${who} (${plural(f.ageDays, 'day')})`;
-    return Array.from(title).slice(0, ISSUE_TITLE_LIMIT).join('');
+    return firstChars(title, ISSUE_TITLE_LIMIT);
 }
 function ownerCell(owner, tag) {
     switch (owner.kind) {
@@ -86326,27 +86438,23 @@ function ownerCell(owner, tag) {
             return tag ? `unknown: the user has no ${escapeMarkdown(tag, 60)} tag` : 'unknown';
     }
 }
-function lastUse(f) {
-    return lastUseText(f, escapeMarkdown);
-}
 function factsTable(input, ctx) {
     const f = input.finding;
-    const alias = ctx.accountAlias ? ` (${escapeMarkdown(ctx.accountAlias, 64)})` : '';
     return table(['', ''], [
-        ['AWS account', `${ctx.accountId}${alias}`],
+        ['AWS account', `${ctx.accountId}${aliasSuffix(ctx.accountAlias, escapeMarkdown)}`],
         ['IAM user', userLink(ctx.partition, f.userName, escapeMarkdown(f.userName, 64))],
         ['Access key', keyLink(ctx.partition, f.userName, escapeMarkdown(f.accessKeyId, 32))],
         ['Class', CLASS_LABEL[f.class]],
         ['Status after this run', stateAfterRun(f, input.change)],
         ['Created', `${isoDate(f.createDate)} (${plural(f.ageDays, 'day')} ago)`],
-        ['Last used', lastUse(f)],
+        ['Last used', lastUseText(f, escapeMarkdown)],
         ['Rotation deadline', deadlineText(f, ctx.thresholds.maxAgeDays)],
         ['Owner', ownerCell(input.owner, ctx.ownerTag)]
     ]);
 }
 function whyItMatters(f, t) {
     if (f.class === 'unused') {
-        return (`This key has not been used for ${f.idleDays === undefined ? '?' : plural(f.idleDays, 'day')} (the limit is ${t.unusedDays}). ` +
+        return (`This key has not been used for ${idleText(f)} (the limit is ${t.unusedDays}). ` +
             'An unused key is pure risk: nothing needs it, and anyone who finds a copy can use it.');
     }
     const date = deadlineDate(f, t.maxAgeDays);
@@ -86386,14 +86494,7 @@ function rotationSteps(input) {
     const steps = advice.steps
         .map(({ text, command }, i) => command ? `${i + 1}. ${text}\n   \`\`\`sh\n   ${command}\n   \`\`\`` : `${i + 1}. ${text}`)
         .join('\n');
-    return advice.note ? `> [!IMPORTANT]\n> ${advice.note}\n\n${steps}` : steps;
-}
-/** Cuts at a line break, so no row, entity or tag is left half-written. */
-function cutAtLine(text, max) {
-    if (text.length <= max)
-        return text;
-    const at = text.lastIndexOf('\n', Math.max(0, max));
-    return at > 0 ? text.slice(0, at) : '';
+    return advice.note ? `${markdown_alert('IMPORTANT', advice.note)}\n\n${steps}` : steps;
 }
 function renderFooter(ctx) {
     return `${FOOTER_PREFIX} in [run ${ctx.runId}](${ctx.runUrl}).</sub>`;
@@ -86429,7 +86530,7 @@ function renderKeyIssueBody(input, ctx) {
     }
     return `${parts.join('\n\n')}\n\n---\n${footer}`;
 }
-const moreKeys = (n) => `${plural(n, 'more access key')} ${n === 1 ? 'needs' : 'need'}`;
+const moreKeys = (n) => `${plural(n, 'more access key')} ${agree(n, 'needs', 'need')}`;
 function renderRollupTitle(count, accountId) {
     return `IAM Key Sentinel: ${moreKeys(count)} rotation in ${accountId}`;
 }
@@ -86441,7 +86542,7 @@ function renderRollupBody(findings, ctx) {
         CLASS_LABEL[f.class],
         String(f.ageDays),
         deadlineText(f, ctx.thresholds.maxAgeDays),
-        lastUse(f)
+        lastUseText(f, escapeMarkdown)
     ]);
     const head = [
         rollupMarker(ctx.accountId),
@@ -86931,9 +87032,122 @@ async function deliverSns(job, notification, event) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/classify/organization.ts
+// The organization-wide result: each expected account with its report, or flagged as missing or
+// unreadable, and the sums over the reports. Pure: the decisions the summary, digest, outputs and
+// verdict all share.
+
+function changeTotals(report) {
+    const changes = report.remediation?.changes ?? [];
+    const applied = (kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
+    return {
+        deactivated: applied('deactivate'),
+        deleted: applied('delete'),
+        failed: changes.filter((c) => c.result === 'failed').length
+    };
+}
+const STATUS_ORDER = { missing: 0, unreadable: 1, reported: 2 };
+const countOf = (a, key) => a.status === 'reported' ? a.report.counts[key] : 0;
+function byAttention(a, b) {
+    return (STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+        countOf(b, 'overdue') - countOf(a, 'overdue') ||
+        countOf(b, 'unused') - countOf(a, 'unused') ||
+        countOf(b, 'due-soon') - countOf(a, 'due-soon') ||
+        a.accountId.localeCompare(b.accountId));
+}
+/** The newest usable report of an account wins (a re-run job may leave two). */
+function newestFirst(a, b) {
+    const at = (f) => (f.kind === 'report' ? Date.parse(f.report.generatedAt) : 0);
+    return at(b) - at(a) || a.path.localeCompare(b.path);
+}
+function accountOfFile(file) {
+    if (file.kind === 'report')
+        return file.report.accountId;
+    return file.kind === 'unreadable' ? file.accountId : undefined;
+}
+function aggregate(expected, files) {
+    const byAccount = new Map();
+    for (const file of files) {
+        const id = accountOfFile(file);
+        if (id !== undefined)
+            byAccount.set(id, [...(byAccount.get(id) ?? []), file]);
+    }
+    const names = new Map(expected.map((e) => [e.accountId, e.name ?? '']));
+    const ids = [...new Set([...expected.map((e) => e.accountId), ...byAccount.keys()])];
+    const accounts = ids.map((accountId) => {
+        const candidates = [...(byAccount.get(accountId) ?? [])].sort(newestFirst);
+        const base = { accountId, name: names.get(accountId) ?? '', expected: names.has(accountId) };
+        const usable = candidates.find((f) => f.kind === 'report');
+        if (usable?.kind === 'report') {
+            const name = base.name || usable.report.accountAlias || '';
+            const setAside = candidates.filter((f) => f !== usable).map((f) => f.path);
+            return {
+                ...base,
+                name,
+                status: 'reported',
+                report: usable.report,
+                path: usable.path,
+                setAside
+            };
+        }
+        const broken = candidates.find((f) => f.kind === 'unreadable');
+        if (broken?.kind === 'unreadable') {
+            return { ...base, status: 'unreadable', path: broken.path, reason: broken.reason };
+        }
+        return { ...base, status: 'missing' };
+    });
+    accounts.sort(byAttention);
+    const totals = emptyCounts();
+    const changes = { deactivated: 0, deleted: 0, failed: 0 };
+    const thresholds = new Map();
+    const worstKeys = [];
+    let scanErrors = 0;
+    let users = 0;
+    for (const a of accounts) {
+        if (a.status !== 'reported')
+            continue;
+        const { report } = a;
+        for (const k of Object.keys(totals))
+            totals[k] += report.counts[k];
+        const c = changeTotals(report);
+        changes.deactivated += c.deactivated;
+        changes.deleted += c.deleted;
+        changes.failed += c.failed;
+        scanErrors += report.errors.length;
+        users += report.userCount;
+        thresholds.set(JSON.stringify(report.thresholds), report.thresholds);
+        for (const finding of report.keys) {
+            if (isFlagged(finding.class))
+                worstKeys.push({ accountId: a.accountId, accountName: a.name, finding });
+        }
+    }
+    worstKeys.sort((a, b) => byUrgency(a.finding, b.finding) ||
+        a.finding.daysToDeadline - b.finding.daysToDeadline ||
+        a.accountId.localeCompare(b.accountId));
+    return {
+        accounts,
+        failed: accounts.filter((a) => a.status !== 'reported'),
+        totals,
+        changes,
+        scanErrors,
+        users,
+        worstKeys,
+        thresholds: [...thresholds.values()],
+        unattributed: files
+            .filter((f) => f.kind === 'unreadable' && f.accountId === undefined)
+            .map((f) => ({ path: f.path, reason: f.kind === 'unreadable' ? f.reason : '' })),
+        ignored: files
+            .filter((f) => f.kind === 'ignored')
+            .map((f) => ({ path: f.path, reason: f.kind === 'ignored' ? f.reason : '' }))
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/render/sns-message.ts
 // The SNS notification: one plain-text message per run, readable in an email client,
 // filterable by subscribers, and within SNS's limits whatever AWS returns.
+
+
+
 
 
 
@@ -86942,39 +87156,33 @@ async function deliverSns(job, notification, event) {
 const SNS_MESSAGE_LIMIT_BYTES = 256 * 1024;
 /** SNS subjects: ASCII, no line breaks, under 100 characters. */
 const SNS_SUBJECT_MAX = 99;
+const stringAttribute = (value) => ({
+    DataType: 'String',
+    StringValue: value
+});
+const numberAttribute = (n) => ({
+    DataType: 'Number',
+    StringValue: String(n)
+});
+/**
+ * What the message may take of SNS's 256 KiB once the subject and the attributes (name, type
+ * and value of each) are counted, which count towards it as well.
+ */
+function messageRoom(subject, attributes) {
+    const attributeBytes = Object.entries(attributes).reduce((sum, [name, a]) => sum + utf8Bytes(name) + utf8Bytes(a.DataType) + utf8Bytes(a.StringValue), 0);
+    return SNS_MESSAGE_LIMIT_BYTES - attributeBytes - utf8Bytes(subject);
+}
 /** The content of a notification rendered again without its time and run link. */
 function stableContent(notification) {
     return [notification.subject, JSON.stringify(notification.attributes), notification.message].join('\n');
 }
-/** One line of plain text: control characters (forged lines in an email) become spaces. */
-function plain(value, maxLength = 300) {
-    // eslint-disable-next-line no-control-regex
-    const text = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
-    const chars = Array.from(text);
-    return chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : text;
-}
 /** ASCII only (accents folded, the rest dropped), one line, at most SNS_SUBJECT_MAX characters. */
 function asciiSubject(text) {
-    const ascii = text
-        .normalize('NFKD')
-        .replace(/[\s\p{Cc}]+/gu, ' ') // line breaks first, so they become spaces, not nothing
-        .replace(/[^\x20-\x7e]/g, '')
-        .replace(/ +/g, ' ')
-        .trim();
-    return ascii.length > SNS_SUBJECT_MAX ? `${ascii.slice(0, SNS_SUBJECT_MAX - 3)}...` : ascii;
-}
-function changeCounts(report) {
-    const changes = report.remediation?.changes ?? [];
-    const applied = changes.filter((c) => c.result === 'applied');
-    return {
-        deactivated: applied.filter((c) => c.kind === 'deactivate').length,
-        deleted: applied.filter((c) => c.kind === 'delete').length,
-        failed: changes.filter((c) => c.result === 'failed').length
-    };
+    return asciiText(text, SNS_SUBJECT_MAX);
 }
 function renderSubject(report, event) {
     const c = report.counts;
-    const changed = changeCounts(report);
+    const changed = changeTotals(report);
     const parts = [
         classCounts(c, ['overdue', 'unused', 'due-soon']),
         changed.deactivated && `${changed.deactivated} deactivated`,
@@ -86992,19 +87200,19 @@ function keyBlock(f, input) {
     const change = report.remediation?.changes.find((c) => c.accessKeyId === f.accessKeyId);
     const maxAge = report.thresholds.maxAgeDays;
     const lines = [
-        `User:        ${plain(f.userName, 64)}`,
-        `Access key:  ${plain(f.accessKeyId, 32)}`,
+        `User:        ${plainText(f.userName, 64)}`,
+        `Access key:  ${plainText(f.accessKeyId, 32)}`,
         // Overdue and due soon are said by the deadline line below; unused needs its idle days.
-        `Class:       ${CLASS_NAME[f.class]}${f.class === 'unused' ? ` (${reasonText(f, maxAge)})` : ''}`,
+        `Class:       ${CLASS_NAME[f.class]}${f.class === 'unused' ? ` (${unusedText(f)})` : ''}`,
         ...(f.status === 'Active' ? [`Deadline:    ${deadlineText(f, maxAge)}`] : []),
         `Age:         ${plural(f.ageDays, 'day')} (created ${isoDate(f.createDate)})`,
-        `Last used:   ${lastUseText(f, plain)}`,
-        `After run:   ${stateAfterRun(f, change)}${change?.result === 'failed' && change.detail ? `: ${plain(change.detail)}` : ''}`
+        `Last used:   ${lastUseText(f, plainText)}`,
+        `After run:   ${stateAfterRun(f, change)}${change?.result === 'failed' && change.detail ? `: ${plainText(change.detail, 300)}` : ''}`
     ];
     const url = input.partition && iamKeysUrl(input.partition, f.userName);
     if (url)
         lines.push(`Console:     ${url}`);
-    const advice = rotationAdvice(f, report.keys.filter((k) => k.userName === f.userName), plain);
+    const advice = rotationAdvice(f, report.keys.filter((k) => k.userName === f.userName), plainText);
     if (advice.note && !change)
         lines.push(`Note:        ${advice.note}`);
     const activity = input.activity?.get(f.accessKeyId);
@@ -87022,29 +87230,24 @@ function keysToDetail(input) {
 }
 function header(input) {
     const { report: r } = input;
-    const t = r.thresholds;
     const c = r.counts;
-    const changed = changeCounts(r);
-    const alias = r.accountAlias ? ` (${plain(r.accountAlias, 64)})` : '';
+    const changed = changeTotals(r);
     return [
-        `IAM Key Sentinel ${input.event === 'incident' ? 'incident response' : 'audit'} of AWS account ${r.accountId}${alias}`,
+        `IAM Key Sentinel ${input.event === 'incident' ? 'incident response' : 'audit'} of AWS account ${r.accountId}${aliasSuffix(r.accountAlias, plainText)}`,
         `Run:        ${input.runUrl}`,
         `Time:       ${r.generatedAt}`,
-        `Thresholds: rotate after ${t.maxAgeDays} days, due soon ${t.warnDays} days before` +
-            (t.unusedDays > 0 ? `, unused after ${t.unusedDays} days` : ''),
+        `Thresholds: ${thresholdsPlain(r.thresholds)}`,
         '',
-        `Keys: ${CLASS_ORDER.map((k) => `${c[k]} ${CLASS_NAME[k]}`).join(', ')} ` +
-            `(${plural(c.total, 'key')} of ${plural(r.userCount, 'user')})`,
-        `Changes: ${changed.deactivated} deactivated, ${changed.deleted} deleted, ${changed.failed} failed`
+        `Keys: ${everyClassCount(c)} (${plural(c.total, 'key')} of ${plural(r.userCount, 'user')})`,
+        `Changes: ${changeCountsText(changed)}`
     ].join('\n');
 }
 function footer() {
     return [
         'How to rotate an access key of a user with one key (a user with two has a Note above):',
-        ...ROTATION_STEPS.map((step, i) => `${i + 1}. ${step}`)
+        numbered(ROTATION_STEPS)
     ].join('\n');
 }
-const bytes = (text) => Buffer.byteLength(text, 'utf8');
 /**
  * Adds key blocks while the message stays within the byte limit; when they do not all fit,
  * the rest are cut with a note pointing to the run.
@@ -87052,23 +87255,20 @@ const bytes = (text) => Buffer.byteLength(text, 'utf8');
 function renderMessage(input, limit = SNS_MESSAGE_LIMIT_BYTES) {
     const head = header(input);
     const foot = footer();
-    const blocks = keysToDetail(input).map((f) => keyBlock(f, input));
+    const keys = keysToDetail(input);
     const separator = '\n\n';
     const cutNote = (left) => `... ${left} more keys are not listed here to stay within SNS's size limit; see the run: ${input.runUrl}`;
-    const title = blocks.length > 0 ? 'Keys needing action:' : 'No key needs action.';
+    const title = keys.length > 0 ? 'Keys needing action:' : 'No key needs action.';
     const parts = [head, title];
-    let used = bytes(parts.join(separator)) + bytes(separator + foot);
-    let shown = 0;
-    for (const block of blocks) {
-        const reserve = shown + 1 < blocks.length ? bytes(separator + cutNote(blocks.length)) : 0;
-        if (used + bytes(separator + block) + reserve > limit)
-            break;
-        parts.push(block);
-        used += bytes(separator + block);
-        shown++;
-    }
-    if (shown < blocks.length)
-        parts.push(cutNote(blocks.length - shown));
+    const fit = fitItems(keys, (f) => keyBlock(f, input), {
+        budget: limit,
+        used: utf8Bytes(parts.join(separator)) + utf8Bytes(separator + foot),
+        separator,
+        reserve: utf8Bytes(separator + cutNote(keys.length))
+    });
+    parts.push(...fit.shown);
+    if (fit.left > 0)
+        parts.push(cutNote(fit.left));
     parts.push(foot);
     return parts.join(separator);
 }
@@ -87081,19 +87281,15 @@ function renderSnsNotification(input) {
     return { ...renderNotification(input), content: stableContent(stable) };
 }
 function renderNotification(input) {
-    const changed = changeCounts(input.report);
-    const number = (n) => ({ DataType: 'Number', StringValue: String(n) });
+    const changed = changeTotals(input.report);
     const subject = renderSubject(input.report, input.event);
     const attributes = {
-        account: { DataType: 'String', StringValue: input.report.accountId },
-        event: { DataType: 'String', StringValue: input.event },
-        overdue: number(input.report.counts.overdue),
-        changed: number(changed.deactivated + changed.deleted)
+        account: stringAttribute(input.report.accountId),
+        event: stringAttribute(input.event),
+        overdue: numberAttribute(input.report.counts.overdue),
+        changed: numberAttribute(changed.deactivated + changed.deleted)
     };
-    // Attributes count towards the 256 KiB as well: name, type and value of each.
-    const attributeBytes = Object.entries(attributes).reduce((sum, [name, a]) => sum + bytes(name) + bytes(a.DataType) + bytes(a.StringValue), 0);
-    const message = renderMessage(input, SNS_MESSAGE_LIMIT_BYTES - attributeBytes - bytes(subject));
-    return { subject, message, attributes };
+    return { subject, message: renderMessage(input, messageRoom(subject, attributes)), attributes };
 }
 /** notify-on: findings publishes when a key is overdue or unused, or when keys were changed. */
 function shouldPublish(report, notifyOn, event) {
@@ -87629,10 +87825,10 @@ partition) {
         return '';
     const parts = [heading(plan)];
     if (plan.capExceeded) {
-        parts.push(`> [!CAUTION]\n> The plan holds **${plan.changes.length}** changes, more than \`max-actions\` (${plan.maxActions}). ` +
+        parts.push(markdown_alert('CAUTION', `The plan holds **${plan.changes.length}** changes, more than \`max-actions\` (${plan.maxActions}). ` +
             'Nothing was changed: a mass change is likelier a misconfiguration than a real need. ' +
             `Review the plan below; if it is right, raise \`max-actions\` to at least ${plan.changes.length} for one run, ` +
-            'or narrow the scope with `exclude-users`, `exempt-tag`, `exempt-groups` or the thresholds.');
+            'or narrow the scope with `exclude-users`, `exempt-tag`, `exempt-groups` or the thresholds.'));
     }
     if (records.length === 0)
         parts.push('No key needs a change.');
@@ -87663,12 +87859,68 @@ partition) {
     }
     const undo = records.flatMap((r) => (r.undo ? [r.undo] : []));
     if (undo.length > 0) {
-        parts.push('To undo the deactivations (deleted keys cannot be restored):', ['```sh', ...undo, '```'].join('\n'));
+        parts.push('To undo the deactivations (deleted keys cannot be restored):', codeBlock('sh', undo));
     }
     return parts.join('\n\n');
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/deliver/report.ts
+// The JSON report: every key, written to a file for an upload-artifact step.
+
+
+
+/** `<base>-<run id>-<attempt>.json`: one file per run attempt, never overwritten by a re-run. */
+function reportFileName(base, env) {
+    const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
+    return `${base}${run ? `-${run}` : ''}.json`;
+}
+/** A JSON report in the runner's temp dir, where an upload-artifact step can pick it up. */
+async function writeJsonReport(base, content, env = process.env) {
+    const dir = env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const path = (0,external_node_path_.join)(dir, reportFileName(base, env));
+    await (0,promises_.writeFile)(path, JSON.stringify(content, null, 2) + '\n', 'utf8');
+    return path;
+}
+/** An account's report, named with the account ID so an aggregate can tell the files apart. */
+function writeReport(report, env = process.env) {
+    return writeJsonReport(`iam-key-sentinel-${report.accountId}`, report, env);
+}
+
+;// CONCATENATED MODULE: ./src/kit/text/mermaid.ts
+// Mermaid bar charts, as GitHub draws them in Markdown.
+/** Horizontal bars: the value axis runs along the wide side, so its ticks stay legible. */
+function horizontalBarChart(chart) {
+    return [
+        '```mermaid',
+        '---',
+        'config:',
+        '  xyChart:',
+        '    width: 600',
+        `    height: ${chart.height}`,
+        '  themeVariables:',
+        '    xyChart:',
+        `      plotColorPalette: "${chart.color}"`,
+        '---',
+        'xychart-beta horizontal',
+        `  x-axis [${chart.labels.map((label) => `"${label}"`).join(', ')}]`,
+        `  y-axis "${chart.axis}" 0 --> ${chart.max}`,
+        `  bar [${chart.values.join(', ')}]`,
+        '```'
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/render/age-chart.ts
+// Mermaid bar chart of the active keys by days until (or past) their rotation deadline, with the
+// thresholds as the band edges: what the classes mean, drawn. Inactive and exempt keys are left
+// out: they have no deadline to meet.
+
 
 /** Bands over days-to-deadline: long past (> max-age-days), past, due soon (warn-days), in time. */
 function deadlineBands(daysToDeadline, t) {
@@ -87694,54 +87946,37 @@ function deadlineBands(daysToDeadline, t) {
 }
 /**
  * The chart, or '' when it would say no more than the table: fewer than two bands with keys.
- * The y axis goes to at least 10 so Mermaid's ticks are whole keys.
+ * The key axis goes to at least 10 so Mermaid's ticks are whole keys.
  */
 function renderDeadlineChart(daysToDeadline, t) {
     const bands = deadlineBands(daysToDeadline, t);
     if (bands.filter((b) => b.count > 0).length < 2)
         return '';
-    const max = Math.max(10, ...bands.map((b) => b.count));
-    return [
-        '```mermaid',
-        '---',
-        'config:',
-        '  xyChart:',
-        '    width: 600',
-        '    height: 200',
-        '  themeVariables:',
-        '    xyChart:',
-        '      plotColorPalette: "#0969da"',
-        '---',
-        // Horizontal: the key axis runs along the wide side, so ten whole-key ticks stay legible.
-        'xychart-beta horizontal',
-        `  x-axis [${bands.map((b) => `"${b.label}"`).join(', ')}]`,
-        `  y-axis "Keys" 0 --> ${max}`,
-        `  bar [${bands.map((b) => b.count).join(', ')}]`,
-        '```'
-    ].join('\n');
+    return horizontalBarChart({
+        height: 200,
+        color: '#0969da',
+        labels: bands.map((b) => b.label),
+        values: bands.map((b) => b.count),
+        axis: 'Keys',
+        max: Math.max(10, ...bands.map((b) => b.count))
+    });
 }
 
-;// CONCATENATED MODULE: ./src/render/summary.ts
-// The job summary: a pure renderer from findings to Markdown, kept under GitHub's 1 MiB limit.
-// Ordered by what the reader must do: the verdict, the keys needing action (by user, in their
-// state after this run), then what the run changed, activity and deliveries, then the rest.
+;// CONCATENATED MODULE: ./src/render/key-table.ts
+// The key tables of the job summary: one row per key in its state after this run, a user's keys
+// together, cut to a byte budget with a line saying how many keys were left out and where.
 
 
 
 
-
-
-/** GitHub rejects step summaries over 1 MiB; leave room for what other steps append. */
-const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
-/** OK keys are listed (collapsed) only up to this many; beyond, they are counted. */
-const OK_LIST_LIMIT = 50;
-const NEEDS_ACTION = new Set(['overdue', 'unused', 'due-soon']);
-function formatDeadline(f, maxAgeDays) {
-    return f.status === 'Active' ? deadlineText(f, maxAgeDays) : '—';
-}
-function formatLastUse(f) {
-    return lastUseText(f, escapeMarkdown);
-}
+const KEY_HEADER = [
+    'User',
+    'Access key',
+    'Class',
+    'Rotation deadline',
+    'Last used',
+    'After this run'
+];
 function exemptionText(e) {
     switch (e.kind) {
         case 'tag':
@@ -87754,34 +87989,20 @@ function exemptionText(e) {
 }
 function classCell(f) {
     if (f.class === 'unused')
-        return `${CLASS_LABEL.unused}: ${reasonText(f, 0)}`;
+        return `${CLASS_LABEL.unused}: ${unusedText(f)}`;
     if (f.class !== 'exempt' || !f.exemption)
         return CLASS_LABEL[f.class];
     return `${CLASS_LABEL.exempt} (${CLASS_LABEL[f.rawClass]}; ${exemptionText(f.exemption)})`;
-}
-const KEY_HEADER = [
-    'User',
-    'Access key',
-    'Class',
-    'Rotation deadline',
-    'Last used',
-    'After this run'
-];
-function userCell(f, ctx) {
-    return userLink(ctx.partition, f.userName, escapeMarkdown(f.userName, 64));
-}
-function keyCell(f, ctx) {
-    return keyLink(ctx.partition, f.userName, escapeMarkdown(f.accessKeyId, 32));
 }
 function keyRow(f, ctx) {
     const change = ctx.changes.get(f.accessKeyId);
     const state = stateAfterRun(f, change);
     return [
-        userCell(f, ctx),
-        keyCell(f, ctx),
+        userLink(ctx.partition, f.userName, escapeMarkdown(f.userName, 64)),
+        keyLink(ctx.partition, f.userName, escapeMarkdown(f.accessKeyId, 32)),
         classCell(f),
-        `${formatDeadline(f, ctx.thresholds.maxAgeDays)}, ${plural(f.ageDays, 'day')} old`,
-        formatLastUse(f),
+        deadlineAndAge(f, ctx.thresholds.maxAgeDays),
+        lastUseText(f, escapeMarkdown),
         change?.result === 'applied' ? `**${state}**` : state
     ];
 }
@@ -87800,27 +88021,34 @@ function byUser(flagged, all) {
     }
     return [...groups.values()].flat();
 }
-function counted(input) {
-    const c = input.counts;
-    const classes = CLASS_ORDER.filter((k) => c[k] > 0).map((k) => `${CLASS_LABEL[k]} ${c[k]}`);
-    return `${plural(input.userCount, 'user')}, ${plural(c.total, 'access key')}${classes.length > 0 ? `: ${classes.join(' · ')}` : ''}`;
+/**
+ * The table of `findings`, rows added while the byte budget lasts, then how many were left out,
+ * so a huge account still gets a summary GitHub accepts.
+ */
+function renderKeyTable(findings, budget, reportPath, ctx) {
+    const head = table(KEY_HEADER, []);
+    const fit = fitItems(findings, (f) => tableRow(keyRow(f, ctx)), {
+        budget,
+        used: utf8Bytes(head),
+        separator: '\n'
+    });
+    const rows = [head, ...fit.shown].join('\n');
+    if (fit.left === 0)
+        return rows;
+    const where = reportPath ? ` in the JSON report (${escapeMarkdown(reportPath, 300)})` : ' in the JSON report';
+    return `${rows}\n\n_${fit.left} more keys are not shown here to stay under GitHub's summary size limit; every key is listed${where}._`;
 }
-function summary_header(input) {
-    const t = input.thresholds;
-    const alias = input.accountAlias ? ` (${escapeMarkdown(input.accountAlias, 64)})` : '';
-    const unused = t.unusedDays > 0 ? `unused after **${t.unusedDays}** days` : 'unused rule off';
-    const run = input.runUrl ? ` · [run log](${input.runUrl})` : '';
-    return [
-        `Account **${escapeMarkdown(input.accountId, 12)}**${alias} · scanned ${input.generatedAt.toISOString()}${run}`,
-        '',
-        counted(input),
-        '',
-        `Thresholds: rotate after **${t.maxAgeDays}** days · due soon **${t.warnDays}** days before · ${unused}`,
-        ...scanLines(input.scan)
-    ].join('\n');
-}
+
+;// CONCATENATED MODULE: ./src/render/summary-header.ts
+// The head of the job summary: the verdict, the account and its counts, the thresholds, how the
+// keys were read, then the root user's keys and the scan errors. Pure.
+
+
+
+/** Scan errors listed; beyond, they are counted (the JSON report has them all). */
+const ERROR_ROWS_LIMIT = 100;
 /** One line first: whether the step fails and why, or what is left to do. */
-function verdict(input, open) {
+function renderVerdict(input, open) {
     const failures = input.failures;
     if (failures === undefined)
         return '';
@@ -87835,7 +88063,12 @@ function verdict(input, open) {
     }
     if (open === 0)
         return '**✅ No key needs action.**';
-    return `**⚠️ ${plural(open, 'key')} ${open === 1 ? 'needs' : 'need'} action below;** the step passes (fail-on: ${input.failOn ?? 'never'}).`;
+    return `**⚠️ ${plural(open, 'key')} ${agree(open, 'needs', 'need')} action below;** the step passes (fail-on: ${input.failOn ?? 'never'}).`;
+}
+function counted(input) {
+    const c = input.counts;
+    const classes = CLASS_ORDER.filter((k) => c[k] > 0).map((k) => `${CLASS_LABEL[k]} ${c[k]}`);
+    return `${plural(input.userCount, 'user')}, ${plural(c.total, 'access key')}${classes.length > 0 ? `: ${classes.join(' · ')}` : ''}`;
 }
 function scanLines(scan) {
     if (!scan)
@@ -87847,26 +88080,40 @@ function scanLines(scan) {
             `${report.unlistedOkKeys} ok keys counted from it.`);
     }
     if (scan.fallbackReason) {
-        lines.push('', `> [!WARNING]\n> The credential report could not be used, so every user was read live: ${escapeMarkdown(scan.fallbackReason, 400)}`);
+        lines.push('', markdown_alert('WARNING', `The credential report could not be used, so every user was read live: ${escapeMarkdown(scan.fallbackReason, 400)}`));
     }
     return lines;
+}
+/** The account, when it was scanned, the counts, the thresholds and how the keys were read. */
+function renderHeader(input) {
+    const run = input.runUrl ? ` · [run log](${input.runUrl})` : '';
+    return [
+        `Account **${escapeMarkdown(input.accountId, 12)}**${aliasSuffix(input.accountAlias, escapeMarkdown)} · scanned ${input.generatedAt.toISOString()}${run}`,
+        '',
+        counted(input),
+        '',
+        `Thresholds: ${thresholdsMarkdown(input.thresholds)}`,
+        ...scanLines(input.scan)
+    ].join('\n');
 }
 function rootKeyLine(k) {
     const created = k.createDate ? `created ${isoDate(k.createDate)}` : 'creation date unknown';
     const used = k.lastUse.kind === 'used' ? `last used ${isoDate(k.lastUse.date)}` : 'never used';
     return `- 🔴 The root user has an **${k.active ? 'active' : 'inactive'}** access key (slot ${k.slot}, ${created}, ${used}): delete it; the root user should have no access keys.`;
 }
-function rootSection(scan) {
+function renderRootKeys(scan) {
     const keys = scan?.rootAccessKeys ?? [];
     return keys.length === 0 ? '' : ['### Root user access keys', ...keys.map(rootKeyLine)].join('\n');
 }
-function errorsSection(errors) {
+function renderScanErrors(errors) {
     if (errors.length === 0)
         return '';
     const rows = errors
-        .slice(0, 100)
+        .slice(0, ERROR_ROWS_LIMIT)
         .map((e) => [escapeMarkdown(e.scope, 80), escapeMarkdown(e.operation, 40), escapeMarkdown(e.message, 300)]);
-    const more = errors.length > 100 ? `\n\n…and ${errors.length - 100} more in the JSON report.` : '';
+    const more = errors.length > ERROR_ROWS_LIMIT
+        ? `\n\n…and ${errors.length - ERROR_ROWS_LIMIT} more in the JSON report.`
+        : '';
     return [
         `### ⚠️ Scan errors (${errors.length})`,
         '',
@@ -87875,6 +88122,24 @@ function errorsSection(errors) {
         table(['Scope', 'Operation', 'Error'], rows) + more
     ].join('\n');
 }
+
+;// CONCATENATED MODULE: ./src/render/summary.ts
+// The job summary: a pure renderer from findings to Markdown, kept under GitHub's 1 MiB limit.
+// Ordered by what the reader must do: the verdict, the keys needing action (by user, in their
+// state after this run), then what the run changed, activity and deliveries, then the rest.
+
+
+
+
+
+
+/** GitHub rejects step summaries over 1 MiB; leave room for what other steps append. */
+const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
+/** OK keys are listed (collapsed) only up to this many; beyond, they are counted. */
+const OK_LIST_LIMIT = 50;
+/** A table below the keys needing action is left out when less than this is left of the budget. */
+const TABLE_MIN_BYTES = 2048;
+const NEEDS_ACTION = new Set(['overdue', 'unused', 'due-soon']);
 /** Active, not exempt, and still active after this run: the keys that have a deadline to meet. */
 function chartSection(input, ctx) {
     const days = [
@@ -87887,33 +88152,27 @@ function chartSection(input, ctx) {
     const chart = renderDeadlineChart(days, input.thresholds);
     return chart === '' ? '' : `### Active keys by rotation deadline\n\n${chart}`;
 }
-/**
- * Adds table rows until the byte budget is spent, then says how many were left out,
- * so a huge account still gets a summary GitHub accepts.
- */
-function boundedTable(findings, budget, reportPath, ctx) {
-    const head = table(KEY_HEADER, []);
-    let used = utf8Bytes(head);
-    const lines = [head];
-    let shown = 0;
-    for (const f of findings) {
-        const line = `\n| ${keyRow(f, ctx).join(' | ')} |`;
-        const size = utf8Bytes(line);
-        if (used + size > budget)
-            break;
-        lines.push(line);
-        used += size;
-        shown++;
-    }
-    if (shown < findings.length) {
-        const where = reportPath
-            ? ` in the JSON report (${escapeMarkdown(reportPath, 300)})`
-            : ' in the JSON report';
-        lines.push(`\n\n_${findings.length - shown} more keys are not shown here to stay under GitHub's summary size limit; every key is listed${where}._`);
-    }
-    return lines.join('');
+function attentionTitle(flagged, open) {
+    if (flagged.length === 0)
+        return '### Keys needing action (0)';
+    const users = new Set(flagged.map((f) => f.userName)).size;
+    const handled = flagged.length - open;
+    return (`### Keys needing action (${plural(flagged.length, 'key')} of ${plural(users, 'user')}` +
+        (handled > 0 ? `; this run dealt with ${handled}, ${open} left)` : ')'));
 }
-const details = (title, body) => `<details><summary>${title}</summary>\n\n${body}\n\n</details>`;
+function okNote(input, ok) {
+    const unlisted = input.scan?.credentialReport?.unlistedOkKeys ?? 0;
+    return [
+        ok.length > OK_LIST_LIMIT
+            ? `${ok.length} keys are ok and not listed here; the JSON report lists them.`
+            : '',
+        unlisted > 0
+            ? `${unlisted} ok keys of users the credential report showed to be fine are counted, not listed (the report has no key IDs).`
+            : ''
+    ]
+        .filter(Boolean)
+        .join(' ');
+}
 function renderSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
     const changes = new Map((input.remediation?.changes ?? []).map((c) => [c.accessKeyId, c]));
     const ctx = {
@@ -87929,54 +88188,38 @@ function renderSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
     const open = flaggedOnly.filter((f) => changes.get(f.accessKeyId)?.result !== 'applied').length;
     const top = [
         '## IAM Key Sentinel: access key audit',
-        verdict(input, open),
-        summary_header(input),
-        rootSection(input.scan)
+        renderVerdict(input, open),
+        renderHeader(input),
+        renderRootKeys(input.scan)
     ];
-    const rest = [errorsSection(input.errors), ...(input.sections ?? []), chartSection(input, ctx)];
+    const rest = [renderScanErrors(input.errors), ...(input.sections ?? []), chartSection(input, ctx)];
     const fixed = [...top, ...rest].filter((part) => part !== '');
-    const users = new Set(flaggedOnly.map((f) => f.userName)).size;
     const context = flagged.length - flaggedOnly.length;
-    const handled = flaggedOnly.length - open;
-    const attentionTitle = flaggedOnly.length === 0
-        ? '### Keys needing action (0)'
-        : `### Keys needing action (${plural(flaggedOnly.length, 'key')} of ${plural(users, 'user')}` +
-            (handled > 0 ? `; this run dealt with ${handled}, ${open} left)` : ')');
-    const unlisted = input.scan?.credentialReport?.unlistedOkKeys ?? 0;
-    const okNote = [
-        ok.length > OK_LIST_LIMIT
-            ? `${ok.length} keys are ok and not listed here; the JSON report lists them.`
-            : '',
-        unlisted > 0
-            ? `${unlisted} ok keys of users the credential report showed to be fine are counted, not listed (the report has no key IDs).`
-            : ''
-    ]
-        .filter(Boolean)
-        .join(' ');
     // The fixed parts and headings are small; the tables share what is left of the budget.
     let budget = maxBytes - utf8Bytes(fixed.join('\n\n')) - 1024;
-    const keyParts = [attentionTitle];
+    const keyParts = [attentionTitle(flaggedOnly, open)];
     if (flagged.length === 0)
         keyParts.push('No key needs action. 🎉');
     else {
         if (context > 0) {
             keyParts.push(`Also listed: ${plural(context, 'other key')} of these users, since rotating one of two keys depends on the other.`);
         }
-        const flaggedTable = boundedTable(flagged, budget, input.reportPath, ctx);
+        const flaggedTable = renderKeyTable(flagged, budget, input.reportPath, ctx);
         budget -= utf8Bytes(flaggedTable);
         keyParts.push(flaggedTable);
     }
     const tail = [];
-    if (others.length > 0 && budget > 2048) {
-        const othersTable = boundedTable(others, budget, input.reportPath, ctx);
+    if (others.length > 0 && budget > TABLE_MIN_BYTES) {
+        const othersTable = renderKeyTable(others, budget, input.reportPath, ctx);
         budget -= utf8Bytes(othersTable);
         tail.push(details(`Exempt and inactive keys (${others.length})`, othersTable));
     }
-    if (ok.length > 0 && ok.length <= OK_LIST_LIMIT && budget > 2048) {
-        tail.push(details(`OK keys (${ok.length})`, boundedTable(ok, budget, input.reportPath, ctx)));
+    if (ok.length > 0 && ok.length <= OK_LIST_LIMIT && budget > TABLE_MIN_BYTES) {
+        tail.push(details(`OK keys (${ok.length})`, renderKeyTable(ok, budget, input.reportPath, ctx)));
     }
-    if (okNote)
-        tail.push(okNote);
+    const note = okNote(input, ok);
+    if (note)
+        tail.push(note);
     return ([
         ...top.filter((p) => p !== ''),
         keyParts.join('\n\n'),
@@ -88545,155 +88788,12 @@ function runContext(env = process.env) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/classify/organization.ts
-// The organization-wide result: each expected account with its report, or flagged as missing or
-// unreadable, and the sums over the reports. Pure: the decisions the summary, digest, outputs and
-// verdict all share.
+;// CONCATENATED MODULE: ./src/render/failed-accounts.ts
+// Accounts of an organization audit without a usable report: what went wrong and what to do,
+// said alike in the organization summary (a table) and the SNS digest (a line each). Pure.
 
-function changeTotals(report) {
-    const changes = report.remediation?.changes ?? [];
-    const applied = (kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
-    return {
-        deactivated: applied('deactivate'),
-        deleted: applied('delete'),
-        failed: changes.filter((c) => c.result === 'failed').length
-    };
-}
-const STATUS_ORDER = { missing: 0, unreadable: 1, reported: 2 };
-const countOf = (a, key) => a.status === 'reported' ? a.report.counts[key] : 0;
-function byAttention(a, b) {
-    return (STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
-        countOf(b, 'overdue') - countOf(a, 'overdue') ||
-        countOf(b, 'unused') - countOf(a, 'unused') ||
-        countOf(b, 'due-soon') - countOf(a, 'due-soon') ||
-        a.accountId.localeCompare(b.accountId));
-}
-/** The newest usable report of an account wins (a re-run job may leave two). */
-function newestFirst(a, b) {
-    const at = (f) => (f.kind === 'report' ? Date.parse(f.report.generatedAt) : 0);
-    return at(b) - at(a) || a.path.localeCompare(b.path);
-}
-function accountOfFile(file) {
-    if (file.kind === 'report')
-        return file.report.accountId;
-    return file.kind === 'unreadable' ? file.accountId : undefined;
-}
-function aggregate(expected, files) {
-    const byAccount = new Map();
-    for (const file of files) {
-        const id = accountOfFile(file);
-        if (id !== undefined)
-            byAccount.set(id, [...(byAccount.get(id) ?? []), file]);
-    }
-    const names = new Map(expected.map((e) => [e.accountId, e.name ?? '']));
-    const ids = [...new Set([...expected.map((e) => e.accountId), ...byAccount.keys()])];
-    const accounts = ids.map((accountId) => {
-        const candidates = [...(byAccount.get(accountId) ?? [])].sort(newestFirst);
-        const base = { accountId, name: names.get(accountId) ?? '', expected: names.has(accountId) };
-        const usable = candidates.find((f) => f.kind === 'report');
-        if (usable?.kind === 'report') {
-            const name = base.name || usable.report.accountAlias || '';
-            const setAside = candidates.filter((f) => f !== usable).map((f) => f.path);
-            return {
-                ...base,
-                name,
-                status: 'reported',
-                report: usable.report,
-                path: usable.path,
-                setAside
-            };
-        }
-        const broken = candidates.find((f) => f.kind === 'unreadable');
-        if (broken?.kind === 'unreadable') {
-            return { ...base, status: 'unreadable', path: broken.path, reason: broken.reason };
-        }
-        return { ...base, status: 'missing' };
-    });
-    accounts.sort(byAttention);
-    const totals = emptyCounts();
-    const changes = { deactivated: 0, deleted: 0, failed: 0 };
-    const thresholds = new Map();
-    const worstKeys = [];
-    let scanErrors = 0;
-    let users = 0;
-    for (const a of accounts) {
-        if (a.status !== 'reported')
-            continue;
-        const { report } = a;
-        for (const k of Object.keys(totals))
-            totals[k] += report.counts[k];
-        const c = changeTotals(report);
-        changes.deactivated += c.deactivated;
-        changes.deleted += c.deleted;
-        changes.failed += c.failed;
-        scanErrors += report.errors.length;
-        users += report.userCount;
-        thresholds.set(JSON.stringify(report.thresholds), report.thresholds);
-        for (const finding of report.keys) {
-            if (isFlagged(finding.class))
-                worstKeys.push({ accountId: a.accountId, accountName: a.name, finding });
-        }
-    }
-    worstKeys.sort((a, b) => byUrgency(a.finding, b.finding) ||
-        a.finding.daysToDeadline - b.finding.daysToDeadline ||
-        a.accountId.localeCompare(b.accountId));
-    return {
-        accounts,
-        failed: accounts.filter((a) => a.status !== 'reported'),
-        totals,
-        changes,
-        scanErrors,
-        users,
-        worstKeys,
-        thresholds: [...thresholds.values()],
-        unattributed: files
-            .filter((f) => f.kind === 'unreadable' && f.accountId === undefined)
-            .map((f) => ({ path: f.path, reason: f.kind === 'unreadable' ? f.reason : '' })),
-        ignored: files
-            .filter((f) => f.kind === 'ignored')
-            .map((f) => ({ path: f.path, reason: f.kind === 'ignored' ? f.reason : '' }))
-    };
-}
-
-;// CONCATENATED MODULE: ./src/render/organization.ts
-// The organization-wide job summary: failed accounts first, the sums, a chart of overdue keys per
-// account, every account's counts and the worst keys. Pure, and within GitHub's summary limit.
-
-
-
-/** Bars in the chart: beyond a few dozen, Mermaid's labels no longer read. */
-const CHART_ACCOUNTS_LIMIT = 30;
-const WORST_KEYS_LIMIT = 20;
-/** Worst keys shown open; the rest of the WORST_KEYS_LIMIT fold into <details>. */
-const WORST_KEYS_OPEN = 10;
-const LABEL = CLASS_LABEL;
-const CLASSES = CLASS_ORDER;
-function thresholdsLine(all) {
-    const one = (t) => `rotate after **${t.maxAgeDays}** days · due soon **${t.warnDays}** days before · ` +
-        (t.unusedDays > 0 ? `unused after **${t.unusedDays}** days` : 'unused rule off');
-    if (all.length === 0)
-        return '';
-    if (all.length === 1)
-        return `Thresholds: ${one(all[0])}`;
-    return `⚠️ The accounts were audited with different thresholds: ${all.map(one).join('; ')}`;
-}
-function organization_header(input) {
-    const { result } = input;
-    const expected = result.accounts.filter((a) => a.expected).length;
-    const reported = result.accounts.filter((a) => a.status === 'reported').length;
-    const failed = result.failed.length;
-    return [
-        '## IAM Key Sentinel: organization audit',
-        '',
-        `${plural(expected, 'account')} expected · ${reported} reported · ` +
-            `${failed > 0 ? `❌ **${failed}** without a usable report` : 'none missing'} · ` +
-            `${plural(result.totals.total, 'access key')} of ${plural(result.users, 'user')} · ${input.generatedAt.toISOString()}`,
-        '',
-        thresholdsLine(result.thresholds)
-    ]
-        .join('\n')
-        .trim();
-}
+/** A whole fleet can fail at once (a broken hub role): list enough to act on, count the rest. */
+const FAILED_ROWS_LIMIT = 200;
 function failureText(a) {
     if (a.status === 'missing') {
         return {
@@ -88707,9 +88807,8 @@ function failureText(a) {
         todo: "Re-run the account's audit job; if it happens again, open the report file named here."
     };
 }
-/** A whole fleet can fail at once (a broken hub role): list enough to act on, count the rest. */
-const FAILED_ROWS_LIMIT = 200;
-function failedSection(failed) {
+/** The organization summary's section of failed accounts; '' when none failed. */
+function renderFailedAccounts(failed) {
     if (failed.length === 0)
         return '';
     const rows = failed.slice(0, FAILED_ROWS_LIMIT).map((a) => {
@@ -88728,23 +88827,17 @@ function failedSection(failed) {
                 : '')
     ].join('\n');
 }
-function totalsSection(result) {
-    const t = result.totals;
-    const rows = [...CLASSES.map((c) => [LABEL[c], String(t[c])]), ['**total**', `**${t.total}**`]];
-    const c = result.changes;
-    const lines = ['### Keys in the reported accounts', '', table(['Class', 'Keys'], rows)];
-    if (c.deactivated + c.deleted + c.failed > 0) {
-        lines.push('', `Changes made by the account jobs: ${c.deactivated} deactivated, ${c.deleted} deleted, ${c.failed} failed.`);
-    }
-    if (result.scanErrors > 0) {
-        lines.push('', `⚠️ ${result.scanErrors} scan errors in the reports: those accounts' counts may be incomplete (see their jobs).`);
-    }
-    return lines.join('\n');
-}
+
+;// CONCATENATED MODULE: ./src/render/overdue-chart.ts
+// Mermaid bar chart of the organization audit: overdue keys per account, named by ID and name.
+
+
+/** Bars in the chart: beyond a few dozen, Mermaid's labels no longer read. */
+const CHART_ACCOUNTS_LIMIT = 30;
 /** An account name inside a Mermaid label: letters, digits and a few marks, nothing that ends the string. */
 function chartName(name) {
     const safe = name.replace(/[^\p{L}\p{N} ._-]/gu, '').trim();
-    return Array.from(safe).slice(0, 24).join('');
+    return firstChars(safe, 24);
 }
 /**
  * Horizontal bars of overdue keys per account, named by ID and name; '' when fewer than two
@@ -88759,29 +88852,72 @@ function renderOverdueChart(accounts) {
     if (withOverdue.length < 2)
         return '';
     const shown = withOverdue.slice(0, CHART_ACCOUNTS_LIMIT);
-    // At least 10, so Mermaid's ticks are whole keys.
-    const max = Math.max(10, ...shown.map((a) => a.overdue));
     const more = withOverdue.length > shown.length
         ? `\n\n_The ${shown.length} accounts with the most overdue keys of ${withOverdue.length}; the table lists them all._`
         : '';
-    const label = (a) => `"${a.id}${a.name ? ` ${a.name}` : ''}"`;
-    return ([
-        '```mermaid',
-        '---',
-        'config:',
-        '  xyChart:',
-        '    width: 600',
-        `    height: ${Math.min(600, 120 + shown.length * 30)}`,
-        '  themeVariables:',
-        '    xyChart:',
-        '      plotColorPalette: "#cf222e"',
-        '---',
-        'xychart-beta horizontal',
-        `  x-axis [${shown.map(label).join(', ')}]`,
-        `  y-axis "Overdue keys" 0 --> ${max}`,
-        `  bar [${shown.map((a) => a.overdue).join(', ')}]`,
-        '```'
-    ].join('\n') + more);
+    const chart = horizontalBarChart({
+        height: Math.min(600, 120 + shown.length * 30),
+        color: '#cf222e',
+        labels: shown.map((a) => `${a.id}${a.name ? ` ${a.name}` : ''}`),
+        values: shown.map((a) => a.overdue),
+        axis: 'Overdue keys',
+        // At least 10, so Mermaid's ticks are whole keys.
+        max: Math.max(10, ...shown.map((a) => a.overdue))
+    });
+    return chart + more;
+}
+
+;// CONCATENATED MODULE: ./src/render/organization.ts
+// The organization-wide job summary: failed accounts first, the worst keys, the sums, a chart of
+// overdue keys per account, every account's counts. Pure, and within GitHub's summary limit.
+
+
+
+
+
+
+const WORST_KEYS_LIMIT = 20;
+/** Worst keys shown open; the rest of the WORST_KEYS_LIMIT fold into <details>. */
+const WORST_KEYS_OPEN = 10;
+function thresholdsLine(all) {
+    if (all.length === 0)
+        return '';
+    if (all.length === 1)
+        return `Thresholds: ${thresholdsMarkdown(all[0])}`;
+    return `⚠️ The accounts were audited with different thresholds: ${all.map(thresholdsMarkdown).join('; ')}`;
+}
+function organization_header(input) {
+    const { result } = input;
+    const expected = result.accounts.filter((a) => a.expected).length;
+    const reported = result.accounts.filter((a) => a.status === 'reported').length;
+    const failed = result.failed.length;
+    return [
+        '## IAM Key Sentinel: organization audit',
+        '',
+        `${plural(expected, 'account')} expected · ${reported} reported · ` +
+            `${failed > 0 ? `❌ **${failed}** without a usable report` : 'none missing'} · ` +
+            `${plural(result.totals.total, 'access key')} of ${plural(result.users, 'user')} · ${input.generatedAt.toISOString()}`,
+        '',
+        thresholdsLine(result.thresholds)
+    ]
+        .join('\n')
+        .trim();
+}
+function totalsSection(result) {
+    const t = result.totals;
+    const rows = [
+        ...CLASS_ORDER.map((c) => [CLASS_LABEL[c], String(t[c])]),
+        ['**total**', `**${t.total}**`]
+    ];
+    const c = result.changes;
+    const lines = ['### Keys in the reported accounts', '', table(['Class', 'Keys'], rows)];
+    if (c.deactivated + c.deleted + c.failed > 0) {
+        lines.push('', `Changes made by the account jobs: ${changeCountsText(c)}.`);
+    }
+    if (result.scanErrors > 0) {
+        lines.push('', `⚠️ ${result.scanErrors} scan errors in the reports: those accounts' counts may be incomplete (see their jobs).`);
+    }
+    return lines.join('\n');
 }
 function organization_resultCell(a) {
     const unexpected = a.expected ? '' : ' (not in expected-accounts)';
@@ -88796,12 +88932,7 @@ const ACCOUNT_HEADER = [
     'Account',
     'Name',
     'Result',
-    '🔴 Overdue',
-    '🟠 Unused',
-    '🟡 Due soon',
-    '⚫ Inactive',
-    '⚪ Exempt',
-    '🟢 OK',
+    ...CLASS_ORDER.map((c) => CLASS_HEADING[c]),
     'Keys'
 ];
 function accountRow(a) {
@@ -88810,32 +88941,22 @@ function accountRow(a) {
         escapeMarkdown(a.accountId, 12),
         escapeMarkdown(a.name, 60),
         organization_resultCell(a),
-        count('overdue'),
-        count('unused'),
-        count('due-soon'),
-        count('inactive'),
-        count('exempt'),
-        count('ok'),
+        ...CLASS_ORDER.map(count),
         count('total')
     ];
 }
-/** Rows while the byte budget lasts, then how many were left out and where they are. */
-function organization_boundedTable(headerCells, rows, budget, what, where) {
-    const lines = [table(headerCells, [])];
-    let used = utf8Bytes(lines[0]);
-    let shown = 0;
-    for (const row of rows) {
-        const line = `\n| ${row.join(' | ')} |`;
-        if (used + utf8Bytes(line) > budget)
-            break;
-        lines.push(line);
-        used += utf8Bytes(line);
-        shown++;
-    }
-    if (shown < rows.length) {
-        lines.push(`\n\n_${rows.length - shown} more ${what} are not shown here to stay under GitHub's summary size limit; ${where}._`);
-    }
-    return lines.join('');
+/** The accounts table: rows while the byte budget lasts, then how many were left out and where. */
+function accountsTable(accounts, budget, where) {
+    const head = table(ACCOUNT_HEADER, []);
+    const fit = fitItems(accounts, (a) => tableRow(accountRow(a)), {
+        budget,
+        used: utf8Bytes(head),
+        separator: '\n'
+    });
+    const cut = fit.left > 0
+        ? `\n\n_${fit.left} more accounts are not shown here to stay under GitHub's summary size limit; ${where}._`
+        : '';
+    return [head, ...fit.shown].join('\n') + cut;
 }
 /** Each key's deadline counts from its own account's max-age-days. */
 function maxAgeOf(result, accountId) {
@@ -88849,10 +88970,23 @@ function worstKeyRows(result) {
         `${escapeMarkdown(accountId, 12)}${accountName ? ` (${escapeMarkdown(accountName, 60)})` : ''}`,
         escapeMarkdown(f.userName, 64),
         escapeMarkdown(f.accessKeyId, 32),
-        LABEL[f.class],
-        `${formatDeadline(f, maxAgeOf(result, accountId))}, ${plural(f.ageDays, 'day')} old`,
-        formatLastUse(f)
+        CLASS_LABEL[f.class],
+        deadlineAndAge(f, maxAgeOf(result, accountId)),
+        lastUseText(f, escapeMarkdown)
     ]);
+}
+function worstSection(result) {
+    const worst = worstKeyRows(result);
+    if (worst.length === 0)
+        return '';
+    const header = ['Account', 'User', 'Access key', 'Class', 'Rotation deadline', 'Last used'];
+    const folded = worst.slice(WORST_KEYS_OPEN);
+    return [
+        `### Worst keys (${worst.length} of ${result.worstKeys.length} overdue, unused or due soon)`,
+        '',
+        table(header, worst.slice(0, WORST_KEYS_OPEN)),
+        ...(folded.length === 0 ? [] : ['', details(`${folded.length} more`, table(header, folded))])
+    ].join('\n');
 }
 function filesSection(result, reportsDirectory) {
     const parts = [];
@@ -88862,7 +88996,7 @@ function filesSection(result, reportsDirectory) {
     }
     if (result.ignored.length > 0) {
         const rows = result.ignored.slice(0, 50).map((f) => [escapeMarkdown(f.path, 300), escapeMarkdown(f.reason, 300)]);
-        parts.push(`<details><summary>Files in ${escapeMarkdown(reportsDirectory, 200)} that are not audit reports (${result.ignored.length}, ignored)</summary>\n\n${table(['File', 'Why'], rows)}\n\n</details>`);
+        parts.push(details(`Files in ${escapeMarkdown(reportsDirectory, 200)} that are not audit reports (${result.ignored.length}, ignored)`, table(['File', 'Why'], rows)));
     }
     return parts.join('\n\n');
 }
@@ -88875,24 +89009,8 @@ function renderAggregateSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
     const where = input.reportPath
         ? `every account is in the organization report (${escapeMarkdown(input.reportPath, 300)})`
         : 'every account is in the accounts output';
-    const worst = worstKeyRows(result);
-    const worstHeader = ['Account', 'User', 'Access key', 'Class', 'Rotation deadline', 'Last used'];
-    const folded = worst.slice(WORST_KEYS_OPEN);
-    const worstSection = worst.length === 0
-        ? ''
-        : [
-            `### Worst keys (${worst.length} of ${result.worstKeys.length} overdue, unused or due soon)`,
-            '',
-            table(worstHeader, worst.slice(0, WORST_KEYS_OPEN)),
-            ...(folded.length === 0
-                ? []
-                : [
-                    '',
-                    `<details><summary>${folded.length} more</summary>\n\n${table(worstHeader, folded)}\n\n</details>`
-                ])
-        ].join('\n');
     // What to act on first: accounts without a report, the worst keys; then the counts.
-    const before = [organization_header(input), failedSection(result.failed), worstSection];
+    const before = [organization_header(input), renderFailedAccounts(result.failed), worstSection(result)];
     const after = [
         totalsSection(result),
         overdueSection(result.accounts),
@@ -88901,18 +89019,20 @@ function renderAggregateSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
     const fixed = [...before, ...after].filter((part) => part !== '');
     // The per-account table takes what the fixed parts leave.
     const budget = maxBytes - utf8Bytes(fixed.join('\n\n')) - 1024;
-    const accountsTable = [
+    const accounts = [
         `### Accounts (${result.accounts.length})`,
         '',
-        organization_boundedTable(ACCOUNT_HEADER, result.accounts.map(accountRow), budget, 'accounts', where)
+        accountsTable(result.accounts, budget, where)
     ].join('\n');
-    return [...before, accountsTable, ...after].filter((part) => part !== '').join('\n\n') + '\n';
+    return [...before, accounts, ...after].filter((part) => part !== '').join('\n\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/render/organization-digest.ts
 // The one SNS digest of an organization audit: plain text, failed accounts first, then every
 // account's counts and the worst keys, cut to SNS's size limit. Reuses the per-account message's
-// helpers (plain, asciiSubject, the limit) so both read and behave alike. Pure.
+// helpers (asciiSubject, the attributes, the limit) so both read and behave alike. Pure.
+
+
 
 
 
@@ -88920,7 +89040,6 @@ function renderAggregateSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
 const DIGEST_ACCOUNT = 'organization';
 const DIGEST_EVENT = 'organization-audit';
 const DIGEST_WORST_KEYS = 50;
-const organization_digest_bytes = (text) => Buffer.byteLength(text, 'utf8');
 /** findings: an overdue or unused key, a change, or an account without a usable report. */
 function shouldPublishDigest(result, notifyOn) {
     if (notifyOn === 'never')
@@ -88938,22 +89057,22 @@ function renderDigestSubject(result) {
     const failed = result.failed.length > 0 ? `, ${result.failed.length} without a report` : '';
     return asciiSubject(`IAM Key Sentinel organization: ${what} in ${plural(result.accounts.length, 'account')}${failed}`);
 }
-const who = (id, name) => (name ? `${id} (${plain(name, 50)})` : id);
+const who = (id, name) => (name ? `${id} (${plainText(name, 50)})` : id);
 function accountLine(a) {
     if (a.status !== 'reported') {
         const { problem, todo } = failureText(a);
-        return `- ${who(a.accountId, a.name)}: ${plain(problem, 200)}. ${todo}`;
+        return `- ${who(a.accountId, a.name)}: ${plainText(problem, 200)}. ${todo}`;
     }
     const c = a.report.counts;
     const errors = a.report.errors.length > 0 ? `, ${a.report.errors.length} scan errors` : '';
-    return (`- ${who(a.accountId, a.name)}: ${c.overdue} overdue, ${c.unused} unused, ` +
-        `${c['due-soon']} due soon of ${plural(c.total, 'key')}${errors}`);
+    return (`- ${who(a.accountId, a.name)}: ${everyClassCount(c, ['overdue', 'unused', 'due-soon'])} ` +
+        `of ${plural(c.total, 'key')}${errors}`);
 }
 function keyLine(r, { accountId, accountName, finding: f }) {
     const account = r.accounts.find((a) => a.accountId === accountId);
     const maxAge = account?.status === 'reported' ? account.report.thresholds.maxAgeDays : 0;
-    return (`- ${who(accountId, accountName)} ${plain(f.userName, 64)} ${plain(f.accessKeyId, 32)}: ` +
-        `${CLASS_NAME[f.class]}, deadline ${deadlineText(f, maxAge)}; ${ageText(f)}; ${f.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(f, plain)}`);
+    return (`- ${who(accountId, accountName)} ${plainText(f.userName, 64)} ${plainText(f.accessKeyId, 32)}: ` +
+        `${CLASS_NAME[f.class]}, deadline ${deadlineText(f, maxAge)}; ${ageText(f)}; ${lastUsePhrase(f, plainText)}`);
 }
 function organization_digest_header(input) {
     const { result: r } = input;
@@ -88966,12 +89085,10 @@ function organization_digest_header(input) {
         `Run:  ${input.runUrl}`,
         `Time: ${input.generatedAt.toISOString()}`,
         '',
-        `Keys in the reported accounts: ${t.overdue} overdue, ${t.unused} unused, ${t['due-soon']} due soon, ` +
-            `${t.inactive} inactive, ${t.exempt} exempt, ${t.ok} ok (${plural(t.total, 'key')} of ${plural(r.users, 'user')})`
+        `Keys in the reported accounts: ${everyClassCount(t)} (${plural(t.total, 'key')} of ${plural(r.users, 'user')})`
     ];
-    if (c.deactivated + c.deleted + c.failed > 0) {
-        lines.push(`Changes: ${c.deactivated} deactivated, ${c.deleted} deleted, ${c.failed} failed`);
-    }
+    if (c.deactivated + c.deleted + c.failed > 0)
+        lines.push(`Changes: ${changeCountsText(c)}`);
     return lines.join('\n');
 }
 /**
@@ -89001,27 +89118,25 @@ function renderDigest(input, limit = SNS_MESSAGE_LIMIT_BYTES) {
     const sections = all.filter((s) => s.lines.length > 0);
     const foot = `Each account's audit job has its keys in its job summary and JSON report: ${seeRun}`;
     const parts = [organization_digest_header(input)];
-    let used = organization_digest_bytes(parts[0]) + organization_digest_bytes(`\n\n${foot}`);
+    let used = utf8Bytes(parts[0]) + utf8Bytes(`\n\n${foot}`);
     for (const section of sections) {
-        const worstCut = organization_digest_bytes(`\n${section.cut(section.lines.length)}`);
+        // A section starts only when its title and its longest cut line still fit.
+        const worstCut = utf8Bytes(`\n${section.cut(section.lines.length)}`);
         const title = `\n\n${section.title}`;
-        if (used + organization_digest_bytes(title) + worstCut > limit)
+        if (used + utf8Bytes(title) + worstCut > limit)
             break;
-        const lines = [section.title];
-        used += organization_digest_bytes(title);
-        let shown = 0;
-        for (const line of section.lines) {
-            const reserve = shown + 1 < section.lines.length ? worstCut : 0;
-            if (used + organization_digest_bytes(`\n${line}`) + reserve > limit)
-                break;
-            lines.push(line);
-            used += organization_digest_bytes(`\n${line}`);
-            shown++;
-        }
-        if (shown < section.lines.length) {
-            const cut = section.cut(section.lines.length - shown);
+        const fit = fitItems(section.lines, (line) => line, {
+            budget: limit,
+            used: used + utf8Bytes(title),
+            separator: '\n',
+            reserve: worstCut
+        });
+        const lines = [section.title, ...fit.shown];
+        used = fit.used;
+        if (fit.left > 0) {
+            const cut = section.cut(fit.left);
             lines.push(cut);
-            used += organization_digest_bytes(`\n${cut}`);
+            used += utf8Bytes(`\n${cut}`);
         }
         parts.push(lines.join('\n'));
     }
@@ -89034,18 +89149,14 @@ function renderDigestNotification(input) {
 }
 function digestNotification(input) {
     const { result: r } = input;
-    const number = (n) => ({ DataType: 'Number', StringValue: String(n) });
     const subject = renderDigestSubject(r);
     const attributes = {
-        account: { DataType: 'String', StringValue: DIGEST_ACCOUNT },
-        event: { DataType: 'String', StringValue: DIGEST_EVENT },
-        overdue: number(r.totals.overdue),
-        changed: number(r.changes.deactivated + r.changes.deleted)
+        account: stringAttribute(DIGEST_ACCOUNT),
+        event: stringAttribute(DIGEST_EVENT),
+        overdue: numberAttribute(r.totals.overdue),
+        changed: numberAttribute(r.changes.deactivated + r.changes.deleted)
     };
-    // Attributes and subject count towards SNS's 256 KiB as well.
-    const attributeBytes = Object.entries(attributes).reduce((sum, [name, a]) => sum + organization_digest_bytes(name) + organization_digest_bytes(a.DataType) + organization_digest_bytes(a.StringValue), 0);
-    const message = renderDigest(input, SNS_MESSAGE_LIMIT_BYTES - attributeBytes - organization_digest_bytes(subject));
-    return { subject, message, attributes };
+    return { subject, message: renderDigest(input, messageRoom(subject, attributes)), attributes };
 }
 
 ;// CONCATENATED MODULE: ./src/domain/matrix.ts
@@ -89451,7 +89562,7 @@ function renderListSummary(listing, selection, options) {
             escapeMarkdown(s.account.name, 60),
             s.reason === 'excluded' ? 'exclude-accounts' : `not active (${escapeMarkdown(s.account.state, 20)})`
         ]);
-        parts.push(`<details><summary>Skipped accounts (${skipped.length})</summary>\n\n${bounded(['Account', 'Name', 'Why'], rows, 'skipped accounts')}\n\n</details>`);
+        parts.push(details(`Skipped accounts (${skipped.length})`, bounded(['Account', 'Name', 'Why'], rows, 'skipped accounts')));
     }
     return parts.join('\n\n') + '\n';
 }
@@ -89695,8 +89806,12 @@ async function runFleetJob(settings, assume) {
 }
 
 ;// CONCATENATED MODULE: ./src/render/incident.ts
-// The incident's three faces, one content: the job summary, the SNS message (in the spirit
-// of the seeds' template) and the security-incident issue. Pure functions.
+// The incident's three faces, one content: the job summary, the SNS message and the
+// security-incident issue. Pure functions.
+
+
+
+
 
 
 
@@ -89711,7 +89826,7 @@ function failedKeys(report) {
     return report.keys.filter((k) => k.outcome === 'failed');
 }
 function done(report) {
-    return report.action === 'delete' ? 'deleted' : 'deactivated';
+    return changedTo(report.action);
 }
 function activityOf(report, accessKeyId) {
     return report.activity.find((a) => a.accessKeyId === accessKeyId);
@@ -89725,18 +89840,18 @@ const REVIEW_STEPS = [
 // ---------------------------------------------------------------------------------------------
 // Plain text (SNS)
 function keyText(report, k) {
-    const user = plain(k.userName ?? 'unknown user', 64);
-    const where = k.location ? ` at ${plain(k.location, 200)}` : '';
+    const user = plainText(k.userName ?? 'unknown user', 64);
+    const where = k.location ? ` at ${plainText(k.location, 200)}` : '';
     const at = k.change?.at ?? report.generatedAt;
     const lines = k.unusableEntity
         ? [
-            `MANUAL INSPECTION AND INTERVENTION REQUIRED: the event names '${plain(k.accessKeyId, 64)}' as exposed (${k.unusableEntity}), but it is not an access key ID, so nothing was revoked for it on account ${report.accountId}.`,
+            `MANUAL INSPECTION AND INTERVENTION REQUIRED: the event names '${plainText(k.accessKeyId, 64)}' as exposed (${k.unusableEntity}), but it is not an access key ID, so nothing was revoked for it on account ${report.accountId}.`,
             `Find out which key it means, deactivate or delete it by hand, and check the AWS Health dashboard: ${HEALTH_DASHBOARD}`
         ]
         : k.outcome === 'failed'
             ? [
                 `MANUAL INSPECTION AND INTERVENTION REQUIRED: an error occurred when attempting to take away the exposed IAM access key ${k.accessKeyId} (${user}) on account ${report.accountId}.`,
-                `Error: ${plain(k.error ?? 'unknown', 500)}`,
+                `Error: ${plainText(k.error ?? 'unknown', 500)}`,
                 `Sign in to the account, deactivate or delete the key by hand, and check the AWS Health dashboard: ${HEALTH_DASHBOARD}`
             ]
             : k.outcome === 'planned'
@@ -89761,11 +89876,10 @@ function incidentSubject(report) {
     const failed = failedKeys(report).length;
     const ok = report.keys.filter((k) => k.outcome === 'revoked' || k.outcome === 'already-inactive').length;
     const parts = [
-        failed > 0 && `${failed} exposed key${failed === 1 ? ' NEEDS' : 's NEED'} MANUAL INTERVENTION`,
+        failed > 0 &&
+            `${plural(failed, 'exposed key')} ${agree(failed, 'NEEDS', 'NEED')} MANUAL INTERVENTION`,
         ok > 0 &&
-            (failed > 0
-                ? `${ok} ${done(report)}`
-                : `${ok} exposed key${ok === 1 ? '' : 's'} ${done(report)}`),
+            (failed > 0 ? `${ok} ${done(report)}` : `${plural(ok, 'exposed key')} ${done(report)}`),
         report.dryRun && `dry run for ${report.keys.length} exposed keys`
     ].filter(Boolean);
     return asciiSubject(`IAM Key Sentinel incident: ${parts.join(', ')} in ${report.accountId}`);
@@ -89776,39 +89890,34 @@ function renderIncidentSns(report, runUrl) {
 }
 function incidentSns(report, runUrl) {
     const head = [
-        `IAM Key Sentinel incident response in AWS account ${report.accountId}${report.accountAlias ? ` (${plain(report.accountAlias, 64)})` : ''}`,
+        `IAM Key Sentinel incident response in AWS account ${report.accountId}${aliasSuffix(report.accountAlias, plainText)}`,
         `Run:      ${runUrl}`,
-        `Source:   ${SOURCE_TEXT[report.source]}${report.event?.reference ? `, ${plain(report.event.reference, 200)}` : ''}`,
+        `Source:   ${SOURCE_TEXT[report.source]}${report.event?.reference ? `, ${plainText(report.event.reference, 200)}` : ''}`,
         `Detected: ${report.event?.detectedAt ?? report.generatedAt}`
     ].join('\n');
-    const foot = ['What to review next:', ...REVIEW_STEPS.map((s, i) => `${i + 1}. ${s}`)].join('\n');
+    const foot = ['What to review next:', numbered(REVIEW_STEPS)].join('\n');
     const subject = incidentSubject(report);
     const attributes = {
-        account: { DataType: 'String', StringValue: report.accountId },
-        event: { DataType: 'String', StringValue: 'incident' },
-        overdue: { DataType: 'Number', StringValue: '0' },
-        changed: {
-            DataType: 'Number',
-            StringValue: String(report.keys.filter((k) => k.change?.result === 'applied').length)
-        }
+        account: stringAttribute(report.accountId),
+        event: stringAttribute('incident'),
+        overdue: numberAttribute(0),
+        changed: numberAttribute(report.keys.filter((k) => k.change?.result === 'applied').length)
     };
     // Keys (failures first: they need a person) are added while they fit; activity is what
     // makes a block long, so a key that does not fit whole is given without it.
     const ordered = [...failedKeys(report), ...report.keys.filter((k) => k.outcome !== 'failed')];
-    const limit = SNS_MESSAGE_LIMIT_BYTES - 1024 - Buffer.byteLength(subject);
-    const parts = [head];
-    let used = Buffer.byteLength(head + foot) + 4;
-    for (const k of ordered) {
-        const full = keyText(report, k);
-        const short = keyText({ ...report, activity: [] }, k) +
-            `\n(CloudTrail activity left out for size; see the run.)`;
-        const block = used + Buffer.byteLength(full) + 2 <= limit ? full : short;
-        if (used + Buffer.byteLength(block) + 2 > limit) {
-            parts.push(`... more keys are not listed to stay within SNS's size limit; see the run: ${runUrl}`);
-            break;
-        }
-        parts.push(block);
-        used += Buffer.byteLength(block) + 2;
+    const fit = fitItems(ordered, (k) => [
+        keyText(report, k),
+        keyText({ ...report, activity: [] }, k) +
+            `\n(CloudTrail activity left out for size; see the run.)`
+    ], {
+        budget: SNS_MESSAGE_LIMIT_BYTES - 1024 - utf8Bytes(subject),
+        used: utf8Bytes(head + foot) + 4,
+        separator: '\n\n'
+    });
+    const parts = [head, ...fit.shown];
+    if (fit.left > 0) {
+        parts.push(`... more keys are not listed to stay within SNS's size limit; see the run: ${runUrl}`);
     }
     parts.push(foot);
     return { subject, message: parts.join('\n\n'), attributes };
@@ -89844,14 +89953,14 @@ partition) {
     const failed = failedKeys(report);
     const parts = [
         `${h} IAM Key Sentinel: exposed access key incident`,
-        `Account **${escapeMarkdown(report.accountId, 12)}**${report.accountAlias ? ` (${escapeMarkdown(report.accountAlias, 64)})` : ''} · ` +
+        `Account **${escapeMarkdown(report.accountId, 12)}**${aliasSuffix(report.accountAlias, escapeMarkdown)} · ` +
             `reported by ${SOURCE_TEXT[report.source]}${report.event?.reference ? ` (${escapeMarkdown(report.event.reference, 200)})` : ''} · ` +
             `action **${report.action}**${report.dryRun ? ' (dry run: nothing was changed)' : ''} · [run log](${runUrl})`
     ];
     if (failed.length > 0) {
-        parts.push(`> [!CAUTION]\n> **Manual inspection and intervention required** for ${failed.length} key${failed.length === 1 ? '' : 's'}: ` +
-            `the action could not take ${failed.length === 1 ? 'it' : 'them'} away. Sign in to the account, deactivate or delete by hand, ` +
-            `and check the [AWS Health dashboard](${HEALTH_DASHBOARD}).`);
+        parts.push(markdown_alert('CAUTION', `**Manual inspection and intervention required** for ${plural(failed.length, 'key')}: ` +
+            `the action could not take ${agree(failed.length, 'it', 'them')} away. Sign in to the account, deactivate or delete by hand, ` +
+            `and check the [AWS Health dashboard](${HEALTH_DASHBOARD}).`));
     }
     parts.push(table(['Access key', 'User', 'Exposed at', 'Outcome', 'Older sessions', 'Error'], report.keys.map((k) => incident_keyRow(report, k, partition))));
     const undo = report.keys.flatMap((k) => [
@@ -89859,12 +89968,12 @@ partition) {
         ...(k.sessions?.ok && k.sessions.undo ? [k.sessions.undo] : [])
     ]);
     if (undo.length > 0) {
-        parts.push('To undo, once the incident is over (deleted keys cannot be restored):', ['```sh', ...undo, '```'].join('\n'));
+        parts.push('To undo, once the incident is over (deleted keys cannot be restored):', codeBlock('sh', undo));
     }
     if (report.activity.length > 0) {
         parts.push(`${h}# Activity (CloudTrail, last ${report.lookbackHours} hours)`, ...report.activity.map(renderActivityMarkdown));
     }
-    parts.push(`${h}# What to review next`, REVIEW_STEPS.map((s, i) => `${i + 1}. ${s}`).join('\n'));
+    parts.push(`${h}# What to review next`, numbered(REVIEW_STEPS));
     return parts.join('\n\n') + '\n';
 }
 function incidentMarker(accountId, runId, runAttempt) {
@@ -89875,13 +89984,14 @@ function renderIncidentIssue(report, run,
 partition) {
     const failed = failedKeys(report).length > 0;
     const keys = report.keys.map((k) => k.accessKeyId).join(', ');
-    const title = `${failed ? 'Manual intervention needed: ' : ''}Exposed access key${report.keys.length === 1 ? '' : 's'} ${keys} in ${report.accountId}`;
+    const title = `${failed ? 'Manual intervention needed: ' : ''}Exposed access ${agree(report.keys.length, 'key', 'keys')} ${keys} in ${report.accountId}`;
     let body = `${incidentMarker(report.accountId, run.runId, run.runAttempt)}\n${renderIncidentMarkdown(report, run.runUrl, 2, partition)}`;
-    if (body.length > 65_000) {
+    // All or nothing: the activity is what makes the body long, so it goes as a whole.
+    if (body.length > ISSUE_BODY_LIMIT) {
         body = renderIncidentMarkdown({ ...report, activity: [] }, run.runUrl, 2, partition);
         body = `${incidentMarker(report.accountId, run.runId, run.runAttempt)}\n${body}\n_CloudTrail activity left out for GitHub's size limit; see the run._`;
     }
-    return { title: Array.from(title).slice(0, 256).join(''), body };
+    return { title: firstChars(title, ISSUE_TITLE_LIMIT), body };
 }
 
 ;// CONCATENATED MODULE: ./src/deliver/incident-issue.ts
@@ -90226,7 +90336,7 @@ const TAG_KEY = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u;
 const USER_GLOB = /^[\w+=,.@*?-]{1,64}$/;
 const SNS_TOPIC_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:sns:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}(\.fifo)?$/;
 // GitHub label names: up to 50 characters, no commas (they separate the list).
-const patterns_LABEL = /^[^,\n]{1,50}$/;
+const LABEL = /^[^,\n]{1,50}$/;
 const GROUP_NAME = /^[\w+=,.@-]{1,128}$/;
 // Organizations: a root is r-xxxx, an OU ou-<root part>-<8 to 32 characters>.
 const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
@@ -90761,7 +90871,7 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
     const issues = {
         enabled: r.boolean('create-issues') && token !== '',
         token,
-        labels: r.list('issue-labels', patterns_LABEL, 'GitHub label names of at most 50 characters'),
+        labels: r.list('issue-labels', LABEL, 'GitHub label names of at most 50 characters'),
         issueFor: r.oneOf('issue-for', ['overdue', 'due-soon']),
         ownerTag: r.optionalMatching('owner-tag', TAG_KEY, "an IAM tag key (1 to 128 letters, digits, spaces or '_.:/=+-@')"),
         maxNewIssues: r.wholeNumber('max-new-issues', 0, 1000)
