@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9659:
+/***/ 1947:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -54,9 +54,9 @@ exports.getProxyUrl = getProxyUrl;
 exports.isHttps = isHttps;
 const http = __importStar(__nccwpck_require__(8611));
 const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(3335));
-const tunnel = __importStar(__nccwpck_require__(770));
-const undici_1 = __nccwpck_require__(6752);
+const pm = __importStar(__nccwpck_require__(9431));
+const tunnel = __importStar(__nccwpck_require__(8482));
+const undici_1 = __nccwpck_require__(2480);
 var HttpCodes;
 (function (HttpCodes) {
     HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -744,7 +744,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 3335:
+/***/ 9431:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -844,27 +844,27 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 7392:
+/***/ 5376:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { defaultProvider } = __nccwpck_require__(4213);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsJson1_1Protocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const defaultCloudTrailHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -5318,27 +5318,27 @@ __webpack_unused_export__ = paginateLookupEvents;
 
 /***/ }),
 
-/***/ 6764:
+/***/ 4252:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { defaultProvider } = __nccwpck_require__(4213);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsQueryProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const defaultIAMHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -11675,27 +11675,27 @@ __webpack_unused_export__ = waitUntilUserExists;
 
 /***/ }),
 
-/***/ 2503:
+/***/ 6295:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException: ServiceException$1, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException: ServiceException$1, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { defaultProvider } = __nccwpck_require__(4213);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsJson1_1Protocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const defaultOrganizationsHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -15280,27 +15280,27 @@ __webpack_unused_export__ = paginateListTargetsForPolicy;
 
 /***/ }),
 
-/***/ 8797:
+/***/ 2733:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { defaultProvider } = __nccwpck_require__(4213);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsQueryProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const defaultSNSHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -17569,28 +17569,28 @@ __webpack_unused_export__ = paginateListTopics;
 
 /***/ }),
 
-/***/ 1695:
+/***/ 9999:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(544);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { SignatureV4MultiRegion } = __nccwpck_require__(5353);
+const { defaultProvider } = __nccwpck_require__(4213);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsQueryProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const q = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "stringEquals", g = "getAttr", h = "us-east-1", i = "sigv4", j = "sts", k = "https://sts.{Region}.{PartitionResult#dnsSuffix}", l = { [q]: "Endpoint" }, m = { [q]: "Region" }, n = { [q]: d }, o = {}, p = [m];
@@ -18830,22 +18830,22 @@ __webpack_unused_export__ = getDefaultRoleAssumerWithWebIdentity;
 
 /***/ }),
 
-/***/ 5152:
+/***/ 544:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { HttpRequest, parseUrl } = __nccwpck_require__(3422);
-const { InvokeStore } = __nccwpck_require__(9320);
-const { normalizeProvider } = __nccwpck_require__(402);
-const { RETRY_MODES } = __nccwpck_require__(3609);
+const { HttpRequest, parseUrl } = __nccwpck_require__(1342);
+const { InvokeStore } = __nccwpck_require__(3864);
+const { normalizeProvider } = __nccwpck_require__(7138);
+const { RETRY_MODES } = __nccwpck_require__(3129);
 const { platform, release } = __nccwpck_require__(8161);
 const { versions, env } = __nccwpck_require__(1708);
-const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(2085);
-const { EndpointError, resolveEndpoint } = __nccwpck_require__(2085);
+const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(8869);
+const { EndpointError, resolveEndpoint } = __nccwpck_require__(8869);
 exports.EndpointError = EndpointError;
 exports.isIpAddress = isIpAddress;
 exports.resolveEndpoint = resolveEndpoint;
-const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(7291);
-const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(7291);
+const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(9467);
+const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(9467);
 exports.NODE_REGION_CONFIG_FILE_OPTIONS = NODE_REGION_CONFIG_FILE_OPTIONS;
 exports.NODE_REGION_CONFIG_OPTIONS = NODE_REGION_CONFIG_OPTIONS;
 exports.REGION_ENV_NAME = REGION_ENV_NAME;
@@ -19644,7 +19644,7 @@ const NODE_APP_ID_CONFIG_OPTIONS = {
 };
 
 const createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config) => {
-    const module = __nccwpck_require__(9449);
+    const module = __nccwpck_require__(7065);
     const parse = module.parse ?? module.default.parse ?? (() => "");
     const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse(window.navigator.userAgent) : undefined;
     const sections = [
@@ -19851,15 +19851,15 @@ exports.userAgentMiddleware = userAgentMiddleware;
 
 /***/ }),
 
-/***/ 7523:
+/***/ 8915:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(7291);
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(402);
-const { SignatureV4 } = __nccwpck_require__(5118);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(3422);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
+const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(9467);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(7138);
+const { SignatureV4 } = __nccwpck_require__(4366);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(1342);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(4242);
 
 const getDateHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.date ?? response.headers?.Date) : undefined;
 const getAgeHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.age ?? response.headers?.Age) : undefined;
@@ -20219,14 +20219,14 @@ exports.validateSigningProperties = validateSigningProperties;
 
 /***/ }),
 
-/***/ 7288:
+/***/ 7368:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(4645);
-const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(6890);
-const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(2658);
-const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(3422);
-const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(3422);
+const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(8741);
+const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(5066);
+const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(3042);
+const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(1342);
+const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(1342);
 exports.JsonCodec = JsonCodec;
 exports.JsonCodec2 = JsonCodec2;
 exports.JsonShapeDeserializer = JsonShapeDeserializer;
@@ -20237,8 +20237,8 @@ exports.loadJsonRpcErrorCode = loadJsonRpcErrorCode;
 exports.loadRestJsonErrorCode = loadRestJsonErrorCode;
 exports.parseJsonBody = parseJsonBody;
 exports.parseJsonErrorBody = parseJsonErrorBody;
-const { parseXML, XmlNode, XmlText } = __nccwpck_require__(4274);
-const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(2430);
+const { parseXML, XmlNode, XmlText } = __nccwpck_require__(402);
+const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(7518);
 
 class ProtocolLib {
     queryCompat;
@@ -21730,11 +21730,11 @@ exports.parseXmlErrorBody = parseXmlErrorBody;
 
 /***/ }),
 
-/***/ 5606:
+/***/ 4710:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { CredentialsProviderError } = __nccwpck_require__(9467);
 
 const ENV_KEY = "AWS_ACCESS_KEY_ID";
 const ENV_SECRET = "AWS_SECRET_ACCESS_KEY";
@@ -21776,15 +21776,15 @@ exports.fromEnv = fromEnv;
 
 /***/ }),
 
-/***/ 8605:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError } = __nccwpck_require__(7291);
-const { NodeHttpHandler } = __nccwpck_require__(1279);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { CredentialsProviderError } = __nccwpck_require__(9467);
+const { NodeHttpHandler } = __nccwpck_require__(3343);
 const fs = __nccwpck_require__(1455);
-const { HttpRequest } = __nccwpck_require__(3422);
-const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(2430);
+const { HttpRequest } = __nccwpck_require__(1342);
+const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(7518);
 
 const ECS_CONTAINER_HOST = "169.254.170.2";
 const EKS_CONTAINER_HOST_IPv4 = "169.254.170.23";
@@ -21962,28 +21962,28 @@ exports.fromHttp = fromHttp;
 
 /***/ }),
 
-/***/ 5869:
+/***/ 8461:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(7291);
-const { setCredentialFeature } = __nccwpck_require__(5152);
+const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(9467);
+const { setCredentialFeature } = __nccwpck_require__(544);
 
 const resolveCredentialSource = (credentialSource, profileName, logger) => {
     const sourceProvidersMap = {
         EcsContainer: async (options) => {
-            const { fromHttp } = __nccwpck_require__(8605);
-            const { fromContainerMetadata } = __nccwpck_require__(566);
+            const { fromHttp } = __nccwpck_require__(6829);
+            const { fromContainerMetadata } = __nccwpck_require__(6438);
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is EcsContainer");
             return async () => chain(fromHttp(options ?? {}), fromContainerMetadata(options))().then(setNamedProvider);
         },
         Ec2InstanceMetadata: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Ec2InstanceMetadata");
-            const { fromInstanceMetadata } = __nccwpck_require__(566);
+            const { fromInstanceMetadata } = __nccwpck_require__(6438);
             return async () => fromInstanceMetadata(options)().then(setNamedProvider);
         },
         Environment: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Environment");
-            const { fromEnv } = __nccwpck_require__(5606);
+            const { fromEnv } = __nccwpck_require__(4710);
             return async () => fromEnv(options)().then(setNamedProvider);
         },
     };
@@ -22025,7 +22025,7 @@ const resolveAssumeRoleCredentials = async (profileName, profiles, options, call
     const profileData = profiles[profileName];
     const { source_profile, region } = profileData;
     if (!options.roleAssumer) {
-        const { getDefaultRoleAssumer } = __nccwpck_require__(1136);
+        const { getDefaultRoleAssumer } = __nccwpck_require__(7088);
         options.roleAssumer = getDefaultRoleAssumer({
             ...options.clientConfig,
             credentialProviderLogger: options.logger,
@@ -22078,7 +22078,7 @@ const isLoginProfile = (data) => {
     return Boolean(data && data.login_session);
 };
 const resolveLoginCredentials = async (profileName, options, callerClientConfig) => {
-    const { fromLoginCredentials } = __nccwpck_require__(4072);
+    const { fromLoginCredentials } = __nccwpck_require__(7832);
     const credentials = await fromLoginCredentials({
         ...options,
         profile: profileName,
@@ -22088,7 +22088,7 @@ const resolveLoginCredentials = async (profileName, options, callerClientConfig)
 
 const isProcessProfile = (arg) => Boolean(arg) && typeof arg === "object" && typeof arg.credential_process === "string";
 const resolveProcessCredentials = async (options, profile) => {
-    const { fromProcess } = __nccwpck_require__(5360);
+    const { fromProcess } = __nccwpck_require__(912);
     const credentials = await fromProcess({
         ...options,
         profile,
@@ -22097,7 +22097,7 @@ const resolveProcessCredentials = async (options, profile) => {
 };
 
 const resolveSsoCredentials = async (profile, profileData, options = {}, callerClientConfig) => {
-    const { fromSSO } = __nccwpck_require__(998);
+    const { fromSSO } = __nccwpck_require__(6198);
     return fromSSO({
         profile,
         logger: options.logger,
@@ -22145,7 +22145,7 @@ const isWebIdentityProfile = (arg) => Boolean(arg) &&
     typeof arg.role_arn === "string" &&
     ["undefined", "string"].indexOf(typeof arg.role_session_name) > -1;
 const resolveWebIdentityCredentials = async (profile, options, callerClientConfig) => {
-    const { fromTokenFile } = __nccwpck_require__(9956);
+    const { fromTokenFile } = __nccwpck_require__(2100);
     const credentials = await fromTokenFile({
         webIdentityTokenFile: profile.web_identity_token_file,
         roleArn: profile.role_arn,
@@ -22198,12 +22198,12 @@ exports.fromIni = fromIni;
 
 /***/ }),
 
-/***/ 4072:
+/***/ 7832:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(7291);
-const { HttpRequest } = __nccwpck_require__(3422);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(9467);
+const { HttpRequest } = __nccwpck_require__(1342);
 const { createHash, createPrivateKey, createPublicKey, sign } = __nccwpck_require__(7598);
 const { promises } = __nccwpck_require__(3024);
 const { homedir } = __nccwpck_require__(8161);
@@ -22258,7 +22258,7 @@ class LoginCredentialsFetcher {
         if (freshExpiry - Date.now() > LoginCredentialsFetcher.REFRESH_THRESHOLD) {
             return this.toCredentials(freshToken.accessToken);
         }
-        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(9762);
+        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(1106);
         const { logger, userAgentAppId } = this.callerClientConfig ?? {};
         const isH2 = (requestHandler) => {
             return requestHandler?.metadata?.handlerProtocol === "h2";
@@ -22499,18 +22499,18 @@ exports.fromLoginCredentials = fromLoginCredentials;
 
 /***/ }),
 
-/***/ 5861:
+/***/ 4213:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(5606);
-const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(7291);
+const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(4710);
+const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(9467);
 
 const ENV_IMDS_DISABLED = "AWS_EC2_METADATA_DISABLED";
 const remoteProvider = async (init) => {
-    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(566);
+    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(6438);
     if (process.env[ENV_CMDS_RELATIVE_URI] || process.env[ENV_CMDS_FULL_URI]) {
         init.logger?.debug("@aws-sdk/credential-provider-node - remoteProvider::fromHttp/fromContainerMetadata");
-        const { fromHttp } = __nccwpck_require__(8605);
+        const { fromHttp } = __nccwpck_require__(6829);
         return chain(fromHttp(init), fromContainerMetadata(init));
     }
     if (process.env[ENV_IMDS_DISABLED] && process.env[ENV_IMDS_DISABLED] !== "false") {
@@ -22633,22 +22633,22 @@ const defaultProvider = (init = {}) => memoizeChain([
         if (!ssoStartUrl && !ssoAccountId && !ssoRegion && !ssoRoleName && !ssoSession) {
             throw new CredentialsProviderError("Skipping SSO provider in default chain (inputs do not include SSO fields).", { logger: init.logger });
         }
-        const { fromSSO } = __nccwpck_require__(998);
+        const { fromSSO } = __nccwpck_require__(6198);
         return fromSSO(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromIni");
-        const { fromIni } = __nccwpck_require__(5869);
+        const { fromIni } = __nccwpck_require__(8461);
         return fromIni(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromProcess");
-        const { fromProcess } = __nccwpck_require__(5360);
+        const { fromProcess } = __nccwpck_require__(912);
         return fromProcess(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromTokenFile");
-        const { fromTokenFile } = __nccwpck_require__(9956);
+        const { fromTokenFile } = __nccwpck_require__(2100);
         return fromTokenFile(init)(awsIdentityProperties);
     },
     async () => {
@@ -22672,13 +22672,13 @@ exports.defaultProvider = defaultProvider;
 
 /***/ }),
 
-/***/ 5360:
+/***/ 912:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(7291);
+const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(9467);
 const { exec } = __nccwpck_require__(1421);
 const { promisify } = __nccwpck_require__(7975);
-const { setCredentialFeature } = __nccwpck_require__(5152);
+const { setCredentialFeature } = __nccwpck_require__(544);
 
 const getValidatedProcessCredentials = (profileName, data, profiles) => {
     if (data.Version !== 1) {
@@ -22755,12 +22755,12 @@ exports.fromProcess = fromProcess;
 
 /***/ }),
 
-/***/ 998:
+/***/ 6198:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(7291);
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { fromSso } = __nccwpck_require__(5433);
+const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(9467);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { fromSso } = __nccwpck_require__(3753);
 
 const isSsoProfile = (arg) => arg &&
     (typeof arg.sso_start_url === "string" ||
@@ -22814,7 +22814,7 @@ const resolveSSOCredentials = async ({ ssoStartUrl, ssoSession, ssoAccountId, ss
         });
     }
     const { accessToken } = token;
-    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(3707);
+    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(9803);
     const sso = ssoClient ||
         new SSOClient(Object.assign({}, clientConfig ?? {}, {
             logger: clientConfig?.logger ?? callerClientConfig?.logger ?? parentClientConfig?.logger,
@@ -22954,21 +22954,21 @@ exports.validateSsoProfile = validateSsoProfile;
 
 /***/ }),
 
-/***/ 3707:
+/***/ 9803:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(2579);
+const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(5779);
 exports.GetRoleCredentialsCommand = GetRoleCredentialsCommand;
 exports.SSOClient = SSOClient;
 
 
 /***/ }),
 
-/***/ 9956:
+/***/ 2100:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(9467);
 const { readFileSync } = __nccwpck_require__(3024);
 
 const fromWebToken = (init) => async (awsIdentityProperties) => {
@@ -22976,7 +22976,7 @@ const fromWebToken = (init) => async (awsIdentityProperties) => {
     const { roleArn, roleSessionName, webIdentityToken, providerId, policyArns, policy, durationSeconds } = init;
     let { roleAssumerWithWebIdentity } = init;
     if (!roleAssumerWithWebIdentity) {
-        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(1136);
+        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(7088);
         roleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdentity({
             ...init.clientConfig,
             credentialProviderLogger: init.logger,
@@ -23029,25 +23029,25 @@ exports.fromWebToken = fromWebToken;
 
 /***/ }),
 
-/***/ 9762:
+/***/ 1106:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const defaultSigninHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -23639,25 +23639,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 9443:
+/***/ 5139:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const defaultSSOOIDCHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -24333,25 +24333,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 2579:
+/***/ 5779:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const defaultSSOHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -24814,26 +24814,26 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 1136:
+/***/ 7088:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(544);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { SignatureV4MultiRegion } = __nccwpck_require__(5353);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsQueryProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const q = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "stringEquals", g = "getAttr", h = "us-east-1", i = "sigv4", j = "sts", k = "https://sts.{Region}.{PartitionResult#dnsSuffix}", l = { [q]: "Endpoint" }, m = { [q]: "Region" }, n = { [q]: d }, o = {}, p = [m];
@@ -25711,10 +25711,10 @@ exports.getDefaultRoleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdent
 
 /***/ }),
 
-/***/ 5785:
+/***/ 5353:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(5118);
+const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(4366);
 
 const signatureV4CrtContainer = {
     CrtSignerV4: null,
@@ -25873,12 +25873,12 @@ exports.signatureV4CrtContainer = signatureV4CrtContainer;
 
 /***/ }),
 
-/***/ 5433:
+/***/ 3753:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setTokenFeature } = __nccwpck_require__(5152);
-const { getBearerTokenEnvKey } = __nccwpck_require__(7523);
-const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(7291);
+const { setTokenFeature } = __nccwpck_require__(544);
+const { getBearerTokenEnvKey } = __nccwpck_require__(8915);
+const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(9467);
 const { promises } = __nccwpck_require__(3024);
 
 const fromEnvSigningName = ({ logger, signingName } = {}) => async () => {
@@ -25899,7 +25899,7 @@ const EXPIRE_WINDOW_MS = 5 * 60 * 1000;
 const REFRESH_MESSAGE = `To refresh this SSO session run 'aws sso login' with the corresponding profile.`;
 
 const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
-    const { SSOOIDCClient } = __nccwpck_require__(9443);
+    const { SSOOIDCClient } = __nccwpck_require__(5139);
     const coalesce = (prop) => init.clientConfig?.[prop] ?? init.parentClientConfig?.[prop] ?? callerClientConfig?.[prop];
     const ssoOidcClient = new SSOOIDCClient(Object.assign({}, init.clientConfig ?? {}, {
         region: ssoRegion ?? init.clientConfig?.region,
@@ -25910,7 +25910,7 @@ const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
 };
 
 const getNewSsoOidcToken = async (ssoToken, ssoRegion, init = {}, callerClientConfig) => {
-    const { CreateTokenCommand } = __nccwpck_require__(9443);
+    const { CreateTokenCommand } = __nccwpck_require__(5139);
     const ssoOidcClient = await getSsoOidcClient(ssoRegion, init, callerClientConfig);
     return ssoOidcClient.send(new CreateTokenCommand({
         clientId: ssoToken.clientId,
@@ -26056,7 +26056,7 @@ exports.nodeProvider = nodeProvider;
 
 /***/ }),
 
-/***/ 4274:
+/***/ 402:
 /***/ ((__unused_webpack_module, exports) => {
 
 const ATTR_ESCAPE_RE = /[&<>"]/g;
@@ -26435,7 +26435,7 @@ exports.parseXML = parseXML;
 
 /***/ }),
 
-/***/ 9320:
+/***/ 3864:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -26573,15 +26573,15 @@ exports.InvokeStoreBase = InvokeStoreBase;
 
 /***/ }),
 
-/***/ 402:
+/***/ 7138:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, hasOwn } = __nccwpck_require__(4534);
+const { getSmithyContext, hasOwn } = __nccwpck_require__(7046);
 exports.getSmithyContext = getSmithyContext;
-const { HttpRequest } = __nccwpck_require__(3422);
-const { requestBuilder } = __nccwpck_require__(3422);
+const { HttpRequest } = __nccwpck_require__(1342);
+const { requestBuilder } = __nccwpck_require__(1342);
 exports.requestBuilder = requestBuilder;
-const { HttpApiKeyAuthLocation } = __nccwpck_require__(690);
+const { HttpApiKeyAuthLocation } = __nccwpck_require__(4242);
 
 const resolveAuthOptions = (candidateAuthOptions, authSchemePreference) => {
     if (!authSchemePreference || authSchemePreference.length === 0) {
@@ -26926,13 +26926,13 @@ exports.setFeature = setFeature;
 
 /***/ }),
 
-/***/ 4645:
+/***/ 8741:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(2430);
-const { hasOwn } = __nccwpck_require__(4534);
-const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(3422);
-const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(6890);
+const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(7518);
+const { hasOwn } = __nccwpck_require__(7046);
+const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(1342);
+const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(5066);
 
 const majorUint64 = 0;
 const majorNegativeInt64 = 1;
@@ -29475,12 +29475,12 @@ exports.tagSymbol = tagSymbol;
 
 /***/ }),
 
-/***/ 9542:
+/***/ 566:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createReadStream } = __nccwpck_require__(3024);
 const { Writable } = __nccwpck_require__(7075);
-const { toUint8Array, concatBytes } = __nccwpck_require__(2430);
+const { toUint8Array, concatBytes } = __nccwpck_require__(7518);
 const { createHash, createHmac } = __nccwpck_require__(7598);
 const zlib = __nccwpck_require__(8522);
 
@@ -30059,16 +30059,16 @@ exports.readableStreamHasher = readableStreamHasher;
 
 /***/ }),
 
-/***/ 2658:
+/***/ 3042:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(4534);
-const { getSmithyContext, normalizeProvider } = __nccwpck_require__(4534);
+const { hasOwn } = __nccwpck_require__(7046);
+const { getSmithyContext, normalizeProvider } = __nccwpck_require__(7046);
 exports.getSmithyContext = getSmithyContext;
 exports.normalizeProvider = normalizeProvider;
-const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(690);
+const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(4242);
 exports.AlgorithmId = AlgorithmId;
-const { NormalizedSchema } = __nccwpck_require__(6890);
+const { NormalizedSchema } = __nccwpck_require__(5066);
 
 const getAllAliases = (name, aliases) => {
     const _aliases = [];
@@ -31299,16 +31299,16 @@ exports.withBaseException = withBaseException;
 
 /***/ }),
 
-/***/ 7291:
+/***/ 9467:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { homedir } = __nccwpck_require__(8161);
 const { sep, join } = __nccwpck_require__(6760);
 const { createHash } = __nccwpck_require__(7598);
 const { readFile: readFile$1 } = __nccwpck_require__(1455);
-const { IniSectionType } = __nccwpck_require__(690);
-const { normalizeProvider } = __nccwpck_require__(2658);
-const { isValidHostLabel } = __nccwpck_require__(4534);
+const { IniSectionType } = __nccwpck_require__(4242);
+const { normalizeProvider } = __nccwpck_require__(3042);
+const { isValidHostLabel } = __nccwpck_require__(7046);
 
 class ProviderError extends Error {
     name = "ProviderError";
@@ -32093,15 +32093,15 @@ exports.resolveRegionConfig = resolveRegionConfig;
 
 /***/ }),
 
-/***/ 2085:
+/***/ 8869:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(7291);
-const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(4534);
+const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(9467);
+const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(7046);
 exports.isValidHostLabel = isValidHostLabel;
 exports.middlewareEndpointToEndpointV1 = toEndpointV1;
 exports.toEndpointV1 = toEndpointV1;
-const { EndpointURLScheme } = __nccwpck_require__(690);
+const { EndpointURLScheme } = __nccwpck_require__(4242);
 
 const ENV_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 const CONFIG_ENDPOINT_URL = "endpoint_url";
@@ -32984,14 +32984,14 @@ exports.resolveParams = resolveParams;
 
 /***/ }),
 
-/***/ 6579:
+/***/ 259:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Crc32 } = __nccwpck_require__(9542);
-const { hasOwn } = __nccwpck_require__(4534);
-const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(2430);
+const { Crc32 } = __nccwpck_require__(566);
+const { hasOwn } = __nccwpck_require__(7046);
+const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(7518);
 const { Readable } = __nccwpck_require__(7075);
-const { TypeRegistry } = __nccwpck_require__(6890);
+const { TypeRegistry } = __nccwpck_require__(5066);
 
 class Int64 {
     bytes;
@@ -33934,19 +33934,19 @@ exports.universalEventStreamSerdeProvider = eventStreamSerdeProvider$1;
 
 /***/ }),
 
-/***/ 3422:
+/***/ 1342:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(2430);
-const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(4534);
-const { parseQueryString, parseUrl } = __nccwpck_require__(4534);
+const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(7518);
+const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(7046);
+const { parseQueryString, parseUrl } = __nccwpck_require__(7046);
 exports.HttpRequest = HttpRequest;
 exports.HttpResponse = HttpResponse;
 exports.isValidHostname = isValidHostname;
 exports.parseQueryString = parseQueryString;
 exports.parseUrl = parseUrl;
-const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(6890);
-const { FieldPosition } = __nccwpck_require__(690);
+const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(5066);
+const { FieldPosition } = __nccwpck_require__(4242);
 
 const collectBody = async (streamBody = new Uint8Array(), context) => {
     if (streamBody instanceof Uint8Array) {
@@ -34349,7 +34349,7 @@ class HttpProtocol extends SerdeContext {
         });
     }
     async loadEventStreamCapability() {
-        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(6579);
+        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(259);
         const marshaller = this.resolveEventStreamMarshaller(eventStreamSerdeProvider);
         return new EventStreamSerde({
             marshaller,
@@ -37037,15 +37037,15 @@ exports.resolvedPath = resolvedPath;
 
 /***/ }),
 
-/***/ 3609:
+/***/ 3129:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { Readable } = __nccwpck_require__(7075);
-const { NoOpLogger, normalizeProvider } = __nccwpck_require__(2658);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(3422);
-const { parseRfc7231DateTime, v4 } = __nccwpck_require__(2430);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
-const { hasOwn } = __nccwpck_require__(4534);
+const { NoOpLogger, normalizeProvider } = __nccwpck_require__(3042);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(1342);
+const { parseRfc7231DateTime, v4 } = __nccwpck_require__(7518);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(4242);
+const { hasOwn } = __nccwpck_require__(7046);
 
 const isStreamingPayload = (request) => request?.body instanceof Readable ||
     (typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream);
@@ -37932,10 +37932,10 @@ exports.retryMiddlewareOptions = retryMiddlewareOptions;
 
 /***/ }),
 
-/***/ 6890:
+/***/ 5066:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(4534);
+const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(7046);
 
 const deref = (schemaRef) => {
     if (typeof schemaRef === "function") {
@@ -38648,14 +38648,14 @@ exports.translateTraits = translateTraits;
 
 /***/ }),
 
-/***/ 2430:
+/***/ 7518:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createHmac, createHash, getRandomValues } = __nccwpck_require__(7598);
-const { hasOwn, HttpResponse } = __nccwpck_require__(4534);
+const { hasOwn, HttpResponse } = __nccwpck_require__(7046);
 exports.hasOwn = hasOwn;
 const { ReadStream, lstatSync, fstatSync } = __nccwpck_require__(3024);
-const { toEndpointV1 } = __nccwpck_require__(2085);
+const { toEndpointV1 } = __nccwpck_require__(8869);
 const { Readable, Writable, PassThrough } = __nccwpck_require__(7075);
 
 const isArrayBuffer = (arg) => (typeof ArrayBuffer === "function" && arg instanceof ArrayBuffer) ||
@@ -40431,10 +40431,10 @@ exports.writeKey = writeKey;
 
 /***/ }),
 
-/***/ 4534:
+/***/ 7046:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(4242);
 
 const getSmithyContext = (context) => context[SMITHY_CONTEXT_KEY] || (context[SMITHY_CONTEXT_KEY] = {});
 
@@ -40630,12 +40630,12 @@ exports.toEndpointV1 = toEndpointV1;
 
 /***/ }),
 
-/***/ 566:
+/***/ 6438:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(7291);
+const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(9467);
 const node_http = __nccwpck_require__(7067);
-const { parseUrl } = __nccwpck_require__(3422);
+const { parseUrl } = __nccwpck_require__(1342);
 
 const isImdsCredentials = (arg) => Boolean(arg) &&
     typeof arg === "object" &&
@@ -41007,13 +41007,13 @@ exports.providerConfigFromInit = providerConfigFromInit;
 
 /***/ }),
 
-/***/ 1279:
+/***/ 3343:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(2430);
-const { streamCollector } = __nccwpck_require__(2430);
+const { hasOwn } = __nccwpck_require__(7518);
+const { streamCollector } = __nccwpck_require__(7518);
 exports.streamCollector = streamCollector;
-const { buildQueryString, HttpResponse } = __nccwpck_require__(3422);
+const { buildQueryString, HttpResponse } = __nccwpck_require__(1342);
 const node_https = __nccwpck_require__(4708);
 const { Readable } = __nccwpck_require__(7075);
 const http2 = __nccwpck_require__(2467);
@@ -41928,12 +41928,12 @@ exports.NodeHttpHandler = NodeHttpHandler;
 
 /***/ }),
 
-/***/ 5118:
+/***/ 4366:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(2430);
-const { normalizeProvider } = __nccwpck_require__(2658);
-const { escapeUri, HttpRequest } = __nccwpck_require__(3422);
+const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(7518);
+const { normalizeProvider } = __nccwpck_require__(3042);
+const { escapeUri, HttpRequest } = __nccwpck_require__(1342);
 
 class HeaderFormatter {
     format(headers) {
@@ -42532,7 +42532,7 @@ exports.signatureV4aContainer = signatureV4aContainer;
 
 /***/ }),
 
-/***/ 690:
+/***/ 4242:
 /***/ ((__unused_webpack_module, exports) => {
 
 var HttpAuthLocation;
@@ -42635,7 +42635,7 @@ exports.resolveDefaultRuntimeConfig = resolveDefaultRuntimeConfig;
 
 /***/ }),
 
-/***/ 3251:
+/***/ 8115:
 /***/ (function(module) {
 
 /**
@@ -44165,7 +44165,7 @@ exports.resolveDefaultRuntimeConfig = resolveDefaultRuntimeConfig;
 
 /***/ }),
 
-/***/ 9449:
+/***/ 7065:
 /***/ (function(module) {
 
 /*!
@@ -44185,7 +44185,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 
 /***/ }),
 
-/***/ 6110:
+/***/ 3326:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 /* eslint-env browser */
@@ -44445,7 +44445,7 @@ function localstorage() {
 	}
 }
 
-module.exports = __nccwpck_require__(897)(exports);
+module.exports = __nccwpck_require__(7377)(exports);
 
 const {formatters} = module.exports;
 
@@ -44464,7 +44464,7 @@ formatters.j = function (v) {
 
 /***/ }),
 
-/***/ 897:
+/***/ 7377:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -44480,7 +44480,7 @@ function setup(env) {
 	createDebug.disable = disable;
 	createDebug.enable = enable;
 	createDebug.enabled = enabled;
-	createDebug.humanize = __nccwpck_require__(744);
+	createDebug.humanize = __nccwpck_require__(4472);
 	createDebug.destroy = destroy;
 
 	Object.keys(env).forEach(key => {
@@ -44763,7 +44763,7 @@ module.exports = setup;
 
 /***/ }),
 
-/***/ 2830:
+/***/ 1710:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -44772,15 +44772,15 @@ module.exports = setup;
  */
 
 if (typeof process === 'undefined' || process.type === 'renderer' || process.browser === true || process.__nwjs) {
-	module.exports = __nccwpck_require__(6110);
+	module.exports = __nccwpck_require__(3326);
 } else {
-	module.exports = __nccwpck_require__(5108);
+	module.exports = __nccwpck_require__(3380);
 }
 
 
 /***/ }),
 
-/***/ 5108:
+/***/ 3380:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 /**
@@ -44814,7 +44814,7 @@ exports.colors = [6, 2, 3, 4, 5, 1];
 try {
 	// Optional dependency (as in, doesn't need to be installed, NOT like optionalDependencies in package.json)
 	// eslint-disable-next-line import/no-extraneous-dependencies
-	const supportsColor = __nccwpck_require__(1450);
+	const supportsColor = __nccwpck_require__(2122);
 
 	if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
 		exports.colors = [
@@ -45022,7 +45022,7 @@ function init(debug) {
 	}
 }
 
-module.exports = __nccwpck_require__(897)(exports);
+module.exports = __nccwpck_require__(7377)(exports);
 
 const {formatters} = module.exports;
 
@@ -45050,7 +45050,7 @@ formatters.O = function (v) {
 
 /***/ }),
 
-/***/ 3813:
+/***/ 5141:
 /***/ ((module) => {
 
 
@@ -45065,7 +45065,7 @@ module.exports = (flag, argv = process.argv) => {
 
 /***/ }),
 
-/***/ 744:
+/***/ 4472:
 /***/ ((module) => {
 
 /**
@@ -45234,13 +45234,13 @@ function plural(ms, msAbs, n, name) {
 
 /***/ }),
 
-/***/ 1450:
+/***/ 2122:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const os = __nccwpck_require__(857);
 const tty = __nccwpck_require__(2018);
-const hasFlag = __nccwpck_require__(3813);
+const hasFlag = __nccwpck_require__(5141);
 
 const {env} = process;
 
@@ -45376,15 +45376,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 770:
+/***/ 8482:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(9290);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 9290:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -45655,33 +45655,33 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 6752:
+/***/ 2480:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Client = __nccwpck_require__(3701)
-const Dispatcher = __nccwpck_require__(883)
-const Pool = __nccwpck_require__(628)
-const BalancedPool = __nccwpck_require__(837)
-const Agent = __nccwpck_require__(7405)
-const ProxyAgent = __nccwpck_require__(6672)
-const EnvHttpProxyAgent = __nccwpck_require__(3137)
-const RetryAgent = __nccwpck_require__(50)
-const errors = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+const Client = __nccwpck_require__(1285)
+const Dispatcher = __nccwpck_require__(7939)
+const Pool = __nccwpck_require__(2244)
+const BalancedPool = __nccwpck_require__(2549)
+const Agent = __nccwpck_require__(8285)
+const ProxyAgent = __nccwpck_require__(9920)
+const EnvHttpProxyAgent = __nccwpck_require__(929)
+const RetryAgent = __nccwpck_require__(1346)
+const errors = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(7816)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8155)
-const RedirectHandler = __nccwpck_require__(8754)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const api = __nccwpck_require__(8567)
+const buildConnector = __nccwpck_require__(2784)
+const MockClient = __nccwpck_require__(9493)
+const MockAgent = __nccwpck_require__(1437)
+const MockPool = __nccwpck_require__(5220)
+const mockErrors = __nccwpck_require__(9917)
+const RetryHandler = __nccwpck_require__(5640)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8421)
+const DecoratorHandler = __nccwpck_require__(91)
+const RedirectHandler = __nccwpck_require__(7970)
+const createRedirectInterceptor = __nccwpck_require__(6036)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -45699,10 +45699,10 @@ module.exports.DecoratorHandler = DecoratorHandler
 module.exports.RedirectHandler = RedirectHandler
 module.exports.createRedirectInterceptor = createRedirectInterceptor
 module.exports.interceptors = {
-  redirect: __nccwpck_require__(1514),
-  retry: __nccwpck_require__(2026),
-  dump: __nccwpck_require__(8060),
-  dns: __nccwpck_require__(379)
+  redirect: __nccwpck_require__(730),
+  retry: __nccwpck_require__(4346),
+  dump: __nccwpck_require__(8412),
+  dns: __nccwpck_require__(8731)
 }
 
 module.exports.buildConnector = buildConnector
@@ -45764,7 +45764,7 @@ function makeDispatcher (fn) {
 module.exports.setGlobalDispatcher = setGlobalDispatcher
 module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(4398).fetch)
+const fetchImpl = (__nccwpck_require__(8702).fetch)
 module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -45776,39 +45776,39 @@ module.exports.fetch = async function fetch (init, options = undefined) {
     throw err
   }
 }
-module.exports.Headers = __nccwpck_require__(660).Headers
-module.exports.Response = __nccwpck_require__(9051).Response
-module.exports.Request = __nccwpck_require__(9967).Request
-module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.Headers = __nccwpck_require__(5524).Headers
+module.exports.Response = __nccwpck_require__(715).Response
+module.exports.Request = __nccwpck_require__(175).Request
+module.exports.FormData = __nccwpck_require__(1142).FormData
 module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
-module.exports.FileReader = __nccwpck_require__(8355).FileReader
+module.exports.FileReader = __nccwpck_require__(4848).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(179)
 
 module.exports.setGlobalOrigin = setGlobalOrigin
 module.exports.getGlobalOrigin = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(3245)
-const { kConstruct } = __nccwpck_require__(109)
+const { CacheStorage } = __nccwpck_require__(5965)
+const { kConstruct } = __nccwpck_require__(61)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(6933)
 
 module.exports.deleteCookie = deleteCookie
 module.exports.getCookies = getCookies
 module.exports.getSetCookies = getSetCookies
 module.exports.setCookie = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(7708)
 
 module.exports.parseMIMEType = parseMIMEType
 module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(7316)
+module.exports.WebSocket = __nccwpck_require__(1886).WebSocket
 module.exports.CloseEvent = CloseEvent
 module.exports.ErrorEvent = ErrorEvent
 module.exports.MessageEvent = MessageEvent
@@ -45824,18 +45824,18 @@ module.exports.MockPool = MockPool
 module.exports.MockAgent = MockAgent
 module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(1238)
+const { EventSource } = __nccwpck_require__(1670)
 
 module.exports.EventSource = EventSource
 
 
 /***/ }),
 
-/***/ 158:
+/***/ 670:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { addAbortListener } = __nccwpck_require__(4640)
+const { RequestAbortedError } = __nccwpck_require__(4627)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -45895,16 +45895,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 2004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -46010,7 +46010,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 5646:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -46024,10 +46024,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -46268,16 +46268,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 4203:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { Readable } = __nccwpck_require__(471)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(2247)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -46489,18 +46489,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 3560:
+/***/ 9656:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(2247)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -46716,15 +46716,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 6730:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(4627)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const util = __nccwpck_require__(4640)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -46831,21 +46831,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 8567:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(4043)
-module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(2279)
+module.exports.request = __nccwpck_require__(4203)
+module.exports.stream = __nccwpck_require__(9656)
+module.exports.pipeline = __nccwpck_require__(5646)
+module.exports.upgrade = __nccwpck_require__(6730)
+module.exports.connect = __nccwpck_require__(2004)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 471:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -46854,9 +46854,9 @@ module.exports.connect = __nccwpck_require__(2279)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { ReadableStreamFrom } = __nccwpck_require__(3440)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { ReadableStreamFrom } = __nccwpck_require__(4640)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -47237,15 +47237,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7655:
+/***/ 2247:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 
-const { chunksDecode } = __nccwpck_require__(9927)
+const { chunksDecode } = __nccwpck_require__(471)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -47337,16 +47337,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 2784:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(4640)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(4627)
+const timers = __nccwpck_require__(1275)
 
 function noop () {}
 
@@ -47584,7 +47584,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 2303:
 /***/ ((module) => {
 
 
@@ -47709,7 +47709,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 3374:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -47918,7 +47918,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 4627:
 /***/ ((module) => {
 
 
@@ -48350,7 +48350,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 7311:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -48358,7 +48358,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -48373,9 +48373,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+} = __nccwpck_require__(4640)
+const { channels } = __nccwpck_require__(3374)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -48839,7 +48839,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 6443:
+/***/ 4043:
 /***/ ((module) => {
 
 module.exports = {
@@ -48913,7 +48913,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 4152:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -48921,7 +48921,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(735)
+} = __nccwpck_require__(2303)
 
 class TstNode {
   /** @type {any} */
@@ -49072,13 +49072,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3440:
+/***/ 4640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(4043)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -49086,9 +49086,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
-const { tree } = __nccwpck_require__(7752)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
+const { tree } = __nccwpck_require__(4152)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -49798,18 +49798,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 8285:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1841)
-const Pool = __nccwpck_require__(628)
-const Client = __nccwpck_require__(3701)
-const util = __nccwpck_require__(3440)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(4043)
+const DispatcherBase = __nccwpck_require__(9265)
+const Pool = __nccwpck_require__(2244)
+const Client = __nccwpck_require__(1285)
+const util = __nccwpck_require__(4640)
+const createRedirectInterceptor = __nccwpck_require__(6036)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -49938,7 +49938,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 837:
+/***/ 2549:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -49946,7 +49946,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   PoolBase,
   kClients,
@@ -49954,10 +49954,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Pool = __nccwpck_require__(628)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const { parseOrigin } = __nccwpck_require__(3440)
+} = __nccwpck_require__(3856)
+const Pool = __nccwpck_require__(2244)
+const { kUrl, kInterceptors } = __nccwpck_require__(4043)
+const { parseOrigin } = __nccwpck_require__(4640)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -50154,7 +50154,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 637:
+/***/ 9133:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -50162,9 +50162,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(4640)
+const { channels } = __nccwpck_require__(3374)
+const timers = __nccwpck_require__(1275)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -50177,7 +50177,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   kUrl,
   kReset,
@@ -50210,9 +50210,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(4043)
 
-const constants = __nccwpck_require__(2824)
+const constants = __nccwpck_require__(776)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -50224,11 +50224,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7630) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(3434))
+    mod = await WebAssembly.compile(__nccwpck_require__(8586))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -50236,7 +50236,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(7630))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -51151,7 +51151,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(4492).extractBody)
+      extractBody = (__nccwpck_require__(6396).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -51674,7 +51674,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 4548:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -51682,13 +51682,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(4640)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   kUrl,
   kReset,
@@ -51707,7 +51707,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(4043)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -52113,7 +52113,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(4492).extractBody)
+    extractBody ??= (__nccwpck_require__(6396).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -52473,7 +52473,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 1285:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -52483,16 +52483,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1841)
+const util = __nccwpck_require__(4640)
+const { channels } = __nccwpck_require__(3374)
+const Request = __nccwpck_require__(7311)
+const DispatcherBase = __nccwpck_require__(9265)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(4627)
+const buildConnector = __nccwpck_require__(2784)
 const {
   kUrl,
   kServerName,
@@ -52534,9 +52534,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(6443)
-const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(8788)
+} = __nccwpck_require__(4043)
+const connectH1 = __nccwpck_require__(9133)
+const connectH2 = __nccwpck_require__(4548)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -52844,7 +52844,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(6036)
 
 function onError (client, err) {
   if (
@@ -53104,19 +53104,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 9265:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(883)
+const Dispatcher = __nccwpck_require__(7939)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(4627)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(4043)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -53319,7 +53319,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 7939:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -53391,15 +53391,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3137:
+/***/ 929:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
-const ProxyAgent = __nccwpck_require__(6672)
-const Agent = __nccwpck_require__(7405)
+const DispatcherBase = __nccwpck_require__(9265)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(4043)
+const ProxyAgent = __nccwpck_require__(9920)
+const Agent = __nccwpck_require__(8285)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -53558,7 +53558,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 5844:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -53682,15 +53682,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 2128:
+/***/ 3856:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const FixedQueue = __nccwpck_require__(4660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const PoolStats = __nccwpck_require__(3246)
+const DispatcherBase = __nccwpck_require__(9265)
+const FixedQueue = __nccwpck_require__(5844)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(4043)
+const PoolStats = __nccwpck_require__(5710)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -53883,10 +53883,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3246:
+/***/ 5710:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(4043)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -53924,7 +53924,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 628:
+/***/ 2244:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -53935,14 +53935,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(3856)
+const Client = __nccwpck_require__(1285)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { kUrl, kInterceptors } = __nccwpck_require__(4043)
+const buildConnector = __nccwpck_require__(2784)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -54038,19 +54038,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 9920:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(4043)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(7405)
-const Pool = __nccwpck_require__(628)
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
-const Client = __nccwpck_require__(3701)
+const Agent = __nccwpck_require__(8285)
+const Pool = __nccwpck_require__(2244)
+const DispatcherBase = __nccwpck_require__(9265)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(4627)
+const buildConnector = __nccwpck_require__(2784)
+const Client = __nccwpck_require__(1285)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -54319,13 +54319,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 1346:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(7816)
+const Dispatcher = __nccwpck_require__(7939)
+const RetryHandler = __nccwpck_require__(5640)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -54361,7 +54361,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 2581:
+/***/ 8421:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -54369,8 +54369,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(7405)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const Agent = __nccwpck_require__(8285)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -54400,7 +54400,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8155:
+/***/ 91:
 /***/ ((module) => {
 
 
@@ -54451,15 +54451,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 8754:
+/***/ 7970:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { kBodyUsed } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(4640)
+const { kBodyUsed } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -54690,20 +54690,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 5640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(8707)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(4043)
+const { RequestRetryError } = __nccwpck_require__(4627)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(3440)
+} = __nccwpck_require__(4640)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -55134,14 +55134,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 379:
+/***/ 8731:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(91)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(4627)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -55516,14 +55516,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 8412:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
+const util = __nccwpck_require__(4640)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
+const DecoratorHandler = __nccwpck_require__(91)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -55646,12 +55646,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 5092:
+/***/ 6036:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(7970)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -55674,11 +55674,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 730:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(7970)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -55705,11 +55705,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 4346:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(5640)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -55731,13 +55731,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 776:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(1308);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -56015,7 +56015,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 7630:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -56027,7 +56027,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 3434:
+/***/ 8586:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -56039,7 +56039,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 172:
+/***/ 1308:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -56060,13 +56060,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 7501:
+/***/ 1437:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
+const { kClients } = __nccwpck_require__(4043)
+const Agent = __nccwpck_require__(8285)
 const {
   kAgent,
   kMockAgentSet,
@@ -56077,14 +56077,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(883)
-const Pluralizer = __nccwpck_require__(1529)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
+} = __nccwpck_require__(941)
+const MockClient = __nccwpck_require__(9493)
+const MockPool = __nccwpck_require__(5220)
+const { matchValue, buildMockOptions } = __nccwpck_require__(8981)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(4627)
+const Dispatcher = __nccwpck_require__(7939)
+const Pluralizer = __nccwpck_require__(3289)
+const PendingInterceptorsFormatter = __nccwpck_require__(1726)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -56227,14 +56227,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 9493:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3701)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Client = __nccwpck_require__(1285)
+const { buildMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kMockAgent,
@@ -56243,10 +56243,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(941)
+const { MockInterceptor } = __nccwpck_require__(5015)
+const Symbols = __nccwpck_require__(4043)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -56293,12 +56293,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 9917:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(4627)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -56328,12 +56328,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 5015:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kDispatchKey,
@@ -56341,9 +56341,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { buildURL } = __nccwpck_require__(3440)
+} = __nccwpck_require__(941)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { buildURL } = __nccwpck_require__(4640)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -56542,14 +56542,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 5220:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(628)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Pool = __nccwpck_require__(2244)
+const { buildMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kMockAgent,
@@ -56558,10 +56558,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(941)
+const { MockInterceptor } = __nccwpck_require__(5015)
+const Symbols = __nccwpck_require__(4043)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -56608,7 +56608,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 941:
 /***/ ((module) => {
 
 
@@ -56638,20 +56638,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 8981:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(9917)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(1117)
-const { buildURL } = __nccwpck_require__(3440)
+} = __nccwpck_require__(941)
+const { buildURL } = __nccwpck_require__(4640)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -57012,7 +57012,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 1726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -57062,7 +57062,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 1529:
+/***/ 3289:
 /***/ ((module) => {
 
 
@@ -57098,7 +57098,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 6603:
+/***/ 1275:
 /***/ ((module) => {
 
 
@@ -57528,20 +57528,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 8514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(5893)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
-const { Request, fromInnerRequest } = __nccwpck_require__(9967)
-const { kState } = __nccwpck_require__(3627)
-const { fetching } = __nccwpck_require__(4398)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
+const { kConstruct } = __nccwpck_require__(61)
+const { urlEquals, getFieldValues } = __nccwpck_require__(6814)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(4640)
+const { webidl } = __nccwpck_require__(5701)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(715)
+const { Request, fromInnerRequest } = __nccwpck_require__(175)
+const { kState } = __nccwpck_require__(1995)
+const { fetching } = __nccwpck_require__(8702)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(9520)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -58394,15 +58394,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3245:
+/***/ 5965:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { Cache } = __nccwpck_require__(9634)
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(61)
+const { Cache } = __nccwpck_require__(8514)
+const { webidl } = __nccwpck_require__(5701)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 
 class CacheStorage {
   /**
@@ -58553,26 +58553,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 109:
+/***/ 61:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(6443).kConstruct)
+  kConstruct: (__nccwpck_require__(4043).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 6798:
+/***/ 6814:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { isValidHeaderName } = __nccwpck_require__(3168)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { isValidHeaderName } = __nccwpck_require__(9520)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -58617,7 +58617,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 3404:
 /***/ ((module) => {
 
 
@@ -58636,15 +58636,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 6933:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(1978)
-const { stringify } = __nccwpck_require__(7797)
-const { webidl } = __nccwpck_require__(5893)
-const { Headers } = __nccwpck_require__(660)
+const { parseSetCookie } = __nccwpck_require__(8906)
+const { stringify } = __nccwpck_require__(1077)
+const { webidl } = __nccwpck_require__(5701)
+const { Headers } = __nccwpck_require__(5524)
 
 /**
  * @typedef {Object} Cookie
@@ -58827,14 +58827,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 8906:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
-const { isCTLExcludingHtab } = __nccwpck_require__(7797)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(3404)
+const { isCTLExcludingHtab } = __nccwpck_require__(1077)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(7708)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -59144,7 +59144,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 1077:
 /***/ ((module) => {
 
 
@@ -59503,13 +59503,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 335:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(3691)
 
 /**
  * @type {number[]} BOM
@@ -60084,23 +60084,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 1670:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(4398)
-const { makeRequest } = __nccwpck_require__(9967)
-const { webidl } = __nccwpck_require__(5893)
-const { EventSourceStream } = __nccwpck_require__(4031)
-const { parseMIMEType } = __nccwpck_require__(1900)
-const { createFastMessageEvent } = __nccwpck_require__(5188)
-const { isNetworkError } = __nccwpck_require__(9051)
-const { delay } = __nccwpck_require__(4811)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { fetching } = __nccwpck_require__(8702)
+const { makeRequest } = __nccwpck_require__(175)
+const { webidl } = __nccwpck_require__(5701)
+const { EventSourceStream } = __nccwpck_require__(335)
+const { parseMIMEType } = __nccwpck_require__(7708)
+const { createFastMessageEvent } = __nccwpck_require__(7316)
+const { isNetworkError } = __nccwpck_require__(715)
+const { delay } = __nccwpck_require__(3691)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { environmentSettingsObject } = __nccwpck_require__(9520)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
 
 let experimentalWarned = false
 
@@ -60574,7 +60574,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 3691:
 /***/ ((module) => {
 
 
@@ -60618,12 +60618,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 6396:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(4640)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -60633,16 +60633,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(3168)
-const { FormData } = __nccwpck_require__(5910)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(9520)
+const { FormData } = __nccwpck_require__(1142)
+const { kState } = __nccwpck_require__(1995)
+const { webidl } = __nccwpck_require__(5701)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(1900)
-const { multipartFormDataParser } = __nccwpck_require__(116)
+const { serializeAMimeType } = __nccwpck_require__(7708)
+const { multipartFormDataParser } = __nccwpck_require__(3028)
 let random
 
 try {
@@ -61154,7 +61154,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4495:
+/***/ 7775:
 /***/ ((module) => {
 
 
@@ -61285,7 +61285,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 7708:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -62036,12 +62036,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6653:
+/***/ 9197:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(6443)
+const { kConnected, kSize } = __nccwpck_require__(4043)
 
 class CompatWeakRef {
   constructor (value) {
@@ -62089,14 +62089,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 2538:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+const { kState } = __nccwpck_require__(1995)
+const { webidl } = __nccwpck_require__(5701)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -62222,16 +62222,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 116:
+/***/ 3028:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(3168)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
-const { isFileLike } = __nccwpck_require__(7114)
-const { makeEntry } = __nccwpck_require__(5910)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(4640)
+const { utf8DecodeBytes } = __nccwpck_require__(9520)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(7708)
+const { isFileLike } = __nccwpck_require__(2538)
+const { makeEntry } = __nccwpck_require__(1142)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -62703,16 +62703,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 1142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
-const { kState } = __nccwpck_require__(3627)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { FileLike, isFileLike } = __nccwpck_require__(7114)
-const { webidl } = __nccwpck_require__(5893)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(9520)
+const { kState } = __nccwpck_require__(1995)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { FileLike, isFileLike } = __nccwpck_require__(2538)
+const { webidl } = __nccwpck_require__(5701)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -62962,7 +62962,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 179:
 /***/ ((module) => {
 
 
@@ -63009,21 +63009,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 5524:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(4043)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(3168)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(9520)
+const { webidl } = __nccwpck_require__(5701)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -63703,7 +63703,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 8702:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -63716,9 +63716,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9051)
-const { HeadersList } = __nccwpck_require__(660)
-const { Request, cloneRequest } = __nccwpck_require__(9967)
+} = __nccwpck_require__(715)
+const { HeadersList } = __nccwpck_require__(5524)
+const { Request, cloneRequest } = __nccwpck_require__(175)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -63754,23 +63754,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(3168)
-const { kState, kDispatcher } = __nccwpck_require__(3627)
+} = __nccwpck_require__(9520)
+const { kState, kDispatcher } = __nccwpck_require__(1995)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(6396)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(7775)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(5893)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(4640)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(7708)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
+const { webidl } = __nccwpck_require__(5701)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -65980,23 +65980,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9967:
+/***/ 175:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
-const { FinalizationRegistry } = __nccwpck_require__(6653)()
-const util = __nccwpck_require__(3440)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(6396)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(5524)
+const { FinalizationRegistry } = __nccwpck_require__(9197)()
+const util = __nccwpck_require__(4640)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(9520)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -66006,12 +66006,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(7775)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(1995)
+const { webidl } = __nccwpck_require__(5701)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { kConstruct } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -67024,14 +67024,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9051:
+/***/ 715:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
-const util = __nccwpck_require__(3440)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(5524)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(6396)
+const util = __nccwpck_require__(4640)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -67043,16 +67043,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(9520)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(4495)
-const { kState, kHeaders } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { FormData } = __nccwpck_require__(5910)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+} = __nccwpck_require__(7775)
+const { kState, kHeaders } = __nccwpck_require__(1995)
+const { webidl } = __nccwpck_require__(5701)
+const { FormData } = __nccwpck_require__(1142)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { kConstruct } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -67641,7 +67641,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3627:
+/***/ 1995:
 /***/ ((module) => {
 
 
@@ -67657,21 +67657,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 9520:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(1059)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(7775)
+const { getGlobalOrigin } = __nccwpck_require__(179)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(7708)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(4640)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(5701)
 
 let supportedHashes = []
 
@@ -69296,14 +69296,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5893:
+/***/ 5701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(3440)
+const { toUSVString } = __nccwpck_require__(4640)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -69998,7 +69998,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2607:
+/***/ 2927:
 /***/ ((module) => {
 
 
@@ -70295,7 +70295,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8355:
+/***/ 4848:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -70304,16 +70304,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(3610)
+} = __nccwpck_require__(410)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(961)
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+} = __nccwpck_require__(4929)
+const { webidl } = __nccwpck_require__(5701)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -70646,12 +70646,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8573:
+/***/ 5549:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(5701)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -70731,7 +70731,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 961:
+/***/ 4929:
 /***/ ((module) => {
 
 
@@ -70748,7 +70748,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3610:
+/***/ 410:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -70759,10 +70759,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(961)
-const { ProgressEvent } = __nccwpck_require__(8573)
-const { getEncoding } = __nccwpck_require__(2607)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
+} = __nccwpck_require__(4929)
+const { ProgressEvent } = __nccwpck_require__(5549)
+const { getEncoding } = __nccwpck_require__(2927)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(7708)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -71146,27 +71146,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 7905:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(6096)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(1216)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
-const { channels } = __nccwpck_require__(2414)
-const { CloseEvent } = __nccwpck_require__(5188)
-const { makeRequest } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { Headers, getHeadersList } = __nccwpck_require__(660)
-const { getDecodeSplit } = __nccwpck_require__(3168)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
+} = __nccwpck_require__(32)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(1025)
+const { channels } = __nccwpck_require__(3374)
+const { CloseEvent } = __nccwpck_require__(7316)
+const { makeRequest } = __nccwpck_require__(175)
+const { fetching } = __nccwpck_require__(8702)
+const { Headers, getHeadersList } = __nccwpck_require__(5524)
+const { getDecodeSplit } = __nccwpck_require__(9520)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
 
 /** @type {import('crypto')} */
 let crypto
@@ -71524,7 +71524,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 6096:
 /***/ ((module) => {
 
 
@@ -71597,14 +71597,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 7316:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
+const { webidl } = __nccwpck_require__(5701)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { kConstruct } = __nccwpck_require__(4043)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -71933,12 +71933,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3264:
+/***/ 9104:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(736)
+const { maxUnsigned16Bit } = __nccwpck_require__(6096)
 
 const BUFFER_SIZE = 16386
 
@@ -72036,14 +72036,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 1869:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(8625)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { isValidClientWindowBits } = __nccwpck_require__(1025)
+const { MessageSizeExceededError } = __nccwpck_require__(4627)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -72148,16 +72148,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 9332:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
-const { channels } = __nccwpck_require__(2414)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(6096)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(32)
+const { channels } = __nccwpck_require__(3374)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -72167,11 +72167,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(8625)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { closeWebSocketConnection } = __nccwpck_require__(6897)
-const { PerMessageDeflate } = __nccwpck_require__(9469)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(1025)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { closeWebSocketConnection } = __nccwpck_require__(7905)
+const { PerMessageDeflate } = __nccwpck_require__(1869)
+const { MessageSizeExceededError } = __nccwpck_require__(4627)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -72682,14 +72682,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 9388:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { opcodes, sendHints } = __nccwpck_require__(736)
-const FixedQueue = __nccwpck_require__(4660)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { opcodes, sendHints } = __nccwpck_require__(6096)
+const FixedQueue = __nccwpck_require__(5844)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -72793,7 +72793,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 1216:
+/***/ 32:
 /***/ ((module) => {
 
 
@@ -72812,16 +72812,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8625:
+/***/ 1025:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
-const { states, opcodes } = __nccwpck_require__(736)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(32)
+const { states, opcodes } = __nccwpck_require__(6096)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(7316)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(7708)
 
 /* globals Blob */
 
@@ -73141,15 +73141,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 1886:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(5701)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { environmentSettingsObject } = __nccwpck_require__(9520)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(6096)
 const {
   kWebSocketURL,
   kReadyState,
@@ -73158,21 +73158,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(1216)
+} = __nccwpck_require__(32)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(8625)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
-const { ByteParser } = __nccwpck_require__(1652)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+} = __nccwpck_require__(1025)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(7905)
+const { ByteParser } = __nccwpck_require__(9332)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(4640)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
-const { SendQueue } = __nccwpck_require__(3900)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(7316)
+const { SendQueue } = __nccwpck_require__(9388)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -73743,11 +73743,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9407:
+/***/ 629:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3861);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9348);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3861:
+/***/ 9348:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73767,7 +73767,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -73803,7 +73803,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -73899,7 +73899,7 @@ function escapeProperty(s) {
 var external_crypto_ = __nccwpck_require__(6982);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -73942,7 +73942,7 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -74033,11 +74033,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ../main/node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(8482);
+// EXTERNAL MODULE: ../main/node_modules/undici/index.js
+var undici = __nccwpck_require__(2480);
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -74734,7 +74734,7 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -74810,7 +74810,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -74884,7 +74884,7 @@ class OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -75165,7 +75165,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -75207,7 +75207,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -75387,7 +75387,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -75661,7 +75661,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -76249,7 +76249,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -76329,7 +76329,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -76394,7 +76394,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -76712,7 +76712,7 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/github/lib/context.js
 
 
 class Context {
@@ -76765,9 +76765,9 @@ class Context {
     }
 }
 //# sourceMappingURL=context.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(9659);
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
+// EXTERNAL MODULE: ../main/node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(1947);
+;// CONCATENATED MODULE: ../main/node_modules/@actions/github/lib/internal/utils.js
 var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -76820,7 +76820,7 @@ function getUserAgentWithOrchestrationId(baseUserAgent) {
     return baseUserAgent;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
+;// CONCATENATED MODULE: ../main/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -76835,7 +76835,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
+;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/register.js
 // @ts-check
 
 function register(state, name, method, options) {
@@ -76864,7 +76864,7 @@ function register(state, name, method, options) {
   });
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
+;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/add.js
 // @ts-check
 
 function addHook(state, kind, name, hook) {
@@ -76912,7 +76912,7 @@ function addHook(state, kind, name, hook) {
   });
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
+;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/remove.js
 // @ts-check
 
 function removeHook(state, name, method) {
@@ -76933,7 +76933,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
+;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/index.js
 // @ts-check
 
 
@@ -76980,7 +76980,7 @@ function Collection() {
 
 /* harmony default export */ const before_after_hook = ({ Singular, Collection });
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/endpoint/dist-bundle/index.js
 // pkg/dist-src/defaults.js
 
 
@@ -77326,7 +77326,7 @@ function withDefaults(oldDefaults, newDefaults) {
 var endpoint = withDefaults(null, DEFAULTS);
 
 
-;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
+;// CONCATENATED MODULE: ../main/node_modules/content-type/dist/index.js
 /*!
  * content-type
  * Copyright(c) 2015 Douglas Christopher Wilson
@@ -77618,7 +77618,7 @@ function unescapeQuotedPairs(str, start, end) {
     return result + str.slice(start, end);
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
+;// CONCATENATED MODULE: ../main/node_modules/json-with-bigint/json-with-bigint.js
 const intRegex = /^-?\d+$/;
 const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
 const originalStringify = JSON.stringify;
@@ -78219,7 +78219,7 @@ const JSONParse = (text, reviver) => {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/request-error/dist-src/index.js
 class RequestError extends Error {
   name;
   /**
@@ -78260,7 +78260,7 @@ class RequestError extends Error {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/request/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -78467,7 +78467,7 @@ var request = dist_bundle_withDefaults(endpoint, defaults_default);
 /* v8 ignore next -- @preserve */
 /* v8 ignore else -- @preserve */
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/graphql/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -78598,7 +78598,7 @@ function withCustomRequest(customRequest) {
 
 /* v8 ignore if -- @preserve */
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-token/dist-bundle/index.js
 // pkg/dist-src/is-jwt.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
@@ -78653,11 +78653,11 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/core/dist-src/version.js
 const version_VERSION = "7.0.8";
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/core/dist-src/index.js
 
 
 
@@ -78798,12 +78798,12 @@ class Octokit {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 const dist_src_version_VERSION = "17.0.0";
 
 //# sourceMappingURL=version.js.map
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 const Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -81097,7 +81097,7 @@ var endpoints_default = Endpoints;
 
 //# sourceMappingURL=endpoints.js.map
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 
 const endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
@@ -81223,7 +81223,7 @@ function decorate(octokit, scope, methodName, defaults, decorations) {
 
 //# sourceMappingURL=endpoints-to-methods.js.map
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 
 
 function restEndpointMethods(octokit) {
@@ -81244,7 +81244,7 @@ legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
 
 //# sourceMappingURL=index.js.map
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 // pkg/dist-src/version.js
 var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
 
@@ -81656,7 +81656,7 @@ function paginateRest(octokit) {
 paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
 
 
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/github/lib/utils.js
 
 
 // octokit + plugins
@@ -81695,7 +81695,7 @@ function getOctokitOptions(token, options) {
     return opts;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/github/lib/github.js
 
 
 const github_context = new Context();
@@ -81710,11 +81710,19 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(1695);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(5376);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-iam/dist-cjs/index.js
+var client_iam_dist_cjs = __nccwpck_require__(4252);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-organizations/dist-cjs/index.js
+var client_organizations_dist_cjs = __nccwpck_require__(6295);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-sns/dist-cjs/index.js
+var client_sns_dist_cjs = __nccwpck_require__(2733);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var client_sts_dist_cjs = __nccwpck_require__(9999);
 // EXTERNAL MODULE: external "url"
 var external_url_ = __nccwpck_require__(7016);
-;// CONCATENATED MODULE: ./node_modules/proxy-agent/node_modules/lru-cache/index.mjs
+;// CONCATENATED MODULE: ../main/node_modules/proxy-agent/node_modules/lru-cache/index.mjs
 const perf =
   typeof performance === 'object' &&
   performance &&
@@ -82943,11 +82951,11 @@ class LRUCache {
 
 /* harmony default export */ const lru_cache = (LRUCache);
 
-// EXTERNAL MODULE: ./node_modules/proxy-agent/node_modules/agent-base/dist/index.js + 1 modules
-var dist = __nccwpck_require__(9963);
-// EXTERNAL MODULE: ./node_modules/debug/src/index.js
-var src = __nccwpck_require__(2830);
-;// CONCATENATED MODULE: ./node_modules/proxy-from-env/index.js
+// EXTERNAL MODULE: ../main/node_modules/proxy-agent/node_modules/agent-base/dist/index.js + 1 modules
+var dist = __nccwpck_require__(5803);
+// EXTERNAL MODULE: ../main/node_modules/debug/src/index.js
+var src = __nccwpck_require__(1710);
+;// CONCATENATED MODULE: ../main/node_modules/proxy-from-env/index.js
 
 
 var DEFAULT_PORTS = {
@@ -83052,7 +83060,7 @@ function getEnv(key) {
   return process.env[key.toLowerCase()] || process.env[key.toUpperCase()] || '';
 }
 
-;// CONCATENATED MODULE: ./node_modules/proxy-agent/dist/index.js
+;// CONCATENATED MODULE: ../main/node_modules/proxy-agent/dist/index.js
 
 
 
@@ -83067,10 +83075,10 @@ const dist_debug = src('proxy-agent');
  * (in particular, pac-proxy-agent).
  */
 const wellKnownAgents = {
-    http: async () => (await __nccwpck_require__.e(/* import() */ 17).then(__nccwpck_require__.bind(__nccwpck_require__, 1017))).HttpProxyAgent,
-    https: async () => (await __nccwpck_require__.e(/* import() */ 965).then(__nccwpck_require__.bind(__nccwpck_require__, 3965))).HttpsProxyAgent,
-    socks: async () => (await __nccwpck_require__.e(/* import() */ 254).then(__nccwpck_require__.bind(__nccwpck_require__, 8254))).SocksProxyAgent,
-    pac: async () => (await __nccwpck_require__.e(/* import() */ 303).then(__nccwpck_require__.bind(__nccwpck_require__, 2303))).PacProxyAgent,
+    http: async () => (await __nccwpck_require__.e(/* import() */ 353).then(__nccwpck_require__.bind(__nccwpck_require__, 1353))).HttpProxyAgent,
+    https: async () => (await __nccwpck_require__.e(/* import() */ 325).then(__nccwpck_require__.bind(__nccwpck_require__, 5325))).HttpsProxyAgent,
+    socks: async () => (await __nccwpck_require__.e(/* import() */ 14).then(__nccwpck_require__.bind(__nccwpck_require__, 2014))).SocksProxyAgent,
+    pac: async () => (await __nccwpck_require__.e(/* import() */ 583).then(__nccwpck_require__.bind(__nccwpck_require__, 3583))).PacProxyAgent,
 };
 /**
  * Supported proxy types.
@@ -83163,8 +83171,8 @@ class ProxyAgent extends dist/* Agent */.g6 {
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./src/aws/network.ts
 // How every AWS client reaches AWS: how many attempts a request gets (retry-max-attempts) and
-// through which proxy. Set once from the inputs (main.ts), read by every client builder, so no
-// client is built with other settings.
+// through which proxy. Set once from the inputs (main.ts), read by the one client factory
+// (src/aws/clients.ts), so no client is built with other settings.
 
 
 /** The default of retry-max-attempts: enough for a large scan to ride out IAM throttling. */
@@ -83205,6 +83213,119 @@ function awsClientConfig(options = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/kit/sleep.ts
+// The one wait. Everything that waits takes a Sleep, so unit tests pass one that returns at once
+// (or moves a fake clock) and no test depends on real time.
+const sleep_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+;// CONCATENATED MODULE: ./src/kit/token-bucket.ts
+// The one token bucket: `rate` tokens a second, at most `burst` saved up while idle, one taken per
+// request. It paces CloudTrail at its fixed rate per region (src/activity) and, under the AIMD of
+// src/aws/pacing.ts, IAM at the rate found. Waiters are served first come, first served, so no
+// caller starves while others page on. The SDK's own limiter (DefaultRateLimiter in @smithy/core)
+// is the same kind of bucket; this one adds the FIFO queue and the pushes back a pacer needs. The
+// clock and sleep are injectable for unit tests.
+
+function checkRate(ratePerSecond) {
+    if (!(ratePerSecond > 0))
+        throw new RangeError('ratePerSecond must be positive');
+    return ratePerSecond;
+}
+class TokenBucket {
+    rateNow;
+    burst;
+    now;
+    sleep;
+    /** Below zero: tokens already handed out that the refill has yet to earn. */
+    tokens;
+    updatedAt;
+    /** Moves on when the schedule is pushed back, so a caller sleeping through that queues again. */
+    generation = 0;
+    queue = Promise.resolve();
+    /** Callers that asked and have not been served yet. */
+    waiting = 0;
+    constructor(options) {
+        const burst = options.burst ?? 1;
+        this.rateNow = checkRate(options.ratePerSecond);
+        if (!(burst >= 1))
+            throw new RangeError('burst must be at least 1');
+        this.burst = burst;
+        this.now = options.now ?? (() => performance.now());
+        this.sleep = options.sleep ?? sleep_sleep;
+        this.tokens = burst;
+        this.updatedAt = this.now();
+    }
+    get rate() {
+        return this.rateNow;
+    }
+    /**
+     * Resolves when the caller may send one request; callers are served in call order. With no one
+     * ahead, the caller's turn starts at once, so a wait begins in the same tick as the call.
+     */
+    take() {
+        const serve = async () => {
+            try {
+                await this.waitForToken();
+            }
+            finally {
+                this.waiting--;
+            }
+        };
+        const turn = this.waiting++ === 0 ? serve() : this.queue.then(serve);
+        this.queue = turn.catch(() => undefined);
+        return turn;
+    }
+    /** A new rate. What is scheduled stays scheduled: the time until the next token is kept. */
+    setRate(ratePerSecond) {
+        checkRate(ratePerSecond);
+        this.refill();
+        if (this.tokens < 1)
+            this.tokens = 1 - ((1 - this.tokens) * ratePerSecond) / this.rateNow;
+        this.rateNow = ratePerSecond;
+    }
+    /**
+     * Pushes the schedule back one interval: the next token comes one interval (at the current
+     * rate) later than it would have, nothing saved up beyond it is kept, and a caller already
+     * waiting queues again rather than go at a time given before the push.
+     */
+    postpone() {
+        this.refill();
+        this.tokens = Math.min(this.tokens, 1) - 1;
+        this.generation++;
+    }
+    /**
+     * Empties the bucket and hands out nothing for `ms` more, then refills at the usual rate: what
+     * to do when the server says we are too fast (its clock and ours disagree, or someone else
+     * shares the limit).
+     */
+    pause(ms) {
+        this.refill();
+        this.tokens = Math.min(this.tokens, 0) - (ms * this.rateNow) / 1000;
+        this.generation++;
+    }
+    async waitForToken() {
+        for (;;) {
+            this.refill();
+            this.tokens -= 1;
+            if (this.tokens >= 0)
+                return;
+            const generation = this.generation;
+            // Multiplied before dividing, so whole-millisecond intervals come out whole.
+            await this.sleep((-this.tokens * 1000) / this.rateNow);
+            if (generation === this.generation)
+                return;
+        }
+    }
+    refill() {
+        const now = this.now();
+        const earned = ((now - this.updatedAt) * this.rateNow) / 1000;
+        this.tokens = Math.min(this.burst, this.tokens + Math.max(0, earned));
+        this.updatedAt = Math.max(this.updatedAt, now);
+    }
+}
+
+// EXTERNAL MODULE: ../main/node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var retry = __nccwpck_require__(3129);
 ;// CONCATENATED MODULE: ./src/kit/errors.ts
 // Errors wrapped with what was being done and what the user should change.
 class ActionError extends Error {
@@ -83257,202 +83378,362 @@ function describeFailure(error) {
     return `IAM Key Sentinel failed unexpectedly: ${errorMessage(error)}`;
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
-var client_iam_dist_cjs = __nccwpck_require__(6764);
-;// CONCATENATED MODULE: ./src/kit/concurrency.ts
-// Bounded concurrency: enough requests in flight to hide latency, few enough not to
-// provoke IAM's throttling (which the SDK's adaptive retry then paces).
-async function forEachLimit(items, limit, work) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            await work(items[index], index);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-;// CONCATENATED MODULE: ./src/domain/dates.ts
-// Day arithmetic shared by classification, planning and rendering.
-const DAY_MS = 86_400_000;
-/** Whole days elapsed, as AWS Config's access-keys-rotated rule counts them. */
-function dates_wholeDays(from, now) {
-    return Math.floor((now.getTime() - from.getTime()) / DAY_MS);
-}
-function addDays(date, days) {
-    return new Date(date.getTime() + days * DAY_MS);
-}
-/** YYYY-MM-DD in UTC. */
-function isoDate(date) {
-    return date.toISOString().slice(0, 10);
-}
-
-;// CONCATENATED MODULE: ./src/domain/classify.ts
-
-/**
- * overdue: active and older than max-age-days (age > max).
- * unused: active and idle for at least unused-days, counting from creation when never used.
- * due-soon: active and overdue within warn-days (ages max-warn+1 .. max).
- * Overdue wins over unused, unused over due-soon: the report shows the most urgent reason.
- */
-function classifyRaw(key, now, t) {
-    if (key.status !== 'Active')
-        return 'inactive';
-    const age = dates_wholeDays(key.createDate, now);
-    if (age > t.maxAgeDays)
-        return 'overdue';
-    const idle = idleDays(key, now);
-    if (t.unusedDays > 0 && idle !== undefined && idle >= t.unusedDays)
-        return 'unused';
-    if (age > t.maxAgeDays - t.warnDays)
-        return 'due-soon';
-    return 'ok';
-}
-function idleDays(key, now) {
-    switch (key.lastUse.kind) {
-        case 'used':
-            return dates_wholeDays(key.lastUse.date, now);
-        case 'never':
-            return dates_wholeDays(key.createDate, now);
-        case 'unknown':
-            return undefined;
-    }
-}
-/** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
-function classify(key, now, t, exemption) {
-    const rawClass = classifyRaw(key, now, t);
-    const exempt = exemption !== undefined && rawClass !== 'ok';
-    const ageDays = dates_wholeDays(key.createDate, now);
-    const finding = {
-        userName: key.userName,
-        accessKeyId: key.accessKeyId,
-        status: key.status,
-        createDate: key.createDate,
-        lastUse: key.lastUse,
-        class: exempt ? 'exempt' : rawClass,
-        rawClass,
-        ageDays,
-        idleDays: idleDays(key, now),
-        daysToDeadline: t.maxAgeDays - ageDays
-    };
-    if (exempt)
-        finding.exemption = exemption;
-    return finding;
-}
-function emptyCounts() {
-    return { total: 0, overdue: 0, 'due-soon': 0, unused: 0, inactive: 0, ok: 0, exempt: 0 };
-}
-function countClasses(findings) {
-    const counts = emptyCounts();
-    counts.total = findings.length;
-    for (const f of findings)
-        counts[f.class]++;
-    return counts;
-}
-/** Most urgent first, then oldest first: the order every report lists keys in. */
-const URGENCY = {
-    overdue: 0,
-    unused: 1,
-    'due-soon': 2,
-    exempt: 3,
-    inactive: 4,
-    ok: 5
-};
-function byUrgency(a, b) {
-    return (URGENCY[a.class] - URGENCY[b.class] ||
-        b.ageDays - a.ageDays ||
-        a.userName.localeCompare(b.userName) ||
-        a.accessKeyId.localeCompare(b.accessKeyId));
-}
-
-;// CONCATENATED MODULE: ./src/domain/last-use-policy.ts
-// Which keys need their last use read. GetAccessKeyLastUsed is one IAM call per key, the largest
-// share of a full walk (1.6 keys per user); both scan methods follow this one policy, so they
-// agree key by key on what is known.
+;// CONCATENATED MODULE: ./src/aws/errors.ts
+// The one classifier of AWS errors, on the SDK's own: smithy's service-error-classification (what
+// the SDK's retry strategies decide with) tells throttling and answers that never came, and the
+// named tables below add what the services this action calls spell differently. Three verdicts:
+// too fast (wait longer), a passing fault (try again soon), or final.
 
 
 /**
- * Ok keys get their last use read only while the account has at most this many keys that are
- * ok by age: the job summary lists ok keys (with their last use) only up to 50 (OK_LIST_LIMIT).
+ * Too fast, as each service says it: IAM and STS `Throttling`, CloudTrail `ThrottlingException`,
+ * SNS `Throttled`, Organizations `TooManyRequestsException`, EC2-style `RequestLimitExceeded`.
+ * Matched with or without the Exception suffix, where smithy's table matches names exactly.
  */
-const OK_DETAIL_LIMIT = 50;
-const NOT_READ = { kind: 'unknown', notRead: true };
-/** The class a key has whatever its last use turns out to be, unused rule aside. */
-function classByAge(key, at, t) {
-    return classifyRaw({ ...key, userName: '', accessKeyId: '', lastUse: NOT_READ }, at, t);
-}
+const THROTTLING_CODES = [
+    'Throttling',
+    'Throttled',
+    'TooManyRequests',
+    'RequestLimitExceeded'
+];
 /**
- * Whether last use can change the class, or for an inactive key the class it would have if
- * active (the delete stage acts on that): only when the unused rule is on and the key is not
- * overdue and at least unused-days old (a key cannot be idle for longer than it exists).
+ * Smithy counts LimitExceededException as throttling; IAM answers it for a quota (tags per user, a
+ * credential report already being generated), which sending more slowly does not lift.
  */
-function lastUseDecides(key, at, t) {
-    if (t.unusedDays === 0)
+const QUOTA_CODES = ['LimitExceeded'];
+/** STS's passing faults, some of them answered with a 4xx status. */
+const STS_TRANSIENT_CODES = [
+    'IDPCommunicationError',
+    'RequestTimeout',
+    'ServiceUnavailable',
+    'InternalFailure',
+    'InternalError'
+];
+/** After one of these no request to the same region, with the same credentials, can succeed. */
+const REGION_WIDE_CODES = [
+    'UnrecognizedClient',
+    'InvalidClientTokenId',
+    'ExpiredToken',
+    'InvalidSignature',
+    'SignatureDoesNotMatch',
+    'MissingAuthenticationToken',
+    'OptInRequired'
+];
+/** Node.js codes and SDK names of a request that got no answer: a reset, a refusal, a timeout. */
+const NO_ANSWER = /^(E[A-Z_]+|TimeoutError|RequestTimeout\w*)$/;
+const asSdkError = (error) => typeof error === 'object' && error !== null ? error : undefined;
+/** The HTTP status AWS answered with; undefined when no answer came. */
+const statusOf = (error) => error?.$metadata?.httpStatusCode;
+function isThrottling(error) {
+    const e = asSdkError(error);
+    if (!e || hasAwsCode(error, ...QUOTA_CODES))
         return false;
-    const age = dates_wholeDays(key.createDate, at);
-    return age <= t.maxAgeDays && age >= t.unusedDays;
+    return hasAwsCode(error, ...THROTTLING_CODES) || (0,retry.isThrottlingError)(e);
 }
-function lastUseNeed(key, at, t, detailOk) {
-    if (lastUseDecides(key, at, t))
-        return 'class';
-    return detailOk || classByAge(key, at, t) !== 'ok' ? 'display' : 'none';
+/** No answer at all: smithy's network and timeout tables, and any other Node.js error code. */
+function isNoAnswer(e) {
+    const { code } = e;
+    return ((0,retry.isTransientError)(e) || [code, e.name].some((v) => typeof v === 'string' && NO_ANSWER.test(v)));
 }
-/** Keys ok by age and status, which OK_DETAIL_LIMIT is compared against. */
-function isOkByAge(key, at, t) {
-    return classByAge(key, at, t) === 'ok';
+/**
+ * Throttling; a server error (a 5xx answer, or none at all: worth a quick second try); or final,
+ * which is every other answer, and a failure before any request (credentials that do not load).
+ */
+function errorKind(error) {
+    if (isThrottling(error))
+        return 'throttling';
+    const e = asSdkError(error);
+    if (!e)
+        return 'final';
+    const status = statusOf(error);
+    if (status === undefined)
+        return isNoAnswer(e) ? 'serverError' : 'final';
+    return status >= 500 ? 'serverError' : 'final';
+}
+/** Throttling, a server error, or a network failure: worth another attempt. */
+function isTransient(error) {
+    return errorKind(error) !== 'final';
+}
+/**
+ * STS's retry rule: what is transient anywhere, what the model marks retryable
+ * (IDPCommunicationError), STS's own passing faults, and any failure without an AWS code (the
+ * request never got an answer, or the credentials to sign it with did not load).
+ */
+function isTransientStsError(error) {
+    if (isTransient(error))
+        return true;
+    const e = asSdkError(error);
+    if (e && (0,retry.isRetryableByTrait)(e))
+        return true;
+    if (awsErrorCode(error) === undefined)
+        return error instanceof Error;
+    return hasAwsCode(error, ...STS_TRANSIENT_CODES);
+}
+/** An error after which the region is not asked again in this run. */
+function isRegionWide(error) {
+    return hasAwsCode(error, ...REGION_WIDE_CODES);
 }
 
-;// CONCATENATED MODULE: ./src/scan/api-walk.ts
-// The API walk: every user (paginated), every key of each (paginated), then the last use of the
-// keys that need it (src/domain/last-use-policy.ts). A failure on one user or key is recorded and the
-// scan goes on. Also the per-user reads (tags, groups) the audit needs after either scan method.
+;// CONCATENATED MODULE: ./src/aws/pacing.ts
 
 
-
-
-
-async function readAccountId(sts) {
-    try {
-        const answer = await sts.send(new dist_cjs/* GetCallerIdentityCommand */.zI({}));
-        if (!answer.Account)
-            throw new Error('GetCallerIdentity returned no account');
-        return answer.Account;
+/** Where the pace starts: the low end of what IAM is reported to allow for reads. */
+const START_IAM_REQUESTS_PER_SECOND = 10;
+/** Default cap (`iam-max-rps`): above any read rate IAM is known to allow one account. */
+const DEFAULT_IAM_MAX_RPS = 100;
+/** Never slower than this, however often IAM throttles. */
+const MIN_IAM_REQUESTS_PER_SECOND = 1;
+/**
+ * An AIMD pacer. It doubles its rate every second of successful answers up to four times its
+ * start (slow start), then adds `increasePerSecond` per second (a tenth of that above 90% of the
+ * rate IAM last throttled at); at a Throttling answer it multiplies the rate by `backOff`. The
+ * requests in flight when IAM starts throttling all come back throttled, so one decrease covers
+ * the answers of the next few intervals.
+ */
+class AdaptivePacer {
+    bucket;
+    max;
+    min;
+    increase;
+    backOff;
+    clock;
+    slowStart = true;
+    slowStartEnd;
+    lastRaise;
+    lastDecrease = -Infinity;
+    /** The rate at the last Throttling answer: IAM's limit is near it. */
+    throttledAtRate = Infinity;
+    /** Throttling answers seen (for the log). */
+    throttled = 0;
+    constructor(options = {}) {
+        this.max = options.max ?? DEFAULT_IAM_MAX_RPS;
+        if (!(this.max > 0))
+            throw new Error(`max must be positive; got ${this.max}`);
+        this.min = Math.min(options.min ?? MIN_IAM_REQUESTS_PER_SECOND, this.max);
+        const start = Math.min(options.start ?? START_IAM_REQUESTS_PER_SECOND, this.max);
+        this.slowStartEnd = 4 * start;
+        this.increase = options.increasePerSecond ?? 2;
+        this.backOff = options.backOff ?? 0.5;
+        this.clock = options.clock ?? (() => performance.now());
+        this.bucket = new TokenBucket({ ratePerSecond: start, now: this.clock, sleep: options.sleep });
+        this.lastRaise = this.clock();
     }
-    catch (error) {
-        throw wrapAwsError('Reading the AWS account ID (sts:GetCallerIdentity)', 'sts:GetCallerIdentity', error);
+    get rate() {
+        return this.bucket.rate;
     }
-}
-/** Best effort: the alias only decorates the report, so a denial is not an error. */
-async function readAccountAlias(iam) {
-    try {
-        const answer = await iam.send(new client_iam_dist_cjs/* ListAccountAliasesCommand */.xcp({}));
-        return answer.AccountAliases?.[0];
+    /** Throttles of requests sent before the last decrease come back within a few intervals. */
+    get quietMs() {
+        return 4 * (1000 / this.rate);
     }
-    catch {
-        return undefined;
+    /**
+     * Resolves when the caller may send; callers are served in call order, one interval apart. A
+     * caller that waited through a back-off queues again at the new rate rather than send into a
+     * bucket IAM just said is empty.
+     */
+    take() {
+        return this.bucket.take();
+    }
+    /** An answer that was not Throttling: raise the rate for the time that passed since the last. */
+    succeeded() {
+        const now = this.clock();
+        const seconds = Math.max(0, now - this.lastRaise) / 1000;
+        this.lastRaise = now;
+        const rate = this.rate;
+        // Slow start ends at four times the starting rate, where IAM's burst allowance (which hides
+        // its rate until it is spent) would otherwise let the rate overshoot far before a Throttling.
+        const doubled = rate * 2 ** seconds;
+        // Below 90% of the rate IAM last throttled at, climb at full speed; above it, probe at a
+        // tenth of that: scheduling jitter at the very limit costs Throttling answers.
+        const near = rate >= 0.9 * this.throttledAtRate;
+        const additive = this.increase * seconds * (near ? 0.1 : 1);
+        const raised = !this.slowStart
+            ? rate + additive
+            : doubled < this.slowStartEnd
+                ? doubled
+                : Math.max(rate, this.slowStartEnd) + additive;
+        if (raised >= this.slowStartEnd)
+            this.slowStart = false;
+        this.bucket.setRate(Math.min(this.max, raised));
+    }
+    /** A Throttling answer: back off, once per burst of throttled answers. */
+    throttledAnswer() {
+        this.throttled++;
+        const now = this.clock();
+        this.lastRaise = now;
+        if (now - this.lastDecrease < this.quietMs)
+            return;
+        this.lastDecrease = now;
+        this.slowStart = false;
+        this.throttledAtRate = this.rate;
+        this.bucket.setRate(Math.max(this.min, this.rate * this.backOff));
+        // Requests already scheduled at the old rate are spread out at the new one.
+        this.bucket.postpone();
     }
 }
 /**
- * User names, 1,000 a page. With `moreThan`, stops as soon as more than that many are seen
- * (`complete` false): how `auto` learns the account is large for one call.
+ * Makes every attempt of `client` wait for the pacer and report back, retries included: the
+ * middleware sits in the deserialize step, which the retry middleware (finalizeRequest) runs once
+ * per attempt, and sees the attempt's error before any retry.
  */
-async function listUserNames(iam, moreThan = Infinity) {
-    const names = [];
-    const pageSize = Number.isFinite(moreThan) ? Math.min(1000, moreThan + 1) : 1000;
-    try {
-        for await (const page of (0,client_iam_dist_cjs/* paginateListUsers */.IVP)({ client: iam, pageSize }, {})) {
-            for (const user of page.Users ?? [])
-                if (user.UserName)
-                    names.push(user.UserName);
-            if (names.length > moreThan)
-                return { names, complete: false };
+function paceClient(client, pacer) {
+    client.middlewareStack.add((next) => async (args) => {
+        await pacer.take();
+        try {
+            const result = await next(args);
+            pacer.succeeded();
+            return result;
         }
+        catch (error) {
+            if (isThrottling(error))
+                pacer.throttledAnswer();
+            else
+                pacer.succeeded();
+            throw error;
+        }
+    }, 
+    // High priority: outside the SDK's deserializer in the same step, so a Throttling answer
+    // reaches the pacer as the error it is parsed into (inside, it is a plain HTTP 400).
+    { step: 'deserialize', priority: 'high', name: 'iamKeySentinelPacing', override: true });
+}
+
+;// CONCATENATED MODULE: ./src/aws/clients.ts
+// The one place that builds the SDK clients of the five services the action calls, so every
+// request shares the same credentials, attempts (retry-max-attempts), timeouts and proxy
+// (src/aws/network.ts), and each service is retried and paced the one way it needs (PROFILES).
+// AWS_ENDPOINT_URL (the SDK's own variable) is honoured as is. The stages never see these
+// classes: they pass the clients to the typed reads and writes of src/aws.
+
+
+
+
+
+
+
+/** How each service is retried, timed and paced: the SDK makes retry-max-attempts unless the caller retries. */
+const PROFILES = {
+    // Paced by src/aws/pacing.ts, which adapts to Throttling itself; the SDK's adaptive limiter on
+    // top would halve the rate again at each throttled answer, so IAM retries in standard mode.
+    iam: { retryMode: 'standard' },
+    sts: { retryMode: 'adaptive' },
+    // Signing in (src/credentials): one attempt per send, so the retry around it is the only one.
+    signIn: { callerRetries: true },
+    organizations: { retryMode: 'adaptive' },
+    sns: {},
+    // LookupEvents allows 2 requests per second per account and region: each attempt takes a token
+    // from its region's bucket (src/activity), so the SDK must not send again without asking it.
+    // A page of events can take a while to come.
+    cloudTrail: {
+        callerRetries: true,
+        timeouts: { connectionTimeout: 5_000, requestTimeout: 30_000 }
     }
-    catch (error) {
-        throw wrapAwsError('Listing IAM users (iam:ListUsers)', 'iam:ListUsers', error);
+};
+function config(profile, options) {
+    return {
+        region: options.region,
+        credentials: options.credentials,
+        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+        ...(profile.retryMode ? { retryMode: profile.retryMode } : {}),
+        ...awsClientConfig({
+            ...(profile.callerRetries ? { maxAttempts: 1 } : {}),
+            timeouts: profile.timeouts ?? DEFAULT_TIMEOUTS
+        })
+    };
+}
+/**
+ * The IAM client, paced: one pacer for the one IAM client of a run, so every IAM call shares what
+ * it learns. `maxRps` is iam-max-rps (the pacer finds the rate below it).
+ */
+function iamClient(options) {
+    const iam = new client_iam_dist_cjs/* IAMClient */.h8v(config(PROFILES.iam, options));
+    paceClient(iam, new AdaptivePacer({ max: options.maxRps ?? DEFAULT_IAM_MAX_RPS }));
+    return iam;
+}
+/** STS for sts:GetCallerIdentity; `signIn` for the role assumptions, which retry themselves. */
+function stsClient(options) {
+    return new client_sts_dist_cjs/* STSClient */.iM(config(options.signIn ? PROFILES.signIn : PROFILES.sts, options));
+}
+/** Organizations has one endpoint per partition; the SDK maps any region of it there. */
+function organizationsClient(options) {
+    return new client_organizations_dist_cjs/* OrganizationsClient */.gnq(config(PROFILES.organizations, options));
+}
+/** SNS in the topic's own region. */
+function snsClient(options) {
+    return new client_sns_dist_cjs/* SNSClient */.kye(config(PROFILES.sns, options));
+}
+/** CloudTrail in one region; `endpoint` overrides AWS_ENDPOINT_URL, for tests. */
+function cloudTrailClient(options) {
+    return new dist_cjs/* CloudTrailClient */.Vsm(config(PROFILES.cloudTrail, options));
+}
+function createClients(options) {
+    const iam = iamClient({ ...options, maxRps: options.iamMaxRps });
+    const sts = stsClient(options);
+    return {
+        iam,
+        sts,
+        destroy: () => {
+            iam.destroy();
+            sts.destroy();
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/aws/raw-content.ts
+async function readAll(body) {
+    if (body instanceof Uint8Array)
+        return Buffer.from(body.buffer, body.byteOffset, body.length);
+    const chunks = [];
+    for await (const chunk of body) {
+        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
     }
-    return { names, complete: true };
+    return Buffer.concat(chunks);
+}
+/** Installs the slicing on one command; the returned function gives the content, once sent. */
+function takeRawContent(command) {
+    let content;
+    command.middlewareStack.add((next) => async (args) => {
+        const result = await next(args);
+        const response = result.response;
+        if (response.statusCode !== 200 || response.body === undefined)
+            return result;
+        const xml = await readAll(response.body);
+        const open = xml.indexOf('<Content>');
+        const close = xml.indexOf('</Content>', open);
+        if (open >= 0 && close > open) {
+            const start = open + '<Content>'.length;
+            // Base64 needs no XML escaping, so the element's text is the encoded report as is.
+            content = Buffer.from(xml.toString('latin1', start, close), 'base64');
+            response.body = Buffer.concat([xml.subarray(0, start), xml.subarray(close)]);
+        }
+        else
+            response.body = xml;
+        return result;
+    }, 
+    // Low priority in the deserialize step: inside the SDK's deserializer, next to the wire.
+    { step: 'deserialize', priority: 'low', name: 'iamKeySentinelRawReport' });
+    return () => content;
+}
+
+;// CONCATENATED MODULE: ./src/aws/iam-read.ts
+// The IAM reads of the scan: users, their keys and the keys' last use, tags and groups, the
+// account alias, and the credential report. Lists are read page by page; each function returns
+// plain values and lets AWS's errors through for the caller to record or wrap.
+
+
+/** The user names of each ListUsers page (`pageSize` at most 1,000). */
+async function* userNamePages(iam, pageSize) {
+    for await (const page of (0,client_iam_dist_cjs/* paginateListUsers */.IVP)({ client: iam, pageSize }, {})) {
+        yield (page.Users ?? []).flatMap((user) => (user.UserName ? [user.UserName] : []));
+    }
+}
+/** The keys of one user, each ListAccessKeys page. */
+async function* accessKeyPages(iam, userName) {
+    for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
+        yield (page.AccessKeyMetadata ?? []).map((meta) => ({
+            accessKeyId: meta.AccessKeyId,
+            status: meta.Status,
+            createDate: meta.CreateDate
+        }));
+    }
 }
 function toLastUse(answer) {
     // AWS answers "N/A" service and region, and no date, for a key that was never used.
@@ -83465,204 +83746,143 @@ function toLastUse(answer) {
         region: answer.Region ?? 'N/A'
     };
 }
-async function readLastUse(iam, key, errors) {
-    try {
-        const answer = await iam.send(new client_iam_dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: key.accessKeyId }));
-        return toLastUse(answer.AccessKeyLastUsed);
-    }
-    catch (error) {
-        errors.push({
-            scope: `${key.userName} ${key.accessKeyId}`,
-            operation: 'iam:GetAccessKeyLastUsed',
-            message: errorMessage(error)
-        });
-        return { kind: 'unknown' };
-    }
+/** iam:GetAccessKeyLastUsed. */
+async function lastUseOf(iam, accessKeyId) {
+    const answer = await iam.send(new client_iam_dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: accessKeyId }));
+    return toLastUse(answer.AccessKeyLastUsed);
 }
-/**
- * Keys of one user, last use not yet read. A user gone mid-scan (NoSuchEntity) has none here and
- * is passed to `onVanished`: it may have been renamed, which the caller must look into.
- */
-async function listUserKeys(iam, userName, errors, onVanished = () => undefined) {
-    const keys = [];
-    try {
-        for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
-            for (const meta of page.AccessKeyMetadata ?? []) {
-                if (!meta.AccessKeyId || !meta.CreateDate || !meta.Status) {
-                    errors.push({
-                        scope: userName,
-                        operation: 'iam:ListAccessKeys',
-                        message: `AWS returned a key without ID, status or creation date (${meta.AccessKeyId ?? 'no ID'}); it was skipped.`
-                    });
-                    continue;
-                }
-                keys.push({
-                    userName,
-                    accessKeyId: meta.AccessKeyId,
-                    status: meta.Status === 'Active' ? 'Active' : 'Inactive',
-                    createDate: meta.CreateDate,
-                    lastUse: NOT_READ
-                });
-            }
-        }
-    }
-    catch (error) {
-        if (hasAwsCode(error, 'NoSuchEntity')) {
-            onVanished();
-            return [];
-        }
-        errors.push({ scope: userName, operation: 'iam:ListAccessKeys', message: errorMessage(error) });
-    }
-    return keys;
-}
-/**
- * ListAccessKeys for each user, `concurrency` at a time, keys in the users' order. A user gone
- * since it was listed may have been renamed: the users are listed again and any new name read,
- * so a rename never drops a key. Returns the users read, net of those gone.
- */
-async function listKeysOfUsers(iam, userNames, concurrency, errors) {
-    const perUser = new Array(userNames.length);
-    let vanished = 0;
-    await forEachLimit(userNames, concurrency, async (userName, index) => {
-        perUser[index] = await listUserKeys(iam, userName, errors, () => vanished++);
-    });
-    let userCount = userNames.length;
-    if (vanished > 0) {
-        const again = await usersNotIn(iam, userNames);
-        for (const userName of again)
-            perUser.push(await listUserKeys(iam, userName, errors));
-        userCount += again.length - vanished;
-    }
-    return { keys: perUser.flat(), userCount };
-}
-/**
- * The users listed now that `known` lacks: where a user that vanished mid-scan (renamed, most
- * likely) went, so its keys are read under the new name rather than dropped.
- */
-async function usersNotIn(iam, known) {
-    const seen = new Set(known);
-    return (await listUserNames(iam)).names.filter((n) => !seen.has(n));
-}
-/** GetAccessKeyLastUsed for each key given, written into the key. */
-async function readLastUses(iam, keys, concurrency, errors) {
-    await forEachLimit(keys, concurrency, async (key) => {
-        key.lastUse = await readLastUse(iam, key, errors);
-    });
-}
-/**
- * The API walk. Without `options` every key's last use is read; with them, only what the
- * last-use policy asks for.
- */
-async function scanAccessKeys(iam, concurrency, options) {
-    const userNames = options?.userNames ?? (await listUserNames(iam)).names;
-    const errors = [];
-    const { keys, userCount } = await listKeysOfUsers(iam, userNames, concurrency, errors);
-    let toRead = keys;
-    if (options) {
-        const { at, thresholds: t } = options;
-        const detailOk = keys.filter((k) => isOkByAge(k, at, t)).length <= OK_DETAIL_LIMIT;
-        toRead = keys.filter((k) => lastUseNeed(k, at, t, detailOk) !== 'none');
-    }
-    await readLastUses(iam, toRead, concurrency, errors);
-    return { userCount, keys, errors };
-}
-/** One user's tags, read live. */
+const tagMap = (tags) => {
+    const map = new Map();
+    for (const tag of tags ?? [])
+        if (tag.Key)
+            map.set(tag.Key, tag.Value ?? '');
+    return map;
+};
+/** One user's tags, read live (every ListUserTags page). */
 async function readTagsOf(iam, userName) {
     const tags = new Map();
     for await (const page of (0,client_iam_dist_cjs/* paginateListUserTags */.Ofk)({ client: iam }, { UserName: userName })) {
-        for (const tag of page.Tags ?? [])
-            if (tag.Key)
-                tags.set(tag.Key, tag.Value ?? '');
+        for (const [key, value] of tagMap(page.Tags))
+            tags.set(key, value);
     }
     return tags;
 }
-/** Tags of the given users (only those whose keys could be exempted need reading). */
-async function readUserTags(iam, userNames, concurrency, errors) {
-    const tags = new Map();
-    await forEachLimit(userNames, concurrency, async (userName) => {
-        try {
-            tags.set(userName, await readTagsOf(iam, userName));
-        }
-        catch (error) {
-            if (hasAwsCode(error, 'NoSuchEntity'))
-                return;
-            errors.push({ scope: userName, operation: 'iam:ListUserTags', message: errorMessage(error) });
-        }
-    });
-    return tags;
-}
-/** Users per GetAccountAuthorizationDetails page (its MaxItems limit). */
-const DETAILS_PAGE_SIZE = 1000;
-/**
- * Tags of every user and groups of every user from GetAccountAuthorizationDetails (filter User),
- * 1,000 users a page: cheaper than a ListUserTags (and ListGroupsForUser) per user as soon as
- * more users need reading than the account has thousands of users.
- */
-async function readAllUserDetails(iam) {
-    const details = { tags: new Map(), groups: new Map() };
-    const pages = (0,client_iam_dist_cjs/* paginateGetAccountAuthorizationDetails */.YS4)({ client: iam, pageSize: DETAILS_PAGE_SIZE }, { Filter: ['User'] });
+/** Every user's tags and groups, each GetAccountAuthorizationDetails page (filter User). */
+async function* userDetailPages(iam, pageSize) {
+    const pages = (0,client_iam_dist_cjs/* paginateGetAccountAuthorizationDetails */.YS4)({ client: iam, pageSize }, { Filter: ['User'] });
     for await (const page of pages) {
-        for (const user of page.UserDetailList ?? []) {
-            if (!user.UserName)
-                continue;
-            const tags = new Map();
-            for (const tag of user.Tags ?? [])
-                if (tag.Key)
-                    tags.set(tag.Key, tag.Value ?? '');
-            details.tags.set(user.UserName, tags);
-            details.groups.set(user.UserName, [...(user.GroupList ?? [])]);
-        }
+        yield (page.UserDetailList ?? []).flatMap((user) => user.UserName
+            ? [
+                {
+                    userName: user.UserName,
+                    tags: tagMap(user.Tags),
+                    groups: [...(user.GroupList ?? [])]
+                }
+            ]
+            : []);
     }
-    return details;
+}
+/** The account's alias (iam:ListAccountAliases); undefined when it has none. */
+async function accountAlias(iam) {
+    return (await iam.send(new client_iam_dist_cjs/* ListAccountAliasesCommand */.xcp({}))).AccountAliases?.[0];
+}
+/** iam:GenerateCredentialReport: whether the report is COMPLETE (ready to get). */
+async function generateCredentialReport(iam) {
+    return (await iam.send(new client_iam_dist_cjs/* GenerateCredentialReportCommand */.seh({}))).State === 'COMPLETE';
 }
 /**
- * Tags of `userNames`, and their groups when `withGroups` (for users not exempt by tag). Groups
- * (for exempt-groups) come from one GetAccountAuthorizationDetails walk, which brings the tags
- * too; tags alone are read per user (ListUserTags) only while that is fewer calls than the walk
- * (an account of more than 1,000 users with few flagged ones).
+ * iam:GetCredentialReport. The content is sliced out of the raw answer before the SDK parses it
+ * (src/aws/raw-content.ts), so a large report costs its own size in memory, not a hundred times it.
  */
-async function readTagsAndGroups(iam, userNames, options, errors) {
-    const { userCount, withGroups, groupsNeeded, concurrency } = options;
-    const details = { tags: new Map(), groups: new Map() };
-    if (userNames.length === 0)
-        return details;
-    const walkPages = Math.max(1, Math.ceil(userCount / DETAILS_PAGE_SIZE));
-    if (!withGroups && userNames.length <= walkPages) {
-        return { tags: await readUserTags(iam, userNames, concurrency, errors), groups: new Map() };
-    }
-    let all;
+async function getCredentialReport(iam) {
+    const command = new client_iam_dist_cjs/* GetCredentialReportCommand */.DBo({});
+    const rawContent = takeRawContent(command);
+    const answer = await iam.send(command);
+    return {
+        format: answer.ReportFormat,
+        content: rawContent() ?? answer.Content,
+        generatedAt: answer.GeneratedTime
+    };
+}
+
+;// CONCATENATED MODULE: ./src/aws/sts.ts
+// The STS calls: whose credentials these are, and the role assumptions of signing in. Each
+// returns plain values; the caller wraps failures with what to check.
+
+/** sts:GetCallerIdentity's account; undefined when STS names none. */
+async function callerAccount(sts) {
+    return (await sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}))).Account;
+}
+function sessionParameters(request) {
+    return {
+        RoleArn: request.roleArn,
+        RoleSessionName: request.sessionName,
+        DurationSeconds: request.durationSeconds,
+        ...(request.policy ? { Policy: request.policy } : {}),
+        ...(request.policyArns?.length
+            ? { PolicyArns: request.policyArns.map((arn) => ({ arn })) }
+            : {})
+    };
+}
+/** The session, or undefined when STS answered without all of its parts. */
+function session(c) {
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+        return undefined;
+    return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration
+    };
+}
+/** sts:AssumeRole, signed with the client's credentials. */
+async function assumeRole(sts, request) {
+    const { externalId } = request;
+    const answer = await sts.send(new client_sts_dist_cjs/* AssumeRoleCommand */.QL({
+        ...sessionParameters(request),
+        ...(externalId ? { ExternalId: externalId } : {})
+    }));
+    return session(answer.Credentials);
+}
+/** sts:AssumeRoleWithWebIdentity: unsigned, the token is the proof. */
+async function assumeRoleWithWebIdentity(sts, request) {
+    const answer = await sts.send(new client_sts_dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({
+        ...sessionParameters(request),
+        WebIdentityToken: request.webIdentityToken
+    }));
+    return session(answer.Credentials);
+}
+
+;// CONCATENATED MODULE: ./src/scan/account.ts
+// Whose account the credentials are for, and its alias: read once, before the scan.
+
+
+
+async function readAccountId(sts) {
     try {
-        all = await readAllUserDetails(iam);
+        const account = await callerAccount(sts);
+        if (!account)
+            throw new Error('GetCallerIdentity returned no account');
+        return account;
     }
     catch (error) {
-        // Exemptions unknown: the users are recorded as unreadable, so nothing acts on their keys.
-        for (const userName of userNames) {
-            errors.push({
-                scope: userName,
-                operation: 'iam:GetAccountAuthorizationDetails',
-                message: errorMessage(error)
-            });
-        }
-        return details;
+        throw wrapAwsError('Reading the AWS account ID (sts:GetCallerIdentity)', 'sts:GetCallerIdentity', error);
     }
-    for (const userName of userNames) {
-        const tags = all.tags.get(userName);
-        // Not in the walk: gone since it was listed (its keys with it), so nothing to exempt.
-        if (!tags)
-            continue;
-        details.tags.set(userName, tags);
-        if (withGroups && groupsNeeded(userName, tags)) {
-            details.groups.set(userName, all.groups.get(userName) ?? []);
-        }
+}
+/** Best effort: the alias only decorates the report, so a denial is not an error. */
+async function readAccountAlias(iam) {
+    try {
+        return await accountAlias(iam);
     }
-    return details;
+    catch {
+        return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/credentials/allowed-accounts.ts
 // allowed-account-ids, as in aws-actions/configure-aws-credentials: the action refuses to do
 // anything in an account not listed. Checked right after sts:GetCallerIdentity, before any other
 // read, with the credentials the run works with (after role chaining: the member account).
-
 
 
 
@@ -83680,7 +83900,7 @@ function assertAllowedAccount(accountId, allowed) {
 async function verifyAllowedAccount(allowed, region, credentials) {
     if (allowed.length === 0)
         return;
-    const sts = new dist_cjs/* STSClient */.iM({ region, credentials, ...awsClientConfig() });
+    const sts = stsClient({ region, credentials });
     try {
         assertAllowedAccount(await readAccountId(sts), allowed);
     }
@@ -83689,85 +83909,18 @@ async function verifyAllowedAccount(allowed, region, credentials) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
-var client_cloudtrail_dist_cjs = __nccwpck_require__(7392);
-;// CONCATENATED MODULE: ./src/kit/retry.ts
-// Retry with exponential backoff and jitter, for the calls the SDK does not retry itself
-// (the OIDC token request, STS token exchange hiccups), and reads that wait for IAM to settle.
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-async function withRetry(fn, options) {
-    const wait = options.sleep ?? sleep;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn();
+;// CONCATENATED MODULE: ./src/kit/concurrency.ts
+// Bounded concurrency: enough requests in flight to hide latency, few enough not to
+// provoke IAM's throttling (which the SDK's adaptive retry then paces).
+async function forEachLimit(items, limit, work) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            await work(items[index], index);
         }
-        catch (error) {
-            if (attempt >= options.attempts || !options.isRetryable(error))
-                throw error;
-            const delay = options.baseDelayMs * 2 ** (attempt - 1);
-            await wait(delay / 2 + Math.random() * (delay / 2));
-        }
-    }
-}
-/**
- * IAM is eventually consistent: a read right after a successful write may still show the old
- * state. Verification reads again with backoff, for a bounded time, until the state is the
- * expected one. It only reads: a lagging read is never answered by writing again.
- * Errors of the read itself are not retried here (the SDK already retries transient ones).
- */
-async function readUntilSettled(read, settled, options) {
-    const wait = options.sleep ?? sleep;
-    for (let reads = 1;; reads++) {
-        const value = await read();
-        if (settled(value))
-            return { value, reads, settled: true };
-        if (reads >= options.attempts)
-            return { value, reads, settled: false };
-        await wait(options.baseDelayMs * 2 ** (reads - 1));
-    }
-}
-/** Five reads over 3.75 s (0.25 + 0.5 + 1 + 2 s between them): IAM usually settles in well under that. */
-const VERIFY_SETTLE = { attempts: 5, baseDelayMs: 250 };
-
-;// CONCATENATED MODULE: ./src/aws/retry-policy.ts
-// How LookupEvents is retried: throttling and a failing server are different problems.
-//
-// Throttling means the region works but we asked too fast: waiting longer helps, so it gets
-// several attempts with a growing backoff (the bucket is paused as well, see lookup.ts).
-// A 5xx or no answer at all is worth a quick second try, but a region that keeps failing is
-// reported unavailable after a few short attempts rather than holding the run for seconds:
-// the activity section is advisory, and every key's lookups in that region would wait too.
-const DEFAULT_RETRY_POLICY = {
-    // Up to about 15 s of waiting: CloudTrail's 2 requests per second recover well within it.
-    throttling: { attempts: 6, baseDelayMs: 500 },
-    // Up to 300 ms of waiting in all.
-    serverError: { attempts: 3, baseDelayMs: 100 }
-};
-/** The backoff for an error of this kind, or undefined for one not worth retrying. */
-function backoffFor(policy, kind) {
-    return kind === 'final' ? undefined : policy[kind];
-}
-/** The wait before attempt `attempt + 1`, or undefined when `attempt` was the last one. */
-function delayAfter(policy, kind, attempt, random = Math.random) {
-    const backoff = backoffFor(policy, kind);
-    if (!backoff || attempt >= backoff.attempts)
-        return undefined;
-    const delay = backoff.baseDelayMs * 2 ** (attempt - 1);
-    return delay / 2 + random() * (delay / 2);
-}
-/** Runs `fn` until it succeeds or the policy for the error it threw says stop. */
-async function withRetryPolicy(fn, policy, classify, deps) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn();
-        }
-        catch (error) {
-            const delay = delayAfter(policy, classify(error), attempt, deps.random);
-            if (delay === undefined)
-                throw error;
-            await deps.sleep(delay);
-        }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 ;// CONCATENATED MODULE: ./src/domain/activity.ts
@@ -83787,8 +83940,6 @@ const TOP_FIELDS = [
 const TOP_LIMIT = 10;
 
 ;// CONCATENATED MODULE: ./src/activity/summarize.ts
-// Turns LookupEvents results into an ActivitySummary. Incremental (ActivityAccumulator) so the
-// lookup can drop each page once it is counted; summarizeActivity is the same thing over a list.
 
 /** Longer values (user agents can run to kilobytes) are cut, which bounds the counters' memory. */
 const MAX_VALUE_CHARS = 512;
@@ -83936,160 +84087,8 @@ function summarizeActivity(events, meta) {
     return accumulator.summary(meta);
 }
 
-;// CONCATENATED MODULE: ./src/kit/token-bucket.ts
-// Client-side pacing: a token bucket whose waiters are served first come, first served, so no
-// lookup starves while others page on. The clock and sleep are injectable for unit tests.
+;// CONCATENATED MODULE: ./src/activity/key-run.ts
 
-class TokenBucket {
-    rate;
-    burst;
-    now;
-    sleep;
-    tokens;
-    updatedAt;
-    queue = Promise.resolve();
-    constructor(options) {
-        const burst = options.burst ?? 1;
-        if (!(options.ratePerSecond > 0))
-            throw new RangeError('ratePerSecond must be positive');
-        if (!(burst >= 1))
-            throw new RangeError('burst must be at least 1');
-        this.rate = options.ratePerSecond;
-        this.burst = burst;
-        this.now = options.now ?? (() => performance.now());
-        this.sleep = options.sleep ?? sleep;
-        this.tokens = burst;
-        this.updatedAt = this.now();
-    }
-    /** Resolves when the caller may send one request; callers are served in call order. */
-    take() {
-        const turn = this.queue.then(() => this.waitForToken());
-        this.queue = turn.catch(() => undefined);
-        return turn;
-    }
-    /**
-     * Empties the bucket and hands out nothing for `ms` more, then refills at the usual rate: what
-     * to do when the server says we are too fast (its clock and ours disagree, or someone else
-     * shares the limit).
-     */
-    pause(ms) {
-        this.refill();
-        this.tokens = Math.min(this.tokens, 0) - (ms / 1000) * this.rate;
-    }
-    async waitForToken() {
-        for (;;) {
-            this.refill();
-            if (this.tokens >= 1) {
-                this.tokens -= 1;
-                return;
-            }
-            await this.sleep(Math.ceil(((1 - this.tokens) / this.rate) * 1000));
-        }
-    }
-    refill() {
-        const now = this.now();
-        const earned = ((now - this.updatedAt) / 1000) * this.rate;
-        this.tokens = Math.min(this.burst, this.tokens + Math.max(0, earned));
-        this.updatedAt = Math.max(this.updatedAt, now);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/activity/lookup.ts
-// CloudTrail LookupEvents for the keys the action acted on or flagged.
-//
-// LookupEvents allows 2 requests per second per account and region, so each region gets its own
-// client and token bucket and the regions run in parallel. The SDK's own retries are off
-// (maxAttempts 1): they would send again without asking the bucket, and a throttled request
-// retried blindly only provokes more throttling. Our retry takes a token for every attempt.
-//
-// max-events caps the distinct events received for one key, summed over its regions and its
-// lookups (duplicates between the AccessKeyId and Username lookups do not count; malformed and
-// other-key events do, since they cost requests all the same). Regions run in parallel, so when
-// the cap cuts a key short, which region's older pages are missing depends on timing; the
-// summary marks every region that did not cover the window as 'truncated'.
-//
-// A region that denies access, or still fails after the retries, is not asked again in this run:
-// the keys not yet looked up there get the same status and message, and the scan goes on.
-
-
-
-
-
-
-
-
-const DEFAULT_RATE_PER_SECOND = 2;
-const MAX_LOOKBACK_HOURS = 90 * 24;
-/** The most LookupEvents returns per page. */
-const PAGE_SIZE = 50;
-/** Enough lookups in flight to keep the bucket busy while answers are on their way. */
-const IN_FLIGHT_PER_REGION = 4;
-const TIMEOUTS = { connectionTimeout: 5_000, requestTimeout: 30_000 };
-const MAX_MESSAGE_CHARS = 500;
-/** retry-max-attempts caps the lookups' short, advisory retries; it never lengthens them. */
-function cappedRetryPolicy(maxAttempts) {
-    const cap = (b) => ({
-        ...b,
-        attempts: Math.min(b.attempts, maxAttempts)
-    });
-    return {
-        throttling: cap(DEFAULT_RETRY_POLICY.throttling),
-        serverError: cap(DEFAULT_RETRY_POLICY.serverError)
-    };
-}
-const HOUR_MS = 3_600_000;
-/** Codes after which no request to the region can succeed in this run. */
-const REGION_WIDE_CODES = [
-    'UnrecognizedClient',
-    'InvalidClientTokenId',
-    'ExpiredToken',
-    'InvalidSignature',
-    'SignatureDoesNotMatch',
-    'MissingAuthenticationToken',
-    'OptInRequired'
-];
-const THROTTLING_CODES = ['Throttling', 'TooManyRequests', 'RequestLimitExceeded'];
-/** Raised instead of sending once the region has failed for good, so no more requests go out. */
-class RegionFailedError extends Error {
-    problem;
-    constructor(problem) {
-        super(problem.message);
-        this.problem = problem;
-        this.name = 'RegionFailedError';
-    }
-}
-/** What one key has received so far, shared by the regions that look it up in parallel. */
-class KeyRun {
-    target;
-    maxEvents;
-    accumulator;
-    lookups;
-    regions = new Map();
-    received = 0;
-    constructor(target, maxEvents) {
-        this.target = target;
-        this.maxEvents = maxEvents;
-        this.accumulator = new ActivityAccumulator(target.accessKeyId);
-        this.lookups = lookupsFor(target);
-    }
-    get full() {
-        return this.received >= this.maxEvents;
-    }
-    summary(window, regionOrder) {
-        return this.accumulator.summary({
-            accessKeyId: this.target.accessKeyId,
-            userName: this.target.userName,
-            lookups: this.lookups,
-            window,
-            regions: regionOrder.map((region) => this.regions.get(region) ?? {
-                region,
-                status: 'unavailable',
-                events: 0,
-                message: 'not looked up'
-            })
-        });
-    }
-}
 function lookupsFor(target) {
     const lookups = [{ attribute: 'AccessKeyId', value: target.accessKeyId }];
     if (target.byUsername && target.userName) {
@@ -84112,6 +84111,271 @@ function uniqueTargets(targets) {
     }
     return [...byId.values()];
 }
+class KeyRun {
+    target;
+    maxEvents;
+    accumulator;
+    lookups;
+    regions = new Map();
+    received = 0;
+    constructor(target, maxEvents) {
+        this.target = target;
+        this.maxEvents = maxEvents;
+        this.accumulator = new ActivityAccumulator(target.accessKeyId);
+        this.lookups = lookupsFor(target);
+    }
+    get full() {
+        return this.received >= this.maxEvents;
+    }
+    /** Counts a page's events until the key is full; false when some were left uncounted. */
+    countPage(events, progress) {
+        for (const event of events) {
+            if (this.full)
+                return false;
+            if (this.accumulator.add(event) !== 'duplicate') {
+                this.received++;
+                progress.events++;
+            }
+        }
+        return true;
+    }
+    summary(window, regionOrder) {
+        return this.accumulator.summary({
+            accessKeyId: this.target.accessKeyId,
+            userName: this.target.userName,
+            lookups: this.lookups,
+            window,
+            regions: regionOrder.map((region) => this.regions.get(region) ?? {
+                region,
+                status: 'unavailable',
+                events: 0,
+                message: 'not looked up'
+            })
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/aws/cloudtrail.ts
+// cloudtrail:LookupEvents, one page at a time: the caller paces and retries each page.
+
+async function lookupEventsPage(client, request) {
+    const page = await client.send(new dist_cjs/* LookupEventsCommand */.nau({
+        LookupAttributes: [{ AttributeKey: request.attribute, AttributeValue: request.value }],
+        StartTime: request.start,
+        EndTime: request.end,
+        MaxResults: request.pageSize,
+        ...(request.nextToken === undefined ? {} : { NextToken: request.nextToken })
+    }));
+    return { events: page.Events ?? [], nextToken: page.NextToken };
+}
+
+;// CONCATENATED MODULE: ./src/kit/retry.ts
+// Retry with exponential backoff and jitter, for the calls the SDK does not retry itself (the
+// OIDC token request, the STS token exchange, CloudTrail's paced lookups), and reads that wait for
+// IAM to settle. Every failed attempt of a call that is retried is logged, so a slow step says why.
+
+
+/** The wait before attempt `attempt + 1`, or undefined when `attempt` was the last one. */
+function delayAfter(backoff, attempt, random = Math.random) {
+    if (!backoff || attempt >= backoff.attempts)
+        return undefined;
+    const delay = backoff.baseDelayMs * 2 ** (attempt - 1);
+    return delay / 2 + random() * (delay / 2);
+}
+/** The log line of a failed attempt: one line, whatever the message spans. */
+function failedAttempt(what, attempt, backoff, error, delay) {
+    const of = backoff ? ` of ${backoff.attempts}` : '';
+    const message = errorMessage(error).replace(/\s+/g, ' ').trim();
+    const next = delay === undefined ? 'Not retried' : `Retrying in ${(delay / 1000).toFixed(1)} s`;
+    return `${what}: attempt ${attempt}${of} failed: ${message}. ${next}.`;
+}
+/** Runs `fn` until it succeeds or the backoff for the error it threw says stop. */
+async function withRetry(fn, options) {
+    const wait = options.sleep ?? sleep_sleep;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (error) {
+            const backoff = options.backoff(error);
+            const delay = delayAfter(backoff, attempt, options.random);
+            // A call that fails at once and is not retried is its caller's to report.
+            if (delay !== undefined || attempt > 1) {
+                options.log?.info(failedAttempt(options.what, attempt, backoff, error, delay));
+            }
+            if (delay === undefined)
+                throw error;
+            await wait(delay);
+        }
+    }
+}
+/**
+ * IAM is eventually consistent: a read right after a successful write may still show the old
+ * state. Verification reads again with backoff, for a bounded time, until the state is the
+ * expected one. It only reads: a lagging read is never answered by writing again.
+ * Errors of the read itself are not retried here (the SDK already retries transient ones).
+ */
+async function readUntilSettled(read, settled, options) {
+    const wait = options.sleep ?? sleep_sleep;
+    for (let reads = 1;; reads++) {
+        const value = await read();
+        if (settled(value))
+            return { value, reads, settled: true };
+        if (reads >= options.attempts)
+            return { value, reads, settled: false };
+        await wait(options.baseDelayMs * 2 ** (reads - 1));
+    }
+}
+/** Five reads over 3.75 s (0.25 + 0.5 + 1 + 2 s between them): IAM usually settles in well under that. */
+const VERIFY_SETTLE = { attempts: 5, baseDelayMs: 250 };
+
+;// CONCATENATED MODULE: ./src/activity/retry-policy.ts
+// How LookupEvents is retried: throttling and a failing server are different problems.
+//
+// Throttling means the region works but we asked too fast: waiting longer helps, so it gets
+// several attempts with a growing backoff (the bucket is paused as well, see region.ts).
+// A 5xx or no answer at all is worth a quick second try, but a region that keeps failing is
+// reported unavailable after a few short attempts rather than holding the run for seconds:
+// the activity section is advisory, and every key's lookups in that region would wait too.
+
+const DEFAULT_RETRY_POLICY = {
+    // Up to about 15 s of waiting: CloudTrail's 2 requests per second recover well within it.
+    throttling: { attempts: 6, baseDelayMs: 500 },
+    // Up to 300 ms of waiting in all.
+    serverError: { attempts: 3, baseDelayMs: 100 }
+};
+/** The backoff for an error of this kind, or undefined for one not worth retrying. */
+function backoffFor(policy, kind) {
+    return kind === 'final' ? undefined : policy[kind];
+}
+/** retry-max-attempts caps the lookups' short, advisory retries; it never lengthens them. */
+function cappedRetryPolicy(maxAttempts) {
+    const cap = (b) => ({ ...b, attempts: Math.min(b.attempts, maxAttempts) });
+    return {
+        throttling: cap(DEFAULT_RETRY_POLICY.throttling),
+        serverError: cap(DEFAULT_RETRY_POLICY.serverError)
+    };
+}
+/** Retries under `policy`: each error's kind (src/aws/errors.ts) picks its backoff. */
+function retryUnder(policy, rest) {
+    return { ...rest, backoff: (error) => backoffFor(policy, errorKind(error)) };
+}
+
+;// CONCATENATED MODULE: ./src/activity/region.ts
+// One region's lookups. LookupEvents allows 2 requests per second per account and region, so each
+// region gets its own client and token bucket and the regions run in parallel. The client sends
+// each request once (src/aws/clients.ts): the SDK would send again without asking the bucket, and
+// a throttled request retried blindly only provokes more throttling. Our retry takes a token for
+// every attempt. A region that denies access, or still fails after the retries, fails for good.
+
+
+
+
+
+
+
+const MAX_MESSAGE_CHARS = 500;
+/** Raised instead of sending once the region has failed for good, so no more requests go out. */
+class RegionFailedError extends Error {
+    problem;
+    constructor(problem) {
+        super(problem.message);
+        this.problem = problem;
+        this.name = 'RegionFailedError';
+    }
+}
+function problemOf(error, policy) {
+    const base = errorMessage(error);
+    const transient = isTransient(error);
+    const attempts = backoffFor(policy, errorKind(error))?.attempts;
+    const message = (transient ? `${base} (after ${attempts} attempts)` : base).slice(0, MAX_MESSAGE_CHARS);
+    if (isAccessDenied(error))
+        return { status: 'denied', message, regionWide: true };
+    return {
+        status: 'unavailable',
+        message,
+        // No HTTP status and not a network error: credentials could not be loaded, say.
+        regionWide: transient || statusOf(error) === undefined || isRegionWide(error)
+    };
+}
+class Region {
+    name;
+    retry;
+    client;
+    bucket;
+    pauseMs;
+    sleep;
+    log;
+    requests = 0;
+    throttled = 0;
+    /** Set once the region failed for good: later keys are not looked up there. */
+    failure;
+    constructor(options) {
+        this.name = options.name;
+        this.retry = options.retry;
+        this.client = cloudTrailClient({
+            region: options.name,
+            credentials: options.credentials,
+            endpoint: options.endpoint
+        });
+        this.bucket = new TokenBucket({ ratePerSecond: options.ratePerSecond, ...options.clock });
+        this.pauseMs = 1000 / options.ratePerSecond;
+        this.sleep = options.sleep;
+        this.log = options.log;
+    }
+    /** One page of one lookup, each attempt paced by the bucket. */
+    page(request) {
+        const options = retryUnder(this.retry, {
+            what: `CloudTrail LookupEvents in ${this.name} (${request.attribute} ${request.value})`,
+            sleep: this.sleep,
+            ...(this.log ? { log: this.log } : {})
+        });
+        return withRetry(() => this.paced(request), options);
+    }
+    /** One attempt; throttling also pauses the bucket for everyone. */
+    async paced(request) {
+        await this.bucket.take();
+        // Another lookup may have found the region denied while this one waited for its turn.
+        if (this.failure)
+            throw new RegionFailedError(this.failure);
+        this.requests++;
+        try {
+            return await lookupEventsPage(this.client, request);
+        }
+        catch (error) {
+            if (isThrottling(error)) {
+                this.throttled++;
+                this.bucket.pause(this.pauseMs);
+            }
+            throw error;
+        }
+    }
+    /** The problem an error means for this key, and for the whole region if it is one of those. */
+    recordFailure(error) {
+        const { regionWide, ...problem } = problemOf(error, this.retry);
+        if (regionWide)
+            this.failure ??= problem;
+        return problem;
+    }
+    destroy() {
+        this.client.destroy();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/activity/lookup.ts
+
+
+
+
+
+
+const DEFAULT_RATE_PER_SECOND = 2;
+const MAX_LOOKBACK_HOURS = 90 * 24;
+/** The most LookupEvents returns per page. */
+const PAGE_SIZE = 50;
+/** Enough lookups in flight to keep the bucket busy while answers are on their way. */
+const IN_FLIGHT_PER_REGION = 4;
+const HOUR_MS = 3_600_000;
 function validate(options) {
     const { lookbackHours, maxEvents, regions } = options;
     const rate = options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND;
@@ -84130,121 +84394,22 @@ function activityWindow(now, hours) {
     const start = new Date(now.getTime() - hours * HOUR_MS);
     return { start: start.toISOString(), end: now.toISOString(), hours };
 }
-const statusOf = (error) => error?.$metadata?.httpStatusCode;
-function isThrottling(error) {
-    return hasAwsCode(error, ...THROTTLING_CODES) || statusOf(error) === 429;
-}
-const NETWORK_ERROR = /^(E[A-Z_]+|TimeoutError|RequestTimeout\w*)$/;
-/** No answer at all: a reset, a refused connection, a timeout. */
-function isNetworkError(error) {
-    const e = error;
-    return [e?.code, e?.name].some((v) => typeof v === 'string' && NETWORK_ERROR.test(v));
-}
-/** Throttling, a server error, or a network failure: worth another attempt. */
-function isTransient(error) {
-    return errorKind(error) !== 'final';
-}
-/** Which of the retry policy's backoffs applies to an error. */
-function errorKind(error) {
-    if (isThrottling(error))
-        return 'throttling';
-    const status = statusOf(error);
-    if (status === undefined)
-        return isNetworkError(error) ? 'serverError' : 'final';
-    return status >= 500 ? 'serverError' : 'final';
-}
-function problemOf(error, policy) {
-    const base = errorMessage(error);
-    const transient = isTransient(error);
-    const attempts = backoffFor(policy, errorKind(error))?.attempts;
-    const message = (transient ? `${base} (after ${attempts} attempts)` : base).slice(0, MAX_MESSAGE_CHARS);
-    if (isAccessDenied(error))
-        return { status: 'denied', message, regionWide: true };
-    return {
-        status: 'unavailable',
-        message,
-        // No HTTP status and not a network error: credentials could not be loaded, say.
-        regionWide: transient || statusOf(error) === undefined || hasAwsCode(error, ...REGION_WIDE_CODES)
-    };
-}
-function openRegion(name, options) {
-    const rate = options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND;
-    const client = new client_cloudtrail_dist_cjs/* CloudTrailClient */.Vsm({
-        region: name,
-        credentials: options.credentials,
-        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-        // One attempt per send: the retry below takes a token for each (retry-max-attempts).
-        ...awsClientConfig({ maxAttempts: 1, timeouts: TIMEOUTS })
-    });
-    return {
-        name,
-        client,
-        bucket: new TokenBucket({ ratePerSecond: rate, ...options.bucketClock?.(name) }),
-        pauseMs: 1000 / rate,
-        window: {
-            start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
-            end: options.now
-        },
-        retry: options.retry ?? cappedRetryPolicy(retryMaxAttempts()),
-        sleep: options.sleep ?? sleep,
-        requests: 0,
-        throttled: 0
-    };
-}
-/** One request, paced by the region's bucket; throttling also pauses the bucket for everyone. */
-async function paced(region, input) {
-    await region.bucket.take();
-    // Another lookup may have found the region denied while this one waited for its turn.
-    if (region.failure)
-        throw new RegionFailedError(region.failure);
-    region.requests++;
-    try {
-        return await region.client.send(new client_cloudtrail_dist_cjs/* LookupEventsCommand */.nau(input));
-    }
-    catch (error) {
-        if (isThrottling(error)) {
-            region.throttled++;
-            region.bucket.pause(region.pauseMs);
-        }
-        throw error;
-    }
-}
-function send(region, input) {
-    return withRetryPolicy(() => paced(region, input), region.retry, errorKind, {
-        sleep: region.sleep
-    });
-}
-function lookup_request(region, lookup, nextToken) {
-    return {
-        LookupAttributes: [{ AttributeKey: lookup.attribute, AttributeValue: lookup.value }],
-        StartTime: region.window.start,
-        EndTime: region.window.end,
-        MaxResults: PAGE_SIZE,
-        ...(nextToken === undefined ? {} : { NextToken: nextToken })
-    };
-}
-/** Counts a page's events until the key is full; false when some were left uncounted. */
-function countPage(run, events, progress) {
-    for (const event of events) {
-        if (run.full)
-            return false;
-        if (run.accumulator.add(event) !== 'duplicate') {
-            run.received++;
-            progress.events++;
-        }
-    }
-    return true;
-}
 /** Pages through one lookup; false when max-events stopped it before the window was covered. */
-async function lookup_paginate(region, run, lookup, progress) {
+async function lookup_paginate(region, window, run, lookup, progress) {
     let nextToken;
     do {
         if (run.full)
             return false;
-        const page = await send(region, lookup_request(region, lookup, nextToken));
-        if (!countPage(run, page.Events ?? [], progress))
+        const page = await region.page({
+            attribute: lookup.attribute,
+            value: lookup.value,
+            ...window,
+            pageSize: PAGE_SIZE,
+            ...(nextToken === undefined ? {} : { nextToken })
+        });
+        if (!run.countPage(page.events, progress))
             return false;
-        nextToken = page.NextToken;
+        nextToken = page.nextToken;
     } while (nextToken);
     return true;
 }
@@ -84254,15 +84419,8 @@ function truncation(maxEvents) {
         message: `stopped at max-events (${maxEvents}) before the window was covered`
     };
 }
-/** The problem an error means for this key, and for the whole region if it is one of those. */
-function recordFailure(region, error) {
-    const { regionWide, ...problem } = problemOf(error, region.retry);
-    if (regionWide)
-        region.failure ??= problem;
-    return problem;
-}
 /** Every lookup of one key in one region; failures are recorded, never thrown. */
-async function lookUpKey(region, run, maxEvents) {
+async function lookUpKey(region, window, run, maxEvents) {
     const progress = { events: 0 };
     let problem;
     try {
@@ -84270,7 +84428,7 @@ async function lookUpKey(region, run, maxEvents) {
             problem = region.failure;
             if (problem)
                 break;
-            if (!(await lookup_paginate(region, run, lookup, progress))) {
+            if (!(await lookup_paginate(region, window, run, lookup, progress))) {
                 problem = truncation(maxEvents);
                 break;
             }
@@ -84280,7 +84438,7 @@ async function lookUpKey(region, run, maxEvents) {
         if (error instanceof RegionFailedError)
             problem = error.problem;
         else
-            problem = recordFailure(region, error);
+            problem = region.recordFailure(error);
     }
     run.regions.set(region.name, problem
         ? {
@@ -84292,13 +84450,26 @@ async function lookUpKey(region, run, maxEvents) {
         : { region: region.name, status: 'ok', events: progress.events });
 }
 async function lookUpRegion(name, runs, options) {
-    const region = openRegion(name, options);
+    const region = new Region({
+        name,
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+        ratePerSecond: options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND,
+        ...(options.bucketClock ? { clock: options.bucketClock(name) } : {}),
+        retry: options.retry ?? cappedRetryPolicy(retryMaxAttempts()),
+        sleep: options.sleep ?? sleep_sleep,
+        ...(options.log ? { log: { info: options.log } } : {})
+    });
+    const window = {
+        start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
+        end: options.now
+    };
     const started = Date.now();
     try {
-        await forEachLimit(runs, options.inFlightPerRegion ?? IN_FLIGHT_PER_REGION, (run) => lookUpKey(region, run, options.maxEvents));
+        await forEachLimit(runs, options.inFlightPerRegion ?? IN_FLIGHT_PER_REGION, (run) => lookUpKey(region, window, run, options.maxEvents));
     }
     finally {
-        region.client.destroy();
+        region.destroy();
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const failure = region.failure ? `; ${region.failure.status}: ${region.failure.message}` : '';
@@ -84364,6 +84535,21 @@ function table(header, rows) {
 }
 function utf8Bytes(text) {
     return Buffer.byteLength(text, 'utf8');
+}
+
+;// CONCATENATED MODULE: ./src/domain/dates.ts
+// Day arithmetic shared by classification, planning and rendering.
+const DAY_MS = 86_400_000;
+/** Whole days elapsed, as AWS Config's access-keys-rotated rule counts them. */
+function dates_wholeDays(from, now) {
+    return Math.floor((now.getTime() - from.getTime()) / DAY_MS);
+}
+function addDays(date, days) {
+    return new Date(date.getTime() + days * DAY_MS);
+}
+/** YYYY-MM-DD in UTC. */
+function isoDate(date) {
+    return date.toISOString().slice(0, 10);
 }
 
 ;// CONCATENATED MODULE: ./src/render/wording.ts
@@ -84731,6 +84917,84 @@ function selectActivityTargets(activityFor, keys) {
 
 
 
+;// CONCATENATED MODULE: ./src/domain/classify.ts
+
+/**
+ * overdue: active and older than max-age-days (age > max).
+ * unused: active and idle for at least unused-days, counting from creation when never used.
+ * due-soon: active and overdue within warn-days (ages max-warn+1 .. max).
+ * Overdue wins over unused, unused over due-soon: the report shows the most urgent reason.
+ */
+function classifyRaw(key, now, t) {
+    if (key.status !== 'Active')
+        return 'inactive';
+    const age = dates_wholeDays(key.createDate, now);
+    if (age > t.maxAgeDays)
+        return 'overdue';
+    const idle = idleDays(key, now);
+    if (t.unusedDays > 0 && idle !== undefined && idle >= t.unusedDays)
+        return 'unused';
+    if (age > t.maxAgeDays - t.warnDays)
+        return 'due-soon';
+    return 'ok';
+}
+function idleDays(key, now) {
+    switch (key.lastUse.kind) {
+        case 'used':
+            return dates_wholeDays(key.lastUse.date, now);
+        case 'never':
+            return dates_wholeDays(key.createDate, now);
+        case 'unknown':
+            return undefined;
+    }
+}
+/** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
+function classify(key, now, t, exemption) {
+    const rawClass = classifyRaw(key, now, t);
+    const exempt = exemption !== undefined && rawClass !== 'ok';
+    const ageDays = dates_wholeDays(key.createDate, now);
+    const finding = {
+        userName: key.userName,
+        accessKeyId: key.accessKeyId,
+        status: key.status,
+        createDate: key.createDate,
+        lastUse: key.lastUse,
+        class: exempt ? 'exempt' : rawClass,
+        rawClass,
+        ageDays,
+        idleDays: idleDays(key, now),
+        daysToDeadline: t.maxAgeDays - ageDays
+    };
+    if (exempt)
+        finding.exemption = exemption;
+    return finding;
+}
+function emptyCounts() {
+    return { total: 0, overdue: 0, 'due-soon': 0, unused: 0, inactive: 0, ok: 0, exempt: 0 };
+}
+function countClasses(findings) {
+    const counts = emptyCounts();
+    counts.total = findings.length;
+    for (const f of findings)
+        counts[f.class]++;
+    return counts;
+}
+/** Most urgent first, then oldest first: the order every report lists keys in. */
+const URGENCY = {
+    overdue: 0,
+    unused: 1,
+    'due-soon': 2,
+    exempt: 3,
+    inactive: 4,
+    ok: 5
+};
+function byUrgency(a, b) {
+    return (URGENCY[a.class] - URGENCY[b.class] ||
+        b.ageDays - a.ageDays ||
+        a.userName.localeCompare(b.userName) ||
+        a.accessKeyId.localeCompare(b.accessKeyId));
+}
+
 ;// CONCATENATED MODULE: ./src/domain/exemptions.ts
 /** Glob with '*' and '?' only, anchored; case-insensitive because IAM user names are unique regardless of case. */
 function globToRegExp(glob) {
@@ -84811,6 +85075,171 @@ function setOutputs(report, reportPath) {
     setOutput('activity', JSON.stringify(report.activity ?? []));
     setOutput('deactivated-count', applied('deactivate'));
     setOutput('deleted-count', applied('delete'));
+}
+
+;// CONCATENATED MODULE: ./src/domain/last-use-policy.ts
+// Which keys need their last use read. GetAccessKeyLastUsed is one IAM call per key, the largest
+// share of a full walk (1.6 keys per user); both scan methods follow this one policy, so they
+// agree key by key on what is known.
+
+
+/**
+ * Ok keys get their last use read only while the account has at most this many keys that are
+ * ok by age: the job summary lists ok keys (with their last use) only up to 50 (OK_LIST_LIMIT).
+ */
+const OK_DETAIL_LIMIT = 50;
+const NOT_READ = { kind: 'unknown', notRead: true };
+/** The class a key has whatever its last use turns out to be, unused rule aside. */
+function classByAge(key, at, t) {
+    return classifyRaw({ ...key, userName: '', accessKeyId: '', lastUse: NOT_READ }, at, t);
+}
+/**
+ * Whether last use can change the class, or for an inactive key the class it would have if
+ * active (the delete stage acts on that): only when the unused rule is on and the key is not
+ * overdue and at least unused-days old (a key cannot be idle for longer than it exists).
+ */
+function lastUseDecides(key, at, t) {
+    if (t.unusedDays === 0)
+        return false;
+    const age = dates_wholeDays(key.createDate, at);
+    return age <= t.maxAgeDays && age >= t.unusedDays;
+}
+function lastUseNeed(key, at, t, detailOk) {
+    if (lastUseDecides(key, at, t))
+        return 'class';
+    return detailOk || classByAge(key, at, t) !== 'ok' ? 'display' : 'none';
+}
+/** Keys ok by age and status, which OK_DETAIL_LIMIT is compared against. */
+function isOkByAge(key, at, t) {
+    return classByAge(key, at, t) === 'ok';
+}
+
+;// CONCATENATED MODULE: ./src/scan/api-walk.ts
+// The API walk: every user (paginated), every key of each (paginated), then the last use of the
+// keys that need it (src/domain/last-use-policy.ts). A failure on one user or key is recorded and
+// the scan goes on.
+
+
+
+
+/**
+ * User names, 1,000 a page. With `moreThan`, stops as soon as more than that many are seen
+ * (`complete` false): how `auto` learns the account is large for one call.
+ */
+async function listUserNames(iam, moreThan = Infinity) {
+    const names = [];
+    const pageSize = Number.isFinite(moreThan) ? Math.min(1000, moreThan + 1) : 1000;
+    try {
+        for await (const page of userNamePages(iam, pageSize)) {
+            names.push(...page);
+            if (names.length > moreThan)
+                return { names, complete: false };
+        }
+    }
+    catch (error) {
+        throw wrapAwsError('Listing IAM users (iam:ListUsers)', 'iam:ListUsers', error);
+    }
+    return { names, complete: true };
+}
+async function readLastUse(iam, key, errors) {
+    try {
+        return await lastUseOf(iam, key.accessKeyId);
+    }
+    catch (error) {
+        errors.push({
+            scope: `${key.userName} ${key.accessKeyId}`,
+            operation: 'iam:GetAccessKeyLastUsed',
+            message: errorMessage(error)
+        });
+        return { kind: 'unknown' };
+    }
+}
+/**
+ * Keys of one user, last use not yet read. A user gone mid-scan (NoSuchEntity) has none here and
+ * is passed to `onVanished`: it may have been renamed, which the caller must look into.
+ */
+async function listUserKeys(iam, userName, errors, onVanished = () => undefined) {
+    const keys = [];
+    try {
+        for await (const page of accessKeyPages(iam, userName)) {
+            for (const meta of page) {
+                if (!meta.accessKeyId || !meta.createDate || !meta.status) {
+                    errors.push({
+                        scope: userName,
+                        operation: 'iam:ListAccessKeys',
+                        message: `AWS returned a key without ID, status or creation date (${meta.accessKeyId ?? 'no ID'}); it was skipped.`
+                    });
+                    continue;
+                }
+                keys.push({
+                    userName,
+                    accessKeyId: meta.accessKeyId,
+                    status: meta.status === 'Active' ? 'Active' : 'Inactive',
+                    createDate: meta.createDate,
+                    lastUse: NOT_READ
+                });
+            }
+        }
+    }
+    catch (error) {
+        if (hasAwsCode(error, 'NoSuchEntity')) {
+            onVanished();
+            return [];
+        }
+        errors.push({ scope: userName, operation: 'iam:ListAccessKeys', message: errorMessage(error) });
+    }
+    return keys;
+}
+/**
+ * ListAccessKeys for each user, `concurrency` at a time, keys in the users' order. A user gone
+ * since it was listed may have been renamed: the users are listed again and any new name read,
+ * so a rename never drops a key. Returns the users read, net of those gone.
+ */
+async function listKeysOfUsers(iam, userNames, concurrency, errors) {
+    const perUser = new Array(userNames.length);
+    let vanished = 0;
+    await forEachLimit(userNames, concurrency, async (userName, index) => {
+        perUser[index] = await listUserKeys(iam, userName, errors, () => vanished++);
+    });
+    let userCount = userNames.length;
+    if (vanished > 0) {
+        const again = await usersNotIn(iam, userNames);
+        for (const userName of again)
+            perUser.push(await listUserKeys(iam, userName, errors));
+        userCount += again.length - vanished;
+    }
+    return { keys: perUser.flat(), userCount };
+}
+/**
+ * The users listed now that `known` lacks: where a user that vanished mid-scan (renamed, most
+ * likely) went, so its keys are read under the new name rather than dropped.
+ */
+async function usersNotIn(iam, known) {
+    const seen = new Set(known);
+    return (await listUserNames(iam)).names.filter((n) => !seen.has(n));
+}
+/** GetAccessKeyLastUsed for each key given, written into the key. */
+async function readLastUses(iam, keys, concurrency, errors) {
+    await forEachLimit(keys, concurrency, async (key) => {
+        key.lastUse = await readLastUse(iam, key, errors);
+    });
+}
+/**
+ * The API walk. Without `options` every key's last use is read; with them, only what the
+ * last-use policy asks for.
+ */
+async function scanAccessKeys(iam, concurrency, options) {
+    const userNames = options?.userNames ?? (await listUserNames(iam)).names;
+    const errors = [];
+    const { keys, userCount } = await listKeysOfUsers(iam, userNames, concurrency, errors);
+    let toRead = keys;
+    if (options) {
+        const { at, thresholds: t } = options;
+        const detailOk = keys.filter((k) => isOkByAge(k, at, t)).length <= OK_DETAIL_LIMIT;
+        toRead = keys.filter((k) => lastUseNeed(k, at, t, detailOk) !== 'none');
+    }
+    await readLastUses(iam, toRead, concurrency, errors);
+    return { userCount, keys, errors };
 }
 
 ;// CONCATENATED MODULE: ./src/scan/credential-report/candidates.ts
@@ -84970,47 +85399,7 @@ function* utf8Chunks(bytes, size = 64 * 1024) {
         yield rest;
 }
 
-;// CONCATENATED MODULE: ./src/aws/raw-content.ts
-async function readAll(body) {
-    if (body instanceof Uint8Array)
-        return Buffer.from(body.buffer, body.byteOffset, body.length);
-    const chunks = [];
-    for await (const chunk of body) {
-        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
-    }
-    return Buffer.concat(chunks);
-}
-/** Installs the slicing on one command; the returned function gives the content, once sent. */
-function takeRawContent(command) {
-    let content;
-    command.middlewareStack.add((next) => async (args) => {
-        const result = await next(args);
-        const response = result.response;
-        if (response.statusCode !== 200 || response.body === undefined)
-            return result;
-        const xml = await readAll(response.body);
-        const open = xml.indexOf('<Content>');
-        const close = xml.indexOf('</Content>', open);
-        if (open >= 0 && close > open) {
-            const start = open + '<Content>'.length;
-            // Base64 needs no XML escaping, so the element's text is the encoded report as is.
-            content = Buffer.from(xml.toString('latin1', start, close), 'base64');
-            response.body = Buffer.concat([xml.subarray(0, start), xml.subarray(close)]);
-        }
-        else
-            response.body = xml;
-        return result;
-    }, 
-    // Low priority in the deserialize step: inside the SDK's deserializer, next to the wire.
-    { step: 'deserialize', priority: 'low', name: 'iamKeySentinelRawReport' });
-    return () => content;
-}
-
 ;// CONCATENATED MODULE: ./src/scan/credential-report/fetch.ts
-// Gets a current credential report: GenerateCredentialReport until it is COMPLETE (AWS reuses a
-// report for 4 hours, so usually at once), then GetCredentialReport. Two calls when a report is
-// ready, three when it completes within the first wait. A report older than those 4 hours is
-// not current: it is refused (StaleReportError), never silently trusted.
 
 
 
@@ -85039,8 +85428,7 @@ const GET = 'Reading the credential report (iam:GetCredentialReport)';
 const MAX_REGENERATIONS = 3;
 async function generate(iam) {
     try {
-        const answer = await iam.send(new client_iam_dist_cjs/* GenerateCredentialReportCommand */.seh({}));
-        return answer.State === 'COMPLETE' ? 'ready' : 'wait';
+        return (await generateCredentialReport(iam)) ? 'ready' : 'wait';
     }
     catch (error) {
         // Too many generation requests: the one under way finishes in its own time.
@@ -85051,16 +85439,13 @@ async function generate(iam) {
 }
 async function get(iam) {
     try {
-        const command = new client_iam_dist_cjs/* GetCredentialReportCommand */.DBo({});
-        const rawContent = takeRawContent(command);
-        const answer = await iam.send(command);
-        if (answer.ReportFormat !== undefined && answer.ReportFormat !== 'text/csv') {
-            throw new ActionError(`${GET} returned the format ${answer.ReportFormat}, not text/csv.`);
+        const { format, content, generatedAt } = await getCredentialReport(iam);
+        if (format !== undefined && format !== 'text/csv') {
+            throw new ActionError(`${GET} returned the format ${format}, not text/csv.`);
         }
-        const content = rawContent() ?? answer.Content;
         if (!content?.length)
             throw new ActionError(`${GET} returned no content.`);
-        return { content, generatedAt: answer.GeneratedTime ?? new Date() };
+        return { content, generatedAt: generatedAt ?? new Date() };
     }
     catch (error) {
         if (error instanceof ActionError)
@@ -85074,7 +85459,7 @@ async function get(iam) {
     }
 }
 async function fetchCredentialReport(iam, options = {}) {
-    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const sleep = options.sleep ?? sleep_sleep;
     const clock = options.clock ?? Date.now;
     const maxDelay = options.maxDelayMs ?? 2_000;
     const deadline = clock() + (options.maxWaitMs ?? 300_000);
@@ -85461,6 +85846,87 @@ async function scanKeys(iam, options) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/scan/user-details.ts
+// The per-user reads the audit needs after either scan method: tags (exempt-tags) and groups
+// (exempt-groups), read for the users whose keys could be exempted only.
+
+
+
+/** Tags of the given users (only those whose keys could be exempted need reading). */
+async function readUserTags(iam, userNames, concurrency, errors) {
+    const tags = new Map();
+    await forEachLimit(userNames, concurrency, async (userName) => {
+        try {
+            tags.set(userName, await readTagsOf(iam, userName));
+        }
+        catch (error) {
+            if (hasAwsCode(error, 'NoSuchEntity'))
+                return;
+            errors.push({ scope: userName, operation: 'iam:ListUserTags', message: errorMessage(error) });
+        }
+    });
+    return tags;
+}
+/** Users per GetAccountAuthorizationDetails page (its MaxItems limit). */
+const DETAILS_PAGE_SIZE = 1000;
+/**
+ * Tags of every user and groups of every user from GetAccountAuthorizationDetails (filter User),
+ * 1,000 users a page: cheaper than a ListUserTags (and ListGroupsForUser) per user as soon as
+ * more users need reading than the account has thousands of users.
+ */
+async function readAllUserDetails(iam) {
+    const details = { tags: new Map(), groups: new Map() };
+    for await (const page of userDetailPages(iam, DETAILS_PAGE_SIZE)) {
+        for (const user of page) {
+            details.tags.set(user.userName, user.tags);
+            details.groups.set(user.userName, user.groups);
+        }
+    }
+    return details;
+}
+/**
+ * Tags of `userNames`, and their groups when `withGroups` (for users not exempt by tag). Groups
+ * (for exempt-groups) come from one GetAccountAuthorizationDetails walk, which brings the tags
+ * too; tags alone are read per user (ListUserTags) only while that is fewer calls than the walk
+ * (an account of more than 1,000 users with few flagged ones).
+ */
+async function readTagsAndGroups(iam, userNames, options, errors) {
+    const { userCount, withGroups, groupsNeeded, concurrency } = options;
+    const details = { tags: new Map(), groups: new Map() };
+    if (userNames.length === 0)
+        return details;
+    const walkPages = Math.max(1, Math.ceil(userCount / DETAILS_PAGE_SIZE));
+    if (!withGroups && userNames.length <= walkPages) {
+        return { tags: await readUserTags(iam, userNames, concurrency, errors), groups: new Map() };
+    }
+    let all;
+    try {
+        all = await readAllUserDetails(iam);
+    }
+    catch (error) {
+        // Exemptions unknown: the users are recorded as unreadable, so nothing acts on their keys.
+        for (const userName of userNames) {
+            errors.push({
+                scope: userName,
+                operation: 'iam:GetAccountAuthorizationDetails',
+                message: errorMessage(error)
+            });
+        }
+        return details;
+    }
+    for (const userName of userNames) {
+        const tags = all.tags.get(userName);
+        // Not in the walk: gone since it was listed (its keys with it), so nothing to exempt.
+        if (!tags)
+            continue;
+        details.tags.set(userName, tags);
+        if (withGroups && groupsNeeded(userName, tags)) {
+            details.groups.set(userName, all.groups.get(userName) ?? []);
+        }
+    }
+    return details;
+}
+
 ;// CONCATENATED MODULE: ./src/classify/findings.ts
 
 
@@ -85613,9 +86079,9 @@ function deliveryFailures(deliveries) {
         .map((d) => `${d.channel} delivery failed: ${d.detail}${d.hint ? ` ${d.hint}` : ''}`);
 }
 
-// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
-var light = __nccwpck_require__(3251);
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// EXTERNAL MODULE: ../main/node_modules/bottleneck/light.js
+var light = __nccwpck_require__(8115);
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
 // pkg/dist-src/version.js
 var plugin_retry_dist_bundle_VERSION = "0.0.0-development";
 
@@ -85668,7 +86134,7 @@ async function requestWithGraphqlErrorHandling(state, octokit, request, options)
 }
 
 // pkg/dist-src/index.js
-function retry(octokit, octokitOptions) {
+function dist_bundle_retry(octokit, octokitOptions) {
   const state = Object.assign(
     {
       enabled: true,
@@ -85695,10 +86161,10 @@ function retry(octokit, octokitOptions) {
   }
   return retryPlugin;
 }
-retry.VERSION = plugin_retry_dist_bundle_VERSION;
+dist_bundle_retry.VERSION = plugin_retry_dist_bundle_VERSION;
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -85988,7 +86454,7 @@ function createOctokit(token) {
             onSecondaryRateLimit: waitOut('secondary rate limit', 3)
         },
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] }
-    }, retry, throttling);
+    }, dist_bundle_retry, throttling);
 }
 function httpStatus(error) {
     const status = error?.status;
@@ -86674,14 +87140,33 @@ async function syncRollup(octokit, repo, rollup, deferred, findings, ctx, labels
     return action ? applyIssueActions(octokit, repo, [action], labels) : [];
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sns/dist-cjs/index.js
-var client_sns_dist_cjs = __nccwpck_require__(8797);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/aws/sns.ts
+// sns:Publish, the one SNS call.
+
+/** The message ID SNS gave the message ('' when it named none). */
+async function publish(sns, request) {
+    const answer = await sns.send(new client_sns_dist_cjs/* PublishCommand */.D5G({
+        TopicArn: request.topicArn,
+        Subject: request.subject,
+        Message: request.message,
+        MessageAttributes: request.attributes,
+        ...(request.fifo
+            ? {
+                MessageGroupId: request.fifo.groupId,
+                MessageDeduplicationId: request.fifo.deduplicationId
+            }
+            : {})
+    }));
+    return answer.MessageId ?? '';
+}
+
 ;// CONCATENATED MODULE: ./src/deliver/sns.ts
 // Publishes the run's notification. The client uses the topic's own region (a topic in
 // another region must work); a failure is returned, never thrown, so the other reports
 // are still written and the step fails at the end.
+
 
 
 
@@ -86709,35 +87194,30 @@ function publishHint(error, topicArn) {
     if (hasAwsCode(error, 'KMSAccessDenied', 'KMSDisabled', 'KMSNotFound', 'KMSInvalidState')) {
         return "The topic's KMS key refused the message: allow the role kms:GenerateDataKey and kms:Decrypt on it.";
     }
-    if (hasAwsCode(error, 'Throttled', 'Throttling')) {
+    if (isThrottling(error)) {
         return 'SNS kept throttling after retries; run again later or ask AWS to raise the publish quota.';
     }
     return `Check 'sns-topic-arn' and the role's sns:Publish permission.`;
 }
 async function publishNotification(notification, options) {
-    const sns = new client_sns_dist_cjs/* SNSClient */.kye({
-        region: topicRegion(options.topicArn),
-        credentials: options.credentials,
-        ...awsClientConfig()
-    });
+    const sns = snsClient({ region: topicRegion(options.topicArn), credentials: options.credentials });
     const fifo = options.topicArn.endsWith('.fifo');
     try {
-        const answer = await sns.send(new client_sns_dist_cjs/* PublishCommand */.D5G({
-            TopicArn: options.topicArn,
-            Subject: notification.subject,
-            Message: notification.message,
-            MessageAttributes: notification.attributes,
+        const messageId = await publish(sns, {
+            topicArn: options.topicArn,
+            subject: notification.subject,
+            message: notification.message,
+            attributes: notification.attributes,
             ...(fifo
                 ? {
-                    MessageGroupId: `iam-key-sentinel-${options.accountId}`,
-                    MessageDeduplicationId: deduplicationId({
-                        ...options,
-                        content: notification.content
-                    })
+                    fifo: {
+                        groupId: `iam-key-sentinel-${options.accountId}`,
+                        deduplicationId: deduplicationId({ ...options, content: notification.content })
+                    }
                 }
                 : {})
-        }));
-        return { ok: true, messageId: answer.MessageId ?? '', topicArn: options.topicArn };
+        });
+        return { ok: true, messageId, topicArn: options.topicArn };
     }
     catch (error) {
         return {
@@ -88057,89 +88537,67 @@ function cancelFailures(changes) {
 ;// CONCATENATED MODULE: ./src/credentials/sign-in.ts
 // GitHub OIDC → STS AssumeRoleWithWebIdentity, then optionally sts:AssumeRole role chaining (a hub
 // role into a member account). The credentials stay inside the action: they are masked and
-// handed to the SDK clients, never exported to the job.
+// handed to the SDK clients, never exported to the job. The runner's part (the OIDC token,
+// masking, the log) is handed in by the entry (src/main.ts), so this stage never touches it.
 
 
 
 
 
-/** The STS parameters of session policies; none when there are none. */
-function policyParameters(policies) {
+
+/** retry-max-attempts tries in all, from a second apart. */
+const stsRetry = () => ({ attempts: retryMaxAttempts(), baseDelayMs: 1000 });
+function retrying(what, runner, retry, retryable) {
     return {
-        ...(policies?.inline ? { Policy: policies.inline } : {}),
-        ...(policies && policies.managedArns.length > 0
-            ? { PolicyArns: policies.managedArns.map((arn) => ({ arn })) }
-            : {})
+        what,
+        log: runner.log,
+        ...(retry.sleep ? { sleep: retry.sleep } : {}),
+        backoff: (error) => (retryable(error) ? retry : undefined)
     };
 }
-/** One attempt per send, so the retry around it is the only one (retry-max-attempts). */
-const stsClient = (region, credentials) => new dist_cjs/* STSClient */.iM({ region, credentials, ...awsClientConfig({ maxAttempts: 1 }) });
-const stsRetry = () => ({
-    attempts: retryMaxAttempts(),
-    baseDelayMs: 1000,
-    isRetryable: isTransientStsError
-});
 const ID_TOKEN_PERMISSION_HINT = 'Add `permissions: id-token: write` to the workflow or job that runs IAM Key Sentinel ' +
     '(without it GitHub gives the job no OIDC token).';
-// Codes STS returns for problems that go away on their own.
-const TRANSIENT_STS = [
-    'IDPCommunicationError',
-    'Throttling',
-    'RequestTimeout',
-    'ServiceUnavailable',
-    'InternalFailure',
-    'InternalError'
-];
-function isTransientStsError(error) {
-    const e = error;
-    const status = e?.$metadata?.httpStatusCode;
-    if (e?.$retryable || (status !== undefined && status >= 500))
-        return true;
-    const code = awsErrorCode(error);
-    // No AWS code at all means the request never got an AWS answer: a network failure.
-    return code === undefined ? error instanceof Error : hasAwsCode(error, ...TRANSIENT_STS);
-}
-async function fetchIdToken(audience, retry) {
+async function fetchIdToken(audience, runner, retry) {
     if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
         throw new ActionError('No GitHub OIDC token is available to this job.', ID_TOKEN_PERMISSION_HINT);
     }
     try {
-        return await withRetry(() => getIDToken(audience), retry);
+        // Every failure is retried: the runner's token service answers no AWS codes to sort by.
+        const options = retrying('Requesting the GitHub OIDC token', runner, retry, () => true);
+        return await withRetry(() => runner.getIdToken(audience), options);
     }
     catch (error) {
         throw new ActionError(`Requesting the GitHub OIDC token failed: ${errorMessage(error)}`, ID_TOKEN_PERMISSION_HINT, { cause: error });
     }
 }
 /** Masks the session before anything can log it. */
-function masked(c) {
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
+function masked(session, maskSecret) {
+    if (!session?.sessionToken)
         throw new Error('STS answered without credentials');
+    for (const secret of [session.accessKeyId, session.secretAccessKey, session.sessionToken]) {
+        maskSecret(secret);
     }
-    setSecret(c.AccessKeyId);
-    setSecret(c.SecretAccessKey);
-    setSecret(c.SessionToken);
+    return session;
+}
+/** The STS parameters of one role session. */
+function sessionRequest(hop) {
     return {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        sessionToken: c.SessionToken,
-        expiration: c.Expiration
+        roleArn: hop.roleArn,
+        sessionName: hop.roleSessionName,
+        durationSeconds: hop.roleDurationSeconds,
+        policy: hop.sessionPolicies?.inline,
+        policyArns: hop.sessionPolicies?.managedArns
     };
 }
 /**
  * sts:AssumeRole into `hop.roleArn`, signed with `from.credentials` (undefined: the credentials
  * already in the job). `from.identity` names them in the error, since the fix is in a trust policy.
  */
-async function assumeRoleChained(hop, from, retry = stsRetry()) {
-    const sts = stsClient(hop.awsRegion, from.credentials);
+async function assumeRoleChained(hop, from, runner, retry = stsRetry()) {
+    const sts = stsClient({ region: hop.awsRegion, credentials: from.credentials, signIn: true });
     try {
-        const answer = await withRetry(() => sts.send(new dist_cjs/* AssumeRoleCommand */.QL({
-            RoleArn: hop.roleArn,
-            RoleSessionName: hop.roleSessionName,
-            DurationSeconds: hop.roleDurationSeconds,
-            ...(hop.externalId ? { ExternalId: hop.externalId } : {}),
-            ...policyParameters(hop.sessionPolicies)
-        })), retry);
-        return masked(answer.Credentials);
+        const session = await withRetry(() => assumeRole(sts, { ...sessionRequest(hop), externalId: hop.externalId }), retrying(`sts:AssumeRole into ${hop.roleArn}`, runner, retry, isTransientStsError));
+        return masked(session, runner.maskSecret);
     }
     catch (error) {
         throw new ActionError(`Assuming ${hop.roleArn} with sts:AssumeRole from ${from.identity} failed: ${errorMessage(error)}`, `Check the trust policy of ${hop.roleArn}: it must allow sts:AssumeRole for ${from.identity} ` +
@@ -88157,20 +88615,17 @@ async function assumeRoleChained(hop, from, retry = stsRetry()) {
         sts.destroy();
     }
 }
-async function assumeRoleWithOidc(settings, retry = stsRetry()) {
-    const token = await fetchIdToken(settings.audience, { ...retry, isRetryable: () => true });
-    setSecret(token);
+async function assumeRoleWithOidc(settings, runner, retry = stsRetry()) {
+    const token = await fetchIdToken(settings.audience, runner, retry);
+    runner.maskSecret(token);
     // Unsigned call: no credentials needed, and one attempt per try so retries do not multiply.
-    const sts = stsClient(settings.awsRegion);
+    const sts = stsClient({ region: settings.awsRegion, signIn: true });
     try {
-        const answer = await withRetry(() => sts.send(new dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({
-            RoleArn: settings.roleToAssume,
-            RoleSessionName: settings.roleSessionName,
-            WebIdentityToken: token,
-            DurationSeconds: settings.roleDurationSeconds,
-            ...policyParameters(settings.sessionPolicies)
-        })), retry);
-        return masked(answer.Credentials);
+        const session = await withRetry(() => assumeRoleWithWebIdentity(sts, {
+            ...sessionRequest({ ...settings, roleArn: settings.roleToAssume }),
+            webIdentityToken: token
+        }), retrying(`sts:AssumeRoleWithWebIdentity into ${settings.roleToAssume}`, runner, retry, isTransientStsError));
+        return masked(session, runner.maskSecret);
     }
     catch (error) {
         throw new ActionError(`Assuming ${settings.roleToAssume} with the GitHub OIDC token failed: ${errorMessage(error)}`, `Check the role's trust policy: it must trust the token.actions.githubusercontent.com OIDC provider ` +
@@ -88181,177 +88636,6 @@ async function assumeRoleWithOidc(settings, retry = stsRetry()) {
     finally {
         sts.destroy();
     }
-}
-
-;// CONCATENATED MODULE: ./src/aws/pacing.ts
-
-/** Where the pace starts: the low end of what IAM is reported to allow for reads. */
-const START_IAM_REQUESTS_PER_SECOND = 10;
-/** Default cap (`iam-max-rps`): above any read rate IAM is known to allow one account. */
-const DEFAULT_IAM_MAX_RPS = 100;
-/** Never slower than this, however often IAM throttles. */
-const MIN_IAM_REQUESTS_PER_SECOND = 1;
-const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/**
- * An AIMD pacer. It doubles its rate every second of successful answers up to four times its
- * start (slow start), then adds `increasePerSecond` per second (a tenth of that above 90% of the
- * rate IAM last throttled at); at a Throttling answer it multiplies the rate by `backOff`. The requests in flight when IAM starts throttling all come
- * back throttled, so one decrease covers the answers of the next few intervals.
- */
-class AdaptivePacer {
-    rateNow;
-    max;
-    min;
-    increase;
-    backOff;
-    clock;
-    sleep;
-    nextAt = -Infinity;
-    slowStart = true;
-    slowStartEnd;
-    lastRaise;
-    lastDecrease = -Infinity;
-    decreases = 0;
-    /** The rate at the last Throttling answer: IAM's limit is near it. */
-    throttledAtRate = Infinity;
-    /** Throttling answers seen (for the log). */
-    throttled = 0;
-    constructor(options = {}) {
-        this.max = options.max ?? DEFAULT_IAM_MAX_RPS;
-        if (!(this.max > 0))
-            throw new Error(`max must be positive; got ${this.max}`);
-        this.min = Math.min(options.min ?? MIN_IAM_REQUESTS_PER_SECOND, this.max);
-        this.rateNow = Math.min(options.start ?? START_IAM_REQUESTS_PER_SECOND, this.max);
-        this.slowStartEnd = 4 * this.rateNow;
-        this.increase = options.increasePerSecond ?? 2;
-        this.backOff = options.backOff ?? 0.5;
-        this.clock = options.clock ?? (() => performance.now());
-        this.sleep = options.sleep ?? realSleep;
-        this.lastRaise = this.clock();
-    }
-    get rate() {
-        return this.rateNow;
-    }
-    /** Throttles of requests sent before the last decrease come back within a few intervals. */
-    get quietMs() {
-        return 4 * (1000 / this.rateNow);
-    }
-    /** Resolves when the caller may send; callers are served in call order, one interval apart. */
-    async take() {
-        for (;;) {
-            const now = this.clock();
-            const slot = Math.max(this.nextAt, now);
-            this.nextAt = slot + 1000 / this.rateNow;
-            if (slot <= now)
-                return;
-            const epoch = this.decreases;
-            await this.sleep(slot - now);
-            // A back-off while this caller waited: its slot was given at the old rate, so it queues
-            // again at the new one rather than send into a bucket IAM just said is empty.
-            if (epoch === this.decreases)
-                return;
-        }
-    }
-    /** An answer that was not Throttling: raise the rate for the time that passed since the last. */
-    succeeded() {
-        const now = this.clock();
-        const seconds = Math.max(0, now - this.lastRaise) / 1000;
-        this.lastRaise = now;
-        // Slow start ends at four times the starting rate, where IAM's burst allowance (which hides
-        // its rate until it is spent) would otherwise let the rate overshoot far before a Throttling.
-        const doubled = this.rateNow * 2 ** seconds;
-        // Below 90% of the rate IAM last throttled at, climb at full speed; above it, probe at a
-        // tenth of that: scheduling jitter at the very limit costs Throttling answers.
-        const near = this.rateNow >= 0.9 * this.throttledAtRate;
-        const additive = this.increase * seconds * (near ? 0.1 : 1);
-        const raised = !this.slowStart
-            ? this.rateNow + additive
-            : doubled < this.slowStartEnd
-                ? doubled
-                : Math.max(this.rateNow, this.slowStartEnd) + additive;
-        if (raised >= this.slowStartEnd)
-            this.slowStart = false;
-        this.rateNow = Math.min(this.max, raised);
-    }
-    /** A Throttling answer: back off, once per burst of throttled answers. */
-    throttledAnswer() {
-        this.throttled++;
-        const now = this.clock();
-        this.lastRaise = now;
-        if (now - this.lastDecrease < this.quietMs)
-            return;
-        this.lastDecrease = now;
-        this.decreases++;
-        this.slowStart = false;
-        this.throttledAtRate = this.rateNow;
-        this.rateNow = Math.max(this.min, this.rateNow * this.backOff);
-        // Requests already scheduled at the old rate are spread out at the new one.
-        this.nextAt = Math.max(this.nextAt, now) + 1000 / this.rateNow;
-    }
-}
-const THROTTLING = [
-    'Throttling',
-    'ThrottlingException',
-    'TooManyRequestsException',
-    'RequestLimitExceeded'
-];
-/**
- * Makes every attempt of `client` wait for the pacer and report back, retries included: the
- * middleware sits in the deserialize step, which the retry middleware (finalizeRequest) runs once
- * per attempt, and sees the attempt's error before any retry.
- */
-function paceClient(client, pacer) {
-    client.middlewareStack.add((next) => async (args) => {
-        await pacer.take();
-        try {
-            const result = await next(args);
-            pacer.succeeded();
-            return result;
-        }
-        catch (error) {
-            if (hasAwsCode(error, ...THROTTLING))
-                pacer.throttledAnswer();
-            else
-                pacer.succeeded();
-            throw error;
-        }
-    }, 
-    // High priority: outside the SDK's deserializer in the same step, so a Throttling answer
-    // reaches the pacer as the error it is parsed into (inside, it is a plain HTTP 400).
-    { step: 'deserialize', priority: 'high', name: 'iamKeySentinelPacing', override: true });
-}
-
-;// CONCATENATED MODULE: ./src/aws/clients.ts
-// One place that builds the SDK clients, so every call shares the same credentials,
-// retry policy, timeouts and proxy (src/aws/network.ts). AWS_ENDPOINT_URL (the SDK's own
-// variable) is honoured as is.
-
-
-
-
-function createClients(options) {
-    // retry-max-attempts (default 8) lets a large scan ride out bursts instead of failing.
-    const config = () => ({
-        region: options.region,
-        credentials: options.credentials,
-        retryMode: 'adaptive',
-        ...awsClientConfig()
-    });
-    // IAM is paced by src/aws/pacing.ts, which adapts to Throttling itself; the SDK's adaptive
-    // limiter on top would halve the rate again at each throttled answer, so IAM retries in
-    // standard mode (same attempts).
-    const iam = new client_iam_dist_cjs/* IAMClient */.h8v({ ...config(), retryMode: 'standard' });
-    // One pacer for the one IAM client of a run: every IAM call shares what it learns.
-    paceClient(iam, new AdaptivePacer({ max: options.iamMaxRps ?? DEFAULT_IAM_MAX_RPS }));
-    const sts = new dist_cjs/* STSClient */.iM(config());
-    return {
-        iam,
-        sts,
-        destroy: () => {
-            iam.destroy();
-            sts.destroy();
-        }
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/run-context.ts
@@ -89287,13 +89571,9 @@ function renderListSummary(listing, selection, options) {
     return parts.join('\n\n') + '\n';
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-organizations/dist-cjs/index.js
-var client_organizations_dist_cjs = __nccwpck_require__(2503);
-;// CONCATENATED MODULE: ./src/scan/organization.ts
-// Reads the organization's accounts from AWS Organizations: every account, or those under the
-// given roots and OUs, walking nested OUs. Every list is paginated; nothing is filtered here.
-
-
+;// CONCATENATED MODULE: ./src/aws/organizations.ts
+// The AWS Organizations reads: the organization, its accounts, and what lies under a root or OU.
+// Every list is read to its last page; nothing is filtered here.
 
 /** The account ARN is arn:<partition>:organizations::<management>:account/<org>/<id>. */
 function toOrgAccount(a) {
@@ -89307,7 +89587,50 @@ function toOrgAccount(a) {
     };
 }
 /** The most Organizations returns per page. */
-const organization_PAGE_SIZE = 20;
+const organizations_PAGE_SIZE = 20;
+/** The organization's ID and its management account ('' where Organizations names none). */
+async function describeOrganization(client) {
+    const org = (await client.send(new client_organizations_dist_cjs/* DescribeOrganizationCommand */.ov$({}))).Organization;
+    return { id: org?.Id ?? '', managementAccountId: org?.MasterAccountId ?? '' };
+}
+/** The accounts of every page, in order. */
+async function accountsOf(pages) {
+    const accounts = [];
+    for await (const page of pages) {
+        for (const a of page.Accounts ?? []) {
+            const account = toOrgAccount(a);
+            if (account)
+                accounts.push(account);
+        }
+    }
+    return accounts;
+}
+/** Every account of the organization (organizations:ListAccounts). */
+function listAccounts(client) {
+    return accountsOf((0,client_organizations_dist_cjs/* paginateListAccounts */.A53)({ client, pageSize: organizations_PAGE_SIZE }, {}));
+}
+/** The accounts directly under a root or OU (organizations:ListAccountsForParent). */
+function listAccountsForParent(client, parentId) {
+    return accountsOf((0,client_organizations_dist_cjs/* paginateListAccountsForParent */.Hcl)({ client, pageSize: organizations_PAGE_SIZE }, { ParentId: parentId }));
+}
+/** The IDs of the OUs directly under a root or OU (ListOrganizationalUnitsForParent). */
+async function listChildUnits(client, parentId) {
+    const ids = [];
+    const pages = (0,client_organizations_dist_cjs/* paginateListOrganizationalUnitsForParent */.Ogl)({ client, pageSize: organizations_PAGE_SIZE }, { ParentId: parentId });
+    for await (const page of pages) {
+        for (const ou of page.OrganizationalUnits ?? [])
+            if (ou.Id)
+                ids.push(ou.Id);
+    }
+    return ids;
+}
+
+;// CONCATENATED MODULE: ./src/scan/organization.ts
+// Reads the organization's accounts from AWS Organizations: every account, or those under the
+// given roots and OUs, walking nested OUs. Every list is paginated; nothing is filtered here.
+
+
+
 const PERMISSIONS = 'organizations:DescribeOrganization, organizations:ListAccounts, organizations:ListAccountsForParent ' +
     'and organizations:ListOrganizationalUnitsForParent';
 function wrap(doing, error) {
@@ -89322,17 +89645,6 @@ function wrap(doing, error) {
                 : undefined;
     return new ActionError(`${doing} failed: ${errorMessage(error)}`, hint, { cause: error });
 }
-async function listAll(client) {
-    const accounts = [];
-    for await (const page of (0,client_organizations_dist_cjs/* paginateListAccounts */.A53)({ client, pageSize: organization_PAGE_SIZE }, {})) {
-        for (const a of page.Accounts ?? []) {
-            const account = toOrgAccount(a);
-            if (account)
-                accounts.push(account);
-        }
-    }
-    return accounts;
-}
 /** Breadth-first under each parent; an OU reached twice (nested and also named) is read once. */
 async function listUnder(client, parents) {
     const seen = new Set();
@@ -89344,19 +89656,10 @@ async function listUnder(client, parents) {
             continue;
         seen.add(parent);
         try {
-            for await (const page of (0,client_organizations_dist_cjs/* paginateListAccountsForParent */.Hcl)({ client, pageSize: organization_PAGE_SIZE }, { ParentId: parent })) {
-                for (const a of page.Accounts ?? []) {
-                    const account = toOrgAccount(a);
-                    if (account)
-                        accounts.set(account.id, account);
-                }
+            for (const account of await listAccountsForParent(client, parent)) {
+                accounts.set(account.id, account);
             }
-            const units = (0,client_organizations_dist_cjs/* paginateListOrganizationalUnitsForParent */.Ogl)({ client, pageSize: organization_PAGE_SIZE }, { ParentId: parent });
-            for await (const page of units) {
-                for (const ou of page.OrganizationalUnits ?? [])
-                    if (ou.Id)
-                        queue.push(ou.Id);
-            }
+            queue.push(...(await listChildUnits(client, parent)));
         }
         catch (error) {
             throw wrap(`Listing the accounts under ${parent} (organizational-units)`, error);
@@ -89365,17 +89668,11 @@ async function listUnder(client, parents) {
     return [...accounts.values()];
 }
 async function listOrganizationAccounts(options) {
-    // Organizations has one endpoint per partition; the SDK maps any region of it there.
-    const client = new client_organizations_dist_cjs/* OrganizationsClient */.gnq({
-        region: options.region,
-        credentials: options.credentials,
-        retryMode: 'adaptive',
-        ...awsClientConfig()
-    });
+    const client = organizationsClient(options);
     try {
         let org;
         try {
-            org = (await client.send(new client_organizations_dist_cjs/* DescribeOrganizationCommand */.ov$({}))).Organization;
+            org = await describeOrganization(client);
         }
         catch (error) {
             throw wrap('Reading the organization (organizations:DescribeOrganization)', error);
@@ -89385,15 +89682,15 @@ async function listOrganizationAccounts(options) {
             accounts = await listUnder(client, options.parents);
         else {
             try {
-                accounts = await listAll(client);
+                accounts = await listAccounts(client);
             }
             catch (error) {
                 throw wrap('Listing the accounts of the organization (organizations:ListAccounts)', error);
             }
         }
         return {
-            organizationId: org?.Id ?? '',
-            managementAccountId: org?.MasterAccountId ?? '',
+            organizationId: org.id,
+            managementAccountId: org.managementAccountId,
             accounts
         };
     }
@@ -90591,6 +90888,19 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/deliver/runner.ts
+// The one face of the runner's protocol: log lines, masking and the OIDC token, for the stages
+// that are handed them by the jobs.
+
+const runnerLog = {
+    debug: (m) => debug(m),
+    info: (m) => info(m),
+    warning: (m) => warning(m),
+    error: (m) => core_error(m)
+};
+const maskSecret = (secret) => setSecret(secret);
+const getIdToken = (audience) => getIDToken(audience);
+
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action's entry: read inputs, authenticate, run the audit, incident or organization job, decide.
 
@@ -90607,6 +90917,9 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
 
 
 
+
+/** The runner's part in signing in: the OIDC token, masking, and the log of retries. */
+const runner = { getIdToken: getIdToken, maskSecret: maskSecret, log: runnerLog };
 /**
  * The session policies scope the last session, the one the run works in: on an earlier hop they
  * would also have to allow the sts:AssumeRole of the next.
@@ -90622,7 +90935,7 @@ async function credentialsFor(settings) {
             ...settings,
             roleToAssume: settings.roleToAssume,
             sessionPolicies: hops.length === 0 ? settings.sessionPolicies : undefined
-        });
+        }, runner);
         identity = settings.roleToAssume;
     }
     else if (!chain) {
@@ -90636,7 +90949,7 @@ async function credentialsFor(settings) {
             ...settings,
             roleArn,
             sessionPolicies: index === hops.length - 1 ? settings.sessionPolicies : undefined
-        }, { credentials, identity });
+        }, { credentials, identity }, runner);
         identity = roleArn;
     }
     return credentials;
@@ -91003,7 +91316,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 9963:
+/***/ 5803:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -91020,7 +91333,7 @@ var external_net_ = __nccwpck_require__(9278);
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/proxy-agent/node_modules/agent-base/dist/helpers.js
+;// CONCATENATED MODULE: ../main/node_modules/proxy-agent/node_modules/agent-base/dist/helpers.js
 
 
 async function toBuffer(stream) {
@@ -91058,7 +91371,7 @@ function req(url, opts = {}) {
     return req;
 }
 //# sourceMappingURL=helpers.js.map
-;// CONCATENATED MODULE: ./node_modules/proxy-agent/node_modules/agent-base/dist/index.js
+;// CONCATENATED MODULE: ../main/node_modules/proxy-agent/node_modules/agent-base/dist/index.js
 
 
 
@@ -91464,6 +91777,6 @@ class Agent extends external_http_.Agent {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9407);
+/******/ var __webpack_exports__ = __nccwpck_require__(629);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -8,7 +8,7 @@ import { TagUserCommand, UntagUserCommand, type IAMClient } from '@aws-sdk/clien
 import { randomBytes } from 'node:crypto'
 import { readUntilSettled, VERIFY_SETTLE, type SettleOptions } from '../kit/retry.js'
 import type { RunContext } from '../inputs/run-context.js'
-import { readTagsOf } from '../scan/api-walk.js'
+import { readTagsOf } from '../aws/iam-read.js'
 
 export const CLAIM_TAG_PREFIX = 'iam-key-sentinel:claim:'
 /** A claim older than this is a leftover (a killed run) and is ignored: a change takes seconds. */

@@ -8,7 +8,7 @@ import type { Settings } from '../inputs/settings.js'
 import { REPORT_SCHEMA_VERSION, type AuditReport } from '../deliver/report.js'
 import type { ScanInfo } from '../domain/scan-info.js'
 import { scanKeys } from '../scan/method.js'
-import { readTagsAndGroups } from '../scan/api-walk.js'
+import { readTagsAndGroups } from '../scan/user-details.js'
 import type { AccessKey } from '../domain/types.js'
 
 export interface Audit {
