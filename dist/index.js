@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9438);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5214);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9438:
+/***/ 5214:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81710,8 +81710,16 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(7392);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
+var client_iam_dist_cjs = __nccwpck_require__(6764);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-organizations/dist-cjs/index.js
+var client_organizations_dist_cjs = __nccwpck_require__(2503);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sns/dist-cjs/index.js
+var client_sns_dist_cjs = __nccwpck_require__(8797);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(1695);
+var client_sts_dist_cjs = __nccwpck_require__(1695);
 // EXTERNAL MODULE: external "url"
 var external_url_ = __nccwpck_require__(7016);
 ;// CONCATENATED MODULE: ./node_modules/proxy-agent/node_modules/lru-cache/index.mjs
@@ -83163,8 +83171,8 @@ class ProxyAgent extends dist/* Agent */.g6 {
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./src/aws/network.ts
 // How every AWS client reaches AWS: how many attempts a request gets (retry-max-attempts) and
-// through which proxy. Set once from the inputs (main.ts), read by every client builder, so no
-// client is built with other settings.
+// through which proxy. Set once from the inputs (main.ts), read by the one client factory
+// (src/aws/clients.ts), so no client is built with other settings.
 
 
 /** The default of retry-max-attempts: enough for a large scan to ride out IAM throttling. */
@@ -83205,6 +83213,119 @@ function awsClientConfig(options = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/kit/sleep.ts
+// The one wait. Everything that waits takes a Sleep, so unit tests pass one that returns at once
+// (or moves a fake clock) and no test depends on real time.
+const sleep_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+;// CONCATENATED MODULE: ./src/kit/token-bucket.ts
+// The one token bucket: `rate` tokens a second, at most `burst` saved up while idle, one taken per
+// request. It paces CloudTrail at its fixed rate per region (src/activity) and, under the AIMD of
+// src/aws/pacing.ts, IAM at the rate found. Waiters are served first come, first served, so no
+// caller starves while others page on. The SDK's own limiter (DefaultRateLimiter in @smithy/core)
+// is the same kind of bucket; this one adds the FIFO queue and the pushes back a pacer needs. The
+// clock and sleep are injectable for unit tests.
+
+function checkRate(ratePerSecond) {
+    if (!(ratePerSecond > 0))
+        throw new RangeError('ratePerSecond must be positive');
+    return ratePerSecond;
+}
+class TokenBucket {
+    rateNow;
+    burst;
+    now;
+    sleep;
+    /** Below zero: tokens already handed out that the refill has yet to earn. */
+    tokens;
+    updatedAt;
+    /** Moves on when the schedule is pushed back, so a caller sleeping through that queues again. */
+    generation = 0;
+    queue = Promise.resolve();
+    /** Callers that asked and have not been served yet. */
+    waiting = 0;
+    constructor(options) {
+        const burst = options.burst ?? 1;
+        this.rateNow = checkRate(options.ratePerSecond);
+        if (!(burst >= 1))
+            throw new RangeError('burst must be at least 1');
+        this.burst = burst;
+        this.now = options.now ?? (() => performance.now());
+        this.sleep = options.sleep ?? sleep_sleep;
+        this.tokens = burst;
+        this.updatedAt = this.now();
+    }
+    get rate() {
+        return this.rateNow;
+    }
+    /**
+     * Resolves when the caller may send one request; callers are served in call order. With no one
+     * ahead, the caller's turn starts at once, so a wait begins in the same tick as the call.
+     */
+    take() {
+        const serve = async () => {
+            try {
+                await this.waitForToken();
+            }
+            finally {
+                this.waiting--;
+            }
+        };
+        const turn = this.waiting++ === 0 ? serve() : this.queue.then(serve);
+        this.queue = turn.catch(() => undefined);
+        return turn;
+    }
+    /** A new rate. What is scheduled stays scheduled: the time until the next token is kept. */
+    setRate(ratePerSecond) {
+        checkRate(ratePerSecond);
+        this.refill();
+        if (this.tokens < 1)
+            this.tokens = 1 - ((1 - this.tokens) * ratePerSecond) / this.rateNow;
+        this.rateNow = ratePerSecond;
+    }
+    /**
+     * Pushes the schedule back one interval: the next token comes one interval (at the current
+     * rate) later than it would have, nothing saved up beyond it is kept, and a caller already
+     * waiting queues again rather than go at a time given before the push.
+     */
+    postpone() {
+        this.refill();
+        this.tokens = Math.min(this.tokens, 1) - 1;
+        this.generation++;
+    }
+    /**
+     * Empties the bucket and hands out nothing for `ms` more, then refills at the usual rate: what
+     * to do when the server says we are too fast (its clock and ours disagree, or someone else
+     * shares the limit).
+     */
+    pause(ms) {
+        this.refill();
+        this.tokens = Math.min(this.tokens, 0) - (ms * this.rateNow) / 1000;
+        this.generation++;
+    }
+    async waitForToken() {
+        for (;;) {
+            this.refill();
+            this.tokens -= 1;
+            if (this.tokens >= 0)
+                return;
+            const generation = this.generation;
+            // Multiplied before dividing, so whole-millisecond intervals come out whole.
+            await this.sleep((-this.tokens * 1000) / this.rateNow);
+            if (generation === this.generation)
+                return;
+        }
+    }
+    refill() {
+        const now = this.now();
+        const earned = ((now - this.updatedAt) * this.rateNow) / 1000;
+        this.tokens = Math.min(this.burst, this.tokens + Math.max(0, earned));
+        this.updatedAt = Math.max(this.updatedAt, now);
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var retry = __nccwpck_require__(3609);
 ;// CONCATENATED MODULE: ./src/kit/errors.ts
 // Errors wrapped with what was being done and what the user should change.
 class ActionError extends Error {
@@ -83257,215 +83378,362 @@ function describeFailure(error) {
     return `IAM Key Sentinel failed unexpectedly: ${errorMessage(error)}`;
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
-var client_iam_dist_cjs = __nccwpck_require__(6764);
-;// CONCATENATED MODULE: ./src/kit/concurrency.ts
-// Bounded concurrency: enough requests in flight to hide latency, few enough not to
-// provoke IAM's throttling (which the SDK's adaptive retry then paces).
-async function forEachLimit(items, limit, work) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            await work(items[index], index);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
+;// CONCATENATED MODULE: ./src/aws/errors.ts
+// The one classifier of AWS errors, on the SDK's own: smithy's service-error-classification (what
+// the SDK's retry strategies decide with) tells throttling and answers that never came, and the
+// named tables below add what the services this action calls spell differently. Three verdicts:
+// too fast (wait longer), a passing fault (try again soon), or final.
 
-;// CONCATENATED MODULE: ./src/domain/dates.ts
-// Day arithmetic shared by classification, planning and rendering.
-const DAY_MS = 86_400_000;
-/** Whole days elapsed, as AWS Config's access-keys-rotated rule counts them. */
-function dates_wholeDays(from, now) {
-    return Math.floor((now.getTime() - from.getTime()) / DAY_MS);
-}
-function addDays(date, days) {
-    return new Date(date.getTime() + days * DAY_MS);
-}
-/** YYYY-MM-DD in UTC. */
-function isoDate(date) {
-    return date.toISOString().slice(0, 10);
-}
-
-;// CONCATENATED MODULE: ./src/domain/classify.ts
 
 /**
- * overdue: active and older than max-age-days (age > max).
- * unused: active and idle for at least unused-days, counting from creation when never used.
- * due-soon: active and overdue within warn-days (ages max-warn+1 .. max).
- * Overdue wins over unused, unused over due-soon: the report shows the most urgent reason.
+ * Too fast, as each service says it: IAM and STS `Throttling`, CloudTrail `ThrottlingException`,
+ * SNS `Throttled`, Organizations `TooManyRequestsException`, EC2-style `RequestLimitExceeded`.
+ * Matched with or without the Exception suffix, where smithy's table matches names exactly.
  */
-function classifyRaw(key, now, t) {
-    if (key.status !== 'Active')
-        return 'inactive';
-    const age = dates_wholeDays(key.createDate, now);
-    if (age > t.maxAgeDays)
-        return 'overdue';
-    const idle = idleDays(key, now);
-    if (t.unusedDays > 0 && idle !== undefined && idle >= t.unusedDays)
-        return 'unused';
-    if (age > t.maxAgeDays - t.warnDays)
-        return 'due-soon';
-    return 'ok';
-}
-function idleDays(key, now) {
-    switch (key.lastUse.kind) {
-        case 'used':
-            return dates_wholeDays(key.lastUse.date, now);
-        case 'never':
-            return dates_wholeDays(key.createDate, now);
-        case 'unknown':
-            return undefined;
-    }
-}
-/** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
-function classify(key, now, t, exemption) {
-    const rawClass = classifyRaw(key, now, t);
-    const ageDays = dates_wholeDays(key.createDate, now);
-    // Field order is the JSON report's: class after lastUse, the exemption last.
-    const finding = {
-        userName: key.userName,
-        accessKeyId: key.accessKeyId,
-        status: key.status,
-        createDate: key.createDate,
-        lastUse: key.lastUse,
-        class: rawClass,
-        rawClass,
-        ageDays,
-        idleDays: idleDays(key, now),
-        daysToDeadline: t.maxAgeDays - ageDays
-    };
-    if (exemption === undefined || rawClass === 'ok')
-        return finding;
-    return { ...finding, class: 'exempt', rawClass, exemption };
-}
-function emptyCounts() {
-    return { total: 0, overdue: 0, 'due-soon': 0, unused: 0, inactive: 0, ok: 0, exempt: 0 };
-}
-function countClasses(findings) {
-    const counts = emptyCounts();
-    counts.total = findings.length;
-    for (const f of findings)
-        counts[f.class]++;
-    return counts;
-}
-/** Most urgent first, then oldest first: the order every report lists keys in. */
-const URGENCY = {
-    overdue: 0,
-    unused: 1,
-    'due-soon': 2,
-    exempt: 3,
-    inactive: 4,
-    ok: 5
-};
-function byUrgency(a, b) {
-    return (URGENCY[a.class] - URGENCY[b.class] ||
-        b.ageDays - a.ageDays ||
-        a.userName.localeCompare(b.userName) ||
-        a.accessKeyId.localeCompare(b.accessKeyId));
-}
-/** Every class, in the order the report's counts list them. */
-const KEY_CLASSES = [
-    'overdue',
-    'due-soon',
-    'unused',
-    'inactive',
-    'ok',
-    'exempt'
+const THROTTLING_CODES = [
+    'Throttling',
+    'Throttled',
+    'TooManyRequests',
+    'RequestLimitExceeded'
 ];
-/** The classes someone must act on: overdue, unused, due soon. */
-function isFlagged(c) {
-    return c === 'overdue' || c === 'unused' || c === 'due-soon';
-}
-
-;// CONCATENATED MODULE: ./src/domain/last-use-policy.ts
-// Which keys need their last use read. GetAccessKeyLastUsed is one IAM call per key, the largest
-// share of a full walk (1.6 keys per user); both scan methods follow this one policy, so they
-// agree key by key on what is known.
-
-
 /**
- * Ok keys get their last use read only while the account has at most this many keys that are
- * ok by age: the job summary lists ok keys (with their last use) only up to 50 (OK_LIST_LIMIT).
+ * Smithy counts LimitExceededException as throttling; IAM answers it for a quota (tags per user, a
+ * credential report already being generated), which sending more slowly does not lift.
  */
-const OK_DETAIL_LIMIT = 50;
-const NOT_READ = { kind: 'unknown', notRead: true };
-/** The class a key has whatever its last use turns out to be, unused rule aside. */
-function classByAge(key, at, t) {
-    return classifyRaw({ ...key, userName: '', accessKeyId: '', lastUse: NOT_READ }, at, t);
-}
-/**
- * Whether last use can change the class, or for an inactive key the class it would have if
- * active (the delete stage acts on that): only when the unused rule is on and the key is not
- * overdue and at least unused-days old (a key cannot be idle for longer than it exists).
- */
-function lastUseDecides(key, at, t) {
-    if (t.unusedDays === 0)
+const QUOTA_CODES = ['LimitExceeded'];
+/** STS's passing faults, some of them answered with a 4xx status. */
+const STS_TRANSIENT_CODES = [
+    'IDPCommunicationError',
+    'RequestTimeout',
+    'ServiceUnavailable',
+    'InternalFailure',
+    'InternalError'
+];
+/** After one of these no request to the same region, with the same credentials, can succeed. */
+const REGION_WIDE_CODES = [
+    'UnrecognizedClient',
+    'InvalidClientTokenId',
+    'ExpiredToken',
+    'InvalidSignature',
+    'SignatureDoesNotMatch',
+    'MissingAuthenticationToken',
+    'OptInRequired'
+];
+/** Node.js codes and SDK names of a request that got no answer: a reset, a refusal, a timeout. */
+const NO_ANSWER = /^(E[A-Z_]+|TimeoutError|RequestTimeout\w*)$/;
+const asSdkError = (error) => typeof error === 'object' && error !== null ? error : undefined;
+/** The HTTP status AWS answered with; undefined when no answer came. */
+const statusOf = (error) => error?.$metadata?.httpStatusCode;
+function isThrottling(error) {
+    const e = asSdkError(error);
+    if (!e || hasAwsCode(error, ...QUOTA_CODES))
         return false;
-    const age = dates_wholeDays(key.createDate, at);
-    return age <= t.maxAgeDays && age >= t.unusedDays;
+    return hasAwsCode(error, ...THROTTLING_CODES) || (0,retry.isThrottlingError)(e);
 }
-function lastUseNeed(key, at, t, detailOk) {
-    if (lastUseDecides(key, at, t))
-        return 'class';
-    return detailOk || classByAge(key, at, t) !== 'ok' ? 'display' : 'none';
+/** No answer at all: smithy's network and timeout tables, and any other Node.js error code. */
+function isNoAnswer(e) {
+    const { code } = e;
+    return ((0,retry.isTransientError)(e) || [code, e.name].some((v) => typeof v === 'string' && NO_ANSWER.test(v)));
 }
-/** Keys ok by age and status, which OK_DETAIL_LIMIT is compared against. */
-function isOkByAge(key, at, t) {
-    return classByAge(key, at, t) === 'ok';
+/**
+ * Throttling; a server error (a 5xx answer, or none at all: worth a quick second try); or final,
+ * which is every other answer, and a failure before any request (credentials that do not load).
+ */
+function errorKind(error) {
+    if (isThrottling(error))
+        return 'throttling';
+    const e = asSdkError(error);
+    if (!e)
+        return 'final';
+    const status = statusOf(error);
+    if (status === undefined)
+        return isNoAnswer(e) ? 'serverError' : 'final';
+    return status >= 500 ? 'serverError' : 'final';
+}
+/** Throttling, a server error, or a network failure: worth another attempt. */
+function isTransient(error) {
+    return errorKind(error) !== 'final';
+}
+/**
+ * STS's retry rule: what is transient anywhere, what the model marks retryable
+ * (IDPCommunicationError), STS's own passing faults, and any failure without an AWS code (the
+ * request never got an answer, or the credentials to sign it with did not load).
+ */
+function isTransientStsError(error) {
+    if (isTransient(error))
+        return true;
+    const e = asSdkError(error);
+    if (e && (0,retry.isRetryableByTrait)(e))
+        return true;
+    if (awsErrorCode(error) === undefined)
+        return error instanceof Error;
+    return hasAwsCode(error, ...STS_TRANSIENT_CODES);
+}
+/** An error after which the region is not asked again in this run. */
+function isRegionWide(error) {
+    return hasAwsCode(error, ...REGION_WIDE_CODES);
 }
 
-;// CONCATENATED MODULE: ./src/scan/api-walk.ts
-// The API walk: every user (paginated), every key of each (paginated), then the last use of the
-// keys that need it (src/domain/last-use-policy.ts). A failure on one user or key is recorded and the
-// scan goes on. Also the per-user reads (tags, groups) the audit needs after either scan method.
+;// CONCATENATED MODULE: ./src/aws/pacing.ts
 
 
-
-
-
-async function readAccountId(sts) {
-    try {
-        const answer = await sts.send(new dist_cjs/* GetCallerIdentityCommand */.zI({}));
-        if (!answer.Account)
-            throw new Error('GetCallerIdentity returned no account');
-        return answer.Account;
+/** Where the pace starts: the low end of what IAM is reported to allow for reads. */
+const START_IAM_REQUESTS_PER_SECOND = 10;
+/** Default cap (`iam-max-rps`): above any read rate IAM is known to allow one account. */
+const DEFAULT_IAM_MAX_RPS = 100;
+/** Never slower than this, however often IAM throttles. */
+const MIN_IAM_REQUESTS_PER_SECOND = 1;
+/**
+ * An AIMD pacer. It doubles its rate every second of successful answers up to four times its
+ * start (slow start), then adds `increasePerSecond` per second (a tenth of that above 90% of the
+ * rate IAM last throttled at); at a Throttling answer it multiplies the rate by `backOff`. The
+ * requests in flight when IAM starts throttling all come back throttled, so one decrease covers
+ * the answers of the next few intervals.
+ */
+class AdaptivePacer {
+    bucket;
+    max;
+    min;
+    increase;
+    backOff;
+    clock;
+    slowStart = true;
+    slowStartEnd;
+    lastRaise;
+    lastDecrease = -Infinity;
+    /** The rate at the last Throttling answer: IAM's limit is near it. */
+    throttledAtRate = Infinity;
+    /** Throttling answers seen (for the log). */
+    throttled = 0;
+    constructor(options = {}) {
+        this.max = options.max ?? DEFAULT_IAM_MAX_RPS;
+        if (!(this.max > 0))
+            throw new Error(`max must be positive; got ${this.max}`);
+        this.min = Math.min(options.min ?? MIN_IAM_REQUESTS_PER_SECOND, this.max);
+        const start = Math.min(options.start ?? START_IAM_REQUESTS_PER_SECOND, this.max);
+        this.slowStartEnd = 4 * start;
+        this.increase = options.increasePerSecond ?? 2;
+        this.backOff = options.backOff ?? 0.5;
+        this.clock = options.clock ?? (() => performance.now());
+        this.bucket = new TokenBucket({ ratePerSecond: start, now: this.clock, sleep: options.sleep });
+        this.lastRaise = this.clock();
     }
-    catch (error) {
-        throw wrapAwsError('Reading the AWS account ID (sts:GetCallerIdentity)', 'sts:GetCallerIdentity', error);
+    get rate() {
+        return this.bucket.rate;
     }
-}
-/** Best effort: the alias only decorates the report, so a denial is not an error. */
-async function readAccountAlias(iam) {
-    try {
-        const answer = await iam.send(new client_iam_dist_cjs/* ListAccountAliasesCommand */.xcp({}));
-        return answer.AccountAliases?.[0];
+    /** Throttles of requests sent before the last decrease come back within a few intervals. */
+    get quietMs() {
+        return 4 * (1000 / this.rate);
     }
-    catch {
-        return undefined;
+    /**
+     * Resolves when the caller may send; callers are served in call order, one interval apart. A
+     * caller that waited through a back-off queues again at the new rate rather than send into a
+     * bucket IAM just said is empty.
+     */
+    take() {
+        return this.bucket.take();
+    }
+    /** An answer that was not Throttling: raise the rate for the time that passed since the last. */
+    succeeded() {
+        const now = this.clock();
+        const seconds = Math.max(0, now - this.lastRaise) / 1000;
+        this.lastRaise = now;
+        const rate = this.rate;
+        // Slow start ends at four times the starting rate, where IAM's burst allowance (which hides
+        // its rate until it is spent) would otherwise let the rate overshoot far before a Throttling.
+        const doubled = rate * 2 ** seconds;
+        // Below 90% of the rate IAM last throttled at, climb at full speed; above it, probe at a
+        // tenth of that: scheduling jitter at the very limit costs Throttling answers.
+        const near = rate >= 0.9 * this.throttledAtRate;
+        const additive = this.increase * seconds * (near ? 0.1 : 1);
+        const raised = !this.slowStart
+            ? rate + additive
+            : doubled < this.slowStartEnd
+                ? doubled
+                : Math.max(rate, this.slowStartEnd) + additive;
+        if (raised >= this.slowStartEnd)
+            this.slowStart = false;
+        this.bucket.setRate(Math.min(this.max, raised));
+    }
+    /** A Throttling answer: back off, once per burst of throttled answers. */
+    throttledAnswer() {
+        this.throttled++;
+        const now = this.clock();
+        this.lastRaise = now;
+        if (now - this.lastDecrease < this.quietMs)
+            return;
+        this.lastDecrease = now;
+        this.slowStart = false;
+        this.throttledAtRate = this.rate;
+        this.bucket.setRate(Math.max(this.min, this.rate * this.backOff));
+        // Requests already scheduled at the old rate are spread out at the new one.
+        this.bucket.postpone();
     }
 }
 /**
- * User names, 1,000 a page. With `moreThan`, stops as soon as more than that many are seen
- * (`complete` false): how `auto` learns the account is large for one call.
+ * Makes every attempt of `client` wait for the pacer and report back, retries included: the
+ * middleware sits in the deserialize step, which the retry middleware (finalizeRequest) runs once
+ * per attempt, and sees the attempt's error before any retry.
  */
-async function listUserNames(iam, moreThan = Infinity) {
-    const names = [];
-    const pageSize = Number.isFinite(moreThan) ? Math.min(1000, moreThan + 1) : 1000;
-    try {
-        for await (const page of (0,client_iam_dist_cjs/* paginateListUsers */.IVP)({ client: iam, pageSize }, {})) {
-            for (const user of page.Users ?? [])
-                if (user.UserName)
-                    names.push(user.UserName);
-            if (names.length > moreThan)
-                return { names, complete: false };
+function paceClient(client, pacer) {
+    client.middlewareStack.add((next) => async (args) => {
+        await pacer.take();
+        try {
+            const result = await next(args);
+            pacer.succeeded();
+            return result;
         }
+        catch (error) {
+            if (isThrottling(error))
+                pacer.throttledAnswer();
+            else
+                pacer.succeeded();
+            throw error;
+        }
+    }, 
+    // High priority: outside the SDK's deserializer in the same step, so a Throttling answer
+    // reaches the pacer as the error it is parsed into (inside, it is a plain HTTP 400).
+    { step: 'deserialize', priority: 'high', name: 'iamKeySentinelPacing', override: true });
+}
+
+;// CONCATENATED MODULE: ./src/aws/clients.ts
+// The one place that builds the SDK clients of the five services the action calls, so every
+// request shares the same credentials, attempts (retry-max-attempts), timeouts and proxy
+// (src/aws/network.ts), and each service is retried and paced the one way it needs (PROFILES).
+// AWS_ENDPOINT_URL (the SDK's own variable) is honoured as is. The stages never see these
+// classes: they pass the clients to the typed reads and writes of src/aws.
+
+
+
+
+
+
+
+/** How each service is retried, timed and paced: the SDK makes retry-max-attempts unless the caller retries. */
+const PROFILES = {
+    // Paced by src/aws/pacing.ts, which adapts to Throttling itself; the SDK's adaptive limiter on
+    // top would halve the rate again at each throttled answer, so IAM retries in standard mode.
+    iam: { retryMode: 'standard' },
+    sts: { retryMode: 'adaptive' },
+    // Signing in (src/credentials): one attempt per send, so the retry around it is the only one.
+    signIn: { callerRetries: true },
+    organizations: { retryMode: 'adaptive' },
+    sns: {},
+    // LookupEvents allows 2 requests per second per account and region: each attempt takes a token
+    // from its region's bucket (src/activity), so the SDK must not send again without asking it.
+    // A page of events can take a while to come.
+    cloudTrail: {
+        callerRetries: true,
+        timeouts: { connectionTimeout: 5_000, requestTimeout: 30_000 }
     }
-    catch (error) {
-        throw wrapAwsError('Listing IAM users (iam:ListUsers)', 'iam:ListUsers', error);
+};
+function config(profile, options) {
+    return {
+        region: options.region,
+        credentials: options.credentials,
+        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+        ...(profile.retryMode ? { retryMode: profile.retryMode } : {}),
+        ...awsClientConfig({
+            ...(profile.callerRetries ? { maxAttempts: 1 } : {}),
+            timeouts: profile.timeouts ?? DEFAULT_TIMEOUTS
+        })
+    };
+}
+/**
+ * The IAM client, paced: one pacer for the one IAM client of a run, so every IAM call shares what
+ * it learns. `maxRps` is iam-max-rps (the pacer finds the rate below it).
+ */
+function iamClient(options) {
+    const iam = new client_iam_dist_cjs/* IAMClient */.h8v(config(PROFILES.iam, options));
+    paceClient(iam, new AdaptivePacer({ max: options.maxRps ?? DEFAULT_IAM_MAX_RPS }));
+    return iam;
+}
+/** STS for sts:GetCallerIdentity; `signIn` for the role assumptions, which retry themselves. */
+function stsClient(options) {
+    return new client_sts_dist_cjs/* STSClient */.iM(config(options.signIn ? PROFILES.signIn : PROFILES.sts, options));
+}
+/** Organizations has one endpoint per partition; the SDK maps any region of it there. */
+function organizationsClient(options) {
+    return new client_organizations_dist_cjs/* OrganizationsClient */.gnq(config(PROFILES.organizations, options));
+}
+/** SNS in the topic's own region. */
+function snsClient(options) {
+    return new client_sns_dist_cjs/* SNSClient */.kye(config(PROFILES.sns, options));
+}
+/** CloudTrail in one region; `endpoint` overrides AWS_ENDPOINT_URL, for tests. */
+function cloudTrailClient(options) {
+    return new dist_cjs/* CloudTrailClient */.Vsm(config(PROFILES.cloudTrail, options));
+}
+function createClients(options) {
+    const iam = iamClient({ ...options, maxRps: options.iamMaxRps });
+    const sts = stsClient(options);
+    return {
+        iam,
+        sts,
+        destroy: () => {
+            iam.destroy();
+            sts.destroy();
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/aws/raw-content.ts
+async function readAll(body) {
+    if (body instanceof Uint8Array)
+        return Buffer.from(body.buffer, body.byteOffset, body.length);
+    const chunks = [];
+    for await (const chunk of body) {
+        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
     }
-    return { names, complete: true };
+    return Buffer.concat(chunks);
+}
+/** Installs the slicing on one command; the returned function gives the content, once sent. */
+function takeRawContent(command) {
+    let content;
+    command.middlewareStack.add((next) => async (args) => {
+        const result = await next(args);
+        const response = result.response;
+        if (response.statusCode !== 200 || response.body === undefined)
+            return result;
+        const xml = await readAll(response.body);
+        const open = xml.indexOf('<Content>');
+        const close = xml.indexOf('</Content>', open);
+        if (open >= 0 && close > open) {
+            const start = open + '<Content>'.length;
+            // Base64 needs no XML escaping, so the element's text is the encoded report as is.
+            content = Buffer.from(xml.toString('latin1', start, close), 'base64');
+            response.body = Buffer.concat([xml.subarray(0, start), xml.subarray(close)]);
+        }
+        else
+            response.body = xml;
+        return result;
+    }, 
+    // Low priority in the deserialize step: inside the SDK's deserializer, next to the wire.
+    { step: 'deserialize', priority: 'low', name: 'iamKeySentinelRawReport' });
+    return () => content;
+}
+
+;// CONCATENATED MODULE: ./src/aws/iam-read.ts
+// The IAM reads of the scan: users, their keys and the keys' last use, tags and groups, the
+// account alias, and the credential report. Lists are read page by page; each function returns
+// plain values and lets AWS's errors through for the caller to record or wrap.
+
+
+/** The user names of each ListUsers page (`pageSize` at most 1,000). */
+async function* userNamePages(iam, pageSize) {
+    for await (const page of (0,client_iam_dist_cjs/* paginateListUsers */.IVP)({ client: iam, pageSize }, {})) {
+        yield (page.Users ?? []).flatMap((user) => (user.UserName ? [user.UserName] : []));
+    }
+}
+/** The keys of one user, each ListAccessKeys page. */
+async function* accessKeyPages(iam, userName) {
+    for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
+        yield (page.AccessKeyMetadata ?? []).map((meta) => ({
+            accessKeyId: meta.AccessKeyId,
+            status: meta.Status,
+            createDate: meta.CreateDate
+        }));
+    }
 }
 function toLastUse(answer) {
     // AWS answers "N/A" service and region, and no date, for a key that was never used.
@@ -83478,204 +83746,143 @@ function toLastUse(answer) {
         region: answer.Region ?? 'N/A'
     };
 }
-async function readLastUse(iam, key, errors) {
-    try {
-        const answer = await iam.send(new client_iam_dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: key.accessKeyId }));
-        return toLastUse(answer.AccessKeyLastUsed);
-    }
-    catch (error) {
-        errors.push({
-            scope: `${key.userName} ${key.accessKeyId}`,
-            operation: 'iam:GetAccessKeyLastUsed',
-            message: errorMessage(error)
-        });
-        return { kind: 'unknown' };
-    }
+/** iam:GetAccessKeyLastUsed. */
+async function lastUseOf(iam, accessKeyId) {
+    const answer = await iam.send(new client_iam_dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: accessKeyId }));
+    return toLastUse(answer.AccessKeyLastUsed);
 }
-/**
- * Keys of one user, last use not yet read. A user gone mid-scan (NoSuchEntity) has none here and
- * is passed to `onVanished`: it may have been renamed, which the caller must look into.
- */
-async function listUserKeys(iam, userName, errors, onVanished = () => undefined) {
-    const keys = [];
-    try {
-        for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
-            for (const meta of page.AccessKeyMetadata ?? []) {
-                if (!meta.AccessKeyId || !meta.CreateDate || !meta.Status) {
-                    errors.push({
-                        scope: userName,
-                        operation: 'iam:ListAccessKeys',
-                        message: `AWS returned a key without ID, status or creation date (${meta.AccessKeyId ?? 'no ID'}); it was skipped.`
-                    });
-                    continue;
-                }
-                keys.push({
-                    userName,
-                    accessKeyId: meta.AccessKeyId,
-                    status: meta.Status === 'Active' ? 'Active' : 'Inactive',
-                    createDate: meta.CreateDate,
-                    lastUse: NOT_READ
-                });
-            }
-        }
-    }
-    catch (error) {
-        if (hasAwsCode(error, 'NoSuchEntity')) {
-            onVanished();
-            return [];
-        }
-        errors.push({ scope: userName, operation: 'iam:ListAccessKeys', message: errorMessage(error) });
-    }
-    return keys;
-}
-/**
- * ListAccessKeys for each user, `concurrency` at a time, keys in the users' order. A user gone
- * since it was listed may have been renamed: the users are listed again and any new name read,
- * so a rename never drops a key. Returns the users read, net of those gone.
- */
-async function listKeysOfUsers(iam, userNames, concurrency, errors) {
-    const perUser = new Array(userNames.length);
-    let vanished = 0;
-    await forEachLimit(userNames, concurrency, async (userName, index) => {
-        perUser[index] = await listUserKeys(iam, userName, errors, () => vanished++);
-    });
-    let userCount = userNames.length;
-    if (vanished > 0) {
-        const again = await usersNotIn(iam, userNames);
-        for (const userName of again)
-            perUser.push(await listUserKeys(iam, userName, errors));
-        userCount += again.length - vanished;
-    }
-    return { keys: perUser.flat(), userCount };
-}
-/**
- * The users listed now that `known` lacks: where a user that vanished mid-scan (renamed, most
- * likely) went, so its keys are read under the new name rather than dropped.
- */
-async function usersNotIn(iam, known) {
-    const seen = new Set(known);
-    return (await listUserNames(iam)).names.filter((n) => !seen.has(n));
-}
-/** GetAccessKeyLastUsed for each key given, written into the key. */
-async function readLastUses(iam, keys, concurrency, errors) {
-    await forEachLimit(keys, concurrency, async (key) => {
-        key.lastUse = await readLastUse(iam, key, errors);
-    });
-}
-/**
- * The API walk. Without `options` every key's last use is read; with them, only what the
- * last-use policy asks for.
- */
-async function scanAccessKeys(iam, concurrency, options) {
-    const userNames = options?.userNames ?? (await listUserNames(iam)).names;
-    const errors = [];
-    const { keys, userCount } = await listKeysOfUsers(iam, userNames, concurrency, errors);
-    let toRead = keys;
-    if (options) {
-        const { at, thresholds: t } = options;
-        const detailOk = keys.filter((k) => isOkByAge(k, at, t)).length <= OK_DETAIL_LIMIT;
-        toRead = keys.filter((k) => lastUseNeed(k, at, t, detailOk) !== 'none');
-    }
-    await readLastUses(iam, toRead, concurrency, errors);
-    return { userCount, keys, errors };
-}
-/** One user's tags, read live. */
+const tagMap = (tags) => {
+    const map = new Map();
+    for (const tag of tags ?? [])
+        if (tag.Key)
+            map.set(tag.Key, tag.Value ?? '');
+    return map;
+};
+/** One user's tags, read live (every ListUserTags page). */
 async function readTagsOf(iam, userName) {
     const tags = new Map();
     for await (const page of (0,client_iam_dist_cjs/* paginateListUserTags */.Ofk)({ client: iam }, { UserName: userName })) {
-        for (const tag of page.Tags ?? [])
-            if (tag.Key)
-                tags.set(tag.Key, tag.Value ?? '');
+        for (const [key, value] of tagMap(page.Tags))
+            tags.set(key, value);
     }
     return tags;
 }
-/** Tags of the given users (only those whose keys could be exempted need reading). */
-async function readUserTags(iam, userNames, concurrency, errors) {
-    const tags = new Map();
-    await forEachLimit(userNames, concurrency, async (userName) => {
-        try {
-            tags.set(userName, await readTagsOf(iam, userName));
-        }
-        catch (error) {
-            if (hasAwsCode(error, 'NoSuchEntity'))
-                return;
-            errors.push({ scope: userName, operation: 'iam:ListUserTags', message: errorMessage(error) });
-        }
-    });
-    return tags;
-}
-/** Users per GetAccountAuthorizationDetails page (its MaxItems limit). */
-const DETAILS_PAGE_SIZE = 1000;
-/**
- * Tags of every user and groups of every user from GetAccountAuthorizationDetails (filter User),
- * 1,000 users a page: cheaper than a ListUserTags (and ListGroupsForUser) per user as soon as
- * more users need reading than the account has thousands of users.
- */
-async function readAllUserDetails(iam) {
-    const details = { tags: new Map(), groups: new Map() };
-    const pages = (0,client_iam_dist_cjs/* paginateGetAccountAuthorizationDetails */.YS4)({ client: iam, pageSize: DETAILS_PAGE_SIZE }, { Filter: ['User'] });
+/** Every user's tags and groups, each GetAccountAuthorizationDetails page (filter User). */
+async function* userDetailPages(iam, pageSize) {
+    const pages = (0,client_iam_dist_cjs/* paginateGetAccountAuthorizationDetails */.YS4)({ client: iam, pageSize }, { Filter: ['User'] });
     for await (const page of pages) {
-        for (const user of page.UserDetailList ?? []) {
-            if (!user.UserName)
-                continue;
-            const tags = new Map();
-            for (const tag of user.Tags ?? [])
-                if (tag.Key)
-                    tags.set(tag.Key, tag.Value ?? '');
-            details.tags.set(user.UserName, tags);
-            details.groups.set(user.UserName, [...(user.GroupList ?? [])]);
-        }
+        yield (page.UserDetailList ?? []).flatMap((user) => user.UserName
+            ? [
+                {
+                    userName: user.UserName,
+                    tags: tagMap(user.Tags),
+                    groups: [...(user.GroupList ?? [])]
+                }
+            ]
+            : []);
     }
-    return details;
+}
+/** The account's alias (iam:ListAccountAliases); undefined when it has none. */
+async function accountAlias(iam) {
+    return (await iam.send(new client_iam_dist_cjs/* ListAccountAliasesCommand */.xcp({}))).AccountAliases?.[0];
+}
+/** iam:GenerateCredentialReport: whether the report is COMPLETE (ready to get). */
+async function generateCredentialReport(iam) {
+    return (await iam.send(new client_iam_dist_cjs/* GenerateCredentialReportCommand */.seh({}))).State === 'COMPLETE';
 }
 /**
- * Tags of `userNames`, and their groups when `withGroups` (for users not exempt by tag). Groups
- * (for exempt-groups) come from one GetAccountAuthorizationDetails walk, which brings the tags
- * too; tags alone are read per user (ListUserTags) only while that is fewer calls than the walk
- * (an account of more than 1,000 users with few flagged ones).
+ * iam:GetCredentialReport. The content is sliced out of the raw answer before the SDK parses it
+ * (src/aws/raw-content.ts), so a large report costs its own size in memory, not a hundred times it.
  */
-async function readTagsAndGroups(iam, userNames, options, errors) {
-    const { userCount, withGroups, groupsNeeded, concurrency } = options;
-    const details = { tags: new Map(), groups: new Map() };
-    if (userNames.length === 0)
-        return details;
-    const walkPages = Math.max(1, Math.ceil(userCount / DETAILS_PAGE_SIZE));
-    if (!withGroups && userNames.length <= walkPages) {
-        return { tags: await readUserTags(iam, userNames, concurrency, errors), groups: new Map() };
-    }
-    let all;
+async function getCredentialReport(iam) {
+    const command = new client_iam_dist_cjs/* GetCredentialReportCommand */.DBo({});
+    const rawContent = takeRawContent(command);
+    const answer = await iam.send(command);
+    return {
+        format: answer.ReportFormat,
+        content: rawContent() ?? answer.Content,
+        generatedAt: answer.GeneratedTime
+    };
+}
+
+;// CONCATENATED MODULE: ./src/aws/sts.ts
+// The STS calls: whose credentials these are, and the role assumptions of signing in. Each
+// returns plain values; the caller wraps failures with what to check.
+
+/** sts:GetCallerIdentity's account; undefined when STS names none. */
+async function callerAccount(sts) {
+    return (await sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}))).Account;
+}
+function sessionParameters(request) {
+    return {
+        RoleArn: request.roleArn,
+        RoleSessionName: request.sessionName,
+        DurationSeconds: request.durationSeconds,
+        ...(request.policy ? { Policy: request.policy } : {}),
+        ...(request.policyArns?.length
+            ? { PolicyArns: request.policyArns.map((arn) => ({ arn })) }
+            : {})
+    };
+}
+/** The session, or undefined when STS answered without all of its parts. */
+function session(c) {
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+        return undefined;
+    return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration
+    };
+}
+/** sts:AssumeRole, signed with the client's credentials. */
+async function assumeRole(sts, request) {
+    const { externalId } = request;
+    const answer = await sts.send(new client_sts_dist_cjs/* AssumeRoleCommand */.QL({
+        ...sessionParameters(request),
+        ...(externalId ? { ExternalId: externalId } : {})
+    }));
+    return session(answer.Credentials);
+}
+/** sts:AssumeRoleWithWebIdentity: unsigned, the token is the proof. */
+async function assumeRoleWithWebIdentity(sts, request) {
+    const answer = await sts.send(new client_sts_dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({
+        ...sessionParameters(request),
+        WebIdentityToken: request.webIdentityToken
+    }));
+    return session(answer.Credentials);
+}
+
+;// CONCATENATED MODULE: ./src/scan/identity.ts
+// Whose account the credentials are for, and its alias: read once, before the scan.
+
+
+
+async function readAccountId(sts) {
     try {
-        all = await readAllUserDetails(iam);
+        const account = await callerAccount(sts);
+        if (!account)
+            throw new Error('GetCallerIdentity returned no account');
+        return account;
     }
     catch (error) {
-        // Exemptions unknown: the users are recorded as unreadable, so nothing acts on their keys.
-        for (const userName of userNames) {
-            errors.push({
-                scope: userName,
-                operation: 'iam:GetAccountAuthorizationDetails',
-                message: errorMessage(error)
-            });
-        }
-        return details;
+        throw wrapAwsError('Reading the AWS account ID (sts:GetCallerIdentity)', 'sts:GetCallerIdentity', error);
     }
-    for (const userName of userNames) {
-        const tags = all.tags.get(userName);
-        // Not in the walk: gone since it was listed (its keys with it), so nothing to exempt.
-        if (!tags)
-            continue;
-        details.tags.set(userName, tags);
-        if (withGroups && groupsNeeded(userName, tags)) {
-            details.groups.set(userName, all.groups.get(userName) ?? []);
-        }
+}
+/** Best effort: the alias only decorates the report, so a denial is not an error. */
+async function readAccountAlias(iam) {
+    try {
+        return await accountAlias(iam);
     }
-    return details;
+    catch {
+        return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/credentials/allowed-accounts.ts
 // allowed-account-ids, as in aws-actions/configure-aws-credentials: the action refuses to do
 // anything in an account not listed. Checked right after sts:GetCallerIdentity, before any other
 // read, with the credentials the run works with (after role chaining: the member account).
-
 
 
 
@@ -83693,7 +83900,7 @@ function assertAllowedAccount(accountId, allowed) {
 async function verifyAllowedAccount(allowed, region, credentials) {
     if (allowed.length === 0)
         return;
-    const sts = new dist_cjs/* STSClient */.iM({ region, credentials, ...awsClientConfig() });
+    const sts = stsClient({ region, credentials });
     try {
         assertAllowedAccount(await readAccountId(sts), allowed);
     }
@@ -83702,85 +83909,18 @@ async function verifyAllowedAccount(allowed, region, credentials) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
-var client_cloudtrail_dist_cjs = __nccwpck_require__(7392);
-;// CONCATENATED MODULE: ./src/kit/retry.ts
-// Retry with exponential backoff and jitter, for the calls the SDK does not retry itself
-// (the OIDC token request, STS token exchange hiccups), and reads that wait for IAM to settle.
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-async function withRetry(fn, options) {
-    const wait = options.sleep ?? sleep;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn();
+;// CONCATENATED MODULE: ./src/kit/concurrency.ts
+// Bounded concurrency: enough requests in flight to hide latency, few enough not to
+// provoke IAM's throttling (which the SDK's adaptive retry then paces).
+async function forEachLimit(items, limit, work) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            await work(items[index], index);
         }
-        catch (error) {
-            if (attempt >= options.attempts || !options.isRetryable(error))
-                throw error;
-            const delay = options.baseDelayMs * 2 ** (attempt - 1);
-            await wait(delay / 2 + Math.random() * (delay / 2));
-        }
-    }
-}
-/**
- * IAM is eventually consistent: a read right after a successful write may still show the old
- * state. Verification reads again with backoff, for a bounded time, until the state is the
- * expected one. It only reads: a lagging read is never answered by writing again.
- * Errors of the read itself are not retried here (the SDK already retries transient ones).
- */
-async function readUntilSettled(read, settled, options) {
-    const wait = options.sleep ?? sleep;
-    for (let reads = 1;; reads++) {
-        const value = await read();
-        if (settled(value))
-            return { value, reads, settled: true };
-        if (reads >= options.attempts)
-            return { value, reads, settled: false };
-        await wait(options.baseDelayMs * 2 ** (reads - 1));
-    }
-}
-/** Five reads over 3.75 s (0.25 + 0.5 + 1 + 2 s between them): IAM usually settles in well under that. */
-const VERIFY_SETTLE = { attempts: 5, baseDelayMs: 250 };
-
-;// CONCATENATED MODULE: ./src/aws/retry-policy.ts
-// How LookupEvents is retried: throttling and a failing server are different problems.
-//
-// Throttling means the region works but we asked too fast: waiting longer helps, so it gets
-// several attempts with a growing backoff (the bucket is paused as well, see lookup.ts).
-// A 5xx or no answer at all is worth a quick second try, but a region that keeps failing is
-// reported unavailable after a few short attempts rather than holding the run for seconds:
-// the activity section is advisory, and every key's lookups in that region would wait too.
-const DEFAULT_RETRY_POLICY = {
-    // Up to about 15 s of waiting: CloudTrail's 2 requests per second recover well within it.
-    throttling: { attempts: 6, baseDelayMs: 500 },
-    // Up to 300 ms of waiting in all.
-    serverError: { attempts: 3, baseDelayMs: 100 }
-};
-/** The backoff for an error of this kind, or undefined for one not worth retrying. */
-function backoffFor(policy, kind) {
-    return kind === 'final' ? undefined : policy[kind];
-}
-/** The wait before attempt `attempt + 1`, or undefined when `attempt` was the last one. */
-function delayAfter(policy, kind, attempt, random = Math.random) {
-    const backoff = backoffFor(policy, kind);
-    if (!backoff || attempt >= backoff.attempts)
-        return undefined;
-    const delay = backoff.baseDelayMs * 2 ** (attempt - 1);
-    return delay / 2 + random() * (delay / 2);
-}
-/** Runs `fn` until it succeeds or the policy for the error it threw says stop. */
-async function withRetryPolicy(fn, policy, classify, deps) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn();
-        }
-        catch (error) {
-            const delay = delayAfter(policy, classify(error), attempt, deps.random);
-            if (delay === undefined)
-                throw error;
-            await deps.sleep(delay);
-        }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 ;// CONCATENATED MODULE: ./src/domain/activity.ts
@@ -83800,8 +83940,6 @@ const TOP_FIELDS = [
 const TOP_LIMIT = 10;
 
 ;// CONCATENATED MODULE: ./src/activity/summarize.ts
-// Turns LookupEvents results into an ActivitySummary. Incremental (ActivityAccumulator) so the
-// lookup can drop each page once it is counted; summarizeActivity is the same thing over a list.
 
 /** Longer values (user agents can run to kilobytes) are cut, which bounds the counters' memory. */
 const MAX_VALUE_CHARS = 512;
@@ -83949,160 +84087,8 @@ function summarizeActivity(events, meta) {
     return accumulator.summary(meta);
 }
 
-;// CONCATENATED MODULE: ./src/kit/token-bucket.ts
-// Client-side pacing: a token bucket whose waiters are served first come, first served, so no
-// lookup starves while others page on. The clock and sleep are injectable for unit tests.
+;// CONCATENATED MODULE: ./src/activity/key-run.ts
 
-class TokenBucket {
-    rate;
-    burst;
-    now;
-    sleep;
-    tokens;
-    updatedAt;
-    queue = Promise.resolve();
-    constructor(options) {
-        const burst = options.burst ?? 1;
-        if (!(options.ratePerSecond > 0))
-            throw new RangeError('ratePerSecond must be positive');
-        if (!(burst >= 1))
-            throw new RangeError('burst must be at least 1');
-        this.rate = options.ratePerSecond;
-        this.burst = burst;
-        this.now = options.now ?? (() => performance.now());
-        this.sleep = options.sleep ?? sleep;
-        this.tokens = burst;
-        this.updatedAt = this.now();
-    }
-    /** Resolves when the caller may send one request; callers are served in call order. */
-    take() {
-        const turn = this.queue.then(() => this.waitForToken());
-        this.queue = turn.catch(() => undefined);
-        return turn;
-    }
-    /**
-     * Empties the bucket and hands out nothing for `ms` more, then refills at the usual rate: what
-     * to do when the server says we are too fast (its clock and ours disagree, or someone else
-     * shares the limit).
-     */
-    pause(ms) {
-        this.refill();
-        this.tokens = Math.min(this.tokens, 0) - (ms / 1000) * this.rate;
-    }
-    async waitForToken() {
-        for (;;) {
-            this.refill();
-            if (this.tokens >= 1) {
-                this.tokens -= 1;
-                return;
-            }
-            await this.sleep(Math.ceil(((1 - this.tokens) / this.rate) * 1000));
-        }
-    }
-    refill() {
-        const now = this.now();
-        const earned = ((now - this.updatedAt) / 1000) * this.rate;
-        this.tokens = Math.min(this.burst, this.tokens + Math.max(0, earned));
-        this.updatedAt = Math.max(this.updatedAt, now);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/activity/lookup.ts
-// CloudTrail LookupEvents for the keys the action acted on or flagged.
-//
-// LookupEvents allows 2 requests per second per account and region, so each region gets its own
-// client and token bucket and the regions run in parallel. The SDK's own retries are off
-// (maxAttempts 1): they would send again without asking the bucket, and a throttled request
-// retried blindly only provokes more throttling. Our retry takes a token for every attempt.
-//
-// max-events caps the distinct events received for one key, summed over its regions and its
-// lookups (duplicates between the AccessKeyId and Username lookups do not count; malformed and
-// other-key events do, since they cost requests all the same). Regions run in parallel, so when
-// the cap cuts a key short, which region's older pages are missing depends on timing; the
-// summary marks every region that did not cover the window as 'truncated'.
-//
-// A region that denies access, or still fails after the retries, is not asked again in this run:
-// the keys not yet looked up there get the same status and message, and the scan goes on.
-
-
-
-
-
-
-
-
-const DEFAULT_RATE_PER_SECOND = 2;
-const MAX_LOOKBACK_HOURS = 90 * 24;
-/** The most LookupEvents returns per page. */
-const PAGE_SIZE = 50;
-/** Enough lookups in flight to keep the bucket busy while answers are on their way. */
-const IN_FLIGHT_PER_REGION = 4;
-const TIMEOUTS = { connectionTimeout: 5_000, requestTimeout: 30_000 };
-const MAX_MESSAGE_CHARS = 500;
-/** retry-max-attempts caps the lookups' short, advisory retries; it never lengthens them. */
-function cappedRetryPolicy(maxAttempts) {
-    const cap = (b) => ({
-        ...b,
-        attempts: Math.min(b.attempts, maxAttempts)
-    });
-    return {
-        throttling: cap(DEFAULT_RETRY_POLICY.throttling),
-        serverError: cap(DEFAULT_RETRY_POLICY.serverError)
-    };
-}
-const HOUR_MS = 3_600_000;
-/** Codes after which no request to the region can succeed in this run. */
-const REGION_WIDE_CODES = [
-    'UnrecognizedClient',
-    'InvalidClientTokenId',
-    'ExpiredToken',
-    'InvalidSignature',
-    'SignatureDoesNotMatch',
-    'MissingAuthenticationToken',
-    'OptInRequired'
-];
-const THROTTLING_CODES = ['Throttling', 'TooManyRequests', 'RequestLimitExceeded'];
-/** Raised instead of sending once the region has failed for good, so no more requests go out. */
-class RegionFailedError extends Error {
-    problem;
-    constructor(problem) {
-        super(problem.message);
-        this.problem = problem;
-        this.name = 'RegionFailedError';
-    }
-}
-/** What one key has received so far, shared by the regions that look it up in parallel. */
-class KeyRun {
-    target;
-    maxEvents;
-    accumulator;
-    lookups;
-    regions = new Map();
-    received = 0;
-    constructor(target, maxEvents) {
-        this.target = target;
-        this.maxEvents = maxEvents;
-        this.accumulator = new ActivityAccumulator(target.accessKeyId);
-        this.lookups = lookupsFor(target);
-    }
-    get full() {
-        return this.received >= this.maxEvents;
-    }
-    summary(window, regionOrder) {
-        return this.accumulator.summary({
-            accessKeyId: this.target.accessKeyId,
-            userName: this.target.userName,
-            lookups: this.lookups,
-            window,
-            regions: regionOrder.map((region) => this.regions.get(region) ?? {
-                region,
-                status: 'unavailable',
-                events: 0,
-                message: 'not looked up'
-            })
-        });
-    }
-}
 function lookupsFor(target) {
     const lookups = [{ attribute: 'AccessKeyId', value: target.accessKeyId }];
     if (target.byUsername && target.userName) {
@@ -84125,6 +84111,271 @@ function uniqueTargets(targets) {
     }
     return [...byId.values()];
 }
+class KeyRun {
+    target;
+    maxEvents;
+    accumulator;
+    lookups;
+    regions = new Map();
+    received = 0;
+    constructor(target, maxEvents) {
+        this.target = target;
+        this.maxEvents = maxEvents;
+        this.accumulator = new ActivityAccumulator(target.accessKeyId);
+        this.lookups = lookupsFor(target);
+    }
+    get full() {
+        return this.received >= this.maxEvents;
+    }
+    /** Counts a page's events until the key is full; false when some were left uncounted. */
+    countPage(events, progress) {
+        for (const event of events) {
+            if (this.full)
+                return false;
+            if (this.accumulator.add(event) !== 'duplicate') {
+                this.received++;
+                progress.events++;
+            }
+        }
+        return true;
+    }
+    summary(window, regionOrder) {
+        return this.accumulator.summary({
+            accessKeyId: this.target.accessKeyId,
+            userName: this.target.userName,
+            lookups: this.lookups,
+            window,
+            regions: regionOrder.map((region) => this.regions.get(region) ?? {
+                region,
+                status: 'unavailable',
+                events: 0,
+                message: 'not looked up'
+            })
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/aws/cloudtrail.ts
+// cloudtrail:LookupEvents, one page at a time: the caller paces and retries each page.
+
+async function lookupEventsPage(client, request) {
+    const page = await client.send(new dist_cjs/* LookupEventsCommand */.nau({
+        LookupAttributes: [{ AttributeKey: request.attribute, AttributeValue: request.value }],
+        StartTime: request.start,
+        EndTime: request.end,
+        MaxResults: request.pageSize,
+        ...(request.nextToken === undefined ? {} : { NextToken: request.nextToken })
+    }));
+    return { events: page.Events ?? [], nextToken: page.NextToken };
+}
+
+;// CONCATENATED MODULE: ./src/kit/retry.ts
+// Retry with exponential backoff and jitter, for the calls the SDK does not retry itself (the
+// OIDC token request, the STS token exchange, CloudTrail's paced lookups), and reads that wait for
+// IAM to settle. Every failed attempt of a call that is retried is logged, so a slow step says why.
+
+
+/** The wait before attempt `attempt + 1`, or undefined when `attempt` was the last one. */
+function delayAfter(backoff, attempt, random = Math.random) {
+    if (!backoff || attempt >= backoff.attempts)
+        return undefined;
+    const delay = backoff.baseDelayMs * 2 ** (attempt - 1);
+    return delay / 2 + random() * (delay / 2);
+}
+/** The log line of a failed attempt: one line, whatever the message spans. */
+function failedAttempt(what, attempt, backoff, error, delay) {
+    const of = backoff ? ` of ${backoff.attempts}` : '';
+    const message = errorMessage(error).replace(/\s+/g, ' ').trim();
+    const next = delay === undefined ? 'Not retried' : `Retrying in ${(delay / 1000).toFixed(1)} s`;
+    return `${what}: attempt ${attempt}${of} failed: ${message}. ${next}.`;
+}
+/** Runs `fn` until it succeeds or the backoff for the error it threw says stop. */
+async function withRetry(fn, options) {
+    const wait = options.sleep ?? sleep_sleep;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (error) {
+            const backoff = options.backoff(error);
+            const delay = delayAfter(backoff, attempt, options.random);
+            // A call that fails at once and is not retried is its caller's to report.
+            if (delay !== undefined || attempt > 1) {
+                options.log?.info(failedAttempt(options.what, attempt, backoff, error, delay));
+            }
+            if (delay === undefined)
+                throw error;
+            await wait(delay);
+        }
+    }
+}
+/**
+ * IAM is eventually consistent: a read right after a successful write may still show the old
+ * state. Verification reads again with backoff, for a bounded time, until the state is the
+ * expected one. It only reads: a lagging read is never answered by writing again.
+ * Errors of the read itself are not retried here (the SDK already retries transient ones).
+ */
+async function readUntilSettled(read, settled, options) {
+    const wait = options.sleep ?? sleep_sleep;
+    for (let reads = 1;; reads++) {
+        const value = await read();
+        if (settled(value))
+            return { value, reads, settled: true };
+        if (reads >= options.attempts)
+            return { value, reads, settled: false };
+        await wait(options.baseDelayMs * 2 ** (reads - 1));
+    }
+}
+/** Five reads over 3.75 s (0.25 + 0.5 + 1 + 2 s between them): IAM usually settles in well under that. */
+const VERIFY_SETTLE = { attempts: 5, baseDelayMs: 250 };
+
+;// CONCATENATED MODULE: ./src/activity/retry-policy.ts
+// How LookupEvents is retried: throttling and a failing server are different problems.
+//
+// Throttling means the region works but we asked too fast: waiting longer helps, so it gets
+// several attempts with a growing backoff (the bucket is paused as well, see region.ts).
+// A 5xx or no answer at all is worth a quick second try, but a region that keeps failing is
+// reported unavailable after a few short attempts rather than holding the run for seconds:
+// the activity section is advisory, and every key's lookups in that region would wait too.
+
+const DEFAULT_RETRY_POLICY = {
+    // Up to about 15 s of waiting: CloudTrail's 2 requests per second recover well within it.
+    throttling: { attempts: 6, baseDelayMs: 500 },
+    // Up to 300 ms of waiting in all.
+    serverError: { attempts: 3, baseDelayMs: 100 }
+};
+/** The backoff for an error of this kind, or undefined for one not worth retrying. */
+function backoffFor(policy, kind) {
+    return kind === 'final' ? undefined : policy[kind];
+}
+/** retry-max-attempts caps the lookups' short, advisory retries; it never lengthens them. */
+function cappedRetryPolicy(maxAttempts) {
+    const cap = (b) => ({ ...b, attempts: Math.min(b.attempts, maxAttempts) });
+    return {
+        throttling: cap(DEFAULT_RETRY_POLICY.throttling),
+        serverError: cap(DEFAULT_RETRY_POLICY.serverError)
+    };
+}
+/** Retries under `policy`: each error's kind (src/aws/errors.ts) picks its backoff. */
+function retryUnder(policy, rest) {
+    return { ...rest, backoff: (error) => backoffFor(policy, errorKind(error)) };
+}
+
+;// CONCATENATED MODULE: ./src/activity/region.ts
+// One region's lookups. LookupEvents allows 2 requests per second per account and region, so each
+// region gets its own client and token bucket and the regions run in parallel. The client sends
+// each request once (src/aws/clients.ts): the SDK would send again without asking the bucket, and
+// a throttled request retried blindly only provokes more throttling. Our retry takes a token for
+// every attempt. A region that denies access, or still fails after the retries, fails for good.
+
+
+
+
+
+
+
+const MAX_MESSAGE_CHARS = 500;
+/** Raised instead of sending once the region has failed for good, so no more requests go out. */
+class RegionFailedError extends Error {
+    problem;
+    constructor(problem) {
+        super(problem.message);
+        this.problem = problem;
+        this.name = 'RegionFailedError';
+    }
+}
+function problemOf(error, policy) {
+    const base = errorMessage(error);
+    const transient = isTransient(error);
+    const attempts = backoffFor(policy, errorKind(error))?.attempts;
+    const message = (transient ? `${base} (after ${attempts} attempts)` : base).slice(0, MAX_MESSAGE_CHARS);
+    if (isAccessDenied(error))
+        return { status: 'denied', message, regionWide: true };
+    return {
+        status: 'unavailable',
+        message,
+        // No HTTP status and not a network error: credentials could not be loaded, say.
+        regionWide: transient || statusOf(error) === undefined || isRegionWide(error)
+    };
+}
+class Region {
+    name;
+    retry;
+    client;
+    bucket;
+    pauseMs;
+    sleep;
+    log;
+    requests = 0;
+    throttled = 0;
+    /** Set once the region failed for good: later keys are not looked up there. */
+    failure;
+    constructor(options) {
+        this.name = options.name;
+        this.retry = options.retry;
+        this.client = cloudTrailClient({
+            region: options.name,
+            credentials: options.credentials,
+            endpoint: options.endpoint
+        });
+        this.bucket = new TokenBucket({ ratePerSecond: options.ratePerSecond, ...options.clock });
+        this.pauseMs = 1000 / options.ratePerSecond;
+        this.sleep = options.sleep;
+        this.log = options.log;
+    }
+    /** One page of one lookup, each attempt paced by the bucket. */
+    page(request) {
+        const options = retryUnder(this.retry, {
+            what: `CloudTrail LookupEvents in ${this.name} (${request.attribute} ${request.value})`,
+            sleep: this.sleep,
+            ...(this.log ? { log: this.log } : {})
+        });
+        return withRetry(() => this.paced(request), options);
+    }
+    /** One attempt; throttling also pauses the bucket for everyone. */
+    async paced(request) {
+        await this.bucket.take();
+        // Another lookup may have found the region denied while this one waited for its turn.
+        if (this.failure)
+            throw new RegionFailedError(this.failure);
+        this.requests++;
+        try {
+            return await lookupEventsPage(this.client, request);
+        }
+        catch (error) {
+            if (isThrottling(error)) {
+                this.throttled++;
+                this.bucket.pause(this.pauseMs);
+            }
+            throw error;
+        }
+    }
+    /** The problem an error means for this key, and for the whole region if it is one of those. */
+    recordFailure(error) {
+        const { regionWide, ...problem } = problemOf(error, this.retry);
+        if (regionWide)
+            this.failure ??= problem;
+        return problem;
+    }
+    destroy() {
+        this.client.destroy();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/activity/lookup.ts
+
+
+
+
+
+
+const DEFAULT_RATE_PER_SECOND = 2;
+const MAX_LOOKBACK_HOURS = 90 * 24;
+/** The most LookupEvents returns per page. */
+const PAGE_SIZE = 50;
+/** Enough lookups in flight to keep the bucket busy while answers are on their way. */
+const IN_FLIGHT_PER_REGION = 4;
+const HOUR_MS = 3_600_000;
 function validate(options) {
     const { lookbackHours, maxEvents, regions } = options;
     const rate = options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND;
@@ -84143,121 +84394,22 @@ function activityWindow(now, hours) {
     const start = new Date(now.getTime() - hours * HOUR_MS);
     return { start: start.toISOString(), end: now.toISOString(), hours };
 }
-const statusOf = (error) => error?.$metadata?.httpStatusCode;
-function isThrottling(error) {
-    return hasAwsCode(error, ...THROTTLING_CODES) || statusOf(error) === 429;
-}
-const NETWORK_ERROR = /^(E[A-Z_]+|TimeoutError|RequestTimeout\w*)$/;
-/** No answer at all: a reset, a refused connection, a timeout. */
-function isNetworkError(error) {
-    const e = error;
-    return [e?.code, e?.name].some((v) => typeof v === 'string' && NETWORK_ERROR.test(v));
-}
-/** Throttling, a server error, or a network failure: worth another attempt. */
-function isTransient(error) {
-    return errorKind(error) !== 'final';
-}
-/** Which of the retry policy's backoffs applies to an error. */
-function errorKind(error) {
-    if (isThrottling(error))
-        return 'throttling';
-    const status = statusOf(error);
-    if (status === undefined)
-        return isNetworkError(error) ? 'serverError' : 'final';
-    return status >= 500 ? 'serverError' : 'final';
-}
-function problemOf(error, policy) {
-    const base = errorMessage(error);
-    const transient = isTransient(error);
-    const attempts = backoffFor(policy, errorKind(error))?.attempts;
-    const message = (transient ? `${base} (after ${attempts} attempts)` : base).slice(0, MAX_MESSAGE_CHARS);
-    if (isAccessDenied(error))
-        return { status: 'denied', message, regionWide: true };
-    return {
-        status: 'unavailable',
-        message,
-        // No HTTP status and not a network error: credentials could not be loaded, say.
-        regionWide: transient || statusOf(error) === undefined || hasAwsCode(error, ...REGION_WIDE_CODES)
-    };
-}
-function openRegion(name, options) {
-    const rate = options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND;
-    const client = new client_cloudtrail_dist_cjs/* CloudTrailClient */.Vsm({
-        region: name,
-        credentials: options.credentials,
-        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-        // One attempt per send: the retry below takes a token for each (retry-max-attempts).
-        ...awsClientConfig({ maxAttempts: 1, timeouts: TIMEOUTS })
-    });
-    return {
-        name,
-        client,
-        bucket: new TokenBucket({ ratePerSecond: rate, ...options.bucketClock?.(name) }),
-        pauseMs: 1000 / rate,
-        window: {
-            start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
-            end: options.now
-        },
-        retry: options.retry ?? cappedRetryPolicy(retryMaxAttempts()),
-        sleep: options.sleep ?? sleep,
-        requests: 0,
-        throttled: 0
-    };
-}
-/** One request, paced by the region's bucket; throttling also pauses the bucket for everyone. */
-async function paced(region, input) {
-    await region.bucket.take();
-    // Another lookup may have found the region denied while this one waited for its turn.
-    if (region.failure)
-        throw new RegionFailedError(region.failure);
-    region.requests++;
-    try {
-        return await region.client.send(new client_cloudtrail_dist_cjs/* LookupEventsCommand */.nau(input));
-    }
-    catch (error) {
-        if (isThrottling(error)) {
-            region.throttled++;
-            region.bucket.pause(region.pauseMs);
-        }
-        throw error;
-    }
-}
-function send(region, input) {
-    return withRetryPolicy(() => paced(region, input), region.retry, errorKind, {
-        sleep: region.sleep
-    });
-}
-function lookup_request(region, lookup, nextToken) {
-    return {
-        LookupAttributes: [{ AttributeKey: lookup.attribute, AttributeValue: lookup.value }],
-        StartTime: region.window.start,
-        EndTime: region.window.end,
-        MaxResults: PAGE_SIZE,
-        ...(nextToken === undefined ? {} : { NextToken: nextToken })
-    };
-}
-/** Counts a page's events until the key is full; false when some were left uncounted. */
-function countPage(run, events, progress) {
-    for (const event of events) {
-        if (run.full)
-            return false;
-        if (run.accumulator.add(event) !== 'duplicate') {
-            run.received++;
-            progress.events++;
-        }
-    }
-    return true;
-}
 /** Pages through one lookup; false when max-events stopped it before the window was covered. */
-async function lookup_paginate(region, run, lookup, progress) {
+async function lookup_paginate(region, window, run, lookup, progress) {
     let nextToken;
     do {
         if (run.full)
             return false;
-        const page = await send(region, lookup_request(region, lookup, nextToken));
-        if (!countPage(run, page.Events ?? [], progress))
+        const page = await region.page({
+            attribute: lookup.attribute,
+            value: lookup.value,
+            ...window,
+            pageSize: PAGE_SIZE,
+            ...(nextToken === undefined ? {} : { nextToken })
+        });
+        if (!run.countPage(page.events, progress))
             return false;
-        nextToken = page.NextToken;
+        nextToken = page.nextToken;
     } while (nextToken);
     return true;
 }
@@ -84267,15 +84419,8 @@ function truncation(maxEvents) {
         message: `stopped at max-events (${maxEvents}) before the window was covered`
     };
 }
-/** The problem an error means for this key, and for the whole region if it is one of those. */
-function recordFailure(region, error) {
-    const { regionWide, ...problem } = problemOf(error, region.retry);
-    if (regionWide)
-        region.failure ??= problem;
-    return problem;
-}
 /** Every lookup of one key in one region; failures are recorded, never thrown. */
-async function lookUpKey(region, run, maxEvents) {
+async function lookUpKey(region, window, run, maxEvents) {
     const progress = { events: 0 };
     let problem;
     try {
@@ -84283,7 +84428,7 @@ async function lookUpKey(region, run, maxEvents) {
             problem = region.failure;
             if (problem)
                 break;
-            if (!(await lookup_paginate(region, run, lookup, progress))) {
+            if (!(await lookup_paginate(region, window, run, lookup, progress))) {
                 problem = truncation(maxEvents);
                 break;
             }
@@ -84293,7 +84438,7 @@ async function lookUpKey(region, run, maxEvents) {
         if (error instanceof RegionFailedError)
             problem = error.problem;
         else
-            problem = recordFailure(region, error);
+            problem = region.recordFailure(error);
     }
     run.regions.set(region.name, problem
         ? {
@@ -84305,13 +84450,26 @@ async function lookUpKey(region, run, maxEvents) {
         : { region: region.name, status: 'ok', events: progress.events });
 }
 async function lookUpRegion(name, runs, options) {
-    const region = openRegion(name, options);
+    const region = new Region({
+        name,
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+        ratePerSecond: options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND,
+        ...(options.bucketClock ? { clock: options.bucketClock(name) } : {}),
+        retry: options.retry ?? cappedRetryPolicy(retryMaxAttempts()),
+        sleep: options.sleep ?? sleep_sleep,
+        ...(options.log ? { log: { info: options.log } } : {})
+    });
+    const window = {
+        start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
+        end: options.now
+    };
     const started = Date.now();
     try {
-        await forEachLimit(runs, options.inFlightPerRegion ?? IN_FLIGHT_PER_REGION, (run) => lookUpKey(region, run, options.maxEvents));
+        await forEachLimit(runs, options.inFlightPerRegion ?? IN_FLIGHT_PER_REGION, (run) => lookUpKey(region, window, run, options.maxEvents));
     }
     finally {
-        region.client.destroy();
+        region.destroy();
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const failure = region.failure ? `; ${region.failure.status}: ${region.failure.message}` : '';
@@ -84465,6 +84623,21 @@ function markdown_alert(kind, ...lines) {
 /** A fenced code block, one command per line. */
 function codeBlock(language, lines) {
     return ['```' + language, ...lines, '```'].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/domain/dates.ts
+// Day arithmetic shared by classification, planning and rendering.
+const DAY_MS = 86_400_000;
+/** Whole days elapsed, as AWS Config's access-keys-rotated rule counts them. */
+function dates_wholeDays(from, now) {
+    return Math.floor((now.getTime() - from.getTime()) / DAY_MS);
+}
+function addDays(date, days) {
+    return new Date(date.getTime() + days * DAY_MS);
+}
+/** YYYY-MM-DD in UTC. */
+function isoDate(date) {
+    return date.toISOString().slice(0, 10);
 }
 
 ;// CONCATENATED MODULE: ./src/kit/text/english.ts
@@ -84879,6 +85052,97 @@ function selectActivityTargets(activityFor, keys) {
 
 
 
+;// CONCATENATED MODULE: ./src/domain/classify.ts
+
+/**
+ * overdue: active and older than max-age-days (age > max).
+ * unused: active and idle for at least unused-days, counting from creation when never used.
+ * due-soon: active and overdue within warn-days (ages max-warn+1 .. max).
+ * Overdue wins over unused, unused over due-soon: the report shows the most urgent reason.
+ */
+function classifyRaw(key, now, t) {
+    if (key.status !== 'Active')
+        return 'inactive';
+    const age = dates_wholeDays(key.createDate, now);
+    if (age > t.maxAgeDays)
+        return 'overdue';
+    const idle = idleDays(key, now);
+    if (t.unusedDays > 0 && idle !== undefined && idle >= t.unusedDays)
+        return 'unused';
+    if (age > t.maxAgeDays - t.warnDays)
+        return 'due-soon';
+    return 'ok';
+}
+function idleDays(key, now) {
+    switch (key.lastUse.kind) {
+        case 'used':
+            return dates_wholeDays(key.lastUse.date, now);
+        case 'never':
+            return dates_wholeDays(key.createDate, now);
+        case 'unknown':
+            return undefined;
+    }
+}
+/** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
+function classify(key, now, t, exemption) {
+    const rawClass = classifyRaw(key, now, t);
+    const ageDays = dates_wholeDays(key.createDate, now);
+    // Field order is the JSON report's: class after lastUse, the exemption last.
+    const finding = {
+        userName: key.userName,
+        accessKeyId: key.accessKeyId,
+        status: key.status,
+        createDate: key.createDate,
+        lastUse: key.lastUse,
+        class: rawClass,
+        rawClass,
+        ageDays,
+        idleDays: idleDays(key, now),
+        daysToDeadline: t.maxAgeDays - ageDays
+    };
+    if (exemption === undefined || rawClass === 'ok')
+        return finding;
+    return { ...finding, class: 'exempt', rawClass, exemption };
+}
+function emptyCounts() {
+    return { total: 0, overdue: 0, 'due-soon': 0, unused: 0, inactive: 0, ok: 0, exempt: 0 };
+}
+function countClasses(findings) {
+    const counts = emptyCounts();
+    counts.total = findings.length;
+    for (const f of findings)
+        counts[f.class]++;
+    return counts;
+}
+/** Most urgent first, then oldest first: the order every report lists keys in. */
+const URGENCY = {
+    overdue: 0,
+    unused: 1,
+    'due-soon': 2,
+    exempt: 3,
+    inactive: 4,
+    ok: 5
+};
+function byUrgency(a, b) {
+    return (URGENCY[a.class] - URGENCY[b.class] ||
+        b.ageDays - a.ageDays ||
+        a.userName.localeCompare(b.userName) ||
+        a.accessKeyId.localeCompare(b.accessKeyId));
+}
+/** Every class, in the order the report's counts list them. */
+const KEY_CLASSES = [
+    'overdue',
+    'due-soon',
+    'unused',
+    'inactive',
+    'ok',
+    'exempt'
+];
+/** The classes someone must act on: overdue, unused, due soon. */
+function isFlagged(c) {
+    return c === 'overdue' || c === 'unused' || c === 'due-soon';
+}
+
 ;// CONCATENATED MODULE: ./src/domain/exemptions.ts
 /** Glob with '*' and '?' only, anchored; case-insensitive because IAM user names are unique regardless of case. */
 function globToRegExp(glob) {
@@ -84949,6 +85213,252 @@ function classifyAccount(scan, settings, account, at) {
         scan: scan.info,
         unlistedOkAgeDays: scan.unlistedOkAgeDays
     };
+}
+
+;// CONCATENATED MODULE: ./src/scan/user-details.ts
+// The per-user reads the audit needs after either scan method: tags (exempt-tags) and groups
+// (exempt-groups), read for the users whose keys could be exempted only.
+
+
+
+/** Tags of the given users (only those whose keys could be exempted need reading). */
+async function readUserTags(iam, userNames, concurrency, errors) {
+    const tags = new Map();
+    await forEachLimit(userNames, concurrency, async (userName) => {
+        try {
+            tags.set(userName, await readTagsOf(iam, userName));
+        }
+        catch (error) {
+            if (hasAwsCode(error, 'NoSuchEntity'))
+                return;
+            errors.push({ scope: userName, operation: 'iam:ListUserTags', message: errorMessage(error) });
+        }
+    });
+    return tags;
+}
+/** Users per GetAccountAuthorizationDetails page (its MaxItems limit). */
+const DETAILS_PAGE_SIZE = 1000;
+/**
+ * Tags of every user and groups of every user from GetAccountAuthorizationDetails (filter User),
+ * 1,000 users a page: cheaper than a ListUserTags (and ListGroupsForUser) per user as soon as
+ * more users need reading than the account has thousands of users.
+ */
+async function readAllUserDetails(iam) {
+    const details = { tags: new Map(), groups: new Map() };
+    for await (const page of userDetailPages(iam, DETAILS_PAGE_SIZE)) {
+        for (const user of page) {
+            details.tags.set(user.userName, user.tags);
+            details.groups.set(user.userName, user.groups);
+        }
+    }
+    return details;
+}
+/**
+ * Tags of `userNames`, and their groups when `withGroups` (for users not exempt by tag). Groups
+ * (for exempt-groups) come from one GetAccountAuthorizationDetails walk, which brings the tags
+ * too; tags alone are read per user (ListUserTags) only while that is fewer calls than the walk
+ * (an account of more than 1,000 users with few flagged ones).
+ */
+async function readTagsAndGroups(iam, userNames, options, errors) {
+    const { userCount, withGroups, groupsNeeded, concurrency } = options;
+    const details = { tags: new Map(), groups: new Map() };
+    if (userNames.length === 0)
+        return details;
+    const walkPages = Math.max(1, Math.ceil(userCount / DETAILS_PAGE_SIZE));
+    if (!withGroups && userNames.length <= walkPages) {
+        return { tags: await readUserTags(iam, userNames, concurrency, errors), groups: new Map() };
+    }
+    let all;
+    try {
+        all = await readAllUserDetails(iam);
+    }
+    catch (error) {
+        // Exemptions unknown: the users are recorded as unreadable, so nothing acts on their keys.
+        for (const userName of userNames) {
+            errors.push({
+                scope: userName,
+                operation: 'iam:GetAccountAuthorizationDetails',
+                message: errorMessage(error)
+            });
+        }
+        return details;
+    }
+    for (const userName of userNames) {
+        const tags = all.tags.get(userName);
+        // Not in the walk: gone since it was listed (its keys with it), so nothing to exempt.
+        if (!tags)
+            continue;
+        details.tags.set(userName, tags);
+        if (withGroups && groupsNeeded(userName, tags)) {
+            details.groups.set(userName, all.groups.get(userName) ?? []);
+        }
+    }
+    return details;
+}
+
+;// CONCATENATED MODULE: ./src/domain/last-use-policy.ts
+// Which keys need their last use read. GetAccessKeyLastUsed is one IAM call per key, the largest
+// share of a full walk (1.6 keys per user); both scan methods follow this one policy, so they
+// agree key by key on what is known.
+
+
+/**
+ * Ok keys get their last use read only while the account has at most this many keys that are
+ * ok by age: the job summary lists ok keys (with their last use) only up to 50 (OK_LIST_LIMIT).
+ */
+const OK_DETAIL_LIMIT = 50;
+const NOT_READ = { kind: 'unknown', notRead: true };
+/** The class a key has whatever its last use turns out to be, unused rule aside. */
+function classByAge(key, at, t) {
+    return classifyRaw({ ...key, userName: '', accessKeyId: '', lastUse: NOT_READ }, at, t);
+}
+/**
+ * Whether last use can change the class, or for an inactive key the class it would have if
+ * active (the delete stage acts on that): only when the unused rule is on and the key is not
+ * overdue and at least unused-days old (a key cannot be idle for longer than it exists).
+ */
+function lastUseDecides(key, at, t) {
+    if (t.unusedDays === 0)
+        return false;
+    const age = dates_wholeDays(key.createDate, at);
+    return age <= t.maxAgeDays && age >= t.unusedDays;
+}
+function lastUseNeed(key, at, t, detailOk) {
+    if (lastUseDecides(key, at, t))
+        return 'class';
+    return detailOk || classByAge(key, at, t) !== 'ok' ? 'display' : 'none';
+}
+/** Keys ok by age and status, which OK_DETAIL_LIMIT is compared against. */
+function isOkByAge(key, at, t) {
+    return classByAge(key, at, t) === 'ok';
+}
+
+;// CONCATENATED MODULE: ./src/scan/api-walk.ts
+// The API walk: every user (paginated), every key of each (paginated), then the last use of the
+// keys that need it (src/domain/last-use-policy.ts). A failure on one user or key is recorded and
+// the scan goes on.
+
+
+
+
+/**
+ * User names, 1,000 a page. With `moreThan`, stops as soon as more than that many are seen
+ * (`complete` false): how `auto` learns the account is large for one call.
+ */
+async function listUserNames(iam, moreThan = Infinity) {
+    const names = [];
+    const pageSize = Number.isFinite(moreThan) ? Math.min(1000, moreThan + 1) : 1000;
+    try {
+        for await (const page of userNamePages(iam, pageSize)) {
+            names.push(...page);
+            if (names.length > moreThan)
+                return { names, complete: false };
+        }
+    }
+    catch (error) {
+        throw wrapAwsError('Listing IAM users (iam:ListUsers)', 'iam:ListUsers', error);
+    }
+    return { names, complete: true };
+}
+async function readLastUse(iam, key, errors) {
+    try {
+        return await lastUseOf(iam, key.accessKeyId);
+    }
+    catch (error) {
+        errors.push({
+            scope: `${key.userName} ${key.accessKeyId}`,
+            operation: 'iam:GetAccessKeyLastUsed',
+            message: errorMessage(error)
+        });
+        return { kind: 'unknown' };
+    }
+}
+/**
+ * Keys of one user, last use not yet read. A user gone mid-scan (NoSuchEntity) has none here and
+ * is passed to `onVanished`: it may have been renamed, which the caller must look into.
+ */
+async function listUserKeys(iam, userName, errors, onVanished = () => undefined) {
+    const keys = [];
+    try {
+        for await (const page of accessKeyPages(iam, userName)) {
+            for (const meta of page) {
+                if (!meta.accessKeyId || !meta.createDate || !meta.status) {
+                    errors.push({
+                        scope: userName,
+                        operation: 'iam:ListAccessKeys',
+                        message: `AWS returned a key without ID, status or creation date (${meta.accessKeyId ?? 'no ID'}); it was skipped.`
+                    });
+                    continue;
+                }
+                keys.push({
+                    userName,
+                    accessKeyId: meta.accessKeyId,
+                    status: meta.status === 'Active' ? 'Active' : 'Inactive',
+                    createDate: meta.createDate,
+                    lastUse: NOT_READ
+                });
+            }
+        }
+    }
+    catch (error) {
+        if (hasAwsCode(error, 'NoSuchEntity')) {
+            onVanished();
+            return [];
+        }
+        errors.push({ scope: userName, operation: 'iam:ListAccessKeys', message: errorMessage(error) });
+    }
+    return keys;
+}
+/**
+ * ListAccessKeys for each user, `concurrency` at a time, keys in the users' order. A user gone
+ * since it was listed may have been renamed: the users are listed again and any new name read,
+ * so a rename never drops a key. Returns the users read, net of those gone.
+ */
+async function listKeysOfUsers(iam, userNames, concurrency, errors) {
+    const perUser = new Array(userNames.length);
+    let vanished = 0;
+    await forEachLimit(userNames, concurrency, async (userName, index) => {
+        perUser[index] = await listUserKeys(iam, userName, errors, () => vanished++);
+    });
+    let userCount = userNames.length;
+    if (vanished > 0) {
+        const again = await usersNotIn(iam, userNames);
+        for (const userName of again)
+            perUser.push(await listUserKeys(iam, userName, errors));
+        userCount += again.length - vanished;
+    }
+    return { keys: perUser.flat(), userCount };
+}
+/**
+ * The users listed now that `known` lacks: where a user that vanished mid-scan (renamed, most
+ * likely) went, so its keys are read under the new name rather than dropped.
+ */
+async function usersNotIn(iam, known) {
+    const seen = new Set(known);
+    return (await listUserNames(iam)).names.filter((n) => !seen.has(n));
+}
+/** GetAccessKeyLastUsed for each key given, written into the key. */
+async function readLastUses(iam, keys, concurrency, errors) {
+    await forEachLimit(keys, concurrency, async (key) => {
+        key.lastUse = await readLastUse(iam, key, errors);
+    });
+}
+/**
+ * The API walk. Without `options` every key's last use is read; with them, only what the
+ * last-use policy asks for.
+ */
+async function scanAccessKeys(iam, concurrency, options) {
+    const userNames = options?.userNames ?? (await listUserNames(iam)).names;
+    const errors = [];
+    const { keys, userCount } = await listKeysOfUsers(iam, userNames, concurrency, errors);
+    let toRead = keys;
+    if (options) {
+        const { at, thresholds: t } = options;
+        const detailOk = keys.filter((k) => isOkByAge(k, at, t)).length <= OK_DETAIL_LIMIT;
+        toRead = keys.filter((k) => lastUseNeed(k, at, t, detailOk) !== 'none');
+    }
+    await readLastUses(iam, toRead, concurrency, errors);
+    return { userCount, keys, errors };
 }
 
 ;// CONCATENATED MODULE: ./src/scan/credential-report/candidates.ts
@@ -85108,47 +85618,7 @@ function* utf8Chunks(bytes, size = 64 * 1024) {
         yield rest;
 }
 
-;// CONCATENATED MODULE: ./src/aws/raw-content.ts
-async function readAll(body) {
-    if (body instanceof Uint8Array)
-        return Buffer.from(body.buffer, body.byteOffset, body.length);
-    const chunks = [];
-    for await (const chunk of body) {
-        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
-    }
-    return Buffer.concat(chunks);
-}
-/** Installs the slicing on one command; the returned function gives the content, once sent. */
-function takeRawContent(command) {
-    let content;
-    command.middlewareStack.add((next) => async (args) => {
-        const result = await next(args);
-        const response = result.response;
-        if (response.statusCode !== 200 || response.body === undefined)
-            return result;
-        const xml = await readAll(response.body);
-        const open = xml.indexOf('<Content>');
-        const close = xml.indexOf('</Content>', open);
-        if (open >= 0 && close > open) {
-            const start = open + '<Content>'.length;
-            // Base64 needs no XML escaping, so the element's text is the encoded report as is.
-            content = Buffer.from(xml.toString('latin1', start, close), 'base64');
-            response.body = Buffer.concat([xml.subarray(0, start), xml.subarray(close)]);
-        }
-        else
-            response.body = xml;
-        return result;
-    }, 
-    // Low priority in the deserialize step: inside the SDK's deserializer, next to the wire.
-    { step: 'deserialize', priority: 'low', name: 'iamKeySentinelRawReport' });
-    return () => content;
-}
-
 ;// CONCATENATED MODULE: ./src/scan/credential-report/fetch.ts
-// Gets a current credential report: GenerateCredentialReport until it is COMPLETE (AWS reuses a
-// report for 4 hours, so usually at once), then GetCredentialReport. Two calls when a report is
-// ready, three when it completes within the first wait. A report older than those 4 hours is
-// not current: it is refused (StaleReportError), never silently trusted.
 
 
 
@@ -85177,8 +85647,7 @@ const GET = 'Reading the credential report (iam:GetCredentialReport)';
 const MAX_REGENERATIONS = 3;
 async function generate(iam) {
     try {
-        const answer = await iam.send(new client_iam_dist_cjs/* GenerateCredentialReportCommand */.seh({}));
-        return answer.State === 'COMPLETE' ? 'ready' : 'wait';
+        return (await generateCredentialReport(iam)) ? 'ready' : 'wait';
     }
     catch (error) {
         // Too many generation requests: the one under way finishes in its own time.
@@ -85189,16 +85658,13 @@ async function generate(iam) {
 }
 async function get(iam) {
     try {
-        const command = new client_iam_dist_cjs/* GetCredentialReportCommand */.DBo({});
-        const rawContent = takeRawContent(command);
-        const answer = await iam.send(command);
-        if (answer.ReportFormat !== undefined && answer.ReportFormat !== 'text/csv') {
-            throw new ActionError(`${GET} returned the format ${answer.ReportFormat}, not text/csv.`);
+        const { format, content, generatedAt } = await getCredentialReport(iam);
+        if (format !== undefined && format !== 'text/csv') {
+            throw new ActionError(`${GET} returned the format ${format}, not text/csv.`);
         }
-        const content = rawContent() ?? answer.Content;
         if (!content?.length)
             throw new ActionError(`${GET} returned no content.`);
-        return { content, generatedAt: answer.GeneratedTime ?? new Date() };
+        return { content, generatedAt: generatedAt ?? new Date() };
     }
     catch (error) {
         if (error instanceof ActionError)
@@ -85212,7 +85678,7 @@ async function get(iam) {
     }
 }
 async function fetchCredentialReport(iam, options = {}) {
-    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const sleep = options.sleep ?? sleep_sleep;
     const clock = options.clock ?? Date.now;
     const maxDelay = options.maxDelayMs ?? 2_000;
     const deadline = clock() + (options.maxWaitMs ?? 300_000);
@@ -85778,7 +86244,7 @@ async function requestWithGraphqlErrorHandling(state, octokit, request, options)
 }
 
 // pkg/dist-src/index.js
-function retry(octokit, octokitOptions) {
+function dist_bundle_retry(octokit, octokitOptions) {
   const state = Object.assign(
     {
       enabled: true,
@@ -85805,7 +86271,7 @@ function retry(octokit, octokitOptions) {
   }
   return retryPlugin;
 }
-retry.VERSION = plugin_retry_dist_bundle_VERSION;
+dist_bundle_retry.VERSION = plugin_retry_dist_bundle_VERSION;
 
 
 ;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
@@ -86071,7 +86537,7 @@ function createOctokit(token, log) {
             onSecondaryRateLimit: waitOut(log, 'secondary rate limit', 3)
         },
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] }
-    }, retry, throttling);
+    }, dist_bundle_retry, throttling);
 }
 function httpStatus(error) {
     const status = error?.status;
@@ -86101,8 +86567,8 @@ const runnerLog = {
     warning: (m) => warning(m),
     error: (m) => error(m)
 };
-const maskSecret = (secret) => core.setSecret(secret);
-const getIdToken = (audience) => core.getIDToken(audience);
+const maskSecret = (secret) => setSecret(secret);
+const getIdToken = (audience) => getIDToken(audience);
 
 ;// CONCATENATED MODULE: ./src/domain/issue-marker.ts
 // The hidden marker that ties an issue to one key of one account. Issues are found by it,
@@ -86797,14 +87263,33 @@ async function syncRollup(octokit, repo, rollup, deferred, findings, ctx, labels
     return action ? applyIssueActions(octokit, repo, [action], labels) : [];
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sns/dist-cjs/index.js
-var client_sns_dist_cjs = __nccwpck_require__(8797);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/aws/sns.ts
+// sns:Publish, the one SNS call.
+
+/** The message ID SNS gave the message ('' when it named none). */
+async function publish(sns, request) {
+    const answer = await sns.send(new client_sns_dist_cjs/* PublishCommand */.D5G({
+        TopicArn: request.topicArn,
+        Subject: request.subject,
+        Message: request.message,
+        MessageAttributes: request.attributes,
+        ...(request.fifo
+            ? {
+                MessageGroupId: request.fifo.groupId,
+                MessageDeduplicationId: request.fifo.deduplicationId
+            }
+            : {})
+    }));
+    return answer.MessageId ?? '';
+}
+
 ;// CONCATENATED MODULE: ./src/deliver/sns.ts
 // Publishes the run's notification. The client uses the topic's own region (a topic in
 // another region must work); a failure is returned, never thrown, so the other reports
 // are still written and the step fails at the end.
+
 
 
 
@@ -86832,35 +87317,30 @@ function publishHint(error, topicArn) {
     if (hasAwsCode(error, 'KMSAccessDenied', 'KMSDisabled', 'KMSNotFound', 'KMSInvalidState')) {
         return "The topic's KMS key refused the message: allow the role kms:GenerateDataKey and kms:Decrypt on it.";
     }
-    if (hasAwsCode(error, 'Throttled', 'Throttling')) {
+    if (isThrottling(error)) {
         return 'SNS kept throttling after retries; run again later or ask AWS to raise the publish quota.';
     }
     return `Check 'sns-topic-arn' and the role's sns:Publish permission.`;
 }
 async function publishNotification(notification, options) {
-    const sns = new client_sns_dist_cjs/* SNSClient */.kye({
-        region: topicRegion(options.topicArn),
-        credentials: options.credentials,
-        ...awsClientConfig()
-    });
+    const sns = snsClient({ region: topicRegion(options.topicArn), credentials: options.credentials });
     const fifo = options.topicArn.endsWith('.fifo');
     try {
-        const answer = await sns.send(new client_sns_dist_cjs/* PublishCommand */.D5G({
-            TopicArn: options.topicArn,
-            Subject: notification.subject,
-            Message: notification.message,
-            MessageAttributes: notification.attributes,
+        const messageId = await publish(sns, {
+            topicArn: options.topicArn,
+            subject: notification.subject,
+            message: notification.message,
+            attributes: notification.attributes,
             ...(fifo
                 ? {
-                    MessageGroupId: `iam-key-sentinel-${options.accountId}`,
-                    MessageDeduplicationId: deduplicationId({
-                        ...options,
-                        content: notification.content
-                    })
+                    fifo: {
+                        groupId: `iam-key-sentinel-${options.accountId}`,
+                        deduplicationId: deduplicationId({ ...options, content: notification.content })
+                    }
                 }
                 : {})
-        }));
-        return { ok: true, messageId: answer.MessageId ?? '', topicArn: options.topicArn };
+        });
+        return { ok: true, messageId, topicArn: options.topicArn };
     }
     catch (error) {
         return {
@@ -88476,89 +88956,67 @@ async function runAuditJob(job) {
 ;// CONCATENATED MODULE: ./src/credentials/sign-in.ts
 // GitHub OIDC → STS AssumeRoleWithWebIdentity, then optionally sts:AssumeRole role chaining (a hub
 // role into a member account). The credentials stay inside the action: they are masked and
-// handed to the SDK clients, never exported to the job.
+// handed to the SDK clients, never exported to the job. The runner's part (the OIDC token,
+// masking, the log) is handed in by the entry (src/main.ts), so this stage never touches it.
 
 
 
 
 
-/** The STS parameters of session policies; none when there are none. */
-function policyParameters(policies) {
+
+/** retry-max-attempts tries in all, from a second apart. */
+const stsRetry = () => ({ attempts: retryMaxAttempts(), baseDelayMs: 1000 });
+function retrying(what, runner, retry, retryable) {
     return {
-        ...(policies?.inline ? { Policy: policies.inline } : {}),
-        ...(policies && policies.managedArns.length > 0
-            ? { PolicyArns: policies.managedArns.map((arn) => ({ arn })) }
-            : {})
+        what,
+        log: runner.log,
+        ...(retry.sleep ? { sleep: retry.sleep } : {}),
+        backoff: (error) => (retryable(error) ? retry : undefined)
     };
 }
-/** One attempt per send, so the retry around it is the only one (retry-max-attempts). */
-const stsClient = (region, credentials) => new dist_cjs/* STSClient */.iM({ region, credentials, ...awsClientConfig({ maxAttempts: 1 }) });
-const stsRetry = () => ({
-    attempts: retryMaxAttempts(),
-    baseDelayMs: 1000,
-    isRetryable: isTransientStsError
-});
 const ID_TOKEN_PERMISSION_HINT = 'Add `permissions: id-token: write` to the workflow or job that runs IAM Key Sentinel ' +
     '(without it GitHub gives the job no OIDC token).';
-// Codes STS returns for problems that go away on their own.
-const TRANSIENT_STS = [
-    'IDPCommunicationError',
-    'Throttling',
-    'RequestTimeout',
-    'ServiceUnavailable',
-    'InternalFailure',
-    'InternalError'
-];
-function isTransientStsError(error) {
-    const e = error;
-    const status = e?.$metadata?.httpStatusCode;
-    if (e?.$retryable || (status !== undefined && status >= 500))
-        return true;
-    const code = awsErrorCode(error);
-    // No AWS code at all means the request never got an AWS answer: a network failure.
-    return code === undefined ? error instanceof Error : hasAwsCode(error, ...TRANSIENT_STS);
-}
-async function fetchIdToken(audience, retry) {
+async function fetchIdToken(audience, runner, retry) {
     if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
         throw new ActionError('No GitHub OIDC token is available to this job.', ID_TOKEN_PERMISSION_HINT);
     }
     try {
-        return await withRetry(() => getIDToken(audience), retry);
+        // Every failure is retried: the runner's token service answers no AWS codes to sort by.
+        const options = retrying('Requesting the GitHub OIDC token', runner, retry, () => true);
+        return await withRetry(() => runner.getIdToken(audience), options);
     }
     catch (error) {
         throw new ActionError(`Requesting the GitHub OIDC token failed: ${errorMessage(error)}`, ID_TOKEN_PERMISSION_HINT, { cause: error });
     }
 }
 /** Masks the session before anything can log it. */
-function masked(c) {
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
+function masked(session, maskSecret) {
+    if (!session?.sessionToken)
         throw new Error('STS answered without credentials');
+    for (const secret of [session.accessKeyId, session.secretAccessKey, session.sessionToken]) {
+        maskSecret(secret);
     }
-    setSecret(c.AccessKeyId);
-    setSecret(c.SecretAccessKey);
-    setSecret(c.SessionToken);
+    return session;
+}
+/** The STS parameters of one role session. */
+function sessionRequest(hop) {
     return {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        sessionToken: c.SessionToken,
-        expiration: c.Expiration
+        roleArn: hop.roleArn,
+        sessionName: hop.roleSessionName,
+        durationSeconds: hop.roleDurationSeconds,
+        policy: hop.sessionPolicies?.inline,
+        policyArns: hop.sessionPolicies?.managedArns
     };
 }
 /**
  * sts:AssumeRole into `hop.roleArn`, signed with `from.credentials` (undefined: the credentials
  * already in the job). `from.identity` names them in the error, since the fix is in a trust policy.
  */
-async function assumeRoleChained(hop, from, retry = stsRetry()) {
-    const sts = stsClient(hop.awsRegion, from.credentials);
+async function assumeRoleChained(hop, from, runner, retry = stsRetry()) {
+    const sts = stsClient({ region: hop.awsRegion, credentials: from.credentials, signIn: true });
     try {
-        const answer = await withRetry(() => sts.send(new dist_cjs/* AssumeRoleCommand */.QL({
-            RoleArn: hop.roleArn,
-            RoleSessionName: hop.roleSessionName,
-            DurationSeconds: hop.roleDurationSeconds,
-            ...(hop.externalId ? { ExternalId: hop.externalId } : {}),
-            ...policyParameters(hop.sessionPolicies)
-        })), retry);
-        return masked(answer.Credentials);
+        const session = await withRetry(() => assumeRole(sts, { ...sessionRequest(hop), externalId: hop.externalId }), retrying(`sts:AssumeRole into ${hop.roleArn}`, runner, retry, isTransientStsError));
+        return masked(session, runner.maskSecret);
     }
     catch (error) {
         throw new ActionError(`Assuming ${hop.roleArn} with sts:AssumeRole from ${from.identity} failed: ${errorMessage(error)}`, `Check the trust policy of ${hop.roleArn}: it must allow sts:AssumeRole for ${from.identity} ` +
@@ -88576,20 +89034,17 @@ async function assumeRoleChained(hop, from, retry = stsRetry()) {
         sts.destroy();
     }
 }
-async function assumeRoleWithOidc(settings, retry = stsRetry()) {
-    const token = await fetchIdToken(settings.audience, { ...retry, isRetryable: () => true });
-    setSecret(token);
+async function assumeRoleWithOidc(settings, runner, retry = stsRetry()) {
+    const token = await fetchIdToken(settings.audience, runner, retry);
+    runner.maskSecret(token);
     // Unsigned call: no credentials needed, and one attempt per try so retries do not multiply.
-    const sts = stsClient(settings.awsRegion);
+    const sts = stsClient({ region: settings.awsRegion, signIn: true });
     try {
-        const answer = await withRetry(() => sts.send(new dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({
-            RoleArn: settings.roleToAssume,
-            RoleSessionName: settings.roleSessionName,
-            WebIdentityToken: token,
-            DurationSeconds: settings.roleDurationSeconds,
-            ...policyParameters(settings.sessionPolicies)
-        })), retry);
-        return masked(answer.Credentials);
+        const session = await withRetry(() => assumeRoleWithWebIdentity(sts, {
+            ...sessionRequest({ ...settings, roleArn: settings.roleToAssume }),
+            webIdentityToken: token
+        }), retrying(`sts:AssumeRoleWithWebIdentity into ${settings.roleToAssume}`, runner, retry, isTransientStsError));
+        return masked(session, runner.maskSecret);
     }
     catch (error) {
         throw new ActionError(`Assuming ${settings.roleToAssume} with the GitHub OIDC token failed: ${errorMessage(error)}`, `Check the role's trust policy: it must trust the token.actions.githubusercontent.com OIDC provider ` +
@@ -88600,177 +89055,6 @@ async function assumeRoleWithOidc(settings, retry = stsRetry()) {
     finally {
         sts.destroy();
     }
-}
-
-;// CONCATENATED MODULE: ./src/aws/pacing.ts
-
-/** Where the pace starts: the low end of what IAM is reported to allow for reads. */
-const START_IAM_REQUESTS_PER_SECOND = 10;
-/** Default cap (`iam-max-rps`): above any read rate IAM is known to allow one account. */
-const DEFAULT_IAM_MAX_RPS = 100;
-/** Never slower than this, however often IAM throttles. */
-const MIN_IAM_REQUESTS_PER_SECOND = 1;
-const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/**
- * An AIMD pacer. It doubles its rate every second of successful answers up to four times its
- * start (slow start), then adds `increasePerSecond` per second (a tenth of that above 90% of the
- * rate IAM last throttled at); at a Throttling answer it multiplies the rate by `backOff`. The requests in flight when IAM starts throttling all come
- * back throttled, so one decrease covers the answers of the next few intervals.
- */
-class AdaptivePacer {
-    rateNow;
-    max;
-    min;
-    increase;
-    backOff;
-    clock;
-    sleep;
-    nextAt = -Infinity;
-    slowStart = true;
-    slowStartEnd;
-    lastRaise;
-    lastDecrease = -Infinity;
-    decreases = 0;
-    /** The rate at the last Throttling answer: IAM's limit is near it. */
-    throttledAtRate = Infinity;
-    /** Throttling answers seen (for the log). */
-    throttled = 0;
-    constructor(options = {}) {
-        this.max = options.max ?? DEFAULT_IAM_MAX_RPS;
-        if (!(this.max > 0))
-            throw new Error(`max must be positive; got ${this.max}`);
-        this.min = Math.min(options.min ?? MIN_IAM_REQUESTS_PER_SECOND, this.max);
-        this.rateNow = Math.min(options.start ?? START_IAM_REQUESTS_PER_SECOND, this.max);
-        this.slowStartEnd = 4 * this.rateNow;
-        this.increase = options.increasePerSecond ?? 2;
-        this.backOff = options.backOff ?? 0.5;
-        this.clock = options.clock ?? (() => performance.now());
-        this.sleep = options.sleep ?? realSleep;
-        this.lastRaise = this.clock();
-    }
-    get rate() {
-        return this.rateNow;
-    }
-    /** Throttles of requests sent before the last decrease come back within a few intervals. */
-    get quietMs() {
-        return 4 * (1000 / this.rateNow);
-    }
-    /** Resolves when the caller may send; callers are served in call order, one interval apart. */
-    async take() {
-        for (;;) {
-            const now = this.clock();
-            const slot = Math.max(this.nextAt, now);
-            this.nextAt = slot + 1000 / this.rateNow;
-            if (slot <= now)
-                return;
-            const epoch = this.decreases;
-            await this.sleep(slot - now);
-            // A back-off while this caller waited: its slot was given at the old rate, so it queues
-            // again at the new one rather than send into a bucket IAM just said is empty.
-            if (epoch === this.decreases)
-                return;
-        }
-    }
-    /** An answer that was not Throttling: raise the rate for the time that passed since the last. */
-    succeeded() {
-        const now = this.clock();
-        const seconds = Math.max(0, now - this.lastRaise) / 1000;
-        this.lastRaise = now;
-        // Slow start ends at four times the starting rate, where IAM's burst allowance (which hides
-        // its rate until it is spent) would otherwise let the rate overshoot far before a Throttling.
-        const doubled = this.rateNow * 2 ** seconds;
-        // Below 90% of the rate IAM last throttled at, climb at full speed; above it, probe at a
-        // tenth of that: scheduling jitter at the very limit costs Throttling answers.
-        const near = this.rateNow >= 0.9 * this.throttledAtRate;
-        const additive = this.increase * seconds * (near ? 0.1 : 1);
-        const raised = !this.slowStart
-            ? this.rateNow + additive
-            : doubled < this.slowStartEnd
-                ? doubled
-                : Math.max(this.rateNow, this.slowStartEnd) + additive;
-        if (raised >= this.slowStartEnd)
-            this.slowStart = false;
-        this.rateNow = Math.min(this.max, raised);
-    }
-    /** A Throttling answer: back off, once per burst of throttled answers. */
-    throttledAnswer() {
-        this.throttled++;
-        const now = this.clock();
-        this.lastRaise = now;
-        if (now - this.lastDecrease < this.quietMs)
-            return;
-        this.lastDecrease = now;
-        this.decreases++;
-        this.slowStart = false;
-        this.throttledAtRate = this.rateNow;
-        this.rateNow = Math.max(this.min, this.rateNow * this.backOff);
-        // Requests already scheduled at the old rate are spread out at the new one.
-        this.nextAt = Math.max(this.nextAt, now) + 1000 / this.rateNow;
-    }
-}
-const THROTTLING = [
-    'Throttling',
-    'ThrottlingException',
-    'TooManyRequestsException',
-    'RequestLimitExceeded'
-];
-/**
- * Makes every attempt of `client` wait for the pacer and report back, retries included: the
- * middleware sits in the deserialize step, which the retry middleware (finalizeRequest) runs once
- * per attempt, and sees the attempt's error before any retry.
- */
-function paceClient(client, pacer) {
-    client.middlewareStack.add((next) => async (args) => {
-        await pacer.take();
-        try {
-            const result = await next(args);
-            pacer.succeeded();
-            return result;
-        }
-        catch (error) {
-            if (hasAwsCode(error, ...THROTTLING))
-                pacer.throttledAnswer();
-            else
-                pacer.succeeded();
-            throw error;
-        }
-    }, 
-    // High priority: outside the SDK's deserializer in the same step, so a Throttling answer
-    // reaches the pacer as the error it is parsed into (inside, it is a plain HTTP 400).
-    { step: 'deserialize', priority: 'high', name: 'iamKeySentinelPacing', override: true });
-}
-
-;// CONCATENATED MODULE: ./src/aws/clients.ts
-// One place that builds the SDK clients, so every call shares the same credentials,
-// retry policy, timeouts and proxy (src/aws/network.ts). AWS_ENDPOINT_URL (the SDK's own
-// variable) is honoured as is.
-
-
-
-
-function createClients(options) {
-    // retry-max-attempts (default 8) lets a large scan ride out bursts instead of failing.
-    const config = () => ({
-        region: options.region,
-        credentials: options.credentials,
-        retryMode: 'adaptive',
-        ...awsClientConfig()
-    });
-    // IAM is paced by src/aws/pacing.ts, which adapts to Throttling itself; the SDK's adaptive
-    // limiter on top would halve the rate again at each throttled answer, so IAM retries in
-    // standard mode (same attempts).
-    const iam = new client_iam_dist_cjs/* IAMClient */.h8v({ ...config(), retryMode: 'standard' });
-    // One pacer for the one IAM client of a run: every IAM call shares what it learns.
-    paceClient(iam, new AdaptivePacer({ max: options.iamMaxRps ?? DEFAULT_IAM_MAX_RPS }));
-    const sts = new dist_cjs/* STSClient */.iM(config());
-    return {
-        iam,
-        sts,
-        destroy: () => {
-            iam.destroy();
-            sts.destroy();
-        }
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/run-context.ts
@@ -89567,13 +89851,9 @@ function renderListSummary(listing, selection, options) {
     return parts.join('\n\n') + '\n';
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-organizations/dist-cjs/index.js
-var client_organizations_dist_cjs = __nccwpck_require__(2503);
-;// CONCATENATED MODULE: ./src/scan/organization.ts
-// Reads the organization's accounts from AWS Organizations: every account, or those under the
-// given roots and OUs, walking nested OUs. Every list is paginated; nothing is filtered here.
-
-
+;// CONCATENATED MODULE: ./src/aws/organizations.ts
+// The AWS Organizations reads: the organization, its accounts, and what lies under a root or OU.
+// Every list is read to its last page; nothing is filtered here.
 
 /** The account ARN is arn:<partition>:organizations::<management>:account/<org>/<id>. */
 function toOrgAccount(a) {
@@ -89587,7 +89867,50 @@ function toOrgAccount(a) {
     };
 }
 /** The most Organizations returns per page. */
-const organization_PAGE_SIZE = 20;
+const organizations_PAGE_SIZE = 20;
+/** The organization's ID and its management account ('' where Organizations names none). */
+async function describeOrganization(client) {
+    const org = (await client.send(new client_organizations_dist_cjs/* DescribeOrganizationCommand */.ov$({}))).Organization;
+    return { id: org?.Id ?? '', managementAccountId: org?.MasterAccountId ?? '' };
+}
+/** The accounts of every page, in order. */
+async function accountsOf(pages) {
+    const accounts = [];
+    for await (const page of pages) {
+        for (const a of page.Accounts ?? []) {
+            const account = toOrgAccount(a);
+            if (account)
+                accounts.push(account);
+        }
+    }
+    return accounts;
+}
+/** Every account of the organization (organizations:ListAccounts). */
+function listAccounts(client) {
+    return accountsOf((0,client_organizations_dist_cjs/* paginateListAccounts */.A53)({ client, pageSize: organizations_PAGE_SIZE }, {}));
+}
+/** The accounts directly under a root or OU (organizations:ListAccountsForParent). */
+function listAccountsForParent(client, parentId) {
+    return accountsOf((0,client_organizations_dist_cjs/* paginateListAccountsForParent */.Hcl)({ client, pageSize: organizations_PAGE_SIZE }, { ParentId: parentId }));
+}
+/** The IDs of the OUs directly under a root or OU (ListOrganizationalUnitsForParent). */
+async function listChildUnits(client, parentId) {
+    const ids = [];
+    const pages = (0,client_organizations_dist_cjs/* paginateListOrganizationalUnitsForParent */.Ogl)({ client, pageSize: organizations_PAGE_SIZE }, { ParentId: parentId });
+    for await (const page of pages) {
+        for (const ou of page.OrganizationalUnits ?? [])
+            if (ou.Id)
+                ids.push(ou.Id);
+    }
+    return ids;
+}
+
+;// CONCATENATED MODULE: ./src/scan/organization.ts
+// Reads the organization's accounts from AWS Organizations: every account, or those under the
+// given roots and OUs, walking nested OUs. Every list is paginated; nothing is filtered here.
+
+
+
 const PERMISSIONS = 'organizations:DescribeOrganization, organizations:ListAccounts, organizations:ListAccountsForParent ' +
     'and organizations:ListOrganizationalUnitsForParent';
 function wrap(doing, error) {
@@ -89602,17 +89925,6 @@ function wrap(doing, error) {
                 : undefined;
     return new ActionError(`${doing} failed: ${errorMessage(error)}`, hint, { cause: error });
 }
-async function listAll(client) {
-    const accounts = [];
-    for await (const page of (0,client_organizations_dist_cjs/* paginateListAccounts */.A53)({ client, pageSize: organization_PAGE_SIZE }, {})) {
-        for (const a of page.Accounts ?? []) {
-            const account = toOrgAccount(a);
-            if (account)
-                accounts.push(account);
-        }
-    }
-    return accounts;
-}
 /** Breadth-first under each parent; an OU reached twice (nested and also named) is read once. */
 async function listUnder(client, parents) {
     const seen = new Set();
@@ -89624,19 +89936,10 @@ async function listUnder(client, parents) {
             continue;
         seen.add(parent);
         try {
-            for await (const page of (0,client_organizations_dist_cjs/* paginateListAccountsForParent */.Hcl)({ client, pageSize: organization_PAGE_SIZE }, { ParentId: parent })) {
-                for (const a of page.Accounts ?? []) {
-                    const account = toOrgAccount(a);
-                    if (account)
-                        accounts.set(account.id, account);
-                }
+            for (const account of await listAccountsForParent(client, parent)) {
+                accounts.set(account.id, account);
             }
-            const units = (0,client_organizations_dist_cjs/* paginateListOrganizationalUnitsForParent */.Ogl)({ client, pageSize: organization_PAGE_SIZE }, { ParentId: parent });
-            for await (const page of units) {
-                for (const ou of page.OrganizationalUnits ?? [])
-                    if (ou.Id)
-                        queue.push(ou.Id);
-            }
+            queue.push(...(await listChildUnits(client, parent)));
         }
         catch (error) {
             throw wrap(`Listing the accounts under ${parent} (organizational-units)`, error);
@@ -89645,17 +89948,11 @@ async function listUnder(client, parents) {
     return [...accounts.values()];
 }
 async function listOrganizationAccounts(options) {
-    // Organizations has one endpoint per partition; the SDK maps any region of it there.
-    const client = new client_organizations_dist_cjs/* OrganizationsClient */.gnq({
-        region: options.region,
-        credentials: options.credentials,
-        retryMode: 'adaptive',
-        ...awsClientConfig()
-    });
+    const client = organizationsClient(options);
     try {
         let org;
         try {
-            org = (await client.send(new client_organizations_dist_cjs/* DescribeOrganizationCommand */.ov$({}))).Organization;
+            org = await describeOrganization(client);
         }
         catch (error) {
             throw wrap('Reading the organization (organizations:DescribeOrganization)', error);
@@ -89665,15 +89962,15 @@ async function listOrganizationAccounts(options) {
             accounts = await listUnder(client, options.parents);
         else {
             try {
-                accounts = await listAll(client);
+                accounts = await listAccounts(client);
             }
             catch (error) {
                 throw wrap('Listing the accounts of the organization (organizations:ListAccounts)', error);
             }
         }
         return {
-            organizationId: org?.Id ?? '',
-            managementAccountId: org?.MasterAccountId ?? '',
+            organizationId: org.id,
+            managementAccountId: org.managementAccountId,
             accounts
         };
     }
@@ -90924,6 +91221,8 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
 
 
 
+/** The runner's part in signing in: the OIDC token, masking, and the log of retries. */
+const runner = { getIdToken: getIdToken, maskSecret: maskSecret, log: runnerLog };
 /**
  * The session policies scope the last session, the one the run works in: on an earlier hop they
  * would also have to allow the sts:AssumeRole of the next.
@@ -90939,7 +91238,7 @@ async function credentialsFor(settings) {
             ...settings,
             roleToAssume: settings.roleToAssume,
             sessionPolicies: hops.length === 0 ? settings.sessionPolicies : undefined
-        });
+        }, runner);
         identity = settings.roleToAssume;
     }
     else if (!chain) {
@@ -90953,7 +91252,7 @@ async function credentialsFor(settings) {
             ...settings,
             roleArn,
             sessionPolicies: index === hops.length - 1 ? settings.sessionPolicies : undefined
-        }, { credentials, identity });
+        }, { credentials, identity }, runner);
         identity = roleArn;
     }
     return credentials;

@@ -2,9 +2,6 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { ChangeRecord } from '../domain/changes.js'
-import type { AuditReport } from '../domain/report.js'
-import type { Counts } from '../domain/types.js'
 
 /** `<base>-<run id>-<attempt>.json`: one file per run attempt, never overwritten by a re-run. */
 function reportFileName(base: string, env: NodeJS.ProcessEnv): string {

@@ -3,7 +3,7 @@
 // JSON.stringify unchanged (dates are ISO strings, lists are arrays).
 
 /** The LookupEvents attributes the action searches by. */
-type LookupAttributeKey = 'AccessKeyId' | 'Username'
+export type LookupAttributeKey = 'AccessKeyId' | 'Username'
 
 /** One LookupEvents search made for a key, in every region. */
 export interface ActivityLookup {
