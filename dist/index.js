@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5214);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4357);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5214:
+/***/ 4357:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -83169,15 +83169,20 @@ class ProxyAgent extends dist/* Agent */.g6 {
     }
 }
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./src/domain/settings.ts
+/** retry-max-attempts' default: the most times one AWS request is sent. */
+const DEFAULT_RETRY_MAX_ATTEMPTS = 8;
+
 ;// CONCATENATED MODULE: ./src/aws/network.ts
 // How every AWS client reaches AWS: how many attempts a request gets (retry-max-attempts) and
 // through which proxy. Set once from the inputs (main.ts), read by the one client factory
 // (src/aws/clients.ts), so no client is built with other settings.
 
 
-/** The default of retry-max-attempts: enough for a large scan to ride out IAM throttling. */
-const DEFAULT_MAX_ATTEMPTS = 8;
-let maxAttempts = DEFAULT_MAX_ATTEMPTS;
+
+// retry-max-attempts' default (src/domain/settings.ts): enough for a large scan to ride out IAM
+// throttling.
+let maxAttempts = DEFAULT_RETRY_MAX_ATTEMPTS;
 function setRetryMaxAttempts(attempts) {
     maxAttempts = attempts;
 }
@@ -84490,6 +84495,26 @@ async function lookupActivity(targets, options) {
     return new Map(runs.map((run) => [run.target.accessKeyId, run.summary(window, regions)]));
 }
 
+;// CONCATENATED MODULE: ./src/activity/targets.ts
+/**
+ * none: no lookups; changed: the keys changed or revoked; flagged: those and every flagged key.
+ * Order: revoked, changed, flagged, so the keys that matter most come first in the report.
+ */
+function selectActivityTargets(activityFor, keys) {
+    if (activityFor === 'none')
+        return [];
+    const revoked = keys.revoked ?? [];
+    const groups = activityFor === 'flagged' ? [keys.changed, keys.flagged] : [keys.changed];
+    const targets = new Map();
+    for (const key of revoked)
+        targets.set(key.accessKeyId, { ...key, byUsername: true });
+    for (const key of groups.flat()) {
+        if (!targets.has(key.accessKeyId))
+            targets.set(key.accessKeyId, { ...key, byUsername: false });
+    }
+    return [...targets.values()];
+}
+
 ;// CONCATENATED MODULE: ./src/kit/text/fit.ts
 // Fitting content into a medium's size limit. GitHub's job summary (1 MiB) and SNS (256 KiB)
 // count UTF-8 bytes; GitHub's issue bodies count characters.
@@ -85024,33 +85049,6 @@ function renderActivityText(summary) {
     }
     return lines.join('\n');
 }
-
-;// CONCATENATED MODULE: ./src/activity/targets.ts
-/**
- * none: no lookups; changed: the keys changed or revoked; flagged: those and every flagged key.
- * Order: revoked, changed, flagged, so the keys that matter most come first in the report.
- */
-function selectActivityTargets(activityFor, keys) {
-    if (activityFor === 'none')
-        return [];
-    const revoked = keys.revoked ?? [];
-    const groups = activityFor === 'flagged' ? [keys.changed, keys.flagged] : [keys.changed];
-    const targets = new Map();
-    for (const key of revoked)
-        targets.set(key.accessKeyId, { ...key, byUsername: true });
-    for (const key of groups.flat()) {
-        if (!targets.has(key.accessKeyId))
-            targets.set(key.accessKeyId, { ...key, byUsername: false });
-    }
-    return [...targets.values()];
-}
-
-;// CONCATENATED MODULE: ./src/activity/index.ts
-// The CloudTrail activity feature: what the action imports.
-
-
-
-
 
 ;// CONCATENATED MODULE: ./src/domain/classify.ts
 
@@ -88783,6 +88781,8 @@ function cancelFailures(signal, changes) {
 
 
 
+
+
 /**
  * Plans the remediation and applies it, key by key. The records are kept as each change is
  * made, so a cancelled job writes what was done (the finalizer) instead of losing it.
@@ -90523,6 +90523,7 @@ async function* revokeAll(iam, request, options) {
 
 
 
+
 async function activityFor(job, results, now) {
     const { activity } = job.settings;
     // Revoked keys are looked up by key ID and by user name: sessions minted with the key carry
@@ -90982,10 +90983,6 @@ function readIncident(r, env, payload) {
         ...(event && ids.length === 0 ? { event } : {})
     };
 }
-
-;// CONCATENATED MODULE: ./src/domain/settings.ts
-/** retry-max-attempts' default: the most times one AWS request is sent. */
-const DEFAULT_RETRY_MAX_ATTEMPTS = 8;
 
 ;// CONCATENATED MODULE: ./src/inputs/defaults.ts
 // Each input's default, as action.yml declares it (a test keeps the two equal).

@@ -13,7 +13,7 @@ export const ROTATION_STEPS = [
   'Delete the inactive access key.'
 ] as const
 
-export interface RotationStep {
+interface RotationStep {
   text: string
   /** An AWS CLI command for the step, shell-safe (placeholders for names outside IAM's set). */
   command?: string
