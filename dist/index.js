@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9659:
+/***/ 1947:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -54,9 +54,9 @@ exports.getProxyUrl = getProxyUrl;
 exports.isHttps = isHttps;
 const http = __importStar(__nccwpck_require__(8611));
 const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(3335));
-const tunnel = __importStar(__nccwpck_require__(770));
-const undici_1 = __nccwpck_require__(6752);
+const pm = __importStar(__nccwpck_require__(9431));
+const tunnel = __importStar(__nccwpck_require__(8482));
+const undici_1 = __nccwpck_require__(2480);
 var HttpCodes;
 (function (HttpCodes) {
     HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -744,7 +744,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 3335:
+/***/ 9431:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -844,27 +844,27 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 7392:
+/***/ 5376:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { defaultProvider } = __nccwpck_require__(4213);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsJson1_1Protocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const defaultCloudTrailHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -5318,27 +5318,27 @@ __webpack_unused_export__ = paginateLookupEvents;
 
 /***/ }),
 
-/***/ 6764:
+/***/ 4252:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { defaultProvider } = __nccwpck_require__(4213);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsQueryProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const defaultIAMHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -11675,27 +11675,27 @@ __webpack_unused_export__ = waitUntilUserExists;
 
 /***/ }),
 
-/***/ 2503:
+/***/ 6295:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException: ServiceException$1, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException: ServiceException$1, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { defaultProvider } = __nccwpck_require__(4213);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsJson1_1Protocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const defaultOrganizationsHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -15280,27 +15280,27 @@ __webpack_unused_export__ = paginateListTargetsForPolicy;
 
 /***/ }),
 
-/***/ 8797:
+/***/ 2733:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { defaultProvider } = __nccwpck_require__(4213);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsQueryProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const defaultSNSHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -17569,28 +17569,28 @@ __webpack_unused_export__ = paginateListTopics;
 
 /***/ }),
 
-/***/ 1695:
+/***/ 9999:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(544);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { SignatureV4MultiRegion } = __nccwpck_require__(5353);
+const { defaultProvider } = __nccwpck_require__(4213);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsQueryProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const q = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "stringEquals", g = "getAttr", h = "us-east-1", i = "sigv4", j = "sts", k = "https://sts.{Region}.{PartitionResult#dnsSuffix}", l = { [q]: "Endpoint" }, m = { [q]: "Region" }, n = { [q]: d }, o = {}, p = [m];
@@ -18830,22 +18830,22 @@ __webpack_unused_export__ = getDefaultRoleAssumerWithWebIdentity;
 
 /***/ }),
 
-/***/ 5152:
+/***/ 544:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { HttpRequest, parseUrl } = __nccwpck_require__(3422);
-const { InvokeStore } = __nccwpck_require__(9320);
-const { normalizeProvider } = __nccwpck_require__(402);
-const { RETRY_MODES } = __nccwpck_require__(3609);
+const { HttpRequest, parseUrl } = __nccwpck_require__(1342);
+const { InvokeStore } = __nccwpck_require__(3864);
+const { normalizeProvider } = __nccwpck_require__(7138);
+const { RETRY_MODES } = __nccwpck_require__(3129);
 const { platform, release } = __nccwpck_require__(8161);
 const { versions, env } = __nccwpck_require__(1708);
-const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(2085);
-const { EndpointError, resolveEndpoint } = __nccwpck_require__(2085);
+const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(8869);
+const { EndpointError, resolveEndpoint } = __nccwpck_require__(8869);
 exports.EndpointError = EndpointError;
 exports.isIpAddress = isIpAddress;
 exports.resolveEndpoint = resolveEndpoint;
-const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(7291);
-const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(7291);
+const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(9467);
+const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(9467);
 exports.NODE_REGION_CONFIG_FILE_OPTIONS = NODE_REGION_CONFIG_FILE_OPTIONS;
 exports.NODE_REGION_CONFIG_OPTIONS = NODE_REGION_CONFIG_OPTIONS;
 exports.REGION_ENV_NAME = REGION_ENV_NAME;
@@ -19644,7 +19644,7 @@ const NODE_APP_ID_CONFIG_OPTIONS = {
 };
 
 const createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config) => {
-    const module = __nccwpck_require__(9449);
+    const module = __nccwpck_require__(7065);
     const parse = module.parse ?? module.default.parse ?? (() => "");
     const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse(window.navigator.userAgent) : undefined;
     const sections = [
@@ -19851,15 +19851,15 @@ exports.userAgentMiddleware = userAgentMiddleware;
 
 /***/ }),
 
-/***/ 7523:
+/***/ 8915:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(7291);
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(402);
-const { SignatureV4 } = __nccwpck_require__(5118);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(3422);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
+const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(9467);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(7138);
+const { SignatureV4 } = __nccwpck_require__(4366);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(1342);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(4242);
 
 const getDateHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.date ?? response.headers?.Date) : undefined;
 const getAgeHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.age ?? response.headers?.Age) : undefined;
@@ -20219,14 +20219,14 @@ exports.validateSigningProperties = validateSigningProperties;
 
 /***/ }),
 
-/***/ 7288:
+/***/ 7368:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(4645);
-const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(6890);
-const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(2658);
-const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(3422);
-const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(3422);
+const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(8741);
+const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(5066);
+const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(3042);
+const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(1342);
+const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(1342);
 exports.JsonCodec = JsonCodec;
 exports.JsonCodec2 = JsonCodec2;
 exports.JsonShapeDeserializer = JsonShapeDeserializer;
@@ -20237,8 +20237,8 @@ exports.loadJsonRpcErrorCode = loadJsonRpcErrorCode;
 exports.loadRestJsonErrorCode = loadRestJsonErrorCode;
 exports.parseJsonBody = parseJsonBody;
 exports.parseJsonErrorBody = parseJsonErrorBody;
-const { parseXML, XmlNode, XmlText } = __nccwpck_require__(4274);
-const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(2430);
+const { parseXML, XmlNode, XmlText } = __nccwpck_require__(402);
+const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(7518);
 
 class ProtocolLib {
     queryCompat;
@@ -21730,11 +21730,11 @@ exports.parseXmlErrorBody = parseXmlErrorBody;
 
 /***/ }),
 
-/***/ 5606:
+/***/ 4710:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { CredentialsProviderError } = __nccwpck_require__(9467);
 
 const ENV_KEY = "AWS_ACCESS_KEY_ID";
 const ENV_SECRET = "AWS_SECRET_ACCESS_KEY";
@@ -21776,15 +21776,15 @@ exports.fromEnv = fromEnv;
 
 /***/ }),
 
-/***/ 8605:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError } = __nccwpck_require__(7291);
-const { NodeHttpHandler } = __nccwpck_require__(1279);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { CredentialsProviderError } = __nccwpck_require__(9467);
+const { NodeHttpHandler } = __nccwpck_require__(3343);
 const fs = __nccwpck_require__(1455);
-const { HttpRequest } = __nccwpck_require__(3422);
-const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(2430);
+const { HttpRequest } = __nccwpck_require__(1342);
+const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(7518);
 
 const ECS_CONTAINER_HOST = "169.254.170.2";
 const EKS_CONTAINER_HOST_IPv4 = "169.254.170.23";
@@ -21962,28 +21962,28 @@ exports.fromHttp = fromHttp;
 
 /***/ }),
 
-/***/ 5869:
+/***/ 8461:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(7291);
-const { setCredentialFeature } = __nccwpck_require__(5152);
+const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(9467);
+const { setCredentialFeature } = __nccwpck_require__(544);
 
 const resolveCredentialSource = (credentialSource, profileName, logger) => {
     const sourceProvidersMap = {
         EcsContainer: async (options) => {
-            const { fromHttp } = __nccwpck_require__(8605);
-            const { fromContainerMetadata } = __nccwpck_require__(566);
+            const { fromHttp } = __nccwpck_require__(6829);
+            const { fromContainerMetadata } = __nccwpck_require__(6438);
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is EcsContainer");
             return async () => chain(fromHttp(options ?? {}), fromContainerMetadata(options))().then(setNamedProvider);
         },
         Ec2InstanceMetadata: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Ec2InstanceMetadata");
-            const { fromInstanceMetadata } = __nccwpck_require__(566);
+            const { fromInstanceMetadata } = __nccwpck_require__(6438);
             return async () => fromInstanceMetadata(options)().then(setNamedProvider);
         },
         Environment: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Environment");
-            const { fromEnv } = __nccwpck_require__(5606);
+            const { fromEnv } = __nccwpck_require__(4710);
             return async () => fromEnv(options)().then(setNamedProvider);
         },
     };
@@ -22025,7 +22025,7 @@ const resolveAssumeRoleCredentials = async (profileName, profiles, options, call
     const profileData = profiles[profileName];
     const { source_profile, region } = profileData;
     if (!options.roleAssumer) {
-        const { getDefaultRoleAssumer } = __nccwpck_require__(1136);
+        const { getDefaultRoleAssumer } = __nccwpck_require__(7088);
         options.roleAssumer = getDefaultRoleAssumer({
             ...options.clientConfig,
             credentialProviderLogger: options.logger,
@@ -22078,7 +22078,7 @@ const isLoginProfile = (data) => {
     return Boolean(data && data.login_session);
 };
 const resolveLoginCredentials = async (profileName, options, callerClientConfig) => {
-    const { fromLoginCredentials } = __nccwpck_require__(4072);
+    const { fromLoginCredentials } = __nccwpck_require__(7832);
     const credentials = await fromLoginCredentials({
         ...options,
         profile: profileName,
@@ -22088,7 +22088,7 @@ const resolveLoginCredentials = async (profileName, options, callerClientConfig)
 
 const isProcessProfile = (arg) => Boolean(arg) && typeof arg === "object" && typeof arg.credential_process === "string";
 const resolveProcessCredentials = async (options, profile) => {
-    const { fromProcess } = __nccwpck_require__(5360);
+    const { fromProcess } = __nccwpck_require__(912);
     const credentials = await fromProcess({
         ...options,
         profile,
@@ -22097,7 +22097,7 @@ const resolveProcessCredentials = async (options, profile) => {
 };
 
 const resolveSsoCredentials = async (profile, profileData, options = {}, callerClientConfig) => {
-    const { fromSSO } = __nccwpck_require__(998);
+    const { fromSSO } = __nccwpck_require__(6198);
     return fromSSO({
         profile,
         logger: options.logger,
@@ -22145,7 +22145,7 @@ const isWebIdentityProfile = (arg) => Boolean(arg) &&
     typeof arg.role_arn === "string" &&
     ["undefined", "string"].indexOf(typeof arg.role_session_name) > -1;
 const resolveWebIdentityCredentials = async (profile, options, callerClientConfig) => {
-    const { fromTokenFile } = __nccwpck_require__(9956);
+    const { fromTokenFile } = __nccwpck_require__(2100);
     const credentials = await fromTokenFile({
         webIdentityTokenFile: profile.web_identity_token_file,
         roleArn: profile.role_arn,
@@ -22198,12 +22198,12 @@ exports.fromIni = fromIni;
 
 /***/ }),
 
-/***/ 4072:
+/***/ 7832:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(7291);
-const { HttpRequest } = __nccwpck_require__(3422);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(9467);
+const { HttpRequest } = __nccwpck_require__(1342);
 const { createHash, createPrivateKey, createPublicKey, sign } = __nccwpck_require__(7598);
 const { promises } = __nccwpck_require__(3024);
 const { homedir } = __nccwpck_require__(8161);
@@ -22258,7 +22258,7 @@ class LoginCredentialsFetcher {
         if (freshExpiry - Date.now() > LoginCredentialsFetcher.REFRESH_THRESHOLD) {
             return this.toCredentials(freshToken.accessToken);
         }
-        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(9762);
+        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(1106);
         const { logger, userAgentAppId } = this.callerClientConfig ?? {};
         const isH2 = (requestHandler) => {
             return requestHandler?.metadata?.handlerProtocol === "h2";
@@ -22499,18 +22499,18 @@ exports.fromLoginCredentials = fromLoginCredentials;
 
 /***/ }),
 
-/***/ 5861:
+/***/ 4213:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(5606);
-const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(7291);
+const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(4710);
+const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(9467);
 
 const ENV_IMDS_DISABLED = "AWS_EC2_METADATA_DISABLED";
 const remoteProvider = async (init) => {
-    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(566);
+    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(6438);
     if (process.env[ENV_CMDS_RELATIVE_URI] || process.env[ENV_CMDS_FULL_URI]) {
         init.logger?.debug("@aws-sdk/credential-provider-node - remoteProvider::fromHttp/fromContainerMetadata");
-        const { fromHttp } = __nccwpck_require__(8605);
+        const { fromHttp } = __nccwpck_require__(6829);
         return chain(fromHttp(init), fromContainerMetadata(init));
     }
     if (process.env[ENV_IMDS_DISABLED] && process.env[ENV_IMDS_DISABLED] !== "false") {
@@ -22633,22 +22633,22 @@ const defaultProvider = (init = {}) => memoizeChain([
         if (!ssoStartUrl && !ssoAccountId && !ssoRegion && !ssoRoleName && !ssoSession) {
             throw new CredentialsProviderError("Skipping SSO provider in default chain (inputs do not include SSO fields).", { logger: init.logger });
         }
-        const { fromSSO } = __nccwpck_require__(998);
+        const { fromSSO } = __nccwpck_require__(6198);
         return fromSSO(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromIni");
-        const { fromIni } = __nccwpck_require__(5869);
+        const { fromIni } = __nccwpck_require__(8461);
         return fromIni(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromProcess");
-        const { fromProcess } = __nccwpck_require__(5360);
+        const { fromProcess } = __nccwpck_require__(912);
         return fromProcess(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromTokenFile");
-        const { fromTokenFile } = __nccwpck_require__(9956);
+        const { fromTokenFile } = __nccwpck_require__(2100);
         return fromTokenFile(init)(awsIdentityProperties);
     },
     async () => {
@@ -22672,13 +22672,13 @@ exports.defaultProvider = defaultProvider;
 
 /***/ }),
 
-/***/ 5360:
+/***/ 912:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(7291);
+const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(9467);
 const { exec } = __nccwpck_require__(1421);
 const { promisify } = __nccwpck_require__(7975);
-const { setCredentialFeature } = __nccwpck_require__(5152);
+const { setCredentialFeature } = __nccwpck_require__(544);
 
 const getValidatedProcessCredentials = (profileName, data, profiles) => {
     if (data.Version !== 1) {
@@ -22755,12 +22755,12 @@ exports.fromProcess = fromProcess;
 
 /***/ }),
 
-/***/ 998:
+/***/ 6198:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(7291);
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { fromSso } = __nccwpck_require__(5433);
+const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(9467);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { fromSso } = __nccwpck_require__(3753);
 
 const isSsoProfile = (arg) => arg &&
     (typeof arg.sso_start_url === "string" ||
@@ -22814,7 +22814,7 @@ const resolveSSOCredentials = async ({ ssoStartUrl, ssoSession, ssoAccountId, ss
         });
     }
     const { accessToken } = token;
-    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(3707);
+    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(9803);
     const sso = ssoClient ||
         new SSOClient(Object.assign({}, clientConfig ?? {}, {
             logger: clientConfig?.logger ?? callerClientConfig?.logger ?? parentClientConfig?.logger,
@@ -22954,21 +22954,21 @@ exports.validateSsoProfile = validateSsoProfile;
 
 /***/ }),
 
-/***/ 3707:
+/***/ 9803:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(2579);
+const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(5779);
 exports.GetRoleCredentialsCommand = GetRoleCredentialsCommand;
 exports.SSOClient = SSOClient;
 
 
 /***/ }),
 
-/***/ 9956:
+/***/ 2100:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(9467);
 const { readFileSync } = __nccwpck_require__(3024);
 
 const fromWebToken = (init) => async (awsIdentityProperties) => {
@@ -22976,7 +22976,7 @@ const fromWebToken = (init) => async (awsIdentityProperties) => {
     const { roleArn, roleSessionName, webIdentityToken, providerId, policyArns, policy, durationSeconds } = init;
     let { roleAssumerWithWebIdentity } = init;
     if (!roleAssumerWithWebIdentity) {
-        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(1136);
+        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(7088);
         roleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdentity({
             ...init.clientConfig,
             credentialProviderLogger: init.logger,
@@ -23029,25 +23029,25 @@ exports.fromWebToken = fromWebToken;
 
 /***/ }),
 
-/***/ 9762:
+/***/ 1106:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const defaultSigninHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -23639,25 +23639,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 9443:
+/***/ 5139:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const defaultSSOOIDCHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -24333,25 +24333,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 2579:
+/***/ 5779:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const defaultSSOHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -24814,26 +24814,26 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 1136:
+/***/ 7088:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(544);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { SignatureV4MultiRegion } = __nccwpck_require__(5353);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsQueryProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const q = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "stringEquals", g = "getAttr", h = "us-east-1", i = "sigv4", j = "sts", k = "https://sts.{Region}.{PartitionResult#dnsSuffix}", l = { [q]: "Endpoint" }, m = { [q]: "Region" }, n = { [q]: d }, o = {}, p = [m];
@@ -25711,10 +25711,10 @@ exports.getDefaultRoleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdent
 
 /***/ }),
 
-/***/ 5785:
+/***/ 5353:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(5118);
+const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(4366);
 
 const signatureV4CrtContainer = {
     CrtSignerV4: null,
@@ -25873,12 +25873,12 @@ exports.signatureV4CrtContainer = signatureV4CrtContainer;
 
 /***/ }),
 
-/***/ 5433:
+/***/ 3753:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setTokenFeature } = __nccwpck_require__(5152);
-const { getBearerTokenEnvKey } = __nccwpck_require__(7523);
-const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(7291);
+const { setTokenFeature } = __nccwpck_require__(544);
+const { getBearerTokenEnvKey } = __nccwpck_require__(8915);
+const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(9467);
 const { promises } = __nccwpck_require__(3024);
 
 const fromEnvSigningName = ({ logger, signingName } = {}) => async () => {
@@ -25899,7 +25899,7 @@ const EXPIRE_WINDOW_MS = 5 * 60 * 1000;
 const REFRESH_MESSAGE = `To refresh this SSO session run 'aws sso login' with the corresponding profile.`;
 
 const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
-    const { SSOOIDCClient } = __nccwpck_require__(9443);
+    const { SSOOIDCClient } = __nccwpck_require__(5139);
     const coalesce = (prop) => init.clientConfig?.[prop] ?? init.parentClientConfig?.[prop] ?? callerClientConfig?.[prop];
     const ssoOidcClient = new SSOOIDCClient(Object.assign({}, init.clientConfig ?? {}, {
         region: ssoRegion ?? init.clientConfig?.region,
@@ -25910,7 +25910,7 @@ const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
 };
 
 const getNewSsoOidcToken = async (ssoToken, ssoRegion, init = {}, callerClientConfig) => {
-    const { CreateTokenCommand } = __nccwpck_require__(9443);
+    const { CreateTokenCommand } = __nccwpck_require__(5139);
     const ssoOidcClient = await getSsoOidcClient(ssoRegion, init, callerClientConfig);
     return ssoOidcClient.send(new CreateTokenCommand({
         clientId: ssoToken.clientId,
@@ -26056,7 +26056,7 @@ exports.nodeProvider = nodeProvider;
 
 /***/ }),
 
-/***/ 4274:
+/***/ 402:
 /***/ ((__unused_webpack_module, exports) => {
 
 const ATTR_ESCAPE_RE = /[&<>"]/g;
@@ -26435,7 +26435,7 @@ exports.parseXML = parseXML;
 
 /***/ }),
 
-/***/ 9320:
+/***/ 3864:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -26573,15 +26573,15 @@ exports.InvokeStoreBase = InvokeStoreBase;
 
 /***/ }),
 
-/***/ 402:
+/***/ 7138:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, hasOwn } = __nccwpck_require__(4534);
+const { getSmithyContext, hasOwn } = __nccwpck_require__(7046);
 exports.getSmithyContext = getSmithyContext;
-const { HttpRequest } = __nccwpck_require__(3422);
-const { requestBuilder } = __nccwpck_require__(3422);
+const { HttpRequest } = __nccwpck_require__(1342);
+const { requestBuilder } = __nccwpck_require__(1342);
 exports.requestBuilder = requestBuilder;
-const { HttpApiKeyAuthLocation } = __nccwpck_require__(690);
+const { HttpApiKeyAuthLocation } = __nccwpck_require__(4242);
 
 const resolveAuthOptions = (candidateAuthOptions, authSchemePreference) => {
     if (!authSchemePreference || authSchemePreference.length === 0) {
@@ -26926,13 +26926,13 @@ exports.setFeature = setFeature;
 
 /***/ }),
 
-/***/ 4645:
+/***/ 8741:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(2430);
-const { hasOwn } = __nccwpck_require__(4534);
-const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(3422);
-const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(6890);
+const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(7518);
+const { hasOwn } = __nccwpck_require__(7046);
+const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(1342);
+const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(5066);
 
 const majorUint64 = 0;
 const majorNegativeInt64 = 1;
@@ -29475,12 +29475,12 @@ exports.tagSymbol = tagSymbol;
 
 /***/ }),
 
-/***/ 9542:
+/***/ 566:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createReadStream } = __nccwpck_require__(3024);
 const { Writable } = __nccwpck_require__(7075);
-const { toUint8Array, concatBytes } = __nccwpck_require__(2430);
+const { toUint8Array, concatBytes } = __nccwpck_require__(7518);
 const { createHash, createHmac } = __nccwpck_require__(7598);
 const zlib = __nccwpck_require__(8522);
 
@@ -30059,16 +30059,16 @@ exports.readableStreamHasher = readableStreamHasher;
 
 /***/ }),
 
-/***/ 2658:
+/***/ 3042:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(4534);
-const { getSmithyContext, normalizeProvider } = __nccwpck_require__(4534);
+const { hasOwn } = __nccwpck_require__(7046);
+const { getSmithyContext, normalizeProvider } = __nccwpck_require__(7046);
 exports.getSmithyContext = getSmithyContext;
 exports.normalizeProvider = normalizeProvider;
-const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(690);
+const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(4242);
 exports.AlgorithmId = AlgorithmId;
-const { NormalizedSchema } = __nccwpck_require__(6890);
+const { NormalizedSchema } = __nccwpck_require__(5066);
 
 const getAllAliases = (name, aliases) => {
     const _aliases = [];
@@ -31299,16 +31299,16 @@ exports.withBaseException = withBaseException;
 
 /***/ }),
 
-/***/ 7291:
+/***/ 9467:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { homedir } = __nccwpck_require__(8161);
 const { sep, join } = __nccwpck_require__(6760);
 const { createHash } = __nccwpck_require__(7598);
 const { readFile: readFile$1 } = __nccwpck_require__(1455);
-const { IniSectionType } = __nccwpck_require__(690);
-const { normalizeProvider } = __nccwpck_require__(2658);
-const { isValidHostLabel } = __nccwpck_require__(4534);
+const { IniSectionType } = __nccwpck_require__(4242);
+const { normalizeProvider } = __nccwpck_require__(3042);
+const { isValidHostLabel } = __nccwpck_require__(7046);
 
 class ProviderError extends Error {
     name = "ProviderError";
@@ -32093,15 +32093,15 @@ exports.resolveRegionConfig = resolveRegionConfig;
 
 /***/ }),
 
-/***/ 2085:
+/***/ 8869:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(7291);
-const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(4534);
+const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(9467);
+const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(7046);
 exports.isValidHostLabel = isValidHostLabel;
 exports.middlewareEndpointToEndpointV1 = toEndpointV1;
 exports.toEndpointV1 = toEndpointV1;
-const { EndpointURLScheme } = __nccwpck_require__(690);
+const { EndpointURLScheme } = __nccwpck_require__(4242);
 
 const ENV_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 const CONFIG_ENDPOINT_URL = "endpoint_url";
@@ -32984,14 +32984,14 @@ exports.resolveParams = resolveParams;
 
 /***/ }),
 
-/***/ 6579:
+/***/ 259:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Crc32 } = __nccwpck_require__(9542);
-const { hasOwn } = __nccwpck_require__(4534);
-const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(2430);
+const { Crc32 } = __nccwpck_require__(566);
+const { hasOwn } = __nccwpck_require__(7046);
+const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(7518);
 const { Readable } = __nccwpck_require__(7075);
-const { TypeRegistry } = __nccwpck_require__(6890);
+const { TypeRegistry } = __nccwpck_require__(5066);
 
 class Int64 {
     bytes;
@@ -33934,19 +33934,19 @@ exports.universalEventStreamSerdeProvider = eventStreamSerdeProvider$1;
 
 /***/ }),
 
-/***/ 3422:
+/***/ 1342:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(2430);
-const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(4534);
-const { parseQueryString, parseUrl } = __nccwpck_require__(4534);
+const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(7518);
+const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(7046);
+const { parseQueryString, parseUrl } = __nccwpck_require__(7046);
 exports.HttpRequest = HttpRequest;
 exports.HttpResponse = HttpResponse;
 exports.isValidHostname = isValidHostname;
 exports.parseQueryString = parseQueryString;
 exports.parseUrl = parseUrl;
-const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(6890);
-const { FieldPosition } = __nccwpck_require__(690);
+const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(5066);
+const { FieldPosition } = __nccwpck_require__(4242);
 
 const collectBody = async (streamBody = new Uint8Array(), context) => {
     if (streamBody instanceof Uint8Array) {
@@ -34349,7 +34349,7 @@ class HttpProtocol extends SerdeContext {
         });
     }
     async loadEventStreamCapability() {
-        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(6579);
+        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(259);
         const marshaller = this.resolveEventStreamMarshaller(eventStreamSerdeProvider);
         return new EventStreamSerde({
             marshaller,
@@ -37037,15 +37037,15 @@ exports.resolvedPath = resolvedPath;
 
 /***/ }),
 
-/***/ 3609:
+/***/ 3129:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { Readable } = __nccwpck_require__(7075);
-const { NoOpLogger, normalizeProvider } = __nccwpck_require__(2658);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(3422);
-const { parseRfc7231DateTime, v4 } = __nccwpck_require__(2430);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
-const { hasOwn } = __nccwpck_require__(4534);
+const { NoOpLogger, normalizeProvider } = __nccwpck_require__(3042);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(1342);
+const { parseRfc7231DateTime, v4 } = __nccwpck_require__(7518);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(4242);
+const { hasOwn } = __nccwpck_require__(7046);
 
 const isStreamingPayload = (request) => request?.body instanceof Readable ||
     (typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream);
@@ -37932,10 +37932,10 @@ exports.retryMiddlewareOptions = retryMiddlewareOptions;
 
 /***/ }),
 
-/***/ 6890:
+/***/ 5066:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(4534);
+const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(7046);
 
 const deref = (schemaRef) => {
     if (typeof schemaRef === "function") {
@@ -38648,14 +38648,14 @@ exports.translateTraits = translateTraits;
 
 /***/ }),
 
-/***/ 2430:
+/***/ 7518:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createHmac, createHash, getRandomValues } = __nccwpck_require__(7598);
-const { hasOwn, HttpResponse } = __nccwpck_require__(4534);
+const { hasOwn, HttpResponse } = __nccwpck_require__(7046);
 exports.hasOwn = hasOwn;
 const { ReadStream, lstatSync, fstatSync } = __nccwpck_require__(3024);
-const { toEndpointV1 } = __nccwpck_require__(2085);
+const { toEndpointV1 } = __nccwpck_require__(8869);
 const { Readable, Writable, PassThrough } = __nccwpck_require__(7075);
 
 const isArrayBuffer = (arg) => (typeof ArrayBuffer === "function" && arg instanceof ArrayBuffer) ||
@@ -40431,10 +40431,10 @@ exports.writeKey = writeKey;
 
 /***/ }),
 
-/***/ 4534:
+/***/ 7046:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(4242);
 
 const getSmithyContext = (context) => context[SMITHY_CONTEXT_KEY] || (context[SMITHY_CONTEXT_KEY] = {});
 
@@ -40630,12 +40630,12 @@ exports.toEndpointV1 = toEndpointV1;
 
 /***/ }),
 
-/***/ 566:
+/***/ 6438:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(7291);
+const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(9467);
 const node_http = __nccwpck_require__(7067);
-const { parseUrl } = __nccwpck_require__(3422);
+const { parseUrl } = __nccwpck_require__(1342);
 
 const isImdsCredentials = (arg) => Boolean(arg) &&
     typeof arg === "object" &&
@@ -41007,13 +41007,13 @@ exports.providerConfigFromInit = providerConfigFromInit;
 
 /***/ }),
 
-/***/ 1279:
+/***/ 3343:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(2430);
-const { streamCollector } = __nccwpck_require__(2430);
+const { hasOwn } = __nccwpck_require__(7518);
+const { streamCollector } = __nccwpck_require__(7518);
 exports.streamCollector = streamCollector;
-const { buildQueryString, HttpResponse } = __nccwpck_require__(3422);
+const { buildQueryString, HttpResponse } = __nccwpck_require__(1342);
 const node_https = __nccwpck_require__(4708);
 const { Readable } = __nccwpck_require__(7075);
 const http2 = __nccwpck_require__(2467);
@@ -41928,12 +41928,12 @@ exports.NodeHttpHandler = NodeHttpHandler;
 
 /***/ }),
 
-/***/ 5118:
+/***/ 4366:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(2430);
-const { normalizeProvider } = __nccwpck_require__(2658);
-const { escapeUri, HttpRequest } = __nccwpck_require__(3422);
+const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(7518);
+const { normalizeProvider } = __nccwpck_require__(3042);
+const { escapeUri, HttpRequest } = __nccwpck_require__(1342);
 
 class HeaderFormatter {
     format(headers) {
@@ -42532,7 +42532,7 @@ exports.signatureV4aContainer = signatureV4aContainer;
 
 /***/ }),
 
-/***/ 690:
+/***/ 4242:
 /***/ ((__unused_webpack_module, exports) => {
 
 var HttpAuthLocation;
@@ -42635,7 +42635,7 @@ exports.resolveDefaultRuntimeConfig = resolveDefaultRuntimeConfig;
 
 /***/ }),
 
-/***/ 3251:
+/***/ 8115:
 /***/ (function(module) {
 
 /**
@@ -44165,7 +44165,7 @@ exports.resolveDefaultRuntimeConfig = resolveDefaultRuntimeConfig;
 
 /***/ }),
 
-/***/ 9449:
+/***/ 7065:
 /***/ (function(module) {
 
 /*!
@@ -44185,7 +44185,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 
 /***/ }),
 
-/***/ 6110:
+/***/ 3326:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 /* eslint-env browser */
@@ -44445,7 +44445,7 @@ function localstorage() {
 	}
 }
 
-module.exports = __nccwpck_require__(897)(exports);
+module.exports = __nccwpck_require__(7377)(exports);
 
 const {formatters} = module.exports;
 
@@ -44464,7 +44464,7 @@ formatters.j = function (v) {
 
 /***/ }),
 
-/***/ 897:
+/***/ 7377:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -44480,7 +44480,7 @@ function setup(env) {
 	createDebug.disable = disable;
 	createDebug.enable = enable;
 	createDebug.enabled = enabled;
-	createDebug.humanize = __nccwpck_require__(744);
+	createDebug.humanize = __nccwpck_require__(4472);
 	createDebug.destroy = destroy;
 
 	Object.keys(env).forEach(key => {
@@ -44763,7 +44763,7 @@ module.exports = setup;
 
 /***/ }),
 
-/***/ 2830:
+/***/ 1710:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -44772,15 +44772,15 @@ module.exports = setup;
  */
 
 if (typeof process === 'undefined' || process.type === 'renderer' || process.browser === true || process.__nwjs) {
-	module.exports = __nccwpck_require__(6110);
+	module.exports = __nccwpck_require__(3326);
 } else {
-	module.exports = __nccwpck_require__(5108);
+	module.exports = __nccwpck_require__(3380);
 }
 
 
 /***/ }),
 
-/***/ 5108:
+/***/ 3380:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 /**
@@ -44814,7 +44814,7 @@ exports.colors = [6, 2, 3, 4, 5, 1];
 try {
 	// Optional dependency (as in, doesn't need to be installed, NOT like optionalDependencies in package.json)
 	// eslint-disable-next-line import/no-extraneous-dependencies
-	const supportsColor = __nccwpck_require__(1450);
+	const supportsColor = __nccwpck_require__(2122);
 
 	if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
 		exports.colors = [
@@ -45022,7 +45022,7 @@ function init(debug) {
 	}
 }
 
-module.exports = __nccwpck_require__(897)(exports);
+module.exports = __nccwpck_require__(7377)(exports);
 
 const {formatters} = module.exports;
 
@@ -45050,7 +45050,7 @@ formatters.O = function (v) {
 
 /***/ }),
 
-/***/ 3813:
+/***/ 5141:
 /***/ ((module) => {
 
 
@@ -45065,7 +45065,7 @@ module.exports = (flag, argv = process.argv) => {
 
 /***/ }),
 
-/***/ 744:
+/***/ 4472:
 /***/ ((module) => {
 
 /**
@@ -45234,13 +45234,13 @@ function plural(ms, msAbs, n, name) {
 
 /***/ }),
 
-/***/ 1450:
+/***/ 2122:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const os = __nccwpck_require__(857);
 const tty = __nccwpck_require__(2018);
-const hasFlag = __nccwpck_require__(3813);
+const hasFlag = __nccwpck_require__(5141);
 
 const {env} = process;
 
@@ -45376,15 +45376,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 770:
+/***/ 8482:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(9290);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 9290:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -45655,33 +45655,33 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 6752:
+/***/ 2480:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Client = __nccwpck_require__(3701)
-const Dispatcher = __nccwpck_require__(883)
-const Pool = __nccwpck_require__(628)
-const BalancedPool = __nccwpck_require__(837)
-const Agent = __nccwpck_require__(7405)
-const ProxyAgent = __nccwpck_require__(6672)
-const EnvHttpProxyAgent = __nccwpck_require__(3137)
-const RetryAgent = __nccwpck_require__(50)
-const errors = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+const Client = __nccwpck_require__(1285)
+const Dispatcher = __nccwpck_require__(7939)
+const Pool = __nccwpck_require__(2244)
+const BalancedPool = __nccwpck_require__(2549)
+const Agent = __nccwpck_require__(8285)
+const ProxyAgent = __nccwpck_require__(9920)
+const EnvHttpProxyAgent = __nccwpck_require__(929)
+const RetryAgent = __nccwpck_require__(1346)
+const errors = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(7816)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8155)
-const RedirectHandler = __nccwpck_require__(8754)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const api = __nccwpck_require__(8567)
+const buildConnector = __nccwpck_require__(2784)
+const MockClient = __nccwpck_require__(9493)
+const MockAgent = __nccwpck_require__(1437)
+const MockPool = __nccwpck_require__(5220)
+const mockErrors = __nccwpck_require__(9917)
+const RetryHandler = __nccwpck_require__(5640)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8421)
+const DecoratorHandler = __nccwpck_require__(91)
+const RedirectHandler = __nccwpck_require__(7970)
+const createRedirectInterceptor = __nccwpck_require__(6036)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -45699,10 +45699,10 @@ module.exports.DecoratorHandler = DecoratorHandler
 module.exports.RedirectHandler = RedirectHandler
 module.exports.createRedirectInterceptor = createRedirectInterceptor
 module.exports.interceptors = {
-  redirect: __nccwpck_require__(1514),
-  retry: __nccwpck_require__(2026),
-  dump: __nccwpck_require__(8060),
-  dns: __nccwpck_require__(379)
+  redirect: __nccwpck_require__(730),
+  retry: __nccwpck_require__(4346),
+  dump: __nccwpck_require__(8412),
+  dns: __nccwpck_require__(8731)
 }
 
 module.exports.buildConnector = buildConnector
@@ -45764,7 +45764,7 @@ function makeDispatcher (fn) {
 module.exports.setGlobalDispatcher = setGlobalDispatcher
 module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(4398).fetch)
+const fetchImpl = (__nccwpck_require__(8702).fetch)
 module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -45776,39 +45776,39 @@ module.exports.fetch = async function fetch (init, options = undefined) {
     throw err
   }
 }
-module.exports.Headers = __nccwpck_require__(660).Headers
-module.exports.Response = __nccwpck_require__(9051).Response
-module.exports.Request = __nccwpck_require__(9967).Request
-module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.Headers = __nccwpck_require__(5524).Headers
+module.exports.Response = __nccwpck_require__(715).Response
+module.exports.Request = __nccwpck_require__(175).Request
+module.exports.FormData = __nccwpck_require__(1142).FormData
 module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
-module.exports.FileReader = __nccwpck_require__(8355).FileReader
+module.exports.FileReader = __nccwpck_require__(4848).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(179)
 
 module.exports.setGlobalOrigin = setGlobalOrigin
 module.exports.getGlobalOrigin = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(3245)
-const { kConstruct } = __nccwpck_require__(109)
+const { CacheStorage } = __nccwpck_require__(5965)
+const { kConstruct } = __nccwpck_require__(61)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(6933)
 
 module.exports.deleteCookie = deleteCookie
 module.exports.getCookies = getCookies
 module.exports.getSetCookies = getSetCookies
 module.exports.setCookie = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(7708)
 
 module.exports.parseMIMEType = parseMIMEType
 module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(7316)
+module.exports.WebSocket = __nccwpck_require__(1886).WebSocket
 module.exports.CloseEvent = CloseEvent
 module.exports.ErrorEvent = ErrorEvent
 module.exports.MessageEvent = MessageEvent
@@ -45824,18 +45824,18 @@ module.exports.MockPool = MockPool
 module.exports.MockAgent = MockAgent
 module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(1238)
+const { EventSource } = __nccwpck_require__(1670)
 
 module.exports.EventSource = EventSource
 
 
 /***/ }),
 
-/***/ 158:
+/***/ 670:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { addAbortListener } = __nccwpck_require__(4640)
+const { RequestAbortedError } = __nccwpck_require__(4627)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -45895,16 +45895,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 2004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -46010,7 +46010,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 5646:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -46024,10 +46024,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -46268,16 +46268,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 4203:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { Readable } = __nccwpck_require__(471)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(2247)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -46489,18 +46489,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 3560:
+/***/ 9656:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(2247)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -46716,15 +46716,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 6730:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(4627)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const util = __nccwpck_require__(4640)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -46831,21 +46831,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 8567:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(4043)
-module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(2279)
+module.exports.request = __nccwpck_require__(4203)
+module.exports.stream = __nccwpck_require__(9656)
+module.exports.pipeline = __nccwpck_require__(5646)
+module.exports.upgrade = __nccwpck_require__(6730)
+module.exports.connect = __nccwpck_require__(2004)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 471:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -46854,9 +46854,9 @@ module.exports.connect = __nccwpck_require__(2279)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { ReadableStreamFrom } = __nccwpck_require__(3440)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { ReadableStreamFrom } = __nccwpck_require__(4640)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -47237,15 +47237,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7655:
+/***/ 2247:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 
-const { chunksDecode } = __nccwpck_require__(9927)
+const { chunksDecode } = __nccwpck_require__(471)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -47337,16 +47337,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 2784:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(4640)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(4627)
+const timers = __nccwpck_require__(1275)
 
 function noop () {}
 
@@ -47584,7 +47584,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 2303:
 /***/ ((module) => {
 
 
@@ -47709,7 +47709,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 3374:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -47918,7 +47918,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 4627:
 /***/ ((module) => {
 
 
@@ -48350,7 +48350,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 7311:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -48358,7 +48358,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -48373,9 +48373,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+} = __nccwpck_require__(4640)
+const { channels } = __nccwpck_require__(3374)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -48839,7 +48839,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 6443:
+/***/ 4043:
 /***/ ((module) => {
 
 module.exports = {
@@ -48913,7 +48913,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 4152:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -48921,7 +48921,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(735)
+} = __nccwpck_require__(2303)
 
 class TstNode {
   /** @type {any} */
@@ -49072,13 +49072,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3440:
+/***/ 4640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(4043)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -49086,9 +49086,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
-const { tree } = __nccwpck_require__(7752)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
+const { tree } = __nccwpck_require__(4152)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -49798,18 +49798,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 8285:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1841)
-const Pool = __nccwpck_require__(628)
-const Client = __nccwpck_require__(3701)
-const util = __nccwpck_require__(3440)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(4043)
+const DispatcherBase = __nccwpck_require__(9265)
+const Pool = __nccwpck_require__(2244)
+const Client = __nccwpck_require__(1285)
+const util = __nccwpck_require__(4640)
+const createRedirectInterceptor = __nccwpck_require__(6036)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -49938,7 +49938,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 837:
+/***/ 2549:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -49946,7 +49946,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   PoolBase,
   kClients,
@@ -49954,10 +49954,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Pool = __nccwpck_require__(628)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const { parseOrigin } = __nccwpck_require__(3440)
+} = __nccwpck_require__(3856)
+const Pool = __nccwpck_require__(2244)
+const { kUrl, kInterceptors } = __nccwpck_require__(4043)
+const { parseOrigin } = __nccwpck_require__(4640)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -50154,7 +50154,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 637:
+/***/ 9133:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -50162,9 +50162,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(4640)
+const { channels } = __nccwpck_require__(3374)
+const timers = __nccwpck_require__(1275)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -50177,7 +50177,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   kUrl,
   kReset,
@@ -50210,9 +50210,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(4043)
 
-const constants = __nccwpck_require__(2824)
+const constants = __nccwpck_require__(776)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -50224,11 +50224,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7630) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(3434))
+    mod = await WebAssembly.compile(__nccwpck_require__(8586))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -50236,7 +50236,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(7630))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -51151,7 +51151,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(4492).extractBody)
+      extractBody = (__nccwpck_require__(6396).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -51674,7 +51674,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 4548:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -51682,13 +51682,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(4640)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   kUrl,
   kReset,
@@ -51707,7 +51707,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(4043)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -52113,7 +52113,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(4492).extractBody)
+    extractBody ??= (__nccwpck_require__(6396).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -52473,7 +52473,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 1285:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -52483,16 +52483,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1841)
+const util = __nccwpck_require__(4640)
+const { channels } = __nccwpck_require__(3374)
+const Request = __nccwpck_require__(7311)
+const DispatcherBase = __nccwpck_require__(9265)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(4627)
+const buildConnector = __nccwpck_require__(2784)
 const {
   kUrl,
   kServerName,
@@ -52534,9 +52534,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(6443)
-const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(8788)
+} = __nccwpck_require__(4043)
+const connectH1 = __nccwpck_require__(9133)
+const connectH2 = __nccwpck_require__(4548)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -52844,7 +52844,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(6036)
 
 function onError (client, err) {
   if (
@@ -53104,19 +53104,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 9265:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(883)
+const Dispatcher = __nccwpck_require__(7939)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(4627)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(4043)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -53319,7 +53319,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 7939:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -53391,15 +53391,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3137:
+/***/ 929:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
-const ProxyAgent = __nccwpck_require__(6672)
-const Agent = __nccwpck_require__(7405)
+const DispatcherBase = __nccwpck_require__(9265)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(4043)
+const ProxyAgent = __nccwpck_require__(9920)
+const Agent = __nccwpck_require__(8285)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -53558,7 +53558,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 5844:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -53682,15 +53682,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 2128:
+/***/ 3856:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const FixedQueue = __nccwpck_require__(4660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const PoolStats = __nccwpck_require__(3246)
+const DispatcherBase = __nccwpck_require__(9265)
+const FixedQueue = __nccwpck_require__(5844)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(4043)
+const PoolStats = __nccwpck_require__(5710)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -53883,10 +53883,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3246:
+/***/ 5710:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(4043)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -53924,7 +53924,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 628:
+/***/ 2244:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -53935,14 +53935,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(3856)
+const Client = __nccwpck_require__(1285)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { kUrl, kInterceptors } = __nccwpck_require__(4043)
+const buildConnector = __nccwpck_require__(2784)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -54038,19 +54038,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 9920:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(4043)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(7405)
-const Pool = __nccwpck_require__(628)
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
-const Client = __nccwpck_require__(3701)
+const Agent = __nccwpck_require__(8285)
+const Pool = __nccwpck_require__(2244)
+const DispatcherBase = __nccwpck_require__(9265)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(4627)
+const buildConnector = __nccwpck_require__(2784)
+const Client = __nccwpck_require__(1285)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -54319,13 +54319,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 1346:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(7816)
+const Dispatcher = __nccwpck_require__(7939)
+const RetryHandler = __nccwpck_require__(5640)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -54361,7 +54361,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 2581:
+/***/ 8421:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -54369,8 +54369,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(7405)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const Agent = __nccwpck_require__(8285)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -54400,7 +54400,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8155:
+/***/ 91:
 /***/ ((module) => {
 
 
@@ -54451,15 +54451,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 8754:
+/***/ 7970:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { kBodyUsed } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(4640)
+const { kBodyUsed } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -54690,20 +54690,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 5640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(8707)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(4043)
+const { RequestRetryError } = __nccwpck_require__(4627)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(3440)
+} = __nccwpck_require__(4640)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -55134,14 +55134,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 379:
+/***/ 8731:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(91)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(4627)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -55516,14 +55516,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 8412:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
+const util = __nccwpck_require__(4640)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
+const DecoratorHandler = __nccwpck_require__(91)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -55646,12 +55646,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 5092:
+/***/ 6036:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(7970)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -55674,11 +55674,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 730:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(7970)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -55705,11 +55705,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 4346:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(5640)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -55731,13 +55731,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 776:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(1308);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -56015,7 +56015,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 7630:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -56027,7 +56027,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 3434:
+/***/ 8586:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -56039,7 +56039,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 172:
+/***/ 1308:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -56060,13 +56060,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 7501:
+/***/ 1437:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
+const { kClients } = __nccwpck_require__(4043)
+const Agent = __nccwpck_require__(8285)
 const {
   kAgent,
   kMockAgentSet,
@@ -56077,14 +56077,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(883)
-const Pluralizer = __nccwpck_require__(1529)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
+} = __nccwpck_require__(941)
+const MockClient = __nccwpck_require__(9493)
+const MockPool = __nccwpck_require__(5220)
+const { matchValue, buildMockOptions } = __nccwpck_require__(8981)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(4627)
+const Dispatcher = __nccwpck_require__(7939)
+const Pluralizer = __nccwpck_require__(3289)
+const PendingInterceptorsFormatter = __nccwpck_require__(1726)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -56227,14 +56227,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 9493:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3701)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Client = __nccwpck_require__(1285)
+const { buildMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kMockAgent,
@@ -56243,10 +56243,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(941)
+const { MockInterceptor } = __nccwpck_require__(5015)
+const Symbols = __nccwpck_require__(4043)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -56293,12 +56293,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 9917:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(4627)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -56328,12 +56328,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 5015:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kDispatchKey,
@@ -56341,9 +56341,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { buildURL } = __nccwpck_require__(3440)
+} = __nccwpck_require__(941)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { buildURL } = __nccwpck_require__(4640)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -56542,14 +56542,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 5220:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(628)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Pool = __nccwpck_require__(2244)
+const { buildMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kMockAgent,
@@ -56558,10 +56558,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(941)
+const { MockInterceptor } = __nccwpck_require__(5015)
+const Symbols = __nccwpck_require__(4043)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -56608,7 +56608,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 941:
 /***/ ((module) => {
 
 
@@ -56638,20 +56638,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 8981:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(9917)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(1117)
-const { buildURL } = __nccwpck_require__(3440)
+} = __nccwpck_require__(941)
+const { buildURL } = __nccwpck_require__(4640)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -57012,7 +57012,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 1726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -57062,7 +57062,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 1529:
+/***/ 3289:
 /***/ ((module) => {
 
 
@@ -57098,7 +57098,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 6603:
+/***/ 1275:
 /***/ ((module) => {
 
 
@@ -57528,20 +57528,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 8514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(5893)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
-const { Request, fromInnerRequest } = __nccwpck_require__(9967)
-const { kState } = __nccwpck_require__(3627)
-const { fetching } = __nccwpck_require__(4398)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
+const { kConstruct } = __nccwpck_require__(61)
+const { urlEquals, getFieldValues } = __nccwpck_require__(6814)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(4640)
+const { webidl } = __nccwpck_require__(5701)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(715)
+const { Request, fromInnerRequest } = __nccwpck_require__(175)
+const { kState } = __nccwpck_require__(1995)
+const { fetching } = __nccwpck_require__(8702)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(9520)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -58394,15 +58394,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3245:
+/***/ 5965:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { Cache } = __nccwpck_require__(9634)
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(61)
+const { Cache } = __nccwpck_require__(8514)
+const { webidl } = __nccwpck_require__(5701)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 
 class CacheStorage {
   /**
@@ -58553,26 +58553,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 109:
+/***/ 61:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(6443).kConstruct)
+  kConstruct: (__nccwpck_require__(4043).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 6798:
+/***/ 6814:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { isValidHeaderName } = __nccwpck_require__(3168)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { isValidHeaderName } = __nccwpck_require__(9520)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -58617,7 +58617,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 3404:
 /***/ ((module) => {
 
 
@@ -58636,15 +58636,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 6933:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(1978)
-const { stringify } = __nccwpck_require__(7797)
-const { webidl } = __nccwpck_require__(5893)
-const { Headers } = __nccwpck_require__(660)
+const { parseSetCookie } = __nccwpck_require__(8906)
+const { stringify } = __nccwpck_require__(1077)
+const { webidl } = __nccwpck_require__(5701)
+const { Headers } = __nccwpck_require__(5524)
 
 /**
  * @typedef {Object} Cookie
@@ -58827,14 +58827,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 8906:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
-const { isCTLExcludingHtab } = __nccwpck_require__(7797)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(3404)
+const { isCTLExcludingHtab } = __nccwpck_require__(1077)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(7708)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -59144,7 +59144,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 1077:
 /***/ ((module) => {
 
 
@@ -59503,13 +59503,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 335:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(3691)
 
 /**
  * @type {number[]} BOM
@@ -60084,23 +60084,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 1670:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(4398)
-const { makeRequest } = __nccwpck_require__(9967)
-const { webidl } = __nccwpck_require__(5893)
-const { EventSourceStream } = __nccwpck_require__(4031)
-const { parseMIMEType } = __nccwpck_require__(1900)
-const { createFastMessageEvent } = __nccwpck_require__(5188)
-const { isNetworkError } = __nccwpck_require__(9051)
-const { delay } = __nccwpck_require__(4811)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { fetching } = __nccwpck_require__(8702)
+const { makeRequest } = __nccwpck_require__(175)
+const { webidl } = __nccwpck_require__(5701)
+const { EventSourceStream } = __nccwpck_require__(335)
+const { parseMIMEType } = __nccwpck_require__(7708)
+const { createFastMessageEvent } = __nccwpck_require__(7316)
+const { isNetworkError } = __nccwpck_require__(715)
+const { delay } = __nccwpck_require__(3691)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { environmentSettingsObject } = __nccwpck_require__(9520)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
 
 let experimentalWarned = false
 
@@ -60574,7 +60574,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 3691:
 /***/ ((module) => {
 
 
@@ -60618,12 +60618,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 6396:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(4640)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -60633,16 +60633,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(3168)
-const { FormData } = __nccwpck_require__(5910)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(9520)
+const { FormData } = __nccwpck_require__(1142)
+const { kState } = __nccwpck_require__(1995)
+const { webidl } = __nccwpck_require__(5701)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(1900)
-const { multipartFormDataParser } = __nccwpck_require__(116)
+const { serializeAMimeType } = __nccwpck_require__(7708)
+const { multipartFormDataParser } = __nccwpck_require__(3028)
 let random
 
 try {
@@ -61154,7 +61154,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4495:
+/***/ 7775:
 /***/ ((module) => {
 
 
@@ -61285,7 +61285,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 7708:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -62036,12 +62036,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6653:
+/***/ 9197:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(6443)
+const { kConnected, kSize } = __nccwpck_require__(4043)
 
 class CompatWeakRef {
   constructor (value) {
@@ -62089,14 +62089,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 2538:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+const { kState } = __nccwpck_require__(1995)
+const { webidl } = __nccwpck_require__(5701)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -62222,16 +62222,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 116:
+/***/ 3028:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(3168)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
-const { isFileLike } = __nccwpck_require__(7114)
-const { makeEntry } = __nccwpck_require__(5910)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(4640)
+const { utf8DecodeBytes } = __nccwpck_require__(9520)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(7708)
+const { isFileLike } = __nccwpck_require__(2538)
+const { makeEntry } = __nccwpck_require__(1142)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -62703,16 +62703,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 1142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
-const { kState } = __nccwpck_require__(3627)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { FileLike, isFileLike } = __nccwpck_require__(7114)
-const { webidl } = __nccwpck_require__(5893)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(9520)
+const { kState } = __nccwpck_require__(1995)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { FileLike, isFileLike } = __nccwpck_require__(2538)
+const { webidl } = __nccwpck_require__(5701)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -62962,7 +62962,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 179:
 /***/ ((module) => {
 
 
@@ -63009,21 +63009,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 5524:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(4043)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(3168)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(9520)
+const { webidl } = __nccwpck_require__(5701)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -63703,7 +63703,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 8702:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -63716,9 +63716,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9051)
-const { HeadersList } = __nccwpck_require__(660)
-const { Request, cloneRequest } = __nccwpck_require__(9967)
+} = __nccwpck_require__(715)
+const { HeadersList } = __nccwpck_require__(5524)
+const { Request, cloneRequest } = __nccwpck_require__(175)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -63754,23 +63754,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(3168)
-const { kState, kDispatcher } = __nccwpck_require__(3627)
+} = __nccwpck_require__(9520)
+const { kState, kDispatcher } = __nccwpck_require__(1995)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(6396)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(7775)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(5893)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(4640)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(7708)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
+const { webidl } = __nccwpck_require__(5701)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -65980,23 +65980,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9967:
+/***/ 175:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
-const { FinalizationRegistry } = __nccwpck_require__(6653)()
-const util = __nccwpck_require__(3440)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(6396)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(5524)
+const { FinalizationRegistry } = __nccwpck_require__(9197)()
+const util = __nccwpck_require__(4640)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(9520)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -66006,12 +66006,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(7775)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(1995)
+const { webidl } = __nccwpck_require__(5701)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { kConstruct } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -67024,14 +67024,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9051:
+/***/ 715:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
-const util = __nccwpck_require__(3440)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(5524)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(6396)
+const util = __nccwpck_require__(4640)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -67043,16 +67043,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(9520)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(4495)
-const { kState, kHeaders } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { FormData } = __nccwpck_require__(5910)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+} = __nccwpck_require__(7775)
+const { kState, kHeaders } = __nccwpck_require__(1995)
+const { webidl } = __nccwpck_require__(5701)
+const { FormData } = __nccwpck_require__(1142)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { kConstruct } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -67641,7 +67641,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3627:
+/***/ 1995:
 /***/ ((module) => {
 
 
@@ -67657,21 +67657,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 9520:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(1059)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(7775)
+const { getGlobalOrigin } = __nccwpck_require__(179)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(7708)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(4640)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(5701)
 
 let supportedHashes = []
 
@@ -69296,14 +69296,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5893:
+/***/ 5701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(3440)
+const { toUSVString } = __nccwpck_require__(4640)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -69998,7 +69998,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2607:
+/***/ 2927:
 /***/ ((module) => {
 
 
@@ -70295,7 +70295,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8355:
+/***/ 4848:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -70304,16 +70304,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(3610)
+} = __nccwpck_require__(410)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(961)
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+} = __nccwpck_require__(4929)
+const { webidl } = __nccwpck_require__(5701)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -70646,12 +70646,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8573:
+/***/ 5549:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(5701)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -70731,7 +70731,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 961:
+/***/ 4929:
 /***/ ((module) => {
 
 
@@ -70748,7 +70748,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3610:
+/***/ 410:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -70759,10 +70759,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(961)
-const { ProgressEvent } = __nccwpck_require__(8573)
-const { getEncoding } = __nccwpck_require__(2607)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
+} = __nccwpck_require__(4929)
+const { ProgressEvent } = __nccwpck_require__(5549)
+const { getEncoding } = __nccwpck_require__(2927)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(7708)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -71146,27 +71146,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 7905:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(6096)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(1216)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
-const { channels } = __nccwpck_require__(2414)
-const { CloseEvent } = __nccwpck_require__(5188)
-const { makeRequest } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { Headers, getHeadersList } = __nccwpck_require__(660)
-const { getDecodeSplit } = __nccwpck_require__(3168)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
+} = __nccwpck_require__(32)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(1025)
+const { channels } = __nccwpck_require__(3374)
+const { CloseEvent } = __nccwpck_require__(7316)
+const { makeRequest } = __nccwpck_require__(175)
+const { fetching } = __nccwpck_require__(8702)
+const { Headers, getHeadersList } = __nccwpck_require__(5524)
+const { getDecodeSplit } = __nccwpck_require__(9520)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
 
 /** @type {import('crypto')} */
 let crypto
@@ -71524,7 +71524,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 6096:
 /***/ ((module) => {
 
 
@@ -71597,14 +71597,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 7316:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
+const { webidl } = __nccwpck_require__(5701)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { kConstruct } = __nccwpck_require__(4043)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -71933,12 +71933,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3264:
+/***/ 9104:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(736)
+const { maxUnsigned16Bit } = __nccwpck_require__(6096)
 
 const BUFFER_SIZE = 16386
 
@@ -72036,14 +72036,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 1869:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(8625)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { isValidClientWindowBits } = __nccwpck_require__(1025)
+const { MessageSizeExceededError } = __nccwpck_require__(4627)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -72148,16 +72148,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 9332:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
-const { channels } = __nccwpck_require__(2414)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(6096)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(32)
+const { channels } = __nccwpck_require__(3374)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -72167,11 +72167,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(8625)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { closeWebSocketConnection } = __nccwpck_require__(6897)
-const { PerMessageDeflate } = __nccwpck_require__(9469)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(1025)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { closeWebSocketConnection } = __nccwpck_require__(7905)
+const { PerMessageDeflate } = __nccwpck_require__(1869)
+const { MessageSizeExceededError } = __nccwpck_require__(4627)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -72682,14 +72682,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 9388:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { opcodes, sendHints } = __nccwpck_require__(736)
-const FixedQueue = __nccwpck_require__(4660)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { opcodes, sendHints } = __nccwpck_require__(6096)
+const FixedQueue = __nccwpck_require__(5844)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -72793,7 +72793,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 1216:
+/***/ 32:
 /***/ ((module) => {
 
 
@@ -72812,16 +72812,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8625:
+/***/ 1025:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
-const { states, opcodes } = __nccwpck_require__(736)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(32)
+const { states, opcodes } = __nccwpck_require__(6096)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(7316)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(7708)
 
 /* globals Blob */
 
@@ -73141,15 +73141,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 1886:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(5701)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { environmentSettingsObject } = __nccwpck_require__(9520)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(6096)
 const {
   kWebSocketURL,
   kReadyState,
@@ -73158,21 +73158,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(1216)
+} = __nccwpck_require__(32)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(8625)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
-const { ByteParser } = __nccwpck_require__(1652)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+} = __nccwpck_require__(1025)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(7905)
+const { ByteParser } = __nccwpck_require__(9332)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(4640)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
-const { SendQueue } = __nccwpck_require__(3900)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(7316)
+const { SendQueue } = __nccwpck_require__(9388)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -73743,11 +73743,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9407:
+/***/ 629:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3239);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5014);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3239:
+/***/ 5014:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73767,7 +73767,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -73803,7 +73803,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -73899,7 +73899,7 @@ function escapeProperty(s) {
 var external_crypto_ = __nccwpck_require__(6982);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -73942,7 +73942,7 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -74033,11 +74033,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ../main/node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(8482);
+// EXTERNAL MODULE: ../main/node_modules/undici/index.js
+var undici = __nccwpck_require__(2480);
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -74734,7 +74734,7 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -74810,7 +74810,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -74884,7 +74884,7 @@ class OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -75165,7 +75165,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -75207,7 +75207,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -75387,7 +75387,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -75661,7 +75661,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -76249,7 +76249,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -76329,7 +76329,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -76394,7 +76394,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -76578,7 +76578,7 @@ function setCommandEcho(enabled) {
  */
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
-    core_error(message);
+    error(message);
 }
 //-----------------------------------------------------------------------
 // Logging Commands
@@ -76601,7 +76601,7 @@ function debug(message) {
  * @param message error issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function core_error(message, properties = {}) {
+function error(message, properties = {}) {
     command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -76712,7 +76712,7 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/github/lib/context.js
 
 
 class Context {
@@ -76765,9 +76765,9 @@ class Context {
     }
 }
 //# sourceMappingURL=context.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(9659);
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
+// EXTERNAL MODULE: ../main/node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(1947);
+;// CONCATENATED MODULE: ../main/node_modules/@actions/github/lib/internal/utils.js
 var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -76820,7 +76820,7 @@ function getUserAgentWithOrchestrationId(baseUserAgent) {
     return baseUserAgent;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
+;// CONCATENATED MODULE: ../main/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -76835,7 +76835,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
+;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/register.js
 // @ts-check
 
 function register(state, name, method, options) {
@@ -76864,7 +76864,7 @@ function register(state, name, method, options) {
   });
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
+;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/add.js
 // @ts-check
 
 function addHook(state, kind, name, hook) {
@@ -76912,7 +76912,7 @@ function addHook(state, kind, name, hook) {
   });
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
+;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/remove.js
 // @ts-check
 
 function removeHook(state, name, method) {
@@ -76933,7 +76933,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
+;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/index.js
 // @ts-check
 
 
@@ -76980,7 +76980,7 @@ function Collection() {
 
 /* harmony default export */ const before_after_hook = ({ Singular, Collection });
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/endpoint/dist-bundle/index.js
 // pkg/dist-src/defaults.js
 
 
@@ -77326,7 +77326,7 @@ function withDefaults(oldDefaults, newDefaults) {
 var endpoint = withDefaults(null, DEFAULTS);
 
 
-;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
+;// CONCATENATED MODULE: ../main/node_modules/content-type/dist/index.js
 /*!
  * content-type
  * Copyright(c) 2015 Douglas Christopher Wilson
@@ -77618,7 +77618,7 @@ function unescapeQuotedPairs(str, start, end) {
     return result + str.slice(start, end);
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
+;// CONCATENATED MODULE: ../main/node_modules/json-with-bigint/json-with-bigint.js
 const intRegex = /^-?\d+$/;
 const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
 const originalStringify = JSON.stringify;
@@ -78219,7 +78219,7 @@ const JSONParse = (text, reviver) => {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/request-error/dist-src/index.js
 class RequestError extends Error {
   name;
   /**
@@ -78260,7 +78260,7 @@ class RequestError extends Error {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/request/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -78467,7 +78467,7 @@ var request = dist_bundle_withDefaults(endpoint, defaults_default);
 /* v8 ignore next -- @preserve */
 /* v8 ignore else -- @preserve */
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/graphql/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -78598,7 +78598,7 @@ function withCustomRequest(customRequest) {
 
 /* v8 ignore if -- @preserve */
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-token/dist-bundle/index.js
 // pkg/dist-src/is-jwt.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
@@ -78653,11 +78653,11 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/core/dist-src/version.js
 const version_VERSION = "7.0.8";
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/core/dist-src/index.js
 
 
 
@@ -78798,12 +78798,12 @@ class Octokit {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 const dist_src_version_VERSION = "17.0.0";
 
 //# sourceMappingURL=version.js.map
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 const Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -81097,7 +81097,7 @@ var endpoints_default = Endpoints;
 
 //# sourceMappingURL=endpoints.js.map
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 
 const endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
@@ -81223,7 +81223,7 @@ function decorate(octokit, scope, methodName, defaults, decorations) {
 
 //# sourceMappingURL=endpoints-to-methods.js.map
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 
 
 function restEndpointMethods(octokit) {
@@ -81244,7 +81244,7 @@ legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
 
 //# sourceMappingURL=index.js.map
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 // pkg/dist-src/version.js
 var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
 
@@ -81656,7 +81656,7 @@ function paginateRest(octokit) {
 paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
 
 
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/github/lib/utils.js
 
 
 // octokit + plugins
@@ -81695,7 +81695,7 @@ function getOctokitOptions(token, options) {
     return opts;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/github/lib/github.js
 
 
 const github_context = new Context();
@@ -81710,11 +81710,11 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(1695);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(9999);
 // EXTERNAL MODULE: external "url"
 var external_url_ = __nccwpck_require__(7016);
-;// CONCATENATED MODULE: ./node_modules/proxy-agent/node_modules/lru-cache/index.mjs
+;// CONCATENATED MODULE: ../main/node_modules/proxy-agent/node_modules/lru-cache/index.mjs
 const perf =
   typeof performance === 'object' &&
   performance &&
@@ -82943,11 +82943,11 @@ class LRUCache {
 
 /* harmony default export */ const lru_cache = (LRUCache);
 
-// EXTERNAL MODULE: ./node_modules/proxy-agent/node_modules/agent-base/dist/index.js + 1 modules
-var dist = __nccwpck_require__(9963);
-// EXTERNAL MODULE: ./node_modules/debug/src/index.js
-var src = __nccwpck_require__(2830);
-;// CONCATENATED MODULE: ./node_modules/proxy-from-env/index.js
+// EXTERNAL MODULE: ../main/node_modules/proxy-agent/node_modules/agent-base/dist/index.js + 1 modules
+var dist = __nccwpck_require__(5803);
+// EXTERNAL MODULE: ../main/node_modules/debug/src/index.js
+var src = __nccwpck_require__(1710);
+;// CONCATENATED MODULE: ../main/node_modules/proxy-from-env/index.js
 
 
 var DEFAULT_PORTS = {
@@ -83052,7 +83052,7 @@ function getEnv(key) {
   return process.env[key.toLowerCase()] || process.env[key.toUpperCase()] || '';
 }
 
-;// CONCATENATED MODULE: ./node_modules/proxy-agent/dist/index.js
+;// CONCATENATED MODULE: ../main/node_modules/proxy-agent/dist/index.js
 
 
 
@@ -83067,10 +83067,10 @@ const dist_debug = src('proxy-agent');
  * (in particular, pac-proxy-agent).
  */
 const wellKnownAgents = {
-    http: async () => (await __nccwpck_require__.e(/* import() */ 17).then(__nccwpck_require__.bind(__nccwpck_require__, 1017))).HttpProxyAgent,
-    https: async () => (await __nccwpck_require__.e(/* import() */ 965).then(__nccwpck_require__.bind(__nccwpck_require__, 3965))).HttpsProxyAgent,
-    socks: async () => (await __nccwpck_require__.e(/* import() */ 254).then(__nccwpck_require__.bind(__nccwpck_require__, 8254))).SocksProxyAgent,
-    pac: async () => (await __nccwpck_require__.e(/* import() */ 303).then(__nccwpck_require__.bind(__nccwpck_require__, 2303))).PacProxyAgent,
+    http: async () => (await __nccwpck_require__.e(/* import() */ 353).then(__nccwpck_require__.bind(__nccwpck_require__, 1353))).HttpProxyAgent,
+    https: async () => (await __nccwpck_require__.e(/* import() */ 325).then(__nccwpck_require__.bind(__nccwpck_require__, 5325))).HttpsProxyAgent,
+    socks: async () => (await __nccwpck_require__.e(/* import() */ 14).then(__nccwpck_require__.bind(__nccwpck_require__, 2014))).SocksProxyAgent,
+    pac: async () => (await __nccwpck_require__.e(/* import() */ 583).then(__nccwpck_require__.bind(__nccwpck_require__, 3583))).PacProxyAgent,
 };
 /**
  * Supported proxy types.
@@ -83161,7 +83161,7 @@ class ProxyAgent extends dist/* Agent */.g6 {
     }
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./src/aws-network.ts
+;// CONCATENATED MODULE: ./src/aws/network.ts
 // How every AWS client reaches AWS: how many attempts a request gets (retry-max-attempts) and
 // through which proxy. Set once from the inputs (main.ts), read by every client builder, so no
 // client is built with other settings.
@@ -83205,7 +83205,7 @@ function awsClientConfig(options = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/errors.ts
+;// CONCATENATED MODULE: ./src/kit/errors.ts
 // Errors wrapped with what was being done and what the user should change.
 class ActionError extends Error {
     hint;
@@ -83257,9 +83257,9 @@ function describeFailure(error) {
     return `IAM Key Sentinel failed unexpectedly: ${errorMessage(error)}`;
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
-var client_iam_dist_cjs = __nccwpck_require__(6764);
-;// CONCATENATED MODULE: ./src/concurrency.ts
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-iam/dist-cjs/index.js
+var client_iam_dist_cjs = __nccwpck_require__(4252);
+;// CONCATENATED MODULE: ./src/kit/concurrency.ts
 // Bounded concurrency: enough requests in flight to hide latency, few enough not to
 // provoke IAM's throttling (which the SDK's adaptive retry then paces).
 async function forEachLimit(items, limit, work) {
@@ -83273,7 +83273,7 @@ async function forEachLimit(items, limit, work) {
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-;// CONCATENATED MODULE: ./src/dates.ts
+;// CONCATENATED MODULE: ./src/domain/dates.ts
 // Day arithmetic shared by classification, planning and rendering.
 const DAY_MS = 86_400_000;
 /** Whole days elapsed, as AWS Config's access-keys-rotated rule counts them. */
@@ -83288,7 +83288,7 @@ function isoDate(date) {
     return date.toISOString().slice(0, 10);
 }
 
-;// CONCATENATED MODULE: ./src/classify.ts
+;// CONCATENATED MODULE: ./src/domain/classify.ts
 
 /**
  * overdue: active and older than max-age-days (age > max).
@@ -83322,23 +83322,23 @@ function idleDays(key, now) {
 /** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
 function classify(key, now, t, exemption) {
     const rawClass = classifyRaw(key, now, t);
-    const exempt = exemption !== undefined && rawClass !== 'ok';
     const ageDays = dates_wholeDays(key.createDate, now);
+    // Field order is the JSON report's: class after lastUse, the exemption last.
     const finding = {
         userName: key.userName,
         accessKeyId: key.accessKeyId,
         status: key.status,
         createDate: key.createDate,
         lastUse: key.lastUse,
-        class: exempt ? 'exempt' : rawClass,
+        class: rawClass,
         rawClass,
         ageDays,
         idleDays: idleDays(key, now),
         daysToDeadline: t.maxAgeDays - ageDays
     };
-    if (exempt)
-        finding.exemption = exemption;
-    return finding;
+    if (exemption === undefined || rawClass === 'ok')
+        return finding;
+    return { ...finding, class: 'exempt', rawClass, exemption };
 }
 function emptyCounts() {
     return { total: 0, overdue: 0, 'due-soon': 0, unused: 0, inactive: 0, ok: 0, exempt: 0 };
@@ -83365,8 +83365,21 @@ function byUrgency(a, b) {
         a.userName.localeCompare(b.userName) ||
         a.accessKeyId.localeCompare(b.accessKeyId));
 }
+/** Every class, in the order the report's counts list them. */
+const KEY_CLASSES = [
+    'overdue',
+    'due-soon',
+    'unused',
+    'inactive',
+    'ok',
+    'exempt'
+];
+/** The classes someone must act on: overdue, unused, due soon. */
+function isFlagged(c) {
+    return c === 'overdue' || c === 'unused' || c === 'due-soon';
+}
 
-;// CONCATENATED MODULE: ./src/last-use-policy.ts
+;// CONCATENATED MODULE: ./src/domain/last-use-policy.ts
 // Which keys need their last use read. GetAccessKeyLastUsed is one IAM call per key, the largest
 // share of a full walk (1.6 keys per user); both scan methods follow this one policy, so they
 // agree key by key on what is known.
@@ -83403,9 +83416,9 @@ function isOkByAge(key, at, t) {
     return classByAge(key, at, t) === 'ok';
 }
 
-;// CONCATENATED MODULE: ./src/scan.ts
+;// CONCATENATED MODULE: ./src/scan/api-walk.ts
 // The API walk: every user (paginated), every key of each (paginated), then the last use of the
-// keys that need it (src/last-use-policy.ts). A failure on one user or key is recorded and the
+// keys that need it (src/domain/last-use-policy.ts). A failure on one user or key is recorded and the
 // scan goes on. Also the per-user reads (tags, groups) the audit needs after either scan method.
 
 
@@ -83658,7 +83671,7 @@ async function readTagsAndGroups(iam, userNames, options, errors) {
     return details;
 }
 
-;// CONCATENATED MODULE: ./src/allowed-accounts.ts
+;// CONCATENATED MODULE: ./src/credentials/allowed-accounts.ts
 // allowed-account-ids, as in aws-actions/configure-aws-credentials: the action refuses to do
 // anything in an account not listed. Checked right after sts:GetCallerIdentity, before any other
 // read, with the credentials the run works with (after role chaining: the member account).
@@ -83689,9 +83702,9 @@ async function verifyAllowedAccount(allowed, region, credentials) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
-var client_cloudtrail_dist_cjs = __nccwpck_require__(7392);
-;// CONCATENATED MODULE: ./src/retry.ts
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
+var client_cloudtrail_dist_cjs = __nccwpck_require__(5376);
+;// CONCATENATED MODULE: ./src/kit/retry.ts
 // Retry with exponential backoff and jitter, for the calls the SDK does not retry itself
 // (the OIDC token request, STS token exchange hiccups), and reads that wait for IAM to settle.
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -83729,7 +83742,7 @@ async function readUntilSettled(read, settled, options) {
 /** Five reads over 3.75 s (0.25 + 0.5 + 1 + 2 s between them): IAM usually settles in well under that. */
 const VERIFY_SETTLE = { attempts: 5, baseDelayMs: 250 };
 
-;// CONCATENATED MODULE: ./src/activity/retry-policy.ts
+;// CONCATENATED MODULE: ./src/aws/retry-policy.ts
 // How LookupEvents is retried: throttling and a failing server are different problems.
 //
 // Throttling means the region works but we asked too fast: waiting longer helps, so it gets
@@ -83770,7 +83783,7 @@ async function withRetryPolicy(fn, policy, classify, deps) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/activity/types.ts
+;// CONCATENATED MODULE: ./src/domain/activity.ts
 // The CloudTrail activity of one access key, as the job summary, the JSON report, the `activity`
 // output and the issue and SNS renderers all see it. Plain data only: it goes through
 // JSON.stringify unchanged (dates are ISO strings, lists are arrays).
@@ -83936,7 +83949,7 @@ function summarizeActivity(events, meta) {
     return accumulator.summary(meta);
 }
 
-;// CONCATENATED MODULE: ./src/activity/token-bucket.ts
+;// CONCATENATED MODULE: ./src/kit/token-bucket.ts
 // Client-side pacing: a token bucket whose waiters are served first come, first served, so no
 // lookup starves while others page on. The clock and sleep are injectable for unit tests.
 
@@ -84319,7 +84332,7 @@ async function lookupActivity(targets, options) {
     return new Map(runs.map((run) => [run.target.accessKeyId, run.summary(window, regions)]));
 }
 
-;// CONCATENATED MODULE: ./src/markdown.ts
+;// CONCATENATED MODULE: ./src/kit/markdown.ts
 // Escaping for every value that comes from AWS or a user before it enters Markdown
 // (job summary, issue bodies): inert text, one table cell, no mention, no HTML, no link.
 const ENTITIES = {
@@ -84366,7 +84379,7 @@ function utf8Bytes(text) {
     return Buffer.byteLength(text, 'utf8');
 }
 
-;// CONCATENATED MODULE: ./src/wording.ts
+;// CONCATENATED MODULE: ./src/render/wording.ts
 // The one source of wording and numbers for every channel (job summary, issues, SNS, the
 // organization digest): class names, plurals, the deadline (date and days, one convention),
 // last use and a key's state after the run. Pure: the caller passes how to make an AWS value
@@ -84482,7 +84495,7 @@ function keyFacts(f, maxAgeDays) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/activity/render.ts
+;// CONCATENATED MODULE: ./src/render/activity.ts
 // Pure renderers of ActivitySummary: Markdown for the job summary and issues, plain text for
 // SNS e-mail. Every value that came from AWS is escaped (Markdown) or flattened (text).
 
@@ -84651,10 +84664,10 @@ function renderActivitySection(summaries, maxBytes = ACTIVITY_SECTION_LIMIT_BYTE
 // Plain text (SNS e-mail)
 // ---------------------------------------------------------------------------------------------
 // Control characters would break lines or hide text in a mail client.
-const render_CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
+const activity_CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
 /** One line of at most maxLength characters. */
 function plainText(value, maxLength = 200) {
-    const chars = Array.from(value.replace(render_CONTROL, ' '));
+    const chars = Array.from(value.replace(activity_CONTROL, ' '));
     return chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : chars.join('');
 }
 function regionText(region) {
@@ -84731,7 +84744,7 @@ function selectActivityTargets(activityFor, keys) {
 
 
 
-;// CONCATENATED MODULE: ./src/exemptions.ts
+;// CONCATENATED MODULE: ./src/domain/exemptions.ts
 /** Glob with '*' and '?' only, anchored; case-insensitive because IAM user names are unique regardless of case. */
 function globToRegExp(glob) {
     const body = glob
@@ -84763,9 +84776,8 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/report.ts
-// The JSON report (every key, for an upload-artifact step) and the step outputs.
-
+;// CONCATENATED MODULE: ./src/deliver/report.ts
+// The JSON report: every key, written to a file for an upload-artifact step.
 
 
 
@@ -84787,33 +84799,51 @@ async function writeJsonReport(base, content, env = process.env) {
 function writeReport(report, env = process.env) {
     return writeJsonReport(`iam-key-sentinel-${report.accountId}`, report, env);
 }
-/** The per-class counts and the report, the outputs an audit and an aggregate share. */
-function setCountOutputs(c, reportPath) {
-    setOutput('key-count', c.total);
-    setOutput('overdue-count', c.overdue);
-    setOutput('due-soon-count', c['due-soon']);
-    setOutput('unused-count', c.unused);
-    setOutput('inactive-count', c.inactive);
-    setOutput('exempt-count', c.exempt);
-    setOutput('report-path', reportPath);
-}
-/** `findings` carries the keys that are not ok; the report file has every key. */
-function setOutputs(report, reportPath) {
-    setOutput('account-id', report.accountId);
-    setOutput('findings', JSON.stringify(report.keys.filter((k) => k.class !== 'ok')));
-    setCountOutputs(report.counts, reportPath);
-    setOutput('scan-method-used', report.scan?.method ?? '');
-    // Empty when not checked: only the credential report can see the root user's keys.
-    setOutput('root-access-key-count', report.scan?.rootAccessKeys?.length ?? '');
-    const changes = report.remediation?.changes ?? [];
-    const applied = (kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
-    setOutput('changes', JSON.stringify(changes));
-    setOutput('activity', JSON.stringify(report.activity ?? []));
-    setOutput('deactivated-count', applied('deactivate'));
-    setOutput('deleted-count', applied('delete'));
+
+;// CONCATENATED MODULE: ./src/classify/findings.ts
+// Classification of an account's scan: every key classed by the rules and its exemption, the
+// counts, and the audit report they make. Pure.
+
+
+
+function classifyAccount(scan, settings, account, at) {
+    const t = settings.thresholds;
+    const findings = scan.keys
+        .map((key) => {
+        const exemption = excludedBy(key.userName, settings.excludeUsers) ??
+            exemptByTag(scan.tags.get(key.userName), settings.exemptTag) ??
+            exemptByGroup(scan.groups.get(key.userName), settings.remediation.exemptGroups);
+        return classify(key, at, t, exemption);
+    })
+        .sort(byUrgency);
+    // Keys only the credential report saw are ok by construction: counted, not listed.
+    const counts = countClasses(findings);
+    counts.ok += scan.unlistedOkAgeDays.length;
+    counts.total += scan.unlistedOkAgeDays.length;
+    const report = {
+        tool: 'iam-key-sentinel',
+        schemaVersion: REPORT_SCHEMA_VERSION,
+        accountId: account.accountId,
+        ...(account.accountAlias ? { accountAlias: account.accountAlias } : {}),
+        generatedAt: at.toISOString(),
+        thresholds: t,
+        userCount: scan.userCount,
+        counts,
+        keys: findings,
+        errors: scan.errors,
+        scan: scan.info
+    };
+    return {
+        report,
+        tags: scan.tags,
+        unreadable: scan.unreadable,
+        now: at,
+        scan: scan.info,
+        unlistedOkAgeDays: scan.unlistedOkAgeDays
+    };
 }
 
-;// CONCATENATED MODULE: ./src/credential-report/candidates.ts
+;// CONCATENATED MODULE: ./src/scan/credential-report/candidates.ts
 // Candidate selection: which users of the credential report must be read live. Pure.
 //
 // A slot is judged with the report's own data, classified a margin ahead of the audit's time:
@@ -84873,7 +84903,7 @@ function reportSettlesUnused(slot, at, t, marginMs = STALENESS_MARGIN_MS) {
     return idle !== undefined && idle < t.unusedDays;
 }
 
-;// CONCATENATED MODULE: ./src/credential-report/csv.ts
+;// CONCATENATED MODULE: ./src/scan/credential-report/csv.ts
 // RFC 4180 CSV, read row by row from text chunks: a row may span chunks, and no more than one
 // row is held at a time. AWS never quotes (IAM names cannot hold commas or quotes), but quoting,
 // doubled quotes, CRLF and line breaks inside quotes are all handled.
@@ -84970,7 +85000,7 @@ function* utf8Chunks(bytes, size = 64 * 1024) {
         yield rest;
 }
 
-;// CONCATENATED MODULE: ./src/credential-report/raw-content.ts
+;// CONCATENATED MODULE: ./src/aws/raw-content.ts
 async function readAll(body) {
     if (body instanceof Uint8Array)
         return Buffer.from(body.buffer, body.byteOffset, body.length);
@@ -85006,7 +85036,7 @@ function takeRawContent(command) {
     return () => content;
 }
 
-;// CONCATENATED MODULE: ./src/credential-report/fetch.ts
+;// CONCATENATED MODULE: ./src/scan/credential-report/fetch.ts
 // Gets a current credential report: GenerateCredentialReport until it is COMPLETE (AWS reuses a
 // report for 4 hours, so usually at once), then GetCredentialReport. Two calls when a report is
 // ready, three when it completes within the first wait. A report older than those 4 hours is
@@ -85119,7 +85149,7 @@ async function fetchCredentialReport(iam, options = {}) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/credential-report/match.ts
+;// CONCATENATED MODULE: ./src/scan/credential-report/match.ts
 const second = (date) => Math.floor(date.getTime() / 1000);
 /**
  * For each live key (same order), its slot, or undefined for a key created after the report, one
@@ -85138,7 +85168,7 @@ function matchSlots(keys, slots) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/credential-report/parse.ts
+;// CONCATENATED MODULE: ./src/scan/credential-report/parse.ts
 const ROOT_USER = '<root_account>';
 class CredentialReportFormatError extends Error {
     constructor(message) {
@@ -85225,7 +85255,7 @@ function* readCredentialReport(rows, onMalformed = () => undefined) {
         throw new CredentialReportFormatError('The credential report is empty.');
 }
 
-;// CONCATENATED MODULE: ./src/credential-report/scan.ts
+;// CONCATENATED MODULE: ./src/scan/credential-report/scan.ts
 
 
 
@@ -85370,7 +85400,7 @@ async function scanWithCredentialReport(iam, options) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/scan-method.ts
+;// CONCATENATED MODULE: ./src/scan/method.ts
 
 
 
@@ -85461,17 +85491,16 @@ async function scanKeys(iam, options) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/audit.ts
-
+;// CONCATENATED MODULE: ./src/scan/account.ts
 
 
 
 
 /** Users that have a key an exemption could change; only they need tags and groups read. */
-function usersToInspect(keys, settings, now) {
+function usersToInspect(keys, settings, at) {
     const users = new Set();
     for (const key of keys) {
-        if (classifyRaw(key, now, settings.thresholds) === 'ok')
+        if (classifyRaw(key, at, settings.thresholds) === 'ok')
             continue;
         if (excludedBy(key.userName, settings.excludeUsers))
             continue;
@@ -85479,65 +85508,38 @@ function usersToInspect(keys, settings, now) {
     }
     return [...users];
 }
-async function runAudit(iam, settings, account, now = () => new Date(), options = {}) {
-    // One instant for the whole audit: the scan decides which last uses it needs for this time.
-    const at = now();
-    const t = settings.thresholds;
+/** `at` is the audit's one instant: the scan decides which last uses it needs for this time. */
+async function scanAccount(iam, settings, at, options = {}) {
     const scan = await scanKeys(iam, {
-        method: settings.scanMethod ?? 'auto',
+        method: settings.scanMethod,
         concurrency: settings.concurrency,
-        thresholds: t,
+        thresholds: settings.thresholds,
         at,
         report: options.report
     });
     const errorsBefore = new Set(scan.errors);
     // Only users with a flagged key need tags and groups: one ListUserTags per such user, or one
     // GetAccountAuthorizationDetails walk of the account when that is fewer calls.
-    const inspect = usersToInspect(scan.keys, settings, at);
-    const exemptGroups = settings.remediation.exemptGroups;
-    const { tags, groups } = await readTagsAndGroups(iam, inspect, {
+    const { tags, groups } = await readTagsAndGroups(iam, usersToInspect(scan.keys, settings, at), {
         userCount: scan.userCount,
-        withGroups: exemptGroups.length > 0,
+        withGroups: settings.remediation.exemptGroups.length > 0,
         groupsNeeded: (_, userTags) => !exemptByTag(userTags, settings.exemptTag),
         concurrency: settings.concurrency
     }, scan.errors);
     const unreadable = new Set(scan.errors.filter((e) => !errorsBefore.has(e)).map((e) => e.scope));
-    const findings = scan.keys
-        .map((key) => {
-        const exemption = excludedBy(key.userName, settings.excludeUsers) ??
-            exemptByTag(tags.get(key.userName), settings.exemptTag) ??
-            exemptByGroup(groups.get(key.userName), exemptGroups);
-        return classify(key, at, t, exemption);
-    })
-        .sort(byUrgency);
-    // Keys only the credential report saw are ok by construction: counted, not listed.
-    const counts = countClasses(findings);
-    counts.ok += scan.unlistedOkAgeDays.length;
-    counts.total += scan.unlistedOkAgeDays.length;
-    const report = {
-        tool: 'iam-key-sentinel',
-        schemaVersion: REPORT_SCHEMA_VERSION,
-        accountId: account.accountId,
-        ...(account.accountAlias ? { accountAlias: account.accountAlias } : {}),
-        generatedAt: at.toISOString(),
-        thresholds: t,
-        userCount: scan.userCount,
-        counts,
-        keys: findings,
-        errors: scan.errors,
-        scan: scan.info
-    };
     return {
-        report,
+        keys: scan.keys,
+        userCount: scan.userCount,
+        errors: scan.errors,
+        info: scan.info,
+        unlistedOkAgeDays: scan.unlistedOkAgeDays,
         tags,
-        unreadable,
-        now: at,
-        scan: scan.info,
-        unlistedOkAgeDays: scan.unlistedOkAgeDays
+        groups,
+        unreadable
     };
 }
 
-;// CONCATENATED MODULE: ./src/links.ts
+;// CONCATENATED MODULE: ./src/render/links.ts
 // Links the reports give: an IAM user and its keys in the AWS console of the right partition,
 // our own issues, the run. Pure; a name outside IAM's character set gets no link at all.
 /** The partition of a region, as AWS names them (cn-north-1, us-gov-west-1, everything else). */
@@ -85585,7 +85587,7 @@ function mdLink(text, url) {
     return url ? `[${text}](${url})` : text;
 }
 
-;// CONCATENATED MODULE: ./src/deliveries.ts
+;// CONCATENATED MODULE: ./src/deliver/deliveries.ts
 // What each notification channel did this run, for the summary and the verdict.
 
 
@@ -85613,9 +85615,9 @@ function deliveryFailures(deliveries) {
         .map((d) => `${d.channel} delivery failed: ${d.detail}${d.hint ? ` ${d.hint}` : ''}`);
 }
 
-// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
-var light = __nccwpck_require__(3251);
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// EXTERNAL MODULE: ../main/node_modules/bottleneck/light.js
+var light = __nccwpck_require__(8115);
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
 // pkg/dist-src/version.js
 var plugin_retry_dist_bundle_VERSION = "0.0.0-development";
 
@@ -85698,7 +85700,7 @@ function retry(octokit, octokitOptions) {
 retry.VERSION = plugin_retry_dist_bundle_VERSION;
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -85940,7 +85942,7 @@ throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
-;// CONCATENATED MODULE: ./src/issues/marker.ts
+;// CONCATENATED MODULE: ./src/domain/issue-marker.ts
 // The hidden marker that ties an issue to one key of one account. Issues are found by it,
 // never by title; values are escaped elsewhere, so nothing in a body can forge or close it.
 const KEY_MARKER = /<!-- iam-key-sentinel key=([A-Z0-9]{16,128}) account=(\d{12}) -->/;
@@ -85961,7 +85963,7 @@ function parseMarker(body) {
     return rollup ? { kind: 'rollup', accountId: rollup[1] } : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/issues/github.ts
+;// CONCATENATED MODULE: ./src/github/issues.ts
 // GitHub I/O for the rotation issues: list, label, assign, write. Secondary rate limits are
 // waited out (throttling plugin); transient errors retried (retry plugin).
 
@@ -86175,7 +86177,7 @@ async function applyIssueActions(octokit, repo, actions, labels) {
     return results;
 }
 
-;// CONCATENATED MODULE: ./src/rotation-steps.ts
+;// CONCATENATED MODULE: ./src/render/rotation-steps.ts
 
 /** The generic procedure, for a user with one key (seed 002). */
 const ROTATION_STEPS = [
@@ -86262,7 +86264,7 @@ function rotationAdvice(key, userKeys, escape) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/issues/render.ts
+;// CONCATENATED MODULE: ./src/render/issue.ts
 // Issue titles and bodies for keys that need rotation: pure, escaped, under GitHub's limits.
 
 
@@ -86436,7 +86438,7 @@ function renderRollupBody(findings, ctx) {
     return `${body}\n\n---\n${footer}`;
 }
 
-;// CONCATENATED MODULE: ./src/issues/plan.ts
+;// CONCATENATED MODULE: ./src/deliver/issues/plan.ts
 // The issue planner: a pure function from the keys that need an issue and the issues that
 // exist to the writes that bring GitHub in line. An identical run plans no write at all.
 
@@ -86498,7 +86500,7 @@ function planIssues(input) {
     return plan;
 }
 
-;// CONCATENATED MODULE: ./src/issues/sync.ts
+;// CONCATENATED MODULE: ./src/deliver/issues/sync.ts
 
 
 
@@ -86674,11 +86676,11 @@ async function syncRollup(octokit, repo, rollup, deferred, findings, ctx, labels
     return action ? applyIssueActions(octokit, repo, [action], labels) : [];
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sns/dist-cjs/index.js
-var client_sns_dist_cjs = __nccwpck_require__(8797);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-sns/dist-cjs/index.js
+var client_sns_dist_cjs = __nccwpck_require__(2733);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/notify/sns-publish.ts
+;// CONCATENATED MODULE: ./src/deliver/sns.ts
 // Publishes the run's notification. The client uses the topic's own region (a topic in
 // another region must work); a failure is returned, never thrown, so the other reports
 // are still written and the step fails at the end.
@@ -86752,9 +86754,121 @@ async function publishNotification(notification, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/job.ts
-// What every job (audit, incident) shares: the authenticated clients, the run, and the
-// ways out (summary, SNS) that must never lose the other reports.
+;// CONCATENATED MODULE: ./src/domain/iam-name.ts
+// The one check that a value from IAM may be pasted unquoted into an `aws iam ...` command.
+// IAM user names and access key IDs only ever hold these characters; a value with any other
+// character did not come from IAM as it is, and quoting it safely for every shell is not possible.
+const iam_name_IAM_NAME = /^[\w+=,.@-]+$/;
+/** Whether `value` is in IAM's name character set, so safe to put in a shell command as is. */
+function isIamName(value) {
+    return iam_name_IAM_NAME.test(value);
+}
+
+;// CONCATENATED MODULE: ./src/domain/changes.ts
+// What the remediation plans and what applying it did, as the reports, summaries and outputs
+// carry it. Plain data: the planner (src/plan) makes plans, src/act makes the records.
+
+/** Results after which the key needs nothing more from this run. */
+const HANDLED_RESULTS = new Set([
+    'applied',
+    'already-done',
+    'claimed'
+]);
+/** The command that reactivates a deactivated key; none for a deletion or a name unsafe to paste. */
+function undoCommand(change) {
+    if (change.kind !== 'deactivate')
+        return undefined;
+    if (!isIamName(change.userName) || !isIamName(change.accessKeyId))
+        return undefined;
+    return `aws iam update-access-key --user-name ${change.userName} --access-key-id ${change.accessKeyId} --status Active`;
+}
+/** The one count of a run's changes, for outputs, subjects, totals and verdicts. */
+function countChanges(changes) {
+    const counts = { deactivated: 0, deleted: 0, failed: 0, planned: 0, cancelled: 0 };
+    for (const { kind, result } of changes) {
+        if (result === 'applied' && kind === 'deactivate')
+            counts.deactivated++;
+        else if (result === 'applied' && kind === 'delete')
+            counts.deleted++;
+        else if (result === 'failed' || result === 'planned' || result === 'cancelled')
+            counts[result]++;
+    }
+    return counts;
+}
+
+;// CONCATENATED MODULE: ./src/deliver/outputs.ts
+// Every step output the action sets, in one place: the jobs hand over what they made, and this
+// module is the only one that writes to GITHUB_OUTPUT.
+
+
+/** The per-class counts and the report, the outputs an audit and an aggregate share. */
+function setCountOutputs(c, reportPath) {
+    setOutput('key-count', c.total);
+    setOutput('overdue-count', c.overdue);
+    setOutput('due-soon-count', c['due-soon']);
+    setOutput('unused-count', c.unused);
+    setOutput('inactive-count', c.inactive);
+    setOutput('exempt-count', c.exempt);
+    setOutput('report-path', reportPath);
+}
+/** `findings` carries the keys that are not ok; the report file has every key. */
+function setAuditOutputs(report, reportPath) {
+    setOutput('account-id', report.accountId);
+    setOutput('findings', JSON.stringify(report.keys.filter((k) => k.class !== 'ok')));
+    setCountOutputs(report.counts, reportPath);
+    setOutput('scan-method-used', report.scan?.method ?? '');
+    // Empty when not checked: only the credential report can see the root user's keys.
+    setOutput('root-access-key-count', report.scan?.rootAccessKeys?.length ?? '');
+    const changes = report.remediation?.changes ?? [];
+    setOutput('changes', JSON.stringify(changes));
+    setOutput('activity', JSON.stringify(report.activity ?? []));
+    const counts = countChanges(changes);
+    setOutput('deactivated-count', counts.deactivated);
+    setOutput('deleted-count', counts.deleted);
+}
+function setIncidentOutputs(report, reportPath) {
+    const changes = report.keys.flatMap((k) => (k.change ? [k.change] : []));
+    setOutput('account-id', report.accountId);
+    setOutput('report-path', reportPath);
+    setOutput('incident', JSON.stringify(report.keys));
+    setOutput('changes', JSON.stringify(changes));
+    const counts = countChanges(changes);
+    setOutput('deactivated-count', counts.deactivated);
+    setOutput('deleted-count', counts.deleted);
+    setOutput('activity', JSON.stringify(report.activity));
+}
+function setAggregateOutputs(o, reportPath) {
+    setOutput('accounts', JSON.stringify(o.accounts));
+    setOutput('failed-accounts', JSON.stringify(o.failedAccountIds));
+    setOutput('account-count', o.accounts.length);
+    setCountOutputs(o.totals, reportPath);
+}
+/** The matrix of list-accounts, whole and in chunks; both are returned for the size checks. */
+function setMatrixOutputs(entries, chunks) {
+    const matrix = JSON.stringify({ include: entries });
+    const chunked = JSON.stringify({ include: chunks });
+    setOutput('matrix', matrix);
+    setOutput('chunks', chunked);
+    setOutput('account-ids', entries.map((e) => e['account-id']).join(','));
+    setOutput('account-count', entries.length);
+    setOutput('chunk-count', chunks.length);
+    return { matrix, chunked };
+}
+function setIssuesOutput(applied) {
+    setOutput('issues', JSON.stringify(applied));
+}
+function setSnsMessageIdOutput(messageId) {
+    setOutput('sns-message-id', messageId);
+}
+/** The job summary; outside a runner (no GITHUB_STEP_SUMMARY) it goes to the log instead. */
+async function writeSummary(markdown) {
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await summary.addRaw(markdown).write();
+    else
+        info(markdown);
+}
+
+;// CONCATENATED MODULE: ./src/jobs/context.ts
 
 
 /** The IAM user key the action itself runs with (static credentials), which it must never touch. */
@@ -86766,13 +86880,6 @@ async function ownAccessKeyId(clients) {
     catch {
         return undefined;
     }
-}
-/** Outside a runner (no GITHUB_STEP_SUMMARY) the summary goes to the log instead. */
-async function writeSummary(markdown) {
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await summary.addRaw(markdown).write();
-    else
-        info(markdown);
 }
 function repoOf(run) {
     const [owner = '', repo = ''] = run.repository.split('/');
@@ -86789,7 +86896,7 @@ async function deliverSns(job, notification, event) {
         event
     });
     if (result.ok) {
-        setOutput('sns-message-id', result.messageId);
+        setSnsMessageIdOutput(result.messageId);
         return {
             channel: 'SNS',
             ok: true,
@@ -86804,7 +86911,7 @@ async function deliverSns(job, notification, event) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/notify/sns-message.ts
+;// CONCATENATED MODULE: ./src/render/sns-message.ts
 // The SNS notification: one plain-text message per run, readable in an email client,
 // filterable by subscribers, and within SNS's limits whatever AWS returns.
 
@@ -86978,11 +87085,7 @@ function shouldPublish(report, notifyOn, event) {
     return c.overdue + c.unused > 0 || (report.remediation?.changes.length ?? 0) > 0;
 }
 
-;// CONCATENATED MODULE: ./src/cancellation.ts
-// A cancelled job: the runner sends SIGINT, then SIGTERM a few seconds later, then kills the
-// process. On the first signal no new change starts; what was done is written (summary, outputs,
-// JSON report) by the job, or by the finalizer when the job does not finish within the grace.
-
+;// CONCATENATED MODULE: ./src/kit/cancellation.ts
 /** Within the ~7.5 s GitHub's runner waits between SIGINT and SIGTERM (and 2.5 s before the kill). */
 const CANCEL_GRACE_MS = 4000;
 let received;
@@ -86998,25 +87101,27 @@ function cancelledBy() {
 function setFinalizer(write) {
     finalizer = write;
 }
-function watchCancellation(options = {}) {
+/** `fail` marks the step failed (core.setFailed on a runner); `log` takes the warnings. */
+function watchCancellation(options) {
+    const { log, fail } = options;
     const exit = options.exit ?? ((code) => process.exit(code));
     const onSignal = (signal) => {
         if (received)
             return;
         received = signal;
         if (!finalizer) {
-            setFailed(`The job was cancelled (${signal}) before any change was made.`);
+            fail(`The job was cancelled (${signal}) before any change was made.`);
             exit(1);
             return;
         }
-        warning(`Received ${signal}: no new change will start; writing the summary, outputs and report of what was done.`);
+        log.warning(`Received ${signal}: no new change will start; writing the summary, outputs and report of what was done.`);
         // Backstop: a job stuck in a call still leaves its record before the runner kills it.
         setTimeout(() => {
             const write = finalizer ?? (() => Promise.resolve());
             void write()
-                .catch((error) => core_error(`Writing the record failed: ${String(error)}`))
+                .catch((error) => log.error(`Writing the record failed: ${String(error)}`))
                 .finally(() => {
-                setFailed(`The job was cancelled (${signal}); the record of what was done is written.`);
+                fail(`The job was cancelled (${signal}); the record of what was done is written.`);
                 exit(1);
             });
         }, options.graceMs ?? CANCEL_GRACE_MS).unref();
@@ -87025,7 +87130,69 @@ function watchCancellation(options = {}) {
     process.on('SIGTERM', onSignal);
 }
 
-;// CONCATENATED MODULE: ./src/remediation/claim.ts
+;// CONCATENATED MODULE: ./src/aws/iam-writes.ts
+// The IAM calls that change keys and users (src/act), and the reads that check them: small typed
+// functions, so the act stage never builds an SDK command and reads one shape of a live key.
+
+
+/**
+ * The one re-read of a live key, before a change and to verify it: undefined when the user has
+ * no such key (deleted). A user that no longer exists (renamed, deleted) throws NoSuchEntity.
+ */
+async function readLiveKey(iam, userName, accessKeyId) {
+    for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
+        const key = page.AccessKeyMetadata?.find((k) => k.AccessKeyId === accessKeyId);
+        if (key)
+            return { status: key.Status === 'Active' ? 'Active' : 'Inactive', createDate: key.CreateDate };
+    }
+    return undefined;
+}
+/** The user a key belongs to: GetAccessKeyLastUsed names the user of any key in the account. */
+async function keyOwner(iam, accessKeyId) {
+    const answer = await iam.send(new client_iam_dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: accessKeyId }));
+    return answer.UserName;
+}
+async function setKeyStatus(iam, key, status) {
+    await iam.send(new client_iam_dist_cjs/* UpdateAccessKeyCommand */.SF3({
+        UserName: key.userName,
+        AccessKeyId: key.accessKeyId,
+        Status: status
+    }));
+}
+async function deleteKey(iam, key) {
+    await iam.send(new client_iam_dist_cjs/* DeleteAccessKeyCommand */.yq0({ UserName: key.userName, AccessKeyId: key.accessKeyId }));
+}
+/** Sets one tag on a user, replacing its value if the key is there. */
+async function tagUser(iam, userName, key, value) {
+    await iam.send(new client_iam_dist_cjs/* TagUserCommand */.pkA({ UserName: userName, Tags: [{ Key: key, Value: value }] }));
+}
+async function untagUser(iam, userName, key) {
+    await iam.send(new client_iam_dist_cjs/* UntagUserCommand */.KZ_({ UserName: userName, TagKeys: [key] }));
+}
+async function putUserPolicy(iam, userName, policyName, document) {
+    await iam.send(new client_iam_dist_cjs/* PutUserPolicyCommand */.CkV({
+        UserName: userName,
+        PolicyName: policyName,
+        PolicyDocument: document
+    }));
+}
+/**
+ * An inline policy's document as stored (IAM returns it URL-encoded), or undefined when IAM does
+ * not have it (NoSuchEntity: not there, or not visible yet).
+ */
+async function readUserPolicy(iam, userName, policyName) {
+    try {
+        const answer = await iam.send(new client_iam_dist_cjs/* GetUserPolicyCommand */.bcb({ UserName: userName, PolicyName: policyName }));
+        return decodeURIComponent(answer.PolicyDocument ?? '');
+    }
+    catch (error) {
+        if (hasAwsCode(error, 'NoSuchEntity'))
+            return undefined;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/act/claim.ts
 // A short-lived claim on a key, so that two runs at once (a re-run, a second workflow, a matrix
 // overlap) do not both write it. IAM has no conditional write, so the claim is an IAM user tag
 // `iam-key-sentinel:claim:<key ID>` = `<claimant> <ISO time>` on the key's user: read it, write
@@ -87063,20 +87230,17 @@ async function takeClaim(iam, target, claimant, now, settle = VERIFY_SETTLE) {
     const held = await readClaim(iam, target.userName, target.accessKeyId);
     if (live(held))
         return { ok: false, holder: held };
-    await iam.send(new client_iam_dist_cjs/* TagUserCommand */.pkA({
-        UserName: target.userName,
-        Tags: [{ Key: claimTagKey(target.accessKeyId), Value: `${claimant} ${now().toISOString()}` }]
-    }));
+    await tagUser(iam, target.userName, claimTagKey(target.accessKeyId), `${claimant} ${now().toISOString()}`);
     // Read back (waiting out IAM's consistency): a run whose tag landed after ours holds it.
     const back = await readUntilSettled(() => readClaim(iam, target.userName, target.accessKeyId), (c) => c?.claimant === claimant || live(c), settle);
     return live(back.value) ? { ok: false, holder: back.value } : { ok: true };
 }
 /** Removes the claim after the change; a failure only leaves a tag that expires. */
 async function releaseClaim(iam, target) {
-    await iam.send(new client_iam_dist_cjs/* UntagUserCommand */.KZ_({ UserName: target.userName, TagKeys: [claimTagKey(target.accessKeyId)] }));
+    await untagUser(iam, target.userName, claimTagKey(target.accessKeyId));
 }
 
-;// CONCATENATED MODULE: ./src/remediation/lifecycle-tag.ts
+;// CONCATENATED MODULE: ./src/act/lifecycle-tag.ts
 // AWS keeps no deactivation date, so the staged delete records one per key as an IAM user
 // tag on the key's owner. The next run reads it to know when the grace period ends; it is
 // removed when the key is deleted.
@@ -87093,7 +87257,7 @@ function readDeactivatedAt(tags, accessKeyId) {
     return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-;// CONCATENATED MODULE: ./src/remediation/apply.ts
+;// CONCATENATED MODULE: ./src/act/apply.ts
 // Applies a plan to IAM, one key at a time: re-read the key live and act only if it still
 // is what the plan saw, then read it again to verify, then record the change durably.
 
@@ -87102,21 +87266,6 @@ function readDeactivatedAt(tags, accessKeyId) {
 
 
 
-/** Results after which the key needs nothing more from this run. */
-const HANDLED_RESULTS = new Set([
-    'applied',
-    'already-done',
-    'claimed'
-]);
-const apply_IAM_NAME = /^[\w+=,.@-]+$/;
-function undoCommand(change) {
-    // Names come from IAM, which only allows these characters; anything else is not quoted safely.
-    if (change.kind !== 'deactivate')
-        return undefined;
-    if (!apply_IAM_NAME.test(change.userName) || !apply_IAM_NAME.test(change.accessKeyId))
-        return undefined;
-    return `aws iam update-access-key --user-name ${change.userName} --access-key-id ${change.accessKeyId} --status Active`;
-}
 function record(change, result, at, extra = {}) {
     const undo = result === 'applied' ? undoCommand(change) : undefined;
     return {
@@ -87131,19 +87280,11 @@ function record(change, result, at, extra = {}) {
         ...extra
     };
 }
-async function readLiveKey(iam, userName, accessKeyId) {
-    for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
-        const key = page.AccessKeyMetadata?.find((k) => k.AccessKeyId === accessKeyId);
-        if (key)
-            return key;
-    }
-    return undefined;
-}
 /** What the re-read shows when the key is already in the state the change aims at. */
 function alreadyDone(change, live) {
     if (!live)
         return 'the key was already deleted';
-    if (change.kind === 'deactivate' && live.Status === 'Inactive')
+    if (change.kind === 'deactivate' && live.status === 'Inactive')
         return 'the key was already Inactive';
     return undefined;
 }
@@ -87151,39 +87292,37 @@ function alreadyDone(change, live) {
 function mismatch(change, live) {
     if (!live)
         return 'the key no longer exists';
-    if (live.Status !== change.fromStatus) {
-        return `its status changed since the plan (${change.fromStatus} → ${live.Status})`;
+    if (live.status !== change.fromStatus) {
+        return `its status changed since the plan (${change.fromStatus} → ${live.status})`;
     }
-    if (live.CreateDate?.getTime() !== change.createDate.getTime()) {
+    if (live.createDate?.getTime() !== change.createDate.getTime()) {
         return 'its creation date differs from the plan';
     }
     return undefined;
 }
 async function perform(iam, change) {
-    const target = { UserName: change.userName, AccessKeyId: change.accessKeyId };
-    if (change.kind === 'deactivate') {
-        await iam.send(new client_iam_dist_cjs/* UpdateAccessKeyCommand */.SF3({ ...target, Status: 'Inactive' }));
-    }
-    else {
-        await iam.send(new client_iam_dist_cjs/* DeleteAccessKeyCommand */.yq0(target));
-    }
+    if (change.kind === 'deactivate')
+        await setKeyStatus(iam, change, 'Inactive');
+    else
+        await deleteKey(iam, change);
 }
 /** The deactivation date lets a later run delete after the grace period; removed on delete. */
 async function recordLifecycle(iam, change, at) {
     const tagKey = deactivatedTagKey(change.accessKeyId);
-    if (change.kind === 'deactivate') {
-        await iam.send(new client_iam_dist_cjs/* TagUserCommand */.pkA({
-            UserName: change.userName,
-            Tags: [{ Key: tagKey, Value: at.toISOString() }]
-        }));
-    }
-    else {
-        await iam.send(new client_iam_dist_cjs/* UntagUserCommand */.KZ_({ UserName: change.userName, TagKeys: [tagKey] }));
-    }
+    if (change.kind === 'deactivate')
+        await tagUser(iam, change.userName, tagKey, at.toISOString());
+    else
+        await untagUser(iam, change.userName, tagKey);
+}
+/** One log line per verified change, written at once: the job log keeps it even if the job is killed. */
+function changeLine(change) {
+    const what = change.kind === 'deactivate' ? 'deactivated' : 'deleted';
+    return (`Changed: ${change.userName} ${change.accessKeyId} ${what} at ${change.at} (verified).` +
+        (change.undo ? ` Undo: ${change.undo}` : ''));
 }
 /** One change under this run's claim: the claim is released whatever happens. */
 async function applyOne(iam, change, options) {
-    const { now, claimant } = options;
+    const { now, claimant, log } = options;
     if (claimant) {
         let claim;
         try {
@@ -87203,23 +87342,28 @@ async function applyOne(iam, change, options) {
     try {
         const done = await applyClaimed(iam, change, options);
         if (done.result === 'applied')
-            options.onApplied?.(done);
+            log.info(changeLine(done));
         return done;
     }
     finally {
         if (claimant) {
-            await releaseClaim(iam, change).catch((error) => warning(`${change.userName} ${change.accessKeyId}: the claim tag could not be removed (it expires by itself): ${errorMessage(error)}`));
+            await releaseClaim(iam, change).catch((error) => log.warning(`${change.userName} ${change.accessKeyId}: the claim tag could not be removed (it expires by itself): ${errorMessage(error)}`));
         }
     }
 }
-async function applyClaimed(iam, change, { now, settle = VERIFY_SETTLE }) {
+/** The live status for verification: a key that is gone reads as Deleted. */
+async function liveStatus(iam, change) {
+    const live = await readLiveKey(iam, change.userName, change.accessKeyId);
+    return live ? live.status : 'Deleted';
+}
+async function applyClaimed(iam, change, { now, log, settle = VERIFY_SETTLE }) {
     try {
         const live = await readLiveKey(iam, change.userName, change.accessKeyId);
         const done = alreadyDone(change, live);
         if (done) {
             return record(change, 'already-done', now(), {
                 detail: `Nothing written: at the re-read ${done} (another run or a person changed it).`,
-                after: { status: live ? live.Status : 'Deleted' }
+                after: { status: live ? live.status : 'Deleted' }
             });
         }
         const why = mismatch(change, live);
@@ -87241,10 +87385,7 @@ async function applyClaimed(iam, change, { now, settle = VERIFY_SETTLE }) {
     const expected = change.kind === 'deactivate' ? 'Inactive' : 'Deleted';
     let after;
     try {
-        const read = await readUntilSettled(async () => {
-            const live = await readLiveKey(iam, change.userName, change.accessKeyId);
-            return live ? live.Status : 'Deleted';
-        }, (status) => status === expected, settle);
+        const read = await readUntilSettled(() => liveStatus(iam, change), (status) => status === expected, settle);
         after = read.value;
         if (!read.settled) {
             return record(change, 'failed', at, {
@@ -87265,50 +87406,57 @@ async function applyClaimed(iam, change, { now, settle = VERIFY_SETTLE }) {
     catch (error) {
         // The key change itself is done and verified; a missing record only restarts the grace period.
         detail = `Applied, but the lifecycle tag could not be written: ${errorMessage(error)}`;
-        warning(`${change.userName} ${change.accessKeyId}: ${detail}`);
+        log.warning(`${change.userName} ${change.accessKeyId}: ${detail}`);
     }
     return record(change, 'applied', at, { after: { status: after }, ...(detail ? { detail } : {}) });
 }
-/** One log line per verified change, written at once: the job log keeps it even if the job is killed. */
-function logChange(change) {
-    const what = change.kind === 'deactivate' ? 'deactivated' : 'deleted';
-    info(`Changed: ${change.userName} ${change.accessKeyId} ${what} at ${change.at} (verified).` +
-        (change.undo ? ` Undo: ${change.undo}` : ''));
-}
-/** Applies the plan, adding each record to `records` as it is made (read while it runs, on cancel). */
-async function applyPlan(iam, plan, options = { now: () => new Date() }, records = []) {
-    const { now } = options;
+/**
+ * Applies the plan, yielding each record the moment it is made, so that a job cancelled half
+ * way still holds what was done. A dry run or a plan over max-actions writes nothing.
+ */
+async function* applyPlan(iam, plan, options) {
+    const { now, log } = options;
     if (plan.dryRun || plan.capExceeded) {
         const detail = plan.dryRun
             ? 'Dry run: nothing was changed.'
             : `Not applied: the plan holds ${plan.changes.length} changes, more than max-actions (${plan.maxActions}).`;
-        records.push(...plan.changes.map((c) => record(c, 'planned', now(), { detail })));
-        return records;
+        for (const change of plan.changes)
+            yield record(change, 'planned', now(), { detail });
+        return;
     }
     // One at a time: a handful of changes per run, each verified before the next.
     for (const change of plan.changes) {
         const signal = options.cancelled?.();
-        records.push(signal
+        yield signal
             ? record(change, 'cancelled', now(), {
                 detail: `Not started: the job was cancelled (${signal}).`
             })
-            : await applyOne(iam, change, options));
+            : await applyOne(iam, change, options);
     }
     for (const start of options.cancelled?.() ? [] : plan.graceStarts) {
         try {
-            await iam.send(new client_iam_dist_cjs/* TagUserCommand */.pkA({
-                UserName: start.userName,
-                Tags: [{ Key: deactivatedTagKey(start.accessKeyId), Value: now().toISOString() }]
-            }));
+            await tagUser(iam, start.userName, deactivatedTagKey(start.accessKeyId), now().toISOString());
         }
         catch (error) {
-            warning(`${start.userName} ${start.accessKeyId}: could not record the start of the grace period: ${errorMessage(error)}`);
+            log.warning(`${start.userName} ${start.accessKeyId}: could not record the start of the grace period: ${errorMessage(error)}`);
         }
     }
-    return records;
 }
 
-;// CONCATENATED MODULE: ./src/remediation/plan.ts
+;// CONCATENATED MODULE: ./src/deliver/runner.ts
+// The one face of the runner's protocol: log lines, masking and the OIDC token, for the stages
+// that are handed them by the jobs.
+
+const runnerLog = {
+    debug: (m) => debug(m),
+    info: (m) => info(m),
+    warning: (m) => warning(m),
+    error: (m) => error(m)
+};
+const maskSecret = (secret) => core.setSecret(secret);
+const getIdToken = (audience) => core.getIDToken(audience);
+
+;// CONCATENATED MODULE: ./src/plan/remediation.ts
 // The remediation planner: a pure function from classified keys to the exact list of
 // changes a run may make. Nothing outside this list is ever touched.
 
@@ -87402,7 +87550,7 @@ function planRemediation(input) {
     return plan;
 }
 
-;// CONCATENATED MODULE: ./src/remediation/render.ts
+;// CONCATENATED MODULE: ./src/render/changes.ts
 // The "Changes" section of the job summary: the plan or what was done, and how to undo it.
 
 
@@ -87477,7 +87625,7 @@ partition) {
     return parts.join('\n\n');
 }
 
-;// CONCATENATED MODULE: ./src/age-chart.ts
+;// CONCATENATED MODULE: ./src/render/age-chart.ts
 
 /** Bands over days-to-deadline: long past (> max-age-days), past, due soon (warn-days), in time. */
 function deadlineBands(daysToDeadline, t) {
@@ -87530,7 +87678,7 @@ function renderDeadlineChart(daysToDeadline, t) {
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/render/summary.ts
 // The job summary: a pure renderer from findings to Markdown, kept under GitHub's 1 MiB limit.
 // Ordered by what the reader must do: the verdict, the keys needing action (by user, in their
 // state after this run), then what the run changed, activity and deliveries, then the rest.
@@ -87794,7 +87942,7 @@ function renderSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
     ].join('\n\n') + '\n');
 }
 
-;// CONCATENATED MODULE: ./src/verdict.ts
+;// CONCATENATED MODULE: ./src/domain/verdict.ts
 // Whether the step fails, decided after every report is written.
 
 /** The reasons the step fails, empty when it passes. */
@@ -87837,8 +87985,11 @@ function failureReasons(report, failOn) {
     return reasons;
 }
 
-;// CONCATENATED MODULE: ./src/audit-job.ts
-// The audit job: scan every key, remediate by plan, keep the issues, notify, report.
+;// CONCATENATED MODULE: ./src/jobs/audit.ts
+
+
+
+
 
 
 
@@ -87903,12 +88054,14 @@ async function remediate(audit, job) {
     const render = () => renderChanges(plan, records, partitionOf(job.settings.awsRegion));
     // From here on a cancel writes what was done instead of ending the process at once.
     setFinalizer(() => finish(audit, job, [cancelNote(), render()], cancelFailures(records)));
-    await applyPlan(job.clients.iam, plan, {
+    const applied = applyPlan(job.clients.iam, plan, {
         now: () => new Date(),
+        log: runnerLog,
         claimant: claimantId(job.run),
-        onApplied: logChange,
         cancelled: cancelledBy
-    }, records);
+    });
+    for await (const record of applied)
+        records.push(record);
     return render;
 }
 function cancelNote() {
@@ -87944,7 +88097,7 @@ async function writeOutcome(audit, job, sections, failures) {
         runUrl: job.run.runUrl,
         partition: partitionOf(settings.awsRegion)
     }));
-    setOutputs(report, reportPath);
+    setAuditOutputs(report, reportPath);
     return reportPath;
 }
 /**
@@ -87959,7 +88112,7 @@ async function lookUpActivity(audit, job) {
         userName: k.userName
     });
     const targets = selectActivityTargets(activity.activityFor, {
-        flagged: report.keys.filter((k) => audit_job_FLAGGED.has(k.class)).map(ref),
+        flagged: report.keys.filter((k) => isFlagged(k.class)).map(ref),
         // A change that was attempted (applied, failed or skipped) is one someone will look into.
         changed: (report.remediation?.changes ?? []).filter((c) => c.result !== 'planned').map(ref)
     });
@@ -87975,7 +88128,6 @@ async function lookUpActivity(audit, job) {
     });
     return [...summaries.values()];
 }
-const audit_job_FLAGGED = new Set(['overdue', 'unused', 'due-soon']);
 /** One issue per key that needs rotation, when a token is there and create-issues is on. */
 async function notifyIssues(audit, job, activity) {
     if (!job.settings.issues.enabled)
@@ -87989,7 +88141,7 @@ async function notifyIssues(audit, job, activity) {
         activityMarkdown: new Map(activity.map((a) => [a.accessKeyId, renderActivityMarkdown(a)])),
         partition: partitionOf(job.settings.awsRegion)
     });
-    setOutput('issues', JSON.stringify(result.applied));
+    setIssuesOutput(result.applied);
     return result.delivery;
 }
 async function notifySns(audit, job, activity) {
@@ -88008,10 +88160,10 @@ async function notifySns(audit, job, activity) {
 async function runAuditJob(job) {
     const { settings } = job;
     info(`Scanning the access keys of account ${job.accountId}.`);
-    const audit = await runAudit(job.clients.iam, settings, {
-        accountId: job.accountId,
-        ...(job.accountAlias ? { accountAlias: job.accountAlias } : {})
-    });
+    // One instant for the whole audit: what is read, how keys are classed and planned.
+    const at = new Date();
+    const scan = await scanAccount(job.clients.iam, settings, at);
+    const audit = classifyAccount(scan, settings, job, at);
     const { report } = audit;
     if (audit.scan.fallbackReason)
         warning(`Credential report not used: ${audit.scan.fallbackReason}`);
@@ -88054,7 +88206,7 @@ function cancelFailures(changes) {
     ];
 }
 
-;// CONCATENATED MODULE: ./src/auth.ts
+;// CONCATENATED MODULE: ./src/credentials/sign-in.ts
 // GitHub OIDC → STS AssumeRoleWithWebIdentity, then optionally sts:AssumeRole role chaining (a hub
 // role into a member account). The credentials stay inside the action: they are masked and
 // handed to the SDK clients, never exported to the job.
@@ -88183,7 +88335,7 @@ async function assumeRoleWithOidc(settings, retry = stsRetry()) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/pacing.ts
+;// CONCATENATED MODULE: ./src/aws/pacing.ts
 
 /** Where the pace starts: the low end of what IAM is reported to allow for reads. */
 const START_IAM_REQUESTS_PER_SECOND = 10;
@@ -88321,9 +88473,9 @@ function paceClient(client, pacer) {
     { step: 'deserialize', priority: 'high', name: 'iamKeySentinelPacing', override: true });
 }
 
-;// CONCATENATED MODULE: ./src/aws-clients.ts
+;// CONCATENATED MODULE: ./src/aws/clients.ts
 // One place that builds the SDK clients, so every call shares the same credentials,
-// retry policy, timeouts and proxy (src/aws-network.ts). AWS_ENDPOINT_URL (the SDK's own
+// retry policy, timeouts and proxy (src/aws/network.ts). AWS_ENDPOINT_URL (the SDK's own
 // variable) is honoured as is.
 
 
@@ -88337,7 +88489,7 @@ function createClients(options) {
         retryMode: 'adaptive',
         ...awsClientConfig()
     });
-    // IAM is paced by src/pacing.ts, which adapts to Throttling itself; the SDK's adaptive
+    // IAM is paced by src/aws/pacing.ts, which adapts to Throttling itself; the SDK's adaptive
     // limiter on top would halve the rate again at each throttled answer, so IAM retries in
     // standard mode (same attempts).
     const iam = new client_iam_dist_cjs/* IAMClient */.h8v({ ...config(), retryMode: 'standard' });
@@ -88354,7 +88506,7 @@ function createClients(options) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/run-context.ts
+;// CONCATENATED MODULE: ./src/inputs/run-context.ts
 // Facts about the workflow run, from the variables every runner sets.
 function runContext(env = process.env) {
     const server = env.GITHUB_SERVER_URL || 'https://github.com';
@@ -88369,7 +88521,7 @@ function runContext(env = process.env) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/aggregate.ts
+;// CONCATENATED MODULE: ./src/classify/organization.ts
 // The organization-wide result: each expected account with its report, or flagged as missing or
 // unreadable, and the sums over the reports. Pure: the decisions the summary, digest, outputs and
 // verdict all share.
@@ -88402,7 +88554,6 @@ function accountOfFile(file) {
         return file.report.accountId;
     return file.kind === 'unreadable' ? file.accountId : undefined;
 }
-const aggregate_FLAGGED = new Set(['overdue', 'unused', 'due-soon']);
 function aggregate(expected, files) {
     const byAccount = new Map();
     for (const file of files) {
@@ -88455,7 +88606,7 @@ function aggregate(expected, files) {
         users += report.userCount;
         thresholds.set(JSON.stringify(report.thresholds), report.thresholds);
         for (const finding of report.keys) {
-            if (aggregate_FLAGGED.has(finding.class))
+            if (isFlagged(finding.class))
                 worstKeys.push({ accountId: a.accountId, accountName: a.name, finding });
         }
     }
@@ -88480,7 +88631,7 @@ function aggregate(expected, files) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/aggregate-render.ts
+;// CONCATENATED MODULE: ./src/render/organization.ts
 // The organization-wide job summary: failed accounts first, the sums, a chart of overdue keys per
 // account, every account's counts and the worst keys. Pure, and within GitHub's summary limit.
 
@@ -88502,7 +88653,7 @@ function thresholdsLine(all) {
         return `Thresholds: ${one(all[0])}`;
     return `⚠️ The accounts were audited with different thresholds: ${all.map(one).join('; ')}`;
 }
-function aggregate_render_header(input) {
+function organization_header(input) {
     const { result } = input;
     const expected = result.accounts.filter((a) => a.expected).length;
     const reported = result.accounts.filter((a) => a.status === 'reported').length;
@@ -88608,7 +88759,7 @@ function renderOverdueChart(accounts) {
         '```'
     ].join('\n') + more);
 }
-function aggregate_render_resultCell(a) {
+function organization_resultCell(a) {
     const unexpected = a.expected ? '' : ' (not in expected-accounts)';
     if (a.status === 'missing')
         return '❌ no report';
@@ -88634,7 +88785,7 @@ function accountRow(a) {
     return [
         escapeMarkdown(a.accountId, 12),
         escapeMarkdown(a.name, 60),
-        aggregate_render_resultCell(a),
+        organization_resultCell(a),
         count('overdue'),
         count('unused'),
         count('due-soon'),
@@ -88645,7 +88796,7 @@ function accountRow(a) {
     ];
 }
 /** Rows while the byte budget lasts, then how many were left out and where they are. */
-function aggregate_render_boundedTable(headerCells, rows, budget, what, where) {
+function organization_boundedTable(headerCells, rows, budget, what, where) {
     const lines = [table(headerCells, [])];
     let used = utf8Bytes(lines[0]);
     let shown = 0;
@@ -88717,7 +88868,7 @@ function renderAggregateSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
                 ])
         ].join('\n');
     // What to act on first: accounts without a report, the worst keys; then the counts.
-    const before = [aggregate_render_header(input), failedSection(result.failed), worstSection];
+    const before = [organization_header(input), failedSection(result.failed), worstSection];
     const after = [
         totalsSection(result),
         overdueSection(result.accounts),
@@ -88729,12 +88880,12 @@ function renderAggregateSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
     const accountsTable = [
         `### Accounts (${result.accounts.length})`,
         '',
-        aggregate_render_boundedTable(ACCOUNT_HEADER, result.accounts.map(accountRow), budget, 'accounts', where)
+        organization_boundedTable(ACCOUNT_HEADER, result.accounts.map(accountRow), budget, 'accounts', where)
     ].join('\n');
     return [...before, accountsTable, ...after].filter((part) => part !== '').join('\n\n') + '\n';
 }
 
-;// CONCATENATED MODULE: ./src/fleet/digest.ts
+;// CONCATENATED MODULE: ./src/render/organization-digest.ts
 // The one SNS digest of an organization audit: plain text, failed accounts first, then every
 // account's counts and the worst keys, cut to SNS's size limit. Reuses the per-account message's
 // helpers (plain, asciiSubject, the limit) so both read and behave alike. Pure.
@@ -88745,7 +88896,7 @@ function renderAggregateSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
 const DIGEST_ACCOUNT = 'organization';
 const DIGEST_EVENT = 'organization-audit';
 const DIGEST_WORST_KEYS = 50;
-const digest_bytes = (text) => Buffer.byteLength(text, 'utf8');
+const organization_digest_bytes = (text) => Buffer.byteLength(text, 'utf8');
 /** findings: an overdue or unused key, a change, or an account without a usable report. */
 function shouldPublishDigest(result, notifyOn) {
     if (notifyOn === 'never')
@@ -88780,7 +88931,7 @@ function keyLine(r, { accountId, accountName, finding: f }) {
     return (`- ${who(accountId, accountName)} ${plain(f.userName, 64)} ${plain(f.accessKeyId, 32)}: ` +
         `${CLASS_NAME[f.class]}, deadline ${deadlineText(f, maxAge)}; ${ageText(f)}; ${f.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(f, plain)}`);
 }
-function digest_header(input) {
+function organization_digest_header(input) {
     const { result: r } = input;
     const t = r.totals;
     const c = r.changes;
@@ -88825,28 +88976,28 @@ function renderDigest(input, limit = SNS_MESSAGE_LIMIT_BYTES) {
     ];
     const sections = all.filter((s) => s.lines.length > 0);
     const foot = `Each account's audit job has its keys in its job summary and JSON report: ${seeRun}`;
-    const parts = [digest_header(input)];
-    let used = digest_bytes(parts[0]) + digest_bytes(`\n\n${foot}`);
+    const parts = [organization_digest_header(input)];
+    let used = organization_digest_bytes(parts[0]) + organization_digest_bytes(`\n\n${foot}`);
     for (const section of sections) {
-        const worstCut = digest_bytes(`\n${section.cut(section.lines.length)}`);
+        const worstCut = organization_digest_bytes(`\n${section.cut(section.lines.length)}`);
         const title = `\n\n${section.title}`;
-        if (used + digest_bytes(title) + worstCut > limit)
+        if (used + organization_digest_bytes(title) + worstCut > limit)
             break;
         const lines = [section.title];
-        used += digest_bytes(title);
+        used += organization_digest_bytes(title);
         let shown = 0;
         for (const line of section.lines) {
             const reserve = shown + 1 < section.lines.length ? worstCut : 0;
-            if (used + digest_bytes(`\n${line}`) + reserve > limit)
+            if (used + organization_digest_bytes(`\n${line}`) + reserve > limit)
                 break;
             lines.push(line);
-            used += digest_bytes(`\n${line}`);
+            used += organization_digest_bytes(`\n${line}`);
             shown++;
         }
         if (shown < section.lines.length) {
             const cut = section.cut(section.lines.length - shown);
             lines.push(cut);
-            used += digest_bytes(`\n${cut}`);
+            used += organization_digest_bytes(`\n${cut}`);
         }
         parts.push(lines.join('\n'));
     }
@@ -88868,12 +89019,12 @@ function digestNotification(input) {
         changed: number(r.changes.deactivated + r.changes.deleted)
     };
     // Attributes and subject count towards SNS's 256 KiB as well.
-    const attributeBytes = Object.entries(attributes).reduce((sum, [name, a]) => sum + digest_bytes(name) + digest_bytes(a.DataType) + digest_bytes(a.StringValue), 0);
-    const message = renderDigest(input, SNS_MESSAGE_LIMIT_BYTES - attributeBytes - digest_bytes(subject));
+    const attributeBytes = Object.entries(attributes).reduce((sum, [name, a]) => sum + organization_digest_bytes(name) + organization_digest_bytes(a.DataType) + organization_digest_bytes(a.StringValue), 0);
+    const message = renderDigest(input, SNS_MESSAGE_LIMIT_BYTES - attributeBytes - organization_digest_bytes(subject));
     return { subject, message, attributes };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/matrix.ts
+;// CONCATENATED MODULE: ./src/domain/matrix.ts
 // The job matrix of an organization audit: one entry per account, and its split into chunks
 // when the fleet is larger than one GitHub matrix may be (256 jobs). Pure: no I/O.
 /** GitHub runs at most this many jobs from one matrix. */
@@ -88960,16 +89111,16 @@ function parseExpectedAccounts(text) {
     return { accounts: [...accounts.values()] };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/report-file.ts
+;// CONCATENATED MODULE: ./src/scan/report-file.ts
 // Reads one JSON file of the reports directory: an audit report of ours, a file that is not ours
 // (ignored), or a report of ours that cannot be trusted (its account is then a failed account).
 // Pure: the caller reads the file.
 
 
+
 /** reportFileName() in report.ts: iam-key-sentinel-<account>[-<run>-<attempt>].json */
 const OUR_FILE_NAME = /(?:^|\/)iam-key-sentinel-(\d{12})(?:-[\w-]*)?\.json$/;
-const report_file_CLASSES = ['overdue', 'due-soon', 'unused', 'inactive', 'ok', 'exempt'];
-const COUNT_KEYS = ['total', ...report_file_CLASSES];
+const COUNT_KEYS = ['total', ...KEY_CLASSES];
 const DATE_FIELDS = new Set(['createDate', 'date']);
 const report_file_isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isCount = (value) => typeof value === 'number' && Number.isInteger(value) && value >= 0;
@@ -88980,7 +89131,7 @@ function keyProblem(key) {
         return 'is not an object';
     if (typeof key.userName !== 'string' || typeof key.accessKeyId !== 'string')
         return 'has no userName or accessKeyId';
-    if (!report_file_CLASSES.includes(key.class))
+    if (!KEY_CLASSES.includes(key.class))
         return `has an unknown class '${String(key.class)}'`;
     if (key.status !== 'Active' && key.status !== 'Inactive')
         return 'has an unknown status';
@@ -89032,8 +89183,8 @@ function reportProblem(value) {
     const keys = value.keys;
     const listed = (c) => keys.filter((k) => k.class === c).length;
     // Ok keys only the credential report saw are counted but not listed, so ok may exceed its keys.
-    const mismatch = report_file_CLASSES.find((c) => c === 'ok' ? counts.ok < listed(c) : counts[c] !== listed(c));
-    const sum = report_file_CLASSES.reduce((n, c) => n + counts[c], 0);
+    const mismatch = KEY_CLASSES.find((c) => c === 'ok' ? counts.ok < listed(c) : counts[c] !== listed(c));
+    const sum = KEY_CLASSES.reduce((n, c) => n + counts[c], 0);
     if (mismatch || sum !== counts.total) {
         return `its counts do not match its keys (${mismatch ?? 'total'}): the file is truncated or was edited`;
     }
@@ -89069,7 +89220,7 @@ function readReportFile(path, text) {
     return { kind: 'report', path, report: parsed };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/reports-dir.ts
+;// CONCATENATED MODULE: ./src/scan/reports-dir.ts
 // Finds the reports the matrix jobs uploaded: every *.json under reports-directory, however deep
 // (actions/download-artifact puts each artifact in its own folder). A file that cannot be read is
 // reported, never thrown, so one bad artifact cannot hide the others.
@@ -89108,7 +89259,7 @@ async function readReportsDirectory(dir) {
     return { exists: true, files };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/aggregate-job.ts
+;// CONCATENATED MODULE: ./src/jobs/aggregate.ts
 // mode: aggregate. Reads every account's report from reports-directory, then writes one
 // organization-wide summary, JSON report and outputs, and publishes one SNS digest. Runs after the
 // matrix with `if: always()`, so an account whose job failed is named here, never silently missing.
@@ -89173,14 +89324,7 @@ async function publishDigest(job, result, generatedAt) {
             detail: `No AWS credentials to publish with: ${describeFailure(error)}`
         };
     }
-    // deliverSns only publishes; the clients are there because every job context carries them.
-    const clients = createClients({ region: job.settings.awsRegion, credentials });
-    try {
-        return await deliverSns({ settings: job.settings, credentials, clients, accountId: DIGEST_ACCOUNT, run: job.run }, notification, 'audit');
-    }
-    finally {
-        clients.destroy();
-    }
+    return deliverSns({ settings: job.settings, credentials, accountId: DIGEST_ACCOUNT, run: job.run }, notification, 'audit');
 }
 function listed(accounts, detail) {
     const shown = accounts
@@ -89205,7 +89349,7 @@ function aggregateFailures(result) {
     return failures;
 }
 async function runAggregateJob(job) {
-    const { fleet } = job;
+    const fleet = job.settings;
     const generatedAt = new Date();
     const directory = await readReportsDirectory(fleet.reportsDirectory);
     if (!directory.exists) {
@@ -89226,16 +89370,17 @@ async function runAggregateJob(job) {
     const notifications = renderDeliveries(deliveries, job.run.runUrl);
     await writeSummary(notifications ? `${summary}\n${notifications}\n` : summary);
     const t = result.totals;
-    setOutput('accounts', JSON.stringify(result.accounts.map(accountJson)));
-    setOutput('failed-accounts', JSON.stringify(result.failed.map((a) => a.accountId)));
-    setOutput('account-count', result.accounts.length);
-    setCountOutputs(t, reportPath);
+    setAggregateOutputs({
+        accounts: result.accounts.map(accountJson),
+        failedAccountIds: result.failed.map((a) => a.accountId),
+        totals: t
+    }, reportPath);
     info(`${result.accounts.length} accounts, ${result.failed.length} without a usable report; ` +
         `${t.total} keys: ${t.overdue} overdue, ${t['due-soon']} due soon, ${t.unused} unused. Report: ${reportPath}`);
     return { failures: [...aggregateFailures(result), ...deliveryFailures(deliveries)] };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/list-render.ts
+;// CONCATENATED MODULE: ./src/render/account-list.ts
 // The job summary of list-accounts: what will be audited, what was skipped and why. Pure.
 
 
@@ -89287,9 +89432,9 @@ function renderListSummary(listing, selection, options) {
     return parts.join('\n\n') + '\n';
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-organizations/dist-cjs/index.js
-var client_organizations_dist_cjs = __nccwpck_require__(2503);
-;// CONCATENATED MODULE: ./src/fleet/organization.ts
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-organizations/dist-cjs/index.js
+var client_organizations_dist_cjs = __nccwpck_require__(6295);
+;// CONCATENATED MODULE: ./src/scan/organization.ts
 // Reads the organization's accounts from AWS Organizations: every account, or those under the
 // given roots and OUs, walking nested OUs. Every list is paginated; nothing is filtered here.
 
@@ -89409,7 +89554,7 @@ async function listOrganizationAccounts(options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/fleet/select.ts
+;// CONCATENATED MODULE: ./src/classify/select-accounts.ts
 // Which accounts of the organization get an audit job: the active ones, minus exclude-accounts,
 // each with the member role ARN built from member-role-name. Pure.
 
@@ -89441,7 +89586,7 @@ function selectAccounts(accounts, options) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/list-job.ts
+;// CONCATENATED MODULE: ./src/jobs/list-accounts.ts
 // mode: list-accounts. Lists the organization's accounts and sets the matrix outputs that the
 // audit jobs fan out over (strategy.matrix: ${{ fromJSON(needs.<job>.outputs.matrix) }}).
 
@@ -89468,13 +89613,7 @@ async function runListAccountsJob(fleet, aws) {
     });
     const selection = selectAccounts(listing.accounts, fleet);
     const { entries, chunks } = selection;
-    const matrix = JSON.stringify({ include: entries });
-    const chunked = JSON.stringify({ include: chunks });
-    setOutput('matrix', matrix);
-    setOutput('chunks', chunked);
-    setOutput('account-ids', entries.map((e) => e['account-id']).join(','));
-    setOutput('account-count', entries.length);
-    setOutput('chunk-count', chunks.length);
+    const { matrix, chunked } = setMatrixOutputs(entries, chunks);
     for (const id of selection.unmatchedExcludes) {
         warning(`'exclude-accounts' lists ${id}, which is not an account listed here.`);
     }
@@ -89509,12 +89648,12 @@ async function runListAccountsJob(fleet, aws) {
     return { failures };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/job.ts
+;// CONCATENATED MODULE: ./src/jobs/organization.ts
 
 
 
 
-async function runFleetJob(settings, fleet, assume) {
+async function runFleetJob(settings, assume) {
     // allowed-account-ids holds here too: the management account (list-accounts), the hub
     // account that publishes the digest (aggregate).
     const credentials = async () => {
@@ -89522,13 +89661,16 @@ async function runFleetJob(settings, fleet, assume) {
         await verifyAllowedAccount(settings.allowedAccountIds, settings.awsRegion, assumed);
         return assumed;
     };
-    if (fleet.mode === 'aggregate') {
-        return runAggregateJob({ settings, fleet, run: runContext(), credentials });
+    if (settings.mode === 'aggregate') {
+        return runAggregateJob({ settings, run: runContext(), credentials });
     }
-    return runListAccountsJob(fleet, { region: settings.awsRegion, credentials: await credentials() });
+    return runListAccountsJob(settings, {
+        region: settings.awsRegion,
+        credentials: await credentials()
+    });
 }
 
-;// CONCATENATED MODULE: ./src/incident/render.ts
+;// CONCATENATED MODULE: ./src/render/incident.ts
 // The incident's three faces, one content: the job summary, the SNS message (in the spirit
 // of the seeds' template) and the security-incident issue. Pure functions.
 
@@ -89655,7 +89797,7 @@ const OUTCOME_LABEL = {
     planned: '📝 planned (dry run)',
     failed: '❌ failed: manual intervention needed'
 };
-function render_keyRow(report, k, partition) {
+function incident_keyRow(report, k, partition) {
     const sessions = !k.sessions
         ? '—'
         : k.sessions.ok
@@ -89687,7 +89829,7 @@ partition) {
             `the action could not take ${failed.length === 1 ? 'it' : 'them'} away. Sign in to the account, deactivate or delete by hand, ` +
             `and check the [AWS Health dashboard](${HEALTH_DASHBOARD}).`);
     }
-    parts.push(table(['Access key', 'User', 'Exposed at', 'Outcome', 'Older sessions', 'Error'], report.keys.map((k) => render_keyRow(report, k, partition))));
+    parts.push(table(['Access key', 'User', 'Exposed at', 'Outcome', 'Older sessions', 'Error'], report.keys.map((k) => incident_keyRow(report, k, partition))));
     const undo = report.keys.flatMap((k) => [
         ...(k.change?.undo ? [k.change.undo] : []),
         ...(k.sessions?.ok && k.sessions.undo ? [k.sessions.undo] : [])
@@ -89718,7 +89860,7 @@ partition) {
     return { title: Array.from(title).slice(0, 256).join(''), body };
 }
 
-;// CONCATENATED MODULE: ./src/incident/issue.ts
+;// CONCATENATED MODULE: ./src/deliver/incident-issue.ts
 // The security-incident issue: one per incident run, written once even when the job is
 // re-run (the marker names the run attempt).
 
@@ -89773,7 +89915,7 @@ partition) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/incident/revoke.ts
+;// CONCATENATED MODULE: ./src/act/revoke.ts
 // Takes one exposed key away: find its owner, confirm the key, deactivate or delete it with
 // the same re-read and verification as remediation, then cut off sessions minted with it.
 
@@ -89798,20 +89940,12 @@ function revocationPolicy(before) {
 }
 /** The owner as IAM knows it: GetAccessKeyLastUsed answers with the user name of any key. */
 async function ownerOf(iam, accessKeyId) {
-    const answer = await iam.send(new client_iam_dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: accessKeyId }));
-    if (!answer.UserName)
+    const userName = await keyOwner(iam, accessKeyId);
+    if (!userName)
         throw new Error('IAM did not name the key’s user');
-    return answer.UserName;
+    return userName;
 }
-async function liveKey(iam, userName, accessKeyId) {
-    for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
-        const key = page.AccessKeyMetadata?.find((k) => k.AccessKeyId === accessKeyId);
-        if (key?.CreateDate)
-            return { status: key.Status === 'Active' ? 'Active' : 'Inactive', createDate: key.CreateDate };
-    }
-    return undefined;
-}
-async function revokeSessions(iam, userName, before) {
+async function revokeSessions(iam, userName, before, settle) {
     const base = {
         policyName: REVOKE_POLICY_NAME,
         issuedBefore: before.toISOString(),
@@ -89819,24 +89953,13 @@ async function revokeSessions(iam, userName, before) {
     };
     try {
         const document = revocationPolicy(before);
-        await iam.send(new client_iam_dist_cjs/* PutUserPolicyCommand */.CkV({
-            UserName: userName,
-            PolicyName: REVOKE_POLICY_NAME,
-            PolicyDocument: document
-        }));
-        // Verify like every other write: read it back (IAM returns the document URL-encoded),
-        // waiting for IAM to settle; a policy not yet visible (NoSuchEntity) is read again.
+        await putUserPolicy(iam, userName, REVOKE_POLICY_NAME, document);
+        // Verify like every other write: read it back, waiting for IAM to settle; a policy not yet
+        // visible is read again.
         const read = await readUntilSettled(async () => {
-            try {
-                const back = await iam.send(new client_iam_dist_cjs/* GetUserPolicyCommand */.bcb({ UserName: userName, PolicyName: REVOKE_POLICY_NAME }));
-                return JSON.stringify(JSON.parse(decodeURIComponent(back.PolicyDocument ?? '')));
-            }
-            catch (error) {
-                if (hasAwsCode(error, 'NoSuchEntity'))
-                    return undefined;
-                throw error;
-            }
-        }, (stored) => stored === document, VERIFY_SETTLE);
+            const stored = await readUserPolicy(iam, userName, REVOKE_POLICY_NAME);
+            return stored === undefined ? undefined : JSON.stringify(JSON.parse(stored));
+        }, (stored) => stored === document, settle);
         if (!read.settled)
             throw new Error('the stored policy differs from the one written');
         return { ...base, ok: true };
@@ -89865,13 +89988,14 @@ async function revokeKey(iam, exposed, options) {
     }
     let live;
     try {
-        live = await liveKey(iam, userName, exposed.accessKeyId);
+        live = await readLiveKey(iam, userName, exposed.accessKeyId);
     }
     catch (error) {
         result.error = `Listing the keys of ${userName} failed: ${errorMessage(error)}`;
         return result;
     }
-    if (!live) {
+    const createDate = live?.createDate;
+    if (!live || !createDate) {
         result.error = `${userName} has no key ${exposed.accessKeyId} any more (already deleted?).`;
         return result;
     }
@@ -89881,7 +90005,7 @@ async function revokeKey(iam, exposed, options) {
             kind: options.action,
             userName,
             accessKeyId: exposed.accessKeyId,
-            createDate: live.createDate,
+            createDate,
             fromStatus: live.status,
             reason: `exposed${exposed.location ? ` at ${exposed.location}` : ''}`
         };
@@ -89893,21 +90017,24 @@ async function revokeKey(iam, exposed, options) {
                 reason: change.reason,
                 result: 'planned',
                 detail: 'Dry run: nothing was changed.',
-                before: { status: live.status, createDate: live.createDate.toISOString() },
+                before: { status: live.status, createDate: createDate.toISOString() },
                 at: options.now().toISOString()
             }
             : await applyOne(iam, change, {
                 now: options.now,
+                log: options.log,
                 ...(options.claimant ? { claimant: options.claimant } : {}),
-                ...(options.onApplied ? { onApplied: options.onApplied } : {})
+                ...(options.settle ? { settle: options.settle } : {})
             });
     }
     if (options.dryRun) {
         result.outcome = 'planned';
         return result;
     }
-    if (options.revokeSessions)
-        result.sessions = await revokeSessions(iam, userName, options.now());
+    if (options.revokeSessions) {
+        const settle = options.settle ?? VERIFY_SETTLE;
+        result.sessions = await revokeSessions(iam, userName, options.now(), settle);
+    }
     const changeOk = alreadyInactive ||
         result.change?.result === 'applied' ||
         result.change?.result === 'already-done';
@@ -89922,9 +90049,10 @@ async function revokeKey(iam, exposed, options) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/incident/job.ts
+;// CONCATENATED MODULE: ./src/jobs/incident.ts
 // The incident job: revoke each exposed key, summarize what it did, tell security on every
 // channel, and when a key could not be taken away, say that a person must step in.
+
 
 
 
@@ -89962,17 +90090,6 @@ async function activityFor(job, results, now) {
     });
     return [...summaries.values()];
 }
-function setIncidentOutputs(report, reportPath) {
-    const changes = report.keys.flatMap((k) => (k.change ? [k.change] : []));
-    const applied = (kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
-    setOutput('account-id', report.accountId);
-    setOutput('report-path', reportPath);
-    setOutput('incident', JSON.stringify(report.keys));
-    setOutput('changes', JSON.stringify(changes));
-    setOutput('deactivated-count', applied('deactivate'));
-    setOutput('deleted-count', applied('delete'));
-    setOutput('activity', JSON.stringify(report.activity));
-}
 async function writeIncidentRecord(report, job, deliveries) {
     const reportPath = await writeReport(report);
     const deliveriesSection = renderDeliveries(deliveries, job.run.runUrl);
@@ -89983,9 +90100,7 @@ async function writeIncidentRecord(report, job, deliveries) {
 }
 async function runIncidentJob(job) {
     const { settings } = job;
-    const incident = settings.incident;
-    if (incident.mode !== 'revoke')
-        throw new Error('runIncidentJob needs incident mode');
+    const incident = settings.revoke;
     const action = settings.remediation.action === 'delete' ? 'delete' : 'deactivate';
     const ownKeyId = await ownAccessKeyId(job.clients);
     const claimant = claimantId(job.run);
@@ -90026,7 +90141,7 @@ async function runIncidentJob(job) {
                 revokeSessions: incident.revokeSessions,
                 ...(ownKeyId ? { ownKeyId } : {}),
                 claimant,
-                onApplied: logChange,
+                log: runnerLog,
                 now: () => new Date()
             }));
     }
@@ -90061,12 +90176,201 @@ async function runIncidentJob(job) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/incident/exposure-event.ts
+;// CONCATENATED MODULE: ./src/inputs/patterns.ts
+// The forms inputs must take, and AWS's limits on them.
+const ROLE_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+// IAM tag keys: letters, digits, spaces and _.:/=+-@, 1 to 128 characters.
+const TAG_KEY = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u;
+const USER_GLOB = /^[\w+=,.@*?-]{1,64}$/;
+const SNS_TOPIC_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:sns:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}(\.fifo)?$/;
+// GitHub label names: up to 50 characters, no commas (they separate the list).
+const patterns_LABEL = /^[^,\n]{1,50}$/;
+const GROUP_NAME = /^[\w+=,.@-]{1,128}$/;
+// Organizations: a root is r-xxxx, an OU ou-<root part>-<8 to 32 characters>.
+const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+// sts:AssumeRole's ExternalId: 2 to 1224 characters of letters, digits and '+=,.@:/-'.
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+const POLICY_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,1024}$/;
+/** STS limits: a packed inline session policy of 2048 characters, 10 managed policies. */
+const INLINE_SESSION_POLICY_MAX_CHARS = 2048;
+const MANAGED_SESSION_POLICIES_MAX = 10;
+/** AWS caps a session assumed by role chaining at one hour, whatever the role allows. */
+const CHAINED_SESSION_MAX_SECONDS = 3600;
+const AUDIENCE = /^\S{1,256}$/;
+
+;// CONCATENATED MODULE: ./src/inputs/connection.ts
+
+
+/** The sign-in inputs, read first and in this order (problems are listed in reading order). */
+function readConnection(r, env) {
+    const roleToAssume = r.optionalMatching('role-to-assume', ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/iam-key-sentinel');
+    const awsRegion = r.matching('aws-region', REGION, 'an AWS region name such as us-east-1');
+    const audience = r.matching('audience', AUDIENCE, 'a non-empty audience without spaces');
+    const roleSessionName = r.optionalMatching('role-session-name', SESSION_NAME, "2 to 64 characters of letters, digits and '+=,.@_-'") ?? defaultSessionName(env);
+    const roleDurationSeconds = r.wholeNumber('role-duration-seconds', 900, 43200);
+    const roleChain = readRoleChain(r, roleToAssume, roleDurationSeconds);
+    const sessionScope = readSessionScope(r, roleToAssume, roleChain);
+    return {
+        roleToAssume,
+        awsRegion,
+        audience,
+        roleSessionName,
+        roleDurationSeconds,
+        ...(roleChain ? { roleChain } : {}),
+        ...sessionScope
+    };
+}
+function defaultSessionName(env) {
+    const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
+    return (run ? `iam-key-sentinel-${run}` : 'iam-key-sentinel').slice(0, 64);
+}
+/** member-role-arn and role-chaining: which roles to chain through, and from what. */
+function readRoleChain(r, roleToAssume, durationSeconds) {
+    const member = r.optionalMatching('member-role-arn', ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/iam-key-sentinel-member');
+    const fromJob = r.boolean('role-chaining');
+    if (!member && !fromJob)
+        return undefined;
+    if (member && !roleToAssume && !fromJob) {
+        r.problems.push("'member-role-arn' needs credentials to assume it with: set 'role-to-assume' (the hub role, through GitHub OIDC) " +
+            "or 'role-chaining: true' (the credentials already in the job, e.g. from aws-actions/configure-aws-credentials).");
+        return undefined;
+    }
+    if (fromJob && !member && !roleToAssume) {
+        r.problems.push("'role-chaining' is true but there is no role to assume: set 'member-role-arn' (in a matrix job, ${{ matrix.role-arn }}) or 'role-to-assume'.");
+        return undefined;
+    }
+    if (member && member === roleToAssume) {
+        r.problems.push("'member-role-arn' is the same role as 'role-to-assume': leave 'member-role-arn' empty to use that role alone.");
+    }
+    if (durationSeconds > CHAINED_SESSION_MAX_SECONDS) {
+        r.problems.push(`'role-duration-seconds' must be at most ${CHAINED_SESSION_MAX_SECONDS} with role chaining ('member-role-arn' or 'role-chaining'): ` +
+            `AWS limits sessions assumed with role credentials to one hour; got '${durationSeconds}'.`);
+    }
+    const roleArns = fromJob ? [roleToAssume, member] : [member];
+    const [first, ...rest] = roleArns.filter((arn) => arn !== undefined);
+    if (first === undefined)
+        return undefined;
+    return { from: fromJob ? 'job-credentials' : 'oidc', roleArns: [first, ...rest] };
+}
+/** inline-session-policy: a JSON policy document, minified as STS counts its characters. */
+function readInlinePolicy(r) {
+    const raw = r.raw('inline-session-policy');
+    if (raw === '')
+        return undefined;
+    let document;
+    try {
+        document = JSON.parse(raw);
+    }
+    catch (error) {
+        r.problems.push(`'inline-session-policy' must be a JSON IAM policy document; it is not JSON (${error instanceof Error ? error.message : String(error)}).`);
+        return undefined;
+    }
+    const statements = document?.Statement;
+    if (typeof document !== 'object' || document === null || Array.isArray(document) || !statements) {
+        r.problems.push(`'inline-session-policy' must be a JSON IAM policy document: an object with "Version" and "Statement".`);
+        return undefined;
+    }
+    const packed = JSON.stringify(document);
+    if (packed.length > INLINE_SESSION_POLICY_MAX_CHARS) {
+        r.problems.push(`'inline-session-policy' must be at most ${INLINE_SESSION_POLICY_MAX_CHARS} characters without spaces (STS's limit); got ${packed.length}.`);
+    }
+    return packed;
+}
+/** The inputs of configure-aws-credentials that scope the sessions this action assumes. */
+function readSessionScope(r, roleToAssume, roleChain) {
+    const allowedAccountIds = [
+        ...new Set(r.list('allowed-account-ids', ACCOUNT_ID, '12-digit AWS account IDs'))
+    ];
+    const externalId = r.optionalMatching('role-external-id', EXTERNAL_ID, "2 to 1224 characters of letters, digits and '+=,.@:/_-'");
+    if (externalId && !roleChain) {
+        r.problems.push("'role-external-id' is sent with sts:AssumeRole, which this run does not call (GitHub OIDC uses sts:AssumeRoleWithWebIdentity, which takes none): " +
+            "set 'member-role-arn' or 'role-chaining', or remove 'role-external-id'.");
+    }
+    const inline = readInlinePolicy(r);
+    const managedArns = r.list('managed-session-policies', POLICY_ARN, 'IAM managed policy ARNs such as arn:aws:iam::aws:policy/ReadOnlyAccess');
+    if (managedArns.length > MANAGED_SESSION_POLICIES_MAX) {
+        r.problems.push(`'managed-session-policies' may list at most ${MANAGED_SESSION_POLICIES_MAX} policies (STS's limit); got ${managedArns.length}.`);
+    }
+    const scoped = inline !== undefined || managedArns.length > 0;
+    if (scoped && !roleToAssume && !roleChain) {
+        r.problems.push("'inline-session-policy' and 'managed-session-policies' scope a session the action assumes: set 'role-to-assume' " +
+            "(or 'member-role-arn' / 'role-chaining'); for credentials from aws-actions/configure-aws-credentials, give the policies to that action.");
+    }
+    return {
+        allowedAccountIds,
+        ...(externalId ? { externalId } : {}),
+        ...(scoped ? { sessionPolicies: { ...(inline ? { inline } : {}), managedArns } } : {}),
+        retryMaxAttempts: r.wholeNumber('retry-max-attempts', 1, 30)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/fleet.ts
+
+
+const LIST_INPUTS = [
+    'organizational-units',
+    'exclude-accounts',
+    'member-role-name',
+    'matrix-chunk-size'
+];
+const AGGREGATE_INPUTS = ['reports-directory', 'expected-accounts'];
+/**
+ * The inputs of the organization modes. All are read in every mode (action.yml declares each),
+ * and one set outside its mode is a mistake worth naming, not something to ignore.
+ */
+function readFleet(r, mode) {
+    const organizationalUnits = r.list('organizational-units', PARENT_ID, 'organizational unit IDs such as ou-ab12-cd34ef56 or the root ID such as r-ab12');
+    const excludeAccounts = r.list('exclude-accounts', ACCOUNT_ID, '12-digit AWS account IDs');
+    const memberRoleName = r.matching('member-role-name', ROLE_NAME, "an IAM role name: 1 to 64 letters, digits and '+=,.@_-', without a path");
+    const chunkSize = r.wholeNumber('matrix-chunk-size', 1, GITHUB_MATRIX_LIMIT);
+    const reportsDirectory = r.raw('reports-directory');
+    const expected = parseExpectedAccounts(r.raw('expected-accounts'));
+    if ('problem' in expected) {
+        r.problems.push(`'expected-accounts' must be ${EXPECTED_ACCOUNTS_FORM}; ${expected.problem}.`);
+    }
+    const misplaced = (names, where) => {
+        for (const name of names.filter((n) => r.isSet(n))) {
+            r.problems.push(`'${name}' is only used in ${where} mode: set 'mode' to ${where} or remove '${name}'.`);
+        }
+    };
+    if (mode !== 'list-accounts')
+        misplaced(LIST_INPUTS, 'list-accounts');
+    if (mode !== 'aggregate')
+        misplaced(AGGREGATE_INPUTS, 'aggregate');
+    if (mode === 'list-accounts') {
+        return {
+            mode,
+            organizationalUnits: [...new Set(organizationalUnits)],
+            excludeAccounts,
+            memberRoleName,
+            chunkSize
+        };
+    }
+    if (mode !== 'aggregate')
+        return undefined;
+    if (reportsDirectory === '') {
+        r.problems.push("'reports-directory' is required in aggregate mode: the directory the report artifacts were downloaded to (actions/download-artifact's path).");
+    }
+    const expectedAccounts = 'accounts' in expected ? expected.accounts : [];
+    if (expectedAccounts.length === 0 && !('problem' in expected)) {
+        r.problems.push(`'expected-accounts' is required in aggregate mode, so that an account without a report is flagged rather than missed: pass the list-accounts step's matrix output (needs.<job>.outputs.matrix).`);
+    }
+    return { mode, reportsDirectory, expectedAccounts };
+}
+
+;// CONCATENATED MODULE: ./src/domain/exposure.ts
+// An exposed access key as AWS's exposure events name it, and the event that named it.
+const ACCESS_KEY_ID = /^AKIA[A-Z0-9]{16}$/;
+
+;// CONCATENATED MODULE: ./src/inputs/exposure-event.ts
 // Reads the exposed keys out of the events AWS sends when it finds a leaked access key:
 // AWS Health AWS_RISK_CREDENTIALS_EXPOSED and Trusted Advisor "Exposed Access Keys"
 // delivered as a repository_dispatch client_payload.
 
-const ACCESS_KEY_ID = /^AKIA[A-Z0-9]{16}$/;
+
 /** The triggering event cannot be used; the message says which field and what was expected. */
 class EventError extends ActionError {
     constructor(message) {
@@ -90181,15 +90485,67 @@ function parseExposureEvent(payload) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
-// Reads and validates every input before anything touches AWS or GitHub.
-// Pure over a getter, so the table of bad inputs is unit-tested without a runner.
+;// CONCATENATED MODULE: ./src/inputs/mode.ts
+// Which mode the run is in, and for an incident the keys to revoke: from the access-key-id input
+// or else from a repository_dispatch exposure event.
 
 
+/** Keys to revoke, from the access-key-id input or else from a repository_dispatch exposure event. */
+function readIncident(r, env, payload) {
+    const ids = r.list('access-key-id', ACCESS_KEY_ID, 'access key IDs: 20 upper-case letters and digits starting with AKIA');
+    let event;
+    if (env.GITHUB_EVENT_NAME === 'repository_dispatch') {
+        try {
+            event = parseExposureEvent(payload);
+        }
+        catch (error) {
+            if (!(error instanceof EventError))
+                throw error;
+            r.problems.push(`The repository_dispatch event is not a usable exposure event: ${error.message}`);
+        }
+    }
+    const keys = ids.length > 0 ? [...new Set(ids)].map((accessKeyId) => ({ accessKeyId })) : (event?.keys ?? []);
+    const source = ids.length > 0 ? 'input' : (event?.source ?? 'input');
+    const mode = r.oneOf('mode', [
+        'auto',
+        'audit',
+        'revoke',
+        'list-accounts',
+        'aggregate'
+    ]);
+    const fleetMode = mode === 'list-accounts' || mode === 'aggregate' ? mode : undefined;
+    const resolved = mode === 'auto'
+        ? keys.length > 0
+            ? 'revoke'
+            : 'audit'
+        : mode === 'revoke'
+            ? 'revoke'
+            : 'audit';
+    if (resolved === 'revoke' && keys.length === 0 && r.problems.length === 0) {
+        r.problems.push("'mode' is revoke but no key was given: set 'access-key-id' (one or more AKIA... IDs) or trigger the workflow with an AWS exposure event.");
+    }
+    if ((mode === 'audit' || fleetMode) && ids.length > 0) {
+        r.problems.push("'access-key-id' is only used in incident mode: set 'mode' to revoke or auto, or remove 'access-key-id'.");
+    }
+    return {
+        mode: resolved,
+        ...(fleetMode ? { fleetMode } : {}),
+        keys,
+        source,
+        ...(event && ids.length === 0 ? { event } : {})
+    };
+}
+
+;// CONCATENATED MODULE: ./src/domain/settings.ts
+/** retry-max-attempts' default: the most times one AWS request is sent. */
+const DEFAULT_RETRY_MAX_ATTEMPTS = 8;
+
+;// CONCATENATED MODULE: ./src/inputs/defaults.ts
+// Each input's default, as action.yml declares it (a test keeps the two equal).
 
 
 /** Defaults used when an input is empty; action.yml declares the same (a test keeps them equal). */
-const inputs_DEFAULTS = {
+const defaults_DEFAULTS = {
     'aws-region': 'us-east-1',
     audience: 'sts.amazonaws.com',
     'role-duration-seconds': '3600',
@@ -90218,8 +90574,14 @@ const inputs_DEFAULTS = {
     'role-chaining': 'false',
     'member-role-name': 'iam-key-sentinel-member',
     'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT),
-    'retry-max-attempts': String(DEFAULT_MAX_ATTEMPTS)
+    'retry-max-attempts': String(DEFAULT_RETRY_MAX_ATTEMPTS)
 };
+
+;// CONCATENATED MODULE: ./src/inputs/reader.ts
+// Reads inputs through a getter and collects every problem, each naming the input and what to
+// change, so one run reports every bad input at once.
+
+
 /** Every bad input at once; each problem names the input and says what to change. */
 class InputError extends ActionError {
     problems;
@@ -90231,27 +90593,6 @@ class InputError extends ActionError {
         this.name = 'InputError';
     }
 }
-const ROLE_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
-// IAM tag keys: letters, digits, spaces and _.:/=+-@, 1 to 128 characters.
-const TAG_KEY = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u;
-const USER_GLOB = /^[\w+=,.@*?-]{1,64}$/;
-const SNS_TOPIC_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:sns:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}(\.fifo)?$/;
-// GitHub label names: up to 50 characters, no commas (they separate the list).
-const inputs_LABEL = /^[^,\n]{1,50}$/;
-const GROUP_NAME = /^[\w+=,.@-]{1,128}$/;
-// Organizations: a root is r-xxxx, an OU ou-<root part>-<8 to 32 characters>.
-const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-// sts:AssumeRole's ExternalId: 2 to 1224 characters of letters, digits and '+=,.@:/-'.
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
-const POLICY_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,1024}$/;
-/** STS limits: a packed inline session policy of 2048 characters, 10 managed policies. */
-const INLINE_SESSION_POLICY_MAX_CHARS = 2048;
-const MANAGED_SESSION_POLICIES_MAX = 10;
-/** AWS caps a session assumed by role chaining at one hour, whatever the role allows. */
-const CHAINED_SESSION_MAX_SECONDS = 3600;
 /** Collects problems instead of throwing at the first, so one run reports every bad input. */
 class Reader {
     get;
@@ -90265,13 +90606,13 @@ class Reader {
      */
     isSet(name) {
         const value = this.get(name).trim();
-        return value !== '' && value !== inputs_DEFAULTS[name];
+        return value !== '' && value !== defaults_DEFAULTS[name];
     }
     raw(name) {
         const value = this.get(name).trim();
         if (value !== '')
             return value;
-        return inputs_DEFAULTS[name] ?? '';
+        return defaults_DEFAULTS[name] ?? '';
     }
     wholeNumber(name, min, max) {
         const value = this.raw(name);
@@ -90320,194 +90661,17 @@ function splitList(value) {
         .map((item) => item.trim())
         .filter((item) => item !== '');
 }
-function defaultSessionName(env) {
-    const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
-    return (run ? `iam-key-sentinel-${run}` : 'iam-key-sentinel').slice(0, 64);
-}
-/** Keys to revoke, from the access-key-id input or else from a repository_dispatch exposure event. */
-function readIncident(r, env, payload) {
-    const ids = r.list('access-key-id', ACCESS_KEY_ID, 'access key IDs: 20 upper-case letters and digits starting with AKIA');
-    let event;
-    if (env.GITHUB_EVENT_NAME === 'repository_dispatch') {
-        try {
-            event = parseExposureEvent(payload);
-        }
-        catch (error) {
-            if (!(error instanceof EventError))
-                throw error;
-            r.problems.push(`The repository_dispatch event is not a usable exposure event: ${error.message}`);
-        }
-    }
-    const keys = ids.length > 0 ? [...new Set(ids)].map((accessKeyId) => ({ accessKeyId })) : (event?.keys ?? []);
-    const source = ids.length > 0 ? 'input' : (event?.source ?? 'input');
-    const mode = r.oneOf('mode', [
-        'auto',
-        'audit',
-        'revoke',
-        'list-accounts',
-        'aggregate'
-    ]);
-    const fleetMode = mode === 'list-accounts' || mode === 'aggregate' ? mode : undefined;
-    const resolved = mode === 'auto'
-        ? keys.length > 0
-            ? 'revoke'
-            : 'audit'
-        : mode === 'revoke'
-            ? 'revoke'
-            : 'audit';
-    if (resolved === 'revoke' && keys.length === 0 && r.problems.length === 0) {
-        r.problems.push("'mode' is revoke but no key was given: set 'access-key-id' (one or more AKIA... IDs) or trigger the workflow with an AWS exposure event.");
-    }
-    if ((mode === 'audit' || fleetMode) && ids.length > 0) {
-        r.problems.push("'access-key-id' is only used in incident mode: set 'mode' to revoke or auto, or remove 'access-key-id'.");
-    }
-    return {
-        mode: resolved,
-        ...(fleetMode ? { fleetMode } : {}),
-        keys,
-        source,
-        ...(event && ids.length === 0 ? { event } : {})
-    };
-}
-/** member-role-arn and role-chaining: which roles to chain through, and from what. */
-function readRoleChain(r, roleToAssume, durationSeconds) {
-    const member = r.optionalMatching('member-role-arn', ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/iam-key-sentinel-member');
-    const fromJob = r.boolean('role-chaining');
-    if (!member && !fromJob)
-        return undefined;
-    if (member && !roleToAssume && !fromJob) {
-        r.problems.push("'member-role-arn' needs credentials to assume it with: set 'role-to-assume' (the hub role, through GitHub OIDC) " +
-            "or 'role-chaining: true' (the credentials already in the job, e.g. from aws-actions/configure-aws-credentials).");
-        return undefined;
-    }
-    if (fromJob && !member && !roleToAssume) {
-        r.problems.push("'role-chaining' is true but there is no role to assume: set 'member-role-arn' (in a matrix job, ${{ matrix.role-arn }}) or 'role-to-assume'.");
-        return undefined;
-    }
-    if (member && member === roleToAssume) {
-        r.problems.push("'member-role-arn' is the same role as 'role-to-assume': leave 'member-role-arn' empty to use that role alone.");
-    }
-    if (durationSeconds > CHAINED_SESSION_MAX_SECONDS) {
-        r.problems.push(`'role-duration-seconds' must be at most ${CHAINED_SESSION_MAX_SECONDS} with role chaining ('member-role-arn' or 'role-chaining'): ` +
-            `AWS limits sessions assumed with role credentials to one hour; got '${durationSeconds}'.`);
-    }
-    const roleArns = fromJob ? [roleToAssume, member] : [member];
-    const [first, ...rest] = roleArns.filter((arn) => arn !== undefined);
-    if (first === undefined)
-        return undefined;
-    return { from: fromJob ? 'job-credentials' : 'oidc', roleArns: [first, ...rest] };
-}
-const LIST_INPUTS = [
-    'organizational-units',
-    'exclude-accounts',
-    'member-role-name',
-    'matrix-chunk-size'
-];
-const AGGREGATE_INPUTS = ['reports-directory', 'expected-accounts'];
-/**
- * The inputs of the organization modes. All are read in every mode (action.yml declares each),
- * and one set outside its mode is a mistake worth naming, not something to ignore.
- */
-function readFleet(r, mode) {
-    const organizationalUnits = r.list('organizational-units', PARENT_ID, 'organizational unit IDs such as ou-ab12-cd34ef56 or the root ID such as r-ab12');
-    const excludeAccounts = r.list('exclude-accounts', ACCOUNT_ID, '12-digit AWS account IDs');
-    const memberRoleName = r.matching('member-role-name', ROLE_NAME, "an IAM role name: 1 to 64 letters, digits and '+=,.@_-', without a path");
-    const chunkSize = r.wholeNumber('matrix-chunk-size', 1, GITHUB_MATRIX_LIMIT);
-    const reportsDirectory = r.raw('reports-directory');
-    const expected = parseExpectedAccounts(r.raw('expected-accounts'));
-    if ('problem' in expected) {
-        r.problems.push(`'expected-accounts' must be ${EXPECTED_ACCOUNTS_FORM}; ${expected.problem}.`);
-    }
-    const misplaced = (names, where) => {
-        for (const name of names.filter((n) => r.isSet(n))) {
-            r.problems.push(`'${name}' is only used in ${where} mode: set 'mode' to ${where} or remove '${name}'.`);
-        }
-    };
-    if (mode !== 'list-accounts')
-        misplaced(LIST_INPUTS, 'list-accounts');
-    if (mode !== 'aggregate')
-        misplaced(AGGREGATE_INPUTS, 'aggregate');
-    if (mode === 'list-accounts') {
-        return {
-            mode,
-            organizationalUnits: [...new Set(organizationalUnits)],
-            excludeAccounts,
-            memberRoleName,
-            chunkSize
-        };
-    }
-    if (mode !== 'aggregate')
-        return undefined;
-    if (reportsDirectory === '') {
-        r.problems.push("'reports-directory' is required in aggregate mode: the directory the report artifacts were downloaded to (actions/download-artifact's path).");
-    }
-    const expectedAccounts = 'accounts' in expected ? expected.accounts : [];
-    if (expectedAccounts.length === 0 && !('problem' in expected)) {
-        r.problems.push(`'expected-accounts' is required in aggregate mode, so that an account without a report is flagged rather than missed: pass the list-accounts step's matrix output (needs.<job>.outputs.matrix).`);
-    }
-    return { mode, reportsDirectory, expectedAccounts };
-}
-/** inline-session-policy: a JSON policy document, minified as STS counts its characters. */
-function readInlinePolicy(r) {
-    const raw = r.raw('inline-session-policy');
-    if (raw === '')
-        return undefined;
-    let document;
-    try {
-        document = JSON.parse(raw);
-    }
-    catch (error) {
-        r.problems.push(`'inline-session-policy' must be a JSON IAM policy document; it is not JSON (${error instanceof Error ? error.message : String(error)}).`);
-        return undefined;
-    }
-    const statements = document?.Statement;
-    if (typeof document !== 'object' || document === null || Array.isArray(document) || !statements) {
-        r.problems.push(`'inline-session-policy' must be a JSON IAM policy document: an object with "Version" and "Statement".`);
-        return undefined;
-    }
-    const packed = JSON.stringify(document);
-    if (packed.length > INLINE_SESSION_POLICY_MAX_CHARS) {
-        r.problems.push(`'inline-session-policy' must be at most ${INLINE_SESSION_POLICY_MAX_CHARS} characters without spaces (STS's limit); got ${packed.length}.`);
-    }
-    return packed;
-}
-/** The inputs of configure-aws-credentials that scope the sessions this action assumes. */
-function readSessionScope(r, roleToAssume, roleChain) {
-    const allowedAccountIds = [
-        ...new Set(r.list('allowed-account-ids', ACCOUNT_ID, '12-digit AWS account IDs'))
-    ];
-    const externalId = r.optionalMatching('role-external-id', EXTERNAL_ID, "2 to 1224 characters of letters, digits and '+=,.@:/_-'");
-    if (externalId && !roleChain) {
-        r.problems.push("'role-external-id' is sent with sts:AssumeRole, which this run does not call (GitHub OIDC uses sts:AssumeRoleWithWebIdentity, which takes none): " +
-            "set 'member-role-arn' or 'role-chaining', or remove 'role-external-id'.");
-    }
-    const inline = readInlinePolicy(r);
-    const managedArns = r.list('managed-session-policies', POLICY_ARN, 'IAM managed policy ARNs such as arn:aws:iam::aws:policy/ReadOnlyAccess');
-    if (managedArns.length > MANAGED_SESSION_POLICIES_MAX) {
-        r.problems.push(`'managed-session-policies' may list at most ${MANAGED_SESSION_POLICIES_MAX} policies (STS's limit); got ${managedArns.length}.`);
-    }
-    const scoped = inline !== undefined || managedArns.length > 0;
-    if (scoped && !roleToAssume && !roleChain) {
-        r.problems.push("'inline-session-policy' and 'managed-session-policies' scope a session the action assumes: set 'role-to-assume' " +
-            "(or 'member-role-arn' / 'role-chaining'); for credentials from aws-actions/configure-aws-credentials, give the policies to that action.");
-    }
-    return {
-        allowedAccountIds,
-        ...(externalId ? { externalId } : {}),
-        ...(scoped ? { sessionPolicies: { ...(inline ? { inline } : {}), managedArns } } : {}),
-        retryMaxAttempts: r.wholeNumber('retry-max-attempts', 1, 30)
-    };
-}
+
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
+
+
+
+
+
 function readSettings(get, env = process.env, eventPayload = undefined) {
     // The token never goes into an error message, so it is read outside the Reader.
     const r = new Reader(get);
-    const roleToAssume = r.optionalMatching('role-to-assume', ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::123456789012:role/iam-key-sentinel');
-    const awsRegion = r.matching('aws-region', REGION, 'an AWS region name such as us-east-1');
-    const audience = r.matching('audience', /^\S{1,256}$/, 'a non-empty audience without spaces');
-    const roleSessionName = r.optionalMatching('role-session-name', SESSION_NAME, "2 to 64 characters of letters, digits and '+=,.@_-'") ?? defaultSessionName(env);
-    const roleDurationSeconds = r.wholeNumber('role-duration-seconds', 900, 43200);
-    const roleChain = readRoleChain(r, roleToAssume, roleDurationSeconds);
-    const sessionScope = readSessionScope(r, roleToAssume, roleChain);
+    const connection = readConnection(r, env);
     const maxAgeDays = r.wholeNumber('max-age-days', 1, 3650);
     const warnDays = r.wholeNumber('warn-days', 0, 3650);
     const unusedDays = r.wholeNumber('unused-days', 0, 3650);
@@ -90546,7 +90710,7 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
         maxEvents: r.wholeNumber('max-events', 1, 100000)
     };
     if (activity.regions.length === 0)
-        activity.regions = [awsRegion];
+        activity.regions = [connection.awsRegion];
     activity.regions = [...new Set(activity.regions)];
     const scanMethod = r.oneOf('scan-method', ['auto', 'credential-report', 'api']);
     const notify = {
@@ -90557,7 +90721,7 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
     const issues = {
         enabled: r.boolean('create-issues') && token !== '',
         token,
-        labels: r.list('issue-labels', inputs_LABEL, 'GitHub label names of at most 50 characters'),
+        labels: r.list('issue-labels', patterns_LABEL, 'GitHub label names of at most 50 characters'),
         issueFor: r.oneOf('issue-for', ['overdue', 'due-soon']),
         ownerTag: r.optionalMatching('owner-tag', TAG_KEY, "an IAM tag key (1 to 128 letters, digits, spaces or '_.:/=+-@')"),
         maxNewIssues: r.wholeNumber('max-new-issues', 0, 1000)
@@ -90565,34 +90729,37 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
     const fleet = readFleet(r, incident.fleetMode);
     if (r.problems.length > 0)
         throw new InputError(r.problems);
+    const common = { ...connection, iamMaxRps };
+    if (fleet?.mode === 'list-accounts')
+        return { ...common, ...fleet };
+    if (fleet?.mode === 'aggregate')
+        return { ...common, ...fleet, notify };
+    const delivery = { remediation, activity, notify, issues };
+    if (incident.mode === 'revoke') {
+        const { keys, source, event } = incident;
+        return {
+            ...common,
+            ...delivery,
+            mode: 'revoke',
+            revoke: { keys, source, ...(event ? { event } : {}), revokeSessions }
+        };
+    }
     return {
-        roleToAssume,
-        awsRegion,
-        audience,
-        roleSessionName,
-        roleDurationSeconds,
+        ...common,
+        ...delivery,
+        mode: 'audit',
         thresholds: { maxAgeDays, warnDays, unusedDays },
         excludeUsers,
-        exemptTag,
+        ...(exemptTag ? { exemptTag } : {}),
         failOn,
         concurrency,
-        iamMaxRps,
-        remediation,
-        activity,
-        scanMethod,
-        notify,
-        issues,
-        incident: incident.mode === 'audit'
-            ? { mode: 'audit' }
-            : { ...incident, mode: 'revoke', revokeSessions },
-        ...(roleChain ? { roleChain } : {}),
-        ...(fleet ? { fleet } : {}),
-        ...sessionScope
+        scanMethod
     };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action's entry: read inputs, authenticate, run the audit, incident or organization job, decide.
+
 
 
 
@@ -90642,13 +90809,13 @@ async function credentialsFor(settings) {
     return credentials;
 }
 async function run() {
-    watchCancellation();
+    watchCancellation({ log: runnerLog, fail: (message) => setFailed(message) });
     try {
         // Validation comes first: a bad input or event fails before any AWS or GitHub call.
         const settings = readSettings((name) => getInput(name), process.env, github_context.payload);
         setRetryMaxAttempts(settings.retryMaxAttempts);
-        if (settings.fleet) {
-            const fleet = await runFleetJob(settings, settings.fleet, () => credentialsFor(settings));
+        if (settings.mode === 'list-accounts' || settings.mode === 'aggregate') {
+            const fleet = await runFleetJob(settings, () => credentialsFor(settings));
             if (fleet.failures.length > 0)
                 setFailed(fleet.failures.join('\n'));
             return;
@@ -90665,14 +90832,15 @@ async function run() {
             assertAllowedAccount(accountId, settings.allowedAccountIds);
             const accountAlias = await readAccountAlias(clients.iam);
             const job = {
-                settings,
                 credentials,
                 clients,
                 accountId,
                 ...(accountAlias ? { accountAlias } : {}),
                 run: runContext()
             };
-            const result = settings.incident.mode === 'revoke' ? await runIncidentJob(job) : await runAuditJob(job);
+            const result = settings.mode === 'revoke'
+                ? await runIncidentJob({ ...job, settings })
+                : await runAuditJob({ ...job, settings });
             if (result.failures.length > 0)
                 setFailed(result.failures.join('\n'));
         }
@@ -91003,7 +91171,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 9963:
+/***/ 5803:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -91020,7 +91188,7 @@ var external_net_ = __nccwpck_require__(9278);
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/proxy-agent/node_modules/agent-base/dist/helpers.js
+;// CONCATENATED MODULE: ../main/node_modules/proxy-agent/node_modules/agent-base/dist/helpers.js
 
 
 async function toBuffer(stream) {
@@ -91058,7 +91226,7 @@ function req(url, opts = {}) {
     return req;
 }
 //# sourceMappingURL=helpers.js.map
-;// CONCATENATED MODULE: ./node_modules/proxy-agent/node_modules/agent-base/dist/index.js
+;// CONCATENATED MODULE: ../main/node_modules/proxy-agent/node_modules/agent-base/dist/index.js
 
 
 
@@ -91464,6 +91632,6 @@ class Agent extends external_http_.Agent {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9407);
+/******/ var __webpack_exports__ = __nccwpck_require__(629);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -2,18 +2,20 @@
 import * as core from '@actions/core'
 import * as github from '@actions/github'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
-import { assertAllowedAccount } from './allowed-accounts.js'
-import { runAuditJob } from './audit-job.js'
-import { watchCancellation } from './cancellation.js'
-import { assumeRoleChained, assumeRoleWithOidc } from './auth.js'
-import { createClients } from './aws-clients.js'
-import { setRetryMaxAttempts } from './aws-network.js'
-import { describeFailure } from './errors.js'
-import { runFleetJob } from './fleet/job.js'
-import { runIncidentJob } from './incident/job.js'
-import { readSettings, type Settings } from './inputs.js'
-import { runContext } from './run-context.js'
-import { readAccountAlias, readAccountId } from './scan.js'
+import { assertAllowedAccount } from './credentials/allowed-accounts.js'
+import { runAuditJob } from './jobs/audit.js'
+import { watchCancellation } from './kit/cancellation.js'
+import { runnerLog } from './deliver/runner.js'
+import { assumeRoleChained, assumeRoleWithOidc } from './credentials/sign-in.js'
+import { createClients } from './aws/clients.js'
+import { setRetryMaxAttempts } from './aws/network.js'
+import { describeFailure } from './kit/errors.js'
+import { runFleetJob } from './jobs/organization.js'
+import { runIncidentJob } from './jobs/incident.js'
+import type { Settings } from './domain/settings.js'
+import { readSettings } from './inputs/settings.js'
+import { runContext } from './inputs/run-context.js'
+import { readAccountAlias, readAccountId } from './scan/api-walk.js'
 
 /**
  * The session policies scope the last session, the one the run works in: on an earlier hop they
@@ -53,7 +55,7 @@ async function credentialsFor(settings: Settings): Promise<AwsCredentialIdentity
 }
 
 export async function run(): Promise<void> {
-  watchCancellation()
+  watchCancellation({ log: runnerLog, fail: (message) => core.setFailed(message) })
   try {
     // Validation comes first: a bad input or event fails before any AWS or GitHub call.
     const settings = readSettings(
@@ -62,8 +64,8 @@ export async function run(): Promise<void> {
       github.context.payload
     )
     setRetryMaxAttempts(settings.retryMaxAttempts)
-    if (settings.fleet) {
-      const fleet = await runFleetJob(settings, settings.fleet, () => credentialsFor(settings))
+    if (settings.mode === 'list-accounts' || settings.mode === 'aggregate') {
+      const fleet = await runFleetJob(settings, () => credentialsFor(settings))
       if (fleet.failures.length > 0) core.setFailed(fleet.failures.join('\n'))
       return
     }
@@ -79,7 +81,6 @@ export async function run(): Promise<void> {
       assertAllowedAccount(accountId, settings.allowedAccountIds)
       const accountAlias = await readAccountAlias(clients.iam)
       const job = {
-        settings,
         credentials,
         clients,
         accountId,
@@ -87,7 +88,9 @@ export async function run(): Promise<void> {
         run: runContext()
       }
       const result =
-        settings.incident.mode === 'revoke' ? await runIncidentJob(job) : await runAuditJob(job)
+        settings.mode === 'revoke'
+          ? await runIncidentJob({ ...job, settings })
+          : await runAuditJob({ ...job, settings })
       if (result.failures.length > 0) core.setFailed(result.failures.join('\n'))
     } finally {
       clients.destroy()

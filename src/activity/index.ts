@@ -11,7 +11,7 @@ export {
   renderActivitySection,
   renderActivityText,
   ACTIVITY_SECTION_LIMIT_BYTES
-} from './render.js'
+} from '../render/activity.js'
 export { summarizeActivity, ActivityAccumulator, type LookupEvent } from './summarize.js'
 export { selectActivityTargets, type KeyRef, type RunKeys } from './targets.js'
 export type {
@@ -22,4 +22,4 @@ export type {
   RegionProblem,
   TopValue,
   TopLists
-} from './types.js'
+} from '../domain/activity.js'

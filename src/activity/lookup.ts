@@ -16,26 +16,26 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail'
 import type { LookupEventsCommandOutput, LookupEventsRequest } from '@aws-sdk/client-cloudtrail'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
-import { awsClientConfig, retryMaxAttempts } from '../aws-network.js'
-import { forEachLimit } from '../concurrency.js'
-import { errorMessage, hasAwsCode, isAccessDenied } from '../errors.js'
-import { sleep } from '../retry.js'
+import { awsClientConfig, retryMaxAttempts } from '../aws/network.js'
+import { forEachLimit } from '../kit/concurrency.js'
+import { errorMessage, hasAwsCode, isAccessDenied } from '../kit/errors.js'
+import { sleep } from '../kit/retry.js'
 import {
   DEFAULT_RETRY_POLICY,
   backoffFor,
   withRetryPolicy,
   type ErrorKind,
   type RetryPolicy
-} from './retry-policy.js'
+} from '../aws/retry-policy.js'
 import { ActivityAccumulator, type LookupEvent } from './summarize.js'
-import { TokenBucket } from './token-bucket.js'
+import { TokenBucket } from '../kit/token-bucket.js'
 import type {
   ActivityLookup,
   ActivitySummary,
   ActivityWindow,
   RegionActivity,
   RegionProblem
-} from './types.js'
+} from '../domain/activity.js'
 
 export interface ActivityTarget {
   accessKeyId: string

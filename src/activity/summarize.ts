@@ -11,7 +11,7 @@ import {
   type TopField,
   type TopLists,
   type TopValue
-} from './types.js'
+} from '../domain/activity.js'
 
 /** The parts of a LookupEvents result the summary reads; the SDK's `Event` is one. */
 export interface LookupEvent {

@@ -1,5 +1,5 @@
 // Which keys get a CloudTrail lookup, from the `activity-for` input and what the run did.
-import type { ActivityFor } from '../inputs.js'
+import type { ActivityFor } from '../domain/settings.js'
 import type { ActivityTarget } from './lookup.js'
 
 export interface KeyRef {

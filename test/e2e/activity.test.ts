@@ -1,7 +1,7 @@
 // CloudTrail activity end to end: dist/index.js summarizes what flagged keys did, across
 // pages and regions, through throttling, and reports a region that refuses.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import type { ActivitySummary } from '../../src/activity/types.js'
+import type { ActivitySummary } from '../../src/domain/activity.js'
 import { lookupDeniedIn, makeEvents, tally, topOf } from '../support/cloudtrail-events.js'
 import { startFakes, type Fakes } from '../support/harness.js'
 import type { RunResult } from '../support/run-action.js'

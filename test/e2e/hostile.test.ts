@@ -3,7 +3,7 @@
 // credential may appear in any artifact of a run.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
-import { parseMarker } from '../../src/issues/marker.js'
+import { parseMarker } from '../../src/domain/issue-marker.js'
 import { makeEvents } from '../support/cloudtrail-events.js'
 import { startFakes, type Fakes } from '../support/harness.js'
 import type { RunResult } from '../support/run-action.js'

@@ -1,7 +1,7 @@
 // SNS end to end: what reached the fake topic is exactly what the renderer produces.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
-import { renderSnsNotification } from '../../src/notify/sns-message.js'
+import { renderSnsNotification } from '../../src/render/sns-message.js'
 import { startFakes, type Fakes } from '../support/harness.js'
 import { parseReport } from '../support/report-json.js'
 import {

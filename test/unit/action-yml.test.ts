@@ -4,7 +4,8 @@ import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { DEFAULTS, readSettings } from '../../src/inputs.js'
+import { DEFAULTS } from '../../src/inputs/defaults.js'
+import { readSettings } from '../../src/inputs/settings.js'
 
 interface ActionYml {
   description: string

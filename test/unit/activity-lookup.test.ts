@@ -5,7 +5,7 @@ import {
   type ActivityTarget,
   type LookupOptions
 } from '../../src/activity/lookup.js'
-import type { ActivitySummary } from '../../src/activity/types.js'
+import type { ActivitySummary } from '../../src/domain/activity.js'
 import { makeEvents, tally, topOf } from '../support/cloudtrail-events.js'
 import {
   FakeAws,

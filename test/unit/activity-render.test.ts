@@ -4,8 +4,8 @@ import {
   renderActivityMarkdown,
   renderActivitySection,
   renderActivityText
-} from '../../src/activity/render.js'
-import type { ActivitySummary, TopLists } from '../../src/activity/types.js'
+} from '../../src/render/activity.js'
+import type { ActivitySummary, TopLists } from '../../src/domain/activity.js'
 
 const HOSTILE = {
   pipe: 'evil|name',

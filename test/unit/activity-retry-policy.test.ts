@@ -5,7 +5,7 @@ import {
   delayAfter,
   withRetryPolicy,
   type RetryPolicy
-} from '../../src/activity/retry-policy.js'
+} from '../../src/aws/retry-policy.js'
 
 /** An error as the SDK throws it: a name and the HTTP status in $metadata. */
 function awsError(name: string, httpStatusCode: number): Error {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { TokenBucket } from '../../src/activity/token-bucket.js'
+import { TokenBucket } from '../../src/kit/token-bucket.js'
 
 /** A clock that only moves when someone sleeps, so every grant time is exact. */
 function fakeClock() {

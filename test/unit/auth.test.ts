@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock'
 import * as core from '../../__fixtures__/core.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { assumeRoleWithOidc, isTransientStsError } = await import('../../src/auth.js')
+const { assumeRoleWithOidc, isTransientStsError } = await import('../../src/credentials/sign-in.js')
 
 const stsMock = mockClient(STSClient)
 const settings = {

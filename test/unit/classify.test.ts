@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { byUrgency, classify, classifyRaw, countClasses } from '../../src/classify.js'
-import { DAY_MS, wholeDays } from '../../src/dates.js'
-import type { AccessKey, LastUse, Thresholds } from '../../src/types.js'
+import { byUrgency, classify, classifyRaw, countClasses } from '../../src/domain/classify.js'
+import { DAY_MS, wholeDays } from '../../src/domain/dates.js'
+import type { AccessKey, LastUse, Thresholds } from '../../src/domain/types.js'
 
 const NOW = new Date('2026-11-21T12:00:00Z')
 const T: Thresholds = { maxAgeDays: 90, warnDays: 14, unusedDays: 30 }

@@ -6,12 +6,12 @@ import {
   reportSettlesUnused,
   selectCandidates,
   STALENESS_MARGIN_MS
-} from '../../src/credential-report/candidates.js'
-import { csvRows } from '../../src/credential-report/csv.js'
-import { matchSlots } from '../../src/credential-report/match.js'
-import { readCredentialReport, type ReportKeySlot } from '../../src/credential-report/parse.js'
-import { classifyRaw } from '../../src/classify.js'
-import type { Thresholds } from '../../src/types.js'
+} from '../../src/scan/credential-report/candidates.js'
+import { csvRows } from '../../src/scan/credential-report/csv.js'
+import { matchSlots } from '../../src/scan/credential-report/match.js'
+import { readCredentialReport, type ReportKeySlot } from '../../src/scan/credential-report/parse.js'
+import { classifyRaw } from '../../src/domain/classify.js'
+import type { Thresholds } from '../../src/domain/types.js'
 import {
   credentialReportCsv,
   type FakeAccount,

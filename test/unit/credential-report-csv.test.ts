@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { csvRows, utf8Chunks } from '../../src/credential-report/csv.js'
+import { csvRows, utf8Chunks } from '../../src/scan/credential-report/csv.js'
 
 const rows = (text: string): string[][] => [...csvRows([text])]
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { csvRows } from '../../src/credential-report/csv.js'
+import { csvRows } from '../../src/scan/credential-report/csv.js'
 import {
   CredentialReportFormatError,
   readCredentialReport,
   reportDate,
   type ReportUser
-} from '../../src/credential-report/parse.js'
+} from '../../src/scan/credential-report/parse.js'
 
 // AWS's header and rows as GetCredentialReport returns them (values from real reports).
 const HEADER =

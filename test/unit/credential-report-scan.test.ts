@@ -2,11 +2,13 @@
 // polling, errors, the calls it makes, auto's choice and fallback, and identical findings.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { IAMClient } from '@aws-sdk/client-iam'
-import { runAudit, type Audit } from '../../src/audit.js'
-import { fetchCredentialReport } from '../../src/credential-report/fetch.js'
-import { readSettings } from '../../src/inputs.js'
-import { AUTO_REPORT_ABOVE_USERS, scanKeys, type KeyScanOptions } from '../../src/scan-method.js'
-import type { Finding } from '../../src/types.js'
+import { classifyAccount, type Audit } from '../../src/classify/findings.js'
+import { scanAccount } from '../../src/scan/account.js'
+import { fetchCredentialReport } from '../../src/scan/credential-report/fetch.js'
+import { readSettings } from '../../src/inputs/settings.js'
+import { settingsOf } from '../support/settings.js'
+import { AUTO_REPORT_ABOVE_USERS, scanKeys, type KeyScanOptions } from '../../src/scan/method.js'
+import type { Finding } from '../../src/domain/types.js'
 import { FakeAws, type FakeAccount, type FakeAwsOptions } from '../support/fake-aws.js'
 import { VARIED_INPUTS, variedAccount } from '../support/varied-account.js'
 
@@ -287,10 +289,14 @@ describe('scanKeys', () => {
 describe('identical findings across methods', () => {
   async function audit(method: string, account: FakeAccount): Promise<Audit & { calls: number }> {
     const iam = await serve(account)
-    const settings = readSettings((name) =>
-      name === 'scan-method' ? method : ((VARIED_INPUTS as Record<string, string>)[name] ?? '')
+    const settings = settingsOf(
+      readSettings((name) =>
+        name === 'scan-method' ? method : ((VARIED_INPUTS as Record<string, string>)[name] ?? '')
+      ),
+      'audit'
     )
-    const result = await runAudit(iam, settings, { accountId: '1' }, () => at, { report: fast })
+    const scan = await scanAccount(iam, settings, at, { report: fast })
+    const result = classifyAccount(scan, settings, { accountId: '1' }, at)
     const calls = count('GetAccessKeyLastUsed')
     await fake?.stop()
     fake = undefined

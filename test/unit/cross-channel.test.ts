@@ -1,18 +1,18 @@
 // One finding through every channel (job summary, issue body, SNS message, organization digest and
 // summary): the same deadline (date and days), the same class name, the same plurals.
 import { describe, expect, it } from '@jest/globals'
-import { classify, countClasses } from '../../src/classify.js'
-import { DAY_MS } from '../../src/dates.js'
-import { aggregate } from '../../src/fleet/aggregate.js'
-import { readReportFile } from '../../src/fleet/report-file.js'
-import { renderAggregateSummary } from '../../src/fleet/aggregate-render.js'
-import { renderDigest } from '../../src/fleet/digest.js'
-import { renderKeyIssueBody } from '../../src/issues/render.js'
-import { renderMessage } from '../../src/notify/sns-message.js'
-import type { AuditReport } from '../../src/report.js'
-import { renderSummary } from '../../src/summary.js'
-import type { Finding, Thresholds } from '../../src/types.js'
-import { keyFacts } from '../../src/wording.js'
+import { classify, countClasses } from '../../src/domain/classify.js'
+import { DAY_MS } from '../../src/domain/dates.js'
+import { aggregate } from '../../src/classify/organization.js'
+import { readReportFile } from '../../src/scan/report-file.js'
+import { renderAggregateSummary } from '../../src/render/organization.js'
+import { renderDigest } from '../../src/render/organization-digest.js'
+import { renderKeyIssueBody } from '../../src/render/issue.js'
+import { renderMessage } from '../../src/render/sns-message.js'
+import type { AuditReport } from '../../src/deliver/report.js'
+import { renderSummary } from '../../src/render/summary.js'
+import type { Finding, Thresholds } from '../../src/domain/types.js'
+import { keyFacts } from '../../src/render/wording.js'
 
 const NOW = new Date('2026-12-01T12:00:00Z')
 const T: Thresholds = { maxAgeDays: 90, warnDays: 14, unusedDays: 30 }

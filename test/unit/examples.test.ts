@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse, parseDocument, type CollectionTag, type ScalarTag } from 'yaml'
-import { parseExposureEvent } from '../../src/incident/exposure-event.js'
+import { parseExposureEvent } from '../../src/inputs/exposure-event.js'
 
 type Json = unknown
 type Obj = Record<string, unknown>

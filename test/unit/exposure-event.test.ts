@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { EventError, parseExposureEvent } from '../../src/incident/exposure-event.js'
+import { EventError, parseExposureEvent } from '../../src/inputs/exposure-event.js'
 
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(`test/fixtures/events/${name}.json`, 'utf8')) as Record<string, unknown>

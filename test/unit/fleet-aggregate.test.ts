@@ -1,22 +1,22 @@
 // The aggregate's pure parts: which files are reports, the organization result, the summary and
 // the SNS digest rendered from it.
 import { describe, expect, it } from '@jest/globals'
-import { aggregate, type OrganizationResult } from '../../src/fleet/aggregate.js'
+import { aggregate, type OrganizationResult } from '../../src/classify/organization.js'
 import {
   CHART_ACCOUNTS_LIMIT,
   renderAggregateSummary,
   renderOverdueChart
-} from '../../src/fleet/aggregate-render.js'
+} from '../../src/render/organization.js'
 import {
   renderDigest,
   renderDigestNotification,
   renderDigestSubject,
   shouldPublishDigest
-} from '../../src/fleet/digest.js'
-import { readReportFile, type ReportFile } from '../../src/fleet/report-file.js'
-import { SNS_MESSAGE_LIMIT_BYTES, SNS_SUBJECT_MAX } from '../../src/notify/sns-message.js'
-import type { AuditReport } from '../../src/report.js'
-import type { Finding, KeyClass } from '../../src/types.js'
+} from '../../src/render/organization-digest.js'
+import { readReportFile, type ReportFile } from '../../src/scan/report-file.js'
+import { SNS_MESSAGE_LIMIT_BYTES, SNS_SUBJECT_MAX } from '../../src/render/sns-message.js'
+import type { AuditReport } from '../../src/deliver/report.js'
+import type { Finding, KeyClass } from '../../src/domain/types.js'
 
 const NOW = new Date('2026-06-01T00:00:00Z')
 const DAY = 86_400_000
@@ -24,7 +24,7 @@ const DAY = 86_400_000
 let seq = 0
 function finding(cls: KeyClass, ageDays: number, userName = `user${seq}`): Finding {
   seq += 1
-  return {
+  const fields: Omit<Finding, 'class' | 'rawClass' | 'exemption'> = {
     userName,
     accessKeyId: `AKIATEST${String(seq).padStart(12, '0')}`,
     status: cls === 'inactive' ? 'Inactive' : 'Active',
@@ -35,12 +35,13 @@ function finding(cls: KeyClass, ageDays: number, userName = `user${seq}`): Findi
       serviceName: 's3',
       region: 'us-east-1'
     },
-    class: cls,
-    rawClass: cls === 'exempt' ? 'overdue' : cls,
     ageDays,
     idleDays: 1,
     daysToDeadline: 90 - ageDays
   }
+  if (cls !== 'exempt') return { ...fields, class: cls, rawClass: cls }
+  const exemption = { kind: 'tag', tag: 'iam-key-sentinel-exempt', value: '' } as const
+  return { ...fields, class: cls, rawClass: 'overdue', exemption }
 }
 
 function report(accountId: string, keys: Finding[], extra: Partial<AuditReport> = {}): AuditReport {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse, parseDocument, type CollectionTag, type ScalarTag } from 'yaml'
-import { DEFAULTS } from '../../src/inputs.js'
+import { DEFAULTS } from '../../src/inputs/defaults.js'
 
 type Obj = Record<string, unknown>
 

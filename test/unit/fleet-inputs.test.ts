@@ -1,6 +1,7 @@
 // The organization modes' inputs: read in every mode, used in their own, rejected elsewhere.
 import { describe, expect, it } from '@jest/globals'
-import { InputError, readSettings } from '../../src/inputs.js'
+import { InputError } from '../../src/inputs/reader.js'
+import { readSettings } from '../../src/inputs/settings.js'
 
 const HUB = 'arn:aws:iam::200000000002:role/iam-key-sentinel-hub'
 const MEMBER = 'arn:aws:iam::300000000003:role/iam-key-sentinel-member'
@@ -22,7 +23,7 @@ function problemsOf(inputs: Record<string, string>): string[] {
 
 describe('organization modes', () => {
   it('reads list-accounts with its defaults', () => {
-    expect(read({ mode: 'list-accounts' }).fleet).toEqual({
+    expect(read({ mode: 'list-accounts' })).toMatchObject({
       mode: 'list-accounts',
       organizationalUnits: [],
       excludeAccounts: [],
@@ -39,29 +40,30 @@ describe('organization modes', () => {
       'member-role-name': 'security-audit',
       'matrix-chunk-size': '100'
     })
-    expect(s.fleet).toEqual({
+    expect(s).toMatchObject({
       mode: 'list-accounts',
       organizationalUnits: ['ou-ab12-workload', 'r-ab12'],
       excludeAccounts: ['100000000001'],
       memberRoleName: 'security-audit',
       chunkSize: 100
     })
-    expect(s.incident).toEqual({ mode: 'audit' })
+    expect(s).not.toHaveProperty('revoke')
   })
 
   it('reads aggregate with the matrix as the expected accounts', () => {
     expect(
-      read({ mode: 'aggregate', 'reports-directory': 'reports', 'expected-accounts': MATRIX }).fleet
-    ).toEqual({
+      read({ mode: 'aggregate', 'reports-directory': 'reports', 'expected-accounts': MATRIX })
+    ).toMatchObject({
       mode: 'aggregate',
       reportsDirectory: 'reports',
       expectedAccounts: [{ accountId: '300000000003', name: 'Prod' }]
     })
   })
 
-  it('leaves fleet and roleChain out of an ordinary audit', () => {
+  it('reads an ordinary audit as one, without a role chain', () => {
     const s = read({})
-    expect(s.fleet).toBeUndefined()
+    expect(s.mode).toBe('audit')
+    expect(s).not.toHaveProperty('organizationalUnits')
     expect(s.roleChain).toBeUndefined()
   })
 

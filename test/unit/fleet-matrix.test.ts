@@ -5,9 +5,9 @@ import {
   parseExpectedAccounts,
   toChunks,
   type MatrixEntry
-} from '../../src/fleet/matrix.js'
-import type { OrgAccount } from '../../src/fleet/organization.js'
-import { selectAccounts } from '../../src/fleet/select.js'
+} from '../../src/domain/matrix.js'
+import type { OrgAccount } from '../../src/scan/organization.js'
+import { selectAccounts } from '../../src/classify/select-accounts.js'
 
 const id = (n: number): string => String(100000000000 + n)
 const entries = (n: number): MatrixEntry[] =>

@@ -4,13 +4,10 @@ import {
   renderIncidentMarkdown,
   renderIncidentSns,
   type IncidentReport
-} from '../../src/incident/render.js'
-import {
-  REVOKE_POLICY_NAME,
-  revocationPolicy,
-  type IncidentKeyResult
-} from '../../src/incident/revoke.js'
-import { SNS_MESSAGE_LIMIT_BYTES } from '../../src/notify/sns-message.js'
+} from '../../src/render/incident.js'
+import { REVOKE_POLICY_NAME, revocationPolicy } from '../../src/act/revoke.js'
+import type { IncidentKeyResult } from '../../src/domain/incident.js'
+import { SNS_MESSAGE_LIMIT_BYTES } from '../../src/render/sns-message.js'
 
 const RUN = {
   runUrl: 'https://github.com/acme/security/actions/runs/9',

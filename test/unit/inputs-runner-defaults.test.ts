@@ -2,7 +2,9 @@
 // every default in every mode. None of them may read as a mistake; a bad value still must.
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { InputError, readSettings } from '../../src/inputs.js'
+import { InputError } from '../../src/inputs/reader.js'
+import { readSettings } from '../../src/inputs/settings.js'
+import { settingsOf } from '../support/settings.js'
 import { actionDefaults } from '../support/runner-inputs.js'
 
 const ROLE = 'arn:aws:iam::123456789012:role/iam-key-sentinel'
@@ -43,9 +45,7 @@ describe("readSettings over action.yml's defaults, as the runner sets them", () 
 
   it('audit: the defaults plus role-to-assume', () => {
     const settings = settingsWith({ 'role-to-assume': ROLE })
-    expect(settings.incident.mode).toBe('audit')
-    expect(settings.fleet).toBeUndefined()
-    expect(settings.issues.enabled).toBe(true)
+    expect(settingsOf(settings, 'audit').issues.enabled).toBe(true)
   })
 
   it('revoke by input: the defaults plus access-key-id', () => {
@@ -53,8 +53,9 @@ describe("readSettings over action.yml's defaults, as the runner sets them", () 
       { 'role-to-assume': ROLE, 'access-key-id': 'AKIAIOSFODNN7EXAMPLE' },
       { GITHUB_EVENT_NAME: 'workflow_dispatch' }
     )
-    expect(settings.incident).toMatchObject({ mode: 'revoke', source: 'input' })
-    expect(settings.remediation.action).toBe('deactivate')
+    const revoke = settingsOf(settings, 'revoke')
+    expect(revoke.revoke).toMatchObject({ source: 'input' })
+    expect(revoke.remediation.action).toBe('deactivate')
   })
 
   it('revoke by event: the defaults plus an AWS Health exposure event', () => {
@@ -63,8 +64,7 @@ describe("readSettings over action.yml's defaults, as the runner sets them", () 
       { GITHUB_EVENT_NAME: 'repository_dispatch' },
       { client_payload: healthEvent }
     )
-    expect(settings.incident).toMatchObject({
-      mode: 'revoke',
+    expect(settingsOf(settings, 'revoke').revoke).toMatchObject({
       source: 'aws-health',
       keys: [{ accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }]
     })
@@ -72,7 +72,7 @@ describe("readSettings over action.yml's defaults, as the runner sets them", () 
 
   it('list-accounts: the defaults plus mode', () => {
     const settings = settingsWith({ 'role-to-assume': ROLE, mode: 'list-accounts' })
-    expect(settings.fleet).toEqual({
+    expect(settings).toMatchObject({
       mode: 'list-accounts',
       organizationalUnits: [],
       excludeAccounts: [],
@@ -87,7 +87,7 @@ describe("readSettings over action.yml's defaults, as the runner sets them", () 
       'reports-directory': 'reports',
       'expected-accounts': '111122223333,444455556666'
     })
-    expect(settings.fleet).toMatchObject({ mode: 'aggregate', reportsDirectory: 'reports' })
+    expect(settings).toMatchObject({ mode: 'aggregate', reportsDirectory: 'reports' })
   })
 
   it('still names an organization input that was really set outside its mode', () => {
@@ -111,7 +111,7 @@ describe("readSettings over action.yml's defaults, as the runner sets them", () 
 
 describe('input errors are the user’s to fix, not crashes', () => {
   it('says what to change, without "unexpectedly"', async () => {
-    const { describeFailure } = await import('../../src/errors.js')
+    const { describeFailure } = await import('../../src/kit/errors.js')
     let error: unknown
     try {
       settingsWith({ 'fail-on': 'sometimes' })

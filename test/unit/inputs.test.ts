@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { DEFAULTS, InputError, readSettings, splitList } from '../../src/inputs.js'
+import { DEFAULTS } from '../../src/inputs/defaults.js'
+import { InputError, splitList } from '../../src/inputs/reader.js'
+import { readSettings } from '../../src/inputs/settings.js'
+import { settingsOf } from '../support/settings.js'
 
 function getter(inputs: Record<string, string>) {
   return (name: string): string => inputs[name] ?? ''
@@ -55,25 +58,28 @@ describe('readSettings', () => {
         ownerTag: 'github',
         maxNewIssues: 20
       },
-      incident: { mode: 'audit' }
+      mode: 'audit'
     })
   })
 
   it('reads every input that is set, trimming white space', () => {
-    const s = readSettings(
-      getter({
-        'role-to-assume': ' arn:aws:iam::123456789012:role/path/audit ',
-        'aws-region': 'eu-west-3',
-        'role-session-name': 'nightly@audit',
-        'max-age-days': '30',
-        'warn-days': '5',
-        'unused-days': '45',
-        'exclude-users': 'ci-*,\n break-glass ,',
-        'exempt-tag': 'rotation:exempt',
-        'fail-on': 'never',
-        concurrency: '16'
-      }),
-      {}
+    const s = settingsOf(
+      readSettings(
+        getter({
+          'role-to-assume': ' arn:aws:iam::123456789012:role/path/audit ',
+          'aws-region': 'eu-west-3',
+          'role-session-name': 'nightly@audit',
+          'max-age-days': '30',
+          'warn-days': '5',
+          'unused-days': '45',
+          'exclude-users': 'ci-*,\n break-glass ,',
+          'exempt-tag': 'rotation:exempt',
+          'fail-on': 'never',
+          concurrency: '16'
+        }),
+        {}
+      ),
+      'audit'
     )
     expect(s.roleToAssume).toBe('arn:aws:iam::123456789012:role/path/audit')
     expect(s.awsRegion).toBe('eu-west-3')
@@ -131,11 +137,13 @@ describe('readSettings', () => {
   })
 
   it('defaults action to report in an audit and to deactivate in an incident', () => {
-    expect(readSettings(getter({}), {}).remediation.action).toBe('report')
-    const incident = readSettings(getter({ 'access-key-id': 'AKIAIOSFODNN7EXAMPLE' }), {})
+    expect(settingsOf(readSettings(getter({}), {}), 'audit').remediation.action).toBe('report')
+    const incident = settingsOf(
+      readSettings(getter({ 'access-key-id': 'AKIAIOSFODNN7EXAMPLE' }), {}),
+      'revoke'
+    )
     expect(incident.remediation.action).toBe('deactivate')
-    expect(incident.incident).toEqual({
-      mode: 'revoke',
+    expect(incident.revoke).toEqual({
       keys: [{ accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }],
       source: 'input',
       revokeSessions: true
@@ -149,7 +157,7 @@ describe('readSettings', () => {
       }),
       {}
     )
-    expect(s.incident.mode === 'revoke' && s.incident.keys.map((k) => k.accessKeyId)).toEqual([
+    expect(settingsOf(s, 'revoke').revoke.keys.map((k) => k.accessKeyId)).toEqual([
       'AKIAIOSFODNN7EXAMPLE',
       'AKIAI44QH8DHBEXAMPLE'
     ])
@@ -165,8 +173,7 @@ describe('readSettings', () => {
       }
     }
     const s = readSettings(getter({}), { GITHUB_EVENT_NAME: 'repository_dispatch' }, payload)
-    expect(s.incident).toMatchObject({
-      mode: 'revoke',
+    expect(settingsOf(s, 'revoke').revoke).toMatchObject({
       source: 'aws-health',
       keys: [{ accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }]
     })
@@ -276,10 +283,17 @@ describe('readSettings', () => {
   })
 
   it('creates issues by default only when a token is available', () => {
-    expect(readSettings(getter({ 'github-token': 'ghs_x' }), {}).issues.enabled).toBe(true)
-    expect(readSettings(getter({ 'github-token': ' ' }), {}).issues.enabled).toBe(false)
     expect(
-      readSettings(getter({ 'github-token': 'ghs_x', 'create-issues': 'false' }), {}).issues.enabled
+      settingsOf(readSettings(getter({ 'github-token': 'ghs_x' }), {}), 'audit').issues.enabled
+    ).toBe(true)
+    expect(
+      settingsOf(readSettings(getter({ 'github-token': ' ' }), {}), 'audit').issues.enabled
+    ).toBe(false)
+    expect(
+      settingsOf(
+        readSettings(getter({ 'github-token': 'ghs_x', 'create-issues': 'false' }), {}),
+        'audit'
+      ).issues.enabled
     ).toBe(false)
   })
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { classify } from '../../src/classify.js'
-import { DAY_MS } from '../../src/dates.js'
-import { keyMarker, parseMarker, rollupMarker } from '../../src/issues/marker.js'
-import { planIssues, type ExistingIssue, type IssueTarget } from '../../src/issues/plan.js'
+import { classify } from '../../src/domain/classify.js'
+import { DAY_MS } from '../../src/domain/dates.js'
+import { keyMarker, parseMarker, rollupMarker } from '../../src/domain/issue-marker.js'
+import { planIssues, type ExistingIssue, type IssueTarget } from '../../src/deliver/issues/plan.js'
 import {
   bodyContent,
   ISSUE_BODY_LIMIT,
@@ -10,10 +10,10 @@ import {
   renderTitle,
   shortKeyId,
   type IssueContext
-} from '../../src/issues/render.js'
-import { closeReasonFor } from '../../src/issues/sync.js'
-import type { ChangeRecord } from '../../src/remediation/apply.js'
-import type { AccessKey, Finding } from '../../src/types.js'
+} from '../../src/render/issue.js'
+import { closeReasonFor } from '../../src/deliver/issues/sync.js'
+import type { ChangeRecord } from '../../src/domain/changes.js'
+import type { AccessKey, Finding } from '../../src/domain/types.js'
 
 const NOW = new Date('2026-11-21T12:00:00Z')
 const CTX: IssueContext = {

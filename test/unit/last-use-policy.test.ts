@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { classByAge, lastUseDecides, lastUseNeed } from '../../src/last-use-policy.js'
-import type { KeyStatus } from '../../src/types.js'
+import { classByAge, lastUseDecides, lastUseNeed } from '../../src/domain/last-use-policy.js'
+import type { KeyStatus } from '../../src/domain/types.js'
 
 const DAY = 86_400_000
 const at = new Date('2026-06-01T00:00:00Z')

@@ -1,7 +1,7 @@
 // Links: the IAM console of each partition, our own issues, and escaping kept around them.
 import { describe, expect, it } from '@jest/globals'
-import { renderDeliveries } from '../../src/deliveries.js'
-import { iamKeysUrl, iamUserUrl, issueUrl, partitionOf } from '../../src/links.js'
+import { renderDeliveries } from '../../src/deliver/deliveries.js'
+import { iamKeysUrl, iamUserUrl, issueUrl, partitionOf } from '../../src/render/links.js'
 
 describe('IAM console links', () => {
   it('follow the partition of the region', () => {

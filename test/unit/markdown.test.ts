@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { escapeMarkdown, table } from '../../src/markdown.js'
-import { excludedBy, globToRegExp } from '../../src/exemptions.js'
+import { escapeMarkdown, table } from '../../src/kit/markdown.js'
+import { excludedBy, globToRegExp } from '../../src/domain/exemptions.js'
 
 /** What a reader sees once GitHub has decoded the entities. */
 function rendered(markdown: string): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam'
-import { AdaptivePacer, paceClient, type PacerOptions } from '../../src/pacing.js'
+import { AdaptivePacer, paceClient, type PacerOptions } from '../../src/aws/pacing.js'
 import { FakeAws } from '../support/fake-aws.js'
 
 /** A pacer on a fake clock: sleeping advances time. */

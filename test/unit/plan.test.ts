@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import { classify } from '../../src/classify.js'
-import { addDays, DAY_MS } from '../../src/dates.js'
-import type { RemediationSettings } from '../../src/inputs.js'
-import { planRemediation, type PlanInput } from '../../src/remediation/plan.js'
-import type { AccessKey, Exemption, Finding, Thresholds } from '../../src/types.js'
+import { classify } from '../../src/domain/classify.js'
+import { addDays, DAY_MS } from '../../src/domain/dates.js'
+import type { RemediationSettings } from '../../src/domain/settings.js'
+import { planRemediation, type PlanInput } from '../../src/plan/remediation.js'
+import type { AccessKey, Exemption, Finding, Thresholds } from '../../src/domain/types.js'
 
 const NOW = new Date('2026-11-21T12:00:00Z')
 const T: Thresholds = { maxAgeDays: 90, warnDays: 14, unusedDays: 30 }

@@ -1,8 +1,7 @@
 // The "Changes" section: users and keys linked to the IAM console of the run's partition.
 import { describe, expect, it } from '@jest/globals'
-import type { ChangeRecord } from '../../src/remediation/apply.js'
-import type { Plan } from '../../src/remediation/plan.js'
-import { renderChanges } from '../../src/remediation/render.js'
+import type { ChangeRecord, Plan } from '../../src/domain/changes.js'
+import { renderChanges } from '../../src/render/changes.js'
 
 const record = (userName: string, accessKeyId: string): ChangeRecord => ({
   kind: 'deactivate',

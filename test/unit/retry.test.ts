@@ -1,6 +1,6 @@
 // The verification wait: reads again with backoff until IAM shows the expected state, bounded.
 import { describe, expect, it } from '@jest/globals'
-import { readUntilSettled, VERIFY_SETTLE } from '../../src/retry.js'
+import { readUntilSettled, VERIFY_SETTLE } from '../../src/kit/retry.js'
 
 function fakeSleep() {
   const waits: number[] = []

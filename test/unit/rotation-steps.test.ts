@@ -1,11 +1,11 @@
 // Rotation steps fitted to the user's keys: IAM allows two access keys per user, so advice to
 // "create a second key" fails with LimitExceeded for a user who already has two.
 import { describe, expect, it } from '@jest/globals'
-import { classify } from '../../src/classify.js'
-import { DAY_MS } from '../../src/dates.js'
-import { escapeMarkdown } from '../../src/markdown.js'
-import { rotationAdvice } from '../../src/rotation-steps.js'
-import type { Finding, KeyStatus } from '../../src/types.js'
+import { classify } from '../../src/domain/classify.js'
+import { DAY_MS } from '../../src/domain/dates.js'
+import { escapeMarkdown } from '../../src/kit/markdown.js'
+import { rotationAdvice } from '../../src/render/rotation-steps.js'
+import type { Finding, KeyStatus } from '../../src/domain/types.js'
 
 const NOW = new Date('2026-12-01T12:00:00Z')
 const T = { maxAgeDays: 90, warnDays: 14, unusedDays: 30 }

@@ -7,8 +7,8 @@ import {
   ListUserTagsCommand
 } from '@aws-sdk/client-iam'
 import { mockClient } from 'aws-sdk-client-mock'
-import { readUserTags, scanAccessKeys, toLastUse } from '../../src/scan.js'
-import type { ScanError } from '../../src/types.js'
+import { readUserTags, scanAccessKeys, toLastUse } from '../../src/scan/api-walk.js'
+import type { ScanError } from '../../src/domain/types.js'
 
 const iamMock = mockClient(IAMClient)
 const iam = new IAMClient({ region: 'us-east-1' })

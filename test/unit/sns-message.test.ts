@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { classify, countClasses } from '../../src/classify.js'
-import { DAY_MS } from '../../src/dates.js'
+import { classify, countClasses } from '../../src/domain/classify.js'
+import { DAY_MS } from '../../src/domain/dates.js'
 import {
   asciiSubject,
   renderMessage,
@@ -9,10 +9,10 @@ import {
   shouldPublish,
   SNS_MESSAGE_LIMIT_BYTES,
   SNS_SUBJECT_MAX
-} from '../../src/notify/sns-message.js'
-import { deduplicationId, publishHint, topicRegion } from '../../src/notify/sns-publish.js'
-import type { AuditReport } from '../../src/report.js'
-import type { Finding, Thresholds } from '../../src/types.js'
+} from '../../src/render/sns-message.js'
+import { deduplicationId, publishHint, topicRegion } from '../../src/deliver/sns.js'
+import type { AuditReport } from '../../src/deliver/report.js'
+import type { Finding, Thresholds } from '../../src/domain/types.js'
 
 const NOW = new Date('2026-11-21T12:00:00Z')
 const T: Thresholds = { maxAgeDays: 90, warnDays: 14, unusedDays: 30 }

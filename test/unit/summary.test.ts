@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { deadlineBands, renderDeadlineChart } from '../../src/age-chart.js'
-import { classify, countClasses } from '../../src/classify.js'
-import { DAY_MS } from '../../src/dates.js'
-import { OK_LIST_LIMIT, renderSummary, type SummaryInput } from '../../src/summary.js'
-import type { ChangeRecord } from '../../src/remediation/apply.js'
-import type { AccessKey, Finding, Thresholds } from '../../src/types.js'
+import { deadlineBands, renderDeadlineChart } from '../../src/render/age-chart.js'
+import { classify, countClasses } from '../../src/domain/classify.js'
+import { DAY_MS } from '../../src/domain/dates.js'
+import { OK_LIST_LIMIT, renderSummary, type SummaryInput } from '../../src/render/summary.js'
+import type { ChangeRecord } from '../../src/domain/changes.js'
+import type { AccessKey, Finding, Thresholds } from '../../src/domain/types.js'
 
 const NOW = new Date('2026-11-21T12:00:00Z')
 const T: Thresholds = { maxAgeDays: 90, warnDays: 14, unusedDays: 0 }

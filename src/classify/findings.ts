@@ -1,0 +1,68 @@
+// Classification of an account's scan: every key classed by the rules and its exemption, the
+// counts, and the audit report they make. Pure.
+import { byUrgency, classify, countClasses } from '../domain/classify.js'
+import { excludedBy, exemptByGroup, exemptByTag } from '../domain/exemptions.js'
+import type { AuditSettings } from '../domain/settings.js'
+import type { ScanInfo } from '../domain/scan-info.js'
+import { REPORT_SCHEMA_VERSION, type AuditReport } from '../deliver/report.js'
+import type { AccountScan } from '../scan/account.js'
+
+export interface Audit {
+  report: AuditReport
+  /** Tags of the users with a flagged key (exemptions, lifecycle records). */
+  tags: Map<string, Map<string, string>>
+  /** Users whose exemptions could not be read: their keys must not be acted on. */
+  unreadable: Set<string>
+  now: Date
+  /** How the keys were read; also in the JSON report as `report.scan`. */
+  scan: ScanInfo
+  /**
+   * Ages (days) of the ok keys the credential report counted but that are not in `report.keys`
+   * (no key ID); empty after the API walk. For the age chart, with `report.keys`.
+   */
+  unlistedOkAgeDays: number[]
+}
+
+export function classifyAccount(
+  scan: AccountScan,
+  settings: Pick<AuditSettings, 'thresholds' | 'excludeUsers' | 'exemptTag' | 'remediation'>,
+  account: { accountId: string; accountAlias?: string },
+  at: Date
+): Audit {
+  const t = settings.thresholds
+  const findings = scan.keys
+    .map((key) => {
+      const exemption =
+        excludedBy(key.userName, settings.excludeUsers) ??
+        exemptByTag(scan.tags.get(key.userName), settings.exemptTag) ??
+        exemptByGroup(scan.groups.get(key.userName), settings.remediation.exemptGroups)
+      return classify(key, at, t, exemption)
+    })
+    .sort(byUrgency)
+  // Keys only the credential report saw are ok by construction: counted, not listed.
+  const counts = countClasses(findings)
+  counts.ok += scan.unlistedOkAgeDays.length
+  counts.total += scan.unlistedOkAgeDays.length
+
+  const report: AuditReport = {
+    tool: 'iam-key-sentinel',
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    accountId: account.accountId,
+    ...(account.accountAlias ? { accountAlias: account.accountAlias } : {}),
+    generatedAt: at.toISOString(),
+    thresholds: t,
+    userCount: scan.userCount,
+    counts,
+    keys: findings,
+    errors: scan.errors,
+    scan: scan.info
+  }
+  return {
+    report,
+    tags: scan.tags,
+    unreadable: scan.unreadable,
+    now: at,
+    scan: scan.info,
+    unlistedOkAgeDays: scan.unlistedOkAgeDays
+  }
+}

@@ -1,0 +1,264 @@
+// Keeps one issue per key that needs rotation in the repository: opens, updates, closes
+// and reopens them from this run's findings. Touches only issues of its own account.
+import type { Audit } from '../../classify/findings.js'
+import type { Delivery } from '../deliveries.js'
+import { errorMessage } from '../../kit/errors.js'
+import type { IssueSettings, RemediationSettings } from '../../domain/settings.js'
+import type { ChangeRecord } from '../../domain/changes.js'
+import type { Partition } from '../../render/links.js'
+import type { RunContext } from '../../inputs/run-context.js'
+import type { Finding, KeyClass } from '../../domain/types.js'
+import {
+  applyIssueActions,
+  createOctokit,
+  ensureLabels,
+  ISSUES_PERMISSION_HINT,
+  IssuesPermissionError,
+  listSentinelIssues,
+  resolveOwner,
+  rethrowPermission,
+  type AppliedIssue,
+  type Repo
+} from '../../github/issues.js'
+import { planIssues, type CloseReason, type IssueAction, type IssueTarget } from './plan.js'
+import {
+  renderKeyIssueBody,
+  renderRollupBody,
+  renderRollupTitle,
+  renderTitle,
+  type IssueContext
+} from '../../render/issue.js'
+
+export interface IssueSyncInput {
+  settings: IssueSettings
+  remediation: RemediationSettings
+  audit: Audit
+  run: RunContext
+  repo: Repo
+  activityMarkdown?: ReadonlyMap<string, string>
+  /** For the IAM console links in the issue bodies. */
+  partition?: Partition
+}
+
+export interface IssueSyncResult {
+  delivery: Delivery
+  applied: AppliedIssue[]
+}
+
+export function issueClasses(issueFor: IssueSettings['issueFor']): Set<KeyClass> {
+  return new Set<KeyClass>(
+    issueFor === 'due-soon' ? ['overdue', 'unused', 'due-soon'] : ['overdue', 'unused']
+  )
+}
+
+/** Why a key's open issue can close, from this run's findings and changes. */
+export function closeReasonFor(
+  accessKeyId: string,
+  findings: ReadonlyMap<string, Finding>,
+  applied: ReadonlyMap<string, ChangeRecord>,
+  scanComplete: boolean,
+  runUrl: string
+): CloseReason | undefined {
+  const change = applied.get(accessKeyId)
+  if (change) {
+    const what = change.kind === 'delete' ? 'deleted' : 'deactivated'
+    const undo = change.undo ? `\n\nTo undo: \`${change.undo}\`` : ''
+    return {
+      comment: `IAM Key Sentinel ${what} this access key in [this run](${runUrl}).${undo}`,
+      stateReason: 'completed'
+    }
+  }
+  const f = findings.get(accessKeyId)
+  if (!f) {
+    // A key missing from an incomplete scan may still exist: keep its issue open.
+    if (!scanComplete) return undefined
+    return {
+      comment: 'This access key no longer exists: it was deleted. Closing.',
+      stateReason: 'completed'
+    }
+  }
+  if (f.class === 'exempt') {
+    return {
+      comment: 'This access key is now exempt from rotation checks. Closing as not planned.',
+      stateReason: 'not_planned'
+    }
+  }
+  if (f.class === 'inactive') {
+    return {
+      comment: 'This access key is now inactive. Closing; delete it once nothing needs it.',
+      stateReason: 'completed'
+    }
+  }
+  return {
+    comment: 'This access key no longer needs attention at the current thresholds. Closing.',
+    stateReason: 'completed'
+  }
+}
+
+function summarize(applied: readonly AppliedIssue[], deferred: number): string {
+  const count = (kind: IssueAction['kind']) =>
+    applied.filter((a) => a.kind === kind && !a.error).length
+  const failed = applied.filter((a) => a.error)
+  return (
+    `${count('create')} opened, ${count('update')} updated, ${count('reopen')} reopened, ${count('close')} closed` +
+    (deferred > 0 ? `; ${deferred} more keys listed in the roll-up issue (max-new-issues)` : '') +
+    (failed.length > 0
+      ? `; ${failed.length} failed: ${failed.map((f) => `${f.accessKeyId}: ${f.error}`).join('; ')}`
+      : '')
+  )
+}
+
+export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult> {
+  const { settings, audit, run, repo } = input
+  const { report } = audit
+  const octokit = createOctokit(settings.token)
+  const ctx: IssueContext = {
+    accountId: report.accountId,
+    accountAlias: report.accountAlias,
+    thresholds: report.thresholds,
+    action: input.remediation.action,
+    deleteGraceDays: input.remediation.deleteGraceDays,
+    ownerTag: settings.ownerTag,
+    runUrl: run.runUrl,
+    runId: run.runId,
+    ...(input.partition ? { partition: input.partition } : {})
+  }
+  const changes = report.remediation?.changes ?? []
+  const applied = new Map(
+    changes.filter((c) => c.result === 'applied').map((c) => [c.accessKeyId, c])
+  )
+  const changeOf = new Map(changes.map((c) => [c.accessKeyId, c]))
+  const holdOf = new Map(report.remediation?.holds.map((h) => [h.accessKeyId, h.reason]) ?? [])
+  const classes = issueClasses(settings.issueFor)
+  // A key this run deactivated or deleted is handled: its issue closes with what was done.
+  const needing = report.keys.filter((f) => classes.has(f.class) && !applied.has(f.accessKeyId))
+
+  try {
+    await ensureLabels(octokit, repo, settings.labels)
+    const existing = await listSentinelIssues(
+      octokit,
+      repo,
+      settings.labels,
+      report.accountId,
+      audit.now
+    ).catch(rethrowPermission)
+    const owners = new Map<string, boolean>()
+    const targets: IssueTarget[] = []
+    for (const f of needing) {
+      const tag = settings.ownerTag ? audit.tags.get(f.userName)?.get(settings.ownerTag) : undefined
+      const owner = await resolveOwner(octokit, repo, tag, owners)
+      const change = changeOf.get(f.accessKeyId)
+      const hold = holdOf.get(f.accessKeyId)
+      const activityMarkdown = input.activityMarkdown?.get(f.accessKeyId)
+      targets.push({
+        accessKeyId: f.accessKeyId,
+        title: renderTitle(f),
+        body: renderKeyIssueBody(
+          {
+            finding: f,
+            userKeys: report.keys.filter((k) => k.userName === f.userName),
+            owner,
+            ...(change ? { change } : {}),
+            ...(hold ? { hold } : {}),
+            ...(activityMarkdown ? { activityMarkdown } : {})
+          },
+          ctx
+        ),
+        ...(owner.kind === 'assignable' ? { assignee: owner.login } : {})
+      })
+    }
+
+    const findings = new Map(report.keys.map((f) => [f.accessKeyId, f]))
+    const scanComplete = !report.errors.some((e) => e.operation === 'iam:ListAccessKeys')
+    const plan = planIssues({
+      targets,
+      existing: existing.keys,
+      maxNew: settings.maxNewIssues,
+      closeReason: (id) => closeReasonFor(id, findings, applied, scanComplete, run.runUrl)
+    })
+    const results = await applyIssueActions(octokit, repo, plan.actions, settings.labels)
+    results.push(
+      ...(await syncRollup(
+        octokit,
+        repo,
+        existing.rollup,
+        plan.deferred,
+        findings,
+        ctx,
+        settings.labels
+      ))
+    )
+
+    const failed = results.filter((r) => r.error)
+    return {
+      applied: results,
+      delivery: {
+        channel: 'GitHub issues',
+        ok: failed.length === 0,
+        detail: summarize(results, plan.deferred.length),
+        // Our own issues, linked by the renderer (the detail is escaped, which de-links numbers).
+        issues: results
+          .filter((a) => !a.error && a.number > 0)
+          .slice(0, 20)
+          .map((a) => a.number),
+        ...(failed.length > 0
+          ? { hint: 'See the errors above; the other issues were written.' }
+          : {})
+      }
+    }
+  } catch (error) {
+    const permission = error instanceof IssuesPermissionError
+    return {
+      applied: [],
+      delivery: {
+        channel: 'GitHub issues',
+        ok: false,
+        detail: permission ? error.message : `Writing issues failed: ${errorMessage(error)}`,
+        hint: permission
+          ? ISSUES_PERMISSION_HINT
+          : 'Check github-token and the repository, then run again.'
+      }
+    }
+  }
+}
+
+/** The roll-up issue lists keys beyond max-new-issues; it closes once none is left. */
+async function syncRollup(
+  octokit: ReturnType<typeof createOctokit>,
+  repo: Repo,
+  rollup: { number: number; state: 'open' | 'closed'; title: string; body: string } | undefined,
+  deferred: readonly IssueTarget[],
+  findings: ReadonlyMap<string, Finding>,
+  ctx: IssueContext,
+  labels: readonly string[]
+): Promise<AppliedIssue[]> {
+  let action: IssueAction | undefined
+  if (deferred.length > 0) {
+    const target: IssueTarget = {
+      accessKeyId: '',
+      title: renderRollupTitle(deferred.length, ctx.accountId),
+      body: renderRollupBody(
+        deferred.flatMap((t) => findings.get(t.accessKeyId) ?? []),
+        ctx
+      )
+    }
+    const plan = planIssues({
+      targets: [target],
+      existing: rollup ? [{ ...rollup, accessKeyId: '' }] : [],
+      maxNew: 1,
+      closeReason: () => undefined
+    })
+    action = plan.actions[0]
+  } else if (rollup?.state === 'open') {
+    action = {
+      kind: 'close',
+      number: rollup.number,
+      accessKeyId: '',
+      reason: {
+        comment: 'Every key listed here now has its own issue or no longer needs one. Closing.',
+        stateReason: 'completed'
+      }
+    }
+  }
+  return action ? applyIssueActions(octokit, repo, [action], labels) : []
+}

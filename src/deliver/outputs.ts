@@ -1,0 +1,90 @@
+// Every step output the action sets, in one place: the jobs hand over what they made, and this
+// module is the only one that writes to GITHUB_OUTPUT.
+import * as core from '@actions/core'
+import { countChanges } from '../domain/changes.js'
+import type { MatrixChunk, MatrixEntry } from '../domain/matrix.js'
+import type { Counts } from '../domain/types.js'
+import type { AuditReport } from './report.js'
+import type { IncidentReport } from '../render/incident.js'
+
+/** The per-class counts and the report, the outputs an audit and an aggregate share. */
+function setCountOutputs(c: Counts, reportPath: string): void {
+  core.setOutput('key-count', c.total)
+  core.setOutput('overdue-count', c.overdue)
+  core.setOutput('due-soon-count', c['due-soon'])
+  core.setOutput('unused-count', c.unused)
+  core.setOutput('inactive-count', c.inactive)
+  core.setOutput('exempt-count', c.exempt)
+  core.setOutput('report-path', reportPath)
+}
+
+/** `findings` carries the keys that are not ok; the report file has every key. */
+export function setAuditOutputs(report: AuditReport, reportPath: string): void {
+  core.setOutput('account-id', report.accountId)
+  core.setOutput('findings', JSON.stringify(report.keys.filter((k) => k.class !== 'ok')))
+  setCountOutputs(report.counts, reportPath)
+  core.setOutput('scan-method-used', report.scan?.method ?? '')
+  // Empty when not checked: only the credential report can see the root user's keys.
+  core.setOutput('root-access-key-count', report.scan?.rootAccessKeys?.length ?? '')
+  const changes = report.remediation?.changes ?? []
+  core.setOutput('changes', JSON.stringify(changes))
+  core.setOutput('activity', JSON.stringify(report.activity ?? []))
+  const counts = countChanges(changes)
+  core.setOutput('deactivated-count', counts.deactivated)
+  core.setOutput('deleted-count', counts.deleted)
+}
+
+export function setIncidentOutputs(report: IncidentReport, reportPath: string): void {
+  const changes = report.keys.flatMap((k) => (k.change ? [k.change] : []))
+  core.setOutput('account-id', report.accountId)
+  core.setOutput('report-path', reportPath)
+  core.setOutput('incident', JSON.stringify(report.keys))
+  core.setOutput('changes', JSON.stringify(changes))
+  const counts = countChanges(changes)
+  core.setOutput('deactivated-count', counts.deactivated)
+  core.setOutput('deleted-count', counts.deleted)
+  core.setOutput('activity', JSON.stringify(report.activity))
+}
+
+export function setAggregateOutputs(
+  o: {
+    accounts: readonly Record<string, unknown>[]
+    failedAccountIds: readonly string[]
+    totals: Counts
+  },
+  reportPath: string
+): void {
+  core.setOutput('accounts', JSON.stringify(o.accounts))
+  core.setOutput('failed-accounts', JSON.stringify(o.failedAccountIds))
+  core.setOutput('account-count', o.accounts.length)
+  setCountOutputs(o.totals, reportPath)
+}
+
+/** The matrix of list-accounts, whole and in chunks; both are returned for the size checks. */
+export function setMatrixOutputs(
+  entries: readonly MatrixEntry[],
+  chunks: readonly MatrixChunk[]
+): { matrix: string; chunked: string } {
+  const matrix = JSON.stringify({ include: entries })
+  const chunked = JSON.stringify({ include: chunks })
+  core.setOutput('matrix', matrix)
+  core.setOutput('chunks', chunked)
+  core.setOutput('account-ids', entries.map((e) => e['account-id']).join(','))
+  core.setOutput('account-count', entries.length)
+  core.setOutput('chunk-count', chunks.length)
+  return { matrix, chunked }
+}
+
+export function setIssuesOutput(applied: unknown): void {
+  core.setOutput('issues', JSON.stringify(applied))
+}
+
+export function setSnsMessageIdOutput(messageId: string): void {
+  core.setOutput('sns-message-id', messageId)
+}
+
+/** The job summary; outside a runner (no GITHUB_STEP_SUMMARY) it goes to the log instead. */
+export async function writeSummary(markdown: string): Promise<void> {
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write()
+  else core.info(markdown)
+}

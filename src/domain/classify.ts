@@ -1,0 +1,105 @@
+// Classification: a pure function of (key, now, thresholds, exemption), tested at every boundary.
+import type {
+  AccessKey,
+  Counts,
+  Exemption,
+  Finding,
+  KeyClass,
+  RawKeyClass,
+  Thresholds
+} from './types.js'
+
+import { wholeDays } from './dates.js'
+
+/**
+ * overdue: active and older than max-age-days (age > max).
+ * unused: active and idle for at least unused-days, counting from creation when never used.
+ * due-soon: active and overdue within warn-days (ages max-warn+1 .. max).
+ * Overdue wins over unused, unused over due-soon: the report shows the most urgent reason.
+ */
+export function classifyRaw(key: AccessKey, now: Date, t: Thresholds): RawKeyClass {
+  if (key.status !== 'Active') return 'inactive'
+  const age = wholeDays(key.createDate, now)
+  if (age > t.maxAgeDays) return 'overdue'
+  const idle = idleDays(key, now)
+  if (t.unusedDays > 0 && idle !== undefined && idle >= t.unusedDays) return 'unused'
+  if (age > t.maxAgeDays - t.warnDays) return 'due-soon'
+  return 'ok'
+}
+
+export function idleDays(key: AccessKey, now: Date): number | undefined {
+  switch (key.lastUse.kind) {
+    case 'used':
+      return wholeDays(key.lastUse.date, now)
+    case 'never':
+      return wholeDays(key.createDate, now)
+    case 'unknown':
+      return undefined
+  }
+}
+
+/** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
+export function classify(key: AccessKey, now: Date, t: Thresholds, exemption?: Exemption): Finding {
+  const rawClass = classifyRaw(key, now, t)
+  const ageDays = wholeDays(key.createDate, now)
+  // Field order is the JSON report's: class after lastUse, the exemption last.
+  const finding = {
+    userName: key.userName,
+    accessKeyId: key.accessKeyId,
+    status: key.status,
+    createDate: key.createDate,
+    lastUse: key.lastUse,
+    class: rawClass,
+    rawClass,
+    ageDays,
+    idleDays: idleDays(key, now),
+    daysToDeadline: t.maxAgeDays - ageDays
+  }
+  if (exemption === undefined || rawClass === 'ok') return finding
+  return { ...finding, class: 'exempt', rawClass, exemption }
+}
+
+export function emptyCounts(): Counts {
+  return { total: 0, overdue: 0, 'due-soon': 0, unused: 0, inactive: 0, ok: 0, exempt: 0 }
+}
+
+export function countClasses(findings: readonly Finding[]): Counts {
+  const counts = emptyCounts()
+  counts.total = findings.length
+  for (const f of findings) counts[f.class]++
+  return counts
+}
+
+/** Most urgent first, then oldest first: the order every report lists keys in. */
+const URGENCY: Record<KeyClass, number> = {
+  overdue: 0,
+  unused: 1,
+  'due-soon': 2,
+  exempt: 3,
+  inactive: 4,
+  ok: 5
+}
+
+export function byUrgency(a: Finding, b: Finding): number {
+  return (
+    URGENCY[a.class] - URGENCY[b.class] ||
+    b.ageDays - a.ageDays ||
+    a.userName.localeCompare(b.userName) ||
+    a.accessKeyId.localeCompare(b.accessKeyId)
+  )
+}
+
+/** Every class, in the order the report's counts list them. */
+export const KEY_CLASSES: readonly KeyClass[] = [
+  'overdue',
+  'due-soon',
+  'unused',
+  'inactive',
+  'ok',
+  'exempt'
+]
+
+/** The classes someone must act on: overdue, unused, due soon. */
+export function isFlagged(c: KeyClass): boolean {
+  return c === 'overdue' || c === 'unused' || c === 'due-soon'
+}

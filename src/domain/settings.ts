@@ -1,0 +1,148 @@
+// What a run was asked to do, one type per mode, so a job is handed only the settings of its own
+// mode and no combination the inputs reject can be written (src/inputs builds these).
+import type { ExposedKey, ExposureEvent } from './exposure.js'
+import type { ExpectedAccount } from './matrix.js'
+import type { FailOn, RemediationAction, Thresholds } from './types.js'
+
+/** retry-max-attempts' default: the most times one AWS request is sent. */
+export const DEFAULT_RETRY_MAX_ATTEMPTS = 8
+
+/**
+ * Session policies (inline-session-policy, managed-session-policies): the session can do only
+ * what both the role's policies and these allow, so a run can be scoped below its role.
+ */
+export interface SessionPolicies {
+  /** A JSON policy document, minified. */
+  inline?: string
+  managedArns: string[]
+}
+
+/**
+ * Role chaining: each role in `roleArns` is assumed with sts:AssumeRole using the credentials of
+ * the one before. `oidc`: the chain starts from role-to-assume, assumed with the GitHub OIDC token
+ * (the hub role). `job-credentials`: it starts from the credentials already in the job (e.g. from
+ * aws-actions/configure-aws-credentials), and role-to-assume, when set, is the first hop.
+ */
+export interface RoleChain {
+  from: 'oidc' | 'job-credentials'
+  roleArns: [string, ...string[]]
+}
+
+/** How every mode signs in to AWS and paces its requests. */
+export interface ConnectionSettings {
+  roleToAssume?: string
+  awsRegion: string
+  audience: string
+  roleSessionName: string
+  roleDurationSeconds: number
+  /** Set when member-role-arn or role-chaining is: the roles to assume with sts:AssumeRole. */
+  roleChain?: RoleChain
+  /** allowed-account-ids: empty allows any account. */
+  allowedAccountIds: string[]
+  /** role-external-id, sent with every sts:AssumeRole. */
+  externalId?: string
+  /** inline-session-policy and managed-session-policies, for the session the run works in. */
+  sessionPolicies?: SessionPolicies
+  /** retry-max-attempts: the most times one AWS request is sent. */
+  retryMaxAttempts: number
+  /** Cap on IAM requests per second (src/aws/pacing.ts finds the rate below it). */
+  iamMaxRps: number
+}
+
+export type IssueFor = 'overdue' | 'due-soon'
+
+export interface IssueSettings {
+  /** create-issues is on and a token is there. */
+  enabled: boolean
+  token: string
+  labels: string[]
+  /** overdue: overdue and unused keys; due-soon: those and due-soon keys. */
+  issueFor: IssueFor
+  ownerTag?: string
+  maxNewIssues: number
+}
+
+export type NotifyOn = 'findings' | 'always' | 'never'
+
+export interface NotifySettings {
+  snsTopicArn?: string
+  notifyOn: NotifyOn
+}
+
+export type ActivityFor = 'none' | 'changed' | 'flagged'
+export type ScanMethod = 'auto' | 'credential-report' | 'api'
+
+export interface ActivitySettings {
+  /** Which keys get a CloudTrail summary: none, the keys changed (or revoked), or every flagged key. */
+  activityFor: ActivityFor
+  lookbackHours: number
+  /** Regions to query; defaults to aws-region. */
+  regions: string[]
+  maxEvents: number
+}
+
+export interface RemediationSettings {
+  action: RemediationAction
+  dryRun: boolean
+  deleteGraceDays: number
+  maxActions: number
+  exemptGroups: string[]
+}
+
+/** What the audit and the incident both deliver through. */
+interface DeliverySettings {
+  activity: ActivitySettings
+  notify: NotifySettings
+  issues: IssueSettings
+}
+
+/** mode: audit (the default): scan every key, remediate by plan, report. */
+export interface AuditSettings extends ConnectionSettings, DeliverySettings {
+  mode: 'audit'
+  thresholds: Thresholds
+  excludeUsers: string[]
+  exemptTag?: string
+  failOn: FailOn
+  concurrency: number
+  remediation: RemediationSettings
+  scanMethod: ScanMethod
+}
+
+/** The keys an incident revokes, and where they came from. */
+export interface RevokeRequest {
+  keys: ExposedKey[]
+  /** Where the keys came from: the access-key-id input or an exposure event. */
+  source: 'input' | ExposureEvent['source']
+  event?: ExposureEvent
+  revokeSessions: boolean
+}
+
+/** mode: revoke: take the exposed keys away, with their sessions. */
+export interface RevokeSettings extends ConnectionSettings, DeliverySettings {
+  mode: 'revoke'
+  revoke: RevokeRequest
+  /** Its action is deactivate or delete: the inputs refuse report. */
+  remediation: RemediationSettings
+}
+
+/** mode: list-accounts: the organization's accounts as the audit matrix. */
+export interface ListAccountsSettings extends ConnectionSettings {
+  mode: 'list-accounts'
+  /** Roots or OUs to list accounts under, recursively; empty lists the whole organization. */
+  organizationalUnits: string[]
+  excludeAccounts: string[]
+  memberRoleName: string
+  chunkSize: number
+}
+
+/** mode: aggregate: every account's report into one summary and one digest. */
+export interface AggregateSettings extends ConnectionSettings {
+  mode: 'aggregate'
+  reportsDirectory: string
+  /** Every account that must have a report; never empty. */
+  expectedAccounts: ExpectedAccount[]
+  notify: NotifySettings
+}
+
+export type Settings = AuditSettings | RevokeSettings | ListAccountsSettings | AggregateSettings
+export type Mode = Settings['mode']

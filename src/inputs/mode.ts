@@ -1,0 +1,74 @@
+// Which mode the run is in, and for an incident the keys to revoke: from the access-key-id input
+// or else from a repository_dispatch exposure event.
+import { ACCESS_KEY_ID, type ExposedKey, type ExposureEvent } from '../domain/exposure.js'
+import { EventError, parseExposureEvent } from './exposure-event.js'
+import type { Reader } from './reader.js'
+
+type IncidentMode = 'audit' | 'revoke'
+export type FleetMode = 'list-accounts' | 'aggregate'
+
+/** Keys to revoke, from the access-key-id input or else from a repository_dispatch exposure event. */
+export function readIncident(
+  r: Reader,
+  env: NodeJS.ProcessEnv,
+  payload: unknown
+): {
+  mode: IncidentMode
+  fleetMode?: FleetMode
+  keys: ExposedKey[]
+  source: 'input' | ExposureEvent['source']
+  event?: ExposureEvent
+} {
+  const ids = r.list(
+    'access-key-id',
+    ACCESS_KEY_ID,
+    'access key IDs: 20 upper-case letters and digits starting with AKIA'
+  )
+  let event: ExposureEvent | undefined
+  if (env.GITHUB_EVENT_NAME === 'repository_dispatch') {
+    try {
+      event = parseExposureEvent(payload)
+    } catch (error) {
+      if (!(error instanceof EventError)) throw error
+      r.problems.push(
+        `The repository_dispatch event is not a usable exposure event: ${error.message}`
+      )
+    }
+  }
+  const keys: ExposedKey[] =
+    ids.length > 0 ? [...new Set(ids)].map((accessKeyId) => ({ accessKeyId })) : (event?.keys ?? [])
+  const source = ids.length > 0 ? 'input' : (event?.source ?? 'input')
+  const mode = r.oneOf<'auto' | IncidentMode | FleetMode>('mode', [
+    'auto',
+    'audit',
+    'revoke',
+    'list-accounts',
+    'aggregate'
+  ])
+  const fleetMode = mode === 'list-accounts' || mode === 'aggregate' ? mode : undefined
+  const resolved: IncidentMode =
+    mode === 'auto'
+      ? keys.length > 0
+        ? 'revoke'
+        : 'audit'
+      : mode === 'revoke'
+        ? 'revoke'
+        : 'audit'
+  if (resolved === 'revoke' && keys.length === 0 && r.problems.length === 0) {
+    r.problems.push(
+      "'mode' is revoke but no key was given: set 'access-key-id' (one or more AKIA... IDs) or trigger the workflow with an AWS exposure event."
+    )
+  }
+  if ((mode === 'audit' || fleetMode) && ids.length > 0) {
+    r.problems.push(
+      "'access-key-id' is only used in incident mode: set 'mode' to revoke or auto, or remove 'access-key-id'."
+    )
+  }
+  return {
+    mode: resolved,
+    ...(fleetMode ? { fleetMode } : {}),
+    keys,
+    source,
+    ...(event && ids.length === 0 ? { event } : {})
+  }
+}

@@ -1,0 +1,72 @@
+// What every job (audit, incident) shares: the authenticated clients, the run, and the
+// ways out (summary, SNS) that must never lose the other reports.
+import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import type { AwsClients } from '../aws/clients.js'
+import type { Delivery } from '../deliver/deliveries.js'
+import type { AuditSettings, NotifySettings, RevokeSettings } from '../domain/settings.js'
+import type { NotificationEvent, SnsNotification } from '../render/sns-message.js'
+import { publishNotification } from '../deliver/sns.js'
+import { setSnsMessageIdOutput } from '../deliver/outputs.js'
+import type { RunContext } from '../inputs/run-context.js'
+
+/** The context of a job that works in one account: the audit's or the incident's. */
+export interface JobContext<
+  S extends AuditSettings | RevokeSettings = AuditSettings | RevokeSettings
+> {
+  settings: S
+  credentials?: AwsCredentialIdentity
+  clients: AwsClients
+  accountId: string
+  accountAlias?: string
+  run: RunContext
+}
+
+/** A job's verdict: the reasons the step fails, empty when it passes. */
+export type JobResult = { failures: string[] }
+
+/** The IAM user key the action itself runs with (static credentials), which it must never touch. */
+export async function ownAccessKeyId(clients: AwsClients): Promise<string | undefined> {
+  try {
+    const { accessKeyId } = await clients.iam.config.credentials()
+    return accessKeyId.startsWith('AKIA') ? accessKeyId : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export function repoOf(run: RunContext): { owner: string; repo: string } {
+  const [owner = '', repo = ''] = run.repository.split('/')
+  return { owner, repo }
+}
+
+/** Publishes one notification; a failure comes back as a failed delivery, never thrown. */
+export async function deliverSns(
+  job: Pick<JobContext, 'credentials' | 'accountId' | 'run'> & {
+    settings: { notify: NotifySettings }
+  },
+  notification: SnsNotification,
+  event: NotificationEvent
+): Promise<Delivery> {
+  const topicArn = job.settings.notify.snsTopicArn ?? ''
+  const result = await publishNotification(notification, {
+    topicArn,
+    credentials: job.credentials,
+    accountId: job.accountId,
+    runId: job.run.runId,
+    event
+  })
+  if (result.ok) {
+    setSnsMessageIdOutput(result.messageId)
+    return {
+      channel: 'SNS',
+      ok: true,
+      detail: `Published to ${topicArn} (message ${result.messageId}).`
+    }
+  }
+  return {
+    channel: 'SNS',
+    ok: false,
+    detail: `Publishing to ${topicArn} failed: ${result.error}`,
+    hint: result.hint
+  }
+}

@@ -1,0 +1,263 @@
+// The incident's three faces, one content: the job summary, the SNS message (in the spirit
+// of the seeds' template) and the security-incident issue. Pure functions.
+import { renderActivityMarkdown, renderActivityText } from './activity.js'
+import type { ActivitySummary } from '../domain/activity.js'
+import { keyLink, userLink, type Partition } from './links.js'
+import { escapeMarkdown as esc, table } from '../kit/markdown.js'
+import {
+  asciiSubject,
+  plain,
+  SNS_MESSAGE_LIMIT_BYTES,
+  stableContent,
+  type SnsAttribute,
+  type SnsNotification
+} from './sns-message.js'
+import type { ExposureEvent } from '../domain/exposure.js'
+import type { IncidentKeyResult } from '../domain/incident.js'
+
+export interface IncidentReport {
+  tool: 'iam-key-sentinel'
+  schemaVersion: number
+  kind: 'incident'
+  accountId: string
+  accountAlias?: string
+  generatedAt: string
+  source: 'input' | ExposureEvent['source']
+  event?: ExposureEvent
+  action: 'deactivate' | 'delete'
+  dryRun: boolean
+  revokeSessions: boolean
+  lookbackHours: number
+  keys: IncidentKeyResult[]
+  activity: ActivitySummary[]
+}
+
+export const HEALTH_DASHBOARD =
+  'https://health.aws.amazon.com/health/home#/account/dashboard/open-issues'
+
+const SOURCE_TEXT: Record<IncidentReport['source'], string> = {
+  input: 'a manual request (access-key-id)',
+  'aws-health': 'AWS Health (AWS_RISK_CREDENTIALS_EXPOSED)',
+  'trusted-advisor': 'Trusted Advisor (Exposed Access Keys)'
+}
+
+export function failedKeys(report: IncidentReport): IncidentKeyResult[] {
+  return report.keys.filter((k) => k.outcome === 'failed')
+}
+
+function done(report: IncidentReport): string {
+  return report.action === 'delete' ? 'deleted' : 'deactivated'
+}
+
+function activityOf(report: IncidentReport, accessKeyId: string): ActivitySummary | undefined {
+  return report.activity.find((a) => a.accessKeyId === accessKeyId)
+}
+
+const REVIEW_STEPS = [
+  'Review the CloudTrail activity of the key and of its user, in every region, for actions you do not recognize: new users, keys, roles or policies, instances, data access.',
+  'Give the application that used the key a new one (create a second key, update the application, verify), and make sure the exposed key stays deleted or inactive.',
+  'Remove the key from where it was published, including the repository history.',
+  'When no legitimate session needs it any more, remove the session-revocation policy with the command given for the key.'
+]
+
+// ---------------------------------------------------------------------------------------------
+// Plain text (SNS)
+
+function keyText(report: IncidentReport, k: IncidentKeyResult): string {
+  const user = plain(k.userName ?? 'unknown user', 64)
+  const where = k.location ? ` at ${plain(k.location, 200)}` : ''
+  const at = k.change?.at ?? report.generatedAt
+  const lines = k.unusableEntity
+    ? [
+        `MANUAL INSPECTION AND INTERVENTION REQUIRED: the event names '${plain(k.accessKeyId, 64)}' as exposed (${k.unusableEntity}), but it is not an access key ID, so nothing was revoked for it on account ${report.accountId}.`,
+        `Find out which key it means, deactivate or delete it by hand, and check the AWS Health dashboard: ${HEALTH_DASHBOARD}`
+      ]
+    : k.outcome === 'failed'
+      ? [
+          `MANUAL INSPECTION AND INTERVENTION REQUIRED: an error occurred when attempting to take away the exposed IAM access key ${k.accessKeyId} (${user}) on account ${report.accountId}.`,
+          `Error: ${plain(k.error ?? 'unknown', 500)}`,
+          `Sign in to the account, deactivate or delete the key by hand, and check the AWS Health dashboard: ${HEALTH_DASHBOARD}`
+        ]
+      : k.outcome === 'planned'
+        ? [
+            `Dry run: the IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} would be ${done(report)}; nothing was changed.`
+          ]
+        : [
+            k.outcome === 'already-inactive'
+              ? `The IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} was already inactive when it was reported as exposed${where}.`
+              : `At ${at} the IAM access key ${k.accessKeyId} for user ${user} on account ${report.accountId} was ${done(report)} after it was found to have been exposed${where}.`,
+            ...(k.change?.undo ? [`To undo the deactivation: ${k.change.undo}`] : [])
+          ]
+  if (k.sessions?.ok) {
+    lines.push(
+      `Sessions issued before ${k.sessions.issuedBefore} are denied by the inline policy ${k.sessions.policyName}; remove it later with: ${k.sessions.undo}`
+    )
+  }
+  const activity = activityOf(report, k.accessKeyId)
+  if (activity) lines.push('', renderActivityText(activity))
+  return lines.join('\n')
+}
+
+function incidentSubject(report: IncidentReport): string {
+  const failed = failedKeys(report).length
+  const ok = report.keys.filter(
+    (k) => k.outcome === 'revoked' || k.outcome === 'already-inactive'
+  ).length
+  const parts = [
+    failed > 0 && `${failed} exposed key${failed === 1 ? ' NEEDS' : 's NEED'} MANUAL INTERVENTION`,
+    ok > 0 &&
+      (failed > 0
+        ? `${ok} ${done(report)}`
+        : `${ok} exposed key${ok === 1 ? '' : 's'} ${done(report)}`),
+    report.dryRun && `dry run for ${report.keys.length} exposed keys`
+  ].filter(Boolean)
+  return asciiSubject(`IAM Key Sentinel incident: ${parts.join(', ')} in ${report.accountId}`)
+}
+
+export function renderIncidentSns(report: IncidentReport, runUrl: string): SnsNotification {
+  const stable = incidentSns({ ...report, generatedAt: '' }, '')
+  return { ...incidentSns(report, runUrl), content: stableContent(stable) }
+}
+
+function incidentSns(report: IncidentReport, runUrl: string): Omit<SnsNotification, 'content'> {
+  const head = [
+    `IAM Key Sentinel incident response in AWS account ${report.accountId}${report.accountAlias ? ` (${plain(report.accountAlias, 64)})` : ''}`,
+    `Run:      ${runUrl}`,
+    `Source:   ${SOURCE_TEXT[report.source]}${report.event?.reference ? `, ${plain(report.event.reference, 200)}` : ''}`,
+    `Detected: ${report.event?.detectedAt ?? report.generatedAt}`
+  ].join('\n')
+  const foot = ['What to review next:', ...REVIEW_STEPS.map((s, i) => `${i + 1}. ${s}`)].join('\n')
+  const subject = incidentSubject(report)
+  const attributes: SnsNotification['attributes'] = {
+    account: { DataType: 'String', StringValue: report.accountId },
+    event: { DataType: 'String', StringValue: 'incident' },
+    overdue: { DataType: 'Number', StringValue: '0' } as SnsAttribute,
+    changed: {
+      DataType: 'Number',
+      StringValue: String(report.keys.filter((k) => k.change?.result === 'applied').length)
+    }
+  }
+  // Keys (failures first: they need a person) are added while they fit; activity is what
+  // makes a block long, so a key that does not fit whole is given without it.
+  const ordered = [...failedKeys(report), ...report.keys.filter((k) => k.outcome !== 'failed')]
+  const limit = SNS_MESSAGE_LIMIT_BYTES - 1024 - Buffer.byteLength(subject)
+  const parts = [head]
+  let used = Buffer.byteLength(head + foot) + 4
+  for (const k of ordered) {
+    const full = keyText(report, k)
+    const short =
+      keyText({ ...report, activity: [] }, k) +
+      `\n(CloudTrail activity left out for size; see the run.)`
+    const block = used + Buffer.byteLength(full) + 2 <= limit ? full : short
+    if (used + Buffer.byteLength(block) + 2 > limit) {
+      parts.push(
+        `... more keys are not listed to stay within SNS's size limit; see the run: ${runUrl}`
+      )
+      break
+    }
+    parts.push(block)
+    used += Buffer.byteLength(block) + 2
+  }
+  parts.push(foot)
+  return { subject, message: parts.join('\n\n'), attributes }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown (job summary and issue)
+
+const OUTCOME_LABEL: Record<IncidentKeyResult['outcome'], string> = {
+  revoked: '✅ revoked',
+  'already-inactive': '✅ already inactive',
+  planned: '📝 planned (dry run)',
+  failed: '❌ failed: manual intervention needed'
+}
+
+function keyRow(
+  report: IncidentReport,
+  k: IncidentKeyResult,
+  partition: Partition | undefined
+): string[] {
+  const sessions = !k.sessions
+    ? '—'
+    : k.sessions.ok
+      ? `denied before ${k.sessions.issuedBefore}`
+      : `❌ ${esc(k.sessions.error ?? '', 200)}`
+  const user = k.userName
+  return [
+    user ? keyLink(partition, user, esc(k.accessKeyId, 32)) : esc(k.accessKeyId, 32),
+    user ? userLink(partition, user, esc(user, 64)) : 'unknown',
+    esc(k.location ?? '—', 120),
+    `${OUTCOME_LABEL[k.outcome]}${k.change ? ` (${k.change.kind}: ${k.change.result})` : ''}`,
+    sessions,
+    k.error ? esc(k.error, 400) : '—'
+  ]
+}
+
+export function renderIncidentMarkdown(
+  report: IncidentReport,
+  runUrl: string,
+  headingLevel = 2,
+  /** For the IAM console links; without it, none. */
+  partition?: Partition
+): string {
+  const h = '#'.repeat(headingLevel)
+  const failed = failedKeys(report)
+  const parts = [
+    `${h} IAM Key Sentinel: exposed access key incident`,
+    `Account **${esc(report.accountId, 12)}**${report.accountAlias ? ` (${esc(report.accountAlias, 64)})` : ''} · ` +
+      `reported by ${SOURCE_TEXT[report.source]}${report.event?.reference ? ` (${esc(report.event.reference, 200)})` : ''} · ` +
+      `action **${report.action}**${report.dryRun ? ' (dry run: nothing was changed)' : ''} · [run log](${runUrl})`
+  ]
+  if (failed.length > 0) {
+    parts.push(
+      `> [!CAUTION]\n> **Manual inspection and intervention required** for ${failed.length} key${failed.length === 1 ? '' : 's'}: ` +
+        `the action could not take ${failed.length === 1 ? 'it' : 'them'} away. Sign in to the account, deactivate or delete by hand, ` +
+        `and check the [AWS Health dashboard](${HEALTH_DASHBOARD}).`
+    )
+  }
+  parts.push(
+    table(
+      ['Access key', 'User', 'Exposed at', 'Outcome', 'Older sessions', 'Error'],
+      report.keys.map((k) => keyRow(report, k, partition))
+    )
+  )
+  const undo = report.keys.flatMap((k) => [
+    ...(k.change?.undo ? [k.change.undo] : []),
+    ...(k.sessions?.ok && k.sessions.undo ? [k.sessions.undo] : [])
+  ])
+  if (undo.length > 0) {
+    parts.push(
+      'To undo, once the incident is over (deleted keys cannot be restored):',
+      ['```sh', ...undo, '```'].join('\n')
+    )
+  }
+  if (report.activity.length > 0) {
+    parts.push(
+      `${h}# Activity (CloudTrail, last ${report.lookbackHours} hours)`,
+      ...report.activity.map(renderActivityMarkdown)
+    )
+  }
+  parts.push(`${h}# What to review next`, REVIEW_STEPS.map((s, i) => `${i + 1}. ${s}`).join('\n'))
+  return parts.join('\n\n') + '\n'
+}
+
+export function incidentMarker(accountId: string, runId: string, runAttempt: string): string {
+  return `<!-- iam-key-sentinel incident account=${accountId} run=${runId}-${runAttempt} -->`
+}
+
+export function renderIncidentIssue(
+  report: IncidentReport,
+  run: { runUrl: string; runId: string; runAttempt: string },
+  /** For the IAM console links; without it, none. */
+  partition?: Partition
+): { title: string; body: string } {
+  const failed = failedKeys(report).length > 0
+  const keys = report.keys.map((k) => k.accessKeyId).join(', ')
+  const title = `${failed ? 'Manual intervention needed: ' : ''}Exposed access key${report.keys.length === 1 ? '' : 's'} ${keys} in ${report.accountId}`
+  let body = `${incidentMarker(report.accountId, run.runId, run.runAttempt)}\n${renderIncidentMarkdown(report, run.runUrl, 2, partition)}`
+  if (body.length > 65_000) {
+    body = renderIncidentMarkdown({ ...report, activity: [] }, run.runUrl, 2, partition)
+    body = `${incidentMarker(report.accountId, run.runId, run.runAttempt)}\n${body}\n_CloudTrail activity left out for GitHub's size limit; see the run._`
+  }
+  return { title: Array.from(title).slice(0, 256).join(''), body }
+}

@@ -1,0 +1,87 @@
+// The scan of one account for an audit: every key (by scan-method), then the tags and groups of
+// the users an exemption could change. Classification rules decide what is worth reading.
+import type { IAMClient } from '@aws-sdk/client-iam'
+import { classifyRaw } from '../domain/classify.js'
+import { excludedBy, exemptByTag } from '../domain/exemptions.js'
+import type { AuditSettings } from '../domain/settings.js'
+import type { ScanInfo } from '../domain/scan-info.js'
+import type { AccessKey, ScanError } from '../domain/types.js'
+import type { ReportFetchOptions } from './credential-report/fetch.js'
+import { readTagsAndGroups } from './api-walk.js'
+import { scanKeys } from './method.js'
+
+export interface AccountScan {
+  keys: AccessKey[]
+  userCount: number
+  errors: ScanError[]
+  /** How the keys were read; also in the JSON report as `report.scan`. */
+  info: ScanInfo
+  /**
+   * Ages (days) of the ok keys the credential report counted but that are not in `keys` (no key
+   * ID); empty after the API walk.
+   */
+  unlistedOkAgeDays: number[]
+  /** Tags of the users with a flagged key (exemptions, lifecycle records). */
+  tags: Map<string, Map<string, string>>
+  /** Groups of those users, when exempt-groups is set. */
+  groups: Map<string, string[]>
+  /** Users whose exemptions could not be read: their keys must not be acted on. */
+  unreadable: Set<string>
+}
+
+export interface AccountScanOptions {
+  /** Credential report polling (tests shorten the waits). */
+  report?: ReportFetchOptions
+}
+
+/** Users that have a key an exemption could change; only they need tags and groups read. */
+function usersToInspect(keys: readonly AccessKey[], settings: AuditSettings, at: Date): string[] {
+  const users = new Set<string>()
+  for (const key of keys) {
+    if (classifyRaw(key, at, settings.thresholds) === 'ok') continue
+    if (excludedBy(key.userName, settings.excludeUsers)) continue
+    users.add(key.userName)
+  }
+  return [...users]
+}
+
+/** `at` is the audit's one instant: the scan decides which last uses it needs for this time. */
+export async function scanAccount(
+  iam: IAMClient,
+  settings: AuditSettings,
+  at: Date,
+  options: AccountScanOptions = {}
+): Promise<AccountScan> {
+  const scan = await scanKeys(iam, {
+    method: settings.scanMethod,
+    concurrency: settings.concurrency,
+    thresholds: settings.thresholds,
+    at,
+    report: options.report
+  })
+  const errorsBefore = new Set(scan.errors)
+  // Only users with a flagged key need tags and groups: one ListUserTags per such user, or one
+  // GetAccountAuthorizationDetails walk of the account when that is fewer calls.
+  const { tags, groups } = await readTagsAndGroups(
+    iam,
+    usersToInspect(scan.keys, settings, at),
+    {
+      userCount: scan.userCount,
+      withGroups: settings.remediation.exemptGroups.length > 0,
+      groupsNeeded: (_, userTags) => !exemptByTag(userTags, settings.exemptTag),
+      concurrency: settings.concurrency
+    },
+    scan.errors
+  )
+  const unreadable = new Set(scan.errors.filter((e) => !errorsBefore.has(e)).map((e) => e.scope))
+  return {
+    keys: scan.keys,
+    userCount: scan.userCount,
+    errors: scan.errors,
+    info: scan.info,
+    unlistedOkAgeDays: scan.unlistedOkAgeDays,
+    tags,
+    groups,
+    unreadable
+  }
+}

@@ -1,0 +1,205 @@
+// The credential-report method: the account's users live (ListUsers), one report for the whole
+// account, then live reads of the users the report cannot vouch for only: those with a key that
+// is, or could be, flagged, and those the report does not show (created or renamed since it was
+// generated, or a row that does not parse). Findings and actions use the live data; the report
+// only narrows who is read and, where it settles the class, saves the last-use read.
+//
+// With `readWhileWaiting` (auto), users are read live from the first moment while the report is
+// generated, and the report only narrows the users not yet read once it arrives: waiting for a
+// report costs no time, and a report that fails or never comes leaves the API walk under way.
+import type { IAMClient } from '@aws-sdk/client-iam'
+import { wholeDays } from '../../domain/dates.js'
+import { isOkByAge, lastUseNeed, OK_DETAIL_LIMIT } from '../../domain/last-use-policy.js'
+import type { RootAccessKey } from '../../domain/scan-info.js'
+import { forEachLimit } from '../../kit/concurrency.js'
+import {
+  listUserKeys,
+  listUserNames,
+  readLastUse,
+  usersNotIn,
+  type ScanResult
+} from '../api-walk.js'
+import type { AccessKey, ScanError, Thresholds } from '../../domain/types.js'
+import { isCandidate, reportSettlesUnused, STALENESS_MARGIN_MS } from './candidates.js'
+import { csvRows, utf8Chunks } from './csv.js'
+import { fetchCredentialReport, ReportAbandoned, type ReportFetchOptions } from './fetch.js'
+import { matchSlots } from './match.js'
+import { readCredentialReport, type ReportKeySlot, type ReportUser } from './parse.js'
+
+export interface CredentialReportScanOptions {
+  concurrency: number
+  thresholds: Thresholds
+  /** The time the audit classifies at. */
+  at: Date
+  marginMs?: number
+  fetch?: ReportFetchOptions
+  /** Live user names already listed in full; listed here otherwise. */
+  userNames?: readonly string[]
+  /** Read users live while the report is generated (auto), instead of waiting for it first. */
+  readWhileWaiting?: boolean
+}
+
+export interface ReportUse {
+  generatedAt: Date
+  candidateUsers: number
+  /** Ages of the keys not read live (ok by construction); the report lists them, by day. */
+  unlistedOkAgeDays: number[]
+  rootAccessKeys: RootAccessKey[]
+  /** Rows that did not have the header's shape; their users were read live. */
+  malformedRows: number
+}
+
+export interface CredentialReportScan extends ScanResult {
+  /** Undefined when the report was not used (see `reportFailure`). */
+  report?: ReportUse
+  /** Why the report was not used: it failed, or the walk finished before it came. */
+  reportFailure?: unknown
+}
+
+/** The report, parsed as it is decoded: the users by name, the root and the malformed rows. */
+interface ParsedReport {
+  generatedAt: Date
+  users: Map<string, ReportUser>
+  root?: ReportUser
+  malformedRows: number
+}
+
+async function readReport(
+  iam: IAMClient,
+  options: CredentialReportScanOptions,
+  signal: AbortSignal
+): Promise<ParsedReport> {
+  const fetchOptions = { at: options.at, ...options.fetch, signal }
+  const { content, generatedAt } = await fetchCredentialReport(iam, fetchOptions)
+  const parsed: ParsedReport = { generatedAt, users: new Map(), malformedRows: 0 }
+  const rows = csvRows(utf8Chunks(content))
+  for (const user of readCredentialReport(rows, () => parsed.malformedRows++)) {
+    if (user.isRoot) parsed.root = user
+    else parsed.users.set(user.userName, user)
+  }
+  return parsed
+}
+
+function rootKeys(root: ReportUser | undefined, at: Date): RootAccessKey[] {
+  if (!root) return []
+  const dated = root.keys.map((k) => ({ ...k, ageDays: wholeDays(k.createDate, at) }))
+  return [...dated, ...root.unclear].sort((a, b) => a.slot - b.slot)
+}
+
+export async function scanWithCredentialReport(
+  iam: IAMClient,
+  options: CredentialReportScanOptions
+): Promise<CredentialReportScan> {
+  const { at, thresholds: t, concurrency } = options
+  const marginMs = options.marginMs ?? STALENESS_MARGIN_MS
+  const errors: ScanError[] = []
+  const abandon = new AbortController()
+  let report: ParsedReport | undefined
+  let reportFailure: unknown
+  const reportRead = readReport(iam, options, abandon.signal).then(
+    (parsed) => void (report = parsed),
+    (error: unknown) => void (reportFailure = error)
+  )
+  // Without readWhileWaiting the report comes first; its failure is the caller's to handle.
+  if (!options.readWhileWaiting) {
+    await reportRead
+    if (reportFailure !== undefined) throw reportFailure
+  }
+  const names = options.userNames ?? (await listUserNames(iam)).names
+
+  /** Whether a live user must be read: always without a report, else unless it vouches for it. */
+  const mustRead = (userName: string): boolean => {
+    if (!report) return true
+    const row = report.users.get(userName)
+    return row === undefined || isCandidate(row, at, t, marginMs)
+  }
+  const live = new Map<string, AccessKey[]>()
+  const vanished: string[] = []
+  const readUser = async (userName: string): Promise<void> => {
+    live.set(userName, await listUserKeys(iam, userName, errors, () => vanished.push(userName)))
+  }
+  // mustRead is asked when a name's turn comes, so a report that arrives mid-walk still saves reads.
+  await forEachLimit(names, concurrency, async (userName) => {
+    if (mustRead(userName)) await readUser(userName)
+  })
+
+  // A user gone between ListUsers and ListAccessKeys may have been renamed: list the users again
+  // and read any name not seen before, so no key is dropped for a rename.
+  let userCount = names.length
+  if (vanished.length > 0) {
+    const again = await usersNotIn(iam, names)
+    for (const userName of again) await readUser(userName)
+    userCount += again.length - vanished.length
+  }
+  // Keys in the users' order, whatever order the workers read them in.
+  const keys = [...new Set([...names, ...live.keys()])].flatMap((n) => live.get(n) ?? [])
+
+  // Keys of users the report vouched for (not read live) are counted from it.
+  const unlistedOkAgeDays: number[] = []
+  if (report) {
+    for (const userName of names) {
+      if (live.has(userName)) continue
+      for (const slot of report.users.get(userName)?.keys ?? []) {
+        unlistedOkAgeDays.push(wholeDays(slot.createDate, at))
+      }
+    }
+  }
+
+  // The slots of users read live, matched to their keys where that is certain, once the report
+  // is there (it may still arrive while last uses are read).
+  const matched = new Map<string, Map<AccessKey, ReportKeySlot>>()
+  const slotOf = (key: AccessKey): ReportKeySlot | undefined => {
+    if (!report) return undefined
+    let slots = matched.get(key.userName)
+    if (!slots) {
+      slots = new Map()
+      const own = live.get(key.userName) ?? []
+      const row = report.users.get(key.userName)
+      if (row) {
+        matchSlots(own, row.keys).forEach((slot, i) => {
+          const liveKey = own[i]
+          if (slot && liveKey) slots?.set(liveKey, slot)
+        })
+      }
+      matched.set(key.userName, slots)
+    }
+    return slots.get(key)
+  }
+
+  // Same policy as the API walk; where it wants a value, the report's serves unless the class
+  // hangs on it (the key could be unused live).
+  const okByAge = keys.filter((k) => isOkByAge(k, at, t)).length + unlistedOkAgeDays.length
+  const detailOk = okByAge <= OK_DETAIL_LIMIT
+  const wanted = keys
+    .map((key) => ({ key, need: lastUseNeed(key, at, t, detailOk) }))
+    .filter(({ need }) => need !== 'none')
+  let nextKey = 0
+  const lastUseWorker = async (): Promise<void> => {
+    while (nextKey < wanted.length) {
+      const { key, need } = wanted[nextKey++] as (typeof wanted)[number]
+      const slot = slotOf(key)
+      if (slot && (need === 'display' || reportSettlesUnused(slot, at, t, marginMs))) {
+        key.lastUse = slot.lastUse
+      } else key.lastUse = await readLastUse(iam, key, errors)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, wanted.length) }, lastUseWorker))
+  // Every read is done: a report still being generated is no longer needed.
+  abandon.abort()
+  await reportRead
+  const used = report
+
+  const result: CredentialReportScan = { userCount, keys, errors }
+  if (used) {
+    result.report = {
+      generatedAt: used.generatedAt,
+      candidateUsers: live.size,
+      unlistedOkAgeDays,
+      rootAccessKeys: rootKeys(used.root, at),
+      malformedRows: used.malformedRows
+    }
+  } else {
+    result.reportFailure = reportFailure ?? new ReportAbandoned()
+  }
+  return result
+}

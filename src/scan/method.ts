@@ -1,0 +1,128 @@
+// scan-method: which way the keys are read. `api` walks every user; `credential-report` reads
+// the account's report and then only the users it cannot vouch for; `auto` walks accounts of up
+// to AUTO_REPORT_ABOVE_USERS and, above, walks while the report is generated and lets the report
+// narrow what is left, so a report that fails or never comes leaves the walk under way.
+import type { IAMClient } from '@aws-sdk/client-iam'
+import {
+  scanWithCredentialReport,
+  type CredentialReportScan,
+  type ReportUse
+} from './credential-report/scan.js'
+import {
+  ReportAbandoned,
+  StaleReportError,
+  type ReportFetchOptions
+} from './credential-report/fetch.js'
+import { CredentialReportFormatError } from './credential-report/parse.js'
+import { ActionError, describeFailure, errorMessage } from '../kit/errors.js'
+import type { ScanMethod } from '../domain/settings.js'
+import type { ScanInfo } from '../domain/scan-info.js'
+import { listUserNames, scanAccessKeys, type ScanResult } from './api-walk.js'
+import type { Thresholds } from '../domain/types.js'
+
+/**
+ * Above this many users `auto` also reads the credential report. Up to 100 users the walk alone
+ * costs a few seconds, lists every key by ID (ok ones too), is never stale and needs no report
+ * permissions; above, the report saves a ListAccessKeys per user it vouches for.
+ */
+export const AUTO_REPORT_ABOVE_USERS = 100
+
+export interface KeyScanOptions {
+  method: ScanMethod
+  concurrency: number
+  thresholds: Thresholds
+  /** The time the audit classifies at; every decision during the scan uses it too. */
+  at: Date
+  report?: ReportFetchOptions
+}
+
+export interface KeyScan extends ScanResult {
+  info: ScanInfo
+  /** Ages (days) of the ok keys counted from the report but not listed (no key ID). */
+  unlistedOkAgeDays: number[]
+}
+
+function fromApi(scan: ScanResult, info: ScanInfo): KeyScan {
+  return { ...scan, info, unlistedOkAgeDays: [] }
+}
+
+function fromReport(scan: ScanResult, report: ReportUse, info: Omit<ScanInfo, 'method'>): KeyScan {
+  const { generatedAt, candidateUsers, unlistedOkAgeDays, rootAccessKeys } = report
+  return {
+    userCount: scan.userCount,
+    keys: scan.keys,
+    errors: scan.errors,
+    unlistedOkAgeDays,
+    info: {
+      ...info,
+      method: 'credential-report',
+      credentialReport: { generatedAt, candidateUsers, unlistedOkKeys: unlistedOkAgeDays.length },
+      rootAccessKeys
+    }
+  }
+}
+
+function formatFailure(error: unknown): unknown {
+  if (!(error instanceof CredentialReportFormatError)) return error
+  return new ActionError(
+    `The credential report could not be read: ${error.message}`,
+    "Set scan-method: api to read the keys without it, and report this (it is AWS's format).",
+    { cause: error }
+  )
+}
+
+const describe = (error: unknown): string =>
+  error instanceof ActionError ? describeFailure(error) : errorMessage(error)
+
+export async function scanKeys(iam: IAMClient, options: KeyScanOptions): Promise<KeyScan> {
+  const { method: requested, concurrency } = options
+  const walk = { thresholds: options.thresholds, at: options.at }
+  const reportOptions = { ...options, fetch: options.report }
+  if (requested === 'api') {
+    const scan = await scanAccessKeys(iam, concurrency, walk)
+    return fromApi(scan, { requested, method: 'api', reason: 'scan-method: api' })
+  }
+  if (requested === 'credential-report') {
+    let scan: CredentialReportScan
+    try {
+      scan = await scanWithCredentialReport(iam, reportOptions)
+    } catch (error) {
+      // A stale report is not an error of the account's: the walk reads it as it is now.
+      if (!(error instanceof StaleReportError)) throw formatFailure(error)
+      const walked = await scanAccessKeys(iam, concurrency, walk)
+      const reason = 'scan-method: credential-report, but the report was stale'
+      return fromApi(walked, { requested, method: 'api', reason, fallbackReason: describe(error) })
+    }
+    if (!scan.report) throw formatFailure(scan.reportFailure)
+    return fromReport(scan, scan.report, { requested, reason: 'scan-method: credential-report' })
+  }
+
+  // auto: one walk of ListUsers (1,000 a page) tells a small account from a large one.
+  const { names } = await listUserNames(iam)
+  if (names.length <= AUTO_REPORT_ABOVE_USERS) {
+    const scan = await scanAccessKeys(iam, concurrency, { ...walk, userNames: names })
+    const reason = `auto: ${names.length} users (at most ${AUTO_REPORT_ABOVE_USERS}), so every user was read live`
+    return fromApi(scan, { requested, method: 'api', reason })
+  }
+  const scan = await scanWithCredentialReport(iam, {
+    ...reportOptions,
+    userNames: names,
+    readWhileWaiting: true
+  })
+  if (scan.report) {
+    const reason = `auto: more than ${AUTO_REPORT_ABOVE_USERS} users, so the credential report chose whom to read live (users were read while it was generated)`
+    return fromReport(scan, scan.report, { requested, reason })
+  }
+  const failure = scan.reportFailure
+  if (failure instanceof ReportAbandoned) {
+    const reason = 'auto: every user was read live before the credential report was ready'
+    return fromApi(scan, { requested, method: 'api', reason })
+  }
+  const reason = 'auto: the credential report failed, so every user was read live'
+  return fromApi(scan, {
+    requested,
+    method: 'api',
+    reason,
+    fallbackReason: describe(formatFailure(failure))
+  })
+}
