@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5014);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6152);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5014:
+/***/ 6152:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -85942,52 +85942,25 @@ throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
-;// CONCATENATED MODULE: ./src/domain/issue-marker.ts
-// The hidden marker that ties an issue to one key of one account. Issues are found by it,
-// never by title; values are escaped elsewhere, so nothing in a body can forge or close it.
-const KEY_MARKER = /<!-- iam-key-sentinel key=([A-Z0-9]{16,128}) account=(\d{12}) -->/;
-const ROLLUP_MARKER = /<!-- iam-key-sentinel rollup account=(\d{12}) -->/;
-function keyMarker(accountId, accessKeyId) {
-    return `<!-- iam-key-sentinel key=${accessKeyId} account=${accountId} -->`;
-}
-function rollupMarker(accountId) {
-    return `<!-- iam-key-sentinel rollup account=${accountId} -->`;
-}
-/** The marker must open the body: text further down could only come from escaped values. */
-function parseMarker(body) {
-    const firstLine = (body ?? '').split('\n', 1)[0] ?? '';
-    const key = KEY_MARKER.exec(firstLine);
-    if (key)
-        return { kind: 'key', accessKeyId: key[1], accountId: key[2] };
-    const rollup = ROLLUP_MARKER.exec(firstLine);
-    return rollup ? { kind: 'rollup', accountId: rollup[1] } : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/github/issues.ts
-// GitHub I/O for the rotation issues: list, label, assign, write. Secondary rate limits are
-// waited out (throttling plugin); transient errors retried (retry plugin).
+;// CONCATENATED MODULE: ./src/github/client.ts
+// The GitHub adapter: an Octokit that waits out rate limits (throttling plugin) and retries
+// transient errors (retry plugin), and what its errors mean.
 
 
 
 
-
-
-
-const ISSUES_PERMISSION_HINT = 'Give the job `permissions: issues: write` (and pass `github-token`), or set `create-issues: false`.';
-/** Closed issues older than this are not reopened: a key flagged again after that gets a new issue. */
-const RECENTLY_CLOSED_DAYS = 180;
 /** A rate-limit handler for the throttling plugin: warn, then wait and retry a few times. */
-function waitOut(kind, retries) {
+function waitOut(log, kind, retries) {
     return (retryAfter, options, _octokit, retryCount) => {
-        warning(`GitHub ${kind} on ${options.method} ${options.url}; waiting ${retryAfter}s.`);
+        log.warning(`GitHub ${kind} on ${options.method} ${options.url}; waiting ${retryAfter}s.`);
         return retryCount < retries;
     };
 }
-function createOctokit(token) {
+function createOctokit(token, log) {
     return getOctokit(token, {
         throttle: {
-            onRateLimit: waitOut('rate limit', 2),
-            onSecondaryRateLimit: waitOut('secondary rate limit', 3)
+            onRateLimit: waitOut(log, 'rate limit', 2),
+            onSecondaryRateLimit: waitOut(log, 'secondary rate limit', 3)
         },
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] }
     }, retry, throttling);
@@ -86009,6 +85982,51 @@ function isPermissionDenied(error) {
 function rethrowPermission(error) {
     throw isPermissionDenied(error) ? new IssuesPermissionError(error) : error;
 }
+
+;// CONCATENATED MODULE: ./src/deliver/runner.ts
+// The one face of the runner's protocol: log lines, masking and the OIDC token, for the stages
+// that are handed them by the jobs.
+
+const runnerLog = {
+    debug: (m) => debug(m),
+    info: (m) => info(m),
+    warning: (m) => warning(m),
+    error: (m) => error(m)
+};
+const maskSecret = (secret) => core.setSecret(secret);
+const getIdToken = (audience) => core.getIDToken(audience);
+
+;// CONCATENATED MODULE: ./src/domain/issue-marker.ts
+// The hidden marker that ties an issue to one key of one account. Issues are found by it,
+// never by title; values are escaped elsewhere, so nothing in a body can forge or close it.
+const KEY_MARKER = /<!-- iam-key-sentinel key=([A-Z0-9]{16,128}) account=(\d{12}) -->/;
+const ROLLUP_MARKER = /<!-- iam-key-sentinel rollup account=(\d{12}) -->/;
+function keyMarker(accountId, accessKeyId) {
+    return `<!-- iam-key-sentinel key=${accessKeyId} account=${accountId} -->`;
+}
+function rollupMarker(accountId) {
+    return `<!-- iam-key-sentinel rollup account=${accountId} -->`;
+}
+/** The marker must open the body: text further down could only come from escaped values. */
+function parseMarker(body) {
+    const firstLine = (body ?? '').split('\n', 1)[0] ?? '';
+    const key = KEY_MARKER.exec(firstLine);
+    if (key)
+        return { kind: 'key', accessKeyId: key[1], accountId: key[2] };
+    const rollup = ROLLUP_MARKER.exec(firstLine);
+    return rollup ? { kind: 'rollup', accountId: rollup[1] } : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/deliver/issues/github.ts
+// GitHub I/O for the rotation issues: list, label, assign, write.
+
+
+
+
+
+const ISSUES_PERMISSION_HINT = 'Give the job `permissions: issues: write` (and pass `github-token`), or set `create-issues: false`.';
+/** Closed issues older than this are not reopened: a key flagged again after that gets a new issue. */
+const RECENTLY_CLOSED_DAYS = 180;
 const LABEL_STYLE = {
     'security-incident': {
         color: 'b60205',
@@ -86097,7 +86115,7 @@ async function resolveOwner(octokit, repo, value, cache) {
         }
         catch (error) {
             if (httpStatus(error) !== 404)
-                warning(`Checking assignee ${login}: ${errorMessage(error)}`);
+                runnerLog.warning(`Checking assignee ${login}: ${errorMessage(error)}`);
             cache.set(login, false);
         }
     }
@@ -86505,6 +86523,8 @@ function planIssues(input) {
 
 
 
+
+
 function issueClasses(issueFor) {
     return new Set(issueFor === 'due-soon' ? ['overdue', 'unused', 'due-soon'] : ['overdue', 'unused']);
 }
@@ -86558,7 +86578,7 @@ function summarize(applied, deferred) {
 async function syncIssues(input) {
     const { settings, audit, run, repo } = input;
     const { report } = audit;
-    const octokit = createOctokit(settings.token);
+    const octokit = createOctokit(settings.token, runnerLog);
     const ctx = {
         accountId: report.accountId,
         accountAlias: report.accountAlias,
@@ -87240,7 +87260,7 @@ async function releaseClaim(iam, target) {
     await untagUser(iam, target.userName, claimTagKey(target.accessKeyId));
 }
 
-;// CONCATENATED MODULE: ./src/act/lifecycle-tag.ts
+;// CONCATENATED MODULE: ./src/domain/lifecycle-tag.ts
 // AWS keeps no deactivation date, so the staged delete records one per key as an IAM user
 // tag on the key's owner. The next run reads it to know when the grace period ends; it is
 // removed when the key is deleted.
@@ -87443,18 +87463,41 @@ async function* applyPlan(iam, plan, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deliver/runner.ts
-// The one face of the runner's protocol: log lines, masking and the OIDC token, for the stages
-// that are handed them by the jobs.
+;// CONCATENATED MODULE: ./src/plan/guards.ts
+// What the planner is told about keys beyond their class: those it must leave alone, and the
+// deactivation dates the staged delete recorded on earlier runs.
 
-const runnerLog = {
-    debug: (m) => debug(m),
-    info: (m) => info(m),
-    warning: (m) => warning(m),
-    error: (m) => error(m)
-};
-const maskSecret = (secret) => core.setSecret(secret);
-const getIdToken = (audience) => core.getIDToken(audience);
+/** Keys the plan must leave alone whatever their class, with the reason shown in the report. */
+function blockedKeys(findings, ownAccessKeyId, unreadableUsers) {
+    const blocked = new Map();
+    for (const key of findings) {
+        if (key.accessKeyId === ownAccessKeyId) {
+            blocked.set(key.accessKeyId, 'the action is running with this key');
+        }
+        else if (unreadableUsers.has(key.userName)) {
+            blocked.set(key.accessKeyId, "the user's tags or groups could not be read, so exemptions are unknown");
+        }
+    }
+    return blocked;
+}
+/** When each key was deactivated by an earlier run's staged delete, from its owner's tags. */
+function recordedDeactivations(findings, tags) {
+    const deactivatedAt = new Map();
+    for (const key of findings) {
+        const date = readDeactivatedAt(tags.get(key.userName), key.accessKeyId);
+        if (date)
+            deactivatedAt.set(key.accessKeyId, date);
+    }
+    return deactivatedAt;
+}
+
+;// CONCATENATED MODULE: ./src/render/cancellation.ts
+// The note at the top of a cancelled job's summary.
+function renderCancelNote(signal) {
+    return signal
+        ? `> [!WARNING]\n> The job was cancelled (${signal}): no change was started after it, and CloudTrail activity, issues and notifications were skipped to write this record in time.`
+        : '';
+}
 
 ;// CONCATENATED MODULE: ./src/plan/remediation.ts
 // The remediation planner: a pure function from classified keys to the exact list of
@@ -87984,6 +88027,15 @@ function failureReasons(report, failOn) {
     }
     return reasons;
 }
+/** The reason a cancelled job fails, or none when it was not cancelled. */
+function cancelFailures(signal, changes) {
+    if (!signal)
+        return [];
+    const notStarted = changes.filter((c) => c.result === 'cancelled').length;
+    return [
+        `The job was cancelled (${signal}): ${changes.length - notStarted} of ${changes.length} planned changes were attempted; see "Changes" in the job summary.`
+    ];
+}
 
 ;// CONCATENATED MODULE: ./src/jobs/audit.ts
 
@@ -88007,78 +88059,66 @@ function failureReasons(report, failOn) {
 
 
 
-/** Keys the plan must leave alone whatever their class, with the reason shown in the report. */
-async function blockedKeys(audit, job) {
-    const blocked = new Map();
-    const own = await ownAccessKeyId(job.clients);
-    for (const key of audit.report.keys) {
-        if (key.accessKeyId === own) {
-            blocked.set(key.accessKeyId, 'the action is running with this key');
-        }
-        else if (audit.unreadable.has(key.userName)) {
-            blocked.set(key.accessKeyId, "the user's tags or groups could not be read, so exemptions are unknown");
-        }
-    }
-    return blocked;
-}
+
 /**
- * Plans and applies the remediation. `report.remediation.changes` fills as each change is made,
- * so a cancelled job can write what was done; the section is rendered from it when written.
+ * Plans the remediation and applies it, key by key. The records are kept as each change is
+ * made, so a cancelled job writes what was done (the finalizer) instead of losing it.
  */
 async function remediate(audit, job) {
     const { report } = audit;
-    const { settings } = job;
-    const deactivatedAt = new Map();
-    for (const key of report.keys) {
-        const date = readDeactivatedAt(audit.tags.get(key.userName), key.accessKeyId);
-        if (date)
-            deactivatedAt.set(key.accessKeyId, date);
-    }
     const plan = planRemediation({
         findings: report.keys,
-        settings: settings.remediation,
-        thresholds: settings.thresholds,
+        settings: job.settings.remediation,
+        thresholds: job.settings.thresholds,
         now: audit.now,
-        deactivatedAt,
-        blocked: await blockedKeys(audit, job)
+        deactivatedAt: recordedDeactivations(report.keys, audit.tags),
+        blocked: blockedKeys(report.keys, await ownAccessKeyId(job.clients), audit.unreadable)
     });
-    const records = [];
-    report.remediation = {
-        action: plan.action,
-        dryRun: plan.dryRun,
-        maxActions: plan.maxActions,
-        capExceeded: plan.capExceeded,
-        changes: records,
-        holds: plan.holds
-    };
-    const render = () => renderChanges(plan, records, partitionOf(job.settings.awsRegion));
+    const changes = [];
     // From here on a cancel writes what was done instead of ending the process at once.
-    setFinalizer(() => finish(audit, job, [cancelNote(), render()], cancelFailures(records)));
+    setFinalizer(() => {
+        const record = withOutcome(audit, plan, changes, []);
+        return finish(record, job, plan, cancelFailures(cancelledBy(), changes));
+    });
     const applied = applyPlan(job.clients.iam, plan, {
         now: () => new Date(),
         log: runnerLog,
         claimant: claimantId(job.run),
         cancelled: cancelledBy
     });
-    for await (const record of applied)
-        records.push(record);
-    return render;
+    for await (const change of applied)
+        changes.push(change);
+    return { plan, changes };
 }
-function cancelNote() {
-    const signal = cancelledBy();
-    return signal
-        ? `> [!WARNING]\n> The job was cancelled (${signal}): no change was started after it, and CloudTrail activity, issues and notifications were skipped to write this record in time.`
-        : '';
+/** The audit's report with what the run did: built once here, never changed after. */
+function withOutcome(audit, plan, changes, activity) {
+    const report = {
+        ...audit.report,
+        remediation: {
+            action: plan.action,
+            dryRun: plan.dryRun,
+            maxActions: plan.maxActions,
+            capExceeded: plan.capExceeded,
+            changes: [...changes],
+            holds: plan.holds
+        },
+        ...(activity.length > 0 ? { activity: [...activity] } : {})
+    };
+    return { ...audit, report };
 }
-const finished = new WeakMap();
-/** Writes the JSON report, the summary and the outputs, once (the job and a cancel may both ask). */
-function finish(audit, job, sections, failures) {
-    let done = finished.get(audit);
-    if (!done) {
-        done = writeOutcome(audit, job, sections.filter((s) => s !== ''), failures);
-        finished.set(audit, done);
-    }
-    return done;
+let finished;
+/**
+ * Writes the JSON report, the summary and the outputs, once: the job and a cancel may both ask,
+ * and whichever asks first is written.
+ */
+function finish(audit, job, plan, failures, sections = {}) {
+    finished ??= writeOutcome(audit, job, [
+        renderCancelNote(cancelledBy()),
+        renderChanges(plan, audit.report.remediation?.changes ?? [], partitionOf(job.settings.awsRegion)),
+        renderActivitySection(sections.activity ?? []),
+        renderDeliveries(sections.deliveries ?? [], job.run.runUrl)
+    ].filter((s) => s !== ''), failures);
+    return finished;
 }
 async function writeOutcome(audit, job, sections, failures) {
     const { report } = audit;
@@ -88104,7 +88144,7 @@ async function writeOutcome(audit, job, sections, failures) {
  * CloudTrail activity of the keys activity-for names: those this run changed (attempted,
  * whatever the result) or every flagged key. Regions that fail are in the summaries.
  */
-async function lookUpActivity(audit, job) {
+async function lookUpActivity(audit, changes, job) {
     const { activity } = job.settings;
     const { report } = audit;
     const ref = (k) => ({
@@ -88114,7 +88154,7 @@ async function lookUpActivity(audit, job) {
     const targets = selectActivityTargets(activity.activityFor, {
         flagged: report.keys.filter((k) => isFlagged(k.class)).map(ref),
         // A change that was attempted (applied, failed or skipped) is one someone will look into.
-        changed: (report.remediation?.changes ?? []).filter((c) => c.result !== 'planned').map(ref)
+        changed: changes.filter((c) => c.result !== 'planned').map(ref)
     });
     if (targets.length === 0)
         return [];
@@ -88163,15 +88203,13 @@ async function runAuditJob(job) {
     // One instant for the whole audit: what is read, how keys are classed and planned.
     const at = new Date();
     const scan = await scanAccount(job.clients.iam, settings, at);
-    const audit = classifyAccount(scan, settings, job, at);
-    const { report } = audit;
-    if (audit.scan.fallbackReason)
-        warning(`Credential report not used: ${audit.scan.fallbackReason}`);
-    const renderChangesSection = await remediate(audit, job);
+    const classified = classifyAccount(scan, settings, job, at);
+    if (classified.scan.fallbackReason)
+        warning(`Credential report not used: ${classified.scan.fallbackReason}`);
+    const { plan, changes } = await remediate(classified, job);
     // After a cancel, each slow stage not yet started is skipped, to write the record in time.
-    const activity = cancelledBy() ? [] : await lookUpActivity(audit, job);
-    if (activity.length > 0)
-        report.activity = activity;
+    const activity = cancelledBy() ? [] : await lookUpActivity(classified, changes, job);
+    const audit = withOutcome(classified, plan, changes, activity);
     const deliveries = [];
     for (const deliver of [notifyIssues, notifySns]) {
         if (cancelledBy())
@@ -88180,30 +88218,16 @@ async function runAuditJob(job) {
         if (delivery)
             deliveries.push(delivery);
     }
+    const { report } = audit;
     const failures = [
-        ...cancelFailures(report.remediation?.changes ?? []),
+        ...cancelFailures(cancelledBy(), changes),
         ...failureReasons(report, settings.failOn),
         ...deliveryFailures(deliveries)
     ];
-    const reportPath = await finish(audit, job, [
-        cancelNote(),
-        renderChangesSection(),
-        renderActivitySection(activity),
-        renderDeliveries(deliveries, job.run.runUrl)
-    ], failures);
+    const reportPath = await finish(audit, job, plan, failures, { activity, deliveries });
     info(`${report.counts.total} keys: ${report.counts.overdue} overdue, ${report.counts['due-soon']} due soon, ` +
         `${report.counts.unused} unused. Report: ${reportPath}`);
     return { failures };
-}
-/** The reason a cancelled job fails, or none when it was not cancelled. */
-function cancelFailures(changes) {
-    const signal = cancelledBy();
-    if (!signal)
-        return [];
-    const notStarted = changes.filter((c) => c.result === 'cancelled').length;
-    return [
-        `The job was cancelled (${signal}): ${changes.length - notStarted} of ${changes.length} planned changes were attempted; see "Changes" in the job summary.`
-    ];
 }
 
 ;// CONCATENATED MODULE: ./src/credentials/sign-in.ts
@@ -89866,11 +89890,13 @@ partition) {
 
 
 
+
+
 const INCIDENT_LABEL = 'security-incident';
 async function openIncidentIssue(token, repo, report, run, 
 /** For the IAM console links. */
 partition) {
-    const octokit = createOctokit(token);
+    const octokit = createOctokit(token, runnerLog);
     const { title, body } = renderIncidentIssue(report, run, partition);
     const marker = incidentMarker(report.accountId, run.runId, run.runAttempt);
     try {
@@ -90048,6 +90074,31 @@ async function revokeKey(iam, exposed, options) {
     result.outcome = result.error ? 'failed' : wasInactive ? 'already-inactive' : 'revoked';
     return result;
 }
+/**
+ * Every key of the request, one at a time and each isolated: a failure on one never stops the
+ * others. Yields each result as it is made; after a cancel, the keys not yet started are failed
+ * with what to do, and entities of the event that name no key are failed for a person to find.
+ */
+async function* revokeAll(iam, request, options) {
+    for (const key of request.keys) {
+        const signal = options.cancelled();
+        yield signal
+            ? {
+                accessKeyId: key.accessKeyId,
+                outcome: 'failed',
+                error: `Not attempted: the job was cancelled (${signal}) before this key. Revoke it by hand or run again.`
+            }
+            : await revokeKey(iam, key, options);
+    }
+    for (const entity of request.event?.unusable ?? []) {
+        yield {
+            accessKeyId: entity.value,
+            unusableEntity: entity.where,
+            outcome: 'failed',
+            error: `The event names '${entity.value}' (${entity.where}), which is not an access key ID, so nothing was revoked for it. Find out which key it means and deactivate it by hand.`
+        };
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/jobs/incident.ts
 // The incident job: revoke each exposed key, summarize what it did, tell security on every
@@ -90098,67 +90149,56 @@ async function writeIncidentRecord(report, job, deliveries) {
     setIncidentOutputs(report, reportPath);
     return reportPath;
 }
-async function runIncidentJob(job) {
+/** The incident's record, built once from what the run did (a cancel builds it from what it has). */
+function incidentReport(job, keys, activity, generatedAt) {
     const { settings } = job;
     const incident = settings.revoke;
-    const action = settings.remediation.action === 'delete' ? 'delete' : 'deactivate';
-    const ownKeyId = await ownAccessKeyId(job.clients);
-    const claimant = claimantId(job.run);
-    info(`Incident mode: ${action} ${incident.keys.map((k) => k.accessKeyId).join(', ')} in ${job.accountId}.`);
-    const results = [];
-    const report = {
+    return {
         tool: 'iam-key-sentinel',
         schemaVersion: 1,
         kind: 'incident',
         accountId: job.accountId,
         ...(job.accountAlias ? { accountAlias: job.accountAlias } : {}),
-        generatedAt: new Date().toISOString(),
+        generatedAt: generatedAt.toISOString(),
         source: incident.source,
         ...(incident.event ? { event: incident.event } : {}),
-        action,
+        action: revokeAction(settings),
         dryRun: settings.remediation.dryRun,
         revokeSessions: incident.revokeSessions,
         lookbackHours: settings.activity.lookbackHours,
-        keys: results,
-        activity: []
+        keys: [...keys],
+        activity: [...activity]
     };
+}
+const revokeAction = (settings) => settings.remediation.action === 'delete' ? 'delete' : 'deactivate';
+async function runIncidentJob(job) {
+    const { settings } = job;
+    const incident = settings.revoke;
+    const action = revokeAction(settings);
+    const ownKeyId = await ownAccessKeyId(job.clients);
+    const started = new Date();
+    info(`Incident mode: ${action} ${incident.keys.map((k) => k.accessKeyId).join(', ')} in ${job.accountId}.`);
+    const results = [];
     // Written once: by the end of the job, or by a cancel that does not let it finish.
     let written;
-    const finish = (deliveries) => (written ??= writeIncidentRecord(report, job, deliveries));
-    setFinalizer(() => finish([]));
-    // One key at a time, each isolated: a failure on one never stops the others.
-    for (const key of incident.keys) {
-        const signal = cancelledBy();
-        results.push(signal
-            ? {
-                accessKeyId: key.accessKeyId,
-                outcome: 'failed',
-                error: `Not attempted: the job was cancelled (${signal}) before this key. Revoke it by hand or run again.`
-            }
-            : await revokeKey(job.clients.iam, key, {
-                action,
-                dryRun: settings.remediation.dryRun,
-                revokeSessions: incident.revokeSessions,
-                ...(ownKeyId ? { ownKeyId } : {}),
-                claimant,
-                log: runnerLog,
-                now: () => new Date()
-            }));
-    }
-    // Entities of the event that name no key: a person must find out what was exposed.
-    for (const entity of incident.event?.unusable ?? []) {
-        results.push({
-            accessKeyId: entity.value,
-            unusableEntity: entity.where,
-            outcome: 'failed',
-            error: `The event names '${entity.value}' (${entity.where}), which is not an access key ID, so nothing was revoked for it. Find out which key it means and deactivate it by hand.`
-        });
-    }
+    const finish = (report, deliveries) => (written ??= writeIncidentRecord(report, job, deliveries));
+    setFinalizer(() => finish(incidentReport(job, results, [], started), []));
+    const revoked = revokeAll(job.clients.iam, incident, {
+        action,
+        dryRun: settings.remediation.dryRun,
+        revokeSessions: incident.revokeSessions,
+        ...(ownKeyId ? { ownKeyId } : {}),
+        claimant: claimantId(job.run),
+        log: runnerLog,
+        now: () => new Date(),
+        cancelled: cancelledBy
+    });
+    for await (const result of revoked)
+        results.push(result);
     const now = new Date();
-    report.generatedAt = now.toISOString();
     // A cancelled job skips CloudTrail to write its record in time; security is still told.
-    if (!cancelledBy())
-        report.activity = await activityFor(job, results, now);
+    const activity = cancelledBy() ? [] : await activityFor(job, results, now);
+    const report = incidentReport(job, results, activity, now);
     const deliveries = [];
     if (settings.issues.enabled) {
         deliveries.push(await openIncidentIssue(settings.issues.token, repoOf(job.run), report, job.run, partitionOf(settings.awsRegion)));
@@ -90166,7 +90206,7 @@ async function runIncidentJob(job) {
     if (settings.notify.snsTopicArn && settings.notify.notifyOn !== 'never') {
         deliveries.push(await deliverSns(job, renderIncidentSns(report, job.run.runUrl), 'incident'));
     }
-    await finish(deliveries);
+    await finish(report, deliveries);
     const failed = failedKeys(report);
     return {
         failures: [

@@ -13,7 +13,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { FakeAws, type FakeAccount } from '../test/support/fake-aws.js'
+import { FakeAws, type FakeAccount } from '../test/support/fake-aws/index.js'
 import { runAction } from '../test/support/run-action.js'
 import { benchAccount } from './bench/account.js'
 import {

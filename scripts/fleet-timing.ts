@@ -25,8 +25,8 @@ import {
   type FakeAccount,
   type FakeKey,
   type FakeOrganization
-} from '../test/support/fake-aws.js'
-import { FakeGitHub } from '../test/support/fake-github.js'
+} from '../test/support/fake-aws/index.js'
+import { FakeGitHub } from '../test/support/fake-github/index.js'
 import { runAction, type RunResult } from '../test/support/run-action.js'
 import { seededRandom } from '../test/support/seeded-random.js'
 

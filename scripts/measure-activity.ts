@@ -4,7 +4,7 @@
 // the wall time with the theoretical minimum: requests / 2 per second, regions in parallel.
 import { lookupActivity, PAGE_SIZE } from '../src/activity/lookup.js'
 import { makeEvents, tally } from '../test/support/cloudtrail-events.js'
-import { FakeAws, type FakeCloudTrailEvent } from '../test/support/fake-aws.js'
+import { FakeAws, type FakeCloudTrailEvent } from '../test/support/fake-aws/index.js'
 
 const KEYS = 50
 const REGIONS = ['us-east-1', 'eu-west-1']

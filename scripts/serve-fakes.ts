@@ -12,8 +12,8 @@
 // after the script, and exits 9 when the file does not exist yet.
 import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { FakeAws, type FakeOrganization } from '../test/support/fake-aws.js'
-import { FakeGitHub } from '../test/support/fake-github.js'
+import { FakeAws, type FakeOrganization } from '../test/support/fake-aws/index.js'
+import { FakeGitHub } from '../test/support/fake-github/index.js'
 import { SAMPLE_ACCOUNT_ID, sampleAccount } from '../test/support/sample-account.js'
 
 const args = process.argv.slice(2)

@@ -3,7 +3,7 @@
 // key, 60% one, 30% two (both within the cycle). 5% of users are abandoned: their one or two keys
 // are years old and last used long ago (overdue and unused). Active keys were used in the last
 // three days. Deterministic for a given size and time.
-import type { FakeAccount, FakeKey, FakeUser } from '../../test/support/fake-aws.js'
+import type { FakeAccount, FakeKey, FakeUser } from '../../test/support/fake-aws/index.js'
 import { seededRandom } from '../../test/support/seeded-random.js'
 
 export const BENCH_ACCOUNT_ID = '999988887777'

@@ -21,7 +21,7 @@ import {
 } from '../domain/changes.js'
 import type { KeyStatus } from '../domain/types.js'
 import { releaseClaim, takeClaim, type ClaimResult } from './claim.js'
-import { deactivatedTagKey } from './lifecycle-tag.js'
+import { deactivatedTagKey } from '../domain/lifecycle-tag.js'
 
 function record(
   change: PlannedChange,

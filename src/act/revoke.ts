@@ -14,6 +14,7 @@ import { readUntilSettled, VERIFY_SETTLE, type SettleOptions } from '../kit/retr
 import type { PlannedChange } from '../domain/changes.js'
 import type { IncidentKeyResult, SessionRevocation } from '../domain/incident.js'
 import type { ExposedKey } from '../domain/exposure.js'
+import type { RevokeRequest } from '../domain/settings.js'
 import { applyOne } from './apply.js'
 
 export const REVOKE_POLICY_NAME = 'iam-key-sentinel-revoke-older-sessions'
@@ -170,4 +171,34 @@ export async function revokeKey(
   const wasInactive = alreadyInactive || result.change?.result === 'already-done'
   result.outcome = result.error ? 'failed' : wasInactive ? 'already-inactive' : 'revoked'
   return result
+}
+
+/**
+ * Every key of the request, one at a time and each isolated: a failure on one never stops the
+ * others. Yields each result as it is made; after a cancel, the keys not yet started are failed
+ * with what to do, and entities of the event that name no key are failed for a person to find.
+ */
+export async function* revokeAll(
+  iam: IAMClient,
+  request: Pick<RevokeRequest, 'keys' | 'event'>,
+  options: RevokeOptions & { cancelled: () => string | undefined }
+): AsyncGenerator<IncidentKeyResult> {
+  for (const key of request.keys) {
+    const signal = options.cancelled()
+    yield signal
+      ? {
+          accessKeyId: key.accessKeyId,
+          outcome: 'failed',
+          error: `Not attempted: the job was cancelled (${signal}) before this key. Revoke it by hand or run again.`
+        }
+      : await revokeKey(iam, key, options)
+  }
+  for (const entity of request.event?.unusable ?? []) {
+    yield {
+      accessKeyId: entity.value,
+      unusableEntity: entity.where,
+      outcome: 'failed',
+      error: `The event names '${entity.value}' (${entity.where}), which is not an access key ID, so nothing was revoked for it. Find out which key it means and deactivate it by hand.`
+    }
+  }
 }

@@ -2,13 +2,9 @@
 // re-run (the marker names the run attempt).
 import { errorMessage } from '../kit/errors.js'
 import type { Delivery } from './deliveries.js'
-import {
-  createOctokit,
-  ensureLabels,
-  isPermissionDenied,
-  ISSUES_PERMISSION_HINT,
-  type Repo
-} from '../github/issues.js'
+import { createOctokit, isPermissionDenied, type Repo } from '../github/client.js'
+import { ensureLabels, ISSUES_PERMISSION_HINT } from './issues/github.js'
+import { runnerLog } from './runner.js'
 import type { Partition } from '../render/links.js'
 import { incidentMarker, renderIncidentIssue, type IncidentReport } from '../render/incident.js'
 
@@ -22,7 +18,7 @@ export async function openIncidentIssue(
   /** For the IAM console links. */
   partition?: Partition
 ): Promise<Delivery> {
-  const octokit = createOctokit(token)
+  const octokit = createOctokit(token, runnerLog)
   const { title, body } = renderIncidentIssue(report, run, partition)
   const marker = incidentMarker(report.accountId, run.runId, run.runAttempt)
   try {

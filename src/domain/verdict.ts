@@ -55,3 +55,15 @@ export function failureReasons(report: AuditReport, failOn: FailOn): string[] {
   }
   return reasons
 }
+
+/** The reason a cancelled job fails, or none when it was not cancelled. */
+export function cancelFailures(
+  signal: string | undefined,
+  changes: readonly { result: string }[]
+): string[] {
+  if (!signal) return []
+  const notStarted = changes.filter((c) => c.result === 'cancelled').length
+  return [
+    `The job was cancelled (${signal}): ${changes.length - notStarted} of ${changes.length} planned changes were attempted; see "Changes" in the job summary.`
+  ]
+}

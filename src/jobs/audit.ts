@@ -18,106 +18,105 @@ import { partitionOf } from '../render/links.js'
 import { renderSnsNotification, shouldPublish } from '../render/sns-message.js'
 import { cancelledBy, setFinalizer } from '../kit/cancellation.js'
 import { applyPlan } from '../act/apply.js'
-import type { ChangeRecord } from '../domain/changes.js'
+import type { ChangeRecord, Plan } from '../domain/changes.js'
 import { runnerLog } from '../deliver/runner.js'
 import { claimantId } from '../act/claim.js'
-import { readDeactivatedAt } from '../act/lifecycle-tag.js'
+import { blockedKeys, recordedDeactivations } from '../plan/guards.js'
+import { renderCancelNote } from '../render/cancellation.js'
 import { planRemediation } from '../plan/remediation.js'
 import { renderChanges } from '../render/changes.js'
-import { writeReport } from '../deliver/report.js'
+import { writeReport, type AuditReport } from '../deliver/report.js'
 import { setAuditOutputs, setIssuesOutput, writeSummary } from '../deliver/outputs.js'
 import { renderSummary } from '../render/summary.js'
-import { failureReasons } from '../domain/verdict.js'
+import { cancelFailures, failureReasons } from '../domain/verdict.js'
 import { isFlagged } from '../domain/classify.js'
 
 type AuditJob = JobContext<AuditSettings>
 
-/** Keys the plan must leave alone whatever their class, with the reason shown in the report. */
-async function blockedKeys(audit: Audit, job: AuditJob): Promise<Map<string, string>> {
-  const blocked = new Map<string, string>()
-  const own = await ownAccessKeyId(job.clients)
-  for (const key of audit.report.keys) {
-    if (key.accessKeyId === own) {
-      blocked.set(key.accessKeyId, 'the action is running with this key')
-    } else if (audit.unreadable.has(key.userName)) {
-      blocked.set(
-        key.accessKeyId,
-        "the user's tags or groups could not be read, so exemptions are unknown"
-      )
-    }
-  }
-  return blocked
-}
-
 /**
- * Plans and applies the remediation. `report.remediation.changes` fills as each change is made,
- * so a cancelled job can write what was done; the section is rendered from it when written.
+ * Plans the remediation and applies it, key by key. The records are kept as each change is
+ * made, so a cancelled job writes what was done (the finalizer) instead of losing it.
  */
-async function remediate(audit: Audit, job: AuditJob): Promise<() => string> {
+async function remediate(
+  audit: Audit,
+  job: AuditJob
+): Promise<{ plan: Plan; changes: ChangeRecord[] }> {
   const { report } = audit
-  const { settings } = job
-  const deactivatedAt = new Map<string, Date>()
-  for (const key of report.keys) {
-    const date = readDeactivatedAt(audit.tags.get(key.userName), key.accessKeyId)
-    if (date) deactivatedAt.set(key.accessKeyId, date)
-  }
   const plan = planRemediation({
     findings: report.keys,
-    settings: settings.remediation,
-    thresholds: settings.thresholds,
+    settings: job.settings.remediation,
+    thresholds: job.settings.thresholds,
     now: audit.now,
-    deactivatedAt,
-    blocked: await blockedKeys(audit, job)
+    deactivatedAt: recordedDeactivations(report.keys, audit.tags),
+    blocked: blockedKeys(report.keys, await ownAccessKeyId(job.clients), audit.unreadable)
   })
-  const records: ChangeRecord[] = []
-  report.remediation = {
-    action: plan.action,
-    dryRun: plan.dryRun,
-    maxActions: plan.maxActions,
-    capExceeded: plan.capExceeded,
-    changes: records,
-    holds: plan.holds
-  }
-  const render = () => renderChanges(plan, records, partitionOf(job.settings.awsRegion))
+  const changes: ChangeRecord[] = []
   // From here on a cancel writes what was done instead of ending the process at once.
-  setFinalizer(() => finish(audit, job, [cancelNote(), render()], cancelFailures(records)))
+  setFinalizer(() => {
+    const record = withOutcome(audit, plan, changes, [])
+    return finish(record, job, plan, cancelFailures(cancelledBy(), changes))
+  })
   const applied = applyPlan(job.clients.iam, plan, {
     now: () => new Date(),
     log: runnerLog,
     claimant: claimantId(job.run),
     cancelled: cancelledBy
   })
-  for await (const record of applied) records.push(record)
-  return render
+  for await (const change of applied) changes.push(change)
+  return { plan, changes }
 }
 
-function cancelNote(): string {
-  const signal = cancelledBy()
-  return signal
-    ? `> [!WARNING]\n> The job was cancelled (${signal}): no change was started after it, and CloudTrail activity, issues and notifications were skipped to write this record in time.`
-    : ''
+/** The audit's report with what the run did: built once here, never changed after. */
+function withOutcome(
+  audit: Audit,
+  plan: Plan,
+  changes: readonly ChangeRecord[],
+  activity: readonly ActivitySummary[]
+): Audit {
+  const report: AuditReport = {
+    ...audit.report,
+    remediation: {
+      action: plan.action,
+      dryRun: plan.dryRun,
+      maxActions: plan.maxActions,
+      capExceeded: plan.capExceeded,
+      changes: [...changes],
+      holds: plan.holds
+    },
+    ...(activity.length > 0 ? { activity: [...activity] } : {})
+  }
+  return { ...audit, report }
 }
 
-const finished = new WeakMap<Audit, Promise<string>>()
+let finished: Promise<string> | undefined
 
-/** Writes the JSON report, the summary and the outputs, once (the job and a cancel may both ask). */
+/**
+ * Writes the JSON report, the summary and the outputs, once: the job and a cancel may both ask,
+ * and whichever asks first is written.
+ */
 function finish(
   audit: Audit,
   job: AuditJob,
-  sections: string[],
-  failures: string[]
+  plan: Plan,
+  failures: string[],
+  sections: { activity?: readonly ActivitySummary[]; deliveries?: readonly Delivery[] } = {}
 ): Promise<string> {
-  let done = finished.get(audit)
-  if (!done) {
-    done = writeOutcome(
-      audit,
-      job,
-      sections.filter((s) => s !== ''),
-      failures
-    )
-    finished.set(audit, done)
-  }
-  return done
+  finished ??= writeOutcome(
+    audit,
+    job,
+    [
+      renderCancelNote(cancelledBy()),
+      renderChanges(
+        plan,
+        audit.report.remediation?.changes ?? [],
+        partitionOf(job.settings.awsRegion)
+      ),
+      renderActivitySection(sections.activity ?? []),
+      renderDeliveries(sections.deliveries ?? [], job.run.runUrl)
+    ].filter((s) => s !== ''),
+    failures
+  )
+  return finished
 }
 
 async function writeOutcome(
@@ -152,7 +151,11 @@ async function writeOutcome(
  * CloudTrail activity of the keys activity-for names: those this run changed (attempted,
  * whatever the result) or every flagged key. Regions that fail are in the summaries.
  */
-async function lookUpActivity(audit: Audit, job: AuditJob): Promise<ActivitySummary[]> {
+async function lookUpActivity(
+  audit: Audit,
+  changes: readonly ChangeRecord[],
+  job: AuditJob
+): Promise<ActivitySummary[]> {
   const { activity } = job.settings
   const { report } = audit
   const ref = (k: { accessKeyId: string; userName: string }) => ({
@@ -162,7 +165,7 @@ async function lookUpActivity(audit: Audit, job: AuditJob): Promise<ActivitySumm
   const targets = selectActivityTargets(activity.activityFor, {
     flagged: report.keys.filter((k) => isFlagged(k.class)).map(ref),
     // A change that was attempted (applied, failed or skipped) is one someone will look into.
-    changed: (report.remediation?.changes ?? []).filter((c) => c.result !== 'planned').map(ref)
+    changed: changes.filter((c) => c.result !== 'planned').map(ref)
   })
   if (targets.length === 0) return []
   const summaries = await lookupActivity(targets, {
@@ -219,49 +222,29 @@ export async function runAuditJob(job: AuditJob): Promise<JobResult> {
   // One instant for the whole audit: what is read, how keys are classed and planned.
   const at = new Date()
   const scan = await scanAccount(job.clients.iam, settings, at)
-  const audit = classifyAccount(scan, settings, job, at)
-  const { report } = audit
-  if (audit.scan.fallbackReason)
-    core.warning(`Credential report not used: ${audit.scan.fallbackReason}`)
-  const renderChangesSection = await remediate(audit, job)
+  const classified = classifyAccount(scan, settings, job, at)
+  if (classified.scan.fallbackReason)
+    core.warning(`Credential report not used: ${classified.scan.fallbackReason}`)
+  const { plan, changes } = await remediate(classified, job)
   // After a cancel, each slow stage not yet started is skipped, to write the record in time.
-  const activity = cancelledBy() ? [] : await lookUpActivity(audit, job)
-  if (activity.length > 0) report.activity = activity
+  const activity = cancelledBy() ? [] : await lookUpActivity(classified, changes, job)
+  const audit = withOutcome(classified, plan, changes, activity)
   const deliveries: Delivery[] = []
   for (const deliver of [notifyIssues, notifySns]) {
     if (cancelledBy()) break
     const delivery = await deliver(audit, job, activity)
     if (delivery) deliveries.push(delivery)
   }
+  const { report } = audit
   const failures = [
-    ...cancelFailures(report.remediation?.changes ?? []),
+    ...cancelFailures(cancelledBy(), changes),
     ...failureReasons(report, settings.failOn),
     ...deliveryFailures(deliveries)
   ]
-  const reportPath = await finish(
-    audit,
-    job,
-    [
-      cancelNote(),
-      renderChangesSection(),
-      renderActivitySection(activity),
-      renderDeliveries(deliveries, job.run.runUrl)
-    ],
-    failures
-  )
+  const reportPath = await finish(audit, job, plan, failures, { activity, deliveries })
   core.info(
     `${report.counts.total} keys: ${report.counts.overdue} overdue, ${report.counts['due-soon']} due soon, ` +
       `${report.counts.unused} unused. Report: ${reportPath}`
   )
   return { failures }
-}
-
-/** The reason a cancelled job fails, or none when it was not cancelled. */
-function cancelFailures(changes: readonly ChangeRecord[]): string[] {
-  const signal = cancelledBy()
-  if (!signal) return []
-  const notStarted = changes.filter((c) => c.result === 'cancelled').length
-  return [
-    `The job was cancelled (${signal}): ${changes.length - notStarted} of ${changes.length} planned changes were attempted; see "Changes" in the job summary.`
-  ]
 }

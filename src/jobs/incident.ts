@@ -17,7 +17,7 @@ import {
   renderIncidentSns,
   type IncidentReport
 } from '../render/incident.js'
-import { revokeKey } from '../act/revoke.js'
+import { revokeAll } from '../act/revoke.js'
 import type { IncidentKeyResult } from '../domain/incident.js'
 import { runnerLog } from '../deliver/runner.js'
 
@@ -25,7 +25,7 @@ type RevokeJob = JobContext<RevokeSettings>
 
 async function activityFor(
   job: RevokeJob,
-  results: IncidentKeyResult[],
+  results: readonly IncidentKeyResult[],
   now: Date
 ): Promise<ActivitySummary[]> {
   const { activity } = job.settings
@@ -69,73 +69,68 @@ async function writeIncidentRecord(
   return reportPath
 }
 
-export async function runIncidentJob(job: RevokeJob): Promise<JobResult> {
+/** The incident's record, built once from what the run did (a cancel builds it from what it has). */
+function incidentReport(
+  job: RevokeJob,
+  keys: readonly IncidentKeyResult[],
+  activity: readonly ActivitySummary[],
+  generatedAt: Date
+): IncidentReport {
   const { settings } = job
   const incident = settings.revoke
-  const action = settings.remediation.action === 'delete' ? 'delete' : 'deactivate'
-  const ownKeyId = await ownAccessKeyId(job.clients)
-  const claimant = claimantId(job.run)
-  core.info(
-    `Incident mode: ${action} ${incident.keys.map((k) => k.accessKeyId).join(', ')} in ${job.accountId}.`
-  )
-
-  const results: IncidentKeyResult[] = []
-  const report: IncidentReport = {
+  return {
     tool: 'iam-key-sentinel',
     schemaVersion: 1,
     kind: 'incident',
     accountId: job.accountId,
     ...(job.accountAlias ? { accountAlias: job.accountAlias } : {}),
-    generatedAt: new Date().toISOString(),
+    generatedAt: generatedAt.toISOString(),
     source: incident.source,
     ...(incident.event ? { event: incident.event } : {}),
-    action,
+    action: revokeAction(settings),
     dryRun: settings.remediation.dryRun,
     revokeSessions: incident.revokeSessions,
     lookbackHours: settings.activity.lookbackHours,
-    keys: results,
-    activity: []
+    keys: [...keys],
+    activity: [...activity]
   }
+}
+
+const revokeAction = (settings: RevokeSettings): 'deactivate' | 'delete' =>
+  settings.remediation.action === 'delete' ? 'delete' : 'deactivate'
+
+export async function runIncidentJob(job: RevokeJob): Promise<JobResult> {
+  const { settings } = job
+  const incident = settings.revoke
+  const action = revokeAction(settings)
+  const ownKeyId = await ownAccessKeyId(job.clients)
+  const started = new Date()
+  core.info(
+    `Incident mode: ${action} ${incident.keys.map((k) => k.accessKeyId).join(', ')} in ${job.accountId}.`
+  )
+
+  const results: IncidentKeyResult[] = []
   // Written once: by the end of the job, or by a cancel that does not let it finish.
   let written: Promise<string> | undefined
-  const finish = (deliveries: readonly Delivery[]): Promise<string> =>
+  const finish = (report: IncidentReport, deliveries: readonly Delivery[]): Promise<string> =>
     (written ??= writeIncidentRecord(report, job, deliveries))
-  setFinalizer(() => finish([]))
+  setFinalizer(() => finish(incidentReport(job, results, [], started), []))
 
-  // One key at a time, each isolated: a failure on one never stops the others.
-  for (const key of incident.keys) {
-    const signal = cancelledBy()
-    results.push(
-      signal
-        ? {
-            accessKeyId: key.accessKeyId,
-            outcome: 'failed',
-            error: `Not attempted: the job was cancelled (${signal}) before this key. Revoke it by hand or run again.`
-          }
-        : await revokeKey(job.clients.iam, key, {
-            action,
-            dryRun: settings.remediation.dryRun,
-            revokeSessions: incident.revokeSessions,
-            ...(ownKeyId ? { ownKeyId } : {}),
-            claimant,
-            log: runnerLog,
-            now: () => new Date()
-          })
-    )
-  }
-  // Entities of the event that name no key: a person must find out what was exposed.
-  for (const entity of incident.event?.unusable ?? []) {
-    results.push({
-      accessKeyId: entity.value,
-      unusableEntity: entity.where,
-      outcome: 'failed',
-      error: `The event names '${entity.value}' (${entity.where}), which is not an access key ID, so nothing was revoked for it. Find out which key it means and deactivate it by hand.`
-    })
-  }
+  const revoked = revokeAll(job.clients.iam, incident, {
+    action,
+    dryRun: settings.remediation.dryRun,
+    revokeSessions: incident.revokeSessions,
+    ...(ownKeyId ? { ownKeyId } : {}),
+    claimant: claimantId(job.run),
+    log: runnerLog,
+    now: () => new Date(),
+    cancelled: cancelledBy
+  })
+  for await (const result of revoked) results.push(result)
   const now = new Date()
-  report.generatedAt = now.toISOString()
   // A cancelled job skips CloudTrail to write its record in time; security is still told.
-  if (!cancelledBy()) report.activity = await activityFor(job, results, now)
+  const activity = cancelledBy() ? [] : await activityFor(job, results, now)
+  const report = incidentReport(job, results, activity, now)
 
   const deliveries: Delivery[] = []
   if (settings.issues.enabled) {
@@ -153,7 +148,7 @@ export async function runIncidentJob(job: RevokeJob): Promise<JobResult> {
     deliveries.push(await deliverSns(job, renderIncidentSns(report, job.run.runUrl), 'incident'))
   }
 
-  await finish(deliveries)
+  await finish(report, deliveries)
 
   const failed = failedKeys(report)
   return {

@@ -1,8 +1,8 @@
 // End to end: the built dist/index.js, run as a runner runs it, against the loopback fakes.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
-import { FakeAws, type FakeAccount } from '../support/fake-aws.js'
-import { FakeGitHub } from '../support/fake-github.js'
+import { FakeAws, type FakeAccount } from '../support/fake-aws/index.js'
+import { FakeGitHub } from '../support/fake-github/index.js'
 import { runAction, type RunResult } from '../support/run-action.js'
 import {
   SAMPLE_ACCOUNT_ID,

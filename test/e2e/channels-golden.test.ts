@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { lookupDeniedIn, makeEvents } from '../support/cloudtrail-events.js'
-import type { FakeAccount, FakeAwsOptions } from '../support/fake-aws.js'
+import type { FakeAccount, FakeAwsOptions } from '../support/fake-aws/index.js'
 import { CLOCK_START, Scrubber, captureRun, checkGolden } from '../support/golden.js'
 import { advanceClock, startFakes, type Fakes } from '../support/harness.js'
 import {

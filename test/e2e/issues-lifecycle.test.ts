@@ -1,7 +1,7 @@
 // Rotation issue lifecycle end to end: close, reopen, accounts, permissions, limits.
 // A small account (two keys needing an issue) keeps the paced GitHub writes few.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import type { FakeAccount } from '../support/fake-aws.js'
+import type { FakeAccount } from '../support/fake-aws/index.js'
 import type { Fakes } from '../support/harness.js'
 import { issueFor, issueRun, markerKey, startIssueFakes } from '../support/issue-fakes.js'
 import { sampleAccount } from '../support/sample-account.js'

@@ -1,6 +1,6 @@
 // Rotation issues end to end: dist/index.js against the fake AWS and the fake GitHub.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import type { FakeAccount } from '../support/fake-aws.js'
+import type { FakeAccount } from '../support/fake-aws/index.js'
 import type { Fakes } from '../support/harness.js'
 import { issueFor, issueRun, markerKey, startIssueFakes } from '../support/issue-fakes.js'
 import { sampleAccount, SAMPLE_OFFENDERS } from '../support/sample-account.js'

@@ -7,7 +7,7 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tempRoot } from '../support/temp-root.js'
 import { basename, join } from 'node:path'
 import { makeEvents } from '../support/cloudtrail-events.js'
-import type { FakeAccount, FakeOrganization } from '../support/fake-aws.js'
+import type { FakeAccount, FakeOrganization } from '../support/fake-aws/index.js'
 import { startFakes, type Fakes } from '../support/harness.js'
 import { SAMPLE_TOPIC_ARN, sampleAccount } from '../support/sample-account.js'
 

@@ -1,6 +1,6 @@
 // Remediation end to end: dist/index.js against the fake AWS, checking what IAM saw.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { FakeAccount } from '../support/fake-aws.js'
+import { FakeAccount } from '../support/fake-aws/index.js'
 import {
   advanceClock,
   keyStatus,

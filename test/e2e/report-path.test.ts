@@ -3,7 +3,7 @@
 // another order than the report's, a user name with a comma (quoted and unquoted rows), and a
 // report older than AWS's 4-hour window. Each of these lost a finding without an error before.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import type { FakeAccount, FakeAwsOptions, FakeKey, FakeUser } from '../support/fake-aws.js'
+import type { FakeAccount, FakeAwsOptions, FakeKey, FakeUser } from '../support/fake-aws/index.js'
 import { readReport, startFakes, type Fakes } from '../support/harness.js'
 import { SAMPLE_ROLE_ARN } from '../support/sample-account.js'
 

@@ -3,7 +3,7 @@
 // session policies that scope a run below its role, role-external-id on sts:AssumeRole, and the
 // proxy variables honoured by every AWS and GitHub client.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import type { FakeAccount, FakeOrganization } from '../support/fake-aws.js'
+import type { FakeAccount, FakeOrganization } from '../support/fake-aws/index.js'
 import { startFakes, readReport, type Fakes } from '../support/harness.js'
 import { LoopbackProxy } from '../support/loopback-proxy.js'
 import { SAMPLE_ACCOUNT_ID, SAMPLE_EXPECTED, sampleAccount } from '../support/sample-account.js'

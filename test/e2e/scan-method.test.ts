@@ -9,7 +9,7 @@
 // (`scan.credentialReport.unlistedOkKeys`: the report has no key IDs).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
-import { FakeAws, type FakeAccount } from '../support/fake-aws.js'
+import { FakeAws, type FakeAccount } from '../support/fake-aws/index.js'
 import { runAction, type RunResult } from '../support/run-action.js'
 import { VARIED_INPUTS, variedAccount } from '../support/varied-account.js'
 

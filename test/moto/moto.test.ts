@@ -21,7 +21,7 @@ import {
   DescribeCreateAccountStatusCommand,
   OrganizationsClient
 } from '@aws-sdk/client-organizations'
-import { FakeGitHub } from '../support/fake-github.js'
+import { FakeGitHub } from '../support/fake-github/index.js'
 import { readReport } from '../support/harness.js'
 import {
   actionClockEnv,

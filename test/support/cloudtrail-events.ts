@@ -3,7 +3,7 @@
 // calls, source IPs, user agents, resources on some and AccessDenied on some. Deterministic, so
 // a test can state exact counts; `tally` recounts a list the simple way for those assertions.
 import { createHash } from 'node:crypto'
-import type { FakeCloudTrailEvent, FaultRule } from './fake-aws.js'
+import type { FakeCloudTrailEvent, FaultRule } from './fake-aws/index.js'
 
 export interface ApiCall {
   eventSource: string

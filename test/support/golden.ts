@@ -5,12 +5,12 @@ import { expect } from '@jest/globals'
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { FakeAws } from './fake-aws.js'
-import type { FakeGitHub, FakeIssue } from './fake-github.js'
+import type { FakeAws } from './fake-aws/index.js'
+import type { FakeGitHub, FakeIssue } from './fake-github/index.js'
 import type { RunResult } from './run-action.js'
 
-export const GOLDEN_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../golden')
-export const UPDATING = process.env.UPDATE_GOLDEN === '1'
+const GOLDEN_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../golden')
+const UPDATING = process.env.UPDATE_GOLDEN === '1'
 
 /**
  * Where every scenario's clock starts (test/support/virtual-clock.js); a scenario takes minutes.

@@ -1,8 +1,8 @@
 // Shared set-up of the e2e tests: the loopback fakes, a runner-like run of dist/index.js
 // through OIDC, and a simulated clock for the fake account.
 import { readFile } from 'node:fs/promises'
-import { FakeAws, type FakeAccount, type FakeAwsOptions } from './fake-aws.js'
-import { FakeGitHub } from './fake-github.js'
+import { FakeAws, type FakeAccount, type FakeAwsOptions } from './fake-aws/index.js'
+import { FakeGitHub } from './fake-github/index.js'
 import { runAction, type RunOptions, type RunResult } from './run-action.js'
 import { SAMPLE_INPUTS, sampleAccount } from './sample-account.js'
 

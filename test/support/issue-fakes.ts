@@ -1,7 +1,7 @@
 // Shared by the rotation-issue e2e tests: fakes with a small page size (so listing really
 // paginates) and the sample collaborators, a run with a token, and finding issues by marker.
-import type { FakeAccount } from './fake-aws.js'
-import type { FakeIssue } from './fake-github.js'
+import type { FakeAccount } from './fake-aws/index.js'
+import type { FakeIssue } from './fake-github/index.js'
 import { startFakes, type Fakes } from './harness.js'
 import { SAMPLE_COLLABORATORS } from './sample-account.js'
 

@@ -1,7 +1,7 @@
 // The organization of the fleet e2e tests: management account (lists it), security account (hub
 // role and topic), three audited members, Dev (no member role: its audit fails) and a suspended
 // sandbox. Key dates are relative to `now`.
-import type { FakeAccount, FakeKey, FakeOrganization } from './fake-aws.js'
+import type { FakeAccount, FakeKey, FakeOrganization } from './fake-aws/index.js'
 
 export const MGMT = '100000000001'
 export const SECURITY = '200000000002'
@@ -9,18 +9,18 @@ export const PROD_A = '300000000003'
 export const PROD_B = '300000000004'
 export const DEV = '300000000005'
 export const STAGING = '300000000006'
-export const SANDBOX = '300000000009'
+const SANDBOX = '300000000009'
 
 export const ORG_READER = `arn:aws:iam::${MGMT}:role/iam-key-sentinel-org-reader`
 export const HUB = `arn:aws:iam::${SECURITY}:role/iam-key-sentinel-hub`
 export const member = (id: string): string => `arn:aws:iam::${id}:role/iam-key-sentinel-member`
 export const ORG_TOPIC = `arn:aws:sns:us-east-1:${SECURITY}:security-alerts`
 
-export const ROOT = 'r-ab12'
+const ROOT = 'r-ab12'
 export const WORKLOADS = 'ou-ab12-workload'
 export const PROD_OU = 'ou-ab12-prod0001'
 export const DEV_OU = 'ou-ab12-dev00001'
-export const SECURITY_OU = 'ou-ab12-security'
+const SECURITY_OU = 'ou-ab12-security'
 
 const DAY = 86_400_000
 

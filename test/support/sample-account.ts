@@ -1,6 +1,6 @@
 // The built-in sample account of `npm run demo` and the e2e tests: a dozen users covering
 // every class. Dates are relative to `now`, so the classes hold whenever it runs.
-import type { FakeAccount, FakeKey, FakeUser } from './fake-aws.js'
+import type { FakeAccount, FakeKey, FakeUser } from './fake-aws/index.js'
 
 export const SAMPLE_ACCOUNT_ID = '111122223333'
 export const SAMPLE_ROLE_ARN = `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:role/iam-key-sentinel-audit`

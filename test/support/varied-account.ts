@@ -1,7 +1,7 @@
 // An account that exercises every class and exemption on both scan methods: keys of every age
 // around the thresholds (90/14/30), used and never used, active and inactive, one and two per
 // user, exempt by tag, group and name, and a root access key. Dates are relative to `now`.
-import type { FakeAccount, FakeKey, FakeUser } from './fake-aws.js'
+import type { FakeAccount, FakeKey, FakeUser } from './fake-aws/index.js'
 
 export const VARIED_ACCOUNT_ID = '444455556666'
 export const VARIED_ROLE_ARN = `arn:aws:iam::${VARIED_ACCOUNT_ID}:role/audit`

@@ -1,15 +1,14 @@
 // A clock that reads a fixed instant at the moment it is set and then runs at the real pace, so
 // every date a run prints is reproducible to the day and its time of day varies only by how long
 // the run took. Advancing (not frozen) because the action's waits and GitHub's write pacing read
-// Date.now(). Loaded into dist/index.js with `node --import` (see clockEnv), and set in the jest
-// process for the fakes, so both sides of every request share one clock.
-import { pathToFileURL } from 'node:url'
+// Date.now(). Set in the jest process for the fakes and loaded into dist/index.js with
+// `node --import` (startClockAt's env), so both sides of every request read one clock.
 
 /** The variable that carries the offset from the real clock into the action's process. */
-export const CLOCK_OFFSET_VARIABLE = 'IAM_KEY_SENTINEL_TEST_CLOCK_OFFSET_MS'
+const CLOCK_OFFSET_VARIABLE = 'IAM_KEY_SENTINEL_TEST_CLOCK_OFFSET_MS'
 
 /** Replaces globalThis.Date with one `offsetMs` ahead of the real clock; returns the undo. */
-export function shiftClock(offsetMs) {
+function shiftClock(offsetMs) {
   const RealDate = globalThis.Date
   const now = () => RealDate.now() + offsetMs
   const ShiftedDate = new Proxy(RealDate, {
@@ -34,7 +33,7 @@ export function startClockAt(instant) {
   const restore = shiftClock(offsetMs)
   const env = {
     [CLOCK_OFFSET_VARIABLE]: String(offsetMs),
-    NODE_OPTIONS: `--import=${pathToFileURL(new URL(import.meta.url).pathname).href}`
+    NODE_OPTIONS: `--import=${import.meta.url}`
   }
   return { restore, env }
 }

@@ -9,17 +9,20 @@ import type { Partition } from '../../render/links.js'
 import type { RunContext } from '../../inputs/run-context.js'
 import type { Finding, KeyClass } from '../../domain/types.js'
 import {
-  applyIssueActions,
   createOctokit,
+  IssuesPermissionError,
+  rethrowPermission,
+  type Repo
+} from '../../github/client.js'
+import { runnerLog } from '../runner.js'
+import {
+  applyIssueActions,
   ensureLabels,
   ISSUES_PERMISSION_HINT,
-  IssuesPermissionError,
   listSentinelIssues,
   resolveOwner,
-  rethrowPermission,
-  type AppliedIssue,
-  type Repo
-} from '../../github/issues.js'
+  type AppliedIssue
+} from './github.js'
 import { planIssues, type CloseReason, type IssueAction, type IssueTarget } from './plan.js'
 import {
   renderKeyIssueBody,
@@ -111,7 +114,7 @@ function summarize(applied: readonly AppliedIssue[], deferred: number): string {
 export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult> {
   const { settings, audit, run, repo } = input
   const { report } = audit
-  const octokit = createOctokit(settings.token)
+  const octokit = createOctokit(settings.token, runnerLog)
   const ctx: IssueContext = {
     accountId: report.accountId,
     accountAlias: report.accountAlias,

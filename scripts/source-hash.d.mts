@@ -1,0 +1,2 @@
+/** sha256 over every file of `root`/src/ (default: this repository): its path, then its bytes. */
+export function sourceHash(root?: string): string

@@ -1,0 +1,262 @@
+/**
+ * A loopback stand-in for the two GitHub services the action talks to: the Actions OIDC token
+ * endpoint (what `core.getIDToken` calls) and the REST API for issues, comments, labels and
+ * assignees (what `github.getOctokit` calls). Point GITHUB_API_URL at `url` and
+ * ACTIONS_ID_TOKEN_REQUEST_URL at `oidcUrl()`, run the action, then inspect `requests`,
+ * `issues` and `labels`. Faults can be injected per method and path.
+ */
+import { randomUUID } from 'node:crypto'
+import { createServer, STATUS_CODES } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { JOB_TOKEN } from '../runner-inputs.js'
+import { faultMatches } from './faults.js'
+import {
+  asRecord,
+  bearer,
+  credential,
+  decodePath,
+  DOCS_URL,
+  githubError,
+  json,
+  notFound,
+  parseJson,
+  readBody,
+  sameName,
+  send,
+  type Reply
+} from './http.js'
+import { DEFAULT_AUDIENCE, mintIdToken, OIDC_PATH } from './oidc.js'
+import { FakeRepository } from './repository.js'
+import type {
+  ActiveFault,
+  FakeGitHubOptions,
+  FakeIssue,
+  FakeLabel,
+  FaultSpec,
+  IssuedToken,
+  RecordedRequest
+} from './types.js'
+
+const RATE_LIMIT = 5000
+
+export class FakeGitHub {
+  readonly token: string
+  readonly idTokenRequestToken: string
+  readonly owner: string
+  readonly repo: string
+  readonly requests: RecordedRequest[] = []
+  readonly issues: FakeIssue[]
+  readonly labels: FakeLabel[]
+  readonly collaborators: string[]
+  readonly tokensIssued: IssuedToken[] = []
+
+  private readonly repository: FakeRepository
+  private readonly oidcFailureStatus: number
+  private readonly oidcDisabled: boolean
+  private readonly rateLimitReset = Math.floor(Date.now() / 1000) + 3600
+  private faults: ActiveFault[] = []
+  private oidcFailuresLeft: number
+  private rateLimitUsed = 0
+  private server: Server | undefined
+  private baseUrl: string | undefined
+
+  constructor(options: FakeGitHubOptions = {}) {
+    this.token = options.token ?? JOB_TOKEN
+    this.idTokenRequestToken = options.idTokenRequestToken ?? 'fake-id-token-request-token'
+    this.owner = options.owner ?? 'octo-org'
+    this.repo = options.repo ?? 'iam-keys'
+    this.repository = new FakeRepository({
+      owner: this.owner,
+      repo: this.repo,
+      pageSize: options.pageSize ?? 30,
+      maxPerPage: options.maxPerPage ?? 100,
+      collaborators: options.collaborators ?? [this.owner],
+      invalidAssignees: options.invalidAssignees ?? 'drop',
+      baseUrl: () => this.url
+    })
+    // The repository's own arrays, so tests read and seed them as before.
+    this.issues = this.repository.issues
+    this.labels = this.repository.labels
+    this.collaborators = this.repository.collaborators
+    this.oidcFailuresLeft = options.oidcFailures ?? 0
+    this.oidcFailureStatus = options.oidcFailureStatus ?? 500
+    this.oidcDisabled = options.oidcDisabled ?? false
+    if (options.seedPullRequest ?? true) this.seedIssue({ title: 'Bump deps', pull_request: {} })
+  }
+
+  // --- lifecycle -------------------------------------------------------------------------------
+
+  /** Listens on 127.0.0.1 at a random port and resolves to the base URL (no trailing slash). */
+  async start(): Promise<string> {
+    if (this.baseUrl !== undefined) return this.baseUrl
+    // A client that hangs up mid-body must not become an unhandled rejection in the test run.
+    const server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()))
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(0, '127.0.0.1', () => resolve())
+    })
+    const { port } = server.address() as AddressInfo
+    this.server = server
+    this.baseUrl = `http://127.0.0.1:${port}`
+    return this.baseUrl
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server
+    if (server === undefined) return
+    this.server = undefined
+    this.baseUrl = undefined
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    // Octokit's undici agent keeps sockets alive; close them or `close` waits for their timeout.
+    server.closeAllConnections()
+    await closed
+  }
+
+  get url(): string {
+    if (this.baseUrl === undefined) throw new Error('FakeGitHub is not started')
+    return this.baseUrl
+  }
+
+  /** Value for ACTIONS_ID_TOKEN_REQUEST_URL; it has a query so core's `&audience=` appends. */
+  oidcUrl(): string {
+    return `${this.url}${OIDC_PATH}?api-version=2.0`
+  }
+
+  // --- inspection ------------------------------------------------------------------------------
+
+  /** Requests that change something (anything but GET/HEAD). */
+  writes(): RecordedRequest[] {
+    return this.requests.filter((request) => request.method !== 'GET' && request.method !== 'HEAD')
+  }
+
+  clearRequests(): void {
+    this.requests.length = 0
+  }
+
+  // --- faults ----------------------------------------------------------------------------------
+
+  addFault(spec: FaultSpec): ActiveFault {
+    const fault: ActiveFault = { ...spec, hits: 0 }
+    this.faults.push(fault)
+    return fault
+  }
+
+  clearFaults(): void {
+    this.faults = []
+  }
+
+  // --- seeding ---------------------------------------------------------------------------------
+
+  /** Adds an issue with GitHub-like defaults and the next free number. */
+  seedIssue(fields: Partial<FakeIssue> & { title: string }): FakeIssue {
+    return this.repository.seedIssue(fields)
+  }
+
+  // --- request handling ------------------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET'
+    const url = new URL(req.url ?? '/', this.baseUrl ?? 'http://127.0.0.1')
+    const path = decodePath(url.pathname)
+    const body = parseJson(await readBody(req))
+    let reply: Reply
+    try {
+      reply = this.dispatch(method, url, path, req.headers.authorization, body)
+    } catch (error) {
+      // A bug in the fake should fail the test loudly, not hang the client.
+      reply = githubError(500, `FakeGitHub crashed: ${String(error)}`)
+    }
+    this.record(method, path, url, body.value, reply.status)
+    send(res, reply)
+  }
+
+  private dispatch(
+    method: string,
+    url: URL,
+    path: string,
+    authorization: string | undefined,
+    body: { value: unknown; invalid: boolean }
+  ): Reply {
+    const fault = this.takeFault(method, path)
+    if (url.pathname === OIDC_PATH) return fault ?? this.idToken(method, url, authorization)
+    return this.withApiHeaders(fault ?? this.api(method, url, authorization, body))
+  }
+
+  private record(method: string, path: string, url: URL, body: unknown, status: number): void {
+    const query = Object.fromEntries(url.searchParams)
+    this.requests.push({ method, path, query, body, status, at: Date.now() })
+  }
+
+  private takeFault(method: string, path: string): Reply | undefined {
+    const fault = this.faults.find((candidate) => faultMatches(candidate, method, path))
+    if (fault === undefined) return undefined
+    fault.hits += 1
+    const body = fault.body ?? {
+      message: STATUS_CODES[fault.status] ?? 'Error',
+      documentation_url: DOCS_URL
+    }
+    return json(fault.status, body, fault.headers)
+  }
+
+  private api(
+    method: string,
+    url: URL,
+    authorization: string | undefined,
+    body: { value: unknown; invalid: boolean }
+  ): Reply {
+    if (credential(authorization) !== this.token) return githubError(401, 'Bad credentials')
+    if (body.invalid) return githubError(400, 'Problems parsing JSON')
+    const rest = this.repoRelativePath(url.pathname)
+    if (rest === undefined) return notFound()
+    for (const route of this.repository.routes) {
+      const match = route.method === method ? route.pattern.exec(rest) : null
+      if (match) return route.handle(match.slice(1).map(decodePath), url, asRecord(body.value))
+    }
+    return notFound()
+  }
+
+  /** `/repos/OWNER/REPO/issues` → `/issues`; undefined for any other repository or path. */
+  private repoRelativePath(pathname: string): string | undefined {
+    const match = /^\/repos\/([^/]+)\/([^/]+)(\/.*)$/.exec(pathname)
+    if (!match?.[1] || !match[2] || !match[3]) return undefined
+    const sameRepo = sameName(match[1], this.owner) && sameName(match[2], this.repo)
+    return sameRepo ? match[3] : undefined
+  }
+
+  private withApiHeaders(reply: Reply): Reply {
+    this.rateLimitUsed += 1
+    const headers = {
+      'x-github-api-version-selected': '2022-11-28',
+      'x-github-media-type': 'github.v3; format=json',
+      'x-github-request-id': randomUUID(),
+      'x-ratelimit-limit': String(RATE_LIMIT),
+      'x-ratelimit-remaining': String(Math.max(0, RATE_LIMIT - this.rateLimitUsed)),
+      'x-ratelimit-used': String(this.rateLimitUsed),
+      'x-ratelimit-reset': String(this.rateLimitReset),
+      'x-ratelimit-resource': 'core'
+    }
+    // Fault headers win, so a fault can announce `x-ratelimit-remaining: 0`.
+    return { ...reply, headers: { ...headers, ...reply.headers } }
+  }
+
+  // --- OIDC ------------------------------------------------------------------------------------
+
+  private idToken(method: string, url: URL, authorization: string | undefined): Reply {
+    if (method !== 'GET') return notFound()
+    if (bearer(authorization) !== this.idTokenRequestToken) {
+      return json(401, { message: 'Unauthorized: invalid ACTIONS_ID_TOKEN_REQUEST_TOKEN' })
+    }
+    if (this.oidcDisabled) {
+      return json(403, { message: 'Forbidden: the workflow lacks permissions: id-token: write' })
+    }
+    if (this.oidcFailuresLeft > 0) {
+      this.oidcFailuresLeft -= 1
+      return json(this.oidcFailureStatus, { message: 'Injected OIDC failure' })
+    }
+    const audience = url.searchParams.get('audience') || DEFAULT_AUDIENCE
+    const token = mintIdToken(this.owner, this.repo, audience)
+    this.tokensIssued.push({ audience, token })
+    return json(200, { value: token })
+  }
+}

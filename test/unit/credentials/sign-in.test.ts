@@ -1,0 +1,125 @@
+import { beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import { mockClient } from 'aws-sdk-client-mock'
+import * as core from '../../../__fixtures__/core.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { assumeRoleWithOidc, isTransientStsError } =
+  await import('../../../src/credentials/sign-in.js')
+
+const stsMock = mockClient(STSClient)
+const settings = {
+  roleToAssume: 'arn:aws:iam::123456789012:role/audit',
+  audience: 'sts.amazonaws.com',
+  roleSessionName: 'iam-key-sentinel-1-1',
+  roleDurationSeconds: 3600,
+  awsRegion: 'us-east-1'
+}
+const noWait = {
+  attempts: 3,
+  baseDelayMs: 1,
+  isRetryable: isTransientStsError,
+  sleep: async () => {}
+}
+const credentials = {
+  AccessKeyId: 'ASIAEXAMPLEEXAMPLE01',
+  SecretAccessKey: 'secret/secret/secret',
+  SessionToken: 'session-token',
+  Expiration: new Date('2030-01-01T00:00:00Z')
+}
+
+function stsError(name: string, status: number): Error {
+  return Object.assign(new Error(`${name} happened`), {
+    name,
+    $metadata: { httpStatusCode: status }
+  })
+}
+
+beforeEach(() => {
+  jest.clearAllMocks()
+  stsMock.reset()
+  process.env.ACTIONS_ID_TOKEN_REQUEST_URL = 'http://127.0.0.1:1/token'
+  process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = 'request-token'
+  core.getIDToken.mockResolvedValue('header.payload.signature')
+})
+
+describe('assumeRoleWithOidc', () => {
+  it('exchanges the GitHub token for role credentials and masks all of them', async () => {
+    stsMock.on(AssumeRoleWithWebIdentityCommand).resolves({ Credentials: credentials })
+
+    const result = await assumeRoleWithOidc(settings, noWait)
+
+    expect(core.getIDToken).toHaveBeenCalledWith('sts.amazonaws.com')
+    expect(stsMock.commandCalls(AssumeRoleWithWebIdentityCommand)[0]?.args[0].input).toEqual({
+      RoleArn: settings.roleToAssume,
+      RoleSessionName: 'iam-key-sentinel-1-1',
+      WebIdentityToken: 'header.payload.signature',
+      DurationSeconds: 3600
+    })
+    expect(result).toMatchObject({
+      accessKeyId: credentials.AccessKeyId,
+      sessionToken: 'session-token'
+    })
+    const masked = core.setSecret.mock.calls.map((call) => call[0])
+    expect(masked).toEqual(
+      expect.arrayContaining([
+        'header.payload.signature',
+        credentials.AccessKeyId,
+        credentials.SecretAccessKey,
+        credentials.SessionToken
+      ])
+    )
+  })
+
+  it('retries a transient STS failure', async () => {
+    stsMock
+      .on(AssumeRoleWithWebIdentityCommand)
+      .rejectsOnce(stsError('IDPCommunicationError', 400))
+      .rejectsOnce(stsError('ServiceUnavailable', 503))
+      .resolves({ Credentials: credentials })
+    await expect(assumeRoleWithOidc(settings, noWait)).resolves.toMatchObject({
+      accessKeyId: credentials.AccessKeyId
+    })
+    expect(stsMock.commandCalls(AssumeRoleWithWebIdentityCommand)).toHaveLength(3)
+  })
+
+  it('does not retry a refusal and names the role and the trust policy to check', async () => {
+    stsMock.on(AssumeRoleWithWebIdentityCommand).rejects(stsError('AccessDenied', 403))
+    await expect(assumeRoleWithOidc(settings, noWait)).rejects.toMatchObject({
+      message: expect.stringContaining(`Assuming ${settings.roleToAssume}`),
+      hint: expect.stringContaining("role's trust policy")
+    })
+    expect(stsMock.commandCalls(AssumeRoleWithWebIdentityCommand)).toHaveLength(1)
+  })
+
+  it('says to add id-token: write when the job has no OIDC token, before calling STS', async () => {
+    delete process.env.ACTIONS_ID_TOKEN_REQUEST_URL
+    await expect(assumeRoleWithOidc(settings, noWait)).rejects.toMatchObject({
+      hint: expect.stringContaining('permissions: id-token: write')
+    })
+    expect(core.getIDToken).not.toHaveBeenCalled()
+    expect(stsMock.calls()).toHaveLength(0)
+  })
+
+  it('retries the token request, then explains the permission when it keeps failing', async () => {
+    core.getIDToken.mockRejectedValue(new Error('Failed to get ID Token. Error Code : 403'))
+    await expect(assumeRoleWithOidc(settings, noWait)).rejects.toMatchObject({
+      message: expect.stringContaining('Requesting the GitHub OIDC token failed'),
+      hint: expect.stringContaining('id-token: write')
+    })
+    expect(core.getIDToken).toHaveBeenCalledTimes(3)
+  })
+})
+
+describe('isTransientStsError', () => {
+  it.each([
+    [stsError('Throttling', 400), true],
+    [stsError('InternalError', 500), true],
+    [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), true],
+    [stsError('AccessDenied', 403), false],
+    [stsError('InvalidIdentityToken', 400), false],
+    [stsError('ExpiredTokenException', 400), false]
+  ])('%p → %p', (error, expected) => {
+    expect(isTransientStsError(error)).toBe(expected)
+  })
+})
