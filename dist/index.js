@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6152);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7022);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6152:
+/***/ 7022:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81710,8 +81710,16 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(5376);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-iam/dist-cjs/index.js
+var client_iam_dist_cjs = __nccwpck_require__(4252);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-organizations/dist-cjs/index.js
+var client_organizations_dist_cjs = __nccwpck_require__(6295);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-sns/dist-cjs/index.js
+var client_sns_dist_cjs = __nccwpck_require__(2733);
 // EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(9999);
+var client_sts_dist_cjs = __nccwpck_require__(9999);
 // EXTERNAL MODULE: external "url"
 var external_url_ = __nccwpck_require__(7016);
 ;// CONCATENATED MODULE: ../main/node_modules/proxy-agent/node_modules/lru-cache/index.mjs
@@ -83163,8 +83171,8 @@ class ProxyAgent extends dist/* Agent */.g6 {
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./src/aws/network.ts
 // How every AWS client reaches AWS: how many attempts a request gets (retry-max-attempts) and
-// through which proxy. Set once from the inputs (main.ts), read by every client builder, so no
-// client is built with other settings.
+// through which proxy. Set once from the inputs (main.ts), read by the one client factory
+// (src/aws/clients.ts), so no client is built with other settings.
 
 
 /** The default of retry-max-attempts: enough for a large scan to ride out IAM throttling. */
@@ -83205,6 +83213,119 @@ function awsClientConfig(options = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/kit/sleep.ts
+// The one wait. Everything that waits takes a Sleep, so unit tests pass one that returns at once
+// (or moves a fake clock) and no test depends on real time.
+const sleep_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+;// CONCATENATED MODULE: ./src/kit/token-bucket.ts
+// The one token bucket: `rate` tokens a second, at most `burst` saved up while idle, one taken per
+// request. It paces CloudTrail at its fixed rate per region (src/activity) and, under the AIMD of
+// src/aws/pacing.ts, IAM at the rate found. Waiters are served first come, first served, so no
+// caller starves while others page on. The SDK's own limiter (DefaultRateLimiter in @smithy/core)
+// is the same kind of bucket; this one adds the FIFO queue and the pushes back a pacer needs. The
+// clock and sleep are injectable for unit tests.
+
+function checkRate(ratePerSecond) {
+    if (!(ratePerSecond > 0))
+        throw new RangeError('ratePerSecond must be positive');
+    return ratePerSecond;
+}
+class TokenBucket {
+    rateNow;
+    burst;
+    now;
+    sleep;
+    /** Below zero: tokens already handed out that the refill has yet to earn. */
+    tokens;
+    updatedAt;
+    /** Moves on when the schedule is pushed back, so a caller sleeping through that queues again. */
+    generation = 0;
+    queue = Promise.resolve();
+    /** Callers that asked and have not been served yet. */
+    waiting = 0;
+    constructor(options) {
+        const burst = options.burst ?? 1;
+        this.rateNow = checkRate(options.ratePerSecond);
+        if (!(burst >= 1))
+            throw new RangeError('burst must be at least 1');
+        this.burst = burst;
+        this.now = options.now ?? (() => performance.now());
+        this.sleep = options.sleep ?? sleep_sleep;
+        this.tokens = burst;
+        this.updatedAt = this.now();
+    }
+    get rate() {
+        return this.rateNow;
+    }
+    /**
+     * Resolves when the caller may send one request; callers are served in call order. With no one
+     * ahead, the caller's turn starts at once, so a wait begins in the same tick as the call.
+     */
+    take() {
+        const serve = async () => {
+            try {
+                await this.waitForToken();
+            }
+            finally {
+                this.waiting--;
+            }
+        };
+        const turn = this.waiting++ === 0 ? serve() : this.queue.then(serve);
+        this.queue = turn.catch(() => undefined);
+        return turn;
+    }
+    /** A new rate. What is scheduled stays scheduled: the time until the next token is kept. */
+    setRate(ratePerSecond) {
+        checkRate(ratePerSecond);
+        this.refill();
+        if (this.tokens < 1)
+            this.tokens = 1 - ((1 - this.tokens) * ratePerSecond) / this.rateNow;
+        this.rateNow = ratePerSecond;
+    }
+    /**
+     * Pushes the schedule back one interval: the next token comes one interval (at the current
+     * rate) later than it would have, nothing saved up beyond it is kept, and a caller already
+     * waiting queues again rather than go at a time given before the push.
+     */
+    postpone() {
+        this.refill();
+        this.tokens = Math.min(this.tokens, 1) - 1;
+        this.generation++;
+    }
+    /**
+     * Empties the bucket and hands out nothing for `ms` more, then refills at the usual rate: what
+     * to do when the server says we are too fast (its clock and ours disagree, or someone else
+     * shares the limit).
+     */
+    pause(ms) {
+        this.refill();
+        this.tokens = Math.min(this.tokens, 0) - (ms * this.rateNow) / 1000;
+        this.generation++;
+    }
+    async waitForToken() {
+        for (;;) {
+            this.refill();
+            this.tokens -= 1;
+            if (this.tokens >= 0)
+                return;
+            const generation = this.generation;
+            // Multiplied before dividing, so whole-millisecond intervals come out whole.
+            await this.sleep((-this.tokens * 1000) / this.rateNow);
+            if (generation === this.generation)
+                return;
+        }
+    }
+    refill() {
+        const now = this.now();
+        const earned = ((now - this.updatedAt) * this.rateNow) / 1000;
+        this.tokens = Math.min(this.burst, this.tokens + Math.max(0, earned));
+        this.updatedAt = Math.max(this.updatedAt, now);
+    }
+}
+
+// EXTERNAL MODULE: ../main/node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var retry = __nccwpck_require__(3129);
 ;// CONCATENATED MODULE: ./src/kit/errors.ts
 // Errors wrapped with what was being done and what the user should change.
 class ActionError extends Error {
@@ -83257,215 +83378,362 @@ function describeFailure(error) {
     return `IAM Key Sentinel failed unexpectedly: ${errorMessage(error)}`;
 }
 
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-iam/dist-cjs/index.js
-var client_iam_dist_cjs = __nccwpck_require__(4252);
-;// CONCATENATED MODULE: ./src/kit/concurrency.ts
-// Bounded concurrency: enough requests in flight to hide latency, few enough not to
-// provoke IAM's throttling (which the SDK's adaptive retry then paces).
-async function forEachLimit(items, limit, work) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            await work(items[index], index);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
+;// CONCATENATED MODULE: ./src/aws/errors.ts
+// The one classifier of AWS errors, on the SDK's own: smithy's service-error-classification (what
+// the SDK's retry strategies decide with) tells throttling and answers that never came, and the
+// named tables below add what the services this action calls spell differently. Three verdicts:
+// too fast (wait longer), a passing fault (try again soon), or final.
 
-;// CONCATENATED MODULE: ./src/domain/dates.ts
-// Day arithmetic shared by classification, planning and rendering.
-const DAY_MS = 86_400_000;
-/** Whole days elapsed, as AWS Config's access-keys-rotated rule counts them. */
-function dates_wholeDays(from, now) {
-    return Math.floor((now.getTime() - from.getTime()) / DAY_MS);
-}
-function addDays(date, days) {
-    return new Date(date.getTime() + days * DAY_MS);
-}
-/** YYYY-MM-DD in UTC. */
-function isoDate(date) {
-    return date.toISOString().slice(0, 10);
-}
-
-;// CONCATENATED MODULE: ./src/domain/classify.ts
 
 /**
- * overdue: active and older than max-age-days (age > max).
- * unused: active and idle for at least unused-days, counting from creation when never used.
- * due-soon: active and overdue within warn-days (ages max-warn+1 .. max).
- * Overdue wins over unused, unused over due-soon: the report shows the most urgent reason.
+ * Too fast, as each service says it: IAM and STS `Throttling`, CloudTrail `ThrottlingException`,
+ * SNS `Throttled`, Organizations `TooManyRequestsException`, EC2-style `RequestLimitExceeded`.
+ * Matched with or without the Exception suffix, where smithy's table matches names exactly.
  */
-function classifyRaw(key, now, t) {
-    if (key.status !== 'Active')
-        return 'inactive';
-    const age = dates_wholeDays(key.createDate, now);
-    if (age > t.maxAgeDays)
-        return 'overdue';
-    const idle = idleDays(key, now);
-    if (t.unusedDays > 0 && idle !== undefined && idle >= t.unusedDays)
-        return 'unused';
-    if (age > t.maxAgeDays - t.warnDays)
-        return 'due-soon';
-    return 'ok';
-}
-function idleDays(key, now) {
-    switch (key.lastUse.kind) {
-        case 'used':
-            return dates_wholeDays(key.lastUse.date, now);
-        case 'never':
-            return dates_wholeDays(key.createDate, now);
-        case 'unknown':
-            return undefined;
-    }
-}
-/** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
-function classify(key, now, t, exemption) {
-    const rawClass = classifyRaw(key, now, t);
-    const ageDays = dates_wholeDays(key.createDate, now);
-    // Field order is the JSON report's: class after lastUse, the exemption last.
-    const finding = {
-        userName: key.userName,
-        accessKeyId: key.accessKeyId,
-        status: key.status,
-        createDate: key.createDate,
-        lastUse: key.lastUse,
-        class: rawClass,
-        rawClass,
-        ageDays,
-        idleDays: idleDays(key, now),
-        daysToDeadline: t.maxAgeDays - ageDays
-    };
-    if (exemption === undefined || rawClass === 'ok')
-        return finding;
-    return { ...finding, class: 'exempt', rawClass, exemption };
-}
-function emptyCounts() {
-    return { total: 0, overdue: 0, 'due-soon': 0, unused: 0, inactive: 0, ok: 0, exempt: 0 };
-}
-function countClasses(findings) {
-    const counts = emptyCounts();
-    counts.total = findings.length;
-    for (const f of findings)
-        counts[f.class]++;
-    return counts;
-}
-/** Most urgent first, then oldest first: the order every report lists keys in. */
-const URGENCY = {
-    overdue: 0,
-    unused: 1,
-    'due-soon': 2,
-    exempt: 3,
-    inactive: 4,
-    ok: 5
-};
-function byUrgency(a, b) {
-    return (URGENCY[a.class] - URGENCY[b.class] ||
-        b.ageDays - a.ageDays ||
-        a.userName.localeCompare(b.userName) ||
-        a.accessKeyId.localeCompare(b.accessKeyId));
-}
-/** Every class, in the order the report's counts list them. */
-const KEY_CLASSES = [
-    'overdue',
-    'due-soon',
-    'unused',
-    'inactive',
-    'ok',
-    'exempt'
+const THROTTLING_CODES = [
+    'Throttling',
+    'Throttled',
+    'TooManyRequests',
+    'RequestLimitExceeded'
 ];
-/** The classes someone must act on: overdue, unused, due soon. */
-function isFlagged(c) {
-    return c === 'overdue' || c === 'unused' || c === 'due-soon';
-}
-
-;// CONCATENATED MODULE: ./src/domain/last-use-policy.ts
-// Which keys need their last use read. GetAccessKeyLastUsed is one IAM call per key, the largest
-// share of a full walk (1.6 keys per user); both scan methods follow this one policy, so they
-// agree key by key on what is known.
-
-
 /**
- * Ok keys get their last use read only while the account has at most this many keys that are
- * ok by age: the job summary lists ok keys (with their last use) only up to 50 (OK_LIST_LIMIT).
+ * Smithy counts LimitExceededException as throttling; IAM answers it for a quota (tags per user, a
+ * credential report already being generated), which sending more slowly does not lift.
  */
-const OK_DETAIL_LIMIT = 50;
-const NOT_READ = { kind: 'unknown', notRead: true };
-/** The class a key has whatever its last use turns out to be, unused rule aside. */
-function classByAge(key, at, t) {
-    return classifyRaw({ ...key, userName: '', accessKeyId: '', lastUse: NOT_READ }, at, t);
-}
-/**
- * Whether last use can change the class, or for an inactive key the class it would have if
- * active (the delete stage acts on that): only when the unused rule is on and the key is not
- * overdue and at least unused-days old (a key cannot be idle for longer than it exists).
- */
-function lastUseDecides(key, at, t) {
-    if (t.unusedDays === 0)
+const QUOTA_CODES = ['LimitExceeded'];
+/** STS's passing faults, some of them answered with a 4xx status. */
+const STS_TRANSIENT_CODES = [
+    'IDPCommunicationError',
+    'RequestTimeout',
+    'ServiceUnavailable',
+    'InternalFailure',
+    'InternalError'
+];
+/** After one of these no request to the same region, with the same credentials, can succeed. */
+const REGION_WIDE_CODES = [
+    'UnrecognizedClient',
+    'InvalidClientTokenId',
+    'ExpiredToken',
+    'InvalidSignature',
+    'SignatureDoesNotMatch',
+    'MissingAuthenticationToken',
+    'OptInRequired'
+];
+/** Node.js codes and SDK names of a request that got no answer: a reset, a refusal, a timeout. */
+const NO_ANSWER = /^(E[A-Z_]+|TimeoutError|RequestTimeout\w*)$/;
+const asSdkError = (error) => typeof error === 'object' && error !== null ? error : undefined;
+/** The HTTP status AWS answered with; undefined when no answer came. */
+const statusOf = (error) => error?.$metadata?.httpStatusCode;
+function isThrottling(error) {
+    const e = asSdkError(error);
+    if (!e || hasAwsCode(error, ...QUOTA_CODES))
         return false;
-    const age = dates_wholeDays(key.createDate, at);
-    return age <= t.maxAgeDays && age >= t.unusedDays;
+    return hasAwsCode(error, ...THROTTLING_CODES) || (0,retry.isThrottlingError)(e);
 }
-function lastUseNeed(key, at, t, detailOk) {
-    if (lastUseDecides(key, at, t))
-        return 'class';
-    return detailOk || classByAge(key, at, t) !== 'ok' ? 'display' : 'none';
+/** No answer at all: smithy's network and timeout tables, and any other Node.js error code. */
+function isNoAnswer(e) {
+    const { code } = e;
+    return ((0,retry.isTransientError)(e) || [code, e.name].some((v) => typeof v === 'string' && NO_ANSWER.test(v)));
 }
-/** Keys ok by age and status, which OK_DETAIL_LIMIT is compared against. */
-function isOkByAge(key, at, t) {
-    return classByAge(key, at, t) === 'ok';
+/**
+ * Throttling; a server error (a 5xx answer, or none at all: worth a quick second try); or final,
+ * which is every other answer, and a failure before any request (credentials that do not load).
+ */
+function errorKind(error) {
+    if (isThrottling(error))
+        return 'throttling';
+    const e = asSdkError(error);
+    if (!e)
+        return 'final';
+    const status = statusOf(error);
+    if (status === undefined)
+        return isNoAnswer(e) ? 'serverError' : 'final';
+    return status >= 500 ? 'serverError' : 'final';
+}
+/** Throttling, a server error, or a network failure: worth another attempt. */
+function isTransient(error) {
+    return errorKind(error) !== 'final';
+}
+/**
+ * STS's retry rule: what is transient anywhere, what the model marks retryable
+ * (IDPCommunicationError), STS's own passing faults, and any failure without an AWS code (the
+ * request never got an answer, or the credentials to sign it with did not load).
+ */
+function isTransientStsError(error) {
+    if (isTransient(error))
+        return true;
+    const e = asSdkError(error);
+    if (e && (0,retry.isRetryableByTrait)(e))
+        return true;
+    if (awsErrorCode(error) === undefined)
+        return error instanceof Error;
+    return hasAwsCode(error, ...STS_TRANSIENT_CODES);
+}
+/** An error after which the region is not asked again in this run. */
+function isRegionWide(error) {
+    return hasAwsCode(error, ...REGION_WIDE_CODES);
 }
 
-;// CONCATENATED MODULE: ./src/scan/api-walk.ts
-// The API walk: every user (paginated), every key of each (paginated), then the last use of the
-// keys that need it (src/domain/last-use-policy.ts). A failure on one user or key is recorded and the
-// scan goes on. Also the per-user reads (tags, groups) the audit needs after either scan method.
+;// CONCATENATED MODULE: ./src/aws/pacing.ts
 
 
-
-
-
-async function readAccountId(sts) {
-    try {
-        const answer = await sts.send(new dist_cjs/* GetCallerIdentityCommand */.zI({}));
-        if (!answer.Account)
-            throw new Error('GetCallerIdentity returned no account');
-        return answer.Account;
+/** Where the pace starts: the low end of what IAM is reported to allow for reads. */
+const START_IAM_REQUESTS_PER_SECOND = 10;
+/** Default cap (`iam-max-rps`): above any read rate IAM is known to allow one account. */
+const DEFAULT_IAM_MAX_RPS = 100;
+/** Never slower than this, however often IAM throttles. */
+const MIN_IAM_REQUESTS_PER_SECOND = 1;
+/**
+ * An AIMD pacer. It doubles its rate every second of successful answers up to four times its
+ * start (slow start), then adds `increasePerSecond` per second (a tenth of that above 90% of the
+ * rate IAM last throttled at); at a Throttling answer it multiplies the rate by `backOff`. The
+ * requests in flight when IAM starts throttling all come back throttled, so one decrease covers
+ * the answers of the next few intervals.
+ */
+class AdaptivePacer {
+    bucket;
+    max;
+    min;
+    increase;
+    backOff;
+    clock;
+    slowStart = true;
+    slowStartEnd;
+    lastRaise;
+    lastDecrease = -Infinity;
+    /** The rate at the last Throttling answer: IAM's limit is near it. */
+    throttledAtRate = Infinity;
+    /** Throttling answers seen (for the log). */
+    throttled = 0;
+    constructor(options = {}) {
+        this.max = options.max ?? DEFAULT_IAM_MAX_RPS;
+        if (!(this.max > 0))
+            throw new Error(`max must be positive; got ${this.max}`);
+        this.min = Math.min(options.min ?? MIN_IAM_REQUESTS_PER_SECOND, this.max);
+        const start = Math.min(options.start ?? START_IAM_REQUESTS_PER_SECOND, this.max);
+        this.slowStartEnd = 4 * start;
+        this.increase = options.increasePerSecond ?? 2;
+        this.backOff = options.backOff ?? 0.5;
+        this.clock = options.clock ?? (() => performance.now());
+        this.bucket = new TokenBucket({ ratePerSecond: start, now: this.clock, sleep: options.sleep });
+        this.lastRaise = this.clock();
     }
-    catch (error) {
-        throw wrapAwsError('Reading the AWS account ID (sts:GetCallerIdentity)', 'sts:GetCallerIdentity', error);
+    get rate() {
+        return this.bucket.rate;
     }
-}
-/** Best effort: the alias only decorates the report, so a denial is not an error. */
-async function readAccountAlias(iam) {
-    try {
-        const answer = await iam.send(new client_iam_dist_cjs/* ListAccountAliasesCommand */.xcp({}));
-        return answer.AccountAliases?.[0];
+    /** Throttles of requests sent before the last decrease come back within a few intervals. */
+    get quietMs() {
+        return 4 * (1000 / this.rate);
     }
-    catch {
-        return undefined;
+    /**
+     * Resolves when the caller may send; callers are served in call order, one interval apart. A
+     * caller that waited through a back-off queues again at the new rate rather than send into a
+     * bucket IAM just said is empty.
+     */
+    take() {
+        return this.bucket.take();
+    }
+    /** An answer that was not Throttling: raise the rate for the time that passed since the last. */
+    succeeded() {
+        const now = this.clock();
+        const seconds = Math.max(0, now - this.lastRaise) / 1000;
+        this.lastRaise = now;
+        const rate = this.rate;
+        // Slow start ends at four times the starting rate, where IAM's burst allowance (which hides
+        // its rate until it is spent) would otherwise let the rate overshoot far before a Throttling.
+        const doubled = rate * 2 ** seconds;
+        // Below 90% of the rate IAM last throttled at, climb at full speed; above it, probe at a
+        // tenth of that: scheduling jitter at the very limit costs Throttling answers.
+        const near = rate >= 0.9 * this.throttledAtRate;
+        const additive = this.increase * seconds * (near ? 0.1 : 1);
+        const raised = !this.slowStart
+            ? rate + additive
+            : doubled < this.slowStartEnd
+                ? doubled
+                : Math.max(rate, this.slowStartEnd) + additive;
+        if (raised >= this.slowStartEnd)
+            this.slowStart = false;
+        this.bucket.setRate(Math.min(this.max, raised));
+    }
+    /** A Throttling answer: back off, once per burst of throttled answers. */
+    throttledAnswer() {
+        this.throttled++;
+        const now = this.clock();
+        this.lastRaise = now;
+        if (now - this.lastDecrease < this.quietMs)
+            return;
+        this.lastDecrease = now;
+        this.slowStart = false;
+        this.throttledAtRate = this.rate;
+        this.bucket.setRate(Math.max(this.min, this.rate * this.backOff));
+        // Requests already scheduled at the old rate are spread out at the new one.
+        this.bucket.postpone();
     }
 }
 /**
- * User names, 1,000 a page. With `moreThan`, stops as soon as more than that many are seen
- * (`complete` false): how `auto` learns the account is large for one call.
+ * Makes every attempt of `client` wait for the pacer and report back, retries included: the
+ * middleware sits in the deserialize step, which the retry middleware (finalizeRequest) runs once
+ * per attempt, and sees the attempt's error before any retry.
  */
-async function listUserNames(iam, moreThan = Infinity) {
-    const names = [];
-    const pageSize = Number.isFinite(moreThan) ? Math.min(1000, moreThan + 1) : 1000;
-    try {
-        for await (const page of (0,client_iam_dist_cjs/* paginateListUsers */.IVP)({ client: iam, pageSize }, {})) {
-            for (const user of page.Users ?? [])
-                if (user.UserName)
-                    names.push(user.UserName);
-            if (names.length > moreThan)
-                return { names, complete: false };
+function paceClient(client, pacer) {
+    client.middlewareStack.add((next) => async (args) => {
+        await pacer.take();
+        try {
+            const result = await next(args);
+            pacer.succeeded();
+            return result;
         }
+        catch (error) {
+            if (isThrottling(error))
+                pacer.throttledAnswer();
+            else
+                pacer.succeeded();
+            throw error;
+        }
+    }, 
+    // High priority: outside the SDK's deserializer in the same step, so a Throttling answer
+    // reaches the pacer as the error it is parsed into (inside, it is a plain HTTP 400).
+    { step: 'deserialize', priority: 'high', name: 'iamKeySentinelPacing', override: true });
+}
+
+;// CONCATENATED MODULE: ./src/aws/clients.ts
+// The one place that builds the SDK clients of the five services the action calls, so every
+// request shares the same credentials, attempts (retry-max-attempts), timeouts and proxy
+// (src/aws/network.ts), and each service is retried and paced the one way it needs (PROFILES).
+// AWS_ENDPOINT_URL (the SDK's own variable) is honoured as is. The stages never see these
+// classes: they pass the clients to the typed reads and writes of src/aws.
+
+
+
+
+
+
+
+/** How each service is retried, timed and paced: the SDK makes retry-max-attempts unless the caller retries. */
+const PROFILES = {
+    // Paced by src/aws/pacing.ts, which adapts to Throttling itself; the SDK's adaptive limiter on
+    // top would halve the rate again at each throttled answer, so IAM retries in standard mode.
+    iam: { retryMode: 'standard' },
+    sts: { retryMode: 'adaptive' },
+    // Signing in (src/credentials): one attempt per send, so the retry around it is the only one.
+    signIn: { callerRetries: true },
+    organizations: { retryMode: 'adaptive' },
+    sns: {},
+    // LookupEvents allows 2 requests per second per account and region: each attempt takes a token
+    // from its region's bucket (src/activity), so the SDK must not send again without asking it.
+    // A page of events can take a while to come.
+    cloudTrail: {
+        callerRetries: true,
+        timeouts: { connectionTimeout: 5_000, requestTimeout: 30_000 }
     }
-    catch (error) {
-        throw wrapAwsError('Listing IAM users (iam:ListUsers)', 'iam:ListUsers', error);
+};
+function config(profile, options) {
+    return {
+        region: options.region,
+        credentials: options.credentials,
+        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+        ...(profile.retryMode ? { retryMode: profile.retryMode } : {}),
+        ...awsClientConfig({
+            ...(profile.callerRetries ? { maxAttempts: 1 } : {}),
+            timeouts: profile.timeouts ?? DEFAULT_TIMEOUTS
+        })
+    };
+}
+/**
+ * The IAM client, paced: one pacer for the one IAM client of a run, so every IAM call shares what
+ * it learns. `maxRps` is iam-max-rps (the pacer finds the rate below it).
+ */
+function iamClient(options) {
+    const iam = new client_iam_dist_cjs/* IAMClient */.h8v(config(PROFILES.iam, options));
+    paceClient(iam, new AdaptivePacer({ max: options.maxRps ?? DEFAULT_IAM_MAX_RPS }));
+    return iam;
+}
+/** STS for sts:GetCallerIdentity; `signIn` for the role assumptions, which retry themselves. */
+function stsClient(options) {
+    return new client_sts_dist_cjs/* STSClient */.iM(config(options.signIn ? PROFILES.signIn : PROFILES.sts, options));
+}
+/** Organizations has one endpoint per partition; the SDK maps any region of it there. */
+function organizationsClient(options) {
+    return new client_organizations_dist_cjs/* OrganizationsClient */.gnq(config(PROFILES.organizations, options));
+}
+/** SNS in the topic's own region. */
+function snsClient(options) {
+    return new client_sns_dist_cjs/* SNSClient */.kye(config(PROFILES.sns, options));
+}
+/** CloudTrail in one region; `endpoint` overrides AWS_ENDPOINT_URL, for tests. */
+function cloudTrailClient(options) {
+    return new dist_cjs/* CloudTrailClient */.Vsm(config(PROFILES.cloudTrail, options));
+}
+function createClients(options) {
+    const iam = iamClient({ ...options, maxRps: options.iamMaxRps });
+    const sts = stsClient(options);
+    return {
+        iam,
+        sts,
+        destroy: () => {
+            iam.destroy();
+            sts.destroy();
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/aws/raw-content.ts
+async function readAll(body) {
+    if (body instanceof Uint8Array)
+        return Buffer.from(body.buffer, body.byteOffset, body.length);
+    const chunks = [];
+    for await (const chunk of body) {
+        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
     }
-    return { names, complete: true };
+    return Buffer.concat(chunks);
+}
+/** Installs the slicing on one command; the returned function gives the content, once sent. */
+function takeRawContent(command) {
+    let content;
+    command.middlewareStack.add((next) => async (args) => {
+        const result = await next(args);
+        const response = result.response;
+        if (response.statusCode !== 200 || response.body === undefined)
+            return result;
+        const xml = await readAll(response.body);
+        const open = xml.indexOf('<Content>');
+        const close = xml.indexOf('</Content>', open);
+        if (open >= 0 && close > open) {
+            const start = open + '<Content>'.length;
+            // Base64 needs no XML escaping, so the element's text is the encoded report as is.
+            content = Buffer.from(xml.toString('latin1', start, close), 'base64');
+            response.body = Buffer.concat([xml.subarray(0, start), xml.subarray(close)]);
+        }
+        else
+            response.body = xml;
+        return result;
+    }, 
+    // Low priority in the deserialize step: inside the SDK's deserializer, next to the wire.
+    { step: 'deserialize', priority: 'low', name: 'iamKeySentinelRawReport' });
+    return () => content;
+}
+
+;// CONCATENATED MODULE: ./src/aws/iam-read.ts
+// The IAM reads of the scan: users, their keys and the keys' last use, tags and groups, the
+// account alias, and the credential report. Lists are read page by page; each function returns
+// plain values and lets AWS's errors through for the caller to record or wrap.
+
+
+/** The user names of each ListUsers page (`pageSize` at most 1,000). */
+async function* userNamePages(iam, pageSize) {
+    for await (const page of (0,client_iam_dist_cjs/* paginateListUsers */.IVP)({ client: iam, pageSize }, {})) {
+        yield (page.Users ?? []).flatMap((user) => (user.UserName ? [user.UserName] : []));
+    }
+}
+/** The keys of one user, each ListAccessKeys page. */
+async function* accessKeyPages(iam, userName) {
+    for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
+        yield (page.AccessKeyMetadata ?? []).map((meta) => ({
+            accessKeyId: meta.AccessKeyId,
+            status: meta.Status,
+            createDate: meta.CreateDate
+        }));
+    }
 }
 function toLastUse(answer) {
     // AWS answers "N/A" service and region, and no date, for a key that was never used.
@@ -83478,204 +83746,143 @@ function toLastUse(answer) {
         region: answer.Region ?? 'N/A'
     };
 }
-async function readLastUse(iam, key, errors) {
-    try {
-        const answer = await iam.send(new client_iam_dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: key.accessKeyId }));
-        return toLastUse(answer.AccessKeyLastUsed);
-    }
-    catch (error) {
-        errors.push({
-            scope: `${key.userName} ${key.accessKeyId}`,
-            operation: 'iam:GetAccessKeyLastUsed',
-            message: errorMessage(error)
-        });
-        return { kind: 'unknown' };
-    }
+/** iam:GetAccessKeyLastUsed. */
+async function lastUseOf(iam, accessKeyId) {
+    const answer = await iam.send(new client_iam_dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: accessKeyId }));
+    return toLastUse(answer.AccessKeyLastUsed);
 }
-/**
- * Keys of one user, last use not yet read. A user gone mid-scan (NoSuchEntity) has none here and
- * is passed to `onVanished`: it may have been renamed, which the caller must look into.
- */
-async function listUserKeys(iam, userName, errors, onVanished = () => undefined) {
-    const keys = [];
-    try {
-        for await (const page of (0,client_iam_dist_cjs/* paginateListAccessKeys */.YQh)({ client: iam }, { UserName: userName })) {
-            for (const meta of page.AccessKeyMetadata ?? []) {
-                if (!meta.AccessKeyId || !meta.CreateDate || !meta.Status) {
-                    errors.push({
-                        scope: userName,
-                        operation: 'iam:ListAccessKeys',
-                        message: `AWS returned a key without ID, status or creation date (${meta.AccessKeyId ?? 'no ID'}); it was skipped.`
-                    });
-                    continue;
-                }
-                keys.push({
-                    userName,
-                    accessKeyId: meta.AccessKeyId,
-                    status: meta.Status === 'Active' ? 'Active' : 'Inactive',
-                    createDate: meta.CreateDate,
-                    lastUse: NOT_READ
-                });
-            }
-        }
-    }
-    catch (error) {
-        if (hasAwsCode(error, 'NoSuchEntity')) {
-            onVanished();
-            return [];
-        }
-        errors.push({ scope: userName, operation: 'iam:ListAccessKeys', message: errorMessage(error) });
-    }
-    return keys;
-}
-/**
- * ListAccessKeys for each user, `concurrency` at a time, keys in the users' order. A user gone
- * since it was listed may have been renamed: the users are listed again and any new name read,
- * so a rename never drops a key. Returns the users read, net of those gone.
- */
-async function listKeysOfUsers(iam, userNames, concurrency, errors) {
-    const perUser = new Array(userNames.length);
-    let vanished = 0;
-    await forEachLimit(userNames, concurrency, async (userName, index) => {
-        perUser[index] = await listUserKeys(iam, userName, errors, () => vanished++);
-    });
-    let userCount = userNames.length;
-    if (vanished > 0) {
-        const again = await usersNotIn(iam, userNames);
-        for (const userName of again)
-            perUser.push(await listUserKeys(iam, userName, errors));
-        userCount += again.length - vanished;
-    }
-    return { keys: perUser.flat(), userCount };
-}
-/**
- * The users listed now that `known` lacks: where a user that vanished mid-scan (renamed, most
- * likely) went, so its keys are read under the new name rather than dropped.
- */
-async function usersNotIn(iam, known) {
-    const seen = new Set(known);
-    return (await listUserNames(iam)).names.filter((n) => !seen.has(n));
-}
-/** GetAccessKeyLastUsed for each key given, written into the key. */
-async function readLastUses(iam, keys, concurrency, errors) {
-    await forEachLimit(keys, concurrency, async (key) => {
-        key.lastUse = await readLastUse(iam, key, errors);
-    });
-}
-/**
- * The API walk. Without `options` every key's last use is read; with them, only what the
- * last-use policy asks for.
- */
-async function scanAccessKeys(iam, concurrency, options) {
-    const userNames = options?.userNames ?? (await listUserNames(iam)).names;
-    const errors = [];
-    const { keys, userCount } = await listKeysOfUsers(iam, userNames, concurrency, errors);
-    let toRead = keys;
-    if (options) {
-        const { at, thresholds: t } = options;
-        const detailOk = keys.filter((k) => isOkByAge(k, at, t)).length <= OK_DETAIL_LIMIT;
-        toRead = keys.filter((k) => lastUseNeed(k, at, t, detailOk) !== 'none');
-    }
-    await readLastUses(iam, toRead, concurrency, errors);
-    return { userCount, keys, errors };
-}
-/** One user's tags, read live. */
+const tagMap = (tags) => {
+    const map = new Map();
+    for (const tag of tags ?? [])
+        if (tag.Key)
+            map.set(tag.Key, tag.Value ?? '');
+    return map;
+};
+/** One user's tags, read live (every ListUserTags page). */
 async function readTagsOf(iam, userName) {
     const tags = new Map();
     for await (const page of (0,client_iam_dist_cjs/* paginateListUserTags */.Ofk)({ client: iam }, { UserName: userName })) {
-        for (const tag of page.Tags ?? [])
-            if (tag.Key)
-                tags.set(tag.Key, tag.Value ?? '');
+        for (const [key, value] of tagMap(page.Tags))
+            tags.set(key, value);
     }
     return tags;
 }
-/** Tags of the given users (only those whose keys could be exempted need reading). */
-async function readUserTags(iam, userNames, concurrency, errors) {
-    const tags = new Map();
-    await forEachLimit(userNames, concurrency, async (userName) => {
-        try {
-            tags.set(userName, await readTagsOf(iam, userName));
-        }
-        catch (error) {
-            if (hasAwsCode(error, 'NoSuchEntity'))
-                return;
-            errors.push({ scope: userName, operation: 'iam:ListUserTags', message: errorMessage(error) });
-        }
-    });
-    return tags;
-}
-/** Users per GetAccountAuthorizationDetails page (its MaxItems limit). */
-const DETAILS_PAGE_SIZE = 1000;
-/**
- * Tags of every user and groups of every user from GetAccountAuthorizationDetails (filter User),
- * 1,000 users a page: cheaper than a ListUserTags (and ListGroupsForUser) per user as soon as
- * more users need reading than the account has thousands of users.
- */
-async function readAllUserDetails(iam) {
-    const details = { tags: new Map(), groups: new Map() };
-    const pages = (0,client_iam_dist_cjs/* paginateGetAccountAuthorizationDetails */.YS4)({ client: iam, pageSize: DETAILS_PAGE_SIZE }, { Filter: ['User'] });
+/** Every user's tags and groups, each GetAccountAuthorizationDetails page (filter User). */
+async function* userDetailPages(iam, pageSize) {
+    const pages = (0,client_iam_dist_cjs/* paginateGetAccountAuthorizationDetails */.YS4)({ client: iam, pageSize }, { Filter: ['User'] });
     for await (const page of pages) {
-        for (const user of page.UserDetailList ?? []) {
-            if (!user.UserName)
-                continue;
-            const tags = new Map();
-            for (const tag of user.Tags ?? [])
-                if (tag.Key)
-                    tags.set(tag.Key, tag.Value ?? '');
-            details.tags.set(user.UserName, tags);
-            details.groups.set(user.UserName, [...(user.GroupList ?? [])]);
-        }
+        yield (page.UserDetailList ?? []).flatMap((user) => user.UserName
+            ? [
+                {
+                    userName: user.UserName,
+                    tags: tagMap(user.Tags),
+                    groups: [...(user.GroupList ?? [])]
+                }
+            ]
+            : []);
     }
-    return details;
+}
+/** The account's alias (iam:ListAccountAliases); undefined when it has none. */
+async function accountAlias(iam) {
+    return (await iam.send(new client_iam_dist_cjs/* ListAccountAliasesCommand */.xcp({}))).AccountAliases?.[0];
+}
+/** iam:GenerateCredentialReport: whether the report is COMPLETE (ready to get). */
+async function generateCredentialReport(iam) {
+    return (await iam.send(new client_iam_dist_cjs/* GenerateCredentialReportCommand */.seh({}))).State === 'COMPLETE';
 }
 /**
- * Tags of `userNames`, and their groups when `withGroups` (for users not exempt by tag). Groups
- * (for exempt-groups) come from one GetAccountAuthorizationDetails walk, which brings the tags
- * too; tags alone are read per user (ListUserTags) only while that is fewer calls than the walk
- * (an account of more than 1,000 users with few flagged ones).
+ * iam:GetCredentialReport. The content is sliced out of the raw answer before the SDK parses it
+ * (src/aws/raw-content.ts), so a large report costs its own size in memory, not a hundred times it.
  */
-async function readTagsAndGroups(iam, userNames, options, errors) {
-    const { userCount, withGroups, groupsNeeded, concurrency } = options;
-    const details = { tags: new Map(), groups: new Map() };
-    if (userNames.length === 0)
-        return details;
-    const walkPages = Math.max(1, Math.ceil(userCount / DETAILS_PAGE_SIZE));
-    if (!withGroups && userNames.length <= walkPages) {
-        return { tags: await readUserTags(iam, userNames, concurrency, errors), groups: new Map() };
-    }
-    let all;
+async function getCredentialReport(iam) {
+    const command = new client_iam_dist_cjs/* GetCredentialReportCommand */.DBo({});
+    const rawContent = takeRawContent(command);
+    const answer = await iam.send(command);
+    return {
+        format: answer.ReportFormat,
+        content: rawContent() ?? answer.Content,
+        generatedAt: answer.GeneratedTime
+    };
+}
+
+;// CONCATENATED MODULE: ./src/aws/sts.ts
+// The STS calls: whose credentials these are, and the role assumptions of signing in. Each
+// returns plain values; the caller wraps failures with what to check.
+
+/** sts:GetCallerIdentity's account; undefined when STS names none. */
+async function callerAccount(sts) {
+    return (await sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}))).Account;
+}
+function sessionParameters(request) {
+    return {
+        RoleArn: request.roleArn,
+        RoleSessionName: request.sessionName,
+        DurationSeconds: request.durationSeconds,
+        ...(request.policy ? { Policy: request.policy } : {}),
+        ...(request.policyArns?.length
+            ? { PolicyArns: request.policyArns.map((arn) => ({ arn })) }
+            : {})
+    };
+}
+/** The session, or undefined when STS answered without all of its parts. */
+function session(c) {
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+        return undefined;
+    return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration
+    };
+}
+/** sts:AssumeRole, signed with the client's credentials. */
+async function assumeRole(sts, request) {
+    const { externalId } = request;
+    const answer = await sts.send(new client_sts_dist_cjs/* AssumeRoleCommand */.QL({
+        ...sessionParameters(request),
+        ...(externalId ? { ExternalId: externalId } : {})
+    }));
+    return session(answer.Credentials);
+}
+/** sts:AssumeRoleWithWebIdentity: unsigned, the token is the proof. */
+async function assumeRoleWithWebIdentity(sts, request) {
+    const answer = await sts.send(new client_sts_dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({
+        ...sessionParameters(request),
+        WebIdentityToken: request.webIdentityToken
+    }));
+    return session(answer.Credentials);
+}
+
+;// CONCATENATED MODULE: ./src/scan/identity.ts
+// Whose account the credentials are for, and its alias: read once, before the scan.
+
+
+
+async function readAccountId(sts) {
     try {
-        all = await readAllUserDetails(iam);
+        const account = await callerAccount(sts);
+        if (!account)
+            throw new Error('GetCallerIdentity returned no account');
+        return account;
     }
     catch (error) {
-        // Exemptions unknown: the users are recorded as unreadable, so nothing acts on their keys.
-        for (const userName of userNames) {
-            errors.push({
-                scope: userName,
-                operation: 'iam:GetAccountAuthorizationDetails',
-                message: errorMessage(error)
-            });
-        }
-        return details;
+        throw wrapAwsError('Reading the AWS account ID (sts:GetCallerIdentity)', 'sts:GetCallerIdentity', error);
     }
-    for (const userName of userNames) {
-        const tags = all.tags.get(userName);
-        // Not in the walk: gone since it was listed (its keys with it), so nothing to exempt.
-        if (!tags)
-            continue;
-        details.tags.set(userName, tags);
-        if (withGroups && groupsNeeded(userName, tags)) {
-            details.groups.set(userName, all.groups.get(userName) ?? []);
-        }
+}
+/** Best effort: the alias only decorates the report, so a denial is not an error. */
+async function readAccountAlias(iam) {
+    try {
+        return await accountAlias(iam);
     }
-    return details;
+    catch {
+        return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/credentials/allowed-accounts.ts
 // allowed-account-ids, as in aws-actions/configure-aws-credentials: the action refuses to do
 // anything in an account not listed. Checked right after sts:GetCallerIdentity, before any other
 // read, with the credentials the run works with (after role chaining: the member account).
-
 
 
 
@@ -83693,7 +83900,7 @@ function assertAllowedAccount(accountId, allowed) {
 async function verifyAllowedAccount(allowed, region, credentials) {
     if (allowed.length === 0)
         return;
-    const sts = new dist_cjs/* STSClient */.iM({ region, credentials, ...awsClientConfig() });
+    const sts = stsClient({ region, credentials });
     try {
         assertAllowedAccount(await readAccountId(sts), allowed);
     }
@@ -83702,85 +83909,18 @@ async function verifyAllowedAccount(allowed, region, credentials) {
     }
 }
 
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
-var client_cloudtrail_dist_cjs = __nccwpck_require__(5376);
-;// CONCATENATED MODULE: ./src/kit/retry.ts
-// Retry with exponential backoff and jitter, for the calls the SDK does not retry itself
-// (the OIDC token request, STS token exchange hiccups), and reads that wait for IAM to settle.
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-async function withRetry(fn, options) {
-    const wait = options.sleep ?? sleep;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn();
+;// CONCATENATED MODULE: ./src/kit/concurrency.ts
+// Bounded concurrency: enough requests in flight to hide latency, few enough not to
+// provoke IAM's throttling (which the SDK's adaptive retry then paces).
+async function forEachLimit(items, limit, work) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            await work(items[index], index);
         }
-        catch (error) {
-            if (attempt >= options.attempts || !options.isRetryable(error))
-                throw error;
-            const delay = options.baseDelayMs * 2 ** (attempt - 1);
-            await wait(delay / 2 + Math.random() * (delay / 2));
-        }
-    }
-}
-/**
- * IAM is eventually consistent: a read right after a successful write may still show the old
- * state. Verification reads again with backoff, for a bounded time, until the state is the
- * expected one. It only reads: a lagging read is never answered by writing again.
- * Errors of the read itself are not retried here (the SDK already retries transient ones).
- */
-async function readUntilSettled(read, settled, options) {
-    const wait = options.sleep ?? sleep;
-    for (let reads = 1;; reads++) {
-        const value = await read();
-        if (settled(value))
-            return { value, reads, settled: true };
-        if (reads >= options.attempts)
-            return { value, reads, settled: false };
-        await wait(options.baseDelayMs * 2 ** (reads - 1));
-    }
-}
-/** Five reads over 3.75 s (0.25 + 0.5 + 1 + 2 s between them): IAM usually settles in well under that. */
-const VERIFY_SETTLE = { attempts: 5, baseDelayMs: 250 };
-
-;// CONCATENATED MODULE: ./src/aws/retry-policy.ts
-// How LookupEvents is retried: throttling and a failing server are different problems.
-//
-// Throttling means the region works but we asked too fast: waiting longer helps, so it gets
-// several attempts with a growing backoff (the bucket is paused as well, see lookup.ts).
-// A 5xx or no answer at all is worth a quick second try, but a region that keeps failing is
-// reported unavailable after a few short attempts rather than holding the run for seconds:
-// the activity section is advisory, and every key's lookups in that region would wait too.
-const DEFAULT_RETRY_POLICY = {
-    // Up to about 15 s of waiting: CloudTrail's 2 requests per second recover well within it.
-    throttling: { attempts: 6, baseDelayMs: 500 },
-    // Up to 300 ms of waiting in all.
-    serverError: { attempts: 3, baseDelayMs: 100 }
-};
-/** The backoff for an error of this kind, or undefined for one not worth retrying. */
-function backoffFor(policy, kind) {
-    return kind === 'final' ? undefined : policy[kind];
-}
-/** The wait before attempt `attempt + 1`, or undefined when `attempt` was the last one. */
-function delayAfter(policy, kind, attempt, random = Math.random) {
-    const backoff = backoffFor(policy, kind);
-    if (!backoff || attempt >= backoff.attempts)
-        return undefined;
-    const delay = backoff.baseDelayMs * 2 ** (attempt - 1);
-    return delay / 2 + random() * (delay / 2);
-}
-/** Runs `fn` until it succeeds or the policy for the error it threw says stop. */
-async function withRetryPolicy(fn, policy, classify, deps) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn();
-        }
-        catch (error) {
-            const delay = delayAfter(policy, classify(error), attempt, deps.random);
-            if (delay === undefined)
-                throw error;
-            await deps.sleep(delay);
-        }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 ;// CONCATENATED MODULE: ./src/domain/activity.ts
@@ -83800,8 +83940,6 @@ const TOP_FIELDS = [
 const TOP_LIMIT = 10;
 
 ;// CONCATENATED MODULE: ./src/activity/summarize.ts
-// Turns LookupEvents results into an ActivitySummary. Incremental (ActivityAccumulator) so the
-// lookup can drop each page once it is counted; summarizeActivity is the same thing over a list.
 
 /** Longer values (user agents can run to kilobytes) are cut, which bounds the counters' memory. */
 const MAX_VALUE_CHARS = 512;
@@ -83949,160 +84087,8 @@ function summarizeActivity(events, meta) {
     return accumulator.summary(meta);
 }
 
-;// CONCATENATED MODULE: ./src/kit/token-bucket.ts
-// Client-side pacing: a token bucket whose waiters are served first come, first served, so no
-// lookup starves while others page on. The clock and sleep are injectable for unit tests.
+;// CONCATENATED MODULE: ./src/activity/key-run.ts
 
-class TokenBucket {
-    rate;
-    burst;
-    now;
-    sleep;
-    tokens;
-    updatedAt;
-    queue = Promise.resolve();
-    constructor(options) {
-        const burst = options.burst ?? 1;
-        if (!(options.ratePerSecond > 0))
-            throw new RangeError('ratePerSecond must be positive');
-        if (!(burst >= 1))
-            throw new RangeError('burst must be at least 1');
-        this.rate = options.ratePerSecond;
-        this.burst = burst;
-        this.now = options.now ?? (() => performance.now());
-        this.sleep = options.sleep ?? sleep;
-        this.tokens = burst;
-        this.updatedAt = this.now();
-    }
-    /** Resolves when the caller may send one request; callers are served in call order. */
-    take() {
-        const turn = this.queue.then(() => this.waitForToken());
-        this.queue = turn.catch(() => undefined);
-        return turn;
-    }
-    /**
-     * Empties the bucket and hands out nothing for `ms` more, then refills at the usual rate: what
-     * to do when the server says we are too fast (its clock and ours disagree, or someone else
-     * shares the limit).
-     */
-    pause(ms) {
-        this.refill();
-        this.tokens = Math.min(this.tokens, 0) - (ms / 1000) * this.rate;
-    }
-    async waitForToken() {
-        for (;;) {
-            this.refill();
-            if (this.tokens >= 1) {
-                this.tokens -= 1;
-                return;
-            }
-            await this.sleep(Math.ceil(((1 - this.tokens) / this.rate) * 1000));
-        }
-    }
-    refill() {
-        const now = this.now();
-        const earned = ((now - this.updatedAt) / 1000) * this.rate;
-        this.tokens = Math.min(this.burst, this.tokens + Math.max(0, earned));
-        this.updatedAt = Math.max(this.updatedAt, now);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/activity/lookup.ts
-// CloudTrail LookupEvents for the keys the action acted on or flagged.
-//
-// LookupEvents allows 2 requests per second per account and region, so each region gets its own
-// client and token bucket and the regions run in parallel. The SDK's own retries are off
-// (maxAttempts 1): they would send again without asking the bucket, and a throttled request
-// retried blindly only provokes more throttling. Our retry takes a token for every attempt.
-//
-// max-events caps the distinct events received for one key, summed over its regions and its
-// lookups (duplicates between the AccessKeyId and Username lookups do not count; malformed and
-// other-key events do, since they cost requests all the same). Regions run in parallel, so when
-// the cap cuts a key short, which region's older pages are missing depends on timing; the
-// summary marks every region that did not cover the window as 'truncated'.
-//
-// A region that denies access, or still fails after the retries, is not asked again in this run:
-// the keys not yet looked up there get the same status and message, and the scan goes on.
-
-
-
-
-
-
-
-
-const DEFAULT_RATE_PER_SECOND = 2;
-const MAX_LOOKBACK_HOURS = 90 * 24;
-/** The most LookupEvents returns per page. */
-const PAGE_SIZE = 50;
-/** Enough lookups in flight to keep the bucket busy while answers are on their way. */
-const IN_FLIGHT_PER_REGION = 4;
-const TIMEOUTS = { connectionTimeout: 5_000, requestTimeout: 30_000 };
-const MAX_MESSAGE_CHARS = 500;
-/** retry-max-attempts caps the lookups' short, advisory retries; it never lengthens them. */
-function cappedRetryPolicy(maxAttempts) {
-    const cap = (b) => ({
-        ...b,
-        attempts: Math.min(b.attempts, maxAttempts)
-    });
-    return {
-        throttling: cap(DEFAULT_RETRY_POLICY.throttling),
-        serverError: cap(DEFAULT_RETRY_POLICY.serverError)
-    };
-}
-const HOUR_MS = 3_600_000;
-/** Codes after which no request to the region can succeed in this run. */
-const REGION_WIDE_CODES = [
-    'UnrecognizedClient',
-    'InvalidClientTokenId',
-    'ExpiredToken',
-    'InvalidSignature',
-    'SignatureDoesNotMatch',
-    'MissingAuthenticationToken',
-    'OptInRequired'
-];
-const THROTTLING_CODES = ['Throttling', 'TooManyRequests', 'RequestLimitExceeded'];
-/** Raised instead of sending once the region has failed for good, so no more requests go out. */
-class RegionFailedError extends Error {
-    problem;
-    constructor(problem) {
-        super(problem.message);
-        this.problem = problem;
-        this.name = 'RegionFailedError';
-    }
-}
-/** What one key has received so far, shared by the regions that look it up in parallel. */
-class KeyRun {
-    target;
-    maxEvents;
-    accumulator;
-    lookups;
-    regions = new Map();
-    received = 0;
-    constructor(target, maxEvents) {
-        this.target = target;
-        this.maxEvents = maxEvents;
-        this.accumulator = new ActivityAccumulator(target.accessKeyId);
-        this.lookups = lookupsFor(target);
-    }
-    get full() {
-        return this.received >= this.maxEvents;
-    }
-    summary(window, regionOrder) {
-        return this.accumulator.summary({
-            accessKeyId: this.target.accessKeyId,
-            userName: this.target.userName,
-            lookups: this.lookups,
-            window,
-            regions: regionOrder.map((region) => this.regions.get(region) ?? {
-                region,
-                status: 'unavailable',
-                events: 0,
-                message: 'not looked up'
-            })
-        });
-    }
-}
 function lookupsFor(target) {
     const lookups = [{ attribute: 'AccessKeyId', value: target.accessKeyId }];
     if (target.byUsername && target.userName) {
@@ -84125,6 +84111,271 @@ function uniqueTargets(targets) {
     }
     return [...byId.values()];
 }
+class KeyRun {
+    target;
+    maxEvents;
+    accumulator;
+    lookups;
+    regions = new Map();
+    received = 0;
+    constructor(target, maxEvents) {
+        this.target = target;
+        this.maxEvents = maxEvents;
+        this.accumulator = new ActivityAccumulator(target.accessKeyId);
+        this.lookups = lookupsFor(target);
+    }
+    get full() {
+        return this.received >= this.maxEvents;
+    }
+    /** Counts a page's events until the key is full; false when some were left uncounted. */
+    countPage(events, progress) {
+        for (const event of events) {
+            if (this.full)
+                return false;
+            if (this.accumulator.add(event) !== 'duplicate') {
+                this.received++;
+                progress.events++;
+            }
+        }
+        return true;
+    }
+    summary(window, regionOrder) {
+        return this.accumulator.summary({
+            accessKeyId: this.target.accessKeyId,
+            userName: this.target.userName,
+            lookups: this.lookups,
+            window,
+            regions: regionOrder.map((region) => this.regions.get(region) ?? {
+                region,
+                status: 'unavailable',
+                events: 0,
+                message: 'not looked up'
+            })
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/aws/cloudtrail.ts
+// cloudtrail:LookupEvents, one page at a time: the caller paces and retries each page.
+
+async function lookupEventsPage(client, request) {
+    const page = await client.send(new dist_cjs/* LookupEventsCommand */.nau({
+        LookupAttributes: [{ AttributeKey: request.attribute, AttributeValue: request.value }],
+        StartTime: request.start,
+        EndTime: request.end,
+        MaxResults: request.pageSize,
+        ...(request.nextToken === undefined ? {} : { NextToken: request.nextToken })
+    }));
+    return { events: page.Events ?? [], nextToken: page.NextToken };
+}
+
+;// CONCATENATED MODULE: ./src/kit/retry.ts
+// Retry with exponential backoff and jitter, for the calls the SDK does not retry itself (the
+// OIDC token request, the STS token exchange, CloudTrail's paced lookups), and reads that wait for
+// IAM to settle. Every failed attempt of a call that is retried is logged, so a slow step says why.
+
+
+/** The wait before attempt `attempt + 1`, or undefined when `attempt` was the last one. */
+function delayAfter(backoff, attempt, random = Math.random) {
+    if (!backoff || attempt >= backoff.attempts)
+        return undefined;
+    const delay = backoff.baseDelayMs * 2 ** (attempt - 1);
+    return delay / 2 + random() * (delay / 2);
+}
+/** The log line of a failed attempt: one line, whatever the message spans. */
+function failedAttempt(what, attempt, backoff, error, delay) {
+    const of = backoff ? ` of ${backoff.attempts}` : '';
+    const message = errorMessage(error).replace(/\s+/g, ' ').trim();
+    const next = delay === undefined ? 'Not retried' : `Retrying in ${(delay / 1000).toFixed(1)} s`;
+    return `${what}: attempt ${attempt}${of} failed: ${message}. ${next}.`;
+}
+/** Runs `fn` until it succeeds or the backoff for the error it threw says stop. */
+async function withRetry(fn, options) {
+    const wait = options.sleep ?? sleep_sleep;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn();
+        }
+        catch (error) {
+            const backoff = options.backoff(error);
+            const delay = delayAfter(backoff, attempt, options.random);
+            // A call that fails at once and is not retried is its caller's to report.
+            if (delay !== undefined || attempt > 1) {
+                options.log?.info(failedAttempt(options.what, attempt, backoff, error, delay));
+            }
+            if (delay === undefined)
+                throw error;
+            await wait(delay);
+        }
+    }
+}
+/**
+ * IAM is eventually consistent: a read right after a successful write may still show the old
+ * state. Verification reads again with backoff, for a bounded time, until the state is the
+ * expected one. It only reads: a lagging read is never answered by writing again.
+ * Errors of the read itself are not retried here (the SDK already retries transient ones).
+ */
+async function readUntilSettled(read, settled, options) {
+    const wait = options.sleep ?? sleep_sleep;
+    for (let reads = 1;; reads++) {
+        const value = await read();
+        if (settled(value))
+            return { value, reads, settled: true };
+        if (reads >= options.attempts)
+            return { value, reads, settled: false };
+        await wait(options.baseDelayMs * 2 ** (reads - 1));
+    }
+}
+/** Five reads over 3.75 s (0.25 + 0.5 + 1 + 2 s between them): IAM usually settles in well under that. */
+const VERIFY_SETTLE = { attempts: 5, baseDelayMs: 250 };
+
+;// CONCATENATED MODULE: ./src/activity/retry-policy.ts
+// How LookupEvents is retried: throttling and a failing server are different problems.
+//
+// Throttling means the region works but we asked too fast: waiting longer helps, so it gets
+// several attempts with a growing backoff (the bucket is paused as well, see region.ts).
+// A 5xx or no answer at all is worth a quick second try, but a region that keeps failing is
+// reported unavailable after a few short attempts rather than holding the run for seconds:
+// the activity section is advisory, and every key's lookups in that region would wait too.
+
+const DEFAULT_RETRY_POLICY = {
+    // Up to about 15 s of waiting: CloudTrail's 2 requests per second recover well within it.
+    throttling: { attempts: 6, baseDelayMs: 500 },
+    // Up to 300 ms of waiting in all.
+    serverError: { attempts: 3, baseDelayMs: 100 }
+};
+/** The backoff for an error of this kind, or undefined for one not worth retrying. */
+function backoffFor(policy, kind) {
+    return kind === 'final' ? undefined : policy[kind];
+}
+/** retry-max-attempts caps the lookups' short, advisory retries; it never lengthens them. */
+function cappedRetryPolicy(maxAttempts) {
+    const cap = (b) => ({ ...b, attempts: Math.min(b.attempts, maxAttempts) });
+    return {
+        throttling: cap(DEFAULT_RETRY_POLICY.throttling),
+        serverError: cap(DEFAULT_RETRY_POLICY.serverError)
+    };
+}
+/** Retries under `policy`: each error's kind (src/aws/errors.ts) picks its backoff. */
+function retryUnder(policy, rest) {
+    return { ...rest, backoff: (error) => backoffFor(policy, errorKind(error)) };
+}
+
+;// CONCATENATED MODULE: ./src/activity/region.ts
+// One region's lookups. LookupEvents allows 2 requests per second per account and region, so each
+// region gets its own client and token bucket and the regions run in parallel. The client sends
+// each request once (src/aws/clients.ts): the SDK would send again without asking the bucket, and
+// a throttled request retried blindly only provokes more throttling. Our retry takes a token for
+// every attempt. A region that denies access, or still fails after the retries, fails for good.
+
+
+
+
+
+
+
+const MAX_MESSAGE_CHARS = 500;
+/** Raised instead of sending once the region has failed for good, so no more requests go out. */
+class RegionFailedError extends Error {
+    problem;
+    constructor(problem) {
+        super(problem.message);
+        this.problem = problem;
+        this.name = 'RegionFailedError';
+    }
+}
+function problemOf(error, policy) {
+    const base = errorMessage(error);
+    const transient = isTransient(error);
+    const attempts = backoffFor(policy, errorKind(error))?.attempts;
+    const message = (transient ? `${base} (after ${attempts} attempts)` : base).slice(0, MAX_MESSAGE_CHARS);
+    if (isAccessDenied(error))
+        return { status: 'denied', message, regionWide: true };
+    return {
+        status: 'unavailable',
+        message,
+        // No HTTP status and not a network error: credentials could not be loaded, say.
+        regionWide: transient || statusOf(error) === undefined || isRegionWide(error)
+    };
+}
+class Region {
+    name;
+    retry;
+    client;
+    bucket;
+    pauseMs;
+    sleep;
+    log;
+    requests = 0;
+    throttled = 0;
+    /** Set once the region failed for good: later keys are not looked up there. */
+    failure;
+    constructor(options) {
+        this.name = options.name;
+        this.retry = options.retry;
+        this.client = cloudTrailClient({
+            region: options.name,
+            credentials: options.credentials,
+            endpoint: options.endpoint
+        });
+        this.bucket = new TokenBucket({ ratePerSecond: options.ratePerSecond, ...options.clock });
+        this.pauseMs = 1000 / options.ratePerSecond;
+        this.sleep = options.sleep;
+        this.log = options.log;
+    }
+    /** One page of one lookup, each attempt paced by the bucket. */
+    page(request) {
+        const options = retryUnder(this.retry, {
+            what: `CloudTrail LookupEvents in ${this.name} (${request.attribute} ${request.value})`,
+            sleep: this.sleep,
+            ...(this.log ? { log: this.log } : {})
+        });
+        return withRetry(() => this.paced(request), options);
+    }
+    /** One attempt; throttling also pauses the bucket for everyone. */
+    async paced(request) {
+        await this.bucket.take();
+        // Another lookup may have found the region denied while this one waited for its turn.
+        if (this.failure)
+            throw new RegionFailedError(this.failure);
+        this.requests++;
+        try {
+            return await lookupEventsPage(this.client, request);
+        }
+        catch (error) {
+            if (isThrottling(error)) {
+                this.throttled++;
+                this.bucket.pause(this.pauseMs);
+            }
+            throw error;
+        }
+    }
+    /** The problem an error means for this key, and for the whole region if it is one of those. */
+    recordFailure(error) {
+        const { regionWide, ...problem } = problemOf(error, this.retry);
+        if (regionWide)
+            this.failure ??= problem;
+        return problem;
+    }
+    destroy() {
+        this.client.destroy();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/activity/lookup.ts
+
+
+
+
+
+
+const DEFAULT_RATE_PER_SECOND = 2;
+const MAX_LOOKBACK_HOURS = 90 * 24;
+/** The most LookupEvents returns per page. */
+const PAGE_SIZE = 50;
+/** Enough lookups in flight to keep the bucket busy while answers are on their way. */
+const IN_FLIGHT_PER_REGION = 4;
+const HOUR_MS = 3_600_000;
 function validate(options) {
     const { lookbackHours, maxEvents, regions } = options;
     const rate = options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND;
@@ -84143,121 +84394,22 @@ function activityWindow(now, hours) {
     const start = new Date(now.getTime() - hours * HOUR_MS);
     return { start: start.toISOString(), end: now.toISOString(), hours };
 }
-const statusOf = (error) => error?.$metadata?.httpStatusCode;
-function isThrottling(error) {
-    return hasAwsCode(error, ...THROTTLING_CODES) || statusOf(error) === 429;
-}
-const NETWORK_ERROR = /^(E[A-Z_]+|TimeoutError|RequestTimeout\w*)$/;
-/** No answer at all: a reset, a refused connection, a timeout. */
-function isNetworkError(error) {
-    const e = error;
-    return [e?.code, e?.name].some((v) => typeof v === 'string' && NETWORK_ERROR.test(v));
-}
-/** Throttling, a server error, or a network failure: worth another attempt. */
-function isTransient(error) {
-    return errorKind(error) !== 'final';
-}
-/** Which of the retry policy's backoffs applies to an error. */
-function errorKind(error) {
-    if (isThrottling(error))
-        return 'throttling';
-    const status = statusOf(error);
-    if (status === undefined)
-        return isNetworkError(error) ? 'serverError' : 'final';
-    return status >= 500 ? 'serverError' : 'final';
-}
-function problemOf(error, policy) {
-    const base = errorMessage(error);
-    const transient = isTransient(error);
-    const attempts = backoffFor(policy, errorKind(error))?.attempts;
-    const message = (transient ? `${base} (after ${attempts} attempts)` : base).slice(0, MAX_MESSAGE_CHARS);
-    if (isAccessDenied(error))
-        return { status: 'denied', message, regionWide: true };
-    return {
-        status: 'unavailable',
-        message,
-        // No HTTP status and not a network error: credentials could not be loaded, say.
-        regionWide: transient || statusOf(error) === undefined || hasAwsCode(error, ...REGION_WIDE_CODES)
-    };
-}
-function openRegion(name, options) {
-    const rate = options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND;
-    const client = new client_cloudtrail_dist_cjs/* CloudTrailClient */.Vsm({
-        region: name,
-        credentials: options.credentials,
-        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-        // One attempt per send: the retry below takes a token for each (retry-max-attempts).
-        ...awsClientConfig({ maxAttempts: 1, timeouts: TIMEOUTS })
-    });
-    return {
-        name,
-        client,
-        bucket: new TokenBucket({ ratePerSecond: rate, ...options.bucketClock?.(name) }),
-        pauseMs: 1000 / rate,
-        window: {
-            start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
-            end: options.now
-        },
-        retry: options.retry ?? cappedRetryPolicy(retryMaxAttempts()),
-        sleep: options.sleep ?? sleep,
-        requests: 0,
-        throttled: 0
-    };
-}
-/** One request, paced by the region's bucket; throttling also pauses the bucket for everyone. */
-async function paced(region, input) {
-    await region.bucket.take();
-    // Another lookup may have found the region denied while this one waited for its turn.
-    if (region.failure)
-        throw new RegionFailedError(region.failure);
-    region.requests++;
-    try {
-        return await region.client.send(new client_cloudtrail_dist_cjs/* LookupEventsCommand */.nau(input));
-    }
-    catch (error) {
-        if (isThrottling(error)) {
-            region.throttled++;
-            region.bucket.pause(region.pauseMs);
-        }
-        throw error;
-    }
-}
-function send(region, input) {
-    return withRetryPolicy(() => paced(region, input), region.retry, errorKind, {
-        sleep: region.sleep
-    });
-}
-function lookup_request(region, lookup, nextToken) {
-    return {
-        LookupAttributes: [{ AttributeKey: lookup.attribute, AttributeValue: lookup.value }],
-        StartTime: region.window.start,
-        EndTime: region.window.end,
-        MaxResults: PAGE_SIZE,
-        ...(nextToken === undefined ? {} : { NextToken: nextToken })
-    };
-}
-/** Counts a page's events until the key is full; false when some were left uncounted. */
-function countPage(run, events, progress) {
-    for (const event of events) {
-        if (run.full)
-            return false;
-        if (run.accumulator.add(event) !== 'duplicate') {
-            run.received++;
-            progress.events++;
-        }
-    }
-    return true;
-}
 /** Pages through one lookup; false when max-events stopped it before the window was covered. */
-async function lookup_paginate(region, run, lookup, progress) {
+async function lookup_paginate(region, window, run, lookup, progress) {
     let nextToken;
     do {
         if (run.full)
             return false;
-        const page = await send(region, lookup_request(region, lookup, nextToken));
-        if (!countPage(run, page.Events ?? [], progress))
+        const page = await region.page({
+            attribute: lookup.attribute,
+            value: lookup.value,
+            ...window,
+            pageSize: PAGE_SIZE,
+            ...(nextToken === undefined ? {} : { nextToken })
+        });
+        if (!run.countPage(page.events, progress))
             return false;
-        nextToken = page.NextToken;
+        nextToken = page.nextToken;
     } while (nextToken);
     return true;
 }
@@ -84267,15 +84419,8 @@ function truncation(maxEvents) {
         message: `stopped at max-events (${maxEvents}) before the window was covered`
     };
 }
-/** The problem an error means for this key, and for the whole region if it is one of those. */
-function recordFailure(region, error) {
-    const { regionWide, ...problem } = problemOf(error, region.retry);
-    if (regionWide)
-        region.failure ??= problem;
-    return problem;
-}
 /** Every lookup of one key in one region; failures are recorded, never thrown. */
-async function lookUpKey(region, run, maxEvents) {
+async function lookUpKey(region, window, run, maxEvents) {
     const progress = { events: 0 };
     let problem;
     try {
@@ -84283,7 +84428,7 @@ async function lookUpKey(region, run, maxEvents) {
             problem = region.failure;
             if (problem)
                 break;
-            if (!(await lookup_paginate(region, run, lookup, progress))) {
+            if (!(await lookup_paginate(region, window, run, lookup, progress))) {
                 problem = truncation(maxEvents);
                 break;
             }
@@ -84293,7 +84438,7 @@ async function lookUpKey(region, run, maxEvents) {
         if (error instanceof RegionFailedError)
             problem = error.problem;
         else
-            problem = recordFailure(region, error);
+            problem = region.recordFailure(error);
     }
     run.regions.set(region.name, problem
         ? {
@@ -84305,13 +84450,26 @@ async function lookUpKey(region, run, maxEvents) {
         : { region: region.name, status: 'ok', events: progress.events });
 }
 async function lookUpRegion(name, runs, options) {
-    const region = openRegion(name, options);
+    const region = new Region({
+        name,
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+        ratePerSecond: options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND,
+        ...(options.bucketClock ? { clock: options.bucketClock(name) } : {}),
+        retry: options.retry ?? cappedRetryPolicy(retryMaxAttempts()),
+        sleep: options.sleep ?? sleep_sleep,
+        ...(options.log ? { log: { info: options.log } } : {})
+    });
+    const window = {
+        start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
+        end: options.now
+    };
     const started = Date.now();
     try {
-        await forEachLimit(runs, options.inFlightPerRegion ?? IN_FLIGHT_PER_REGION, (run) => lookUpKey(region, run, options.maxEvents));
+        await forEachLimit(runs, options.inFlightPerRegion ?? IN_FLIGHT_PER_REGION, (run) => lookUpKey(region, window, run, options.maxEvents));
     }
     finally {
-        region.client.destroy();
+        region.destroy();
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const failure = region.failure ? `; ${region.failure.status}: ${region.failure.message}` : '';
@@ -84332,9 +84490,91 @@ async function lookupActivity(targets, options) {
     return new Map(runs.map((run) => [run.target.accessKeyId, run.summary(window, regions)]));
 }
 
-;// CONCATENATED MODULE: ./src/kit/markdown.ts
-// Escaping for every value that comes from AWS or a user before it enters Markdown
-// (job summary, issue bodies): inert text, one table cell, no mention, no HTML, no link.
+;// CONCATENATED MODULE: ./src/kit/text/fit.ts
+// Fitting content into a medium's size limit. GitHub's job summary (1 MiB) and SNS (256 KiB)
+// count UTF-8 bytes; GitHub's issue bodies count characters.
+function utf8Bytes(text) {
+    return Buffer.byteLength(text, 'utf8');
+}
+/**
+ * Takes items in order while they fit in the budget and stops at the first that does not, so
+ * what is shown is always the head of the list and a smaller item never jumps the queue.
+ * `render` gives an item's text, or its forms from fullest to shortest: the first form that
+ * fits is taken. Items after the first that does not fit are never rendered.
+ */
+function fitItems(items, render, options) {
+    const separator = utf8Bytes(options.separator ?? '');
+    const shown = [];
+    let used = options.used ?? 0;
+    for (const [i, item] of items.entries()) {
+        const reserve = i + 1 < items.length ? (options.reserve ?? 0) : 0;
+        const forms = render(item);
+        const text = (typeof forms === 'string' ? [forms] : forms).find((form) => used + separator + utf8Bytes(form) + reserve <= options.budget);
+        if (text === undefined)
+            break;
+        shown.push(text);
+        used += separator + utf8Bytes(text);
+    }
+    return { shown, left: items.length - shown.length, used };
+}
+/**
+ * The text whole when it has at most `maxChars` characters (UTF-16 code units, as GitHub counts
+ * an issue body); otherwise cut at the last line break within them, so no table row, entity or
+ * tag is left half-written ('' when there is none).
+ */
+function cutAtLine(text, maxChars) {
+    if (text.length <= maxChars)
+        return text;
+    const at = text.lastIndexOf('\n', Math.max(0, maxChars));
+    return at > 0 ? text.slice(0, at) : '';
+}
+
+;// CONCATENATED MODULE: ./src/kit/text/plain.ts
+// Plain text for every medium: one line, cut to a length, ASCII when a header demands it.
+// Values from AWS or a user pass through here (or through escapeMarkdown, which starts here).
+// Line breaks would forge lines in an e-mail or end a table row; other control characters
+// could hide text. All of them become one space.
+const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
+/** The value on one line: each run of control characters becomes a space. */
+function oneLine(value) {
+    return value.replace(CONTROL, ' ');
+}
+/** The first `max` characters (code points, so no emoji is split), with no mark of the cut. */
+function firstChars(text, max) {
+    return Array.from(text).slice(0, max).join('');
+}
+/** At most `max` characters (code points): a longer text keeps max - 1 and ends with "…". */
+function plain_clip(text, max) {
+    const chars = Array.from(text);
+    return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}
+/** One value as plain text: one line of at most `max` characters. */
+function plainText(value, max) {
+    return plain_clip(oneLine(value), max);
+}
+/**
+ * ASCII only (accents folded, anything else dropped), one line with single spaces, at most `max`
+ * characters: a longer text keeps max - 3 and ends with "...".
+ */
+function asciiText(text, max) {
+    const ascii = text
+        .normalize('NFKD')
+        .replace(/[\s\p{Cc}]+/gu, ' ') // line breaks first, so they become spaces, not nothing
+        .replace(/[^\x20-\x7e]/g, '')
+        .replace(/ +/g, ' ')
+        .trim();
+    return ascii.length > max ? `${ascii.slice(0, max - 3)}...` : ascii;
+}
+/** "1. first\n2. second": a numbered list, the same in Markdown and in plain text. */
+function numbered(items) {
+    return items.map((item, i) => `${i + 1}. ${item}`).join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/kit/text/markdown.ts
+// Markdown for GitHub (job summary, issue bodies): escaping for every value that comes from AWS
+// or a user (inert text, one table cell, no mention, no HTML, no link), and the few blocks the
+// reports are built of.
+
 const ENTITIES = {
     '&': '&amp;',
     '<': '&lt;',
@@ -84358,37 +84598,68 @@ const ENTITIES = {
 const SPECIAL = /[&<>"'|`@#\\[\]*_~!]/g;
 // GitHub autolinks bare URLs after decoding entities, so only a zero-width space breaks them.
 const AUTOLINK = /(:)(\/\/)|\b(www)(\.)/gi;
-// Line breaks would end a table row; other control characters have no business in a report.
-const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
 /** Escapes one value for inline Markdown, collapsing it to a single line of at most maxLength characters. */
 function escapeMarkdown(value, maxLength = 200) {
-    let text = value.replace(CONTROL, ' ');
-    const chars = Array.from(text);
-    if (chars.length > maxLength)
-        text = `${chars.slice(0, maxLength - 1).join('')}…`;
-    return text
+    return plainText(value, maxLength)
         .replace(SPECIAL, (c) => ENTITIES[c] ?? c)
         .replace(AUTOLINK, (_, a, b, c, d) => a ? `${a}&#8203;${b}` : `${c}&#8203;${d}`);
 }
+/** One table row from already-escaped cells. */
+function tableRow(cells) {
+    return `| ${cells.join(' | ')} |`;
+}
 /** A Markdown table from already-escaped cells. */
 function table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+    return [tableRow(header), tableRow(header.map(() => '---')), ...rows.map(tableRow)].join('\n');
 }
-function utf8Bytes(text) {
-    return Buffer.byteLength(text, 'utf8');
+/** A collapsed section: the title stays visible, the body unfolds on a click. */
+function details(title, body) {
+    return `<details><summary>${title}</summary>\n\n${body}\n\n</details>`;
+}
+/** A GitHub alert (WARNING, CAUTION, IMPORTANT…), each given line quoted. */
+function markdown_alert(kind, ...lines) {
+    return [`> [!${kind}]`, ...lines.map((line) => `> ${line}`)].join('\n');
+}
+/** A fenced code block, one command per line. */
+function codeBlock(language, lines) {
+    return ['```' + language, ...lines, '```'].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/domain/dates.ts
+// Day arithmetic shared by classification, planning and rendering.
+const DAY_MS = 86_400_000;
+/** Whole days elapsed, as AWS Config's access-keys-rotated rule counts them. */
+function dates_wholeDays(from, now) {
+    return Math.floor((now.getTime() - from.getTime()) / DAY_MS);
+}
+function addDays(date, days) {
+    return new Date(date.getTime() + days * DAY_MS);
+}
+/** YYYY-MM-DD in UTC. */
+function isoDate(date) {
+    return date.toISOString().slice(0, 10);
+}
+
+;// CONCATENATED MODULE: ./src/kit/text/english.ts
+// Counting in English, for every medium and every stage that words a number.
+/** The form that agrees with a count: agree(1, 'needs', 'need') is "needs", agree(2, …) "need". */
+function agree(n, one, many) {
+    return n === 1 ? one : many;
+}
+/** "1 day", "2 days", "0 keys". */
+function plural(n, word, many = `${word}s`) {
+    return `${n} ${agree(n, word, many)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/render/wording.ts
 // The one source of wording and numbers for every channel (job summary, issues, SNS, the
-// organization digest): class names, plurals, the deadline (date and days, one convention),
-// last use and a key's state after the run. Pure: the caller passes how to make an AWS value
-// safe for its channel (Markdown escaping or plain-text flattening).
+// organization summary and digest): plurals, class names and counts, thresholds, the deadline
+// (date and days, one convention), age, last use and a key's state after the run. Pure: the
+// caller passes how to make an AWS value safe for its channel (Markdown escaping or plain text).
 
-/** "1 day", "2 days", "0 keys". */
-function plural(n, word, many = `${word}s`) {
-    return `${n} ${n === 1 ? word : many}`;
-}
+
+// Counting lives in the kit, so stages before rendering can word a number too.
+
 /** Class names as every channel says them. */
 const CLASS_NAME = {
     overdue: 'overdue',
@@ -84407,6 +84678,15 @@ const CLASS_LABEL = {
     inactive: `⚫ ${CLASS_NAME.inactive}`,
     ok: `🟢 ${CLASS_NAME.ok}`
 };
+/** The same names as table column headings. */
+const CLASS_HEADING = {
+    overdue: '🔴 Overdue',
+    unused: '🟠 Unused',
+    'due-soon': '🟡 Due soon',
+    exempt: '⚪ Exempt',
+    inactive: '⚫ Inactive',
+    ok: '🟢 OK'
+};
 /** Most urgent first: the order counts are listed in. */
 const CLASS_ORDER = [
     'overdue',
@@ -84417,11 +84697,40 @@ const CLASS_ORDER = [
     'ok'
 ];
 /** "3 overdue, 1 unused, 2 due soon" with the zero classes left out; '' when all are zero. */
-function classCounts(counts, classes = CLASS_ORDER, label = CLASS_NAME) {
+function classCounts(counts, classes = CLASS_ORDER) {
     return classes
         .filter((c) => (counts[c] ?? 0) > 0)
-        .map((c) => `${counts[c]} ${label[c]}`)
+        .map((c) => `${counts[c]} ${CLASS_NAME[c]}`)
         .join(', ');
+}
+/** "0 overdue, 1 unused, 2 due soon, 0 inactive, 0 exempt, 5 ok": every class, zeros included. */
+function everyClassCount(counts, classes = CLASS_ORDER) {
+    return classes.map((c) => `${counts[c]} ${CLASS_NAME[c]}`).join(', ');
+}
+/** "2 deactivated, 0 deleted, 1 failed": what a run (or every account's run) changed. */
+function changeCountsText(c) {
+    return `${c.deactivated} deactivated, ${c.deleted} deleted, ${c.failed} failed`;
+}
+/** What a change made of the key: "deactivated" or "deleted". */
+function changedTo(kind) {
+    return kind === 'delete' ? 'deleted' : 'deactivated';
+}
+/**
+ * The thresholds in Markdown: "rotate after **90** days · due soon **14** days before · unused
+ * after **30** days" (or "unused rule off").
+ */
+function thresholdsMarkdown(t) {
+    return (`rotate after **${t.maxAgeDays}** days · due soon **${t.warnDays}** days before · ` +
+        (t.unusedDays > 0 ? `unused after **${t.unusedDays}** days` : 'unused rule off'));
+}
+/** The thresholds in plain text; the SNS message says nothing of an unused rule that is off. */
+function thresholdsPlain(t) {
+    return (`rotate after ${t.maxAgeDays} days, due soon ${t.warnDays} days before` +
+        (t.unusedDays > 0 ? `, unused after ${t.unusedDays} days` : ''));
+}
+/** " (prod)" after an account ID, the alias made safe for the channel; '' without one. */
+function aliasSuffix(alias, escape) {
+    return alias ? ` (${escape(alias, 64)})` : '';
 }
 /**
  * The deadline is the day the key reaches max-age-days; it is overdue from the day after.
@@ -84439,21 +84748,24 @@ function deadlineDays(daysToDeadline) {
 function deadlineText(f, maxAgeDays) {
     return `${deadlineDate(f, maxAgeDays)} (${deadlineDays(f.daysToDeadline)})`;
 }
+/** A table cell: the deadline of an active key, a dash for any other. */
+function deadlineCell(f, maxAgeDays) {
+    return f.status === 'Active' ? deadlineText(f, maxAgeDays) : '—';
+}
 function ageText(f) {
     return `${plural(f.ageDays, 'day')} old`;
 }
-/** Why the key is flagged, in one phrase every channel shares. */
-function reasonText(f, maxAgeDays) {
-    switch (f.class) {
-        case 'overdue':
-            return `${plural(-f.daysToDeadline, 'day')} past the ${maxAgeDays}-day rotation deadline`;
-        case 'due-soon':
-            return `rotation deadline ${deadlineText(f, maxAgeDays)}`;
-        case 'unused':
-            return `not used for ${f.idleDays === undefined ? '?' : plural(f.idleDays, 'day')}`;
-        default:
-            return CLASS_NAME[f.class];
-    }
+/** The "Rotation deadline" cell of the key tables: "2026-12-11 (in 10 days), 80 days old". */
+function deadlineAndAge(f, maxAgeDays) {
+    return `${deadlineCell(f, maxAgeDays)}, ${ageText(f)}`;
+}
+/** "12 days" since last use (or creation, when never used); "?" when unknown. */
+function idleText(f) {
+    return f.idleDays === undefined ? '?' : plural(f.idleDays, 'day');
+}
+/** Why an unused key is flagged: "not used for 45 days". */
+function unusedText(f) {
+    return `not used for ${idleText(f)}`;
 }
 function lastUseText(f, escape) {
     switch (f.lastUse.kind) {
@@ -84465,11 +84777,15 @@ function lastUseText(f, escape) {
             return f.lastUse.notRead ? 'not read (ok key)' : 'unknown (could not be read)';
     }
 }
+/** Last use in a sentence: "last used 2026-11-30 (s3, eu-west-1)", "never used". */
+function lastUsePhrase(f, escape) {
+    return `${f.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(f, escape)}`;
+}
 /** The key's state once this run is over, so no channel shows a key active that it deactivated. */
 function stateAfterRun(f, change) {
     if (!change)
         return f.status;
-    const verb = change.kind === 'delete' ? 'deleted' : 'deactivated';
+    const verb = changedTo(change.kind);
     switch (change.result) {
         case 'applied':
             return change.kind === 'delete' ? 'deleted by this run' : 'Inactive: deactivated by this run';
@@ -84501,6 +84817,8 @@ function keyFacts(f, maxAgeDays) {
 
 
 
+
+
 /** Keeps the section well inside GitHub's 1 MiB job summary, next to the key tables. */
 const ACTIVITY_SECTION_LIMIT_BYTES = 256 * 1024;
 const TOP_TITLE = {
@@ -84519,7 +84837,7 @@ const STATUS_LABEL = {
     unavailable: '⚠️ unavailable'
 };
 const DENIED_HINT = ' (grant cloudtrail:LookupEvents to the role the action runs with)';
-const was = (n) => (n === 1 ? 'was' : 'were');
+const was = (n) => agree(n, 'was', 'were');
 /** ISO 8601 as people read it: 2024-05-01 10:00:00 UTC. */
 function formatTime(iso) {
     return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
@@ -84573,8 +84891,8 @@ function notes(summary) {
     const out = [];
     const cut = truncatedRegions(summary);
     if (cut.length > 0) {
-        out.push(`> [!WARNING]\n> Stopped at max-events before the whole window was read in ${cut.map((r) => escapeMarkdown(r, 40)).join(', ')}: ` +
-            'the counts cover the newest events only. Raise `max-events` for the full picture.');
+        out.push(markdown_alert('WARNING', `Stopped at max-events before the whole window was read in ${cut.map((r) => escapeMarkdown(r, 40)).join(', ')}: ` +
+            'the counts cover the newest events only. Raise `max-events` for the full picture.'));
     }
     if (summary.malformed > 0) {
         out.push(`${plural(summary.malformed, 'event')} could not be read (malformed) and ${was(summary.malformed)} skipped.`);
@@ -84614,8 +84932,8 @@ function regionProblems(summaries) {
     }
     if (seen.size === 0)
         return '';
-    const lines = [...seen.values()].map(({ problem, keys }) => `> - ${escapeMarkdown(problem.region, 40)}: ${regionCell(problem)} (${plural(keys, 'key')})`);
-    return `> [!WARNING]\n> CloudTrail could not be read everywhere; the scan went on without it.\n${lines.join('\n')}`;
+    const lines = [...seen.values()].map(({ problem, keys }) => `- ${escapeMarkdown(problem.region, 40)}: ${regionCell(problem)} (${plural(keys, 'key')})`);
+    return markdown_alert('WARNING', 'CloudTrail could not be read everywhere; the scan went on without it.', ...lines);
 }
 function intro(summaries) {
     const first = summaries[0];
@@ -84645,17 +84963,14 @@ function renderActivitySection(summaries, maxBytes = ACTIVITY_SECTION_LIMIT_BYTE
             .map((s) => `${escapeMarkdown(s.accessKeyId, 32)}${s.userName === undefined ? '' : ` (${escapeMarkdown(s.userName, 64)})`}`)
             .join(', ')}.`;
     const parts = quietLine ? [head, quietLine] : [head];
-    let used = utf8Bytes(parts.join('\n\n'));
-    for (const summary of loud) {
-        const block = renderActivityMarkdown(summary);
-        if (used + utf8Bytes(block) + 2 > maxBytes)
-            break;
-        parts.push(block);
-        used += utf8Bytes(block) + 2;
-    }
-    const left = loud.length - (parts.length - (quietLine ? 2 : 1));
-    if (left > 0) {
-        parts.push(`_${plural(left, 'more key')} not shown here to stay under the summary size limit; ` +
+    const fit = fitItems(loud, renderActivityMarkdown, {
+        budget: maxBytes,
+        used: utf8Bytes(parts.join('\n\n')),
+        separator: '\n\n'
+    });
+    parts.push(...fit.shown);
+    if (fit.left > 0) {
+        parts.push(`_${plural(fit.left, 'more key')} not shown here to stay under the summary size limit; ` +
             'the JSON report and the `activity` output have every key._');
     }
     return parts.join('\n\n');
@@ -84663,13 +84978,6 @@ function renderActivitySection(summaries, maxBytes = ACTIVITY_SECTION_LIMIT_BYTE
 // ---------------------------------------------------------------------------------------------
 // Plain text (SNS e-mail)
 // ---------------------------------------------------------------------------------------------
-// Control characters would break lines or hide text in a mail client.
-const activity_CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
-/** One line of at most maxLength characters. */
-function plainText(value, maxLength = 200) {
-    const chars = Array.from(value.replace(activity_CONTROL, ' '));
-    return chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : chars.join('');
-}
 function regionText(region) {
     const name = plainText(region.region, 40);
     if (region.status === 'ok')
@@ -84744,6 +85052,97 @@ function selectActivityTargets(activityFor, keys) {
 
 
 
+;// CONCATENATED MODULE: ./src/domain/classify.ts
+
+/**
+ * overdue: active and older than max-age-days (age > max).
+ * unused: active and idle for at least unused-days, counting from creation when never used.
+ * due-soon: active and overdue within warn-days (ages max-warn+1 .. max).
+ * Overdue wins over unused, unused over due-soon: the report shows the most urgent reason.
+ */
+function classifyRaw(key, now, t) {
+    if (key.status !== 'Active')
+        return 'inactive';
+    const age = dates_wholeDays(key.createDate, now);
+    if (age > t.maxAgeDays)
+        return 'overdue';
+    const idle = idleDays(key, now);
+    if (t.unusedDays > 0 && idle !== undefined && idle >= t.unusedDays)
+        return 'unused';
+    if (age > t.maxAgeDays - t.warnDays)
+        return 'due-soon';
+    return 'ok';
+}
+function idleDays(key, now) {
+    switch (key.lastUse.kind) {
+        case 'used':
+            return dates_wholeDays(key.lastUse.date, now);
+        case 'never':
+            return dates_wholeDays(key.createDate, now);
+        case 'unknown':
+            return undefined;
+    }
+}
+/** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
+function classify(key, now, t, exemption) {
+    const rawClass = classifyRaw(key, now, t);
+    const ageDays = dates_wholeDays(key.createDate, now);
+    // Field order is the JSON report's: class after lastUse, the exemption last.
+    const finding = {
+        userName: key.userName,
+        accessKeyId: key.accessKeyId,
+        status: key.status,
+        createDate: key.createDate,
+        lastUse: key.lastUse,
+        class: rawClass,
+        rawClass,
+        ageDays,
+        idleDays: idleDays(key, now),
+        daysToDeadline: t.maxAgeDays - ageDays
+    };
+    if (exemption === undefined || rawClass === 'ok')
+        return finding;
+    return { ...finding, class: 'exempt', rawClass, exemption };
+}
+function emptyCounts() {
+    return { total: 0, overdue: 0, 'due-soon': 0, unused: 0, inactive: 0, ok: 0, exempt: 0 };
+}
+function countClasses(findings) {
+    const counts = emptyCounts();
+    counts.total = findings.length;
+    for (const f of findings)
+        counts[f.class]++;
+    return counts;
+}
+/** Most urgent first, then oldest first: the order every report lists keys in. */
+const URGENCY = {
+    overdue: 0,
+    unused: 1,
+    'due-soon': 2,
+    exempt: 3,
+    inactive: 4,
+    ok: 5
+};
+function byUrgency(a, b) {
+    return (URGENCY[a.class] - URGENCY[b.class] ||
+        b.ageDays - a.ageDays ||
+        a.userName.localeCompare(b.userName) ||
+        a.accessKeyId.localeCompare(b.accessKeyId));
+}
+/** Every class, in the order the report's counts list them. */
+const KEY_CLASSES = [
+    'overdue',
+    'due-soon',
+    'unused',
+    'inactive',
+    'ok',
+    'exempt'
+];
+/** The classes someone must act on: overdue, unused, due soon. */
+function isFlagged(c) {
+    return c === 'overdue' || c === 'unused' || c === 'due-soon';
+}
+
 ;// CONCATENATED MODULE: ./src/domain/exemptions.ts
 /** Glob with '*' and '?' only, anchored; case-insensitive because IAM user names are unique regardless of case. */
 function globToRegExp(glob) {
@@ -84770,35 +85169,8 @@ function exemptByGroup(userGroups, exemptGroups) {
     return group === undefined ? undefined : { kind: 'group', group };
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/deliver/report.ts
-// The JSON report: every key, written to a file for an upload-artifact step.
-
-
-
+;// CONCATENATED MODULE: ./src/domain/report.ts
 const REPORT_SCHEMA_VERSION = 1;
-/** `<base>-<run id>-<attempt>.json`: one file per run attempt, never overwritten by a re-run. */
-function reportFileName(base, env) {
-    const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
-    return `${base}${run ? `-${run}` : ''}.json`;
-}
-/** A JSON report in the runner's temp dir, where an upload-artifact step can pick it up. */
-async function writeJsonReport(base, content, env = process.env) {
-    const dir = env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const path = (0,external_node_path_.join)(dir, reportFileName(base, env));
-    await (0,promises_.writeFile)(path, JSON.stringify(content, null, 2) + '\n', 'utf8');
-    return path;
-}
-/** An account's report, named with the account ID so an aggregate can tell the files apart. */
-function writeReport(report, env = process.env) {
-    return writeJsonReport(`iam-key-sentinel-${report.accountId}`, report, env);
-}
 
 ;// CONCATENATED MODULE: ./src/classify/findings.ts
 // Classification of an account's scan: every key classed by the rules and its exemption, the
@@ -84841,6 +85213,252 @@ function classifyAccount(scan, settings, account, at) {
         scan: scan.info,
         unlistedOkAgeDays: scan.unlistedOkAgeDays
     };
+}
+
+;// CONCATENATED MODULE: ./src/scan/user-details.ts
+// The per-user reads the audit needs after either scan method: tags (exempt-tags) and groups
+// (exempt-groups), read for the users whose keys could be exempted only.
+
+
+
+/** Tags of the given users (only those whose keys could be exempted need reading). */
+async function readUserTags(iam, userNames, concurrency, errors) {
+    const tags = new Map();
+    await forEachLimit(userNames, concurrency, async (userName) => {
+        try {
+            tags.set(userName, await readTagsOf(iam, userName));
+        }
+        catch (error) {
+            if (hasAwsCode(error, 'NoSuchEntity'))
+                return;
+            errors.push({ scope: userName, operation: 'iam:ListUserTags', message: errorMessage(error) });
+        }
+    });
+    return tags;
+}
+/** Users per GetAccountAuthorizationDetails page (its MaxItems limit). */
+const DETAILS_PAGE_SIZE = 1000;
+/**
+ * Tags of every user and groups of every user from GetAccountAuthorizationDetails (filter User),
+ * 1,000 users a page: cheaper than a ListUserTags (and ListGroupsForUser) per user as soon as
+ * more users need reading than the account has thousands of users.
+ */
+async function readAllUserDetails(iam) {
+    const details = { tags: new Map(), groups: new Map() };
+    for await (const page of userDetailPages(iam, DETAILS_PAGE_SIZE)) {
+        for (const user of page) {
+            details.tags.set(user.userName, user.tags);
+            details.groups.set(user.userName, user.groups);
+        }
+    }
+    return details;
+}
+/**
+ * Tags of `userNames`, and their groups when `withGroups` (for users not exempt by tag). Groups
+ * (for exempt-groups) come from one GetAccountAuthorizationDetails walk, which brings the tags
+ * too; tags alone are read per user (ListUserTags) only while that is fewer calls than the walk
+ * (an account of more than 1,000 users with few flagged ones).
+ */
+async function readTagsAndGroups(iam, userNames, options, errors) {
+    const { userCount, withGroups, groupsNeeded, concurrency } = options;
+    const details = { tags: new Map(), groups: new Map() };
+    if (userNames.length === 0)
+        return details;
+    const walkPages = Math.max(1, Math.ceil(userCount / DETAILS_PAGE_SIZE));
+    if (!withGroups && userNames.length <= walkPages) {
+        return { tags: await readUserTags(iam, userNames, concurrency, errors), groups: new Map() };
+    }
+    let all;
+    try {
+        all = await readAllUserDetails(iam);
+    }
+    catch (error) {
+        // Exemptions unknown: the users are recorded as unreadable, so nothing acts on their keys.
+        for (const userName of userNames) {
+            errors.push({
+                scope: userName,
+                operation: 'iam:GetAccountAuthorizationDetails',
+                message: errorMessage(error)
+            });
+        }
+        return details;
+    }
+    for (const userName of userNames) {
+        const tags = all.tags.get(userName);
+        // Not in the walk: gone since it was listed (its keys with it), so nothing to exempt.
+        if (!tags)
+            continue;
+        details.tags.set(userName, tags);
+        if (withGroups && groupsNeeded(userName, tags)) {
+            details.groups.set(userName, all.groups.get(userName) ?? []);
+        }
+    }
+    return details;
+}
+
+;// CONCATENATED MODULE: ./src/domain/last-use-policy.ts
+// Which keys need their last use read. GetAccessKeyLastUsed is one IAM call per key, the largest
+// share of a full walk (1.6 keys per user); both scan methods follow this one policy, so they
+// agree key by key on what is known.
+
+
+/**
+ * Ok keys get their last use read only while the account has at most this many keys that are
+ * ok by age: the job summary lists ok keys (with their last use) only up to 50 (OK_LIST_LIMIT).
+ */
+const OK_DETAIL_LIMIT = 50;
+const NOT_READ = { kind: 'unknown', notRead: true };
+/** The class a key has whatever its last use turns out to be, unused rule aside. */
+function classByAge(key, at, t) {
+    return classifyRaw({ ...key, userName: '', accessKeyId: '', lastUse: NOT_READ }, at, t);
+}
+/**
+ * Whether last use can change the class, or for an inactive key the class it would have if
+ * active (the delete stage acts on that): only when the unused rule is on and the key is not
+ * overdue and at least unused-days old (a key cannot be idle for longer than it exists).
+ */
+function lastUseDecides(key, at, t) {
+    if (t.unusedDays === 0)
+        return false;
+    const age = dates_wholeDays(key.createDate, at);
+    return age <= t.maxAgeDays && age >= t.unusedDays;
+}
+function lastUseNeed(key, at, t, detailOk) {
+    if (lastUseDecides(key, at, t))
+        return 'class';
+    return detailOk || classByAge(key, at, t) !== 'ok' ? 'display' : 'none';
+}
+/** Keys ok by age and status, which OK_DETAIL_LIMIT is compared against. */
+function isOkByAge(key, at, t) {
+    return classByAge(key, at, t) === 'ok';
+}
+
+;// CONCATENATED MODULE: ./src/scan/api-walk.ts
+// The API walk: every user (paginated), every key of each (paginated), then the last use of the
+// keys that need it (src/domain/last-use-policy.ts). A failure on one user or key is recorded and
+// the scan goes on.
+
+
+
+
+/**
+ * User names, 1,000 a page. With `moreThan`, stops as soon as more than that many are seen
+ * (`complete` false): how `auto` learns the account is large for one call.
+ */
+async function listUserNames(iam, moreThan = Infinity) {
+    const names = [];
+    const pageSize = Number.isFinite(moreThan) ? Math.min(1000, moreThan + 1) : 1000;
+    try {
+        for await (const page of userNamePages(iam, pageSize)) {
+            names.push(...page);
+            if (names.length > moreThan)
+                return { names, complete: false };
+        }
+    }
+    catch (error) {
+        throw wrapAwsError('Listing IAM users (iam:ListUsers)', 'iam:ListUsers', error);
+    }
+    return { names, complete: true };
+}
+async function readLastUse(iam, key, errors) {
+    try {
+        return await lastUseOf(iam, key.accessKeyId);
+    }
+    catch (error) {
+        errors.push({
+            scope: `${key.userName} ${key.accessKeyId}`,
+            operation: 'iam:GetAccessKeyLastUsed',
+            message: errorMessage(error)
+        });
+        return { kind: 'unknown' };
+    }
+}
+/**
+ * Keys of one user, last use not yet read. A user gone mid-scan (NoSuchEntity) has none here and
+ * is passed to `onVanished`: it may have been renamed, which the caller must look into.
+ */
+async function listUserKeys(iam, userName, errors, onVanished = () => undefined) {
+    const keys = [];
+    try {
+        for await (const page of accessKeyPages(iam, userName)) {
+            for (const meta of page) {
+                if (!meta.accessKeyId || !meta.createDate || !meta.status) {
+                    errors.push({
+                        scope: userName,
+                        operation: 'iam:ListAccessKeys',
+                        message: `AWS returned a key without ID, status or creation date (${meta.accessKeyId ?? 'no ID'}); it was skipped.`
+                    });
+                    continue;
+                }
+                keys.push({
+                    userName,
+                    accessKeyId: meta.accessKeyId,
+                    status: meta.status === 'Active' ? 'Active' : 'Inactive',
+                    createDate: meta.createDate,
+                    lastUse: NOT_READ
+                });
+            }
+        }
+    }
+    catch (error) {
+        if (hasAwsCode(error, 'NoSuchEntity')) {
+            onVanished();
+            return [];
+        }
+        errors.push({ scope: userName, operation: 'iam:ListAccessKeys', message: errorMessage(error) });
+    }
+    return keys;
+}
+/**
+ * ListAccessKeys for each user, `concurrency` at a time, keys in the users' order. A user gone
+ * since it was listed may have been renamed: the users are listed again and any new name read,
+ * so a rename never drops a key. Returns the users read, net of those gone.
+ */
+async function listKeysOfUsers(iam, userNames, concurrency, errors) {
+    const perUser = new Array(userNames.length);
+    let vanished = 0;
+    await forEachLimit(userNames, concurrency, async (userName, index) => {
+        perUser[index] = await listUserKeys(iam, userName, errors, () => vanished++);
+    });
+    let userCount = userNames.length;
+    if (vanished > 0) {
+        const again = await usersNotIn(iam, userNames);
+        for (const userName of again)
+            perUser.push(await listUserKeys(iam, userName, errors));
+        userCount += again.length - vanished;
+    }
+    return { keys: perUser.flat(), userCount };
+}
+/**
+ * The users listed now that `known` lacks: where a user that vanished mid-scan (renamed, most
+ * likely) went, so its keys are read under the new name rather than dropped.
+ */
+async function usersNotIn(iam, known) {
+    const seen = new Set(known);
+    return (await listUserNames(iam)).names.filter((n) => !seen.has(n));
+}
+/** GetAccessKeyLastUsed for each key given, written into the key. */
+async function readLastUses(iam, keys, concurrency, errors) {
+    await forEachLimit(keys, concurrency, async (key) => {
+        key.lastUse = await readLastUse(iam, key, errors);
+    });
+}
+/**
+ * The API walk. Without `options` every key's last use is read; with them, only what the
+ * last-use policy asks for.
+ */
+async function scanAccessKeys(iam, concurrency, options) {
+    const userNames = options?.userNames ?? (await listUserNames(iam)).names;
+    const errors = [];
+    const { keys, userCount } = await listKeysOfUsers(iam, userNames, concurrency, errors);
+    let toRead = keys;
+    if (options) {
+        const { at, thresholds: t } = options;
+        const detailOk = keys.filter((k) => isOkByAge(k, at, t)).length <= OK_DETAIL_LIMIT;
+        toRead = keys.filter((k) => lastUseNeed(k, at, t, detailOk) !== 'none');
+    }
+    await readLastUses(iam, toRead, concurrency, errors);
+    return { userCount, keys, errors };
 }
 
 ;// CONCATENATED MODULE: ./src/scan/credential-report/candidates.ts
@@ -85000,47 +85618,7 @@ function* utf8Chunks(bytes, size = 64 * 1024) {
         yield rest;
 }
 
-;// CONCATENATED MODULE: ./src/aws/raw-content.ts
-async function readAll(body) {
-    if (body instanceof Uint8Array)
-        return Buffer.from(body.buffer, body.byteOffset, body.length);
-    const chunks = [];
-    for await (const chunk of body) {
-        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
-    }
-    return Buffer.concat(chunks);
-}
-/** Installs the slicing on one command; the returned function gives the content, once sent. */
-function takeRawContent(command) {
-    let content;
-    command.middlewareStack.add((next) => async (args) => {
-        const result = await next(args);
-        const response = result.response;
-        if (response.statusCode !== 200 || response.body === undefined)
-            return result;
-        const xml = await readAll(response.body);
-        const open = xml.indexOf('<Content>');
-        const close = xml.indexOf('</Content>', open);
-        if (open >= 0 && close > open) {
-            const start = open + '<Content>'.length;
-            // Base64 needs no XML escaping, so the element's text is the encoded report as is.
-            content = Buffer.from(xml.toString('latin1', start, close), 'base64');
-            response.body = Buffer.concat([xml.subarray(0, start), xml.subarray(close)]);
-        }
-        else
-            response.body = xml;
-        return result;
-    }, 
-    // Low priority in the deserialize step: inside the SDK's deserializer, next to the wire.
-    { step: 'deserialize', priority: 'low', name: 'iamKeySentinelRawReport' });
-    return () => content;
-}
-
 ;// CONCATENATED MODULE: ./src/scan/credential-report/fetch.ts
-// Gets a current credential report: GenerateCredentialReport until it is COMPLETE (AWS reuses a
-// report for 4 hours, so usually at once), then GetCredentialReport. Two calls when a report is
-// ready, three when it completes within the first wait. A report older than those 4 hours is
-// not current: it is refused (StaleReportError), never silently trusted.
 
 
 
@@ -85069,8 +85647,7 @@ const GET = 'Reading the credential report (iam:GetCredentialReport)';
 const MAX_REGENERATIONS = 3;
 async function generate(iam) {
     try {
-        const answer = await iam.send(new client_iam_dist_cjs/* GenerateCredentialReportCommand */.seh({}));
-        return answer.State === 'COMPLETE' ? 'ready' : 'wait';
+        return (await generateCredentialReport(iam)) ? 'ready' : 'wait';
     }
     catch (error) {
         // Too many generation requests: the one under way finishes in its own time.
@@ -85081,16 +85658,13 @@ async function generate(iam) {
 }
 async function get(iam) {
     try {
-        const command = new client_iam_dist_cjs/* GetCredentialReportCommand */.DBo({});
-        const rawContent = takeRawContent(command);
-        const answer = await iam.send(command);
-        if (answer.ReportFormat !== undefined && answer.ReportFormat !== 'text/csv') {
-            throw new ActionError(`${GET} returned the format ${answer.ReportFormat}, not text/csv.`);
+        const { format, content, generatedAt } = await getCredentialReport(iam);
+        if (format !== undefined && format !== 'text/csv') {
+            throw new ActionError(`${GET} returned the format ${format}, not text/csv.`);
         }
-        const content = rawContent() ?? answer.Content;
         if (!content?.length)
             throw new ActionError(`${GET} returned no content.`);
-        return { content, generatedAt: answer.GeneratedTime ?? new Date() };
+        return { content, generatedAt: generatedAt ?? new Date() };
     }
     catch (error) {
         if (error instanceof ActionError)
@@ -85104,7 +85678,7 @@ async function get(iam) {
     }
 }
 async function fetchCredentialReport(iam, options = {}) {
-    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const sleep = options.sleep ?? sleep_sleep;
     const clock = options.clock ?? Date.now;
     const maxDelay = options.maxDelayMs ?? 2_000;
     const deadline = clock() + (options.maxWaitMs ?? 300_000);
@@ -85670,7 +86244,7 @@ async function requestWithGraphqlErrorHandling(state, octokit, request, options)
 }
 
 // pkg/dist-src/index.js
-function retry(octokit, octokitOptions) {
+function dist_bundle_retry(octokit, octokitOptions) {
   const state = Object.assign(
     {
       enabled: true,
@@ -85697,7 +86271,7 @@ function retry(octokit, octokitOptions) {
   }
   return retryPlugin;
 }
-retry.VERSION = plugin_retry_dist_bundle_VERSION;
+dist_bundle_retry.VERSION = plugin_retry_dist_bundle_VERSION;
 
 
 ;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
@@ -85963,7 +86537,7 @@ function createOctokit(token, log) {
             onSecondaryRateLimit: waitOut(log, 'secondary rate limit', 3)
         },
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] }
-    }, retry, throttling);
+    }, dist_bundle_retry, throttling);
 }
 function httpStatus(error) {
     const status = error?.status;
@@ -85993,8 +86567,8 @@ const runnerLog = {
     warning: (m) => warning(m),
     error: (m) => error(m)
 };
-const maskSecret = (secret) => core.setSecret(secret);
-const getIdToken = (audience) => core.getIDToken(audience);
+const maskSecret = (secret) => setSecret(secret);
+const getIdToken = (audience) => getIDToken(audience);
 
 ;// CONCATENATED MODULE: ./src/domain/issue-marker.ts
 // The hidden marker that ties an issue to one key of one account. Issues are found by it,
@@ -86196,8 +86770,11 @@ async function applyIssueActions(octokit, repo, actions, labels) {
 }
 
 ;// CONCATENATED MODULE: ./src/render/rotation-steps.ts
+// How to rotate one key, fitted to the user's keys. IAM allows two access keys per user, active or
+// inactive (IAM quotas), so "create a second key first" only works for a user with one:
+// with two, one must go first, and the steps say which.
 
-/** The generic procedure, for a user with one key (seed 002). */
+/** The generic procedure, for a user with one key, as the IAM User Guide gives it. */
 const ROTATION_STEPS = [
     'Create a second access key in addition to the one in use.',
     'Update all your applications to use the new access key and validate that they work.',
@@ -86275,7 +86852,7 @@ function rotationAdvice(key, userKeys, escape) {
     }
     return {
         note: `${user} already has two active access keys: ${id} and ${otherId} ` +
-            `(${other.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(other, escape)}). ` +
+            `(${lastUsePhrase(other, escape)}). ` +
             'IAM allows two per user, so do not create a third: ' +
             `deactivate and delete ${firstId} first, moving what uses it to ${secondId}.`,
         steps
@@ -86290,14 +86867,15 @@ function rotationAdvice(key, userKeys, escape) {
 
 
 
+
+
 /** GitHub rejects bodies over 65,536 characters; keep a margin for its own counting. */
 const ISSUE_BODY_LIMIT = 65_000;
 const ISSUE_TITLE_LIMIT = 256;
 const FOOTER_PREFIX = '<sub>Updated by IAM Key Sentinel';
 /** Plain text for a title: one line, and no @ that could notify anyone. */
 function titleText(value) {
-    // eslint-disable-next-line no-control-regex
-    return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/@/g, '@\u200b');
+    return oneLine(value).replace(/@/g, '@\u200b');
 }
 function shortKeyId(accessKeyId) {
     return accessKeyId.length <= 8
@@ -86307,11 +86885,11 @@ function shortKeyId(accessKeyId) {
 function renderTitle(f) {
     const who = `${shortKeyId(f.accessKeyId)} of ${titleText(f.userName)}`;
     const title = f.class === 'unused'
-        ? `Remove unused access key ${who} (idle ${f.idleDays === undefined ? '?' : plural(f.idleDays, 'day')})`
+        ? `Remove unused access key ${who} (idle ${idleText(f)})`
         : f.class === 'due-soon'
             ? `Rotate access key ${who} soon (${plural(f.ageDays, 'day')})`
             : `Rotate access key ${who} (${plural(f.ageDays, 'day')})`;
-    return Array.from(title).slice(0, ISSUE_TITLE_LIMIT).join('');
+    return firstChars(title, ISSUE_TITLE_LIMIT);
 }
 function ownerCell(owner, tag) {
     switch (owner.kind) {
@@ -86326,27 +86904,23 @@ function ownerCell(owner, tag) {
             return tag ? `unknown: the user has no ${escapeMarkdown(tag, 60)} tag` : 'unknown';
     }
 }
-function lastUse(f) {
-    return lastUseText(f, escapeMarkdown);
-}
 function factsTable(input, ctx) {
     const f = input.finding;
-    const alias = ctx.accountAlias ? ` (${escapeMarkdown(ctx.accountAlias, 64)})` : '';
     return table(['', ''], [
-        ['AWS account', `${ctx.accountId}${alias}`],
+        ['AWS account', `${ctx.accountId}${aliasSuffix(ctx.accountAlias, escapeMarkdown)}`],
         ['IAM user', userLink(ctx.partition, f.userName, escapeMarkdown(f.userName, 64))],
         ['Access key', keyLink(ctx.partition, f.userName, escapeMarkdown(f.accessKeyId, 32))],
         ['Class', CLASS_LABEL[f.class]],
         ['Status after this run', stateAfterRun(f, input.change)],
         ['Created', `${isoDate(f.createDate)} (${plural(f.ageDays, 'day')} ago)`],
-        ['Last used', lastUse(f)],
+        ['Last used', lastUseText(f, escapeMarkdown)],
         ['Rotation deadline', deadlineText(f, ctx.thresholds.maxAgeDays)],
         ['Owner', ownerCell(input.owner, ctx.ownerTag)]
     ]);
 }
 function whyItMatters(f, t) {
     if (f.class === 'unused') {
-        return (`This key has not been used for ${f.idleDays === undefined ? '?' : plural(f.idleDays, 'day')} (the limit is ${t.unusedDays}). ` +
+        return (`This key has not been used for ${idleText(f)} (the limit is ${t.unusedDays}). ` +
             'An unused key is pure risk: nothing needs it, and anyone who finds a copy can use it.');
     }
     const date = deadlineDate(f, t.maxAgeDays);
@@ -86386,14 +86960,7 @@ function rotationSteps(input) {
     const steps = advice.steps
         .map(({ text, command }, i) => command ? `${i + 1}. ${text}\n   \`\`\`sh\n   ${command}\n   \`\`\`` : `${i + 1}. ${text}`)
         .join('\n');
-    return advice.note ? `> [!IMPORTANT]\n> ${advice.note}\n\n${steps}` : steps;
-}
-/** Cuts at a line break, so no row, entity or tag is left half-written. */
-function cutAtLine(text, max) {
-    if (text.length <= max)
-        return text;
-    const at = text.lastIndexOf('\n', Math.max(0, max));
-    return at > 0 ? text.slice(0, at) : '';
+    return advice.note ? `${markdown_alert('IMPORTANT', advice.note)}\n\n${steps}` : steps;
 }
 function renderFooter(ctx) {
     return `${FOOTER_PREFIX} in [run ${ctx.runId}](${ctx.runUrl}).</sub>`;
@@ -86429,7 +86996,7 @@ function renderKeyIssueBody(input, ctx) {
     }
     return `${parts.join('\n\n')}\n\n---\n${footer}`;
 }
-const moreKeys = (n) => `${plural(n, 'more access key')} ${n === 1 ? 'needs' : 'need'}`;
+const moreKeys = (n) => `${plural(n, 'more access key')} ${agree(n, 'needs', 'need')}`;
 function renderRollupTitle(count, accountId) {
     return `IAM Key Sentinel: ${moreKeys(count)} rotation in ${accountId}`;
 }
@@ -86441,7 +87008,7 @@ function renderRollupBody(findings, ctx) {
         CLASS_LABEL[f.class],
         String(f.ageDays),
         deadlineText(f, ctx.thresholds.maxAgeDays),
-        lastUse(f)
+        lastUseText(f, escapeMarkdown)
     ]);
     const head = [
         rollupMarker(ctx.accountId),
@@ -86696,14 +87263,33 @@ async function syncRollup(octokit, repo, rollup, deferred, findings, ctx, labels
     return action ? applyIssueActions(octokit, repo, [action], labels) : [];
 }
 
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-sns/dist-cjs/index.js
-var client_sns_dist_cjs = __nccwpck_require__(2733);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/aws/sns.ts
+// sns:Publish, the one SNS call.
+
+/** The message ID SNS gave the message ('' when it named none). */
+async function publish(sns, request) {
+    const answer = await sns.send(new client_sns_dist_cjs/* PublishCommand */.D5G({
+        TopicArn: request.topicArn,
+        Subject: request.subject,
+        Message: request.message,
+        MessageAttributes: request.attributes,
+        ...(request.fifo
+            ? {
+                MessageGroupId: request.fifo.groupId,
+                MessageDeduplicationId: request.fifo.deduplicationId
+            }
+            : {})
+    }));
+    return answer.MessageId ?? '';
+}
+
 ;// CONCATENATED MODULE: ./src/deliver/sns.ts
 // Publishes the run's notification. The client uses the topic's own region (a topic in
 // another region must work); a failure is returned, never thrown, so the other reports
 // are still written and the step fails at the end.
+
 
 
 
@@ -86731,35 +87317,30 @@ function publishHint(error, topicArn) {
     if (hasAwsCode(error, 'KMSAccessDenied', 'KMSDisabled', 'KMSNotFound', 'KMSInvalidState')) {
         return "The topic's KMS key refused the message: allow the role kms:GenerateDataKey and kms:Decrypt on it.";
     }
-    if (hasAwsCode(error, 'Throttled', 'Throttling')) {
+    if (isThrottling(error)) {
         return 'SNS kept throttling after retries; run again later or ask AWS to raise the publish quota.';
     }
     return `Check 'sns-topic-arn' and the role's sns:Publish permission.`;
 }
 async function publishNotification(notification, options) {
-    const sns = new client_sns_dist_cjs/* SNSClient */.kye({
-        region: topicRegion(options.topicArn),
-        credentials: options.credentials,
-        ...awsClientConfig()
-    });
+    const sns = snsClient({ region: topicRegion(options.topicArn), credentials: options.credentials });
     const fifo = options.topicArn.endsWith('.fifo');
     try {
-        const answer = await sns.send(new client_sns_dist_cjs/* PublishCommand */.D5G({
-            TopicArn: options.topicArn,
-            Subject: notification.subject,
-            Message: notification.message,
-            MessageAttributes: notification.attributes,
+        const messageId = await publish(sns, {
+            topicArn: options.topicArn,
+            subject: notification.subject,
+            message: notification.message,
+            attributes: notification.attributes,
             ...(fifo
                 ? {
-                    MessageGroupId: `iam-key-sentinel-${options.accountId}`,
-                    MessageDeduplicationId: deduplicationId({
-                        ...options,
-                        content: notification.content
-                    })
+                    fifo: {
+                        groupId: `iam-key-sentinel-${options.accountId}`,
+                        deduplicationId: deduplicationId({ ...options, content: notification.content })
+                    }
                 }
                 : {})
-        }));
-        return { ok: true, messageId: answer.MessageId ?? '', topicArn: options.topicArn };
+        });
+        return { ok: true, messageId, topicArn: options.topicArn };
     }
     catch (error) {
         return {
@@ -86931,9 +87512,122 @@ async function deliverSns(job, notification, event) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/classify/organization.ts
+// The organization-wide result: each expected account with its report, or flagged as missing or
+// unreadable, and the sums over the reports. Pure: the decisions the summary, digest, outputs and
+// verdict all share.
+
+function changeTotals(report) {
+    const changes = report.remediation?.changes ?? [];
+    const applied = (kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
+    return {
+        deactivated: applied('deactivate'),
+        deleted: applied('delete'),
+        failed: changes.filter((c) => c.result === 'failed').length
+    };
+}
+const STATUS_ORDER = { missing: 0, unreadable: 1, reported: 2 };
+const countOf = (a, key) => a.status === 'reported' ? a.report.counts[key] : 0;
+function byAttention(a, b) {
+    return (STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+        countOf(b, 'overdue') - countOf(a, 'overdue') ||
+        countOf(b, 'unused') - countOf(a, 'unused') ||
+        countOf(b, 'due-soon') - countOf(a, 'due-soon') ||
+        a.accountId.localeCompare(b.accountId));
+}
+/** The newest usable report of an account wins (a re-run job may leave two). */
+function newestFirst(a, b) {
+    const at = (f) => (f.kind === 'report' ? Date.parse(f.report.generatedAt) : 0);
+    return at(b) - at(a) || a.path.localeCompare(b.path);
+}
+function accountOfFile(file) {
+    if (file.kind === 'report')
+        return file.report.accountId;
+    return file.kind === 'unreadable' ? file.accountId : undefined;
+}
+function aggregate(expected, files) {
+    const byAccount = new Map();
+    for (const file of files) {
+        const id = accountOfFile(file);
+        if (id !== undefined)
+            byAccount.set(id, [...(byAccount.get(id) ?? []), file]);
+    }
+    const names = new Map(expected.map((e) => [e.accountId, e.name ?? '']));
+    const ids = [...new Set([...expected.map((e) => e.accountId), ...byAccount.keys()])];
+    const accounts = ids.map((accountId) => {
+        const candidates = [...(byAccount.get(accountId) ?? [])].sort(newestFirst);
+        const base = { accountId, name: names.get(accountId) ?? '', expected: names.has(accountId) };
+        const usable = candidates.find((f) => f.kind === 'report');
+        if (usable?.kind === 'report') {
+            const name = base.name || usable.report.accountAlias || '';
+            const setAside = candidates.filter((f) => f !== usable).map((f) => f.path);
+            return {
+                ...base,
+                name,
+                status: 'reported',
+                report: usable.report,
+                path: usable.path,
+                setAside
+            };
+        }
+        const broken = candidates.find((f) => f.kind === 'unreadable');
+        if (broken?.kind === 'unreadable') {
+            return { ...base, status: 'unreadable', path: broken.path, reason: broken.reason };
+        }
+        return { ...base, status: 'missing' };
+    });
+    accounts.sort(byAttention);
+    const totals = emptyCounts();
+    const changes = { deactivated: 0, deleted: 0, failed: 0 };
+    const thresholds = new Map();
+    const worstKeys = [];
+    let scanErrors = 0;
+    let users = 0;
+    for (const a of accounts) {
+        if (a.status !== 'reported')
+            continue;
+        const { report } = a;
+        for (const k of Object.keys(totals))
+            totals[k] += report.counts[k];
+        const c = changeTotals(report);
+        changes.deactivated += c.deactivated;
+        changes.deleted += c.deleted;
+        changes.failed += c.failed;
+        scanErrors += report.errors.length;
+        users += report.userCount;
+        thresholds.set(JSON.stringify(report.thresholds), report.thresholds);
+        for (const finding of report.keys) {
+            if (isFlagged(finding.class))
+                worstKeys.push({ accountId: a.accountId, accountName: a.name, finding });
+        }
+    }
+    worstKeys.sort((a, b) => byUrgency(a.finding, b.finding) ||
+        a.finding.daysToDeadline - b.finding.daysToDeadline ||
+        a.accountId.localeCompare(b.accountId));
+    return {
+        accounts,
+        failed: accounts.filter((a) => a.status !== 'reported'),
+        totals,
+        changes,
+        scanErrors,
+        users,
+        worstKeys,
+        thresholds: [...thresholds.values()],
+        unattributed: files
+            .filter((f) => f.kind === 'unreadable' && f.accountId === undefined)
+            .map((f) => ({ path: f.path, reason: f.kind === 'unreadable' ? f.reason : '' })),
+        ignored: files
+            .filter((f) => f.kind === 'ignored')
+            .map((f) => ({ path: f.path, reason: f.kind === 'ignored' ? f.reason : '' }))
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/render/sns-message.ts
 // The SNS notification: one plain-text message per run, readable in an email client,
 // filterable by subscribers, and within SNS's limits whatever AWS returns.
+
+
+
 
 
 
@@ -86942,39 +87636,33 @@ async function deliverSns(job, notification, event) {
 const SNS_MESSAGE_LIMIT_BYTES = 256 * 1024;
 /** SNS subjects: ASCII, no line breaks, under 100 characters. */
 const SNS_SUBJECT_MAX = 99;
+const stringAttribute = (value) => ({
+    DataType: 'String',
+    StringValue: value
+});
+const numberAttribute = (n) => ({
+    DataType: 'Number',
+    StringValue: String(n)
+});
+/**
+ * What the message may take of SNS's 256 KiB once the subject and the attributes (name, type
+ * and value of each) are counted, which count towards it as well.
+ */
+function messageRoom(subject, attributes) {
+    const attributeBytes = Object.entries(attributes).reduce((sum, [name, a]) => sum + utf8Bytes(name) + utf8Bytes(a.DataType) + utf8Bytes(a.StringValue), 0);
+    return SNS_MESSAGE_LIMIT_BYTES - attributeBytes - utf8Bytes(subject);
+}
 /** The content of a notification rendered again without its time and run link. */
 function stableContent(notification) {
     return [notification.subject, JSON.stringify(notification.attributes), notification.message].join('\n');
 }
-/** One line of plain text: control characters (forged lines in an email) become spaces. */
-function plain(value, maxLength = 300) {
-    // eslint-disable-next-line no-control-regex
-    const text = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
-    const chars = Array.from(text);
-    return chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : text;
-}
 /** ASCII only (accents folded, the rest dropped), one line, at most SNS_SUBJECT_MAX characters. */
 function asciiSubject(text) {
-    const ascii = text
-        .normalize('NFKD')
-        .replace(/[\s\p{Cc}]+/gu, ' ') // line breaks first, so they become spaces, not nothing
-        .replace(/[^\x20-\x7e]/g, '')
-        .replace(/ +/g, ' ')
-        .trim();
-    return ascii.length > SNS_SUBJECT_MAX ? `${ascii.slice(0, SNS_SUBJECT_MAX - 3)}...` : ascii;
-}
-function changeCounts(report) {
-    const changes = report.remediation?.changes ?? [];
-    const applied = changes.filter((c) => c.result === 'applied');
-    return {
-        deactivated: applied.filter((c) => c.kind === 'deactivate').length,
-        deleted: applied.filter((c) => c.kind === 'delete').length,
-        failed: changes.filter((c) => c.result === 'failed').length
-    };
+    return asciiText(text, SNS_SUBJECT_MAX);
 }
 function renderSubject(report, event) {
     const c = report.counts;
-    const changed = changeCounts(report);
+    const changed = changeTotals(report);
     const parts = [
         classCounts(c, ['overdue', 'unused', 'due-soon']),
         changed.deactivated && `${changed.deactivated} deactivated`,
@@ -86992,19 +87680,19 @@ function keyBlock(f, input) {
     const change = report.remediation?.changes.find((c) => c.accessKeyId === f.accessKeyId);
     const maxAge = report.thresholds.maxAgeDays;
     const lines = [
-        `User:        ${plain(f.userName, 64)}`,
-        `Access key:  ${plain(f.accessKeyId, 32)}`,
+        `User:        ${plainText(f.userName, 64)}`,
+        `Access key:  ${plainText(f.accessKeyId, 32)}`,
         // Overdue and due soon are said by the deadline line below; unused needs its idle days.
-        `Class:       ${CLASS_NAME[f.class]}${f.class === 'unused' ? ` (${reasonText(f, maxAge)})` : ''}`,
+        `Class:       ${CLASS_NAME[f.class]}${f.class === 'unused' ? ` (${unusedText(f)})` : ''}`,
         ...(f.status === 'Active' ? [`Deadline:    ${deadlineText(f, maxAge)}`] : []),
         `Age:         ${plural(f.ageDays, 'day')} (created ${isoDate(f.createDate)})`,
-        `Last used:   ${lastUseText(f, plain)}`,
-        `After run:   ${stateAfterRun(f, change)}${change?.result === 'failed' && change.detail ? `: ${plain(change.detail)}` : ''}`
+        `Last used:   ${lastUseText(f, plainText)}`,
+        `After run:   ${stateAfterRun(f, change)}${change?.result === 'failed' && change.detail ? `: ${plainText(change.detail, 300)}` : ''}`
     ];
     const url = input.partition && iamKeysUrl(input.partition, f.userName);
     if (url)
         lines.push(`Console:     ${url}`);
-    const advice = rotationAdvice(f, report.keys.filter((k) => k.userName === f.userName), plain);
+    const advice = rotationAdvice(f, report.keys.filter((k) => k.userName === f.userName), plainText);
     if (advice.note && !change)
         lines.push(`Note:        ${advice.note}`);
     const activity = input.activity?.get(f.accessKeyId);
@@ -87022,29 +87710,24 @@ function keysToDetail(input) {
 }
 function header(input) {
     const { report: r } = input;
-    const t = r.thresholds;
     const c = r.counts;
-    const changed = changeCounts(r);
-    const alias = r.accountAlias ? ` (${plain(r.accountAlias, 64)})` : '';
+    const changed = changeTotals(r);
     return [
-        `IAM Key Sentinel ${input.event === 'incident' ? 'incident response' : 'audit'} of AWS account ${r.accountId}${alias}`,
+        `IAM Key Sentinel ${input.event === 'incident' ? 'incident response' : 'audit'} of AWS account ${r.accountId}${aliasSuffix(r.accountAlias, plainText)}`,
         `Run:        ${input.runUrl}`,
         `Time:       ${r.generatedAt}`,
-        `Thresholds: rotate after ${t.maxAgeDays} days, due soon ${t.warnDays} days before` +
-            (t.unusedDays > 0 ? `, unused after ${t.unusedDays} days` : ''),
+        `Thresholds: ${thresholdsPlain(r.thresholds)}`,
         '',
-        `Keys: ${CLASS_ORDER.map((k) => `${c[k]} ${CLASS_NAME[k]}`).join(', ')} ` +
-            `(${plural(c.total, 'key')} of ${plural(r.userCount, 'user')})`,
-        `Changes: ${changed.deactivated} deactivated, ${changed.deleted} deleted, ${changed.failed} failed`
+        `Keys: ${everyClassCount(c)} (${plural(c.total, 'key')} of ${plural(r.userCount, 'user')})`,
+        `Changes: ${changeCountsText(changed)}`
     ].join('\n');
 }
 function footer() {
     return [
         'How to rotate an access key of a user with one key (a user with two has a Note above):',
-        ...ROTATION_STEPS.map((step, i) => `${i + 1}. ${step}`)
+        numbered(ROTATION_STEPS)
     ].join('\n');
 }
-const bytes = (text) => Buffer.byteLength(text, 'utf8');
 /**
  * Adds key blocks while the message stays within the byte limit; when they do not all fit,
  * the rest are cut with a note pointing to the run.
@@ -87052,23 +87735,20 @@ const bytes = (text) => Buffer.byteLength(text, 'utf8');
 function renderMessage(input, limit = SNS_MESSAGE_LIMIT_BYTES) {
     const head = header(input);
     const foot = footer();
-    const blocks = keysToDetail(input).map((f) => keyBlock(f, input));
+    const keys = keysToDetail(input);
     const separator = '\n\n';
     const cutNote = (left) => `... ${left} more keys are not listed here to stay within SNS's size limit; see the run: ${input.runUrl}`;
-    const title = blocks.length > 0 ? 'Keys needing action:' : 'No key needs action.';
+    const title = keys.length > 0 ? 'Keys needing action:' : 'No key needs action.';
     const parts = [head, title];
-    let used = bytes(parts.join(separator)) + bytes(separator + foot);
-    let shown = 0;
-    for (const block of blocks) {
-        const reserve = shown + 1 < blocks.length ? bytes(separator + cutNote(blocks.length)) : 0;
-        if (used + bytes(separator + block) + reserve > limit)
-            break;
-        parts.push(block);
-        used += bytes(separator + block);
-        shown++;
-    }
-    if (shown < blocks.length)
-        parts.push(cutNote(blocks.length - shown));
+    const fit = fitItems(keys, (f) => keyBlock(f, input), {
+        budget: limit,
+        used: utf8Bytes(parts.join(separator)) + utf8Bytes(separator + foot),
+        separator,
+        reserve: utf8Bytes(separator + cutNote(keys.length))
+    });
+    parts.push(...fit.shown);
+    if (fit.left > 0)
+        parts.push(cutNote(fit.left));
     parts.push(foot);
     return parts.join(separator);
 }
@@ -87081,19 +87761,15 @@ function renderSnsNotification(input) {
     return { ...renderNotification(input), content: stableContent(stable) };
 }
 function renderNotification(input) {
-    const changed = changeCounts(input.report);
-    const number = (n) => ({ DataType: 'Number', StringValue: String(n) });
+    const changed = changeTotals(input.report);
     const subject = renderSubject(input.report, input.event);
     const attributes = {
-        account: { DataType: 'String', StringValue: input.report.accountId },
-        event: { DataType: 'String', StringValue: input.event },
-        overdue: number(input.report.counts.overdue),
-        changed: number(changed.deactivated + changed.deleted)
+        account: stringAttribute(input.report.accountId),
+        event: stringAttribute(input.event),
+        overdue: numberAttribute(input.report.counts.overdue),
+        changed: numberAttribute(changed.deactivated + changed.deleted)
     };
-    // Attributes count towards the 256 KiB as well: name, type and value of each.
-    const attributeBytes = Object.entries(attributes).reduce((sum, [name, a]) => sum + bytes(name) + bytes(a.DataType) + bytes(a.StringValue), 0);
-    const message = renderMessage(input, SNS_MESSAGE_LIMIT_BYTES - attributeBytes - bytes(subject));
-    return { subject, message, attributes };
+    return { subject, message: renderMessage(input, messageRoom(subject, attributes)), attributes };
 }
 /** notify-on: findings publishes when a key is overdue or unused, or when keys were changed. */
 function shouldPublish(report, notifyOn, event) {
@@ -87629,10 +88305,10 @@ partition) {
         return '';
     const parts = [heading(plan)];
     if (plan.capExceeded) {
-        parts.push(`> [!CAUTION]\n> The plan holds **${plan.changes.length}** changes, more than \`max-actions\` (${plan.maxActions}). ` +
+        parts.push(markdown_alert('CAUTION', `The plan holds **${plan.changes.length}** changes, more than \`max-actions\` (${plan.maxActions}). ` +
             'Nothing was changed: a mass change is likelier a misconfiguration than a real need. ' +
             `Review the plan below; if it is right, raise \`max-actions\` to at least ${plan.changes.length} for one run, ` +
-            'or narrow the scope with `exclude-users`, `exempt-tag`, `exempt-groups` or the thresholds.');
+            'or narrow the scope with `exclude-users`, `exempt-tag`, `exempt-groups` or the thresholds.'));
     }
     if (records.length === 0)
         parts.push('No key needs a change.');
@@ -87663,12 +88339,68 @@ partition) {
     }
     const undo = records.flatMap((r) => (r.undo ? [r.undo] : []));
     if (undo.length > 0) {
-        parts.push('To undo the deactivations (deleted keys cannot be restored):', ['```sh', ...undo, '```'].join('\n'));
+        parts.push('To undo the deactivations (deleted keys cannot be restored):', codeBlock('sh', undo));
     }
     return parts.join('\n\n');
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/deliver/report.ts
+// The JSON report: every key, written to a file for an upload-artifact step.
+
+
+
+/** `<base>-<run id>-<attempt>.json`: one file per run attempt, never overwritten by a re-run. */
+function reportFileName(base, env) {
+    const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-');
+    return `${base}${run ? `-${run}` : ''}.json`;
+}
+/** A JSON report in the runner's temp dir, where an upload-artifact step can pick it up. */
+async function writeJsonReport(base, content, env = process.env) {
+    const dir = env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const path = (0,external_node_path_.join)(dir, reportFileName(base, env));
+    await (0,promises_.writeFile)(path, JSON.stringify(content, null, 2) + '\n', 'utf8');
+    return path;
+}
+/** An account's report, named with the account ID so an aggregate can tell the files apart. */
+function writeReport(report, env = process.env) {
+    return writeJsonReport(`iam-key-sentinel-${report.accountId}`, report, env);
+}
+
+;// CONCATENATED MODULE: ./src/kit/text/mermaid.ts
+// Mermaid bar charts, as GitHub draws them in Markdown.
+/** Horizontal bars: the value axis runs along the wide side, so its ticks stay legible. */
+function horizontalBarChart(chart) {
+    return [
+        '```mermaid',
+        '---',
+        'config:',
+        '  xyChart:',
+        '    width: 600',
+        `    height: ${chart.height}`,
+        '  themeVariables:',
+        '    xyChart:',
+        `      plotColorPalette: "${chart.color}"`,
+        '---',
+        'xychart-beta horizontal',
+        `  x-axis [${chart.labels.map((label) => `"${label}"`).join(', ')}]`,
+        `  y-axis "${chart.axis}" 0 --> ${chart.max}`,
+        `  bar [${chart.values.join(', ')}]`,
+        '```'
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/render/age-chart.ts
+// Mermaid bar chart of the active keys by days until (or past) their rotation deadline, with the
+// thresholds as the band edges: what the classes mean, drawn. Inactive and exempt keys are left
+// out: they have no deadline to meet.
+
 
 /** Bands over days-to-deadline: long past (> max-age-days), past, due soon (warn-days), in time. */
 function deadlineBands(daysToDeadline, t) {
@@ -87694,54 +88426,37 @@ function deadlineBands(daysToDeadline, t) {
 }
 /**
  * The chart, or '' when it would say no more than the table: fewer than two bands with keys.
- * The y axis goes to at least 10 so Mermaid's ticks are whole keys.
+ * The key axis goes to at least 10 so Mermaid's ticks are whole keys.
  */
 function renderDeadlineChart(daysToDeadline, t) {
     const bands = deadlineBands(daysToDeadline, t);
     if (bands.filter((b) => b.count > 0).length < 2)
         return '';
-    const max = Math.max(10, ...bands.map((b) => b.count));
-    return [
-        '```mermaid',
-        '---',
-        'config:',
-        '  xyChart:',
-        '    width: 600',
-        '    height: 200',
-        '  themeVariables:',
-        '    xyChart:',
-        '      plotColorPalette: "#0969da"',
-        '---',
-        // Horizontal: the key axis runs along the wide side, so ten whole-key ticks stay legible.
-        'xychart-beta horizontal',
-        `  x-axis [${bands.map((b) => `"${b.label}"`).join(', ')}]`,
-        `  y-axis "Keys" 0 --> ${max}`,
-        `  bar [${bands.map((b) => b.count).join(', ')}]`,
-        '```'
-    ].join('\n');
+    return horizontalBarChart({
+        height: 200,
+        color: '#0969da',
+        labels: bands.map((b) => b.label),
+        values: bands.map((b) => b.count),
+        axis: 'Keys',
+        max: Math.max(10, ...bands.map((b) => b.count))
+    });
 }
 
-;// CONCATENATED MODULE: ./src/render/summary.ts
-// The job summary: a pure renderer from findings to Markdown, kept under GitHub's 1 MiB limit.
-// Ordered by what the reader must do: the verdict, the keys needing action (by user, in their
-// state after this run), then what the run changed, activity and deliveries, then the rest.
+;// CONCATENATED MODULE: ./src/render/key-table.ts
+// The key tables of the job summary: one row per key in its state after this run, a user's keys
+// together, cut to a byte budget with a line saying how many keys were left out and where.
 
 
 
 
-
-
-/** GitHub rejects step summaries over 1 MiB; leave room for what other steps append. */
-const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
-/** OK keys are listed (collapsed) only up to this many; beyond, they are counted. */
-const OK_LIST_LIMIT = 50;
-const NEEDS_ACTION = new Set(['overdue', 'unused', 'due-soon']);
-function formatDeadline(f, maxAgeDays) {
-    return f.status === 'Active' ? deadlineText(f, maxAgeDays) : '—';
-}
-function formatLastUse(f) {
-    return lastUseText(f, escapeMarkdown);
-}
+const KEY_HEADER = [
+    'User',
+    'Access key',
+    'Class',
+    'Rotation deadline',
+    'Last used',
+    'After this run'
+];
 function exemptionText(e) {
     switch (e.kind) {
         case 'tag':
@@ -87754,34 +88469,20 @@ function exemptionText(e) {
 }
 function classCell(f) {
     if (f.class === 'unused')
-        return `${CLASS_LABEL.unused}: ${reasonText(f, 0)}`;
+        return `${CLASS_LABEL.unused}: ${unusedText(f)}`;
     if (f.class !== 'exempt' || !f.exemption)
         return CLASS_LABEL[f.class];
     return `${CLASS_LABEL.exempt} (${CLASS_LABEL[f.rawClass]}; ${exemptionText(f.exemption)})`;
-}
-const KEY_HEADER = [
-    'User',
-    'Access key',
-    'Class',
-    'Rotation deadline',
-    'Last used',
-    'After this run'
-];
-function userCell(f, ctx) {
-    return userLink(ctx.partition, f.userName, escapeMarkdown(f.userName, 64));
-}
-function keyCell(f, ctx) {
-    return keyLink(ctx.partition, f.userName, escapeMarkdown(f.accessKeyId, 32));
 }
 function keyRow(f, ctx) {
     const change = ctx.changes.get(f.accessKeyId);
     const state = stateAfterRun(f, change);
     return [
-        userCell(f, ctx),
-        keyCell(f, ctx),
+        userLink(ctx.partition, f.userName, escapeMarkdown(f.userName, 64)),
+        keyLink(ctx.partition, f.userName, escapeMarkdown(f.accessKeyId, 32)),
         classCell(f),
-        `${formatDeadline(f, ctx.thresholds.maxAgeDays)}, ${plural(f.ageDays, 'day')} old`,
-        formatLastUse(f),
+        deadlineAndAge(f, ctx.thresholds.maxAgeDays),
+        lastUseText(f, escapeMarkdown),
         change?.result === 'applied' ? `**${state}**` : state
     ];
 }
@@ -87800,27 +88501,34 @@ function byUser(flagged, all) {
     }
     return [...groups.values()].flat();
 }
-function counted(input) {
-    const c = input.counts;
-    const classes = CLASS_ORDER.filter((k) => c[k] > 0).map((k) => `${CLASS_LABEL[k]} ${c[k]}`);
-    return `${plural(input.userCount, 'user')}, ${plural(c.total, 'access key')}${classes.length > 0 ? `: ${classes.join(' · ')}` : ''}`;
+/**
+ * The table of `findings`, rows added while the byte budget lasts, then how many were left out,
+ * so a huge account still gets a summary GitHub accepts.
+ */
+function renderKeyTable(findings, budget, reportPath, ctx) {
+    const head = table(KEY_HEADER, []);
+    const fit = fitItems(findings, (f) => tableRow(keyRow(f, ctx)), {
+        budget,
+        used: utf8Bytes(head),
+        separator: '\n'
+    });
+    const rows = [head, ...fit.shown].join('\n');
+    if (fit.left === 0)
+        return rows;
+    const where = reportPath ? ` in the JSON report (${escapeMarkdown(reportPath, 300)})` : ' in the JSON report';
+    return `${rows}\n\n_${fit.left} more keys are not shown here to stay under GitHub's summary size limit; every key is listed${where}._`;
 }
-function summary_header(input) {
-    const t = input.thresholds;
-    const alias = input.accountAlias ? ` (${escapeMarkdown(input.accountAlias, 64)})` : '';
-    const unused = t.unusedDays > 0 ? `unused after **${t.unusedDays}** days` : 'unused rule off';
-    const run = input.runUrl ? ` · [run log](${input.runUrl})` : '';
-    return [
-        `Account **${escapeMarkdown(input.accountId, 12)}**${alias} · scanned ${input.generatedAt.toISOString()}${run}`,
-        '',
-        counted(input),
-        '',
-        `Thresholds: rotate after **${t.maxAgeDays}** days · due soon **${t.warnDays}** days before · ${unused}`,
-        ...scanLines(input.scan)
-    ].join('\n');
-}
+
+;// CONCATENATED MODULE: ./src/render/summary-header.ts
+// The head of the job summary: the verdict, the account and its counts, the thresholds, how the
+// keys were read, then the root user's keys and the scan errors. Pure.
+
+
+
+/** Scan errors listed; beyond, they are counted (the JSON report has them all). */
+const ERROR_ROWS_LIMIT = 100;
 /** One line first: whether the step fails and why, or what is left to do. */
-function verdict(input, open) {
+function renderVerdict(input, open) {
     const failures = input.failures;
     if (failures === undefined)
         return '';
@@ -87835,7 +88543,12 @@ function verdict(input, open) {
     }
     if (open === 0)
         return '**✅ No key needs action.**';
-    return `**⚠️ ${plural(open, 'key')} ${open === 1 ? 'needs' : 'need'} action below;** the step passes (fail-on: ${input.failOn ?? 'never'}).`;
+    return `**⚠️ ${plural(open, 'key')} ${agree(open, 'needs', 'need')} action below;** the step passes (fail-on: ${input.failOn ?? 'never'}).`;
+}
+function counted(input) {
+    const c = input.counts;
+    const classes = CLASS_ORDER.filter((k) => c[k] > 0).map((k) => `${CLASS_LABEL[k]} ${c[k]}`);
+    return `${plural(input.userCount, 'user')}, ${plural(c.total, 'access key')}${classes.length > 0 ? `: ${classes.join(' · ')}` : ''}`;
 }
 function scanLines(scan) {
     if (!scan)
@@ -87847,26 +88560,40 @@ function scanLines(scan) {
             `${report.unlistedOkKeys} ok keys counted from it.`);
     }
     if (scan.fallbackReason) {
-        lines.push('', `> [!WARNING]\n> The credential report could not be used, so every user was read live: ${escapeMarkdown(scan.fallbackReason, 400)}`);
+        lines.push('', markdown_alert('WARNING', `The credential report could not be used, so every user was read live: ${escapeMarkdown(scan.fallbackReason, 400)}`));
     }
     return lines;
+}
+/** The account, when it was scanned, the counts, the thresholds and how the keys were read. */
+function renderHeader(input) {
+    const run = input.runUrl ? ` · [run log](${input.runUrl})` : '';
+    return [
+        `Account **${escapeMarkdown(input.accountId, 12)}**${aliasSuffix(input.accountAlias, escapeMarkdown)} · scanned ${input.generatedAt.toISOString()}${run}`,
+        '',
+        counted(input),
+        '',
+        `Thresholds: ${thresholdsMarkdown(input.thresholds)}`,
+        ...scanLines(input.scan)
+    ].join('\n');
 }
 function rootKeyLine(k) {
     const created = k.createDate ? `created ${isoDate(k.createDate)}` : 'creation date unknown';
     const used = k.lastUse.kind === 'used' ? `last used ${isoDate(k.lastUse.date)}` : 'never used';
     return `- 🔴 The root user has an **${k.active ? 'active' : 'inactive'}** access key (slot ${k.slot}, ${created}, ${used}): delete it; the root user should have no access keys.`;
 }
-function rootSection(scan) {
+function renderRootKeys(scan) {
     const keys = scan?.rootAccessKeys ?? [];
     return keys.length === 0 ? '' : ['### Root user access keys', ...keys.map(rootKeyLine)].join('\n');
 }
-function errorsSection(errors) {
+function renderScanErrors(errors) {
     if (errors.length === 0)
         return '';
     const rows = errors
-        .slice(0, 100)
+        .slice(0, ERROR_ROWS_LIMIT)
         .map((e) => [escapeMarkdown(e.scope, 80), escapeMarkdown(e.operation, 40), escapeMarkdown(e.message, 300)]);
-    const more = errors.length > 100 ? `\n\n…and ${errors.length - 100} more in the JSON report.` : '';
+    const more = errors.length > ERROR_ROWS_LIMIT
+        ? `\n\n…and ${errors.length - ERROR_ROWS_LIMIT} more in the JSON report.`
+        : '';
     return [
         `### ⚠️ Scan errors (${errors.length})`,
         '',
@@ -87875,6 +88602,24 @@ function errorsSection(errors) {
         table(['Scope', 'Operation', 'Error'], rows) + more
     ].join('\n');
 }
+
+;// CONCATENATED MODULE: ./src/render/summary.ts
+// The job summary: a pure renderer from findings to Markdown, kept under GitHub's 1 MiB limit.
+// Ordered by what the reader must do: the verdict, the keys needing action (by user, in their
+// state after this run), then what the run changed, activity and deliveries, then the rest.
+
+
+
+
+
+
+/** GitHub rejects step summaries over 1 MiB; leave room for what other steps append. */
+const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
+/** OK keys are listed (collapsed) only up to this many; beyond, they are counted. */
+const OK_LIST_LIMIT = 50;
+/** A table below the keys needing action is left out when less than this is left of the budget. */
+const TABLE_MIN_BYTES = 2048;
+const NEEDS_ACTION = new Set(['overdue', 'unused', 'due-soon']);
 /** Active, not exempt, and still active after this run: the keys that have a deadline to meet. */
 function chartSection(input, ctx) {
     const days = [
@@ -87887,33 +88632,27 @@ function chartSection(input, ctx) {
     const chart = renderDeadlineChart(days, input.thresholds);
     return chart === '' ? '' : `### Active keys by rotation deadline\n\n${chart}`;
 }
-/**
- * Adds table rows until the byte budget is spent, then says how many were left out,
- * so a huge account still gets a summary GitHub accepts.
- */
-function boundedTable(findings, budget, reportPath, ctx) {
-    const head = table(KEY_HEADER, []);
-    let used = utf8Bytes(head);
-    const lines = [head];
-    let shown = 0;
-    for (const f of findings) {
-        const line = `\n| ${keyRow(f, ctx).join(' | ')} |`;
-        const size = utf8Bytes(line);
-        if (used + size > budget)
-            break;
-        lines.push(line);
-        used += size;
-        shown++;
-    }
-    if (shown < findings.length) {
-        const where = reportPath
-            ? ` in the JSON report (${escapeMarkdown(reportPath, 300)})`
-            : ' in the JSON report';
-        lines.push(`\n\n_${findings.length - shown} more keys are not shown here to stay under GitHub's summary size limit; every key is listed${where}._`);
-    }
-    return lines.join('');
+function attentionTitle(flagged, open) {
+    if (flagged.length === 0)
+        return '### Keys needing action (0)';
+    const users = new Set(flagged.map((f) => f.userName)).size;
+    const handled = flagged.length - open;
+    return (`### Keys needing action (${plural(flagged.length, 'key')} of ${plural(users, 'user')}` +
+        (handled > 0 ? `; this run dealt with ${handled}, ${open} left)` : ')'));
 }
-const details = (title, body) => `<details><summary>${title}</summary>\n\n${body}\n\n</details>`;
+function okNote(input, ok) {
+    const unlisted = input.scan?.credentialReport?.unlistedOkKeys ?? 0;
+    return [
+        ok.length > OK_LIST_LIMIT
+            ? `${ok.length} keys are ok and not listed here; the JSON report lists them.`
+            : '',
+        unlisted > 0
+            ? `${unlisted} ok keys of users the credential report showed to be fine are counted, not listed (the report has no key IDs).`
+            : ''
+    ]
+        .filter(Boolean)
+        .join(' ');
+}
 function renderSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
     const changes = new Map((input.remediation?.changes ?? []).map((c) => [c.accessKeyId, c]));
     const ctx = {
@@ -87929,54 +88668,38 @@ function renderSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
     const open = flaggedOnly.filter((f) => changes.get(f.accessKeyId)?.result !== 'applied').length;
     const top = [
         '## IAM Key Sentinel: access key audit',
-        verdict(input, open),
-        summary_header(input),
-        rootSection(input.scan)
+        renderVerdict(input, open),
+        renderHeader(input),
+        renderRootKeys(input.scan)
     ];
-    const rest = [errorsSection(input.errors), ...(input.sections ?? []), chartSection(input, ctx)];
+    const rest = [renderScanErrors(input.errors), ...(input.sections ?? []), chartSection(input, ctx)];
     const fixed = [...top, ...rest].filter((part) => part !== '');
-    const users = new Set(flaggedOnly.map((f) => f.userName)).size;
     const context = flagged.length - flaggedOnly.length;
-    const handled = flaggedOnly.length - open;
-    const attentionTitle = flaggedOnly.length === 0
-        ? '### Keys needing action (0)'
-        : `### Keys needing action (${plural(flaggedOnly.length, 'key')} of ${plural(users, 'user')}` +
-            (handled > 0 ? `; this run dealt with ${handled}, ${open} left)` : ')');
-    const unlisted = input.scan?.credentialReport?.unlistedOkKeys ?? 0;
-    const okNote = [
-        ok.length > OK_LIST_LIMIT
-            ? `${ok.length} keys are ok and not listed here; the JSON report lists them.`
-            : '',
-        unlisted > 0
-            ? `${unlisted} ok keys of users the credential report showed to be fine are counted, not listed (the report has no key IDs).`
-            : ''
-    ]
-        .filter(Boolean)
-        .join(' ');
     // The fixed parts and headings are small; the tables share what is left of the budget.
     let budget = maxBytes - utf8Bytes(fixed.join('\n\n')) - 1024;
-    const keyParts = [attentionTitle];
+    const keyParts = [attentionTitle(flaggedOnly, open)];
     if (flagged.length === 0)
         keyParts.push('No key needs action. 🎉');
     else {
         if (context > 0) {
             keyParts.push(`Also listed: ${plural(context, 'other key')} of these users, since rotating one of two keys depends on the other.`);
         }
-        const flaggedTable = boundedTable(flagged, budget, input.reportPath, ctx);
+        const flaggedTable = renderKeyTable(flagged, budget, input.reportPath, ctx);
         budget -= utf8Bytes(flaggedTable);
         keyParts.push(flaggedTable);
     }
     const tail = [];
-    if (others.length > 0 && budget > 2048) {
-        const othersTable = boundedTable(others, budget, input.reportPath, ctx);
+    if (others.length > 0 && budget > TABLE_MIN_BYTES) {
+        const othersTable = renderKeyTable(others, budget, input.reportPath, ctx);
         budget -= utf8Bytes(othersTable);
         tail.push(details(`Exempt and inactive keys (${others.length})`, othersTable));
     }
-    if (ok.length > 0 && ok.length <= OK_LIST_LIMIT && budget > 2048) {
-        tail.push(details(`OK keys (${ok.length})`, boundedTable(ok, budget, input.reportPath, ctx)));
+    if (ok.length > 0 && ok.length <= OK_LIST_LIMIT && budget > TABLE_MIN_BYTES) {
+        tail.push(details(`OK keys (${ok.length})`, renderKeyTable(ok, budget, input.reportPath, ctx)));
     }
-    if (okNote)
-        tail.push(okNote);
+    const note = okNote(input, ok);
+    if (note)
+        tail.push(note);
     return ([
         ...top.filter((p) => p !== ''),
         keyParts.join('\n\n'),
@@ -88233,89 +88956,67 @@ async function runAuditJob(job) {
 ;// CONCATENATED MODULE: ./src/credentials/sign-in.ts
 // GitHub OIDC → STS AssumeRoleWithWebIdentity, then optionally sts:AssumeRole role chaining (a hub
 // role into a member account). The credentials stay inside the action: they are masked and
-// handed to the SDK clients, never exported to the job.
+// handed to the SDK clients, never exported to the job. The runner's part (the OIDC token,
+// masking, the log) is handed in by the entry (src/main.ts), so this stage never touches it.
 
 
 
 
 
-/** The STS parameters of session policies; none when there are none. */
-function policyParameters(policies) {
+
+/** retry-max-attempts tries in all, from a second apart. */
+const stsRetry = () => ({ attempts: retryMaxAttempts(), baseDelayMs: 1000 });
+function retrying(what, runner, retry, retryable) {
     return {
-        ...(policies?.inline ? { Policy: policies.inline } : {}),
-        ...(policies && policies.managedArns.length > 0
-            ? { PolicyArns: policies.managedArns.map((arn) => ({ arn })) }
-            : {})
+        what,
+        log: runner.log,
+        ...(retry.sleep ? { sleep: retry.sleep } : {}),
+        backoff: (error) => (retryable(error) ? retry : undefined)
     };
 }
-/** One attempt per send, so the retry around it is the only one (retry-max-attempts). */
-const stsClient = (region, credentials) => new dist_cjs/* STSClient */.iM({ region, credentials, ...awsClientConfig({ maxAttempts: 1 }) });
-const stsRetry = () => ({
-    attempts: retryMaxAttempts(),
-    baseDelayMs: 1000,
-    isRetryable: isTransientStsError
-});
 const ID_TOKEN_PERMISSION_HINT = 'Add `permissions: id-token: write` to the workflow or job that runs IAM Key Sentinel ' +
     '(without it GitHub gives the job no OIDC token).';
-// Codes STS returns for problems that go away on their own.
-const TRANSIENT_STS = [
-    'IDPCommunicationError',
-    'Throttling',
-    'RequestTimeout',
-    'ServiceUnavailable',
-    'InternalFailure',
-    'InternalError'
-];
-function isTransientStsError(error) {
-    const e = error;
-    const status = e?.$metadata?.httpStatusCode;
-    if (e?.$retryable || (status !== undefined && status >= 500))
-        return true;
-    const code = awsErrorCode(error);
-    // No AWS code at all means the request never got an AWS answer: a network failure.
-    return code === undefined ? error instanceof Error : hasAwsCode(error, ...TRANSIENT_STS);
-}
-async function fetchIdToken(audience, retry) {
+async function fetchIdToken(audience, runner, retry) {
     if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
         throw new ActionError('No GitHub OIDC token is available to this job.', ID_TOKEN_PERMISSION_HINT);
     }
     try {
-        return await withRetry(() => getIDToken(audience), retry);
+        // Every failure is retried: the runner's token service answers no AWS codes to sort by.
+        const options = retrying('Requesting the GitHub OIDC token', runner, retry, () => true);
+        return await withRetry(() => runner.getIdToken(audience), options);
     }
     catch (error) {
         throw new ActionError(`Requesting the GitHub OIDC token failed: ${errorMessage(error)}`, ID_TOKEN_PERMISSION_HINT, { cause: error });
     }
 }
 /** Masks the session before anything can log it. */
-function masked(c) {
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
+function masked(session, maskSecret) {
+    if (!session?.sessionToken)
         throw new Error('STS answered without credentials');
+    for (const secret of [session.accessKeyId, session.secretAccessKey, session.sessionToken]) {
+        maskSecret(secret);
     }
-    setSecret(c.AccessKeyId);
-    setSecret(c.SecretAccessKey);
-    setSecret(c.SessionToken);
+    return session;
+}
+/** The STS parameters of one role session. */
+function sessionRequest(hop) {
     return {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        sessionToken: c.SessionToken,
-        expiration: c.Expiration
+        roleArn: hop.roleArn,
+        sessionName: hop.roleSessionName,
+        durationSeconds: hop.roleDurationSeconds,
+        policy: hop.sessionPolicies?.inline,
+        policyArns: hop.sessionPolicies?.managedArns
     };
 }
 /**
  * sts:AssumeRole into `hop.roleArn`, signed with `from.credentials` (undefined: the credentials
  * already in the job). `from.identity` names them in the error, since the fix is in a trust policy.
  */
-async function assumeRoleChained(hop, from, retry = stsRetry()) {
-    const sts = stsClient(hop.awsRegion, from.credentials);
+async function assumeRoleChained(hop, from, runner, retry = stsRetry()) {
+    const sts = stsClient({ region: hop.awsRegion, credentials: from.credentials, signIn: true });
     try {
-        const answer = await withRetry(() => sts.send(new dist_cjs/* AssumeRoleCommand */.QL({
-            RoleArn: hop.roleArn,
-            RoleSessionName: hop.roleSessionName,
-            DurationSeconds: hop.roleDurationSeconds,
-            ...(hop.externalId ? { ExternalId: hop.externalId } : {}),
-            ...policyParameters(hop.sessionPolicies)
-        })), retry);
-        return masked(answer.Credentials);
+        const session = await withRetry(() => assumeRole(sts, { ...sessionRequest(hop), externalId: hop.externalId }), retrying(`sts:AssumeRole into ${hop.roleArn}`, runner, retry, isTransientStsError));
+        return masked(session, runner.maskSecret);
     }
     catch (error) {
         throw new ActionError(`Assuming ${hop.roleArn} with sts:AssumeRole from ${from.identity} failed: ${errorMessage(error)}`, `Check the trust policy of ${hop.roleArn}: it must allow sts:AssumeRole for ${from.identity} ` +
@@ -88333,20 +89034,17 @@ async function assumeRoleChained(hop, from, retry = stsRetry()) {
         sts.destroy();
     }
 }
-async function assumeRoleWithOidc(settings, retry = stsRetry()) {
-    const token = await fetchIdToken(settings.audience, { ...retry, isRetryable: () => true });
-    setSecret(token);
+async function assumeRoleWithOidc(settings, runner, retry = stsRetry()) {
+    const token = await fetchIdToken(settings.audience, runner, retry);
+    runner.maskSecret(token);
     // Unsigned call: no credentials needed, and one attempt per try so retries do not multiply.
-    const sts = stsClient(settings.awsRegion);
+    const sts = stsClient({ region: settings.awsRegion, signIn: true });
     try {
-        const answer = await withRetry(() => sts.send(new dist_cjs/* AssumeRoleWithWebIdentityCommand */.WH({
-            RoleArn: settings.roleToAssume,
-            RoleSessionName: settings.roleSessionName,
-            WebIdentityToken: token,
-            DurationSeconds: settings.roleDurationSeconds,
-            ...policyParameters(settings.sessionPolicies)
-        })), retry);
-        return masked(answer.Credentials);
+        const session = await withRetry(() => assumeRoleWithWebIdentity(sts, {
+            ...sessionRequest({ ...settings, roleArn: settings.roleToAssume }),
+            webIdentityToken: token
+        }), retrying(`sts:AssumeRoleWithWebIdentity into ${settings.roleToAssume}`, runner, retry, isTransientStsError));
+        return masked(session, runner.maskSecret);
     }
     catch (error) {
         throw new ActionError(`Assuming ${settings.roleToAssume} with the GitHub OIDC token failed: ${errorMessage(error)}`, `Check the role's trust policy: it must trust the token.actions.githubusercontent.com OIDC provider ` +
@@ -88357,177 +89055,6 @@ async function assumeRoleWithOidc(settings, retry = stsRetry()) {
     finally {
         sts.destroy();
     }
-}
-
-;// CONCATENATED MODULE: ./src/aws/pacing.ts
-
-/** Where the pace starts: the low end of what IAM is reported to allow for reads. */
-const START_IAM_REQUESTS_PER_SECOND = 10;
-/** Default cap (`iam-max-rps`): above any read rate IAM is known to allow one account. */
-const DEFAULT_IAM_MAX_RPS = 100;
-/** Never slower than this, however often IAM throttles. */
-const MIN_IAM_REQUESTS_PER_SECOND = 1;
-const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/**
- * An AIMD pacer. It doubles its rate every second of successful answers up to four times its
- * start (slow start), then adds `increasePerSecond` per second (a tenth of that above 90% of the
- * rate IAM last throttled at); at a Throttling answer it multiplies the rate by `backOff`. The requests in flight when IAM starts throttling all come
- * back throttled, so one decrease covers the answers of the next few intervals.
- */
-class AdaptivePacer {
-    rateNow;
-    max;
-    min;
-    increase;
-    backOff;
-    clock;
-    sleep;
-    nextAt = -Infinity;
-    slowStart = true;
-    slowStartEnd;
-    lastRaise;
-    lastDecrease = -Infinity;
-    decreases = 0;
-    /** The rate at the last Throttling answer: IAM's limit is near it. */
-    throttledAtRate = Infinity;
-    /** Throttling answers seen (for the log). */
-    throttled = 0;
-    constructor(options = {}) {
-        this.max = options.max ?? DEFAULT_IAM_MAX_RPS;
-        if (!(this.max > 0))
-            throw new Error(`max must be positive; got ${this.max}`);
-        this.min = Math.min(options.min ?? MIN_IAM_REQUESTS_PER_SECOND, this.max);
-        this.rateNow = Math.min(options.start ?? START_IAM_REQUESTS_PER_SECOND, this.max);
-        this.slowStartEnd = 4 * this.rateNow;
-        this.increase = options.increasePerSecond ?? 2;
-        this.backOff = options.backOff ?? 0.5;
-        this.clock = options.clock ?? (() => performance.now());
-        this.sleep = options.sleep ?? realSleep;
-        this.lastRaise = this.clock();
-    }
-    get rate() {
-        return this.rateNow;
-    }
-    /** Throttles of requests sent before the last decrease come back within a few intervals. */
-    get quietMs() {
-        return 4 * (1000 / this.rateNow);
-    }
-    /** Resolves when the caller may send; callers are served in call order, one interval apart. */
-    async take() {
-        for (;;) {
-            const now = this.clock();
-            const slot = Math.max(this.nextAt, now);
-            this.nextAt = slot + 1000 / this.rateNow;
-            if (slot <= now)
-                return;
-            const epoch = this.decreases;
-            await this.sleep(slot - now);
-            // A back-off while this caller waited: its slot was given at the old rate, so it queues
-            // again at the new one rather than send into a bucket IAM just said is empty.
-            if (epoch === this.decreases)
-                return;
-        }
-    }
-    /** An answer that was not Throttling: raise the rate for the time that passed since the last. */
-    succeeded() {
-        const now = this.clock();
-        const seconds = Math.max(0, now - this.lastRaise) / 1000;
-        this.lastRaise = now;
-        // Slow start ends at four times the starting rate, where IAM's burst allowance (which hides
-        // its rate until it is spent) would otherwise let the rate overshoot far before a Throttling.
-        const doubled = this.rateNow * 2 ** seconds;
-        // Below 90% of the rate IAM last throttled at, climb at full speed; above it, probe at a
-        // tenth of that: scheduling jitter at the very limit costs Throttling answers.
-        const near = this.rateNow >= 0.9 * this.throttledAtRate;
-        const additive = this.increase * seconds * (near ? 0.1 : 1);
-        const raised = !this.slowStart
-            ? this.rateNow + additive
-            : doubled < this.slowStartEnd
-                ? doubled
-                : Math.max(this.rateNow, this.slowStartEnd) + additive;
-        if (raised >= this.slowStartEnd)
-            this.slowStart = false;
-        this.rateNow = Math.min(this.max, raised);
-    }
-    /** A Throttling answer: back off, once per burst of throttled answers. */
-    throttledAnswer() {
-        this.throttled++;
-        const now = this.clock();
-        this.lastRaise = now;
-        if (now - this.lastDecrease < this.quietMs)
-            return;
-        this.lastDecrease = now;
-        this.decreases++;
-        this.slowStart = false;
-        this.throttledAtRate = this.rateNow;
-        this.rateNow = Math.max(this.min, this.rateNow * this.backOff);
-        // Requests already scheduled at the old rate are spread out at the new one.
-        this.nextAt = Math.max(this.nextAt, now) + 1000 / this.rateNow;
-    }
-}
-const THROTTLING = [
-    'Throttling',
-    'ThrottlingException',
-    'TooManyRequestsException',
-    'RequestLimitExceeded'
-];
-/**
- * Makes every attempt of `client` wait for the pacer and report back, retries included: the
- * middleware sits in the deserialize step, which the retry middleware (finalizeRequest) runs once
- * per attempt, and sees the attempt's error before any retry.
- */
-function paceClient(client, pacer) {
-    client.middlewareStack.add((next) => async (args) => {
-        await pacer.take();
-        try {
-            const result = await next(args);
-            pacer.succeeded();
-            return result;
-        }
-        catch (error) {
-            if (hasAwsCode(error, ...THROTTLING))
-                pacer.throttledAnswer();
-            else
-                pacer.succeeded();
-            throw error;
-        }
-    }, 
-    // High priority: outside the SDK's deserializer in the same step, so a Throttling answer
-    // reaches the pacer as the error it is parsed into (inside, it is a plain HTTP 400).
-    { step: 'deserialize', priority: 'high', name: 'iamKeySentinelPacing', override: true });
-}
-
-;// CONCATENATED MODULE: ./src/aws/clients.ts
-// One place that builds the SDK clients, so every call shares the same credentials,
-// retry policy, timeouts and proxy (src/aws/network.ts). AWS_ENDPOINT_URL (the SDK's own
-// variable) is honoured as is.
-
-
-
-
-function createClients(options) {
-    // retry-max-attempts (default 8) lets a large scan ride out bursts instead of failing.
-    const config = () => ({
-        region: options.region,
-        credentials: options.credentials,
-        retryMode: 'adaptive',
-        ...awsClientConfig()
-    });
-    // IAM is paced by src/aws/pacing.ts, which adapts to Throttling itself; the SDK's adaptive
-    // limiter on top would halve the rate again at each throttled answer, so IAM retries in
-    // standard mode (same attempts).
-    const iam = new client_iam_dist_cjs/* IAMClient */.h8v({ ...config(), retryMode: 'standard' });
-    // One pacer for the one IAM client of a run: every IAM call shares what it learns.
-    paceClient(iam, new AdaptivePacer({ max: options.iamMaxRps ?? DEFAULT_IAM_MAX_RPS }));
-    const sts = new dist_cjs/* STSClient */.iM(config());
-    return {
-        iam,
-        sts,
-        destroy: () => {
-            iam.destroy();
-            sts.destroy();
-        }
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/run-context.ts
@@ -88545,155 +89072,12 @@ function runContext(env = process.env) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/classify/organization.ts
-// The organization-wide result: each expected account with its report, or flagged as missing or
-// unreadable, and the sums over the reports. Pure: the decisions the summary, digest, outputs and
-// verdict all share.
+;// CONCATENATED MODULE: ./src/render/failed-accounts.ts
+// Accounts of an organization audit without a usable report: what went wrong and what to do,
+// said alike in the organization summary (a table) and the SNS digest (a line each). Pure.
 
-function changeTotals(report) {
-    const changes = report.remediation?.changes ?? [];
-    const applied = (kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
-    return {
-        deactivated: applied('deactivate'),
-        deleted: applied('delete'),
-        failed: changes.filter((c) => c.result === 'failed').length
-    };
-}
-const STATUS_ORDER = { missing: 0, unreadable: 1, reported: 2 };
-const countOf = (a, key) => a.status === 'reported' ? a.report.counts[key] : 0;
-function byAttention(a, b) {
-    return (STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
-        countOf(b, 'overdue') - countOf(a, 'overdue') ||
-        countOf(b, 'unused') - countOf(a, 'unused') ||
-        countOf(b, 'due-soon') - countOf(a, 'due-soon') ||
-        a.accountId.localeCompare(b.accountId));
-}
-/** The newest usable report of an account wins (a re-run job may leave two). */
-function newestFirst(a, b) {
-    const at = (f) => (f.kind === 'report' ? Date.parse(f.report.generatedAt) : 0);
-    return at(b) - at(a) || a.path.localeCompare(b.path);
-}
-function accountOfFile(file) {
-    if (file.kind === 'report')
-        return file.report.accountId;
-    return file.kind === 'unreadable' ? file.accountId : undefined;
-}
-function aggregate(expected, files) {
-    const byAccount = new Map();
-    for (const file of files) {
-        const id = accountOfFile(file);
-        if (id !== undefined)
-            byAccount.set(id, [...(byAccount.get(id) ?? []), file]);
-    }
-    const names = new Map(expected.map((e) => [e.accountId, e.name ?? '']));
-    const ids = [...new Set([...expected.map((e) => e.accountId), ...byAccount.keys()])];
-    const accounts = ids.map((accountId) => {
-        const candidates = [...(byAccount.get(accountId) ?? [])].sort(newestFirst);
-        const base = { accountId, name: names.get(accountId) ?? '', expected: names.has(accountId) };
-        const usable = candidates.find((f) => f.kind === 'report');
-        if (usable?.kind === 'report') {
-            const name = base.name || usable.report.accountAlias || '';
-            const setAside = candidates.filter((f) => f !== usable).map((f) => f.path);
-            return {
-                ...base,
-                name,
-                status: 'reported',
-                report: usable.report,
-                path: usable.path,
-                setAside
-            };
-        }
-        const broken = candidates.find((f) => f.kind === 'unreadable');
-        if (broken?.kind === 'unreadable') {
-            return { ...base, status: 'unreadable', path: broken.path, reason: broken.reason };
-        }
-        return { ...base, status: 'missing' };
-    });
-    accounts.sort(byAttention);
-    const totals = emptyCounts();
-    const changes = { deactivated: 0, deleted: 0, failed: 0 };
-    const thresholds = new Map();
-    const worstKeys = [];
-    let scanErrors = 0;
-    let users = 0;
-    for (const a of accounts) {
-        if (a.status !== 'reported')
-            continue;
-        const { report } = a;
-        for (const k of Object.keys(totals))
-            totals[k] += report.counts[k];
-        const c = changeTotals(report);
-        changes.deactivated += c.deactivated;
-        changes.deleted += c.deleted;
-        changes.failed += c.failed;
-        scanErrors += report.errors.length;
-        users += report.userCount;
-        thresholds.set(JSON.stringify(report.thresholds), report.thresholds);
-        for (const finding of report.keys) {
-            if (isFlagged(finding.class))
-                worstKeys.push({ accountId: a.accountId, accountName: a.name, finding });
-        }
-    }
-    worstKeys.sort((a, b) => byUrgency(a.finding, b.finding) ||
-        a.finding.daysToDeadline - b.finding.daysToDeadline ||
-        a.accountId.localeCompare(b.accountId));
-    return {
-        accounts,
-        failed: accounts.filter((a) => a.status !== 'reported'),
-        totals,
-        changes,
-        scanErrors,
-        users,
-        worstKeys,
-        thresholds: [...thresholds.values()],
-        unattributed: files
-            .filter((f) => f.kind === 'unreadable' && f.accountId === undefined)
-            .map((f) => ({ path: f.path, reason: f.kind === 'unreadable' ? f.reason : '' })),
-        ignored: files
-            .filter((f) => f.kind === 'ignored')
-            .map((f) => ({ path: f.path, reason: f.kind === 'ignored' ? f.reason : '' }))
-    };
-}
-
-;// CONCATENATED MODULE: ./src/render/organization.ts
-// The organization-wide job summary: failed accounts first, the sums, a chart of overdue keys per
-// account, every account's counts and the worst keys. Pure, and within GitHub's summary limit.
-
-
-
-/** Bars in the chart: beyond a few dozen, Mermaid's labels no longer read. */
-const CHART_ACCOUNTS_LIMIT = 30;
-const WORST_KEYS_LIMIT = 20;
-/** Worst keys shown open; the rest of the WORST_KEYS_LIMIT fold into <details>. */
-const WORST_KEYS_OPEN = 10;
-const LABEL = CLASS_LABEL;
-const CLASSES = CLASS_ORDER;
-function thresholdsLine(all) {
-    const one = (t) => `rotate after **${t.maxAgeDays}** days · due soon **${t.warnDays}** days before · ` +
-        (t.unusedDays > 0 ? `unused after **${t.unusedDays}** days` : 'unused rule off');
-    if (all.length === 0)
-        return '';
-    if (all.length === 1)
-        return `Thresholds: ${one(all[0])}`;
-    return `⚠️ The accounts were audited with different thresholds: ${all.map(one).join('; ')}`;
-}
-function organization_header(input) {
-    const { result } = input;
-    const expected = result.accounts.filter((a) => a.expected).length;
-    const reported = result.accounts.filter((a) => a.status === 'reported').length;
-    const failed = result.failed.length;
-    return [
-        '## IAM Key Sentinel: organization audit',
-        '',
-        `${plural(expected, 'account')} expected · ${reported} reported · ` +
-            `${failed > 0 ? `❌ **${failed}** without a usable report` : 'none missing'} · ` +
-            `${plural(result.totals.total, 'access key')} of ${plural(result.users, 'user')} · ${input.generatedAt.toISOString()}`,
-        '',
-        thresholdsLine(result.thresholds)
-    ]
-        .join('\n')
-        .trim();
-}
+/** A whole fleet can fail at once (a broken hub role): list enough to act on, count the rest. */
+const FAILED_ROWS_LIMIT = 200;
 function failureText(a) {
     if (a.status === 'missing') {
         return {
@@ -88707,9 +89091,8 @@ function failureText(a) {
         todo: "Re-run the account's audit job; if it happens again, open the report file named here."
     };
 }
-/** A whole fleet can fail at once (a broken hub role): list enough to act on, count the rest. */
-const FAILED_ROWS_LIMIT = 200;
-function failedSection(failed) {
+/** The organization summary's section of failed accounts; '' when none failed. */
+function renderFailedAccounts(failed) {
     if (failed.length === 0)
         return '';
     const rows = failed.slice(0, FAILED_ROWS_LIMIT).map((a) => {
@@ -88728,23 +89111,17 @@ function failedSection(failed) {
                 : '')
     ].join('\n');
 }
-function totalsSection(result) {
-    const t = result.totals;
-    const rows = [...CLASSES.map((c) => [LABEL[c], String(t[c])]), ['**total**', `**${t.total}**`]];
-    const c = result.changes;
-    const lines = ['### Keys in the reported accounts', '', table(['Class', 'Keys'], rows)];
-    if (c.deactivated + c.deleted + c.failed > 0) {
-        lines.push('', `Changes made by the account jobs: ${c.deactivated} deactivated, ${c.deleted} deleted, ${c.failed} failed.`);
-    }
-    if (result.scanErrors > 0) {
-        lines.push('', `⚠️ ${result.scanErrors} scan errors in the reports: those accounts' counts may be incomplete (see their jobs).`);
-    }
-    return lines.join('\n');
-}
+
+;// CONCATENATED MODULE: ./src/render/overdue-chart.ts
+// Mermaid bar chart of the organization audit: overdue keys per account, named by ID and name.
+
+
+/** Bars in the chart: beyond a few dozen, Mermaid's labels no longer read. */
+const CHART_ACCOUNTS_LIMIT = 30;
 /** An account name inside a Mermaid label: letters, digits and a few marks, nothing that ends the string. */
 function chartName(name) {
     const safe = name.replace(/[^\p{L}\p{N} ._-]/gu, '').trim();
-    return Array.from(safe).slice(0, 24).join('');
+    return firstChars(safe, 24);
 }
 /**
  * Horizontal bars of overdue keys per account, named by ID and name; '' when fewer than two
@@ -88759,29 +89136,72 @@ function renderOverdueChart(accounts) {
     if (withOverdue.length < 2)
         return '';
     const shown = withOverdue.slice(0, CHART_ACCOUNTS_LIMIT);
-    // At least 10, so Mermaid's ticks are whole keys.
-    const max = Math.max(10, ...shown.map((a) => a.overdue));
     const more = withOverdue.length > shown.length
         ? `\n\n_The ${shown.length} accounts with the most overdue keys of ${withOverdue.length}; the table lists them all._`
         : '';
-    const label = (a) => `"${a.id}${a.name ? ` ${a.name}` : ''}"`;
-    return ([
-        '```mermaid',
-        '---',
-        'config:',
-        '  xyChart:',
-        '    width: 600',
-        `    height: ${Math.min(600, 120 + shown.length * 30)}`,
-        '  themeVariables:',
-        '    xyChart:',
-        '      plotColorPalette: "#cf222e"',
-        '---',
-        'xychart-beta horizontal',
-        `  x-axis [${shown.map(label).join(', ')}]`,
-        `  y-axis "Overdue keys" 0 --> ${max}`,
-        `  bar [${shown.map((a) => a.overdue).join(', ')}]`,
-        '```'
-    ].join('\n') + more);
+    const chart = horizontalBarChart({
+        height: Math.min(600, 120 + shown.length * 30),
+        color: '#cf222e',
+        labels: shown.map((a) => `${a.id}${a.name ? ` ${a.name}` : ''}`),
+        values: shown.map((a) => a.overdue),
+        axis: 'Overdue keys',
+        // At least 10, so Mermaid's ticks are whole keys.
+        max: Math.max(10, ...shown.map((a) => a.overdue))
+    });
+    return chart + more;
+}
+
+;// CONCATENATED MODULE: ./src/render/organization.ts
+// The organization-wide job summary: failed accounts first, the worst keys, the sums, a chart of
+// overdue keys per account, every account's counts. Pure, and within GitHub's summary limit.
+
+
+
+
+
+
+const WORST_KEYS_LIMIT = 20;
+/** Worst keys shown open; the rest of the WORST_KEYS_LIMIT fold into <details>. */
+const WORST_KEYS_OPEN = 10;
+function thresholdsLine(all) {
+    if (all.length === 0)
+        return '';
+    if (all.length === 1)
+        return `Thresholds: ${thresholdsMarkdown(all[0])}`;
+    return `⚠️ The accounts were audited with different thresholds: ${all.map(thresholdsMarkdown).join('; ')}`;
+}
+function organization_header(input) {
+    const { result } = input;
+    const expected = result.accounts.filter((a) => a.expected).length;
+    const reported = result.accounts.filter((a) => a.status === 'reported').length;
+    const failed = result.failed.length;
+    return [
+        '## IAM Key Sentinel: organization audit',
+        '',
+        `${plural(expected, 'account')} expected · ${reported} reported · ` +
+            `${failed > 0 ? `❌ **${failed}** without a usable report` : 'none missing'} · ` +
+            `${plural(result.totals.total, 'access key')} of ${plural(result.users, 'user')} · ${input.generatedAt.toISOString()}`,
+        '',
+        thresholdsLine(result.thresholds)
+    ]
+        .join('\n')
+        .trim();
+}
+function totalsSection(result) {
+    const t = result.totals;
+    const rows = [
+        ...CLASS_ORDER.map((c) => [CLASS_LABEL[c], String(t[c])]),
+        ['**total**', `**${t.total}**`]
+    ];
+    const c = result.changes;
+    const lines = ['### Keys in the reported accounts', '', table(['Class', 'Keys'], rows)];
+    if (c.deactivated + c.deleted + c.failed > 0) {
+        lines.push('', `Changes made by the account jobs: ${changeCountsText(c)}.`);
+    }
+    if (result.scanErrors > 0) {
+        lines.push('', `⚠️ ${result.scanErrors} scan errors in the reports: those accounts' counts may be incomplete (see their jobs).`);
+    }
+    return lines.join('\n');
 }
 function organization_resultCell(a) {
     const unexpected = a.expected ? '' : ' (not in expected-accounts)';
@@ -88796,12 +89216,7 @@ const ACCOUNT_HEADER = [
     'Account',
     'Name',
     'Result',
-    '🔴 Overdue',
-    '🟠 Unused',
-    '🟡 Due soon',
-    '⚫ Inactive',
-    '⚪ Exempt',
-    '🟢 OK',
+    ...CLASS_ORDER.map((c) => CLASS_HEADING[c]),
     'Keys'
 ];
 function accountRow(a) {
@@ -88810,32 +89225,22 @@ function accountRow(a) {
         escapeMarkdown(a.accountId, 12),
         escapeMarkdown(a.name, 60),
         organization_resultCell(a),
-        count('overdue'),
-        count('unused'),
-        count('due-soon'),
-        count('inactive'),
-        count('exempt'),
-        count('ok'),
+        ...CLASS_ORDER.map(count),
         count('total')
     ];
 }
-/** Rows while the byte budget lasts, then how many were left out and where they are. */
-function organization_boundedTable(headerCells, rows, budget, what, where) {
-    const lines = [table(headerCells, [])];
-    let used = utf8Bytes(lines[0]);
-    let shown = 0;
-    for (const row of rows) {
-        const line = `\n| ${row.join(' | ')} |`;
-        if (used + utf8Bytes(line) > budget)
-            break;
-        lines.push(line);
-        used += utf8Bytes(line);
-        shown++;
-    }
-    if (shown < rows.length) {
-        lines.push(`\n\n_${rows.length - shown} more ${what} are not shown here to stay under GitHub's summary size limit; ${where}._`);
-    }
-    return lines.join('');
+/** The accounts table: rows while the byte budget lasts, then how many were left out and where. */
+function accountsTable(accounts, budget, where) {
+    const head = table(ACCOUNT_HEADER, []);
+    const fit = fitItems(accounts, (a) => tableRow(accountRow(a)), {
+        budget,
+        used: utf8Bytes(head),
+        separator: '\n'
+    });
+    const cut = fit.left > 0
+        ? `\n\n_${fit.left} more accounts are not shown here to stay under GitHub's summary size limit; ${where}._`
+        : '';
+    return [head, ...fit.shown].join('\n') + cut;
 }
 /** Each key's deadline counts from its own account's max-age-days. */
 function maxAgeOf(result, accountId) {
@@ -88849,10 +89254,23 @@ function worstKeyRows(result) {
         `${escapeMarkdown(accountId, 12)}${accountName ? ` (${escapeMarkdown(accountName, 60)})` : ''}`,
         escapeMarkdown(f.userName, 64),
         escapeMarkdown(f.accessKeyId, 32),
-        LABEL[f.class],
-        `${formatDeadline(f, maxAgeOf(result, accountId))}, ${plural(f.ageDays, 'day')} old`,
-        formatLastUse(f)
+        CLASS_LABEL[f.class],
+        deadlineAndAge(f, maxAgeOf(result, accountId)),
+        lastUseText(f, escapeMarkdown)
     ]);
+}
+function worstSection(result) {
+    const worst = worstKeyRows(result);
+    if (worst.length === 0)
+        return '';
+    const header = ['Account', 'User', 'Access key', 'Class', 'Rotation deadline', 'Last used'];
+    const folded = worst.slice(WORST_KEYS_OPEN);
+    return [
+        `### Worst keys (${worst.length} of ${result.worstKeys.length} overdue, unused or due soon)`,
+        '',
+        table(header, worst.slice(0, WORST_KEYS_OPEN)),
+        ...(folded.length === 0 ? [] : ['', details(`${folded.length} more`, table(header, folded))])
+    ].join('\n');
 }
 function filesSection(result, reportsDirectory) {
     const parts = [];
@@ -88862,7 +89280,7 @@ function filesSection(result, reportsDirectory) {
     }
     if (result.ignored.length > 0) {
         const rows = result.ignored.slice(0, 50).map((f) => [escapeMarkdown(f.path, 300), escapeMarkdown(f.reason, 300)]);
-        parts.push(`<details><summary>Files in ${escapeMarkdown(reportsDirectory, 200)} that are not audit reports (${result.ignored.length}, ignored)</summary>\n\n${table(['File', 'Why'], rows)}\n\n</details>`);
+        parts.push(details(`Files in ${escapeMarkdown(reportsDirectory, 200)} that are not audit reports (${result.ignored.length}, ignored)`, table(['File', 'Why'], rows)));
     }
     return parts.join('\n\n');
 }
@@ -88875,24 +89293,8 @@ function renderAggregateSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
     const where = input.reportPath
         ? `every account is in the organization report (${escapeMarkdown(input.reportPath, 300)})`
         : 'every account is in the accounts output';
-    const worst = worstKeyRows(result);
-    const worstHeader = ['Account', 'User', 'Access key', 'Class', 'Rotation deadline', 'Last used'];
-    const folded = worst.slice(WORST_KEYS_OPEN);
-    const worstSection = worst.length === 0
-        ? ''
-        : [
-            `### Worst keys (${worst.length} of ${result.worstKeys.length} overdue, unused or due soon)`,
-            '',
-            table(worstHeader, worst.slice(0, WORST_KEYS_OPEN)),
-            ...(folded.length === 0
-                ? []
-                : [
-                    '',
-                    `<details><summary>${folded.length} more</summary>\n\n${table(worstHeader, folded)}\n\n</details>`
-                ])
-        ].join('\n');
     // What to act on first: accounts without a report, the worst keys; then the counts.
-    const before = [organization_header(input), failedSection(result.failed), worstSection];
+    const before = [organization_header(input), renderFailedAccounts(result.failed), worstSection(result)];
     const after = [
         totalsSection(result),
         overdueSection(result.accounts),
@@ -88901,18 +89303,20 @@ function renderAggregateSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
     const fixed = [...before, ...after].filter((part) => part !== '');
     // The per-account table takes what the fixed parts leave.
     const budget = maxBytes - utf8Bytes(fixed.join('\n\n')) - 1024;
-    const accountsTable = [
+    const accounts = [
         `### Accounts (${result.accounts.length})`,
         '',
-        organization_boundedTable(ACCOUNT_HEADER, result.accounts.map(accountRow), budget, 'accounts', where)
+        accountsTable(result.accounts, budget, where)
     ].join('\n');
-    return [...before, accountsTable, ...after].filter((part) => part !== '').join('\n\n') + '\n';
+    return [...before, accounts, ...after].filter((part) => part !== '').join('\n\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/render/organization-digest.ts
 // The one SNS digest of an organization audit: plain text, failed accounts first, then every
 // account's counts and the worst keys, cut to SNS's size limit. Reuses the per-account message's
-// helpers (plain, asciiSubject, the limit) so both read and behave alike. Pure.
+// helpers (asciiSubject, the attributes, the limit) so both read and behave alike. Pure.
+
+
 
 
 
@@ -88920,7 +89324,6 @@ function renderAggregateSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
 const DIGEST_ACCOUNT = 'organization';
 const DIGEST_EVENT = 'organization-audit';
 const DIGEST_WORST_KEYS = 50;
-const organization_digest_bytes = (text) => Buffer.byteLength(text, 'utf8');
 /** findings: an overdue or unused key, a change, or an account without a usable report. */
 function shouldPublishDigest(result, notifyOn) {
     if (notifyOn === 'never')
@@ -88938,22 +89341,22 @@ function renderDigestSubject(result) {
     const failed = result.failed.length > 0 ? `, ${result.failed.length} without a report` : '';
     return asciiSubject(`IAM Key Sentinel organization: ${what} in ${plural(result.accounts.length, 'account')}${failed}`);
 }
-const who = (id, name) => (name ? `${id} (${plain(name, 50)})` : id);
+const who = (id, name) => (name ? `${id} (${plainText(name, 50)})` : id);
 function accountLine(a) {
     if (a.status !== 'reported') {
         const { problem, todo } = failureText(a);
-        return `- ${who(a.accountId, a.name)}: ${plain(problem, 200)}. ${todo}`;
+        return `- ${who(a.accountId, a.name)}: ${plainText(problem, 200)}. ${todo}`;
     }
     const c = a.report.counts;
     const errors = a.report.errors.length > 0 ? `, ${a.report.errors.length} scan errors` : '';
-    return (`- ${who(a.accountId, a.name)}: ${c.overdue} overdue, ${c.unused} unused, ` +
-        `${c['due-soon']} due soon of ${plural(c.total, 'key')}${errors}`);
+    return (`- ${who(a.accountId, a.name)}: ${everyClassCount(c, ['overdue', 'unused', 'due-soon'])} ` +
+        `of ${plural(c.total, 'key')}${errors}`);
 }
 function keyLine(r, { accountId, accountName, finding: f }) {
     const account = r.accounts.find((a) => a.accountId === accountId);
     const maxAge = account?.status === 'reported' ? account.report.thresholds.maxAgeDays : 0;
-    return (`- ${who(accountId, accountName)} ${plain(f.userName, 64)} ${plain(f.accessKeyId, 32)}: ` +
-        `${CLASS_NAME[f.class]}, deadline ${deadlineText(f, maxAge)}; ${ageText(f)}; ${f.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(f, plain)}`);
+    return (`- ${who(accountId, accountName)} ${plainText(f.userName, 64)} ${plainText(f.accessKeyId, 32)}: ` +
+        `${CLASS_NAME[f.class]}, deadline ${deadlineText(f, maxAge)}; ${ageText(f)}; ${lastUsePhrase(f, plainText)}`);
 }
 function organization_digest_header(input) {
     const { result: r } = input;
@@ -88966,12 +89369,10 @@ function organization_digest_header(input) {
         `Run:  ${input.runUrl}`,
         `Time: ${input.generatedAt.toISOString()}`,
         '',
-        `Keys in the reported accounts: ${t.overdue} overdue, ${t.unused} unused, ${t['due-soon']} due soon, ` +
-            `${t.inactive} inactive, ${t.exempt} exempt, ${t.ok} ok (${plural(t.total, 'key')} of ${plural(r.users, 'user')})`
+        `Keys in the reported accounts: ${everyClassCount(t)} (${plural(t.total, 'key')} of ${plural(r.users, 'user')})`
     ];
-    if (c.deactivated + c.deleted + c.failed > 0) {
-        lines.push(`Changes: ${c.deactivated} deactivated, ${c.deleted} deleted, ${c.failed} failed`);
-    }
+    if (c.deactivated + c.deleted + c.failed > 0)
+        lines.push(`Changes: ${changeCountsText(c)}`);
     return lines.join('\n');
 }
 /**
@@ -89001,27 +89402,25 @@ function renderDigest(input, limit = SNS_MESSAGE_LIMIT_BYTES) {
     const sections = all.filter((s) => s.lines.length > 0);
     const foot = `Each account's audit job has its keys in its job summary and JSON report: ${seeRun}`;
     const parts = [organization_digest_header(input)];
-    let used = organization_digest_bytes(parts[0]) + organization_digest_bytes(`\n\n${foot}`);
+    let used = utf8Bytes(parts[0]) + utf8Bytes(`\n\n${foot}`);
     for (const section of sections) {
-        const worstCut = organization_digest_bytes(`\n${section.cut(section.lines.length)}`);
+        // A section starts only when its title and its longest cut line still fit.
+        const worstCut = utf8Bytes(`\n${section.cut(section.lines.length)}`);
         const title = `\n\n${section.title}`;
-        if (used + organization_digest_bytes(title) + worstCut > limit)
+        if (used + utf8Bytes(title) + worstCut > limit)
             break;
-        const lines = [section.title];
-        used += organization_digest_bytes(title);
-        let shown = 0;
-        for (const line of section.lines) {
-            const reserve = shown + 1 < section.lines.length ? worstCut : 0;
-            if (used + organization_digest_bytes(`\n${line}`) + reserve > limit)
-                break;
-            lines.push(line);
-            used += organization_digest_bytes(`\n${line}`);
-            shown++;
-        }
-        if (shown < section.lines.length) {
-            const cut = section.cut(section.lines.length - shown);
+        const fit = fitItems(section.lines, (line) => line, {
+            budget: limit,
+            used: used + utf8Bytes(title),
+            separator: '\n',
+            reserve: worstCut
+        });
+        const lines = [section.title, ...fit.shown];
+        used = fit.used;
+        if (fit.left > 0) {
+            const cut = section.cut(fit.left);
             lines.push(cut);
-            used += organization_digest_bytes(`\n${cut}`);
+            used += utf8Bytes(`\n${cut}`);
         }
         parts.push(lines.join('\n'));
     }
@@ -89034,18 +89433,14 @@ function renderDigestNotification(input) {
 }
 function digestNotification(input) {
     const { result: r } = input;
-    const number = (n) => ({ DataType: 'Number', StringValue: String(n) });
     const subject = renderDigestSubject(r);
     const attributes = {
-        account: { DataType: 'String', StringValue: DIGEST_ACCOUNT },
-        event: { DataType: 'String', StringValue: DIGEST_EVENT },
-        overdue: number(r.totals.overdue),
-        changed: number(r.changes.deactivated + r.changes.deleted)
+        account: stringAttribute(DIGEST_ACCOUNT),
+        event: stringAttribute(DIGEST_EVENT),
+        overdue: numberAttribute(r.totals.overdue),
+        changed: numberAttribute(r.changes.deactivated + r.changes.deleted)
     };
-    // Attributes and subject count towards SNS's 256 KiB as well.
-    const attributeBytes = Object.entries(attributes).reduce((sum, [name, a]) => sum + organization_digest_bytes(name) + organization_digest_bytes(a.DataType) + organization_digest_bytes(a.StringValue), 0);
-    const message = renderDigest(input, SNS_MESSAGE_LIMIT_BYTES - attributeBytes - organization_digest_bytes(subject));
-    return { subject, message, attributes };
+    return { subject, message: renderDigest(input, messageRoom(subject, attributes)), attributes };
 }
 
 ;// CONCATENATED MODULE: ./src/domain/matrix.ts
@@ -89451,18 +89846,14 @@ function renderListSummary(listing, selection, options) {
             escapeMarkdown(s.account.name, 60),
             s.reason === 'excluded' ? 'exclude-accounts' : `not active (${escapeMarkdown(s.account.state, 20)})`
         ]);
-        parts.push(`<details><summary>Skipped accounts (${skipped.length})</summary>\n\n${bounded(['Account', 'Name', 'Why'], rows, 'skipped accounts')}\n\n</details>`);
+        parts.push(details(`Skipped accounts (${skipped.length})`, bounded(['Account', 'Name', 'Why'], rows, 'skipped accounts')));
     }
     return parts.join('\n\n') + '\n';
 }
 
-// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-organizations/dist-cjs/index.js
-var client_organizations_dist_cjs = __nccwpck_require__(6295);
-;// CONCATENATED MODULE: ./src/scan/organization.ts
-// Reads the organization's accounts from AWS Organizations: every account, or those under the
-// given roots and OUs, walking nested OUs. Every list is paginated; nothing is filtered here.
-
-
+;// CONCATENATED MODULE: ./src/aws/organizations.ts
+// The AWS Organizations reads: the organization, its accounts, and what lies under a root or OU.
+// Every list is read to its last page; nothing is filtered here.
 
 /** The account ARN is arn:<partition>:organizations::<management>:account/<org>/<id>. */
 function toOrgAccount(a) {
@@ -89476,7 +89867,50 @@ function toOrgAccount(a) {
     };
 }
 /** The most Organizations returns per page. */
-const organization_PAGE_SIZE = 20;
+const organizations_PAGE_SIZE = 20;
+/** The organization's ID and its management account ('' where Organizations names none). */
+async function describeOrganization(client) {
+    const org = (await client.send(new client_organizations_dist_cjs/* DescribeOrganizationCommand */.ov$({}))).Organization;
+    return { id: org?.Id ?? '', managementAccountId: org?.MasterAccountId ?? '' };
+}
+/** The accounts of every page, in order. */
+async function accountsOf(pages) {
+    const accounts = [];
+    for await (const page of pages) {
+        for (const a of page.Accounts ?? []) {
+            const account = toOrgAccount(a);
+            if (account)
+                accounts.push(account);
+        }
+    }
+    return accounts;
+}
+/** Every account of the organization (organizations:ListAccounts). */
+function listAccounts(client) {
+    return accountsOf((0,client_organizations_dist_cjs/* paginateListAccounts */.A53)({ client, pageSize: organizations_PAGE_SIZE }, {}));
+}
+/** The accounts directly under a root or OU (organizations:ListAccountsForParent). */
+function listAccountsForParent(client, parentId) {
+    return accountsOf((0,client_organizations_dist_cjs/* paginateListAccountsForParent */.Hcl)({ client, pageSize: organizations_PAGE_SIZE }, { ParentId: parentId }));
+}
+/** The IDs of the OUs directly under a root or OU (ListOrganizationalUnitsForParent). */
+async function listChildUnits(client, parentId) {
+    const ids = [];
+    const pages = (0,client_organizations_dist_cjs/* paginateListOrganizationalUnitsForParent */.Ogl)({ client, pageSize: organizations_PAGE_SIZE }, { ParentId: parentId });
+    for await (const page of pages) {
+        for (const ou of page.OrganizationalUnits ?? [])
+            if (ou.Id)
+                ids.push(ou.Id);
+    }
+    return ids;
+}
+
+;// CONCATENATED MODULE: ./src/scan/organization.ts
+// Reads the organization's accounts from AWS Organizations: every account, or those under the
+// given roots and OUs, walking nested OUs. Every list is paginated; nothing is filtered here.
+
+
+
 const PERMISSIONS = 'organizations:DescribeOrganization, organizations:ListAccounts, organizations:ListAccountsForParent ' +
     'and organizations:ListOrganizationalUnitsForParent';
 function wrap(doing, error) {
@@ -89491,17 +89925,6 @@ function wrap(doing, error) {
                 : undefined;
     return new ActionError(`${doing} failed: ${errorMessage(error)}`, hint, { cause: error });
 }
-async function listAll(client) {
-    const accounts = [];
-    for await (const page of (0,client_organizations_dist_cjs/* paginateListAccounts */.A53)({ client, pageSize: organization_PAGE_SIZE }, {})) {
-        for (const a of page.Accounts ?? []) {
-            const account = toOrgAccount(a);
-            if (account)
-                accounts.push(account);
-        }
-    }
-    return accounts;
-}
 /** Breadth-first under each parent; an OU reached twice (nested and also named) is read once. */
 async function listUnder(client, parents) {
     const seen = new Set();
@@ -89513,19 +89936,10 @@ async function listUnder(client, parents) {
             continue;
         seen.add(parent);
         try {
-            for await (const page of (0,client_organizations_dist_cjs/* paginateListAccountsForParent */.Hcl)({ client, pageSize: organization_PAGE_SIZE }, { ParentId: parent })) {
-                for (const a of page.Accounts ?? []) {
-                    const account = toOrgAccount(a);
-                    if (account)
-                        accounts.set(account.id, account);
-                }
+            for (const account of await listAccountsForParent(client, parent)) {
+                accounts.set(account.id, account);
             }
-            const units = (0,client_organizations_dist_cjs/* paginateListOrganizationalUnitsForParent */.Ogl)({ client, pageSize: organization_PAGE_SIZE }, { ParentId: parent });
-            for await (const page of units) {
-                for (const ou of page.OrganizationalUnits ?? [])
-                    if (ou.Id)
-                        queue.push(ou.Id);
-            }
+            queue.push(...(await listChildUnits(client, parent)));
         }
         catch (error) {
             throw wrap(`Listing the accounts under ${parent} (organizational-units)`, error);
@@ -89534,17 +89948,11 @@ async function listUnder(client, parents) {
     return [...accounts.values()];
 }
 async function listOrganizationAccounts(options) {
-    // Organizations has one endpoint per partition; the SDK maps any region of it there.
-    const client = new client_organizations_dist_cjs/* OrganizationsClient */.gnq({
-        region: options.region,
-        credentials: options.credentials,
-        retryMode: 'adaptive',
-        ...awsClientConfig()
-    });
+    const client = organizationsClient(options);
     try {
         let org;
         try {
-            org = (await client.send(new client_organizations_dist_cjs/* DescribeOrganizationCommand */.ov$({}))).Organization;
+            org = await describeOrganization(client);
         }
         catch (error) {
             throw wrap('Reading the organization (organizations:DescribeOrganization)', error);
@@ -89554,15 +89962,15 @@ async function listOrganizationAccounts(options) {
             accounts = await listUnder(client, options.parents);
         else {
             try {
-                accounts = await listAll(client);
+                accounts = await listAccounts(client);
             }
             catch (error) {
                 throw wrap('Listing the accounts of the organization (organizations:ListAccounts)', error);
             }
         }
         return {
-            organizationId: org?.Id ?? '',
-            managementAccountId: org?.MasterAccountId ?? '',
+            organizationId: org.id,
+            managementAccountId: org.managementAccountId,
             accounts
         };
     }
@@ -89695,8 +90103,12 @@ async function runFleetJob(settings, assume) {
 }
 
 ;// CONCATENATED MODULE: ./src/render/incident.ts
-// The incident's three faces, one content: the job summary, the SNS message (in the spirit
-// of the seeds' template) and the security-incident issue. Pure functions.
+// The incident's three faces, one content: the job summary, the SNS message and the
+// security-incident issue. Pure functions.
+
+
+
+
 
 
 
@@ -89711,7 +90123,7 @@ function failedKeys(report) {
     return report.keys.filter((k) => k.outcome === 'failed');
 }
 function done(report) {
-    return report.action === 'delete' ? 'deleted' : 'deactivated';
+    return changedTo(report.action);
 }
 function activityOf(report, accessKeyId) {
     return report.activity.find((a) => a.accessKeyId === accessKeyId);
@@ -89725,18 +90137,18 @@ const REVIEW_STEPS = [
 // ---------------------------------------------------------------------------------------------
 // Plain text (SNS)
 function keyText(report, k) {
-    const user = plain(k.userName ?? 'unknown user', 64);
-    const where = k.location ? ` at ${plain(k.location, 200)}` : '';
+    const user = plainText(k.userName ?? 'unknown user', 64);
+    const where = k.location ? ` at ${plainText(k.location, 200)}` : '';
     const at = k.change?.at ?? report.generatedAt;
     const lines = k.unusableEntity
         ? [
-            `MANUAL INSPECTION AND INTERVENTION REQUIRED: the event names '${plain(k.accessKeyId, 64)}' as exposed (${k.unusableEntity}), but it is not an access key ID, so nothing was revoked for it on account ${report.accountId}.`,
+            `MANUAL INSPECTION AND INTERVENTION REQUIRED: the event names '${plainText(k.accessKeyId, 64)}' as exposed (${k.unusableEntity}), but it is not an access key ID, so nothing was revoked for it on account ${report.accountId}.`,
             `Find out which key it means, deactivate or delete it by hand, and check the AWS Health dashboard: ${HEALTH_DASHBOARD}`
         ]
         : k.outcome === 'failed'
             ? [
                 `MANUAL INSPECTION AND INTERVENTION REQUIRED: an error occurred when attempting to take away the exposed IAM access key ${k.accessKeyId} (${user}) on account ${report.accountId}.`,
-                `Error: ${plain(k.error ?? 'unknown', 500)}`,
+                `Error: ${plainText(k.error ?? 'unknown', 500)}`,
                 `Sign in to the account, deactivate or delete the key by hand, and check the AWS Health dashboard: ${HEALTH_DASHBOARD}`
             ]
             : k.outcome === 'planned'
@@ -89761,11 +90173,10 @@ function incidentSubject(report) {
     const failed = failedKeys(report).length;
     const ok = report.keys.filter((k) => k.outcome === 'revoked' || k.outcome === 'already-inactive').length;
     const parts = [
-        failed > 0 && `${failed} exposed key${failed === 1 ? ' NEEDS' : 's NEED'} MANUAL INTERVENTION`,
+        failed > 0 &&
+            `${plural(failed, 'exposed key')} ${agree(failed, 'NEEDS', 'NEED')} MANUAL INTERVENTION`,
         ok > 0 &&
-            (failed > 0
-                ? `${ok} ${done(report)}`
-                : `${ok} exposed key${ok === 1 ? '' : 's'} ${done(report)}`),
+            (failed > 0 ? `${ok} ${done(report)}` : `${plural(ok, 'exposed key')} ${done(report)}`),
         report.dryRun && `dry run for ${report.keys.length} exposed keys`
     ].filter(Boolean);
     return asciiSubject(`IAM Key Sentinel incident: ${parts.join(', ')} in ${report.accountId}`);
@@ -89776,39 +90187,34 @@ function renderIncidentSns(report, runUrl) {
 }
 function incidentSns(report, runUrl) {
     const head = [
-        `IAM Key Sentinel incident response in AWS account ${report.accountId}${report.accountAlias ? ` (${plain(report.accountAlias, 64)})` : ''}`,
+        `IAM Key Sentinel incident response in AWS account ${report.accountId}${aliasSuffix(report.accountAlias, plainText)}`,
         `Run:      ${runUrl}`,
-        `Source:   ${SOURCE_TEXT[report.source]}${report.event?.reference ? `, ${plain(report.event.reference, 200)}` : ''}`,
+        `Source:   ${SOURCE_TEXT[report.source]}${report.event?.reference ? `, ${plainText(report.event.reference, 200)}` : ''}`,
         `Detected: ${report.event?.detectedAt ?? report.generatedAt}`
     ].join('\n');
-    const foot = ['What to review next:', ...REVIEW_STEPS.map((s, i) => `${i + 1}. ${s}`)].join('\n');
+    const foot = ['What to review next:', numbered(REVIEW_STEPS)].join('\n');
     const subject = incidentSubject(report);
     const attributes = {
-        account: { DataType: 'String', StringValue: report.accountId },
-        event: { DataType: 'String', StringValue: 'incident' },
-        overdue: { DataType: 'Number', StringValue: '0' },
-        changed: {
-            DataType: 'Number',
-            StringValue: String(report.keys.filter((k) => k.change?.result === 'applied').length)
-        }
+        account: stringAttribute(report.accountId),
+        event: stringAttribute('incident'),
+        overdue: numberAttribute(0),
+        changed: numberAttribute(report.keys.filter((k) => k.change?.result === 'applied').length)
     };
     // Keys (failures first: they need a person) are added while they fit; activity is what
     // makes a block long, so a key that does not fit whole is given without it.
     const ordered = [...failedKeys(report), ...report.keys.filter((k) => k.outcome !== 'failed')];
-    const limit = SNS_MESSAGE_LIMIT_BYTES - 1024 - Buffer.byteLength(subject);
-    const parts = [head];
-    let used = Buffer.byteLength(head + foot) + 4;
-    for (const k of ordered) {
-        const full = keyText(report, k);
-        const short = keyText({ ...report, activity: [] }, k) +
-            `\n(CloudTrail activity left out for size; see the run.)`;
-        const block = used + Buffer.byteLength(full) + 2 <= limit ? full : short;
-        if (used + Buffer.byteLength(block) + 2 > limit) {
-            parts.push(`... more keys are not listed to stay within SNS's size limit; see the run: ${runUrl}`);
-            break;
-        }
-        parts.push(block);
-        used += Buffer.byteLength(block) + 2;
+    const fit = fitItems(ordered, (k) => [
+        keyText(report, k),
+        keyText({ ...report, activity: [] }, k) +
+            `\n(CloudTrail activity left out for size; see the run.)`
+    ], {
+        budget: SNS_MESSAGE_LIMIT_BYTES - 1024 - utf8Bytes(subject),
+        used: utf8Bytes(head + foot) + 4,
+        separator: '\n\n'
+    });
+    const parts = [head, ...fit.shown];
+    if (fit.left > 0) {
+        parts.push(`... more keys are not listed to stay within SNS's size limit; see the run: ${runUrl}`);
     }
     parts.push(foot);
     return { subject, message: parts.join('\n\n'), attributes };
@@ -89844,14 +90250,14 @@ partition) {
     const failed = failedKeys(report);
     const parts = [
         `${h} IAM Key Sentinel: exposed access key incident`,
-        `Account **${escapeMarkdown(report.accountId, 12)}**${report.accountAlias ? ` (${escapeMarkdown(report.accountAlias, 64)})` : ''} · ` +
+        `Account **${escapeMarkdown(report.accountId, 12)}**${aliasSuffix(report.accountAlias, escapeMarkdown)} · ` +
             `reported by ${SOURCE_TEXT[report.source]}${report.event?.reference ? ` (${escapeMarkdown(report.event.reference, 200)})` : ''} · ` +
             `action **${report.action}**${report.dryRun ? ' (dry run: nothing was changed)' : ''} · [run log](${runUrl})`
     ];
     if (failed.length > 0) {
-        parts.push(`> [!CAUTION]\n> **Manual inspection and intervention required** for ${failed.length} key${failed.length === 1 ? '' : 's'}: ` +
-            `the action could not take ${failed.length === 1 ? 'it' : 'them'} away. Sign in to the account, deactivate or delete by hand, ` +
-            `and check the [AWS Health dashboard](${HEALTH_DASHBOARD}).`);
+        parts.push(markdown_alert('CAUTION', `**Manual inspection and intervention required** for ${plural(failed.length, 'key')}: ` +
+            `the action could not take ${agree(failed.length, 'it', 'them')} away. Sign in to the account, deactivate or delete by hand, ` +
+            `and check the [AWS Health dashboard](${HEALTH_DASHBOARD}).`));
     }
     parts.push(table(['Access key', 'User', 'Exposed at', 'Outcome', 'Older sessions', 'Error'], report.keys.map((k) => incident_keyRow(report, k, partition))));
     const undo = report.keys.flatMap((k) => [
@@ -89859,12 +90265,12 @@ partition) {
         ...(k.sessions?.ok && k.sessions.undo ? [k.sessions.undo] : [])
     ]);
     if (undo.length > 0) {
-        parts.push('To undo, once the incident is over (deleted keys cannot be restored):', ['```sh', ...undo, '```'].join('\n'));
+        parts.push('To undo, once the incident is over (deleted keys cannot be restored):', codeBlock('sh', undo));
     }
     if (report.activity.length > 0) {
         parts.push(`${h}# Activity (CloudTrail, last ${report.lookbackHours} hours)`, ...report.activity.map(renderActivityMarkdown));
     }
-    parts.push(`${h}# What to review next`, REVIEW_STEPS.map((s, i) => `${i + 1}. ${s}`).join('\n'));
+    parts.push(`${h}# What to review next`, numbered(REVIEW_STEPS));
     return parts.join('\n\n') + '\n';
 }
 function incidentMarker(accountId, runId, runAttempt) {
@@ -89875,13 +90281,14 @@ function renderIncidentIssue(report, run,
 partition) {
     const failed = failedKeys(report).length > 0;
     const keys = report.keys.map((k) => k.accessKeyId).join(', ');
-    const title = `${failed ? 'Manual intervention needed: ' : ''}Exposed access key${report.keys.length === 1 ? '' : 's'} ${keys} in ${report.accountId}`;
+    const title = `${failed ? 'Manual intervention needed: ' : ''}Exposed access ${agree(report.keys.length, 'key', 'keys')} ${keys} in ${report.accountId}`;
     let body = `${incidentMarker(report.accountId, run.runId, run.runAttempt)}\n${renderIncidentMarkdown(report, run.runUrl, 2, partition)}`;
-    if (body.length > 65_000) {
+    // All or nothing: the activity is what makes the body long, so it goes as a whole.
+    if (body.length > ISSUE_BODY_LIMIT) {
         body = renderIncidentMarkdown({ ...report, activity: [] }, run.runUrl, 2, partition);
         body = `${incidentMarker(report.accountId, run.runId, run.runAttempt)}\n${body}\n_CloudTrail activity left out for GitHub's size limit; see the run._`;
     }
-    return { title: Array.from(title).slice(0, 256).join(''), body };
+    return { title: firstChars(title, ISSUE_TITLE_LIMIT), body };
 }
 
 ;// CONCATENATED MODULE: ./src/deliver/incident-issue.ts
@@ -90226,7 +90633,7 @@ const TAG_KEY = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u;
 const USER_GLOB = /^[\w+=,.@*?-]{1,64}$/;
 const SNS_TOPIC_ARN = /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:sns:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}(\.fifo)?$/;
 // GitHub label names: up to 50 characters, no commas (they separate the list).
-const patterns_LABEL = /^[^,\n]{1,50}$/;
+const LABEL = /^[^,\n]{1,50}$/;
 const GROUP_NAME = /^[\w+=,.@-]{1,128}$/;
 // Organizations: a root is r-xxxx, an OU ou-<root part>-<8 to 32 characters>.
 const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
@@ -90761,7 +91168,7 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
     const issues = {
         enabled: r.boolean('create-issues') && token !== '',
         token,
-        labels: r.list('issue-labels', patterns_LABEL, 'GitHub label names of at most 50 characters'),
+        labels: r.list('issue-labels', LABEL, 'GitHub label names of at most 50 characters'),
         issueFor: r.oneOf('issue-for', ['overdue', 'due-soon']),
         ownerTag: r.optionalMatching('owner-tag', TAG_KEY, "an IAM tag key (1 to 128 letters, digits, spaces or '_.:/=+-@')"),
         maxNewIssues: r.wholeNumber('max-new-issues', 0, 1000)
@@ -90814,6 +91221,8 @@ function readSettings(get, env = process.env, eventPayload = undefined) {
 
 
 
+/** The runner's part in signing in: the OIDC token, masking, and the log of retries. */
+const runner = { getIdToken: getIdToken, maskSecret: maskSecret, log: runnerLog };
 /**
  * The session policies scope the last session, the one the run works in: on an earlier hop they
  * would also have to allow the sts:AssumeRole of the next.
@@ -90829,7 +91238,7 @@ async function credentialsFor(settings) {
             ...settings,
             roleToAssume: settings.roleToAssume,
             sessionPolicies: hops.length === 0 ? settings.sessionPolicies : undefined
-        });
+        }, runner);
         identity = settings.roleToAssume;
     }
     else if (!chain) {
@@ -90843,7 +91252,7 @@ async function credentialsFor(settings) {
             ...settings,
             roleArn,
             sessionPolicies: index === hops.length - 1 ? settings.sessionPolicies : undefined
-        }, { credentials, identity });
+        }, { credentials, identity }, runner);
         identity = roleArn;
     }
     return credentials;

@@ -5,7 +5,6 @@ import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import { assertAllowedAccount } from './credentials/allowed-accounts.js'
 import { runAuditJob } from './jobs/audit.js'
 import { watchCancellation } from './kit/cancellation.js'
-import { runnerLog } from './deliver/runner.js'
 import { assumeRoleChained, assumeRoleWithOidc } from './credentials/sign-in.js'
 import { createClients } from './aws/clients.js'
 import { setRetryMaxAttempts } from './aws/network.js'
@@ -15,7 +14,11 @@ import { runIncidentJob } from './jobs/incident.js'
 import type { Settings } from './domain/settings.js'
 import { readSettings } from './inputs/settings.js'
 import { runContext } from './inputs/run-context.js'
-import { readAccountAlias, readAccountId } from './scan/api-walk.js'
+import { readAccountAlias, readAccountId } from './scan/identity.js'
+import { getIdToken, maskSecret, runnerLog } from './deliver/runner.js'
+
+/** The runner's part in signing in: the OIDC token, masking, and the log of retries. */
+const runner = { getIdToken, maskSecret, log: runnerLog }
 
 /**
  * The session policies scope the last session, the one the run works in: on an earlier hop they
@@ -28,11 +31,14 @@ async function credentialsFor(settings: Settings): Promise<AwsCredentialIdentity
   let identity = 'the credentials already in the job'
   if (settings.roleToAssume && chain?.from !== 'job-credentials') {
     core.info(`Assuming ${settings.roleToAssume} with GitHub OIDC.`)
-    credentials = await assumeRoleWithOidc({
-      ...settings,
-      roleToAssume: settings.roleToAssume,
-      sessionPolicies: hops.length === 0 ? settings.sessionPolicies : undefined
-    })
+    credentials = await assumeRoleWithOidc(
+      {
+        ...settings,
+        roleToAssume: settings.roleToAssume,
+        sessionPolicies: hops.length === 0 ? settings.sessionPolicies : undefined
+      },
+      runner
+    )
     identity = settings.roleToAssume
   } else if (!chain) {
     core.info('No role-to-assume: using the default AWS credential chain.')
@@ -47,7 +53,8 @@ async function credentialsFor(settings: Settings): Promise<AwsCredentialIdentity
         roleArn,
         sessionPolicies: index === hops.length - 1 ? settings.sessionPolicies : undefined
       },
-      { credentials, identity }
+      { credentials, identity },
+      runner
     )
     identity = roleArn
   }

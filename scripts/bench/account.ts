@@ -6,10 +6,10 @@
 import type { FakeAccount, FakeKey, FakeUser } from '../../test/support/fake-aws/index.js'
 import { seededRandom } from '../../test/support/seeded-random.js'
 
-export const BENCH_ACCOUNT_ID = '999988887777'
+const BENCH_ACCOUNT_ID = '999988887777'
 const DAY = 86_400_000
-export const ROTATION_DAYS = 90
-export const ABANDONED_SHARE = 0.05
+const ROTATION_DAYS = 90
+const ABANDONED_SHARE = 0.05
 
 export interface BenchAccountShape {
   users: number

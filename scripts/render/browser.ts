@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url)
 const MERMAID_JS = require.resolve('mermaid/dist/mermaid.min.js')
 const DRAW_MERMAID_JS = fileURLToPath(new URL('./draw-mermaid.js', import.meta.url))
 const MARKDOWN_CSS = require.resolve('github-markdown-css/github-markdown-light.css')
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 /** The flags a closed network needs: no background connections that would each be refused. */
 const FLAGS = [

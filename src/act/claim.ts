@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto'
 import { tagUser, untagUser, type IAMClient } from '../aws/iam-writes.js'
 import { readUntilSettled, VERIFY_SETTLE, type SettleOptions } from '../kit/retry.js'
 import type { RunContext } from '../inputs/run-context.js'
-import { readTagsOf } from '../scan/api-walk.js'
+import { readTagsOf } from '../aws/iam-read.js'
 
-export const CLAIM_TAG_PREFIX = 'iam-key-sentinel:claim:'
+const CLAIM_TAG_PREFIX = 'iam-key-sentinel:claim:'
 /** A claim older than this is a leftover (a killed run) and is ignored: a change takes seconds. */
 export const CLAIM_TTL_MS = 10 * 60_000
 

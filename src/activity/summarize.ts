@@ -1,5 +1,6 @@
 // Turns LookupEvents results into an ActivitySummary. Incremental (ActivityAccumulator) so the
 // lookup can drop each page once it is counted; summarizeActivity is the same thing over a list.
+import type { CloudTrailEvent } from '../aws/cloudtrail.js'
 import {
   TOP_FIELDS,
   TOP_LIMIT,
@@ -13,15 +14,8 @@ import {
   type TopValue
 } from '../domain/activity.js'
 
-/** The parts of a LookupEvents result the summary reads; the SDK's `Event` is one. */
-export interface LookupEvent {
-  EventId?: string
-  EventName?: string
-  EventTime?: Date
-  AccessKeyId?: string
-  Resources?: { ResourceType?: string; ResourceName?: string }[]
-  CloudTrailEvent?: string
-}
+/** The parts of a LookupEvents result the summary reads. */
+export type LookupEvent = CloudTrailEvent
 
 /** What the summary says besides the events: who, how it was searched, how each region did. */
 export interface SummaryMeta {
@@ -44,7 +38,7 @@ const isRecord = (value: unknown): value is JsonRecord =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** The CloudTrailEvent JSON as an object, or undefined when it is missing or not an object. */
-export function parseRecord(json: string | undefined): JsonRecord | undefined {
+function parseRecord(json: string | undefined): JsonRecord | undefined {
   if (json === undefined) return undefined
   try {
     const parsed: unknown = JSON.parse(json)

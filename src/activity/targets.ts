@@ -1,6 +1,6 @@
 // Which keys get a CloudTrail lookup, from the `activity-for` input and what the run did.
 import type { ActivityFor } from '../domain/settings.js'
-import type { ActivityTarget } from './lookup.js'
+import type { ActivityTarget } from './key-run.js'
 
 export interface KeyRef {
   accessKeyId: string

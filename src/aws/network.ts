@@ -1,6 +1,6 @@
 // How every AWS client reaches AWS: how many attempts a request gets (retry-max-attempts) and
-// through which proxy. Set once from the inputs (main.ts), read by every client builder, so no
-// client is built with other settings.
+// through which proxy. Set once from the inputs (main.ts), read by the one client factory
+// (src/aws/clients.ts), so no client is built with other settings.
 import { getProxyUrl } from '@actions/http-client'
 import { ProxyAgent } from 'proxy-agent'
 
@@ -32,7 +32,7 @@ const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY
  * request: HTTPS_PROXY for https, HTTP_PROXY for http, NO_PROXY honoured, and loopback hosts
  * always direct. One rule for every client, so NO_PROXY means the same to all of them.
  */
-export function awsRequestHandler(
+function awsRequestHandler(
   timeouts: Timeouts,
   env: NodeJS.ProcessEnv = process.env
 ): Timeouts & { httpAgent?: ProxyAgent; httpsAgent?: ProxyAgent } {

@@ -2,19 +2,19 @@
 // with every other caller, so the pace is found rather than guessed: start moderately, raise the
 // rate while IAM answers, back off at the first Throttling (additive increase, multiplicative
 // decrease, as TCP does). One pacer serves every IAM call of a run, retries included, so what it
-// learns from one call paces all the others. `iam-max-rps` caps it for shared accounts.
+// learns from one call paces all the others. `iam-max-rps` caps it for shared accounts. The
+// requests themselves are spaced by the one token bucket (src/kit/token-bucket.ts).
 import type { IAMClient } from '@aws-sdk/client-iam'
-import { hasAwsCode } from '../kit/errors.js'
+import type { Sleep } from '../kit/sleep.js'
+import { TokenBucket } from '../kit/token-bucket.js'
+import { isThrottling } from './errors.js'
 
 /** Where the pace starts: the low end of what IAM is reported to allow for reads. */
-export const START_IAM_REQUESTS_PER_SECOND = 10
+const START_IAM_REQUESTS_PER_SECOND = 10
 /** Default cap (`iam-max-rps`): above any read rate IAM is known to allow one account. */
 export const DEFAULT_IAM_MAX_RPS = 100
 /** Never slower than this, however often IAM throttles. */
-export const MIN_IAM_REQUESTS_PER_SECOND = 1
-
-export type Sleep = (ms: number) => Promise<void>
-const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+const MIN_IAM_REQUESTS_PER_SECOND = 1
 
 export interface PacerOptions {
   /** Rate at the start, requests per second. */
@@ -33,23 +33,21 @@ export interface PacerOptions {
 /**
  * An AIMD pacer. It doubles its rate every second of successful answers up to four times its
  * start (slow start), then adds `increasePerSecond` per second (a tenth of that above 90% of the
- * rate IAM last throttled at); at a Throttling answer it multiplies the rate by `backOff`. The requests in flight when IAM starts throttling all come
- * back throttled, so one decrease covers the answers of the next few intervals.
+ * rate IAM last throttled at); at a Throttling answer it multiplies the rate by `backOff`. The
+ * requests in flight when IAM starts throttling all come back throttled, so one decrease covers
+ * the answers of the next few intervals.
  */
 export class AdaptivePacer {
-  private rateNow: number
+  private readonly bucket: TokenBucket
   private readonly max: number
   private readonly min: number
   private readonly increase: number
   private readonly backOff: number
   private readonly clock: () => number
-  private readonly sleep: Sleep
-  private nextAt = -Infinity
   private slowStart = true
   private readonly slowStartEnd: number
   private lastRaise: number
   private lastDecrease = -Infinity
-  private decreases = 0
   /** The rate at the last Throttling answer: IAM's limit is near it. */
   private throttledAtRate = Infinity
   /** Throttling answers seen (for the log). */
@@ -59,37 +57,31 @@ export class AdaptivePacer {
     this.max = options.max ?? DEFAULT_IAM_MAX_RPS
     if (!(this.max > 0)) throw new Error(`max must be positive; got ${this.max}`)
     this.min = Math.min(options.min ?? MIN_IAM_REQUESTS_PER_SECOND, this.max)
-    this.rateNow = Math.min(options.start ?? START_IAM_REQUESTS_PER_SECOND, this.max)
-    this.slowStartEnd = 4 * this.rateNow
+    const start = Math.min(options.start ?? START_IAM_REQUESTS_PER_SECOND, this.max)
+    this.slowStartEnd = 4 * start
     this.increase = options.increasePerSecond ?? 2
     this.backOff = options.backOff ?? 0.5
     this.clock = options.clock ?? (() => performance.now())
-    this.sleep = options.sleep ?? realSleep
+    this.bucket = new TokenBucket({ ratePerSecond: start, now: this.clock, sleep: options.sleep })
     this.lastRaise = this.clock()
   }
 
   get rate(): number {
-    return this.rateNow
+    return this.bucket.rate
   }
 
   /** Throttles of requests sent before the last decrease come back within a few intervals. */
   private get quietMs(): number {
-    return 4 * (1000 / this.rateNow)
+    return 4 * (1000 / this.rate)
   }
 
-  /** Resolves when the caller may send; callers are served in call order, one interval apart. */
-  async take(): Promise<void> {
-    for (;;) {
-      const now = this.clock()
-      const slot = Math.max(this.nextAt, now)
-      this.nextAt = slot + 1000 / this.rateNow
-      if (slot <= now) return
-      const epoch = this.decreases
-      await this.sleep(slot - now)
-      // A back-off while this caller waited: its slot was given at the old rate, so it queues
-      // again at the new one rather than send into a bucket IAM just said is empty.
-      if (epoch === this.decreases) return
-    }
+  /**
+   * Resolves when the caller may send; callers are served in call order, one interval apart. A
+   * caller that waited through a back-off queues again at the new rate rather than send into a
+   * bucket IAM just said is empty.
+   */
+  take(): Promise<void> {
+    return this.bucket.take()
   }
 
   /** An answer that was not Throttling: raise the rate for the time that passed since the last. */
@@ -97,20 +89,21 @@ export class AdaptivePacer {
     const now = this.clock()
     const seconds = Math.max(0, now - this.lastRaise) / 1000
     this.lastRaise = now
+    const rate = this.rate
     // Slow start ends at four times the starting rate, where IAM's burst allowance (which hides
     // its rate until it is spent) would otherwise let the rate overshoot far before a Throttling.
-    const doubled = this.rateNow * 2 ** seconds
+    const doubled = rate * 2 ** seconds
     // Below 90% of the rate IAM last throttled at, climb at full speed; above it, probe at a
     // tenth of that: scheduling jitter at the very limit costs Throttling answers.
-    const near = this.rateNow >= 0.9 * this.throttledAtRate
+    const near = rate >= 0.9 * this.throttledAtRate
     const additive = this.increase * seconds * (near ? 0.1 : 1)
     const raised = !this.slowStart
-      ? this.rateNow + additive
+      ? rate + additive
       : doubled < this.slowStartEnd
         ? doubled
-        : Math.max(this.rateNow, this.slowStartEnd) + additive
+        : Math.max(rate, this.slowStartEnd) + additive
     if (raised >= this.slowStartEnd) this.slowStart = false
-    this.rateNow = Math.min(this.max, raised)
+    this.bucket.setRate(Math.min(this.max, raised))
   }
 
   /** A Throttling answer: back off, once per burst of throttled answers. */
@@ -120,21 +113,13 @@ export class AdaptivePacer {
     this.lastRaise = now
     if (now - this.lastDecrease < this.quietMs) return
     this.lastDecrease = now
-    this.decreases++
     this.slowStart = false
-    this.throttledAtRate = this.rateNow
-    this.rateNow = Math.max(this.min, this.rateNow * this.backOff)
+    this.throttledAtRate = this.rate
+    this.bucket.setRate(Math.max(this.min, this.rate * this.backOff))
     // Requests already scheduled at the old rate are spread out at the new one.
-    this.nextAt = Math.max(this.nextAt, now) + 1000 / this.rateNow
+    this.bucket.postpone()
   }
 }
-
-const THROTTLING = [
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded'
-]
 
 /**
  * Makes every attempt of `client` wait for the pacer and report back, retries included: the
@@ -150,7 +135,7 @@ export function paceClient(client: IAMClient, pacer: AdaptivePacer): void {
         pacer.succeeded()
         return result
       } catch (error) {
-        if (hasAwsCode(error, ...THROTTLING)) pacer.throttledAnswer()
+        if (isThrottling(error)) pacer.throttledAnswer()
         else pacer.succeeded()
         throw error
       }

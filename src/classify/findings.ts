@@ -3,8 +3,8 @@
 import { byUrgency, classify, countClasses } from '../domain/classify.js'
 import { excludedBy, exemptByGroup, exemptByTag } from '../domain/exemptions.js'
 import type { AuditSettings } from '../domain/settings.js'
+import { REPORT_SCHEMA_VERSION, type AuditReport } from '../domain/report.js'
 import type { ScanInfo } from '../domain/scan-info.js'
-import { REPORT_SCHEMA_VERSION, type AuditReport } from '../deliver/report.js'
 import type { AccountScan } from '../scan/account.js'
 
 export interface Audit {

@@ -2,7 +2,7 @@
 // unreadable, and the sums over the reports. Pure: the decisions the summary, digest, outputs and
 // verdict all share.
 import { byUrgency, emptyCounts, isFlagged } from '../domain/classify.js'
-import type { AuditReport } from '../deliver/report.js'
+import type { AuditReport } from '../domain/report.js'
 import type { Counts, Finding, Thresholds } from '../domain/types.js'
 import type { ExpectedAccount } from '../domain/matrix.js'
 import type { ReportFile } from '../scan/report-file.js'

@@ -3,7 +3,7 @@
 import { memberRoleArn, toChunks, type MatrixChunk, type MatrixEntry } from '../domain/matrix.js'
 import type { OrgAccount } from '../scan/organization.js'
 
-export interface Skipped {
+interface Skipped {
   account: OrgAccount
   reason: 'excluded' | 'not active'
 }

@@ -1,11 +1,9 @@
 // allowed-account-ids, as in aws-actions/configure-aws-credentials: the action refuses to do
 // anything in an account not listed. Checked right after sts:GetCallerIdentity, before any other
 // read, with the credentials the run works with (after role chaining: the member account).
-import { STSClient } from '@aws-sdk/client-sts'
-import type { AwsCredentialIdentity } from '@aws-sdk/types'
-import { awsClientConfig } from '../aws/network.js'
+import { stsClient, type AwsCredentials } from '../aws/clients.js'
 import { ActionError } from '../kit/errors.js'
-import { readAccountId } from '../scan/api-walk.js'
+import { readAccountId } from '../scan/identity.js'
 
 export function assertAllowedAccount(accountId: string, allowed: readonly string[]): void {
   if (allowed.length === 0 || allowed.includes(accountId)) return
@@ -24,10 +22,10 @@ export function assertAllowedAccount(accountId: string, allowed: readonly string
 export async function verifyAllowedAccount(
   allowed: readonly string[],
   region: string,
-  credentials: AwsCredentialIdentity | undefined
+  credentials: AwsCredentials | undefined
 ): Promise<void> {
   if (allowed.length === 0) return
-  const sts = new STSClient({ region, credentials, ...awsClientConfig() })
+  const sts = stsClient({ region, credentials })
   try {
     assertAllowedAccount(await readAccountId(sts), allowed)
   } finally {

@@ -1,17 +1,15 @@
 // GitHub OIDC → STS AssumeRoleWithWebIdentity, then optionally sts:AssumeRole role chaining (a hub
 // role into a member account). The credentials stay inside the action: they are masked and
-// handed to the SDK clients, never exported to the job.
-import * as core from '@actions/core'
-import {
-  AssumeRoleCommand,
-  AssumeRoleWithWebIdentityCommand,
-  STSClient,
-  type Credentials
-} from '@aws-sdk/client-sts'
-import type { AwsCredentialIdentity } from '@aws-sdk/types'
-import { awsClientConfig, retryMaxAttempts } from '../aws/network.js'
-import { ActionError, awsErrorCode, errorMessage, hasAwsCode } from '../kit/errors.js'
-import { withRetry, type RetryOptions } from '../kit/retry.js'
+// handed to the SDK clients, never exported to the job. The runner's part (the OIDC token,
+// masking, the log) is handed in by the entry (src/main.ts), so this stage never touches it.
+import { stsClient, type AwsCredentials } from '../aws/clients.js'
+import { isTransientStsError } from '../aws/errors.js'
+import { retryMaxAttempts } from '../aws/network.js'
+import { assumeRole, assumeRoleWithWebIdentity } from '../aws/sts.js'
+import { ActionError, errorMessage } from '../kit/errors.js'
+import type { Log, MaskSecret } from '../kit/log.js'
+import { withRetry, type Backoff, type RetryOptions } from '../kit/retry.js'
+import type { Sleep } from '../kit/sleep.js'
 
 /**
  * Session policies (inline-session-policy, managed-session-policies): the session can do only
@@ -32,53 +30,45 @@ export interface OidcSettings {
   sessionPolicies?: SessionPolicies
 }
 
-/** The STS parameters of session policies; none when there are none. */
-function policyParameters(policies: SessionPolicies | undefined): {
-  Policy?: string
-  PolicyArns?: { arn: string }[]
-} {
+/** What signing in needs from the runner (src/deliver/runner.ts). */
+export interface SignInRunner {
+  getIdToken: (audience: string) => Promise<string>
+  maskSecret: MaskSecret
+  /** Where each failed attempt that is retried is told. */
+  log: Log
+}
+
+/** How the token request and the STS calls are retried. */
+export interface SignInRetry extends Backoff {
+  sleep?: Sleep
+}
+
+/** retry-max-attempts tries in all, from a second apart. */
+const stsRetry = (): SignInRetry => ({ attempts: retryMaxAttempts(), baseDelayMs: 1000 })
+
+function retrying(
+  what: string,
+  runner: SignInRunner,
+  retry: SignInRetry,
+  retryable: (error: unknown) => boolean
+): RetryOptions {
   return {
-    ...(policies?.inline ? { Policy: policies.inline } : {}),
-    ...(policies && policies.managedArns.length > 0
-      ? { PolicyArns: policies.managedArns.map((arn) => ({ arn })) }
-      : {})
+    what,
+    log: runner.log,
+    ...(retry.sleep ? { sleep: retry.sleep } : {}),
+    backoff: (error) => (retryable(error) ? retry : undefined)
   }
 }
 
-/** One attempt per send, so the retry around it is the only one (retry-max-attempts). */
-const stsClient = (region: string, credentials?: AwsCredentialIdentity): STSClient =>
-  new STSClient({ region, credentials, ...awsClientConfig({ maxAttempts: 1 }) })
-
-const stsRetry = (): RetryOptions => ({
-  attempts: retryMaxAttempts(),
-  baseDelayMs: 1000,
-  isRetryable: isTransientStsError
-})
-
-export const ID_TOKEN_PERMISSION_HINT =
+const ID_TOKEN_PERMISSION_HINT =
   'Add `permissions: id-token: write` to the workflow or job that runs IAM Key Sentinel ' +
   '(without it GitHub gives the job no OIDC token).'
 
-// Codes STS returns for problems that go away on their own.
-const TRANSIENT_STS = [
-  'IDPCommunicationError',
-  'Throttling',
-  'RequestTimeout',
-  'ServiceUnavailable',
-  'InternalFailure',
-  'InternalError'
-]
-
-export function isTransientStsError(error: unknown): boolean {
-  const e = error as { $metadata?: { httpStatusCode?: number }; $retryable?: unknown }
-  const status = e?.$metadata?.httpStatusCode
-  if (e?.$retryable || (status !== undefined && status >= 500)) return true
-  const code = awsErrorCode(error)
-  // No AWS code at all means the request never got an AWS answer: a network failure.
-  return code === undefined ? error instanceof Error : hasAwsCode(error, ...TRANSIENT_STS)
-}
-
-export async function fetchIdToken(audience: string, retry: RetryOptions): Promise<string> {
+async function fetchIdToken(
+  audience: string,
+  runner: SignInRunner,
+  retry: SignInRetry
+): Promise<string> {
   if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
     throw new ActionError(
       'No GitHub OIDC token is available to this job.',
@@ -86,7 +76,9 @@ export async function fetchIdToken(audience: string, retry: RetryOptions): Promi
     )
   }
   try {
-    return await withRetry(() => core.getIDToken(audience), retry)
+    // Every failure is retried: the runner's token service answers no AWS codes to sort by.
+    const options = retrying('Requesting the GitHub OIDC token', runner, retry, () => true)
+    return await withRetry(() => runner.getIdToken(audience), options)
   } catch (error) {
     throw new ActionError(
       `Requesting the GitHub OIDC token failed: ${errorMessage(error)}`,
@@ -97,18 +89,27 @@ export async function fetchIdToken(audience: string, retry: RetryOptions): Promi
 }
 
 /** Masks the session before anything can log it. */
-function masked(c: Credentials | undefined): AwsCredentialIdentity {
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-    throw new Error('STS answered without credentials')
+function masked(session: AwsCredentials | undefined, maskSecret: MaskSecret): AwsCredentials {
+  if (!session?.sessionToken) throw new Error('STS answered without credentials')
+  for (const secret of [session.accessKeyId, session.secretAccessKey, session.sessionToken]) {
+    maskSecret(secret)
   }
-  core.setSecret(c.AccessKeyId)
-  core.setSecret(c.SecretAccessKey)
-  core.setSecret(c.SessionToken)
+  return session
+}
+
+/** The STS parameters of one role session. */
+function sessionRequest(hop: {
+  roleArn: string
+  roleSessionName: string
+  roleDurationSeconds: number
+  sessionPolicies?: SessionPolicies
+}) {
   return {
-    accessKeyId: c.AccessKeyId,
-    secretAccessKey: c.SecretAccessKey,
-    sessionToken: c.SessionToken,
-    expiration: c.Expiration
+    roleArn: hop.roleArn,
+    sessionName: hop.roleSessionName,
+    durationSeconds: hop.roleDurationSeconds,
+    policy: hop.sessionPolicies?.inline,
+    policyArns: hop.sessionPolicies?.managedArns
   }
 }
 
@@ -128,25 +129,17 @@ export interface ChainHop {
  */
 export async function assumeRoleChained(
   hop: ChainHop,
-  from: { credentials?: AwsCredentialIdentity; identity: string },
-  retry: RetryOptions = stsRetry()
-): Promise<AwsCredentialIdentity> {
-  const sts = stsClient(hop.awsRegion, from.credentials)
+  from: { credentials?: AwsCredentials; identity: string },
+  runner: SignInRunner,
+  retry: SignInRetry = stsRetry()
+): Promise<AwsCredentials> {
+  const sts = stsClient({ region: hop.awsRegion, credentials: from.credentials, signIn: true })
   try {
-    const answer = await withRetry(
-      () =>
-        sts.send(
-          new AssumeRoleCommand({
-            RoleArn: hop.roleArn,
-            RoleSessionName: hop.roleSessionName,
-            DurationSeconds: hop.roleDurationSeconds,
-            ...(hop.externalId ? { ExternalId: hop.externalId } : {}),
-            ...policyParameters(hop.sessionPolicies)
-          })
-        ),
-      retry
+    const session = await withRetry(
+      () => assumeRole(sts, { ...sessionRequest(hop), externalId: hop.externalId }),
+      retrying(`sts:AssumeRole into ${hop.roleArn}`, runner, retry, isTransientStsError)
     )
-    return masked(answer.Credentials)
+    return masked(session, runner.maskSecret)
   } catch (error) {
     throw new ActionError(
       `Assuming ${hop.roleArn} with sts:AssumeRole from ${from.identity} failed: ${errorMessage(error)}`,
@@ -169,27 +162,28 @@ export async function assumeRoleChained(
 
 export async function assumeRoleWithOidc(
   settings: OidcSettings,
-  retry: RetryOptions = stsRetry()
-): Promise<AwsCredentialIdentity> {
-  const token = await fetchIdToken(settings.audience, { ...retry, isRetryable: () => true })
-  core.setSecret(token)
+  runner: SignInRunner,
+  retry: SignInRetry = stsRetry()
+): Promise<AwsCredentials> {
+  const token = await fetchIdToken(settings.audience, runner, retry)
+  runner.maskSecret(token)
   // Unsigned call: no credentials needed, and one attempt per try so retries do not multiply.
-  const sts = stsClient(settings.awsRegion)
+  const sts = stsClient({ region: settings.awsRegion, signIn: true })
   try {
-    const answer = await withRetry(
+    const session = await withRetry(
       () =>
-        sts.send(
-          new AssumeRoleWithWebIdentityCommand({
-            RoleArn: settings.roleToAssume,
-            RoleSessionName: settings.roleSessionName,
-            WebIdentityToken: token,
-            DurationSeconds: settings.roleDurationSeconds,
-            ...policyParameters(settings.sessionPolicies)
-          })
-        ),
-      retry
+        assumeRoleWithWebIdentity(sts, {
+          ...sessionRequest({ ...settings, roleArn: settings.roleToAssume }),
+          webIdentityToken: token
+        }),
+      retrying(
+        `sts:AssumeRoleWithWebIdentity into ${settings.roleToAssume}`,
+        runner,
+        retry,
+        isTransientStsError
+      )
     )
-    return masked(answer.Credentials)
+    return masked(session, runner.maskSecret)
   } catch (error) {
     throw new ActionError(
       `Assuming ${settings.roleToAssume} with the GitHub OIDC token failed: ${errorMessage(error)}`,

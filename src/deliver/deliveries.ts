@@ -1,6 +1,6 @@
 // What each notification channel did this run, for the summary and the verdict.
 import { issueUrl, mdLink } from '../render/links.js'
-import { escapeMarkdown as esc, table } from '../kit/markdown.js'
+import { escapeMarkdown as esc, table } from '../kit/text/markdown.js'
 
 export interface Delivery {
   channel: 'SNS' | 'GitHub issues'

@@ -8,7 +8,7 @@ import { runnerLog } from './runner.js'
 import type { Partition } from '../render/links.js'
 import { incidentMarker, renderIncidentIssue, type IncidentReport } from '../render/incident.js'
 
-export const INCIDENT_LABEL = 'security-incident'
+const INCIDENT_LABEL = 'security-incident'
 
 export async function openIncidentIssue(
   token: string,

@@ -4,7 +4,7 @@ import * as core from '@actions/core'
 import { countChanges } from '../domain/changes.js'
 import type { MatrixChunk, MatrixEntry } from '../domain/matrix.js'
 import type { Counts } from '../domain/types.js'
-import type { AuditReport } from './report.js'
+import type { AuditReport } from '../domain/report.js'
 import type { IncidentReport } from '../render/incident.js'
 
 /** The per-class counts and the report, the outputs an audit and an aggregate share. */

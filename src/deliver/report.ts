@@ -2,42 +2,9 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { ActivitySummary } from '../domain/activity.js'
-import type { ChangeRecord, Hold } from '../domain/changes.js'
-import type { ScanInfo } from '../domain/scan-info.js'
-import type { Counts, Finding, RemediationAction, ScanError, Thresholds } from '../domain/types.js'
-
-export const REPORT_SCHEMA_VERSION = 1
-
-export interface AuditReport {
-  tool: 'iam-key-sentinel'
-  schemaVersion: number
-  accountId: string
-  accountAlias?: string
-  generatedAt: string
-  thresholds: Thresholds
-  userCount: number
-  counts: Counts
-  keys: Finding[]
-  errors: ScanError[]
-  remediation?: RemediationReport
-  /** CloudTrail summaries of the keys activity-for named. */
-  activity?: ActivitySummary[]
-  /** How the keys were read (scan-method). */
-  scan?: ScanInfo
-}
-
-export interface RemediationReport {
-  action: RemediationAction
-  dryRun: boolean
-  maxActions: number
-  capExceeded: boolean
-  changes: ChangeRecord[]
-  holds: Hold[]
-}
 
 /** `<base>-<run id>-<attempt>.json`: one file per run attempt, never overwritten by a re-run. */
-export function reportFileName(base: string, env: NodeJS.ProcessEnv): string {
+function reportFileName(base: string, env: NodeJS.ProcessEnv): string {
   const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-')
   return `${base}${run ? `-${run}` : ''}.json`
 }

@@ -1,10 +1,10 @@
 // Publishes the run's notification. The client uses the topic's own region (a topic in
 // another region must work); a failure is returned, never thrown, so the other reports
 // are still written and the step fails at the end.
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns'
-import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import { createHash } from 'node:crypto'
-import { awsClientConfig } from '../aws/network.js'
+import { snsClient, type AwsCredentials } from '../aws/clients.js'
+import { isThrottling } from '../aws/errors.js'
+import { publish } from '../aws/sns.js'
 import { errorMessage, hasAwsCode } from '../kit/errors.js'
 import type { SnsNotification } from '../render/sns-message.js'
 
@@ -42,7 +42,7 @@ export function publishHint(error: unknown, topicArn: string): string {
   if (hasAwsCode(error, 'KMSAccessDenied', 'KMSDisabled', 'KMSNotFound', 'KMSInvalidState')) {
     return "The topic's KMS key refused the message: allow the role kms:GenerateDataKey and kms:Decrypt on it."
   }
-  if (hasAwsCode(error, 'Throttled', 'Throttling')) {
+  if (isThrottling(error)) {
     return 'SNS kept throttling after retries; run again later or ask AWS to raise the publish quota.'
   }
   return `Check 'sns-topic-arn' and the role's sns:Publish permission.`
@@ -52,37 +52,30 @@ export async function publishNotification(
   notification: SnsNotification,
   options: {
     topicArn: string
-    credentials?: AwsCredentialIdentity
+    credentials?: AwsCredentials
     accountId: string
     runId: string
     event: string
   }
 ): Promise<PublishResult> {
-  const sns = new SNSClient({
-    region: topicRegion(options.topicArn),
-    credentials: options.credentials,
-    ...awsClientConfig()
-  })
+  const sns = snsClient({ region: topicRegion(options.topicArn), credentials: options.credentials })
   const fifo = options.topicArn.endsWith('.fifo')
   try {
-    const answer = await sns.send(
-      new PublishCommand({
-        TopicArn: options.topicArn,
-        Subject: notification.subject,
-        Message: notification.message,
-        MessageAttributes: notification.attributes,
-        ...(fifo
-          ? {
-              MessageGroupId: `iam-key-sentinel-${options.accountId}`,
-              MessageDeduplicationId: deduplicationId({
-                ...options,
-                content: notification.content
-              })
+    const messageId = await publish(sns, {
+      topicArn: options.topicArn,
+      subject: notification.subject,
+      message: notification.message,
+      attributes: notification.attributes,
+      ...(fifo
+        ? {
+            fifo: {
+              groupId: `iam-key-sentinel-${options.accountId}`,
+              deduplicationId: deduplicationId({ ...options, content: notification.content })
             }
-          : {})
-      })
-    )
-    return { ok: true, messageId: answer.MessageId ?? '', topicArn: options.topicArn }
+          }
+        : {})
+    })
+    return { ok: true, messageId, topicArn: options.topicArn }
   } catch (error) {
     return {
       ok: false,

@@ -33,8 +33,6 @@ export type RegionActivity =
  */
 export type RegionProblem = 'truncated' | 'denied' | 'unavailable'
 
-export type RegionStatus = RegionActivity['status']
-
 export interface TopValue {
   value: string
   count: number

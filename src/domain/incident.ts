@@ -1,7 +1,7 @@
 // What incident mode did with each exposed key, as the incident report, summary and SNS carry it.
 import type { ChangeRecord } from './changes.js'
 
-export type IncidentOutcome = 'revoked' | 'already-inactive' | 'planned' | 'failed'
+type IncidentOutcome = 'revoked' | 'already-inactive' | 'planned' | 'failed'
 
 export interface SessionRevocation {
   policyName: string

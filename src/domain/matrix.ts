@@ -13,7 +13,7 @@ export interface MatrixEntry {
   'role-arn': string
 }
 
-export interface Matrix {
+interface Matrix {
   include: MatrixEntry[]
 }
 

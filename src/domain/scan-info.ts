@@ -2,7 +2,7 @@
 import type { ScanMethod } from './settings.js'
 import type { LastUse } from './types.js'
 
-export type ScanMethodUsed = 'api' | 'credential-report'
+type ScanMethodUsed = 'api' | 'credential-report'
 
 /** A root user access key, as the credential report shows it: a finding of its own. */
 export interface RootAccessKey {

@@ -53,14 +53,14 @@ interface FindingFields {
 }
 
 /** A key classed by the rules alone: its class is its raw class. */
-export interface RuledFinding extends FindingFields {
+interface RuledFinding extends FindingFields {
   class: RawKeyClass
   rawClass: RawKeyClass
   exemption?: undefined
 }
 
 /** A key the rules would flag, held back by an exemption, which it carries. */
-export interface ExemptFinding extends FindingFields {
+interface ExemptFinding extends FindingFields {
   class: 'exempt'
   /** The class the key would have without its exemption. */
   rawClass: Exclude<RawKeyClass, 'ok'>

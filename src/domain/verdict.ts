@@ -1,6 +1,6 @@
 // Whether the step fails, decided after every report is written.
 import { HANDLED_RESULTS } from './changes.js'
-import type { AuditReport } from '../deliver/report.js'
+import type { AuditReport } from './report.js'
 import type { FailOn } from './types.js'
 
 /** The reasons the step fails, empty when it passes. */

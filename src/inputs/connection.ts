@@ -47,7 +47,7 @@ export function readConnection(
   }
 }
 
-export function defaultSessionName(env: NodeJS.ProcessEnv): string {
+function defaultSessionName(env: NodeJS.ProcessEnv): string {
   const run = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT].filter(Boolean).join('-')
   return (run ? `iam-key-sentinel-${run}` : 'iam-key-sentinel').slice(0, 64)
 }

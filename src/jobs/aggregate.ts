@@ -24,7 +24,7 @@ import {
 } from '../render/organization-digest.js'
 import { readReportsDirectory } from '../scan/reports-dir.js'
 
-export const ORGANIZATION_REPORT_TOOL = 'iam-key-sentinel-organization'
+const ORGANIZATION_REPORT_TOOL = 'iam-key-sentinel-organization'
 
 export interface AggregateJob {
   settings: AggregateSettings
@@ -107,7 +107,7 @@ function listed(accounts: readonly AccountResult[], detail: (a: AccountResult) =
   )
 }
 
-export function aggregateFailures(result: OrganizationResult): string[] {
+function aggregateFailures(result: OrganizationResult): string[] {
   const failures: string[] = []
   const missing = result.failed.filter((a) => a.status === 'missing')
   const unreadable = result.failed.filter((a) => a.status === 'unreadable')

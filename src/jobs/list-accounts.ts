@@ -13,13 +13,13 @@ import { selectAccounts } from '../classify/select-accounts.js'
  * GitHub allows 1 MB of outputs per job, counted in UTF-16 (2 bytes a character): better to fail
  * here, saying so, than in the next job with a matrix that lost its output.
  */
-export const OUTPUT_LIMIT_BYTES = 1024 * 1024
+const OUTPUT_LIMIT_BYTES = 1024 * 1024
 const utf16Bytes = (text: string): number => text.length * 2
 /**
  * The runner hands an input to the action as an environment variable, and Linux caps one at
  * 128 KiB: past this, aggregate's expected-accounts should take account-ids, not the matrix.
  */
-export const INPUT_LIMIT_BYTES = 128 * 1024 - 1024
+const INPUT_LIMIT_BYTES = 128 * 1024 - 1024
 
 export async function runListAccountsJob(
   fleet: ListAccountsSettings,

@@ -4,7 +4,7 @@
 import type { Log } from './log.js'
 
 /** Within the ~7.5 s GitHub's runner waits between SIGINT and SIGTERM (and 2.5 s before the kill). */
-export const CANCEL_GRACE_MS = 4000
+const CANCEL_GRACE_MS = 4000
 
 let received: NodeJS.Signals | undefined
 let finalizer: (() => Promise<unknown>) | undefined

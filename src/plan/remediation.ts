@@ -41,7 +41,7 @@ function change(f: Finding, kind: ChangeKind, reason: string): PlannedChange {
   }
 }
 
-export function emptyPlan(settings: RemediationSettings): Plan {
+function emptyPlan(settings: RemediationSettings): Plan {
   return {
     action: settings.action,
     dryRun: settings.dryRun,

@@ -1,5 +1,5 @@
 // The job summary of list-accounts: what will be audited, what was skipped and why. Pure.
-import { escapeMarkdown as esc, table } from '../kit/markdown.js'
+import { details, escapeMarkdown as esc, table } from '../kit/text/markdown.js'
 import { GITHUB_MATRIX_LIMIT } from '../domain/matrix.js'
 import type { OrgListing } from '../scan/organization.js'
 import type { Selection } from '../classify/select-accounts.js'
@@ -59,7 +59,10 @@ export function renderListSummary(
       s.reason === 'excluded' ? 'exclude-accounts' : `not active (${esc(s.account.state, 20)})`
     ])
     parts.push(
-      `<details><summary>Skipped accounts (${skipped.length})</summary>\n\n${bounded(['Account', 'Name', 'Why'], rows, 'skipped accounts')}\n\n</details>`
+      details(
+        `Skipped accounts (${skipped.length})`,
+        bounded(['Account', 'Name', 'Why'], rows, 'skipped accounts')
+      )
     )
   }
   return parts.join('\n\n') + '\n'

@@ -1,6 +1,8 @@
 // Pure renderers of ActivitySummary: Markdown for the job summary and issues, plain text for
 // SNS e-mail. Every value that came from AWS is escaped (Markdown) or flattened (text).
-import { escapeMarkdown as esc, table, utf8Bytes } from '../kit/markdown.js'
+import { fitItems, utf8Bytes } from '../kit/text/fit.js'
+import { alert, escapeMarkdown as esc, table } from '../kit/text/markdown.js'
+import { plainText } from '../kit/text/plain.js'
 import {
   TOP_FIELDS,
   type ActivityLookup,
@@ -9,7 +11,7 @@ import {
   type TopField,
   type TopValue
 } from '../domain/activity.js'
-import { plural } from './wording.js'
+import { agree, plural } from './wording.js'
 
 /** Keeps the section well inside GitHub's 1 MiB job summary, next to the key tables. */
 export const ACTIVITY_SECTION_LIMIT_BYTES = 256 * 1024
@@ -33,7 +35,7 @@ const STATUS_LABEL: Record<RegionActivity['status'], string> = {
 
 const DENIED_HINT = ' (grant cloudtrail:LookupEvents to the role the action runs with)'
 
-const was = (n: number): string => (n === 1 ? 'was' : 'were')
+const was = (n: number): string => agree(n, 'was', 'were')
 
 /** ISO 8601 as people read it: 2024-05-01 10:00:00 UTC. */
 export function formatTime(iso: string): string {
@@ -99,8 +101,11 @@ function notes(summary: ActivitySummary): string[] {
   const cut = truncatedRegions(summary)
   if (cut.length > 0) {
     out.push(
-      `> [!WARNING]\n> Stopped at max-events before the whole window was read in ${cut.map((r) => esc(r, 40)).join(', ')}: ` +
-        'the counts cover the newest events only. Raise `max-events` for the full picture.'
+      alert(
+        'WARNING',
+        `Stopped at max-events before the whole window was read in ${cut.map((r) => esc(r, 40)).join(', ')}: ` +
+          'the counts cover the newest events only. Raise `max-events` for the full picture.'
+      )
     )
   }
   if (summary.malformed > 0) {
@@ -149,9 +154,13 @@ function regionProblems(summaries: readonly ActivitySummary[]): string {
   if (seen.size === 0) return ''
   const lines = [...seen.values()].map(
     ({ problem, keys }) =>
-      `> - ${esc(problem.region, 40)}: ${regionCell(problem)} (${plural(keys, 'key')})`
+      `- ${esc(problem.region, 40)}: ${regionCell(problem)} (${plural(keys, 'key')})`
   )
-  return `> [!WARNING]\n> CloudTrail could not be read everywhere; the scan went on without it.\n${lines.join('\n')}`
+  return alert(
+    'WARNING',
+    'CloudTrail could not be read everywhere; the scan went on without it.',
+    ...lines
+  )
 }
 
 function intro(summaries: readonly ActivitySummary[]): string {
@@ -190,17 +199,15 @@ export function renderActivitySection(
           )
           .join(', ')}.`
   const parts = quietLine ? [head, quietLine] : [head]
-  let used = utf8Bytes(parts.join('\n\n'))
-  for (const summary of loud) {
-    const block = renderActivityMarkdown(summary)
-    if (used + utf8Bytes(block) + 2 > maxBytes) break
-    parts.push(block)
-    used += utf8Bytes(block) + 2
-  }
-  const left = loud.length - (parts.length - (quietLine ? 2 : 1))
-  if (left > 0) {
+  const fit = fitItems(loud, renderActivityMarkdown, {
+    budget: maxBytes,
+    used: utf8Bytes(parts.join('\n\n')),
+    separator: '\n\n'
+  })
+  parts.push(...fit.shown)
+  if (fit.left > 0) {
     parts.push(
-      `_${plural(left, 'more key')} not shown here to stay under the summary size limit; ` +
+      `_${plural(fit.left, 'more key')} not shown here to stay under the summary size limit; ` +
         'the JSON report and the `activity` output have every key._'
     )
   }
@@ -210,15 +217,6 @@ export function renderActivitySection(
 // ---------------------------------------------------------------------------------------------
 // Plain text (SNS e-mail)
 // ---------------------------------------------------------------------------------------------
-
-// Control characters would break lines or hide text in a mail client.
-const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g // eslint-disable-line no-control-regex
-
-/** One line of at most maxLength characters. */
-export function plainText(value: string, maxLength = 200): string {
-  const chars = Array.from(value.replace(CONTROL, ' '))
-  return chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : chars.join('')
-}
 
 function regionText(region: RegionActivity): string {
   const name = plainText(region.region, 40)

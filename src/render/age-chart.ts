@@ -1,6 +1,7 @@
 // Mermaid bar chart of the active keys by days until (or past) their rotation deadline, with the
 // thresholds as the band edges: what the classes mean, drawn. Inactive and exempt keys are left
 // out: they have no deadline to meet.
+import { horizontalBarChart } from '../kit/text/mermaid.js'
 import type { Thresholds } from '../domain/types.js'
 import { plural } from './wording.js'
 
@@ -36,28 +37,17 @@ export function deadlineBands(daysToDeadline: readonly number[], t: Thresholds):
 
 /**
  * The chart, or '' when it would say no more than the table: fewer than two bands with keys.
- * The y axis goes to at least 10 so Mermaid's ticks are whole keys.
+ * The key axis goes to at least 10 so Mermaid's ticks are whole keys.
  */
 export function renderDeadlineChart(daysToDeadline: readonly number[], t: Thresholds): string {
   const bands = deadlineBands(daysToDeadline, t)
   if (bands.filter((b) => b.count > 0).length < 2) return ''
-  const max = Math.max(10, ...bands.map((b) => b.count))
-  return [
-    '```mermaid',
-    '---',
-    'config:',
-    '  xyChart:',
-    '    width: 600',
-    '    height: 200',
-    '  themeVariables:',
-    '    xyChart:',
-    '      plotColorPalette: "#0969da"',
-    '---',
-    // Horizontal: the key axis runs along the wide side, so ten whole-key ticks stay legible.
-    'xychart-beta horizontal',
-    `  x-axis [${bands.map((b) => `"${b.label}"`).join(', ')}]`,
-    `  y-axis "Keys" 0 --> ${max}`,
-    `  bar [${bands.map((b) => b.count).join(', ')}]`,
-    '```'
-  ].join('\n')
+  return horizontalBarChart({
+    height: 200,
+    color: '#0969da',
+    labels: bands.map((b) => b.label),
+    values: bands.map((b) => b.count),
+    axis: 'Keys',
+    max: Math.max(10, ...bands.map((b) => b.count))
+  })
 }

@@ -1,6 +1,6 @@
 // The "Changes" section of the job summary: the plan or what was done, and how to undo it.
 import { keyLink, userLink, type Partition } from './links.js'
-import { escapeMarkdown as esc, table } from '../kit/markdown.js'
+import { alert, codeBlock, escapeMarkdown as esc, table } from '../kit/text/markdown.js'
 import type { ChangeRecord, Plan } from '../domain/changes.js'
 
 const RESULT_LABEL: Record<ChangeRecord['result'], string> = {
@@ -40,10 +40,13 @@ export function renderChanges(
   const parts = [heading(plan)]
   if (plan.capExceeded) {
     parts.push(
-      `> [!CAUTION]\n> The plan holds **${plan.changes.length}** changes, more than \`max-actions\` (${plan.maxActions}). ` +
-        'Nothing was changed: a mass change is likelier a misconfiguration than a real need. ' +
-        `Review the plan below; if it is right, raise \`max-actions\` to at least ${plan.changes.length} for one run, ` +
-        'or narrow the scope with `exclude-users`, `exempt-tag`, `exempt-groups` or the thresholds.'
+      alert(
+        'CAUTION',
+        `The plan holds **${plan.changes.length}** changes, more than \`max-actions\` (${plan.maxActions}). ` +
+          'Nothing was changed: a mass change is likelier a misconfiguration than a real need. ' +
+          `Review the plan below; if it is right, raise \`max-actions\` to at least ${plan.changes.length} for one run, ` +
+          'or narrow the scope with `exclude-users`, `exempt-tag`, `exempt-groups` or the thresholds.'
+      )
     )
   }
   if (records.length === 0) parts.push('No key needs a change.')
@@ -81,7 +84,7 @@ export function renderChanges(
   if (undo.length > 0) {
     parts.push(
       'To undo the deactivations (deleted keys cannot be restored):',
-      ['```sh', ...undo, '```'].join('\n')
+      codeBlock('sh', undo)
     )
   }
   return parts.join('\n\n')

@@ -1,17 +1,21 @@
-// The incident's three faces, one content: the job summary, the SNS message (in the spirit
-// of the seeds' template) and the security-incident issue. Pure functions.
+// The incident's three faces, one content: the job summary, the SNS message and the
+// security-incident issue. Pure functions.
 import { renderActivityMarkdown, renderActivityText } from './activity.js'
 import type { ActivitySummary } from '../domain/activity.js'
 import { keyLink, userLink, type Partition } from './links.js'
-import { escapeMarkdown as esc, table } from '../kit/markdown.js'
+import { fitItems, utf8Bytes } from '../kit/text/fit.js'
+import { alert, codeBlock, escapeMarkdown as esc, table } from '../kit/text/markdown.js'
+import { firstChars, numbered, plainText as plain } from '../kit/text/plain.js'
+import { ISSUE_BODY_LIMIT, ISSUE_TITLE_LIMIT } from './issue.js'
 import {
   asciiSubject,
-  plain,
+  numberAttribute,
   SNS_MESSAGE_LIMIT_BYTES,
   stableContent,
-  type SnsAttribute,
+  stringAttribute,
   type SnsNotification
 } from './sns-message.js'
+import { agree, aliasSuffix, changedTo, plural } from './wording.js'
 import type { ExposureEvent } from '../domain/exposure.js'
 import type { IncidentKeyResult } from '../domain/incident.js'
 
@@ -46,7 +50,7 @@ export function failedKeys(report: IncidentReport): IncidentKeyResult[] {
 }
 
 function done(report: IncidentReport): string {
-  return report.action === 'delete' ? 'deleted' : 'deactivated'
+  return changedTo(report.action)
 }
 
 function activityOf(report: IncidentReport, accessKeyId: string): ActivitySummary | undefined {
@@ -104,11 +108,10 @@ function incidentSubject(report: IncidentReport): string {
     (k) => k.outcome === 'revoked' || k.outcome === 'already-inactive'
   ).length
   const parts = [
-    failed > 0 && `${failed} exposed key${failed === 1 ? ' NEEDS' : 's NEED'} MANUAL INTERVENTION`,
+    failed > 0 &&
+      `${plural(failed, 'exposed key')} ${agree(failed, 'NEEDS', 'NEED')} MANUAL INTERVENTION`,
     ok > 0 &&
-      (failed > 0
-        ? `${ok} ${done(report)}`
-        : `${ok} exposed key${ok === 1 ? '' : 's'} ${done(report)}`),
+      (failed > 0 ? `${ok} ${done(report)}` : `${plural(ok, 'exposed key')} ${done(report)}`),
     report.dryRun && `dry run for ${report.keys.length} exposed keys`
   ].filter(Boolean)
   return asciiSubject(`IAM Key Sentinel incident: ${parts.join(', ')} in ${report.accountId}`)
@@ -121,42 +124,40 @@ export function renderIncidentSns(report: IncidentReport, runUrl: string): SnsNo
 
 function incidentSns(report: IncidentReport, runUrl: string): Omit<SnsNotification, 'content'> {
   const head = [
-    `IAM Key Sentinel incident response in AWS account ${report.accountId}${report.accountAlias ? ` (${plain(report.accountAlias, 64)})` : ''}`,
+    `IAM Key Sentinel incident response in AWS account ${report.accountId}${aliasSuffix(report.accountAlias, plain)}`,
     `Run:      ${runUrl}`,
     `Source:   ${SOURCE_TEXT[report.source]}${report.event?.reference ? `, ${plain(report.event.reference, 200)}` : ''}`,
     `Detected: ${report.event?.detectedAt ?? report.generatedAt}`
   ].join('\n')
-  const foot = ['What to review next:', ...REVIEW_STEPS.map((s, i) => `${i + 1}. ${s}`)].join('\n')
+  const foot = ['What to review next:', numbered(REVIEW_STEPS)].join('\n')
   const subject = incidentSubject(report)
   const attributes: SnsNotification['attributes'] = {
-    account: { DataType: 'String', StringValue: report.accountId },
-    event: { DataType: 'String', StringValue: 'incident' },
-    overdue: { DataType: 'Number', StringValue: '0' } as SnsAttribute,
-    changed: {
-      DataType: 'Number',
-      StringValue: String(report.keys.filter((k) => k.change?.result === 'applied').length)
-    }
+    account: stringAttribute(report.accountId),
+    event: stringAttribute('incident'),
+    overdue: numberAttribute(0),
+    changed: numberAttribute(report.keys.filter((k) => k.change?.result === 'applied').length)
   }
   // Keys (failures first: they need a person) are added while they fit; activity is what
   // makes a block long, so a key that does not fit whole is given without it.
   const ordered = [...failedKeys(report), ...report.keys.filter((k) => k.outcome !== 'failed')]
-  const limit = SNS_MESSAGE_LIMIT_BYTES - 1024 - Buffer.byteLength(subject)
-  const parts = [head]
-  let used = Buffer.byteLength(head + foot) + 4
-  for (const k of ordered) {
-    const full = keyText(report, k)
-    const short =
+  const fit = fitItems(
+    ordered,
+    (k) => [
+      keyText(report, k),
       keyText({ ...report, activity: [] }, k) +
-      `\n(CloudTrail activity left out for size; see the run.)`
-    const block = used + Buffer.byteLength(full) + 2 <= limit ? full : short
-    if (used + Buffer.byteLength(block) + 2 > limit) {
-      parts.push(
-        `... more keys are not listed to stay within SNS's size limit; see the run: ${runUrl}`
-      )
-      break
+        `\n(CloudTrail activity left out for size; see the run.)`
+    ],
+    {
+      budget: SNS_MESSAGE_LIMIT_BYTES - 1024 - utf8Bytes(subject),
+      used: utf8Bytes(head + foot) + 4,
+      separator: '\n\n'
     }
-    parts.push(block)
-    used += Buffer.byteLength(block) + 2
+  )
+  const parts = [head, ...fit.shown]
+  if (fit.left > 0) {
+    parts.push(
+      `... more keys are not listed to stay within SNS's size limit; see the run: ${runUrl}`
+    )
   }
   parts.push(foot)
   return { subject, message: parts.join('\n\n'), attributes }
@@ -204,15 +205,18 @@ export function renderIncidentMarkdown(
   const failed = failedKeys(report)
   const parts = [
     `${h} IAM Key Sentinel: exposed access key incident`,
-    `Account **${esc(report.accountId, 12)}**${report.accountAlias ? ` (${esc(report.accountAlias, 64)})` : ''} · ` +
+    `Account **${esc(report.accountId, 12)}**${aliasSuffix(report.accountAlias, esc)} · ` +
       `reported by ${SOURCE_TEXT[report.source]}${report.event?.reference ? ` (${esc(report.event.reference, 200)})` : ''} · ` +
       `action **${report.action}**${report.dryRun ? ' (dry run: nothing was changed)' : ''} · [run log](${runUrl})`
   ]
   if (failed.length > 0) {
     parts.push(
-      `> [!CAUTION]\n> **Manual inspection and intervention required** for ${failed.length} key${failed.length === 1 ? '' : 's'}: ` +
-        `the action could not take ${failed.length === 1 ? 'it' : 'them'} away. Sign in to the account, deactivate or delete by hand, ` +
-        `and check the [AWS Health dashboard](${HEALTH_DASHBOARD}).`
+      alert(
+        'CAUTION',
+        `**Manual inspection and intervention required** for ${plural(failed.length, 'key')}: ` +
+          `the action could not take ${agree(failed.length, 'it', 'them')} away. Sign in to the account, deactivate or delete by hand, ` +
+          `and check the [AWS Health dashboard](${HEALTH_DASHBOARD}).`
+      )
     )
   }
   parts.push(
@@ -228,7 +232,7 @@ export function renderIncidentMarkdown(
   if (undo.length > 0) {
     parts.push(
       'To undo, once the incident is over (deleted keys cannot be restored):',
-      ['```sh', ...undo, '```'].join('\n')
+      codeBlock('sh', undo)
     )
   }
   if (report.activity.length > 0) {
@@ -237,7 +241,7 @@ export function renderIncidentMarkdown(
       ...report.activity.map(renderActivityMarkdown)
     )
   }
-  parts.push(`${h}# What to review next`, REVIEW_STEPS.map((s, i) => `${i + 1}. ${s}`).join('\n'))
+  parts.push(`${h}# What to review next`, numbered(REVIEW_STEPS))
   return parts.join('\n\n') + '\n'
 }
 
@@ -253,11 +257,12 @@ export function renderIncidentIssue(
 ): { title: string; body: string } {
   const failed = failedKeys(report).length > 0
   const keys = report.keys.map((k) => k.accessKeyId).join(', ')
-  const title = `${failed ? 'Manual intervention needed: ' : ''}Exposed access key${report.keys.length === 1 ? '' : 's'} ${keys} in ${report.accountId}`
+  const title = `${failed ? 'Manual intervention needed: ' : ''}Exposed access ${agree(report.keys.length, 'key', 'keys')} ${keys} in ${report.accountId}`
   let body = `${incidentMarker(report.accountId, run.runId, run.runAttempt)}\n${renderIncidentMarkdown(report, run.runUrl, 2, partition)}`
-  if (body.length > 65_000) {
+  // All or nothing: the activity is what makes the body long, so it goes as a whole.
+  if (body.length > ISSUE_BODY_LIMIT) {
     body = renderIncidentMarkdown({ ...report, activity: [] }, run.runUrl, 2, partition)
     body = `${incidentMarker(report.accountId, run.runId, run.runAttempt)}\n${body}\n_CloudTrail activity left out for GitHub's size limit; see the run._`
   }
-  return { title: Array.from(title).slice(0, 256).join(''), body }
+  return { title: firstChars(title, ISSUE_TITLE_LIMIT), body }
 }

@@ -1,15 +1,20 @@
 // Issue titles and bodies for keys that need rotation: pure, escaped, under GitHub's limits.
 import { isoDate } from '../domain/dates.js'
 import { keyLink, userLink, type Partition } from './links.js'
-import { escapeMarkdown as esc, table } from '../kit/markdown.js'
+import { cutAtLine } from '../kit/text/fit.js'
+import { alert, escapeMarkdown as esc, table } from '../kit/text/markdown.js'
+import { firstChars, oneLine } from '../kit/text/plain.js'
 import type { ChangeRecord } from '../domain/changes.js'
 import { rotationAdvice } from './rotation-steps.js'
 import type { Finding, RemediationAction, Thresholds } from '../domain/types.js'
 import {
+  agree,
+  aliasSuffix,
   CLASS_LABEL,
   deadlineDate,
   deadlineDays,
   deadlineText,
+  idleText,
   lastUseText,
   plural,
   stateAfterRun
@@ -54,8 +59,7 @@ export interface KeyIssueInput {
 
 /** Plain text for a title: one line, and no @ that could notify anyone. */
 export function titleText(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/@/g, '@\u200b')
+  return oneLine(value).replace(/@/g, '@\u200b')
 }
 
 export function shortKeyId(accessKeyId: string): string {
@@ -68,11 +72,11 @@ export function renderTitle(f: Finding): string {
   const who = `${shortKeyId(f.accessKeyId)} of ${titleText(f.userName)}`
   const title =
     f.class === 'unused'
-      ? `Remove unused access key ${who} (idle ${f.idleDays === undefined ? '?' : plural(f.idleDays, 'day')})`
+      ? `Remove unused access key ${who} (idle ${idleText(f)})`
       : f.class === 'due-soon'
         ? `Rotate access key ${who} soon (${plural(f.ageDays, 'day')})`
         : `Rotate access key ${who} (${plural(f.ageDays, 'day')})`
-  return Array.from(title).slice(0, ISSUE_TITLE_LIMIT).join('')
+  return firstChars(title, ISSUE_TITLE_LIMIT)
 }
 
 function ownerCell(owner: Owner, tag: string | undefined): string {
@@ -89,23 +93,18 @@ function ownerCell(owner: Owner, tag: string | undefined): string {
   }
 }
 
-function lastUse(f: Finding): string {
-  return lastUseText(f, esc)
-}
-
 function factsTable(input: KeyIssueInput, ctx: IssueContext): string {
   const f = input.finding
-  const alias = ctx.accountAlias ? ` (${esc(ctx.accountAlias, 64)})` : ''
   return table(
     ['', ''],
     [
-      ['AWS account', `${ctx.accountId}${alias}`],
+      ['AWS account', `${ctx.accountId}${aliasSuffix(ctx.accountAlias, esc)}`],
       ['IAM user', userLink(ctx.partition, f.userName, esc(f.userName, 64))],
       ['Access key', keyLink(ctx.partition, f.userName, esc(f.accessKeyId, 32))],
       ['Class', CLASS_LABEL[f.class]],
       ['Status after this run', stateAfterRun(f, input.change)],
       ['Created', `${isoDate(f.createDate)} (${plural(f.ageDays, 'day')} ago)`],
-      ['Last used', lastUse(f)],
+      ['Last used', lastUseText(f, esc)],
       ['Rotation deadline', deadlineText(f, ctx.thresholds.maxAgeDays)],
       ['Owner', ownerCell(input.owner, ctx.ownerTag)]
     ]
@@ -115,7 +114,7 @@ function factsTable(input: KeyIssueInput, ctx: IssueContext): string {
 function whyItMatters(f: Finding, t: Thresholds): string {
   if (f.class === 'unused') {
     return (
-      `This key has not been used for ${f.idleDays === undefined ? '?' : plural(f.idleDays, 'day')} (the limit is ${t.unusedDays}). ` +
+      `This key has not been used for ${idleText(f)} (the limit is ${t.unusedDays}). ` +
       'An unused key is pure risk: nothing needs it, and anyone who finds a copy can use it.'
     )
   }
@@ -163,14 +162,7 @@ function rotationSteps(input: KeyIssueInput): string {
       command ? `${i + 1}. ${text}\n   \`\`\`sh\n   ${command}\n   \`\`\`` : `${i + 1}. ${text}`
     )
     .join('\n')
-  return advice.note ? `> [!IMPORTANT]\n> ${advice.note}\n\n${steps}` : steps
-}
-
-/** Cuts at a line break, so no row, entity or tag is left half-written. */
-function cutAtLine(text: string, max: number): string {
-  if (text.length <= max) return text
-  const at = text.lastIndexOf('\n', Math.max(0, max))
-  return at > 0 ? text.slice(0, at) : ''
+  return advice.note ? `${alert('IMPORTANT', advice.note)}\n\n${steps}` : steps
 }
 
 export function renderFooter(ctx: IssueContext): string {
@@ -212,7 +204,7 @@ export function renderKeyIssueBody(input: KeyIssueInput, ctx: IssueContext): str
 }
 
 const moreKeys = (n: number): string =>
-  `${plural(n, 'more access key')} ${n === 1 ? 'needs' : 'need'}`
+  `${plural(n, 'more access key')} ${agree(n, 'needs', 'need')}`
 
 export function renderRollupTitle(count: number, accountId: string): string {
   return `IAM Key Sentinel: ${moreKeys(count)} rotation in ${accountId}`
@@ -226,7 +218,7 @@ export function renderRollupBody(findings: readonly Finding[], ctx: IssueContext
     CLASS_LABEL[f.class],
     String(f.ageDays),
     deadlineText(f, ctx.thresholds.maxAgeDays),
-    lastUse(f)
+    lastUseText(f, esc)
   ])
   const head = [
     rollupMarker(ctx.accountId),

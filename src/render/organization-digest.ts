@@ -1,18 +1,30 @@
 // The one SNS digest of an organization audit: plain text, failed accounts first, then every
 // account's counts and the worst keys, cut to SNS's size limit. Reuses the per-account message's
-// helpers (plain, asciiSubject, the limit) so both read and behave alike. Pure.
+// helpers (asciiSubject, the attributes, the limit) so both read and behave alike. Pure.
+import { fitItems, utf8Bytes as bytes } from '../kit/text/fit.js'
+import { plainText as plain } from '../kit/text/plain.js'
 import {
   asciiSubject,
-  plain,
+  messageRoom,
+  numberAttribute,
   SNS_MESSAGE_LIMIT_BYTES,
   stableContent,
-  type SnsAttribute,
+  stringAttribute,
   type SnsNotification
 } from './sns-message.js'
 import type { NotifyOn } from '../domain/settings.js'
-import { ageText, CLASS_NAME, classCounts, deadlineText, lastUseText, plural } from './wording.js'
+import {
+  ageText,
+  CLASS_NAME,
+  changeCountsText,
+  classCounts,
+  deadlineText,
+  everyClassCount,
+  lastUsePhrase,
+  plural
+} from './wording.js'
 import type { AccountResult, OrganizationResult, RankedKey } from '../classify/organization.js'
-import { failureText } from './organization.js'
+import { failureText } from './failed-accounts.js'
 
 /** The `account` attribute of the digest, for subscription filter policies. */
 export const DIGEST_ACCOUNT = 'organization'
@@ -24,8 +36,6 @@ export interface DigestInput {
   runUrl: string
   generatedAt: Date
 }
-
-const bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
 
 /** findings: an overdue or unused key, a change, or an account without a usable report. */
 export function shouldPublishDigest(result: OrganizationResult, notifyOn: NotifyOn): boolean {
@@ -58,8 +68,8 @@ function accountLine(a: AccountResult): string {
   const c = a.report.counts
   const errors = a.report.errors.length > 0 ? `, ${a.report.errors.length} scan errors` : ''
   return (
-    `- ${who(a.accountId, a.name)}: ${c.overdue} overdue, ${c.unused} unused, ` +
-    `${c['due-soon']} due soon of ${plural(c.total, 'key')}${errors}`
+    `- ${who(a.accountId, a.name)}: ${everyClassCount(c, ['overdue', 'unused', 'due-soon'])} ` +
+    `of ${plural(c.total, 'key')}${errors}`
   )
 }
 
@@ -68,7 +78,7 @@ function keyLine(r: OrganizationResult, { accountId, accountName, finding: f }: 
   const maxAge = account?.status === 'reported' ? account.report.thresholds.maxAgeDays : 0
   return (
     `- ${who(accountId, accountName)} ${plain(f.userName, 64)} ${plain(f.accessKeyId, 32)}: ` +
-    `${CLASS_NAME[f.class]}, deadline ${deadlineText(f, maxAge)}; ${ageText(f)}; ${f.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(f, plain)}`
+    `${CLASS_NAME[f.class]}, deadline ${deadlineText(f, maxAge)}; ${ageText(f)}; ${lastUsePhrase(f, plain)}`
   )
 }
 
@@ -89,12 +99,9 @@ function header(input: DigestInput): string {
     `Run:  ${input.runUrl}`,
     `Time: ${input.generatedAt.toISOString()}`,
     '',
-    `Keys in the reported accounts: ${t.overdue} overdue, ${t.unused} unused, ${t['due-soon']} due soon, ` +
-      `${t.inactive} inactive, ${t.exempt} exempt, ${t.ok} ok (${plural(t.total, 'key')} of ${plural(r.users, 'user')})`
+    `Keys in the reported accounts: ${everyClassCount(t)} (${plural(t.total, 'key')} of ${plural(r.users, 'user')})`
   ]
-  if (c.deactivated + c.deleted + c.failed > 0) {
-    lines.push(`Changes: ${c.deactivated} deactivated, ${c.deleted} deleted, ${c.failed} failed`)
-  }
+  if (c.deactivated + c.deleted + c.failed > 0) lines.push(`Changes: ${changeCountsText(c)}`)
   return lines.join('\n')
 }
 
@@ -128,21 +135,20 @@ export function renderDigest(input: DigestInput, limit = SNS_MESSAGE_LIMIT_BYTES
   const parts = [header(input)]
   let used = bytes(parts[0] as string) + bytes(`\n\n${foot}`)
   for (const section of sections) {
+    // A section starts only when its title and its longest cut line still fit.
     const worstCut = bytes(`\n${section.cut(section.lines.length)}`)
     const title = `\n\n${section.title}`
     if (used + bytes(title) + worstCut > limit) break
-    const lines = [section.title]
-    used += bytes(title)
-    let shown = 0
-    for (const line of section.lines) {
-      const reserve = shown + 1 < section.lines.length ? worstCut : 0
-      if (used + bytes(`\n${line}`) + reserve > limit) break
-      lines.push(line)
-      used += bytes(`\n${line}`)
-      shown++
-    }
-    if (shown < section.lines.length) {
-      const cut = section.cut(section.lines.length - shown)
+    const fit = fitItems(section.lines, (line) => line, {
+      budget: limit,
+      used: used + bytes(title),
+      separator: '\n',
+      reserve: worstCut
+    })
+    const lines = [section.title, ...fit.shown]
+    used = fit.used
+    if (fit.left > 0) {
+      const cut = section.cut(fit.left)
       lines.push(cut)
       used += bytes(`\n${cut}`)
     }
@@ -159,19 +165,12 @@ export function renderDigestNotification(input: DigestInput): SnsNotification {
 
 function digestNotification(input: DigestInput): Omit<SnsNotification, 'content'> {
   const { result: r } = input
-  const number = (n: number): SnsAttribute => ({ DataType: 'Number', StringValue: String(n) })
   const subject = renderDigestSubject(r)
   const attributes = {
-    account: { DataType: 'String', StringValue: DIGEST_ACCOUNT } as SnsAttribute,
-    event: { DataType: 'String', StringValue: DIGEST_EVENT } as SnsAttribute,
-    overdue: number(r.totals.overdue),
-    changed: number(r.changes.deactivated + r.changes.deleted)
+    account: stringAttribute(DIGEST_ACCOUNT),
+    event: stringAttribute(DIGEST_EVENT),
+    overdue: numberAttribute(r.totals.overdue),
+    changed: numberAttribute(r.changes.deactivated + r.changes.deleted)
   }
-  // Attributes and subject count towards SNS's 256 KiB as well.
-  const attributeBytes = Object.entries(attributes).reduce(
-    (sum, [name, a]) => sum + bytes(name) + bytes(a.DataType) + bytes(a.StringValue),
-    0
-  )
-  const message = renderDigest(input, SNS_MESSAGE_LIMIT_BYTES - attributeBytes - bytes(subject))
-  return { subject, message, attributes }
+  return { subject, message: renderDigest(input, messageRoom(subject, attributes)), attributes }
 }

@@ -1,11 +1,10 @@
 // How to rotate one key, fitted to the user's keys. IAM allows two access keys per user, active or
-// inactive (IAM quotas), so "create a second key first" (seed 002) only works for a user with one:
+// inactive (IAM quotas), so "create a second key first" only works for a user with one:
 // with two, one must go first, and the steps say which.
-import type { Escape } from './wording.js'
-import { lastUseText } from './wording.js'
+import { lastUsePhrase, type Escape } from './wording.js'
 import type { Finding } from '../domain/types.js'
 
-/** The generic procedure, for a user with one key (seed 002). */
+/** The generic procedure, for a user with one key, as the IAM User Guide gives it. */
 export const ROTATION_STEPS = [
   'Create a second access key in addition to the one in use.',
   'Update all your applications to use the new access key and validate that they work.',
@@ -108,7 +107,7 @@ export function rotationAdvice(
   return {
     note:
       `${user} already has two active access keys: ${id} and ${otherId} ` +
-      `(${other.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(other, escape)}). ` +
+      `(${lastUsePhrase(other, escape)}). ` +
       'IAM allows two per user, so do not create a third: ' +
       `deactivate and delete ${firstId} first, moving what uses it to ${secondId}.`,
     steps

@@ -1,19 +1,25 @@
 // The SNS notification: one plain-text message per run, readable in an email client,
 // filterable by subscribers, and within SNS's limits whatever AWS returns.
 import { isoDate } from '../domain/dates.js'
+import { fitItems, utf8Bytes as bytes } from '../kit/text/fit.js'
+import { asciiText, numbered, plainText } from '../kit/text/plain.js'
 import { iamKeysUrl, type Partition } from './links.js'
-import type { AuditReport } from '../deliver/report.js'
+import type { AuditReport } from '../domain/report.js'
+import { changeTotals } from '../classify/organization.js'
 import { ROTATION_STEPS, rotationAdvice } from './rotation-steps.js'
 import type { Finding } from '../domain/types.js'
 import {
+  aliasSuffix,
   CLASS_NAME,
-  CLASS_ORDER,
+  changeCountsText,
   classCounts,
   deadlineText,
+  everyClassCount,
   lastUseText,
   plural as count,
-  reasonText,
-  stateAfterRun
+  stateAfterRun,
+  thresholdsPlain,
+  unusedText
 } from './wording.js'
 
 /** SNS accepts at most 256 KiB of message, counted in UTF-8 bytes. */
@@ -40,6 +46,28 @@ export interface SnsNotification {
   content: string
 }
 
+export const stringAttribute = (value: string): SnsAttribute => ({
+  DataType: 'String',
+  StringValue: value
+})
+
+export const numberAttribute = (n: number): SnsAttribute => ({
+  DataType: 'Number',
+  StringValue: String(n)
+})
+
+/**
+ * What the message may take of SNS's 256 KiB once the subject and the attributes (name, type
+ * and value of each) are counted, which count towards it as well.
+ */
+export function messageRoom(subject: string, attributes: SnsNotification['attributes']): number {
+  const attributeBytes = Object.entries(attributes).reduce(
+    (sum, [name, a]) => sum + bytes(name) + bytes(a.DataType) + bytes(a.StringValue),
+    0
+  )
+  return SNS_MESSAGE_LIMIT_BYTES - attributeBytes - bytes(subject)
+}
+
 /** The content of a notification rendered again without its time and run link. */
 export function stableContent(notification: Omit<SnsNotification, 'content'>): string {
   return [notification.subject, JSON.stringify(notification.attributes), notification.message].join(
@@ -57,42 +85,14 @@ export interface SnsMessageInput {
   partition?: Partition
 }
 
-/** One line of plain text: control characters (forged lines in an email) become spaces. */
-export function plain(value: string, maxLength = 300): string {
-  // eslint-disable-next-line no-control-regex
-  const text = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
-  const chars = Array.from(text)
-  return chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : text
-}
-
 /** ASCII only (accents folded, the rest dropped), one line, at most SNS_SUBJECT_MAX characters. */
 export function asciiSubject(text: string): string {
-  const ascii = text
-    .normalize('NFKD')
-    .replace(/[\s\p{Cc}]+/gu, ' ') // line breaks first, so they become spaces, not nothing
-    .replace(/[^\x20-\x7e]/g, '')
-    .replace(/ +/g, ' ')
-    .trim()
-  return ascii.length > SNS_SUBJECT_MAX ? `${ascii.slice(0, SNS_SUBJECT_MAX - 3)}...` : ascii
-}
-
-function changeCounts(report: AuditReport): {
-  deactivated: number
-  deleted: number
-  failed: number
-} {
-  const changes = report.remediation?.changes ?? []
-  const applied = changes.filter((c) => c.result === 'applied')
-  return {
-    deactivated: applied.filter((c) => c.kind === 'deactivate').length,
-    deleted: applied.filter((c) => c.kind === 'delete').length,
-    failed: changes.filter((c) => c.result === 'failed').length
-  }
+  return asciiText(text, SNS_SUBJECT_MAX)
 }
 
 export function renderSubject(report: AuditReport, event: NotificationEvent): string {
   const c = report.counts
-  const changed = changeCounts(report)
+  const changed = changeTotals(report)
   const parts = [
     classCounts(c, ['overdue', 'unused', 'due-soon']),
     changed.deactivated && `${changed.deactivated} deactivated`,
@@ -111,15 +111,15 @@ function keyBlock(f: Finding, input: SnsMessageInput): string {
   const change = report.remediation?.changes.find((c) => c.accessKeyId === f.accessKeyId)
   const maxAge = report.thresholds.maxAgeDays
   const lines = [
-    `User:        ${plain(f.userName, 64)}`,
-    `Access key:  ${plain(f.accessKeyId, 32)}`,
+    `User:        ${plainText(f.userName, 64)}`,
+    `Access key:  ${plainText(f.accessKeyId, 32)}`,
     // Overdue and due soon are said by the deadline line below; unused needs its idle days.
-    `Class:       ${CLASS_NAME[f.class]}${f.class === 'unused' ? ` (${reasonText(f, maxAge)})` : ''}`,
+    `Class:       ${CLASS_NAME[f.class]}${f.class === 'unused' ? ` (${unusedText(f)})` : ''}`,
     ...(f.status === 'Active' ? [`Deadline:    ${deadlineText(f, maxAge)}`] : []),
     `Age:         ${count(f.ageDays, 'day')} (created ${isoDate(f.createDate)})`,
-    `Last used:   ${lastUseText(f, plain)}`,
+    `Last used:   ${lastUseText(f, plainText)}`,
     `After run:   ${stateAfterRun(f, change)}${
-      change?.result === 'failed' && change.detail ? `: ${plain(change.detail)}` : ''
+      change?.result === 'failed' && change.detail ? `: ${plainText(change.detail, 300)}` : ''
     }`
   ]
   const url = input.partition && iamKeysUrl(input.partition, f.userName)
@@ -127,7 +127,7 @@ function keyBlock(f: Finding, input: SnsMessageInput): string {
   const advice = rotationAdvice(
     f,
     report.keys.filter((k) => k.userName === f.userName),
-    plain
+    plainText
   )
   if (advice.note && !change) lines.push(`Note:        ${advice.note}`)
   const activity = input.activity?.get(f.accessKeyId)
@@ -149,31 +149,25 @@ function keysToDetail(input: SnsMessageInput): Finding[] {
 
 function header(input: SnsMessageInput): string {
   const { report: r } = input
-  const t = r.thresholds
   const c = r.counts
-  const changed = changeCounts(r)
-  const alias = r.accountAlias ? ` (${plain(r.accountAlias, 64)})` : ''
+  const changed = changeTotals(r)
   return [
-    `IAM Key Sentinel ${input.event === 'incident' ? 'incident response' : 'audit'} of AWS account ${r.accountId}${alias}`,
+    `IAM Key Sentinel ${input.event === 'incident' ? 'incident response' : 'audit'} of AWS account ${r.accountId}${aliasSuffix(r.accountAlias, plainText)}`,
     `Run:        ${input.runUrl}`,
     `Time:       ${r.generatedAt}`,
-    `Thresholds: rotate after ${t.maxAgeDays} days, due soon ${t.warnDays} days before` +
-      (t.unusedDays > 0 ? `, unused after ${t.unusedDays} days` : ''),
+    `Thresholds: ${thresholdsPlain(r.thresholds)}`,
     '',
-    `Keys: ${CLASS_ORDER.map((k) => `${c[k]} ${CLASS_NAME[k]}`).join(', ')} ` +
-      `(${count(c.total, 'key')} of ${count(r.userCount, 'user')})`,
-    `Changes: ${changed.deactivated} deactivated, ${changed.deleted} deleted, ${changed.failed} failed`
+    `Keys: ${everyClassCount(c)} (${count(c.total, 'key')} of ${count(r.userCount, 'user')})`,
+    `Changes: ${changeCountsText(changed)}`
   ].join('\n')
 }
 
 function footer(): string {
   return [
     'How to rotate an access key of a user with one key (a user with two has a Note above):',
-    ...ROTATION_STEPS.map((step, i) => `${i + 1}. ${step}`)
+    numbered(ROTATION_STEPS)
   ].join('\n')
 }
-
-const bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
 
 /**
  * Adds key blocks while the message stays within the byte limit; when they do not all fit,
@@ -182,23 +176,21 @@ const bytes = (text: string): number => Buffer.byteLength(text, 'utf8')
 export function renderMessage(input: SnsMessageInput, limit = SNS_MESSAGE_LIMIT_BYTES): string {
   const head = header(input)
   const foot = footer()
-  const blocks = keysToDetail(input).map((f) => keyBlock(f, input))
+  const keys = keysToDetail(input)
   const separator = '\n\n'
   const cutNote = (left: number): string =>
     `... ${left} more keys are not listed here to stay within SNS's size limit; see the run: ${input.runUrl}`
-  const title = blocks.length > 0 ? 'Keys needing action:' : 'No key needs action.'
+  const title = keys.length > 0 ? 'Keys needing action:' : 'No key needs action.'
 
   const parts = [head, title]
-  let used = bytes(parts.join(separator)) + bytes(separator + foot)
-  let shown = 0
-  for (const block of blocks) {
-    const reserve = shown + 1 < blocks.length ? bytes(separator + cutNote(blocks.length)) : 0
-    if (used + bytes(separator + block) + reserve > limit) break
-    parts.push(block)
-    used += bytes(separator + block)
-    shown++
-  }
-  if (shown < blocks.length) parts.push(cutNote(blocks.length - shown))
+  const fit = fitItems(keys, (f) => keyBlock(f, input), {
+    budget: limit,
+    used: bytes(parts.join(separator)) + bytes(separator + foot),
+    separator,
+    reserve: bytes(separator + cutNote(keys.length))
+  })
+  parts.push(...fit.shown)
+  if (fit.left > 0) parts.push(cutNote(fit.left))
   parts.push(foot)
   return parts.join(separator)
 }
@@ -213,22 +205,15 @@ export function renderSnsNotification(input: SnsMessageInput): SnsNotification {
 }
 
 function renderNotification(input: SnsMessageInput): Omit<SnsNotification, 'content'> {
-  const changed = changeCounts(input.report)
-  const number = (n: number): SnsAttribute => ({ DataType: 'Number', StringValue: String(n) })
+  const changed = changeTotals(input.report)
   const subject = renderSubject(input.report, input.event)
   const attributes = {
-    account: { DataType: 'String', StringValue: input.report.accountId } as SnsAttribute,
-    event: { DataType: 'String', StringValue: input.event } as SnsAttribute,
-    overdue: number(input.report.counts.overdue),
-    changed: number(changed.deactivated + changed.deleted)
+    account: stringAttribute(input.report.accountId),
+    event: stringAttribute(input.event),
+    overdue: numberAttribute(input.report.counts.overdue),
+    changed: numberAttribute(changed.deactivated + changed.deleted)
   }
-  // Attributes count towards the 256 KiB as well: name, type and value of each.
-  const attributeBytes = Object.entries(attributes).reduce(
-    (sum, [name, a]) => sum + bytes(name) + bytes(a.DataType) + bytes(a.StringValue),
-    0
-  )
-  const message = renderMessage(input, SNS_MESSAGE_LIMIT_BYTES - attributeBytes - bytes(subject))
-  return { subject, message, attributes }
+  return { subject, message: renderMessage(input, messageRoom(subject, attributes)), attributes }
 }
 
 /** notify-on: findings publishes when a key is overdue or unused, or when keys were changed. */

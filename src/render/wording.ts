@@ -1,18 +1,17 @@
 // The one source of wording and numbers for every channel (job summary, issues, SNS, the
-// organization digest): class names, plurals, the deadline (date and days, one convention),
-// last use and a key's state after the run. Pure: the caller passes how to make an AWS value
-// safe for its channel (Markdown escaping or plain-text flattening).
+// organization summary and digest): plurals, class names and counts, thresholds, the deadline
+// (date and days, one convention), age, last use and a key's state after the run. Pure: the
+// caller passes how to make an AWS value safe for its channel (Markdown escaping or plain text).
 import { addDays, isoDate } from '../domain/dates.js'
+import { plural } from '../kit/text/english.js'
 import type { ChangeRecord } from '../domain/changes.js'
-import type { Finding, KeyClass } from '../domain/types.js'
+import type { Finding, KeyClass, Thresholds } from '../domain/types.js'
 
 /** Makes one AWS or user value safe for a channel, cut to maxLength characters. */
 export type Escape = (value: string, maxLength: number) => string
 
-/** "1 day", "2 days", "0 keys". */
-export function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n} ${n === 1 ? word : many}`
-}
+// Counting lives in the kit, so stages before rendering can word a number too.
+export { agree, plural } from '../kit/text/english.js'
 
 /** Class names as every channel says them. */
 export const CLASS_NAME: Record<KeyClass, string> = {
@@ -34,6 +33,16 @@ export const CLASS_LABEL: Record<KeyClass, string> = {
   ok: `🟢 ${CLASS_NAME.ok}`
 }
 
+/** The same names as table column headings. */
+export const CLASS_HEADING: Record<KeyClass, string> = {
+  overdue: '🔴 Overdue',
+  unused: '🟠 Unused',
+  'due-soon': '🟡 Due soon',
+  exempt: '⚪ Exempt',
+  inactive: '⚫ Inactive',
+  ok: '🟢 OK'
+}
+
 /** Most urgent first: the order counts are listed in. */
 export const CLASS_ORDER: readonly KeyClass[] = [
   'overdue',
@@ -47,13 +56,58 @@ export const CLASS_ORDER: readonly KeyClass[] = [
 /** "3 overdue, 1 unused, 2 due soon" with the zero classes left out; '' when all are zero. */
 export function classCounts(
   counts: Partial<Record<KeyClass, number>>,
-  classes: readonly KeyClass[] = CLASS_ORDER,
-  label: Record<KeyClass, string> = CLASS_NAME
+  classes: readonly KeyClass[] = CLASS_ORDER
 ): string {
   return classes
     .filter((c) => (counts[c] ?? 0) > 0)
-    .map((c) => `${counts[c]} ${label[c]}`)
+    .map((c) => `${counts[c]} ${CLASS_NAME[c]}`)
     .join(', ')
+}
+
+/** "0 overdue, 1 unused, 2 due soon, 0 inactive, 0 exempt, 5 ok": every class, zeros included. */
+export function everyClassCount(
+  counts: Record<KeyClass, number>,
+  classes: readonly KeyClass[] = CLASS_ORDER
+): string {
+  return classes.map((c) => `${counts[c]} ${CLASS_NAME[c]}`).join(', ')
+}
+
+/** "2 deactivated, 0 deleted, 1 failed": what a run (or every account's run) changed. */
+export function changeCountsText(c: {
+  deactivated: number
+  deleted: number
+  failed: number
+}): string {
+  return `${c.deactivated} deactivated, ${c.deleted} deleted, ${c.failed} failed`
+}
+
+/** What a change made of the key: "deactivated" or "deleted". */
+export function changedTo(kind: 'deactivate' | 'delete'): string {
+  return kind === 'delete' ? 'deleted' : 'deactivated'
+}
+
+/**
+ * The thresholds in Markdown: "rotate after **90** days · due soon **14** days before · unused
+ * after **30** days" (or "unused rule off").
+ */
+export function thresholdsMarkdown(t: Thresholds): string {
+  return (
+    `rotate after **${t.maxAgeDays}** days · due soon **${t.warnDays}** days before · ` +
+    (t.unusedDays > 0 ? `unused after **${t.unusedDays}** days` : 'unused rule off')
+  )
+}
+
+/** The thresholds in plain text; the SNS message says nothing of an unused rule that is off. */
+export function thresholdsPlain(t: Thresholds): string {
+  return (
+    `rotate after ${t.maxAgeDays} days, due soon ${t.warnDays} days before` +
+    (t.unusedDays > 0 ? `, unused after ${t.unusedDays} days` : '')
+  )
+}
+
+/** " (prod)" after an account ID, the alias made safe for the channel; '' without one. */
+export function aliasSuffix(alias: string | undefined, escape: Escape): string {
+  return alias ? ` (${escape(alias, 64)})` : ''
 }
 
 /**
@@ -74,22 +128,28 @@ export function deadlineText(f: Finding, maxAgeDays: number): string {
   return `${deadlineDate(f, maxAgeDays)} (${deadlineDays(f.daysToDeadline)})`
 }
 
+/** A table cell: the deadline of an active key, a dash for any other. */
+export function deadlineCell(f: Finding, maxAgeDays: number): string {
+  return f.status === 'Active' ? deadlineText(f, maxAgeDays) : '—'
+}
+
 export function ageText(f: Finding): string {
   return `${plural(f.ageDays, 'day')} old`
 }
 
-/** Why the key is flagged, in one phrase every channel shares. */
-export function reasonText(f: Finding, maxAgeDays: number): string {
-  switch (f.class) {
-    case 'overdue':
-      return `${plural(-f.daysToDeadline, 'day')} past the ${maxAgeDays}-day rotation deadline`
-    case 'due-soon':
-      return `rotation deadline ${deadlineText(f, maxAgeDays)}`
-    case 'unused':
-      return `not used for ${f.idleDays === undefined ? '?' : plural(f.idleDays, 'day')}`
-    default:
-      return CLASS_NAME[f.class]
-  }
+/** The "Rotation deadline" cell of the key tables: "2026-12-11 (in 10 days), 80 days old". */
+export function deadlineAndAge(f: Finding, maxAgeDays: number): string {
+  return `${deadlineCell(f, maxAgeDays)}, ${ageText(f)}`
+}
+
+/** "12 days" since last use (or creation, when never used); "?" when unknown. */
+export function idleText(f: Finding): string {
+  return f.idleDays === undefined ? '?' : plural(f.idleDays, 'day')
+}
+
+/** Why an unused key is flagged: "not used for 45 days". */
+export function unusedText(f: Finding): string {
+  return `not used for ${idleText(f)}`
 }
 
 export function lastUseText(f: Finding, escape: Escape): string {
@@ -103,10 +163,15 @@ export function lastUseText(f: Finding, escape: Escape): string {
   }
 }
 
+/** Last use in a sentence: "last used 2026-11-30 (s3, eu-west-1)", "never used". */
+export function lastUsePhrase(f: Finding, escape: Escape): string {
+  return `${f.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(f, escape)}`
+}
+
 /** The key's state once this run is over, so no channel shows a key active that it deactivated. */
 export function stateAfterRun(f: Finding, change: ChangeRecord | undefined): string {
   if (!change) return f.status
-  const verb = change.kind === 'delete' ? 'deleted' : 'deactivated'
+  const verb = changedTo(change.kind)
   switch (change.result) {
     case 'applied':
       return change.kind === 'delete' ? 'deleted by this run' : 'Inactive: deactivated by this run'

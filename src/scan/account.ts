@@ -1,13 +1,13 @@
 // The scan of one account for an audit: every key (by scan-method), then the tags and groups of
 // the users an exemption could change. Classification rules decide what is worth reading.
-import type { IAMClient } from '@aws-sdk/client-iam'
+import type { IamClient } from '../aws/clients.js'
 import { classifyRaw } from '../domain/classify.js'
 import { excludedBy, exemptByTag } from '../domain/exemptions.js'
 import type { AuditSettings } from '../domain/settings.js'
 import type { ScanInfo } from '../domain/scan-info.js'
 import type { AccessKey, ScanError } from '../domain/types.js'
 import type { ReportFetchOptions } from './credential-report/fetch.js'
-import { readTagsAndGroups } from './api-walk.js'
+import { readTagsAndGroups } from './user-details.js'
 import { scanKeys } from './method.js'
 
 export interface AccountScan {
@@ -47,7 +47,7 @@ function usersToInspect(keys: readonly AccessKey[], settings: AuditSettings, at:
 
 /** `at` is the audit's one instant: the scan decides which last uses it needs for this time. */
 export async function scanAccount(
-  iam: IAMClient,
+  iam: IamClient,
   settings: AuditSettings,
   at: Date,
   options: AccountScanOptions = {}

@@ -2,7 +2,7 @@
 // the account's report and then only the users it cannot vouch for; `auto` walks accounts of up
 // to AUTO_REPORT_ABOVE_USERS and, above, walks while the report is generated and lets the report
 // narrow what is left, so a report that fails or never comes leaves the walk under way.
-import type { IAMClient } from '@aws-sdk/client-iam'
+import type { IamClient } from '../aws/clients.js'
 import {
   scanWithCredentialReport,
   type CredentialReportScan,
@@ -74,7 +74,7 @@ function formatFailure(error: unknown): unknown {
 const describe = (error: unknown): string =>
   error instanceof ActionError ? describeFailure(error) : errorMessage(error)
 
-export async function scanKeys(iam: IAMClient, options: KeyScanOptions): Promise<KeyScan> {
+export async function scanKeys(iam: IamClient, options: KeyScanOptions): Promise<KeyScan> {
   const { method: requested, concurrency } = options
   const walk = { thresholds: options.thresholds, at: options.at }
   const reportOptions = { ...options, fetch: options.report }

@@ -1,45 +1,22 @@
 // Reads the organization's accounts from AWS Organizations: every account, or those under the
 // given roots and OUs, walking nested OUs. Every list is paginated; nothing is filtered here.
+import { organizationsClient, type AwsCredentials, type OrganizationsApi } from '../aws/clients.js'
 import {
-  DescribeOrganizationCommand,
-  OrganizationsClient,
-  paginateListAccounts,
-  paginateListAccountsForParent,
-  paginateListOrganizationalUnitsForParent,
-  type Account
-} from '@aws-sdk/client-organizations'
-import type { AwsCredentialIdentity } from '@aws-sdk/types'
-import { awsClientConfig } from '../aws/network.js'
+  describeOrganization,
+  listAccounts,
+  listAccountsForParent,
+  listChildUnits,
+  type OrgAccount
+} from '../aws/organizations.js'
 import { ActionError, errorMessage, hasAwsCode, isAccessDenied } from '../kit/errors.js'
 
-export interface OrgAccount {
-  id: string
-  name: string
-  /** ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED…, from State (or Status, which AWS is retiring). */
-  state: string
-  /** From the account ARN, so role ARNs are right in aws-cn and aws-us-gov too. */
-  partition: string
-}
+export type { OrgAccount } from '../aws/organizations.js'
 
 export interface OrgListing {
   organizationId: string
   managementAccountId: string
   accounts: OrgAccount[]
 }
-
-/** The account ARN is arn:<partition>:organizations::<management>:account/<org>/<id>. */
-function toOrgAccount(a: Account): OrgAccount | undefined {
-  if (!a.Id) return undefined
-  return {
-    id: a.Id,
-    name: a.Name ?? '',
-    state: a.State ?? a.Status ?? 'UNKNOWN',
-    partition: a.Arn?.split(':')[1] || 'aws'
-  }
-}
-
-/** The most Organizations returns per page. */
-const PAGE_SIZE = 20
 
 const PERMISSIONS =
   'organizations:DescribeOrganization, organizations:ListAccounts, organizations:ListAccountsForParent ' +
@@ -57,19 +34,8 @@ function wrap(doing: string, error: unknown): ActionError {
   return new ActionError(`${doing} failed: ${errorMessage(error)}`, hint, { cause: error })
 }
 
-async function listAll(client: OrganizationsClient): Promise<OrgAccount[]> {
-  const accounts: OrgAccount[] = []
-  for await (const page of paginateListAccounts({ client, pageSize: PAGE_SIZE }, {})) {
-    for (const a of page.Accounts ?? []) {
-      const account = toOrgAccount(a)
-      if (account) accounts.push(account)
-    }
-  }
-  return accounts
-}
-
 /** Breadth-first under each parent; an OU reached twice (nested and also named) is read once. */
-async function listUnder(client: OrganizationsClient, parents: string[]): Promise<OrgAccount[]> {
+async function listUnder(client: OrganizationsApi, parents: string[]): Promise<OrgAccount[]> {
   const seen = new Set<string>()
   const queue = [...parents]
   const accounts = new Map<string, OrgAccount>()
@@ -78,22 +44,10 @@ async function listUnder(client: OrganizationsClient, parents: string[]): Promis
     if (seen.has(parent)) continue
     seen.add(parent)
     try {
-      for await (const page of paginateListAccountsForParent(
-        { client, pageSize: PAGE_SIZE },
-        { ParentId: parent }
-      )) {
-        for (const a of page.Accounts ?? []) {
-          const account = toOrgAccount(a)
-          if (account) accounts.set(account.id, account)
-        }
+      for (const account of await listAccountsForParent(client, parent)) {
+        accounts.set(account.id, account)
       }
-      const units = paginateListOrganizationalUnitsForParent(
-        { client, pageSize: PAGE_SIZE },
-        { ParentId: parent }
-      )
-      for await (const page of units) {
-        for (const ou of page.OrganizationalUnits ?? []) if (ou.Id) queue.push(ou.Id)
-      }
+      queue.push(...(await listChildUnits(client, parent)))
     } catch (error) {
       throw wrap(`Listing the accounts under ${parent} (organizational-units)`, error)
     }
@@ -103,21 +57,15 @@ async function listUnder(client: OrganizationsClient, parents: string[]): Promis
 
 export async function listOrganizationAccounts(options: {
   region: string
-  credentials?: AwsCredentialIdentity
+  credentials?: AwsCredentials
   /** Roots or OUs; empty lists every account of the organization. */
   parents: string[]
 }): Promise<OrgListing> {
-  // Organizations has one endpoint per partition; the SDK maps any region of it there.
-  const client = new OrganizationsClient({
-    region: options.region,
-    credentials: options.credentials,
-    retryMode: 'adaptive',
-    ...awsClientConfig()
-  })
+  const client = organizationsClient(options)
   try {
     let org
     try {
-      org = (await client.send(new DescribeOrganizationCommand({}))).Organization
+      org = await describeOrganization(client)
     } catch (error) {
       throw wrap('Reading the organization (organizations:DescribeOrganization)', error)
     }
@@ -125,14 +73,14 @@ export async function listOrganizationAccounts(options: {
     if (options.parents.length > 0) accounts = await listUnder(client, options.parents)
     else {
       try {
-        accounts = await listAll(client)
+        accounts = await listAccounts(client)
       } catch (error) {
         throw wrap('Listing the accounts of the organization (organizations:ListAccounts)', error)
       }
     }
     return {
-      organizationId: org?.Id ?? '',
-      managementAccountId: org?.MasterAccountId ?? '',
+      organizationId: org.id,
+      managementAccountId: org.managementAccountId,
       accounts
     }
   } catch (error) {

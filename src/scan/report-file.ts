@@ -1,7 +1,7 @@
 // Reads one JSON file of the reports directory: an audit report of ours, a file that is not ours
 // (ignored), or a report of ours that cannot be trusted (its account is then a failed account).
 // Pure: the caller reads the file.
-import { REPORT_SCHEMA_VERSION, type AuditReport } from '../deliver/report.js'
+import { REPORT_SCHEMA_VERSION, type AuditReport } from '../domain/report.js'
 import type { Counts, KeyClass } from '../domain/types.js'
 import { ACCOUNT_ID } from '../domain/matrix.js'
 import { KEY_CLASSES } from '../domain/classify.js'

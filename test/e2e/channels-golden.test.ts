@@ -30,7 +30,7 @@ import {
   sampleAccount
 } from '../support/sample-account.js'
 import { tempRoot } from '../support/temp-root.js'
-import { VARIED_INPUTS, VARIED_ROLE_ARN, variedAccount } from '../support/varied-account.js'
+import { VARIED_INPUTS, variedAccount } from '../support/varied-account.js'
 import { startClockAt } from '../support/virtual-clock.js'
 
 const HOUR = 3_600_000
@@ -168,15 +168,17 @@ describe('audit and remediation channels', () => {
       })
     }))
 
-  it('the credential-report scan of the varied account', () =>
-    scenario('audit-credential-report', { accounts: variedAccount(40, START) }, async (s) => {
+  it('the credential-report scan of the varied account', () => {
+    const account = variedAccount(40, START)
+    return scenario('audit-credential-report', { accounts: account }, async (s) => {
       await s.run('run-1', {
         ...VARIED_INPUTS,
-        'role-to-assume': VARIED_ROLE_ARN,
+        'role-to-assume': account.roles?.[0] ?? '',
         'scan-method': 'credential-report',
         'create-issues': 'false'
       })
-    }))
+    })
+  })
 })
 
 describe('failures, as each channel reports them', () => {

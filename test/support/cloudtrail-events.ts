@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import type { FakeCloudTrailEvent, FaultRule } from './fake-aws/index.js'
 
-export interface ApiCall {
+interface ApiCall {
   eventSource: string
   eventName: string
   readOnly: boolean
@@ -14,14 +14,14 @@ export interface ApiCall {
   requestParameters?: (n: number) => Record<string, unknown> | null
 }
 
-export interface SeedResource {
+interface SeedResource {
   type: string
   name: string
   arn: string
 }
 
 /** A mix of reads and writes an attacker with a leaked key typically makes. */
-export const DEFAULT_CALLS: readonly ApiCall[] = [
+const DEFAULT_CALLS: readonly ApiCall[] = [
   { eventSource: 'sts.amazonaws.com', eventName: 'GetCallerIdentity', readOnly: true },
   { eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', readOnly: true },
   {
@@ -82,9 +82,9 @@ export const DEFAULT_CALLS: readonly ApiCall[] = [
   { eventSource: 'secretsmanager.amazonaws.com', eventName: 'ListSecrets', readOnly: true }
 ]
 
-export const DEFAULT_SOURCE_IPS: readonly string[] = ['203.0.113.7', '198.51.100.23', '192.0.2.44']
+const DEFAULT_SOURCE_IPS: readonly string[] = ['203.0.113.7', '198.51.100.23', '192.0.2.44']
 
-export const DEFAULT_USER_AGENTS: readonly string[] = [
+const DEFAULT_USER_AGENTS: readonly string[] = [
   'aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0-1016-azure exe/x86_64.ubuntu.22 prompt/off command/sts.get-caller-identity',
   'Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#6.5.0 md/arch#x86_64 lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.69',
   'aws-sdk-js/3.540.0 ua/2.0 os/linux#6.5.0 lang/js md/nodejs#20.11.1 api/sts#3.540.0'

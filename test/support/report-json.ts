@@ -1,5 +1,5 @@
 // Reads a JSON report back into the shapes the renderers take (dates revived).
-import type { AuditReport } from '../../src/deliver/report.js'
+import type { AuditReport } from '../../src/domain/report.js'
 
 const DATE_FIELDS = new Set(['createDate', 'date'])
 

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
-export const ACTION_YML = resolve(dirname(fileURLToPath(import.meta.url)), '../../action.yml')
+const ACTION_YML = resolve(dirname(fileURLToPath(import.meta.url)), '../../action.yml')
 
 interface ActionYml {
   inputs?: Record<string, { default?: unknown } | null>
@@ -39,7 +39,7 @@ export function actionDefaults(context: RunnerContext): Record<string, string> {
 }
 
 /** The runner's name for an input's variable: upper-cased, spaces to underscores, dashes kept. */
-export function inputVariable(name: string): string {
+function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 

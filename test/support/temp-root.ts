@@ -3,7 +3,7 @@
 // however a test ends. Outside jest (scripts) the OS temp dir, and the caller removes its dirs.
 import { tmpdir } from 'node:os'
 
-export const TEMP_ROOT_VARIABLE = 'IAM_KEY_SENTINEL_TEST_TEMP_ROOT'
+const TEMP_ROOT_VARIABLE = 'IAM_KEY_SENTINEL_TEST_TEMP_ROOT'
 
 export function tempRoot(): string {
   return process.env[TEMP_ROOT_VARIABLE] || tmpdir()

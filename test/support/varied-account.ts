@@ -3,8 +3,8 @@
 // user, exempt by tag, group and name, and a root access key. Dates are relative to `now`.
 import type { FakeAccount, FakeKey, FakeUser } from './fake-aws/index.js'
 
-export const VARIED_ACCOUNT_ID = '444455556666'
-export const VARIED_ROLE_ARN = `arn:aws:iam::${VARIED_ACCOUNT_ID}:role/audit`
+const VARIED_ACCOUNT_ID = '444455556666'
+const VARIED_ROLE_ARN = `arn:aws:iam::${VARIED_ACCOUNT_ID}:role/audit`
 export const VARIED_INPUTS = {
   'max-age-days': '90',
   'warn-days': '14',

@@ -48,7 +48,7 @@ export interface IssueSyncResult {
   applied: AppliedIssue[]
 }
 
-export function issueClasses(issueFor: IssueSettings['issueFor']): Set<KeyClass> {
+function issueClasses(issueFor: IssueSettings['issueFor']): Set<KeyClass> {
   return new Set<KeyClass>(
     issueFor === 'due-soon' ? ['overdue', 'unused', 'due-soon'] : ['overdue', 'unused']
   )

@@ -28,7 +28,7 @@ export interface CandidateSelection {
 }
 
 /** The slot's class on the report's data at `at`; not ok means its user must be read live. */
-export function slotClass(slot: ReportKeySlot, at: Date, t: Thresholds) {
+function slotClass(slot: ReportKeySlot, at: Date, t: Thresholds) {
   const key = {
     userName: '',
     accessKeyId: '',

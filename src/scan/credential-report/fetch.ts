@@ -2,14 +2,10 @@
 // report for 4 hours, so usually at once), then GetCredentialReport. Two calls when a report is
 // ready, three when it completes within the first wait. A report older than those 4 hours is
 // not current: it is refused (StaleReportError), never silently trusted.
-import {
-  GenerateCredentialReportCommand,
-  GetCredentialReportCommand,
-  type IAMClient
-} from '@aws-sdk/client-iam'
+import type { IamClient } from '../../aws/clients.js'
+import { generateCredentialReport, getCredentialReport } from '../../aws/iam-read.js'
 import { ActionError, hasAwsCode, wrapAwsError } from '../../kit/errors.js'
-import type { Sleep } from '../../aws/pacing.js'
-import { takeRawContent } from '../../aws/raw-content.js'
+import { sleep as realSleep, type Sleep } from '../../kit/sleep.js'
 
 export interface ReportFetchOptions {
   /** Give up waiting for the report after this long; default 5 minutes. */
@@ -29,7 +25,7 @@ export interface ReportFetchOptions {
 }
 
 /** AWS regenerates a report older than this on GenerateCredentialReport, reusing a younger one. */
-export const REPORT_REUSE_WINDOW_MS = 4 * 3_600_000
+const REPORT_REUSE_WINDOW_MS = 4 * 3_600_000
 
 /** The report served is older than AWS's reuse window: its data is not current. */
 export class StaleReportError extends ActionError {
@@ -63,10 +59,9 @@ const MAX_REGENERATIONS = 3
 type Generated = 'ready' | 'wait'
 type Got = FetchedReport | 'wait' | 'gone'
 
-async function generate(iam: IAMClient): Promise<Generated> {
+async function generate(iam: IamClient): Promise<Generated> {
   try {
-    const answer = await iam.send(new GenerateCredentialReportCommand({}))
-    return answer.State === 'COMPLETE' ? 'ready' : 'wait'
+    return (await generateCredentialReport(iam)) ? 'ready' : 'wait'
   } catch (error) {
     // Too many generation requests: the one under way finishes in its own time.
     if (hasAwsCode(error, 'LimitExceeded')) return 'wait'
@@ -74,17 +69,14 @@ async function generate(iam: IAMClient): Promise<Generated> {
   }
 }
 
-async function get(iam: IAMClient): Promise<Got> {
+async function get(iam: IamClient): Promise<Got> {
   try {
-    const command = new GetCredentialReportCommand({})
-    const rawContent = takeRawContent(command)
-    const answer = await iam.send(command)
-    if (answer.ReportFormat !== undefined && answer.ReportFormat !== 'text/csv') {
-      throw new ActionError(`${GET} returned the format ${answer.ReportFormat}, not text/csv.`)
+    const { format, content, generatedAt } = await getCredentialReport(iam)
+    if (format !== undefined && format !== 'text/csv') {
+      throw new ActionError(`${GET} returned the format ${format}, not text/csv.`)
     }
-    const content = rawContent() ?? answer.Content
     if (!content?.length) throw new ActionError(`${GET} returned no content.`)
-    return { content, generatedAt: answer.GeneratedTime ?? new Date() }
+    return { content, generatedAt: generatedAt ?? new Date() }
   } catch (error) {
     if (error instanceof ActionError) throw error
     if (hasAwsCode(error, 'ReportInProgress', 'CredentialReportNotReady')) return 'wait'
@@ -104,10 +96,10 @@ async function get(iam: IAMClient): Promise<Got> {
 }
 
 export async function fetchCredentialReport(
-  iam: IAMClient,
+  iam: IamClient,
   options: ReportFetchOptions = {}
 ): Promise<FetchedReport> {
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+  const sleep = options.sleep ?? realSleep
   const clock = options.clock ?? Date.now
   const maxDelay = options.maxDelayMs ?? 2_000
   const deadline = clock() + (options.maxWaitMs ?? 300_000)

@@ -3,7 +3,7 @@
 // its creation time (`access_key_N_last_rotated`), which is how it is matched to a live key.
 import type { LastUse } from '../../domain/types.js'
 
-export const ROOT_USER = '<root_account>'
+const ROOT_USER = '<root_account>'
 
 export interface ReportKeySlot {
   slot: 1 | 2
@@ -17,7 +17,7 @@ export interface ReportKeySlot {
  * A slot the report describes inconsistently (active, or used, but without a creation date):
  * its user must be read live rather than trusted to have no key there.
  */
-export type UnclearSlot = Omit<ReportKeySlot, 'createDate'>
+type UnclearSlot = Omit<ReportKeySlot, 'createDate'>
 
 export interface ReportUser {
   userName: string

@@ -7,7 +7,7 @@
 // With `readWhileWaiting` (auto), users are read live from the first moment while the report is
 // generated, and the report only narrows the users not yet read once it arrives: waiting for a
 // report costs no time, and a report that fails or never comes leaves the API walk under way.
-import type { IAMClient } from '@aws-sdk/client-iam'
+import type { IamClient } from '../../aws/clients.js'
 import { wholeDays } from '../../domain/dates.js'
 import { isOkByAge, lastUseNeed, OK_DETAIL_LIMIT } from '../../domain/last-use-policy.js'
 import type { RootAccessKey } from '../../domain/scan-info.js'
@@ -65,7 +65,7 @@ interface ParsedReport {
 }
 
 async function readReport(
-  iam: IAMClient,
+  iam: IamClient,
   options: CredentialReportScanOptions,
   signal: AbortSignal
 ): Promise<ParsedReport> {
@@ -87,7 +87,7 @@ function rootKeys(root: ReportUser | undefined, at: Date): RootAccessKey[] {
 }
 
 export async function scanWithCredentialReport(
-  iam: IAMClient,
+  iam: IamClient,
   options: CredentialReportScanOptions
 ): Promise<CredentialReportScan> {
   const { at, thresholds: t, concurrency } = options

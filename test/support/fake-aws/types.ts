@@ -137,7 +137,7 @@ export interface FakeOrganization {
   delegatedAdministrators?: string[]
 }
 
-export interface FakeOrganizationalUnit {
+interface FakeOrganizationalUnit {
   /** ou-<root part>-<8 to 32 characters>. */
   id: string
   name: string

@@ -33,7 +33,7 @@ export const xmlMap = (entries: Readonly<Record<string, string>>): XmlMap => new
  * anything above U+FFFF (emoji). CR must be a reference because the parser turns raw CR into LF;
  * other C0 controls are not legal XML, so they travel as references the SDK still decodes.
  */
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return text.replace(/[&<>"'\r\x00-\x08\x0b\x0c\x0e-\x1f]/g, escapeChar)
 }
@@ -51,12 +51,12 @@ function escapeChar(ch: string): string {
 }
 
 /** ISO 8601 to the second, the way IAM, STS and SNS write timestamps: 2026-01-02T03:04:05Z. */
-export function isoSeconds(date: Date): string {
+function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
 /** Renders `<name>value</name>`; an undefined value renders nothing. */
-export function element(name: string, value: XmlValue): string {
+function element(name: string, value: XmlValue): string {
   if (value === undefined) return ''
   return `<${name}>${content(value)}</${name}>`
 }

@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { asRecord } from './http.js'
 
 export const OIDC_PATH = '/_oidc/token'
-export const OIDC_ISSUER = 'https://token.actions.githubusercontent.com'
+const OIDC_ISSUER = 'https://token.actions.githubusercontent.com'
 export const DEFAULT_AUDIENCE = 'sts.amazonaws.com'
 const ID_TOKEN_LIFETIME_SECONDS = 300
 

@@ -1,7 +1,7 @@
 // The public types of the fake GitHub: issues, comments and labels as it stores them, the
 // requests it records, faults and options.
 
-export type IssueState = 'open' | 'closed'
+type IssueState = 'open' | 'closed'
 export type StateReason = 'completed' | 'not_planned' | 'reopened'
 
 export interface FakeComment {

@@ -2,11 +2,8 @@
 // the SNS digest rendered from it.
 import { describe, expect, it } from '@jest/globals'
 import { aggregate, type OrganizationResult } from '../../../src/classify/organization.js'
-import {
-  CHART_ACCOUNTS_LIMIT,
-  renderAggregateSummary,
-  renderOverdueChart
-} from '../../../src/render/organization.js'
+import { renderAggregateSummary } from '../../../src/render/organization.js'
+import { CHART_ACCOUNTS_LIMIT, renderOverdueChart } from '../../../src/render/overdue-chart.js'
 import {
   renderDigest,
   renderDigestNotification,
@@ -15,7 +12,7 @@ import {
 } from '../../../src/render/organization-digest.js'
 import { readReportFile, type ReportFile } from '../../../src/scan/report-file.js'
 import { SNS_MESSAGE_LIMIT_BYTES, SNS_SUBJECT_MAX } from '../../../src/render/sns-message.js'
-import type { AuditReport } from '../../../src/deliver/report.js'
+import type { AuditReport } from '../../../src/domain/report.js'
 import type { Finding, KeyClass } from '../../../src/domain/types.js'
 
 const NOW = new Date('2026-06-01T00:00:00Z')
@@ -303,6 +300,19 @@ describe('the SNS digest', () => {
     })
     // A name cannot forge a line of its own.
     expect(message).not.toMatch(/^Subject: forged/m)
+  })
+
+  it('stays within a limit one byte below its full size, and says what it cut', () => {
+    const result = resultWith(30, 2, (i) => `account ${i}`)
+    const input = { result, runUrl: 'https://run', generatedAt: NOW }
+    const full = renderDigest(input, Number.MAX_SAFE_INTEGER)
+    expect(full).not.toContain('... ')
+    for (const limit of [Buffer.byteLength(full) - 1, Buffer.byteLength(full) - 300]) {
+      const cut = renderDigest(input, limit)
+      expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(limit)
+      expect(cut).toMatch(/\.\.\. \d+ more (keys|accounts); see the run: https:\/\/run/)
+      expect(cut.endsWith(`JSON report: see the run: https://run`)).toBe(true)
+    }
   })
 
   it('cuts a huge fleet to the size limit with a note pointing at the run', () => {

@@ -4,8 +4,10 @@ import { mockClient } from 'aws-sdk-client-mock'
 import * as core from '../../../__fixtures__/core.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { assumeRoleWithOidc, isTransientStsError } =
-  await import('../../../src/credentials/sign-in.js')
+const { assumeRoleWithOidc } = await import('../../../src/credentials/sign-in.js')
+const { getIdToken, maskSecret, runnerLog } = await import('../../../src/deliver/runner.js')
+const { isTransientStsError } = await import('../../../src/aws/errors.js')
+const runner = { getIdToken, maskSecret, log: runnerLog }
 
 const stsMock = mockClient(STSClient)
 const settings = {
@@ -15,12 +17,7 @@ const settings = {
   roleDurationSeconds: 3600,
   awsRegion: 'us-east-1'
 }
-const noWait = {
-  attempts: 3,
-  baseDelayMs: 1,
-  isRetryable: isTransientStsError,
-  sleep: async () => {}
-}
+const noWait = { attempts: 3, baseDelayMs: 1, sleep: async () => {} }
 const credentials = {
   AccessKeyId: 'ASIAEXAMPLEEXAMPLE01',
   SecretAccessKey: 'secret/secret/secret',
@@ -35,6 +32,15 @@ function stsError(name: string, status: number): Error {
   })
 }
 
+/** Two transient failures, then the credentials. */
+function failTwiceThenAnswer(): void {
+  stsMock
+    .on(AssumeRoleWithWebIdentityCommand)
+    .rejectsOnce(stsError('IDPCommunicationError', 400))
+    .rejectsOnce(stsError('ServiceUnavailable', 503))
+    .resolves({ Credentials: credentials })
+}
+
 beforeEach(() => {
   jest.clearAllMocks()
   stsMock.reset()
@@ -47,7 +53,7 @@ describe('assumeRoleWithOidc', () => {
   it('exchanges the GitHub token for role credentials and masks all of them', async () => {
     stsMock.on(AssumeRoleWithWebIdentityCommand).resolves({ Credentials: credentials })
 
-    const result = await assumeRoleWithOidc(settings, noWait)
+    const result = await assumeRoleWithOidc(settings, runner, noWait)
 
     expect(core.getIDToken).toHaveBeenCalledWith('sts.amazonaws.com')
     expect(stsMock.commandCalls(AssumeRoleWithWebIdentityCommand)[0]?.args[0].input).toEqual({
@@ -72,20 +78,32 @@ describe('assumeRoleWithOidc', () => {
   })
 
   it('retries a transient STS failure', async () => {
-    stsMock
-      .on(AssumeRoleWithWebIdentityCommand)
-      .rejectsOnce(stsError('IDPCommunicationError', 400))
-      .rejectsOnce(stsError('ServiceUnavailable', 503))
-      .resolves({ Credentials: credentials })
-    await expect(assumeRoleWithOidc(settings, noWait)).resolves.toMatchObject({
+    failTwiceThenAnswer()
+    await expect(assumeRoleWithOidc(settings, runner, noWait)).resolves.toMatchObject({
       accessKeyId: credentials.AccessKeyId
     })
     expect(stsMock.commandCalls(AssumeRoleWithWebIdentityCommand)).toHaveLength(3)
   })
 
+  it('logs each failed attempt it retries, and nothing for a call that worked first time', async () => {
+    stsMock.on(AssumeRoleWithWebIdentityCommand).resolves({ Credentials: credentials })
+    await assumeRoleWithOidc(settings, runner, noWait)
+    expect(core.info).not.toHaveBeenCalled()
+    stsMock.reset()
+    failTwiceThenAnswer()
+    await assumeRoleWithOidc(settings, runner, noWait)
+    const lines = core.info.mock.calls.map((call) => call[0])
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toMatch(
+      /^sts:AssumeRoleWithWebIdentity into arn:aws:iam::123456789012:role\/audit: attempt 1 of 3 failed: IDPCommunicationError happened\. Retrying in /
+    )
+    expect(lines[1]).toMatch(/attempt 2 of 3 failed: ServiceUnavailable happened\. Retrying in /)
+    expect(core.warning).not.toHaveBeenCalled()
+  })
+
   it('does not retry a refusal and names the role and the trust policy to check', async () => {
     stsMock.on(AssumeRoleWithWebIdentityCommand).rejects(stsError('AccessDenied', 403))
-    await expect(assumeRoleWithOidc(settings, noWait)).rejects.toMatchObject({
+    await expect(assumeRoleWithOidc(settings, runner, noWait)).rejects.toMatchObject({
       message: expect.stringContaining(`Assuming ${settings.roleToAssume}`),
       hint: expect.stringContaining("role's trust policy")
     })
@@ -94,7 +112,7 @@ describe('assumeRoleWithOidc', () => {
 
   it('says to add id-token: write when the job has no OIDC token, before calling STS', async () => {
     delete process.env.ACTIONS_ID_TOKEN_REQUEST_URL
-    await expect(assumeRoleWithOidc(settings, noWait)).rejects.toMatchObject({
+    await expect(assumeRoleWithOidc(settings, runner, noWait)).rejects.toMatchObject({
       hint: expect.stringContaining('permissions: id-token: write')
     })
     expect(core.getIDToken).not.toHaveBeenCalled()
@@ -103,11 +121,25 @@ describe('assumeRoleWithOidc', () => {
 
   it('retries the token request, then explains the permission when it keeps failing', async () => {
     core.getIDToken.mockRejectedValue(new Error('Failed to get ID Token. Error Code : 403'))
-    await expect(assumeRoleWithOidc(settings, noWait)).rejects.toMatchObject({
+    await expect(assumeRoleWithOidc(settings, runner, noWait)).rejects.toMatchObject({
       message: expect.stringContaining('Requesting the GitHub OIDC token failed'),
       hint: expect.stringContaining('id-token: write')
     })
     expect(core.getIDToken).toHaveBeenCalledTimes(3)
+  })
+
+  it('logs every failed token request, the last one as not retried', async () => {
+    core.getIDToken.mockRejectedValue(new Error('Failed to get ID Token. Error Code : 403'))
+    await assumeRoleWithOidc(settings, runner, noWait).catch(() => undefined)
+    expect(core.info.mock.calls.map((call) => call[0])).toEqual([
+      expect.stringMatching(
+        /^Requesting the GitHub OIDC token: attempt 1 of 3 failed: .*403\. Retrying in /
+      ),
+      expect.stringMatching(
+        /^Requesting the GitHub OIDC token: attempt 2 of 3 failed: .*403\. Retrying in /
+      ),
+      'Requesting the GitHub OIDC token: attempt 3 of 3 failed: Failed to get ID Token. Error Code : 403. Not retried.'
+    ])
   })
 })
 

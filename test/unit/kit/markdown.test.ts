@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { escapeMarkdown, table } from '../../../src/kit/markdown.js'
+import { escapeMarkdown, table } from '../../../src/kit/text/markdown.js'
 import { excludedBy, globToRegExp } from '../../../src/domain/exemptions.js'
 
 /** What a reader sees once GitHub has decoded the entities. */

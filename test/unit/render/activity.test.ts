@@ -231,6 +231,16 @@ describe('renderActivitySection', () => {
     expect(section.match(/<details>/g)).toHaveLength(1)
   })
 
+  it('fits a section of exactly its budget, and leaves the last key out one byte below it', () => {
+    const three = ['1', '2', '3'].map((n) => summary({ accessKeyId: `AKIA${n.padStart(16, '0')}` }))
+    const full = renderActivitySection(three, Number.MAX_SAFE_INTEGER)
+    expect(renderActivitySection(three, Buffer.byteLength(full))).toBe(full)
+    const cut = renderActivitySection(three, Buffer.byteLength(full) - 1)
+    expect(cut.match(/<details>/g)).toHaveLength(2)
+    expect(cut).toContain('_1 more key not shown here')
+    expect(cut).not.toContain('AKIA0000000000000003')
+  })
+
   it('stays within its byte budget and says how many keys it left out', () => {
     const many = Array.from({ length: 40 }, (_, i) =>
       summary({ accessKeyId: `AKIA${String(i).padStart(16, '0')}` })

@@ -8,6 +8,7 @@ import {
 import { REVOKE_POLICY_NAME, revocationPolicy } from '../../../src/act/revoke.js'
 import type { IncidentKeyResult } from '../../../src/domain/incident.js'
 import { SNS_MESSAGE_LIMIT_BYTES } from '../../../src/render/sns-message.js'
+import { TOP_FIELDS, type ActivitySummary, type TopLists } from '../../../src/domain/activity.js'
 
 const RUN = {
   runUrl: 'https://github.com/acme/security/actions/runs/9',
@@ -109,6 +110,62 @@ describe('incident SNS message', () => {
     expect(n.message).toContain('more keys are not listed')
     expect(n.message).not.toMatch(/^Subject: forged/m)
     expect(n.subject.length).toBeLessThan(100)
+  })
+})
+
+/** CloudTrail activity of a key, `values` distinct event names long. */
+function activity(accessKeyId: string, values: number): ActivitySummary {
+  const eventNames = Array.from({ length: values }, (_, i) => ({
+    value: `Event${i}${'x'.repeat(60)}`,
+    count: 1
+  }))
+  return {
+    accessKeyId,
+    lookups: [{ attribute: 'AccessKeyId', value: accessKeyId }],
+    window: { start: '2026-11-20T12:00:00.000Z', end: '2026-11-21T12:00:00.000Z', hours: 24 },
+    regions: [{ region: 'us-east-1', status: 'ok', events: values }],
+    totalEvents: values,
+    firstEventTime: '2026-11-21T08:00:00.000Z',
+    lastEventTime: '2026-11-21T09:00:00.000Z',
+    malformed: 0,
+    otherKeyEvents: 0,
+    errorEvents: 0,
+    truncated: false,
+    top: Object.fromEntries(
+      TOP_FIELDS.map((field) => [field, field === 'eventNames' ? eventNames : []])
+    ) as TopLists
+  }
+}
+
+describe('incident SNS message within the limit', () => {
+  const A = 'AKIAAAAAAAAAAAAAAAAA'
+  const B = 'AKIABBBBBBBBBBBBBBBB'
+
+  it('gives a key without its activity when the whole block no longer fits, and the next key whole', () => {
+    // A's activity alone is over SNS's limit; B's is small.
+    const r = report([key({ accessKeyId: A }), key({ accessKeyId: B })], {
+      activity: [activity(A, 5000), activity(B, 3)]
+    })
+    const { message, subject } = renderIncidentSns(r, RUN.runUrl)
+    expect(Buffer.byteLength(message) + Buffer.byteLength(subject)).toBeLessThanOrEqual(
+      SNS_MESSAGE_LIMIT_BYTES
+    )
+    expect(message).not.toContain(`CloudTrail activity of access key ${A}`)
+    expect(message.match(/\(CloudTrail activity left out for size; see the run\.\)/g)).toHaveLength(
+      1
+    )
+    expect(message).toContain(`CloudTrail activity of access key ${B}`)
+    expect(message).not.toContain('more keys are not listed')
+  })
+
+  it('keeps every block whole when they all fit', () => {
+    const r = report([key({ accessKeyId: A }), key({ accessKeyId: B })], {
+      activity: [activity(A, 3), activity(B, 3)]
+    })
+    const { message } = renderIncidentSns(r, RUN.runUrl)
+    expect(message).toContain(`CloudTrail activity of access key ${A}`)
+    expect(message).toContain(`CloudTrail activity of access key ${B}`)
+    expect(message).not.toContain('left out for size')
   })
 })
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { classify } from '../../../src/domain/classify.js'
 import { DAY_MS } from '../../../src/domain/dates.js'
-import { escapeMarkdown } from '../../../src/kit/markdown.js'
+import { escapeMarkdown } from '../../../src/kit/text/markdown.js'
 import { rotationAdvice } from '../../../src/render/rotation-steps.js'
 import type { Finding, KeyStatus } from '../../../src/domain/types.js'
 

@@ -11,7 +11,7 @@ import {
   SNS_SUBJECT_MAX
 } from '../../../src/render/sns-message.js'
 import { deduplicationId, publishHint, topicRegion } from '../../../src/deliver/sns.js'
-import type { AuditReport } from '../../../src/deliver/report.js'
+import type { AuditReport } from '../../../src/domain/report.js'
 import type { Finding, Thresholds } from '../../../src/domain/types.js'
 
 const NOW = new Date('2026-11-21T12:00:00Z')

@@ -173,6 +173,22 @@ describe('renderSummary', () => {
     expect(md).toContain('/tmp/r.json')
   })
 
+  it('stays within every budget, showing more keys the more room it has', () => {
+    const findings = Array.from({ length: 300 }, (_, i) => finding(`user-${i}`, 100 + i))
+    const md = (limit: number) => renderSummary(input(findings), limit)
+    const rows = (text: string) => text.split('\n').filter((l) => l.startsWith('| user-')).length
+    let before = 0
+    for (let limit = 4096; limit <= 61_440; limit += 1531) {
+      const text = md(limit)
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(limit)
+      expect(rows(text)).toBeGreaterThanOrEqual(before)
+      if (rows(text) < 300) expect(text).toContain(`${300 - rows(text)} more keys are not shown`)
+      else expect(text).not.toContain('more keys are not shown')
+      before = rows(text)
+    }
+    expect(before).toBe(300)
+  })
+
   it('lists scan errors so a partial scan is not mistaken for a clean one', () => {
     const md = renderSummary(
       input([finding('a', 1)], {

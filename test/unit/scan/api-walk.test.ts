@@ -7,7 +7,9 @@ import {
   ListUserTagsCommand
 } from '@aws-sdk/client-iam'
 import { mockClient } from 'aws-sdk-client-mock'
-import { readUserTags, scanAccessKeys, toLastUse } from '../../../src/scan/api-walk.js'
+import { toLastUse } from '../../../src/aws/iam-read.js'
+import { scanAccessKeys } from '../../../src/scan/api-walk.js'
+import { readUserTags } from '../../../src/scan/user-details.js'
 import type { ScanError } from '../../../src/domain/types.js'
 
 const iamMock = mockClient(IAMClient)

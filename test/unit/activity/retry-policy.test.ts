@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { errorKind } from '../../../src/activity/lookup.js'
+import { errorKind } from '../../../src/aws/errors.js'
 import {
+  backoffFor,
   DEFAULT_RETRY_POLICY,
-  delayAfter,
-  withRetryPolicy,
+  retryUnder,
   type RetryPolicy
-} from '../../../src/aws/retry-policy.js'
+} from '../../../src/activity/retry-policy.js'
+import { delayAfter, withRetry } from '../../../src/kit/retry.js'
 
 /** An error as the SDK throws it: a name and the HTTP status in $metadata. */
 function awsError(name: string, httpStatusCode: number): Error {
@@ -21,14 +22,16 @@ const NETWORK = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' 
 async function exhaust(error: unknown, policy: RetryPolicy = DEFAULT_RETRY_POLICY) {
   const waits: number[] = []
   let attempts = 0
-  const outcome = await withRetryPolicy(
+  const outcome = await withRetry(
     async () => {
       attempts++
       throw error
     },
-    policy,
-    errorKind,
-    { sleep: async (ms) => void waits.push(ms), random: () => 0.5 }
+    retryUnder(policy, {
+      what: 'LookupEvents',
+      sleep: async (ms) => void waits.push(ms),
+      random: () => 0.5
+    })
   ).catch((e: unknown) => e)
   return { outcome, attempts, waits }
 }
@@ -75,15 +78,17 @@ describe('CloudTrail retry policy', () => {
   it('returns the first success and stops waiting', async () => {
     const errors = [THROTTLED, SERVER]
     const waits: number[] = []
-    const value = await withRetryPolicy(
+    const value = await withRetry(
       async () => {
         const next = errors.shift()
         if (next) throw next
         return 'page'
       },
-      DEFAULT_RETRY_POLICY,
-      errorKind,
-      { sleep: async (ms) => void waits.push(ms), random: () => 0 }
+      retryUnder(DEFAULT_RETRY_POLICY, {
+        what: 'LookupEvents',
+        sleep: async (ms) => void waits.push(ms),
+        random: () => 0
+      })
     )
     expect(value).toBe('page')
     // random() = 0 gives half of each delay: throttling's first (500 ms), then the server's second (200 ms).
@@ -95,11 +100,11 @@ describe('CloudTrail retry policy', () => {
       throttling: { attempts: 4, baseDelayMs: 100 },
       serverError: { attempts: 2, baseDelayMs: 40 }
     }
-    expect(delayAfter(policy, 'throttling', 3, () => 0)).toBe(200)
-    expect(delayAfter(policy, 'throttling', 3, () => 0.5)).toBe(300)
-    expect(delayAfter(policy, 'throttling', 4, () => 0)).toBeUndefined()
-    expect(delayAfter(policy, 'serverError', 1, () => 0)).toBe(20)
-    expect(delayAfter(policy, 'serverError', 2, () => 0)).toBeUndefined()
-    expect(delayAfter(policy, 'final', 1, () => 0)).toBeUndefined()
+    expect(delayAfter(backoffFor(policy, 'throttling'), 3, () => 0)).toBe(200)
+    expect(delayAfter(backoffFor(policy, 'throttling'), 3, () => 0.5)).toBe(300)
+    expect(delayAfter(backoffFor(policy, 'throttling'), 4, () => 0)).toBeUndefined()
+    expect(delayAfter(backoffFor(policy, 'serverError'), 1, () => 0)).toBe(20)
+    expect(delayAfter(backoffFor(policy, 'serverError'), 2, () => 0)).toBeUndefined()
+    expect(delayAfter(backoffFor(policy, 'final'), 1, () => 0)).toBeUndefined()
   })
 })

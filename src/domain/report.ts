@@ -1,0 +1,35 @@
+// The audit report: what one account's run found and did, as the JSON report file holds it and
+// every renderer reads it. Types only, and the schema version the file carries.
+import type { ActivitySummary } from './activity.js'
+import type { ChangeRecord, Hold } from './changes.js'
+import type { ScanInfo } from './scan-info.js'
+import type { Counts, Finding, RemediationAction, ScanError, Thresholds } from './types.js'
+
+export const REPORT_SCHEMA_VERSION = 1
+
+export interface AuditReport {
+  tool: 'iam-key-sentinel'
+  schemaVersion: number
+  accountId: string
+  accountAlias?: string
+  generatedAt: string
+  thresholds: Thresholds
+  userCount: number
+  counts: Counts
+  keys: Finding[]
+  errors: ScanError[]
+  remediation?: RemediationReport
+  /** CloudTrail summaries of the keys activity-for named. */
+  activity?: ActivitySummary[]
+  /** How the keys were read (scan-method). */
+  scan?: ScanInfo
+}
+
+export interface RemediationReport {
+  action: RemediationAction
+  dryRun: boolean
+  maxActions: number
+  capExceeded: boolean
+  changes: ChangeRecord[]
+  holds: Hold[]
+}
