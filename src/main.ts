@@ -1,7 +1,7 @@
 // The action's entry: read inputs, authenticate, run the audit, incident or organization job, decide.
 import * as core from '@actions/core'
 import * as github from '@actions/github'
-import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import type { AwsCredentials } from './aws/clients.js'
 import { assertAllowedAccount } from './credentials/allowed-accounts.js'
 import { runAuditJob } from './jobs/audit.js'
 import { watchCancellation } from './kit/cancellation.js'
@@ -24,10 +24,10 @@ const runner = { getIdToken, maskSecret, log: runnerLog }
  * The session policies scope the last session, the one the run works in: on an earlier hop they
  * would also have to allow the sts:AssumeRole of the next.
  */
-async function credentialsFor(settings: Settings): Promise<AwsCredentialIdentity | undefined> {
+async function credentialsFor(settings: Settings): Promise<AwsCredentials | undefined> {
   const chain = settings.roleChain
   const hops = chain?.roleArns ?? []
-  let credentials: AwsCredentialIdentity | undefined
+  let credentials: AwsCredentials | undefined
   let identity = 'the credentials already in the job'
   if (settings.roleToAssume && chain?.from !== 'job-credentials') {
     core.info(`Assuming ${settings.roleToAssume} with GitHub OIDC.`)

@@ -2,7 +2,7 @@
 // organization-wide summary, JSON report and outputs, and publishes one SNS digest. Runs after the
 // matrix with `if: always()`, so an account whose job failed is named here, never silently missing.
 import * as core from '@actions/core'
-import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import type { AwsCredentials } from '../aws/clients.js'
 import { deliveryFailures, renderDeliveries, type Delivery } from '../deliver/deliveries.js'
 import { describeFailure } from '../kit/errors.js'
 import type { AggregateSettings } from '../domain/settings.js'
@@ -30,7 +30,7 @@ export interface AggregateJob {
   settings: AggregateSettings
   run: RunContext
   /** Asked for only when there is a digest to publish: reading reports needs no AWS access. */
-  credentials: () => Promise<AwsCredentialIdentity | undefined>
+  credentials: () => Promise<AwsCredentials | undefined>
 }
 
 /** One account as the outputs and the organization report give it. */
@@ -80,7 +80,7 @@ async function publishDigest(
   const { snsTopicArn, notifyOn } = job.settings.notify
   if (!snsTopicArn || !shouldPublishDigest(result, notifyOn)) return undefined
   const notification = renderDigestNotification({ result, runUrl: job.run.runUrl, generatedAt })
-  let credentials: AwsCredentialIdentity | undefined
+  let credentials: AwsCredentials | undefined
   try {
     credentials = await job.credentials()
   } catch (error) {

@@ -1,6 +1,6 @@
 // What every job (audit, incident) shares: the authenticated clients, the run, and the
 // ways out (summary, SNS) that must never lose the other reports.
-import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import type { AwsCredentials } from '../aws/clients.js'
 import type { AwsClients } from '../aws/clients.js'
 import type { Delivery } from '../deliver/deliveries.js'
 import type { AuditSettings, NotifySettings, RevokeSettings } from '../domain/settings.js'
@@ -14,7 +14,7 @@ export interface JobContext<
   S extends AuditSettings | RevokeSettings = AuditSettings | RevokeSettings
 > {
   settings: S
-  credentials?: AwsCredentialIdentity
+  credentials?: AwsCredentials
   clients: AwsClients
   accountId: string
   accountAlias?: string

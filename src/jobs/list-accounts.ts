@@ -1,7 +1,7 @@
 // mode: list-accounts. Lists the organization's accounts and sets the matrix outputs that the
 // audit jobs fan out over (strategy.matrix: ${{ fromJSON(needs.<job>.outputs.matrix) }}).
 import * as core from '@actions/core'
-import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import type { AwsCredentials } from '../aws/clients.js'
 import type { ListAccountsSettings } from '../domain/settings.js'
 import type { JobResult } from './context.js'
 import { setMatrixOutputs, writeSummary } from '../deliver/outputs.js'
@@ -23,7 +23,7 @@ const INPUT_LIMIT_BYTES = 128 * 1024 - 1024
 
 export async function runListAccountsJob(
   fleet: ListAccountsSettings,
-  aws: { region: string; credentials?: AwsCredentialIdentity }
+  aws: { region: string; credentials?: AwsCredentials }
 ): Promise<JobResult> {
   const listing = await listOrganizationAccounts({
     region: aws.region,
