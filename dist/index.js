@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7022);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2035);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7022:
+/***/ 2035:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -83169,15 +83169,20 @@ class ProxyAgent extends dist/* Agent */.g6 {
     }
 }
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./src/domain/settings.ts
+/** retry-max-attempts' default: the most times one AWS request is sent. */
+const DEFAULT_RETRY_MAX_ATTEMPTS = 8;
+
 ;// CONCATENATED MODULE: ./src/aws/network.ts
 // How every AWS client reaches AWS: how many attempts a request gets (retry-max-attempts) and
 // through which proxy. Set once from the inputs (main.ts), read by the one client factory
 // (src/aws/clients.ts), so no client is built with other settings.
 
 
-/** The default of retry-max-attempts: enough for a large scan to ride out IAM throttling. */
-const DEFAULT_MAX_ATTEMPTS = 8;
-let maxAttempts = DEFAULT_MAX_ATTEMPTS;
+
+// retry-max-attempts' default (src/domain/settings.ts): enough for a large scan to ride out IAM
+// throttling.
+let maxAttempts = DEFAULT_RETRY_MAX_ATTEMPTS;
 function setRetryMaxAttempts(attempts) {
     maxAttempts = attempts;
 }
@@ -84490,6 +84495,26 @@ async function lookupActivity(targets, options) {
     return new Map(runs.map((run) => [run.target.accessKeyId, run.summary(window, regions)]));
 }
 
+;// CONCATENATED MODULE: ./src/activity/targets.ts
+/**
+ * none: no lookups; changed: the keys changed or revoked; flagged: those and every flagged key.
+ * Order: revoked, changed, flagged, so the keys that matter most come first in the report.
+ */
+function selectActivityTargets(activityFor, keys) {
+    if (activityFor === 'none')
+        return [];
+    const revoked = keys.revoked ?? [];
+    const groups = activityFor === 'flagged' ? [keys.changed, keys.flagged] : [keys.changed];
+    const targets = new Map();
+    for (const key of revoked)
+        targets.set(key.accessKeyId, { ...key, byUsername: true });
+    for (const key of groups.flat()) {
+        if (!targets.has(key.accessKeyId))
+            targets.set(key.accessKeyId, { ...key, byUsername: false });
+    }
+    return [...targets.values()];
+}
+
 ;// CONCATENATED MODULE: ./src/kit/text/fit.ts
 // Fitting content into a medium's size limit. GitHub's job summary (1 MiB) and SNS (256 KiB)
 // count UTF-8 bytes; GitHub's issue bodies count characters.
@@ -85024,33 +85049,6 @@ function renderActivityText(summary) {
     }
     return lines.join('\n');
 }
-
-;// CONCATENATED MODULE: ./src/activity/targets.ts
-/**
- * none: no lookups; changed: the keys changed or revoked; flagged: those and every flagged key.
- * Order: revoked, changed, flagged, so the keys that matter most come first in the report.
- */
-function selectActivityTargets(activityFor, keys) {
-    if (activityFor === 'none')
-        return [];
-    const revoked = keys.revoked ?? [];
-    const groups = activityFor === 'flagged' ? [keys.changed, keys.flagged] : [keys.changed];
-    const targets = new Map();
-    for (const key of revoked)
-        targets.set(key.accessKeyId, { ...key, byUsername: true });
-    for (const key of groups.flat()) {
-        if (!targets.has(key.accessKeyId))
-            targets.set(key.accessKeyId, { ...key, byUsername: false });
-    }
-    return [...targets.values()];
-}
-
-;// CONCATENATED MODULE: ./src/activity/index.ts
-// The CloudTrail activity feature: what the action imports.
-
-
-
-
 
 ;// CONCATENATED MODULE: ./src/domain/classify.ts
 
@@ -86113,9 +86111,20 @@ async function scanAccount(iam, settings, at, options = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/domain/iam-name.ts
+// The one check that a value from IAM may be pasted unquoted into an `aws iam ...` command.
+// IAM user names and access key IDs only ever hold these characters; a value with any other
+// character did not come from IAM as it is, and quoting it safely for every shell is not possible.
+const IAM_NAME = /^[\w+=,.@-]+$/;
+/** Whether `value` is in IAM's name character set, so safe to put in a shell command as is. */
+function isIamName(value) {
+    return IAM_NAME.test(value);
+}
+
 ;// CONCATENATED MODULE: ./src/render/links.ts
 // Links the reports give: an IAM user and its keys in the AWS console of the right partition,
 // our own issues, the run. Pure; a name outside IAM's character set gets no link at all.
+
 /** The partition of a region, as AWS names them (cn-north-1, us-gov-west-1, everything else). */
 function partitionOf(region) {
     if (region.startsWith('cn-'))
@@ -86130,11 +86139,12 @@ const CONSOLE = {
     'aws-cn': 'https://console.amazonaws.cn',
     'aws-us-gov': 'https://console.amazonaws-us-gov.com'
 };
-// IAM user names allow only these characters; nothing else is put in a URL.
-const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
+// IAM user names allow only the characters isIamName checks and at most 128 of them; nothing
+// else is put in a URL.
+const isUserName = (name) => name.length <= 128 && isIamName(name);
 /** The user's page in the IAM console, or undefined when the name is not a valid IAM name. */
 function iamUserUrl(partition, userName) {
-    if (!IAM_NAME.test(userName))
+    if (!isUserName(userName))
         return undefined;
     return `${CONSOLE[partition]}/iam/home#/users/details/${encodeURIComponent(userName)}`;
 }
@@ -86774,6 +86784,8 @@ async function applyIssueActions(octokit, repo, actions, labels) {
 // inactive (IAM quotas), so "create a second key first" only works for a user with one:
 // with two, one must go first, and the steps say which.
 
+
+
 /** The generic procedure, for a user with one key, as the IAM User Guide gives it. */
 const ROTATION_STEPS = [
     'Create a second access key in addition to the one in use.',
@@ -86782,9 +86794,7 @@ const ROTATION_STEPS = [
     'Validate that your applications still work as expected.',
     'Delete the inactive access key.'
 ];
-const rotation_steps_IAM_NAME = /^[\w+=,.@-]+$/;
-const shell = (value, placeholder) => rotation_steps_IAM_NAME.test(value) ? value : placeholder;
-const FLAGGED = new Set(['overdue', 'unused', 'due-soon']);
+const shell = (value, placeholder) => isIamName(value) ? value : placeholder;
 function commands(userName) {
     const user = shell(userName, 'USER_NAME');
     const id = (f) => shell(f.accessKeyId, 'ACCESS_KEY_ID');
@@ -86838,7 +86848,7 @@ function rotationAdvice(key, userKeys, escape) {
         };
     }
     // Two active keys: no third can be created. Retire the older flagged one first.
-    const bothFlagged = FLAGGED.has(other.class);
+    const bothFlagged = isFlagged(other.class);
     const first = bothFlagged && other.ageDays > key.ageDays ? other : key;
     const second = first === key ? other : key;
     const firstId = escape(first.accessKeyId, 32);
@@ -87355,16 +87365,6 @@ async function publishNotification(notification, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/domain/iam-name.ts
-// The one check that a value from IAM may be pasted unquoted into an `aws iam ...` command.
-// IAM user names and access key IDs only ever hold these characters; a value with any other
-// character did not come from IAM as it is, and quoting it safely for every shell is not possible.
-const iam_name_IAM_NAME = /^[\w+=,.@-]+$/;
-/** Whether `value` is in IAM's name character set, so safe to put in a shell command as is. */
-function isIamName(value) {
-    return iam_name_IAM_NAME.test(value);
-}
-
 ;// CONCATENATED MODULE: ./src/domain/changes.ts
 // What the remediation plans and what applying it did, as the reports, summaries and outputs
 // carry it. Plain data: the planner (src/plan) makes plans, src/act makes the records.
@@ -87517,14 +87517,10 @@ async function deliverSns(job, notification, event) {
 // unreadable, and the sums over the reports. Pure: the decisions the summary, digest, outputs and
 // verdict all share.
 
+
 function changeTotals(report) {
-    const changes = report.remediation?.changes ?? [];
-    const applied = (kind) => changes.filter((c) => c.kind === kind && c.result === 'applied').length;
-    return {
-        deactivated: applied('deactivate'),
-        deleted: applied('delete'),
-        failed: changes.filter((c) => c.result === 'failed').length
-    };
+    const { deactivated, deleted, failed } = countChanges(report.remediation?.changes ?? []);
+    return { deactivated, deleted, failed };
 }
 const STATUS_ORDER = { missing: 0, unreadable: 1, reported: 2 };
 const countOf = (a, key) => a.status === 'reported' ? a.report.counts[key] : 0;
@@ -88613,13 +88609,13 @@ function renderScanErrors(errors) {
 
 
 
+
 /** GitHub rejects step summaries over 1 MiB; leave room for what other steps append. */
 const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
 /** OK keys are listed (collapsed) only up to this many; beyond, they are counted. */
 const OK_LIST_LIMIT = 50;
 /** A table below the keys needing action is left out when less than this is left of the budget. */
 const TABLE_MIN_BYTES = 2048;
-const NEEDS_ACTION = new Set(['overdue', 'unused', 'due-soon']);
 /** Active, not exempt, and still active after this run: the keys that have a deadline to meet. */
 function chartSection(input, ctx) {
     const days = [
@@ -88660,7 +88656,7 @@ function renderSummary(input, maxBytes = SUMMARY_LIMIT_BYTES) {
         changes,
         ...(input.partition ? { partition: input.partition } : {})
     };
-    const flaggedOnly = input.findings.filter((f) => NEEDS_ACTION.has(f.class));
+    const flaggedOnly = input.findings.filter((f) => isFlagged(f.class));
     const flagged = byUser(flaggedOnly, input.findings);
     const shown = new Set(flagged);
     const others = input.findings.filter((f) => (f.class === 'exempt' || f.class === 'inactive') && !shown.has(f));
@@ -88761,6 +88757,8 @@ function cancelFailures(signal, changes) {
 }
 
 ;// CONCATENATED MODULE: ./src/jobs/audit.ts
+
+
 
 
 
@@ -90523,6 +90521,7 @@ async function* revokeAll(iam, request, options) {
 
 
 
+
 async function activityFor(job, results, now) {
     const { activity } = job.settings;
     // Revoked keys are looked up by key ID and by user name: sessions minted with the key carry
@@ -90982,10 +90981,6 @@ function readIncident(r, env, payload) {
         ...(event && ids.length === 0 ? { event } : {})
     };
 }
-
-;// CONCATENATED MODULE: ./src/domain/settings.ts
-/** retry-max-attempts' default: the most times one AWS request is sent. */
-const DEFAULT_RETRY_MAX_ATTEMPTS = 8;
 
 ;// CONCATENATED MODULE: ./src/inputs/defaults.ts
 // Each input's default, as action.yml declares it (a test keeps the two equal).

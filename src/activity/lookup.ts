@@ -46,8 +46,8 @@ export interface LookupOptions {
   log?: (line: string) => void
 }
 
-export const DEFAULT_RATE_PER_SECOND = 2
-export const MAX_LOOKBACK_HOURS = 90 * 24
+const DEFAULT_RATE_PER_SECOND = 2
+const MAX_LOOKBACK_HOURS = 90 * 24
 /** The most LookupEvents returns per page. */
 export const PAGE_SIZE = 50
 /** Enough lookups in flight to keep the bucket busy while answers are on their way. */

@@ -2,7 +2,7 @@
 import type { ActivityFor } from '../domain/settings.js'
 import type { ActivityTarget } from './key-run.js'
 
-export interface KeyRef {
+interface KeyRef {
   accessKeyId: string
   userName: string
 }

@@ -3,11 +3,11 @@
 // (src/aws/clients.ts), so no client is built with other settings.
 import { getProxyUrl } from '@actions/http-client'
 import { ProxyAgent } from 'proxy-agent'
+import { DEFAULT_RETRY_MAX_ATTEMPTS } from '../domain/settings.js'
 
-/** The default of retry-max-attempts: enough for a large scan to ride out IAM throttling. */
-export const DEFAULT_MAX_ATTEMPTS = 8
-
-let maxAttempts = DEFAULT_MAX_ATTEMPTS
+// retry-max-attempts' default (src/domain/settings.ts): enough for a large scan to ride out IAM
+// throttling.
+let maxAttempts = DEFAULT_RETRY_MAX_ATTEMPTS
 
 export function setRetryMaxAttempts(attempts: number): void {
   maxAttempts = attempts

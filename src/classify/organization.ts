@@ -1,6 +1,7 @@
 // The organization-wide result: each expected account with its report, or flagged as missing or
 // unreadable, and the sums over the reports. Pure: the decisions the summary, digest, outputs and
 // verdict all share.
+import { countChanges } from '../domain/changes.js'
 import { byUrgency, emptyCounts, isFlagged } from '../domain/classify.js'
 import type { AuditReport } from '../domain/report.js'
 import type { Counts, Finding, Thresholds } from '../domain/types.js'
@@ -59,14 +60,8 @@ export interface OrganizationResult {
 }
 
 export function changeTotals(report: AuditReport): ChangeTotals {
-  const changes = report.remediation?.changes ?? []
-  const applied = (kind: string): number =>
-    changes.filter((c) => c.kind === kind && c.result === 'applied').length
-  return {
-    deactivated: applied('deactivate'),
-    deleted: applied('delete'),
-    failed: changes.filter((c) => c.result === 'failed').length
-  }
+  const { deactivated, deleted, failed } = countChanges(report.remediation?.changes ?? [])
+  return { deactivated, deleted, failed }
 }
 
 const STATUS_ORDER = { missing: 0, unreadable: 1, reported: 2 } as const

@@ -10,16 +10,7 @@ import { ActionError, errorMessage } from '../kit/errors.js'
 import type { Log, MaskSecret } from '../kit/log.js'
 import { withRetry, type Backoff, type RetryOptions } from '../kit/retry.js'
 import type { Sleep } from '../kit/sleep.js'
-
-/**
- * Session policies (inline-session-policy, managed-session-policies): the session can do only
- * what both the role's policies and these allow, so a run can be scoped below its role.
- */
-export interface SessionPolicies {
-  /** A JSON policy document, minified. */
-  inline?: string
-  managedArns: string[]
-}
+import type { SessionPolicies } from '../domain/settings.js'
 
 export interface OidcSettings {
   roleToAssume: string

@@ -2,8 +2,6 @@
 import type { ScanMethod } from './settings.js'
 import type { LastUse } from './types.js'
 
-type ScanMethodUsed = 'api' | 'credential-report'
-
 /** A root user access key, as the credential report shows it: a finding of its own. */
 export interface RootAccessKey {
   slot: 1 | 2
@@ -14,16 +12,26 @@ export interface RootAccessKey {
   lastUse: LastUse
 }
 
-export interface ScanInfo {
+interface ScanInfoFields {
   /** The scan-method input. */
   requested: ScanMethod
-  /** The method that produced the findings. */
-  method: ScanMethodUsed
   /** Why this method ran, one sentence for the summary. */
   reason: string
   /** Set when the credential report was tried and failed, so the API walk ran instead (auto). */
   fallbackReason?: string
-  credentialReport?: {
+}
+
+/** The API walk: every user and key read live; it cannot see the root user's keys. */
+interface ApiScanInfo extends ScanInfoFields {
+  method: 'api'
+  credentialReport?: undefined
+  rootAccessKeys?: undefined
+}
+
+/** The credential report, with what it told beyond the keys read live. */
+interface ReportScanInfo extends ScanInfoFields {
+  method: 'credential-report'
+  credentialReport: {
     generatedAt: Date
     /** Users read live because a key of theirs is, or could be, flagged. */
     candidateUsers: number
@@ -33,6 +41,9 @@ export interface ScanInfo {
      */
     unlistedOkKeys: number
   }
-  /** The root user's access keys; undefined when not checked (the API walk cannot see them). */
-  rootAccessKeys?: RootAccessKey[]
+  /** The root user's access keys, as the report shows them. */
+  rootAccessKeys: RootAccessKey[]
 }
+
+/** What the scan did: the credential-report variant carries what the report said. */
+export type ScanInfo = ApiScanInfo | ReportScanInfo

@@ -11,7 +11,7 @@ export const DEFAULT_RETRY_MAX_ATTEMPTS = 8
  * Session policies (inline-session-policy, managed-session-policies): the session can do only
  * what both the role's policies and these allow, so a run can be scoped below its role.
  */
-interface SessionPolicies {
+export interface SessionPolicies {
   /** A JSON policy document, minified. */
   inline?: string
   managedArns: string[]

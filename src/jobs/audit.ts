@@ -1,14 +1,14 @@
 // The audit job: scan every key, remediate by plan, keep the issues, notify, report.
 import type { AuditSettings } from '../domain/settings.js'
 import * as core from '@actions/core'
+import { lookupActivity } from '../activity/lookup.js'
+import { selectActivityTargets } from '../activity/targets.js'
+import type { ActivitySummary } from '../domain/activity.js'
 import {
-  lookupActivity,
   renderActivityMarkdown,
   renderActivitySection,
-  renderActivityText,
-  selectActivityTargets,
-  type ActivitySummary
-} from '../activity/index.js'
+  renderActivityText
+} from '../render/activity.js'
 import { classifyAccount, type Audit } from '../classify/findings.js'
 import { scanAccount } from '../scan/account.js'
 import { deliveryFailures, renderDeliveries, type Delivery } from '../deliver/deliveries.js'

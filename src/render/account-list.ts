@@ -5,7 +5,7 @@ import type { OrgListing } from '../scan/organization.js'
 import type { Selection } from '../classify/select-accounts.js'
 
 /** Rows listed per table; a large fleet is in the matrix output anyway. */
-export const LIST_ROWS_LIMIT = 500
+const LIST_ROWS_LIMIT = 500
 
 function bounded(header: string[], rows: string[][], what: string): string {
   const shown = rows.slice(0, LIST_ROWS_LIMIT)

@@ -14,7 +14,7 @@ import {
 import { agree, plural } from './wording.js'
 
 /** Keeps the section well inside GitHub's 1 MiB job summary, next to the key tables. */
-export const ACTIVITY_SECTION_LIMIT_BYTES = 256 * 1024
+const ACTIVITY_SECTION_LIMIT_BYTES = 256 * 1024
 
 const TOP_TITLE: Record<TopField, { title: string; column: string; width: number }> = {
   eventNames: { title: 'Event names', column: 'Event name', width: 80 },

@@ -4,7 +4,7 @@ import { escapeMarkdown as esc, table } from '../kit/text/markdown.js'
 import type { FailedAccount } from '../classify/organization.js'
 
 /** A whole fleet can fail at once (a broken hub role): list enough to act on, count the rest. */
-export const FAILED_ROWS_LIMIT = 200
+const FAILED_ROWS_LIMIT = 200
 
 export function failureText(a: FailedAccount): { problem: string; todo: string } {
   if (a.status === 'missing') {

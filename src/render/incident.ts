@@ -36,8 +36,7 @@ export interface IncidentReport {
   activity: ActivitySummary[]
 }
 
-export const HEALTH_DASHBOARD =
-  'https://health.aws.amazon.com/health/home#/account/dashboard/open-issues'
+const HEALTH_DASHBOARD = 'https://health.aws.amazon.com/health/home#/account/dashboard/open-issues'
 
 const SOURCE_TEXT: Record<IncidentReport['source'], string> = {
   input: 'a manual request (access-key-id)',

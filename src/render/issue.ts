@@ -58,7 +58,7 @@ export interface KeyIssueInput {
 }
 
 /** Plain text for a title: one line, and no @ that could notify anyone. */
-export function titleText(value: string): string {
+function titleText(value: string): string {
   return oneLine(value).replace(/@/g, '@\u200b')
 }
 
@@ -165,7 +165,7 @@ function rotationSteps(input: KeyIssueInput): string {
   return advice.note ? `${alert('IMPORTANT', advice.note)}\n\n${steps}` : steps
 }
 
-export function renderFooter(ctx: IssueContext): string {
+function renderFooter(ctx: IssueContext): string {
   return `${FOOTER_PREFIX} in [run ${ctx.runId}](${ctx.runUrl}).</sub>`
 }
 

@@ -1,5 +1,6 @@
 // Links the reports give: an IAM user and its keys in the AWS console of the right partition,
 // our own issues, the run. Pure; a name outside IAM's character set gets no link at all.
+import { isIamName } from '../domain/iam-name.js'
 
 export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov'
 
@@ -17,12 +18,13 @@ const CONSOLE: Record<Partition, string> = {
   'aws-us-gov': 'https://console.amazonaws-us-gov.com'
 }
 
-// IAM user names allow only these characters; nothing else is put in a URL.
-const IAM_NAME = /^[\w+=,.@-]{1,128}$/
+// IAM user names allow only the characters isIamName checks and at most 128 of them; nothing
+// else is put in a URL.
+const isUserName = (name: string): boolean => name.length <= 128 && isIamName(name)
 
 /** The user's page in the IAM console, or undefined when the name is not a valid IAM name. */
 export function iamUserUrl(partition: Partition, userName: string): string | undefined {
-  if (!IAM_NAME.test(userName)) return undefined
+  if (!isUserName(userName)) return undefined
   return `${CONSOLE[partition]}/iam/home#/users/details/${encodeURIComponent(userName)}`
 }
 

@@ -28,8 +28,8 @@ import { failureText } from './failed-accounts.js'
 
 /** The `account` attribute of the digest, for subscription filter policies. */
 export const DIGEST_ACCOUNT = 'organization'
-export const DIGEST_EVENT = 'organization-audit'
-export const DIGEST_WORST_KEYS = 50
+const DIGEST_EVENT = 'organization-audit'
+const DIGEST_WORST_KEYS = 50
 
 export interface DigestInput {
   result: OrganizationResult

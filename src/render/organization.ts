@@ -18,9 +18,9 @@ import type { AccountResult, OrganizationResult } from '../classify/organization
 import { renderFailedAccounts } from './failed-accounts.js'
 import { renderOverdueChart } from './overdue-chart.js'
 
-export const WORST_KEYS_LIMIT = 20
+const WORST_KEYS_LIMIT = 20
 /** Worst keys shown open; the rest of the WORST_KEYS_LIMIT fold into <details>. */
-export const WORST_KEYS_OPEN = 10
+const WORST_KEYS_OPEN = 10
 
 export interface AggregateSummaryInput {
   result: OrganizationResult

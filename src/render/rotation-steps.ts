@@ -1,6 +1,8 @@
 // How to rotate one key, fitted to the user's keys. IAM allows two access keys per user, active or
 // inactive (IAM quotas), so "create a second key first" only works for a user with one:
 // with two, one must go first, and the steps say which.
+import { isIamName } from '../domain/iam-name.js'
+import { isFlagged } from '../domain/classify.js'
 import { lastUsePhrase, type Escape } from './wording.js'
 import type { Finding } from '../domain/types.js'
 
@@ -13,7 +15,7 @@ export const ROTATION_STEPS = [
   'Delete the inactive access key.'
 ] as const
 
-export interface RotationStep {
+interface RotationStep {
   text: string
   /** An AWS CLI command for the step, shell-safe (placeholders for names outside IAM's set). */
   command?: string
@@ -25,11 +27,8 @@ export interface RotationAdvice {
   steps: RotationStep[]
 }
 
-const IAM_NAME = /^[\w+=,.@-]+$/
 const shell = (value: string, placeholder: string): string =>
-  IAM_NAME.test(value) ? value : placeholder
-
-const FLAGGED = new Set(['overdue', 'unused', 'due-soon'])
+  isIamName(value) ? value : placeholder
 
 function commands(userName: string) {
   const user = shell(userName, 'USER_NAME')
@@ -92,7 +91,7 @@ export function rotationAdvice(
     }
   }
   // Two active keys: no third can be created. Retire the older flagged one first.
-  const bothFlagged = FLAGGED.has(other.class)
+  const bothFlagged = isFlagged(other.class)
   const first = bothFlagged && other.ageDays > key.ageDays ? other : key
   const second = first === key ? other : key
   const firstId = escape(first.accessKeyId, 32)

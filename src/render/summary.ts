@@ -1,6 +1,7 @@
 // The job summary: a pure renderer from findings to Markdown, kept under GitHub's 1 MiB limit.
 // Ordered by what the reader must do: the verdict, the keys needing action (by user, in their
 // state after this run), then what the run changed, activity and deliveries, then the rest.
+import { isFlagged } from '../domain/classify.js'
 import { renderDeadlineChart } from './age-chart.js'
 import { utf8Bytes } from '../kit/text/fit.js'
 import { details } from '../kit/text/markdown.js'
@@ -37,8 +38,6 @@ export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024
 export const OK_LIST_LIMIT = 50
 /** A table below the keys needing action is left out when less than this is left of the budget. */
 const TABLE_MIN_BYTES = 2048
-
-const NEEDS_ACTION = new Set(['overdue', 'unused', 'due-soon'])
 
 /** Active, not exempt, and still active after this run: the keys that have a deadline to meet. */
 function chartSection(input: SummaryInput, ctx: RowContext): string {
@@ -86,7 +85,7 @@ export function renderSummary(input: SummaryInput, maxBytes = SUMMARY_LIMIT_BYTE
     changes,
     ...(input.partition ? { partition: input.partition } : {})
   }
-  const flaggedOnly = input.findings.filter((f) => NEEDS_ACTION.has(f.class))
+  const flaggedOnly = input.findings.filter((f) => isFlagged(f.class))
   const flagged = byUser(flaggedOnly, input.findings)
   const shown = new Set(flagged)
   const others = input.findings.filter(

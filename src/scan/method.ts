@@ -46,7 +46,11 @@ function fromApi(scan: ScanResult, info: ScanInfo): KeyScan {
   return { ...scan, info, unlistedOkAgeDays: [] }
 }
 
-function fromReport(scan: ScanResult, report: ReportUse, info: Omit<ScanInfo, 'method'>): KeyScan {
+function fromReport(
+  scan: ScanResult,
+  report: ReportUse,
+  info: Pick<ScanInfo, 'requested' | 'reason' | 'fallbackReason'>
+): KeyScan {
   const { generatedAt, candidateUsers, unlistedOkAgeDays, rootAccessKeys } = report
   return {
     userCount: scan.userCount,
