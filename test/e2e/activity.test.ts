@@ -2,7 +2,7 @@
 // pages and regions, through throttling, and reports a region that refuses.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { ActivitySummary } from '../../src/domain/activity.js'
-import { makeEvents, tally, topOf } from '../support/cloudtrail-events.js'
+import { lookupDeniedIn, makeEvents, tally, topOf } from '../support/cloudtrail-events.js'
 import { startFakes, type Fakes } from '../support/harness.js'
 import type { RunResult } from '../support/run-action.js'
 import { sampleAccount } from '../support/sample-account.js'
@@ -59,15 +59,7 @@ describe('CloudTrail activity of flagged keys', () => {
       match: (c) => c.region === 'us-east-1',
       fault: { status: 400, code: 'ThrottlingException', message: 'Rate exceeded' }
     })
-    fakes.aws.addFault({
-      action: 'LookupEvents',
-      match: (c) => c.region === 'ap-south-1',
-      fault: {
-        status: 400,
-        code: 'AccessDeniedException',
-        message: 'not authorized to perform cloudtrail:LookupEvents'
-      }
-    })
+    fakes.aws.addFault(lookupDeniedIn('ap-south-1'))
     result = await fakes.run({
       'activity-for': 'flagged',
       'cloudtrail-regions': 'us-east-1, eu-west-1, ap-south-1',

@@ -7,117 +7,28 @@ import { readFileSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tempRoot } from '../support/temp-root.js'
 import { basename, join } from 'node:path'
-import type { FakeAccount, FakeKey, FakeOrganization } from '../support/fake-aws/index.js'
 import { startFakes, type Fakes } from '../support/harness.js'
+import {
+  DEV,
+  DEV_OU,
+  HUB,
+  MGMT,
+  ORG_AUDIT_INPUTS,
+  ORG_READER,
+  ORG_TOPIC,
+  ORGANIZATION,
+  PROD_A,
+  PROD_B,
+  PROD_OU,
+  SECURITY,
+  STAGING,
+  WORKLOADS,
+  member,
+  organizationAccounts
+} from '../support/organization.js'
 import type { RunResult } from '../support/run-action.js'
 
-const DAY = 86_400_000
-const ago = (days: number): Date => new Date(Date.now() - days * DAY - 3_600_000)
-
-const MGMT = '100000000001'
-const SECURITY = '200000000002'
-const PROD_A = '300000000003'
-const PROD_B = '300000000004'
-const DEV = '300000000005'
-const STAGING = '300000000006'
-const SANDBOX = '300000000009'
-
-const ORG_READER = `arn:aws:iam::${MGMT}:role/iam-key-sentinel-org-reader`
-const HUB = `arn:aws:iam::${SECURITY}:role/iam-key-sentinel-hub`
-const member = (id: string): string => `arn:aws:iam::${id}:role/iam-key-sentinel-member`
-const TOPIC = `arn:aws:sns:us-east-1:${SECURITY}:security-alerts`
-
-const ROOT = 'r-ab12'
-const WORKLOADS = 'ou-ab12-workload'
-const PROD_OU = 'ou-ab12-prod0001'
-const DEV_OU = 'ou-ab12-dev00001'
-const SECURITY_OU = 'ou-ab12-security'
-
-let keySeq = 0
-function key(ageDays: number, lastUsedDaysAgo?: number): FakeKey {
-  keySeq += 1
-  return {
-    accessKeyId: `AKIAFLEET${String(keySeq).padStart(11, '0')}`,
-    status: 'Active',
-    createDate: ago(ageDays),
-    ...(lastUsedDaysAgo === undefined
-      ? {}
-      : { lastUsed: { date: ago(lastUsedDaysAgo), serviceName: 's3', region: 'us-east-1' } })
-  }
-}
-
-function account(
-  accountId: string,
-  keyAges: [number, number?][],
-  extra: Partial<FakeAccount> = {}
-) {
-  return {
-    accountId,
-    roles: [member(accountId)],
-    users: keyAges.map(([age, used], i) => ({
-      userName: `user-${accountId.slice(-2)}-${i}`,
-      keys: [key(age, used)]
-    })),
-    ...extra
-  } satisfies FakeAccount
-}
-
-// With max-age-days 90, warn-days 14, unused-days 30: 120 → overdue, 80 → due soon,
-// 50 (idle 40) → unused, 10 → ok.
-const ACCOUNTS: FakeAccount[] = [
-  {
-    accountId: MGMT,
-    roles: [ORG_READER],
-    users: [{ userName: 'root-admin', keys: [key(400, 1)] }]
-  },
-  account(SECURITY, [[10, 1]], { roles: [HUB, member(SECURITY)], topics: [TOPIC] }),
-  account(PROD_A, [
-    [120, 1],
-    [200, 2],
-    [80, 0],
-    [10, 0]
-  ]),
-  account(PROD_B, [
-    [95, 1],
-    [50, 40],
-    [5, 1]
-  ]),
-  // The StackSet never reached Dev: no member role, so its audit job fails.
-  { accountId: DEV, users: [{ userName: 'dev-user', keys: [key(300, 1)] }] },
-  account(STAGING, [
-    [130, 3],
-    [20, 1]
-  ])
-]
-
-const ORGANIZATION: FakeOrganization = {
-  id: 'o-exampleorg1',
-  managementAccountId: MGMT,
-  rootId: ROOT,
-  units: [
-    { id: WORKLOADS, name: 'Workloads', parentId: ROOT },
-    { id: PROD_OU, name: 'Prod', parentId: WORKLOADS },
-    { id: DEV_OU, name: 'Dev', parentId: WORKLOADS },
-    { id: SECURITY_OU, name: 'Security', parentId: ROOT }
-  ],
-  accounts: [
-    { accountId: MGMT, name: 'Management', parentId: ROOT },
-    { accountId: SECURITY, name: 'Security', parentId: SECURITY_OU },
-    { accountId: PROD_A, name: 'Prod A', parentId: PROD_OU },
-    { accountId: PROD_B, name: 'Prod B', parentId: PROD_OU },
-    { accountId: DEV, name: 'Dev', parentId: DEV_OU },
-    { accountId: STAGING, name: 'Staging', parentId: WORKLOADS },
-    { accountId: SANDBOX, name: 'Old sandbox', parentId: DEV_OU, state: 'SUSPENDED' }
-  ]
-}
-
-const AUDIT_INPUTS = {
-  'max-age-days': '90',
-  'warn-days': '14',
-  'unused-days': '30',
-  'exclude-users': '',
-  'fail-on': 'never'
-}
+const ACCOUNTS = organizationAccounts()
 
 interface Entry {
   'account-id': string
@@ -153,7 +64,7 @@ describe('organization audit: list-accounts, matrix audits through role chaining
     const results = await Promise.all(
       matrixOf(listed).map((entry) =>
         fakes.run({
-          ...AUDIT_INPUTS,
+          ...ORG_AUDIT_INPUTS,
           'role-to-assume': HUB,
           'member-role-arn': entry['role-arn']
         })
@@ -309,7 +220,7 @@ describe('organization audit: list-accounts, matrix audits through role chaining
         'role-to-assume': HUB,
         'reports-directory': dir,
         'expected-accounts': listed.outputs.matrix ?? '',
-        'sns-topic-arn': TOPIC,
+        'sns-topic-arn': ORG_TOPIC,
         'notify-on': 'always'
       })
     })
@@ -380,7 +291,7 @@ describe('organization audit: list-accounts, matrix audits through role chaining
     it('publishes one SNS digest naming the failed accounts', () => {
       expect(fakes.aws.published).toHaveLength(1)
       const [digest] = fakes.aws.published
-      expect(digest?.topicArn).toBe(TOPIC)
+      expect(digest?.topicArn).toBe(ORG_TOPIC)
       expect(digest?.subject).toBe(
         'IAM Key Sentinel organization: 3 overdue, 1 unused, 1 due soon in 5 accounts, 2 without a report'
       )
@@ -447,7 +358,7 @@ describe('list-accounts: OUs, permissions and inputs', () => {
     fakes.aws.calls.length = 0
     const result = await fakes.run(
       {
-        ...AUDIT_INPUTS,
+        ...ORG_AUDIT_INPUTS,
         'role-to-assume': '',
         'role-chaining': 'true',
         'member-role-arn': member(PROD_B)

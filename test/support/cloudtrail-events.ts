@@ -3,7 +3,7 @@
 // calls, source IPs, user agents, resources on some and AccessDenied on some. Deterministic, so
 // a test can state exact counts; `tally` recounts a list the simple way for those assertions.
 import { createHash } from 'node:crypto'
-import type { FakeCloudTrailEvent } from './fake-aws/index.js'
+import type { FakeCloudTrailEvent, FaultRule } from './fake-aws/index.js'
 
 interface ApiCall {
   eventSource: string
@@ -292,4 +292,17 @@ export function topOf(
     .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
     .slice(0, limit)
     .map(([value, count]) => ({ value, count }))
+}
+
+/** A fault rule: every LookupEvents in `region` refused, as for a role without the permission. */
+export function lookupDeniedIn(region: string): FaultRule {
+  return {
+    action: 'LookupEvents',
+    match: (c) => c.region === region,
+    fault: {
+      status: 400,
+      code: 'AccessDeniedException',
+      message: 'not authorized to perform cloudtrail:LookupEvents'
+    }
+  }
 }

@@ -1,0 +1,4 @@
+export declare function startClockAt(instant: number): {
+  restore: () => void
+  env: Record<string, string>
+}
