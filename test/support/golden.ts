@@ -33,6 +33,15 @@ const CLAIM_SUFFIX: [RegExp, string] = [
   '$1<random-claim-suffix>'
 ]
 
+/**
+ * JSON.parse's message (a malformed report in aggregate) is V8's own wording, which changes
+ * between Node versions (Node 22 adds the line and column).
+ */
+const V8_JSON_ERROR: [RegExp, string] = [
+  /(?:Unexpected|Expected)[^()\n"]*? in JSON at position \d+(?: \(line \d+ column \d+\))?/g,
+  '<JSON.parse message>'
+]
+
 /** Replaces what differs from one run to the next, and nothing else. */
 export class Scrubber {
   private readonly literals = new Map<string, string>()
@@ -53,7 +62,7 @@ export class Scrubber {
     // Longest first, so a temp dir is replaced before a prefix of it could be.
     const literals = [...this.literals].sort(([a], [b]) => b.length - a.length)
     for (const [value, marker] of literals) out = out.split(value).join(marker)
-    for (const [pattern, marker] of [CLAIM_SUFFIX, ...RUN_CLOCK_TIMES]) {
+    for (const [pattern, marker] of [CLAIM_SUFFIX, V8_JSON_ERROR, ...RUN_CLOCK_TIMES]) {
       out = out.replace(pattern, marker)
     }
     return out
