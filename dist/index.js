@@ -85219,9 +85219,13 @@ function classifyAccount(scan, settings, account, at) {
 
 
 
-/** Tags of the given users (only those whose keys could be exempted need reading). */
-async function readUserTags(iam, userNames, concurrency, errors) {
+/**
+ * Tags of the given users (only those whose keys could be exempted need reading), and the users
+ * whose tags could not be read.
+ */
+async function readUserTags(iam, userNames, concurrency) {
     const tags = new Map();
+    const errors = [];
     await forEachLimit(userNames, concurrency, async (userName) => {
         try {
             tags.set(userName, await readTagsOf(iam, userName));
@@ -85232,7 +85236,7 @@ async function readUserTags(iam, userNames, concurrency, errors) {
             errors.push({ scope: userName, operation: 'iam:ListUserTags', message: errorMessage(error) });
         }
     });
-    return tags;
+    return { tags, errors };
 }
 /** Users per GetAccountAuthorizationDetails page (its MaxItems limit). */
 const DETAILS_PAGE_SIZE = 1000;
@@ -85257,14 +85261,14 @@ async function readAllUserDetails(iam) {
  * too; tags alone are read per user (ListUserTags) only while that is fewer calls than the walk
  * (an account of more than 1,000 users with few flagged ones).
  */
-async function readTagsAndGroups(iam, userNames, options, errors) {
+async function readTagsAndGroups(iam, userNames, options) {
     const { userCount, withGroups, groupsNeeded, concurrency } = options;
-    const details = { tags: new Map(), groups: new Map() };
+    const details = { tags: new Map(), groups: new Map(), errors: [] };
     if (userNames.length === 0)
         return details;
     const walkPages = Math.max(1, Math.ceil(userCount / DETAILS_PAGE_SIZE));
     if (!withGroups && userNames.length <= walkPages) {
-        return { tags: await readUserTags(iam, userNames, concurrency, errors), groups: new Map() };
+        return { ...(await readUserTags(iam, userNames, concurrency)), groups: new Map() };
     }
     let all;
     try {
@@ -85273,7 +85277,7 @@ async function readTagsAndGroups(iam, userNames, options, errors) {
     catch (error) {
         // Exemptions unknown: the users are recorded as unreadable, so nothing acts on their keys.
         for (const userName of userNames) {
-            errors.push({
+            details.errors.push({
                 scope: userName,
                 operation: 'iam:GetAccountAuthorizationDetails',
                 message: errorMessage(error)
@@ -86089,25 +86093,24 @@ async function scanAccount(iam, settings, at, options = {}) {
         at,
         report: options.report
     });
-    const errorsBefore = new Set(scan.errors);
     // Only users with a flagged key need tags and groups: one ListUserTags per such user, or one
     // GetAccountAuthorizationDetails walk of the account when that is fewer calls.
-    const { tags, groups } = await readTagsAndGroups(iam, usersToInspect(scan.keys, settings, at), {
+    const details = await readTagsAndGroups(iam, usersToInspect(scan.keys, settings, at), {
         userCount: scan.userCount,
         withGroups: settings.remediation.exemptGroups.length > 0,
         groupsNeeded: (_, userTags) => !exemptByTag(userTags, settings.exemptTag),
         concurrency: settings.concurrency
-    }, scan.errors);
-    const unreadable = new Set(scan.errors.filter((e) => !errorsBefore.has(e)).map((e) => e.scope));
+    });
+    const { tags, groups } = details;
     return {
         keys: scan.keys,
         userCount: scan.userCount,
-        errors: scan.errors,
+        errors: [...scan.errors, ...details.errors],
         info: scan.info,
         unlistedOkAgeDays: scan.unlistedOkAgeDays,
         tags,
         groups,
-        unreadable
+        unreadable: new Set(details.errors.map((e) => e.scope))
     };
 }
 

@@ -59,29 +59,23 @@ export async function scanAccount(
     at,
     report: options.report
   })
-  const errorsBefore = new Set(scan.errors)
   // Only users with a flagged key need tags and groups: one ListUserTags per such user, or one
   // GetAccountAuthorizationDetails walk of the account when that is fewer calls.
-  const { tags, groups } = await readTagsAndGroups(
-    iam,
-    usersToInspect(scan.keys, settings, at),
-    {
-      userCount: scan.userCount,
-      withGroups: settings.remediation.exemptGroups.length > 0,
-      groupsNeeded: (_, userTags) => !exemptByTag(userTags, settings.exemptTag),
-      concurrency: settings.concurrency
-    },
-    scan.errors
-  )
-  const unreadable = new Set(scan.errors.filter((e) => !errorsBefore.has(e)).map((e) => e.scope))
+  const details = await readTagsAndGroups(iam, usersToInspect(scan.keys, settings, at), {
+    userCount: scan.userCount,
+    withGroups: settings.remediation.exemptGroups.length > 0,
+    groupsNeeded: (_, userTags) => !exemptByTag(userTags, settings.exemptTag),
+    concurrency: settings.concurrency
+  })
+  const { tags, groups } = details
   return {
     keys: scan.keys,
     userCount: scan.userCount,
-    errors: scan.errors,
+    errors: [...scan.errors, ...details.errors],
     info: scan.info,
     unlistedOkAgeDays: scan.unlistedOkAgeDays,
     tags,
     groups,
-    unreadable
+    unreadable: new Set(details.errors.map((e) => e.scope))
   }
 }

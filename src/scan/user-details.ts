@@ -6,14 +6,17 @@ import { forEachLimit } from '../kit/concurrency.js'
 import { errorMessage, hasAwsCode } from '../kit/errors.js'
 import type { ScanError } from '../domain/types.js'
 
-/** Tags of the given users (only those whose keys could be exempted need reading). */
+/**
+ * Tags of the given users (only those whose keys could be exempted need reading), and the users
+ * whose tags could not be read.
+ */
 export async function readUserTags(
   iam: IamClient,
   userNames: readonly string[],
-  concurrency: number,
-  errors: ScanError[]
-): Promise<Map<string, Map<string, string>>> {
+  concurrency: number
+): Promise<{ tags: Map<string, Map<string, string>>; errors: ScanError[] }> {
   const tags = new Map<string, Map<string, string>>()
+  const errors: ScanError[] = []
   await forEachLimit(userNames, concurrency, async (userName) => {
     try {
       tags.set(userName, await readTagsOf(iam, userName))
@@ -22,16 +25,21 @@ export async function readUserTags(
       errors.push({ scope: userName, operation: 'iam:ListUserTags', message: errorMessage(error) })
     }
   })
-  return tags
+  return { tags, errors }
 }
 
 /** Users per GetAccountAuthorizationDetails page (its MaxItems limit). */
 const DETAILS_PAGE_SIZE = 1000
 
-export interface UserDetails {
+interface UserDetails {
   tags: Map<string, Map<string, string>>
   /** Group names, for the users asked about when groups are wanted. */
   groups: Map<string, string[]>
+}
+
+/** What was read, and the users whose tags or groups could not be: their exemptions are unknown. */
+export interface UserDetailsRead extends UserDetails {
+  errors: ScanError[]
 }
 
 /**
@@ -65,15 +73,14 @@ export async function readTagsAndGroups(
     /** Users whose groups are not needed once their tags are known (exempt by tag). */
     groupsNeeded: (userName: string, tags: Map<string, string> | undefined) => boolean
     concurrency: number
-  },
-  errors: ScanError[]
-): Promise<UserDetails> {
+  }
+): Promise<UserDetailsRead> {
   const { userCount, withGroups, groupsNeeded, concurrency } = options
-  const details: UserDetails = { tags: new Map(), groups: new Map() }
+  const details: UserDetailsRead = { tags: new Map(), groups: new Map(), errors: [] }
   if (userNames.length === 0) return details
   const walkPages = Math.max(1, Math.ceil(userCount / DETAILS_PAGE_SIZE))
   if (!withGroups && userNames.length <= walkPages) {
-    return { tags: await readUserTags(iam, userNames, concurrency, errors), groups: new Map() }
+    return { ...(await readUserTags(iam, userNames, concurrency)), groups: new Map() }
   }
   let all: UserDetails
   try {
@@ -81,7 +88,7 @@ export async function readTagsAndGroups(
   } catch (error) {
     // Exemptions unknown: the users are recorded as unreadable, so nothing acts on their keys.
     for (const userName of userNames) {
-      errors.push({
+      details.errors.push({
         scope: userName,
         operation: 'iam:GetAccountAuthorizationDetails',
         message: errorMessage(error)

@@ -10,7 +10,6 @@ import { mockClient } from 'aws-sdk-client-mock'
 import { toLastUse } from '../../../src/aws/iam-read.js'
 import { scanAccessKeys } from '../../../src/scan/api-walk.js'
 import { readUserTags } from '../../../src/scan/user-details.js'
-import type { ScanError } from '../../../src/domain/types.js'
 
 const iamMock = mockClient(IAMClient)
 const iam = new IAMClient({ region: 'us-east-1' })
@@ -118,14 +117,13 @@ describe('readUserTags', () => {
       .resolves({ Tags: [{ Key: 'exempt', Value: '' }] })
       .on(ListUserTagsCommand, { UserName: 'b' })
       .rejects(accessDenied())
-    const errors: ScanError[] = []
-    const tags = await readUserTags(iam, ['a', 'b'], 2, errors)
+    const { tags, errors } = await readUserTags(iam, ['a', 'b'], 2)
     expect([...(tags.get('a') ?? [])]).toEqual([
       ['team', 'x'],
       ['exempt', '']
     ])
     expect(tags.has('b')).toBe(false)
-    expect(errors).toHaveLength(1)
+    expect(errors).toEqual([expect.objectContaining({ scope: 'b', operation: 'iam:ListUserTags' })])
   })
 })
 
