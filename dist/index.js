@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4357);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1636);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4357:
+/***/ 1636:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -83914,6 +83914,112 @@ async function verifyAllowedAccount(allowed, region, credentials) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/domain/dates.ts
+// Day arithmetic shared by classification, planning and rendering.
+const DAY_MS = 86_400_000;
+/** Whole days elapsed, as AWS Config's access-keys-rotated rule counts them. */
+function dates_wholeDays(from, now) {
+    return Math.floor((now.getTime() - from.getTime()) / DAY_MS);
+}
+function addDays(date, days) {
+    return new Date(date.getTime() + days * DAY_MS);
+}
+/** YYYY-MM-DD in UTC. */
+function isoDate(date) {
+    return date.toISOString().slice(0, 10);
+}
+
+;// CONCATENATED MODULE: ./src/domain/classify.ts
+
+/**
+ * overdue: active and older than max-age-days (age > max).
+ * unused: active and idle for at least unused-days, counting from creation when never used.
+ * due-soon: active and overdue within warn-days (ages max-warn+1 .. max).
+ * Overdue wins over unused, unused over due-soon: the report shows the most urgent reason.
+ */
+function classifyRaw(key, now, t) {
+    if (key.status !== 'Active')
+        return 'inactive';
+    const age = dates_wholeDays(key.createDate, now);
+    if (age > t.maxAgeDays)
+        return 'overdue';
+    const idle = idleDays(key, now);
+    if (t.unusedDays > 0 && idle !== undefined && idle >= t.unusedDays)
+        return 'unused';
+    if (age > t.maxAgeDays - t.warnDays)
+        return 'due-soon';
+    return 'ok';
+}
+function idleDays(key, now) {
+    switch (key.lastUse.kind) {
+        case 'used':
+            return dates_wholeDays(key.lastUse.date, now);
+        case 'never':
+            return dates_wholeDays(key.createDate, now);
+        case 'unknown':
+            return undefined;
+    }
+}
+/** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
+function classify(key, now, t, exemption) {
+    const rawClass = classifyRaw(key, now, t);
+    const ageDays = dates_wholeDays(key.createDate, now);
+    // Field order is the JSON report's: class after lastUse, the exemption last.
+    const finding = {
+        userName: key.userName,
+        accessKeyId: key.accessKeyId,
+        status: key.status,
+        createDate: key.createDate,
+        lastUse: key.lastUse,
+        class: rawClass,
+        rawClass,
+        ageDays,
+        idleDays: idleDays(key, now),
+        daysToDeadline: t.maxAgeDays - ageDays
+    };
+    if (exemption === undefined || rawClass === 'ok')
+        return finding;
+    return { ...finding, class: 'exempt', rawClass, exemption };
+}
+function emptyCounts() {
+    return { total: 0, overdue: 0, 'due-soon': 0, unused: 0, inactive: 0, ok: 0, exempt: 0 };
+}
+function countClasses(findings) {
+    const counts = emptyCounts();
+    counts.total = findings.length;
+    for (const f of findings)
+        counts[f.class]++;
+    return counts;
+}
+/** Most urgent first, then oldest first: the order every report lists keys in. */
+const URGENCY = {
+    overdue: 0,
+    unused: 1,
+    'due-soon': 2,
+    exempt: 3,
+    inactive: 4,
+    ok: 5
+};
+function byUrgency(a, b) {
+    return (URGENCY[a.class] - URGENCY[b.class] ||
+        b.ageDays - a.ageDays ||
+        a.userName.localeCompare(b.userName) ||
+        a.accessKeyId.localeCompare(b.accessKeyId));
+}
+/** Every class, in the order the report's counts list them. */
+const KEY_CLASSES = [
+    'overdue',
+    'due-soon',
+    'unused',
+    'inactive',
+    'ok',
+    'exempt'
+];
+/** The classes someone must act on: overdue, unused, due soon. */
+function isFlagged(c) {
+    return c === 'overdue' || c === 'unused' || c === 'due-soon';
+}
+
 ;// CONCATENATED MODULE: ./src/kit/concurrency.ts
 // Bounded concurrency: enough requests in flight to hide latency, few enough not to
 // provoke IAM's throttling (which the SDK's adaptive retry then paces).
@@ -84515,6 +84621,53 @@ function selectActivityTargets(activityFor, keys) {
     return [...targets.values()];
 }
 
+;// CONCATENATED MODULE: ./src/activity/run-activity.ts
+
+
+
+const ref = (k) => ({
+    accessKeyId: k.accessKeyId,
+    userName: k.userName
+});
+/** The keys activity-for names in an audit: those this run changed (attempted) or every flagged key. */
+function auditTargets(activityFor, findings, changes) {
+    return selectActivityTargets(activityFor, {
+        flagged: findings.filter((k) => isFlagged(k.class)).map(ref),
+        // A change that was attempted (applied, failed or skipped) is one someone will look into.
+        changed: changes.filter((c) => c.result !== 'planned').map(ref)
+    });
+}
+/**
+ * Revoked keys are looked up by key ID and by user name: sessions minted with the key carry
+ * other key IDs. A key whose owner is unknown can only be looked up by its ID; an entity that is
+ * not a key ID has nothing CloudTrail could be asked about.
+ */
+function incidentTargets(activityFor, results) {
+    const known = results.flatMap((r) => (r.userName ? [ref({ ...r, userName: r.userName })] : []));
+    const unknownOwner = results.filter((r) => !r.userName && !r.unusableEntity);
+    return [
+        ...selectActivityTargets(activityFor, { flagged: [], changed: [], revoked: known }),
+        ...(activityFor === 'none'
+            ? []
+            : unknownOwner.map((r) => ({ accessKeyId: r.accessKeyId, byUsername: false })))
+    ];
+}
+/** One lookup of the targets; regions that fail are in the summaries, never thrown. */
+async function lookUpRunActivity(targets, run) {
+    if (targets.length === 0)
+        return [];
+    const { settings } = run;
+    const summaries = await lookupActivity(targets, {
+        regions: settings.regions,
+        lookbackHours: settings.lookbackHours,
+        maxEvents: settings.maxEvents,
+        now: run.now,
+        ...(run.credentials ? { credentials: run.credentials } : {}),
+        log: (line) => run.log.info(line)
+    });
+    return [...summaries.values()];
+}
+
 ;// CONCATENATED MODULE: ./src/kit/text/fit.ts
 // Fitting content into a medium's size limit. GitHub's job summary (1 MiB) and SNS (256 KiB)
 // count UTF-8 bytes; GitHub's issue bodies count characters.
@@ -84648,21 +84801,6 @@ function markdown_alert(kind, ...lines) {
 /** A fenced code block, one command per line. */
 function codeBlock(language, lines) {
     return ['```' + language, ...lines, '```'].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/domain/dates.ts
-// Day arithmetic shared by classification, planning and rendering.
-const DAY_MS = 86_400_000;
-/** Whole days elapsed, as AWS Config's access-keys-rotated rule counts them. */
-function dates_wholeDays(from, now) {
-    return Math.floor((now.getTime() - from.getTime()) / DAY_MS);
-}
-function addDays(date, days) {
-    return new Date(date.getTime() + days * DAY_MS);
-}
-/** YYYY-MM-DD in UTC. */
-function isoDate(date) {
-    return date.toISOString().slice(0, 10);
 }
 
 ;// CONCATENATED MODULE: ./src/kit/text/english.ts
@@ -85048,97 +85186,6 @@ function renderActivityText(summary) {
         lines.push('', ...TOP_FIELDS.map((field) => topText(field, summary.top[field])));
     }
     return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/domain/classify.ts
-
-/**
- * overdue: active and older than max-age-days (age > max).
- * unused: active and idle for at least unused-days, counting from creation when never used.
- * due-soon: active and overdue within warn-days (ages max-warn+1 .. max).
- * Overdue wins over unused, unused over due-soon: the report shows the most urgent reason.
- */
-function classifyRaw(key, now, t) {
-    if (key.status !== 'Active')
-        return 'inactive';
-    const age = dates_wholeDays(key.createDate, now);
-    if (age > t.maxAgeDays)
-        return 'overdue';
-    const idle = idleDays(key, now);
-    if (t.unusedDays > 0 && idle !== undefined && idle >= t.unusedDays)
-        return 'unused';
-    if (age > t.maxAgeDays - t.warnDays)
-        return 'due-soon';
-    return 'ok';
-}
-function idleDays(key, now) {
-    switch (key.lastUse.kind) {
-        case 'used':
-            return dates_wholeDays(key.lastUse.date, now);
-        case 'never':
-            return dates_wholeDays(key.createDate, now);
-        case 'unknown':
-            return undefined;
-    }
-}
-/** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
-function classify(key, now, t, exemption) {
-    const rawClass = classifyRaw(key, now, t);
-    const ageDays = dates_wholeDays(key.createDate, now);
-    // Field order is the JSON report's: class after lastUse, the exemption last.
-    const finding = {
-        userName: key.userName,
-        accessKeyId: key.accessKeyId,
-        status: key.status,
-        createDate: key.createDate,
-        lastUse: key.lastUse,
-        class: rawClass,
-        rawClass,
-        ageDays,
-        idleDays: idleDays(key, now),
-        daysToDeadline: t.maxAgeDays - ageDays
-    };
-    if (exemption === undefined || rawClass === 'ok')
-        return finding;
-    return { ...finding, class: 'exempt', rawClass, exemption };
-}
-function emptyCounts() {
-    return { total: 0, overdue: 0, 'due-soon': 0, unused: 0, inactive: 0, ok: 0, exempt: 0 };
-}
-function countClasses(findings) {
-    const counts = emptyCounts();
-    counts.total = findings.length;
-    for (const f of findings)
-        counts[f.class]++;
-    return counts;
-}
-/** Most urgent first, then oldest first: the order every report lists keys in. */
-const URGENCY = {
-    overdue: 0,
-    unused: 1,
-    'due-soon': 2,
-    exempt: 3,
-    inactive: 4,
-    ok: 5
-};
-function byUrgency(a, b) {
-    return (URGENCY[a.class] - URGENCY[b.class] ||
-        b.ageDays - a.ageDays ||
-        a.userName.localeCompare(b.userName) ||
-        a.accessKeyId.localeCompare(b.accessKeyId));
-}
-/** Every class, in the order the report's counts list them. */
-const KEY_CLASSES = [
-    'overdue',
-    'due-soon',
-    'unused',
-    'inactive',
-    'ok',
-    'exempt'
-];
-/** The classes someone must act on: overdue, unused, due soon. */
-function isFlagged(c) {
-    return c === 'overdue' || c === 'unused' || c === 'due-soon';
 }
 
 ;// CONCATENATED MODULE: ./src/domain/exemptions.ts
@@ -88782,8 +88829,6 @@ function cancelFailures(signal, changes) {
 
 
 
-
-
 /**
  * Plans the remediation and applies it, key by key. The records are kept as each change is
  * made, so a cancelled job writes what was done (the finalizer) instead of losing it.
@@ -88864,34 +88909,6 @@ async function writeOutcome(audit, job, sections, failures) {
     setAuditOutputs(report, reportPath);
     return reportPath;
 }
-/**
- * CloudTrail activity of the keys activity-for names: those this run changed (attempted,
- * whatever the result) or every flagged key. Regions that fail are in the summaries.
- */
-async function lookUpActivity(audit, changes, job) {
-    const { activity } = job.settings;
-    const { report } = audit;
-    const ref = (k) => ({
-        accessKeyId: k.accessKeyId,
-        userName: k.userName
-    });
-    const targets = selectActivityTargets(activity.activityFor, {
-        flagged: report.keys.filter((k) => isFlagged(k.class)).map(ref),
-        // A change that was attempted (applied, failed or skipped) is one someone will look into.
-        changed: changes.filter((c) => c.result !== 'planned').map(ref)
-    });
-    if (targets.length === 0)
-        return [];
-    const summaries = await lookupActivity(targets, {
-        regions: activity.regions,
-        lookbackHours: activity.lookbackHours,
-        maxEvents: activity.maxEvents,
-        now: audit.now,
-        ...(job.credentials ? { credentials: job.credentials } : {}),
-        log: (line) => info(line)
-    });
-    return [...summaries.values()];
-}
 /** One issue per key that needs rotation, when a token is there and create-issues is on. */
 async function notifyIssues(audit, job, activity) {
     if (!job.settings.issues.enabled)
@@ -88932,7 +88949,9 @@ async function runAuditJob(job) {
         warning(`Credential report not used: ${classified.scan.fallbackReason}`);
     const { plan, changes } = await remediate(classified, job);
     // After a cancel, each slow stage not yet started is skipped, to write the record in time.
-    const activity = cancelledBy() ? [] : await lookUpActivity(classified, changes, job);
+    const activity = cancelledBy()
+        ? []
+        : await lookUpRunActivity(auditTargets(settings.activity.activityFor, classified.report.keys, changes), { settings: settings.activity, now: at, credentials: job.credentials, log: runnerLog });
     const audit = withOutcome(classified, plan, changes, activity);
     const deliveries = [];
     for (const deliver of [notifyIssues, notifySns]) {
@@ -90524,32 +90543,6 @@ async function* revokeAll(iam, request, options) {
 
 
 
-
-async function activityFor(job, results, now) {
-    const { activity } = job.settings;
-    // Revoked keys are looked up by key ID and by user name: sessions minted with the key carry
-    // other key IDs. A key whose owner is unknown can only be looked up by its ID.
-    const known = results.flatMap((r) => r.userName ? [{ accessKeyId: r.accessKeyId, userName: r.userName }] : []);
-    // An entity that is not a key ID has nothing CloudTrail could be asked about.
-    const unknownOwner = results.filter((r) => !r.userName && !r.unusableEntity);
-    const targets = [
-        ...selectActivityTargets(activity.activityFor, { flagged: [], changed: [], revoked: known }),
-        ...(activity.activityFor === 'none'
-            ? []
-            : unknownOwner.map((r) => ({ accessKeyId: r.accessKeyId, byUsername: false })))
-    ];
-    if (targets.length === 0)
-        return [];
-    const summaries = await lookupActivity(targets, {
-        regions: activity.regions,
-        lookbackHours: activity.lookbackHours,
-        maxEvents: activity.maxEvents,
-        now,
-        ...(job.credentials ? { credentials: job.credentials } : {}),
-        log: (line) => info(line)
-    });
-    return [...summaries.values()];
-}
 async function writeIncidentRecord(report, job, deliveries) {
     const reportPath = await writeReport(report);
     const deliveriesSection = renderDeliveries(deliveries, job.run.runUrl);
@@ -90606,7 +90599,14 @@ async function runIncidentJob(job) {
         results.push(result);
     const now = new Date();
     // A cancelled job skips CloudTrail to write its record in time; security is still told.
-    const activity = cancelledBy() ? [] : await activityFor(job, results, now);
+    const activity = cancelledBy()
+        ? []
+        : await lookUpRunActivity(incidentTargets(settings.activity.activityFor, results), {
+            settings: settings.activity,
+            now,
+            credentials: job.credentials,
+            log: runnerLog
+        });
     const report = incidentReport(job, results, activity, now);
     const deliveries = [];
     if (settings.issues.enabled) {

@@ -1,8 +1,7 @@
 // The audit job: scan every key, remediate by plan, keep the issues, notify, report.
 import type { AuditSettings } from '../domain/settings.js'
 import * as core from '@actions/core'
-import { lookupActivity } from '../activity/lookup.js'
-import { selectActivityTargets } from '../activity/targets.js'
+import { auditTargets, lookUpRunActivity } from '../activity/run-activity.js'
 import type { ActivitySummary } from '../domain/activity.js'
 import {
   renderActivityMarkdown,
@@ -30,7 +29,6 @@ import type { AuditReport } from '../domain/report.js'
 import { setAuditOutputs, setIssuesOutput, writeSummary } from '../deliver/outputs.js'
 import { renderSummary } from '../render/summary.js'
 import { cancelFailures, failureReasons } from '../domain/verdict.js'
-import { isFlagged } from '../domain/classify.js'
 
 type AuditJob = JobContext<AuditSettings>
 
@@ -148,38 +146,6 @@ async function writeOutcome(
   return reportPath
 }
 
-/**
- * CloudTrail activity of the keys activity-for names: those this run changed (attempted,
- * whatever the result) or every flagged key. Regions that fail are in the summaries.
- */
-async function lookUpActivity(
-  audit: Audit,
-  changes: readonly ChangeRecord[],
-  job: AuditJob
-): Promise<ActivitySummary[]> {
-  const { activity } = job.settings
-  const { report } = audit
-  const ref = (k: { accessKeyId: string; userName: string }) => ({
-    accessKeyId: k.accessKeyId,
-    userName: k.userName
-  })
-  const targets = selectActivityTargets(activity.activityFor, {
-    flagged: report.keys.filter((k) => isFlagged(k.class)).map(ref),
-    // A change that was attempted (applied, failed or skipped) is one someone will look into.
-    changed: changes.filter((c) => c.result !== 'planned').map(ref)
-  })
-  if (targets.length === 0) return []
-  const summaries = await lookupActivity(targets, {
-    regions: activity.regions,
-    lookbackHours: activity.lookbackHours,
-    maxEvents: activity.maxEvents,
-    now: audit.now,
-    ...(job.credentials ? { credentials: job.credentials } : {}),
-    log: (line) => core.info(line)
-  })
-  return [...summaries.values()]
-}
-
 /** One issue per key that needs rotation, when a token is there and create-issues is on. */
 async function notifyIssues(
   audit: Audit,
@@ -228,7 +194,12 @@ export async function runAuditJob(job: AuditJob): Promise<JobResult> {
     core.warning(`Credential report not used: ${classified.scan.fallbackReason}`)
   const { plan, changes } = await remediate(classified, job)
   // After a cancel, each slow stage not yet started is skipped, to write the record in time.
-  const activity = cancelledBy() ? [] : await lookUpActivity(classified, changes, job)
+  const activity = cancelledBy()
+    ? []
+    : await lookUpRunActivity(
+        auditTargets(settings.activity.activityFor, classified.report.keys, changes),
+        { settings: settings.activity, now: at, credentials: job.credentials, log: runnerLog }
+      )
   const audit = withOutcome(classified, plan, changes, activity)
   const deliveries: Delivery[] = []
   for (const deliver of [notifyIssues, notifySns]) {

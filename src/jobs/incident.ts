@@ -3,8 +3,7 @@
 import { setIncidentOutputs, writeSummary } from '../deliver/outputs.js'
 import type { RevokeSettings } from '../domain/settings.js'
 import * as core from '@actions/core'
-import { lookupActivity } from '../activity/lookup.js'
-import { selectActivityTargets } from '../activity/targets.js'
+import { incidentTargets, lookUpRunActivity } from '../activity/run-activity.js'
 import type { ActivitySummary } from '../domain/activity.js'
 import { partitionOf } from '../render/links.js'
 import { deliveryFailures, renderDeliveries, type Delivery } from '../deliver/deliveries.js'
@@ -24,37 +23,6 @@ import type { IncidentKeyResult } from '../domain/incident.js'
 import { runnerLog } from '../deliver/runner.js'
 
 type RevokeJob = JobContext<RevokeSettings>
-
-async function activityFor(
-  job: RevokeJob,
-  results: readonly IncidentKeyResult[],
-  now: Date
-): Promise<ActivitySummary[]> {
-  const { activity } = job.settings
-  // Revoked keys are looked up by key ID and by user name: sessions minted with the key carry
-  // other key IDs. A key whose owner is unknown can only be looked up by its ID.
-  const known = results.flatMap((r) =>
-    r.userName ? [{ accessKeyId: r.accessKeyId, userName: r.userName }] : []
-  )
-  // An entity that is not a key ID has nothing CloudTrail could be asked about.
-  const unknownOwner = results.filter((r) => !r.userName && !r.unusableEntity)
-  const targets = [
-    ...selectActivityTargets(activity.activityFor, { flagged: [], changed: [], revoked: known }),
-    ...(activity.activityFor === 'none'
-      ? []
-      : unknownOwner.map((r) => ({ accessKeyId: r.accessKeyId, byUsername: false })))
-  ]
-  if (targets.length === 0) return []
-  const summaries = await lookupActivity(targets, {
-    regions: activity.regions,
-    lookbackHours: activity.lookbackHours,
-    maxEvents: activity.maxEvents,
-    now,
-    ...(job.credentials ? { credentials: job.credentials } : {}),
-    log: (line) => core.info(line)
-  })
-  return [...summaries.values()]
-}
 
 async function writeIncidentRecord(
   report: IncidentReport,
@@ -131,7 +99,14 @@ export async function runIncidentJob(job: RevokeJob): Promise<JobResult> {
   for await (const result of revoked) results.push(result)
   const now = new Date()
   // A cancelled job skips CloudTrail to write its record in time; security is still told.
-  const activity = cancelledBy() ? [] : await activityFor(job, results, now)
+  const activity = cancelledBy()
+    ? []
+    : await lookUpRunActivity(incidentTargets(settings.activity.activityFor, results), {
+        settings: settings.activity,
+        now,
+        credentials: job.credentials,
+        log: runnerLog
+      })
   const report = incidentReport(job, results, activity, now)
 
   const deliveries: Delivery[] = []
