@@ -1,5 +1,6 @@
 // What a run was asked to do, one type per mode, so a job is handed only the settings of its own
 // mode and no combination the inputs reject can be written (src/inputs builds these).
+import type { OwnersConfig } from './owners.js'
 import type { ExposedKey, ExposureEvent } from './exposure.js'
 import type { ExpectedAccount } from './matrix.js'
 import type { FailOn, RemediationAction, Thresholds } from './types.js'
@@ -106,6 +107,8 @@ export interface AuditSettings extends ConnectionSettings, DeliverySettings {
   concurrency: number
   remediation: RemediationSettings
   scanMethod: ScanMethod
+  /** The owners file, when owners-config is set. */
+  owners?: OwnersConfig
 }
 
 /** The keys an incident revokes, and where they came from. */
