@@ -141,7 +141,9 @@ describe('renderSummary', () => {
       { kind: 'tag', tag: 'iam-key-sentinel-exempt', value: 'vendor @acme' }
     )
     const md = renderSummary(input([f]))
-    expect(md).toContain('⚪ exempt (🔴 overdue; tag iam-key-sentinel-exempt=vendor @&#8203;acme)')
+    expect(md).toContain(
+      '⚪ exempt (🔴 overdue; tag iam-key-sentinel-exempt: vendor @&#8203;acme, no end (needs an end))'
+    )
   })
 
   it('counts ok keys instead of listing them when there are many', () => {
