@@ -4,7 +4,7 @@ import { needsAnEnd } from './exemptions.js'
 import type { Finding, LastUse, RatedExemption, RawKeyClass } from './types.js'
 
 /** One key of the exemption inventory. */
-export interface ExemptionEntry {
+interface ExemptionEntry {
   userName: string
   accessKeyId: string
   /** The class the key has without its exemption. */

@@ -138,7 +138,7 @@ describe('renderSummary', () => {
       { ...baseKey('svc'), createDate: new Date(NOW.getTime() - 200 * DAY_MS) },
       NOW,
       T,
-      { kind: 'tag', tag: 'iam-key-sentinel-exempt', value: 'vendor @acme' }
+      { kind: 'tag', tag: 'iam-key-sentinel-exempt', value: 'vendor @acme', reason: 'vendor @acme' }
     )
     const md = renderSummary(input([f]))
     expect(md).toContain(
