@@ -11,6 +11,7 @@ import type { RowContext } from './key-table.js'
 import { keyLink, userLink } from './links.js'
 import type { RatedExemption } from '../domain/types.js'
 import {
+  agree,
   CLASS_LABEL,
   exemptionSource,
   exemptionStatusText,
@@ -62,10 +63,16 @@ export function renderExemptionInventory(inventory: ExemptionInventory | undefin
   const entries = inventory?.entries ?? []
   if (!inventory || entries.length === 0) return ''
   const { expired, needEnd } = inventoryCounts(inventory)
-  const flags = [
-    expired > 0 ? `${expired} expired, classed again` : '',
+  const counts = [
+    expired > 0 ? `${expired} expired` : '',
+    needEnd > 0 ? `${needEnd} needing an end` : ''
+  ].filter(Boolean)
+  const notes = [
+    expired > 0
+      ? `${plural(expired, 'key')} ${agree(expired, 'is', 'are')} classed again: ${agree(expired, 'its', 'their')} exemption expired.`
+      : '',
     needEnd > 0
-      ? `${needEnd} without an end or ending more than ${plural(inventory.maxDays, 'day')} ahead (exemption-max-days): give ${needEnd === 1 ? 'it' : 'them'} an end`
+      ? `${plural(needEnd, 'exemption')} ${agree(needEnd, 'has', 'have')} no end or ${agree(needEnd, 'ends', 'end')} more than ${plural(inventory.maxDays, 'day')} ahead (exemption-max-days): still exempt, but give ${agree(needEnd, 'it', 'them')} an end.`
       : ''
   ].filter(Boolean)
   const rows = entries
@@ -81,9 +88,12 @@ export function renderExemptionInventory(inventory: ExemptionInventory | undefin
       statusCell(exemption, inventory.maxDays)
     ])
   return [
-    `### Exemptions (${plural(entries.length, 'key')}${flags.length > 0 ? `; ${flags.join('; ')}` : ''})`,
+    `### Exemptions (${[plural(entries.length, 'key'), ...counts].join(', ')})`,
     '',
-    'Every key an exemption holds back this run, or would, had it not expired. exclude-users and exempt-groups are standing rules of the workflow, with no end by design.',
+    [
+      ...notes,
+      'Every key an exemption holds back this run, or would, had it not expired; exclude-users and exempt-groups are standing rules of the workflow, with no end by design.'
+    ].join(' '),
     '',
     table(
       ['User', 'Access key', 'Class without it', 'Source', 'Why', 'Until', 'Approved by', 'Status'],

@@ -255,15 +255,16 @@ export function exemptionStatusText(e: RatedExemption, maxDays?: number): string
   }
 }
 
-/** One line for a key table or an issue: "tag X: vendor contract, until 2027-01-31 (needs an end)". */
+/** One line for a key table or an issue: "tag X: vendor contract; until 2027-01-31; approved by alice". */
 export function exemptionText(e: RatedExemption, escape: Escape): string {
   const source = exemptionSource(e, escape)
   if (e.status === 'standing') return source
-  const flag = e.status === 'no-end' || e.status === 'too-far' ? ` (${exemptionStatusText(e)})` : ''
-  const approved =
-    'approvedBy' in e && e.approvedBy ? `, approved by ${escape(e.approvedBy, 60)}` : ''
   const end = exemptionUntil(e, escape)
-  const until =
-    e.status === 'expired' ? '' : end.startsWith('no end') ? `, ${end}` : `, until ${end}`
-  return `${source}: ${exemptionWhy(e, escape)}${until}${approved}${flag}`
+  const parts = [
+    exemptionWhy(e, escape),
+    ...(e.status === 'expired' ? [] : [end.startsWith('no end') ? end : `until ${end}`]),
+    ...('approvedBy' in e && e.approvedBy ? [`approved by ${escape(e.approvedBy, 60)}`] : []),
+    ...(e.status === 'no-end' || e.status === 'too-far' ? [exemptionStatusText(e)] : [])
+  ]
+  return `${source}: ${parts.join('; ')}`
 }

@@ -61,8 +61,9 @@ describe('the exemption inventory in the summary', () => {
       finding('ci-deploy', 120, { kind: 'excluded-user', pattern: 'ci-*' })
     ]
     const md = renderSummary(input(findings))
+    expect(md).toContain('### Exemptions (4 keys, 1 expired, 1 needing an end)')
     expect(md).toContain(
-      '### Exemptions (4 keys; 1 expired, classed again; 1 without an end or ending more than 365 days ahead (exemption-max-days): give it an end)'
+      '1 key is classed again: its exemption expired. 1 exemption has no end or ends more than 365 days ahead (exemption-max-days): still exempt, but give it an end.'
     )
     expect(md).toContain(
       '| vendor | AKIAVENDORXXXXXXXXXX | 🔴 overdue | tag iam-key-sentinel-exempt | vendor contract (SEC-123) | 2027-01-31 | alice | active |'
@@ -177,7 +178,7 @@ describe('an expired exemption in the issue', () => {
       }
     )
     expect(body).toContain(
-      "> This key's exemption expired on 2026-12-01 (tag iam-key-sentinel-exempt: vendor contract, approved by alice), so it is checked again."
+      "> This key's exemption expired on 2026-12-01 (tag iam-key-sentinel-exempt: vendor contract; approved by alice), so it is checked again."
     )
   })
 })

@@ -142,7 +142,7 @@ describe('renderSummary', () => {
     )
     const md = renderSummary(input([f]))
     expect(md).toContain(
-      '⚪ exempt (🔴 overdue; tag iam-key-sentinel-exempt: vendor @&#8203;acme, no end (needs an end))'
+      '⚪ exempt (🔴 overdue; tag iam-key-sentinel-exempt: vendor @&#8203;acme; no end; needs an end)'
     )
   })
 
