@@ -1,7 +1,9 @@
 // Every step output the action sets, in one place: the jobs hand over what they made, and this
 // module is the only one that writes to GITHUB_OUTPUT.
 import * as core from '@actions/core'
+import { inventoryCounts } from '../domain/account-findings.js'
 import { countChanges } from '../domain/changes.js'
+import { rootKeysOf } from '../domain/scan-info.js'
 import type { MatrixChunk, MatrixEntry } from '../domain/matrix.js'
 import type { Counts } from '../domain/types.js'
 import type { AuditReport } from '../domain/report.js'
@@ -24,8 +26,13 @@ export function setAuditOutputs(report: AuditReport, reportPath: string): void {
   core.setOutput('findings', JSON.stringify(report.keys.filter((k) => k.class !== 'ok')))
   setCountOutputs(report.counts, reportPath)
   core.setOutput('scan-method-used', report.scan?.method ?? '')
-  // Empty when not checked: only the credential report can see the root user's keys.
-  core.setOutput('root-access-key-count', report.scan?.rootAccessKeys?.length ?? '')
+  // Empty when unknown: GetAccountSummary says whether there are root keys, not how many.
+  const root = rootKeysOf(report.scan)
+  core.setOutput('root-access-key-count', root.count ?? '')
+  core.setOutput('root-access-keys-present', root.present ?? '')
+  core.setOutput('two-active-keys-count', report.twoActiveKeys?.length ?? 0)
+  const expired = report.exemptions ? inventoryCounts(report.exemptions).expired : 0
+  core.setOutput('expired-exemption-count', expired)
   const changes = report.remediation?.changes ?? []
   core.setOutput('changes', JSON.stringify(changes))
   core.setOutput('activity', JSON.stringify(report.activity ?? []))

@@ -109,6 +109,8 @@ export interface AuditSettings extends ConnectionSettings, DeliverySettings {
   scanMethod: ScanMethod
   /** The owners file, when owners-config is set. */
   owners?: OwnersConfig
+  /** exemption-max-days: exemptions with no end, or ending further ahead, are flagged. */
+  exemptionMaxDays: number
 }
 
 /** The keys an incident revokes, and where they came from. */

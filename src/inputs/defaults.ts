@@ -1,5 +1,6 @@
 // Each input's default, as action.yml declares it (a test keeps the two equal).
 import { GITHUB_MATRIX_LIMIT } from '../domain/matrix.js'
+import { DEFAULT_EXEMPTION_MAX_DAYS } from '../domain/exemptions.js'
 import { DEFAULT_RETRY_MAX_ATTEMPTS } from '../domain/settings.js'
 
 /** Defaults used when an input is empty; action.yml declares the same (a test keeps them equal). */
@@ -32,5 +33,6 @@ export const DEFAULTS = {
   'role-chaining': 'false',
   'member-role-name': 'iam-key-sentinel-member',
   'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT),
-  'retry-max-attempts': String(DEFAULT_RETRY_MAX_ATTEMPTS)
+  'retry-max-attempts': String(DEFAULT_RETRY_MAX_ATTEMPTS),
+  'exemption-max-days': String(DEFAULT_EXEMPTION_MAX_DAYS)
 } as const

@@ -104,6 +104,7 @@ export function readSettings(
     ),
     maxNewIssues: r.wholeNumber('max-new-issues', 0, 1000)
   }
+  const exemptionMaxDays = r.wholeNumber('exemption-max-days', 1, 3650)
   const fleet = readFleet(r, incident.fleetMode)
   if (r.problems.length > 0) throw new InputError(r.problems)
   const common = { ...connection, iamMaxRps }
@@ -128,6 +129,7 @@ export function readSettings(
     ...(exemptTag ? { exemptTag } : {}),
     failOn,
     concurrency,
-    scanMethod
+    scanMethod,
+    exemptionMaxDays
   }
 }

@@ -192,6 +192,9 @@ export async function runAuditJob(job: AuditJob): Promise<JobResult> {
   const classified = classifyAccount(scan, settings, job, at)
   if (classified.scan.fallbackReason)
     core.warning(`Credential report not used: ${classified.scan.fallbackReason}`)
+  const rootCheck = classified.scan.rootKeyCheck
+  if (rootCheck && 'error' in rootCheck)
+    core.warning(`Root user access keys not checked: ${rootCheck.error}`)
   const { plan, changes } = await remediate(classified, job)
   // After a cancel, each slow stage not yet started is skipped, to write the record in time.
   const activity = cancelledBy()

@@ -14,6 +14,8 @@ import {
   deadlineDate,
   deadlineDays,
   deadlineText,
+  exemptionStatusText,
+  exemptionText,
   idleText,
   lastUseText,
   plural,
@@ -111,6 +113,19 @@ function factsTable(input: KeyIssueInput, ctx: IssueContext): string {
   )
 }
 
+/** A key whose exemption ended is checked again: say so, with what the exemption said. */
+function expiredExemptionNote(f: Finding): string[] {
+  const e = f.expiredExemption
+  if (!e) return []
+  return [
+    alert(
+      'WARNING',
+      `This key's ${exemptionStatusText(e)} (${exemptionText(e, esc)}), so it is checked again. ` +
+        'Extend the exemption with a new end if it is still needed.'
+    )
+  ]
+}
+
 function whyItMatters(f: Finding, t: Thresholds): string {
   if (f.class === 'unused') {
     return (
@@ -187,6 +202,7 @@ export function renderKeyIssueBody(input: KeyIssueInput, ctx: IssueContext): str
     keyMarker(ctx.accountId, f.accessKeyId),
     `## ${heading}: ${esc(f.accessKeyId, 32)} of ${esc(f.userName, 64)}`,
     factsTable(input, ctx),
+    ...expiredExemptionNote(f),
     `### Why it matters\n\n${whyItMatters(f, ctx.thresholds)}`,
     `### What IAM Key Sentinel did\n\n${actionsTaken(input, ctx)}`,
     `### How to rotate it\n\n${rotationSteps(input)}\n\nOnce the old key is deleted (or deactivated), the next run closes this issue.`

@@ -429,6 +429,8 @@ const ACCOUNT_LEVEL = [
   'iam:GetCredentialReport',
   // The service authorization reference lists no resource type for it: Resource must be '*'.
   'iam:GetAccountAuthorizationDetails',
+  // Likewise account-level: it answers for the whole account (the root user's keys among it).
+  'iam:GetAccountSummary',
   'cloudtrail:LookupEvents'
 ]
 const WRITE_VERBS =

@@ -67,7 +67,8 @@ const BAD: [string, string, string][] = [
   ['inline-session-policy', '{"Statement": [', 'not JSON'],
   ['inline-session-policy', '"Deny"', 'JSON IAM policy document'],
   ['managed-session-policies', 'ReadOnlyAccess', 'IAM managed policy ARNs'],
-  ['retry-max-attempts', '31', 'from 1 to 30']
+  ['retry-max-attempts', '31', 'from 1 to 30'],
+  ['exemption-max-days', '0', 'from 1 to 3650']
 ]
 // Combinations that contradict each other.
 const CONFLICTS: [Record<string, string>, string][] = [

@@ -14,6 +14,7 @@ import {
 import {
   deleteAccessKey,
   getAccessKeyLastUsed,
+  getAccountSummary,
   getUser,
   listAccessKeys,
   listAccountAliases,
@@ -39,6 +40,7 @@ const IAM_HANDLERS: Record<string, QueryHandler> = {
   ListUserTags: listUserTags,
   ListGroupsForUser: listGroupsForUser,
   ListAccountAliases: listAccountAliases,
+  GetAccountSummary: getAccountSummary,
   UpdateAccessKey: updateAccessKey,
   DeleteAccessKey: deleteAccessKey,
   TagUser: tagUser,

@@ -43,7 +43,7 @@ export interface FakeAccount {
   cloudTrail?: FakeCloudTrailEvent[]
   /** SNS topic ARNs that exist in this account. */
   topics?: string[]
-  /** The root user's access keys: only the credential report shows them (at most two). */
+  /** The root user's access keys (at most two): the credential report shows them, GetAccountSummary whether there are any. */
   rootKeys?: FakeKey[]
 }
 

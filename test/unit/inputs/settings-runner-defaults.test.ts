@@ -46,6 +46,7 @@ describe("readSettings over action.yml's defaults, as the runner sets them", () 
   it('audit: the defaults plus role-to-assume', () => {
     const settings = settingsWith({ 'role-to-assume': ROLE })
     expect(settingsOf(settings, 'audit').issues.enabled).toBe(true)
+    expect(settingsOf(settings, 'audit').exemptionMaxDays).toBe(365)
   })
 
   it('revoke by input: the defaults plus access-key-id', () => {
@@ -105,6 +106,9 @@ describe("readSettings over action.yml's defaults, as the runner sets them", () 
     ).toEqual(["'matrix-chunk-size' must be a whole number from 1 to 256; got '0'."])
     expect(problemsOf(() => settingsWith({ 'max-age-days': 'ninety' }))).toEqual([
       "'max-age-days' must be a whole number from 1 to 3650; got 'ninety'."
+    ])
+    expect(problemsOf(() => settingsWith({ 'exemption-max-days': '0' }))).toEqual([
+      "'exemption-max-days' must be a whole number from 1 to 3650; got '0'."
     ])
   })
 })
