@@ -32,5 +32,8 @@ export const DEFAULTS = {
   'role-chaining': 'false',
   'member-role-name': 'iam-key-sentinel-member',
   'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT),
-  'retry-max-attempts': String(DEFAULT_RETRY_MAX_ATTEMPTS)
+  'retry-max-attempts': String(DEFAULT_RETRY_MAX_ATTEMPTS),
+  'reminder-days': '14,7,1',
+  'reminder-every-days': '7',
+  'escalate-after-days': '14'
 } as const
