@@ -24,7 +24,7 @@ export interface Rung {
 const rung = (kind: Rung['kind'], days: number): Rung => ({ kind, days, id: `${kind}-${days}` })
 
 /** Days past the limit, 1 on the first day; for an unused key, from the day it became unused. */
-export function daysPast(f: Finding, unusedDays: number): number {
+function daysPast(f: Finding, unusedDays: number): number {
   if (f.class === 'unused') return Math.max(1, (f.idleDays ?? unusedDays) - unusedDays + 1)
   return -f.daysToDeadline
 }

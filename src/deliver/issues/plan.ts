@@ -14,7 +14,8 @@ export interface IssueTarget {
   accessKeyId: string
   title: string
   body: string
-  assignee?: string
+  /** Set when the issue is opened or reopened. */
+  assignees?: string[]
 }
 
 export interface CloseReason {
