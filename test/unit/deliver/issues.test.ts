@@ -92,6 +92,13 @@ describe('title', () => {
     expect(shortKeyId('AKIAIOSFODNN7EXAMPLE')).toBe('AKIA…MPLE')
   })
 
+  it('names the account only when asked, escaped like the rest', () => {
+    expect(renderTitle(finding('alice', 123), 'acme-prod')).toBe(
+      'Rotate access key AKIA…MPLE of alice in acme-prod (123 days)'
+    )
+    expect(renderTitle(finding('alice', 123), '@team')).not.toMatch(/@[a-z]/i)
+  })
+
   it('cannot mention anyone or break onto a second line', () => {
     const title = renderTitle(finding('eve@corp\n@org/team', 100))
     expect(title).not.toMatch(/@[a-z]/i)
