@@ -86789,15 +86789,13 @@ async function resolveOwner(octokit, repo, value, cache) {
         ? { kind: 'assignable', login }
         : { kind: 'refused', login };
 }
-/** GitHub takes at most 10 assignees per issue. */
-const MAX_ASSIGNEES = 10;
 /** The owners file's people for a user, split into those GitHub can assign and the rest. */
 async function resolveOwnersFile(octokit, repo, owners, cache) {
     const assigned = [];
     const refused = [];
     for (const login of owners.githubUsers) {
-        const ok = assigned.length < MAX_ASSIGNEES && (await canAssign(octokit, repo, login, cache));
-        (ok ? assigned : refused).push(login);
+        ;
+        ((await canAssign(octokit, repo, login, cache)) ? assigned : refused).push(login);
     }
     return {
         kind: 'owners-file',
@@ -86915,11 +86913,13 @@ class OwnerResolver {
         return { owner: await resolveOwner(this.octokit, this.repo, tag, this.assignable) };
     }
 }
+/** GitHub takes at most 10 assignees per issue; the rest are still mentioned. */
+const MAX_ASSIGNEES = 10;
 /** The logins GitHub may assign: the owner tag's, or the owners file's that it accepted. */
 function assigneesOf(owner) {
     if (owner.kind === 'assignable')
         return [owner.login];
-    return owner.kind === 'owners-file' ? owner.assigned : [];
+    return owner.kind === 'owners-file' ? owner.assigned.slice(0, MAX_ASSIGNEES) : [];
 }
 
 ;// CONCATENATED MODULE: ./src/domain/reminders.ts
@@ -86995,7 +86995,7 @@ function enforcementText(f, t, r) {
         const from = addDays(f.createDate, t.maxAgeDays + 1);
         return `IAM Key Sentinel will ${verb} it on its first run on or after ${isoDate(from)}${then(from)}.`;
     }
-    return `IAM Key Sentinel ${verb}s ${f.class} keys, but this run left it as it is: see "What IAM Key Sentinel did" above.`;
+    return `IAM Key Sentinel ${verb}s ${f.class} keys, but this run left it as it is: see "What IAM Key Sentinel did" in the issue.`;
 }
 function mentions(input) {
     const o = input.owner;

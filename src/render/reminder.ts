@@ -50,7 +50,7 @@ function enforcementText(f: Finding, t: Thresholds, r: ReminderInput['remediatio
     const from = addDays(f.createDate, t.maxAgeDays + 1)
     return `IAM Key Sentinel will ${verb} it on its first run on or after ${isoDate(from)}${then(from)}.`
   }
-  return `IAM Key Sentinel ${verb}s ${f.class} keys, but this run left it as it is: see "What IAM Key Sentinel did" above.`
+  return `IAM Key Sentinel ${verb}s ${f.class} keys, but this run left it as it is: see "What IAM Key Sentinel did" in the issue.`
 }
 
 function mentions(input: ReminderInput): string[] {

@@ -143,9 +143,6 @@ export async function resolveOwner(
     : { kind: 'refused', login }
 }
 
-/** GitHub takes at most 10 assignees per issue. */
-const MAX_ASSIGNEES = 10
-
 /** The owners file's people for a user, split into those GitHub can assign and the rest. */
 export async function resolveOwnersFile(
   octokit: Octokit,
@@ -156,8 +153,7 @@ export async function resolveOwnersFile(
   const assigned: string[] = []
   const refused: string[] = []
   for (const login of owners.githubUsers) {
-    const ok = assigned.length < MAX_ASSIGNEES && (await canAssign(octokit, repo, login, cache))
-    ;(ok ? assigned : refused).push(login)
+    ;((await canAssign(octokit, repo, login, cache)) ? assigned : refused).push(login)
   }
   return {
     kind: 'owners-file',

@@ -36,8 +36,11 @@ export class OwnerResolver {
   }
 }
 
+/** GitHub takes at most 10 assignees per issue; the rest are still mentioned. */
+const MAX_ASSIGNEES = 10
+
 /** The logins GitHub may assign: the owner tag's, or the owners file's that it accepted. */
 export function assigneesOf(owner: Owner): string[] {
   if (owner.kind === 'assignable') return [owner.login]
-  return owner.kind === 'owners-file' ? owner.assigned : []
+  return owner.kind === 'owners-file' ? owner.assigned.slice(0, MAX_ASSIGNEES) : []
 }
