@@ -86750,7 +86750,8 @@ async function listSentinelIssues(octokit, repo, labels, accountId, now) {
                 number: issue.number,
                 state: issue.state === 'open' ? 'open' : 'closed',
                 title: issue.title,
-                body: issue.body ?? ''
+                body: issue.body ?? '',
+                assignees: (issue.assignees ?? []).map((a) => a.login)
             };
             if (marker.kind === 'rollup') {
                 if (!found.rollup || base.state === 'open')
@@ -86826,6 +86827,12 @@ async function write(octokit, repo, action, labels) {
                 title: action.target.title,
                 body: action.target.body
             });
+            if (action.addAssignees)
+                await octokit.rest.issues.addAssignees({
+                    ...repo,
+                    issue_number: action.number,
+                    assignees: action.addAssignees
+                });
             return action.number;
         case 'reopen':
             await octokit.rest.issues.update({
@@ -87393,6 +87400,13 @@ function renderRollupBody(findings, ctx) {
 function differs(issue, target) {
     return issue.title !== target.title || bodyContent(issue.body) !== bodyContent(target.body);
 }
+/** Owners-file people the open issue lacks (GitHub compares logins without case). */
+function missingAssignees(issue, target) {
+    if (!target.reviewedAssignees || !target.assignees)
+        return [];
+    const have = new Set((issue.assignees ?? []).map((l) => l.toLowerCase()));
+    return target.assignees.filter((l) => !have.has(l.toLowerCase()));
+}
 /** One issue per key: the open one if any, else the most recent closed one. */
 function indexByKey(existing) {
     const byKey = new Map();
@@ -87425,11 +87439,19 @@ function planIssues(input) {
         else if (issue.state === 'closed') {
             plan.actions.push({ kind: 'reopen', number: issue.number, target });
         }
-        else if (differs(issue, target)) {
-            plan.actions.push({ kind: 'update', number: issue.number, target });
+        else {
+            const add = missingAssignees(issue, target);
+            if (differs(issue, target) || add.length > 0) {
+                plan.actions.push({
+                    kind: 'update',
+                    number: issue.number,
+                    target,
+                    ...(add.length > 0 ? { addAssignees: add } : {})
+                });
+            }
+            else
+                plan.unchanged.push(issue.number);
         }
-        else
-            plan.unchanged.push(issue.number);
     }
     for (const issue of byKey.values()) {
         if (issue.state !== 'open' || targeted.has(issue.accessKeyId))
@@ -87557,7 +87579,8 @@ async function syncIssues(input) {
                     ...(hold ? { hold } : {}),
                     ...(activityMarkdown ? { activityMarkdown } : {})
                 }, ctx),
-                ...(assigneesOf(owner).length > 0 ? { assignees: assigneesOf(owner) } : {})
+                ...(assigneesOf(owner).length > 0 ? { assignees: assigneesOf(owner) } : {}),
+                ...(owner.kind === 'owners-file' ? { reviewedAssignees: true } : {})
             });
         }
         const findings = new Map(report.keys.map((f) => [f.accessKeyId, f]));

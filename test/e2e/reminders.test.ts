@@ -63,9 +63,12 @@ describe('the reminder ladder', () => {
   it('posts each rung once over simulated days, reruns and two concurrent jobs', async () => {
     fakes = await startIssueFakes(account())
     const aws = fakes.aws.account()
+    await writeFile(join(workspace, 'ladder.yml'), OWNERS)
+    const ladder = (inputs: Record<string, string> = {}) =>
+      run({ 'owners-config': 'ladder.yml', ...inputs })
 
     // Day 0, 10 days to the deadline: the 14-day rung, with the date the action will act.
-    const first = await run({ action: 'delete', 'delete-grace-days': '7' })
+    const first = await ladder({ action: 'delete', 'delete-grace-days': '7' })
     expect(first.code).toBe(0)
     expect(rungs()).toEqual(['before-14'])
     const issue = issueFor(fakes, CAROL)
@@ -81,34 +84,44 @@ describe('the reminder ladder', () => {
     )
     // A rerun the same day writes nothing at all.
     fakes.github.clearRequests()
-    await run({ action: 'delete', 'delete-grace-days': '7' })
+    await ladder({ action: 'delete', 'delete-grace-days': '7' })
     expect(fakes.github.writes()).toEqual([])
     expect(rungs()).toEqual(['before-14'])
 
+    // secops-lead joins carol's entry: the open issue gets them as an assignee too.
+    await writeFile(
+      join(workspace, 'ladder.yml'),
+      OWNERS.replace('[alice-gh, bob-outsider]', '[alice-gh, bob-outsider, secops-lead]')
+    )
     advanceClock(aws, 3) // 7 days left
-    await run()
+    await ladder()
+    expect(issueFor(fakes, CAROL)?.assignees.map((a) => a.login)).toEqual([
+      'alice-gh',
+      'secops-lead'
+    ])
+    expect(reminder('before-7')).toContain('Owners: @alice-gh @secops-lead')
     advanceClock(aws, 6) // 1 day left
-    await run()
-    await run()
+    await ladder()
+    await ladder()
     expect(rungs()).toEqual(['before-14', 'before-7', 'before-1'])
 
     advanceClock(aws, 2) // overdue since today
-    await run()
+    await ladder()
     advanceClock(aws, 7) // 8 days overdue: below escalate-after-days (14)
-    await run()
+    await ladder()
     expect(rungs()).toEqual(['before-14', 'before-7', 'before-1', 'overdue-1', 'overdue-8'])
     expect(reminder('overdue-8')).not.toContain('@acme/payments-oncall')
     expect(reminder('overdue-1')).toContain('This workflow only reports (action: report)')
 
     advanceClock(aws, 7) // 15 days overdue: the team is mentioned too
-    await run()
+    await ladder()
     expect(reminder('overdue-15')).toContain(
       'Escalated to @acme/payments-oncall: overdue for 15 days (escalate-after-days: 14).'
     )
 
     // No run for two weeks: only the rung reached is posted, not the one skipped (overdue-22).
     advanceClock(aws, 14)
-    await run()
+    await ladder()
     expect(rungs().slice(5)).toEqual(['overdue-15', 'overdue-29'])
 
     // Two jobs at once, both past the check before posting: the later comment withdraws itself.
@@ -116,7 +129,7 @@ describe('the reminder ladder', () => {
     const number = issueFor(fakes, CAROL)?.number ?? 0
     fakes.github.holdUntil('POST', new RegExp(`/issues/${number}/comments$`), 2)
     fakes.github.clearRequests()
-    const [a, b] = await Promise.all([run(), run()])
+    const [a, b] = await Promise.all([ladder(), ladder()])
     expect([a.code, b.code]).toEqual([0, 0])
     expect(rungs().slice(7)).toEqual(['overdue-36'])
     const posts = fakes.github
@@ -126,7 +139,7 @@ describe('the reminder ladder', () => {
     expect(fakes.github.writes().filter((r) => r.method === 'DELETE')).toHaveLength(1)
     expect(a.summary + b.summary).toContain('1 withdrawn: another job posted them first')
     // And a rerun after both finds the rung there.
-    await run()
+    await ladder()
     expect(rungs()).toHaveLength(8)
   }, 240_000)
 

@@ -96,7 +96,8 @@ export async function listSentinelIssues(
         number: issue.number,
         state: issue.state === 'open' ? ('open' as const) : ('closed' as const),
         title: issue.title,
-        body: issue.body ?? ''
+        body: issue.body ?? '',
+        assignees: (issue.assignees ?? []).map((a) => a.login)
       }
       if (marker.kind === 'rollup') {
         if (!found.rollup || base.state === 'open') found.rollup = { ...base, accessKeyId: '' }
@@ -198,6 +199,12 @@ async function write(
         title: action.target.title,
         body: action.target.body
       })
+      if (action.addAssignees)
+        await octokit.rest.issues.addAssignees({
+          ...repo,
+          issue_number: action.number,
+          assignees: action.addAssignees
+        })
       return action.number
     case 'reopen':
       await octokit.rest.issues.update({

@@ -184,7 +184,8 @@ export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult
           },
           ctx
         ),
-        ...(assigneesOf(owner).length > 0 ? { assignees: assigneesOf(owner) } : {})
+        ...(assigneesOf(owner).length > 0 ? { assignees: assigneesOf(owner) } : {}),
+        ...(owner.kind === 'owners-file' ? { reviewedAssignees: true } : {})
       })
     }
 

@@ -174,6 +174,24 @@ describe('body', () => {
 describe('planIssues', () => {
   const never = () => undefined
 
+  it('adds owners-file people an open issue lacks, and only theirs', () => {
+    const owners = { ...target('K1'), assignees: ['alice-gh', 'Bob'], reviewedAssignees: true }
+    const plan = planIssues({
+      targets: [owners, { ...target('K2'), assignees: ['tag-login'] }],
+      existing: [
+        { ...existing(1, 'K1', 'open'), assignees: ['bob'] },
+        { ...existing(2, 'K2', 'open'), assignees: [] }
+      ],
+      maxNew: 10,
+      closeReason: never
+    })
+    expect(plan.actions).toEqual([
+      { kind: 'update', number: 1, target: owners, addAssignees: ['alice-gh'] }
+    ])
+    // The owner tag's login is assigned when an issue opens, as before: K2 is left alone.
+    expect(plan.unchanged).toEqual([2])
+  })
+
   it('creates, updates, leaves alone and reopens', () => {
     const plan = planIssues({
       targets: [target('K1'), target('K2', undefined, 'new title'), target('K3'), target('K4')],
