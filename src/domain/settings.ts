@@ -1,6 +1,7 @@
 // What a run was asked to do, one type per mode, so a job is handed only the settings of its own
 // mode and no combination the inputs reject can be written (src/inputs builds these).
 import type { OwnersConfig } from './owners.js'
+import type { ReminderSettings } from './reminders.js'
 import type { ExposedKey, ExposureEvent } from './exposure.js'
 import type { ExpectedAccount } from './matrix.js'
 import type { FailOn, RemediationAction, Thresholds } from './types.js'
@@ -111,6 +112,8 @@ export interface AuditSettings extends ConnectionSettings, DeliverySettings {
   owners?: OwnersConfig
   /** exemption-max-days: exemptions with no end, or ending further ahead, are flagged. */
   exemptionMaxDays: number
+  /** The reminder ladder on each key's issue; set with the owners file. */
+  reminders?: ReminderSettings
 }
 
 /** The keys an incident revokes, and where they came from. */

@@ -34,5 +34,8 @@ export const DEFAULTS = {
   'member-role-name': 'iam-key-sentinel-member',
   'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT),
   'retry-max-attempts': String(DEFAULT_RETRY_MAX_ATTEMPTS),
-  'exemption-max-days': String(DEFAULT_EXEMPTION_MAX_DAYS)
+  'exemption-max-days': String(DEFAULT_EXEMPTION_MAX_DAYS),
+  'reminder-days': '14,7,1',
+  'reminder-every-days': '7',
+  'escalate-after-days': '14'
 } as const

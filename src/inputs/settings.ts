@@ -17,11 +17,13 @@ import { readFleet } from './fleet.js'
 import { readIncident } from './mode.js'
 import { GROUP_NAME, LABEL, REGION, SNS_TOPIC_ARN, TAG_KEY, USER_GLOB } from './patterns.js'
 import { InputError, Reader, type InputGetter } from './reader.js'
+import { readOwnersConfig, readReminders, readTextFile, type ReadText } from './owners.js'
 
 export function readSettings(
   get: InputGetter,
   env: NodeJS.ProcessEnv = process.env,
-  eventPayload: unknown = undefined
+  eventPayload: unknown = undefined,
+  readText: ReadText = readTextFile
 ): Settings {
   // The token never goes into an error message, so it is read outside the Reader.
   const r = new Reader(get)
@@ -106,6 +108,9 @@ export function readSettings(
   }
   const exemptionMaxDays = r.wholeNumber('exemption-max-days', 1, 3650)
   const fleet = readFleet(r, incident.fleetMode)
+  const reminders = readReminders(r)
+  // Read only once every other input is valid: the file is checked before any AWS call either way.
+  const owners = r.problems.length === 0 ? readOwnersConfig(r, env, readText) : undefined
   if (r.problems.length > 0) throw new InputError(r.problems)
   const common = { ...connection, iamMaxRps }
   if (fleet?.mode === 'list-accounts') return { ...common, ...fleet }
@@ -130,6 +135,8 @@ export function readSettings(
     failOn,
     concurrency,
     scanMethod,
-    exemptionMaxDays
+    exemptionMaxDays,
+    // The ladder runs with an owners file only: without one, nobody reviewed is there to remind.
+    ...(owners ? { owners, reminders } : {})
   }
 }

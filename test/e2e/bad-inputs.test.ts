@@ -68,7 +68,12 @@ const BAD: [string, string, string][] = [
   ['inline-session-policy', '"Deny"', 'JSON IAM policy document'],
   ['managed-session-policies', 'ReadOnlyAccess', 'IAM managed policy ARNs'],
   ['retry-max-attempts', '31', 'from 1 to 30'],
-  ['exemption-max-days', '0', 'from 1 to 3650']
+  ['exemption-max-days', '0', 'from 1 to 3650'],
+  ['owners-config', 'no-such-owners.yml', 'check out the repository first'],
+  ['owners-config', '../outside.yml', 'a path inside the repository'],
+  ['reminder-days', '14, 0', 'whole numbers of days before the deadline'],
+  ['reminder-every-days', '366', 'from 0 to 365'],
+  ['escalate-after-days', 'two weeks', 'whole number']
 ]
 // Combinations that contradict each other.
 const CONFLICTS: [Record<string, string>, string][] = [

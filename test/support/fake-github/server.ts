@@ -56,6 +56,7 @@ export class FakeGitHub {
   private readonly oidcDisabled: boolean
   private readonly rateLimitReset = Math.floor(Date.now() / 1000) + 3600
   private faults: ActiveFault[] = []
+  private gates: { method: string; path: RegExp; count: number; waiting: (() => void)[] }[] = []
   private oidcFailuresLeft: number
   private rateLimitUsed = 0
   private server: Server | undefined
@@ -146,6 +147,26 @@ export class FakeGitHub {
     this.faults = []
   }
 
+  /**
+   * Holds the requests that match until `count` of them have arrived, then answers them all in
+   * the order they came: two jobs are made to race on the same write without relying on timing.
+   * Each gate opens once.
+   */
+  holdUntil(method: string, path: RegExp, count: number): void {
+    this.gates.push({ method, path, count, waiting: [] })
+  }
+
+  private async passGate(method: string, path: string): Promise<void> {
+    const gate = this.gates.find((g) => g.method === method && g.path.test(path))
+    if (!gate) return
+    await new Promise<void>((release) => {
+      gate.waiting.push(release)
+      if (gate.waiting.length < gate.count) return
+      this.gates = this.gates.filter((g) => g !== gate)
+      for (const waiting of gate.waiting) waiting()
+    })
+  }
+
   // --- seeding ---------------------------------------------------------------------------------
 
   /** Adds an issue with GitHub-like defaults and the next free number. */
@@ -160,6 +181,7 @@ export class FakeGitHub {
     const url = new URL(req.url ?? '/', this.baseUrl ?? 'http://127.0.0.1')
     const path = decodePath(url.pathname)
     const body = parseJson(await readBody(req))
+    await this.passGate(method, path)
     let reply: Reply
     try {
       reply = this.dispatch(method, url, path, req.headers.authorization, body)

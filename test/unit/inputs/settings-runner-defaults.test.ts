@@ -49,6 +49,32 @@ describe("readSettings over action.yml's defaults, as the runner sets them", () 
     expect(settingsOf(settings, 'audit').exemptionMaxDays).toBe(365)
   })
 
+  it('audit: the owners and ladder defaults, with and without owners-config', () => {
+    expect(DEFAULTS).toMatchObject({
+      'owners-config': '',
+      'reminder-days': '14,7,1',
+      'reminder-every-days': '7',
+      'escalate-after-days': '14'
+    })
+    expect(settingsOf(settingsWith({ 'role-to-assume': ROLE }), 'audit').reminders).toBeUndefined()
+    const all: Record<string, string> = {
+      ...DEFAULTS,
+      'role-to-assume': ROLE,
+      'owners-config': 'owners.yml'
+    }
+    const settings = readSettings(
+      (name) => all[name] ?? '',
+      { GITHUB_EVENT_NAME: 'schedule', GITHUB_WORKSPACE: '/w' },
+      {},
+      () => 'owners: []\n'
+    )
+    expect(settingsOf(settings, 'audit').reminders).toEqual({
+      daysBefore: [14, 7, 1],
+      everyDays: 7,
+      escalateAfterDays: 14
+    })
+  })
+
   it('revoke by input: the defaults plus access-key-id', () => {
     const settings = settingsWith(
       { 'role-to-assume': ROLE, 'access-key-id': 'AKIAIOSFODNN7EXAMPLE' },
