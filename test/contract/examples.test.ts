@@ -2,6 +2,7 @@
 // sample events, checked offline for the mistakes that only show at deploy or incident time:
 // a typo in a property name, a dangling Ref, a policy wider or narrower than the code needs, a
 // trust policy with a wildcard, an event pattern that never matches, a dispatch body GitHub rejects.
+import { HEALTH_RISK_CODES } from '../../src/domain/exposure.js'
 import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -429,7 +430,9 @@ const ACCOUNT_LEVEL = [
   'iam:GetCredentialReport',
   // The service authorization reference lists no resource type for it: Resource must be '*'.
   'iam:GetAccountAuthorizationDetails',
-  'cloudtrail:LookupEvents'
+  'cloudtrail:LookupEvents',
+  // Names a key ID, not a resource: STS documents no resource type for it.
+  'sts:GetAccessKeyInfo'
 ]
 const WRITE_VERBS =
   /^iam:(Add|Attach|Change|Create|Deactivate|Delete|Detach|Enable|Pass|Put|Remove|Reset|Resync|Set|Tag|Untag|Update|Upload)/
@@ -923,6 +926,15 @@ describe('examples/aws/iam-key-sentinel.yml: event path to repository_dispatch',
     expect(matches(rule.EventPattern, healthEvent)).toBe(true)
     expect(matches(rule.EventPattern, trustedAdvisorEvent)).toBe(true)
   })
+
+  it.each(HEALTH_RISK_CODES.map((code) => [code]))(
+    'matches the AWS Health %s event the action answers',
+    (code) => {
+      expect(matches(rule.EventPattern, withValue(healthEvent, 'detail.eventTypeCode', code))).toBe(
+        true
+      )
+    }
+  )
 
   it.each([
     [
