@@ -18,7 +18,7 @@ export interface UnusableEntity {
 }
 
 export interface ExposureEvent {
-  source: 'aws-health' | 'trusted-advisor'
+  source: 'aws-health' | 'trusted-advisor' | 'github-secret-scanning'
   keys: ExposedKey[]
   /** Entities of the same event that name no access key: reported, never silently dropped. */
   unusable?: UnusableEntity[]

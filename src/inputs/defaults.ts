@@ -32,5 +32,6 @@ export const DEFAULTS = {
   'role-chaining': 'false',
   'member-role-name': 'iam-key-sentinel-member',
   'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT),
-  'retry-max-attempts': String(DEFAULT_RETRY_MAX_ATTEMPTS)
+  'retry-max-attempts': String(DEFAULT_RETRY_MAX_ATTEMPTS),
+  'secret-scanning-scope': 'repository'
 } as const

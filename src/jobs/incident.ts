@@ -81,7 +81,10 @@ const revokeAction = (settings: RevokeSettings): 'deactivate' | 'delete' =>
 const requestedDelete = (settings: RevokeSettings): boolean =>
   settings.remediation.action === 'delete' && suspected(settings)
 
-export async function runIncidentJob(job: RevokeJob): Promise<JobResult> {
+/** The verdict, and the record of what was done (mode secret-scanning resolves alerts from it). */
+export async function runIncidentJob(
+  job: RevokeJob
+): Promise<JobResult & { report: IncidentReport }> {
   const { settings } = job
   const incident = settings.revoke
   const action = revokeAction(settings)
@@ -145,6 +148,7 @@ export async function runIncidentJob(job: RevokeJob): Promise<JobResult> {
 
   const failed = failedKeys(report)
   return {
+    report,
     failures: [
       ...failed.map(
         (k) =>

@@ -44,7 +44,8 @@ const HEALTH_DASHBOARD = 'https://health.aws.amazon.com/health/home#/account/das
 const SOURCE_TEXT: Record<IncidentReport['source'], string> = {
   input: 'a manual request (access-key-id)',
   'aws-health': 'AWS Health',
-  'trusted-advisor': 'Trusted Advisor (Exposed Access Keys)'
+  'trusted-advisor': 'Trusted Advisor (Exposed Access Keys)',
+  'github-secret-scanning': 'GitHub secret scanning'
 }
 
 function sourceText(report: IncidentReport): string {

@@ -1065,7 +1065,8 @@ describe('examples/workflows', () => {
       'audit.yml',
       'exposed-key-event.yml',
       'organization-audit.yml',
-      'revoke-key.yml'
+      'revoke-key.yml',
+      'secret-scanning.yml'
     ])
   })
 
@@ -1170,7 +1171,19 @@ describe('examples/workflows', () => {
     expect(prefix('revoke-key.yml')).not.toBe(workflow('audit.yml').concurrency?.group)
   })
 
-  it.each(['revoke-key.yml', 'exposed-key-event.yml'])(
+  it('secret-scanning.yml reads the alerts with its own token and revokes with the remediation role', () => {
+    const w = workflow('secret-scanning.yml')
+    expect(w.on).toHaveProperty('schedule')
+    expect(sentinelStep('secret-scanning.yml').with).toMatchObject({
+      mode: 'secret-scanning',
+      'secret-scanning-token': '${{ secrets.IAM_KEY_SENTINEL_SECRET_SCANNING_TOKEN }}',
+      'revoke-sessions': true,
+      'role-to-assume': '${{ vars.IAM_KEY_SENTINEL_REMEDIATION_ROLE_ARN }}'
+    })
+    expect(sentinelStep('secret-scanning.yml').with.action ?? '').toBe('')
+  })
+
+  it.each(['revoke-key.yml', 'exposed-key-event.yml', 'secret-scanning.yml'])(
     '%s runs in the environment the remediation role trusts',
     (file) => {
       const environments = Object.values(workflow(file).jobs).map(environmentOf)
