@@ -25,6 +25,12 @@ import { runIncidentJob } from './incident.js'
 
 type SecretScanningJob = JobContext<SecretScanningSettings>
 
+const NEEDS_PERSON = new Set<AlertResult['outcome']>([
+  'left-open',
+  'resolve-failed',
+  'needs-person'
+])
+
 interface Verdicts {
   owners: Map<string, KeyAccount>
   presence: Map<string, KeyPresence>
@@ -193,15 +199,11 @@ export async function runSecretScanningJob(job: SecretScanningJob): Promise<JobR
       `Leaked keys of other accounts, left open for their own run: ${others.include.map((o) => `${o['account-id']}: ${o['access-key-ids']}`).join('; ')}.`
     )
   }
+  // A capped run already failed once for all its keys; every other alert a person must see fails.
   for (const r of results) {
-    if (
-      r.outcome === 'left-open' ||
-      r.outcome === 'resolve-failed' ||
-      r.outcome === 'needs-person'
-    ) {
-      if (!v.capped || r.outcome !== 'left-open') {
-        failures.push(`Secret-scanning alert ${r.repository}#${r.number}: ${r.detail ?? r.outcome}`)
-      }
+    const capped = v.capped !== undefined && r.detail === v.capped
+    if (NEEDS_PERSON.has(r.outcome) && !capped) {
+      failures.push(`Secret-scanning alert ${r.repository}#${r.number}: ${r.detail ?? r.outcome}`)
     }
   }
   return { failures: [...new Set(failures)] }

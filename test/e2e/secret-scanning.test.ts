@@ -168,6 +168,16 @@ describe('mode secret-scanning', () => {
     expect(alert(fakes, 1)?.resolution_comment).toContain('The key no longer exists')
   })
 
+  it('more leaked keys than max-actions: nothing is revoked, the alerts stay open, the step fails', async () => {
+    fakes = await start()
+    fakes.github.seedSecretScanningAlert({ secret: 'AKIASAMPLECAROL00001' })
+    const result = await scan(fakes, { 'max-actions': '1' })
+    expect(result.code).toBe(1)
+    expect(fakes.aws.callsTo('UpdateAccessKey')).toEqual([])
+    expect(alertWrites(fakes)).toEqual([])
+    expect(result.summary).toContain('more than max-actions (1)')
+  })
+
   it('a token GitHub refuses fails clearly, naming the token input, before any IAM call', async () => {
     fakes = await start()
     fakes.github.addFault(
