@@ -16,29 +16,16 @@ const alert = (over: Partial<AlertResult>): AlertResult => ({
   ...over
 })
 
+const other = (accountId: string, accessKeyId: string) =>
+  alert({ outcome: 'other-account', accountId, accessKeyId })
+
 describe('otherAccountKeys', () => {
   it('groups the other accounts’ keys by account, each key once, as a matrix', () => {
     const results = [
-      alert({
-        outcome: 'other-account',
-        accountId: '999999999999',
-        accessKeyId: 'AKIAB000000000000002'
-      }),
-      alert({
-        outcome: 'other-account',
-        accountId: '444455556666',
-        accessKeyId: 'AKIAB000000000000001'
-      }),
-      alert({
-        outcome: 'other-account',
-        accountId: '999999999999',
-        accessKeyId: 'AKIAB000000000000002'
-      }),
-      alert({
-        outcome: 'other-account',
-        accountId: '999999999999',
-        accessKeyId: 'AKIAA000000000000003'
-      }),
+      other('999999999999', 'AKIAB000000000000002'),
+      other('444455556666', 'AKIAB000000000000001'),
+      other('999999999999', 'AKIAB000000000000002'),
+      other('999999999999', 'AKIAA000000000000003'),
       alert({ outcome: 'resolved' })
     ]
     expect(otherAccountKeys(results)).toEqual({
