@@ -5,7 +5,7 @@
 import * as core from '@actions/core'
 import { keyPresence, type KeyPresence } from '../act/leaked-key-presence.js'
 import { setSecretScanningOutputs, writeSummary } from '../deliver/outputs.js'
-import { runnerLog } from '../deliver/runner.js'
+import { maskSecret, runnerLog } from '../deliver/runner.js'
 import type { ExposedKey } from '../domain/exposure.js'
 import type { IncidentKeyResult } from '../domain/incident.js'
 import { otherAccountKeys, type AlertResult, type LeakAlert } from '../domain/secret-scanning.js'
@@ -142,6 +142,8 @@ function scopeOf(job: SecretScanningJob): { scope: AlertScope; text: string } {
 export async function runSecretScanningJob(job: SecretScanningJob): Promise<JobResult> {
   const { settings } = job
   const { scope, text } = scopeOf(job)
+  // A token from a secret is masked by the runner; one built in the workflow may not be.
+  maskSecret(settings.secretScanning.token)
   const octokit = createOctokit(settings.secretScanning.token, runnerLog)
   const dryRun = settings.remediation.dryRun
   const view = { accountId: job.accountId, scope: text, dryRun }

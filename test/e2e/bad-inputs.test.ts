@@ -67,7 +67,9 @@ const BAD: [string, string, string][] = [
   ['inline-session-policy', '{"Statement": [', 'not JSON'],
   ['inline-session-policy', '"Deny"', 'JSON IAM policy document'],
   ['managed-session-policies', 'ReadOnlyAccess', 'IAM managed policy ARNs'],
-  ['retry-max-attempts', '31', 'from 1 to 30']
+  ['retry-max-attempts', '31', 'from 1 to 30'],
+  ['secret-scanning-scope', 'enterprise', 'one of repository, organization'],
+  ['secret-scanning-token', 'github_pat_elsewhere', 'only used with mode secret-scanning']
 ]
 // Combinations that contradict each other.
 const CONFLICTS: [Record<string, string>, string][] = [
@@ -79,7 +81,8 @@ const CONFLICTS: [Record<string, string>, string][] = [
     { 'access-key-id': 'AKIAIOSFODNN7EXAMPLE', action: 'report' },
     "'action' report changes nothing"
   ],
-  [{ 'max-age-days': '30', 'warn-days': '30' }, "'warn-days' (30) must be smaller"]
+  [{ 'max-age-days': '30', 'warn-days': '30' }, "'warn-days' (30) must be smaller"],
+  [{ mode: 'secret-scanning', action: 'report' }, "'action' report changes nothing"]
 ]
 // Inputs where any value is acceptable, so no bad value exists.
 const FREE_FORM = new Set(['github-token'])
