@@ -8,6 +8,7 @@ import type { MatrixChunk, MatrixEntry } from '../domain/matrix.js'
 import type { Counts } from '../domain/types.js'
 import type { AuditReport } from '../domain/report.js'
 import type { IncidentReport } from '../render/incident.js'
+import type { AlertResult, OtherAccountKeys } from '../domain/secret-scanning.js'
 
 /** The per-class counts and the report, the outputs an audit and an aggregate share. */
 function setCountOutputs(c: Counts, reportPath: string): void {
@@ -94,4 +95,15 @@ export function setSnsMessageIdOutput(messageId: string): void {
 export async function writeSummary(markdown: string): Promise<void> {
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write()
   else core.info(markdown)
+}
+
+/** mode secret-scanning: each alert's outcome, and other accounts' keys as a matrix. */
+export function setSecretScanningOutputs(
+  accountId: string,
+  results: readonly AlertResult[],
+  others: OtherAccountKeys
+): void {
+  core.setOutput('account-id', accountId)
+  core.setOutput('secret-scanning-alerts', JSON.stringify(results))
+  core.setOutput('other-account-keys', JSON.stringify(others))
 }

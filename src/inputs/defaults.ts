@@ -37,5 +37,6 @@ export const DEFAULTS = {
   'exemption-max-days': String(DEFAULT_EXEMPTION_MAX_DAYS),
   'reminder-days': '14,7,1',
   'reminder-every-days': '7',
-  'escalate-after-days': '14'
+  'escalate-after-days': '14',
+  'secret-scanning-scope': 'repository'
 } as const

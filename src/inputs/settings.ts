@@ -15,6 +15,7 @@ import type { FailOn, RemediationAction } from '../domain/types.js'
 import { readConnection } from './connection.js'
 import { readFleet } from './fleet.js'
 import { readIncident } from './mode.js'
+import { readSecretScanning } from './secret-scanning.js'
 import { GROUP_NAME, LABEL, REGION, SNS_TOPIC_ARN, TAG_KEY, USER_GLOB } from './patterns.js'
 import { InputError, Reader, type InputGetter } from './reader.js'
 import { readOwnersConfig, readReminders, readTextFile, type ReadText } from './owners.js'
@@ -54,13 +55,14 @@ export function readSettings(
   // The action defaults to what is safe in each mode: report for an audit, deactivate
   // (reversible) for an incident.
   const actionInput = r.raw('action')
+  const revokes = incident.mode === 'revoke' || incident.secretScanning
   const action =
     actionInput === ''
-      ? incident.mode === 'revoke'
+      ? revokes
         ? 'deactivate'
         : 'report'
       : r.oneOf<RemediationAction>('action', ['report', 'deactivate', 'delete'])
-  if (incident.mode === 'revoke' && action === 'report') {
+  if (revokes && action === 'report') {
     r.problems.push(
       "'action' report changes nothing, so it cannot revoke a key: use deactivate or delete (or leave it empty)."
     )
@@ -109,6 +111,7 @@ export function readSettings(
   const exemptionMaxDays = r.wholeNumber('exemption-max-days', 1, 3650)
   const fleet = readFleet(r, incident.fleetMode)
   const reminders = readReminders(r)
+  const secretScanning = readSecretScanning(r, get, incident.secretScanning, token)
   // Read only once every other input is valid: the file is checked before any AWS call either way.
   const owners = r.problems.length === 0 ? readOwnersConfig(r, env, readText) : undefined
   if (r.problems.length > 0) throw new InputError(r.problems)
@@ -116,6 +119,9 @@ export function readSettings(
   if (fleet?.mode === 'list-accounts') return { ...common, ...fleet }
   if (fleet?.mode === 'aggregate') return { ...common, ...fleet, notify }
   const delivery = { remediation, activity, notify, issues }
+  if (secretScanning) {
+    return { ...common, ...delivery, mode: 'secret-scanning', secretScanning, revokeSessions }
+  }
   if (incident.mode === 'revoke') {
     const { keys, source, event } = incident
     return {

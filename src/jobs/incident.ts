@@ -19,6 +19,8 @@ import {
   type IncidentReport
 } from '../render/incident.js'
 import { revokeAll } from '../act/revoke.js'
+import { withQuarantine } from '../act/quarantine.js'
+import { healthResponse } from '../domain/exposure.js'
 import type { IncidentKeyResult } from '../domain/incident.js'
 import { runnerLog } from '../deliver/runner.js'
 
@@ -58,6 +60,7 @@ function incidentReport(
     source: incident.source,
     ...(incident.event ? { event: incident.event } : {}),
     action: revokeAction(settings),
+    ...(requestedDelete(settings) ? { requestedAction: 'delete' as const } : {}),
     dryRun: settings.remediation.dryRun,
     revokeSessions: incident.revokeSessions,
     lookbackHours: settings.activity.lookbackHours,
@@ -66,10 +69,22 @@ function incidentReport(
   }
 }
 
-const revokeAction = (settings: RevokeSettings): 'deactivate' | 'delete' =>
-  settings.remediation.action === 'delete' ? 'delete' : 'deactivate'
+/** A suspected exposure is never answered by a delete (see healthResponse). */
+const suspected = (settings: RevokeSettings): boolean => {
+  const code = settings.revoke.event?.eventTypeCode
+  return code !== undefined && healthResponse(code).suspected
+}
 
-export async function runIncidentJob(job: RevokeJob): Promise<JobResult> {
+const revokeAction = (settings: RevokeSettings): 'deactivate' | 'delete' =>
+  settings.remediation.action === 'delete' && !suspected(settings) ? 'delete' : 'deactivate'
+
+const requestedDelete = (settings: RevokeSettings): boolean =>
+  settings.remediation.action === 'delete' && suspected(settings)
+
+/** The verdict, and the record of what was done (mode secret-scanning resolves alerts from it). */
+export async function runIncidentJob(
+  job: RevokeJob
+): Promise<JobResult & { report: IncidentReport }> {
   const { settings } = job
   const incident = settings.revoke
   const action = revokeAction(settings)
@@ -97,6 +112,10 @@ export async function runIncidentJob(job: RevokeJob): Promise<JobResult> {
     cancelled: cancelledBy
   })
   for await (const result of revoked) results.push(result)
+  // AWS's quarantine policy on each user is read to be reported (never changed); a cancelled
+  // job has no time for it.
+  if (!cancelledBy())
+    results.splice(0, results.length, ...(await withQuarantine(job.clients.iam, results)))
   const now = new Date()
   // A cancelled job skips CloudTrail to write its record in time; security is still told.
   const activity = cancelledBy()
@@ -129,6 +148,7 @@ export async function runIncidentJob(job: RevokeJob): Promise<JobResult> {
 
   const failed = failedKeys(report)
   return {
+    report,
     failures: [
       ...failed.map(
         (k) =>

@@ -18,6 +18,7 @@ import {
 import { agree, aliasSuffix, changedTo, plural } from './wording.js'
 import type { ExposureEvent } from '../domain/exposure.js'
 import type { IncidentKeyResult } from '../domain/incident.js'
+import { signalLines } from './exposure-signal.js'
 
 export interface IncidentReport {
   tool: 'iam-key-sentinel'
@@ -29,6 +30,8 @@ export interface IncidentReport {
   source: 'input' | ExposureEvent['source']
   event?: ExposureEvent
   action: 'deactivate' | 'delete'
+  /** Set when the inputs asked to delete but the event's code only allows deactivating. */
+  requestedAction?: 'delete'
   dryRun: boolean
   revokeSessions: boolean
   lookbackHours: number
@@ -40,9 +43,22 @@ const HEALTH_DASHBOARD = 'https://health.aws.amazon.com/health/home#/account/das
 
 const SOURCE_TEXT: Record<IncidentReport['source'], string> = {
   input: 'a manual request (access-key-id)',
-  'aws-health': 'AWS Health (AWS_RISK_CREDENTIALS_EXPOSED)',
-  'trusted-advisor': 'Trusted Advisor (Exposed Access Keys)'
+  'aws-health': 'AWS Health',
+  'trusted-advisor': 'Trusted Advisor (Exposed Access Keys)',
+  'github-secret-scanning': 'GitHub secret scanning'
 }
+
+function sourceText(report: IncidentReport): string {
+  if (report.source !== 'aws-health') return SOURCE_TEXT[report.source]
+  return `AWS Health (${report.event?.eventTypeCode ?? 'AWS_RISK_CREDENTIALS_EXPOSED'})`
+}
+
+const signalFacts = (report: IncidentReport) => ({
+  ...(report.event?.eventTypeCode ? { eventTypeCode: report.event.eventTypeCode } : {}),
+  ...(report.requestedAction ? { requestedAction: report.requestedAction } : {}),
+  action: report.action,
+  keys: report.keys
+})
 
 export function failedKeys(report: IncidentReport): IncidentKeyResult[] {
   return report.keys.filter((k) => k.outcome === 'failed')
@@ -125,9 +141,10 @@ function incidentSns(report: IncidentReport, runUrl: string): Omit<SnsNotificati
   const head = [
     `IAM Key Sentinel incident response in AWS account ${report.accountId}${aliasSuffix(report.accountAlias, plain)}`,
     `Run:      ${runUrl}`,
-    `Source:   ${SOURCE_TEXT[report.source]}${report.event?.reference ? `, ${plain(report.event.reference, 200)}` : ''}`,
+    `Source:   ${sourceText(report)}${report.event?.reference ? `, ${plain(report.event.reference, 200)}` : ''}`,
     `Detected: ${report.event?.detectedAt ?? report.generatedAt}`
   ].join('\n')
+  const signal = signalLines(signalFacts(report), plain)
   const foot = ['What to review next:', numbered(REVIEW_STEPS)].join('\n')
   const subject = incidentSubject(report)
   const attributes: SnsNotification['attributes'] = {
@@ -148,11 +165,11 @@ function incidentSns(report: IncidentReport, runUrl: string): Omit<SnsNotificati
     ],
     {
       budget: SNS_MESSAGE_LIMIT_BYTES - 1024 - utf8Bytes(subject),
-      used: utf8Bytes(head + foot) + 4,
+      used: utf8Bytes(head + foot + signal.join('\n')) + 6,
       separator: '\n\n'
     }
   )
-  const parts = [head, ...fit.shown]
+  const parts = [head, ...(signal.length > 0 ? [signal.join('\n')] : []), ...fit.shown]
   if (fit.left > 0) {
     parts.push(
       `... more keys are not listed to stay within SNS's size limit; see the run: ${runUrl}`
@@ -205,7 +222,7 @@ export function renderIncidentMarkdown(
   const parts = [
     `${h} IAM Key Sentinel: exposed access key incident`,
     `Account **${esc(report.accountId, 12)}**${aliasSuffix(report.accountAlias, esc)} · ` +
-      `reported by ${SOURCE_TEXT[report.source]}${report.event?.reference ? ` (${esc(report.event.reference, 200)})` : ''} · ` +
+      `reported by ${sourceText(report)}${report.event?.reference ? ` (${esc(report.event.reference, 200)})` : ''} · ` +
       `action **${report.action}**${report.dryRun ? ' (dry run: nothing was changed)' : ''} · [run log](${runUrl})`
   ]
   if (failed.length > 0) {
@@ -218,6 +235,8 @@ export function renderIncidentMarkdown(
       )
     )
   }
+  const signal = signalLines(signalFacts(report), esc)
+  if (signal.length > 0) parts.push(alert('IMPORTANT', ...signal.map((line) => `- ${line}`)))
   parts.push(
     table(
       ['Access key', 'User', 'Exposed at', 'Outcome', 'Older sessions', 'Error'],

@@ -73,7 +73,9 @@ const BAD: [string, string, string][] = [
   ['owners-config', '../outside.yml', 'a path inside the repository'],
   ['reminder-days', '14, 0', 'whole numbers of days before the deadline'],
   ['reminder-every-days', '366', 'from 0 to 365'],
-  ['escalate-after-days', 'two weeks', 'whole number']
+  ['escalate-after-days', 'two weeks', 'whole number'],
+  ['secret-scanning-scope', 'enterprise', 'one of repository, organization'],
+  ['secret-scanning-token', 'github_pat_elsewhere', 'only used with mode secret-scanning']
 ]
 // Combinations that contradict each other.
 const CONFLICTS: [Record<string, string>, string][] = [
@@ -85,7 +87,8 @@ const CONFLICTS: [Record<string, string>, string][] = [
     { 'access-key-id': 'AKIAIOSFODNN7EXAMPLE', action: 'report' },
     "'action' report changes nothing"
   ],
-  [{ 'max-age-days': '30', 'warn-days': '30' }, "'warn-days' (30) must be smaller"]
+  [{ 'max-age-days': '30', 'warn-days': '30' }, "'warn-days' (30) must be smaller"],
+  [{ mode: 'secret-scanning', action: 'report' }, "'action' report changes nothing"]
 ]
 // Inputs where any value is acceptable, so no bad value exists.
 const FREE_FORM = new Set(['github-token'])

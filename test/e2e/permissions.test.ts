@@ -172,6 +172,9 @@ beforeAll(async () => {
   await fakes.run({ ...everything, action: 'delete', 'delete-grace-days': '7' })
   await fakes.run({ ...everything, action: 'delete', 'delete-grace-days': '0' })
   await fakes.run({ ...everything, 'access-key-id': 'AKIASAMPLECAROL00001' })
+  // Secret scanning: a leaked key of this account, mapped with sts:GetAccessKeyInfo and revoked.
+  fakes.github.seedSecretScanningAlert({ secret: 'AKIASAMPLEDAVE000001' })
+  await fakes.run({ ...everything, mode: 'secret-scanning', 'github-token': fakes.github.token })
   collect(called.remediation)
   await runOrganizationAudit()
 }, 360_000)

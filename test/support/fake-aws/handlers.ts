@@ -8,6 +8,7 @@ import {
   deleteUserPolicy,
   getAccountAuthorizationDetails,
   getUserPolicy,
+  listAttachedUserPolicies,
   listUserPolicies,
   putUserPolicy
 } from './iam-policies.js'
@@ -49,6 +50,7 @@ const IAM_HANDLERS: Record<string, QueryHandler> = {
   DeleteUserPolicy: deleteUserPolicy,
   GetUserPolicy: getUserPolicy,
   ListUserPolicies: listUserPolicies,
+  ListAttachedUserPolicies: listAttachedUserPolicies,
   GetAccountAuthorizationDetails: getAccountAuthorizationDetails,
   GenerateCredentialReport: generateCredentialReport,
   GetCredentialReport: getCredentialReport

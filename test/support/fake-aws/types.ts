@@ -18,6 +18,8 @@ export interface FakeUser {
   tags?: Record<string, string>
   groups?: string[]
   inlinePolicies?: Record<string, string>
+  /** Managed policies attached to the user, e.g. AWS's AWSCompromisedKeyQuarantineV2. */
+  attachedPolicies?: { policyName: string; policyArn: string }[]
   keys: FakeKey[]
 }
 

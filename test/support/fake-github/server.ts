@@ -28,11 +28,13 @@ import {
 } from './http.js'
 import { DEFAULT_AUDIENCE, mintIdToken, OIDC_PATH } from './oidc.js'
 import { FakeRepository } from './repository.js'
+import { FakeSecretScanning } from './secret-scanning.js'
 import type {
   ActiveFault,
   FakeGitHubOptions,
   FakeIssue,
   FakeLabel,
+  FakeSecretScanningAlert,
   FaultSpec,
   IssuedToken,
   RecordedRequest
@@ -50,8 +52,11 @@ export class FakeGitHub {
   readonly labels: FakeLabel[]
   readonly collaborators: string[]
   readonly tokensIssued: IssuedToken[] = []
+  /** Secret-scanning alerts of the fake's repository and of other repositories of its owner. */
+  readonly secretScanningAlerts: FakeSecretScanningAlert[]
 
   private readonly repository: FakeRepository
+  private readonly secretScanning: FakeSecretScanning
   private readonly oidcFailureStatus: number
   private readonly oidcDisabled: boolean
   private readonly rateLimitReset = Math.floor(Date.now() / 1000) + 3600
@@ -80,6 +85,12 @@ export class FakeGitHub {
     this.issues = this.repository.issues
     this.labels = this.repository.labels
     this.collaborators = this.repository.collaborators
+    this.secretScanning = new FakeSecretScanning(`${this.owner}/${this.repo}`, () => ({
+      pageSize: options.pageSize ?? 30,
+      maxPerPage: options.maxPerPage ?? 100,
+      baseUrl: this.url
+    }))
+    this.secretScanningAlerts = this.secretScanning.alerts
     this.oidcFailuresLeft = options.oidcFailures ?? 0
     this.oidcFailureStatus = options.oidcFailureStatus ?? 500
     this.oidcDisabled = options.oidcDisabled ?? false
@@ -174,6 +185,13 @@ export class FakeGitHub {
     return this.repository.seedIssue(fields)
   }
 
+  /** Adds an open aws_access_key_id alert (by default) to the repository, or to `repository`. */
+  seedSecretScanningAlert(
+    fields: Partial<FakeSecretScanningAlert> & { secret: string }
+  ): FakeSecretScanningAlert {
+    return this.secretScanning.seed(fields)
+  }
+
   // --- request handling ------------------------------------------------------------------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -229,6 +247,8 @@ export class FakeGitHub {
   ): Reply {
     if (credential(authorization) !== this.token) return githubError(401, 'Bad credentials')
     if (body.invalid) return githubError(400, 'Problems parsing JSON')
+    const alerts = this.secretScanning.route(method, url, asRecord(body.value))
+    if (alerts) return alerts
     const rest = this.repoRelativePath(url.pathname)
     if (rest === undefined) return notFound()
     for (const route of this.repository.routes) {

@@ -117,6 +117,57 @@ describe("readSettings over action.yml's defaults, as the runner sets them", () 
     expect(settings).toMatchObject({ mode: 'aggregate', reportsDirectory: 'reports' })
   })
 
+  it('secret-scanning: the defaults plus mode, with the job token unless its own is set', () => {
+    const settings = settingsOf(
+      settingsWith({ 'role-to-assume': ROLE, mode: 'secret-scanning' }),
+      'secret-scanning'
+    )
+    expect(settings.secretScanning).toEqual({
+      scope: 'repository',
+      token: 'ghs_job_token',
+      tokenInput: 'github-token'
+    })
+    expect(settings.remediation.action).toBe('deactivate')
+    expect(settings.revokeSessions).toBe(true)
+    const own = settingsOf(
+      settingsWith({
+        mode: 'secret-scanning',
+        'secret-scanning-scope': 'organization',
+        'secret-scanning-token': 'github_pat_alerts'
+      }),
+      'secret-scanning'
+    )
+    expect(own.secretScanning).toEqual({
+      scope: 'organization',
+      token: 'github_pat_alerts',
+      tokenInput: 'secret-scanning-token'
+    })
+  })
+
+  it('secret-scanning: rejects a bad scope, report, a key ID and a token outside the mode', () => {
+    expect(
+      problemsOf(() =>
+        settingsWith({ mode: 'secret-scanning', 'secret-scanning-scope': 'enterprise' })
+      )
+    ).toEqual([
+      "'secret-scanning-scope' must be one of repository, organization; got 'enterprise'."
+    ])
+    expect(problemsOf(() => settingsWith({ mode: 'secret-scanning', action: 'report' }))).toEqual([
+      "'action' report changes nothing, so it cannot revoke a key: use deactivate or delete (or leave it empty)."
+    ])
+    expect(
+      problemsOf(() =>
+        settingsWith({ mode: 'secret-scanning', 'access-key-id': 'AKIAIOSFODNN7EXAMPLE' })
+      )
+    ).toHaveLength(1)
+    expect(problemsOf(() => settingsWith({ 'secret-scanning-token': 'github_pat_x' }))).toEqual([
+      "'secret-scanning-token' is only used with mode secret-scanning: set 'mode' to secret-scanning, or remove it."
+    ])
+    expect(problemsOf(() => settingsWith({ mode: 'secret-scanning', 'github-token': '' }))).toEqual(
+      [expect.stringContaining("set 'secret-scanning-token'")]
+    )
+  })
+
   it('still names an organization input that was really set outside its mode', () => {
     const problems = problemsOf(() =>
       settingsWith({ 'role-to-assume': ROLE, 'member-role-name': 'other-member' })
