@@ -11635,7 +11635,7 @@ exports.YQh = paginateListAccessKeys;
 __webpack_unused_export__ = paginateListAccountAliases;
 __webpack_unused_export__ = paginateListAttachedGroupPolicies;
 __webpack_unused_export__ = paginateListAttachedRolePolicies;
-__webpack_unused_export__ = paginateListAttachedUserPolicies;
+exports.RC9 = paginateListAttachedUserPolicies;
 __webpack_unused_export__ = paginateListEntitiesForPolicy;
 __webpack_unused_export__ = paginateListGroupPolicies;
 __webpack_unused_export__ = paginateListGroups;
@@ -18772,7 +18772,7 @@ __webpack_unused_export__ = ExpiredTradeInTokenException;
 __webpack_unused_export__ = ExpiredTradeInTokenException$;
 __webpack_unused_export__ = FederatedUser$;
 __webpack_unused_export__ = GetAccessKeyInfo$;
-__webpack_unused_export__ = GetAccessKeyInfoCommand;
+exports.FI = GetAccessKeyInfoCommand;
 __webpack_unused_export__ = GetAccessKeyInfoRequest$;
 __webpack_unused_export__ = GetAccessKeyInfoResponse$;
 __webpack_unused_export__ = GetCallerIdentity$;
@@ -73747,7 +73747,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(430);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3630);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73756,7 +73756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 430:
+/***/ 3630:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -83833,7 +83833,7 @@ async function callerAccount(sts) {
  * sts:GetAccessKeyInfo permission, unlike GetCallerIdentity.
  */
 async function accessKeyAccount(sts, accessKeyId) {
-    return (await sts.send(new GetAccessKeyInfoCommand({ AccessKeyId: accessKeyId }))).Account;
+    return (await sts.send(new client_sts_dist_cjs/* GetAccessKeyInfoCommand */.FI({ AccessKeyId: accessKeyId }))).Account;
 }
 function sessionParameters(request) {
     return {
@@ -88173,6 +88173,12 @@ async function writeSummary(markdown) {
     else
         info(markdown);
 }
+/** mode secret-scanning: each alert's outcome, and other accounts' keys as a matrix. */
+function setSecretScanningOutputs(accountId, results, others) {
+    setOutput('account-id', accountId);
+    setOutput('secret-scanning-alerts', JSON.stringify(results));
+    setOutput('other-account-keys', JSON.stringify(others));
+}
 
 ;// CONCATENATED MODULE: ./src/jobs/context.ts
 
@@ -88614,6 +88620,16 @@ async function readUserPolicy(iam, userName, policyName) {
             return undefined;
         throw error;
     }
+}
+/** The ARNs of the managed policies attached to a user (ListAttachedUserPolicies, every page). */
+async function attachedPolicyArns(iam, userName) {
+    const arns = [];
+    for await (const page of (0,client_iam_dist_cjs/* paginateListAttachedUserPolicies */.RC9)({ client: iam }, { UserName: userName })) {
+        for (const policy of page.AttachedPolicies ?? [])
+            if (policy.PolicyArn)
+                arns.push(policy.PolicyArn);
+    }
+    return arns;
 }
 
 ;// CONCATENATED MODULE: ./src/act/claim.ts
@@ -90945,6 +90961,99 @@ async function runFleetJob(settings, assume) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/domain/exposure.ts
+// An exposed access key as AWS's exposure events name it, and the event that named it.
+const ACCESS_KEY_ID = /^AKIA[A-Z0-9]{16}$/;
+/**
+ * The AWS Health risk family for leaked keys. Checked: aws/aws-health-tools' responder
+ * (automated-actions/AWS_RISK_CREDENTIALS_EXPOSED) matches exactly these five codes with one
+ * EventBridge rule (service RISK, category issue) and reads every one the same way, the key in
+ * detail.affectedEntities[].entityValue; AWS's documented sample payload is the EXPOSED one.
+ * Not verified in AWS's documentation: the payloads of the other four codes (assumed to have
+ * the same shape), and whether an IAM_QUARANTINE entity is always a key ID (an entity that is
+ * not one is reported for a person, as for any code).
+ */
+const HEALTH_RISK_CODES = [
+    'AWS_RISK_CREDENTIALS_EXPOSED',
+    'AWS_RISK_CREDENTIALS_EXPOSURE_SUSPECTED',
+    'AWS_RISK_CREDENTIALS_COMPROMISED',
+    'AWS_RISK_CREDENTIALS_COMPROMISE_SUSPECTED',
+    'AWS_RISK_IAM_QUARANTINE'
+];
+function isHealthRiskCode(value) {
+    return HEALTH_RISK_CODES.includes(value);
+}
+/**
+ * Every code revokes: a key AWS even suspects is in someone else's hands is worth less than
+ * the damage it can do, and deactivation is undone with one command. A *_SUSPECTED code never
+ * deletes, though: with `action: delete` it deactivates instead, so a false alarm costs a
+ * reactivation, not a key rotation under pressure. IAM_QUARANTINE means AWS has already
+ * attached an AWSCompromisedKeyQuarantine policy to the user: the key is revoked per the inputs
+ * and the policy is reported and left in place.
+ */
+function healthResponse(code) {
+    return { suspected: code.endsWith('_SUSPECTED'), quarantined: code === 'AWS_RISK_IAM_QUARANTINE' };
+}
+/**
+ * AWS's managed quarantine policies (AWSCompromisedKeyQuarantine, V2, V3), which AWS attaches
+ * to the user of a key it finds exposed and asks never to remove. The action only reads them.
+ */
+const QUARANTINE_POLICY = /^arn:aws[\w-]*:iam::aws:policy\/AWSCompromisedKeyQuarantine(V\d+)?$/;
+
+;// CONCATENATED MODULE: ./src/render/exposure-signal.ts
+// What the exposure signal itself calls for, said once for every incident channel: the response
+// each AWS Health risk code gets, and AWS's own quarantine policy on a key's user (reported, to
+// be left in place). Pure; the caller passes how to make an AWS value safe for its channel.
+
+const CODE_MEANING = {
+    AWS_RISK_CREDENTIALS_EXPOSED: 'AWS found the key exposed in public',
+    AWS_RISK_CREDENTIALS_EXPOSURE_SUSPECTED: 'AWS suspects the key was exposed',
+    AWS_RISK_CREDENTIALS_COMPROMISED: 'AWS found the key used by someone other than its owner',
+    AWS_RISK_CREDENTIALS_COMPROMISE_SUSPECTED: 'AWS suspects the key is used by someone other than its owner',
+    AWS_RISK_IAM_QUARANTINE: 'AWS has quarantined the key’s user by attaching an AWSCompromisedKeyQuarantine policy'
+};
+function responseLine(code, facts) {
+    const { suspected, quarantined } = healthResponse(code);
+    const meaning = `${CODE_MEANING[code]} (${code})`;
+    if (suspected) {
+        const downgraded = facts.requestedAction === 'delete' ? ' (action delete was asked for)' : '';
+        return `${meaning}: the key is deactivated, never deleted on a suspicion${downgraded}; reactivate it with the undo command if the investigation clears it.`;
+    }
+    if (quarantined) {
+        return `${meaning}: the key is revoked too (${facts.action}), since the quarantine only denies some actions; the quarantine policy stays.`;
+    }
+    return `${meaning}: the key is revoked (${facts.action}).`;
+}
+/**
+ * The signal's lines, most important first: the response the code calls for, then each user
+ * AWS has quarantined. Empty when there is nothing to say (a manual request, no quarantine).
+ */
+function signalLines(facts, esc) {
+    const lines = facts.eventTypeCode ? [responseLine(facts.eventTypeCode, facts)] : [];
+    const seen = new Set();
+    let quarantinedUsers = 0;
+    for (const k of facts.keys) {
+        const user = k.userName;
+        if (!user || !k.quarantine || seen.has(user))
+            continue;
+        seen.add(user);
+        if (k.quarantine.error) {
+            lines.push(`Whether AWS has quarantined ${esc(user, 64)} could not be read (${esc(k.quarantine.error, 200)}): look for an AWSCompromisedKeyQuarantine policy on the user in the IAM console.`);
+        }
+        else if (k.quarantine.policies.length > 0) {
+            quarantinedUsers += 1;
+            const names = k.quarantine.policies.map((arn) => esc(arn.split('/').pop() ?? arn, 64));
+            lines.push(`AWS has attached ${names.join(', ')} to ${esc(user, 64)}. Leave it in place: this action never removes it, and AWS asks that it stays until its support case for this event is followed.`);
+        }
+    }
+    if (facts.eventTypeCode === 'AWS_RISK_IAM_QUARANTINE' &&
+        quarantinedUsers === 0 &&
+        seen.size > 0) {
+        lines.push('The event says AWS quarantined the user, but no AWSCompromisedKeyQuarantine policy is attached to it now: check the user in the IAM console and the AWS Health dashboard.');
+    }
+    return lines;
+}
+
 ;// CONCATENATED MODULE: ./src/render/incident.ts
 // The incident's three faces, one content: the job summary, the SNS message and the
 // security-incident issue. Pure functions.
@@ -90956,12 +91065,25 @@ async function runFleetJob(settings, assume) {
 
 
 
+
 const HEALTH_DASHBOARD = 'https://health.aws.amazon.com/health/home#/account/dashboard/open-issues';
 const SOURCE_TEXT = {
     input: 'a manual request (access-key-id)',
-    'aws-health': 'AWS Health (AWS_RISK_CREDENTIALS_EXPOSED)',
-    'trusted-advisor': 'Trusted Advisor (Exposed Access Keys)'
+    'aws-health': 'AWS Health',
+    'trusted-advisor': 'Trusted Advisor (Exposed Access Keys)',
+    'github-secret-scanning': 'GitHub secret scanning'
 };
+function sourceText(report) {
+    if (report.source !== 'aws-health')
+        return SOURCE_TEXT[report.source];
+    return `AWS Health (${report.event?.eventTypeCode ?? 'AWS_RISK_CREDENTIALS_EXPOSED'})`;
+}
+const signalFacts = (report) => ({
+    ...(report.event?.eventTypeCode ? { eventTypeCode: report.event.eventTypeCode } : {}),
+    ...(report.requestedAction ? { requestedAction: report.requestedAction } : {}),
+    action: report.action,
+    keys: report.keys
+});
 function failedKeys(report) {
     return report.keys.filter((k) => k.outcome === 'failed');
 }
@@ -91032,9 +91154,10 @@ function incidentSns(report, runUrl) {
     const head = [
         `IAM Key Sentinel incident response in AWS account ${report.accountId}${aliasSuffix(report.accountAlias, plainText)}`,
         `Run:      ${runUrl}`,
-        `Source:   ${SOURCE_TEXT[report.source]}${report.event?.reference ? `, ${plainText(report.event.reference, 200)}` : ''}`,
+        `Source:   ${sourceText(report)}${report.event?.reference ? `, ${plainText(report.event.reference, 200)}` : ''}`,
         `Detected: ${report.event?.detectedAt ?? report.generatedAt}`
     ].join('\n');
+    const signal = signalLines(signalFacts(report), plainText);
     const foot = ['What to review next:', numbered(REVIEW_STEPS)].join('\n');
     const subject = incidentSubject(report);
     const attributes = {
@@ -91052,10 +91175,10 @@ function incidentSns(report, runUrl) {
             `\n(CloudTrail activity left out for size; see the run.)`
     ], {
         budget: SNS_MESSAGE_LIMIT_BYTES - 1024 - utf8Bytes(subject),
-        used: utf8Bytes(head + foot) + 4,
+        used: utf8Bytes(head + foot + signal.join('\n')) + 6,
         separator: '\n\n'
     });
-    const parts = [head, ...fit.shown];
+    const parts = [head, ...(signal.length > 0 ? [signal.join('\n')] : []), ...fit.shown];
     if (fit.left > 0) {
         parts.push(`... more keys are not listed to stay within SNS's size limit; see the run: ${runUrl}`);
     }
@@ -91094,7 +91217,7 @@ partition) {
     const parts = [
         `${h} IAM Key Sentinel: exposed access key incident`,
         `Account **${escapeMarkdown(report.accountId, 12)}**${aliasSuffix(report.accountAlias, escapeMarkdown)} · ` +
-            `reported by ${SOURCE_TEXT[report.source]}${report.event?.reference ? ` (${escapeMarkdown(report.event.reference, 200)})` : ''} · ` +
+            `reported by ${sourceText(report)}${report.event?.reference ? ` (${escapeMarkdown(report.event.reference, 200)})` : ''} · ` +
             `action **${report.action}**${report.dryRun ? ' (dry run: nothing was changed)' : ''} · [run log](${runUrl})`
     ];
     if (failed.length > 0) {
@@ -91102,6 +91225,9 @@ partition) {
             `the action could not take ${agree(failed.length, 'it', 'them')} away. Sign in to the account, deactivate or delete by hand, ` +
             `and check the [AWS Health dashboard](${HEALTH_DASHBOARD}).`));
     }
+    const signal = signalLines(signalFacts(report), escapeMarkdown);
+    if (signal.length > 0)
+        parts.push(markdown_alert('IMPORTANT', ...signal.map((line) => `- ${line}`)));
     parts.push(table(['Access key', 'User', 'Exposed at', 'Outcome', 'Older sessions', 'Error'], report.keys.map((k) => incident_keyRow(report, k, partition))));
     const undo = report.keys.flatMap((k) => [
         ...(k.change?.undo ? [k.change.undo] : []),
@@ -91350,9 +91476,47 @@ async function* revokeAll(iam, request, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/act/quarantine.ts
+// AWS's own containment: the AWSCompromisedKeyQuarantine* policy AWS attaches to the user of a
+// key it finds exposed. Read to be reported, never changed: AWS asks that it stay until its
+// support case is followed, so nothing in this action detaches a managed policy.
+
+
+
+/** Which quarantine policies the user carries; a failed read is reported, not fatal. */
+async function quarantineOf(iam, userName) {
+    try {
+        const arns = await attachedPolicyArns(iam, userName);
+        return { policies: arns.filter((arn) => QUARANTINE_POLICY.test(arn)).sort() };
+    }
+    catch (error) {
+        return { policies: [], error: errorMessage(error) };
+    }
+}
+/**
+ * Each result's user checked once (two keys of one user share the answer). A key whose user is
+ * unknown is not checked. Dry runs check too: it is a read.
+ */
+async function withQuarantine(iam, results) {
+    const byUser = new Map();
+    return Promise.all(results.map(async (result) => {
+        const userName = result.userName;
+        if (!userName || result.unusableEntity)
+            return result;
+        let check = byUser.get(userName);
+        if (!check) {
+            check = quarantineOf(iam, userName);
+            byUser.set(userName, check);
+        }
+        return { ...result, quarantine: await check };
+    }));
+}
+
 ;// CONCATENATED MODULE: ./src/jobs/incident.ts
 // The incident job: revoke each exposed key, summarize what it did, tell security on every
 // channel, and when a key could not be taken away, say that a person must step in.
+
+
 
 
 
@@ -91388,6 +91552,7 @@ function incidentReport(job, keys, activity, generatedAt) {
         source: incident.source,
         ...(incident.event ? { event: incident.event } : {}),
         action: revokeAction(settings),
+        ...(requestedDelete(settings) ? { requestedAction: 'delete' } : {}),
         dryRun: settings.remediation.dryRun,
         revokeSessions: incident.revokeSessions,
         lookbackHours: settings.activity.lookbackHours,
@@ -91395,7 +91560,14 @@ function incidentReport(job, keys, activity, generatedAt) {
         activity: [...activity]
     };
 }
-const revokeAction = (settings) => settings.remediation.action === 'delete' ? 'delete' : 'deactivate';
+/** A suspected exposure is never answered by a delete (see healthResponse). */
+const suspected = (settings) => {
+    const code = settings.revoke.event?.eventTypeCode;
+    return code !== undefined && healthResponse(code).suspected;
+};
+const revokeAction = (settings) => settings.remediation.action === 'delete' && !suspected(settings) ? 'delete' : 'deactivate';
+const requestedDelete = (settings) => settings.remediation.action === 'delete' && suspected(settings);
+/** The verdict, and the record of what was done (mode secret-scanning resolves alerts from it). */
 async function runIncidentJob(job) {
     const { settings } = job;
     const incident = settings.revoke;
@@ -91420,6 +91592,10 @@ async function runIncidentJob(job) {
     });
     for await (const result of revoked)
         results.push(result);
+    // AWS's quarantine policy on each user is read to be reported (never changed); a cancelled
+    // job has no time for it.
+    if (!cancelledBy())
+        results.splice(0, results.length, ...(await withQuarantine(job.clients.iam, results)));
     const now = new Date();
     // A cancelled job skips CloudTrail to write its record in time; security is still told.
     const activity = cancelledBy()
@@ -91441,11 +91617,405 @@ async function runIncidentJob(job) {
     await finish(report, deliveries);
     const failed = failedKeys(report);
     return {
+        report,
         failures: [
             ...failed.map((k) => `Manual inspection and intervention needed for ${k.accessKeyId}: ${k.error ?? 'unknown error'}`),
             ...deliveryFailures(deliveries)
         ]
     };
+}
+
+;// CONCATENATED MODULE: ./src/act/leaked-key-presence.ts
+// Whether a leaked key of this account still exists, before anything is revoked: a key already
+// deleted is verified gone (IAM answers NoSuchEntity for it, or its user no longer lists it), so
+// its alert can be resolved with no new work.
+
+
+async function keyPresence(iam, accessKeyId) {
+    let userName;
+    try {
+        userName = await keyOwner(iam, accessKeyId);
+    }
+    catch (error) {
+        if (hasAwsCode(error, 'NoSuchEntity')) {
+            return { gone: 'IAM has no such key in this account (already deleted).' };
+        }
+        return { error: `Looking the key up failed: ${errorMessage(error)}` };
+    }
+    if (!userName)
+        return { error: 'IAM did not name the key’s user.' };
+    try {
+        const live = await readLiveKey(iam, userName, accessKeyId);
+        return live ? { present: true } : { gone: `${userName} no longer has the key (deleted).` };
+    }
+    catch (error) {
+        if (hasAwsCode(error, 'NoSuchEntity'))
+            return { gone: `Its user ${userName} is gone.` };
+        return { error: `Listing the keys of ${userName} failed: ${errorMessage(error)}` };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/domain/secret-scanning.ts
+// GitHub secret scanning as a source of exposed keys: the alerts it raises for AWS access key
+// IDs, and what a run did with each of them.
+/**
+ * The secret type asked for. GitHub's supported-patterns table lists AWS's long-term key as one
+ * paired pattern, `aws_access_key_id` with `aws_secret_access_key`, whose alert carries the
+ * access key ID as its secret; that is the only type an IAM user's key can be revoked from.
+ * `aws_temporary_access_key_id` (ASIA… session keys) names no IAM key and is not asked for.
+ */
+const AWS_KEY_SECRET_TYPES = ['aws_access_key_id'];
+function otherAccountKeys(results) {
+    const byAccount = new Map();
+    for (const r of results) {
+        if (r.outcome !== 'other-account' || !r.accountId || !r.accessKeyId)
+            continue;
+        const keys = byAccount.get(r.accountId) ?? new Set();
+        keys.add(r.accessKeyId);
+        byAccount.set(r.accountId, keys);
+    }
+    return {
+        include: [...byAccount.entries()]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([accountId, keys]) => ({
+            'account-id': accountId,
+            'access-key-ids': [...keys].sort().join(',')
+        }))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/github/secret-scanning.ts
+// GitHub's secret-scanning alerts: the open alerts of one repository or of an organization,
+// every page, and resolving one. Listing needs the "Secret scanning alerts" read permission
+// (fine-grained token or GitHub App) or a classic token with `security_events` (`repo` also
+// works; `public_repo` for public repositories only), and a user who administers the
+// repository or is an organization owner or security manager; resolving needs write.
+
+
+
+
+/** GitHub refused the token (403) or cannot see secret scanning there (404): what to change. */
+class SecretScanningAccessError extends Error {
+    constructor(what, tokenInput, cause) {
+        const status = httpStatus(cause);
+        const hint = status === 404
+            ? 'GitHub answers 404 when secret scanning is not enabled there, or the token cannot see the repository or organization.'
+            : `GitHub answers 403 when the token lacks the permission: give '${tokenInput}' a fine-grained token (or GitHub App) with "Secret scanning alerts" read and write, or a classic token with the security_events scope, of a user who administers the repository (an organization owner or security manager for the organization scope). The job's GITHUB_TOKEN cannot read secret-scanning alerts.`;
+        super(`GitHub refused to ${what} (HTTP ${status ?? '?'}): ${errorMessage(cause)}. ${hint}`, {
+            cause
+        });
+        this.name = 'SecretScanningAccessError';
+    }
+}
+function leakAlert(alert, fallbackRepo) {
+    if (typeof alert.number !== 'number')
+        return undefined;
+    const secret = alert.secret ?? '';
+    return {
+        number: alert.number,
+        repository: alert.repository?.full_name ?? fallbackRepo,
+        htmlUrl: alert.html_url ?? '',
+        secretType: alert.secret_type ?? '',
+        ...(ACCESS_KEY_ID.test(secret) ? { accessKeyId: secret } : {})
+    };
+}
+/**
+ * Every open alert of the AWS key secret type, newest first. The alert's secret is read only
+ * when it is an access key ID; anything else (a pasted secret key) is never kept.
+ */
+async function listOpenKeyAlerts(octokit, scope, tokenInput) {
+    const query = {
+        state: 'open',
+        secret_type: AWS_KEY_SECRET_TYPES.join(','),
+        per_page: 100
+    };
+    try {
+        if (scope.kind === 'organization') {
+            const alerts = await octokit.paginate(octokit.rest.secretScanning.listAlertsForOrg, {
+                org: scope.org,
+                ...query
+            });
+            return alerts.flatMap((a) => leakAlert(a, '') ?? []);
+        }
+        const { owner, repo } = scope.repo;
+        const alerts = await octokit.paginate(octokit.rest.secretScanning.listAlertsForRepo, {
+            owner,
+            repo,
+            ...query
+        });
+        return alerts.flatMap((a) => leakAlert(a, `${owner}/${repo}`) ?? []);
+    }
+    catch (error) {
+        const status = httpStatus(error);
+        if (status === 403 || status === 404) {
+            throw new SecretScanningAccessError('list secret-scanning alerts', tokenInput, error);
+        }
+        throw error;
+    }
+}
+/** Resolves one alert as revoked, with a comment; throws SecretScanningAccessError on 403. */
+async function resolveAlertAsRevoked(octokit, alert, comment, tokenInput) {
+    const [owner = '', repo = ''] = alert.repository.split('/');
+    try {
+        await octokit.rest.secretScanning.updateAlert({
+            owner,
+            repo,
+            alert_number: alert.number,
+            state: 'resolved',
+            resolution: 'revoked',
+            resolution_comment: comment
+        });
+    }
+    catch (error) {
+        if (httpStatus(error) === 403) {
+            throw new SecretScanningAccessError(`resolve alert ${alert.number}`, tokenInput, error);
+        }
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/render/secret-scanning.ts
+
+
+const secret_scanning_OUTCOME_LABEL = {
+    resolved: '✅ resolved as revoked',
+    'would-resolve': '📝 would be resolved (dry run)',
+    'other-account': '➡️ another account: left open',
+    'left-open': '❌ left open: the key was not verified revoked',
+    'resolve-failed': '❌ key revoked, alert not resolved',
+    'needs-person': '❌ left open: manual inspection needed'
+};
+function alertLink(r) {
+    const label = `${escapeMarkdown(r.repository, 100)}#${r.number}`;
+    return /^https:\/\/[^\s()]+$/.test(r.htmlUrl) ? `[${label}](${r.htmlUrl})` : label;
+}
+function renderSecretScanningMarkdown(view, runUrl) {
+    const parts = [
+        '## IAM Key Sentinel: GitHub secret scanning',
+        `Open alerts for AWS access key IDs in ${escapeMarkdown(view.scope, 120)} · account **${escapeMarkdown(view.accountId, 12)}**${view.dryRun ? ' · dry run: nothing was changed' : ''} · [run log](${runUrl})`
+    ];
+    if (view.error) {
+        parts.push(markdown_alert('CAUTION', `**The alerts could not be read.** ${escapeMarkdown(view.error, 1500)}`));
+        return parts.join('\n\n') + '\n';
+    }
+    if (view.results.length === 0) {
+        parts.push('No open alert: nothing to do.');
+        return parts.join('\n\n') + '\n';
+    }
+    const needPerson = view.results.filter((r) => ['left-open', 'resolve-failed', 'needs-person'].includes(r.outcome));
+    if (needPerson.length > 0) {
+        parts.push(markdown_alert('CAUTION', `**Manual inspection and intervention required** for ${plural(needPerson.length, 'alert')}: see the detail column.`));
+    }
+    parts.push(table(['Alert', 'Access key', 'Account', 'Outcome', 'Detail'], view.results.map((r) => [
+        alertLink(r),
+        r.accessKeyId ? escapeMarkdown(r.accessKeyId, 20) : '—',
+        r.accountId ? escapeMarkdown(r.accountId, 12) : '—',
+        secret_scanning_OUTCOME_LABEL[r.outcome],
+        r.detail ? escapeMarkdown(r.detail, 400) : '—'
+    ])));
+    if (view.others.include.length > 0) {
+        parts.push('### Keys of other accounts', 'Their alerts stay open until the run in their own account revokes them: the `other-account-keys` output is this list as a matrix (`account-id`, `access-key-ids`) for a job per account in incident mode.', table(['Account', 'Access keys'], view.others.include.map((o) => [escapeMarkdown(o['account-id'], 12), escapeMarkdown(o['access-key-ids'], 2000)])));
+    }
+    return parts.join('\n\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/scan/leaked-keys.ts
+
+
+/** Each distinct key once, one at a time (a scheduled run has few; STS is not rushed). */
+async function keyAccounts(sts, accessKeyIds) {
+    const owners = new Map();
+    for (const id of new Set(accessKeyIds)) {
+        try {
+            const accountId = await accessKeyAccount(sts, id);
+            owners.set(id, accountId ? { accountId } : { error: 'STS named no account' });
+        }
+        catch (error) {
+            owners.set(id, { error: `sts:GetAccessKeyInfo failed: ${errorMessage(error)}` });
+        }
+    }
+    return owners;
+}
+
+;// CONCATENATED MODULE: ./src/jobs/secret-scanning.ts
+// The secret-scanning job: GitHub's open alerts for AWS access key IDs, each key mapped to its
+// account; this account's keys are revoked through the incident job and each alert is resolved
+// as revoked only once the revocation (or the key's absence) is verified. Other accounts' keys
+// are listed for their own account's run. A rerun finds no open alert left: no new work.
+
+
+
+
+
+
+
+
+
+
+
+
+
+const NEEDS_PERSON = new Set([
+    'left-open',
+    'resolve-failed',
+    'needs-person'
+]);
+/** The revocation of this account's key as the alert sees it: verified, planned or not. */
+function verdict(id, v, job) {
+    const presence = v.presence.get(id);
+    if (!presence)
+        return { open: 'The key was not looked up.' };
+    if ('error' in presence)
+        return { open: presence.error };
+    if ('gone' in presence)
+        return { verified: `The key no longer exists: ${presence.gone}` };
+    if (v.capped)
+        return { open: v.capped };
+    const result = v.revoked.get(id);
+    if (!result)
+        return { open: 'Not revoked: the job was cancelled before it.' };
+    if (result.outcome === 'planned')
+        return { planned: 'Dry run: the key would be revoked.' };
+    if (result.outcome === 'revoked' || result.outcome === 'already-inactive') {
+        const how = result.change?.kind === 'delete' ? 'deleted' : 'deactivated';
+        return {
+            verified: `The key was ${result.outcome === 'revoked' ? how : 'already inactive'} in account ${job.accountId} (verified).`
+        };
+    }
+    return { open: result.error ?? 'The key could not be revoked.' };
+}
+async function resolveOne(octokit, alert, base, why, job) {
+    const comment = `Revoked by IAM Key Sentinel. ${why} Run: ${job.run.runUrl}`;
+    try {
+        await resolveAlertAsRevoked(octokit, alert, comment, job.settings.secretScanning.tokenInput);
+        return { ...base, outcome: 'resolved', detail: why };
+    }
+    catch (error) {
+        return { ...base, outcome: 'resolve-failed', detail: `${why} ${errorMessage(error)}` };
+    }
+}
+async function alertResult(octokit, alert, v, job) {
+    const id = alert.accessKeyId;
+    if (!id) {
+        return {
+            ...alert,
+            outcome: 'needs-person',
+            detail: 'The alert’s secret is not an access key ID (AKIA…): find the key it belongs to.'
+        };
+    }
+    const owner = v.owners.get(id);
+    if (!owner || 'error' in owner) {
+        return { ...alert, outcome: 'needs-person', detail: owner?.error ?? 'Not looked up.' };
+    }
+    const base = { ...alert, accountId: owner.accountId, outcome: 'left-open' };
+    if (owner.accountId !== job.accountId) {
+        return { ...base, outcome: 'other-account', detail: 'Left open for that account’s run.' };
+    }
+    const state = verdict(id, v, job);
+    if ('open' in state)
+        return { ...base, detail: state.open };
+    if (job.settings.remediation.dryRun) {
+        return {
+            ...base,
+            outcome: 'would-resolve',
+            detail: 'planned' in state ? state.planned : state.verified
+        };
+    }
+    if ('planned' in state)
+        return { ...base, detail: state.planned };
+    if (cancelledBy())
+        return { ...base, detail: 'Not resolved: the job was cancelled.' };
+    return resolveOne(octokit, alert, base, state.verified, job);
+}
+/** The incident settings for this account's keys: the same revoke path as any exposure. */
+function incidentSettings(job, keys) {
+    const { settings } = job;
+    return {
+        ...settings,
+        mode: 'revoke',
+        revoke: {
+            keys,
+            source: 'github-secret-scanning',
+            event: {
+                source: 'github-secret-scanning',
+                keys,
+                reference: `${keys.length} open secret-scanning ${keys.length === 1 ? 'alert' : 'alerts'}`
+            },
+            revokeSessions: settings.revokeSessions
+        }
+    };
+}
+function scopeOf(job) {
+    const { owner, repo } = repoOf(job.run);
+    return job.settings.secretScanning.scope === 'organization'
+        ? { scope: { kind: 'organization', org: owner }, text: `the ${owner} organization` }
+        : { scope: { kind: 'repository', repo: { owner, repo } }, text: `${owner}/${repo}` };
+}
+async function runSecretScanningJob(job) {
+    const { settings } = job;
+    const { scope, text } = scopeOf(job);
+    // A token from a secret is masked by the runner; one built in the workflow may not be.
+    maskSecret(settings.secretScanning.token);
+    const octokit = createOctokit(settings.secretScanning.token, runnerLog);
+    const dryRun = settings.remediation.dryRun;
+    const view = { accountId: job.accountId, scope: text, dryRun };
+    let alerts;
+    try {
+        alerts = await listOpenKeyAlerts(octokit, scope, settings.secretScanning.tokenInput);
+    }
+    catch (error) {
+        const message = errorMessage(error);
+        const none = otherAccountKeys([]);
+        await writeSummary(renderSecretScanningMarkdown({ ...view, results: [], others: none, error: message }, job.run.runUrl));
+        setSecretScanningOutputs(job.accountId, [], none);
+        return { failures: [message] };
+    }
+    info(`Secret scanning: ${alerts.length} open alerts for AWS access key IDs in ${text}.`);
+    const ids = alerts.flatMap((a) => (a.accessKeyId ? [a.accessKeyId] : []));
+    const v = {
+        owners: await keyAccounts(job.clients.sts, ids),
+        presence: new Map(),
+        revoked: new Map()
+    };
+    const ours = [...new Set(ids)].filter((id) => {
+        const owner = v.owners.get(id);
+        return owner !== undefined && 'accountId' in owner && owner.accountId === job.accountId;
+    });
+    for (const id of ours)
+        v.presence.set(id, await keyPresence(job.clients.iam, id));
+    const present = ours.filter((id) => 'present' in (v.presence.get(id) ?? {}));
+    const failures = [];
+    if (present.length > settings.remediation.maxActions) {
+        v.capped = `Not revoked: ${present.length} keys of this account are leaked, more than max-actions (${settings.remediation.maxActions}). Check the alerts, then raise max-actions for one run.`;
+        failures.push(v.capped);
+    }
+    else if (present.length > 0) {
+        const keys = present.map((accessKeyId) => {
+            const where = alerts.find((a) => a.accessKeyId === accessKeyId)?.htmlUrl;
+            return { accessKeyId, ...(where ? { location: where } : {}) };
+        });
+        const incident = await runIncidentJob({ ...job, settings: incidentSettings(job, keys) });
+        for (const k of incident.report.keys)
+            v.revoked.set(k.accessKeyId, k);
+        failures.push(...incident.failures);
+    }
+    const results = [];
+    for (const alert of alerts)
+        results.push(await alertResult(octokit, alert, v, job));
+    const others = otherAccountKeys(results);
+    await writeSummary(renderSecretScanningMarkdown({ ...view, results, others }, job.run.runUrl));
+    setSecretScanningOutputs(job.accountId, results, others);
+    if (others.include.length > 0) {
+        warning(`Leaked keys of other accounts, left open for their own run: ${others.include.map((o) => `${o['account-id']}: ${o['access-key-ids']}`).join('; ')}.`);
+    }
+    // A capped run already failed once for all its keys; every other alert a person must see fails.
+    for (const r of results) {
+        const capped = v.capped !== undefined && r.detail === v.capped;
+        if (NEEDS_PERSON.has(r.outcome) && !capped) {
+            failures.push(`Secret-scanning alert ${r.repository}#${r.number}: ${r.detail ?? r.outcome}`);
+        }
+    }
+    return { failures: [...new Set(failures)] };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/patterns.ts
@@ -91633,13 +92203,9 @@ function readFleet(r, mode) {
     return { mode, reportsDirectory, expectedAccounts };
 }
 
-;// CONCATENATED MODULE: ./src/domain/exposure.ts
-// An exposed access key as AWS's exposure events name it, and the event that named it.
-const ACCESS_KEY_ID = /^AKIA[A-Z0-9]{16}$/;
-
 ;// CONCATENATED MODULE: ./src/inputs/exposure-event.ts
 // Reads the exposed keys out of the events AWS sends when it finds a leaked access key:
-// AWS Health AWS_RISK_CREDENTIALS_EXPOSED and Trusted Advisor "Exposed Access Keys"
+// AWS Health's credential risk family (domain/exposure.ts) and Trusted Advisor "Exposed Access Keys"
 // delivered as a repository_dispatch client_payload.
 
 
@@ -91691,7 +92257,7 @@ function shown(value) {
  * reported as needing a person, so one bad entity never blocks the valid key beside it. Only an
  * event with no valid key at all is rejected (before any call).
  */
-function parseHealth(event, detail) {
+function parseHealth(event, detail, code) {
     const entities = detail.affectedEntities;
     if (!Array.isArray(entities) || entities.length === 0) {
         throw new EventError('The AWS Health event names no affected entity (detail.affectedEntities is empty).');
@@ -91712,6 +92278,7 @@ function parseHealth(event, detail) {
     }
     return {
         source: 'aws-health',
+        eventTypeCode: code,
         keys,
         ...(unusable.length > 0 ? { unusable } : {}),
         ...(exposure_event_text(event.account) ? { accountId: exposure_event_text(event.account) } : {}),
@@ -91750,8 +92317,9 @@ function parseExposureEvent(payload) {
     const detail = detailOf(event);
     if (!detail)
         return undefined;
-    if (detail.eventTypeCode === 'AWS_RISK_CREDENTIALS_EXPOSED')
-        return parseHealth(event, detail);
+    const code = detail.eventTypeCode;
+    if (isHealthRiskCode(code))
+        return parseHealth(event, detail, code);
     if (detail['check-name'] === 'Exposed Access Keys')
         return parseTrustedAdvisor(event, detail);
     return undefined;
@@ -91783,8 +92351,10 @@ function readIncident(r, env, payload) {
         'audit',
         'revoke',
         'list-accounts',
-        'aggregate'
+        'aggregate',
+        'secret-scanning'
     ]);
+    const secretScanning = mode === 'secret-scanning';
     const fleetMode = mode === 'list-accounts' || mode === 'aggregate' ? mode : undefined;
     const resolved = mode === 'auto'
         ? keys.length > 0
@@ -91796,15 +92366,41 @@ function readIncident(r, env, payload) {
     if (resolved === 'revoke' && keys.length === 0 && r.problems.length === 0) {
         r.problems.push("'mode' is revoke but no key was given: set 'access-key-id' (one or more AKIA... IDs) or trigger the workflow with an AWS exposure event.");
     }
-    if ((mode === 'audit' || fleetMode) && ids.length > 0) {
+    if ((mode === 'audit' || fleetMode || secretScanning) && ids.length > 0) {
         r.problems.push("'access-key-id' is only used in incident mode: set 'mode' to revoke or auto, or remove 'access-key-id'.");
     }
     return {
         mode: resolved,
         ...(fleetMode ? { fleetMode } : {}),
+        secretScanning,
         keys,
         source,
         ...(event && ids.length === 0 ? { event } : {})
+    };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/secret-scanning.ts
+function readSecretScanning(r, get, enabled, githubToken) {
+    const scope = r.oneOf('secret-scanning-scope', [
+        'repository',
+        'organization'
+    ]);
+    // Tokens never go into an error message, so they are read outside the Reader.
+    const own = get('secret-scanning-token').trim();
+    if (!enabled) {
+        if (own !== '') {
+            r.problems.push("'secret-scanning-token' is only used with mode secret-scanning: set 'mode' to secret-scanning, or remove it.");
+        }
+        return undefined;
+    }
+    const token = own || githubToken;
+    if (token === '') {
+        r.problems.push('mode secret-scanning needs a token that may read and resolve secret-scanning alerts: set \'secret-scanning-token\' (a fine-grained token with "Secret scanning alerts" read and write, or a classic token with security_events).');
+    }
+    return {
+        scope,
+        token,
+        tokenInput: own ? 'secret-scanning-token' : 'github-token'
     };
 }
 
@@ -91847,7 +92443,8 @@ const defaults_DEFAULTS = {
     'exemption-max-days': String(DEFAULT_EXEMPTION_MAX_DAYS),
     'reminder-days': '14,7,1',
     'reminder-every-days': '7',
-    'escalate-after-days': '14'
+    'escalate-after-days': '14',
+    'secret-scanning-scope': 'repository'
 };
 
 ;// CONCATENATED MODULE: ./src/inputs/reader.ts
@@ -92258,6 +92855,7 @@ function readReminders(r) {
 
 
 
+
 function readSettings(get, env = process.env, eventPayload = undefined, readText = readTextFile) {
     // The token never goes into an error message, so it is read outside the Reader.
     const r = new Reader(get);
@@ -92278,12 +92876,13 @@ function readSettings(get, env = process.env, eventPayload = undefined, readText
     // The action defaults to what is safe in each mode: report for an audit, deactivate
     // (reversible) for an incident.
     const actionInput = r.raw('action');
+    const revokes = incident.mode === 'revoke' || incident.secretScanning;
     const action = actionInput === ''
-        ? incident.mode === 'revoke'
+        ? revokes
             ? 'deactivate'
             : 'report'
         : r.oneOf('action', ['report', 'deactivate', 'delete']);
-    if (incident.mode === 'revoke' && action === 'report') {
+    if (revokes && action === 'report') {
         r.problems.push("'action' report changes nothing, so it cannot revoke a key: use deactivate or delete (or leave it empty).");
     }
     const remediation = {
@@ -92319,6 +92918,7 @@ function readSettings(get, env = process.env, eventPayload = undefined, readText
     const exemptionMaxDays = r.wholeNumber('exemption-max-days', 1, 3650);
     const fleet = readFleet(r, incident.fleetMode);
     const reminders = readReminders(r);
+    const secretScanning = readSecretScanning(r, get, incident.secretScanning, token);
     // Read only once every other input is valid: the file is checked before any AWS call either way.
     const owners = r.problems.length === 0 ? readOwnersConfig(r, env, readText) : undefined;
     if (r.problems.length > 0)
@@ -92329,6 +92929,9 @@ function readSettings(get, env = process.env, eventPayload = undefined, readText
     if (fleet?.mode === 'aggregate')
         return { ...common, ...fleet, notify };
     const delivery = { remediation, activity, notify, issues };
+    if (secretScanning) {
+        return { ...common, ...delivery, mode: 'secret-scanning', secretScanning, revokeSessions };
+    }
     if (incident.mode === 'revoke') {
         const { keys, source, event } = incident;
         return {
@@ -92356,6 +92959,7 @@ function readSettings(get, env = process.env, eventPayload = undefined, readText
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action's entry: read inputs, authenticate, run the audit, incident or organization job, decide.
+
 
 
 
@@ -92439,7 +93043,9 @@ async function run() {
             };
             const result = settings.mode === 'revoke'
                 ? await runIncidentJob({ ...job, settings })
-                : await runAuditJob({ ...job, settings });
+                : settings.mode === 'secret-scanning'
+                    ? await runSecretScanningJob({ ...job, settings })
+                    : await runAuditJob({ ...job, settings });
             if (result.failures.length > 0)
                 setFailed(result.failures.join('\n'));
         }
