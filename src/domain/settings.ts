@@ -1,6 +1,7 @@
 // What a run was asked to do, one type per mode, so a job is handed only the settings of its own
 // mode and no combination the inputs reject can be written (src/inputs builds these).
 import type { OwnersConfig } from './owners.js'
+import type { RotationSettings } from './rotation.js'
 import type { ExposedKey, ExposureEvent } from './exposure.js'
 import type { ExpectedAccount } from './matrix.js'
 import type { FailOn, RemediationAction, Thresholds } from './types.js'
@@ -109,6 +110,8 @@ export interface AuditSettings extends ConnectionSettings, DeliverySettings {
   scanMethod: ScanMethod
   /** The owners file, when owners-config is set. */
   owners?: OwnersConfig
+  /** Set exactly when action is rotate: the rotation map and the cutover's timing. */
+  rotation?: RotationSettings
 }
 
 /** The keys an incident revokes, and where they came from. */

@@ -32,5 +32,8 @@ export const DEFAULTS = {
   'role-chaining': 'false',
   'member-role-name': 'iam-key-sentinel-member',
   'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT),
-  'retry-max-attempts': String(DEFAULT_RETRY_MAX_ATTEMPTS)
+  'retry-max-attempts': String(DEFAULT_RETRY_MAX_ATTEMPTS),
+  'rotate-on': 'due-soon',
+  'cutover-idle-hours': '24',
+  'cutover-timeout-days': '7'
 } as const

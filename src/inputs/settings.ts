@@ -15,6 +15,7 @@ import type { FailOn, RemediationAction } from '../domain/types.js'
 import { readConnection } from './connection.js'
 import { readFleet } from './fleet.js'
 import { readIncident } from './mode.js'
+import { readRotation } from './rotation.js'
 import { GROUP_NAME, LABEL, REGION, SNS_TOPIC_ARN, TAG_KEY, USER_GLOB } from './patterns.js'
 import { InputError, Reader, type InputGetter } from './reader.js'
 
@@ -57,12 +58,18 @@ export function readSettings(
       ? incident.mode === 'revoke'
         ? 'deactivate'
         : 'report'
-      : r.oneOf<RemediationAction>('action', ['report', 'deactivate', 'delete'])
+      : r.oneOf<RemediationAction>('action', ['report', 'deactivate', 'delete', 'rotate'])
   if (incident.mode === 'revoke' && action === 'report') {
     r.problems.push(
       "'action' report changes nothing, so it cannot revoke a key: use deactivate or delete (or leave it empty)."
     )
   }
+  if (incident.mode === 'revoke' && action === 'rotate') {
+    r.problems.push(
+      "'action' rotate is for scheduled audits; an exposed key is revoked, not rotated: use deactivate or delete (or leave it empty)."
+    )
+  }
+  const rotation = readRotation(r, get, env, incident.mode === 'revoke' ? 'report' : action)
   const remediation: RemediationSettings = {
     action,
     dryRun: r.boolean('dry-run'),
@@ -128,6 +135,7 @@ export function readSettings(
     ...(exemptTag ? { exemptTag } : {}),
     failOn,
     concurrency,
-    scanMethod
+    scanMethod,
+    ...(rotation ? { rotation } : {})
   }
 }
