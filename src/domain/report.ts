@@ -3,6 +3,7 @@
 import type { ActivitySummary } from './activity.js'
 import type { ChangeRecord, Hold } from './changes.js'
 import type { ScanInfo } from './scan-info.js'
+import type { RotationReport } from './rotation.js'
 import type { Counts, Finding, RemediationAction, ScanError, Thresholds } from './types.js'
 
 export const REPORT_SCHEMA_VERSION = 1
@@ -23,6 +24,8 @@ export interface AuditReport {
   activity?: ActivitySummary[]
   /** How the keys were read (scan-method). */
   scan?: ScanInfo
+  /** action: rotate: each rotation's step this run. */
+  rotation?: RotationReport
 }
 
 export interface RemediationReport {

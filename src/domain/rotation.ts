@@ -2,6 +2,7 @@
 // repository, never from IAM tags), the settings of action: rotate, and what a run did to each
 // rotation, as the reports carry it. Types and the wording of a destination; no I/O.
 import type { ChangeResult } from './changes.js'
+import { isIamName } from './iam-name.js'
 
 /** GitHub Actions secret names the pair is written to. */
 export interface SecretNames {
@@ -83,7 +84,7 @@ export function describeDestination(d: RotationDestination): string {
 export type RotationStage = 'none' | 'created' | 'delivered' | 'retiring' | 'done'
 
 /** What this run did, or would do, for the rotation. */
-export type RotationAction = 'create' | 'observe' | 'deactivate' | 'delete' | 'finish' | 'hold'
+type RotationAction = 'create' | 'observe' | 'deactivate' | 'delete' | 'finish' | 'hold'
 
 /** One rotation as the reports carry it: the key it replaces, where its successor went. */
 export interface RotationRecord {
@@ -113,4 +114,19 @@ export interface RotationReport {
   capExceeded: boolean
   mapPath: string
   rotations: RotationRecord[]
+}
+
+/** How to go back from where a rotation stands; none once the old key is deleted. */
+export function rotationUndo(
+  stage: RotationStage,
+  userName: string,
+  oldAccessKeyId: string,
+  newAccessKeyId: string | undefined
+): string | undefined {
+  if (![userName, oldAccessKeyId, newAccessKeyId ?? ''].every((v) => isIamName(v))) return undefined
+  if (stage === 'delivered' && newAccessKeyId)
+    return `The old key is still active: put its value back at the destination from your own copy (IAM Key Sentinel keeps no previous secret value), then aws iam delete-access-key --user-name ${userName} --access-key-id ${newAccessKeyId}`
+  if (stage === 'retiring')
+    return `aws iam update-access-key --user-name ${userName} --access-key-id ${oldAccessKeyId} --status Active`
+  return undefined
 }

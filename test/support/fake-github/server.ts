@@ -28,6 +28,7 @@ import {
 } from './http.js'
 import { DEFAULT_AUDIENCE, mintIdToken, OIDC_PATH } from './oidc.js'
 import { FakeRepository } from './repository.js'
+import { FakeSecrets } from './secrets.js'
 import type {
   ActiveFault,
   FakeGitHubOptions,
@@ -50,6 +51,8 @@ export class FakeGitHub {
   readonly labels: FakeLabel[]
   readonly collaborators: string[]
   readonly tokensIssued: IssuedToken[] = []
+  /** Actions secrets of any repository, environment or organization (rotation's destination). */
+  readonly secrets: FakeSecrets
 
   private readonly repository: FakeRepository
   private readonly oidcFailureStatus: number
@@ -79,6 +82,7 @@ export class FakeGitHub {
     this.issues = this.repository.issues
     this.labels = this.repository.labels
     this.collaborators = this.repository.collaborators
+    this.secrets = new FakeSecrets(options.deliveryToken)
     this.oidcFailuresLeft = options.oidcFailures ?? 0
     this.oidcFailureStatus = options.oidcFailureStatus ?? 500
     this.oidcDisabled = options.oidcDisabled ?? false
@@ -90,6 +94,7 @@ export class FakeGitHub {
   /** Listens on 127.0.0.1 at a random port and resolves to the base URL (no trailing slash). */
   async start(): Promise<string> {
     if (this.baseUrl !== undefined) return this.baseUrl
+    await FakeSecrets.ready()
     // A client that hangs up mid-body must not become an unhandled rejection in the test run.
     const server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()))
     await new Promise<void>((resolve, reject) => {
@@ -205,8 +210,11 @@ export class FakeGitHub {
     authorization: string | undefined,
     body: { value: unknown; invalid: boolean }
   ): Reply {
-    if (credential(authorization) !== this.token) return githubError(401, 'Bad credentials')
     if (body.invalid) return githubError(400, 'Problems parsing JSON')
+    const path = decodePath(url.pathname)
+    if (this.secrets.handles(path))
+      return this.secrets.handle(method, path, credential(authorization), asRecord(body.value))
+    if (credential(authorization) !== this.token) return githubError(401, 'Bad credentials')
     const rest = this.repoRelativePath(url.pathname)
     if (rest === undefined) return notFound()
     for (const route of this.repository.routes) {
