@@ -590,7 +590,7 @@ const actionInputs = Object.keys(
 describe('examples/aws/permissions.json', () => {
   it('lists each role sorted, without duplicates, the audit list inside the remediation list', () => {
     expect(Object.keys(permissions).sort()).toEqual(
-      ['audit', 'hub', 'member', 'organization-reader', 'remediation'].sort()
+      ['audit', 'hub', 'member', 'organization-reader', 'remediation', 'rotation'].sort()
     )
     for (const list of Object.values(permissions)) {
       expect(list).toEqual([...new Set(list)].sort())
@@ -1053,7 +1053,8 @@ describe('examples/workflows', () => {
       'audit.yml',
       'exposed-key-event.yml',
       'organization-audit.yml',
-      'revoke-key.yml'
+      'revoke-key.yml',
+      'rotate-keys.yml'
     ])
   })
 
