@@ -10,14 +10,13 @@ type Json = unknown
 const tags: (ScalarTag | CollectionTag)[] = ['Ref', 'Sub', 'GetAtt', 'If', 'Not', 'Equals'].flatMap(
   (name) => {
     const key = name === 'Ref' ? name : `Fn::${name}`
-    return [
-      { tag: `!${name}`, resolve: (value: string) => ({ [key]: value }) },
-      {
-        tag: `!${name}`,
-        collection: 'seq' as const,
-        resolve: (v) => ({ [key]: v.toJSON() as Json })
-      }
-    ]
+    const scalar: ScalarTag = { tag: `!${name}`, resolve: (value: string) => ({ [key]: value }) }
+    const seq: CollectionTag = {
+      tag: `!${name}`,
+      collection: 'seq',
+      resolve: (v) => ({ [key]: v.toJSON() as Json })
+    }
+    return [scalar, seq]
   }
 )
 const template = parseDocument(readFileSync('examples/aws/rotation-role.yml', 'utf8'), {
