@@ -49,7 +49,13 @@ export function readRotation(
   // The token never goes into an error message, so it is read outside the Reader.
   const deliveryToken = get('delivery-token').trim()
   const path = r.raw('rotation-config')
-  if (action !== 'rotate') return undefined
+  if (action !== 'rotate') {
+    if (path !== '')
+      r.problems.push(
+        "'rotation-config' is only used with action rotate: set action: rotate, or remove it."
+      )
+    return undefined
+  }
   if (path === '') {
     r.problems.push(
       "'action' rotate needs 'rotation-config': the path of the rotation map in this repository (see the README's rotation section)."

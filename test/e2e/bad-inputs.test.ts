@@ -67,7 +67,11 @@ const BAD: [string, string, string][] = [
   ['inline-session-policy', '{"Statement": [', 'not JSON'],
   ['inline-session-policy', '"Deny"', 'JSON IAM policy document'],
   ['managed-session-policies', 'ReadOnlyAccess', 'IAM managed policy ARNs'],
-  ['retry-max-attempts', '31', 'from 1 to 30']
+  ['retry-max-attempts', '31', 'from 1 to 30'],
+  ['rotation-config', 'rotation.yml', 'only used with action rotate'],
+  ['rotate-on', 'unused', 'one of due-soon, overdue'],
+  ['cutover-idle-hours', '0', 'from 1 to 2160'],
+  ['cutover-timeout-days', '366', 'from 1 to 365']
 ]
 // Combinations that contradict each other.
 const CONFLICTS: [Record<string, string>, string][] = [
@@ -79,10 +83,11 @@ const CONFLICTS: [Record<string, string>, string][] = [
     { 'access-key-id': 'AKIAIOSFODNN7EXAMPLE', action: 'report' },
     "'action' report changes nothing"
   ],
-  [{ 'max-age-days': '30', 'warn-days': '30' }, "'warn-days' (30) must be smaller"]
+  [{ 'max-age-days': '30', 'warn-days': '30' }, "'warn-days' (30) must be smaller"],
+  [{ action: 'rotate' }, "'action' rotate needs 'rotation-config'"]
 ]
 // Inputs where any value is acceptable, so no bad value exists.
-const FREE_FORM = new Set(['github-token'])
+const FREE_FORM = new Set(['github-token', 'delivery-token'])
 
 let fakes: Fakes
 beforeAll(async () => {

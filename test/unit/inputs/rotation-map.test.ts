@@ -156,6 +156,9 @@ describe('the rotation inputs', () => {
 
   it('other actions carry no rotation, and the defaults are no mistake', () => {
     expect(settingsOf(settingsWith({}), 'audit').rotation).toBeUndefined()
+    expect(problemsOf({ 'rotation-config': 'rotation.yml' }).join('\n')).toContain(
+      "'rotation-config' is only used with action rotate"
+    )
   })
 
   it.each([
