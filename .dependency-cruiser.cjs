@@ -1,10 +1,10 @@
 // The layers of src/, enforced by `npm run lint` (npm run depcruise). Imports point one way:
-//   jobs (src/jobs, src/main.ts) -> stages (inputs credentials scan classify plan act activity
+//   jobs (src/jobs, src/main.ts) -> stages (inputs credentials scan classify plan act rotate activity
 //   render deliver) -> adapters (src/aws, src/github) -> domain (src/domain) and kit (src/kit).
 // Type-only imports count: a type drags its module into the reader's head, if not into the bundle.
 // test/contract/layers.test.ts proves that a wrong import fails these rules.
 
-const STAGES = '(inputs|credentials|scan|classify|plan|act|activity|render|deliver)'
+const STAGES = '(inputs|credentials|scan|classify|plan|act|rotate|activity|render|deliver)'
 const JOBS = ['^src/jobs/', '^src/main\\.ts$', '^src/index\\.ts$']
 const RUNNER = ['^src/deliver/', '^src/jobs/', '^src/main\\.ts$']
 // Unanchored: with a symlinked node_modules the resolved path starts elsewhere.

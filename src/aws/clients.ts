@@ -1,4 +1,4 @@
-// The one place that builds the SDK clients of the five services the action calls, so every
+// The one place that builds the SDK clients of the six services the action calls, so every
 // request shares the same credentials, attempts (retry-max-attempts), timeouts and proxy
 // (src/aws/network.ts), and each service is retried and paced the one way it needs (PROFILES).
 // AWS_ENDPOINT_URL (the SDK's own variable) is honoured as is. The stages never see these
@@ -6,6 +6,7 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail'
 import { IAMClient } from '@aws-sdk/client-iam'
 import { OrganizationsClient } from '@aws-sdk/client-organizations'
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { SNSClient } from '@aws-sdk/client-sns'
 import { STSClient } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
@@ -19,6 +20,7 @@ export type StsClient = STSClient
 export type SnsClient = SNSClient
 export type OrganizationsApi = OrganizationsClient
 export type CloudTrailApi = CloudTrailClient
+export type SecretsManagerApi = SecretsManagerClient
 
 export interface ClientOptions {
   region: string
@@ -44,6 +46,7 @@ const PROFILES = {
   signIn: { callerRetries: true },
   organizations: { retryMode: 'adaptive' },
   sns: {},
+  secretsManager: { retryMode: 'adaptive' },
   // LookupEvents allows 2 requests per second per account and region: each attempt takes a token
   // from its region's bucket (src/activity), so the SDK must not send again without asking it.
   // A page of events can take a while to come.
@@ -94,6 +97,11 @@ export function snsClient(options: ClientOptions): SnsClient {
 /** CloudTrail in one region; `endpoint` overrides AWS_ENDPOINT_URL, for tests. */
 export function cloudTrailClient(options: ClientOptions & { endpoint?: string }): CloudTrailApi {
   return new CloudTrailClient(config(PROFILES.cloudTrail, options))
+}
+
+/** Secrets Manager in the secret's region (rotation's destination). */
+export function secretsManagerClient(options: ClientOptions): SecretsManagerApi {
+  return new SecretsManagerClient(config(PROFILES.secretsManager, options))
 }
 
 /** The pair an account's audit works with. */

@@ -1,6 +1,7 @@
 // The IAM calls that change keys and users (src/act), and the reads that check them: small typed
 // functions, so the act stage never builds an SDK command and reads one shape of a live key.
 import {
+  CreateAccessKeyCommand,
   DeleteAccessKeyCommand,
   GetAccessKeyLastUsedCommand,
   GetUserPolicyCommand,
@@ -47,6 +48,43 @@ export async function readLiveKey(
 export async function keyOwner(iam: IAMClient, accessKeyId: string): Promise<string | undefined> {
   const answer = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }))
   return answer.UserName
+}
+
+/** Every key of a user as IAM lists it right now, by ID. */
+export async function readLiveKeys(
+  iam: IAMClient,
+  userName: string
+): Promise<(LiveKey & { accessKeyId: string })[]> {
+  const keys: (LiveKey & { accessKeyId: string })[] = []
+  for await (const page of paginateListAccessKeys({ client: iam }, { UserName: userName })) {
+    for (const k of page.AccessKeyMetadata ?? []) {
+      if (!k.AccessKeyId) continue
+      const status = k.Status === 'Active' ? 'Active' : 'Inactive'
+      keys.push({ accessKeyId: k.AccessKeyId, status, createDate: k.CreateDate })
+    }
+  }
+  return keys
+}
+
+/**
+ * iam:CreateAccessKey. The secret exists only in this answer: `mask` is called with it before
+ * anything else happens, so no later log line can show it.
+ */
+export async function createAccessKey(
+  iam: IAMClient,
+  userName: string,
+  mask: (secret: string) => void
+): Promise<{ accessKeyId: string; secretAccessKey: string; createDate: Date }> {
+  const answer = await iam.send(new CreateAccessKeyCommand({ UserName: userName }))
+  const key = answer.AccessKey
+  if (key?.SecretAccessKey) mask(key.SecretAccessKey)
+  if (!key?.AccessKeyId || !key.SecretAccessKey)
+    throw new Error('CreateAccessKey answered without the new key')
+  return {
+    accessKeyId: key.AccessKeyId,
+    secretAccessKey: key.SecretAccessKey,
+    createDate: key.CreateDate ?? new Date()
+  }
 }
 
 export async function setKeyStatus(

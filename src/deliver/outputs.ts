@@ -40,6 +40,7 @@ export function setAuditOutputs(report: AuditReport, reportPath: string): void {
   const counts = countChanges(changes)
   core.setOutput('deactivated-count', counts.deactivated)
   core.setOutput('deleted-count', counts.deleted)
+  if (report.rotation) core.setOutput('rotations', JSON.stringify(report.rotation.rotations))
 }
 
 export function setIncidentOutputs(report: IncidentReport, reportPath: string): void {

@@ -4,6 +4,7 @@ import type { ExemptionInventory, TwoActiveKeys } from './account-findings.js'
 import type { ActivitySummary } from './activity.js'
 import type { ChangeRecord, Hold } from './changes.js'
 import type { ScanInfo } from './scan-info.js'
+import type { RotationReport } from './rotation.js'
 import type { Counts, Finding, RemediationAction, ScanError, Thresholds } from './types.js'
 
 export const REPORT_SCHEMA_VERSION = 1
@@ -28,6 +29,8 @@ export interface AuditReport {
   exemptions?: ExemptionInventory
   /** Users with two active keys (a finding of its own; it does not fail the step). */
   twoActiveKeys?: TwoActiveKeys[]
+  /** action: rotate: each rotation's step this run. */
+  rotation?: RotationReport
 }
 
 export interface RemediationReport {

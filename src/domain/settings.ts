@@ -2,6 +2,7 @@
 // mode and no combination the inputs reject can be written (src/inputs builds these).
 import type { OwnersConfig } from './owners.js'
 import type { ReminderSettings } from './reminders.js'
+import type { RotationSettings } from './rotation.js'
 import type { ExposedKey, ExposureEvent } from './exposure.js'
 import type { ExpectedAccount } from './matrix.js'
 import type { SecretScanningScope } from './secret-scanning.js'
@@ -115,6 +116,8 @@ export interface AuditSettings extends ConnectionSettings, DeliverySettings {
   exemptionMaxDays: number
   /** The reminder ladder on each key's issue; set with the owners file. */
   reminders?: ReminderSettings
+  /** Set exactly when action is rotate: the rotation map and the cutover's timing. */
+  rotation?: RotationSettings
 }
 
 /** The keys an incident revokes, and where they came from. */

@@ -115,4 +115,4 @@ export interface Counts {
 }
 
 /** What the action may do to offending keys. */
-export type RemediationAction = 'report' | 'deactivate' | 'delete'
+export type RemediationAction = 'report' | 'deactivate' | 'delete' | 'rotate'

@@ -35,6 +35,10 @@ export function failureReasons(report: AuditReport, failOn: FailOn): string[] {
   const handled = new Set(
     r?.changes.filter((x) => HANDLED_RESULTS.has(x.result)).map((x) => x.accessKeyId) ?? []
   )
+  // A key whose successor is delivered is being dealt with: the cutover decides when it goes.
+  for (const x of report.rotation?.rotations ?? [])
+    if (['delivered', 'retiring', 'done'].includes(x.stage)) handled.add(x.accessKeyId)
+  reasons.push(...rotationFailures(report))
   const open = (cls: string): number =>
     report.keys.filter((k) => k.class === cls && !handled.has(k.accessKeyId)).length
   const overdue = open('overdue')
@@ -60,6 +64,27 @@ export function failureReasons(report: AuditReport, failOn: FailOn): string[] {
   }
   if (failOn === 'due-soon' && c['due-soon'] > 0) {
     reasons.push(`${c['due-soon']} access keys are due for rotation soon (fail-on: due-soon).`)
+  }
+  return reasons
+}
+
+function rotationFailures(report: AuditReport): string[] {
+  const rot = report.rotation
+  if (!rot) return []
+  const failed = rot.rotations.filter((x) => x.result === 'failed')
+  const reasons: string[] = []
+  if (rot.capExceeded) {
+    reasons.push(
+      `The rotation plan holds more writing steps than max-actions (${rot.maxActions}), so nothing was changed; review it in the job summary and raise max-actions for one run if it is right.`
+    )
+  }
+  if (failed.length > 0) {
+    reasons.push(
+      `${failed.length} rotation steps failed (${failed
+        .slice(0, 5)
+        .map((x) => `${x.userName} ${x.accessKeyId}`)
+        .join(', ')}); see "Key rotation" in the job summary.`
+    )
   }
   return reasons
 }

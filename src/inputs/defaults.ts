@@ -38,5 +38,8 @@ export const DEFAULTS = {
   'reminder-days': '14,7,1',
   'reminder-every-days': '7',
   'escalate-after-days': '14',
-  'secret-scanning-scope': 'repository'
+  'secret-scanning-scope': 'repository',
+  'rotate-on': 'due-soon',
+  'cutover-idle-hours': '24',
+  'cutover-timeout-days': '7'
 } as const

@@ -15,6 +15,7 @@ import type { FailOn, RemediationAction } from '../domain/types.js'
 import { readConnection } from './connection.js'
 import { readFleet } from './fleet.js'
 import { readIncident } from './mode.js'
+import { readRotation } from './rotation.js'
 import { readSecretScanning } from './secret-scanning.js'
 import { GROUP_NAME, LABEL, REGION, SNS_TOPIC_ARN, TAG_KEY, USER_GLOB } from './patterns.js'
 import { InputError, Reader, type InputGetter } from './reader.js'
@@ -61,12 +62,18 @@ export function readSettings(
       ? revokes
         ? 'deactivate'
         : 'report'
-      : r.oneOf<RemediationAction>('action', ['report', 'deactivate', 'delete'])
+      : r.oneOf<RemediationAction>('action', ['report', 'deactivate', 'delete', 'rotate'])
   if (revokes && action === 'report') {
     r.problems.push(
       "'action' report changes nothing, so it cannot revoke a key: use deactivate or delete (or leave it empty)."
     )
   }
+  if (revokes && action === 'rotate') {
+    r.problems.push(
+      "'action' rotate is for scheduled audits; an exposed key is revoked, not rotated: use deactivate or delete (or leave it empty)."
+    )
+  }
+  const rotation = readRotation(r, get, env, revokes ? 'report' : action)
   const remediation: RemediationSettings = {
     action,
     dryRun: r.boolean('dry-run'),
@@ -143,6 +150,7 @@ export function readSettings(
     scanMethod,
     exemptionMaxDays,
     // The ladder runs with an owners file only: without one, nobody reviewed is there to remind.
-    ...(owners ? { owners, reminders } : {})
+    ...(owners ? { owners, reminders } : {}),
+    ...(rotation ? { rotation } : {})
   }
 }

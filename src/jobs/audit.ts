@@ -25,11 +25,15 @@ import { blockedKeys, recordedDeactivations } from '../plan/guards.js'
 import { renderCancelNote } from '../render/cancellation.js'
 import { planRemediation } from '../plan/remediation.js'
 import { renderChanges } from '../render/changes.js'
+import { renderRotationSection } from '../render/rotation.js'
 import { writeReport } from '../deliver/report.js'
 import type { AuditReport } from '../domain/report.js'
 import { setAuditOutputs, setIssuesOutput, writeSummary } from '../deliver/outputs.js'
 import { renderSummary } from '../render/summary.js'
 import { cancelFailures, failureReasons } from '../domain/verdict.js'
+import type { RotationRecord, RotationReport } from '../domain/rotation.js'
+import type { RotationPlan } from '../rotate/plan.js'
+import { rotate, rotationReport } from './rotation.js'
 
 type AuditJob = JobContext<AuditSettings>
 
@@ -40,7 +44,7 @@ type AuditJob = JobContext<AuditSettings>
 async function remediate(
   audit: Audit,
   job: AuditJob
-): Promise<{ plan: Plan; changes: ChangeRecord[] }> {
+): Promise<{ plan: Plan; changes: ChangeRecord[]; rotation?: RotationReport }> {
   const { report } = audit
   const plan = planRemediation({
     findings: report.keys,
@@ -51,11 +55,27 @@ async function remediate(
     blocked: blockedKeys(report.keys, await ownAccessKeyId(job.clients), audit.unreadable)
   })
   const changes: ChangeRecord[] = []
+  const rotations: RotationRecord[] = []
+  let rotationPlan: RotationPlan | undefined
+  const rotationOf = () =>
+    rotationReport(rotationPlan, rotations, job.settings.rotation?.map.path ?? '')
   // From here on a cancel writes what was done instead of ending the process at once.
   setFinalizer(() => {
-    const record = withOutcome(audit, plan, changes, [])
+    const record = withOutcome(audit, plan, changes, [], rotationOf())
     return finish(record, job, plan, cancelFailures(cancelledBy(), changes))
   })
+  const { rotation } = job.settings
+  if (rotation) {
+    rotationPlan = await rotate(
+      audit,
+      { ...job, settings: { ...job.settings, rotation } },
+      {
+        changes,
+        rotations
+      }
+    )
+    return { plan, changes, rotation: rotationOf() }
+  }
   const applied = applyPlan(job.clients.iam, plan, {
     now: () => new Date(),
     log: runnerLog,
@@ -71,7 +91,8 @@ function withOutcome(
   audit: Audit,
   plan: Plan,
   changes: readonly ChangeRecord[],
-  activity: readonly ActivitySummary[]
+  activity: readonly ActivitySummary[],
+  rotation?: RotationReport
 ): Audit {
   const report: AuditReport = {
     ...audit.report,
@@ -83,7 +104,8 @@ function withOutcome(
       changes: [...changes],
       holds: plan.holds
     },
-    ...(activity.length > 0 ? { activity: [...activity] } : {})
+    ...(activity.length > 0 ? { activity: [...activity] } : {}),
+    ...(rotation ? { rotation } : {})
   }
   return { ...audit, report }
 }
@@ -106,6 +128,7 @@ function finish(
     job,
     [
       renderCancelNote(cancelledBy()),
+      renderRotationSection(audit.report.rotation),
       renderChanges(
         plan,
         audit.report.remediation?.changes ?? [],
@@ -222,7 +245,7 @@ export async function runAuditJob(job: AuditJob): Promise<JobResult> {
   const rootCheck = classified.scan.rootKeyCheck
   if (rootCheck && 'error' in rootCheck)
     core.warning(`Root user access keys not checked: ${rootCheck.error}`)
-  const { plan, changes } = await remediate(classified, job)
+  const { plan, changes, rotation } = await remediate(classified, job)
   // After a cancel, each slow stage not yet started is skipped, to write the record in time.
   const activity = cancelledBy()
     ? []
@@ -230,7 +253,7 @@ export async function runAuditJob(job: AuditJob): Promise<JobResult> {
         auditTargets(settings.activity.activityFor, classified.report.keys, changes),
         { settings: settings.activity, now: at, credentials: job.credentials, log: runnerLog }
       )
-  const audit = withOutcome(classified, plan, changes, activity)
+  const audit = withOutcome(classified, plan, changes, activity, rotation)
   const deliveries: Delivery[] = []
   for (const deliver of [notifyIssues, notifySns]) {
     if (cancelledBy()) break

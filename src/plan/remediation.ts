@@ -56,7 +56,8 @@ function emptyPlan(settings: RemediationSettings): Plan {
 export function planRemediation(input: PlanInput): Plan {
   const { settings: s, thresholds: t, now } = input
   const plan = emptyPlan(s)
-  if (s.action === 'report') return plan
+  // Rotation plans its own steps (src/rotate); it deactivates and deletes only what it replaced.
+  if (s.action === 'report' || s.action === 'rotate') return plan
   const grace = s.deleteGraceDays
 
   for (const f of input.findings) {

@@ -3,7 +3,7 @@ import { keyLink, userLink, type Partition } from './links.js'
 import { alert, codeBlock, escapeMarkdown as esc, table } from '../kit/text/markdown.js'
 import type { ChangeRecord, Plan } from '../domain/changes.js'
 
-const RESULT_LABEL: Record<ChangeRecord['result'], string> = {
+export const RESULT_LABEL: Record<ChangeRecord['result'], string> = {
   planned: '📝 would be done',
   applied: '✅ applied',
   'already-done': '☑️ already done',

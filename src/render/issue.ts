@@ -66,6 +66,8 @@ export interface KeyIssueInput {
   hold?: string
   /** Rendered CloudTrail section, when activity was looked up; cut first when too long. */
   activityMarkdown?: string
+  /** Where the key's rotation stands (action: rotate). */
+  rotationMarkdown?: string
 }
 
 /** Plain text for a title: one line, and no @ that could notify anyone. */
@@ -192,6 +194,10 @@ function actionsTaken(input: KeyIssueInput, ctx: IssueContext): string {
     lines.push('- Report only: this workflow never changes keys (action: report).')
   } else if (ctx.action === 'deactivate' && !c) {
     lines.push('- Overdue and unused keys are deactivated by this workflow (action: deactivate).')
+  } else if (ctx.action === 'rotate') {
+    lines.push(
+      '- Keys of the users in the rotation map are rotated by this workflow (action: rotate): a new key is delivered, and the old one retired once it is idle.'
+    )
   } else if (ctx.action === 'delete') {
     lines.push(
       ctx.deleteGraceDays === 0
@@ -238,6 +244,7 @@ export function renderKeyIssueBody(input: KeyIssueInput, ctx: IssueContext): str
     ...expiredExemptionNote(f),
     `### Why it matters\n\n${whyItMatters(f, ctx.thresholds)}`,
     `### What IAM Key Sentinel did\n\n${actionsTaken(input, ctx)}`,
+    ...(input.rotationMarkdown ? [input.rotationMarkdown] : []),
     `### How to rotate it\n\n${rotationSteps(input)}\n\nOnce the old key is deleted (or deactivated), the next run closes this issue.`
   ]
   const footer = renderFooter(ctx)

@@ -7,6 +7,7 @@ import { iamKeysUrl, type Partition } from './links.js'
 import type { AuditReport } from '../domain/report.js'
 import { changeTotals } from '../classify/organization.js'
 import { ROTATION_STEPS, rotationAdvice } from './rotation-steps.js'
+import { renderRotationText } from './rotation.js'
 import type { Finding } from '../domain/types.js'
 import type { UserOwners } from '../domain/owners.js'
 import {
@@ -215,7 +216,8 @@ export function renderMessage(input: SnsMessageInput, limit = SNS_MESSAGE_LIMIT_
     `... ${left} more keys are not listed here to stay within SNS's size limit; see the run: ${input.runUrl}`
   const title = keys.length > 0 ? 'Keys needing action:' : 'No key needs action.'
 
-  const parts = [head, title]
+  const rotation = renderRotationText(input.report.rotation)
+  const parts = rotation ? [head, rotation, title] : [head, title]
   const fit = fitItems(keys, (f) => keyBlock(f, input), {
     budget: limit,
     used: bytes(parts.join(separator)) + bytes(separator + foot),
@@ -259,5 +261,6 @@ export function shouldPublish(
   if (notifyOn === 'never') return false
   if (notifyOn === 'always' || event === 'incident') return true
   const c = report.counts
-  return c.overdue + c.unused > 0 || (report.remediation?.changes.length ?? 0) > 0
+  const rotated = report.rotation?.rotations.some((x) => x.result !== 'skipped') ?? false
+  return c.overdue + c.unused > 0 || (report.remediation?.changes.length ?? 0) > 0 || rotated
 }

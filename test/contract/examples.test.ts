@@ -596,7 +596,7 @@ const actionInputs = Object.keys(
 describe('examples/aws/permissions.json', () => {
   it('lists each role sorted, without duplicates, the audit list inside the remediation list', () => {
     expect(Object.keys(permissions).sort()).toEqual(
-      ['audit', 'hub', 'member', 'organization-reader', 'remediation'].sort()
+      ['audit', 'hub', 'member', 'organization-reader', 'remediation', 'rotation'].sort()
     )
     for (const list of Object.values(permissions)) {
       expect(list).toEqual([...new Set(list)].sort())
@@ -1069,7 +1069,8 @@ describe('examples/workflows', () => {
       'exposed-key-event.yml',
       'organization-audit.yml',
       'revoke-key.yml',
-      'secret-scanning.yml'
+      'secret-scanning.yml',
+      'rotate-keys.yml'
     ])
   })
 

@@ -42,6 +42,7 @@ const FIXTURE: Record<string, string[]> = {
   'src/deliver/out.ts': ['@actions/core', '@actions/github', '../domain/types.js'],
   'src/plan/a.ts': ['./b.js', './nowhere.js'],
   'src/plan/b.ts': ['./a.js'],
+  'src/rotate/step.ts': ['../aws/client.js', '../jobs/audit.js', '@actions/core'],
   'src/jobs/audit.ts': ['../deliver/out.js', '@actions/core', '@actions/github', '@aws-sdk/types'],
   'src/main.ts': ['./jobs/audit.js', '@actions/core']
 }
@@ -63,6 +64,8 @@ const EXPECTED = [
   'stages-do-not-import-jobs: src/scan/walk.ts → src/jobs/audit.ts',
   'only-delivery-jobs-and-the-github-adapter-import-actions-github: src/inputs/settings.ts → @actions/github',
   'stages-do-not-import-jobs: src/inputs/settings.ts → src/main.ts',
+  'stages-do-not-import-jobs: src/rotate/step.ts → src/jobs/audit.ts',
+  'only-delivery-and-jobs-touch-the-runner: src/rotate/step.ts → @actions/core',
   // A cycle is reported once, at its first edge.
   'no-circular: src/plan/a.ts → src/plan/b.ts',
   'not-to-unresolvable: src/plan/a.ts → ./nowhere.js',

@@ -75,7 +75,11 @@ const BAD: [string, string, string][] = [
   ['reminder-every-days', '366', 'from 0 to 365'],
   ['escalate-after-days', 'two weeks', 'whole number'],
   ['secret-scanning-scope', 'enterprise', 'one of repository, organization'],
-  ['secret-scanning-token', 'github_pat_elsewhere', 'only used with mode secret-scanning']
+  ['secret-scanning-token', 'github_pat_elsewhere', 'only used with mode secret-scanning'],
+  ['rotation-config', 'rotation.yml', 'only used with action rotate'],
+  ['rotate-on', 'unused', 'one of due-soon, overdue'],
+  ['cutover-idle-hours', '0', 'from 1 to 2160'],
+  ['cutover-timeout-days', '366', 'from 1 to 365']
 ]
 // Combinations that contradict each other.
 const CONFLICTS: [Record<string, string>, string][] = [
@@ -88,10 +92,11 @@ const CONFLICTS: [Record<string, string>, string][] = [
     "'action' report changes nothing"
   ],
   [{ 'max-age-days': '30', 'warn-days': '30' }, "'warn-days' (30) must be smaller"],
-  [{ mode: 'secret-scanning', action: 'report' }, "'action' report changes nothing"]
+  [{ mode: 'secret-scanning', action: 'report' }, "'action' report changes nothing"],
+  [{ action: 'rotate' }, "'action' rotate needs 'rotation-config'"]
 ]
 // Inputs where any value is acceptable, so no bad value exists.
-const FREE_FORM = new Set(['github-token'])
+const FREE_FORM = new Set(['github-token', 'delivery-token'])
 
 let fakes: Fakes
 beforeAll(async () => {

@@ -8,7 +8,8 @@ import { tempRoot } from '../support/temp-root.js'
 import { basename, join } from 'node:path'
 import { makeEvents } from '../support/cloudtrail-events.js'
 import type { FakeAccount, FakeOrganization } from '../support/fake-aws/index.js'
-import { startFakes, type Fakes } from '../support/harness.js'
+import { advanceClock, startFakes, type Fakes } from '../support/harness.js'
+import { startRotationFakes, useKey, userKeys } from '../support/rotation-account.js'
 import { SAMPLE_TOPIC_ARN, sampleAccount } from '../support/sample-account.js'
 
 const permissions = JSON.parse(readFileSync('examples/aws/permissions.json', 'utf8')) as {
@@ -17,6 +18,7 @@ const permissions = JSON.parse(readFileSync('examples/aws/permissions.json', 'ut
   member: string[]
   hub: string[]
   'organization-reader': string[]
+  rotation: string[]
 }
 // Calls no identity policy governs: the OIDC exchange is allowed by the role's trust policy,
 // and GetCallerIdentity needs no permission.
@@ -218,5 +220,51 @@ describe('least privilege', () => {
     const readme = readFileSync('README.md', 'utf8')
     const section = readme.slice(readme.indexOf('## IAM permissions'))
     for (const action of permissions.remediation) expect(section).toContain(`"${action}"`)
+  })
+})
+
+describe('least privilege of the rotation role', () => {
+  const rotationCalls = new Set<string>()
+  const secretIds = new Set<string>()
+  beforeAll(async () => {
+    const rot = await startRotationFakes()
+    try {
+      const account = rot.aws.account()
+      const everything = {
+        'sns-topic-arn': SAMPLE_TOPIC_ARN,
+        'notify-on': 'always',
+        'activity-for': 'flagged',
+        'exempt-groups': 'break-glass'
+      }
+      // Create and deliver (and delete a leftover first), then watch, deactivate and delete.
+      await rot.rotate({ ...everything, 'scan-method': 'api' })
+      await rot.rotate({ ...everything, 'scan-method': 'credential-report' })
+      advanceClock(account, 1)
+      const fresh = userKeys(account, 'deploy-bot').find(
+        (k) => k.accessKeyId !== 'AKIAROTATEDEPLOY0001'
+      )
+      useKey(account, fresh?.accessKeyId ?? '', 1)
+      await rot.rotate(everything)
+      advanceClock(account, 7)
+      await rot.rotate(everything)
+      expect(userKeys(account, 'deploy-bot').map((k) => k.accessKeyId)).toEqual([
+        fresh?.accessKeyId
+      ])
+      for (const call of rot.aws.calls) {
+        const action = `${call.service}:${call.action}`
+        if (!NOT_IN_POLICIES.has(action)) rotationCalls.add(action)
+        if (call.service === 'secretsmanager') secretIds.add(call.params.SecretId ?? '')
+      }
+    } finally {
+      await rot.stop()
+    }
+  }, 360_000)
+
+  it('the rotation role grants exactly what a rotation calls, from create to delete', () => {
+    expect([...rotationCalls].sort()).toEqual([...permissions.rotation].sort())
+  })
+
+  it('Secrets Manager is called only on the secrets the rotation map names', () => {
+    expect([...secretIds]).toEqual(['batch/aws-key'])
   })
 })

@@ -84,9 +84,12 @@ export function advanceClock(account: FakeAccount, days: number): void {
       key.createDate = back(key.createDate)
       if (key.lastUsed) key.lastUsed.date = back(key.lastUsed.date)
     }
+    // The action's records (deactivation dates, rotation steps, claims) age with the keys.
     for (const [tag, value] of Object.entries(user.tags ?? {})) {
-      if (tag.startsWith('iam-key-sentinel:deactivated:') && user.tags) {
-        user.tags[tag] = back(new Date(value)).toISOString()
+      if (tag.startsWith('iam-key-sentinel:') && user.tags) {
+        user.tags[tag] = value.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, (iso) =>
+          back(new Date(iso)).toISOString()
+        )
       }
     }
   }

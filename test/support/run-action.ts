@@ -25,6 +25,8 @@ export interface RunOptions {
   timeoutMs?: number
   /** Sends SIGTERM as soon as this returns true (polled), as a cancelled job would be stopped. */
   terminateWhen?: () => boolean
+  /** The signal terminateWhen sends; SIGKILL stands for a runner that dies without warning. */
+  terminateSignal?: NodeJS.Signals
   /** Called with the whole log so far each time the action writes to it. */
   onStdout?: (stdoutSoFar: string) => void
 }
@@ -117,7 +119,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   const watcher: NodeJS.Timeout | undefined = options.terminateWhen
     ? setInterval(() => {
         if (!options.terminateWhen?.()) return
-        child.kill('SIGTERM')
+        child.kill(options.terminateSignal ?? 'SIGTERM')
         clearInterval(watcher)
       }, 10)
     : undefined

@@ -15,6 +15,9 @@ import {
   type Repo
 } from '../../github/client.js'
 import { runnerLog } from '../runner.js'
+import type { RotationRecord } from '../../domain/rotation.js'
+import { escapeMarkdown } from '../../kit/text/markdown.js'
+import { renderRotationIssueSection } from '../../render/rotation.js'
 import {
   applyIssueActions,
   ensureLabels,
@@ -108,6 +111,15 @@ export function closeReasonFor(
   }
 }
 
+/** A finished rotation closes its issue with where the new key went. */
+function rotationClose(x: RotationRecord | undefined): CloseReason | undefined {
+  if (x?.stage !== 'done') return undefined
+  return {
+    comment: `IAM Key Sentinel rotated this access key: the new key ${x.newAccessKeyId ?? ''} was delivered to ${escapeMarkdown(x.destination, 200)} and the old key is deleted. Closing.`,
+    stateReason: 'completed'
+  }
+}
+
 function summarize(applied: readonly AppliedIssue[], deferred: number): string {
   const count = (kind: IssueAction['kind']) =>
     applied.filter((a) => a.kind === kind && !a.error).length
@@ -144,7 +156,15 @@ export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult
   const holdOf = new Map(report.remediation?.holds.map((h) => [h.accessKeyId, h.reason]) ?? [])
   const classes = issueClasses(settings.issueFor)
   // A key this run deactivated or deleted is handled: its issue closes with what was done.
-  const needing = report.keys.filter((f) => classes.has(f.class) && !applied.has(f.accessKeyId))
+  // A key under rotation keeps its issue, updated at each step, until the old key is gone.
+  const rotationOf = new Map(report.rotation?.rotations.map((x) => [x.accessKeyId, x]) ?? [])
+  const rotating = (id: string): boolean => {
+    const stage = rotationOf.get(id)?.stage
+    return stage !== undefined && stage !== 'none' && stage !== 'done'
+  }
+  const needing = report.keys.filter(
+    (f) => rotating(f.accessKeyId) || (classes.has(f.class) && !applied.has(f.accessKeyId))
+  )
 
   try {
     await ensureLabels(octokit, repo, settings.labels)
@@ -170,6 +190,7 @@ export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult
       const change = changeOf.get(f.accessKeyId)
       const hold = holdOf.get(f.accessKeyId)
       const activityMarkdown = input.activityMarkdown?.get(f.accessKeyId)
+      const rotation = rotationOf.get(f.accessKeyId)
       targets.push({
         accessKeyId: f.accessKeyId,
         title: renderTitle(f, titleAccount),
@@ -180,7 +201,8 @@ export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult
             owner,
             ...(change ? { change } : {}),
             ...(hold ? { hold } : {}),
-            ...(activityMarkdown ? { activityMarkdown } : {})
+            ...(activityMarkdown ? { activityMarkdown } : {}),
+            ...(rotation ? { rotationMarkdown: renderRotationIssueSection(rotation) } : {})
           },
           ctx
         ),
@@ -195,7 +217,9 @@ export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult
       targets,
       existing: existing.keys,
       maxNew: settings.maxNewIssues,
-      closeReason: (id) => closeReasonFor(id, findings, applied, scanComplete, run.runUrl)
+      closeReason: (id) =>
+        rotationClose(rotationOf.get(id)) ??
+        closeReasonFor(id, findings, applied, scanComplete, run.runUrl)
     })
     const results = await applyIssueActions(octokit, repo, plan.actions, settings.labels)
     results.push(

@@ -517,11 +517,11 @@ describe('faults and rate limits', () => {
         authorization:
           'AWS4-HMAC-SHA256 Credential=AKIAFAKE/20261121/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00'
       },
-      body: 'Action=CreateAccessKey&Version=2010-05-08&UserName=alice'
+      body: 'Action=CreateLoginProfile&Version=2010-05-08&UserName=alice'
     })
     expect(response.status).toBe(400)
     expect(await response.text()).toContain('<Code>InvalidAction</Code>')
-    expect(served.fake.mutatingCalls().map((c) => c.action)).toContain('CreateAccessKey')
+    expect(served.fake.mutatingCalls().map((c) => c.action)).toContain('CreateLoginProfile')
   })
 
   it('lets a test change the model when a call arrives', async () => {

@@ -13,6 +13,7 @@ import {
   putUserPolicy
 } from './iam-policies.js'
 import {
+  createAccessKey,
   deleteAccessKey,
   getAccessKeyLastUsed,
   getAccountSummary,
@@ -28,6 +29,7 @@ import {
 } from './iam-users.js'
 import { CLOUDTRAIL_TARGET_PREFIX, ORGANIZATIONS_TARGET_PREFIX } from './json-protocol.js'
 import { ORGANIZATIONS_HANDLERS } from './organizations.js'
+import { SECRETS_MANAGER_HANDLERS, SECRETS_MANAGER_TARGET_PREFIX } from './secrets-manager.js'
 import { SNS_HANDLERS } from './sns.js'
 import { STS_HANDLERS } from './sts.js'
 import type { AwsService } from './types.js'
@@ -43,6 +45,7 @@ const IAM_HANDLERS: Record<string, QueryHandler> = {
   ListAccountAliases: listAccountAliases,
   GetAccountSummary: getAccountSummary,
   UpdateAccessKey: updateAccessKey,
+  CreateAccessKey: createAccessKey,
   DeleteAccessKey: deleteAccessKey,
   TagUser: tagUser,
   UntagUser: untagUser,
@@ -72,7 +75,9 @@ export function jsonHandler(incoming: Incoming): JsonHandler {
     ? CLOUDTRAIL_HANDLERS
     : target.startsWith(ORGANIZATIONS_TARGET_PREFIX)
       ? ORGANIZATIONS_HANDLERS
-      : {}
+      : target.startsWith(SECRETS_MANAGER_TARGET_PREFIX)
+        ? SECRETS_MANAGER_HANDLERS
+        : {}
   const handler = Object.hasOwn(table, incoming.action) ? table[incoming.action] : undefined
   if (!handler) {
     throw new AwsError(400, 'UnknownOperationException', `Unknown operation ${target}`)

@@ -6,6 +6,10 @@ import { required, scalarList, structList } from './query-protocol.js'
 import type { FakeAccount, FakeKey, FakeUser } from './types.js'
 import {
   DEFAULT_DATE,
+  randomChars,
+  SECRET_CHARS,
+  UPPER_ALNUM,
+  wholeSeconds,
   sameName,
   sortedByName,
   stableId,
@@ -158,6 +162,36 @@ export function updateAccessKey(ctx: Ctx): undefined {
   }
   requireKey(targetUser(ctx), accessKeyId).status = status
   return undefined
+}
+
+/** IAM allows two keys per user, inactive ones included (AWS's IAM quotas). */
+const KEYS_PER_USER = 2
+
+export function createAccessKey(ctx: Ctx): XmlFields {
+  const user = targetUser(ctx)
+  if (user.keys.length >= KEYS_PER_USER) {
+    throw new AwsError(
+      409,
+      'LimitExceeded',
+      `Cannot exceed quota for AccessKeysPerUser: ${KEYS_PER_USER}`
+    )
+  }
+  const key: FakeKey = {
+    accessKeyId: `AKIA${randomChars(UPPER_ALNUM, 16)}`,
+    secretAccessKey: randomChars(SECRET_CHARS, 40),
+    status: 'Active',
+    createDate: wholeSeconds(Date.now())
+  }
+  user.keys.push(key)
+  return {
+    AccessKey: {
+      UserName: user.userName,
+      AccessKeyId: key.accessKeyId,
+      Status: key.status,
+      SecretAccessKey: key.secretAccessKey,
+      CreateDate: key.createDate
+    }
+  }
 }
 
 export function deleteAccessKey(ctx: Ctx): undefined {

@@ -1,4 +1,4 @@
-// The JSON 1.1 protocol of CloudTrail and Organizations: the body parsed into parameters, the
+// The JSON 1.1 protocol of CloudTrail, Organizations and Secrets Manager: the body parsed into parameters, the
 // X-Amz-Target prefixes, and answers and errors as JSON.
 import { AwsError } from './errors.js'
 import type { Reply } from './context.js'
@@ -9,7 +9,7 @@ export const CLOUDTRAIL_TARGET_PREFIX = 'CloudTrail_20131101.'
 export const ORGANIZATIONS_TARGET_PREFIX = 'AWSOrganizationsV20161128.'
 
 export const isJsonService = (service: AwsService): boolean =>
-  service === 'cloudtrail' || service === 'organizations'
+  service === 'cloudtrail' || service === 'organizations' || service === 'secretsmanager'
 
 export function parseJsonBody(body: string): {
   params: Record<string, string>

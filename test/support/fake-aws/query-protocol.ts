@@ -72,7 +72,8 @@ const NAMESPACES: Record<AwsService, string> = {
   sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
   sns: 'http://sns.amazonaws.com/doc/2010-03-31/',
   cloudtrail: 'http://cloudtrail.amazonaws.com/doc/2013-11-01/',
-  organizations: 'http://organizations.amazonaws.com/doc/2016-11-28/'
+  organizations: 'http://organizations.amazonaws.com/doc/2016-11-28/',
+  secretsmanager: 'http://secretsmanager.amazonaws.com/doc/2017-10-17/'
 }
 
 /** `<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata>…</ResponseMetadata>`. */

@@ -47,9 +47,17 @@ export interface FakeAccount {
   topics?: string[]
   /** The root user's access keys (at most two): the credential report shows them, GetAccountSummary whether there are any. */
   rootKeys?: FakeKey[]
+  /** Secrets Manager secrets (rotation destinations). */
+  secrets?: FakeSecret[]
 }
 
-export type AwsService = 'iam' | 'sts' | 'sns' | 'cloudtrail' | 'organizations'
+export interface FakeSecret {
+  name: string
+  arn: string
+  versions: { versionId: string; value: string; stages: string[]; createdAt: Date }[]
+}
+
+export type AwsService = 'iam' | 'sts' | 'sns' | 'cloudtrail' | 'organizations' | 'secretsmanager'
 
 export interface RecordedCall {
   service: AwsService

@@ -63,10 +63,12 @@ function routeService(
     scoped === 'sts' ||
     scoped === 'sns' ||
     scoped === 'cloudtrail' ||
-    scoped === 'organizations'
+    scoped === 'organizations' ||
+    scoped === 'secretsmanager'
   ) {
     return scoped
   }
+  if (target?.startsWith('secretsmanager.')) return 'secretsmanager'
   if (target) return target.startsWith(ORGANIZATIONS_TARGET_PREFIX) ? 'organizations' : 'cloudtrail'
   if (STS_ACTIONS.has(action)) return 'sts'
   return SNS_ACTION.test(action) ? 'sns' : 'iam'

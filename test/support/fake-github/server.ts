@@ -29,6 +29,7 @@ import {
 import { DEFAULT_AUDIENCE, mintIdToken, OIDC_PATH } from './oidc.js'
 import { FakeRepository } from './repository.js'
 import { FakeSecretScanning } from './secret-scanning.js'
+import { FakeSecrets } from './secrets.js'
 import type {
   ActiveFault,
   FakeGitHubOptions,
@@ -54,6 +55,8 @@ export class FakeGitHub {
   readonly tokensIssued: IssuedToken[] = []
   /** Secret-scanning alerts of the fake's repository and of other repositories of its owner. */
   readonly secretScanningAlerts: FakeSecretScanningAlert[]
+  /** Actions secrets of any repository, environment or organization (rotation's destination). */
+  readonly secrets: FakeSecrets
 
   private readonly repository: FakeRepository
   private readonly secretScanning: FakeSecretScanning
@@ -91,6 +94,7 @@ export class FakeGitHub {
       baseUrl: this.url
     }))
     this.secretScanningAlerts = this.secretScanning.alerts
+    this.secrets = new FakeSecrets(options.deliveryToken)
     this.oidcFailuresLeft = options.oidcFailures ?? 0
     this.oidcFailureStatus = options.oidcFailureStatus ?? 500
     this.oidcDisabled = options.oidcDisabled ?? false
@@ -102,6 +106,7 @@ export class FakeGitHub {
   /** Listens on 127.0.0.1 at a random port and resolves to the base URL (no trailing slash). */
   async start(): Promise<string> {
     if (this.baseUrl !== undefined) return this.baseUrl
+    await FakeSecrets.ready()
     // A client that hangs up mid-body must not become an unhandled rejection in the test run.
     const server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()))
     await new Promise<void>((resolve, reject) => {
@@ -245,8 +250,11 @@ export class FakeGitHub {
     authorization: string | undefined,
     body: { value: unknown; invalid: boolean }
   ): Reply {
-    if (credential(authorization) !== this.token) return githubError(401, 'Bad credentials')
     if (body.invalid) return githubError(400, 'Problems parsing JSON')
+    const path = decodePath(url.pathname)
+    if (this.secrets.handles(path))
+      return this.secrets.handle(method, path, credential(authorization), asRecord(body.value))
+    if (credential(authorization) !== this.token) return githubError(401, 'Bad credentials')
     const alerts = this.secretScanning.route(method, url, asRecord(body.value))
     if (alerts) return alerts
     const rest = this.repoRelativePath(url.pathname)

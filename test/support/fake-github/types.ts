@@ -96,6 +96,8 @@ export interface FakeGitHubOptions {
   invalidAssignees?: 'drop' | 'reject'
   /** Seed one open pull request (#1) so list callers must skip it (default true). */
   seedPullRequest?: boolean
+  /** The token the Actions secrets API accepts (rotation's delivery-token); none by default. */
+  deliveryToken?: string
 }
 
 /** A secret-scanning alert as the fake stores it; seed with `seedSecretScanningAlert`. */
