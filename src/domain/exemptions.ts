@@ -2,20 +2,12 @@
 // file, the exempt tag (read per user, its value parsed here) and exempt groups; and the status
 // of an exemption on the day of a run.
 import { addDays, isoDate } from './dates.js'
+import { globToRegExp } from './user-glob.js'
 import type { OwnersConfig } from './owners.js'
 import type { Exemption, ExemptionStatus, ExemptionTerms } from './types.js'
 
 /** exemption-max-days' default: an exemption may run at most this many days ahead unflagged. */
 export const DEFAULT_EXEMPTION_MAX_DAYS = 365
-
-/** Glob with '*' and '?' only, anchored; case-insensitive because IAM user names are unique regardless of case. */
-export function globToRegExp(glob: string): RegExp {
-  const body = glob
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('')
-  return new RegExp(`^${body}$`, 'i')
-}
 
 export function excludedBy(userName: string, patterns: readonly string[]): Exemption | undefined {
   const pattern = patterns.find((p) => globToRegExp(p).test(userName))

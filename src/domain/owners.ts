@@ -1,7 +1,7 @@
 // The owners file (input owners-config): who owns which IAM users' keys and which users are
 // exempt until when. It is read from the security repository, reviewed by pull request, so it is
 // the only source of mentions and team routing; nothing read from AWS can add a mention.
-import { globToRegExp } from './exemptions.js'
+import { globToRegExp } from './user-glob.js'
 
 /** Who to tell about a user's keys. */
 export interface OwnerEntry {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { escapeMarkdown, table } from '../../../src/kit/text/markdown.js'
-import { excludedBy, globToRegExp } from '../../../src/domain/exemptions.js'
+import { excludedBy } from '../../../src/domain/exemptions.js'
+import { globToRegExp } from '../../../src/domain/user-glob.js'
 
 /** What a reader sees once GitHub has decoded the entities. */
 function rendered(markdown: string): string {
