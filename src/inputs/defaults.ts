@@ -32,5 +32,7 @@ export const DEFAULTS = {
   'role-chaining': 'false',
   'member-role-name': 'iam-key-sentinel-member',
   'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT),
-  'retry-max-attempts': String(DEFAULT_RETRY_MAX_ATTEMPTS)
+  'retry-max-attempts': String(DEFAULT_RETRY_MAX_ATTEMPTS),
+  'revoke-role-sessions': 'false',
+  'max-role-revocations': '10'
 } as const

@@ -19,7 +19,12 @@ import {
   type IncidentReport
 } from '../render/incident.js'
 import { revokeAll } from '../act/revoke.js'
-import type { IncidentKeyResult } from '../domain/incident.js'
+import {
+  roleNeedsPerson,
+  type IncidentKeyResult,
+  type RoleSessionRevocation
+} from '../domain/incident.js'
+import { revokeRoleSessions, rolesReached, runRoleArns } from '../act/revoke-roles.js'
 import { runnerLog } from '../deliver/runner.js'
 
 type RevokeJob = JobContext<RevokeSettings>
@@ -44,7 +49,8 @@ function incidentReport(
   job: RevokeJob,
   keys: readonly IncidentKeyResult[],
   activity: readonly ActivitySummary[],
-  generatedAt: Date
+  generatedAt: Date,
+  roleSessions: readonly RoleSessionRevocation[] = []
 ): IncidentReport {
   const { settings } = job
   const incident = settings.revoke
@@ -60,9 +66,11 @@ function incidentReport(
     action: revokeAction(settings),
     dryRun: settings.remediation.dryRun,
     revokeSessions: incident.revokeSessions,
+    revokeRoleSessions: incident.revokeRoleSessions,
     lookbackHours: settings.activity.lookbackHours,
     keys: [...keys],
-    activity: [...activity]
+    activity: [...activity],
+    roleSessions: [...roleSessions]
   }
 }
 
@@ -105,9 +113,22 @@ export async function runIncidentJob(job: RevokeJob): Promise<JobResult> {
         settings: settings.activity,
         now,
         credentials: job.credentials,
+        log: runnerLog,
+        incident: { awsRegion: settings.awsRegion }
+      })
+  // The doors the key opened: the roles it reached get the deny (or a list to do by hand).
+  const roleSessions = cancelledBy()
+    ? []
+    : await revokeRoleSessions(job.clients.iam, rolesReached(activity), {
+        enabled: incident.revokeRoleSessions,
+        dryRun: settings.remediation.dryRun,
+        maxRoles: incident.maxRoleRevocations,
+        accountId: job.accountId,
+        ownRoleArns: runRoleArns(settings),
+        now: () => new Date(),
         log: runnerLog
       })
-  const report = incidentReport(job, results, activity, now)
+  const report = incidentReport(job, results, activity, now, roleSessions)
 
   const deliveries: Delivery[] = []
   if (settings.issues.enabled) {
@@ -134,6 +155,12 @@ export async function runIncidentJob(job: RevokeJob): Promise<JobResult> {
         (k) =>
           `Manual inspection and intervention needed for ${k.accessKeyId}: ${k.error ?? 'unknown error'}`
       ),
+      ...report.roleSessions
+        .filter(roleNeedsPerson)
+        .map(
+          (r) =>
+            `Manual inspection and intervention needed for the sessions of role ${r.roleArn}: ${r.detail ?? r.outcome}`
+        ),
       ...deliveryFailures(deliveries)
     ]
   }

@@ -17,7 +17,7 @@ import {
 } from './sns-message.js'
 import { agree, aliasSuffix, changedTo, plural } from './wording.js'
 import type { ExposureEvent } from '../domain/exposure.js'
-import type { IncidentKeyResult } from '../domain/incident.js'
+import type { IncidentKeyResult, RoleSessionRevocation } from '../domain/incident.js'
 
 export interface IncidentReport {
   tool: 'iam-key-sentinel'
@@ -31,9 +31,13 @@ export interface IncidentReport {
   action: 'deactivate' | 'delete'
   dryRun: boolean
   revokeSessions: boolean
+  /** revoke-role-sessions: whether the roles the keys reached got the deny, or a list. */
+  revokeRoleSessions: boolean
   lookbackHours: number
   keys: IncidentKeyResult[]
   activity: ActivitySummary[]
+  /** The roles the keys reached with sts:AssumeRole, and what became of their sessions. */
+  roleSessions: RoleSessionRevocation[]
 }
 
 const HEALTH_DASHBOARD = 'https://health.aws.amazon.com/health/home#/account/dashboard/open-issues'
