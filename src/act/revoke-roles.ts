@@ -68,7 +68,8 @@ export function runRoleArns(
   ]
 }
 
-const ROLE_ARN = /^arn:aws[\w-]*:iam::(\d{12}):role\/(.+)$/
+// IAM's characters for a role's path and name: nothing else reaches a command line or a fence.
+const ROLE_ARN = /^arn:aws[\w-]*:iam::(\d{12}):role\/([\w+=,.@/-]+)$/
 
 interface ParsedRole {
   accountId: string
@@ -93,6 +94,14 @@ const deleteUndo = (roleName: string): string =>
 
 const putCommand = (roleName: string, document: string): string =>
   `aws iam put-role-policy --role-name ${roleName} --policy-name ${POLICY} --policy-document ${shellWord(document)}`
+
+function oneLineJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text))
+  } catch {
+    return text.replace(/\s+/g, ' ')
+  }
+}
 
 /** Every role, each with its outcome; never throws because of AWS. */
 export async function revokeRoleSessions(
@@ -170,7 +179,9 @@ async function revokeRole(
   try {
     // Re-check: a deny of that name already there (the console's, another run's) is kept in
     // the record, and one with a later cutoff already denies more than ours would: left alone.
-    const previous = await readRolePolicy(iam, roleName, POLICY)
+    const stored = await readRolePolicy(iam, roleName, POLICY)
+    // On one line, so that it stays one shell word in one line of the undo command.
+    const previous = stored === undefined ? undefined : oneLineJson(stored)
     const theirs = previous === undefined ? undefined : denyCutoff(previous)
     if (previous !== undefined && theirs !== undefined && theirs >= ours) {
       return {

@@ -17,7 +17,18 @@ import {
 } from './sns-message.js'
 import { agree, aliasSuffix, changedTo, plural } from './wording.js'
 import type { ExposureEvent } from '../domain/exposure.js'
-import type { IncidentKeyResult, RoleSessionRevocation } from '../domain/incident.js'
+import { DENY_KEEP_HOURS } from '../domain/session-deny.js'
+import {
+  roleNeedsPerson,
+  type IncidentKeyResult,
+  type RoleSessionRevocation
+} from '../domain/incident.js'
+import {
+  persistenceMarkdown,
+  persistenceText,
+  roleSessionsMarkdown,
+  roleSessionsText
+} from './incident-doors.js'
 
 export interface IncidentReport {
   tool: 'iam-key-sentinel'
@@ -64,7 +75,7 @@ const REVIEW_STEPS = [
   'Review the CloudTrail activity of the key and of its user, in every region, for actions you do not recognize: new users, keys, roles or policies, instances, data access.',
   'Give the application that used the key a new one (create a second key, update the application, verify), and make sure the exposed key stays deleted or inactive.',
   'Remove the key from where it was published, including the repository history.',
-  'When no legitimate session needs it any more, remove the session-revocation policy with the command given for the key.'
+  `Keep the session-revocation policies (the user's and the roles') for at least ${DENY_KEEP_HOURS} hours, the longest a session minted with the key can live; then, when no legitimate session needs them, remove them with the commands given.`
 ]
 
 // ---------------------------------------------------------------------------------------------
@@ -132,7 +143,11 @@ function incidentSns(report: IncidentReport, runUrl: string): Omit<SnsNotificati
     `Source:   ${SOURCE_TEXT[report.source]}${report.event?.reference ? `, ${plain(report.event.reference, 200)}` : ''}`,
     `Detected: ${report.event?.detectedAt ?? report.generatedAt}`
   ].join('\n')
-  const foot = ['What to review next:', numbered(REVIEW_STEPS)].join('\n')
+  const persistence = persistenceText(report)
+  const roles = roleSessionsText(report)
+  const foot = [...(roles ? [roles, ''] : []), 'What to review next:', numbered(REVIEW_STEPS)].join(
+    '\n'
+  )
   const subject = incidentSubject(report)
   const attributes: SnsNotification['attributes'] = {
     account: stringAttribute(report.accountId),
@@ -152,11 +167,11 @@ function incidentSns(report: IncidentReport, runUrl: string): Omit<SnsNotificati
     ],
     {
       budget: SNS_MESSAGE_LIMIT_BYTES - 1024 - utf8Bytes(subject),
-      used: utf8Bytes(head + foot) + 4,
+      used: utf8Bytes(head + foot + (persistence ?? '')) + 6,
       separator: '\n\n'
     }
   )
-  const parts = [head, ...fit.shown]
+  const parts = [head, ...(persistence ? [persistence] : []), ...fit.shown]
   if (fit.left > 0) {
     parts.push(
       `... more keys are not listed to stay within SNS's size limit; see the run: ${runUrl}`
@@ -222,6 +237,17 @@ export function renderIncidentMarkdown(
       )
     )
   }
+  const rolesLeft = report.roleSessions.filter(roleNeedsPerson)
+  if (rolesLeft.length > 0) {
+    parts.push(
+      alert(
+        'CAUTION',
+        `**Manual intervention required** for the sessions of ${plural(rolesLeft.length, 'role')} the keys reached: see Role sessions below.`
+      )
+    )
+  }
+  const persistence = persistenceMarkdown(report, h)
+  if (persistence) parts.push(persistence)
   parts.push(
     table(
       ['Access key', 'User', 'Exposed at', 'Outcome', 'Older sessions', 'Error'],
@@ -238,6 +264,8 @@ export function renderIncidentMarkdown(
       codeBlock('sh', undo)
     )
   }
+  const roles = roleSessionsMarkdown(report, h)
+  if (roles) parts.push(roles)
   if (report.activity.length > 0) {
     parts.push(
       `${h}# Activity (CloudTrail, last ${report.lookbackHours} hours)`,

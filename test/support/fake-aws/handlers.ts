@@ -11,6 +11,7 @@ import {
   listUserPolicies,
   putUserPolicy
 } from './iam-policies.js'
+import { deleteRolePolicy, getRolePolicy, listRolePolicies, putRolePolicy } from './iam-roles.js'
 import {
   deleteAccessKey,
   getAccessKeyLastUsed,
@@ -47,6 +48,10 @@ const IAM_HANDLERS: Record<string, QueryHandler> = {
   DeleteUserPolicy: deleteUserPolicy,
   GetUserPolicy: getUserPolicy,
   ListUserPolicies: listUserPolicies,
+  PutRolePolicy: putRolePolicy,
+  GetRolePolicy: getRolePolicy,
+  DeleteRolePolicy: deleteRolePolicy,
+  ListRolePolicies: listRolePolicies,
   GetAccountAuthorizationDetails: getAccountAuthorizationDetails,
   GenerateCredentialReport: generateCredentialReport,
   GetCredentialReport: getCredentialReport
