@@ -3,6 +3,7 @@
 import {
   AssumeRoleCommand,
   AssumeRoleWithWebIdentityCommand,
+  GetAccessKeyInfoCommand,
   GetCallerIdentityCommand,
   type Credentials
 } from '@aws-sdk/client-sts'
@@ -11,6 +12,18 @@ import type { AwsCredentials, StsClient } from './clients.js'
 /** sts:GetCallerIdentity's account; undefined when STS names none. */
 export async function callerAccount(sts: StsClient): Promise<string | undefined> {
   return (await sts.send(new GetCallerIdentityCommand({}))).Account
+}
+
+/**
+ * sts:GetAccessKeyInfo: the account an access key ID belongs to, whatever the key's state
+ * (active, inactive or deleted; STS says a deleted key may instead answer an error). Needs the
+ * sts:GetAccessKeyInfo permission, unlike GetCallerIdentity.
+ */
+export async function accessKeyAccount(
+  sts: StsClient,
+  accessKeyId: string
+): Promise<string | undefined> {
+  return (await sts.send(new GetAccessKeyInfoCommand({ AccessKeyId: accessKeyId }))).Account
 }
 
 export interface RoleSessionRequest {

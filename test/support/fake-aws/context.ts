@@ -55,6 +55,8 @@ export interface State {
   accounts: FakeAccount[]
   options: ResolvedOptions
   sessions: Map<string, Session>
+  /** Deleted access key ID → its account ID, for sts:GetAccessKeyInfo. */
+  deletedKeys: Map<string, string>
   reports: Map<string, { csv: string; generatedAt: Date; readyAt: number; announced: boolean }>
   published: PublishedMessage[]
   /** FIFO deduplication: `${topicArn} ${dedupId}` → the first publish within 5 minutes. */

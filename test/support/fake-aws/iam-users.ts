@@ -141,6 +141,7 @@ export function deleteAccessKey(ctx: Ctx): undefined {
   const accessKeyId = required(ctx, 'AccessKeyId')
   const user = targetUser(ctx)
   user.keys.splice(user.keys.indexOf(requireKey(user, accessKeyId)), 1)
+  ctx.state.deletedKeys.set(accessKeyId, ctx.caller.account.accountId)
   return undefined
 }
 

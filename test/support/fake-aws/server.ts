@@ -100,6 +100,7 @@ export class FakeAws {
         organization: options.organization
       },
       sessions: new Map(),
+      deletedKeys: new Map(),
       reports: new Map(),
       published: this.published,
       fifoSeen: new Map(),

@@ -194,8 +194,39 @@ function getCallerIdentity(ctx: Ctx): XmlFields {
   return { UserId: caller.userId, Account: caller.account.accountId, Arn: caller.arn }
 }
 
+const ACCESS_KEY_ID = /^[\w]{16,128}$/
+
+/**
+ * sts:GetAccessKeyInfo answers the account of any key it knows: a user's key in any modelled
+ * account (the caller's or not), a session the fake issued, or a key deleted since (STS does
+ * not say whether a key is active, inactive or deleted). A key ID the fake never saw answers
+ * an error: AWS documents that a deleted key "might return an error that the key doesn't
+ * exist" without naming its code, so the code here is the fake's choice.
+ */
+function getAccessKeyInfo(ctx: Ctx): XmlFields {
+  const accessKeyId = required(ctx, 'AccessKeyId')
+  if (!ACCESS_KEY_ID.test(accessKeyId)) {
+    throw constraintError(
+      'accessKeyId',
+      accessKeyId,
+      'Member must satisfy regular expression pattern: [\\w]*'
+    )
+  }
+  const owner =
+    ctx.state.accounts.find((a) =>
+      a.users.some((u) => u.keys.some((k) => k.accessKeyId === accessKeyId))
+    ) ??
+    ctx.state.sessions.get(accessKeyId)?.account ??
+    ctx.state.accounts.find((a) => ctx.state.deletedKeys.get(accessKeyId) === a.accountId)
+  if (!owner) {
+    throw new AwsError(400, 'InvalidParameterValue', `The access key ${accessKeyId} does not exist`)
+  }
+  return { Account: owner.accountId }
+}
+
 export const STS_HANDLERS: Record<string, QueryHandler> = {
   AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity,
   AssumeRole: assumeRole,
-  GetCallerIdentity: getCallerIdentity
+  GetCallerIdentity: getCallerIdentity,
+  GetAccessKeyInfo: getAccessKeyInfo
 }
