@@ -80,6 +80,7 @@ export async function revokeKey(
     result.userName = await ownerOf(iam, exposed.accessKeyId)
   } catch (error) {
     result.error = `The key could not be found in this account: ${errorMessage(error)}`
+    result.missing = 'owner'
     return result
   }
   const userName = result.userName
@@ -97,6 +98,7 @@ export async function revokeKey(
   const createDate = live?.createDate
   if (!live || !createDate) {
     result.error = `${userName} has no key ${exposed.accessKeyId} any more (already deleted?).`
+    result.missing = 'key'
     return result
   }
 

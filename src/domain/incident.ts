@@ -25,6 +25,22 @@ export interface IncidentKeyResult {
   sessions?: SessionRevocation
   /** What went wrong: set whenever a person must step in. */
   error?: string
+  /**
+   * Set when IAM could not say whose key it is (owner) or the user has no such key any more
+   * (key): the run then asks STS and CloudTrail before giving up on the session deny.
+   */
+  missing?: 'owner' | 'key'
+  /** What STS and CloudTrail said about a missing key (see `missing`). */
+  trace?: OwnerTrace
+}
+
+export interface OwnerTrace {
+  /** sts:GetAccessKeyInfo's answer: the account the key belongs to. */
+  accountId?: string
+  /** Why STS did not answer. */
+  accountError?: string
+  /** The user the key's CloudTrail events name, when IAM could not. */
+  userFromCloudTrail?: string
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   type RoleSessionRevocation
 } from '../domain/incident.js'
 import { revokeRoleSessions, rolesReached, runRoleArns } from '../act/revoke-roles.js'
+import { traceMissingOwners } from '../act/trace-owner.js'
 import { runnerLog } from '../deliver/runner.js'
 
 type RevokeJob = JobContext<RevokeSettings>
@@ -116,6 +117,16 @@ export async function runIncidentJob(job: RevokeJob): Promise<JobResult> {
         log: runnerLog,
         incident: { awsRegion: settings.awsRegion }
       })
+  // A key IAM could not name the user of, or already deleted: STS and CloudTrail may tell.
+  if (!cancelledBy()) {
+    await traceMissingOwners(job.clients.iam, job.clients.sts, results, activity, {
+      accountId: job.accountId,
+      dryRun: settings.remediation.dryRun,
+      revokeSessions: incident.revokeSessions,
+      lookbackHours: settings.activity.lookbackHours,
+      now: () => new Date()
+    })
+  }
   // The doors the key opened: the roles it reached get the deny (or a list to do by hand).
   const roleSessions = cancelledBy()
     ? []
