@@ -48,14 +48,14 @@ export interface OwnerTrace {
  * the role and verified; planned: dry run; by-hand: left to a person (see `reason`); skipped: AWS
  * allows no such deny (a service-linked role); failed: the write or its check failed.
  */
-export type RoleSessionOutcome = 'revoked' | 'planned' | 'by-hand' | 'skipped' | 'failed'
+type RoleSessionOutcome = 'revoked' | 'planned' | 'by-hand' | 'skipped' | 'failed'
 
 /**
  * Why a role is left to a person. off: revoke-role-sessions is false; over-cap: more roles than
  * max-role-revocations; other-account: the role is in another account; own-role: the action runs
  * with it, and the deny would end this very run.
  */
-export type ByHandReason = 'off' | 'over-cap' | 'other-account' | 'own-role'
+type ByHandReason = 'off' | 'over-cap' | 'other-account' | 'own-role'
 
 export interface RoleSessionRevocation {
   roleArn: string

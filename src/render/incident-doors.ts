@@ -41,7 +41,7 @@ function outcomeOf(call: PersistenceCall): string {
   return call.errorCode ? `denied (${call.errorCode})` : 'succeeded'
 }
 
-export const ROLE_OUTCOME: Record<RoleSessionRevocation['outcome'], string> = {
+const ROLE_OUTCOME: Record<RoleSessionRevocation['outcome'], string> = {
   revoked: '✅ older sessions denied',
   planned: '📝 planned (dry run)',
   'by-hand': '✋ revoke by hand',
