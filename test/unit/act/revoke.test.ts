@@ -310,7 +310,9 @@ describe('failures a person must see', () => {
   it('the stored policy is not the one written', async () => {
     // Another writer's policy of the same name lands over ours.
     iamMock.on(PutUserPolicyCommand).callsFake(async (input: { PolicyName: string }) => {
-      fake.users.get('alice')?.policies.set(input.PolicyName, revokeOlderSessionsPolicy(new Date(0)))
+      fake.users
+        .get('alice')
+        ?.policies.set(input.PolicyName, revokeOlderSessionsPolicy(new Date(0)))
       return {}
     })
 

@@ -5,7 +5,10 @@ import {
   renderIncidentSns,
   type IncidentReport
 } from '../../../src/render/incident.js'
-import { USER_DENY_POLICY_NAME, revokeOlderSessionsPolicy } from '../../../src/domain/session-deny.js'
+import {
+  USER_DENY_POLICY_NAME,
+  revokeOlderSessionsPolicy
+} from '../../../src/domain/session-deny.js'
 import type { IncidentKeyResult } from '../../../src/domain/incident.js'
 import { SNS_MESSAGE_LIMIT_BYTES } from '../../../src/render/sns-message.js'
 import { TOP_FIELDS, type ActivitySummary, type TopLists } from '../../../src/domain/activity.js'
