@@ -80,9 +80,10 @@ export async function traceMissingOwners(
       } else {
         said.push(
           named.length === 0
-            ? `Neither IAM nor its CloudTrail events of the last ${options.lookbackHours} hours name its user, so no session deny could be attached: find the user and attach it by hand: ${byHand('USER', options.now())}`
-            : `Its CloudTrail events name several users (${named.join(', ')}), so no session deny was attached: find the key's user and attach it by hand: ${byHand('USER', options.now())}`
+            ? `Neither IAM nor its CloudTrail events of the last ${options.lookbackHours} hours name its user, so no session deny could be attached: find the user and attach it by hand (command given).`
+            : `Its CloudTrail events name several users (${named.join(', ')}), so no session deny was attached: find the key's user and attach it by hand (command given).`
         )
+        trace.byHand = byHand('USER', options.now())
         result.error = said.join(' ')
         continue
       }

@@ -41,6 +41,8 @@ export interface OwnerTrace {
   accountError?: string
   /** The user the key's CloudTrail events name, when IAM could not. */
   userFromCloudTrail?: string
+  /** The AWS CLI command that attaches the session deny once a person has found the user. */
+  byHand?: string
 }
 
 /**

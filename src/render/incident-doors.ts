@@ -3,7 +3,11 @@
 // value from AWS is escaped (Markdown) or flattened (text).
 import type { ActivitySummary } from '../domain/activity.js'
 import { PERSISTENCE_CALLS, type PersistenceCall } from '../domain/evidence.js'
-import type { RoleSessionRevocation } from '../domain/incident.js'
+import {
+  roleNeedsPerson,
+  type IncidentKeyResult,
+  type RoleSessionRevocation
+} from '../domain/incident.js'
 import { DENY_KEEP_HOURS } from '../domain/session-deny.js'
 import { alert, codeBlock, escapeMarkdown as esc, table } from '../kit/text/markdown.js'
 import { plainText as plain } from '../kit/text/plain.js'
@@ -12,6 +16,7 @@ import { plural } from './wording.js'
 
 /** What the doors need of the incident report. */
 interface DoorsReport {
+  keys: IncidentKeyResult[]
   activity: ActivitySummary[]
   roleSessions: RoleSessionRevocation[]
   revokeRoleSessions: boolean
@@ -53,6 +58,26 @@ const KEEP_NOTE = `Keep every revoke-older-sessions deny (the user's and the rol
 
 // ---------------------------------------------------------------------------------------------
 // Markdown
+
+/** The caution for roles left open that a person must see to, if any. */
+export function rolesCaution(report: DoorsReport): string | undefined {
+  const left = report.roleSessions.filter(roleNeedsPerson)
+  if (left.length === 0) return undefined
+  return alert(
+    'CAUTION',
+    `**Manual intervention required** for the sessions of ${plural(left.length, 'role')} the keys reached: see Role sessions below.`
+  )
+}
+
+/** What to run by hand for keys whose user the run could not name. */
+export function byHandMarkdown(report: DoorsReport): string | undefined {
+  const commands = report.keys.flatMap((k) => (k.trace?.byHand ? [k.trace.byHand] : []))
+  if (commands.length === 0) return undefined
+  return [
+    "To deny the older sessions of a key's user once you have found it (replace USER):",
+    codeBlock('sh', commands)
+  ].join('\n\n')
+}
 
 export function persistenceMarkdown(report: DoorsReport, h: string): string | undefined {
   if (!hasEvidence(report)) return undefined

@@ -18,13 +18,11 @@ import {
 import { agree, aliasSuffix, changedTo, plural } from './wording.js'
 import type { ExposureEvent } from '../domain/exposure.js'
 import { DENY_KEEP_HOURS } from '../domain/session-deny.js'
+import type { IncidentKeyResult, RoleSessionRevocation } from '../domain/incident.js'
 import {
-  roleNeedsPerson,
-  type IncidentKeyResult,
-  type RoleSessionRevocation
-} from '../domain/incident.js'
-import {
+  byHandMarkdown,
   persistenceMarkdown,
+  rolesCaution,
   persistenceText,
   roleSessionsMarkdown,
   roleSessionsText
@@ -111,6 +109,7 @@ function keyText(report: IncidentReport, k: IncidentKeyResult): string {
       `Sessions issued before ${k.sessions.issuedBefore} are denied by the inline policy ${k.sessions.policyName}; remove it later with: ${k.sessions.undo}`
     )
   }
+  if (k.trace?.byHand) lines.push(`By hand, once the user is found: ${k.trace.byHand}`)
   const activity = activityOf(report, k.accessKeyId)
   if (activity) lines.push('', renderActivityText(activity))
   return lines.join('\n')
@@ -237,17 +236,9 @@ export function renderIncidentMarkdown(
       )
     )
   }
-  const rolesLeft = report.roleSessions.filter(roleNeedsPerson)
-  if (rolesLeft.length > 0) {
-    parts.push(
-      alert(
-        'CAUTION',
-        `**Manual intervention required** for the sessions of ${plural(rolesLeft.length, 'role')} the keys reached: see Role sessions below.`
-      )
-    )
+  for (const part of [rolesCaution(report), persistenceMarkdown(report, h)]) {
+    if (part) parts.push(part)
   }
-  const persistence = persistenceMarkdown(report, h)
-  if (persistence) parts.push(persistence)
   parts.push(
     table(
       ['Access key', 'User', 'Exposed at', 'Outcome', 'Older sessions', 'Error'],
@@ -264,8 +255,9 @@ export function renderIncidentMarkdown(
       codeBlock('sh', undo)
     )
   }
-  const roles = roleSessionsMarkdown(report, h)
-  if (roles) parts.push(roles)
+  for (const part of [byHandMarkdown(report), roleSessionsMarkdown(report, h)]) {
+    if (part) parts.push(part)
+  }
   if (report.activity.length > 0) {
     parts.push(
       `${h}# Activity (CloudTrail, last ${report.lookbackHours} hours)`,

@@ -124,6 +124,11 @@ describe('incident: a key whose user is unknown', () => {
     expect(key?.error).toContain(
       'Neither IAM nor its CloudTrail events of the last 24 hours name its user, so no session deny could be attached'
     )
-    expect(key?.error).toContain('aws iam put-user-policy --user-name USER')
+    expect(result.summary).toContain(
+      'aws iam put-user-policy --user-name USER --policy-name iam-key-sentinel-revoke-older-sessions --policy-document'
+    )
+    expect(fakes.aws.published[0]?.message).toContain(
+      'By hand, once the user is found: aws iam put-user-policy --user-name USER'
+    )
   })
 })
