@@ -91,7 +91,7 @@ function keyText(report: IncidentReport, k: IncidentKeyResult): string {
     : k.outcome === 'failed'
       ? [
           `MANUAL INSPECTION AND INTERVENTION REQUIRED: an error occurred when attempting to take away the exposed IAM access key ${k.accessKeyId} (${user}) on account ${report.accountId}.`,
-          `Error: ${plain(k.error ?? 'unknown', 500)}`,
+          `Error: ${plain(k.error ?? 'unknown', 800)}`,
           `Sign in to the account, deactivate or delete the key by hand, and check the AWS Health dashboard: ${HEALTH_DASHBOARD}`
         ]
       : k.outcome === 'planned'
@@ -207,7 +207,7 @@ function keyRow(
     esc(k.location ?? '—', 120),
     `${OUTCOME_LABEL[k.outcome]}${k.change ? ` (${k.change.kind}: ${k.change.result})` : ''}`,
     sessions,
-    k.error ? esc(k.error, 400) : '—'
+    k.error ? esc(k.error, 800) : '—'
   ]
 }
 
