@@ -67,7 +67,9 @@ const BAD: [string, string, string][] = [
   ['inline-session-policy', '{"Statement": [', 'not JSON'],
   ['inline-session-policy', '"Deny"', 'JSON IAM policy document'],
   ['managed-session-policies', 'ReadOnlyAccess', 'IAM managed policy ARNs'],
-  ['retry-max-attempts', '31', 'from 1 to 30']
+  ['retry-max-attempts', '31', 'from 1 to 30'],
+  ['revoke-role-sessions', 'yes', 'true or false'],
+  ['max-role-revocations', '0', 'from 1 to 1000']
 ]
 // Combinations that contradict each other.
 const CONFLICTS: [Record<string, string>, string][] = [

@@ -176,7 +176,6 @@ describe('incident: role sessions opened with the key', () => {
       }
     })
     await expect(attacker.send(new ListUsersCommand({}))).resolves.toBeDefined()
-    await new Promise((resolve) => setTimeout(resolve, 5))
 
     const result = await incidentRun(fakes, { 'revoke-role-sessions': 'true' })
 
