@@ -11,6 +11,7 @@ import { setRetryMaxAttempts } from './aws/network.js'
 import { describeFailure } from './kit/errors.js'
 import { runFleetJob } from './jobs/organization.js'
 import { runIncidentJob } from './jobs/incident.js'
+import { runSecretScanningJob } from './jobs/secret-scanning.js'
 import type { Settings } from './domain/settings.js'
 import { readSettings } from './inputs/settings.js'
 import { runContext } from './inputs/run-context.js'
@@ -97,7 +98,9 @@ export async function run(): Promise<void> {
       const result =
         settings.mode === 'revoke'
           ? await runIncidentJob({ ...job, settings })
-          : await runAuditJob({ ...job, settings })
+          : settings.mode === 'secret-scanning'
+            ? await runSecretScanningJob({ ...job, settings })
+            : await runAuditJob({ ...job, settings })
       if (result.failures.length > 0) core.setFailed(result.failures.join('\n'))
     } finally {
       clients.destroy()

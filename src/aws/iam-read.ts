@@ -4,6 +4,7 @@
 import {
   GenerateCredentialReportCommand,
   GetAccessKeyLastUsedCommand,
+  GetAccountSummaryCommand,
   GetCredentialReportCommand,
   ListAccountAliasesCommand,
   paginateGetAccountAuthorizationDetails,
@@ -109,6 +110,16 @@ export async function* userDetailPages(
 /** The account's alias (iam:ListAccountAliases); undefined when it has none. */
 export async function accountAlias(iam: IamClient): Promise<string | undefined> {
   return (await iam.send(new ListAccountAliasesCommand({}))).AccountAliases?.[0]
+}
+
+/**
+ * iam:GetAccountSummary's AccountAccessKeysPresent: whether the root user has access keys (1 or
+ * 0). Undefined when the answer leaves it out.
+ */
+export async function rootAccessKeysPresent(iam: IamClient): Promise<boolean | undefined> {
+  const value = (await iam.send(new GetAccountSummaryCommand({}))).SummaryMap
+    ?.AccountAccessKeysPresent
+  return value === undefined ? undefined : value > 0
 }
 
 /** iam:GenerateCredentialReport: whether the report is COMPLETE (ready to get). */

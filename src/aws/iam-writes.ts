@@ -7,6 +7,7 @@ import {
   GetUserPolicyCommand,
   paginateListAccessKeys,
   PutRolePolicyCommand,
+  paginateListAttachedUserPolicies,
   PutUserPolicyCommand,
   TagUserCommand,
   UntagUserCommand,
@@ -155,4 +156,17 @@ export async function readRolePolicy(
     if (hasAwsCode(error, 'NoSuchEntity')) return undefined
     throw error
   }
+}
+
+/** The ARNs of the managed policies attached to a user (ListAttachedUserPolicies, every page). */
+export async function attachedPolicyArns(iam: IAMClient, userName: string): Promise<string[]> {
+  const arns: string[] = []
+  for await (const page of paginateListAttachedUserPolicies(
+    { client: iam },
+    { UserName: userName }
+  )) {
+    for (const policy of page.AttachedPolicies ?? [])
+      if (policy.PolicyArn) arns.push(policy.PolicyArn)
+  }
+  return arns
 }

@@ -1,7 +1,9 @@
 // Classification of an account's scan: every key classed by the rules and its exemption, the
 // counts, and the audit report they make. Pure.
 import { byUrgency, classify, countClasses } from '../domain/classify.js'
-import { excludedBy, exemptByGroup, exemptByTag } from '../domain/exemptions.js'
+import { exemptionInventory, usersWithTwoActiveKeys } from '../domain/account-findings.js'
+import { excludedBy, exemptByGroup, exemptByOwnersFile, exemptByTag } from '../domain/exemptions.js'
+import type { Exemption } from '../domain/types.js'
 import type { AuditSettings } from '../domain/settings.js'
 import { REPORT_SCHEMA_VERSION, type AuditReport } from '../domain/report.js'
 import type { ScanInfo } from '../domain/scan-info.js'
@@ -23,21 +25,35 @@ export interface Audit {
   unlistedOkAgeDays: number[]
 }
 
+/** Every exemption that covers the user, most reviewed source first: the first unexpired one holds. */
+function exemptionsOf(
+  userName: string,
+  scan: AccountScan,
+  settings: ExemptionSettings
+): Exemption[] {
+  return [
+    excludedBy(userName, settings.excludeUsers),
+    ...exemptByOwnersFile(userName, settings.owners),
+    exemptByTag(scan.tags.get(userName), settings.exemptTag),
+    exemptByGroup(scan.groups.get(userName), settings.remediation.exemptGroups)
+  ].filter((e): e is Exemption => e !== undefined)
+}
+
+type ExemptionSettings = Pick<
+  AuditSettings,
+  'excludeUsers' | 'exemptTag' | 'remediation' | 'owners' | 'exemptionMaxDays'
+>
+
 export function classifyAccount(
   scan: AccountScan,
-  settings: Pick<AuditSettings, 'thresholds' | 'excludeUsers' | 'exemptTag' | 'remediation'>,
+  settings: Pick<AuditSettings, 'thresholds'> & ExemptionSettings,
   account: { accountId: string; accountAlias?: string },
   at: Date
 ): Audit {
   const t = settings.thresholds
+  const maxDays = settings.exemptionMaxDays
   const findings = scan.keys
-    .map((key) => {
-      const exemption =
-        excludedBy(key.userName, settings.excludeUsers) ??
-        exemptByTag(scan.tags.get(key.userName), settings.exemptTag) ??
-        exemptByGroup(scan.groups.get(key.userName), settings.remediation.exemptGroups)
-      return classify(key, at, t, exemption)
-    })
+    .map((key) => classify(key, at, t, exemptionsOf(key.userName, scan, settings), maxDays))
     .sort(byUrgency)
   // Keys only the credential report saw are ok by construction: counted, not listed.
   const counts = countClasses(findings)
@@ -55,7 +71,9 @@ export function classifyAccount(
     counts,
     keys: findings,
     errors: scan.errors,
-    scan: scan.info
+    scan: scan.info,
+    exemptions: exemptionInventory(findings, maxDays),
+    twoActiveKeys: usersWithTwoActiveKeys(findings)
   }
   return {
     report,

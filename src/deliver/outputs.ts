@@ -1,11 +1,14 @@
 // Every step output the action sets, in one place: the jobs hand over what they made, and this
 // module is the only one that writes to GITHUB_OUTPUT.
 import * as core from '@actions/core'
+import { inventoryCounts } from '../domain/account-findings.js'
 import { countChanges } from '../domain/changes.js'
+import { rootKeysOf } from '../domain/scan-info.js'
 import type { MatrixChunk, MatrixEntry } from '../domain/matrix.js'
 import type { Counts } from '../domain/types.js'
 import type { AuditReport } from '../domain/report.js'
 import type { IncidentReport } from '../render/incident.js'
+import type { AlertResult, OtherAccountKeys } from '../domain/secret-scanning.js'
 
 /** The per-class counts and the report, the outputs an audit and an aggregate share. */
 function setCountOutputs(c: Counts, reportPath: string): void {
@@ -24,8 +27,13 @@ export function setAuditOutputs(report: AuditReport, reportPath: string): void {
   core.setOutput('findings', JSON.stringify(report.keys.filter((k) => k.class !== 'ok')))
   setCountOutputs(report.counts, reportPath)
   core.setOutput('scan-method-used', report.scan?.method ?? '')
-  // Empty when not checked: only the credential report can see the root user's keys.
-  core.setOutput('root-access-key-count', report.scan?.rootAccessKeys?.length ?? '')
+  // Empty when unknown: GetAccountSummary says whether there are root keys, not how many.
+  const root = rootKeysOf(report.scan)
+  core.setOutput('root-access-key-count', root.count ?? '')
+  core.setOutput('root-access-keys-present', root.present ?? '')
+  core.setOutput('two-active-keys-count', report.twoActiveKeys?.length ?? 0)
+  const expired = report.exemptions ? inventoryCounts(report.exemptions).expired : 0
+  core.setOutput('expired-exemption-count', expired)
   const changes = report.remediation?.changes ?? []
   core.setOutput('changes', JSON.stringify(changes))
   core.setOutput('activity', JSON.stringify(report.activity ?? []))
@@ -87,4 +95,15 @@ export function setSnsMessageIdOutput(messageId: string): void {
 export async function writeSummary(markdown: string): Promise<void> {
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write()
   else core.info(markdown)
+}
+
+/** mode secret-scanning: each alert's outcome, and other accounts' keys as a matrix. */
+export function setSecretScanningOutputs(
+  accountId: string,
+  results: readonly AlertResult[],
+  others: OtherAccountKeys
+): void {
+  core.setOutput('account-id', accountId)
+  core.setOutput('secret-scanning-alerts', JSON.stringify(results))
+  core.setOutput('other-account-keys', JSON.stringify(others))
 }

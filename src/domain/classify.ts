@@ -5,11 +5,13 @@ import type {
   Exemption,
   Finding,
   KeyClass,
+  RatedExemption,
   RawKeyClass,
   Thresholds
 } from './types.js'
 
 import { wholeDays } from './dates.js'
+import { DEFAULT_EXEMPTION_MAX_DAYS, exemptionStatus } from './exemptions.js'
 
 /**
  * overdue: active and older than max-age-days (age > max).
@@ -38,8 +40,18 @@ export function idleDays(key: AccessKey, now: Date): number | undefined {
   }
 }
 
-/** Exemption only matters for keys that would otherwise be flagged; ok keys stay ok. */
-export function classify(key: AccessKey, now: Date, t: Thresholds, exemption?: Exemption): Finding {
+/**
+ * The first exemption that has not expired holds the key back; when every one has expired, the
+ * key is classed by the rules alone and carries the one that ended last, to be flagged. An
+ * exemption only matters for keys that would otherwise be flagged: ok keys stay ok.
+ */
+export function classify(
+  key: AccessKey,
+  now: Date,
+  t: Thresholds,
+  exemptions: Exemption | readonly Exemption[] = [],
+  exemptionMaxDays = DEFAULT_EXEMPTION_MAX_DAYS
+): Finding {
   const rawClass = classifyRaw(key, now, t)
   const ageDays = wholeDays(key.createDate, now)
   // Field order is the JSON report's: class after lastUse, the exemption last.
@@ -55,9 +67,21 @@ export function classify(key: AccessKey, now: Date, t: Thresholds, exemption?: E
     idleDays: idleDays(key, now),
     daysToDeadline: t.maxAgeDays - ageDays
   }
-  if (exemption === undefined || rawClass === 'ok') return finding
-  return { ...finding, class: 'exempt', rawClass, exemption }
+  if (rawClass === 'ok') return finding
+  const rated: RatedExemption[] = ('kind' in exemptions ? [exemptions] : exemptions).map((e) => ({
+    ...e,
+    status: exemptionStatus(e, now, exemptionMaxDays)
+  }))
+  const holding = rated.find((e) => e.status !== 'expired')
+  if (holding) return { ...finding, class: 'exempt', rawClass, exemption: holding }
+  const expired = rated.reduce<RatedExemption | undefined>(
+    (last, e) => (!last || endOf(e) > endOf(last) ? e : last),
+    undefined
+  )
+  return expired ? { ...finding, expiredExemption: expired } : finding
 }
+
+const endOf = (e: Exemption): string => ('until' in e ? (e.until ?? '') : '')
 
 export function emptyCounts(): Counts {
   return { total: 0, overdue: 0, 'due-soon': 0, unused: 0, inactive: 0, ok: 0, exempt: 0 }

@@ -13,6 +13,14 @@ export interface SessionRevocation {
   undo?: string
 }
 
+/** The AWSCompromisedKeyQuarantine* policies AWS attached to the key's user, as read after revoking. */
+export interface QuarantineCheck {
+  /** Their ARNs; empty when there is none. */
+  policies: string[]
+  /** Set when the user's attached policies could not be read. */
+  error?: string
+}
+
 export interface IncidentKeyResult {
   /** The key ID; for an event entity that names no key, the entity's value as given. */
   accessKeyId: string
@@ -23,6 +31,7 @@ export interface IncidentKeyResult {
   outcome: IncidentOutcome
   change?: ChangeRecord
   sessions?: SessionRevocation
+  quarantine?: QuarantineCheck
   /** What went wrong: set whenever a person must step in. */
   error?: string
   /**

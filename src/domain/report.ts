@@ -1,5 +1,6 @@
 // The audit report: what one account's run found and did, as the JSON report file holds it and
 // every renderer reads it. Types only, and the schema version the file carries.
+import type { ExemptionInventory, TwoActiveKeys } from './account-findings.js'
 import type { ActivitySummary } from './activity.js'
 import type { ChangeRecord, Hold } from './changes.js'
 import type { ScanInfo } from './scan-info.js'
@@ -23,6 +24,10 @@ export interface AuditReport {
   activity?: ActivitySummary[]
   /** How the keys were read (scan-method). */
   scan?: ScanInfo
+  /** Every key an exemption holds back, or would, had it not expired. */
+  exemptions?: ExemptionInventory
+  /** Users with two active keys (a finding of its own; it does not fail the step). */
+  twoActiveKeys?: TwoActiveKeys[]
 }
 
 export interface RemediationReport {

@@ -12,6 +12,12 @@ export interface RootAccessKey {
   lastUse: LastUse
 }
 
+/**
+ * What GetAccountSummary (AccountAccessKeysPresent, one call in every audit) said of the root
+ * user's access keys, or why it could not be read.
+ */
+export type RootKeyCheck = { present: boolean } | { error: string }
+
 interface ScanInfoFields {
   /** The scan-method input. */
   requested: ScanMethod
@@ -19,6 +25,7 @@ interface ScanInfoFields {
   reason: string
   /** Set when the credential report was tried and failed, so the API walk ran instead (auto). */
   fallbackReason?: string
+  rootKeyCheck?: RootKeyCheck
 }
 
 /** The API walk: every user and key read live; it cannot see the root user's keys. */
@@ -47,3 +54,41 @@ interface ReportScanInfo extends ScanInfoFields {
 
 /** What the scan did: the credential-report variant carries what the report said. */
 export type ScanInfo = ApiScanInfo | ReportScanInfo
+
+/** The root user's access keys as this run knows them, from GetAccountSummary and the report. */
+export interface RootKeys {
+  /** Undefined when neither GetAccountSummary nor the credential report could tell. */
+  present?: boolean
+  /** How many; undefined when only GetAccountSummary told (it says whether, not how many). */
+  count?: number
+  /** The report's details, when it was read and agrees with GetAccountSummary. */
+  keys: RootAccessKey[]
+  /** Present, with no report to say whether active: counted as active, to be safe. */
+  statusUnknown: boolean
+  /** Why GetAccountSummary could not be read. */
+  checkError?: string
+}
+
+/**
+ * GetAccountSummary is live; the report may be hours old. When they disagree the live answer
+ * wins: keys the report shows but the account no longer has are left out, and keys created
+ * since the report are present with no details.
+ */
+export function rootKeysOf(scan: ScanInfo | undefined): RootKeys {
+  const check = scan?.rootKeyCheck
+  const reportKeys = scan?.rootAccessKeys
+  const live = check && 'present' in check ? check.present : undefined
+  const checkError = check && 'error' in check ? { checkError: check.error } : {}
+  const present = live ?? (reportKeys ? reportKeys.length > 0 : undefined)
+  if (!present)
+    return {
+      present,
+      count: present === false ? 0 : undefined,
+      keys: [],
+      statusUnknown: false,
+      ...checkError
+    }
+  const keys = reportKeys ?? []
+  if (keys.length === 0) return { present, keys, statusUnknown: true, ...checkError }
+  return { present, count: keys.length, keys, statusUnknown: false, ...checkError }
+}

@@ -1,8 +1,10 @@
 // What a run was asked to do, one type per mode, so a job is handed only the settings of its own
 // mode and no combination the inputs reject can be written (src/inputs builds these).
 import type { OwnersConfig } from './owners.js'
+import type { ReminderSettings } from './reminders.js'
 import type { ExposedKey, ExposureEvent } from './exposure.js'
 import type { ExpectedAccount } from './matrix.js'
+import type { SecretScanningScope } from './secret-scanning.js'
 import type { FailOn, RemediationAction, Thresholds } from './types.js'
 
 /** retry-max-attempts' default: the most times one AWS request is sent. */
@@ -109,6 +111,10 @@ export interface AuditSettings extends ConnectionSettings, DeliverySettings {
   scanMethod: ScanMethod
   /** The owners file, when owners-config is set. */
   owners?: OwnersConfig
+  /** exemption-max-days: exemptions with no end, or ending further ahead, are flagged. */
+  exemptionMaxDays: number
+  /** The reminder ladder on each key's issue; set with the owners file. */
+  reminders?: ReminderSettings
 }
 
 /** The keys an incident revokes, and where they came from. */
@@ -132,6 +138,24 @@ export interface RevokeSettings extends ConnectionSettings, DeliverySettings {
   remediation: RemediationSettings
 }
 
+/**
+ * mode: secret-scanning: the open AWS key alerts of GitHub secret scanning, each key mapped to
+ * its account; this account's keys are revoked as in an incident and their alerts resolved.
+ */
+export interface SecretScanningSettings extends ConnectionSettings, DeliverySettings {
+  mode: 'secret-scanning'
+  secretScanning: {
+    scope: SecretScanningScope
+    /** secret-scanning-token, or github-token when that is empty. */
+    token: string
+    /** The input the token came from, for error messages. */
+    tokenInput: 'secret-scanning-token' | 'github-token'
+  }
+  revokeSessions: boolean
+  /** Its action is deactivate or delete: the inputs refuse report. */
+  remediation: RemediationSettings
+}
+
 /** mode: list-accounts: the organization's accounts as the audit matrix. */
 export interface ListAccountsSettings extends ConnectionSettings {
   mode: 'list-accounts'
@@ -151,4 +175,5 @@ export interface AggregateSettings extends ConnectionSettings {
   notify: NotifySettings
 }
 
-export type Settings = AuditSettings | RevokeSettings | ListAccountsSettings | AggregateSettings
+export type Settings =
+  AuditSettings | RevokeSettings | ListAccountsSettings | AggregateSettings | SecretScanningSettings

@@ -34,10 +34,32 @@ export interface Thresholds {
   unusedDays: number
 }
 
+/** What an exemption says of itself: its end (YYYY-MM-DD, UTC, inclusive), why, who approved it. */
+export interface ExemptionTerms {
+  until?: string
+  reason?: string
+  ticket?: string
+  approvedBy?: string
+}
+
+/** An exemption; `kind` is its source. */
 export type Exemption =
   | { kind: 'excluded-user'; pattern: string }
-  | { kind: 'tag'; tag: string; value: string }
+  /** `untilUnreadable`: an `until=` the tag holds that is not a YYYY-MM-DD date. */
+  | ({ kind: 'tag'; tag: string; value: string; untilUnreadable?: string } & ExemptionTerms)
+  /** A grant of the owners file: `users` is its user-name glob, `path` the file. */
+  | ({ kind: 'owners-file'; users: string; path: string } & ExemptionTerms)
   | { kind: 'group'; group: string }
+
+/**
+ * standing: exclude-users or exempt-groups, rules of the reviewed workflow with no end by design.
+ * active: ends within exemption-max-days. no-end, too-far: still exempt, but flagged as needing
+ * an end (none, or more than exemption-max-days ahead). expired: its end has passed; it hides nothing.
+ */
+export type ExemptionStatus = 'standing' | 'active' | 'no-end' | 'too-far' | 'expired'
+
+/** An exemption with its status at the time of the run. */
+export type RatedExemption = Exemption & { status: ExemptionStatus }
 
 interface FindingFields {
   userName: string
@@ -57,6 +79,8 @@ interface RuledFinding extends FindingFields {
   class: RawKeyClass
   rawClass: RawKeyClass
   exemption?: undefined
+  /** An exemption that would hold this key back, had it not expired: flagged in every report. */
+  expiredExemption?: RatedExemption
 }
 
 /** A key the rules would flag, held back by an exemption, which it carries. */
@@ -64,7 +88,8 @@ interface ExemptFinding extends FindingFields {
   class: 'exempt'
   /** The class the key would have without its exemption. */
   rawClass: Exclude<RawKeyClass, 'ok'>
-  exemption: Exemption
+  exemption: RatedExemption
+  expiredExemption?: undefined
 }
 
 /** A classified key: what the reports show and what later stages act on. */

@@ -1,6 +1,7 @@
 // Whether the step fails, decided after every report is written.
 import { HANDLED_RESULTS } from './changes.js'
 import type { AuditReport } from './report.js'
+import { rootKeysOf } from './scan-info.js'
 import type { FailOn } from './types.js'
 
 /** The reasons the step fails, empty when it passes. */
@@ -44,10 +45,17 @@ export function failureReasons(report: AuditReport, failOn: FailOn): string[] {
         'Rotate or deactivate them, exempt them, or set fail-on: never to only report.'
     )
   }
-  const activeRootKeys = report.scan?.rootAccessKeys?.filter((k) => k.active).length ?? 0
+  // A root key is always a finding: active ones fail the step, and so do keys GetAccountSummary
+  // reports when no credential report says whether they are active.
+  const root = rootKeysOf(report.scan)
+  const activeRootKeys = root.keys.filter((k) => k.active).length
   if (failOn !== 'never' && activeRootKeys > 0) {
     reasons.push(
-      `The root user has ${activeRootKeys} active access key${activeRootKeys === 1 ? '' : 's'}: delete ${activeRootKeys === 1 ? 'it' : 'them'} (sign in as root, Security credentials).`
+      `The root user has ${activeRootKeys} active access key${activeRootKeys === 1 ? '' : 's'}: delete ${activeRootKeys === 1 ? 'it' : 'them'} (see "Root user access keys" in the job summary).`
+    )
+  } else if (failOn !== 'never' && root.statusUnknown) {
+    reasons.push(
+      'The root user has access keys (GetAccountSummary): delete them (see "Root user access keys" in the job summary).'
     )
   }
   if (failOn === 'due-soon' && c['due-soon'] > 0) {

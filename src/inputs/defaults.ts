@@ -1,5 +1,6 @@
 // Each input's default, as action.yml declares it (a test keeps the two equal).
 import { GITHUB_MATRIX_LIMIT } from '../domain/matrix.js'
+import { DEFAULT_EXEMPTION_MAX_DAYS } from '../domain/exemptions.js'
 import { DEFAULT_RETRY_MAX_ATTEMPTS } from '../domain/settings.js'
 
 /** Defaults used when an input is empty; action.yml declares the same (a test keeps them equal). */
@@ -34,5 +35,10 @@ export const DEFAULTS = {
   'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT),
   'retry-max-attempts': String(DEFAULT_RETRY_MAX_ATTEMPTS),
   'revoke-role-sessions': 'false',
-  'max-role-revocations': '10'
+  'max-role-revocations': '10',
+  'exemption-max-days': String(DEFAULT_EXEMPTION_MAX_DAYS),
+  'reminder-days': '14,7,1',
+  'reminder-every-days': '7',
+  'escalate-after-days': '14',
+  'secret-scanning-scope': 'repository'
 } as const

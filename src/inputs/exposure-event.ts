@@ -1,10 +1,12 @@
 // Reads the exposed keys out of the events AWS sends when it finds a leaked access key:
-// AWS Health AWS_RISK_CREDENTIALS_EXPOSED and Trusted Advisor "Exposed Access Keys"
+// AWS Health's credential risk family (domain/exposure.ts) and Trusted Advisor "Exposed Access Keys"
 // delivered as a repository_dispatch client_payload.
 import { ActionError } from '../kit/errors.js'
 import {
   ACCESS_KEY_ID,
+  isHealthRiskCode,
   type ExposedKey,
+  type HealthRiskCode,
   type ExposureEvent,
   type UnusableEntity
 } from '../domain/exposure.js'
@@ -66,7 +68,7 @@ function shown(value: string | undefined): string {
  * reported as needing a person, so one bad entity never blocks the valid key beside it. Only an
  * event with no valid key at all is rejected (before any call).
  */
-function parseHealth(event: Json, detail: Json): ExposureEvent {
+function parseHealth(event: Json, detail: Json, code: HealthRiskCode): ExposureEvent {
   const entities = detail.affectedEntities
   if (!Array.isArray(entities) || entities.length === 0) {
     throw new EventError(
@@ -87,6 +89,7 @@ function parseHealth(event: Json, detail: Json): ExposureEvent {
   }
   return {
     source: 'aws-health',
+    eventTypeCode: code,
     keys,
     ...(unusable.length > 0 ? { unusable } : {}),
     ...(text(event.account) ? { accountId: text(event.account) } : {}),
@@ -127,7 +130,8 @@ export function parseExposureEvent(payload: unknown): ExposureEvent | undefined 
   if (!event) return undefined
   const detail = detailOf(event)
   if (!detail) return undefined
-  if (detail.eventTypeCode === 'AWS_RISK_CREDENTIALS_EXPOSED') return parseHealth(event, detail)
+  const code = detail.eventTypeCode
+  if (isHealthRiskCode(code)) return parseHealth(event, detail, code)
   if (detail['check-name'] === 'Exposed Access Keys') return parseTrustedAdvisor(event, detail)
   return undefined
 }

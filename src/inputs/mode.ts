@@ -15,6 +15,8 @@ export function readIncident(
 ): {
   mode: IncidentMode
   fleetMode?: FleetMode
+  /** mode: secret-scanning: the keys come from GitHub's alerts at run time. */
+  secretScanning: boolean
   keys: ExposedKey[]
   source: 'input' | ExposureEvent['source']
   event?: ExposureEvent
@@ -38,13 +40,15 @@ export function readIncident(
   const keys: ExposedKey[] =
     ids.length > 0 ? [...new Set(ids)].map((accessKeyId) => ({ accessKeyId })) : (event?.keys ?? [])
   const source = ids.length > 0 ? 'input' : (event?.source ?? 'input')
-  const mode = r.oneOf<'auto' | IncidentMode | FleetMode>('mode', [
+  const mode = r.oneOf<'auto' | IncidentMode | FleetMode | 'secret-scanning'>('mode', [
     'auto',
     'audit',
     'revoke',
     'list-accounts',
-    'aggregate'
+    'aggregate',
+    'secret-scanning'
   ])
+  const secretScanning = mode === 'secret-scanning'
   const fleetMode = mode === 'list-accounts' || mode === 'aggregate' ? mode : undefined
   const resolved: IncidentMode =
     mode === 'auto'
@@ -59,7 +63,7 @@ export function readIncident(
       "'mode' is revoke but no key was given: set 'access-key-id' (one or more AKIA... IDs) or trigger the workflow with an AWS exposure event."
     )
   }
-  if ((mode === 'audit' || fleetMode) && ids.length > 0) {
+  if ((mode === 'audit' || fleetMode || secretScanning) && ids.length > 0) {
     r.problems.push(
       "'access-key-id' is only used in incident mode: set 'mode' to revoke or auto, or remove 'access-key-id'."
     )
@@ -67,6 +71,7 @@ export function readIncident(
   return {
     mode: resolved,
     ...(fleetMode ? { fleetMode } : {}),
+    secretScanning,
     keys,
     source,
     ...(event && ids.length === 0 ? { event } : {})

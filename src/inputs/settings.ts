@@ -15,13 +15,16 @@ import type { FailOn, RemediationAction } from '../domain/types.js'
 import { readConnection } from './connection.js'
 import { readFleet } from './fleet.js'
 import { readIncident } from './mode.js'
+import { readSecretScanning } from './secret-scanning.js'
 import { GROUP_NAME, LABEL, REGION, SNS_TOPIC_ARN, TAG_KEY, USER_GLOB } from './patterns.js'
 import { InputError, Reader, type InputGetter } from './reader.js'
+import { readOwnersConfig, readReminders, readTextFile, type ReadText } from './owners.js'
 
 export function readSettings(
   get: InputGetter,
   env: NodeJS.ProcessEnv = process.env,
-  eventPayload: unknown = undefined
+  eventPayload: unknown = undefined,
+  readText: ReadText = readTextFile
 ): Settings {
   // The token never goes into an error message, so it is read outside the Reader.
   const r = new Reader(get)
@@ -54,13 +57,14 @@ export function readSettings(
   // The action defaults to what is safe in each mode: report for an audit, deactivate
   // (reversible) for an incident.
   const actionInput = r.raw('action')
+  const revokes = incident.mode === 'revoke' || incident.secretScanning
   const action =
     actionInput === ''
-      ? incident.mode === 'revoke'
+      ? revokes
         ? 'deactivate'
         : 'report'
       : r.oneOf<RemediationAction>('action', ['report', 'deactivate', 'delete'])
-  if (incident.mode === 'revoke' && action === 'report') {
+  if (revokes && action === 'report') {
     r.problems.push(
       "'action' report changes nothing, so it cannot revoke a key: use deactivate or delete (or leave it empty)."
     )
@@ -106,12 +110,20 @@ export function readSettings(
     ),
     maxNewIssues: r.wholeNumber('max-new-issues', 0, 1000)
   }
+  const exemptionMaxDays = r.wholeNumber('exemption-max-days', 1, 3650)
   const fleet = readFleet(r, incident.fleetMode)
+  const reminders = readReminders(r)
+  const secretScanning = readSecretScanning(r, get, incident.secretScanning, token)
+  // Read only once every other input is valid: the file is checked before any AWS call either way.
+  const owners = r.problems.length === 0 ? readOwnersConfig(r, env, readText) : undefined
   if (r.problems.length > 0) throw new InputError(r.problems)
   const common = { ...connection, iamMaxRps }
   if (fleet?.mode === 'list-accounts') return { ...common, ...fleet }
   if (fleet?.mode === 'aggregate') return { ...common, ...fleet, notify }
   const delivery = { remediation, activity, notify, issues }
+  if (secretScanning) {
+    return { ...common, ...delivery, mode: 'secret-scanning', secretScanning, revokeSessions }
+  }
   if (incident.mode === 'revoke') {
     const { keys, source, event } = incident
     return {
@@ -137,6 +149,9 @@ export function readSettings(
     ...(exemptTag ? { exemptTag } : {}),
     failOn,
     concurrency,
-    scanMethod
+    scanMethod,
+    exemptionMaxDays,
+    // The ladder runs with an owners file only: without one, nobody reviewed is there to remind.
+    ...(owners ? { owners, reminders } : {})
   }
 }

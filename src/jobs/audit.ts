@@ -1,5 +1,6 @@
 // The audit job: scan every key, remediate by plan, keep the issues, notify, report.
 import type { AuditSettings } from '../domain/settings.js'
+import { ownersOf, type UserOwners } from '../domain/owners.js'
 import * as core from '@actions/core'
 import { auditTargets, lookUpRunActivity } from '../activity/run-activity.js'
 import type { ActivitySummary } from '../domain/activity.js'
@@ -160,10 +161,35 @@ async function notifyIssues(
     run: job.run,
     repo: repoOf(job.run),
     activityMarkdown: new Map(activity.map((a) => [a.accessKeyId, renderActivityMarkdown(a)])),
-    partition: partitionOf(job.settings.awsRegion)
+    partition: partitionOf(job.settings.awsRegion),
+    ...(job.settings.owners ? { owners: job.settings.owners } : {}),
+    ...(job.settings.reminders ? { reminders: job.settings.reminders } : {}),
+    organizationMember: organizationMember(job.settings)
   })
   setIssuesOutput(result.applied)
   return result.delivery
+}
+
+/** The owners file's owners of each user with a key, for the SNS message. */
+function ownersByUser(audit: Audit, settings: AuditSettings): Map<string, UserOwners> {
+  const owners = new Map<string, UserOwners>()
+  if (!settings.owners) return owners
+  for (const { userName } of audit.report.keys) {
+    const tag = settings.issues.ownerTag
+    const found = ownersOf(
+      settings.owners,
+      userName,
+      tag ? audit.tags.get(userName)?.get(tag) : undefined
+    )
+    if (found) owners.set(userName, found)
+  }
+  return owners
+}
+
+/** A hub role chained to a member role: one account of an organization's audit matrix. */
+function organizationMember(settings: AuditSettings): boolean {
+  const chain = settings.roleChain
+  return chain !== undefined && (chain.from === 'oidc' || chain.roleArns.length > 1)
 }
 
 async function notifySns(
@@ -178,7 +204,8 @@ async function notifySns(
     event: 'audit',
     runUrl: job.run.runUrl,
     activity: new Map(activity.map((a) => [a.accessKeyId, renderActivityText(a)])),
-    partition: partitionOf(job.settings.awsRegion)
+    partition: partitionOf(job.settings.awsRegion),
+    ...(job.settings.owners ? { owners: ownersByUser(audit, job.settings) } : {})
   })
   return deliverSns(job, notification, 'audit')
 }
@@ -192,6 +219,9 @@ export async function runAuditJob(job: AuditJob): Promise<JobResult> {
   const classified = classifyAccount(scan, settings, job, at)
   if (classified.scan.fallbackReason)
     core.warning(`Credential report not used: ${classified.scan.fallbackReason}`)
+  const rootCheck = classified.scan.rootKeyCheck
+  if (rootCheck && 'error' in rootCheck)
+    core.warning(`Root user access keys not checked: ${rootCheck.error}`)
   const { plan, changes } = await remediate(classified, job)
   // After a cancel, each slow stage not yet started is skipped, to write the record in time.
   const activity = cancelledBy()

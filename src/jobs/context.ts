@@ -3,7 +3,12 @@
 import type { AwsCredentials } from '../aws/clients.js'
 import type { AwsClients } from '../aws/clients.js'
 import type { Delivery } from '../deliver/deliveries.js'
-import type { AuditSettings, NotifySettings, RevokeSettings } from '../domain/settings.js'
+import type {
+  AuditSettings,
+  NotifySettings,
+  RevokeSettings,
+  SecretScanningSettings
+} from '../domain/settings.js'
 import type { NotificationEvent, SnsNotification } from '../render/sns-message.js'
 import { publishNotification } from '../deliver/sns.js'
 import { setSnsMessageIdOutput } from '../deliver/outputs.js'
@@ -11,7 +16,8 @@ import type { RunContext } from '../inputs/run-context.js'
 
 /** The context of a job that works in one account: the audit's or the incident's. */
 export interface JobContext<
-  S extends AuditSettings | RevokeSettings = AuditSettings | RevokeSettings
+  S extends AuditSettings | RevokeSettings | SecretScanningSettings =
+    AuditSettings | RevokeSettings | SecretScanningSettings
 > {
   settings: S
   credentials?: AwsCredentials

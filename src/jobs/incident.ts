@@ -26,6 +26,8 @@ import {
 } from '../domain/incident.js'
 import { revokeRoleSessions, rolesReached, runRoleArns } from '../act/revoke-roles.js'
 import { traceMissingOwners } from '../act/trace-owner.js'
+import { withQuarantine } from '../act/quarantine.js'
+import { healthResponse } from '../domain/exposure.js'
 import { runnerLog } from '../deliver/runner.js'
 
 type RevokeJob = JobContext<RevokeSettings>
@@ -65,6 +67,7 @@ function incidentReport(
     source: incident.source,
     ...(incident.event ? { event: incident.event } : {}),
     action: revokeAction(settings),
+    ...(requestedDelete(settings) ? { requestedAction: 'delete' as const } : {}),
     dryRun: settings.remediation.dryRun,
     revokeSessions: incident.revokeSessions,
     revokeRoleSessions: incident.revokeRoleSessions,
@@ -75,10 +78,22 @@ function incidentReport(
   }
 }
 
-const revokeAction = (settings: RevokeSettings): 'deactivate' | 'delete' =>
-  settings.remediation.action === 'delete' ? 'delete' : 'deactivate'
+/** A suspected exposure is never answered by a delete (see healthResponse). */
+const suspected = (settings: RevokeSettings): boolean => {
+  const code = settings.revoke.event?.eventTypeCode
+  return code !== undefined && healthResponse(code).suspected
+}
 
-export async function runIncidentJob(job: RevokeJob): Promise<JobResult> {
+const revokeAction = (settings: RevokeSettings): 'deactivate' | 'delete' =>
+  settings.remediation.action === 'delete' && !suspected(settings) ? 'delete' : 'deactivate'
+
+const requestedDelete = (settings: RevokeSettings): boolean =>
+  settings.remediation.action === 'delete' && suspected(settings)
+
+/** The verdict, and the record of what was done (mode secret-scanning resolves alerts from it). */
+export async function runIncidentJob(
+  job: RevokeJob
+): Promise<JobResult & { report: IncidentReport }> {
   const { settings } = job
   const incident = settings.revoke
   const action = revokeAction(settings)
@@ -106,6 +121,10 @@ export async function runIncidentJob(job: RevokeJob): Promise<JobResult> {
     cancelled: cancelledBy
   })
   for await (const result of revoked) results.push(result)
+  // AWS's quarantine policy on each user is read to be reported (never changed); a cancelled
+  // job has no time for it.
+  if (!cancelledBy())
+    results.splice(0, results.length, ...(await withQuarantine(job.clients.iam, results)))
   const now = new Date()
   // A cancelled job skips CloudTrail to write its record in time; security is still told.
   const activity = cancelledBy()
@@ -161,6 +180,7 @@ export async function runIncidentJob(job: RevokeJob): Promise<JobResult> {
 
   const failed = failedKeys(report)
   return {
+    report,
     failures: [
       ...failed.map(
         (k) =>

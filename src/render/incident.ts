@@ -17,7 +17,7 @@ import {
 } from './sns-message.js'
 import { agree, aliasSuffix, changedTo, plural } from './wording.js'
 import type { ExposureEvent } from '../domain/exposure.js'
-import { DENY_KEEP_HOURS } from '../domain/session-deny.js'
+import { HEALTH_DASHBOARD, REVIEW_STEPS, sourceText } from './incident-wording.js'
 import type { IncidentKeyResult, RoleSessionRevocation } from '../domain/incident.js'
 import {
   byHandMarkdown,
@@ -27,6 +27,7 @@ import {
   roleSessionsMarkdown,
   roleSessionsText
 } from './incident-doors.js'
+import { signalLines } from './exposure-signal.js'
 
 export interface IncidentReport {
   tool: 'iam-key-sentinel'
@@ -38,6 +39,8 @@ export interface IncidentReport {
   source: 'input' | ExposureEvent['source']
   event?: ExposureEvent
   action: 'deactivate' | 'delete'
+  /** Set when the inputs asked to delete but the event's code only allows deactivating. */
+  requestedAction?: 'delete'
   dryRun: boolean
   revokeSessions: boolean
   /** revoke-role-sessions: whether the roles the keys reached got the deny, or a list. */
@@ -49,13 +52,12 @@ export interface IncidentReport {
   roleSessions: RoleSessionRevocation[]
 }
 
-const HEALTH_DASHBOARD = 'https://health.aws.amazon.com/health/home#/account/dashboard/open-issues'
-
-const SOURCE_TEXT: Record<IncidentReport['source'], string> = {
-  input: 'a manual request (access-key-id)',
-  'aws-health': 'AWS Health (AWS_RISK_CREDENTIALS_EXPOSED)',
-  'trusted-advisor': 'Trusted Advisor (Exposed Access Keys)'
-}
+const signalFacts = (report: IncidentReport) => ({
+  ...(report.event?.eventTypeCode ? { eventTypeCode: report.event.eventTypeCode } : {}),
+  ...(report.requestedAction ? { requestedAction: report.requestedAction } : {}),
+  action: report.action,
+  keys: report.keys
+})
 
 export function failedKeys(report: IncidentReport): IncidentKeyResult[] {
   return report.keys.filter((k) => k.outcome === 'failed')
@@ -68,13 +70,6 @@ function done(report: IncidentReport): string {
 function activityOf(report: IncidentReport, accessKeyId: string): ActivitySummary | undefined {
   return report.activity.find((a) => a.accessKeyId === accessKeyId)
 }
-
-const REVIEW_STEPS = [
-  'Review the CloudTrail activity of the key and of its user, in every region, for actions you do not recognize: new users, keys, roles or policies, instances, data access.',
-  'Give the application that used the key a new one (create a second key, update the application, verify), and make sure the exposed key stays deleted or inactive.',
-  'Remove the key from where it was published, including the repository history.',
-  `Keep the session-revocation policies (the user's and the roles') for at least ${DENY_KEEP_HOURS} hours, the longest a session minted with the key can live; then, when no legitimate session needs them, remove them with the commands given.`
-]
 
 // ---------------------------------------------------------------------------------------------
 // Plain text (SNS)
@@ -139,11 +134,12 @@ function incidentSns(report: IncidentReport, runUrl: string): Omit<SnsNotificati
   const head = [
     `IAM Key Sentinel incident response in AWS account ${report.accountId}${aliasSuffix(report.accountAlias, plain)}`,
     `Run:      ${runUrl}`,
-    `Source:   ${SOURCE_TEXT[report.source]}${report.event?.reference ? `, ${plain(report.event.reference, 200)}` : ''}`,
+    `Source:   ${sourceText(report)}${report.event?.reference ? `, ${plain(report.event.reference, 200)}` : ''}`,
     `Detected: ${report.event?.detectedAt ?? report.generatedAt}`
   ].join('\n')
   const persistence = persistenceText(report)
   const roles = roleSessionsText(report)
+  const signal = signalLines(signalFacts(report), plain)
   const foot = [...(roles ? [roles, ''] : []), 'What to review next:', numbered(REVIEW_STEPS)].join(
     '\n'
   )
@@ -166,11 +162,16 @@ function incidentSns(report: IncidentReport, runUrl: string): Omit<SnsNotificati
     ],
     {
       budget: SNS_MESSAGE_LIMIT_BYTES - 1024 - utf8Bytes(subject),
-      used: utf8Bytes(head + foot + (persistence ?? '')) + 6,
+      used: utf8Bytes(head + foot + (persistence ?? '') + signal.join('\n')) + 8,
       separator: '\n\n'
     }
   )
-  const parts = [head, ...(persistence ? [persistence] : []), ...fit.shown]
+  const parts = [
+    head,
+    ...(signal.length > 0 ? [signal.join('\n')] : []),
+    ...(persistence ? [persistence] : []),
+    ...fit.shown
+  ]
   if (fit.left > 0) {
     parts.push(
       `... more keys are not listed to stay within SNS's size limit; see the run: ${runUrl}`
@@ -223,7 +224,7 @@ export function renderIncidentMarkdown(
   const parts = [
     `${h} IAM Key Sentinel: exposed access key incident`,
     `Account **${esc(report.accountId, 12)}**${aliasSuffix(report.accountAlias, esc)} · ` +
-      `reported by ${SOURCE_TEXT[report.source]}${report.event?.reference ? ` (${esc(report.event.reference, 200)})` : ''} · ` +
+      `reported by ${sourceText(report)}${report.event?.reference ? ` (${esc(report.event.reference, 200)})` : ''} · ` +
       `action **${report.action}**${report.dryRun ? ' (dry run: nothing was changed)' : ''} · [run log](${runUrl})`
   ]
   if (failed.length > 0) {
@@ -236,6 +237,8 @@ export function renderIncidentMarkdown(
       )
     )
   }
+  const signal = signalLines(signalFacts(report), esc)
+  if (signal.length > 0) parts.push(alert('IMPORTANT', ...signal.map((line) => `- ${line}`)))
   for (const part of [rolesCaution(report), persistenceMarkdown(report, h)]) {
     if (part) parts.push(part)
   }

@@ -14,6 +14,8 @@ import {
   deadlineDate,
   deadlineDays,
   deadlineText,
+  exemptionStatusText,
+  exemptionText,
   idleText,
   lastUseText,
   plural,
@@ -31,6 +33,15 @@ export type Owner =
   | { kind: 'refused'; login: string }
   | { kind: 'invalid'; value: string }
   | { kind: 'none' }
+  /** From the owners file (reviewed): its people, checked against the repository's assignees. */
+  | {
+      kind: 'owners-file'
+      assigned: string[]
+      refused: string[]
+      githubTeams: string[]
+      emails: string[]
+      teams: string[]
+    }
 
 export interface IssueContext {
   accountId: string
@@ -68,8 +79,14 @@ export function shortKeyId(accessKeyId: string): string {
     : `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}`
 }
 
-export function renderTitle(f: Finding): string {
-  const who = `${shortKeyId(f.accessKeyId)} of ${titleText(f.userName)}`
+/**
+ * `account`: the alias (or ID) to name, when the repository holds issues of more than one
+ * account; without it the title stays as it always was, so nothing is renamed in a one-account
+ * repository.
+ */
+export function renderTitle(f: Finding, account?: string): string {
+  const where = account ? ` in ${titleText(account)}` : ''
+  const who = `${shortKeyId(f.accessKeyId)} of ${titleText(f.userName)}${where}`
   const title =
     f.class === 'unused'
       ? `Remove unused access key ${who} (idle ${idleText(f)})`
@@ -90,7 +107,25 @@ function ownerCell(owner: Owner, tag: string | undefined): string {
       return `tag ${esc(tag ?? '', 60)} holds ${esc(owner.value, 60)}, which is not a GitHub login`
     case 'none':
       return tag ? `unknown: the user has no ${esc(tag, 60)} tag` : 'unknown'
+    case 'owners-file':
+      return ownersFileCell(owner)
   }
+}
+
+function ownersFileCell(owner: Extract<Owner, { kind: 'owners-file' }>): string {
+  const parts = [
+    // Mentions from the owners file, which is reviewed; only people GitHub lets us assign.
+    ...owner.assigned.map((login) => `@${login} (assigned)`),
+    ...owner.refused.map(
+      (login) => `${esc(login, 39)}: could not be assigned, not a collaborator of this repository`
+    ),
+    ...owner.githubTeams.map(
+      (slug) => `team ${esc(slug, 140)} (mentioned when reminders escalate)`
+    ),
+    ...owner.emails.map((email) => esc(email, 320)),
+    ...owner.teams.map((team) => `routing team ${esc(team, 100)}`)
+  ]
+  return `${parts.join('; ')} (owners file)`
 }
 
 function factsTable(input: KeyIssueInput, ctx: IssueContext): string {
@@ -109,6 +144,19 @@ function factsTable(input: KeyIssueInput, ctx: IssueContext): string {
       ['Owner', ownerCell(input.owner, ctx.ownerTag)]
     ]
   )
+}
+
+/** A key whose exemption ended is checked again: say so, with what the exemption said. */
+function expiredExemptionNote(f: Finding): string[] {
+  const e = f.expiredExemption
+  if (!e) return []
+  return [
+    alert(
+      'WARNING',
+      `This key's ${exemptionStatusText(e)} (${exemptionText(e, esc)}), so it is checked again. ` +
+        'Extend the exemption with a new end if it is still needed.'
+    )
+  ]
 }
 
 function whyItMatters(f: Finding, t: Thresholds): string {
@@ -187,6 +235,7 @@ export function renderKeyIssueBody(input: KeyIssueInput, ctx: IssueContext): str
     keyMarker(ctx.accountId, f.accessKeyId),
     `## ${heading}: ${esc(f.accessKeyId, 32)} of ${esc(f.userName, 64)}`,
     factsTable(input, ctx),
+    ...expiredExemptionNote(f),
     `### Why it matters\n\n${whyItMatters(f, ctx.thresholds)}`,
     `### What IAM Key Sentinel did\n\n${actionsTaken(input, ctx)}`,
     `### How to rotate it\n\n${rotationSteps(input)}\n\nOnce the old key is deleted (or deactivated), the next run closes this issue.`

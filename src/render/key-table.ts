@@ -4,8 +4,17 @@ import { fitItems, utf8Bytes } from '../kit/text/fit.js'
 import { escapeMarkdown as esc, table, tableRow } from '../kit/text/markdown.js'
 import { keyLink, userLink, type Partition } from './links.js'
 import type { ChangeRecord } from '../domain/changes.js'
-import type { Exemption, Finding, Thresholds } from '../domain/types.js'
-import { CLASS_LABEL, deadlineAndAge, lastUseText, stateAfterRun, unusedText } from './wording.js'
+import type { Finding, Thresholds } from '../domain/types.js'
+import {
+  CLASS_LABEL,
+  deadlineAndAge,
+  exemptionSource,
+  exemptionStatusText,
+  exemptionText,
+  lastUseText,
+  stateAfterRun,
+  unusedText
+} from './wording.js'
 
 export interface RowContext {
   thresholds: Thresholds
@@ -23,21 +32,13 @@ const KEY_HEADER = [
   'After this run'
 ]
 
-function exemptionText(e: Exemption): string {
-  switch (e.kind) {
-    case 'tag':
-      return `tag ${esc(e.tag, 60)}=${esc(e.value, 80)}`
-    case 'group':
-      return `member of exempt group ${esc(e.group, 60)}`
-    case 'excluded-user':
-      return `exclude-users ${esc(e.pattern, 60)}`
-  }
-}
-
 function classCell(f: Finding): string {
-  if (f.class === 'unused') return `${CLASS_LABEL.unused}: ${unusedText(f)}`
-  if (f.class !== 'exempt' || !f.exemption) return CLASS_LABEL[f.class]
-  return `${CLASS_LABEL.exempt} (${CLASS_LABEL[f.rawClass]}; ${exemptionText(f.exemption)})`
+  const expired = f.expiredExemption
+    ? ` (${exemptionStatusText(f.expiredExemption)}: ${exemptionSource(f.expiredExemption, esc)})`
+    : ''
+  if (f.class === 'unused') return `${CLASS_LABEL.unused}: ${unusedText(f)}${expired}`
+  if (f.class !== 'exempt' || !f.exemption) return `${CLASS_LABEL[f.class]}${expired}`
+  return `${CLASS_LABEL.exempt} (${CLASS_LABEL[f.rawClass]}; ${exemptionText(f.exemption, esc)})`
 }
 
 function keyRow(f: Finding, ctx: RowContext): string[] {

@@ -8,6 +8,7 @@ import type { AuditReport } from '../domain/report.js'
 import { changeTotals } from '../classify/organization.js'
 import { ROTATION_STEPS, rotationAdvice } from './rotation-steps.js'
 import type { Finding } from '../domain/types.js'
+import type { UserOwners } from '../domain/owners.js'
 import {
   aliasSuffix,
   CLASS_NAME,
@@ -30,14 +31,17 @@ export const SNS_SUBJECT_MAX = 99
 export type NotificationEvent = 'audit' | 'incident'
 
 export interface SnsAttribute {
-  DataType: 'String' | 'Number'
+  DataType: 'String' | 'Number' | 'String.Array'
   StringValue: string
 }
 
 export interface SnsNotification {
   subject: string
   message: string
-  attributes: Record<'account' | 'event' | 'overdue' | 'changed', SnsAttribute>
+  attributes: Record<'account' | 'event' | 'overdue' | 'changed', SnsAttribute> & {
+    /** The owners file's teams of the keys the message lists, when it names any. */
+    team?: SnsAttribute
+  }
   /**
    * What the message says without when it was rendered or which run attempt sent it (its time
    * and run link left out): a FIFO topic's deduplication ID derives from it, so a re-run that has
@@ -83,6 +87,8 @@ export interface SnsMessageInput {
   activity?: ReadonlyMap<string, string>
   /** For the IAM console link of each key; without it, none. */
   partition?: Partition
+  /** The owners file's owners of each user it covers. */
+  owners?: ReadonlyMap<string, UserOwners>
 }
 
 /** ASCII only (accents folded, the rest dropped), one line, at most SNS_SUBJECT_MAX characters. */
@@ -122,6 +128,8 @@ function keyBlock(f: Finding, input: SnsMessageInput): string {
       change?.result === 'failed' && change.detail ? `: ${plainText(change.detail, 300)}` : ''
     }`
   ]
+  const owners = input.owners?.get(f.userName)
+  if (owners) lines.push(`Owners:      ${ownersLine(owners)}`)
   const url = input.partition && iamKeysUrl(input.partition, f.userName)
   if (url) lines.push(`Console:     ${url}`)
   const advice = rotationAdvice(
@@ -133,6 +141,31 @@ function keyBlock(f: Finding, input: SnsMessageInput): string {
   const activity = input.activity?.get(f.accessKeyId)
   if (activity) lines.push('', activity)
   return lines.join('\n')
+}
+
+/** From the owners file (reviewed), but still plain text: a mail client renders no mention. */
+function ownersLine(o: UserOwners): string {
+  return [
+    ...o.teams.map((t) => `team ${plainText(t, 100)}`),
+    ...o.githubUsers,
+    ...o.githubTeams,
+    ...o.emails
+  ].join(', ')
+}
+
+/**
+ * `team`: a String.Array of the teams whose keys the message lists. A run's one message covers
+ * keys of several teams, and a subscription filter such as {"team": ["payments"]} matches a
+ * String.Array when any element matches. Left out when no listed key has a team (SNS refuses
+ * empty values).
+ */
+function teamAttribute(input: SnsMessageInput): { team?: SnsAttribute } {
+  const teams = [
+    ...new Set(keysToDetail(input).flatMap((k) => input.owners?.get(k.userName)?.teams ?? []))
+  ].sort()
+  return teams.length > 0
+    ? { team: { DataType: 'String.Array', StringValue: JSON.stringify(teams) } }
+    : {}
 }
 
 /** Keys worth a block: flagged keys and any key this run changed. */
@@ -211,7 +244,8 @@ function renderNotification(input: SnsMessageInput): Omit<SnsNotification, 'cont
     account: stringAttribute(input.report.accountId),
     event: stringAttribute(input.event),
     overdue: numberAttribute(input.report.counts.overdue),
-    changed: numberAttribute(changed.deactivated + changed.deleted)
+    changed: numberAttribute(changed.deactivated + changed.deleted),
+    ...teamAttribute(input)
   }
   return { subject, message: renderMessage(input, messageRoom(subject, attributes)), attributes }
 }

@@ -2,7 +2,7 @@
 // keys were read, then the root user's keys and the scan errors. Pure.
 import { isoDate } from '../domain/dates.js'
 import { alert, escapeMarkdown as esc, table } from '../kit/text/markdown.js'
-import type { RootAccessKey, ScanInfo } from '../domain/scan-info.js'
+import { rootKeysOf, type RootAccessKey, type ScanInfo } from '../domain/scan-info.js'
 import type { Counts, FailOn, ScanError, Thresholds } from '../domain/types.js'
 import {
   agree,
@@ -63,6 +63,9 @@ function scanLines(scan: ScanInfo | undefined): string[] {
         `${report.unlistedOkKeys} ok keys counted from it.`
     )
   }
+  if (rootKeysOf(scan).present === false) {
+    lines.push('', 'Root user access keys: none (GetAccountSummary).')
+  }
   if (scan.fallbackReason) {
     lines.push(
       '',
@@ -94,9 +97,39 @@ function rootKeyLine(k: RootAccessKey): string {
   return `- 🔴 The root user has an **${k.active ? 'active' : 'inactive'}** access key (slot ${k.slot}, ${created}, ${used}): delete it; the root user should have no access keys.`
 }
 
-export function renderRootKeys(scan: ScanInfo | undefined): string {
-  const keys = scan?.rootAccessKeys ?? []
-  return keys.length === 0 ? '' : ['### Root user access keys', ...keys.map(rootKeyLine)].join('\n')
+/** What to do about root keys: a role cannot touch them; the root user or AssumeRoot can. */
+function rootKeyAdvice(accountId: string): string {
+  return (
+    "No IAM role can change the root user's access keys, so this action never touches them. " +
+    'Delete them as the root user (sign in, then Security credentials, Access keys), or, in a member ' +
+    'account of an organization with centralized root access, from the management account or the IAM ' +
+    `delegated administrator: \`aws sts assume-root --target-principal ${esc(accountId, 12)} ` +
+    '--task-policy-arn arn=arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials`, then, ' +
+    'with the credentials it returns, `aws iam list-access-keys` and ' +
+    '`aws iam delete-access-key --access-key-id KEY_ID`.'
+  )
+}
+
+export function renderRootKeys(scan: ScanInfo | undefined, accountId: string): string {
+  const root = rootKeysOf(scan)
+  const lines: string[] = []
+  if (root.checkError) {
+    lines.push(
+      `- ⚠️ ${esc(root.checkError, 300)}. Grant iam:GetAccountSummary to the audit role to check the root user's access keys in every audit` +
+        (scan?.rootAccessKeys ? '; the credential report still showed them.' : '.')
+    )
+  }
+  if (root.present) {
+    if (root.keys.length > 0) lines.push(...root.keys.map(rootKeyLine))
+    else {
+      lines.push(
+        '- 🔴 The root user has access keys (GetAccountSummary): delete them; the root user should have no access keys. ' +
+          'Their number, status and age are in the credential report, which this run did not read (scan-method).'
+      )
+    }
+    lines.push('', rootKeyAdvice(accountId))
+  }
+  return lines.length === 0 ? '' : ['### Root user access keys', ...lines].join('\n')
 }
 
 export function renderScanErrors(errors: readonly ScanError[]): string {

@@ -1,7 +1,9 @@
 // The job summary: a pure renderer from findings to Markdown, kept under GitHub's 1 MiB limit.
 // Ordered by what the reader must do: the verdict, the keys needing action (by user, in their
 // state after this run), then what the run changed, activity and deliveries, then the rest.
+import type { ExemptionInventory, TwoActiveKeys } from '../domain/account-findings.js'
 import { isFlagged } from '../domain/classify.js'
+import { renderExemptionInventory, renderTwoActiveKeys } from './account-findings.js'
 import { renderDeadlineChart } from './age-chart.js'
 import { utf8Bytes } from '../kit/text/fit.js'
 import { details } from '../kit/text/markdown.js'
@@ -30,6 +32,8 @@ export interface SummaryInput extends SummaryHead {
   remediation?: RemediationReport
   /** For the IAM console links; without it, no console links. */
   partition?: Partition
+  exemptions?: ExemptionInventory
+  twoActiveKeys?: readonly TwoActiveKeys[]
 }
 
 /** GitHub rejects step summaries over 1 MiB; leave room for what other steps append. */
@@ -98,9 +102,15 @@ export function renderSummary(input: SummaryInput, maxBytes = SUMMARY_LIMIT_BYTE
     '## IAM Key Sentinel: access key audit',
     renderVerdict(input, open),
     renderHeader(input),
-    renderRootKeys(input.scan)
+    renderRootKeys(input.scan, input.accountId)
   ]
-  const rest = [renderScanErrors(input.errors), ...(input.sections ?? []), chartSection(input, ctx)]
+  const rest = [
+    renderScanErrors(input.errors),
+    renderTwoActiveKeys(input.twoActiveKeys ?? [], ctx),
+    renderExemptionInventory(input.exemptions),
+    ...(input.sections ?? []),
+    chartSection(input, ctx)
+  ]
   const fixed = [...top, ...rest].filter((part) => part !== '')
 
   const context = flagged.length - flaggedOnly.length

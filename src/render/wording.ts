@@ -5,7 +5,7 @@
 import { addDays, isoDate } from '../domain/dates.js'
 import { plural } from '../kit/text/english.js'
 import type { ChangeRecord } from '../domain/changes.js'
-import type { Finding, KeyClass, Thresholds } from '../domain/types.js'
+import type { Exemption, Finding, KeyClass, RatedExemption, Thresholds } from '../domain/types.js'
 
 /** Makes one AWS or user value safe for a channel, cut to maxLength characters. */
 export type Escape = (value: string, maxLength: number) => string
@@ -152,7 +152,7 @@ export function unusedText(f: Finding): string {
   return `not used for ${idleText(f)}`
 }
 
-export function lastUseText(f: Finding, escape: Escape): string {
+export function lastUseText(f: Pick<Finding, 'lastUse'>, escape: Escape): string {
   switch (f.lastUse.kind) {
     case 'used':
       return `${isoDate(f.lastUse.date)} (${escape(f.lastUse.serviceName, 60)}, ${escape(f.lastUse.region, 30)})`
@@ -164,12 +164,15 @@ export function lastUseText(f: Finding, escape: Escape): string {
 }
 
 /** Last use in a sentence: "last used 2026-11-30 (s3, eu-west-1)", "never used". */
-export function lastUsePhrase(f: Finding, escape: Escape): string {
+export function lastUsePhrase(f: Pick<Finding, 'lastUse'>, escape: Escape): string {
   return `${f.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(f, escape)}`
 }
 
 /** The key's state once this run is over, so no channel shows a key active that it deactivated. */
-export function stateAfterRun(f: Finding, change: ChangeRecord | undefined): string {
+export function stateAfterRun(
+  f: Pick<Finding, 'status'>,
+  change: ChangeRecord | undefined
+): string {
   if (!change) return f.status
   const verb = changedTo(change.kind)
   switch (change.result) {
@@ -203,4 +206,65 @@ export function keyFacts(f: Finding, maxAgeDays: number): KeyFacts {
     deadline: deadlineText(f, maxAgeDays),
     age: ageText(f)
   }
+}
+
+/** Where an exemption comes from: "tag iam-key-sentinel-exempt", "exclude-users ci-*". */
+export function exemptionSource(e: Exemption, escape: Escape): string {
+  switch (e.kind) {
+    case 'tag':
+      return `tag ${escape(e.tag, 60)}`
+    case 'owners-file':
+      return `owners file ${escape(e.path, 100)} (${escape(e.users, 60)})`
+    case 'group':
+      return `exempt group ${escape(e.group, 60)}`
+    case 'excluded-user':
+      return `exclude-users ${escape(e.pattern, 60)}`
+  }
+}
+
+/** Why the key is exempt: the reason and ticket it gives, or the standing rule. */
+export function exemptionWhy(e: Exemption, escape: Escape): string {
+  if (e.kind === 'excluded-user' || e.kind === 'group') return 'standing rule of the workflow'
+  const reason = e.reason ? escape(e.reason, 120) : 'no reason given'
+  return e.ticket ? `${reason} (${escape(e.ticket, 40)})` : reason
+}
+
+/** "2027-01-31", "no end", or why an end written in the tag could not be read. */
+export function exemptionUntil(e: Exemption, escape: Escape): string {
+  if (e.kind === 'excluded-user' || e.kind === 'group') return 'no end'
+  if (e.until) return e.until
+  return e.kind === 'tag' && e.untilUnreadable
+    ? `no end: until=${escape(e.untilUnreadable, 40)} is not a YYYY-MM-DD date`
+    : 'no end'
+}
+
+/** An exemption's status as every channel says it. */
+export function exemptionStatusText(e: RatedExemption, maxDays?: number): string {
+  const limit = maxDays === undefined ? 'exemption-max-days' : plural(maxDays, 'day')
+  switch (e.status) {
+    case 'standing':
+      return 'standing'
+    case 'active':
+      return 'active'
+    case 'no-end':
+      return 'needs an end'
+    case 'too-far':
+      return `ends more than ${limit} ahead`
+    case 'expired':
+      return `exemption expired on ${exemptionUntil(e, (v) => v)}`
+  }
+}
+
+/** One line for a key table or an issue: "tag X: vendor contract; until 2027-01-31; approved by alice". */
+export function exemptionText(e: RatedExemption, escape: Escape): string {
+  const source = exemptionSource(e, escape)
+  if (e.status === 'standing') return source
+  const end = exemptionUntil(e, escape)
+  const parts = [
+    exemptionWhy(e, escape),
+    ...(e.status === 'expired' ? [] : [end.startsWith('no end') ? end : `until ${end}`]),
+    ...('approvedBy' in e && e.approvedBy ? [`approved by ${escape(e.approvedBy, 60)}`] : []),
+    ...(e.status === 'no-end' || e.status === 'too-far' ? [exemptionStatusText(e)] : [])
+  ]
+  return `${source}: ${parts.join('; ')}`
 }

@@ -2,10 +2,12 @@
 // the users an exemption could change. Classification rules decide what is worth reading.
 import type { IamClient } from '../aws/clients.js'
 import { classifyRaw } from '../domain/classify.js'
-import { excludedBy, exemptByTag } from '../domain/exemptions.js'
+import { rootAccessKeysPresent } from '../aws/iam-read.js'
+import { excludedBy, exemptByTag, exemptionStatus } from '../domain/exemptions.js'
+import { errorMessage } from '../kit/errors.js'
 import type { AuditSettings } from '../domain/settings.js'
-import type { ScanInfo } from '../domain/scan-info.js'
-import type { AccessKey, ScanError } from '../domain/types.js'
+import type { RootKeyCheck, ScanInfo } from '../domain/scan-info.js'
+import type { AccessKey, Exemption, ScanError } from '../domain/types.js'
 import type { ReportFetchOptions } from './credential-report/fetch.js'
 import { readTagsAndGroups } from './user-details.js'
 import { scanKeys } from './method.js'
@@ -45,6 +47,22 @@ function usersToInspect(keys: readonly AccessKey[], settings: AuditSettings, at:
   return [...users]
 }
 
+/**
+ * GetAccountSummary in every audit, whatever the scan method: the only call that tells whether
+ * the root user has access keys without the credential report. A denial is reported, not fatal
+ * (a role set up before this check lacks iam:GetAccountSummary).
+ */
+async function checkRootKeys(iam: IamClient): Promise<RootKeyCheck> {
+  try {
+    const present = await rootAccessKeysPresent(iam)
+    return present === undefined
+      ? { error: 'GetAccountSummary answered without AccountAccessKeysPresent' }
+      : { present }
+  } catch (error) {
+    return { error: `iam:GetAccountSummary failed: ${errorMessage(error)}` }
+  }
+}
+
 /** `at` is the audit's one instant: the scan decides which last uses it needs for this time. */
 export async function scanAccount(
   iam: IamClient,
@@ -52,6 +70,9 @@ export async function scanAccount(
   at: Date,
   options: AccountScanOptions = {}
 ): Promise<AccountScan> {
+  // An exemption by tag that has expired holds nothing: the user's groups may still exempt it.
+  const tagHolds = (e: Exemption | undefined): boolean =>
+    e !== undefined && exemptionStatus(e, at, settings.exemptionMaxDays) !== 'expired'
   const scan = await scanKeys(iam, {
     method: settings.scanMethod,
     concurrency: settings.concurrency,
@@ -59,12 +80,13 @@ export async function scanAccount(
     at,
     report: options.report
   })
+  const rootKeyCheck = await checkRootKeys(iam)
   // Only users with a flagged key need tags and groups: one ListUserTags per such user, or one
   // GetAccountAuthorizationDetails walk of the account when that is fewer calls.
   const details = await readTagsAndGroups(iam, usersToInspect(scan.keys, settings, at), {
     userCount: scan.userCount,
     withGroups: settings.remediation.exemptGroups.length > 0,
-    groupsNeeded: (_, userTags) => !exemptByTag(userTags, settings.exemptTag),
+    groupsNeeded: (_, userTags) => !tagHolds(exemptByTag(userTags, settings.exemptTag)),
     concurrency: settings.concurrency
   })
   const { tags, groups } = details
@@ -72,7 +94,7 @@ export async function scanAccount(
     keys: scan.keys,
     userCount: scan.userCount,
     errors: [...scan.errors, ...details.errors],
-    info: scan.info,
+    info: { ...scan.info, rootKeyCheck },
     unlistedOkAgeDays: scan.unlistedOkAgeDays,
     tags,
     groups,

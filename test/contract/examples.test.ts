@@ -2,6 +2,7 @@
 // sample events, checked offline for the mistakes that only show at deploy or incident time:
 // a typo in a property name, a dangling Ref, a policy wider or narrower than the code needs, a
 // trust policy with a wildcard, an event pattern that never matches, a dispatch body GitHub rejects.
+import { HEALTH_RISK_CODES } from '../../src/domain/exposure.js'
 import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -435,7 +436,10 @@ const ACCOUNT_LEVEL = [
   'iam:GetCredentialReport',
   // The service authorization reference lists no resource type for it: Resource must be '*'.
   'iam:GetAccountAuthorizationDetails',
+  // Likewise account-level: it answers for the whole account (the root user's keys among it).
+  'iam:GetAccountSummary',
   'cloudtrail:LookupEvents',
+  // Names a key ID, not a resource: STS documents no resource type for it.
   'sts:GetAccessKeyInfo'
 ]
 const WRITE_VERBS =
@@ -941,6 +945,15 @@ describe('examples/aws/iam-key-sentinel.yml: event path to repository_dispatch',
     expect(matches(rule.EventPattern, trustedAdvisorEvent)).toBe(true)
   })
 
+  it.each(HEALTH_RISK_CODES.map((code) => [code]))(
+    'matches the AWS Health %s event the action answers',
+    (code) => {
+      expect(matches(rule.EventPattern, withValue(healthEvent, 'detail.eventTypeCode', code))).toBe(
+        true
+      )
+    }
+  )
+
   it.each([
     [
       'another Health event type',
@@ -1070,7 +1083,8 @@ describe('examples/workflows', () => {
       'audit.yml',
       'exposed-key-event.yml',
       'organization-audit.yml',
-      'revoke-key.yml'
+      'revoke-key.yml',
+      'secret-scanning.yml'
     ])
   })
 
@@ -1175,7 +1189,19 @@ describe('examples/workflows', () => {
     expect(prefix('revoke-key.yml')).not.toBe(workflow('audit.yml').concurrency?.group)
   })
 
-  it.each(['revoke-key.yml', 'exposed-key-event.yml'])(
+  it('secret-scanning.yml reads the alerts with its own token and revokes with the remediation role', () => {
+    const w = workflow('secret-scanning.yml')
+    expect(w.on).toHaveProperty('schedule')
+    expect(sentinelStep('secret-scanning.yml').with).toMatchObject({
+      mode: 'secret-scanning',
+      'secret-scanning-token': '${{ secrets.IAM_KEY_SENTINEL_SECRET_SCANNING_TOKEN }}',
+      'revoke-sessions': true,
+      'role-to-assume': '${{ vars.IAM_KEY_SENTINEL_REMEDIATION_ROLE_ARN }}'
+    })
+    expect(sentinelStep('secret-scanning.yml').with.action ?? '').toBe('')
+  })
+
+  it.each(['revoke-key.yml', 'exposed-key-event.yml', 'secret-scanning.yml'])(
     '%s runs in the environment the remediation role trusts',
     (file) => {
       const environments = Object.values(workflow(file).jobs).map(environmentOf)

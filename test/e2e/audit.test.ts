@@ -94,7 +94,7 @@ describe('audit of the sample account over OIDC', () => {
     expect(s).toMatch(/\| \[frank\]\(.*\) \| ⚫ inactive \| —, 150 days old \| .* \| Inactive \|/)
     expect(s).toContain('⚪ exempt (🔴 overdue; exclude-users ci-&#42;)')
     expect(s).toContain(
-      '⚪ exempt (🔴 overdue; tag iam-key-sentinel-exempt=vendor contract, rotated by vendor)'
+      '⚪ exempt (🔴 overdue; tag iam-key-sentinel-exempt: vendor contract, rotated by vendor; no end; needs an end)'
     )
     // bob's fresh key is listed with his overdue one, not among the ok keys.
     expect(s).toMatch(/\[AKIASAMPLEBOBOLD0001\].*\n\| \[bob\]\(.*\) \| \[AKIASAMPLEBOBNEW0002\]/)

@@ -69,7 +69,15 @@ const BAD: [string, string, string][] = [
   ['managed-session-policies', 'ReadOnlyAccess', 'IAM managed policy ARNs'],
   ['retry-max-attempts', '31', 'from 1 to 30'],
   ['revoke-role-sessions', 'yes', 'true or false'],
-  ['max-role-revocations', '0', 'from 1 to 1000']
+  ['max-role-revocations', '0', 'from 1 to 1000'],
+  ['exemption-max-days', '0', 'from 1 to 3650'],
+  ['owners-config', 'no-such-owners.yml', 'check out the repository first'],
+  ['owners-config', '../outside.yml', 'a path inside the repository'],
+  ['reminder-days', '14, 0', 'whole numbers of days before the deadline'],
+  ['reminder-every-days', '366', 'from 0 to 365'],
+  ['escalate-after-days', 'two weeks', 'whole number'],
+  ['secret-scanning-scope', 'enterprise', 'one of repository, organization'],
+  ['secret-scanning-token', 'github_pat_elsewhere', 'only used with mode secret-scanning']
 ]
 // Combinations that contradict each other.
 const CONFLICTS: [Record<string, string>, string][] = [
@@ -81,7 +89,8 @@ const CONFLICTS: [Record<string, string>, string][] = [
     { 'access-key-id': 'AKIAIOSFODNN7EXAMPLE', action: 'report' },
     "'action' report changes nothing"
   ],
-  [{ 'max-age-days': '30', 'warn-days': '30' }, "'warn-days' (30) must be smaller"]
+  [{ 'max-age-days': '30', 'warn-days': '30' }, "'warn-days' (30) must be smaller"],
+  [{ mode: 'secret-scanning', action: 'report' }, "'action' report changes nothing"]
 ]
 // Inputs where any value is acceptable, so no bad value exists.
 const FREE_FORM = new Set(['github-token'])

@@ -193,6 +193,9 @@ beforeAll(async () => {
     'access-key-id': 'AKIASAMPLEALICE00001',
     'revoke-role-sessions': 'true'
   })
+  // Secret scanning: a leaked key of this account, mapped with sts:GetAccessKeyInfo and revoked.
+  fakes.github.seedSecretScanningAlert({ secret: 'AKIASAMPLEDAVE000001' })
+  await fakes.run({ ...everything, mode: 'secret-scanning', 'github-token': fakes.github.token })
   collect(called.remediation)
   await runOrganizationAudit()
 }, 360_000)

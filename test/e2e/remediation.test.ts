@@ -116,7 +116,7 @@ describe('deactivate', () => {
     const result = await fakes.run({ action: 'deactivate', 'exempt-groups': 'breakglass' })
     expect(changedKeys(fakes, 'UpdateAccessKey')).not.toContain('AKIASAMPLEALICE00001')
     expect(changedKeys(fakes, 'UpdateAccessKey')).toHaveLength(4)
-    expect(plain(result.summary)).toContain('member of exempt group BreakGlass')
+    expect(plain(result.summary)).toContain('exempt (🔴 overdue; exempt group BreakGlass)')
   })
 
   it('never acts on the key the action itself runs with', async () => {

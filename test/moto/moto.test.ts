@@ -178,6 +178,12 @@ describe('moto: audit', () => {
       credentialReport: { candidateUsers: 3, unlistedOkKeys: 1 }
     })
     expect(reportFile.counts).toEqual((await readReport(api)).counts)
+    // GetAccountSummary in every audit: moto models AccountAccessKeysPresent as always 0 (it has
+    // no root user keys), and bob's two active keys are found by both methods.
+    for (const result of [api, report]) {
+      expect(result.outputs['root-access-keys-present']).toBe('false')
+      expect(result.outputs['two-active-keys-count']).toBe('1')
+    }
     for (const output of [
       'key-count',
       'overdue-count',

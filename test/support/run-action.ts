@@ -90,6 +90,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     GITHUB_SHA: '0000000000000000000000000000000000000000',
     GITHUB_REF: 'refs/heads/main',
     RUNNER_TEMP: dir,
+    GITHUB_WORKSPACE: dir,
     // The fake answers every signed request; these only let the default chain sign.
     AWS_ENDPOINT_URL: options.awsEndpoint,
     AWS_EC2_METADATA_DISABLED: 'true',

@@ -11,6 +11,7 @@ import {
   type Repo
 } from '../../github/client.js'
 import type { Owner } from '../../render/issue.js'
+import type { UserOwners } from '../../domain/owners.js'
 import { runnerLog } from '../runner.js'
 import type { ExistingIssue, IssueAction, IssueTarget } from './plan.js'
 
@@ -58,6 +59,8 @@ export async function ensureLabels(
 export interface SentinelIssues {
   keys: ExistingIssue[]
   rollup?: ExistingIssue & { accessKeyId: '' }
+  /** Some listed issue carries another account's marker: the repository serves several accounts. */
+  otherAccounts: boolean
 }
 
 /**
@@ -72,7 +75,7 @@ export async function listSentinelIssues(
   now: Date
 ): Promise<SentinelIssues> {
   const common = { ...repo, labels: labels.join(','), per_page: 100 }
-  const found: SentinelIssues = { keys: [] }
+  const found: SentinelIssues = { keys: [], otherAccounts: false }
   const seen = new Set<number>()
   const listings = [
     { state: 'open' as const },
@@ -87,12 +90,14 @@ export async function listSentinelIssues(
       if (issue.pull_request || seen.has(issue.number)) continue
       seen.add(issue.number)
       const marker = parseMarker(issue.body)
+      if (marker && marker.accountId !== accountId) found.otherAccounts = true
       if (!marker || marker.accountId !== accountId) continue
       const base = {
         number: issue.number,
         state: issue.state === 'open' ? ('open' as const) : ('closed' as const),
         title: issue.title,
-        body: issue.body ?? ''
+        body: issue.body ?? '',
+        assignees: (issue.assignees ?? []).map((a) => a.login)
       }
       if (marker.kind === 'rollup') {
         if (!found.rollup || base.state === 'open') found.rollup = { ...base, accessKeyId: '' }
@@ -104,16 +109,13 @@ export async function listSentinelIssues(
 
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/
 
-/** The owner from the owner tag, checked once per login against the repository's assignees. */
-export async function resolveOwner(
+/** Whether GitHub lets this repository's issues be assigned to the login, asked once per login. */
+async function canAssign(
   octokit: Octokit,
   repo: Repo,
-  value: string | undefined,
+  login: string,
   cache: Map<string, boolean>
-): Promise<Owner> {
-  if (value === undefined || value.trim() === '') return { kind: 'none' }
-  const login = value.trim().replace(/^@/, '')
-  if (!LOGIN.test(login)) return { kind: 'invalid', value }
+): Promise<boolean> {
   if (!cache.has(login)) {
     try {
       await octokit.rest.issues.checkUserCanBeAssigned({ ...repo, assignee: login })
@@ -124,7 +126,44 @@ export async function resolveOwner(
       cache.set(login, false)
     }
   }
-  return cache.get(login) ? { kind: 'assignable', login } : { kind: 'refused', login }
+  return cache.get(login) ?? false
+}
+
+/** The owner from the owner tag, checked once per login against the repository's assignees. */
+export async function resolveOwner(
+  octokit: Octokit,
+  repo: Repo,
+  value: string | undefined,
+  cache: Map<string, boolean>
+): Promise<Owner> {
+  if (value === undefined || value.trim() === '') return { kind: 'none' }
+  const login = value.trim().replace(/^@/, '')
+  if (!LOGIN.test(login)) return { kind: 'invalid', value }
+  return (await canAssign(octokit, repo, login, cache))
+    ? { kind: 'assignable', login }
+    : { kind: 'refused', login }
+}
+
+/** The owners file's people for a user, split into those GitHub can assign and the rest. */
+export async function resolveOwnersFile(
+  octokit: Octokit,
+  repo: Repo,
+  owners: UserOwners,
+  cache: Map<string, boolean>
+): Promise<Extract<Owner, { kind: 'owners-file' }>> {
+  const assigned: string[] = []
+  const refused: string[] = []
+  for (const login of owners.githubUsers) {
+    ;((await canAssign(octokit, repo, login, cache)) ? assigned : refused).push(login)
+  }
+  return {
+    kind: 'owners-file',
+    assigned,
+    refused,
+    githubTeams: owners.githubTeams,
+    emails: owners.emails,
+    teams: owners.teams
+  }
 }
 
 export interface AppliedIssue {
@@ -140,7 +179,8 @@ async function write(
   action: IssueAction,
   labels: readonly string[]
 ): Promise<number> {
-  const assignees = (t: IssueTarget) => (t.assignee ? { assignees: [t.assignee] } : {})
+  const assignees = (t: IssueTarget) =>
+    t.assignees && t.assignees.length > 0 ? { assignees: [...t.assignees] } : {}
   switch (action.kind) {
     case 'create': {
       const { data } = await octokit.rest.issues.create({
@@ -159,6 +199,12 @@ async function write(
         title: action.target.title,
         body: action.target.body
       })
+      if (action.addAssignees)
+        await octokit.rest.issues.addAssignees({
+          ...repo,
+          issue_number: action.number,
+          assignees: action.addAssignees
+        })
       return action.number
     case 'reopen':
       await octokit.rest.issues.update({

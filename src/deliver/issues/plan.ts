@@ -8,13 +8,22 @@ export interface ExistingIssue {
   title: string
   body: string
   accessKeyId: string
+  /** Logins assigned now. */
+  assignees?: string[]
 }
 
 export interface IssueTarget {
   accessKeyId: string
   title: string
   body: string
-  assignee?: string
+  /** Set when the issue is opened or reopened. */
+  assignees?: string[]
+  /**
+   * Owners-file people: also added to an open issue that lacks them, so an entry added to the
+   * file later reaches the issues already open (the owner tag's login is assigned only when the
+   * issue is opened, as it always was).
+   */
+  reviewedAssignees?: boolean
 }
 
 export interface CloseReason {
@@ -24,7 +33,7 @@ export interface CloseReason {
 
 export type IssueAction =
   | { kind: 'create'; target: IssueTarget }
-  | { kind: 'update'; number: number; target: IssueTarget }
+  | { kind: 'update'; number: number; target: IssueTarget; addAssignees?: string[] }
   | { kind: 'reopen'; number: number; target: IssueTarget }
   | { kind: 'close'; number: number; accessKeyId: string; reason: CloseReason }
 
@@ -46,6 +55,13 @@ export interface IssuePlanInput {
 
 function differs(issue: ExistingIssue, target: IssueTarget): boolean {
   return issue.title !== target.title || bodyContent(issue.body) !== bodyContent(target.body)
+}
+
+/** Owners-file people the open issue lacks (GitHub compares logins without case). */
+function missingAssignees(issue: ExistingIssue, target: IssueTarget): string[] {
+  if (!target.reviewedAssignees || !target.assignees) return []
+  const have = new Set((issue.assignees ?? []).map((l) => l.toLowerCase()))
+  return target.assignees.filter((l) => !have.has(l.toLowerCase()))
 }
 
 /** One issue per key: the open one if any, else the most recent closed one. */
@@ -78,9 +94,17 @@ export function planIssues(input: IssuePlanInput): IssuePlan {
       } else plan.deferred.push(target)
     } else if (issue.state === 'closed') {
       plan.actions.push({ kind: 'reopen', number: issue.number, target })
-    } else if (differs(issue, target)) {
-      plan.actions.push({ kind: 'update', number: issue.number, target })
-    } else plan.unchanged.push(issue.number)
+    } else {
+      const add = missingAssignees(issue, target)
+      if (differs(issue, target) || add.length > 0) {
+        plan.actions.push({
+          kind: 'update',
+          number: issue.number,
+          target,
+          ...(add.length > 0 ? { addAssignees: add } : {})
+        })
+      } else plan.unchanged.push(issue.number)
+    }
   }
 
   for (const issue of byKey.values()) {

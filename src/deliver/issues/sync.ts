@@ -20,16 +20,20 @@ import {
   ensureLabels,
   ISSUES_PERMISSION_HINT,
   listSentinelIssues,
-  resolveOwner,
   type AppliedIssue
 } from './github.js'
+import { assigneesOf, OwnerResolver } from './owners.js'
+import { climbLadder, ladderKeys, ladderSummary } from './reminders.js'
+import type { OwnersConfig } from '../../domain/owners.js'
+import type { ReminderSettings } from '../../domain/reminders.js'
 import { planIssues, type CloseReason, type IssueAction, type IssueTarget } from './plan.js'
 import {
   renderKeyIssueBody,
   renderRollupBody,
   renderRollupTitle,
   renderTitle,
-  type IssueContext
+  type IssueContext,
+  type Owner
 } from '../../render/issue.js'
 
 export interface IssueSyncInput {
@@ -41,6 +45,12 @@ export interface IssueSyncInput {
   activityMarkdown?: ReadonlyMap<string, string>
   /** For the IAM console links in the issue bodies. */
   partition?: Partition
+  /** The owners file: who is assigned and reminded. */
+  owners?: OwnersConfig
+  /** The reminder ladder, with the owners file. */
+  reminders?: ReminderSettings
+  /** One account of an organization's matrix (a member role): titles name the account. */
+  organizationMember?: boolean
 }
 
 export interface IssueSyncResult {
@@ -145,17 +155,24 @@ export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult
       report.accountId,
       audit.now
     ).catch(rethrowPermission)
-    const owners = new Map<string, boolean>()
+    const resolver = new OwnerResolver(octokit, repo, audit.tags, settings.ownerTag, input.owners)
+    // Titles name the account once the repository serves several: a matrix over an
+    // organization's accounts, or issues of another account found by their markers.
+    const titleAccount =
+      input.organizationMember || existing.otherAccounts
+        ? (report.accountAlias ?? report.accountId)
+        : undefined
     const targets: IssueTarget[] = []
+    const ownerOf = new Map<string, Owner>()
     for (const f of needing) {
-      const tag = settings.ownerTag ? audit.tags.get(f.userName)?.get(settings.ownerTag) : undefined
-      const owner = await resolveOwner(octokit, repo, tag, owners)
+      const { owner } = await resolver.of(f.userName)
+      ownerOf.set(f.accessKeyId, owner)
       const change = changeOf.get(f.accessKeyId)
       const hold = holdOf.get(f.accessKeyId)
       const activityMarkdown = input.activityMarkdown?.get(f.accessKeyId)
       targets.push({
         accessKeyId: f.accessKeyId,
-        title: renderTitle(f),
+        title: renderTitle(f, titleAccount),
         body: renderKeyIssueBody(
           {
             finding: f,
@@ -167,7 +184,8 @@ export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult
           },
           ctx
         ),
-        ...(owner.kind === 'assignable' ? { assignee: owner.login } : {})
+        ...(assigneesOf(owner).length > 0 ? { assignees: assigneesOf(owner) } : {}),
+        ...(owner.kind === 'owners-file' ? { reviewedAssignees: true } : {})
       })
     }
 
@@ -192,13 +210,25 @@ export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult
       ))
     )
 
+    const ladder = input.reminders
+      ? await climbLadder({
+          octokit,
+          repo,
+          settings: input.reminders,
+          remediation: input.remediation,
+          thresholds: report.thresholds,
+          run,
+          keys: ladderKeys(needing, ownerOf, results, existing.keys)
+        })
+      : undefined
+
     const failed = results.filter((r) => r.error)
     return {
       applied: results,
       delivery: {
         channel: 'GitHub issues',
-        ok: failed.length === 0,
-        detail: summarize(results, plan.deferred.length),
+        ok: failed.length === 0 && (ladder?.errors.length ?? 0) === 0,
+        detail: summarize(results, plan.deferred.length) + ladderSummary(ladder),
         // Our own issues, linked by the renderer (the detail is escaped, which de-links numbers).
         issues: results
           .filter((a) => !a.error && a.number > 0)

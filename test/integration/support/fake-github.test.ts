@@ -311,6 +311,40 @@ describe('issues REST API via @actions/github', () => {
       expect(data.comments).toBe(3)
       expect(fake.issues.find((i) => i.number === issue.number)?.comments).toHaveLength(3)
     })
+
+    it('deletes a comment by its id with 204, and answers 404 once it is gone', async () => {
+      const issue = fake.seedIssue({ title: 'Rotate AKIA123' })
+      const target = { ...repoParams(fake), issue_number: issue.number }
+      const { data } = await octokit.rest.issues.createComment({ ...target, body: 'twice' })
+
+      const deleted = await octokit.rest.issues.deleteComment({
+        ...repoParams(fake),
+        comment_id: data.id
+      })
+      const again = await failure(
+        octokit.rest.issues.deleteComment({ ...repoParams(fake), comment_id: data.id })
+      )
+
+      expect(deleted.status).toBe(204)
+      expect(again).toMatchObject({ status: 404 })
+      expect(await octokit.paginate(octokit.rest.issues.listComments, target)).toEqual([])
+    })
+
+    it('holdUntil answers the held requests only once they have all arrived', async () => {
+      const issue = fake.seedIssue({ title: 'Rotate AKIA123' })
+      const target = { ...repoParams(fake), issue_number: issue.number }
+      fake.holdUntil('POST', /\/comments$/, 2)
+      let firstDone = false
+      const first = octokit.rest.issues
+        .createComment({ ...target, body: 'one' })
+        .then(() => (firstDone = true))
+      // The list is not held, and sees no comment while the first post waits.
+      const listed = await octokit.paginate(octokit.rest.issues.listComments, target)
+      expect(listed).toEqual([])
+      expect(firstDone).toBe(false)
+      await Promise.all([first, octokit.rest.issues.createComment({ ...target, body: 'two' })])
+      expect(fake.issues.find((i) => i.number === issue.number)?.comments).toHaveLength(2)
+    })
   })
 
   describe('labels', () => {

@@ -8,6 +8,7 @@ import {
   deleteUserPolicy,
   getAccountAuthorizationDetails,
   getUserPolicy,
+  listAttachedUserPolicies,
   listUserPolicies,
   putUserPolicy
 } from './iam-policies.js'
@@ -15,6 +16,7 @@ import { deleteRolePolicy, getRolePolicy, listRolePolicies, putRolePolicy } from
 import {
   deleteAccessKey,
   getAccessKeyLastUsed,
+  getAccountSummary,
   getUser,
   listAccessKeys,
   listAccountAliases,
@@ -40,6 +42,7 @@ const IAM_HANDLERS: Record<string, QueryHandler> = {
   ListUserTags: listUserTags,
   ListGroupsForUser: listGroupsForUser,
   ListAccountAliases: listAccountAliases,
+  GetAccountSummary: getAccountSummary,
   UpdateAccessKey: updateAccessKey,
   DeleteAccessKey: deleteAccessKey,
   TagUser: tagUser,
@@ -52,6 +55,7 @@ const IAM_HANDLERS: Record<string, QueryHandler> = {
   GetRolePolicy: getRolePolicy,
   DeleteRolePolicy: deleteRolePolicy,
   ListRolePolicies: listRolePolicies,
+  ListAttachedUserPolicies: listAttachedUserPolicies,
   GetAccountAuthorizationDetails: getAccountAuthorizationDetails,
   GenerateCredentialReport: generateCredentialReport,
   GetCredentialReport: getCredentialReport

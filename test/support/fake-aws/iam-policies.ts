@@ -82,6 +82,21 @@ export function listUserPolicies(ctx: Ctx): XmlFields {
   return { PolicyNames: xmlList(page.items), ...pageFields(page) }
 }
 
+/** ListAttachedUserPolicies: the user's managed policies by name, Marker/MaxItems paginated. */
+export function listAttachedUserPolicies(ctx: Ctx): XmlFields {
+  const user = requireUser(ctx.caller.account, required(ctx, 'UserName'))
+  const attached = [...(user.attachedPolicies ?? [])].sort((a, b) =>
+    byName(a.policyName, b.policyName)
+  )
+  const page = paginate(ctx, attached, (p) => p.policyArn, user.userName)
+  return {
+    AttachedPolicies: xmlList(
+      page.items.map((p) => ({ PolicyName: p.policyName, PolicyArn: p.policyArn }))
+    ),
+    ...pageFields(page)
+  }
+}
+
 const AUTHORIZATION_FILTERS = ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy']
 
 /**
@@ -113,7 +128,12 @@ export function getAccountAuthorizationDetails(ctx: Ctx): XmlFields {
       ...userFields(account, user),
       UserPolicyList: xmlList(policies),
       GroupList: xmlList(user.groups ?? []),
-      AttachedManagedPolicies: xmlList([]),
+      AttachedManagedPolicies: xmlList(
+        (user.attachedPolicies ?? []).map((p) => ({
+          PolicyName: p.policyName,
+          PolicyArn: p.policyArn
+        }))
+      ),
       Tags: xmlList(tags)
     }
   })

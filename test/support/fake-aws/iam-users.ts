@@ -13,7 +13,7 @@ import {
   userIdOf,
   userPath
 } from './util.js'
-import { xmlList } from './xml.js'
+import { xmlList, xmlMap } from './xml.js'
 import type { XmlFields } from './xml.js'
 
 /** IAM user names are case-insensitive. */
@@ -121,6 +121,29 @@ export function listGroupsForUser(ctx: Ctx): XmlFields {
 export function listAccountAliases(ctx: Ctx): XmlFields {
   const { alias } = ctx.caller.account
   return { AccountAliases: xmlList(alias ? [alias] : []), IsTruncated: false }
+}
+
+/**
+ * GetAccountSummary's SummaryMap (a string-to-integer map), with the entries AWS's API reference
+ * lists that the model can answer: AccountAccessKeysPresent is 1 when the root user has access
+ * keys (active or not), else 0.
+ */
+export function getAccountSummary(ctx: Ctx): XmlFields {
+  const { account } = ctx.caller
+  const groups = new Set(account.users.flatMap((u) => u.groups ?? []))
+  const summary: Record<string, string> = {
+    Users: String(account.users.length),
+    UsersQuota: '5000',
+    Groups: String(groups.size),
+    GroupsQuota: '300',
+    AccessKeysPerUserQuota: '2',
+    AccountAccessKeysPresent: (account.rootKeys ?? []).length > 0 ? '1' : '0',
+    AccountMFAEnabled: '0',
+    AccountSigningCertificatesPresent: '0',
+    MFADevices: '0',
+    MFADevicesInUse: '0'
+  }
+  return { SummaryMap: xmlMap(summary) }
 }
 
 export function updateAccessKey(ctx: Ctx): undefined {

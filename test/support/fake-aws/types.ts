@@ -18,6 +18,8 @@ export interface FakeUser {
   tags?: Record<string, string>
   groups?: string[]
   inlinePolicies?: Record<string, string>
+  /** Managed policies attached to the user, e.g. AWS's AWSCompromisedKeyQuarantineV2. */
+  attachedPolicies?: { policyName: string; policyArn: string }[]
   keys: FakeKey[]
 }
 
@@ -45,7 +47,7 @@ export interface FakeAccount {
   cloudTrail?: FakeCloudTrailEvent[]
   /** SNS topic ARNs that exist in this account. */
   topics?: string[]
-  /** The root user's access keys: only the credential report shows them (at most two). */
+  /** The root user's access keys (at most two): the credential report shows them, GetAccountSummary whether there are any. */
   rootKeys?: FakeKey[]
 }
 

@@ -115,6 +115,7 @@ export class FakeRepository {
       route('POST', /^\/issues\/(\d+)\/comments$/, ([n], _u, body) =>
         this.withIssue(n, (i) => this.createComment(i, body))
       ),
+      route('DELETE', /^\/issues\/comments\/(\d+)$/, ([id]) => this.deleteComment(Number(id))),
       route('POST', /^\/issues\/(\d+)\/assignees$/, ([n], _u, body) =>
         this.withIssue(n, (i) => this.addAssignees(i, body))
       ),
@@ -240,6 +241,18 @@ export class FakeRepository {
     issue.updated_at = comment.created_at
     const created = commentJson(this.view, issue, comment, issue.comments.length - 1)
     return json(201, created, { location: created.url })
+  }
+
+  /** DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}: 204, or 404 when there is none. */
+  private deleteComment(id: number): Reply {
+    for (const issue of this.issues) {
+      const at = issue.comments.findIndex((comment) => comment.id === id)
+      if (at >= 0) {
+        issue.comments.splice(at, 1)
+        return { status: 204 }
+      }
+    }
+    return notFound()
   }
 
   private addAssignees(issue: FakeIssue, body: Record<string, unknown>): Reply {

@@ -28,11 +28,13 @@ import {
 } from './http.js'
 import { DEFAULT_AUDIENCE, mintIdToken, OIDC_PATH } from './oidc.js'
 import { FakeRepository } from './repository.js'
+import { FakeSecretScanning } from './secret-scanning.js'
 import type {
   ActiveFault,
   FakeGitHubOptions,
   FakeIssue,
   FakeLabel,
+  FakeSecretScanningAlert,
   FaultSpec,
   IssuedToken,
   RecordedRequest
@@ -50,12 +52,16 @@ export class FakeGitHub {
   readonly labels: FakeLabel[]
   readonly collaborators: string[]
   readonly tokensIssued: IssuedToken[] = []
+  /** Secret-scanning alerts of the fake's repository and of other repositories of its owner. */
+  readonly secretScanningAlerts: FakeSecretScanningAlert[]
 
   private readonly repository: FakeRepository
+  private readonly secretScanning: FakeSecretScanning
   private readonly oidcFailureStatus: number
   private readonly oidcDisabled: boolean
   private readonly rateLimitReset = Math.floor(Date.now() / 1000) + 3600
   private faults: ActiveFault[] = []
+  private gates: { method: string; path: RegExp; count: number; waiting: (() => void)[] }[] = []
   private oidcFailuresLeft: number
   private rateLimitUsed = 0
   private server: Server | undefined
@@ -79,6 +85,12 @@ export class FakeGitHub {
     this.issues = this.repository.issues
     this.labels = this.repository.labels
     this.collaborators = this.repository.collaborators
+    this.secretScanning = new FakeSecretScanning(`${this.owner}/${this.repo}`, () => ({
+      pageSize: options.pageSize ?? 30,
+      maxPerPage: options.maxPerPage ?? 100,
+      baseUrl: this.url
+    }))
+    this.secretScanningAlerts = this.secretScanning.alerts
     this.oidcFailuresLeft = options.oidcFailures ?? 0
     this.oidcFailureStatus = options.oidcFailureStatus ?? 500
     this.oidcDisabled = options.oidcDisabled ?? false
@@ -146,11 +158,38 @@ export class FakeGitHub {
     this.faults = []
   }
 
+  /**
+   * Holds the requests that match until `count` of them have arrived, then answers them all in
+   * the order they came: two jobs are made to race on the same write without relying on timing.
+   * Each gate opens once.
+   */
+  holdUntil(method: string, path: RegExp, count: number): void {
+    this.gates.push({ method, path, count, waiting: [] })
+  }
+
+  private async passGate(method: string, path: string): Promise<void> {
+    const gate = this.gates.find((g) => g.method === method && g.path.test(path))
+    if (!gate) return
+    await new Promise<void>((release) => {
+      gate.waiting.push(release)
+      if (gate.waiting.length < gate.count) return
+      this.gates = this.gates.filter((g) => g !== gate)
+      for (const waiting of gate.waiting) waiting()
+    })
+  }
+
   // --- seeding ---------------------------------------------------------------------------------
 
   /** Adds an issue with GitHub-like defaults and the next free number. */
   seedIssue(fields: Partial<FakeIssue> & { title: string }): FakeIssue {
     return this.repository.seedIssue(fields)
+  }
+
+  /** Adds an open aws_access_key_id alert (by default) to the repository, or to `repository`. */
+  seedSecretScanningAlert(
+    fields: Partial<FakeSecretScanningAlert> & { secret: string }
+  ): FakeSecretScanningAlert {
+    return this.secretScanning.seed(fields)
   }
 
   // --- request handling ------------------------------------------------------------------------
@@ -160,6 +199,7 @@ export class FakeGitHub {
     const url = new URL(req.url ?? '/', this.baseUrl ?? 'http://127.0.0.1')
     const path = decodePath(url.pathname)
     const body = parseJson(await readBody(req))
+    await this.passGate(method, path)
     let reply: Reply
     try {
       reply = this.dispatch(method, url, path, req.headers.authorization, body)
@@ -207,6 +247,8 @@ export class FakeGitHub {
   ): Reply {
     if (credential(authorization) !== this.token) return githubError(401, 'Bad credentials')
     if (body.invalid) return githubError(400, 'Problems parsing JSON')
+    const alerts = this.secretScanning.route(method, url, asRecord(body.value))
+    if (alerts) return alerts
     const rest = this.repoRelativePath(url.pathname)
     if (rest === undefined) return notFound()
     for (const route of this.repository.routes) {

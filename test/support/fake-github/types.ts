@@ -97,3 +97,18 @@ export interface FakeGitHubOptions {
   /** Seed one open pull request (#1) so list callers must skip it (default true). */
   seedPullRequest?: boolean
 }
+
+/** A secret-scanning alert as the fake stores it; seed with `seedSecretScanningAlert`. */
+export interface FakeSecretScanningAlert {
+  /** Per repository, as GitHub numbers them. */
+  number: number
+  /** The repository the secret was found in, `owner/repo`; defaults to the fake's repository. */
+  repository: string
+  secret_type: string
+  secret: string
+  state: 'open' | 'resolved'
+  resolution: 'false_positive' | 'wont_fix' | 'revoked' | 'used_in_tests' | null
+  resolution_comment: string | null
+  resolved_at: string | null
+  created_at: string
+}

@@ -21,7 +21,7 @@ const DAY = 86_400_000
 let seq = 0
 function finding(cls: KeyClass, ageDays: number, userName = `user${seq}`): Finding {
   seq += 1
-  const fields: Omit<Finding, 'class' | 'rawClass' | 'exemption'> = {
+  const fields: Omit<Finding, 'class' | 'rawClass' | 'exemption' | 'expiredExemption'> = {
     userName,
     accessKeyId: `AKIATEST${String(seq).padStart(12, '0')}`,
     status: cls === 'inactive' ? 'Inactive' : 'Active',
@@ -37,7 +37,12 @@ function finding(cls: KeyClass, ageDays: number, userName = `user${seq}`): Findi
     daysToDeadline: 90 - ageDays
   }
   if (cls !== 'exempt') return { ...fields, class: cls, rawClass: cls }
-  const exemption = { kind: 'tag', tag: 'iam-key-sentinel-exempt', value: '' } as const
+  const exemption = {
+    kind: 'tag',
+    tag: 'iam-key-sentinel-exempt',
+    value: '',
+    status: 'no-end'
+  } as const
   return { ...fields, class: cls, rawClass: 'overdue', exemption }
 }
 

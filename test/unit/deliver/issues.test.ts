@@ -92,6 +92,13 @@ describe('title', () => {
     expect(shortKeyId('AKIAIOSFODNN7EXAMPLE')).toBe('AKIA…MPLE')
   })
 
+  it('names the account only when asked, escaped like the rest', () => {
+    expect(renderTitle(finding('alice', 123), 'acme-prod')).toBe(
+      'Rotate access key AKIA…MPLE of alice in acme-prod (123 days)'
+    )
+    expect(renderTitle(finding('alice', 123), '@team')).not.toMatch(/@[a-z]/i)
+  })
+
   it('cannot mention anyone or break onto a second line', () => {
     const title = renderTitle(finding('eve@corp\n@org/team', 100))
     expect(title).not.toMatch(/@[a-z]/i)
@@ -166,6 +173,24 @@ describe('body', () => {
 
 describe('planIssues', () => {
   const never = () => undefined
+
+  it('adds owners-file people an open issue lacks, and only theirs', () => {
+    const owners = { ...target('K1'), assignees: ['alice-gh', 'Bob'], reviewedAssignees: true }
+    const plan = planIssues({
+      targets: [owners, { ...target('K2'), assignees: ['tag-login'] }],
+      existing: [
+        { ...existing(1, 'K1', 'open'), assignees: ['bob'] },
+        { ...existing(2, 'K2', 'open'), assignees: [] }
+      ],
+      maxNew: 10,
+      closeReason: never
+    })
+    expect(plan.actions).toEqual([
+      { kind: 'update', number: 1, target: owners, addAssignees: ['alice-gh'] }
+    ])
+    // The owner tag's login is assigned when an issue opens, as before: K2 is left alone.
+    expect(plan.unchanged).toEqual([2])
+  })
 
   it('creates, updates, leaves alone and reopens', () => {
     const plan = planIssues({

@@ -112,7 +112,11 @@ describe('inactive and exempt', () => {
     const finding = classify(key(120), NOW, T, { kind: 'excluded-user', pattern: 'ci-*' })
     expect(finding.class).toBe('exempt')
     expect(finding.rawClass).toBe('overdue')
-    expect(finding.exemption).toEqual({ kind: 'excluded-user', pattern: 'ci-*' })
+    expect(finding.exemption).toEqual({
+      kind: 'excluded-user',
+      pattern: 'ci-*',
+      status: 'standing'
+    })
   })
 
   it('an exemption leaves an ok key ok', () => {

@@ -9,11 +9,33 @@ describe('parseExposureEvent', () => {
   it('reads the key of an AWS Health AWS_RISK_CREDENTIALS_EXPOSED event (seed 001)', () => {
     expect(parseExposureEvent(fixture('aws-health'))).toEqual({
       source: 'aws-health',
+      eventTypeCode: 'AWS_RISK_CREDENTIALS_EXPOSED',
       keys: [{ accessKeyId: 'AKIASAMPLEALICE00001' }],
       accountId: '111122223333',
       detectedAt: '2016-06-05T06:27:57Z',
       reference: 'arn:aws:health:us-east-1::event/AWS_RISK_CREDENTIALS_EXPOSED_XXXXXXXXXXXXXXXXX'
     })
+  })
+
+  it.each([
+    'AWS_RISK_CREDENTIALS_EXPOSURE_SUSPECTED',
+    'AWS_RISK_CREDENTIALS_COMPROMISED',
+    'AWS_RISK_CREDENTIALS_COMPROMISE_SUSPECTED',
+    'AWS_RISK_IAM_QUARANTINE'
+  ])('reads the key of every code of the risk family: %s', (code) => {
+    const event = fixture('aws-health') as { client_payload: { detail: Record<string, unknown> } }
+    event.client_payload.detail.eventTypeCode = code
+    expect(parseExposureEvent(event)).toMatchObject({
+      source: 'aws-health',
+      eventTypeCode: code,
+      keys: [{ accessKeyId: 'AKIASAMPLEALICE00001' }]
+    })
+  })
+
+  it('ignores a Health event of another code', () => {
+    const event = fixture('aws-health') as { client_payload: { detail: Record<string, unknown> } }
+    event.client_payload.detail.eventTypeCode = 'AWS_RISK_CREDENTIALS_LEAKED'
+    expect(parseExposureEvent(event)).toBeUndefined()
   })
 
   it('reads key, user and location of a Trusted Advisor Exposed Access Keys event (seed 000)', () => {

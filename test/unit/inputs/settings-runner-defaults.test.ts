@@ -46,6 +46,33 @@ describe("readSettings over action.yml's defaults, as the runner sets them", () 
   it('audit: the defaults plus role-to-assume', () => {
     const settings = settingsWith({ 'role-to-assume': ROLE })
     expect(settingsOf(settings, 'audit').issues.enabled).toBe(true)
+    expect(settingsOf(settings, 'audit').exemptionMaxDays).toBe(365)
+  })
+
+  it('audit: the owners and ladder defaults, with and without owners-config', () => {
+    expect(DEFAULTS).toMatchObject({
+      'owners-config': '',
+      'reminder-days': '14,7,1',
+      'reminder-every-days': '7',
+      'escalate-after-days': '14'
+    })
+    expect(settingsOf(settingsWith({ 'role-to-assume': ROLE }), 'audit').reminders).toBeUndefined()
+    const all: Record<string, string> = {
+      ...DEFAULTS,
+      'role-to-assume': ROLE,
+      'owners-config': 'owners.yml'
+    }
+    const settings = readSettings(
+      (name) => all[name] ?? '',
+      { GITHUB_EVENT_NAME: 'schedule', GITHUB_WORKSPACE: '/w' },
+      {},
+      () => 'owners: []\n'
+    )
+    expect(settingsOf(settings, 'audit').reminders).toEqual({
+      daysBefore: [14, 7, 1],
+      everyDays: 7,
+      escalateAfterDays: 14
+    })
   })
 
   it('revoke by input: the defaults plus access-key-id', () => {
@@ -94,6 +121,57 @@ describe("readSettings over action.yml's defaults, as the runner sets them", () 
     expect(settings).toMatchObject({ mode: 'aggregate', reportsDirectory: 'reports' })
   })
 
+  it('secret-scanning: the defaults plus mode, with the job token unless its own is set', () => {
+    const settings = settingsOf(
+      settingsWith({ 'role-to-assume': ROLE, mode: 'secret-scanning' }),
+      'secret-scanning'
+    )
+    expect(settings.secretScanning).toEqual({
+      scope: 'repository',
+      token: 'ghs_job_token',
+      tokenInput: 'github-token'
+    })
+    expect(settings.remediation.action).toBe('deactivate')
+    expect(settings.revokeSessions).toBe(true)
+    const own = settingsOf(
+      settingsWith({
+        mode: 'secret-scanning',
+        'secret-scanning-scope': 'organization',
+        'secret-scanning-token': 'github_pat_alerts'
+      }),
+      'secret-scanning'
+    )
+    expect(own.secretScanning).toEqual({
+      scope: 'organization',
+      token: 'github_pat_alerts',
+      tokenInput: 'secret-scanning-token'
+    })
+  })
+
+  it('secret-scanning: rejects a bad scope, report, a key ID and a token outside the mode', () => {
+    expect(
+      problemsOf(() =>
+        settingsWith({ mode: 'secret-scanning', 'secret-scanning-scope': 'enterprise' })
+      )
+    ).toEqual([
+      "'secret-scanning-scope' must be one of repository, organization; got 'enterprise'."
+    ])
+    expect(problemsOf(() => settingsWith({ mode: 'secret-scanning', action: 'report' }))).toEqual([
+      "'action' report changes nothing, so it cannot revoke a key: use deactivate or delete (or leave it empty)."
+    ])
+    expect(
+      problemsOf(() =>
+        settingsWith({ mode: 'secret-scanning', 'access-key-id': 'AKIAIOSFODNN7EXAMPLE' })
+      )
+    ).toHaveLength(1)
+    expect(problemsOf(() => settingsWith({ 'secret-scanning-token': 'github_pat_x' }))).toEqual([
+      "'secret-scanning-token' is only used with mode secret-scanning: set 'mode' to secret-scanning, or remove it."
+    ])
+    expect(problemsOf(() => settingsWith({ mode: 'secret-scanning', 'github-token': '' }))).toEqual(
+      [expect.stringContaining("set 'secret-scanning-token'")]
+    )
+  })
+
   it('still names an organization input that was really set outside its mode', () => {
     const problems = problemsOf(() =>
       settingsWith({ 'role-to-assume': ROLE, 'member-role-name': 'other-member' })
@@ -109,6 +187,9 @@ describe("readSettings over action.yml's defaults, as the runner sets them", () 
     ).toEqual(["'matrix-chunk-size' must be a whole number from 1 to 256; got '0'."])
     expect(problemsOf(() => settingsWith({ 'max-age-days': 'ninety' }))).toEqual([
       "'max-age-days' must be a whole number from 1 to 3650; got 'ninety'."
+    ])
+    expect(problemsOf(() => settingsWith({ 'exemption-max-days': '0' }))).toEqual([
+      "'exemption-max-days' must be a whole number from 1 to 3650; got '0'."
     ])
   })
 })

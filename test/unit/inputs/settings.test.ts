@@ -49,6 +49,7 @@ describe('readSettings', () => {
         maxEvents: 1000
       },
       scanMethod: 'auto',
+      exemptionMaxDays: 365,
       notify: { snsTopicArn: undefined, notifyOn: 'findings' },
       issues: {
         enabled: false,
@@ -75,7 +76,8 @@ describe('readSettings', () => {
           'exclude-users': 'ci-*,\n break-glass ,',
           'exempt-tag': 'rotation:exempt',
           'fail-on': 'never',
-          concurrency: '16'
+          concurrency: '16',
+          'exemption-max-days': '90'
         }),
         {}
       ),
@@ -89,6 +91,7 @@ describe('readSettings', () => {
     expect(s.exemptTag).toBe('rotation:exempt')
     expect(s.failOn).toBe('never')
     expect(s.concurrency).toBe(16)
+    expect(s.exemptionMaxDays).toBe(90)
   })
 
   it.each([
@@ -127,7 +130,9 @@ describe('readSettings', () => {
     ['create-issues', 'maybe', 'true or false'],
     ['issue-for', 'ok', 'overdue, due-soon'],
     ['max-new-issues', '-1', 'whole number'],
-    ['owner-tag', 'a#b', 'IAM tag key']
+    ['owner-tag', 'a#b', 'IAM tag key'],
+    ['exemption-max-days', '0', 'from 1 to 3650'],
+    ['exemption-max-days', 'a year', 'from 1 to 3650']
   ])("rejects %s = '%s' naming the input and the accepted form", (name, value, form) => {
     const problems = problemsOf({ [name]: value }).filter((p) => p.includes(`'${name}'`))
     expect(problems).toHaveLength(1)

@@ -164,6 +164,36 @@ describe('attributes and publishing', () => {
     })
   })
 
+  it('adds team, a String.Array of the listed keys’ teams, only when the owners file names one', () => {
+    const owners = (teams: string[]) => ({ githubUsers: [], githubTeams: [], emails: [], teams })
+    const n = renderSnsNotification({
+      report: report([
+        key('a', 100),
+        key('b', 100, 'AKIAB0000000000000001'),
+        key('c', 10, 'AKIAC0000000000000001')
+      ]),
+      event: 'audit',
+      runUrl: RUN,
+      // c's key is ok, so not listed: its team is not named.
+      owners: new Map([
+        ['a', owners(['payments'])],
+        ['b', owners(['data', 'payments'])],
+        ['c', owners(['web'])]
+      ])
+    })
+    expect(n.attributes.team).toEqual({
+      DataType: 'String.Array',
+      StringValue: '["data","payments"]'
+    })
+    expect(JSON.parse(n.attributes.team?.StringValue ?? '')).toEqual(['data', 'payments'])
+    const none = renderSnsNotification({
+      report: report([key('a', 100)]),
+      event: 'audit',
+      runUrl: RUN
+    })
+    expect(none.attributes.team).toBeUndefined()
+  })
+
   it('publishes on findings only when a key is overdue or unused or was changed', () => {
     expect(shouldPublish(report([key('a', 5)]), 'findings', 'audit')).toBe(false)
     expect(shouldPublish(report([key('a', 80)]), 'findings', 'audit')).toBe(false)

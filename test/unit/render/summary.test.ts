@@ -138,10 +138,12 @@ describe('renderSummary', () => {
       { ...baseKey('svc'), createDate: new Date(NOW.getTime() - 200 * DAY_MS) },
       NOW,
       T,
-      { kind: 'tag', tag: 'iam-key-sentinel-exempt', value: 'vendor @acme' }
+      { kind: 'tag', tag: 'iam-key-sentinel-exempt', value: 'vendor @acme', reason: 'vendor @acme' }
     )
     const md = renderSummary(input([f]))
-    expect(md).toContain('⚪ exempt (🔴 overdue; tag iam-key-sentinel-exempt=vendor @&#8203;acme)')
+    expect(md).toContain(
+      '⚪ exempt (🔴 overdue; tag iam-key-sentinel-exempt: vendor @&#8203;acme; no end; needs an end)'
+    )
   })
 
   it('counts ok keys instead of listing them when there are many', () => {

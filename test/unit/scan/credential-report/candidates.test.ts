@@ -171,7 +171,8 @@ describe('candidate selection', () => {
     const account: FakeAccount = {
       accountId: '123456789012',
       users: [
-        { userName: 'fresh', keys: [key('A1', 10, 1), key('A2', 75.5, 28.5)] },
+        { userName: 'fresh', keys: [key('A2', 75.5, 28.5)] },
+        { userName: 'fresh-too', keys: [key('A1', 10, 1)] },
         { userName: 'nearly-due', keys: [key('B1', 76.5, 1)] },
         { userName: 'nearly-idle', keys: [key('C1', 40, 29.5)] },
         { userName: 'never-used', keys: [key('D1', 29.5)] }
@@ -183,12 +184,33 @@ describe('candidate selection', () => {
       'nearly-idle',
       'never-used'
     ])
-    expect(selection.userCount).toBe(4)
+    expect(selection.userCount).toBe(5)
     expect(selection.unlistedOkAgeDays).toEqual([75, 10])
     // Without the margin, a day later these would be missed.
     const tomorrow = new Date(at.getTime() + DAY)
     const late = flaggedUsers(account, tomorrow, t)
     expect([...late.keys()].sort()).toEqual(['nearly-due', 'nearly-idle', 'never-used'])
+  })
+
+  it('reads live a user with two active keys, ok as both are, since that is a finding by key', () => {
+    const at = new Date('2026-03-01T00:00:00Z')
+    const t = { maxAgeDays: 90, warnDays: 14, unusedDays: 30 }
+    const key = (id: string, status: FakeKey['status']): FakeKey => ({
+      accessKeyId: id,
+      status,
+      createDate: new Date(at.getTime() - 10 * DAY),
+      lastUsed: { date: new Date(at.getTime() - DAY), serviceName: 's3', region: 'us-east-1' }
+    })
+    const account: FakeAccount = {
+      accountId: '123456789012',
+      users: [
+        { userName: 'both-active', keys: [key('A1', 'Active'), key('A2', 'Active')] },
+        { userName: 'one-active', keys: [key('B1', 'Active')] }
+      ]
+    }
+    const selection = selectCandidates(reportUsers(credentialReportCsv(account)), at, t)
+    expect(selection.candidates.map((u) => u.userName)).toEqual(['both-active'])
+    expect(selection.unlistedOkAgeDays).toEqual([10])
   })
 
   it('misses only a key deactivated after the report: it counts as ok until the next report', () => {
