@@ -10,14 +10,17 @@ import {
 } from '../aws/iam-writes.js'
 import { errorMessage } from '../kit/errors.js'
 import type { Log } from '../kit/log.js'
-import { readUntilSettled, VERIFY_SETTLE, type SettleOptions } from '../kit/retry.js'
+import { VERIFY_SETTLE, type SettleOptions } from '../kit/retry.js'
+import { verifyPolicy } from './verify-policy.js'
 import type { PlannedChange } from '../domain/changes.js'
 import type { IncidentKeyResult, SessionRevocation } from '../domain/incident.js'
 import type { ExposedKey } from '../domain/exposure.js'
 import type { RevokeRequest } from '../domain/settings.js'
 import { applyOne } from './apply.js'
-
-export const REVOKE_POLICY_NAME = 'iam-key-sentinel-revoke-older-sessions'
+import {
+  revokeOlderSessionsPolicy,
+  USER_DENY_POLICY_NAME as REVOKE_POLICY_NAME
+} from '../domain/session-deny.js'
 
 export interface RevokeOptions {
   action: 'deactivate' | 'delete'
@@ -34,22 +37,6 @@ export interface RevokeOptions {
   settle?: SettleOptions
 }
 
-/** Deny everything to sessions issued before `before`: temporary credentials outlive a deleted key. */
-export function revocationPolicy(before: Date): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'IamKeySentinelRevokeOlderSessions',
-        Effect: 'Deny',
-        Action: '*',
-        Resource: '*',
-        Condition: { DateLessThan: { 'aws:TokenIssueTime': before.toISOString() } }
-      }
-    ]
-  })
-}
-
 /** The owner as IAM knows it: GetAccessKeyLastUsed answers with the user name of any key. */
 async function ownerOf(iam: IAMClient, accessKeyId: string): Promise<string> {
   const userName = await keyOwner(iam, accessKeyId)
@@ -57,7 +44,7 @@ async function ownerOf(iam: IAMClient, accessKeyId: string): Promise<string> {
   return userName
 }
 
-async function revokeSessions(
+export async function revokeSessions(
   iam: IAMClient,
   userName: string,
   before: Date,
@@ -69,19 +56,10 @@ async function revokeSessions(
     undo: `aws iam delete-user-policy --user-name ${userName} --policy-name ${REVOKE_POLICY_NAME}`
   }
   try {
-    const document = revocationPolicy(before)
+    const document = revokeOlderSessionsPolicy(before)
     await putUserPolicy(iam, userName, REVOKE_POLICY_NAME, document)
-    // Verify like every other write: read it back, waiting for IAM to settle; a policy not yet
-    // visible is read again.
-    const read = await readUntilSettled(
-      async () => {
-        const stored = await readUserPolicy(iam, userName, REVOKE_POLICY_NAME)
-        return stored === undefined ? undefined : JSON.stringify(JSON.parse(stored))
-      },
-      (stored) => stored === document,
-      settle
-    )
-    if (!read.settled) throw new Error('the stored policy differs from the one written')
+    // Verify like every other write.
+    await verifyPolicy(() => readUserPolicy(iam, userName, REVOKE_POLICY_NAME), document, settle)
     return { ...base, ok: true }
   } catch (error) {
     return { ...base, ok: false, error: errorMessage(error) }
@@ -102,6 +80,7 @@ export async function revokeKey(
     result.userName = await ownerOf(iam, exposed.accessKeyId)
   } catch (error) {
     result.error = `The key could not be found in this account: ${errorMessage(error)}`
+    result.missing = 'owner'
     return result
   }
   const userName = result.userName
@@ -119,6 +98,7 @@ export async function revokeKey(
   const createDate = live?.createDate
   if (!live || !createDate) {
     result.error = `${userName} has no key ${exposed.accessKeyId} any more (already deleted?).`
+    result.missing = 'key'
     return result
   }
 

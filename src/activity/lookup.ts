@@ -14,7 +14,9 @@ import { retryMaxAttempts } from '../aws/network.js'
 import { forEachLimit } from '../kit/concurrency.js'
 import { sleep, type Sleep } from '../kit/sleep.js'
 import type { ActivityLookup, ActivitySummary, ActivityWindow } from '../domain/activity.js'
+import type { CloudTrailEvent } from '../aws/cloudtrail.js'
 import { KeyRun, uniqueTargets, type ActivityTarget } from './key-run.js'
+import { eventKeyId } from './summarize.js'
 import { Region, RegionFailedError, type Problem } from './region.js'
 import { cappedRetryPolicy, type RetryPolicy } from './retry-policy.js'
 
@@ -42,6 +44,8 @@ export interface LookupOptions {
   retry?: RetryPolicy
   /** Waits between attempts; for tests. */
   sleep?: Sleep
+  /** Incident mode: read each key's events for evidence and follow the sessions it minted. */
+  evidence?: boolean
   /** One line per region when it is done (requests, throttling, problems), and per retried attempt. */
   log?: (line: string) => void
 }
@@ -72,78 +76,78 @@ function activityWindow(now: Date, hours: number): ActivityWindow {
   return { start: start.toISOString(), end: now.toISOString(), hours }
 }
 
-/** Pages through one lookup; false when max-events stopped it before the window was covered. */
+/** One LookupEvents search and the keys its events go to (two keys of one user share one). */
+interface SharedLookup {
+  lookup: ActivityLookup
+  consumers: KeyRun[]
+}
+
+/**
+ * The keys an event of a shared lookup belongs to: the key that made it, or the key that minted
+ * the session that made it; otherwise every consumer (each counts another key's events apart).
+ */
+function route(event: CloudTrailEvent, consumers: readonly KeyRun[]): readonly KeyRun[] {
+  if (consumers.length === 1) return consumers
+  const keyId = eventKeyId(event)
+  const own = consumers.find((c) => c.target.accessKeyId === keyId || c.minted(keyId))
+  return own ? [own] : consumers
+}
+
+/** Pages through one lookup until the window is covered or every consumer is full. */
 async function paginate(
   region: Region,
   window: { start: Date; end: Date },
-  run: KeyRun,
-  lookup: ActivityLookup,
-  progress: { events: number }
-): Promise<boolean> {
+  shared: SharedLookup
+): Promise<void> {
   let nextToken: string | undefined
   do {
-    if (run.full) return false
+    const open = shared.consumers.filter((c) => !c.full)
+    for (const full of shared.consumers.filter((c) => c.full))
+      full.noteProblem(region.name, truncation(full))
+    if (open.length === 0) return
     const page = await region.page({
-      attribute: lookup.attribute,
-      value: lookup.value,
+      attribute: shared.lookup.attribute,
+      value: shared.lookup.value,
       ...window,
       pageSize: PAGE_SIZE,
       ...(nextToken === undefined ? {} : { nextToken })
     })
-    if (!run.countPage(page.events, progress)) return false
-    nextToken = page.nextToken
-  } while (nextToken)
-  return true
-}
-
-function truncation(maxEvents: number): Problem {
-  return {
-    status: 'truncated',
-    message: `stopped at max-events (${maxEvents}) before the window was covered`
-  }
-}
-
-/** Every lookup of one key in one region; failures are recorded, never thrown. */
-async function lookUpKey(
-  region: Region,
-  window: { start: Date; end: Date },
-  run: KeyRun,
-  maxEvents: number
-): Promise<void> {
-  const progress = { events: 0 }
-  let problem: Problem | undefined
-  try {
-    for (const lookup of run.lookups) {
-      problem = region.failure
-      if (problem) break
-      if (!(await paginate(region, window, run, lookup, progress))) {
-        problem = truncation(maxEvents)
-        break
+    for (const event of page.events) {
+      for (const run of route(event, shared.consumers)) {
+        if (!run.take(event, region.name)) run.noteProblem(region.name, truncation(run))
       }
     }
-  } catch (error) {
-    if (error instanceof RegionFailedError) problem = error.problem
-    else problem = region.recordFailure(error)
-  }
-  run.regions.set(
-    region.name,
-    problem
-      ? {
-          region: region.name,
-          status: problem.status,
-          events: progress.events,
-          message: problem.message
-        }
-      : { region: region.name, status: 'ok', events: progress.events }
-  )
+    nextToken = page.nextToken
+  } while (nextToken)
 }
 
-async function lookUpRegion(
-  name: string,
-  runs: readonly KeyRun[],
-  options: LookupOptions
+function truncation(run: KeyRun): Problem {
+  return {
+    status: 'truncated',
+    message: `stopped at max-events (${run.maxEvents}) before the window was covered`
+  }
+}
+
+/** One lookup in one region; failures are recorded on its keys, never thrown. */
+async function lookUpShared(
+  region: Region,
+  window: { start: Date; end: Date },
+  shared: SharedLookup
 ): Promise<void> {
-  const region = new Region({
+  for (const run of shared.consumers) run.state(region.name)
+  let problem: Problem | undefined = region.failure
+  if (!problem) {
+    try {
+      await paginate(region, window, shared)
+    } catch (error) {
+      problem = error instanceof RegionFailedError ? error.problem : region.recordFailure(error)
+    }
+  }
+  if (problem) for (const run of shared.consumers) run.noteProblem(region.name, problem)
+}
+
+function openRegion(name: string, options: LookupOptions): Region {
+  return new Region({
     name,
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
@@ -153,24 +157,43 @@ async function lookUpRegion(
     sleep: options.sleep ?? sleep,
     ...(options.log ? { log: { info: options.log } } : {})
   })
-  const window = {
-    start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
-    end: options.now
-  }
-  const started = Date.now()
-  try {
-    await forEachLimit(runs, options.inFlightPerRegion ?? IN_FLIGHT_PER_REGION, (run) =>
-      lookUpKey(region, window, run, options.maxEvents)
-    )
-  } finally {
-    region.destroy()
-  }
-  const seconds = ((Date.now() - started) / 1000).toFixed(1)
-  const failure = region.failure ? `; ${region.failure.status}: ${region.failure.message}` : ''
-  options.log?.(
-    `CloudTrail ${name}: ${region.requests} LookupEvents requests, ${region.throttled} throttled, ${seconds} s${failure}`
-  )
 }
+
+/** The lookups of one phase, one per distinct attribute and value, with every key it feeds. */
+function shared(entries: readonly (readonly [ActivityLookup, KeyRun])[]): SharedLookup[] {
+  const byLookup = new Map<string, SharedLookup>()
+  for (const [lookup, run] of entries) {
+    const id = `${lookup.attribute}=${lookup.value}`
+    const seen = byLookup.get(id)
+    if (seen) seen.consumers.push(run)
+    else byLookup.set(id, { lookup, consumers: [run] })
+  }
+  return [...byLookup.values()]
+}
+
+/**
+ * Phases, each over every region before the next starts, so which key an event goes to never
+ * depends on timing: each key by its ID; the users by name (one lookup per user, whatever the
+ * number of its keys); then, in incident mode, the temporary keys those events minted, round by
+ * round (a role session may assume another role), at most MAX_SESSION_ROUNDS deep.
+ */
+function* phases(runs: readonly KeyRun[]): Generator<SharedLookup[]> {
+  yield shared(runs.map((run) => [run.lookups[0] as ActivityLookup, run] as const))
+  yield shared(runs.flatMap((run) => (run.byUser ? [[run.byUser, run] as const] : [])))
+  for (let round = 0; round < MAX_SESSION_ROUNDS; round++) {
+    const next = shared(
+      runs.flatMap((run) =>
+        run
+          .nextSessionKeys()
+          .map((value) => [{ attribute: 'AccessKeyId', value } as ActivityLookup, run] as const)
+      )
+    )
+    if (next.length === 0) return
+    yield next
+  }
+}
+
+const MAX_SESSION_ROUNDS = 3
 
 /**
  * The CloudTrail activity of each target over the last `lookbackHours`, keyed by access key ID.
@@ -182,9 +205,37 @@ export async function lookupActivity(
 ): Promise<Map<string, ActivitySummary>> {
   validate(options)
   const regions = [...new Set(options.regions)]
-  const runs = uniqueTargets(targets).map((target) => new KeyRun(target, options.maxEvents))
+  const runs = uniqueTargets(targets).map(
+    (target) => new KeyRun(target, options.maxEvents, options.evidence ?? false)
+  )
   if (runs.length === 0) return new Map()
-  await Promise.all(regions.map((name) => lookUpRegion(name, runs, options)))
-  const window = activityWindow(options.now, options.lookbackHours)
-  return new Map(runs.map((run) => [run.target.accessKeyId, run.summary(window, regions)]))
+  const open = regions.map((name) => openRegion(name, options))
+  const window = {
+    start: new Date(options.now.getTime() - options.lookbackHours * HOUR_MS),
+    end: options.now
+  }
+  const started = Date.now()
+  try {
+    for (const phase of phases(runs)) {
+      if (phase.length === 0) continue
+      await Promise.all(
+        open.map((region) =>
+          forEachLimit(phase, options.inFlightPerRegion ?? IN_FLIGHT_PER_REGION, (lookup) =>
+            lookUpShared(region, window, lookup)
+          )
+        )
+      )
+    }
+  } finally {
+    for (const region of open) region.destroy()
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1)
+  for (const region of open) {
+    const failure = region.failure ? `; ${region.failure.status}: ${region.failure.message}` : ''
+    options.log?.(
+      `CloudTrail ${region.name}: ${region.requests} LookupEvents requests, ${region.throttled} throttled, ${seconds} s${failure}`
+    )
+  }
+  const activityWin = activityWindow(options.now, options.lookbackHours)
+  return new Map(runs.map((run) => [run.target.accessKeyId, run.summary(activityWin, regions)]))
 }

@@ -18,6 +18,21 @@ interface RunLookup {
   now: Date
   credentials?: AwsCredentials
   log: Log
+  /**
+   * Incident mode: also the region where IAM, STS (global endpoint) and sign-in events are
+   * recorded, and the evidence read from the events (sessions minted are followed).
+   */
+  incident?: { awsRegion: string }
+}
+
+/**
+ * Where CloudTrail records the events of global services (IAM, STS's global endpoint, console
+ * sign-in): us-east-1 in the commercial partition, and each other partition's first region.
+ */
+export function globalEventsRegion(awsRegion: string): string {
+  if (awsRegion.startsWith('us-gov-')) return 'us-gov-west-1'
+  if (awsRegion.startsWith('cn-')) return 'cn-north-1'
+  return 'us-east-1'
 }
 
 const ref = (k: { accessKeyId: string; userName: string }) => ({
@@ -63,9 +78,13 @@ export async function lookUpRunActivity(
   run: RunLookup
 ): Promise<ActivitySummary[]> {
   if (targets.length === 0) return []
-  const { settings } = run
+  const { settings, incident } = run
+  const regions = incident
+    ? [...new Set([...settings.regions, globalEventsRegion(incident.awsRegion)])]
+    : settings.regions
   const summaries = await lookupActivity(targets, {
-    regions: settings.regions,
+    regions,
+    ...(incident ? { evidence: true } : {}),
     lookbackHours: settings.lookbackHours,
     maxEvents: settings.maxEvents,
     now: run.now,

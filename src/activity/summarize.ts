@@ -13,6 +13,7 @@ import {
   type TopLists,
   type TopValue
 } from '../domain/activity.js'
+import { EvidenceCollector, type MintedKey } from './evidence.js'
 
 /** The parts of a LookupEvents result the summary reads. */
 export type LookupEvent = CloudTrailEvent
@@ -24,6 +25,9 @@ export interface SummaryMeta {
   lookups: ActivityLookup[]
   window: ActivityWindow
   regions: RegionActivity[]
+  /** With evidence: the minted keys looked up in turn, and how many were not. */
+  sessionKeys?: readonly string[]
+  sessionKeysNotFollowed?: number
 }
 
 /** What became of one event: only 'duplicate' was not seen before. */
@@ -71,6 +75,11 @@ function keyIdOf(event: LookupEvent, record: JsonRecord): string | undefined {
   return text(event.AccessKeyId) ?? text(identity.accessKeyId)
 }
 
+/** The access key that made the call, as the event says it. */
+export function eventKeyId(event: LookupEvent): string | undefined {
+  return keyIdOf(event, parseRecord(event.CloudTrailEvent) ?? {})
+}
+
 /** Each resource name and type once per event: the counts are "events that touched it". */
 function resourceValues(event: LookupEvent, field: 'ResourceName' | 'ResourceType'): string[] {
   // A null entry would be a broken answer, not a reason to fail the whole key.
@@ -97,8 +106,20 @@ export class ActivityAccumulator {
   private errors = 0
   private first = Infinity
   private last = -Infinity
+  private readonly evidence?: EvidenceCollector
 
-  constructor(readonly accessKeyId: string) {}
+  /** With `evidence` (incident mode), it also reads each event for the incident's evidence. */
+  constructor(
+    readonly accessKeyId: string,
+    evidence = false
+  ) {
+    if (evidence) this.evidence = new EvidenceCollector()
+  }
+
+  /** The temporary keys the counted events minted (with evidence only). */
+  mintedKeys(): MintedKey[] {
+    return this.evidence?.mintedKeys() ?? []
+  }
 
   /** Counts one event unless it was seen already (the AccessKeyId and Username lookups overlap). */
   add(event: LookupEvent): AddOutcome {
@@ -113,11 +134,13 @@ export class ActivityAccumulator {
       this.malformed++
       return 'malformed'
     }
-    if (this.isOtherKey(keyIdOf(event, record))) {
+    const keyId = keyIdOf(event, record)
+    if (this.isOtherKey(keyId)) {
       this.otherKey++
       return 'other-key'
     }
     this.count(event, record, time)
+    this.evidence?.add(record, id, time, keyId)
     return 'counted'
   }
 
@@ -133,7 +156,12 @@ export class ActivityAccumulator {
       otherKeyEvents: this.otherKey,
       errorEvents: this.errors,
       truncated: meta.regions.some((r) => r.status === 'truncated'),
-      top: this.topLists()
+      top: this.topLists(),
+      ...(this.evidence
+        ? {
+            evidence: this.evidence.result(meta.sessionKeys ?? [], meta.sessionKeysNotFollowed ?? 0)
+          }
+        : {})
     }
   }
 

@@ -4,8 +4,10 @@ import {
   CreateAccessKeyCommand,
   DeleteAccessKeyCommand,
   GetAccessKeyLastUsedCommand,
+  GetRolePolicyCommand,
   GetUserPolicyCommand,
   paginateListAccessKeys,
+  PutRolePolicyCommand,
   paginateListAttachedUserPolicies,
   PutUserPolicyCommand,
   TagUserCommand,
@@ -151,6 +153,41 @@ export async function readUserPolicy(
   try {
     const answer = await iam.send(
       new GetUserPolicyCommand({ UserName: userName, PolicyName: policyName })
+    )
+    return decodeURIComponent(answer.PolicyDocument ?? '')
+  } catch (error) {
+    if (hasAwsCode(error, 'NoSuchEntity')) return undefined
+    throw error
+  }
+}
+
+export async function putRolePolicy(
+  iam: IAMClient,
+  roleName: string,
+  policyName: string,
+  document: string
+): Promise<void> {
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: roleName,
+      PolicyName: policyName,
+      PolicyDocument: document
+    })
+  )
+}
+
+/**
+ * A role's inline policy as stored (decoded), or undefined when IAM does not have it: no such
+ * policy, or no such role (both NoSuchEntity; the write that follows tells them apart).
+ */
+export async function readRolePolicy(
+  iam: IAMClient,
+  roleName: string,
+  policyName: string
+): Promise<string | undefined> {
+  try {
+    const answer = await iam.send(
+      new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })
     )
     return decodeURIComponent(answer.PolicyDocument ?? '')
   } catch (error) {

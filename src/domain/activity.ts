@@ -1,6 +1,7 @@
 // The CloudTrail activity of one access key, as the job summary, the JSON report, the `activity`
 // output and the issue and SNS renderers all see it. Plain data only: it goes through
 // JSON.stringify unchanged (dates are ISO strings, lists are arrays).
+import type { KeyEvidence } from './evidence.js'
 
 /** The LookupEvents attributes the action searches by. */
 export type LookupAttributeKey = 'AccessKeyId' | 'Username'
@@ -84,6 +85,8 @@ interface ActivitySummaryBase {
   /** max-events was reached before every region's window was covered (see `regions`). */
   truncated: boolean
   top: TopLists
+  /** Incident mode only: persistence calls, roles reached, sessions minted, users named. */
+  evidence?: KeyEvidence
 }
 
 /**

@@ -127,6 +127,10 @@ export interface RevokeRequest {
   source: 'input' | ExposureEvent['source']
   event?: ExposureEvent
   revokeSessions: boolean
+  /** revoke-role-sessions: the deny on each role the key reached, or only a list of them. */
+  revokeRoleSessions: boolean
+  /** max-role-revocations: more roles than this, and none gets the deny. */
+  maxRoleRevocations: number
 }
 
 /** mode: revoke: take the exposed keys away, with their sessions. */

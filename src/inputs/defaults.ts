@@ -34,6 +34,8 @@ export const DEFAULTS = {
   'member-role-name': 'iam-key-sentinel-member',
   'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT),
   'retry-max-attempts': String(DEFAULT_RETRY_MAX_ATTEMPTS),
+  'revoke-role-sessions': 'false',
+  'max-role-revocations': '10',
   'exemption-max-days': String(DEFAULT_EXEMPTION_MAX_DAYS),
   'reminder-days': '14,7,1',
   'reminder-every-days': '7',

@@ -53,6 +53,8 @@ export function readSettings(
   const iamMaxRps = r.wholeNumber('iam-max-rps', 1, 1000)
   const incident = readIncident(r, env, eventPayload)
   const revokeSessions = r.boolean('revoke-sessions')
+  const revokeRoleSessions = r.boolean('revoke-role-sessions')
+  const maxRoleRevocations = r.wholeNumber('max-role-revocations', 1, 1000)
   // The action defaults to what is safe in each mode: report for an audit, deactivate
   // (reversible) for an incident.
   const actionInput = r.raw('action')
@@ -135,7 +137,14 @@ export function readSettings(
       ...common,
       ...delivery,
       mode: 'revoke',
-      revoke: { keys, source, ...(event ? { event } : {}), revokeSessions }
+      revoke: {
+        keys,
+        source,
+        ...(event ? { event } : {}),
+        revokeSessions,
+        revokeRoleSessions,
+        maxRoleRevocations
+      }
     }
   }
   return {

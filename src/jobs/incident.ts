@@ -19,9 +19,15 @@ import {
   type IncidentReport
 } from '../render/incident.js'
 import { revokeAll } from '../act/revoke.js'
+import {
+  roleNeedsPerson,
+  type IncidentKeyResult,
+  type RoleSessionRevocation
+} from '../domain/incident.js'
+import { revokeRoleSessions, rolesReached, runRoleArns } from '../act/revoke-roles.js'
+import { traceMissingOwners } from '../act/trace-owner.js'
 import { withQuarantine } from '../act/quarantine.js'
 import { healthResponse } from '../domain/exposure.js'
-import type { IncidentKeyResult } from '../domain/incident.js'
 import { runnerLog } from '../deliver/runner.js'
 
 type RevokeJob = JobContext<RevokeSettings>
@@ -46,7 +52,8 @@ function incidentReport(
   job: RevokeJob,
   keys: readonly IncidentKeyResult[],
   activity: readonly ActivitySummary[],
-  generatedAt: Date
+  generatedAt: Date,
+  roleSessions: readonly RoleSessionRevocation[] = []
 ): IncidentReport {
   const { settings } = job
   const incident = settings.revoke
@@ -63,9 +70,11 @@ function incidentReport(
     ...(requestedDelete(settings) ? { requestedAction: 'delete' as const } : {}),
     dryRun: settings.remediation.dryRun,
     revokeSessions: incident.revokeSessions,
+    revokeRoleSessions: incident.revokeRoleSessions,
     lookbackHours: settings.activity.lookbackHours,
     keys: [...keys],
-    activity: [...activity]
+    activity: [...activity],
+    roleSessions: [...roleSessions]
   }
 }
 
@@ -124,9 +133,32 @@ export async function runIncidentJob(
         settings: settings.activity,
         now,
         credentials: job.credentials,
+        log: runnerLog,
+        incident: { awsRegion: settings.awsRegion }
+      })
+  // A key IAM could not name the user of, or already deleted: STS and CloudTrail may tell.
+  if (!cancelledBy()) {
+    await traceMissingOwners(job.clients.iam, job.clients.sts, results, activity, {
+      accountId: job.accountId,
+      dryRun: settings.remediation.dryRun,
+      revokeSessions: incident.revokeSessions,
+      lookbackHours: settings.activity.lookbackHours,
+      now: () => new Date()
+    })
+  }
+  // The doors the key opened: the roles it reached get the deny (or a list to do by hand).
+  const roleSessions = cancelledBy()
+    ? []
+    : await revokeRoleSessions(job.clients.iam, rolesReached(activity), {
+        enabled: incident.revokeRoleSessions,
+        dryRun: settings.remediation.dryRun,
+        maxRoles: incident.maxRoleRevocations,
+        accountId: job.accountId,
+        ownRoleArns: runRoleArns(settings),
+        now: () => new Date(),
         log: runnerLog
       })
-  const report = incidentReport(job, results, activity, now)
+  const report = incidentReport(job, results, activity, now, roleSessions)
 
   const deliveries: Delivery[] = []
   if (settings.issues.enabled) {
@@ -154,6 +186,12 @@ export async function runIncidentJob(
         (k) =>
           `Manual inspection and intervention needed for ${k.accessKeyId}: ${k.error ?? 'unknown error'}`
       ),
+      ...report.roleSessions
+        .filter(roleNeedsPerson)
+        .map(
+          (r) =>
+            `Manual inspection and intervention needed for the sessions of role ${r.roleArn}: ${r.detail ?? r.outcome}`
+        ),
       ...deliveryFailures(deliveries)
     ]
   }

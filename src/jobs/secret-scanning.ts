@@ -127,7 +127,11 @@ function incidentSettings(job: SecretScanningJob, keys: ExposedKey[]): RevokeSet
         keys,
         reference: `${keys.length} open secret-scanning ${keys.length === 1 ? 'alert' : 'alerts'}`
       },
-      revokeSessions: settings.revokeSessions
+      revokeSessions: settings.revokeSessions,
+      // The roles the keys reached are listed to revoke by hand: the role-session deny is only
+      // attached on an incident run that asks for it (revoke-role-sessions).
+      revokeRoleSessions: false,
+      maxRoleRevocations: 10
     }
   }
 }

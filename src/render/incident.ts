@@ -17,7 +17,16 @@ import {
 } from './sns-message.js'
 import { agree, aliasSuffix, changedTo, plural } from './wording.js'
 import type { ExposureEvent } from '../domain/exposure.js'
-import type { IncidentKeyResult } from '../domain/incident.js'
+import { HEALTH_DASHBOARD, REVIEW_STEPS, sourceText } from './incident-wording.js'
+import type { IncidentKeyResult, RoleSessionRevocation } from '../domain/incident.js'
+import {
+  byHandMarkdown,
+  persistenceMarkdown,
+  rolesCaution,
+  persistenceText,
+  roleSessionsMarkdown,
+  roleSessionsText
+} from './incident-doors.js'
 import { signalLines } from './exposure-signal.js'
 
 export interface IncidentReport {
@@ -34,23 +43,13 @@ export interface IncidentReport {
   requestedAction?: 'delete'
   dryRun: boolean
   revokeSessions: boolean
+  /** revoke-role-sessions: whether the roles the keys reached got the deny, or a list. */
+  revokeRoleSessions: boolean
   lookbackHours: number
   keys: IncidentKeyResult[]
   activity: ActivitySummary[]
-}
-
-const HEALTH_DASHBOARD = 'https://health.aws.amazon.com/health/home#/account/dashboard/open-issues'
-
-const SOURCE_TEXT: Record<IncidentReport['source'], string> = {
-  input: 'a manual request (access-key-id)',
-  'aws-health': 'AWS Health',
-  'trusted-advisor': 'Trusted Advisor (Exposed Access Keys)',
-  'github-secret-scanning': 'GitHub secret scanning'
-}
-
-function sourceText(report: IncidentReport): string {
-  if (report.source !== 'aws-health') return SOURCE_TEXT[report.source]
-  return `AWS Health (${report.event?.eventTypeCode ?? 'AWS_RISK_CREDENTIALS_EXPOSED'})`
+  /** The roles the keys reached with sts:AssumeRole, and what became of their sessions. */
+  roleSessions: RoleSessionRevocation[]
 }
 
 const signalFacts = (report: IncidentReport) => ({
@@ -72,13 +71,6 @@ function activityOf(report: IncidentReport, accessKeyId: string): ActivitySummar
   return report.activity.find((a) => a.accessKeyId === accessKeyId)
 }
 
-const REVIEW_STEPS = [
-  'Review the CloudTrail activity of the key and of its user, in every region, for actions you do not recognize: new users, keys, roles or policies, instances, data access.',
-  'Give the application that used the key a new one (create a second key, update the application, verify), and make sure the exposed key stays deleted or inactive.',
-  'Remove the key from where it was published, including the repository history.',
-  'When no legitimate session needs it any more, remove the session-revocation policy with the command given for the key.'
-]
-
 // ---------------------------------------------------------------------------------------------
 // Plain text (SNS)
 
@@ -94,7 +86,7 @@ function keyText(report: IncidentReport, k: IncidentKeyResult): string {
     : k.outcome === 'failed'
       ? [
           `MANUAL INSPECTION AND INTERVENTION REQUIRED: an error occurred when attempting to take away the exposed IAM access key ${k.accessKeyId} (${user}) on account ${report.accountId}.`,
-          `Error: ${plain(k.error ?? 'unknown', 500)}`,
+          `Error: ${plain(k.error ?? 'unknown', 800)}`,
           `Sign in to the account, deactivate or delete the key by hand, and check the AWS Health dashboard: ${HEALTH_DASHBOARD}`
         ]
       : k.outcome === 'planned'
@@ -112,6 +104,7 @@ function keyText(report: IncidentReport, k: IncidentKeyResult): string {
       `Sessions issued before ${k.sessions.issuedBefore} are denied by the inline policy ${k.sessions.policyName}; remove it later with: ${k.sessions.undo}`
     )
   }
+  if (k.trace?.byHand) lines.push(`By hand, once the user is found: ${k.trace.byHand}`)
   const activity = activityOf(report, k.accessKeyId)
   if (activity) lines.push('', renderActivityText(activity))
   return lines.join('\n')
@@ -144,8 +137,12 @@ function incidentSns(report: IncidentReport, runUrl: string): Omit<SnsNotificati
     `Source:   ${sourceText(report)}${report.event?.reference ? `, ${plain(report.event.reference, 200)}` : ''}`,
     `Detected: ${report.event?.detectedAt ?? report.generatedAt}`
   ].join('\n')
+  const persistence = persistenceText(report)
+  const roles = roleSessionsText(report)
   const signal = signalLines(signalFacts(report), plain)
-  const foot = ['What to review next:', numbered(REVIEW_STEPS)].join('\n')
+  const foot = [...(roles ? [roles, ''] : []), 'What to review next:', numbered(REVIEW_STEPS)].join(
+    '\n'
+  )
   const subject = incidentSubject(report)
   const attributes: SnsNotification['attributes'] = {
     account: stringAttribute(report.accountId),
@@ -165,11 +162,16 @@ function incidentSns(report: IncidentReport, runUrl: string): Omit<SnsNotificati
     ],
     {
       budget: SNS_MESSAGE_LIMIT_BYTES - 1024 - utf8Bytes(subject),
-      used: utf8Bytes(head + foot + signal.join('\n')) + 6,
+      used: utf8Bytes(head + foot + (persistence ?? '') + signal.join('\n')) + 8,
       separator: '\n\n'
     }
   )
-  const parts = [head, ...(signal.length > 0 ? [signal.join('\n')] : []), ...fit.shown]
+  const parts = [
+    head,
+    ...(signal.length > 0 ? [signal.join('\n')] : []),
+    ...(persistence ? [persistence] : []),
+    ...fit.shown
+  ]
   if (fit.left > 0) {
     parts.push(
       `... more keys are not listed to stay within SNS's size limit; see the run: ${runUrl}`
@@ -206,7 +208,7 @@ function keyRow(
     esc(k.location ?? '—', 120),
     `${OUTCOME_LABEL[k.outcome]}${k.change ? ` (${k.change.kind}: ${k.change.result})` : ''}`,
     sessions,
-    k.error ? esc(k.error, 400) : '—'
+    k.error ? esc(k.error, 800) : '—'
   ]
 }
 
@@ -237,6 +239,9 @@ export function renderIncidentMarkdown(
   }
   const signal = signalLines(signalFacts(report), esc)
   if (signal.length > 0) parts.push(alert('IMPORTANT', ...signal.map((line) => `- ${line}`)))
+  for (const part of [rolesCaution(report), persistenceMarkdown(report, h)]) {
+    if (part) parts.push(part)
+  }
   parts.push(
     table(
       ['Access key', 'User', 'Exposed at', 'Outcome', 'Older sessions', 'Error'],
@@ -252,6 +257,9 @@ export function renderIncidentMarkdown(
       'To undo, once the incident is over (deleted keys cannot be restored):',
       codeBlock('sh', undo)
     )
+  }
+  for (const part of [byHandMarkdown(report), roleSessionsMarkdown(report, h)]) {
+    if (part) parts.push(part)
   }
   if (report.activity.length > 0) {
     parts.push(

@@ -422,6 +422,12 @@ function allowedActions(name: string): string[] {
 }
 
 const USER_ARN = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*' }
+const ROLE_ARN = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*' }
+/** The role-session deny's writes: on the account's roles, never on the action's own. */
+const ROLE_ACTIONS = ['iam:PutRolePolicy', 'iam:GetRolePolicy']
+const OWN_ROLES = {
+  'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/iam-key-sentinel-*'
+}
 /** Actions with no resource-level permissions: they need Resource "*". */
 const ACCOUNT_LEVEL = [
   'iam:ListUsers',
@@ -433,7 +439,6 @@ const ACCOUNT_LEVEL = [
   // Likewise account-level: it answers for the whole account (the root user's keys among it).
   'iam:GetAccountSummary',
   'cloudtrail:LookupEvents',
-  'cloudtrail:LookupEvents',
   // Names a key ID, not a resource: STS documents no resource type for it.
   'sts:GetAccessKeyInfo'
 ]
@@ -444,6 +449,7 @@ const WRITE_VERBS =
 function expectedResource(action: string): Json {
   if (ACCOUNT_LEVEL.includes(action)) return '*'
   if (action === 'sns:Publish') return { Ref: 'NotificationTopic' }
+  if (ROLE_ACTIONS.includes(action)) return ROLE_ARN
   if (action.startsWith('iam:')) return USER_ARN
   throw new Error(`no known scope for ${action}`)
 }
@@ -842,6 +848,15 @@ describe('examples/aws/iam-key-sentinel.yml: GitHub OIDC roles', () => {
     '%s scopes each statement as tightly as its actions allow',
     (name) => {
       for (const s of roleStatements(name)) {
+        if (s.Effect === 'Deny') {
+          // The one Deny: the remediation role never writes a policy onto the action's roles.
+          expect([name, s.Action, s.Resource]).toEqual([
+            'RemediationRole',
+            'iam:PutRolePolicy',
+            OWN_ROLES
+          ])
+          continue
+        }
         expect(s.Effect).toBe('Allow')
         expect(s.NotAction).toBeUndefined()
         for (const action of asArray(s.Action)) {
@@ -1069,8 +1084,8 @@ describe('examples/workflows', () => {
       'exposed-key-event.yml',
       'organization-audit.yml',
       'revoke-key.yml',
-      'secret-scanning.yml',
-      'rotate-keys.yml'
+      'rotate-keys.yml',
+      'secret-scanning.yml'
     ])
   })
 

@@ -68,6 +68,8 @@ const BAD: [string, string, string][] = [
   ['inline-session-policy', '"Deny"', 'JSON IAM policy document'],
   ['managed-session-policies', 'ReadOnlyAccess', 'IAM managed policy ARNs'],
   ['retry-max-attempts', '31', 'from 1 to 30'],
+  ['revoke-role-sessions', 'yes', 'true or false'],
+  ['max-role-revocations', '0', 'from 1 to 1000'],
   ['exemption-max-days', '0', 'from 1 to 3650'],
   ['owners-config', 'no-such-owners.yml', 'check out the repository first'],
   ['owners-config', '../outside.yml', 'a path inside the repository'],

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tempRoot } from '../support/temp-root.js'
 import { basename, join } from 'node:path'
-import { makeEvents } from '../support/cloudtrail-events.js'
+import { assumeRoleCall, makeEvents } from '../support/cloudtrail-events.js'
 import type { FakeAccount, FakeOrganization } from '../support/fake-aws/index.js'
 import { advanceClock, startFakes, type Fakes } from '../support/harness.js'
 import { startRotationFakes, useKey, userKeys } from '../support/rotation-account.js'
@@ -24,17 +24,31 @@ const permissions = JSON.parse(readFileSync('examples/aws/permissions.json', 'ut
 // and GetCallerIdentity needs no permission.
 const NOT_IN_POLICIES = new Set(['sts:AssumeRoleWithWebIdentity', 'sts:GetCallerIdentity'])
 
+const DEPLOY_ROLE = 'arn:aws:iam::111122223333:role/deploy'
+
 function accountWithEverything() {
   const account = sampleAccount()
   const alice = account.users.find((u) => u.userName === 'alice')
   if (alice) alice.groups = ['developers']
-  account.cloudTrail = makeEvents({
-    accessKeyId: 'AKIASAMPLEALICE00001',
-    userName: 'alice',
-    region: 'us-east-1',
-    count: 5,
-    start: new Date(Date.now() - 3_600_000)
-  })
+  account.cloudTrail = [
+    ...makeEvents({
+      accessKeyId: 'AKIASAMPLEALICE00001',
+      userName: 'alice',
+      region: 'us-east-1',
+      count: 5,
+      start: new Date(Date.now() - 3_600_000)
+    }),
+    // A role alice's key reached: the incident's role-session deny.
+    assumeRoleCall({
+      accessKeyId: 'AKIASAMPLEALICE00001',
+      caller: 'alice',
+      region: 'us-east-1',
+      time: new Date(Date.now() - 1_800_000),
+      roleArn: DEPLOY_ROLE,
+      sessionKeyId: 'ASIAALICEDEPLOY00001'
+    })
+  ]
+  account.roles = [...(account.roles ?? []), DEPLOY_ROLE]
   return account
 }
 
@@ -174,6 +188,13 @@ beforeAll(async () => {
   await fakes.run({ ...everything, action: 'delete', 'delete-grace-days': '7' })
   await fakes.run({ ...everything, action: 'delete', 'delete-grace-days': '0' })
   await fakes.run({ ...everything, 'access-key-id': 'AKIASAMPLECAROL00001' })
+  // alice's key, deleted by the run above: STS and CloudTrail name its account and user, and the
+  // role it reached gets the deny.
+  await fakes.run({
+    ...everything,
+    'access-key-id': 'AKIASAMPLEALICE00001',
+    'revoke-role-sessions': 'true'
+  })
   // Secret scanning: a leaked key of this account, mapped with sts:GetAccessKeyInfo and revoked.
   fakes.github.seedSecretScanningAlert({ secret: 'AKIASAMPLEDAVE000001' })
   await fakes.run({ ...everything, mode: 'secret-scanning', 'github-token': fakes.github.token })

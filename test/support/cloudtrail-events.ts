@@ -306,3 +306,113 @@ export function lookupDeniedIn(region: string): FaultRule {
     }
   }
 }
+
+export interface CallOptions {
+  /** The credentials that made the call: a user's key (AKIA…) or a session (ASIA…). */
+  accessKeyId: string
+  /** The IAM user behind the key, or, for a role session, `role:<role ARN>/<session name>`. */
+  caller: string
+  region: string
+  eventSource: string
+  eventName: string
+  time: Date
+  requestParameters?: Record<string, unknown>
+  responseElements?: Record<string, unknown>
+  errorCode?: string
+  accountId?: string
+}
+
+/**
+ * One CloudTrail record of one call, as CloudTrail writes it: an IAM user's (userIdentity type
+ * IAMUser, LookupEvents' Username its name) or a role session's (type AssumedRole, Username the
+ * session name). AssumeRole's response carries the new session's access key ID, not its secret.
+ */
+export function makeCall(options: CallOptions): FakeCloudTrailEvent {
+  const accountId = options.accountId ?? '111122223333'
+  const id = eventId(
+    `call:${options.accessKeyId}:${options.eventName}:${options.time.toISOString()}`
+  )
+  const role = options.caller.startsWith('role:') ? options.caller.slice(5) : undefined
+  const sessionName = role?.split('/').pop() ?? ''
+  const roleArn = role?.slice(0, role.lastIndexOf('/'))
+  const identity = roleArn
+    ? {
+        type: 'AssumedRole',
+        principalId: `AROAEXAMPLE:${sessionName}`,
+        arn: `arn:aws:sts::${accountId}:assumed-role/${roleArn.split('/').pop()}/${sessionName}`,
+        accountId,
+        accessKeyId: options.accessKeyId,
+        sessionContext: { sessionIssuer: { type: 'Role', arn: roleArn, accountId } }
+      }
+    : {
+        type: 'IAMUser',
+        principalId: 'AIDAEXAMPLE',
+        arn: `arn:aws:iam::${accountId}:user/${options.caller}`,
+        accountId,
+        accessKeyId: options.accessKeyId,
+        userName: options.caller
+      }
+  const eventTime = options.time.toISOString().replace(/\.\d+Z$/, 'Z')
+  return {
+    eventId: id,
+    eventName: options.eventName,
+    eventTime: options.time,
+    eventSource: options.eventSource,
+    username: roleArn ? sessionName : options.caller,
+    accessKeyId: options.accessKeyId,
+    region: options.region,
+    cloudTrailEvent: JSON.stringify({
+      eventVersion: '1.09',
+      userIdentity: identity,
+      eventTime,
+      eventSource: options.eventSource,
+      eventName: options.eventName,
+      awsRegion: options.region,
+      sourceIPAddress: '203.0.113.7',
+      userAgent: 'aws-cli/2.15.30',
+      ...(options.errorCode
+        ? { errorCode: options.errorCode, errorMessage: 'is not authorized to perform this' }
+        : {}),
+      requestParameters: options.requestParameters ?? null,
+      responseElements: options.errorCode ? null : (options.responseElements ?? null),
+      requestID: eventId(`request:${id}`),
+      eventID: id,
+      readOnly: false,
+      eventType: 'AwsApiCall',
+      managementEvent: true,
+      recipientAccountId: accountId,
+      eventCategory: 'Management'
+    })
+  }
+}
+
+/** An sts:AssumeRole call and, when it succeeded, the session key it handed out. */
+export function assumeRoleCall(
+  options: Omit<
+    CallOptions,
+    'eventSource' | 'eventName' | 'requestParameters' | 'responseElements'
+  > & {
+    roleArn: string
+    sessionKeyId?: string
+  }
+): FakeCloudTrailEvent {
+  const { roleArn, sessionKeyId, ...rest } = options
+  return makeCall({
+    ...rest,
+    eventSource: 'sts.amazonaws.com',
+    eventName: 'AssumeRole',
+    requestParameters: { roleArn, roleSessionName: 'x', durationSeconds: 3600 },
+    ...(sessionKeyId
+      ? {
+          responseElements: {
+            credentials: {
+              accessKeyId: sessionKeyId,
+              sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLE',
+              expiration: 'Jan 1, 2027, 1:00:00 AM'
+            },
+            assumedRoleUser: { assumedRoleId: 'AROAEXAMPLE:x', arn: `${roleArn}/x` }
+          }
+        }
+      : {})
+  })
+}

@@ -14,6 +14,8 @@ export interface Session {
   secretAccessKey: string
   sessionToken: string
   expiration: Date
+  /** aws:TokenIssueTime of the session. */
+  issuedAt: Date
   account: FakeAccount
   roleArn: string
   sessionName: string

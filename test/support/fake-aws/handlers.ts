@@ -12,6 +12,7 @@ import {
   listUserPolicies,
   putUserPolicy
 } from './iam-policies.js'
+import { deleteRolePolicy, getRolePolicy, listRolePolicies, putRolePolicy } from './iam-roles.js'
 import {
   createAccessKey,
   deleteAccessKey,
@@ -53,6 +54,10 @@ const IAM_HANDLERS: Record<string, QueryHandler> = {
   DeleteUserPolicy: deleteUserPolicy,
   GetUserPolicy: getUserPolicy,
   ListUserPolicies: listUserPolicies,
+  PutRolePolicy: putRolePolicy,
+  GetRolePolicy: getRolePolicy,
+  DeleteRolePolicy: deleteRolePolicy,
+  ListRolePolicies: listRolePolicies,
   ListAttachedUserPolicies: listAttachedUserPolicies,
   GetAccountAuthorizationDetails: getAccountAuthorizationDetails,
   GenerateCredentialReport: generateCredentialReport,

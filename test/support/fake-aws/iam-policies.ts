@@ -9,7 +9,7 @@ import { byName, encodeRfc3986, isRecord, sameName, sortedByName } from './util.
 import { xmlList } from './xml.js'
 import type { XmlFields } from './xml.js'
 
-const POLICY_NAME = /^[\w+=,.@-]{1,128}$/
+export const POLICY_NAME = /^[\w+=,.@-]{1,128}$/
 const MAX_INLINE_POLICY_CHARS = 2048 // per user, all inline policies together, whitespace excluded
 
 export function putUserPolicy(ctx: Ctx): undefined {
@@ -37,7 +37,7 @@ export function putUserPolicy(ctx: Ctx): undefined {
   return undefined
 }
 
-function assertPolicyDocument(document: string): void {
+export function assertPolicyDocument(document: string): void {
   let parsed: unknown
   try {
     parsed = JSON.parse(document)

@@ -20,7 +20,7 @@ import { jsonHandler, queryHandler } from './handlers.js'
 import { findUser } from './iam-users.js'
 import { isJsonService, jsonErrorReply, jsonReply } from './json-protocol.js'
 import { queryErrorReply, queryReply } from './query-protocol.js'
-import { checkSessionPolicy } from './session-policy.js'
+import { checkRevokedSession, checkSessionPolicy } from './session-policy.js'
 import { TokenBucket } from './token-bucket.js'
 import type {
   AwsService,
@@ -325,7 +325,10 @@ export class FakeAws {
       if (incoming.parseError) throw incoming.parseError
       const caller = authenticate(this.state, incoming, this.account())
       // sts:GetCallerIdentity needs no permission, so no policy can deny it (AWS documents this).
-      if (action !== 'GetCallerIdentity') checkSessionPolicy(caller, service, action)
+      if (action !== 'GetCallerIdentity') {
+        checkSessionPolicy(caller, service, action)
+        checkRevokedSession(caller)
+      }
       this.throttle(service, incoming.region)
       const ctx: Ctx = {
         state: this.state,

@@ -54,3 +54,30 @@ export function checkSessionPolicy(caller: Caller, service: AwsService, action: 
     : `User: ${caller.arn} is not authorized to perform: ${name} because no session policy allows the ${name} action`
   throw new AwsError(403, 'AccessDenied', message)
 }
+
+/**
+ * A role's revoke-older-sessions deny, as IAM evaluates it: an inline role policy denying every
+ * action (Action "*") when aws:TokenIssueTime is before its date ends each session issued earlier.
+ */
+export function checkRevokedSession(caller: Caller): void {
+  const session = caller.session
+  if (!session) return
+  const roleName = session.roleArn.split('/').pop() ?? ''
+  const policies = Object.values(session.account.rolePolicies?.[roleName] ?? {})
+  for (const text of policies) {
+    const document: unknown = JSON.parse(text)
+    const statements = isRecord(document) ? document.Statement : undefined
+    for (const s of Array.isArray(statements) ? statements : [statements]) {
+      if (!isRecord(s) || s.Effect !== 'Deny' || ![s.Action].flat().includes('*')) continue
+      const condition = isRecord(s.Condition) ? s.Condition.DateLessThan : undefined
+      const cutoff = isRecord(condition) ? condition['aws:TokenIssueTime'] : undefined
+      if (typeof cutoff === 'string' && session.issuedAt.getTime() < Date.parse(cutoff)) {
+        throw new AwsError(
+          403,
+          'AccessDenied',
+          `User: ${caller.arn} is not authorized to perform this action with an explicit deny in an identity-based policy`
+        )
+      }
+    }
+  }
+}

@@ -78,6 +78,7 @@ function issueSession(
     secretAccessKey: randomChars(SECRET_CHARS, 40),
     sessionToken: `IQoJb3JpZ2luX2Vj${randomBytes(180).toString('base64')}`,
     expiration: wholeSeconds(Date.now() + seconds * 1000),
+    issuedAt: new Date(),
     account,
     roleArn,
     sessionName

@@ -42,6 +42,8 @@ export interface FakeAccount {
   users: FakeUser[]
   /** Role ARNs that AssumeRole / AssumeRoleWithWebIdentity may assume into this account. */
   roles?: string[]
+  /** Inline policies of the roles, by role name (as in `roles`) and policy name. */
+  rolePolicies?: Record<string, Record<string, string>>
   cloudTrail?: FakeCloudTrailEvent[]
   /** SNS topic ARNs that exist in this account. */
   topics?: string[]

@@ -9,13 +9,11 @@ import {
   UpdateAccessKeyCommand
 } from '@aws-sdk/client-iam'
 import { mockClient } from 'aws-sdk-client-mock'
+import { revokeAll, revokeKey, type RevokeOptions } from '../../../src/act/revoke.js'
 import {
-  REVOKE_POLICY_NAME,
-  revocationPolicy,
-  revokeAll,
-  revokeKey,
-  type RevokeOptions
-} from '../../../src/act/revoke.js'
+  USER_DENY_POLICY_NAME,
+  revokeOlderSessionsPolicy
+} from '../../../src/domain/session-deny.js'
 import { claimTagKey } from '../../../src/act/claim.js'
 import {
   CREATED,
@@ -32,7 +30,7 @@ import {
 const iamMock = mockClient(IAMClient)
 const KEY = 'AKIASAMPLEALICE00001'
 const EXPOSED = { accessKeyId: KEY, location: 'https://github.com/o/r/blob/main/.env' }
-const SESSIONS_UNDO = `aws iam delete-user-policy --user-name alice --policy-name ${REVOKE_POLICY_NAME}`
+const SESSIONS_UNDO = `aws iam delete-user-policy --user-name alice --policy-name ${USER_DENY_POLICY_NAME}`
 
 let fake: FakeIam
 let log: RecordingLog
@@ -86,7 +84,7 @@ describe('revoking an exposed key', () => {
         undo: `aws iam update-access-key --user-name alice --access-key-id ${KEY} --status Active`
       }),
       sessions: {
-        policyName: REVOKE_POLICY_NAME,
+        policyName: USER_DENY_POLICY_NAME,
         issuedBefore: NOW.toISOString(),
         undo: SESSIONS_UNDO,
         ok: true
@@ -96,7 +94,7 @@ describe('revoking an exposed key', () => {
       '["accessKeyId","location","outcome","userName","change","sessions"]'
     )
     expect(fake.key('alice', KEY)?.Status).toBe('Inactive')
-    expect(fake.policy('alice', REVOKE_POLICY_NAME)).toBe(revocationPolicy(NOW))
+    expect(fake.policy('alice', USER_DENY_POLICY_NAME)).toBe(revokeOlderSessionsPolicy(NOW))
     expect(log.lines).toEqual([expect.stringMatching(/^info: Changed: alice .* deactivated at/)])
   })
 
@@ -288,7 +286,7 @@ describe('failures a person must see', () => {
 
     expect(result.outcome).toBe('failed')
     expect(result.sessions).toEqual({
-      policyName: REVOKE_POLICY_NAME,
+      policyName: USER_DENY_POLICY_NAME,
       issuedBefore: NOW.toISOString(),
       undo: SESSIONS_UNDO,
       ok: false,
@@ -312,7 +310,9 @@ describe('failures a person must see', () => {
   it('the stored policy is not the one written', async () => {
     // Another writer's policy of the same name lands over ours.
     iamMock.on(PutUserPolicyCommand).callsFake(async (input: { PolicyName: string }) => {
-      fake.users.get('alice')?.policies.set(input.PolicyName, revocationPolicy(new Date(0)))
+      fake.users
+        .get('alice')
+        ?.policies.set(input.PolicyName, revokeOlderSessionsPolicy(new Date(0)))
       return {}
     })
 

@@ -3,6 +3,7 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   auditTargets,
+  globalEventsRegion,
   incidentTargets,
   lookUpRunActivity
 } from '../../../src/activity/run-activity.js'
@@ -83,5 +84,17 @@ describe('lookUpRunActivity', () => {
     }
     expect(await lookUpRunActivity([], { settings, now: NOW, log })).toEqual([])
     expect(lines).toEqual([])
+  })
+})
+
+describe('globalEventsRegion', () => {
+  it('is where each partition records IAM, STS and sign-in events', () => {
+    expect(['eu-west-1', 'us-east-1', 'ap-south-2'].map(globalEventsRegion)).toEqual([
+      'us-east-1',
+      'us-east-1',
+      'us-east-1'
+    ])
+    expect(globalEventsRegion('us-gov-east-1')).toBe('us-gov-west-1')
+    expect(globalEventsRegion('cn-northwest-1')).toBe('cn-north-1')
   })
 })

@@ -81,7 +81,11 @@ describe("readSettings over action.yml's defaults, as the runner sets them", () 
       { GITHUB_EVENT_NAME: 'workflow_dispatch' }
     )
     const revoke = settingsOf(settings, 'revoke')
-    expect(revoke.revoke).toMatchObject({ source: 'input' })
+    expect(revoke.revoke).toMatchObject({
+      source: 'input',
+      revokeRoleSessions: false,
+      maxRoleRevocations: 10
+    })
     expect(revoke.remediation.action).toBe('deactivate')
   })
 

@@ -151,8 +151,22 @@ describe('readSettings', () => {
     expect(incident.revoke).toEqual({
       keys: [{ accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }],
       source: 'input',
-      revokeSessions: true
+      revokeSessions: true,
+      revokeRoleSessions: false,
+      maxRoleRevocations: 10
     })
+    const roles = settingsOf(
+      readSettings(
+        getter({
+          'access-key-id': 'AKIAIOSFODNN7EXAMPLE',
+          'revoke-role-sessions': 'true',
+          'max-role-revocations': '3'
+        }),
+        {}
+      ),
+      'revoke'
+    )
+    expect(roles.revoke).toMatchObject({ revokeRoleSessions: true, maxRoleRevocations: 3 })
   })
 
   it('reads several keys, comma or newline separated, once each', () => {
@@ -196,7 +210,12 @@ describe('readSettings', () => {
       { mode: 'revoke', 'access-key-id': 'AKIAIOSFODNN7EXAMPLE', action: 'report' },
       "'action' report changes nothing"
     ],
-    [{ 'revoke-sessions': 'maybe' }, "'revoke-sessions' must be true or false"]
+    [{ 'revoke-sessions': 'maybe' }, "'revoke-sessions' must be true or false"],
+    [{ 'revoke-role-sessions': 'yes' }, "'revoke-role-sessions' must be true or false"],
+    [
+      { 'max-role-revocations': '0' },
+      "'max-role-revocations' must be a whole number from 1 to 1000"
+    ]
   ])('rejects the incident combination %p', (inputs, message) => {
     expect(problemsOf(inputs as Record<string, string>).join('\n')).toContain(message)
   })

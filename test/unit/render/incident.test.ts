@@ -5,7 +5,10 @@ import {
   renderIncidentSns,
   type IncidentReport
 } from '../../../src/render/incident.js'
-import { REVOKE_POLICY_NAME, revocationPolicy } from '../../../src/act/revoke.js'
+import {
+  USER_DENY_POLICY_NAME,
+  revokeOlderSessionsPolicy
+} from '../../../src/domain/session-deny.js'
 import type { IncidentKeyResult } from '../../../src/domain/incident.js'
 import { SNS_MESSAGE_LIMIT_BYTES } from '../../../src/render/sns-message.js'
 import { TOP_FIELDS, type ActivitySummary, type TopLists } from '../../../src/domain/activity.js'
@@ -34,10 +37,10 @@ function key(over: Partial<IncidentKeyResult> = {}): IncidentKeyResult {
       undo: 'aws iam update-access-key --user-name alice --access-key-id AKIAIOSFODNN7EXAMPLE --status Active'
     },
     sessions: {
-      policyName: REVOKE_POLICY_NAME,
+      policyName: USER_DENY_POLICY_NAME,
       issuedBefore: '2026-11-21T12:00:01.000Z',
       ok: true,
-      undo: `aws iam delete-user-policy --user-name alice --policy-name ${REVOKE_POLICY_NAME}`
+      undo: `aws iam delete-user-policy --user-name alice --policy-name ${USER_DENY_POLICY_NAME}`
     },
     ...over
   }
@@ -54,9 +57,11 @@ function report(keys: IncidentKeyResult[], over: Partial<IncidentReport> = {}): 
     action: 'deactivate',
     dryRun: false,
     revokeSessions: true,
+    revokeRoleSessions: false,
     lookbackHours: 24,
     keys,
     activity: [],
+    roleSessions: [],
     ...over
   }
 }
@@ -70,7 +75,7 @@ describe('incident SNS message', () => {
     )
     expect(n.message).toContain('Source:   Trusted Advisor (Exposed Access Keys)')
     expect(n.message).toContain(
-      `aws iam delete-user-policy --user-name alice --policy-name ${REVOKE_POLICY_NAME}`
+      `aws iam delete-user-policy --user-name alice --policy-name ${USER_DENY_POLICY_NAME}`
     )
     expect(n.message).toContain('What to review next:')
     expect(n.attributes.event).toEqual({ DataType: 'String', StringValue: 'incident' })
@@ -223,7 +228,7 @@ describe('console links in the incident issue', () => {
 
 describe('session revocation policy', () => {
   it('denies everything to sessions issued before the given time, and nothing else', () => {
-    const policy = JSON.parse(revocationPolicy(new Date('2026-11-21T12:00:00Z')))
+    const policy = JSON.parse(revokeOlderSessionsPolicy(new Date('2026-11-21T12:00:00Z')))
     expect(policy).toEqual({
       Version: '2012-10-17',
       Statement: [
