@@ -40,6 +40,9 @@ function enforcementText(f: Finding, t: Thresholds, r: ReminderInput['remediatio
   if (r.action === 'report')
     return 'This workflow only reports (action: report): the key keeps working until someone rotates it.'
   if (r.dryRun) return 'This workflow is a dry run (dry-run: true): it changes nothing.'
+  // Rotation follows the consumer's cutover, not a date: only the rotation map's users get a new key.
+  if (r.action === 'rotate')
+    return 'This workflow rotates keys (action: rotate): if the rotation map lists this user, a new key is delivered to its consumer and this one is retired once the consumer has switched, as the issue shows step by step; otherwise rotate it by hand.'
   const grace = r.deleteGraceDays
   const then = (from: Date): string =>
     r.action === 'deactivate' || grace === 0

@@ -137,6 +137,9 @@ describe('renderReminder', () => {
     expect(reminder({ ageDays: 83, remediation: { ...remediation, dryRun: true } })).toContain(
       'dry run'
     )
+    const rotating = reminder({ ageDays: 83, remediation: { ...remediation, action: 'rotate' } })
+    expect(rotating).toContain('This workflow rotates keys (action: rotate)')
+    expect(rotating).not.toContain('will deactivate it')
   })
 
   it('mentions the teams once escalated', () => {
