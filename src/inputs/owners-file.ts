@@ -1,6 +1,7 @@
 // The owners file (owners-config): YAML read from the repository that runs the action, checked
 // key by key before any AWS call. Every problem names the file, the line and what to change.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml'
+import { isIsoDay } from '../domain/exemptions.js'
 import type { ExemptionGrant, OwnerEntry, OwnersConfig } from '../domain/owners.js'
 import { USER_GLOB } from './patterns.js'
 
@@ -11,7 +12,6 @@ const TEAM = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/[a-z0-9][a-z0-
 const EMAIL = /^[^\s@<>()[\]]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$/
 // A routing name: the value of the SNS `team` attribute, so plain and non-empty.
 const TEAM_NAME = /^[A-Za-z0-9][\w .:/-]{0,99}$/
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 // IAM tag values: at most 256 characters.
 const TAG_VALUE_MAX = 256
 const TEXT_MAX = 300
@@ -117,13 +117,6 @@ const atSign = (v: string): string | undefined =>
     ? `write '${v.slice(1)}' without the '@' (mentions are added by the action).`
     : undefined
 
-function validDate(value: string): boolean {
-  const m = DATE.exec(value)
-  if (!m) return false
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
-  return d.toISOString().slice(0, 10) === value
-}
-
 /** Where each user glob or tag value was first claimed, to report a second claim. */
 class FirstSeen {
   private readonly seen = new Map<string, number | undefined>()
@@ -220,7 +213,7 @@ function exemptionGrant(
   let until: string | undefined
   if (f.has('until')) {
     const value = isScalar(untilNode) ? String(untilNode.value).trim() : ''
-    if (validDate(value)) until = value
+    if (isIsoDay(value)) until = value
     else
       p.add(
         untilNode,

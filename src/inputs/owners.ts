@@ -1,12 +1,12 @@
 // owners-config and the reminder ladder's inputs. The owners file is read from the workspace
 // (the checked-out repository) only, so what it names went through that repository's review.
 import { readFileSync } from 'node:fs'
-import { isAbsolute, relative, resolve } from 'node:path'
 import type { OwnersConfig } from '../domain/owners.js'
 import type { ReminderSettings } from '../domain/reminders.js'
 import { errorMessage } from '../kit/errors.js'
 import { parseOwnersFile } from './owners-file.js'
 import { splitList, type Reader } from './reader.js'
+import { workspacePath } from './workspace-path.js'
 
 export type ReadText = (path: string) => string
 
@@ -19,10 +19,8 @@ export function readOwnersConfig(
 ): OwnersConfig | undefined {
   const path = r.raw('owners-config')
   if (path === '') return undefined
-  const workspace = resolve(env.GITHUB_WORKSPACE ?? process.cwd())
-  const full = resolve(workspace, path)
-  const inside = relative(workspace, full)
-  if (isAbsolute(path) || inside.startsWith('..') || isAbsolute(inside)) {
+  const full = workspacePath(path, env)
+  if (full === undefined) {
     r.problems.push(
       `'owners-config' must be a path inside the repository (relative to GITHUB_WORKSPACE), such as .github/iam-owners.yml; got '${path}'.`
     )

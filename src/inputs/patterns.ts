@@ -4,6 +4,7 @@ export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/
 export const SESSION_NAME = /^[\w+=,.@-]{2,64}$/
 // IAM tag keys: letters, digits, spaces and _.:/=+-@, 1 to 128 characters.
 export const TAG_KEY = /^[\p{L}\p{N} _.:/=+\-@]{1,128}$/u
+export const USER_NAME = /^[\w+=,.@-]{1,64}$/
 export const USER_GLOB = /^[\w+=,.@*?-]{1,64}$/
 export const SNS_TOPIC_ARN =
   /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:sns:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}:\d{12}:[\w-]{1,256}(\.fifo)?$/

@@ -8,9 +8,8 @@ import {
   type RotationMap,
   type SecretNames
 } from '../domain/rotation.js'
-import { REGION } from './patterns.js'
+import { REGION, USER_NAME } from './patterns.js'
 
-const IAM_USER = /^[\w+=,.@-]{1,64}$/
 // GitHub: letters, digits and underscores, not starting with a digit or GITHUB_.
 const SECRET_NAME = /^(?!GITHUB_)[A-Za-z_][A-Za-z0-9_]{0,199}$/i
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
@@ -244,7 +243,7 @@ export function parseRotationMap(text: string, path: string): MapResult {
   }
   for (const pair of usersNode === undefined ? [] : r.pairs(usersNode, 'users')) {
     const name = isScalar(pair.key) ? String(pair.key.value) : ''
-    if (!IAM_USER.test(name)) {
+    if (!USER_NAME.test(name)) {
       r.problem(
         pair.key,
         `'${name}' is not an IAM user name (1 to 64 letters, digits and '+=,.@_-'; no globs: each user is named).`

@@ -2,18 +2,16 @@
 // and the cutover's timing. The map is read from the workspace (the checked-out repository), so
 // what it says was reviewed by pull request.
 import { readFileSync } from 'node:fs'
-import { isAbsolute, relative, resolve } from 'node:path'
 import type { RotateOn, RotationSettings } from '../domain/rotation.js'
 import type { RemediationAction } from '../domain/types.js'
 import { errorMessage } from '../kit/errors.js'
 import type { InputGetter, Reader } from './reader.js'
 import { needsGitHubToken, parseRotationMap } from './rotation-map.js'
+import { workspacePath } from './workspace-path.js'
 
 function readMapFile(r: Reader, path: string, env: NodeJS.ProcessEnv) {
-  const workspace = env.GITHUB_WORKSPACE || process.cwd()
-  const full = resolve(workspace, path)
-  const inside = relative(workspace, full)
-  if (inside.startsWith('..') || isAbsolute(inside)) {
+  const full = workspacePath(path, env)
+  if (full === undefined) {
     r.problems.push(
       `'rotation-config' must be a path inside the repository (the workspace); got '${path}'.`
     )
