@@ -73,7 +73,7 @@ export function classifyAccount(
     errors: scan.errors,
     scan: scan.info,
     exemptions: exemptionInventory(findings, maxDays),
-    twoActiveKeys: usersWithTwoActiveKeys(findings)
+    twoActiveKeys: usersWithTwoActiveKeys(findings, scan.reportedPairs)
   }
   return {
     report,

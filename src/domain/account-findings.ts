@@ -59,31 +59,55 @@ export function inventoryCounts(inventory: ExemptionInventory): {
   }
 }
 
+/** One of a user's two active keys. */
+interface ActiveKey {
+  /**
+   * Absent for a key only the credential report saw: its user had nothing else to read live, and
+   * the report has no key IDs, so the key is named by its slot (`access_key_1` or `_2`) instead.
+   */
+  accessKeyId?: string
+  slot?: 1 | 2
+  createDate: Date
+  ageDays: number
+  lastUse: LastUse
+}
+
 /** A user with two active keys: a rotation usually left half done. */
 export interface TwoActiveKeys {
   userName: string
   /** Oldest first. */
-  keys: { accessKeyId: string; createDate: Date; ageDays: number; lastUse: LastUse }[]
+  keys: ActiveKey[]
 }
 
-/** Users whose keys (as listed) are both active, in the order of their oldest key's age. */
-export function usersWithTwoActiveKeys(findings: readonly Finding[]): TwoActiveKeys[] {
-  const active = new Map<string, Finding[]>()
+const keyName = (k: ActiveKey): string => k.accessKeyId ?? `slot ${k.slot ?? 0}`
+
+/**
+ * Users whose keys (as listed live, or as the report shows them for users not read live) are
+ * both active, in the order of their oldest key's age.
+ */
+export function usersWithTwoActiveKeys(
+  findings: readonly Finding[],
+  /** Users the credential report shows with two active keys and that were not read live. */
+  reported: readonly TwoActiveKeys[] = []
+): TwoActiveKeys[] {
+  const active = new Map<string, ActiveKey[]>()
   for (const f of findings) {
-    if (f.status === 'Active') active.set(f.userName, [...(active.get(f.userName) ?? []), f])
+    if (f.status !== 'Active') continue
+    const { accessKeyId, createDate, ageDays, lastUse } = f
+    active.set(f.userName, [
+      ...(active.get(f.userName) ?? []),
+      { accessKeyId, createDate, ageDays, lastUse }
+    ])
+  }
+  for (const pair of reported) {
+    // The report speaks only for users not read live; a live read always wins.
+    if (!active.has(pair.userName)) active.set(pair.userName, pair.keys)
   }
   return [...active.entries()]
     .filter(([, keys]) => keys.length >= 2)
     .map(([userName, keys]) => ({
       userName,
-      keys: [...keys]
-        .sort((a, b) => b.ageDays - a.ageDays || a.accessKeyId.localeCompare(b.accessKeyId))
-        .map(({ accessKeyId, createDate, ageDays, lastUse }) => ({
-          accessKeyId,
-          createDate,
-          ageDays,
-          lastUse
-        }))
+      keys: [...keys].sort((a, b) => b.ageDays - a.ageDays || keyName(a).localeCompare(keyName(b)))
     }))
     .sort(
       (a, b) =>

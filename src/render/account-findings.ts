@@ -31,10 +31,15 @@ const more = (n: number): string =>
 export function renderTwoActiveKeys(users: readonly TwoActiveKeys[], ctx: RowContext): string {
   if (users.length === 0) return ''
   const keyCell = (user: TwoActiveKeys, k: TwoActiveKeys['keys'][number]): string => {
-    const change = ctx.changes.get(k.accessKeyId)
+    const change = k.accessKeyId === undefined ? undefined : ctx.changes.get(k.accessKeyId)
     const state = change ? `; ${stateAfterRun({ status: 'Active' }, change)}` : ''
     const use = lastUsePhrase(k, esc)
-    return `${keyLink(ctx.partition, user.userName, esc(k.accessKeyId, 32))} (${plural(k.ageDays, 'day')} old, ${use}${state})`
+    // A key only the credential report saw has no ID there: named by its slot and creation day.
+    const name =
+      k.accessKeyId === undefined
+        ? `access key ${k.slot ?? '?'}, created ${k.createDate.toISOString().slice(0, 10)}`
+        : esc(k.accessKeyId, 32)
+    return `${keyLink(ctx.partition, user.userName, name)} (${plural(k.ageDays, 'day')} old, ${use}${state})`
   }
   const rows = users
     .slice(0, ROWS_LIMIT)

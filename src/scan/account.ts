@@ -1,5 +1,6 @@
 // The scan of one account for an audit: every key (by scan-method), then the tags and groups of
 // the users an exemption could change. Classification rules decide what is worth reading.
+import type { TwoActiveKeys } from '../domain/account-findings.js'
 import type { IamClient } from '../aws/clients.js'
 import { classifyRaw } from '../domain/classify.js'
 import { rootAccessKeysPresent } from '../aws/iam-read.js'
@@ -23,6 +24,8 @@ export interface AccountScan {
    * ID); empty after the API walk.
    */
   unlistedOkAgeDays: number[]
+  /** Users the report shows with two active keys, not read live (keys named by slot). */
+  reportedPairs: TwoActiveKeys[]
   /** Tags of the users with a flagged key (exemptions, lifecycle records). */
   tags: Map<string, Map<string, string>>
   /** Groups of those users, when exempt-groups is set. */
@@ -96,6 +99,7 @@ export async function scanAccount(
     errors: [...scan.errors, ...details.errors],
     info: { ...scan.info, rootKeyCheck },
     unlistedOkAgeDays: scan.unlistedOkAgeDays,
+    reportedPairs: scan.reportedPairs,
     tags,
     groups,
     unreadable: new Set(details.errors.map((e) => e.scope))

@@ -16,6 +16,7 @@ import {
 import { CredentialReportFormatError } from './credential-report/parse.js'
 import { ActionError, describeFailure, errorMessage } from '../kit/errors.js'
 import type { ScanMethod } from '../domain/settings.js'
+import type { TwoActiveKeys } from '../domain/account-findings.js'
 import type { ScanInfo } from '../domain/scan-info.js'
 import { listUserNames, scanAccessKeys, type ScanResult } from './api-walk.js'
 import type { Thresholds } from '../domain/types.js'
@@ -40,10 +41,12 @@ export interface KeyScan extends ScanResult {
   info: ScanInfo
   /** Ages (days) of the ok keys counted from the report but not listed (no key ID). */
   unlistedOkAgeDays: number[]
+  /** Users the report shows with two active (ok) keys, not read live: named by slot. */
+  reportedPairs: TwoActiveKeys[]
 }
 
 function fromApi(scan: ScanResult, info: ScanInfo): KeyScan {
-  return { ...scan, info, unlistedOkAgeDays: [] }
+  return { ...scan, info, unlistedOkAgeDays: [], reportedPairs: [] }
 }
 
 function fromReport(
@@ -51,12 +54,13 @@ function fromReport(
   report: ReportUse,
   info: Pick<ScanInfo, 'requested' | 'reason' | 'fallbackReason'>
 ): KeyScan {
-  const { generatedAt, candidateUsers, unlistedOkAgeDays, rootAccessKeys } = report
+  const { generatedAt, candidateUsers, unlistedOkAgeDays, reportedPairs, rootAccessKeys } = report
   return {
     userCount: scan.userCount,
     keys: scan.keys,
     errors: scan.errors,
     unlistedOkAgeDays,
+    reportedPairs,
     info: {
       ...info,
       method: 'credential-report',

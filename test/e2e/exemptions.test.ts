@@ -25,7 +25,7 @@ interface InventoryEntry {
 interface Report {
   keys: { accessKeyId: string; class: string; expiredExemption?: { until: string } }[]
   exemptions: { maxDays: number; entries: InventoryEntry[] }
-  twoActiveKeys: { userName: string; keys: { accessKeyId: string }[] }[]
+  twoActiveKeys: { userName: string; keys: { accessKeyId?: string; slot?: number }[] }[]
   scan: { method: string; rootKeyCheck?: { present?: boolean; error?: string } }
 }
 
@@ -124,7 +124,8 @@ describe('an exemption with an end', () => {
 describe('account-level findings', () => {
   it('lists users with two active keys, with both scan methods, without failing the step', async () => {
     const account = sampleAccount()
-    // Two fresh keys: ok one by one, so only the two-key check reads this user live.
+    // Two fresh keys: ok one by one, so the credential report path does not read this user live
+    // and names the pair by slot; bob has a flagged key, so he is read live and named by key ID.
     const grace = account.users.find((u) => u.userName === 'grace')
     grace?.keys.push({
       accessKeyId: 'AKIASAMPLEGRACE00002',
@@ -133,6 +134,7 @@ describe('account-level findings', () => {
     })
     fakes = await startFakes(account)
     for (const method of ['api', 'credential-report']) {
+      const listedBefore = fakes.aws.callsTo('ListAccessKeys').length
       const result = await fakes.run({
         'scan-method': method,
         'create-issues': 'false',
@@ -141,13 +143,25 @@ describe('account-level findings', () => {
       const report = (await readReport(result)) as unknown as Report
       expect(report.scan.method).toBe(method)
       expect(
-        report.twoActiveKeys.map((u) => [u.userName, u.keys.map((k) => k.accessKeyId)])
+        report.twoActiveKeys.map((u) => [
+          u.userName,
+          u.keys.map((k) => k.accessKeyId ?? `slot ${k.slot}`)
+        ])
       ).toEqual([
         ['bob', ['AKIASAMPLEBOBOLD0001', 'AKIASAMPLEBOBNEW0002']],
-        ['grace', ['AKIASAMPLEGRACE00001', 'AKIASAMPLEGRACE00002']]
+        [
+          'grace',
+          method === 'api' ? ['AKIASAMPLEGRACE00001', 'AKIASAMPLEGRACE00002'] : ['slot 1', 'slot 2']
+        ]
       ])
       expect(result.outputs['two-active-keys-count']).toBe('2')
       expect(result.summary).toContain('### Users with two active access keys (2)')
+      if (method === 'credential-report') {
+        const listed = fakes.aws.callsTo('ListAccessKeys').slice(listedBefore)
+        expect(listed.map((c) => c.params.UserName)).toContain('bob')
+        expect(listed.map((c) => c.params.UserName)).not.toContain('grace')
+        expect(result.summary).toContain('access key 2, created ')
+      }
       expect(result.code).toBe(0)
     }
   })

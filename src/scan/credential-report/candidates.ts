@@ -6,8 +6,9 @@
 //   generated is less idle), so the report never under-states idleness;
 // - classes only get worse as time passes (ok → due soon → overdue, idle grows), so judging a
 //   day ahead also covers rounding and any lag between the report's data and the live API.
-// A user with two active keys is a candidate too: that is a finding the summary lists by key.
-// Hence every key the API walk would flag sits in a candidate user's row, except one
+// Two active keys alone do not make a candidate: the summary names a pair the report vouches for
+// by slot (src/domain/account-findings.ts), as a ListAccessKeys per such user (three users in ten
+// after a rotation) would cost more than everything else the report saves. Hence every key the API walk would flag sits in a candidate user's row, except one
 // deactivated, or created and deactivated, after the report was generated (it then counts as
 // ok until the next report): a key only becomes safer that way.
 import { classifyRaw, idleDays } from '../../domain/classify.js'
@@ -47,12 +48,7 @@ export function isCandidate(
   marginMs = STALENESS_MARGIN_MS
 ): boolean {
   const ahead = new Date(at.getTime() + marginMs)
-  return (
-    user.unclear.length > 0 ||
-    user.keys.some((slot) => slotClass(slot, ahead, t) !== 'ok') ||
-    // Two active keys are a finding of their own, listed by key ID: read live.
-    user.keys.filter((slot) => slot.active).length >= 2
-  )
+  return user.unclear.length > 0 || user.keys.some((slot) => slotClass(slot, ahead, t) !== 'ok')
 }
 
 /** Consumes the users one by one, keeping only the candidates and the others' key ages. */

@@ -11,8 +11,8 @@ export interface ReportFetchOptions {
   /** Give up waiting for the report after this long; default 5 minutes. */
   maxWaitMs?: number
   /**
-   * First wait between polls, doubled each time up to `maxDelayMs` (default 1 s and 2 s: a poll
-   * is one cheap call, and a report seen ready late delays the scan).
+   * First wait between polls, doubled each time up to `maxDelayMs` (default 0.5 s and 1 s: a poll
+   * is one cheap call, and every moment a ready report goes unseen delays the whole scan).
    */
   firstDelayMs?: number
   maxDelayMs?: number
@@ -101,9 +101,9 @@ export async function fetchCredentialReport(
 ): Promise<FetchedReport> {
   const sleep = options.sleep ?? realSleep
   const clock = options.clock ?? Date.now
-  const maxDelay = options.maxDelayMs ?? 2_000
+  const maxDelay = options.maxDelayMs ?? 1_000
   const deadline = clock() + (options.maxWaitMs ?? 300_000)
-  let delay = options.firstDelayMs ?? 1_000
+  let delay = options.firstDelayMs ?? 500
   let regenerations = 0
   const { signal } = options
   const abandoned = new Promise<never>((_, reject) => {

@@ -10,6 +10,7 @@
 import type { IamClient } from '../../aws/clients.js'
 import { wholeDays } from '../../domain/dates.js'
 import { isOkByAge, lastUseNeed, OK_DETAIL_LIMIT } from '../../domain/last-use-policy.js'
+import type { TwoActiveKeys } from '../../domain/account-findings.js'
 import type { RootAccessKey } from '../../domain/scan-info.js'
 import { forEachLimit } from '../../kit/concurrency.js'
 import {
@@ -44,6 +45,8 @@ export interface ReportUse {
   candidateUsers: number
   /** Ages of the keys not read live (ok by construction); the report lists them, by day. */
   unlistedOkAgeDays: number[]
+  /** Users not read live whose two keys the report shows active, named by slot. */
+  reportedPairs: TwoActiveKeys[]
   rootAccessKeys: RootAccessKey[]
   /** Rows that did not have the header's shape; their users were read live. */
   malformedRows: number
@@ -134,13 +137,26 @@ export async function scanWithCredentialReport(
   // Keys in the users' order, whatever order the workers read them in.
   const keys = [...new Set([...names, ...live.keys()])].flatMap((n) => live.get(n) ?? [])
 
-  // Keys of users the report vouched for (not read live) are counted from it.
+  // Keys of users the report vouched for (not read live) are counted from it, and a pair of
+  // active keys among them is named by slot.
   const unlistedOkAgeDays: number[] = []
+  const reportedPairs: TwoActiveKeys[] = []
   if (report) {
     for (const userName of names) {
       if (live.has(userName)) continue
-      for (const slot of report.users.get(userName)?.keys ?? []) {
-        unlistedOkAgeDays.push(wholeDays(slot.createDate, at))
+      const slots = report.users.get(userName)?.keys ?? []
+      for (const slot of slots) unlistedOkAgeDays.push(wholeDays(slot.createDate, at))
+      const active = slots.filter((s) => s.active)
+      if (active.length >= 2) {
+        reportedPairs.push({
+          userName,
+          keys: active.map(({ slot, createDate, lastUse }) => ({
+            slot,
+            createDate,
+            ageDays: wholeDays(createDate, at),
+            lastUse
+          }))
+        })
       }
     }
   }
@@ -195,6 +211,7 @@ export async function scanWithCredentialReport(
       generatedAt: used.generatedAt,
       candidateUsers: live.size,
       unlistedOkAgeDays,
+      reportedPairs,
       rootAccessKeys: rootKeys(used.root, at),
       malformedRows: used.malformedRows
     }

@@ -88,6 +88,22 @@ describe('fetchCredentialReport', () => {
     ])
   })
 
+  it('by default polls after 0.5 s, then every second: a ready report is seen within a second', async () => {
+    let now = Date.now()
+    const clock = () => now
+    const iam = await serve(largeAccount(3), {
+      credentialReport: { generationMs: 10_000, now: clock }
+    })
+    const waits: number[] = []
+    const sleep = async (ms: number) => {
+      waits.push(ms)
+      now += ms
+    }
+    await fetchCredentialReport(iam, { sleep, clock })
+    // Ready at 10 s: seen at 0.5 + 10 × 1 = 10.5 s.
+    expect(waits).toEqual([500, ...new Array(10).fill(1000)])
+  })
+
   it('refuses a report older than AWS 4-hour reuse window', async () => {
     const iam = await serve(largeAccount(3), {
       credentialReport: { generatedAgeMs: 4 * 3_600_000 + 60_000 }

@@ -33,6 +33,27 @@ describe('users with two active keys', () => {
     ])
     expect(users[0]?.keys[0]).toMatchObject({ ageDays: 200, lastUse: { kind: 'never' } })
   })
+
+  it("adds the report's pairs of users not read live, by slot, in the same order", () => {
+    const findings = [key('bob', 'AKIABOBNEW', 10), key('bob', 'AKIABOBOLD', 200)].map((k) =>
+      classify(k, NOW, T)
+    )
+    const slot = (n: 1 | 2, ageDays: number) => ({
+      slot: n,
+      createDate: new Date(NOW.getTime() - ageDays * DAY_MS),
+      ageDays,
+      lastUse: { kind: 'never' as const }
+    })
+    const users = usersWithTwoActiveKeys(findings, [
+      { userName: 'erin', keys: [slot(1, 300), slot(2, 20)] },
+      // A live read always wins over the report.
+      { userName: 'bob', keys: [slot(1, 900), slot(2, 800)] }
+    ])
+    expect(users.map((u) => [u.userName, u.keys.map((k) => k.accessKeyId ?? k.slot)])).toEqual([
+      ['erin', [1, 2]],
+      ['bob', ['AKIABOBOLD', 'AKIABOBNEW']]
+    ])
+  })
 })
 
 describe("the root user's keys", () => {

@@ -107,6 +107,31 @@ describe('users with two active keys in the summary', () => {
       '| bob | AKIABOBOLD0000000001 (200 days old, never used)<br>AKIABOBNEW0000000002 (10 days old, never used) |'
     )
     expect(md).toContain('deactivate the older one')
+    const bySlot = renderSummary({
+      ...input([]),
+      twoActiveKeys: [
+        {
+          userName: 'erin',
+          keys: [
+            {
+              slot: 1,
+              createDate: new Date('2026-01-02T03:04:05Z'),
+              ageDays: 30,
+              lastUse: { kind: 'never' }
+            },
+            {
+              slot: 2,
+              createDate: new Date('2026-01-20T03:04:05Z'),
+              ageDays: 12,
+              lastUse: { kind: 'never' }
+            }
+          ]
+        }
+      ]
+    })
+    expect(bySlot).toContain(
+      '| erin | access key 1, created 2026-01-02 (30 days old, never used)<br>access key 2, created 2026-01-20 (12 days old, never used) |'
+    )
     const report = {
       counts: countClasses(findings),
       keys: findings,

@@ -192,7 +192,7 @@ describe('candidate selection', () => {
     expect([...late.keys()].sort()).toEqual(['nearly-due', 'nearly-idle', 'never-used'])
   })
 
-  it('reads live a user with two active keys, ok as both are, since that is a finding by key', () => {
+  it('does not read live a user whose two active keys are both ok: the summary names them by slot', () => {
     const at = new Date('2026-03-01T00:00:00Z')
     const t = { maxAgeDays: 90, warnDays: 14, unusedDays: 30 }
     const key = (id: string, status: FakeKey['status']): FakeKey => ({
@@ -209,8 +209,8 @@ describe('candidate selection', () => {
       ]
     }
     const selection = selectCandidates(reportUsers(credentialReportCsv(account)), at, t)
-    expect(selection.candidates.map((u) => u.userName)).toEqual(['both-active'])
-    expect(selection.unlistedOkAgeDays).toEqual([10])
+    expect(selection.candidates).toEqual([])
+    expect(selection.unlistedOkAgeDays).toEqual([10, 10, 10])
   })
 
   it('misses only a key deactivated after the report: it counts as ok until the next report', () => {
