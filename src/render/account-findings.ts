@@ -28,6 +28,10 @@ const ROWS_LIMIT = 100
 const more = (n: number): string =>
   n > ROWS_LIMIT ? `\n\n…and ${n - ROWS_LIMIT} more in the JSON report.` : ''
 
+const BY_SLOT_NOTE =
+  'A key named by its slot is as the credential report shows it: a user with no flagged key is not read live. ' +
+  "The user's access keys in the IAM console show its ID."
+
 export function renderTwoActiveKeys(users: readonly TwoActiveKeys[], ctx: RowContext): string {
   if (users.length === 0) return ''
   const keyCell = (user: TwoActiveKeys, k: TwoActiveKeys['keys'][number]): string => {
@@ -41,6 +45,7 @@ export function renderTwoActiveKeys(users: readonly TwoActiveKeys[], ctx: RowCon
         : esc(k.accessKeyId, 32)
     return `${keyLink(ctx.partition, user.userName, name)} (${plural(k.ageDays, 'day')} old, ${use}${state})`
   }
+  const bySlot = users.some((u) => u.keys.some((k) => k.accessKeyId === undefined))
   const rows = users
     .slice(0, ROWS_LIMIT)
     .map((u) => [
@@ -54,7 +59,8 @@ export function renderTwoActiveKeys(users: readonly TwoActiveKeys[], ctx: RowCon
       'Once everything uses the newer key, deactivate the older one, check that nothing breaks, then delete it. ' +
       'Listed for review; this does not fail the step.',
     '',
-    table(['User', 'Active keys, oldest first'], rows) + more(users.length)
+    table(['User', 'Active keys, oldest first'], rows) + more(users.length),
+    ...(bySlot ? ['', BY_SLOT_NOTE] : [])
   ].join('\n')
 }
 

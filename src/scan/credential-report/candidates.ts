@@ -8,8 +8,8 @@
 //   day ahead also covers rounding and any lag between the report's data and the live API.
 // Two active keys alone do not make a candidate: the summary names a pair the report vouches for
 // by slot (src/domain/account-findings.ts), as a ListAccessKeys per such user (three users in ten
-// after a rotation) would cost more than everything else the report saves. Hence every key the API walk would flag sits in a candidate user's row, except one
-// deactivated, or created and deactivated, after the report was generated (it then counts as
+// after a rotation) would cost more than everything else the report saves. Hence every key the
+// API walk would flag sits in a candidate user's row, except one deactivated, or created and deactivated, after the report was generated (it then counts as
 // ok until the next report): a key only becomes safer that way.
 import { classifyRaw, idleDays } from '../../domain/classify.js'
 import { DAY_MS, wholeDays } from '../../domain/dates.js'

@@ -107,6 +107,7 @@ describe('users with two active keys in the summary', () => {
       '| bob | AKIABOBOLD0000000001 (200 days old, never used)<br>AKIABOBNEW0000000002 (10 days old, never used) |'
     )
     expect(md).toContain('deactivate the older one')
+    expect(md).not.toContain('named by its slot')
     const bySlot = renderSummary({
       ...input([]),
       twoActiveKeys: [
@@ -132,6 +133,7 @@ describe('users with two active keys in the summary', () => {
     expect(bySlot).toContain(
       '| erin | access key 1, created 2026-01-02 (30 days old, never used)<br>access key 2, created 2026-01-20 (12 days old, never used) |'
     )
+    expect(bySlot).toContain('A key named by its slot is as the credential report shows it')
     const report = {
       counts: countClasses(findings),
       keys: findings,
