@@ -59,18 +59,14 @@ export function inventoryCounts(inventory: ExemptionInventory): {
   }
 }
 
-/** One of a user's two active keys. */
-interface ActiveKey {
-  /**
-   * Absent for a key only the credential report saw: its user had nothing else to read live, and
-   * the report has no key IDs, so the key is named by its slot (`access_key_1` or `_2`) instead.
-   */
-  accessKeyId?: string
-  slot?: 1 | 2
-  createDate: Date
-  ageDays: number
-  lastUse: LastUse
-}
+/**
+ * One of a user's two active keys: by ID when read live, else by slot (`access_key_1` or `_2`) as
+ * the credential report shows it, for a user with nothing else to read live (the report has no
+ * key IDs).
+ */
+type ActiveKey = { createDate: Date; ageDays: number; lastUse: LastUse } & (
+  { accessKeyId: string; slot?: never } | { slot: 1 | 2; accessKeyId?: never }
+)
 
 /** A user with two active keys: a rotation usually left half done. */
 export interface TwoActiveKeys {
@@ -79,7 +75,7 @@ export interface TwoActiveKeys {
   keys: ActiveKey[]
 }
 
-const keyName = (k: ActiveKey): string => k.accessKeyId ?? `slot ${k.slot ?? 0}`
+const keyName = (k: ActiveKey): string => k.accessKeyId ?? `slot ${k.slot}`
 
 /**
  * Users whose keys (as listed live, or as the report shows them for users not read live) are

@@ -41,7 +41,7 @@ export function renderTwoActiveKeys(users: readonly TwoActiveKeys[], ctx: RowCon
     // A key only the credential report saw has no ID there: named by its slot and creation day.
     const name =
       k.accessKeyId === undefined
-        ? `access key ${k.slot ?? '?'}, created ${k.createDate.toISOString().slice(0, 10)}`
+        ? `access key ${k.slot}, created ${k.createDate.toISOString().slice(0, 10)}`
         : esc(k.accessKeyId, 32)
     return `${keyLink(ctx.partition, user.userName, name)} (${plural(k.ageDays, 'day')} old, ${use}${state})`
   }
