@@ -1,7 +1,8 @@
-// Regenerates the README's input and output tables and permission policies from action.yml and
-// examples/aws/permissions.json, so the README cannot drift from what the action declares.
-// `node --import tsx scripts/readme-tables.ts` rewrites README.md; a test checks it is current.
-import { readFileSync, writeFileSync } from 'node:fs'
+// Regenerates the documentation's generated blocks (the input and output reference, the permission
+// policies, the benchmark table) from action.yml, examples/aws/permissions.json and
+// bench-results.json, so the pages cannot drift from what the action declares.
+// `npm run readme` rewrites the pages (README.md and docs/*.md); a test checks they are current.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { format, resolveConfig } from 'prettier'
 import { parse } from 'yaml'
 import { formatTable, type BenchRun } from './bench/table.js'
@@ -36,14 +37,37 @@ export function policy(actions: readonly string[]): string {
 const BEGIN = (name: string) => `<!-- generated:${name} -->`
 const END = (name: string) => `<!-- /generated:${name} -->`
 
-/** Replaces the text between the generated markers of each block. */
-export function renderReadme(readme: string, blocks: Record<string, string>): string {
-  let out = readme
+/** The pages the generated blocks may stand in: the README and every page of docs/. */
+export function docPages(): string[] {
+  const pages = readdirSync('docs')
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => `docs/${name}`)
+  return ['README.md', ...pages]
+}
+
+/**
+ * Replaces the text between the generated markers of each block, in whichever page holds it.
+ * Each block stands in exactly one page: a block in none, or in two, is an error.
+ */
+export function renderPages(
+  pages: Record<string, string>,
+  blocks: Record<string, string>
+): Record<string, string> {
+  const out = { ...pages }
   for (const [name, content] of Object.entries(blocks)) {
-    const start = out.indexOf(BEGIN(name))
-    const end = out.indexOf(END(name))
-    if (start < 0 || end < 0) throw new Error(`README.md has no generated block ${name}`)
-    out = `${out.slice(0, start + BEGIN(name).length)}\n${content}\n${out.slice(end)}`
+    const holders = Object.keys(out).filter((page) => out[page]?.includes(BEGIN(name)))
+    if (holders.length !== 1) {
+      throw new Error(
+        `generated block ${name} stands in ${holders.length} pages (${holders.join(', ')}); it must stand in one`
+      )
+    }
+    const page = holders[0] as string
+    const text = out[page] as string
+    const start = text.indexOf(BEGIN(name))
+    const end = text.indexOf(END(name))
+    if (end < start) throw new Error(`${page} has no end marker for the generated block ${name}`)
+    out[page] = `${text.slice(0, start + BEGIN(name).length)}\n${content}\n${text.slice(end)}`
   }
   return out
 }
@@ -67,15 +91,20 @@ export function readmeBlocks(): Record<string, string> {
   }
 }
 
-/** The README as it should be: blocks regenerated, formatted as `npm run format` would. */
-export async function currentReadme(): Promise<string> {
-  const options = (await resolveConfig('README.md')) ?? {}
-  return format(renderReadme(readFileSync('README.md', 'utf8'), readmeBlocks()), {
-    ...options,
-    parser: 'markdown'
-  })
+/** Every page as it should be: blocks regenerated, formatted as `npm run format` would. */
+export async function currentPages(): Promise<Record<string, string>> {
+  const pages = Object.fromEntries(docPages().map((page) => [page, readFileSync(page, 'utf8')]))
+  const rendered = renderPages(pages, readmeBlocks())
+  const out: Record<string, string> = {}
+  for (const [page, text] of Object.entries(rendered)) {
+    const options = (await resolveConfig(page)) ?? {}
+    out[page] = await format(text, { ...options, parser: 'markdown' })
+  }
+  return out
 }
 
 if (process.argv[1]?.endsWith('readme-tables.ts')) {
-  writeFileSync('README.md', await currentReadme())
+  for (const [page, text] of Object.entries(await currentPages())) {
+    if (readFileSync(page, 'utf8') !== text) writeFileSync(page, text)
+  }
 }

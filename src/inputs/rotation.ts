@@ -56,7 +56,7 @@ export function readRotation(
   }
   if (path === '') {
     r.problems.push(
-      "'action' rotate needs 'rotation-config': the path of the rotation map in this repository (see the README's rotation section)."
+      "'action' rotate needs 'rotation-config': the path of the rotation map in this repository (see docs/rotation.md)."
     )
     return undefined
   }

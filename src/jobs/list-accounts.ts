@@ -41,7 +41,7 @@ export async function runListAccountsJob(
     core.warning(
       `${entries.length} accounts do not fit one matrix of ${fleet.chunkSize} jobs: use the 'chunks' output ` +
         `(${chunks.length} chunks), one reusable-workflow call per chunk, each with its own matrix ` +
-        `(README, "Organization setup").`
+        `(docs/organizations.md, "More than 256 accounts").`
     )
   }
   if (Buffer.byteLength(matrix, 'utf8') > INPUT_LIMIT_BYTES) {

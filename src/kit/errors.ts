@@ -43,7 +43,7 @@ export function isAccessDenied(error: unknown): boolean {
 /** Wraps an AWS call's failure with the permission to grant when it was a denial. */
 export function wrapAwsError(doing: string, permission: string, error: unknown): ActionError {
   const hint = isAccessDenied(error)
-    ? `Grant ${permission} to the role the action runs with (see "IAM permissions" in the README).`
+    ? `Grant ${permission} to the role the action runs with (see docs/permissions.md, "IAM permissions").`
     : undefined
   return new ActionError(`${doing} failed: ${errorMessage(error)}`, hint, { cause: error })
 }

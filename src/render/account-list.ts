@@ -38,7 +38,7 @@ export function renderListSummary(
       `⚠️ ${entries.length} accounts are more than one matrix may hold (matrix-chunk-size ${options.chunkSize}; ` +
         `GitHub runs at most ${GITHUB_MATRIX_LIMIT} jobs per matrix), so the \`chunks\` output splits them into ` +
         `${chunks.length} chunks of ${chunks.map((c) => c.matrix.include.length).join(', ')} accounts: ` +
-        'run one reusable-workflow call per chunk, each with its own matrix (README, "Organization setup").'
+        'run one reusable-workflow call per chunk, each with its own matrix (docs/organizations.md, "More than 256 accounts").'
     )
   }
   const accountRows = entries.map((e) => [

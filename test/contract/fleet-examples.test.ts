@@ -199,10 +199,10 @@ describe('examples/aws/organization-reader-role.yml', () => {
     'organization-reader': string[]
   }
 
-  it('is the role the organization workflow and README name', () => {
+  it('is the role the organization workflow and docs/organizations.md name', () => {
     expect(role?.Type).toBe('AWS::IAM::Role')
     expect(role?.Properties.RoleName).toBe('iam-key-sentinel-org-reader')
-    expect(readFileSync('README.md', 'utf8')).toContain('organization-reader-role.yml')
+    expect(readFileSync('docs/organizations.md', 'utf8')).toContain('organization-reader-role.yml')
     expect(template.Outputs.OrganizationReaderRoleArn?.Value).toEqual({
       'Fn::GetAtt': 'OrganizationReaderRole.Arn'
     })

@@ -237,9 +237,9 @@ describe('least privilege', () => {
     expect(writes).toEqual([])
   })
 
-  it('the README documents every action of both roles', () => {
-    const readme = readFileSync('README.md', 'utf8')
-    const section = readme.slice(readme.indexOf('## IAM permissions'))
+  it('docs/permissions.md documents every action of both roles', () => {
+    const page = readFileSync('docs/permissions.md', 'utf8')
+    const section = page.slice(page.indexOf('## IAM permissions'))
     for (const action of permissions.remediation) expect(section).toContain(`"${action}"`)
   })
 })
