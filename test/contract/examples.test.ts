@@ -4,6 +4,7 @@
 // trust policy with a wildcard, an event pattern that never matches, a dispatch body GitHub rejects.
 import { HEALTH_RISK_CODES } from '../../src/domain/exposure.js'
 import { describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse, parseDocument, type CollectionTag, type ScalarTag } from 'yaml'
@@ -1349,4 +1350,35 @@ describe('examples/workflows', () => {
       expect(environments).toEqual([template.Parameters.RemediationEnvironment?.Default])
     }
   )
+})
+
+// cfn-lint is a pip package, neither Debian's nor npm's: it runs where it is installed (the GitHub
+// CI workflow installs it and sets CFN_LINT_REQUIRED=1, so there a missing cfn-lint fails), and is
+// skipped, saying so, elsewhere.
+const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' })
+const cfnLintPresent = cfnLint.status === 0
+const CFN_LINT_REQUIRED = process.env.CFN_LINT_REQUIRED === '1'
+if (!cfnLintPresent && !CFN_LINT_REQUIRED)
+  console.warn(
+    'cfn-lint is not installed: the templates are not linted here (pip install cfn-lint)'
+  )
+
+describe('cfn-lint', () => {
+  it('is installed where CI requires it', () => {
+    expect({ required: CFN_LINT_REQUIRED, present: cfnLintPresent || !CFN_LINT_REQUIRED }).toEqual({
+      required: CFN_LINT_REQUIRED,
+      present: true
+    })
+  })
+  ;(cfnLintPresent ? it : it.skip)('finds nothing in examples/aws/*.yml', () => {
+    const templates = readdirSync('examples/aws')
+      .filter((f) => f.endsWith('.yml'))
+      .map((f) => join('examples/aws', f))
+    expect(templates.length).toBeGreaterThanOrEqual(3)
+    const run = spawnSync('cfn-lint', templates, { encoding: 'utf8' })
+    expect({ status: run.status, output: run.stdout + run.stderr }).toEqual({
+      status: 0,
+      output: ''
+    })
+  })
 })
