@@ -988,7 +988,9 @@ describe('examples/aws/iam-key-sentinel.yml: notification topic', () => {
       'kms:CallerAccount': { Ref: 'AWS::AccountId' },
       'kms:ViaService': { 'Fn::Sub': 'sns.${AWS::Region}.amazonaws.com' }
     })
-    const principals = asArray(grant?.Condition?.ArnEquals?.['aws:PrincipalArn']).map(render)
+    const principals = asArray(grant?.Condition?.ArnEquals?.['aws:PrincipalArn']).map((v) =>
+      render(v)
+    )
     // The hub role publishes the organization audit's digest.
     const roleArns = ['AuditRole', 'RemediationRole', 'RotationRole', 'HubRole'].map(
       (r) => `arn:aws:iam::123456789012:role/${String(props(r).RoleName)}`
@@ -1380,5 +1382,25 @@ describe('cfn-lint', () => {
       status: 0,
       output: ''
     })
+  })
+})
+
+describe('examples/README.md, the deployment guide', () => {
+  const guide = readFileSync('examples/README.md', 'utf8')
+  const files = (dir: string): string[] =>
+    readdirSync(join('examples', dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]
+    )
+
+  it.each(files('').filter((f) => f !== 'README.md'))('names and links %s', (file) => {
+    expect(guide).toContain(`[\`${file}\`](${file})`)
+  })
+
+  it('says how to find the IDs of the immutable OIDC subject', () => {
+    expect(guide).toContain("gh api repos/acme/security --jq '.owner.id, .id'")
+    for (const p of ['GitHubOrgId', 'GitHubRepoId']) {
+      expect(guide).toContain(p)
+      expect(template.Parameters[p]).toBeDefined()
+    }
   })
 })
