@@ -1,7 +1,9 @@
-// The deployable examples (examples/): the CloudFormation template, the three workflows and the
-// sample events, checked offline for the mistakes that only show at deploy or incident time:
-// a typo in a property name, a dangling Ref, a policy wider or narrower than the code needs, a
-// trust policy with a wildcard, an event pattern that never matches, a dispatch body GitHub rejects.
+// The deployable examples (examples/): the one-stack CloudFormation template, the workflows, the
+// sample events and the deployment guide, checked offline for the mistakes that only show at
+// deploy or incident time: a typo in a property name, a dangling Ref, a policy wider or narrower
+// than the code needs, a trust policy with a wildcard or one that refuses the repository's OIDC
+// subject (evaluated as STS would, in both subject forms), an event pattern that never matches, a
+// dispatch body GitHub rejects, a file the guide does not mention.
 import { HEALTH_RISK_CODES } from '../../src/domain/exposure.js'
 import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
