@@ -1406,3 +1406,35 @@ describe('examples/README.md, the deployment guide', () => {
     }
   })
 })
+
+describe("examples/README.md's deploy command", () => {
+  const guide = readFileSync('examples/README.md', 'utf8')
+  const block =
+    /aws cloudformation deploy[^`]*--parameter-overrides([^`]*)```/.exec(guide)?.[1] ?? ''
+  const overrides = Object.fromEntries(
+    [...block.matchAll(/^\s+(\w+)=(\S+?)\s*\\?$/gm)].map((m) => [m[1] as string, m[2] as string])
+  )
+
+  it('sets only parameters the stack declares, each as its pattern allows', () => {
+    expect(Object.keys(overrides).length).toBeGreaterThan(5)
+    for (const [name, value] of Object.entries(overrides)) {
+      const p = template.Parameters[name]
+      expect([name, p]).toEqual([name, expect.any(Object)])
+      // "$GITHUB_DISPATCH_TOKEN" is the token read into the shell just before.
+      const sample = value.startsWith('"$') ? 'github_pat_' + 'x'.repeat(30) : value
+      if (typeof p?.AllowedPattern === 'string')
+        expect([name, new RegExp(p.AllowedPattern).test(sample)]).toEqual([name, true])
+      if (Array.isArray(p?.AllowedValues))
+        expect([name, p.AllowedValues.includes(sample)]).toEqual([name, true])
+    }
+  })
+
+  it('renders the immutable audit subject from them', () => {
+    const parameters = { ...overrides, GitHubDispatchToken: 'github_pat_x' }
+    const trust = statements(props('AuditRole').AssumeRolePolicyDocument)[0]
+    const resolved = resolve(template, trust, parameters) as Obj
+    expect(
+      trusts(resolved, githubToken('repo:acme@1234567/security@7654321:ref:refs/heads/main'))
+    ).toBe(true)
+  })
+})
