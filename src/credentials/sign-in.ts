@@ -79,6 +79,22 @@ async function fetchIdToken(
   }
 }
 
+/**
+ * The token's `sub` claim, read without verifying the token (STS does that): it only tells the
+ * user which subject the trust policy must match. Undefined when the token is not a JWT.
+ */
+function tokenSubject(token: string): string | undefined {
+  try {
+    const payload: unknown = JSON.parse(
+      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')
+    )
+    const sub = (payload as { sub?: unknown } | null)?.sub
+    return typeof sub === 'string' ? sub : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Masks the session before anything can log it. */
 function masked(session: AwsCredentials | undefined, maskSecret: MaskSecret): AwsCredentials {
   if (!session?.sessionToken) throw new Error('STS answered without credentials')
@@ -176,11 +192,15 @@ export async function assumeRoleWithOidc(
     )
     return masked(session, runner.maskSecret)
   } catch (error) {
+    const sub = tokenSubject(token)
     throw new ActionError(
       `Assuming ${settings.roleToAssume} with the GitHub OIDC token failed: ${errorMessage(error)}`,
       `Check the role's trust policy: it must trust the token.actions.githubusercontent.com OIDC provider ` +
-        `with "aud" = "${settings.audience}" and a "sub" condition matching this repository ` +
-        `(repo:OWNER/REPO:...), and allow sts:AssumeRoleWithWebIdentity; ` +
+        `with "aud" = "${settings.audience}" and a "sub" condition matching this job's token` +
+        (sub === undefined ? ' (repo:OWNER/REPO:...)' : `, "${sub}"`) +
+        `, and allow sts:AssumeRoleWithWebIdentity. Repositories created or renamed since ` +
+        `2026-07-15 get the immutable subject repo:OWNER@OWNER_ID/REPO@REPO_ID:... ` +
+        `(examples/aws/iam-key-sentinel.yml: GitHubOrgId and GitHubRepoId). ` +
         `'role-duration-seconds' must not exceed the role's maximum session duration.`,
       { cause: error }
     )

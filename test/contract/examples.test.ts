@@ -1,13 +1,17 @@
-// The deployable examples (examples/): the CloudFormation template, the three workflows and the
-// sample events, checked offline for the mistakes that only show at deploy or incident time:
-// a typo in a property name, a dangling Ref, a policy wider or narrower than the code needs, a
-// trust policy with a wildcard, an event pattern that never matches, a dispatch body GitHub rejects.
+// The deployable examples (examples/): the one-stack CloudFormation template, the workflows, the
+// sample events and the deployment guide, checked offline for the mistakes that only show at
+// deploy or incident time: a typo in a property name, a dangling Ref, a policy wider or narrower
+// than the code needs, a trust policy with a wildcard or one that refuses the repository's OIDC
+// subject (evaluated as STS would, in both subject forms), an event pattern that never matches, a
+// dispatch body GitHub rejects, a file the guide does not mention.
 import { HEALTH_RISK_CODES } from '../../src/domain/exposure.js'
 import { describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse, parseDocument, type CollectionTag, type ScalarTag } from 'yaml'
 import { parseExposureEvent } from '../../src/inputs/exposure-event.js'
+import { cfnTags, githubToken, resolve, trusts } from '../support/cloudformation.js'
 
 type Json = unknown
 type Obj = Record<string, unknown>
@@ -18,40 +22,8 @@ const asArray = <T>(v: T | T[] | undefined): T[] =>
 const readJson = (path: string): Json => JSON.parse(readFileSync(path, 'utf8'))
 
 // ---------------------------------------------------------------------------------------------
-// CloudFormation YAML: the short-form intrinsic functions become their long JSON form.
-
-const INTRINSICS = [
-  'Ref',
-  'Condition',
-  'GetAtt',
-  'Sub',
-  'If',
-  'Equals',
-  'Not',
-  'And',
-  'Or',
-  'Join',
-  'Select',
-  'Split',
-  'FindInMap',
-  'GetAZs',
-  'ImportValue',
-  'Base64',
-  'Cidr'
-]
-
-const cfnTags = INTRINSICS.flatMap((name): (ScalarTag | CollectionTag)[] => {
-  const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`
-  const scalar = (value: string): Json =>
-    name === 'GetAtt'
-      ? [value.slice(0, value.indexOf('.')), value.slice(value.indexOf('.') + 1)]
-      : value
-  return [
-    { tag: `!${name}`, resolve: (value: string) => ({ [key]: scalar(value) }) },
-    { tag: `!${name}`, collection: 'seq', resolve: (value) => ({ [key]: value.toJSON() }) },
-    { tag: `!${name}`, collection: 'map', resolve: (value) => ({ [key]: value.toJSON() }) }
-  ]
-})
+// CloudFormation YAML: the short-form intrinsic functions become their long JSON form
+// (test/support/cloudformation.ts).
 
 function parseYaml(path: string, tags: (ScalarTag | CollectionTag)[] = []): Obj {
   const doc = parseDocument(readFileSync(path, 'utf8'), { customTags: tags })
@@ -92,6 +64,7 @@ const permissions = readJson('examples/aws/permissions.json') as {
   member: string[]
   hub: string[]
   'organization-reader': string[]
+  rotation: string[]
 }
 // The name the organization workflow, member StackSet and README use for the hub role.
 const HUB_ROLE_NAME = 'iam-key-sentinel-hub'
@@ -308,22 +281,13 @@ function subVariables(text: string): string[] {
   return [...text.matchAll(/\$\{([^}!][^}]*)\}/g)].map((m) => m[1] as string)
 }
 
-const SAMPLE_PARAMETERS: Record<string, string> = {
-  GitHubOrg: 'acme',
-  GitHubRepo: 'security',
-  'AWS::AccountId': '123456789012',
-  'AWS::Partition': 'aws',
-  'AWS::Region': 'us-east-1'
-}
+const SAMPLE_PARAMETERS: Record<string, string> = { GitHubOrg: 'acme', GitHubRepo: 'security' }
 
-/** The string a Fn::Sub renders to, with the parameter defaults and SAMPLE_PARAMETERS. */
-function render(value: Json): string {
-  if (!isObj(value) || typeof value['Fn::Sub'] !== 'string') throw new Error('not a Fn::Sub string')
-  return value['Fn::Sub'].replace(/\$\{([^}!][^}]*)\}/g, (_, name: string) => {
-    const v = SAMPLE_PARAMETERS[name] ?? template.Parameters[name]?.Default
-    if (typeof v !== 'string') throw new Error(`no sample value for \${${name}}`)
-    return v
-  })
+/** The string a value renders to, with the parameter defaults and SAMPLE_PARAMETERS. */
+function render(value: Json, parameters: Record<string, string> = {}): string {
+  const v = resolve(template, value, { ...SAMPLE_PARAMETERS, ...parameters })
+  if (typeof v !== 'string') throw new Error(`${JSON.stringify(value)} does not render to a string`)
+  return v
 }
 
 interface Reference {
@@ -449,6 +413,7 @@ const WRITE_VERBS =
 function expectedResource(action: string): Json {
   if (ACCOUNT_LEVEL.includes(action)) return '*'
   if (action === 'sns:Publish') return { Ref: 'NotificationTopic' }
+  if (action.startsWith('secretsmanager:')) return { Ref: 'RotationSecretArns' }
   if (ROLE_ACTIONS.includes(action)) return ROLE_ARN
   if (action.startsWith('iam:')) return USER_ARN
   throw new Error(`no known scope for ${action}`)
@@ -643,7 +608,14 @@ describe('examples/aws/iam-key-sentinel.yml: structure', () => {
         'RemediationEnvironment',
         'CreateOidcProvider',
         'GitHubDispatchToken',
-        'NotificationEmail'
+        'NotificationEmail',
+        'GitHubOrgId',
+        'GitHubRepoId',
+        'CreateAuditRole',
+        'CreateRemediationRole',
+        'CreateRotationRole',
+        'RotationEnvironment',
+        'RotationSecretArns'
       ])
     )
     expect(template.Parameters.GitHubDispatchToken?.NoEcho).toBe(true)
@@ -656,17 +628,43 @@ describe('examples/aws/iam-key-sentinel.yml: structure', () => {
     }
   })
 
-  it('refuses to deploy outside us-east-1, where AWS Health and Trusted Advisor deliver the events', () => {
-    const rules = Object.values(template.Rules ?? {})
-    expect(rules).toHaveLength(1)
-    expect(rules[0]?.RuleCondition).toBeUndefined()
-    expect(rules[0]?.Assertions).toEqual([
+  it('refuses to deploy the event path outside us-east-1, where AWS Health and Trusted Advisor deliver the events', () => {
+    const rule = template.Rules?.UsEast1Only
+    expect(rule?.RuleCondition).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'GitHubDispatchToken' }, ''] }]
+    })
+    expect(rule?.Assertions).toEqual([
       {
         Assert: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] },
         AssertDescription: expect.stringContaining('us-east-1')
       }
     ])
     expect(templateText).not.toMatch(/^# REGION:/m)
+  })
+
+  /** Whether every rule whose condition holds passes, for these parameters. */
+  const rulesPass = (parameters: Record<string, string>, region = 'us-east-1'): boolean =>
+    Object.values(template.Rules ?? {}).every((r) => {
+      const at = (v: Json) => resolve(template, v, { 'AWS::Region': region, ...parameters })
+      if (r.RuleCondition !== undefined && at(r.RuleCondition) === false) return true
+      return r.Assertions.every((a) => at(a.Assert) === true)
+    })
+
+  it.each([
+    ['the defaults (audit and remediation roles, no event path)', {}, 'eu-west-1', true],
+    ['the event path in us-east-1', { GitHubDispatchToken: 'github_pat_x' }, 'us-east-1', true],
+    ['the event path elsewhere', { GitHubDispatchToken: 'github_pat_x' }, 'eu-west-1', false],
+    [
+      'the event path without the remediation role',
+      { GitHubDispatchToken: 'github_pat_x', CreateRemediationRole: 'false' },
+      'us-east-1',
+      false
+    ],
+    ['both immutable IDs', { GitHubOrgId: '1234567', GitHubRepoId: '7654321' }, 'us-east-1', true],
+    ['the owner ID alone', { GitHubOrgId: '1234567' }, 'us-east-1', false],
+    ['the repository ID alone', { GitHubRepoId: '7654321' }, 'us-east-1', false]
+  ])('deploys with %s: %s', (_, parameters, region, passes) => {
+    expect(rulesPass(parameters, region)).toBe(passes)
   })
 
   it('creates the hub role only for an organization, chaining only into its member roles', () => {
@@ -782,23 +780,21 @@ describe('examples/aws/iam-key-sentinel.yml: GitHub OIDC roles', () => {
     })
   })
 
-  it.each([
-    [
-      'AuditRole',
-      'repo:${GitHubOrg}/${GitHubRepo}:${AuditRef}',
-      'repo:acme/security:ref:refs/heads/main'
-    ],
-    [
-      'RemediationRole',
-      'repo:${GitHubOrg}/${GitHubRepo}:environment:${RemediationEnvironment}',
-      'repo:acme/security:environment:iam-key-remediation'
-    ]
-  ])('%s trusts exactly one GitHub subject: %s', (name, sub, rendered) => {
+  /** The one trust statement of a role, resolved with these parameters. */
+  const trustOf = (name: string, parameters: Record<string, string> = {}): Statement => {
     const trust = statements(props(name).AssumeRolePolicyDocument)
     expect(trust).toHaveLength(1)
-    const [s] = trust as [Statement]
-    expect(s.Effect).toBe('Allow')
-    expect(s.Action).toBe('sts:AssumeRoleWithWebIdentity')
+    return resolve(template, trust[0], { ...SAMPLE_PARAMETERS, ...parameters }) as Statement
+  }
+  const IDS = { GitHubOrgId: '1234567', GitHubRepoId: '7654321' }
+
+  it.each([
+    ['AuditRole', 'ref:refs/heads/main'],
+    ['HubRole', 'ref:refs/heads/main'],
+    ['RemediationRole', 'environment:iam-key-remediation'],
+    ['RotationRole', 'environment:iam-key-rotation']
+  ])('%s trusts exactly one GitHub subject, the repository and %s', (name, context) => {
+    const [s] = statements(props(name).AssumeRolePolicyDocument) as [Statement]
     expect(s.Principal).toEqual({
       Federated: {
         'Fn::If': [
@@ -810,23 +806,98 @@ describe('examples/aws/iam-key-sentinel.yml: GitHub OIDC roles', () => {
         ]
       }
     })
-    // StringEquals only: no StringLike, no wildcard subject.
-    expect(s.Condition).toEqual({
-      StringEquals: {
-        [`${GITHUB_OIDC}:aud`]: 'sts.amazonaws.com',
-        [`${GITHUB_OIDC}:sub`]: { 'Fn::Sub': sub }
-      }
-    })
-    const value = render(s.Condition?.StringEquals?.[`${GITHUB_OIDC}:sub`])
-    expect(value).toBe(rendered)
-    expect(value).not.toMatch(/[*?]/)
+    for (const [parameters, sub] of [
+      [{}, `repo:acme/security:${context}`],
+      [IDS, `repo:acme@1234567/security@7654321:${context}`]
+    ] as const) {
+      const resolved = trustOf(name, parameters)
+      expect(resolved.Effect).toBe('Allow')
+      expect(resolved.Action).toBe('sts:AssumeRoleWithWebIdentity')
+      // StringEquals only: no StringLike, no wildcard subject, one value per claim.
+      expect(resolved.Condition).toEqual({
+        StringEquals: { [`${GITHUB_OIDC}:aud`]: 'sts.amazonaws.com', [`${GITHUB_OIDC}:sub`]: sub }
+      })
+      expect(sub).not.toMatch(/[*?]/)
+    }
     expect(props(name).MaxSessionDuration).toBe(3600)
   })
 
+  describe.each([
+    ['AuditRole', 'ref:refs/heads/main'],
+    ['RemediationRole', 'environment:iam-key-remediation'],
+    ['RotationRole', 'environment:iam-key-rotation']
+  ])("%s's trust policy, evaluated as STS would", (name, context) => {
+    const immutable = `repo:acme@1234567/security@7654321:${context}`
+    const named = `repo:acme/security:${context}`
+
+    it('accepts the immutable subject of a new repository when the IDs are given', () => {
+      expect(trusts(trustOf(name, IDS) as unknown as Obj, githubToken(immutable))).toBe(true)
+    })
+
+    it.each([
+      ['the name-only subject', named],
+      ['a recycled owner name (another owner ID)', `repo:acme@9999999/security@7654321:${context}`],
+      ['a recreated repository (another repository ID)', `repo:acme@1234567/security@1:${context}`],
+      [
+        'a foreign owner with the same repository ID',
+        `repo:evil@1234567/security@7654321:${context}`
+      ],
+      ['another branch', 'repo:acme@1234567/security@7654321:ref:refs/heads/feature'],
+      ['another environment', 'repo:acme@1234567/security@7654321:environment:other'],
+      ['a pull request', 'repo:acme@1234567/security@7654321:pull_request']
+    ])('refuses %s when the IDs are given', (_, sub) => {
+      expect(trusts(trustOf(name, IDS) as unknown as Obj, githubToken(sub))).toBe(false)
+    })
+
+    it('refuses another audience', () => {
+      expect(
+        trusts(
+          trustOf(name, IDS) as unknown as Obj,
+          githubToken(immutable, 'https://github.com/acme')
+        )
+      ).toBe(false)
+    })
+
+    it('accepts the name-only subject without IDs, and refuses the immutable one there', () => {
+      expect(trusts(trustOf(name) as unknown as Obj, githubToken(named))).toBe(true)
+      // What a repository created since 2026-07-15 sends: it needs GitHubOrgId and GitHubRepoId.
+      expect(trusts(trustOf(name) as unknown as Obj, githubToken(immutable))).toBe(false)
+      expect(
+        trusts(trustOf(name) as unknown as Obj, githubToken(`repo:other/security:${context}`))
+      ).toBe(false)
+    })
+  })
+
+  it('has a trust evaluator that can refuse, and fails on what it cannot evaluate', () => {
+    const statement = {
+      Effect: 'Allow',
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { StringLike: { [`${GITHUB_OIDC}:sub`]: 'repo:acme/*' } }
+    }
+    expect(trusts(statement, githubToken('repo:acme/x:ref:refs/heads/main'))).toBe(true)
+    expect(trusts(statement, githubToken('repo:acmex/x'))).toBe(false)
+    expect(trusts({ ...statement, Effect: 'Deny' }, githubToken('repo:acme/x'))).toBe(false)
+    expect(trusts({ ...statement, Action: 'sts:AssumeRole' }, githubToken('repo:acme/x'))).toBe(
+      false
+    )
+    expect(trusts(statement, { [`${GITHUB_OIDC}:aud`]: 'sts.amazonaws.com' })).toBe(false)
+    expect(() =>
+      trusts({ ...statement, Condition: { ForAnyValue: { a: 'b' } } }, githubToken('x'))
+    ).toThrow('unsupported condition operator')
+  })
+
   it('lets no parameter smuggle a wildcard into a subject', () => {
-    for (const name of ['GitHubOrg', 'GitHubRepo', 'AuditRef', 'RemediationEnvironment']) {
+    for (const name of [
+      'GitHubOrg',
+      'GitHubRepo',
+      'GitHubOrgId',
+      'GitHubRepoId',
+      'AuditRef',
+      'RemediationEnvironment',
+      'RotationEnvironment'
+    ]) {
       const pattern = new RegExp(String(template.Parameters[name]?.AllowedPattern))
-      for (const bad of ['*', 'ref:refs/heads/*', 'main?', 'a:b*'])
+      for (const bad of ['*', 'ref:refs/heads/*', 'main?', 'a:b*', '12*'])
         expect([name, bad, pattern.test(bad)]).toEqual([name, bad, false])
     }
   })
@@ -844,7 +915,27 @@ describe('examples/aws/iam-key-sentinel.yml: GitHub OIDC roles', () => {
     expect(allowedActions('RemediationRole')).toEqual(permissions.remediation)
   })
 
-  it.each(['AuditRole', 'RemediationRole'])(
+  it('gives the rotation role exactly the rotation permissions', () => {
+    expect(allowedActions('RotationRole')).toEqual(permissions.rotation)
+  })
+
+  it.each([
+    ['AuditRole', 'ShouldCreateAuditRole', 'CreateAuditRole', 'true'],
+    ['RemediationRole', 'ShouldCreateRemediationRole', 'CreateRemediationRole', 'true'],
+    ['RotationRole', 'ShouldCreateRotationRole', 'CreateRotationRole', 'false']
+  ])('creates %s only when %s (%s, default %s)', (name, condition, parameter, byDefault) => {
+    expect(resource(name).Condition).toBe(condition)
+    expect(template.Conditions[condition]).toEqual({
+      'Fn::Equals': [{ Ref: parameter }, 'true']
+    })
+    expect(template.Parameters[parameter]?.Default).toBe(byDefault)
+    const output = Object.values(template.Outputs).find(
+      (o) => JSON.stringify(o.Value) === JSON.stringify({ 'Fn::GetAtt': [name, 'Arn'] })
+    )
+    expect(output?.Condition).toBe(condition)
+  })
+
+  it.each(['AuditRole', 'RemediationRole', 'RotationRole'])(
     '%s scopes each statement as tightly as its actions allow',
     (name) => {
       for (const s of roleStatements(name)) {
@@ -890,7 +981,7 @@ describe('examples/aws/iam-key-sentinel.yml: notification topic', () => {
     expect(props(key).EnableKeyRotation).toBe(true)
   })
 
-  it('lets the audit, remediation and hub roles, and only them, use the key through SNS', () => {
+  it('lets the audit, remediation, rotation and hub roles, and only them, use the key through SNS', () => {
     const key = target(props('NotificationTopic').KmsMasterKeyId)
     const grant = statements(props(key).KeyPolicy).find(
       (s) => s.Principal && isObj(s.Principal) && s.Principal.AWS === '*'
@@ -899,18 +990,42 @@ describe('examples/aws/iam-key-sentinel.yml: notification topic', () => {
       'kms:CallerAccount': { Ref: 'AWS::AccountId' },
       'kms:ViaService': { 'Fn::Sub': 'sns.${AWS::Region}.amazonaws.com' }
     })
-    const principals = asArray(grant?.Condition?.ArnEquals?.['aws:PrincipalArn']).map(render)
+    const principals = asArray(grant?.Condition?.ArnEquals?.['aws:PrincipalArn']).map((v) =>
+      render(v)
+    )
     // The hub role publishes the organization audit's digest.
-    const roleArns = ['AuditRole', 'RemediationRole', 'HubRole'].map(
+    const roleArns = ['AuditRole', 'RemediationRole', 'RotationRole', 'HubRole'].map(
       (r) => `arn:aws:iam::123456789012:role/${String(props(r).RoleName)}`
     )
     expect(principals.sort()).toEqual(roleArns.sort())
   })
 
+  it("lets CloudWatch use the key for this account's alarms only, EventBridge as SNS documents", () => {
+    const key = target(props('NotificationTopic').KmsMasterKeyId)
+    const grant = (service: string) =>
+      statements(props(key).KeyPolicy).filter(
+        (s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: service })
+      )
+    expect(grant('cloudwatch.amazonaws.com')).toEqual([
+      expect.objectContaining({
+        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }
+      })
+    ])
+    // SNS documents that EventBridge's KMS request carries no aws:Source* key; the topic
+    // policy pins EventBridge to the rule instead (next test).
+    expect(grant('events.amazonaws.com')).toEqual([
+      expect.objectContaining({ Action: ['kms:GenerateDataKey*', 'kms:Decrypt'] })
+    ])
+    expect(grant('events.amazonaws.com')[0]?.Condition).toBeUndefined()
+  })
+
   it('denies publishing without TLS and lets EventBridge publish only from the rule', () => {
     const policy = props('NotificationTopicPolicy')
     expect(policy.Topics).toEqual([{ Ref: 'NotificationTopic' }])
-    const all = statements(policy.PolicyDocument)
+    const all = statements(
+      resolve(template, policy.PolicyDocument, { GitHubDispatchToken: 'github_pat_x' })
+    )
     expect(all).toContainEqual(
       expect.objectContaining({
         Effect: 'Deny',
@@ -921,8 +1036,38 @@ describe('examples/aws/iam-key-sentinel.yml: notification topic', () => {
     )
     const events = all.find((s) => JSON.stringify(s.Principal).includes('events.amazonaws.com'))
     expect(events?.Condition).toEqual({
-      ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['ExposedAccessKeyRule', 'Arn'] } }
+      ArnEquals: { 'aws:SourceArn': '<ExposedAccessKeyRule.Arn>' }
     })
+    const alarms = all.find((s) => JSON.stringify(s.Principal).includes('cloudwatch.amazonaws.com'))
+    expect(alarms?.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': '123456789012' } })
+    // Without the event path, only the TLS deny is left.
+    const bare = statements(resolve(template, policy.PolicyDocument))
+    expect(bare.map((s) => s.Effect)).toEqual(['Deny'])
+  })
+
+  it('creates the event path only with a dispatch token and the remediation role', () => {
+    expect(template.Conditions.HasEventPath).toEqual({
+      'Fn::And': [
+        { Condition: 'ShouldCreateRemediationRole' },
+        { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'GitHubDispatchToken' }, ''] }] }
+      ]
+    })
+    expect(template.Parameters.GitHubDispatchToken?.Default).toBe('')
+    const eventPath = Object.entries(template.Resources)
+      .filter(([, r]) => r.Condition === 'HasEventPath')
+      .map(([name]) => name)
+    expect(eventPath.sort()).toEqual(
+      [
+        'DeliveryDeadLetterAlarm',
+        'DeliveryDeadLetterQueue',
+        'DeliveryDeadLetterQueuePolicy',
+        'ExposedAccessKeyRule',
+        'GitHubDispatchConnection',
+        'GitHubDispatchDestination',
+        'GitHubDispatchInvokeRole',
+        'GitHubDispatchTokenSecret'
+      ].sort()
+    )
   })
 
   it('subscribes the e-mail address only when one is given', () => {
@@ -1209,4 +1354,87 @@ describe('examples/workflows', () => {
       expect(environments).toEqual([template.Parameters.RemediationEnvironment?.Default])
     }
   )
+})
+
+// cfn-lint is a pip package, neither Debian's nor npm's: it runs where it is installed (the GitHub
+// CI workflow installs it and sets CFN_LINT_REQUIRED=1, so there a missing cfn-lint fails), and is
+// skipped, saying so, elsewhere.
+const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' })
+const cfnLintPresent = cfnLint.status === 0
+const CFN_LINT_REQUIRED = process.env.CFN_LINT_REQUIRED === '1'
+if (!cfnLintPresent && !CFN_LINT_REQUIRED)
+  console.warn(
+    'cfn-lint is not installed: the templates are not linted here (pip install cfn-lint)'
+  )
+
+describe('cfn-lint', () => {
+  it('is installed where CI requires it', () => {
+    expect({ required: CFN_LINT_REQUIRED, present: cfnLintPresent || !CFN_LINT_REQUIRED }).toEqual({
+      required: CFN_LINT_REQUIRED,
+      present: true
+    })
+  })
+  ;(cfnLintPresent ? it : it.skip)('finds nothing in examples/aws/*.yml', () => {
+    const templates = readdirSync('examples/aws')
+      .filter((f) => f.endsWith('.yml'))
+      .map((f) => join('examples/aws', f))
+    expect(templates.length).toBeGreaterThanOrEqual(3)
+    const run = spawnSync('cfn-lint', templates, { encoding: 'utf8' })
+    expect({ status: run.status, output: run.stdout + run.stderr }).toEqual({
+      status: 0,
+      output: ''
+    })
+  })
+})
+
+describe('examples/README.md, the deployment guide', () => {
+  const guide = readFileSync('examples/README.md', 'utf8')
+  const files = (dir: string): string[] =>
+    readdirSync(join('examples', dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]
+    )
+
+  it.each(files('').filter((f) => f !== 'README.md'))('names and links %s', (file) => {
+    expect(guide).toContain(`[\`${file}\`](${file})`)
+  })
+
+  it('says how to find the IDs of the immutable OIDC subject', () => {
+    expect(guide).toContain("gh api repos/acme/security --jq '.owner.id, .id'")
+    for (const p of ['GitHubOrgId', 'GitHubRepoId']) {
+      expect(guide).toContain(p)
+      expect(template.Parameters[p]).toBeDefined()
+    }
+  })
+})
+
+describe("examples/README.md's deploy command", () => {
+  const guide = readFileSync('examples/README.md', 'utf8')
+  const block =
+    /aws cloudformation deploy[^`]*--parameter-overrides([^`]*)```/.exec(guide)?.[1] ?? ''
+  const overrides = Object.fromEntries(
+    [...block.matchAll(/^\s+(\w+)=(\S+?)\s*\\?$/gm)].map((m) => [m[1] as string, m[2] as string])
+  )
+
+  it('sets only parameters the stack declares, each as its pattern allows', () => {
+    expect(Object.keys(overrides).length).toBeGreaterThan(5)
+    for (const [name, value] of Object.entries(overrides)) {
+      const p = template.Parameters[name]
+      expect([name, p]).toEqual([name, expect.any(Object)])
+      // "$GITHUB_DISPATCH_TOKEN" is the token read into the shell just before.
+      const sample = value.startsWith('"$') ? 'github_pat_' + 'x'.repeat(30) : value
+      if (typeof p?.AllowedPattern === 'string')
+        expect([name, new RegExp(p.AllowedPattern).test(sample)]).toEqual([name, true])
+      if (Array.isArray(p?.AllowedValues))
+        expect([name, p.AllowedValues.includes(sample)]).toEqual([name, true])
+    }
+  })
+
+  it('renders the immutable audit subject from them', () => {
+    const parameters = { ...overrides, GitHubDispatchToken: 'github_pat_x' }
+    const trust = statements(props('AuditRole').AssumeRolePolicyDocument)[0]
+    const resolved = resolve(template, trust, parameters) as Obj
+    expect(
+      trusts(resolved, githubToken('repo:acme@1234567/security@7654321:ref:refs/heads/main'))
+    ).toBe(true)
+  })
 })

@@ -5,6 +5,7 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse, parseDocument, type CollectionTag, type ScalarTag } from 'yaml'
 import { DEFAULTS } from '../../src/inputs/defaults.js'
+import { githubToken, loadTemplate, resolve, trusts } from '../support/cloudformation.js'
 
 type Obj = Record<string, unknown>
 
@@ -182,7 +183,7 @@ describe('examples/aws/member-role-stackset.yml', () => {
 describe('examples/aws/organization-reader-role.yml', () => {
   const template = load('examples/aws/organization-reader-role.yml', [
     ...cfnTags,
-    ...['If', 'Equals'].flatMap((name): (ScalarTag | CollectionTag)[] => [
+    ...['If', 'Equals', 'Not', 'And', 'Or'].flatMap((name): (ScalarTag | CollectionTag)[] => [
       {
         tag: `!${name}`,
         collection: 'seq',
@@ -213,14 +214,27 @@ describe('examples/aws/organization-reader-role.yml', () => {
     expect(trust.Statement).toHaveLength(1)
     const [statement] = trust.Statement
     expect(statement?.Action).toBe('sts:AssumeRoleWithWebIdentity')
-    expect(statement?.Condition).toEqual({
-      StringEquals: {
-        'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-        'token.actions.githubusercontent.com:sub': {
-          'Fn::Sub': 'repo:${GitHubOrg}/${GitHubRepo}:${AuditRef}'
-        }
-      }
-    })
+    expect(Object.keys(statement?.Condition ?? {})).toEqual(['StringEquals'])
+    // Evaluated as STS would, with the name-only subject and with the immutable one.
+    const cfn = loadTemplate('examples/aws/organization-reader-role.yml').value
+    const resolved = (parameters: Record<string, string>) =>
+      resolve(
+        cfn as never,
+        (cfn as { Resources: Record<string, { Properties: Obj }> }).Resources.OrganizationReaderRole
+          ?.Properties.AssumeRolePolicyDocument,
+        { GitHubOrg: 'acme', GitHubRepo: 'security', ...parameters }
+      ) as { Statement: Obj[] }
+    const named = resolved({}).Statement[0] as Obj
+    const ids = resolved({ GitHubOrgId: '1234567', GitHubRepoId: '7654321' }).Statement[0] as Obj
+    const main = 'ref:refs/heads/main'
+    expect(trusts(named, githubToken(`repo:acme/security:${main}`))).toBe(true)
+    expect(trusts(named, githubToken(`repo:acme@1234567/security@7654321:${main}`))).toBe(false)
+    expect(trusts(ids, githubToken(`repo:acme@1234567/security@7654321:${main}`))).toBe(true)
+    expect(trusts(ids, githubToken(`repo:acme@1/security@7654321:${main}`))).toBe(false)
+    expect(trusts(ids, githubToken(`repo:acme/security:${main}`))).toBe(false)
+    expect(trusts(ids, githubToken('repo:acme@1234567/security@7654321:ref:refs/heads/x'))).toBe(
+      false
+    )
     expect(
       new RegExp(template.Parameters.AuditRef?.AllowedPattern ?? '$^').test('ref:refs/heads/*')
     ).toBe(false)

@@ -131,20 +131,75 @@ describe('this repository', () => {
     expect(new Set(pins.map((m) => m[1]))).toEqual(new Set([`v${version}`]))
   })
 
-  it('runs the release on vX.Y.Z tags only, after checking dist/, with write access to contents', () => {
-    const workflow = parse(readFileSync('.github/workflows/release.yml', 'utf8')) as {
-      on: { push: { tags: string[] } }
-      permissions: Record<string, string>
-      jobs: { release: { permissions: Record<string, string>; steps: { run?: string }[] } }
-    }
-    expect(workflow.on.push.tags).toEqual(['v[0-9]+.[0-9]+.[0-9]+'])
-    expect(workflow.permissions).toEqual({ contents: 'read' })
-    expect(workflow.jobs.release.permissions).toEqual({ contents: 'write' })
-    const runs = workflow.jobs.release.steps.map((s) => s.run ?? '')
-    const dist = runs.indexOf('scripts/check-dist.sh')
-    const release = runs.findIndex((r) => r.includes('scripts/check-release.ts "$TAG"'))
+  interface Step {
+    uses?: string
+    run?: string
+    with?: Record<string, unknown>
+    env?: Record<string, string>
+  }
+  const releaseText = readFileSync('.github/workflows/release.yml', 'utf8')
+  const releaseWorkflow = parse(releaseText) as {
+    on: { push: { tags: string[] } }
+    permissions: Record<string, string>
+    jobs: Record<string, { needs?: string; permissions: Record<string, string>; steps: Step[] }>
+  }
+  const job = (name: string) => {
+    const j = releaseWorkflow.jobs[name]
+    if (!j) throw new Error(`release.yml has no job ${name}`)
+    return j
+  }
+
+  it('runs the full checks read-only on the tag, then publishes only if they pass', () => {
+    expect(releaseWorkflow.on.push.tags).toEqual(['v[0-9]+.[0-9]+.[0-9]+'])
+    expect(releaseWorkflow.permissions).toEqual({ contents: 'read' })
+    expect(Object.keys(releaseWorkflow.jobs)).toEqual(['check', 'release'])
+    expect(job('check').permissions).toEqual({ contents: 'read' })
+    expect(job('check').steps.map((s) => s.run)).toContain('.ci/run')
+    expect(job('check').steps.find((s) => s.run === '.ci/run')?.env).toEqual({
+      CFN_LINT_REQUIRED: '1'
+    })
+    expect(job('release').needs).toBe('check')
+  })
+
+  it('checks dist/, attests it, then publishes, with only the permissions that takes', () => {
+    expect(job('release').permissions).toEqual({
+      contents: 'write',
+      'id-token': 'write',
+      attestations: 'write'
+    })
+    const steps = job('release').steps
+    const dist = steps.findIndex((s) => s.run === 'scripts/check-dist.sh')
+    const attest = steps.findIndex((s) => s.uses?.startsWith('actions/attest-build-provenance@'))
+    const release = steps.findIndex((s) => s.run?.includes('scripts/check-release.ts "$TAG"'))
     expect(dist).toBeGreaterThan(-1)
-    expect(release).toBeGreaterThan(dist)
+    expect(attest).toBeGreaterThan(dist)
+    expect(release).toBeGreaterThan(attest)
+    expect(steps[attest]?.with).toEqual({ 'subject-path': 'dist/*' })
+  })
+
+  it('restores no cache on a tag push, and keeps checkout credentials only where it pushes', () => {
+    for (const [name, j] of Object.entries(releaseWorkflow.jobs))
+      for (const s of j.steps) {
+        expect([name, s.uses, s.with?.cache]).toEqual([name, s.uses, undefined])
+        expect(s.uses ?? '').not.toMatch(/^actions\/cache/)
+      }
+    const checkout = (name: string) =>
+      job(name).steps.find((s) => s.uses?.startsWith('actions/checkout@'))
+    expect(checkout('check')?.with).toEqual({ 'persist-credentials': false })
+    // The release job pushes the major tag (git push in check-release.ts), and says so.
+    expect(checkout('release')?.with?.['persist-credentials']).toBeUndefined()
+    expect(
+      releaseCommands(planRelease('v1.0.0', '1.0.0', '## [1.0.0] - 2026-01-01\n\n- x\n'), 'n')
+    ).toContainEqual(['git', 'push', '--force', 'origin', 'refs/tags/v1'])
+    const releaseJob = releaseText.slice(releaseText.indexOf('\n  release:')).split('\n')
+    const at = releaseJob.findIndex((l) => l.includes('actions/checkout@'))
+    expect(releaseJob[at - 1]).toMatch(/^\s*# .*git push/)
+  })
+
+  it('tells users how to verify the attestation', () => {
+    const security = readFileSync('SECURITY.md', 'utf8')
+    expect(security).toContain('gh attestation verify')
+    expect(security).toContain('--signer-workflow')
   })
 
   it('deletes dist/ before rebuilding it wherever dist/ is checked', () => {

@@ -161,6 +161,10 @@ describe('STS and OIDC faults', () => {
       'Assuming arn:aws:iam::111122223333:role/iam-key-sentinel-audit with the GitHub OIDC token failed'
     )
     expect(result.stdout).toContain('trust policy')
+    // The subject the trust policy must match, read from the job's token.
+    expect(result.stdout).toMatch(
+      /matching this job's token, "repo:[\w.-]+\/[\w.-]+:ref:refs\/heads\/main"/
+    )
     expect(fakes.aws.callsTo('AssumeRoleWithWebIdentity')).toHaveLength(1)
   })
 })

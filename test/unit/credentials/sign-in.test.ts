@@ -110,6 +110,23 @@ describe('assumeRoleWithOidc', () => {
     expect(stsMock.commandCalls(AssumeRoleWithWebIdentityCommand)).toHaveLength(1)
   })
 
+  it("names the subject of the job's token the trust policy refused, with the immutable form", async () => {
+    const sub = 'repo:acme@1234567/security@7654321:ref:refs/heads/main'
+    const payload = Buffer.from(JSON.stringify({ sub, aud: 'sts.amazonaws.com' })).toString(
+      'base64url'
+    )
+    core.getIDToken.mockResolvedValue(`e30.${payload}.signature`)
+    stsMock.on(AssumeRoleWithWebIdentityCommand).rejects(stsError('AccessDenied', 403))
+    await expect(assumeRoleWithOidc(settings, runner, noWait)).rejects.toMatchObject({
+      hint: expect.stringContaining(`matching this job's token, "${sub}"`)
+    })
+    // Not a JWT: the generic form, and no failure of its own.
+    core.getIDToken.mockResolvedValue('not-a-jwt')
+    await expect(assumeRoleWithOidc(settings, runner, noWait)).rejects.toMatchObject({
+      hint: expect.stringMatching(/\(repo:OWNER\/REPO:\.\.\.\).*repo:OWNER@OWNER_ID\/REPO@REPO_ID/)
+    })
+  })
+
   it('says to add id-token: write when the job has no OIDC token, before calling STS', async () => {
     delete process.env.ACTIONS_ID_TOKEN_REQUEST_URL
     await expect(assumeRoleWithOidc(settings, runner, noWait)).rejects.toMatchObject({
