@@ -81,8 +81,13 @@ async function pin(octokit: Octokit, nodeId: string, number: number): Promise<vo
   try {
     await octokit.graphql(PIN_ISSUE, { issueId: nodeId })
   } catch (error) {
+    // A GraphQL refusal comes as a list of errors (HTTP 200); each says what GitHub refused.
+    const listed = (error as { errors?: { message?: unknown }[] }).errors
+    const reason = Array.isArray(listed)
+      ? listed.map((e) => String(e.message ?? '')).join('; ')
+      : errorMessage(error)
     runnerLog.warning(
-      `Dashboard issue #${number} was written but not pinned: ${errorMessage(error)}. Pin it by hand (the issue's "Pin issue" button); it is found by its marker either way.`
+      `Dashboard issue #${number} was written but not pinned: ${reason.replace(/\.$/, '')}. Pin it by hand (the issue's "Pin issue" button); it is found by its marker either way.`
     )
   }
 }

@@ -222,7 +222,8 @@ function accountDashboard(audit: Audit, job: AuditJob): Promise<DashboardResult>
     thresholds: report.thresholds,
     partition: partitionOf(settings.awsRegion),
     ...(report.accountAlias ? { accountAlias: report.accountAlias } : {}),
-    ...(owners && reminders
+    // Owners are "reminded" only where the ladder posts: with the owners file and the key issues.
+    ...(owners && reminders && settings.issues.enabled
       ? {
           owners: {
             reminders,
