@@ -253,8 +253,8 @@ export function renderTrend(runs: readonly TrendPoint[]): string {
     series: TREND.map((t) => runs.map(t.pick)),
     colors: TREND.map((t) => t.color),
     axis: 'Keys',
-    // At least 5 and a multiple of 5, so the ticks are whole keys.
-    max: Math.max(5, Math.ceil(top / 5) * 5)
+    // At least 10 and a multiple of 10, so Mermaid's ticks are whole keys.
+    max: Math.max(10, Math.ceil(top / 10) * 10)
   })
   const legend = TREND.map((t) => `${t.mark} ${t.name}`).join(' · ')
   return [`### Trend over the last ${plural(runs.length, 'run')}`, chart, `Lines: ${legend}.`].join(
@@ -268,8 +268,8 @@ function renderHead(view: DashboardView): string {
       ? `Organization${view.fleet ? `: ${plural(view.fleet.accounts, 'account')} reported${view.fleet.withoutReport > 0 ? `, ${view.fleet.withoutReport} without a usable report` : ''}` : ''}`
       : `Account **${esc(view.scope.accountId, 12)}**${view.accountAlias ? ` (${esc(view.accountAlias, 100)})` : ''}`
   const when = view.generatedAt.toISOString().slice(0, 16).replace('T', ' ')
+  // The issue's title names the dashboard: no heading repeats it.
   return [
-    '## IAM key dashboard',
     `${where} · updated ${when} UTC by [run ${esc(view.runId, 40)}](${view.runUrl})` +
       (view.thresholds ? ` · ${thresholdsMarkdown(view.thresholds)}` : '')
   ].join('\n\n')
