@@ -6,9 +6,9 @@ import { latestRung, type ReminderSettings } from './reminders.js'
 import type { Counts, Finding, KeyClass, RatedExemption } from './types.js'
 
 /** The history block's format; a block of another version is rebuilt, never misread. */
-export const DASHBOARD_HISTORY_VERSION = 1
+const DASHBOARD_HISTORY_VERSION = 1
 /** Runs the trend keeps. */
-export const TREND_RUNS = 30
+const TREND_RUNS = 30
 /**
  * The most characters the block's JSON may take. GitHub caps an issue body at 65,536 characters;
  * this leaves well over half of it to what people read.
@@ -58,7 +58,7 @@ export interface KeyRef {
   accessKeyId: string
 }
 
-export interface ExemptRef extends KeyRef {
+interface ExemptRef extends KeyRef {
   /** The exemption's end, YYYY-MM-DD, when it has one. */
   until?: string
 }
@@ -80,7 +80,7 @@ export interface DashboardDelta {
 }
 
 /** An owner who was reminded of a key that still needs attention. */
-export interface UnansweredOwner {
+interface UnansweredOwner {
   /** The owner as the reviewed owners file names them: a GitHub login or team, an email. */
   owner: string
   keys: KeyRef[]
@@ -88,7 +88,7 @@ export interface UnansweredOwner {
   daysWaiting: number
 }
 
-export interface OldKey extends KeyRef {
+interface OldKey extends KeyRef {
   ageDays: number
   class: KeyClass
 }

@@ -94,7 +94,7 @@ const untilText = (k: { until?: string }): string =>
   k.until ? ` · until ${esc(k.until, 10)}` : ' · no end date'
 
 /** The changes since the last run, as the dashboard and the job summary both show them. */
-export function renderDelta(
+function renderDelta(
   delta: DashboardDelta,
   scope: DashboardScope,
   partition?: Partition
