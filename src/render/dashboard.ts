@@ -94,11 +94,7 @@ const untilText = (k: { until?: string }): string =>
   k.until ? ` · until ${esc(k.until, 10)}` : ' · no end date'
 
 /** The changes since the last run, as the dashboard and the job summary both show them. */
-function renderDelta(
-  delta: DashboardDelta,
-  scope: DashboardScope,
-  partition?: Partition
-): string {
+function renderDelta(delta: DashboardDelta, scope: DashboardScope, partition?: Partition): string {
   if (delta.since === undefined) return '_First run of this dashboard: nothing to compare yet._'
   const lists = [
     changeList(`${CLASS_LABEL.overdue}: newly overdue`, delta.newOverdue, scope, partition),
