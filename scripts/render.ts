@@ -36,6 +36,9 @@ try {
       )
     }
     for (const error of shown.mermaidErrors) problems.push(`${doc.name}: Mermaid failed: ${error}`)
+    const drawn = shown.mermaidBlocks - shown.mermaidErrors.length
+    if (doc.mermaid !== undefined && drawn < doc.mermaid)
+      problems.push(`${doc.name}: ${drawn} Mermaid blocks drawn, ${doc.mermaid} expected`)
     console.log(
       `${doc.name.padEnd(24)} ${String(shown.heightPx).padStart(6)} px tall, ` +
         `${shown.mermaidBlocks} Mermaid (${shown.diagramHeightsPx.map((h) => `${Math.round(h)} px`).join(', ') || '-'}), ` +
@@ -52,7 +55,9 @@ const expected = [
   'deactivate-summary',
   'dry-run-summary',
   'incident-summary',
-  'organization-aggregate'
+  'organization-aggregate',
+  'dashboard-issue',
+  'dashboard-summary'
 ]
 for (const name of expected.filter((n) => !docs.some((d) => d.name === n))) {
   problems.push(`${name}: the scenario produced no such document`)

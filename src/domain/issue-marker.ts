@@ -23,3 +23,17 @@ export function parseMarker(body: string | null | undefined): ParsedMarker | und
   const rollup = ROLLUP_MARKER.exec(firstLine)
   return rollup ? { kind: 'rollup', accountId: rollup[1] as string } : undefined
 }
+
+/** The dashboard of one account, or of the organization's fleet (the aggregate's). */
+export type DashboardScope = { kind: 'account'; accountId: string } | { kind: 'organization' }
+
+export function dashboardMarker(scope: DashboardScope): string {
+  return scope.kind === 'account'
+    ? `<!-- iam-key-sentinel dashboard account=${scope.accountId} -->`
+    : '<!-- iam-key-sentinel dashboard organization -->'
+}
+
+/** Whether the body opens with this scope's dashboard marker. */
+export function isDashboardOf(body: string | null | undefined, scope: DashboardScope): boolean {
+  return (body ?? '').split('\n', 1)[0] === dashboardMarker(scope)
+}

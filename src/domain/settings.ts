@@ -66,6 +66,16 @@ export interface IssueSettings {
   maxNewIssues: number
 }
 
+/** dashboard: one issue per account (or organization) rewritten every run; set when on. */
+export interface DashboardSettings {
+  /** github-token. */
+  token: string
+  /** issue-labels: the dashboard carries them and is found by them, as the key issues are. */
+  labels: string[]
+  /** dry-run: the dashboard is built and shown in the summary, never written. */
+  dryRun: boolean
+}
+
 export type NotifyOn = 'findings' | 'always' | 'never'
 
 export interface NotifySettings {
@@ -118,6 +128,7 @@ export interface AuditSettings extends ConnectionSettings, DeliverySettings {
   reminders?: ReminderSettings
   /** Set exactly when action is rotate: the rotation map and the cutover's timing. */
   rotation?: RotationSettings
+  dashboard?: DashboardSettings
 }
 
 /** The keys an incident revokes, and where they came from. */
@@ -176,6 +187,8 @@ export interface AggregateSettings extends ConnectionSettings {
   /** Every account that must have a report; never empty. */
   expectedAccounts: ExpectedAccount[]
   notify: NotifySettings
+  /** One dashboard for the whole fleet. */
+  dashboard?: DashboardSettings
 }
 
 export type Settings =

@@ -30,6 +30,7 @@ export const DEFAULTS = {
   'issue-for': 'overdue',
   'owner-tag': 'github',
   'max-new-issues': '20',
+  dashboard: 'false',
   'role-chaining': 'false',
   'member-role-name': 'iam-key-sentinel-member',
   'matrix-chunk-size': String(GITHUB_MATRIX_LIMIT),

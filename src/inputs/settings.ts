@@ -2,6 +2,7 @@
 // one mode. Pure over a getter, so the table of bad inputs is unit-tested without a runner.
 import type {
   ActivityFor,
+  DashboardSettings,
   ActivitySettings,
   IssueFor,
   IssueSettings,
@@ -117,6 +118,7 @@ export function readSettings(
     ),
     maxNewIssues: r.wholeNumber('max-new-issues', 0, 1000)
   }
+  const dashboard = readDashboard(r, token, issues.labels)
   const exemptionMaxDays = r.wholeNumber('exemption-max-days', 1, 3650)
   const fleet = readFleet(r, incident.fleetMode)
   const reminders = readReminders(r)
@@ -126,7 +128,8 @@ export function readSettings(
   if (r.problems.length > 0) throw new InputError(r.problems)
   const common = { ...connection, iamMaxRps }
   if (fleet?.mode === 'list-accounts') return { ...common, ...fleet }
-  if (fleet?.mode === 'aggregate') return { ...common, ...fleet, notify }
+  if (fleet?.mode === 'aggregate')
+    return { ...common, ...fleet, notify, ...(dashboard ? { dashboard } : {}) }
   const delivery = { remediation, activity, notify, issues }
   if (secretScanning) {
     return { ...common, ...delivery, mode: 'secret-scanning', secretScanning, revokeSessions }
@@ -160,6 +163,27 @@ export function readSettings(
     exemptionMaxDays,
     // The ladder runs with an owners file only: without one, nobody reviewed is there to remind.
     ...(owners ? { owners, reminders } : {}),
-    ...(rotation ? { rotation } : {})
+    ...(rotation ? { rotation } : {}),
+    ...(dashboard ? { dashboard } : {})
   }
+}
+
+/**
+ * dashboard: written by the audit and the aggregate (other modes leave it to the next audit).
+ * It needs the token; unlike create-issues, which is on by default, it is asked for, so a
+ * missing token is an error rather than a silent skip.
+ */
+function readDashboard(r: Reader, token: string, labels: string[]): DashboardSettings | undefined {
+  if (!r.boolean('dashboard')) return undefined
+  if (token === '') {
+    r.problems.push(
+      "'dashboard' is true but 'github-token' is empty: pass a token with `permissions: issues: write`, or set 'dashboard' to false."
+    )
+  }
+  if (labels.length === 0) {
+    r.problems.push(
+      "'dashboard' needs at least one label in 'issue-labels': the dashboard issue is found by its labels."
+    )
+  }
+  return { token, labels, dryRun: r.boolean('dry-run') }
 }

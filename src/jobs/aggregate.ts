@@ -6,7 +6,8 @@ import type { AwsCredentials } from '../aws/clients.js'
 import { deliveryFailures, renderDeliveries, type Delivery } from '../deliver/deliveries.js'
 import { describeFailure } from '../kit/errors.js'
 import type { AggregateSettings } from '../domain/settings.js'
-import { deliverSns, type JobResult } from './context.js'
+import { deliverSns, repoOf, type JobResult } from './context.js'
+import { keepDashboard, type DashboardResult } from './dashboard.js'
 import { writeJsonReport } from '../deliver/report.js'
 import { setAggregateOutputs, writeSummary } from '../deliver/outputs.js'
 import type { RunContext } from '../inputs/run-context.js'
@@ -97,6 +98,38 @@ async function publishDigest(
   )
 }
 
+/** The fleet's one dashboard, with dashboard: true. */
+function fleetDashboard(
+  job: AggregateJob,
+  result: OrganizationResult,
+  generatedAt: Date
+): Promise<DashboardResult> | undefined {
+  const { dashboard } = job.settings
+  if (!dashboard) return undefined
+  const reported = result.accounts.flatMap((a) => (a.status === 'reported' ? [a] : []))
+  const thresholds = result.thresholds.length === 1 ? result.thresholds[0] : undefined
+  return keepDashboard({
+    settings: dashboard,
+    repo: repoOf(job.run),
+    run: job.run,
+    scope: { kind: 'organization' },
+    now: generatedAt,
+    keys: reported.flatMap((a) =>
+      a.report.keys.map((finding) => ({ accountId: a.accountId, finding }))
+    ),
+    counts: result.totals,
+    // An account without a report, or whose scan missed keys, has no key called gone.
+    completeAccounts: new Set(
+      reported
+        .filter((a) => !a.report.errors.some((e) => e.operation === 'iam:ListAccessKeys'))
+        .map((a) => a.accountId)
+    ),
+    unusedDays: thresholds?.unusedDays ?? 0,
+    fleet: { accounts: reported.length, withoutReport: result.failed.length },
+    ...(thresholds ? { thresholds } : {})
+  })
+}
+
 function listed(accounts: readonly AccountResult[], detail: (a: AccountResult) => string): string {
   const shown = accounts
     .slice(0, 20)
@@ -140,7 +173,8 @@ export async function runAggregateJob(job: AggregateJob): Promise<JobResult> {
   const result = aggregate(fleet.expectedAccounts, directory.files)
   for (const f of result.ignored) core.info(`Ignored ${f.path}: ${f.reason}.`)
   const reportPath = await writeOrganizationReport(result, generatedAt, fleet.reportsDirectory)
-  const deliveries = [await publishDigest(job, result, generatedAt)].filter(
+  const dashboard = await fleetDashboard(job, result, generatedAt)
+  const deliveries = [await publishDigest(job, result, generatedAt), dashboard?.delivery].filter(
     (d): d is Delivery => d !== undefined
   )
 
@@ -150,7 +184,9 @@ export async function runAggregateJob(job: AggregateJob): Promise<JobResult> {
     reportsDirectory: fleet.reportsDirectory,
     reportPath
   })
-  const notifications = renderDeliveries(deliveries, job.run.runUrl)
+  const notifications = [dashboard?.section ?? '', renderDeliveries(deliveries, job.run.runUrl)]
+    .filter((s) => s !== '')
+    .join('\n\n')
   await writeSummary(notifications ? `${summary}\n${notifications}\n` : summary)
 
   const t = result.totals

@@ -34,6 +34,7 @@ import { cancelFailures, failureReasons } from '../domain/verdict.js'
 import type { RotationRecord, RotationReport } from '../domain/rotation.js'
 import type { RotationPlan } from '../rotate/plan.js'
 import { rotate, rotationReport } from './rotation.js'
+import { keepDashboard, type DashboardResult } from './dashboard.js'
 
 type AuditJob = JobContext<AuditSettings>
 
@@ -121,7 +122,11 @@ function finish(
   job: AuditJob,
   plan: Plan,
   failures: string[],
-  sections: { activity?: readonly ActivitySummary[]; deliveries?: readonly Delivery[] } = {}
+  sections: {
+    activity?: readonly ActivitySummary[]
+    deliveries?: readonly Delivery[]
+    dashboard?: string
+  } = {}
 ): Promise<string> {
   finished ??= writeOutcome(
     audit,
@@ -135,6 +140,7 @@ function finish(
         partitionOf(job.settings.awsRegion)
       ),
       renderActivitySection(sections.activity ?? []),
+      sections.dashboard ?? '',
       renderDeliveries(sections.deliveries ?? [], job.run.runUrl)
     ].filter((s) => s !== ''),
     failures
@@ -191,6 +197,52 @@ async function notifyIssues(
   })
   setIssuesOutput(result.applied)
   return result.delivery
+}
+
+/** The account's dashboard issue, with dashboard: true. */
+function accountDashboard(audit: Audit, job: AuditJob): Promise<DashboardResult> | undefined {
+  const { settings } = job
+  if (!settings.dashboard) return undefined
+  const { report } = audit
+  const { owners, reminders } = settings
+  const tag = settings.issues.ownerTag
+  return keepDashboard({
+    settings: settings.dashboard,
+    repo: repoOf(job.run),
+    run: job.run,
+    scope: { kind: 'account', accountId: report.accountId },
+    now: audit.now,
+    keys: report.keys.map((finding) => ({ accountId: report.accountId, finding })),
+    counts: report.counts,
+    // A key missing from an incomplete scan may still exist: it is not called deleted.
+    completeAccounts: new Set(
+      report.errors.some((e) => e.operation === 'iam:ListAccessKeys') ? [] : [report.accountId]
+    ),
+    unusedDays: report.thresholds.unusedDays,
+    thresholds: report.thresholds,
+    partition: partitionOf(settings.awsRegion),
+    ...(report.accountAlias ? { accountAlias: report.accountAlias } : {}),
+    // Owners are "reminded" only where the ladder posts: with the owners file and the key issues.
+    ...(owners && reminders && settings.issues.enabled
+      ? {
+          owners: {
+            reminders,
+            of: (_account: string, userName: string) =>
+              ownerNames(
+                ownersOf(owners, userName, tag ? audit.tags.get(userName)?.get(tag) : undefined)
+              )
+          }
+        }
+      : {})
+  })
+}
+
+/** The owners file's names for a user: its GitHub people, else its teams, else its emails. */
+function ownerNames(owners: UserOwners | undefined): string[] {
+  if (!owners) return []
+  for (const names of [owners.githubUsers, owners.githubTeams, owners.emails, owners.teams])
+    if (names.length > 0) return names
+  return []
 }
 
 /** The owners file's owners of each user with a key, for the SNS message. */
@@ -260,13 +312,19 @@ export async function runAuditJob(job: AuditJob): Promise<JobResult> {
     const delivery = await deliver(audit, job, activity)
     if (delivery) deliveries.push(delivery)
   }
+  const dashboard = cancelledBy() ? undefined : await accountDashboard(audit, job)
+  if (dashboard) deliveries.push(dashboard.delivery)
   const { report } = audit
   const failures = [
     ...cancelFailures(cancelledBy(), changes),
     ...failureReasons(report, settings.failOn),
     ...deliveryFailures(deliveries)
   ]
-  const reportPath = await finish(audit, job, plan, failures, { activity, deliveries })
+  const reportPath = await finish(audit, job, plan, failures, {
+    activity,
+    deliveries,
+    ...(dashboard ? { dashboard: dashboard.section } : {})
+  })
   core.info(
     `${report.counts.total} keys: ${report.counts.overdue} overdue, ${report.counts['due-soon']} due soon, ` +
       `${report.counts.unused} unused. Report: ${reportPath}`

@@ -255,6 +255,7 @@ export class FakeGitHub {
     if (this.secrets.handles(path))
       return this.secrets.handle(method, path, credential(authorization), asRecord(body.value))
     if (credential(authorization) !== this.token) return githubError(401, 'Bad credentials')
+    if (url.pathname === '/graphql' && method === 'POST') return this.graphql(asRecord(body.value))
     const alerts = this.secretScanning.route(method, url, asRecord(body.value))
     if (alerts) return alerts
     const rest = this.repoRelativePath(url.pathname)
@@ -264,6 +265,28 @@ export class FakeGitHub {
       if (match) return route.handle(match.slice(1).map(decodePath), url, asRecord(body.value))
     }
     return notFound()
+  }
+
+  /**
+   * GraphQL, as far as the action uses it: the pinIssue mutation. As on GitHub, a GraphQL error
+   * is an HTTP 200 whose body has `errors`, and a repository pins at most three issues.
+   */
+  private graphql(request: Record<string, unknown>): Reply {
+    const query = typeof request.query === 'string' ? request.query : ''
+    const variables = asRecord(request.variables)
+    const failed = (message: string, type = 'UNPROCESSABLE') =>
+      json(200, { data: null, errors: [{ type, message }] })
+    if (!/\bpinIssue\s*\(/.test(query)) return failed('This fake answers only pinIssue.')
+    const issue = this.issues.find((i) => `I_fake${i.number}` === variables.issueId)
+    if (!issue)
+      return failed(
+        `Could not resolve to a node with the global id of '${String(variables.issueId)}'`,
+        'NOT_FOUND'
+      )
+    if (!issue.pinned && this.issues.filter((i) => i.pinned).length >= 3)
+      return failed('Repository already has 3 pinned issues.')
+    issue.pinned = true
+    return json(200, { data: { pinIssue: { issue: { number: issue.number } } } })
   }
 
   /** `/repos/OWNER/REPO/issues` → `/issues`; undefined for any other repository or path. */

@@ -27,6 +27,8 @@ export interface FakeIssue {
   created_at?: string
   updated_at?: string
   closed_at?: string | null
+  /** Set by GraphQL's pinIssue (REST has no pin endpoint). */
+  pinned?: boolean
 }
 
 export interface FakeLabel {

@@ -321,6 +321,23 @@ describe('readSettings', () => {
     ).toBe(false)
   })
 
+  it('keeps a dashboard only when asked, and refuses one without a token', () => {
+    const audit = (inputs: Record<string, string>) =>
+      settingsOf(readSettings(getter({ 'github-token': 'ghs_x', ...inputs }), {}), 'audit')
+    expect(audit({}).dashboard).toBeUndefined()
+    expect(
+      audit({ dashboard: 'true', 'dry-run': 'true', 'create-issues': 'false' }).dashboard
+    ).toEqual({
+      token: 'ghs_x',
+      labels: ['iam-key-rotation'],
+      dryRun: true
+    })
+    expect(problemsOf({ dashboard: 'true', 'github-token': ' ' })).toEqual([
+      "'dashboard' is true but 'github-token' is empty: pass a token with `permissions: issues: write`, or set 'dashboard' to false."
+    ])
+    expect(problemsOf({ dashboard: 'yes please' })[0]).toMatch(/'dashboard'/)
+  })
+
   it('rejects a warning window as long as the maximum age', () => {
     expect(problemsOf({ 'max-age-days': '30', 'warn-days': '30' })[0]).toMatch(
       /'warn-days' \(30\) must be smaller than 'max-age-days' \(30\)/
