@@ -316,7 +316,7 @@ function audVerdict(condition: unknown): Verdict {
   const loose = tests.some((t) => /Like/.test(t.operator) && t.values.some((v) => WILDCARD.test(v)))
   return loose
     ? { status: 'fail', why: 'aud has a wildcard' }
-    : { status: 'pass', why: `\`aud\` is ${tests.flatMap((t) => t.values).join(', ')}` }
+    : { status: 'pass', why: `aud is ${tests.flatMap((t) => t.values).join(', ')}` }
 }
 
 function subVerdict(condition: unknown): Verdict {
@@ -326,7 +326,7 @@ function subVerdict(condition: unknown): Verdict {
   }
   let verdict: Verdict = {
     status: 'pass',
-    why: `\`sub\` is ${tests.flatMap((t) => t.values).join(', ')}`
+    why: `sub is ${tests.flatMap((t) => t.values).join(', ')}`
   }
   for (const t of tests) {
     const like = /Like/.test(t.operator)
@@ -337,10 +337,10 @@ function subVerdict(condition: unknown): Verdict {
       verdict = worst(
         verdict,
         repo && !WILDCARD.test(repo[1] ?? '*')
-          ? { status: 'warn', why: `\`sub\` has a wildcard: ${value}` }
+          ? { status: 'warn', why: `sub has a wildcard: ${value}` }
           : {
               status: 'fail',
-              why: `\`sub\` ${value} matches other repositories than ${repo?.[1] ?? 'yours'}`
+              why: `sub ${value} matches other repositories than ${repo?.[1] ?? 'yours'}`
             }
       )
     }

@@ -88,6 +88,7 @@ const templateText = readFileSync(TEMPLATE_PATH, 'utf8')
 const template = parseYaml(TEMPLATE_PATH, cfnTags) as unknown as Template
 const permissions = readJson('examples/aws/permissions.json') as {
   audit: string[]
+  check: string[]
   remediation: string[]
   member: string[]
   hub: string[]
@@ -154,6 +155,7 @@ const SCHEMA: Record<string, { props: string[]; attrs: string[] }> = {
     attrs: ['TopicArn', 'TopicName']
   },
   'AWS::SNS::TopicPolicy': { props: ['*PolicyDocument', '*Topics'], attrs: ['Id'] },
+  'AWS::IAM::RolePolicy': { props: ['*PolicyDocument', '*PolicyName', '*RoleName'], attrs: [] },
   'AWS::SNS::Subscription': {
     props: [
       '*Protocol',
@@ -602,7 +604,7 @@ const actionInputs = Object.keys(
 describe('examples/aws/permissions.json', () => {
   it('lists each role sorted, without duplicates, the audit list inside the remediation list', () => {
     expect(Object.keys(permissions).sort()).toEqual(
-      ['audit', 'hub', 'member', 'organization-reader', 'remediation', 'rotation'].sort()
+      ['audit', 'check', 'hub', 'member', 'organization-reader', 'remediation', 'rotation'].sort()
     )
     for (const list of Object.values(permissions)) {
       expect(list).toEqual([...new Set(list)].sort())
@@ -863,6 +865,32 @@ describe('examples/aws/iam-key-sentinel.yml: GitHub OIDC roles', () => {
           expect(action).not.toContain('*')
           expect([action, s.Resource]).toEqual([action, expectedResource(action)])
         }
+      }
+    }
+  )
+
+  it.each([
+    ['AuditRolePreflight', 'AuditRole'],
+    ['RemediationRolePreflight', 'RemediationRole']
+  ])(
+    '%s gives %s the preflight\'s reads, on itself and the topic, when AllowPreflight is true',
+    (policy, role) => {
+      expect(resource(policy)).toMatchObject({
+        Type: 'AWS::IAM::RolePolicy',
+        Condition: 'ShouldAllowPreflight'
+      })
+      expect(template.Conditions.ShouldAllowPreflight).toEqual({
+        'Fn::Equals': [{ Ref: 'AllowPreflight' }, 'true']
+      })
+      expect(props(policy).RoleName).toEqual({ Ref: role })
+      const granted = statements(props(policy).PolicyDocument)
+      expect(granted.flatMap((s) => asArray(s.Action)).sort()).toEqual(permissions.check)
+      for (const s of granted) {
+        expect(s.Effect).toBe('Allow')
+        const onTopic = asArray(s.Action).every((a) => String(a).startsWith('sns:'))
+        expect(s.Resource).toEqual(
+          onTopic ? { Ref: 'NotificationTopic' } : { 'Fn::GetAtt': [role, 'Arn'] }
+        )
       }
     }
   )

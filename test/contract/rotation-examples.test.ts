@@ -23,6 +23,10 @@ const template = parseDocument(readFileSync('examples/aws/rotation-role.yml', 'u
   customTags: tags
 }).toJS() as {
   Resources: {
+    RotationRolePreflight: {
+      Condition: string
+      Properties: { RoleName: Json; PolicyDocument: { Statement: Json[] } }
+    }
     RotationRole: {
       Properties: {
         Policies: { PolicyDocument: { Statement: Json[] } }[]
@@ -71,6 +75,21 @@ describe('examples/aws/rotation-role.yml', () => {
         })
     expect(permissions.audit).not.toContain('iam:CreateAccessKey')
     expect(permissions.remediation).not.toContain('iam:CreateAccessKey')
+  })
+
+  it("lets the role run the preflight on itself only, as permissions.json's check list says", () => {
+    const preflight = template.Resources.RotationRolePreflight
+    expect(preflight.Condition).toBe('ShouldAllowPreflight')
+    expect(preflight.Properties.RoleName).toEqual({ Ref: 'RotationRole' })
+    const granted = preflight.Properties.PolicyDocument.Statement.map((s) => {
+      const branch = (s as { 'Fn::If'?: [string, Statement, Json] })['Fn::If']
+      return branch ? branch[1] : (s as Statement)
+    })
+    expect(granted.flatMap(actions).sort()).toEqual(permissions.check)
+    expect(granted.map((s) => s.Resource)).toEqual([
+      { 'Fn::GetAtt': 'RotationRole.Arn' },
+      { Ref: 'NotificationTopicArn' }
+    ])
   })
 
   it('is trusted only by jobs in the rotation environment', () => {
