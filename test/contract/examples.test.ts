@@ -1106,11 +1106,12 @@ describe('examples/aws/iam-key-sentinel.yml: event path to repository_dispatch',
 })
 
 describe('examples/workflows', () => {
-  it('holds the audit, revoke-key and exposed-key-event workflows', () => {
+  it('holds the audit, preflight, revoke-key and exposed-key-event workflows', () => {
     expect(workflowFiles.sort()).toEqual([
       'audit.yml',
       'exposed-key-event.yml',
       'organization-audit.yml',
+      'preflight.yml',
       'revoke-key.yml',
       'rotate-keys.yml',
       'secret-scanning.yml'
@@ -1174,6 +1175,29 @@ describe('examples/workflows', () => {
     const upload = steps(w).find((s) => s.uses?.startsWith('actions/upload-artifact@'))
     expect(upload?.uses).toBe('actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f')
     expect(upload?.with?.path).toBe(`\${{ steps.${step.id}.outputs.report-path }}`)
+  })
+
+  it('preflight.yml checks each role as its own workflow runs it, changing nothing', () => {
+    const w = workflow('preflight.yml')
+    expect(w.on).toHaveProperty('workflow_dispatch')
+    const withs = Object.values(w.jobs).flatMap((j) =>
+      (j.steps ?? []).filter((s) => s.uses?.startsWith('acme/iam-key-sentinel@'))
+    )
+    expect(withs.map((s) => s.with?.mode)).toEqual(['check', 'check'])
+    const [audit, remediation] = withs.map((s) => s.with ?? {})
+    expect(audit).toMatchObject({
+      'role-to-assume': sentinelStep('audit.yml').with['role-to-assume'],
+      action: 'report'
+    })
+    expect(remediation).toMatchObject({
+      'role-to-assume': sentinelStep('revoke-key.yml').with['role-to-assume'],
+      'revoke-sessions': true
+    })
+    // The remediation role trusts jobs of its environment only, the audit role none.
+    expect(Object.values(w.jobs).map((j) => environmentOf(j))).toEqual([
+      undefined,
+      'iam-key-remediation'
+    ])
   })
 
   it('revoke-key.yml asks for the key and the action, and revokes with the remediation role', () => {
