@@ -12,14 +12,14 @@ import type { IssuesProbe } from '../domain/preflight.js'
 import { errorMessage } from '../kit/errors.js'
 
 
+const PROBE_BODY = 'IAM Key Sentinel preflight: a permission probe without a title, never created.'
+
 export async function probeIssueWrite(octokit: Octokit, repo: Repo): Promise<IssuesProbe> {
   try {
     // No title: GitHub refuses to create it (422) once the token is allowed to.
-    await octokit.request('POST /repos/{owner}/{repo}/issues', {
-      ...repo,
-      // The type wants a title; the probe must not send one.
-      ...({} as { title: string })
-    })
+    // The type wants a title; the probe must not send one. A body (JSON) but no title.
+    const params = { ...repo, body: PROBE_BODY } as typeof repo & { title: string; body: string }
+    await octokit.request('POST /repos/{owner}/{repo}/issues', params)
     return {
       verdict: 'unexpected',
       message: 'GitHub accepted an issue without a title; report this to the maintainers.'
