@@ -89,9 +89,7 @@ export async function assumeRoleWithWebIdentity(
 }
 
 /** sts:GetCallerIdentity's account and ARN (an assumed-role, user or root ARN). */
-export async function callerIdentity(
-  sts: StsClient
-): Promise<{ account?: string; arn?: string }> {
+export async function callerIdentity(sts: StsClient): Promise<{ account?: string; arn?: string }> {
   const answer = await sts.send(new GetCallerIdentityCommand({}))
   return { account: answer.Account, arn: answer.Arn }
 }

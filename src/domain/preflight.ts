@@ -4,7 +4,7 @@
 /** pass; warn (the run may work, or the check could not tell); fail (the run would not); skip. */
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip'
 
-export type CheckId =
+type CheckId =
   | 'identity'
   | 'allowed-account-ids'
   | 'permissions'

@@ -11,15 +11,17 @@ import { httpStatus } from './client.js'
 import type { IssuesProbe } from '../domain/preflight.js'
 import { errorMessage } from '../kit/errors.js'
 
-
 const PROBE_BODY = 'IAM Key Sentinel preflight: a permission probe without a title, never created.'
 
 export async function probeIssueWrite(octokit: Octokit, repo: Repo): Promise<IssuesProbe> {
   try {
     // No title: GitHub refuses to create it (422) once the token is allowed to.
     // The type wants a title; the probe must not send one. A body (JSON) but no title.
-    const params = { ...repo, body: PROBE_BODY } as typeof repo & { title: string; body: string }
-    await octokit.request('POST /repos/{owner}/{repo}/issues', params)
+    const params: { owner: string; repo: string; body: string } = { ...repo, body: PROBE_BODY }
+    await octokit.request(
+      'POST /repos/{owner}/{repo}/issues',
+      params as typeof params & { title: string }
+    )
     return {
       verdict: 'unexpected',
       message: 'GitHub accepted an issue without a title; report this to the maintainers.'

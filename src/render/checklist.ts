@@ -42,7 +42,9 @@ export function renderChecklistMarkdown(lines: readonly CheckLine[], account?: s
 }
 
 /** One log line per check: `[fail] Title: detail Fix: …`. */
-export function checklistLogLines(lines: readonly CheckLine[]): { status: CheckStatus; text: string }[] {
+export function checklistLogLines(
+  lines: readonly CheckLine[]
+): { status: CheckStatus; text: string }[] {
   return lines.map((l) => ({
     status: l.status,
     text: `[${l.status}] ${l.title}: ${l.detail}${l.fix ? ` Fix: ${l.fix}` : ''}`

@@ -31,8 +31,10 @@ export const readCaller = (clients: AwsClients) =>
     return { accountId: account, callerArn: arn }
   })
 
-export const readTrust = (clients: AwsClients, roleName: string): Promise<RoleTrust | ReadFailure> =>
-  attempt(() => readRoleTrust(clients.iam, roleName))
+export const readTrust = (
+  clients: AwsClients,
+  roleName: string
+): Promise<RoleTrust | ReadFailure> => attempt(() => readRoleTrust(clients.iam, roleName))
 
 /** One simulation per resource set, the answers together. */
 export const simulate = (

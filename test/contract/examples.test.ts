@@ -873,7 +873,7 @@ describe('examples/aws/iam-key-sentinel.yml: GitHub OIDC roles', () => {
     ['AuditRolePreflight', 'AuditRole'],
     ['RemediationRolePreflight', 'RemediationRole']
   ])(
-    '%s gives %s the preflight\'s reads, on itself and the topic, when AllowPreflight is true',
+    "%s gives %s the preflight's reads, on itself and the topic, when AllowPreflight is true",
     (policy, role) => {
       expect(resource(policy)).toMatchObject({
         Type: 'AWS::IAM::RolePolicy',

@@ -55,7 +55,9 @@ function auditRolePolicy(without: string[] = []): string {
       Action: audit.filter((a) => USER_SCOPED.has(a)),
       Resource: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:user/*`
     },
-    ...(keep('sns:Publish') ? [{ Effect: 'Allow', Action: 'sns:Publish', Resource: SAMPLE_TOPIC_ARN }] : []),
+    ...(keep('sns:Publish')
+      ? [{ Effect: 'Allow', Action: 'sns:Publish', Resource: SAMPLE_TOPIC_ARN }]
+      : []),
     {
       Effect: 'Allow',
       Action: check.filter((a) => a.startsWith('iam:')),

@@ -40,7 +40,7 @@ function iam(): IAMClient {
   return c
 }
 
-function trust(sub: Record<string, string>): string {
+function trust(sub: Record<string, Record<string, string>>): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [

@@ -41,7 +41,10 @@ describe('probeIssueWrite', () => {
       status: 404
     })
     const stranger = github.getOctokit('not-a-token', { baseUrl: fake.url })
-    expect(await probeIssueWrite(stranger, REPO)).toMatchObject({ verdict: 'bad-token', status: 401 })
+    expect(await probeIssueWrite(stranger, REPO)).toMatchObject({
+      verdict: 'bad-token',
+      status: 401
+    })
     expect(fake.issues).toEqual([])
   })
 })

@@ -21,7 +21,7 @@ import { encodeRfc3986, isRecord, sameName } from './util.js'
 import { xmlList, type XmlFields } from './xml.js'
 
 /** The trust policy a modelled role has unless the test gives one: GitHub OIDC, pinned. */
-export function defaultTrustPolicy(accountId: string): string {
+function defaultTrustPolicy(accountId: string): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
@@ -58,7 +58,11 @@ export function getRole(ctx: Ctx): XmlFields {
     Role: {
       Path: path || '/',
       RoleName: name,
-      RoleId: `AROA${name.toUpperCase().replace(/[^A-Z0-9]/g, '').padEnd(17, 'X').slice(0, 17)}`,
+      RoleId: `AROA${name
+        .toUpperCase()
+        .replace(/[^A-Z0-9]/g, '')
+        .padEnd(17, 'X')
+        .slice(0, 17)}`,
       Arn: arn,
       CreateDate: new Date('2026-01-01T00:00:00Z'),
       AssumeRolePolicyDocument: encodeRfc3986(trust),

@@ -67,9 +67,9 @@ describe('who the run is', () => {
     expect(roleArnOf(caller, ROLE, [])).toBe(ROLE)
     expect(roleArnOf(caller, undefined, ['', ROLE])).toBe(ROLE)
     // Same name in another account is not this role.
-    expect(roleArnOf(caller, undefined, ['arn:aws:iam::999988887777:role/iam-key-sentinel-audit'])).toBe(
-      `arn:aws:iam::${ACCOUNT}:role/iam-key-sentinel-audit`
-    )
+    expect(
+      roleArnOf(caller, undefined, ['arn:aws:iam::999988887777:role/iam-key-sentinel-audit'])
+    ).toBe(`arn:aws:iam::${ACCOUNT}:role/iam-key-sentinel-audit`)
   })
 
   it('fails the identity line with the fix when signing in failed, and warns of a user', () => {
@@ -78,8 +78,11 @@ describe('who the run is', () => {
       fix: expect.stringContaining('id-token: write')
     })
     expect(
-      identityLine({ accountId: ACCOUNT, callerArn: `arn:aws:iam::${ACCOUNT}:user/ops`, principalArn: '' })
-        .status
+      identityLine({
+        accountId: ACCOUNT,
+        callerArn: `arn:aws:iam::${ACCOUNT}:user/ops`,
+        principalArn: ''
+      }).status
     ).toBe('warn')
     expect(
       identityLine({ accountId: ACCOUNT, alias: 'prod', callerArn: SESSION, principalArn: ROLE })
@@ -124,7 +127,9 @@ describe('the permissions a run needs', () => {
 
   it('simulates users, roles and secrets on sample ARNs, and names the pattern to grant', () => {
     expect(resourcesFor('account', CONTEXT)).toEqual([])
-    expect(resourcesFor('user', CONTEXT)).toEqual([`arn:aws:iam::${ACCOUNT}:user/preflight-sample-user`])
+    expect(resourcesFor('user', CONTEXT)).toEqual([
+      `arn:aws:iam::${ACCOUNT}:user/preflight-sample-user`
+    ])
     // Not iam-key-sentinel-*, which the template's Deny protects.
     expect(resourcesFor('role', CONTEXT)[0]).not.toMatch(/iam-key-sentinel-/)
     expect(resourcesFor('secret', CONTEXT)).toEqual([
@@ -180,11 +185,15 @@ describe('the permissions line', () => {
   })
 
   it('warns with the simulator permission to grant when the simulator is not allowed', () => {
-    const result = permissionsLine(required, { error: 'AccessDenied', denied: true }, {
-      roleArn: ROLE,
-      sessionPolicies: false,
-      resources: patterns
-    })
+    const result = permissionsLine(
+      required,
+      { error: 'AccessDenied', denied: true },
+      {
+        roleArn: ROLE,
+        sessionPolicies: false,
+        resources: patterns
+      }
+    )
     expect(result).toMatchObject({
       status: 'warn',
       fix: expect.stringContaining(`iam:SimulatePrincipalPolicy on itself (Resource "${ROLE}")`)
@@ -199,7 +208,9 @@ describe('the trust policy line', () => {
       Statement: [
         {
           Effect: 'Allow',
-          Principal: { Federated: 'arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com' },
+          Principal: {
+            Federated: 'arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com'
+          },
           Action: action,
           ...(condition ? { Condition: condition } : {})
         }
@@ -211,7 +222,10 @@ describe('the trust policy line', () => {
 
   it('passes aud and sub pinned with StringEquals', () => {
     const line = verdict({
-      StringEquals: { ...AUD, 'token.actions.githubusercontent.com:sub': 'repo:acme/security:environment:prod' }
+      StringEquals: {
+        ...AUD,
+        'token.actions.githubusercontent.com:sub': 'repo:acme/security:environment:prod'
+      }
     })
     expect(line.status).toBe('pass')
     expect(line.detail).toContain('sub is repo:acme/security:environment:prod')
@@ -222,36 +236,51 @@ describe('the trust policy line', () => {
       StringEquals: AUD,
       StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/security:*' }
     })
-    expect(line).toMatchObject({ status: 'warn', fix: expect.stringContaining('repo:acme/security:ref:refs/heads/main') })
+    expect(line).toMatchObject({
+      status: 'warn',
+      fix: expect.stringContaining('repo:acme/security:ref:refs/heads/main')
+    })
   })
 
   it('fails a sub that lets other repositories in, and a missing or loose aud or sub', () => {
     const sub = (value: string) =>
-      verdict({ StringEquals: AUD, StringLike: { 'token.actions.githubusercontent.com:sub': value } }).status
+      verdict({
+        StringEquals: AUD,
+        StringLike: { 'token.actions.githubusercontent.com:sub': value }
+      }).status
     expect(sub('repo:acme/*')).toBe('fail')
     expect(sub('*')).toBe('fail')
     expect(verdict({ StringEquals: AUD }).status).toBe('fail')
     expect(
-      verdict({ StringEquals: { 'token.actions.githubusercontent.com:sub': 'repo:acme/security:ref:refs/heads/main' } })
-        .detail
+      verdict({
+        StringEquals: {
+          'token.actions.githubusercontent.com:sub': 'repo:acme/security:ref:refs/heads/main'
+        }
+      }).detail
     ).toContain('aud is not pinned')
     expect(
       verdict({
         StringLike: { 'token.actions.githubusercontent.com:aud': 'sts.*' },
-        StringEquals: { 'token.actions.githubusercontent.com:sub': 'repo:acme/security:ref:refs/heads/main' }
+        StringEquals: {
+          'token.actions.githubusercontent.com:sub': 'repo:acme/security:ref:refs/heads/main'
+        }
       }).detail
     ).toContain('aud has a wildcard')
     // StringNotEquals does not pin anything.
     expect(
-      verdict({ StringEquals: AUD, StringNotEquals: { 'token.actions.githubusercontent.com:sub': 'repo:x/y:z' } })
-        .status
+      verdict({
+        StringEquals: AUD,
+        StringNotEquals: { 'token.actions.githubusercontent.com:sub': 'repo:x/y:z' }
+      }).status
     ).toBe('fail')
     expect(verdict(undefined).status).toBe('fail')
   })
 
   it('reads a literal * in StringEquals as pinned, and judges every web-identity statement', () => {
     expect(
-      verdict({ StringEquals: { ...AUD, 'token.actions.githubusercontent.com:sub': 'repo:acme/security:*' } }).status
+      verdict({
+        StringEquals: { ...AUD, 'token.actions.githubusercontent.com:sub': 'repo:acme/security:*' }
+      }).status
     ).toBe('pass')
     expect(verdict(undefined, ['sts:AssumeRole']).status).toBe('warn')
   })
@@ -276,8 +305,11 @@ describe('the SNS, issues and scan-method lines', () => {
 
   it('fails a topic that does not exist or that the role may not publish to', () => {
     expect(
-      snsLine({ topicArn: TOPIC, topic: { error: 'NotFound: Topic does not exist', denied: false }, publish })
-        .status
+      snsLine({
+        topicArn: TOPIC,
+        topic: { error: 'NotFound: Topic does not exist', denied: false },
+        publish
+      }).status
     ).toBe('fail')
     expect(
       snsLine({
@@ -285,7 +317,11 @@ describe('the SNS, issues and scan-method lines', () => {
         topic: { fifo: false },
         publish: [{ action: 'sns:Publish', decision: 'implicitDeny', missingContext: [] }]
       })
-    ).toMatchObject({ status: 'fail', missing: ['sns:Publish'], fix: expect.stringContaining(TOPIC) })
+    ).toMatchObject({
+      status: 'fail',
+      missing: ['sns:Publish'],
+      fix: expect.stringContaining(TOPIC)
+    })
   })
 
   it('warns when GetTopicAttributes is denied but publishing is allowed', () => {
@@ -298,11 +334,20 @@ describe('the SNS, issues and scan-method lines', () => {
     const repository = 'acme/security'
     expect(issuesLine({ repository, probe: { verdict: 'can-write' } }).status).toBe('pass')
     expect(
-      issuesLine({ repository, probe: { verdict: 'denied', status: 403, message: 'Resource not accessible by integration' } })
-    ).toMatchObject({ status: 'fail', missing: ['issues: write'], fix: expect.stringContaining('permissions: issues: write') })
+      issuesLine({
+        repository,
+        probe: { verdict: 'denied', status: 403, message: 'Resource not accessible by integration' }
+      })
+    ).toMatchObject({
+      status: 'fail',
+      missing: ['issues: write'],
+      fix: expect.stringContaining('permissions: issues: write')
+    })
     expect(issuesLine({ noToken: true }).status).toBe('fail')
     expect(issuesLine({ skipped: 'off' }).status).toBe('skip')
-    expect(issuesLine({ repository, probe: { verdict: 'unexpected', message: '?' } }).status).toBe('warn')
+    expect(issuesLine({ repository, probe: { verdict: 'unexpected', message: '?' } }).status).toBe(
+      'warn'
+    )
   })
 
   it('says which scan method auto picks, and the report age', () => {
@@ -320,11 +365,15 @@ describe('the SNS, issues and scan-method lines', () => {
     expect(big.detail).toContain('more than 100 users')
     expect(big.detail).toContain('6.0 h old (more than 4 h)')
     expect(
-      scanMethodLine({ ...base, requested: 'credential-report', report: { generatedAt: new Date('2026-12-07T11:00:00Z') } })
-        .detail
+      scanMethodLine({
+        ...base,
+        requested: 'credential-report',
+        report: { generatedAt: new Date('2026-12-07T11:00:00Z') }
+      }).detail
     ).toContain('1.0 h old: the run reuses it')
     expect(
-      scanMethodLine({ ...base, requested: 'auto', users: { error: 'AccessDenied', denied: true } }).status
+      scanMethodLine({ ...base, requested: 'auto', users: { error: 'AccessDenied', denied: true } })
+        .status
     ).toBe('warn')
   })
 

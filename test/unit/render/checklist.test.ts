@@ -12,7 +12,13 @@ const fail: CheckLine = {
   detail: 'iam:ListUserTags is missing <b>@team</b>',
   fix: 'Add "iam:ListUserTags" on arn:aws:iam::1:user/*'
 }
-const warn: CheckLine = { id: 'trust-policy', title: 'Trust', status: 'warn', detail: 'sub has a wildcard', fix: 'pin it' }
+const warn: CheckLine = {
+  id: 'trust-policy',
+  title: 'Trust',
+  status: 'warn',
+  detail: 'sub has a wildcard',
+  fix: 'pin it'
+}
 
 describe('renderChecklistMarkdown', () => {
   it('says every check passed, and that nothing was changed', () => {
