@@ -207,10 +207,10 @@ export async function runCheckJob(
   try {
     credentials = await signIn()
   } catch (error) {
-    const hint = error instanceof ActionError ? error.hint : undefined
-    result = {
-      lines: [identityLine({ error: describeFailure(error), denied: false }, hint)]
-    }
+    // The hint goes in the fix, not again in what was found.
+    const [detail, hint] =
+      error instanceof ActionError ? [error.message, error.hint] : [describeFailure(error)]
+    result = { lines: [identityLine({ error: detail, denied: false }, hint)] }
     return finish(result)
   }
   const clients = createClients({

@@ -193,6 +193,23 @@ describe('mode: check', () => {
     expect(fakes.github.issues.filter((i) => !i.pull_request)).toEqual([])
   })
 
+  it('fails the sign-in line with its fix when STS refuses the role, and reads nothing', async () => {
+    fakes = await startFakes(account())
+    const result = await fakes.run({
+      ...EVERYTHING,
+      'role-to-assume': `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:role/not-trusted`
+    })
+    const checks = JSON.parse(result.outputs.checks ?? '[]') as Check[]
+    expect(checks.map((c) => [c.id, c.status])).toEqual([['identity', 'fail']])
+    expect(checks[0]?.detail).toContain('not-trusted')
+    // What was found, and the fix once, apart.
+    expect(checks[0]?.fix).toContain("Check the role's trust policy")
+    expect(checks[0]?.detail).not.toContain("Check the role's trust policy")
+    expect(fakes.aws.calls.filter((c) => c.service === 'iam')).toEqual([])
+    expect(result.summary).toContain('1 required check failed')
+    expect(result.code).not.toBe(0)
+  })
+
   it('stops at the account when allowed-account-ids does not list it', async () => {
     const { result, checks } = await check(account(), { 'allowed-account-ids': '999988887777' })
     expect(checks.map((c) => [c.id, c.status])).toEqual([
