@@ -7,7 +7,12 @@ import type {
   ReportFacts,
   SimulationResult
 } from '../domain/preflight.js'
-import type { PermissionResource, RequiredPermission } from '../domain/permissions.js'
+import type {
+  PermissionOptions,
+  PermissionResource,
+  RequiredPermission
+} from '../domain/permissions.js'
+import type { CheckSettings } from '../domain/settings.js'
 
 type Read<T> = T | ReadFailure
 export const failed = <T extends object>(read: Read<T>): read is ReadFailure =>
@@ -120,6 +125,28 @@ export function allowedAccountsLine(accountId: string, allowed: readonly string[
 
 // ---------------------------------------------------------------------------------------------
 // Permissions, from IAM's policy simulator
+
+/** What the check's settings decide about the permissions, and the secrets to simulate on. */
+export function permissionOptionsOf(settings: CheckSettings): {
+  options: PermissionOptions
+  secretIds: string[]
+} {
+  const destinations = [...(settings.rotation?.map.users.values() ?? [])]
+  const secretIds = destinations.flatMap((d) => (d.kind === 'secrets-manager' ? [d.secretId] : []))
+  const sns = Boolean(settings.notify.snsTopicArn) && settings.notify.notifyOn !== 'never'
+  return {
+    secretIds,
+    options: {
+      action: settings.remediation.action,
+      scanMethod: settings.scanMethod,
+      activity: settings.activity.activityFor !== 'none',
+      sns,
+      secretsManager: secretIds.length > 0,
+      revokeSessions: settings.revokeSessions,
+      revokeRoleSessions: settings.revokeRoleSessions
+    }
+  }
+}
 
 /** Where each kind of permission is simulated: none is "*". */
 export interface ResourceContext {

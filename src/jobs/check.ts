@@ -9,6 +9,7 @@ import {
   failed,
   identityLine,
   issuesLine,
+  permissionOptionsOf,
   permissionsLine,
   resourcePatternsFor,
   resourcesFor,
@@ -42,24 +43,6 @@ import { repoOf, type JobResult } from './context.js'
 
 const SKIPPED = (detail: string) => ({ skipped: detail })
 
-function permissionOptions(settings: CheckSettings) {
-  const destinations = [...(settings.rotation?.map.users.values() ?? [])]
-  const secretIds = destinations.flatMap((d) => (d.kind === 'secrets-manager' ? [d.secretId] : []))
-  const sns = Boolean(settings.notify.snsTopicArn) && settings.notify.notifyOn !== 'never'
-  return {
-    secretIds,
-    options: {
-      action: settings.remediation.action,
-      scanMethod: settings.scanMethod,
-      activity: settings.activity.activityFor !== 'none',
-      sns,
-      secretsManager: secretIds.length > 0,
-      revokeSessions: settings.revokeSessions,
-      revokeRoleSessions: settings.revokeRoleSessions
-    }
-  }
-}
-
 /** The lines after signing in, with the run's own clients. */
 async function checkAccount(
   settings: CheckSettings,
@@ -89,7 +72,7 @@ async function checkAccount(
   ]
 
   // Permissions: one simulation per kind of resource; sns:Publish is the SNS line's.
-  const { options, secretIds } = permissionOptions(settings)
+  const { options, secretIds } = permissionOptionsOf(settings)
   const topicArn = options.sns ? settings.notify.snsTopicArn : undefined
   const context: ResourceContext = {
     partition: caller.kind === 'role' ? caller.partition : (callerArn.split(':')[1] ?? 'aws'),

@@ -5,6 +5,7 @@ import {
   callerOf,
   identityLine,
   issuesLine,
+  permissionOptionsOf,
   permissionsLine,
   resourcePatternsFor,
   resourcesFor,
@@ -16,6 +17,9 @@ import {
 } from '../../../src/classify/preflight.js'
 import { requiredPermissions, type PermissionOptions } from '../../../src/domain/permissions.js'
 import { checkFailures, type SimulationResult } from '../../../src/domain/preflight.js'
+import { readSettings } from '../../../src/inputs/settings.js'
+import { actionDefaults } from '../../support/runner-inputs.js'
+import { settingsOf } from '../../support/settings.js'
 
 const ACCOUNT = '111122223333'
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/ci/iam-key-sentinel-audit`
@@ -138,6 +142,41 @@ describe('the permissions a run needs', () => {
     expect(resourcePatternsFor('user', CONTEXT)).toEqual([`arn:aws:iam::${ACCOUNT}:user/*`])
     expect(resourcePatternsFor('secret', CONTEXT)[0]).toMatch(/batch\/aws-key-\?{6}$/)
     expect(resourcePatternsFor('topic', CONTEXT)).toEqual([TOPIC])
+  })
+})
+
+describe('the options the check settings give', () => {
+  const check = (inputs: Record<string, string>) => {
+    const all: Record<string, string> = {
+      ...actionDefaults({ token: 't' }),
+      mode: 'check',
+      ...inputs
+    }
+    return permissionOptionsOf(
+      settingsOf(
+        readSettings((n) => all[n] ?? ''),
+        'check'
+      )
+    )
+  }
+
+  it('reads SNS as on only with a topic and notify-on other than never', () => {
+    expect(check({ 'sns-topic-arn': TOPIC }).options.sns).toBe(true)
+    expect(check({ 'sns-topic-arn': TOPIC, 'notify-on': 'never' }).options.sns).toBe(false)
+    expect(check({}).options).toMatchObject({
+      action: 'report',
+      scanMethod: 'auto',
+      activity: true,
+      sns: false,
+      secretsManager: false
+    })
+    expect(
+      check({ 'activity-for': 'none', action: 'delete', 'revoke-role-sessions': 'true' }).options
+    ).toMatchObject({
+      action: 'delete',
+      activity: false,
+      revokeRoleSessions: true
+    })
   })
 })
 
