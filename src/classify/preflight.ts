@@ -375,15 +375,24 @@ function subVerdict(condition: unknown): Verdict {
   return verdict
 }
 
-/** The statements that let a web identity (GitHub OIDC) assume the role. */
+/**
+ * The statements that let a web identity assume the role: those of GitHub's OIDC provider when
+ * there are any (another provider's, e.g. Cognito's, has other claims), else every one.
+ */
 function webIdentityStatements(document: unknown): Record<string, unknown>[] {
   const statements = isObj(document) ? asList(document.Statement) : []
-  return statements.filter(
+  const web = statements.filter(
     (s): s is Record<string, unknown> =>
       isObj(s) &&
       s.Effect === 'Allow' &&
       asList(s.Action).some((a) => /^(\*|sts:\*|sts:AssumeRoleWithWebIdentity)$/i.test(String(a)))
   )
+  const github = web.filter((s) =>
+    asList(isObj(s.Principal) ? s.Principal.Federated : undefined).some((p) =>
+      String(p).includes('token.actions.githubusercontent.com')
+    )
+  )
+  return github.length > 0 ? github : web
 }
 
 export function trustPolicyLine(

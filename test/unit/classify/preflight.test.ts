@@ -324,6 +324,28 @@ describe('the trust policy line', () => {
     expect(verdict(undefined, ['sts:AssumeRole']).status).toBe('warn')
   })
 
+  it("judges GitHub's statements only when another identity provider is trusted too", () => {
+    const document = JSON.stringify({
+      Statement: [
+        JSON.parse(
+          trust({
+            StringEquals: {
+              ...AUD,
+              'token.actions.githubusercontent.com:sub': 'repo:acme/security:ref:refs/heads/main'
+            }
+          })
+        ).Statement[0],
+        {
+          Effect: 'Allow',
+          Principal: { Federated: 'cognito-identity.amazonaws.com' },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:pool' } }
+        }
+      ]
+    })
+    expect(trustPolicyLine({ roleArn: ROLE, document }, 'acme/security').status).toBe('pass')
+  })
+
   it('warns when the trust policy cannot be read, and skips a chained role', () => {
     expect(trustPolicyLine({ error: 'AccessDenied', denied: true }, 'a/b')).toMatchObject({
       status: 'warn',
