@@ -4,6 +4,7 @@ import * as github from '@actions/github'
 import type { AwsCredentials } from './aws/clients.js'
 import { assertAllowedAccount } from './credentials/allowed-accounts.js'
 import { runAuditJob } from './jobs/audit.js'
+import { runCheckJob } from './jobs/check.js'
 import { watchCancellation } from './kit/cancellation.js'
 import { assumeRoleChained, assumeRoleWithOidc } from './credentials/sign-in.js'
 import { createClients } from './aws/clients.js'
@@ -75,6 +76,11 @@ export async function run(): Promise<void> {
     if (settings.mode === 'list-accounts' || settings.mode === 'aggregate') {
       const fleet = await runFleetJob(settings, () => credentialsFor(settings))
       if (fleet.failures.length > 0) core.setFailed(fleet.failures.join('\n'))
+      return
+    }
+    if (settings.mode === 'check') {
+      const check = await runCheckJob(settings, () => credentialsFor(settings), runContext())
+      if (check.failures.length > 0) core.setFailed(check.failures.join('\n'))
       return
     }
     const credentials = await credentialsFor(settings)

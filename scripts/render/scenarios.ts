@@ -204,6 +204,15 @@ export async function renderScenarios(): Promise<Document[]> {
         ]
       })),
       ...(await scenario(async (f) => {
+        // The preflight with one failing line (a token without issues: write) and a warning.
+        f.github.addFault({
+          method: 'POST',
+          status: 403,
+          body: { message: 'Resource not accessible by integration' }
+        })
+        return [summaryOf('preflight-summary', await f.run({ ...CHANNELS, mode: 'check' }))]
+      })),
+      ...(await scenario(async (f) => {
         // Two accounts reported, one expected but missing: the aggregate shows all three.
         const result = await f.run({
           mode: 'aggregate',

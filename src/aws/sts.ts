@@ -87,3 +87,9 @@ export async function assumeRoleWithWebIdentity(
   )
   return session(answer.Credentials)
 }
+
+/** sts:GetCallerIdentity's account and ARN (an assumed-role, user or root ARN). */
+export async function callerIdentity(sts: StsClient): Promise<{ account?: string; arn?: string }> {
+  const answer = await sts.send(new GetCallerIdentityCommand({}))
+  return { account: answer.Account, arn: answer.Arn }
+}

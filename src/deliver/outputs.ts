@@ -108,3 +108,9 @@ export function setSecretScanningOutputs(
   core.setOutput('secret-scanning-alerts', JSON.stringify(results))
   core.setOutput('other-account-keys', JSON.stringify(others))
 }
+
+/** mode: check: every line of the checklist, as JSON. */
+export function setCheckOutputs(lines: readonly unknown[], accountId: string | undefined): void {
+  core.setOutput('checks', JSON.stringify(lines))
+  if (accountId) core.setOutput('account-id', accountId)
+}

@@ -191,5 +191,23 @@ export interface AggregateSettings extends ConnectionSettings {
   dashboard?: DashboardSettings
 }
 
+/**
+ * mode: check: the preflight. It reads the audit's inputs (action, scan-method, sns-topic-arn…)
+ * to check what that audit would need, and changes nothing.
+ */
+export interface CheckSettings extends Omit<AuditSettings, 'mode'> {
+  mode: 'check'
+  /** create-issues as set, with or without a token (issues.enabled needs both). */
+  createIssues: boolean
+  /** The remediation role's incident options, whose permissions the check includes. */
+  revokeSessions: boolean
+  revokeRoleSessions: boolean
+}
+
 export type Settings =
-  AuditSettings | RevokeSettings | ListAccountsSettings | AggregateSettings | SecretScanningSettings
+  | AuditSettings
+  | RevokeSettings
+  | ListAccountsSettings
+  | AggregateSettings
+  | SecretScanningSettings
+  | CheckSettings

@@ -17,6 +17,8 @@ export function readIncident(
   fleetMode?: FleetMode
   /** mode: secret-scanning: the keys come from GitHub's alerts at run time. */
   secretScanning: boolean
+  /** mode: check: the preflight, with the audit's inputs, which changes nothing. */
+  check: boolean
   keys: ExposedKey[]
   source: 'input' | ExposureEvent['source']
   event?: ExposureEvent
@@ -40,14 +42,16 @@ export function readIncident(
   const keys: ExposedKey[] =
     ids.length > 0 ? [...new Set(ids)].map((accessKeyId) => ({ accessKeyId })) : (event?.keys ?? [])
   const source = ids.length > 0 ? 'input' : (event?.source ?? 'input')
-  const mode = r.oneOf<'auto' | IncidentMode | FleetMode | 'secret-scanning'>('mode', [
+  const mode = r.oneOf<'auto' | IncidentMode | FleetMode | 'secret-scanning' | 'check'>('mode', [
     'auto',
     'audit',
     'revoke',
     'list-accounts',
     'aggregate',
-    'secret-scanning'
+    'secret-scanning',
+    'check'
   ])
+  const check = mode === 'check'
   const secretScanning = mode === 'secret-scanning'
   const fleetMode = mode === 'list-accounts' || mode === 'aggregate' ? mode : undefined
   const resolved: IncidentMode =
@@ -63,7 +67,7 @@ export function readIncident(
       "'mode' is revoke but no key was given: set 'access-key-id' (one or more AKIA... IDs) or trigger the workflow with an AWS exposure event."
     )
   }
-  if ((mode === 'audit' || fleetMode || secretScanning) && ids.length > 0) {
+  if ((mode === 'audit' || fleetMode || secretScanning || check) && ids.length > 0) {
     r.problems.push(
       "'access-key-id' is only used in incident mode: set 'mode' to revoke or auto, or remove 'access-key-id'."
     )
@@ -72,6 +76,7 @@ export function readIncident(
     mode: resolved,
     ...(fleetMode ? { fleetMode } : {}),
     secretScanning,
+    check,
     keys,
     source,
     ...(event && ids.length === 0 ? { event } : {})

@@ -106,8 +106,9 @@ export function readSettings(
     notifyOn: r.oneOf<NotifyOn>('notify-on', ['findings', 'always', 'never'])
   }
   const token = get('github-token').trim()
+  const createIssues = r.boolean('create-issues')
   const issues: IssueSettings = {
-    enabled: r.boolean('create-issues') && token !== '',
+    enabled: createIssues && token !== '',
     token,
     labels: r.list('issue-labels', LABEL, 'GitHub label names of at most 50 characters'),
     issueFor: r.oneOf<IssueFor>('issue-for', ['overdue', 'due-soon']),
@@ -150,10 +151,9 @@ export function readSettings(
       }
     }
   }
-  return {
+  const audit = {
     ...common,
     ...delivery,
-    mode: 'audit',
     thresholds: { maxAgeDays, warnDays, unusedDays },
     excludeUsers,
     ...(exemptTag ? { exemptTag } : {}),
@@ -166,6 +166,11 @@ export function readSettings(
     ...(rotation ? { rotation } : {}),
     ...(dashboard ? { dashboard } : {})
   }
+  // The preflight reads the same inputs as the audit it checks for.
+  if (incident.check) {
+    return { ...audit, mode: 'check', createIssues, revokeSessions, revokeRoleSessions }
+  }
+  return { ...audit, mode: 'audit' }
 }
 
 /**

@@ -60,6 +60,7 @@ const templateText = readFileSync(TEMPLATE_PATH, 'utf8')
 const template = parseYaml(TEMPLATE_PATH, cfnTags) as unknown as Template
 const permissions = readJson('examples/aws/permissions.json') as {
   audit: string[]
+  check: string[]
   remediation: string[]
   member: string[]
   hub: string[]
@@ -127,6 +128,7 @@ const SCHEMA: Record<string, { props: string[]; attrs: string[] }> = {
     attrs: ['TopicArn', 'TopicName']
   },
   'AWS::SNS::TopicPolicy': { props: ['*PolicyDocument', '*Topics'], attrs: ['Id'] },
+  'AWS::IAM::RolePolicy': { props: ['*PolicyDocument', '*PolicyName', '*RoleName'], attrs: [] },
   'AWS::SNS::Subscription': {
     props: [
       '*Protocol',
@@ -567,7 +569,7 @@ const actionInputs = Object.keys(
 describe('examples/aws/permissions.json', () => {
   it('lists each role sorted, without duplicates, the audit list inside the remediation list', () => {
     expect(Object.keys(permissions).sort()).toEqual(
-      ['audit', 'hub', 'member', 'organization-reader', 'remediation', 'rotation'].sort()
+      ['audit', 'check', 'hub', 'member', 'organization-reader', 'remediation', 'rotation'].sort()
     )
     for (const list of Object.values(permissions)) {
       expect(list).toEqual([...new Set(list)].sort())
@@ -738,7 +740,15 @@ describe('examples/aws/iam-key-sentinel.yml: structure', () => {
       const from = ref.from.startsWith('Outputs.')
         ? template.Outputs[ref.from.slice('Outputs.'.length)]
         : template.Resources[ref.from]
-      const holds = ref.under.includes(condition) || from?.Condition === condition
+      // A resource under a condition that is an Fn::And including the target's condition is safe.
+      const own = from?.Condition
+      const conjuncts = own
+        ? ((template.Conditions[own] as { 'Fn::And'?: { Condition?: string }[] })['Fn::And'] ?? [])
+        : []
+      const holds =
+        ref.under.includes(condition) ||
+        own === condition ||
+        conjuncts.some((c) => c.Condition === condition)
       expect([`${ref.from} -> ${ref.name}`, holds]).toEqual([`${ref.from} -> ${ref.name}`, true])
     }
   })
@@ -954,6 +964,36 @@ describe('examples/aws/iam-key-sentinel.yml: GitHub OIDC roles', () => {
           expect(action).not.toContain('*')
           expect([action, s.Resource]).toEqual([action, expectedResource(action)])
         }
+      }
+    }
+  )
+
+  it.each([
+    ['AuditRolePreflight', 'AuditRole'],
+    ['RemediationRolePreflight', 'RemediationRole'],
+    ['RotationRolePreflight', 'RotationRole']
+  ])(
+    "%s gives %s the preflight's reads, on itself and the topic, when AllowPreflight is true and the role is created",
+    (policy, role) => {
+      expect(resource(policy)).toMatchObject({
+        Type: 'AWS::IAM::RolePolicy',
+        Condition: `PreflightOn${role}`
+      })
+      expect(template.Conditions.ShouldAllowPreflight).toEqual({
+        'Fn::Equals': [{ Ref: 'AllowPreflight' }, 'true']
+      })
+      expect(template.Conditions[`PreflightOn${role}`]).toEqual({
+        'Fn::And': [{ Condition: 'ShouldAllowPreflight' }, { Condition: `ShouldCreate${role}` }]
+      })
+      expect(props(policy).RoleName).toEqual({ Ref: role })
+      const granted = statements(props(policy).PolicyDocument)
+      expect(granted.flatMap((s) => asArray(s.Action)).sort()).toEqual(permissions.check)
+      for (const s of granted) {
+        expect(s.Effect).toBe('Allow')
+        const onTopic = asArray(s.Action).every((a) => String(a).startsWith('sns:'))
+        expect(s.Resource).toEqual(
+          onTopic ? { Ref: 'NotificationTopic' } : { 'Fn::GetAtt': [role, 'Arn'] }
+        )
       }
     }
   )
@@ -1223,11 +1263,12 @@ describe('examples/aws/iam-key-sentinel.yml: event path to repository_dispatch',
 })
 
 describe('examples/workflows', () => {
-  it('holds the audit, revoke-key and exposed-key-event workflows', () => {
+  it('holds the audit, preflight, revoke-key and exposed-key-event workflows', () => {
     expect(workflowFiles.sort()).toEqual([
       'audit.yml',
       'exposed-key-event.yml',
       'organization-audit.yml',
+      'preflight.yml',
       'revoke-key.yml',
       'rotate-keys.yml',
       'secret-scanning.yml'
@@ -1291,6 +1332,29 @@ describe('examples/workflows', () => {
     const upload = steps(w).find((s) => s.uses?.startsWith('actions/upload-artifact@'))
     expect(upload?.uses).toBe('actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f')
     expect(upload?.with?.path).toBe(`\${{ steps.${step.id}.outputs.report-path }}`)
+  })
+
+  it('preflight.yml checks each role as its own workflow runs it, changing nothing', () => {
+    const w = workflow('preflight.yml')
+    expect(w.on).toHaveProperty('workflow_dispatch')
+    const withs = Object.values(w.jobs).flatMap((j) =>
+      (j.steps ?? []).filter((s) => s.uses?.startsWith('acme/iam-key-sentinel@'))
+    )
+    expect(withs.map((s) => s.with?.mode)).toEqual(['check', 'check'])
+    const [audit, remediation] = withs.map((s) => s.with ?? {})
+    expect(audit).toMatchObject({
+      'role-to-assume': sentinelStep('audit.yml').with['role-to-assume'],
+      action: 'report'
+    })
+    expect(remediation).toMatchObject({
+      'role-to-assume': sentinelStep('revoke-key.yml').with['role-to-assume'],
+      'revoke-sessions': true
+    })
+    // The remediation role trusts jobs of its environment only, the audit role none.
+    expect(Object.values(w.jobs).map((j) => environmentOf(j))).toEqual([
+      undefined,
+      'iam-key-remediation'
+    ])
   })
 
   it('revoke-key.yml asks for the key and the action, and revokes with the remediation role', () => {

@@ -21,7 +21,9 @@ const parser = unified().use(remarkParse).use(remarkGfm)
 function anchorsOf(markdown: string): Set<string> {
   const slugger = new GithubSlugger()
   const anchors = new Set<string>()
-  visit(parser.parse(markdown), 'heading', (node) => anchors.add(slugger.slug(toString(node))))
+  visit(parser.parse(markdown), 'heading', (node) => {
+    anchors.add(slugger.slug(toString(node)))
+  })
   for (const m of markdown.matchAll(/<a\s+(?:name|id)="([^"]+)"/g)) anchors.add(m[1] as string)
   return anchors
 }

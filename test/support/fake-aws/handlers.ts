@@ -13,6 +13,7 @@ import {
   putUserPolicy
 } from './iam-policies.js'
 import { deleteRolePolicy, getRolePolicy, listRolePolicies, putRolePolicy } from './iam-roles.js'
+import { getRole, simulatePrincipalPolicy } from './iam-simulator.js'
 import {
   createAccessKey,
   deleteAccessKey,
@@ -61,7 +62,9 @@ const IAM_HANDLERS: Record<string, QueryHandler> = {
   ListAttachedUserPolicies: listAttachedUserPolicies,
   GetAccountAuthorizationDetails: getAccountAuthorizationDetails,
   GenerateCredentialReport: generateCredentialReport,
-  GetCredentialReport: getCredentialReport
+  GetCredentialReport: getCredentialReport,
+  GetRole: getRole,
+  SimulatePrincipalPolicy: simulatePrincipalPolicy
 }
 
 export function queryHandler(service: AwsService, action: string): QueryHandler {

@@ -44,6 +44,13 @@ export interface FakeAccount {
   roles?: string[]
   /** Inline policies of the roles, by role name (as in `roles`) and policy name. */
   rolePolicies?: Record<string, Record<string, string>>
+  /**
+   * The identity policies IAM's policy simulator evaluates for a role, by role name; a role
+   * without any is simulated as allowed everything (every call to the fake is allowed).
+   */
+  roleIdentityPolicies?: Record<string, string[]>
+  /** Trust policies (GetRole's AssumeRolePolicyDocument) by role name; default GitHub OIDC, pinned. */
+  roleTrustPolicies?: Record<string, string>
   cloudTrail?: FakeCloudTrailEvent[]
   /** SNS topic ARNs that exist in this account. */
   topics?: string[]
