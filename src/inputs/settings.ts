@@ -117,6 +117,7 @@ export function readSettings(
     ),
     maxNewIssues: r.wholeNumber('max-new-issues', 0, 1000)
   }
+  const findingsExport = { securityHub: r.boolean('security-hub'), ocsf: r.boolean('ocsf-report') }
   const exemptionMaxDays = r.wholeNumber('exemption-max-days', 1, 3650)
   const fleet = readFleet(r, incident.fleetMode)
   const reminders = readReminders(r)
@@ -127,7 +128,7 @@ export function readSettings(
   const common = { ...connection, iamMaxRps }
   if (fleet?.mode === 'list-accounts') return { ...common, ...fleet }
   if (fleet?.mode === 'aggregate') return { ...common, ...fleet, notify }
-  const delivery = { remediation, activity, notify, issues }
+  const delivery = { remediation, activity, notify, issues, findingsExport }
   if (secretScanning) {
     return { ...common, ...delivery, mode: 'secret-scanning', secretScanning, revokeSessions }
   }
