@@ -59,9 +59,7 @@ export async function activeFindings(
   // Bounded: Security Hub deletes a finding 90 days after its last update, so pages end.
   do {
     const page = await call('GetFindings', () =>
-      hub.send(
-        new GetFindingsCommand({ Filters: filters, MaxResults: 100, NextToken: nextToken })
-      )
+      hub.send(new GetFindingsCommand({ Filters: filters, MaxResults: 100, NextToken: nextToken }))
     )
     found.push(...(page.Findings ?? []))
     nextToken = page.NextToken || undefined

@@ -78,9 +78,7 @@ function planText(plan: FindingSyncPlan): string {
 export async function deliverSecurityHub(input: SecurityHubDelivery): Promise<Delivery> {
   const product = productArn(input.partition, input.region, input.accountId)
   const hub = securityHubClient({ region: input.region, credentials: input.credentials })
-  const generators = [
-    ...new Set([...input.owns, ...input.findings.map((f) => f.generator)])
-  ].sort()
+  const generators = [...new Set([...input.owns, ...input.findings.map((f) => f.generator)])].sort()
   try {
     const raw = await activeFindings(
       hub,
@@ -98,7 +96,8 @@ export async function deliverSecurityHub(input: SecurityHubDelivery): Promise<De
     )
     const ctx = { partition: input.partition, region: input.region, now: input.now }
     if (input.dryRun) {
-      for (const i of plan.imports) input.log.info(`Security Hub (dry run): would import ${i.finding.id}`)
+      for (const i of plan.imports)
+        input.log.info(`Security Hub (dry run): would import ${i.finding.id}`)
       for (const s of plan.resolve) input.log.info(`Security Hub (dry run): would resolve ${s.id}`)
       for (const s of plan.reopen) input.log.info(`Security Hub (dry run): would reopen ${s.id}`)
       return {

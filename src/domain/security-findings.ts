@@ -6,12 +6,7 @@
 
 /** What a finding is about, most urgent first in SEVERITY_OF. */
 export type SecurityFindingKind =
-  | 'exposure-revoked'
-  | 'root-access-keys'
-  | 'overdue'
-  | 'unused'
-  | 'due-soon'
-  | 'two-active-keys'
+  'exposure-revoked' | 'root-access-keys' | 'overdue' | 'unused' | 'due-soon' | 'two-active-keys'
 
 /** ASFF's severity labels (OCSF's severity_id maps from them). */
 export type SeverityLabel = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW'

@@ -230,7 +230,9 @@ function resolvable(audit: Audit): (s: StoredFinding) => boolean {
     if (s.kind === 'root-access-keys') return rootRead
     if (s.userName === undefined || unreadable.has(s.userName)) return false
     if (s.generator === 'exposure')
-      return report.scan?.method === 'api' && s.accessKeyId !== undefined && !keys.has(s.accessKeyId)
+      return (
+        report.scan?.method === 'api' && s.accessKeyId !== undefined && !keys.has(s.accessKeyId)
+      )
     return true
   }
 }

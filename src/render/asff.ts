@@ -67,7 +67,8 @@ const FIELD = {
 /** ASFF's namespace/category/classifier types for a finding of this kind. */
 const TYPES: Record<SecurityFindingKind, string> = {
   'exposure-revoked': 'Unusual Behaviors/User/Exposed access key',
-  'root-access-keys': 'Software and Configuration Checks/AWS Security Best Practices/Root access keys',
+  'root-access-keys':
+    'Software and Configuration Checks/AWS Security Best Practices/Root access keys',
   overdue: 'Software and Configuration Checks/AWS Security Best Practices/Access key rotation',
   'due-soon': 'Software and Configuration Checks/AWS Security Best Practices/Access key rotation',
   unused: 'Software and Configuration Checks/AWS Security Best Practices/Unused credentials',

@@ -111,9 +111,6 @@ export function renderOcsf(f: SecurityFinding, ctx: OcsfContext): Record<string,
 }
 
 /** The OCSF file: one event a line, each line ending in a newline ('' for no findings). */
-export function renderOcsfLines(
-  findings: readonly SecurityFinding[],
-  ctx: OcsfContext
-): string {
+export function renderOcsfLines(findings: readonly SecurityFinding[], ctx: OcsfContext): string {
   return findings.map((f) => `${JSON.stringify(renderOcsf(f, ctx))}\n`).join('')
 }
