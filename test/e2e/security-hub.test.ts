@@ -165,6 +165,28 @@ describe('Security Hub', () => {
     expect(fakes.aws.callsTo('GetFindings').length).toBeGreaterThan(3)
   })
 
+  it('incident mode imports the exposure; the next audit resolves it once the key is gone', async () => {
+    fakes = await startFakes()
+    const incident = await fakes.run({
+      ...HUB,
+      'access-key-id': 'AKIASAMPLEALICE00001',
+      action: 'delete'
+    })
+    expect(incident.code).toBe(0)
+    const exposure = id('AKIASAMPLEALICE00001/exposure')
+    // Only the exposure: an incident neither imports nor resolves the audit's findings.
+    expect([...findings().keys()]).toEqual([exposure])
+    const stored = findings().get(exposure)
+    expect(stored?.Severity.Label).toBe('CRITICAL')
+    expect(stored?.Resources.map((r) => r.Type)).toEqual(['AwsIamAccessKey', 'AwsIamUser'])
+    expect(stored?.ProductFields['iam-key-sentinel/kind']).toBe('exposure-revoked')
+
+    await fakes.run(HUB)
+    expect(statuses()[exposure]).toBe('RESOLVED')
+    // The deleted key has no audit finding.
+    expect(findings().has(id('AKIASAMPLEALICE00001'))).toBe(false)
+  })
+
   it('dry run: reads, says what it would write, writes nothing', async () => {
     fakes = await startFakes()
     const result = await fakes.run({ ...HUB, action: 'deactivate', 'dry-run': 'true' })
