@@ -92,6 +92,7 @@ const permissions = readJson('examples/aws/permissions.json') as {
   member: string[]
   hub: string[]
   'organization-reader': string[]
+  'security-hub': string[]
 }
 // The name the organization workflow, member StackSet and README use for the hub role.
 const HUB_ROLE_NAME = 'iam-key-sentinel-hub'
@@ -116,6 +117,10 @@ const SCHEMA: Record<string, { props: string[]; attrs: string[] }> = {
       'Tags'
     ],
     attrs: ['Arn', 'RoleId']
+  },
+  'AWS::IAM::Policy': {
+    props: ['*PolicyDocument', '*PolicyName', 'Groups', 'Roles', 'Users'],
+    attrs: ['Id']
   },
   'AWS::KMS::Key': {
     props: [
@@ -602,7 +607,15 @@ const actionInputs = Object.keys(
 describe('examples/aws/permissions.json', () => {
   it('lists each role sorted, without duplicates, the audit list inside the remediation list', () => {
     expect(Object.keys(permissions).sort()).toEqual(
-      ['audit', 'hub', 'member', 'organization-reader', 'remediation', 'rotation'].sort()
+      [
+        'audit',
+        'hub',
+        'member',
+        'organization-reader',
+        'remediation',
+        'rotation',
+        'security-hub'
+      ].sort()
     )
     for (const list of Object.values(permissions)) {
       expect(list).toEqual([...new Set(list)].sort())
@@ -838,6 +851,24 @@ describe('examples/aws/iam-key-sentinel.yml: GitHub OIDC roles', () => {
       expect(action).not.toMatch(WRITE_VERBS)
       expect(remediationOnly).not.toContain(action)
     }
+  })
+
+  it('grants security-hub its three actions on both roles, only when SecurityHub is true', () => {
+    const policy = resource('SecurityHubPolicy')
+    expect(policy.Type).toBe('AWS::IAM::Policy')
+    expect((policy as { Condition?: string }).Condition).toBe('HasSecurityHub')
+    expect(template.Conditions.HasSecurityHub).toEqual({
+      'Fn::Equals': [{ Ref: 'SecurityHub' }, 'true']
+    })
+    expect(template.Parameters.SecurityHub?.Default).toBe('false')
+    expect(props('SecurityHubPolicy').Roles).toEqual([
+      { Ref: 'AuditRole' },
+      { Ref: 'RemediationRole' }
+    ])
+    const granted = statements(props('SecurityHubPolicy').PolicyDocument as Json)
+    expect(granted.flatMap((s) => asArray(s.Action)).sort()).toEqual(permissions['security-hub'])
+    // Import only into the account's own product; never Resource '*'.
+    for (const s of granted) expect(JSON.stringify(s.Resource)).toContain('${AWS::AccountId}')
   })
 
   it('gives the remediation role exactly the remediation permissions', () => {
