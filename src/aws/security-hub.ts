@@ -12,7 +12,7 @@ import {
 import type { SecurityHubApi } from './clients.js'
 
 /** Security Hub's most findings per BatchImportFindings and per BatchUpdateFindings. */
-export const SECURITY_HUB_BATCH = 100
+const SECURITY_HUB_BATCH = 100
 
 export type SecurityHubOperation = 'GetFindings' | 'BatchImportFindings' | 'BatchUpdateFindings'
 

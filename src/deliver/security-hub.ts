@@ -42,7 +42,7 @@ export interface SecurityHubDelivery {
   log: Pick<Log, 'info'>
 }
 
-export function securityHubHint(error: unknown, region: string): string {
+function securityHubHint(error: unknown, region: string): string {
   const operation = error instanceof SecurityHubCallError ? error.operation : undefined
   const cause = error instanceof SecurityHubCallError ? error.failure : error
   if (hasAwsCode(cause, 'AccessDenied', 'AccessDeniedException', 'AuthorizationError')) {

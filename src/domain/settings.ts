@@ -94,7 +94,7 @@ export interface RemediationSettings {
 }
 
 /** The findings for security tools: imported into Security Hub, written as OCSF lines. */
-export interface FindingsExportSettings {
+interface FindingsExportSettings {
   /** security-hub: import as ASFF into aws-region's Security Hub, resolve those gone. */
   securityHub: boolean
   /** ocsf-report: write the OCSF Detection Findings beside the JSON report. */

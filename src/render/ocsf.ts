@@ -6,7 +6,7 @@
 import type { SecurityFinding, SeverityLabel } from '../domain/security-findings.js'
 import type { Partition } from './links.js'
 
-export const OCSF_VERSION = '1.7.0'
+const OCSF_VERSION = '1.7.0'
 
 const CLASS = { uid: 2004, name: 'Detection Finding' } as const
 const CATEGORY = { uid: 2, name: 'Findings' } as const
@@ -61,7 +61,7 @@ function resources(f: SecurityFinding, ctx: OcsfContext): Record<string, unknown
 }
 
 /** One finding as an OCSF Detection Finding event. */
-export function renderOcsf(f: SecurityFinding, ctx: OcsfContext): Record<string, unknown> {
+function renderOcsf(f: SecurityFinding, ctx: OcsfContext): Record<string, unknown> {
   const time = ctx.time.getTime()
   const severity = SEVERITY[f.severity]
   return {

@@ -234,6 +234,18 @@ describe('Security Hub', () => {
   })
 })
 
+/** The attributes the test reads; the schema checks the rest. */
+interface OcsfLine {
+  class_uid: number
+  activity_id: number
+  type_uid: number
+  severity: string
+  severity_id: number
+  cloud: { account: { uid: string } }
+  resources: { uid: string }[]
+  finding_info: { uid: string; src_url?: string }
+}
+
 describe('OCSF report', () => {
   const schema = JSON.parse(
     readFileSync('test/fixtures/ocsf/detection-finding-1.7.0.schema.json', 'utf8')
@@ -253,7 +265,7 @@ describe('OCSF report', () => {
     const lines = text
       .trimEnd()
       .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, any>)
+      .map((l) => JSON.parse(l) as OcsfLine)
     expect(lines).toHaveLength(8)
     for (const line of lines) {
       expect([validate(line), validate.errors]).toEqual([true, null])
@@ -263,7 +275,7 @@ describe('OCSF report', () => {
     expect(alice?.severity).toBe('High')
     expect(alice?.severity_id).toBe(4)
     expect(alice?.cloud.account.uid).toBe(SAMPLE_ACCOUNT_ID)
-    expect(alice?.resources[0].uid).toBe('AKIASAMPLEALICE00001')
+    expect(alice?.resources[0]?.uid).toBe('AKIASAMPLEALICE00001')
     expect(alice?.finding_info.src_url).toMatch(/\/issues\/\d+$/)
     // A line the schema must refuse: the check is not vacuous.
     expect(validate({ ...alice, class_uid: 2001 })).toBe(false)
