@@ -187,6 +187,23 @@ describe('Security Hub', () => {
     expect(findings().has(id('AKIASAMPLEALICE00001'))).toBe(false)
   })
 
+  it("leaves a user's findings alone when the run could not read the user's keys", async () => {
+    fakes = await startFakes()
+    await fakes.run(HUB)
+    // Next run: dave's keys cannot be listed, and alice's key is gone.
+    fakes.aws.addFault({
+      action: 'ListAccessKeys',
+      match: (c) => c.params.UserName === 'dave',
+      fault: { status: 400, code: 'ServiceFailure', message: 'Internal failure' }
+    })
+    userOf(fakes.aws.account(), 'alice').keys = []
+    await fakes.run(HUB)
+    expect(statuses()).toMatchObject({
+      [id('AKIASAMPLEDAVE000001')]: 'NEW',
+      [id('AKIASAMPLEALICE00001')]: 'RESOLVED'
+    })
+  })
+
   it('dry run: reads, says what it would write, writes nothing', async () => {
     fakes = await startFakes()
     const result = await fakes.run({ ...HUB, action: 'deactivate', 'dry-run': 'true' })
