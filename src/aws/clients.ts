@@ -1,4 +1,4 @@
-// The one place that builds the SDK clients of the six services the action calls, so every
+// The one place that builds the SDK clients of the seven services the action calls, so every
 // request shares the same credentials, attempts (retry-max-attempts), timeouts and proxy
 // (src/aws/network.ts), and each service is retried and paced the one way it needs (PROFILES).
 // AWS_ENDPOINT_URL (the SDK's own variable) is honoured as is. The stages never see these
@@ -7,6 +7,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail'
 import { IAMClient } from '@aws-sdk/client-iam'
 import { OrganizationsClient } from '@aws-sdk/client-organizations'
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
+import { SecurityHubClient } from '@aws-sdk/client-securityhub'
 import { SNSClient } from '@aws-sdk/client-sns'
 import { STSClient } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
@@ -21,6 +22,7 @@ export type SnsClient = SNSClient
 export type OrganizationsApi = OrganizationsClient
 export type CloudTrailApi = CloudTrailClient
 export type SecretsManagerApi = SecretsManagerClient
+export type SecurityHubApi = SecurityHubClient
 
 export interface ClientOptions {
   region: string
@@ -47,6 +49,9 @@ const PROFILES = {
   organizations: { retryMode: 'adaptive' },
   sns: {},
   secretsManager: { retryMode: 'adaptive' },
+  // GetFindings allows 3 requests per second, the batch writes 10 (burst 30): the SDK's adaptive
+  // limiter slows down at TooManyRequestsException and retries, up to retry-max-attempts.
+  securityHub: { retryMode: 'adaptive' },
   // LookupEvents allows 2 requests per second per account and region: each attempt takes a token
   // from its region's bucket (src/activity), so the SDK must not send again without asking it.
   // A page of events can take a while to come.
@@ -102,6 +107,11 @@ export function cloudTrailClient(options: ClientOptions & { endpoint?: string })
 /** Secrets Manager in the secret's region (rotation's destination). */
 export function secretsManagerClient(options: ClientOptions): SecretsManagerApi {
   return new SecretsManagerClient(config(PROFILES.secretsManager, options))
+}
+
+/** Security Hub in the region findings are imported to (aws-region). */
+export function securityHubClient(options: ClientOptions): SecurityHubApi {
+  return new SecurityHubClient(config(PROFILES.securityHub, options))
 }
 
 /** The pair an account's audit works with. */

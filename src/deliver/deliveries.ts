@@ -3,7 +3,7 @@ import { issueUrl, mdLink } from '../render/links.js'
 import { escapeMarkdown as esc, table } from '../kit/text/markdown.js'
 
 export interface Delivery {
-  channel: 'SNS' | 'GitHub issues' | 'Dashboard issue'
+  channel: 'SNS' | 'GitHub issues' | 'Dashboard issue' | 'Security Hub'
   ok: boolean
   /** What was delivered, or the error. */
   detail: string

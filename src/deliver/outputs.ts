@@ -88,6 +88,10 @@ export function setIssuesOutput(applied: unknown): void {
   core.setOutput('issues', JSON.stringify(applied))
 }
 
+export function setOcsfReportPathOutput(path: string): void {
+  core.setOutput('ocsf-report-path', path)
+}
+
 export function setSnsMessageIdOutput(messageId: string): void {
   core.setOutput('sns-message-id', messageId)
 }

@@ -29,3 +29,13 @@ export function writeReport(
 ): Promise<string> {
   return writeJsonReport(`iam-key-sentinel-${report.accountId}`, report, env)
 }
+
+/**
+ * The OCSF findings beside the JSON report (same name, `.ocsf.jsonl`): one Detection Finding a
+ * line, for a SIEM. `jsonPath` is the JSON report's path.
+ */
+export async function writeOcsfReport(jsonPath: string, lines: string): Promise<string> {
+  const path = jsonPath.replace(/\.json$/, '') + '.ocsf.jsonl'
+  await writeFile(path, lines, 'utf8')
+  return path
+}

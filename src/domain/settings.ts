@@ -103,11 +103,20 @@ export interface RemediationSettings {
   exemptGroups: string[]
 }
 
+/** The findings for security tools: imported into Security Hub, written as OCSF lines. */
+interface FindingsExportSettings {
+  /** security-hub: import as ASFF into aws-region's Security Hub, resolve those gone. */
+  securityHub: boolean
+  /** ocsf-report: write the OCSF Detection Findings beside the JSON report. */
+  ocsf: boolean
+}
+
 /** What the audit and the incident both deliver through. */
 interface DeliverySettings {
   activity: ActivitySettings
   notify: NotifySettings
   issues: IssueSettings
+  findingsExport: FindingsExportSettings
 }
 
 /** mode: audit (the default): scan every key, remediate by plan, report. */

@@ -18,6 +18,8 @@ export const DEFAULTS = {
   mode: 'auto',
   'revoke-sessions': 'true',
   'dry-run': 'false',
+  'security-hub': 'false',
+  'ocsf-report': 'false',
   'delete-grace-days': '7',
   'max-actions': '10',
   'activity-for': 'changed',

@@ -120,6 +120,7 @@ export function readSettings(
     maxNewIssues: r.wholeNumber('max-new-issues', 0, 1000)
   }
   const dashboard = readDashboard(r, token, issues.labels)
+  const findingsExport = { securityHub: r.boolean('security-hub'), ocsf: r.boolean('ocsf-report') }
   const exemptionMaxDays = r.wholeNumber('exemption-max-days', 1, 3650)
   const fleet = readFleet(r, incident.fleetMode)
   const reminders = readReminders(r)
@@ -131,7 +132,7 @@ export function readSettings(
   if (fleet?.mode === 'list-accounts') return { ...common, ...fleet }
   if (fleet?.mode === 'aggregate')
     return { ...common, ...fleet, notify, ...(dashboard ? { dashboard } : {}) }
-  const delivery = { remediation, activity, notify, issues }
+  const delivery = { remediation, activity, notify, issues, findingsExport }
   if (secretScanning) {
     return { ...common, ...delivery, mode: 'secret-scanning', secretScanning, revokeSessions }
   }

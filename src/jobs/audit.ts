@@ -13,8 +13,19 @@ import { classifyAccount, type Audit } from '../classify/findings.js'
 import { scanAccount } from '../scan/account.js'
 import { deliveryFailures, renderDeliveries, type Delivery } from '../deliver/deliveries.js'
 import { syncIssues } from '../deliver/issues/sync.js'
-import { deliverSns, ownAccessKeyId, repoOf, type JobContext, type JobResult } from './context.js'
-import { partitionOf } from '../render/links.js'
+import {
+  deliverSns,
+  deliverToSecurityHub,
+  ownAccessKeyId,
+  repoOf,
+  writeOcsf,
+  type JobContext,
+  type JobResult
+} from './context.js'
+import { issueUrl, partitionOf } from '../render/links.js'
+import { auditSecurityFindings } from '../render/security-findings.js'
+import type { StoredFinding } from '../domain/security-findings.js'
+import { rootKeysOf } from '../domain/scan-info.js'
 import { renderSnsNotification, shouldPublish } from '../render/sns-message.js'
 import { cancelledBy, setFinalizer } from '../kit/cancellation.js'
 import { applyPlan } from '../act/apply.js'
@@ -126,6 +137,7 @@ function finish(
     activity?: readonly ActivitySummary[]
     deliveries?: readonly Delivery[]
     dashboard?: string
+    issueUrls?: ReadonlyMap<string, string>
   } = {}
 ): Promise<string> {
   finished ??= writeOutcome(
@@ -143,7 +155,8 @@ function finish(
       sections.dashboard ?? '',
       renderDeliveries(sections.deliveries ?? [], job.run.runUrl)
     ].filter((s) => s !== ''),
-    failures
+    failures,
+    sections.issueUrls
   )
   return finished
 }
@@ -152,11 +165,13 @@ async function writeOutcome(
   audit: Audit,
   job: AuditJob,
   sections: string[],
-  failures: string[]
+  failures: string[],
+  issueUrls?: ReadonlyMap<string, string>
 ): Promise<string> {
   const { report } = audit
   const { settings } = job
   const reportPath = await writeReport(report)
+  await writeOcsf(job, auditSecurityFindings(report, issueUrls), reportPath, audit.now)
   await writeSummary(
     renderSummary({
       ...report,
@@ -181,7 +196,7 @@ async function notifyIssues(
   audit: Audit,
   job: AuditJob,
   activity: readonly ActivitySummary[]
-): Promise<Delivery | undefined> {
+): Promise<{ delivery: Delivery; urls: Map<string, string> } | undefined> {
   if (!job.settings.issues.enabled) return undefined
   const result = await syncIssues({
     settings: job.settings.issues,
@@ -196,7 +211,33 @@ async function notifyIssues(
     organizationMember: organizationMember(job.settings)
   })
   setIssuesOutput(result.applied)
-  return result.delivery
+  const urls = new Map<string, string>()
+  for (const a of result.applied) {
+    const url = a.error || a.number <= 0 ? undefined : issueUrl(job.run.runUrl, a.number)
+    if (url) urls.set(a.accessKeyId, url)
+  }
+  return { delivery: result.delivery, urls }
+}
+
+/**
+ * Whether the audit saw enough to call a stored Security Hub finding gone: its user was read
+ * (a user whose keys could not be listed proves nothing), the root check answered. An exposure's
+ * finding is gone once its key is: only the API walk lists every key, inactive ones included.
+ */
+function resolvable(audit: Audit): (s: StoredFinding) => boolean {
+  const { report } = audit
+  const unreadable = new Set(report.errors.map((e) => e.scope.split(' ')[0] ?? ''))
+  const keys = new Set(report.keys.map((k) => k.accessKeyId))
+  const rootRead = rootKeysOf(report.scan).present === false
+  return (s) => {
+    if (s.kind === 'root-access-keys') return rootRead
+    if (s.userName === undefined || unreadable.has(s.userName)) return false
+    if (s.generator === 'exposure')
+      return (
+        report.scan?.method === 'api' && s.accessKeyId !== undefined && !keys.has(s.accessKeyId)
+      )
+    return true
+  }
 }
 
 /** The account's dashboard issue, with dashboard: true. */
@@ -307,11 +348,23 @@ export async function runAuditJob(job: AuditJob): Promise<JobResult> {
       )
   const audit = withOutcome(classified, plan, changes, activity, rotation)
   const deliveries: Delivery[] = []
-  for (const deliver of [notifyIssues, notifySns]) {
-    if (cancelledBy()) break
-    const delivery = await deliver(audit, job, activity)
-    if (delivery) deliveries.push(delivery)
+  let issueUrls = new Map<string, string>()
+  const issues = cancelledBy() ? undefined : await notifyIssues(audit, job, activity)
+  if (issues) {
+    deliveries.push(issues.delivery)
+    issueUrls = issues.urls
   }
+  const sns = cancelledBy() ? undefined : await notifySns(audit, job, activity)
+  if (sns) deliveries.push(sns)
+  const hub = cancelledBy()
+    ? undefined
+    : await deliverToSecurityHub(
+        job,
+        auditSecurityFindings(audit.report, issueUrls),
+        { owns: ['audit', 'exposure'], canResolve: resolvable(audit) },
+        at
+      )
+  if (hub) deliveries.push(hub)
   const dashboard = cancelledBy() ? undefined : await accountDashboard(audit, job)
   if (dashboard) deliveries.push(dashboard.delivery)
   const { report } = audit
@@ -323,6 +376,7 @@ export async function runAuditJob(job: AuditJob): Promise<JobResult> {
   const reportPath = await finish(audit, job, plan, failures, {
     activity,
     deliveries,
+    issueUrls,
     ...(dashboard ? { dashboard: dashboard.section } : {})
   })
   core.info(

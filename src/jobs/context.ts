@@ -11,8 +11,18 @@ import type {
 } from '../domain/settings.js'
 import type { NotificationEvent, SnsNotification } from '../render/sns-message.js'
 import { publishNotification } from '../deliver/sns.js'
-import { setSnsMessageIdOutput } from '../deliver/outputs.js'
+import { setOcsfReportPathOutput, setSnsMessageIdOutput } from '../deliver/outputs.js'
 import type { RunContext } from '../inputs/run-context.js'
+import { deliverSecurityHub } from '../deliver/security-hub.js'
+import { writeOcsfReport } from '../deliver/report.js'
+import { runnerLog } from '../deliver/runner.js'
+import type {
+  FindingGenerator,
+  SecurityFinding,
+  StoredFinding
+} from '../domain/security-findings.js'
+import { partitionOf } from '../render/links.js'
+import { renderOcsfLines } from '../render/ocsf.js'
 
 /** The context of a job that works in one account: the audit's or the incident's. */
 export interface JobContext<
@@ -75,4 +85,45 @@ export async function deliverSns(
     detail: `Publishing to ${topicArn} failed: ${result.error}`,
     hint: result.hint
   }
+}
+
+type ExportJob = Pick<JobContext, 'credentials' | 'accountId'> & {
+  settings: Pick<AuditSettings, 'awsRegion' | 'findingsExport' | 'remediation'>
+}
+
+/**
+ * The run's findings into Security Hub, with security-hub on (undefined otherwise). `owns` and
+ * `canResolve`: which stored findings the run may resolve (see planFindingSync).
+ */
+export async function deliverToSecurityHub(
+  job: ExportJob,
+  findings: readonly SecurityFinding[],
+  resolving: { owns: readonly FindingGenerator[]; canResolve: (s: StoredFinding) => boolean },
+  now: Date
+): Promise<Delivery | undefined> {
+  if (!job.settings.findingsExport.securityHub) return undefined
+  return deliverSecurityHub({
+    findings,
+    ...resolving,
+    accountId: job.accountId,
+    region: job.settings.awsRegion,
+    partition: partitionOf(job.settings.awsRegion),
+    ...(job.credentials ? { credentials: job.credentials } : {}),
+    dryRun: job.settings.remediation.dryRun,
+    now,
+    log: runnerLog
+  })
+}
+
+/** With ocsf-report on, the OCSF lines beside the JSON report, and the ocsf-report-path output. */
+export async function writeOcsf(
+  job: ExportJob,
+  findings: readonly SecurityFinding[],
+  reportPath: string,
+  time: Date
+): Promise<void> {
+  if (!job.settings.findingsExport.ocsf) return
+  const region = job.settings.awsRegion
+  const lines = renderOcsfLines(findings, { partition: partitionOf(region), region, time })
+  setOcsfReportPathOutput(await writeOcsfReport(reportPath, lines))
 }

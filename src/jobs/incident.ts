@@ -7,7 +7,16 @@ import { incidentTargets, lookUpRunActivity } from '../activity/run-activity.js'
 import type { ActivitySummary } from '../domain/activity.js'
 import { partitionOf } from '../render/links.js'
 import { deliveryFailures, renderDeliveries, type Delivery } from '../deliver/deliveries.js'
-import { deliverSns, ownAccessKeyId, repoOf, type JobContext, type JobResult } from './context.js'
+import {
+  deliverSns,
+  deliverToSecurityHub,
+  ownAccessKeyId,
+  repoOf,
+  writeOcsf,
+  type JobContext,
+  type JobResult
+} from './context.js'
+import { incidentSecurityFindings } from '../render/security-findings.js'
 import { cancelledBy, setFinalizer } from '../kit/cancellation.js'
 import { claimantId } from '../act/claim.js'
 import { writeReport } from '../deliver/report.js'
@@ -38,6 +47,7 @@ async function writeIncidentRecord(
   deliveries: readonly Delivery[]
 ): Promise<string> {
   const reportPath = await writeReport(report)
+  await writeOcsf(job, incidentSecurityFindings(report), reportPath, new Date(report.generatedAt))
   const deliveriesSection = renderDeliveries(deliveries, job.run.runUrl)
   await writeSummary(
     renderIncidentMarkdown(report, job.run.runUrl, 2, partitionOf(job.settings.awsRegion)) +
@@ -175,6 +185,14 @@ export async function runIncidentJob(
   if (settings.notify.snsTopicArn && settings.notify.notifyOn !== 'never') {
     deliveries.push(await deliverSns(job, renderIncidentSns(report, job.run.runUrl), 'incident'))
   }
+  // An incident only adds its exposures; the next audit resolves them once the key is gone.
+  const hub = await deliverToSecurityHub(
+    job,
+    incidentSecurityFindings(report),
+    { owns: [], canResolve: () => false },
+    now
+  )
+  if (hub) deliveries.push(hub)
 
   await finish(report, deliveries)
 

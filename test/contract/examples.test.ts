@@ -66,6 +66,7 @@ const permissions = readJson('examples/aws/permissions.json') as {
   hub: string[]
   'organization-reader': string[]
   rotation: string[]
+  'security-hub': string[]
 }
 // The name the organization workflow, member StackSet and README use for the hub role.
 const HUB_ROLE_NAME = 'iam-key-sentinel-hub'
@@ -90,6 +91,10 @@ const SCHEMA: Record<string, { props: string[]; attrs: string[] }> = {
       'Tags'
     ],
     attrs: ['Arn', 'RoleId']
+  },
+  'AWS::IAM::Policy': {
+    props: ['*PolicyDocument', '*PolicyName', 'Groups', 'Roles', 'Users'],
+    attrs: ['Id']
   },
   'AWS::KMS::Key': {
     props: [
@@ -569,7 +574,16 @@ const actionInputs = Object.keys(
 describe('examples/aws/permissions.json', () => {
   it('lists each role sorted, without duplicates, the audit list inside the remediation list', () => {
     expect(Object.keys(permissions).sort()).toEqual(
-      ['audit', 'check', 'hub', 'member', 'organization-reader', 'remediation', 'rotation'].sort()
+      [
+        'audit',
+        'check',
+        'hub',
+        'member',
+        'organization-reader',
+        'remediation',
+        'rotation',
+        'security-hub'
+      ].sort()
     )
     for (const list of Object.values(permissions)) {
       expect(list).toEqual([...new Set(list)].sort())
@@ -919,6 +933,39 @@ describe('examples/aws/iam-key-sentinel.yml: GitHub OIDC roles', () => {
       expect(action).not.toMatch(WRITE_VERBS)
       expect(remediationOnly).not.toContain(action)
     }
+  })
+
+  it('grants security-hub its three actions on both roles, only when SecurityHub is true', () => {
+    const policy = resource('SecurityHubPolicy')
+    expect(policy.Type).toBe('AWS::IAM::Policy')
+    expect((policy as { Condition?: string }).Condition).toBe('HasSecurityHub')
+    // Only when asked, and only while one of its roles is created (a policy needs a role).
+    expect(template.Conditions.HasSecurityHub).toEqual({
+      'Fn::And': [
+        { 'Fn::Equals': [{ Ref: 'SecurityHub' }, 'true'] },
+        {
+          'Fn::Or': [
+            { Condition: 'ShouldCreateAuditRole' },
+            { Condition: 'ShouldCreateRemediationRole' }
+          ]
+        }
+      ]
+    })
+    expect(template.Parameters.SecurityHub?.Default).toBe('false')
+    expect(props('SecurityHubPolicy').Roles).toEqual([
+      { 'Fn::If': ['ShouldCreateAuditRole', { Ref: 'AuditRole' }, { Ref: 'AWS::NoValue' }] },
+      {
+        'Fn::If': [
+          'ShouldCreateRemediationRole',
+          { Ref: 'RemediationRole' },
+          { Ref: 'AWS::NoValue' }
+        ]
+      }
+    ])
+    const granted = statements(props('SecurityHubPolicy').PolicyDocument as Json)
+    expect(granted.flatMap((s) => asArray(s.Action)).sort()).toEqual(permissions['security-hub'])
+    // Import only into the account's own product; never Resource '*'.
+    for (const s of granted) expect(JSON.stringify(s.Resource)).toContain('${AWS::AccountId}')
   })
 
   it('gives the remediation role exactly the remediation permissions', () => {

@@ -141,7 +141,14 @@ interface Statement {
 }
 
 describe('examples/aws/member-role-stackset.yml', () => {
-  const template = load('examples/aws/member-role-stackset.yml', cfnTags) as {
+  const template = load('examples/aws/member-role-stackset.yml', [
+    ...cfnTags,
+    {
+      tag: '!Equals',
+      collection: 'seq',
+      resolve: (value) => ({ 'Fn::Equals': value.toJSON() })
+    }
+  ]) as {
     Parameters: Record<string, { Default?: string; AllowedPattern?: string }>
     Resources: Record<string, { Type: string; Properties: Obj }>
     Outputs: Obj
@@ -149,6 +156,7 @@ describe('examples/aws/member-role-stackset.yml', () => {
   const role = template.Resources.MemberRole
   const permissions = JSON.parse(readFileSync('examples/aws/permissions.json', 'utf8')) as {
     member: string[]
+    'security-hub': string[]
   }
 
   it('names the role as list-accounts does by default', () => {
@@ -177,6 +185,17 @@ describe('examples/aws/member-role-stackset.yml', () => {
     const actions = policies.flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => s.Action))
     expect(actions).toEqual(permissions.member)
     expect(actions.filter((a) => /:(Update|Delete|Put|Tag|Untag|Create)/.test(a))).toEqual([])
+  })
+
+  it('adds the security-hub permissions to the member role only when SecurityHub is true', () => {
+    const policy = template.Resources.SecurityHubPolicy as
+      { Condition?: string; Properties: Obj } | undefined
+    expect(policy?.Condition).toBe('HasSecurityHub')
+    expect(template.Parameters.SecurityHub?.Default).toBe('false')
+    expect(policy?.Properties.Roles).toEqual([{ Ref: 'MemberRole' }])
+    const document = policy?.Properties.PolicyDocument as { Statement: Statement[] }
+    const actions = document.Statement.flatMap((s) => [s.Action].flat()).sort()
+    expect(actions).toEqual(permissions['security-hub'])
   })
 })
 

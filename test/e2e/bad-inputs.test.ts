@@ -49,6 +49,8 @@ const BAD: [string, string, string][] = [
   ['sns-topic-arn', 'arn:aws:sns:us-east-1:123456789012:', 'SNS topic ARN'],
   ['notify-on', 'sometimes', 'one of findings, always, never'],
   ['create-issues', 'on', 'true or false'],
+  ['security-hub', 'yes', 'true or false'],
+  ['ocsf-report', 'on', 'true or false'],
   ['issue-labels', 'x'.repeat(51), 'at most 50 characters'],
   ['issue-for', 'ok', 'one of overdue, due-soon'],
   ['owner-tag', 'owner#tag', 'IAM tag key'],

@@ -19,6 +19,7 @@ const permissions = JSON.parse(readFileSync('examples/aws/permissions.json', 'ut
   hub: string[]
   'organization-reader': string[]
   rotation: string[]
+  'security-hub': string[]
 }
 // Calls no identity policy governs: the OIDC exchange is allowed by the role's trust policy,
 // and GetCallerIdentity needs no permission.
@@ -287,5 +288,27 @@ describe('least privilege of the rotation role', () => {
 
   it('Secrets Manager is called only on the secrets the rotation map names', () => {
     expect([...secretIds]).toEqual(['batch/aws-key'])
+  })
+})
+
+describe('least privilege of security-hub', () => {
+  it('adds exactly what security-hub calls: import, read back, resolve', async () => {
+    const hub = await startFakes()
+    try {
+      const inputs = { 'security-hub': 'true', 'fail-on': 'never', 'create-issues': 'false' }
+      await hub.run(inputs)
+      // A key deleted since: the second run resolves its finding.
+      const dave = hub.aws.account().users.find((u) => u.userName === 'dave')
+      if (dave) dave.keys = []
+      await hub.run(inputs)
+      const added = new Set(
+        hub.aws.calls
+          .map((c) => `${c.service}:${c.action}`)
+          .filter((a) => !NOT_IN_POLICIES.has(a) && !permissions.audit.includes(a))
+      )
+      expect([...added].sort()).toEqual([...permissions['security-hub']].sort())
+    } finally {
+      await hub.stop()
+    }
   })
 })

@@ -21,6 +21,7 @@ import {
   DescribeCreateAccountStatusCommand,
   OrganizationsClient
 } from '@aws-sdk/client-organizations'
+import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub'
 import { FakeGitHub } from '../support/fake-github/index.js'
 import { readReport } from '../support/harness.js'
 import {
@@ -362,6 +363,45 @@ describe('moto: SNS', () => {
     expect(attributes).toMatchObject({
       account: { Type: 'String', Value: MOTO_ACCOUNT_ID }
     })
+  })
+})
+
+describe('moto: Security Hub', () => {
+  it('imports each finding as ASFF, and a second run updates them in place', async () => {
+    const keys = await seedAccount(iam())
+    const inputs = { ...POLICY, 'scan-method': 'api', 'security-hub': 'true' }
+    const first = await run(inputs)
+    expectSuccess(first)
+    const hub = client(new SecurityHubClient(config()))
+    // moto's GetFindings ignores Filters (AWS applies them); the action filters what it reads
+    // back by product ARN and generator itself, so it reads the same either way.
+    const read = async () =>
+      new Map(((await hub.send(new GetFindingsCommand({}))).Findings ?? []).map((f) => [f.Id, f]))
+    const id = (subject: string) => `iam-key-sentinel/${MOTO_ACCOUNT_ID}/${subject}`
+    const before = await read()
+    expect([...before.keys()].sort()).toEqual(
+      [id(keys.alice), id(keys.bobOld), id(keys.carol), id('user/bob/two-active-keys')].sort()
+    )
+    const alice = before.get(id(keys.alice))
+    expect(alice?.ProductArn).toBe(
+      `arn:aws:securityhub:${REGION}:${MOTO_ACCOUNT_ID}:product/${MOTO_ACCOUNT_ID}/default`
+    )
+    expect(alice?.Severity?.Label).toBe('HIGH')
+    expect(alice?.Resources?.map((r) => r.Type)).toEqual(['AwsIamAccessKey', 'AwsIamUser'])
+
+    // Nothing changed: the same findings, first seen when they were, observed again now. (Nothing
+    // to resolve either: moto 5.2.1 has no BatchUpdateFindings, so resolving is tested against
+    // the fake, test/e2e/security-hub.test.ts, which follows AWS's API reference.)
+    const second = await run(inputs)
+    expectSuccess(second)
+    const after = await read()
+    expect(after.size).toBe(4)
+    expect(after.get(id(keys.alice))?.CreatedAt).toBe(alice?.CreatedAt)
+    expect(after.get(id(keys.alice))?.FirstObservedAt).toBe(alice?.FirstObservedAt)
+    expect(Date.parse(after.get(id(keys.alice))?.UpdatedAt ?? '')).toBeGreaterThan(
+      Date.parse(alice?.UpdatedAt ?? '')
+    )
+    expect(second.summary).toContain('0 new findings, 4 updated, 0 resolved')
   })
 })
 

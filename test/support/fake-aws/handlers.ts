@@ -32,6 +32,7 @@ import {
 import { CLOUDTRAIL_TARGET_PREFIX, ORGANIZATIONS_TARGET_PREFIX } from './json-protocol.js'
 import { ORGANIZATIONS_HANDLERS } from './organizations.js'
 import { SECRETS_MANAGER_HANDLERS, SECRETS_MANAGER_TARGET_PREFIX } from './secrets-manager.js'
+import { SECURITY_HUB_HANDLERS } from './security-hub.js'
 import { SNS_HANDLERS } from './sns.js'
 import { STS_HANDLERS } from './sts.js'
 import type { AwsService } from './types.js'
@@ -79,16 +80,23 @@ export function queryHandler(service: AwsService, action: string): QueryHandler 
 
 export function jsonHandler(incoming: Incoming): JsonHandler {
   const target = headerValue(incoming.req, 'x-amz-target')
-  const table = target.startsWith(CLOUDTRAIL_TARGET_PREFIX)
-    ? CLOUDTRAIL_HANDLERS
-    : target.startsWith(ORGANIZATIONS_TARGET_PREFIX)
-      ? ORGANIZATIONS_HANDLERS
-      : target.startsWith(SECRETS_MANAGER_TARGET_PREFIX)
-        ? SECRETS_MANAGER_HANDLERS
-        : {}
+  const table =
+    incoming.service === 'securityhub'
+      ? SECURITY_HUB_HANDLERS
+      : target.startsWith(CLOUDTRAIL_TARGET_PREFIX)
+        ? CLOUDTRAIL_HANDLERS
+        : target.startsWith(ORGANIZATIONS_TARGET_PREFIX)
+          ? ORGANIZATIONS_HANDLERS
+          : target.startsWith(SECRETS_MANAGER_TARGET_PREFIX)
+            ? SECRETS_MANAGER_HANDLERS
+            : {}
   const handler = Object.hasOwn(table, incoming.action) ? table[incoming.action] : undefined
   if (!handler) {
-    throw new AwsError(400, 'UnknownOperationException', `Unknown operation ${target}`)
+    throw new AwsError(
+      400,
+      'UnknownOperationException',
+      `Unknown operation ${target || incoming.action}`
+    )
   }
   return handler
 }

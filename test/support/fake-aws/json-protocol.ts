@@ -9,7 +9,10 @@ export const CLOUDTRAIL_TARGET_PREFIX = 'CloudTrail_20131101.'
 export const ORGANIZATIONS_TARGET_PREFIX = 'AWSOrganizationsV20161128.'
 
 export const isJsonService = (service: AwsService): boolean =>
-  service === 'cloudtrail' || service === 'organizations' || service === 'secretsmanager'
+  service === 'cloudtrail' ||
+  service === 'organizations' ||
+  service === 'secretsmanager' ||
+  service === 'securityhub'
 
 export function parseJsonBody(body: string): {
   params: Record<string, string>

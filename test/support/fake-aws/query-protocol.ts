@@ -73,7 +73,8 @@ const NAMESPACES: Record<AwsService, string> = {
   sns: 'http://sns.amazonaws.com/doc/2010-03-31/',
   cloudtrail: 'http://cloudtrail.amazonaws.com/doc/2013-11-01/',
   organizations: 'http://organizations.amazonaws.com/doc/2016-11-28/',
-  secretsmanager: 'http://secretsmanager.amazonaws.com/doc/2017-10-17/'
+  secretsmanager: 'http://secretsmanager.amazonaws.com/doc/2017-10-17/',
+  securityhub: 'http://securityhub.amazonaws.com/doc/2018-10-26/'
 }
 
 /** `<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata>…</ResponseMetadata>`. */

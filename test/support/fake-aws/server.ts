@@ -2,7 +2,8 @@
  * A loopback stand-in for the AWS services the action talks to (IAM, STS, SNS, CloudTrail,
  * Organizations), speaking their real wire protocols so the real SDK v3 clients work against it.
  * Point AWS_ENDPOINT_URL (or a client's `endpoint`) at the URL `start()` resolves to. IAM, STS and
- * SNS use the AWS Query protocol (form body in, XML out); CloudTrail and Organizations use JSON 1.1.
+ * SNS use the AWS Query protocol (form body in, XML out); CloudTrail and Organizations use JSON 1.1,
+ * Security Hub REST-JSON.
  * Requests are routed by the service in the SigV4 credential scope, by X-Amz-Target, or by
  * `Action` when unsigned.
  *
@@ -20,6 +21,7 @@ import { jsonHandler, queryHandler } from './handlers.js'
 import { findUser } from './iam-users.js'
 import { isJsonService, jsonErrorReply, jsonReply } from './json-protocol.js'
 import { queryErrorReply, queryReply } from './query-protocol.js'
+import { securityHubFindings } from './security-hub.js'
 import { checkRevokedSession, checkSessionPolicy } from './session-policy.js'
 import { TokenBucket } from './token-bucket.js'
 import type {
@@ -184,6 +186,11 @@ export class FakeAws {
     }
   }
 
+  /** The Security Hub findings of an account (the first by default) in a region. */
+  securityHubFindings(region: string, accountId?: string): Record<string, unknown>[] {
+    return securityHubFindings(this.account(accountId), region)
+  }
+
   /** The live model of an account (the first by default). */
   account(accountId?: string): FakeAccount {
     const account =
@@ -326,7 +333,14 @@ export class FakeAws {
       const caller = authenticate(this.state, incoming, this.account())
       // sts:GetCallerIdentity needs no permission, so no policy can deny it (AWS documents this).
       if (action !== 'GetCallerIdentity') {
-        checkSessionPolicy(caller, service, action)
+        try {
+          checkSessionPolicy(caller, service, action)
+        } catch (error) {
+          // Security Hub spells IAM's denial AccessDeniedException (its API reference's errors).
+          if (service === 'securityhub' && error instanceof AwsError)
+            throw new AwsError(403, 'AccessDeniedException', error.message)
+          throw error
+        }
         checkRevokedSession(caller)
       }
       this.throttle(service, incoming.region)

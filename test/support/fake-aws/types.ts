@@ -66,7 +66,8 @@ export interface FakeSecret {
   versions: { versionId: string; value: string; stages: string[]; createdAt: Date }[]
 }
 
-export type AwsService = 'iam' | 'sts' | 'sns' | 'cloudtrail' | 'organizations' | 'secretsmanager'
+export type AwsService =
+  'iam' | 'sts' | 'sns' | 'cloudtrail' | 'organizations' | 'secretsmanager' | 'securityhub'
 
 export interface RecordedCall {
   service: AwsService

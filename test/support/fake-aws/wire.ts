@@ -1,8 +1,10 @@
 // Wire parsing: who is calling which operation with what. Requests are routed by the service in
-// the SigV4 credential scope, by X-Amz-Target, or by `Action` when unsigned.
+// the SigV4 credential scope, by X-Amz-Target, or by `Action` when unsigned; Security Hub's
+// operation by its method and path.
 import type { IncomingMessage } from 'node:http'
 import type { AwsError } from './errors.js'
 import { ORGANIZATIONS_TARGET_PREFIX, parseJsonBody } from './json-protocol.js'
+import { securityHubAction } from './security-hub.js'
 import type { AwsService } from './types.js'
 
 export interface SigV4 {
@@ -64,7 +66,8 @@ function routeService(
     scoped === 'sns' ||
     scoped === 'cloudtrail' ||
     scoped === 'organizations' ||
-    scoped === 'secretsmanager'
+    scoped === 'secretsmanager' ||
+    scoped === 'securityhub'
   ) {
     return scoped
   }
@@ -79,6 +82,11 @@ export function parseIncoming(req: IncomingMessage, raw: Buffer): Incoming {
   const auth = parseAuthorization(headerValue(req, 'authorization'))
   const target = headerValue(req, 'x-amz-target') || undefined
   const base = { req, raw, body, auth, region: auth?.region ?? '' }
+  // Security Hub speaks REST-JSON: the method and path name the operation.
+  if (auth?.service === 'securityhub') {
+    const action = securityHubAction(req.method, req.url ?? '')
+    return { ...base, service: 'securityhub', action, ...parseJsonBody(body) }
+  }
   if (target !== undefined || auth?.service === 'cloudtrail' || auth?.service === 'organizations') {
     const action = (target ?? '').split('.').pop() ?? ''
     const service = routeService(auth, target, action)

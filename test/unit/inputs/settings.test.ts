@@ -51,6 +51,7 @@ describe('readSettings', () => {
       scanMethod: 'auto',
       exemptionMaxDays: 365,
       notify: { snsTopicArn: undefined, notifyOn: 'findings' },
+      findingsExport: { securityHub: false, ocsf: false },
       issues: {
         enabled: false,
         token: '',
@@ -128,6 +129,8 @@ describe('readSettings', () => {
     ['sns-topic-arn', 'arn:aws:sns:us-east-1:12345:t', 'SNS topic ARN'],
     ['notify-on', 'sometimes', 'findings, always, never'],
     ['create-issues', 'maybe', 'true or false'],
+    ['security-hub', 'yes', 'true or false'],
+    ['ocsf-report', '1', 'true or false'],
     ['issue-for', 'ok', 'overdue, due-soon'],
     ['max-new-issues', '-1', 'whole number'],
     ['owner-tag', 'a#b', 'IAM tag key'],
