@@ -51,6 +51,7 @@ const BAD: [string, string, string][] = [
   ['create-issues', 'on', 'true or false'],
   ['security-hub', 'yes', 'true or false'],
   ['ocsf-report', 'on', 'true or false'],
+  ['dashboard', 'sometimes', 'true or false'],
   ['issue-labels', 'x'.repeat(51), 'at most 50 characters'],
   ['issue-for', 'ok', 'one of overdue, due-soon'],
   ['owner-tag', 'owner#tag', 'IAM tag key'],
