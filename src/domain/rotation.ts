@@ -112,6 +112,8 @@ export interface RotationReport {
   maxActions: number
   /** More writing steps than max-actions: nothing was changed. */
   capExceeded: boolean
+  /** The IAM key writes of the plan (creations, deletions made first, deactivations, deletions). */
+  keyWrites: number
   mapPath: string
   rotations: RotationRecord[]
 }

@@ -73,6 +73,7 @@ export function rotationReport(
     dryRun: plan.dryRun,
     maxActions: plan.maxActions,
     capExceeded: plan.capExceeded,
+    keyWrites: plan.keyWrites,
     mapPath,
     rotations: [...rotations]
   }
