@@ -126,7 +126,8 @@ export function readSettings(
   if (r.problems.length > 0) throw new InputError(r.problems)
   const common = { ...connection, iamMaxRps }
   if (fleet?.mode === 'list-accounts') return { ...common, ...fleet }
-  if (fleet?.mode === 'aggregate') return { ...common, ...fleet, notify }
+  if (fleet?.mode === 'aggregate')
+    return { ...common, ...fleet, notify, dryRun: remediation.dryRun }
   const delivery = { remediation, activity, notify, issues }
   if (secretScanning) {
     return { ...common, ...delivery, mode: 'secret-scanning', secretScanning, revokeSessions }

@@ -168,12 +168,20 @@ export async function runIncidentJob(
         repoOf(job.run),
         report,
         job.run,
-        partitionOf(settings.awsRegion)
+        partitionOf(settings.awsRegion),
+        settings.remediation.dryRun
       )
     )
   }
   if (settings.notify.snsTopicArn && settings.notify.notifyOn !== 'never') {
-    deliveries.push(await deliverSns(job, renderIncidentSns(report, job.run.runUrl), 'incident'))
+    deliveries.push(
+      await deliverSns(
+        job,
+        renderIncidentSns(report, job.run.runUrl),
+        'incident',
+        settings.remediation.dryRun
+      )
+    )
   }
 
   await finish(report, deliveries)

@@ -42,7 +42,9 @@ function secret(fail: { commit?: boolean; verify?: boolean } = {}) {
   return stages
 }
 
-beforeEach(() => sm.reset())
+beforeEach(() => {
+  sm.reset()
+})
 
 describe('putKeyVersion', () => {
   it('writes the version AWSPENDING, then moves AWSCURRENT onto it, then takes AWSPENDING off', async () => {
