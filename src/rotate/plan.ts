@@ -73,7 +73,7 @@ export interface RotationPlanInput {
  * room (an inactive leftover, an interrupted run's undelivered key); a deactivation or a
  * deletion is one. The rotation record's tag writes are bookkeeping of these, not counted.
  */
-export function keyWrites(step: RotationStep): number {
+function keyWrites(step: RotationStep): number {
   switch (step.kind) {
     case 'create':
       return 1 + step.clearFirst.length
