@@ -176,7 +176,11 @@ it('guards every rotation write against moto', async () => {
   expect(current).not.toBe(previous)
   expect(stages[previous ?? '']).toEqual(['AWSPREVIOUS'])
   expect(Object.values(stages).flat()).not.toContain('AWSPENDING')
-  const value = await sm().send(new GetSecretValueCommand({ SecretId: 'batch/key' }))
+  // AWSCURRENT named: moto's default ignores UpdateSecretVersionStage (AWS's does not; see
+  // rotation.test.ts).
+  const value = await sm().send(
+    new GetSecretValueCommand({ SecretId: 'batch/key', VersionStage: 'AWSCURRENT' })
+  )
   const fresh = Object.keys(await keysOf('batch')).find((id) => id !== old.batch)
   expect(JSON.parse(value.SecretString ?? '{}').AccessKeyId).toBe(fresh)
 })
