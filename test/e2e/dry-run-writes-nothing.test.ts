@@ -41,7 +41,9 @@ describe('a dry run writes nothing', () => {
     fakes = f
     const run = await f.rotate({ ...DRY, ...NOTIFY })
     expect(writes(fakes)).toEqual([])
-    expect(run.summary).toContain('### Key rotation this run would do (dry run: nothing was changed)')
+    expect(run.summary).toContain(
+      '### Key rotation this run would do (dry run: nothing was changed)'
+    )
     expect(run.summary).toMatch(/Would open \d+ issues?/)
   })
 

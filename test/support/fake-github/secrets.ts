@@ -27,7 +27,11 @@ interface Scope {
   secrets: Map<string, StoredSecret>
 }
 
-const ROUTES: { pattern: RegExp; scope: (m: string[]) => string; kind?: 'organization' | 'organization-repositories' }[] = [
+const ROUTES: {
+  pattern: RegExp
+  scope: (m: string[]) => string
+  kind?: 'organization' | 'organization-repositories'
+}[] = [
   {
     pattern: /^\/repos\/([^/]+)\/([^/]+)\/actions\/secrets\/([^/]+)$/,
     scope: (m) => `repo:${m[0]}/${m[1]}`
