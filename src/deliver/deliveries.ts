@@ -9,6 +9,8 @@ export interface Delivery {
   detail: string
   /** What to change when it failed. */
   hint?: string
+  /** A dry run: nothing was sent; `detail` says what would have been (src/deliver/dry-run.ts). */
+  dryRun?: boolean
   /** Numbers of the issues this run wrote, linked in the summary. */
   issues?: readonly number[]
 }
@@ -23,7 +25,7 @@ export function renderDeliveries(deliveries: readonly Delivery[], runUrl?: strin
   if (deliveries.length === 0) return ''
   const rows = deliveries.map((d) => [
     d.channel,
-    d.ok ? '✅ delivered' : '❌ failed',
+    d.dryRun ? '⏸️ dry run: not sent' : d.ok ? '✅ delivered' : '❌ failed',
     esc(d.detail, 500) +
       issueLinks(d, runUrl) +
       (d.hint ? `<br>**What to do:** ${esc(d.hint, 500)}` : '')

@@ -2,6 +2,7 @@
 // re-run (the marker names the run attempt).
 import { errorMessage } from '../kit/errors.js'
 import type { Delivery } from './deliveries.js'
+import { dryRunDelivery } from './dry-run.js'
 import { createOctokit, isPermissionDenied, type Repo } from '../github/client.js'
 import { ensureLabels, ISSUES_PERMISSION_HINT } from './issues/github.js'
 import { runnerLog } from './runner.js'
@@ -16,10 +17,16 @@ export async function openIncidentIssue(
   report: IncidentReport,
   run: { runUrl: string; runId: string; runAttempt: string },
   /** For the IAM console links. */
-  partition?: Partition
+  partition: Partition | undefined,
+  dryRun: boolean
 ): Promise<Delivery> {
-  const octokit = createOctokit(token, runnerLog)
   const { title, body } = renderIncidentIssue(report, run, partition)
+  if (dryRun)
+    return dryRunDelivery(
+      'GitHub issues',
+      `Would open (or update this run's) incident issue "${title}", labelled ${INCIDENT_LABEL}.`
+    )
+  const octokit = createOctokit(token, runnerLog)
   const marker = incidentMarker(report.accountId, run.runId, run.runAttempt)
   try {
     await ensureLabels(octokit, repo, [INCIDENT_LABEL])

@@ -87,7 +87,9 @@ export function requiredPermissions(o: PermissionOptions): RequiredPermission[] 
       const why = 'a Secrets Manager destination'
       list.push(
         p('secretsmanager:DescribeSecret', 'secret', why),
-        p('secretsmanager:PutSecretValue', 'secret', why)
+        p('secretsmanager:PutSecretValue', 'secret', why),
+        // Moves AWSCURRENT onto the new version once complete, and back on a failure.
+        p('secretsmanager:UpdateSecretVersionStage', 'secret', why)
       )
     }
   }

@@ -34,6 +34,20 @@ export type RotationDestination =
   /** The value is a JSON {AccessKeyId, SecretAccessKey}, the new version staged AWSCURRENT. */
   | { kind: 'secrets-manager'; secretId: string; region?: string }
 
+/**
+ * A delivery that failed, with what the destination holds now (after putting back what it
+ * held), for the run's record: the consumer's state is never left to guess.
+ */
+export class DeliveryFailed extends Error {
+  constructor(
+    message: string,
+    readonly holds: string
+  ) {
+    super(message)
+    this.name = 'DeliveryFailed'
+  }
+}
+
 export interface RotationMap {
   /** Where the map was read from, for messages. */
   path: string
@@ -112,6 +126,8 @@ export interface RotationReport {
   maxActions: number
   /** More writing steps than max-actions: nothing was changed. */
   capExceeded: boolean
+  /** The IAM key writes of the plan (creations, deletions made first, deactivations, deletions). */
+  keyWrites: number
   mapPath: string
   rotations: RotationRecord[]
 }

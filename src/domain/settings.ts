@@ -192,6 +192,8 @@ export interface ListAccountsSettings extends ConnectionSettings {
 /** mode: aggregate: every account's report into one summary and one digest. */
 export interface AggregateSettings extends ConnectionSettings {
   mode: 'aggregate'
+  /** dry-run: the digest is shown, not published. */
+  dryRun: boolean
   reportsDirectory: string
   /** Every account that must have a report; never empty. */
   expectedAccounts: ExpectedAccount[]

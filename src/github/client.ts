@@ -25,8 +25,24 @@ function waitOut(log: Log, kind: string, retries: number) {
   }
 }
 
-export function createOctokit(token: string, log: Log): Octokit {
-  return github.getOctokit(
+/** What a read-only Octokit answers a write with: a dry run reached a write it must not send. */
+class DryRunWrite extends Error {
+  constructor(method: string, url: string) {
+    super(`Dry run: ${method} ${url} was not sent (a dry run writes nothing)`)
+    this.name = 'DryRunWrite'
+  }
+}
+
+/**
+ * The one Octokit. `readOnly` (a dry run) refuses every request but GET and HEAD before it is
+ * sent: a backstop behind the dry-run gate (src/deliver/dry-run.ts), so no path can write.
+ */
+export function createOctokit(
+  token: string,
+  log: Log,
+  options: { readOnly?: boolean } = {}
+): Octokit {
+  const octokit = github.getOctokit(
     token,
     {
       throttle: {
@@ -38,6 +54,12 @@ export function createOctokit(token: string, log: Log): Octokit {
     retry,
     throttling
   )
+  if (options.readOnly)
+    octokit.hook.before('request', (request) => {
+      const method = request.method.toUpperCase()
+      if (method !== 'GET' && method !== 'HEAD') throw new DryRunWrite(method, request.url)
+    })
+  return octokit
 }
 
 export function httpStatus(error: unknown): number | undefined {

@@ -17,7 +17,7 @@ import type { Reader } from './reader.js'
 /** What the organization inputs add to the sign-in settings (aggregate adds notify too). */
 export type FleetFields =
   | Omit<ListAccountsSettings, keyof ConnectionSettings>
-  | Omit<AggregateSettings, keyof ConnectionSettings | 'notify'>
+  | Omit<AggregateSettings, keyof ConnectionSettings | 'notify' | 'dryRun'>
 
 const LIST_INPUTS = [
   'organizational-units',

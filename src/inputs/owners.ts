@@ -6,7 +6,7 @@ import type { ReminderSettings } from '../domain/reminders.js'
 import { errorMessage } from '../kit/errors.js'
 import { parseOwnersFile } from './owners-file.js'
 import { splitList, type Reader } from './reader.js'
-import { workspacePath } from './workspace-path.js'
+import { linkedOutProblem, workspaceFile } from './workspace-path.js'
 
 export type ReadText = (path: string) => string
 
@@ -19,8 +19,12 @@ export function readOwnersConfig(
 ): OwnersConfig | undefined {
   const path = r.raw('owners-config')
   if (path === '') return undefined
-  const full = workspacePath(path, env)
-  if (full === undefined) {
+  const file = workspaceFile(path, env)
+  if (file.kind === 'linked-out') {
+    r.problems.push(linkedOutProblem('owners-config', path, file.target))
+    return undefined
+  }
+  if (file.kind === 'outside') {
     r.problems.push(
       `'owners-config' must be a path inside the repository (relative to GITHUB_WORKSPACE), such as .github/iam-owners.yml; got '${path}'.`
     )
@@ -28,7 +32,7 @@ export function readOwnersConfig(
   }
   let source: string
   try {
-    source = readText(full)
+    source = readText(file.full)
   } catch (error) {
     r.problems.push(
       `'owners-config': cannot read ${path} in the workspace (${errorMessage(error)}); check out the repository first (actions/checkout) or fix the path.`

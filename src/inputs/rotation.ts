@@ -7,19 +7,23 @@ import type { RemediationAction } from '../domain/types.js'
 import { errorMessage } from '../kit/errors.js'
 import type { InputGetter, Reader } from './reader.js'
 import { needsGitHubToken, parseRotationMap } from './rotation-map.js'
-import { workspacePath } from './workspace-path.js'
+import { linkedOutProblem, workspaceFile } from './workspace-path.js'
 
 function readMapFile(r: Reader, path: string, env: NodeJS.ProcessEnv) {
-  const full = workspacePath(path, env)
-  if (full === undefined) {
+  const file = workspaceFile(path, env)
+  if (file.kind === 'outside') {
     r.problems.push(
       `'rotation-config' must be a path inside the repository (the workspace); got '${path}'.`
     )
     return undefined
   }
+  if (file.kind === 'linked-out') {
+    r.problems.push(linkedOutProblem('rotation-config', path, file.target))
+    return undefined
+  }
   let text: string
   try {
-    text = readFileSync(full, 'utf8')
+    text = readFileSync(file.full, 'utf8')
   } catch (error) {
     r.problems.push(
       `'rotation-config' (${path}) could not be read: ${errorMessage(error)}. Check the path, and that the job checks the repository out (actions/checkout) before this step.`

@@ -131,7 +131,13 @@ export function readSettings(
   const common = { ...connection, iamMaxRps }
   if (fleet?.mode === 'list-accounts') return { ...common, ...fleet }
   if (fleet?.mode === 'aggregate')
-    return { ...common, ...fleet, notify, ...(dashboard ? { dashboard } : {}) }
+    return {
+      ...common,
+      ...fleet,
+      notify,
+      dryRun: remediation.dryRun,
+      ...(dashboard ? { dashboard } : {})
+    }
   const delivery = { remediation, activity, notify, issues, findingsExport }
   if (secretScanning) {
     return { ...common, ...delivery, mode: 'secret-scanning', secretScanning, revokeSessions }

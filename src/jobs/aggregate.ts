@@ -94,7 +94,8 @@ async function publishDigest(
   return deliverSns(
     { settings: job.settings, credentials, accountId: DIGEST_ACCOUNT, run: job.run },
     notification,
-    'audit'
+    'audit',
+    job.settings.dryRun
   )
 }
 

@@ -323,7 +323,7 @@ async function notifySns(
     partition: partitionOf(job.settings.awsRegion),
     ...(job.settings.owners ? { owners: ownersByUser(audit, job.settings) } : {})
   })
-  return deliverSns(job, notification, 'audit')
+  return deliverSns(job, notification, 'audit', job.settings.remediation.dryRun)
 }
 
 export async function runAuditJob(job: AuditJob): Promise<JobResult> {

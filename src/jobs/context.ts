@@ -10,6 +10,7 @@ import type {
   SecretScanningSettings
 } from '../domain/settings.js'
 import type { NotificationEvent, SnsNotification } from '../render/sns-message.js'
+import { unlessDryRun } from '../deliver/dry-run.js'
 import { publishNotification } from '../deliver/sns.js'
 import { setOcsfReportPathOutput, setSnsMessageIdOutput } from '../deliver/outputs.js'
 import type { RunContext } from '../inputs/run-context.js'
@@ -55,15 +56,34 @@ export function repoOf(run: RunContext): { owner: string; repo: string } {
   return { owner, repo }
 }
 
-/** Publishes one notification; a failure comes back as a failed delivery, never thrown. */
-export async function deliverSns(
+/**
+ * Publishes one notification; a failure comes back as a failed delivery, never thrown. A dry run
+ * publishes nothing and says what it would have published.
+ */
+export function deliverSns(
   job: Pick<JobContext, 'credentials' | 'accountId' | 'run'> & {
     settings: { notify: NotifySettings }
   },
   notification: SnsNotification,
-  event: NotificationEvent
+  event: NotificationEvent,
+  dryRun: boolean
 ): Promise<Delivery> {
   const topicArn = job.settings.notify.snsTopicArn ?? ''
+  return unlessDryRun(
+    dryRun,
+    'SNS',
+    () =>
+      `Would publish to ${topicArn}: "${notification.subject}" (${Buffer.byteLength(notification.message, 'utf8')} bytes).`,
+    () => publishSns(job, notification, event, topicArn)
+  )
+}
+
+async function publishSns(
+  job: Pick<JobContext, 'credentials' | 'accountId' | 'run'>,
+  notification: SnsNotification,
+  event: NotificationEvent,
+  topicArn: string
+): Promise<Delivery> {
   const result = await publishNotification(notification, {
     topicArn,
     credentials: job.credentials,

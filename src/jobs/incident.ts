@@ -178,12 +178,20 @@ export async function runIncidentJob(
         repoOf(job.run),
         report,
         job.run,
-        partitionOf(settings.awsRegion)
+        partitionOf(settings.awsRegion),
+        settings.remediation.dryRun
       )
     )
   }
   if (settings.notify.snsTopicArn && settings.notify.notifyOn !== 'never') {
-    deliveries.push(await deliverSns(job, renderIncidentSns(report, job.run.runUrl), 'incident'))
+    deliveries.push(
+      await deliverSns(
+        job,
+        renderIncidentSns(report, job.run.runUrl),
+        'incident',
+        settings.remediation.dryRun
+      )
+    )
   }
   // An incident only adds its exposures; the next audit resolves them once the key is gone.
   const hub = await deliverToSecurityHub(

@@ -41,24 +41,29 @@ export async function rotate(
     blocked: blockedKeys(view.findings, await ownAccessKeyId(job.clients), unreadable),
     lastUse: view.lastUse
   })
+  const delivery = keyDelivery({
+    deliveryToken: rotation.deliveryToken,
+    region: settings.awsRegion,
+    credentials: job.credentials,
+    log: runnerLog
+  })
   const steps = applyRotation(job.clients.iam, plan, {
     now: () => new Date(),
     log: runnerLog,
     claimant: claimantId(job.run),
     cancelled: cancelledBy,
     mask: maskSecret,
-    deliver: keyDelivery({
-      deliveryToken: rotation.deliveryToken,
-      region: settings.awsRegion,
-      credentials: job.credentials,
-      log: runnerLog
-    }),
+    deliver: delivery.deliver,
     deleteGraceDays: settings.remediation.deleteGraceDays,
     cutoverIdleHours: rotation.cutoverIdleHours
   })
-  for await (const step of steps) {
-    into.rotations.push(step.rotation)
-    into.changes.push(...step.changes)
+  try {
+    for await (const step of steps) {
+      into.rotations.push(step.rotation)
+      into.changes.push(...step.changes)
+    }
+  } finally {
+    delivery.close()
   }
   return plan
 }
@@ -73,6 +78,7 @@ export function rotationReport(
     dryRun: plan.dryRun,
     maxActions: plan.maxActions,
     capExceeded: plan.capExceeded,
+    keyWrites: plan.keyWrites,
     mapPath,
     rotations: [...rotations]
   }

@@ -148,8 +148,9 @@ export async function runSecretScanningJob(job: SecretScanningJob): Promise<JobR
   const { scope, text } = scopeOf(job)
   // A token from a secret is masked by the runner; one built in the workflow may not be.
   maskSecret(settings.secretScanning.token)
-  const octokit = createOctokit(settings.secretScanning.token, runnerLog)
   const dryRun = settings.remediation.dryRun
+  // A dry run lists the alerts and resolves none (read-only client, behind the check below).
+  const octokit = createOctokit(settings.secretScanning.token, runnerLog, { readOnly: dryRun })
   const view = { accountId: job.accountId, scope: text, dryRun }
   let alerts: LeakAlert[]
   try {

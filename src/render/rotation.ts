@@ -31,12 +31,13 @@ function heading(r: RotationReport): string {
 /** The summary's section; empty when the run did not rotate. */
 export function renderRotationSection(r: RotationReport | undefined): string {
   if (!r) return ''
-  const parts = [heading(r), `Rotation map: \`${esc(r.mapPath, 200)}\`.`]
+  const writes = `${r.keyWrites} IAM key ${r.keyWrites === 1 ? 'write' : 'writes'} planned (max-actions ${r.maxActions})`
+  const parts = [heading(r), `Rotation map: \`${esc(r.mapPath, 200)}\`; ${writes}.`]
   if (r.capExceeded) {
     parts.push(
       alert(
         'CAUTION',
-        `The rotation plan holds more writing steps than \`max-actions\` (${r.maxActions}): nothing was changed. Review the plan below; if it is right, raise \`max-actions\` for one run.`
+        `The rotation plan holds more writing steps than \`max-actions\` (${r.maxActions}): ${r.keyWrites} IAM key writes, counting each key deleted first to make room for a new one. Nothing was changed. Review the plan below; if it is right, raise \`max-actions\` for one run.`
       )
     )
   }

@@ -15,7 +15,11 @@ import { applyOne, type ApplyOptions } from '../act/apply.js'
 import { releaseClaim, takeClaim } from '../act/claim.js'
 import { HANDLED_RESULTS, type ChangeRecord, type PlannedChange } from '../domain/changes.js'
 import { deactivatedTagKey } from '../domain/lifecycle-tag.js'
-import { describeDestination, type RotationDestination } from '../domain/rotation.js'
+import {
+  DeliveryFailed,
+  describeDestination,
+  type RotationDestination
+} from '../domain/rotation.js'
 import {
   formatRotationState,
   rotationTagKey,
@@ -33,8 +37,16 @@ interface NewKey {
   secretAccessKey: string
 }
 
-/** Writes the key to its destination and verifies it there; throws when either fails. */
-export type DeliverKey = (destination: RotationDestination, key: NewKey) => Promise<string>
+/**
+ * Writes the key to its destination as one unit and verifies it there; throws when either
+ * fails, a DeliveryFailed (with what the destination holds) once something was written.
+ * `oldAccessKeyId` is the key being replaced: what the destination is put back to.
+ */
+export type DeliverKey = (
+  destination: RotationDestination,
+  key: NewKey,
+  oldAccessKeyId: string
+) => Promise<string>
 
 export interface RotateOptions extends ApplyOptions {
   mask: MaskSecret
@@ -158,7 +170,7 @@ async function create(
     o.log.info(
       `Rotation: ${step.userName} ${step.accessKeyId}: created ${key.accessKeyId}; delivering it to ${where}.`
     )
-    const detail = await o.deliver(step.destination, key)
+    const detail = await o.deliver(step.destination, key, step.accessKeyId)
     const deliveredAt = o.now()
     try {
       await setState(iam, step, { step: 'delivered', ...created, deliveredAt })
@@ -178,8 +190,13 @@ async function create(
       detail: `New key ${key.accessKeyId} created and delivered to ${where}; verified: ${detail}.`
     })
   } catch (error) {
-    // No orphan: a key its consumer never got is deleted again.
-    const failure = `Delivery to ${where} failed: ${errorMessage(error)}`
+    // No orphan: a key its consumer never got is deleted again. The destination was put back
+    // by the delivery itself; the record says what it holds now.
+    const holds =
+      error instanceof DeliveryFailed
+        ? `The destination now holds ${error.holds}`
+        : 'The destination is unchanged (nothing was written to it)'
+    const failure = `Delivery to ${where} failed: ${errorMessage(error)}. ${holds}`
     try {
       await discard(iam, step.userName, key.accessKeyId)
       await untagUser(iam, step.userName, rotationTagKey(step.accessKeyId))

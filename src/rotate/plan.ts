@@ -49,7 +49,9 @@ export interface RotationPlan {
   dryRun: boolean
   maxActions: number
   steps: RotationStep[]
-  /** More writing steps (creations, deactivations, deletions) than max-actions: nothing changes. */
+  /** The IAM key writes of the steps, counted against max-actions (see keyWrites). */
+  keyWrites: number
+  /** More key writes than max-actions: nothing changes. */
   capExceeded: boolean
 }
 
@@ -66,7 +68,22 @@ export interface RotationPlanInput {
   lastUse: ReadonlyMap<string, LastUse>
 }
 
-const WRITES = new Set<RotationStep['kind']>(['create', 'deactivate', 'delete'])
+/**
+ * The IAM key writes a step makes: a creation is one, plus one per key deleted first to make
+ * room (an inactive leftover, an interrupted run's undelivered key); a deactivation or a
+ * deletion is one. The rotation record's tag writes are bookkeeping of these, not counted.
+ */
+function keyWrites(step: RotationStep): number {
+  switch (step.kind) {
+    case 'create':
+      return 1 + step.clearFirst.length
+    case 'deactivate':
+    case 'delete':
+      return 1
+    default:
+      return 0
+  }
+}
 
 function due(f: Finding, rotateOn: RotationSettings['rotateOn']): boolean {
   if (f.status !== 'Active') return false
@@ -235,11 +252,12 @@ export function planRotation(input: RotationPlanInput): RotationPlan {
       else steps.push(newKey(input, keys, old, destination, tags, []))
     }
   }
-  const writes = steps.filter((s) => WRITES.has(s.kind)).length
+  const writes = steps.reduce((n, s) => n + keyWrites(s), 0)
   return {
     dryRun: input.remediation.dryRun,
     maxActions: input.remediation.maxActions,
     steps,
+    keyWrites: writes,
     capExceeded: writes > input.remediation.maxActions
   }
 }

@@ -1,6 +1,10 @@
 // Finds the reports the matrix jobs uploaded: every *.json under reports-directory, however deep
 // (actions/download-artifact puts each artifact in its own folder). A file that cannot be read is
-// reported, never thrown, so one bad artifact cannot hide the others.
+// reported, never thrown, so one bad artifact cannot hide the others. The directory itself may be
+// anywhere (actions/download-artifact's path, often under runner.temp): it holds the matrix jobs'
+// own reports, each checked as one, not reviewed configuration. A symbolic link under it is not
+// followed (readdir's entries say isFile/isDirectory false for a link), so the reports read are
+// the files download-artifact wrote there.
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { errorMessage } from '../kit/errors.js'

@@ -112,7 +112,12 @@ it('rotates against moto from create to delete, and leaves no orphan when a deli
   const fresh = Object.keys(keys).find((id) => id !== batch) ?? ''
   expect(keys).toEqual({ [batch]: 'Active', [fresh]: 'Active' })
   // The consumer reads its key where the map sent it.
-  const value = await sm.send(new GetSecretValueCommand({ SecretId: 'batch/aws-key' }))
+  // AWS documents that GetSecretValue without a stage answers AWSCURRENT; moto 5.2.1 answers
+  // the version it last made current with PutSecretValue, ignoring UpdateSecretVersionStage
+  // (which the delivery moves AWSCURRENT with), so the stage is named here.
+  const value = await sm.send(
+    new GetSecretValueCommand({ SecretId: 'batch/aws-key', VersionStage: 'AWSCURRENT' })
+  )
   const delivered = JSON.parse(value.SecretString ?? '{}') as {
     AccessKeyId: string
     SecretAccessKey: string

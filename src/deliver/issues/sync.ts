@@ -2,6 +2,7 @@
 // and reopens them from this run's findings. Touches only issues of its own account.
 import type { Audit } from '../../classify/findings.js'
 import type { Delivery } from '../deliveries.js'
+import { dryRunDelivery } from '../dry-run.js'
 import { errorMessage } from '../../kit/errors.js'
 import type { IssueSettings, RemediationSettings } from '../../domain/settings.js'
 import type { ChangeRecord } from '../../domain/changes.js'
@@ -120,6 +121,17 @@ function rotationClose(x: RotationRecord | undefined): CloseReason | undefined {
   }
 }
 
+/** What a dry run would have written: the plan's issue writes, by kind. */
+function wouldWrite(actions: readonly IssueAction[], deferred: number): string {
+  const count = (kind: IssueAction['kind']) => actions.filter((a) => a.kind === kind).length
+  const n = count('create')
+  return (
+    `Would open ${n} ${n === 1 ? 'issue' : 'issues'}, update ${count('update')}, reopen ${count('reopen')}, close ${count('close')}` +
+    (deferred > 0 ? `, and list ${deferred} more keys in the roll-up issue (max-new-issues)` : '') +
+    '; no label, comment or reminder was written.'
+  )
+}
+
 function summarize(applied: readonly AppliedIssue[], deferred: number): string {
   const count = (kind: IssueAction['kind']) =>
     applied.filter((a) => a.kind === kind && !a.error).length
@@ -136,7 +148,9 @@ function summarize(applied: readonly AppliedIssue[], deferred: number): string {
 export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult> {
   const { settings, audit, run, repo } = input
   const { report } = audit
-  const octokit = createOctokit(settings.token, runnerLog)
+  const dryRun = input.remediation.dryRun
+  // A dry run reads the issues to say what it would write, and cannot write (read-only client).
+  const octokit = createOctokit(settings.token, runnerLog, { readOnly: dryRun })
   const ctx: IssueContext = {
     accountId: report.accountId,
     accountAlias: report.accountAlias,
@@ -167,7 +181,7 @@ export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult
   )
 
   try {
-    await ensureLabels(octokit, repo, settings.labels)
+    if (!dryRun) await ensureLabels(octokit, repo, settings.labels)
     const existing = await listSentinelIssues(
       octokit,
       repo,
@@ -221,6 +235,11 @@ export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult
         rotationClose(rotationOf.get(id)) ??
         closeReasonFor(id, findings, applied, scanComplete, run.runUrl)
     })
+    if (dryRun)
+      return {
+        applied: [],
+        delivery: dryRunDelivery('GitHub issues', wouldWrite(plan.actions, plan.deferred.length))
+      }
     const results = await applyIssueActions(octokit, repo, plan.actions, settings.labels)
     results.push(
       ...(await syncRollup(

@@ -8,6 +8,8 @@ import { FakeGitHub } from '../../support/fake-github/index.js'
 import { repositoryId } from '../../support/fake-github/secrets.js'
 
 const TOKEN = 'ghs_delivery'
+const OLD = 'AKIAOLDKEY0000000001'
+const REPO: SecretsTarget = { kind: 'repository', owner: 'acme', repo: 'web' }
 const KEY = {
   accessKeyId: 'AKIANEWKEY0000000001',
   secretAccessKey: 'new-secret/0123456789abcdefghijklmnopqrs'
@@ -30,7 +32,7 @@ describe('putSecretPair', () => {
     ],
     [{ kind: 'organization', org: 'acme', selectedRepositories: ['web', 'api'] }, 'org:acme']
   ])('writes and verifies both secrets of %j', async (target, where) => {
-    await putSecretPair(octokit(), target, DEFAULT_SECRET_NAMES, KEY)
+    await putSecretPair(octokit(), target, DEFAULT_SECRET_NAMES, KEY, OLD)
     expect(fake.secrets.valueOf(where, 'AWS_ACCESS_KEY_ID')).toBe(KEY.accessKeyId)
     expect(fake.secrets.valueOf(where, 'AWS_SECRET_ACCESS_KEY')).toBe(KEY.secretAccessKey)
     const puts = fake.requests.filter((r) => r.method === 'PUT')
@@ -43,10 +45,16 @@ describe('putSecretPair', () => {
         repositoryId('acme', 'api')
       ])
     // A second rotation overwrites both, and is verified too.
-    await putSecretPair(octokit(), target, DEFAULT_SECRET_NAMES, {
-      ...KEY,
-      accessKeyId: 'AKIANEWKEY0000000002'
-    })
+    await putSecretPair(
+      octokit(),
+      target,
+      DEFAULT_SECRET_NAMES,
+      {
+        ...KEY,
+        accessKeyId: 'AKIANEWKEY0000000002'
+      },
+      OLD
+    )
     expect(fake.secrets.valueOf(where, 'AWS_ACCESS_KEY_ID')).toBe('AKIANEWKEY0000000002')
   })
 
@@ -56,9 +64,87 @@ describe('putSecretPair', () => {
         octokit(fake.token),
         { kind: 'repository', owner: 'acme', repo: 'web' },
         DEFAULT_SECRET_NAMES,
-        KEY
+        KEY,
+        OLD
       )
     ).rejects.toMatchObject({ status: 403 })
     expect(fake.secrets.stored('repo:acme/web', 'AWS_ACCESS_KEY_ID')).toBeUndefined()
+  })
+
+  describe('the secret-key write fails after the ID was written', () => {
+    const failSecret = (status: number) =>
+      fake.addFault({
+        method: 'PUT',
+        path: '/repos/acme/web/actions/secrets/AWS_SECRET_ACCESS_KEY',
+        status,
+        times: 10
+      })
+
+    it.each([500, 403])(
+      '%i: the old key ID is put back and verified; it says so',
+      async (status) => {
+        fake.secrets.seed('repo:acme/web', 'AWS_ACCESS_KEY_ID', OLD)
+        fake.secrets.seed('repo:acme/web', 'AWS_SECRET_ACCESS_KEY', 'old-secret')
+        failSecret(status)
+        await expect(
+          putSecretPair(octokit(), REPO, DEFAULT_SECRET_NAMES, KEY, OLD)
+        ).rejects.toMatchObject({
+          name: 'DeliveryFailed',
+          holds: `AWS_ACCESS_KEY_ID = ${OLD} (the old key, put back and verified) and its AWS_SECRET_ACCESS_KEY unchanged`
+        })
+        expect(fake.secrets.valueOf('repo:acme/web', 'AWS_ACCESS_KEY_ID')).toBe(OLD)
+        expect(fake.secrets.valueOf('repo:acme/web', 'AWS_SECRET_ACCESS_KEY')).toBe('old-secret')
+      }
+    )
+
+    it('an ID secret that did not exist before is removed again', async () => {
+      failSecret(500)
+      await expect(
+        putSecretPair(octokit(), REPO, DEFAULT_SECRET_NAMES, KEY, OLD)
+      ).rejects.toMatchObject({
+        holds:
+          'no AWS_ACCESS_KEY_ID (as before: it was removed again, verified) and its AWS_SECRET_ACCESS_KEY unchanged'
+      })
+      expect(fake.secrets.stored('repo:acme/web', 'AWS_ACCESS_KEY_ID')).toBeUndefined()
+    })
+
+    it('an organization secret gets its old visibility back', async () => {
+      const org: SecretsTarget = {
+        kind: 'organization',
+        org: 'acme',
+        selectedRepositories: ['web', 'api']
+      }
+      fake.secrets.seed('org:acme', 'AWS_ACCESS_KEY_ID', OLD, { visibility: 'private' })
+      fake.addFault({
+        method: 'PUT',
+        path: '/orgs/acme/actions/secrets/AWS_SECRET_ACCESS_KEY',
+        status: 403,
+        times: 10
+      })
+      await expect(
+        putSecretPair(octokit(), org, DEFAULT_SECRET_NAMES, KEY, OLD)
+      ).rejects.toMatchObject({
+        name: 'DeliveryFailed'
+      })
+      expect(fake.secrets.valueOf('org:acme', 'AWS_ACCESS_KEY_ID')).toBe(OLD)
+      expect(fake.secrets.stored('org:acme', 'AWS_ACCESS_KEY_ID')).toMatchObject({
+        visibility: 'private'
+      })
+    })
+
+    it('when the ID cannot be put back either, it says the ID may be the new one and what to do', async () => {
+      fake.secrets.seed('repo:acme/web', 'AWS_ACCESS_KEY_ID', OLD)
+      // The ID's write is refused, and so is putting it back.
+      fake.addFault({
+        method: 'PUT',
+        path: '/repos/acme/web/actions/secrets/AWS_ACCESS_KEY_ID',
+        status: 403,
+        times: 10
+      })
+      const failed = putSecretPair(octokit(), REPO, DEFAULT_SECRET_NAMES, KEY, OLD)
+      await expect(failed).rejects.toMatchObject({
+        holds: expect.stringContaining(`set AWS_ACCESS_KEY_ID to ${OLD} by hand`)
+      })
+    })
   })
 })

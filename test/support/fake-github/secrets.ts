@@ -2,7 +2,9 @@
 // and organization has a real libsodium key pair; GET .../secrets/public-key answers its public
 // half with a key_id; PUT .../secrets/NAME takes a sealed box (encrypted_value) and that key_id
 // (201 created, 204 updated; an organization secret also takes visibility and
-// selected_repository_ids); GET .../secrets/NAME answers the name and the times, never the value.
+// selected_repository_ids); GET .../secrets/NAME answers the name and the times, never the value;
+// DELETE .../secrets/NAME answers 204; GET /orgs/ORG/actions/secrets/NAME/repositories lists the
+// repositories a `selected` organization secret is visible to.
 // Only the delivery token may use them: the job's GITHUB_TOKEN is refused with 403, as GitHub
 // refuses it for another repository's secrets. Tests decrypt what was delivered with `valueOf`.
 import { createHash } from 'node:crypto'
@@ -25,7 +27,11 @@ interface Scope {
   secrets: Map<string, StoredSecret>
 }
 
-const ROUTES: { pattern: RegExp; scope: (m: string[]) => string; kind?: 'organization' }[] = [
+const ROUTES: {
+  pattern: RegExp
+  scope: (m: string[]) => string
+  kind?: 'organization' | 'organization-repositories'
+}[] = [
   {
     pattern: /^\/repos\/([^/]+)\/([^/]+)\/actions\/secrets\/([^/]+)$/,
     scope: (m) => `repo:${m[0]}/${m[1]}`
@@ -33,6 +39,11 @@ const ROUTES: { pattern: RegExp; scope: (m: string[]) => string; kind?: 'organiz
   {
     pattern: /^\/repos\/([^/]+)\/([^/]+)\/environments\/([^/]+)\/secrets\/([^/]+)$/,
     scope: (m) => `env:${m[0]}/${m[1]}/${m[2]}`
+  },
+  {
+    pattern: /^\/orgs\/([^/]+)\/actions\/secrets\/([^/]+)\/repositories$/,
+    scope: (m) => `org:${m[0]}`,
+    kind: 'organization-repositories'
   },
   {
     pattern: /^\/orgs\/([^/]+)\/actions\/secrets\/([^/]+)$/,
@@ -48,6 +59,7 @@ export function repositoryId(owner: string, repo: string): number {
 
 export class FakeSecrets {
   private readonly scopes = new Map<string, Scope>()
+  private readonly repositoryNames = new Map<number, string>()
 
   constructor(readonly token: string | undefined) {}
 
@@ -71,6 +83,7 @@ export class FakeSecrets {
     const repo = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path)
     if (repo && method === 'GET') {
       const [, owner = '', name = ''] = repo
+      this.repositoryNames.set(repositoryId(owner, name), name)
       return json(200, { id: repositoryId(owner, name), name, full_name: `${owner}/${name}` })
     }
     for (const route of ROUTES) {
@@ -84,6 +97,17 @@ export class FakeSecrets {
           key_id: scope.keyId,
           key: sodium.to_base64(scope.keyPair.publicKey, sodium.base64_variants.ORIGINAL)
         })
+      if (route.kind === 'organization-repositories') {
+        const s = scope.secrets.get((parts[1] ?? '').toUpperCase())
+        if (!s || method !== 'GET') return notFound()
+        const ids = s.selected_repository_ids ?? []
+        return json(200, {
+          total_count: ids.length,
+          repositories: ids.map((id) => ({ id, name: this.repositoryNames.get(id) ?? String(id) }))
+        })
+      }
+      if (method === 'DELETE')
+        return scope.secrets.delete(name.toUpperCase()) ? { status: 204 } : notFound()
       if (method === 'GET') {
         const s = scope.secrets.get(name.toUpperCase())
         return s
@@ -168,6 +192,26 @@ export class FakeSecrets {
     const scope = this.scopes.get(where.toLowerCase())
     const secret = scope?.secrets.get(name.toUpperCase())
     return scope && secret ? this.open(scope, secret.encrypted_value) : undefined
+  }
+
+  /** A secret as it was before the run (what a consumer had), sealed like one GitHub took. */
+  seed(
+    where: string,
+    name: string,
+    value: string,
+    extra: Pick<StoredSecret, 'visibility' | 'selected_repository_ids'> = {},
+    at = '2026-01-01T00:00:00Z'
+  ): void {
+    const scope = this.scope(where)
+    const sealed = sodium.crypto_box_seal(sodium.from_string(value), scope.keyPair.publicKey)
+    scope.secrets.set(name.toUpperCase(), {
+      name: name.toUpperCase(),
+      encrypted_value: sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL),
+      key_id: scope.keyId,
+      created_at: at,
+      updated_at: at,
+      ...extra
+    })
   }
 
   stored(where: string, name: string): StoredSecret | undefined {

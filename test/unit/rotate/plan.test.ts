@@ -58,6 +58,19 @@ function plan(over: Partial<RotationPlanInput>) {
 }
 
 describe('planRotation', () => {
+  it('counts each key deleted first as a key write against max-actions', () => {
+    const leftover = finding('bot', 'AKIABOTLEFTOVER00001', 200, 'Inactive')
+    const tags = new Map([
+      ['bot', new Map([[deactivatedTagKey(leftover.accessKeyId), NOW.toISOString()]])]
+    ])
+    const findings = [finding('bot', 'AKIABOT0000000000001', 95), leftover]
+    const at = (maxActions: number) =>
+      plan({ findings, tags, remediation: { ...remediation, maxActions } })
+    expect(at(2).steps).toMatchObject([{ kind: 'create', clearFirst: [leftover] }])
+    expect(at(2)).toMatchObject({ keyWrites: 2, capExceeded: false })
+    expect(at(1)).toMatchObject({ keyWrites: 2, capExceeded: true })
+  })
+
   it('rotates a due-soon key of a mapped user, and nothing of an unmapped one', () => {
     const p = plan({
       findings: [
