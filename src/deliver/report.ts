@@ -1,4 +1,6 @@
 // The JSON report: every key, written to a file for an upload-artifact step.
+import type { AuditReport } from '../domain/report.js'
+import { slotKeyRecord } from '../render/wording.js'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,4 +30,15 @@ export function writeReport(
   env: NodeJS.ProcessEnv = process.env
 ): Promise<string> {
   return writeJsonReport(`iam-key-sentinel-${report.accountId}`, report, env)
+}
+
+/** An audit's report, its keys named by slot carrying their name and where their IDs are. */
+export function writeAuditReport(
+  report: AuditReport,
+  env: NodeJS.ProcessEnv = process.env
+): Promise<string> {
+  const file = report.keysBySlot
+    ? { ...report, keysBySlot: report.keysBySlot.map(slotKeyRecord) }
+    : report
+  return writeReport(file, env)
 }

@@ -20,6 +20,7 @@ import type { TwoActiveKeys } from '../domain/account-findings.js'
 import type { ScanInfo } from '../domain/scan-info.js'
 import { listUserNames, scanAccessKeys, type ScanResult } from './api-walk.js'
 import type { Thresholds } from '../domain/types.js'
+import type { DueSoonIdNeed, SlotKey } from '../domain/key-naming.js'
 
 /**
  * Above this many users `auto` also reads the credential report. Up to 100 users the walk alone
@@ -35,6 +36,8 @@ export interface KeyScanOptions {
   /** The time the audit classifies at; every decision during the scan uses it too. */
   at: Date
   report?: ReportFetchOptions
+  /** Whose due-soon keys must be named by ID; default none (src/domain/key-naming.ts). */
+  dueSoonIds?: DueSoonIdNeed
 }
 
 export interface KeyScan extends ScanResult {
@@ -43,10 +46,12 @@ export interface KeyScan extends ScanResult {
   unlistedOkAgeDays: number[]
   /** Users the report shows with two active (ok) keys, not read live: named by slot. */
   reportedPairs: TwoActiveKeys[]
+  /** Due-soon keys the report shows of users not read live: named by slot. */
+  slotKeys: SlotKey[]
 }
 
 function fromApi(scan: ScanResult, info: ScanInfo): KeyScan {
-  return { ...scan, info, unlistedOkAgeDays: [], reportedPairs: [] }
+  return { ...scan, info, unlistedOkAgeDays: [], reportedPairs: [], slotKeys: [] }
 }
 
 function fromReport(
@@ -54,18 +59,19 @@ function fromReport(
   report: ReportUse,
   info: Pick<ScanInfo, 'requested' | 'reason' | 'fallbackReason'>
 ): KeyScan {
-  const { generatedAt, candidateUsers, unlistedOkAgeDays, reportedPairs, rootAccessKeys } = report
+  const { generatedAt, candidateUsers, unlistedOkAgeDays, reportedPairs, slotKeys } = report
   return {
     userCount: scan.userCount,
     keys: scan.keys,
     errors: scan.errors,
     unlistedOkAgeDays,
     reportedPairs,
+    slotKeys,
     info: {
       ...info,
       method: 'credential-report',
       credentialReport: { generatedAt, candidateUsers, unlistedOkKeys: unlistedOkAgeDays.length },
-      rootAccessKeys
+      rootAccessKeys: report.rootAccessKeys
     }
   }
 }
