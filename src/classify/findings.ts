@@ -61,7 +61,9 @@ export function classifyAccount(
       const f = classifySlot(key, at, t, exemptionsOf(key.userName, scan, settings), maxDays)
       return f ? [f] : []
     })
-    .sort((a, b) => b.ageDays - a.ageDays || a.userName.localeCompare(b.userName) || a.slot - b.slot)
+    .sort(
+      (a, b) => b.ageDays - a.ageDays || a.userName.localeCompare(b.userName) || a.slot - b.slot
+    )
   const counts = countClasses(findings)
   for (const f of slotFindings) counts[f.class]++
   counts.ok += scan.unlistedOkAgeDays.length + (scan.slotKeys.length - slotFindings.length)

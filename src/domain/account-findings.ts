@@ -5,7 +5,7 @@ import type { SlotFinding } from './key-naming.js'
 import type { Finding, LastUse, RatedExemption, RawKeyClass } from './types.js'
 
 /** A key by its ID, or by its slot when only the credential report saw it (key-naming.ts). */
-export type KeyName = { accessKeyId: string; slot?: never } | { slot: 1 | 2; accessKeyId?: never }
+type KeyName = { accessKeyId: string; slot?: never } | { slot: 1 | 2; accessKeyId?: never }
 
 /** One key of the exemption inventory. */
 type ExemptionEntry = {
@@ -16,7 +16,7 @@ type ExemptionEntry = {
 } & KeyName
 
 /** The key's name for sorting and keys of maps: its ID, or its slot. */
-export const keyNameText = (k: KeyName): string => k.accessKeyId ?? `slot ${k.slot}`
+const keyNameText = (k: KeyName): string => k.accessKeyId ?? `slot ${k.slot}`
 
 export interface ExemptionInventory {
   /** exemption-max-days of the run. */
@@ -81,7 +81,6 @@ export interface TwoActiveKeys {
   keys: ActiveKey[]
 }
 
-
 /**
  * Users whose keys (as listed live, or as the report shows them for users not read live) are
  * both active, in the order of their oldest key's age.
@@ -108,7 +107,9 @@ export function usersWithTwoActiveKeys(
     .filter(([, keys]) => keys.length >= 2)
     .map(([userName, keys]) => ({
       userName,
-      keys: [...keys].sort((a, b) => b.ageDays - a.ageDays || keyNameText(a).localeCompare(keyNameText(b)))
+      keys: [...keys].sort(
+        (a, b) => b.ageDays - a.ageDays || keyNameText(a).localeCompare(keyNameText(b))
+      )
     }))
     .sort(
       (a, b) =>

@@ -34,7 +34,6 @@ const ROWS_LIMIT = 100
 const more = (n: number): string =>
   n > ROWS_LIMIT ? `\n\n…and ${n - ROWS_LIMIT} more in the JSON report.` : ''
 
-
 export function renderTwoActiveKeys(users: readonly TwoActiveKeys[], ctx: RowContext): string {
   if (users.length === 0) return ''
   const keyCell = (user: TwoActiveKeys, k: TwoActiveKeys['keys'][number]): string => {

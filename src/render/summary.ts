@@ -3,7 +3,11 @@
 // state after this run), then what the run changed, activity and deliveries, then the rest.
 import type { ExemptionInventory, TwoActiveKeys } from '../domain/account-findings.js'
 import { isFlagged } from '../domain/classify.js'
-import { renderExemptionInventory, renderSlotKeys, renderTwoActiveKeys } from './account-findings.js'
+import {
+  renderExemptionInventory,
+  renderSlotKeys,
+  renderTwoActiveKeys
+} from './account-findings.js'
 import type { SlotFinding } from '../domain/key-naming.js'
 import { renderDeadlineChart } from './age-chart.js'
 import { utf8Bytes } from '../kit/text/fit.js'

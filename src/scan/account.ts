@@ -95,12 +95,16 @@ export async function scanAccount(
   const rootKeyCheck = await checkRootKeys(iam)
   // Only users with a flagged key need tags and groups: one ListUserTags per such user, or one
   // GetAccountAuthorizationDetails walk of the account when that is fewer calls.
-  const details = await readTagsAndGroups(iam, usersToInspect([...scan.keys, ...scan.slotKeys], settings, at), {
-    userCount: scan.userCount,
-    withGroups: settings.remediation.exemptGroups.length > 0,
-    groupsNeeded: (_, userTags) => !tagHolds(exemptByTag(userTags, settings.exemptTag)),
-    concurrency: settings.concurrency
-  })
+  const details = await readTagsAndGroups(
+    iam,
+    usersToInspect([...scan.keys, ...scan.slotKeys], settings, at),
+    {
+      userCount: scan.userCount,
+      withGroups: settings.remediation.exemptGroups.length > 0,
+      groupsNeeded: (_, userTags) => !tagHolds(exemptByTag(userTags, settings.exemptTag)),
+      concurrency: settings.concurrency
+    }
+  )
   const { tags, groups } = details
   return {
     keys: scan.keys,

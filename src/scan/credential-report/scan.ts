@@ -56,7 +56,7 @@ export interface CredentialReportScanOptions {
  * in small accounts, longer in large ones). A walk whose measured pace projects its reads past
  * this stops racing and waits: it would only spend IAM calls the report makes unnecessary.
  */
-export const WALK_RACE_MS = 10_000
+const WALK_RACE_MS = 10_000
 
 export interface ReportUse {
   generatedAt: Date
