@@ -29,10 +29,8 @@ function setCountOutputs(c: Counts, reportPath: string): void {
 export function setAuditOutputs(report: AuditReport, reportPath: string): void {
   core.setOutput('account-id', report.accountId)
   const bySlot = (report.keysBySlot ?? []).map(slotKeyRecord)
-  core.setOutput(
-    'findings',
-    JSON.stringify([...report.keys.filter((k) => k.class !== 'ok'), ...bySlot])
-  )
+  const findings = [...report.keys.filter((k) => k.class !== 'ok'), ...bySlot]
+  core.setOutput('findings', JSON.stringify(findings))
   setCountOutputs(report.counts, reportPath)
   core.setOutput('scan-method-used', report.scan?.method ?? '')
   // Empty when unknown: GetAccountSummary says whether there are root keys, not how many.
