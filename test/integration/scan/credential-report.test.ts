@@ -391,4 +391,33 @@ describe('identical findings across methods', () => {
     // The report's last use served wherever the class does not hang on it.
     expect(report.calls).toBeLessThan(api.calls)
   })
+
+  it('a due-soon key of a user with nothing else flagged: the same finding, named by slot', async () => {
+    const account = variedAccount(40, at)
+    const created = new Date(Math.floor((at.getTime() - 80 * DAY) / 1000) * 1000)
+    const used = new Date(Math.floor((at.getTime() - DAY) / 1000) * 1000)
+    account.users.push({
+      userName: 'dora',
+      keys: [
+        {
+          accessKeyId: 'AKIADORADUESOON00001',
+          status: 'Active',
+          createDate: created,
+          lastUsed: { date: used, serviceName: 's3', region: 'eu-west-1' }
+        }
+      ]
+    })
+    const api = await audit('api', account)
+    const report = await audit('credential-report', account)
+    expect(report.report.counts).toEqual(api.report.counts)
+    const byId = api.report.keys.find((k) => k.userName === 'dora')
+    const facts = { ...byId, accessKeyId: undefined }
+    expect(facts).toMatchObject({ class: 'due-soon' })
+    expect(report.report.keys.find((k) => k.userName === 'dora')).toBeUndefined()
+    expect(report.report.keysBySlot).toEqual([{ ...facts, slot: 1 }])
+    // Every other flagged key is the API walk's finding, by ID.
+    expect(notOk(report.report.keys)).toEqual(
+      notOk(api.report.keys).filter((k) => k.userName !== 'dora')
+    )
+  })
 })
