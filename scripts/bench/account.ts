@@ -5,6 +5,8 @@
 // three days. Deterministic for a given size and time.
 import type { FakeAccount, FakeKey, FakeUser } from '../../test/support/fake-aws/index.js'
 import { seededRandom } from '../../test/support/seeded-random.js'
+import { classifyRaw } from '../../src/domain/classify.js'
+import type { Thresholds } from '../../src/domain/types.js'
 
 const BENCH_ACCOUNT_ID = '999988887777'
 const DAY = 86_400_000
@@ -54,4 +56,34 @@ export function benchAccount(
     list.push({ userName, createDate: new Date(now.getTime() - 1500 * DAY), keys })
   }
   return { account: { accountId: BENCH_ACCOUNT_ID, users: list }, shape }
+}
+
+/**
+ * Counted from the account itself, not from what the action did: the users with a key someone
+ * needs the ID of (overdue, unused or inactive; with the runner's defaults no channel needs a
+ * due-soon key's ID), and the users with any flagged key (their tags are read for exemptions).
+ */
+export function usersToRead(
+  account: FakeAccount,
+  at: Date,
+  t: Thresholds
+): { idUsers: number; flaggedUsers: number } {
+  let idUsers = 0
+  let flaggedUsers = 0
+  for (const user of account.users) {
+    const classes = user.keys.map((k) =>
+      classifyRaw(
+        {
+          status: k.status,
+          createDate: k.createDate,
+          lastUse: k.lastUsed ? { kind: 'used', ...k.lastUsed } : { kind: 'never' }
+        },
+        at,
+        t
+      )
+    )
+    if (classes.some((c) => c !== 'ok' && c !== 'due-soon')) idUsers++
+    if (classes.some((c) => c !== 'ok')) flaggedUsers++
+  }
+  return { idUsers, flaggedUsers }
 }

@@ -1,6 +1,6 @@
 // Classification of an account's scan: every key classed by the rules and its exemption, the
 // counts, and the audit report they make. Pure.
-import { byUrgency, classify, countClasses } from '../domain/classify.js'
+import { byUrgency, classify, classifySlot, countClasses } from '../domain/classify.js'
 import { exemptionInventory, usersWithTwoActiveKeys } from '../domain/account-findings.js'
 import { excludedBy, exemptByGroup, exemptByOwnersFile, exemptByTag } from '../domain/exemptions.js'
 import type { Exemption } from '../domain/types.js'
@@ -55,10 +55,19 @@ export function classifyAccount(
   const findings = scan.keys
     .map((key) => classify(key, at, t, exemptionsOf(key.userName, scan, settings), maxDays))
     .sort(byUrgency)
-  // Keys only the credential report saw are ok by construction: counted, not listed.
+  // Due-soon keys only the credential report saw are listed by slot; the rest are ok: counted.
+  const slotFindings = scan.slotKeys
+    .flatMap((key) => {
+      const f = classifySlot(key, at, t, exemptionsOf(key.userName, scan, settings), maxDays)
+      return f ? [f] : []
+    })
+    .sort(
+      (a, b) => b.ageDays - a.ageDays || a.userName.localeCompare(b.userName) || a.slot - b.slot
+    )
   const counts = countClasses(findings)
-  counts.ok += scan.unlistedOkAgeDays.length
-  counts.total += scan.unlistedOkAgeDays.length
+  for (const f of slotFindings) counts[f.class]++
+  counts.ok += scan.unlistedOkAgeDays.length + (scan.slotKeys.length - slotFindings.length)
+  counts.total += scan.unlistedOkAgeDays.length + scan.slotKeys.length
 
   const report: AuditReport = {
     tool: 'iam-key-sentinel',
@@ -70,9 +79,10 @@ export function classifyAccount(
     userCount: scan.userCount,
     counts,
     keys: findings,
+    ...(slotFindings.length > 0 ? { keysBySlot: slotFindings } : {}),
     errors: scan.errors,
     scan: scan.info,
-    exemptions: exemptionInventory(findings, maxDays),
+    exemptions: exemptionInventory([...findings, ...slotFindings], maxDays),
     twoActiveKeys: usersWithTwoActiveKeys(findings, scan.reportedPairs)
   }
   return {

@@ -8,6 +8,7 @@ import type { MatrixChunk, MatrixEntry } from '../domain/matrix.js'
 import type { Counts } from '../domain/types.js'
 import type { AuditReport } from '../domain/report.js'
 import type { IncidentReport } from '../render/incident.js'
+import { slotKeyRecord } from '../render/wording.js'
 import type { AlertResult, OtherAccountKeys } from '../domain/secret-scanning.js'
 
 /** The per-class counts and the report, the outputs an audit and an aggregate share. */
@@ -21,10 +22,15 @@ function setCountOutputs(c: Counts, reportPath: string): void {
   core.setOutput('report-path', reportPath)
 }
 
-/** `findings` carries the keys that are not ok; the report file has every key. */
+/**
+ * `findings` carries the keys that are not ok, then the due-soon keys named by slot (with their
+ * name and where their IDs are); the report file has every key.
+ */
 export function setAuditOutputs(report: AuditReport, reportPath: string): void {
   core.setOutput('account-id', report.accountId)
-  core.setOutput('findings', JSON.stringify(report.keys.filter((k) => k.class !== 'ok')))
+  const bySlot = (report.keysBySlot ?? []).map(slotKeyRecord)
+  const findings = [...report.keys.filter((k) => k.class !== 'ok'), ...bySlot]
+  core.setOutput('findings', JSON.stringify(findings))
   setCountOutputs(report.counts, reportPath)
   core.setOutput('scan-method-used', report.scan?.method ?? '')
   // Empty when unknown: GetAccountSummary says whether there are root keys, not how many.

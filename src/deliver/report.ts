@@ -1,4 +1,6 @@
 // The JSON report: every key, written to a file for an upload-artifact step.
+import type { AuditReport } from '../domain/report.js'
+import { slotKeyRecord } from '../render/wording.js'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -38,4 +40,15 @@ export async function writeOcsfReport(jsonPath: string, lines: string): Promise<
   const path = jsonPath.replace(/\.json$/, '') + '.ocsf.jsonl'
   await writeFile(path, lines, 'utf8')
   return path
+}
+
+/** An audit's report, its keys named by slot carrying their name and where their IDs are. */
+export function writeAuditReport(
+  report: AuditReport,
+  env: NodeJS.ProcessEnv = process.env
+): Promise<string> {
+  const file = report.keysBySlot
+    ? { ...report, keysBySlot: report.keysBySlot.map(slotKeyRecord) }
+    : report
+  return writeReport(file, env)
 }

@@ -1,16 +1,22 @@
 // Findings of an account beyond each key's class: the exemption inventory (every key an
 // exemption holds back, or would have, had it not expired) and the users with two active keys.
 import { needsAnEnd } from './exemptions.js'
+import type { SlotFinding } from './key-naming.js'
 import type { Finding, LastUse, RatedExemption, RawKeyClass } from './types.js'
 
+/** A key by its ID, or by its slot when only the credential report saw it (key-naming.ts). */
+type KeyName = { accessKeyId: string; slot?: never } | { slot: 1 | 2; accessKeyId?: never }
+
 /** One key of the exemption inventory. */
-interface ExemptionEntry {
+type ExemptionEntry = {
   userName: string
-  accessKeyId: string
   /** The class the key has without its exemption. */
   hides: RawKeyClass
   exemption: RatedExemption
-}
+} & KeyName
+
+/** The key's name for sorting and keys of maps: its ID, or its slot. */
+const keyNameText = (k: KeyName): string => k.accessKeyId ?? `slot ${k.slot}`
 
 export interface ExemptionInventory {
   /** exemption-max-days of the run. */
@@ -28,21 +34,23 @@ const STATUS_ORDER: Record<RatedExemption['status'], number> = {
 }
 
 export function exemptionInventory(
-  findings: readonly Finding[],
+  findings: readonly (Finding | SlotFinding)[],
   maxDays: number
 ): ExemptionInventory {
   const entries = findings
     .flatMap((f): ExemptionEntry[] => {
       const exemption = f.exemption ?? f.expiredExemption
-      return exemption
-        ? [{ userName: f.userName, accessKeyId: f.accessKeyId, hides: f.rawClass, exemption }]
-        : []
+      if (!exemption) return []
+      const { userName, rawClass: hides } = f
+      return 'slot' in f
+        ? [{ userName, slot: f.slot, hides, exemption }]
+        : [{ userName, accessKeyId: f.accessKeyId, hides, exemption }]
     })
     .sort(
       (a, b) =>
         STATUS_ORDER[a.exemption.status] - STATUS_ORDER[b.exemption.status] ||
         a.userName.localeCompare(b.userName) ||
-        a.accessKeyId.localeCompare(b.accessKeyId)
+        keyNameText(a).localeCompare(keyNameText(b))
     )
   return { maxDays, entries }
 }
@@ -64,9 +72,7 @@ export function inventoryCounts(inventory: ExemptionInventory): {
  * the credential report shows it, for a user with nothing else to read live (the report has no
  * key IDs).
  */
-type ActiveKey = { createDate: Date; ageDays: number; lastUse: LastUse } & (
-  { accessKeyId: string; slot?: never } | { slot: 1 | 2; accessKeyId?: never }
-)
+type ActiveKey = { createDate: Date; ageDays: number; lastUse: LastUse } & KeyName
 
 /** A user with two active keys: a rotation usually left half done. */
 export interface TwoActiveKeys {
@@ -74,8 +80,6 @@ export interface TwoActiveKeys {
   /** Oldest first. */
   keys: ActiveKey[]
 }
-
-const keyName = (k: ActiveKey): string => k.accessKeyId ?? `slot ${k.slot}`
 
 /**
  * Users whose keys (as listed live, or as the report shows them for users not read live) are
@@ -103,7 +107,9 @@ export function usersWithTwoActiveKeys(
     .filter(([, keys]) => keys.length >= 2)
     .map(([userName, keys]) => ({
       userName,
-      keys: [...keys].sort((a, b) => b.ageDays - a.ageDays || keyName(a).localeCompare(keyName(b)))
+      keys: [...keys].sort(
+        (a, b) => b.ageDays - a.ageDays || keyNameText(a).localeCompare(keyNameText(b))
+      )
     }))
     .sort(
       (a, b) =>

@@ -11,6 +11,7 @@ import type {
 } from './types.js'
 
 import { wholeDays } from './dates.js'
+import type { SlotFinding, SlotKey } from './key-naming.js'
 import { DEFAULT_EXEMPTION_MAX_DAYS, exemptionStatus } from './exemptions.js'
 
 /**
@@ -19,7 +20,10 @@ import { DEFAULT_EXEMPTION_MAX_DAYS, exemptionStatus } from './exemptions.js'
  * due-soon: active and overdue within warn-days (ages max-warn+1 .. max).
  * Overdue wins over unused, unused over due-soon: the report shows the most urgent reason.
  */
-export function classifyRaw(key: AccessKey, now: Date, t: Thresholds): RawKeyClass {
+/** What the rules read of a key: its name plays no part. */
+type ClassFacts = Pick<AccessKey, 'status' | 'createDate' | 'lastUse'>
+
+export function classifyRaw(key: ClassFacts, now: Date, t: Thresholds): RawKeyClass {
   if (key.status !== 'Active') return 'inactive'
   const age = wholeDays(key.createDate, now)
   if (age > t.maxAgeDays) return 'overdue'
@@ -29,7 +33,7 @@ export function classifyRaw(key: AccessKey, now: Date, t: Thresholds): RawKeyCla
   return 'ok'
 }
 
-export function idleDays(key: AccessKey, now: Date): number | undefined {
+export function idleDays(key: ClassFacts, now: Date): number | undefined {
   switch (key.lastUse.kind) {
     case 'used':
       return wholeDays(key.lastUse.date, now)
@@ -68,17 +72,58 @@ export function classify(
     daysToDeadline: t.maxAgeDays - ageDays
   }
   if (rawClass === 'ok') return finding
+  return { ...finding, rawClass, ...exempted(rawClass, exemptions, now, exemptionMaxDays) }
+}
+
+/** What the exemptions make of a flagged class: held back by the first unexpired one, or not. */
+function exempted(
+  rawClass: Exclude<RawKeyClass, 'ok'>,
+  exemptions: Exemption | readonly Exemption[],
+  now: Date,
+  exemptionMaxDays: number
+):
+  | { class: 'exempt'; exemption: RatedExemption }
+  | { class: RawKeyClass; expiredExemption?: RatedExemption } {
   const rated: RatedExemption[] = ('kind' in exemptions ? [exemptions] : exemptions).map((e) => ({
     ...e,
     status: exemptionStatus(e, now, exemptionMaxDays)
   }))
   const holding = rated.find((e) => e.status !== 'expired')
-  if (holding) return { ...finding, class: 'exempt', rawClass, exemption: holding }
+  if (holding) return { class: 'exempt', exemption: holding }
   const expired = rated.reduce<RatedExemption | undefined>(
     (last, e) => (!last || endOf(e) > endOf(last) ? e : last),
     undefined
   )
-  return expired ? { ...finding, expiredExemption: expired } : finding
+  return expired ? { class: rawClass, expiredExemption: expired } : { class: rawClass }
+}
+
+/**
+ * A key named by slot (src/domain/key-naming.ts), classed as `classify` would: a SlotFinding when
+ * it is due soon, else undefined (an ok key is counted, not listed).
+ */
+export function classifySlot(
+  key: SlotKey,
+  now: Date,
+  t: Thresholds,
+  exemptions: readonly Exemption[] = [],
+  exemptionMaxDays = DEFAULT_EXEMPTION_MAX_DAYS
+): SlotFinding | undefined {
+  const rawClass = classifyRaw(key, now, t)
+  if (rawClass !== 'due-soon') return undefined
+  const ageDays = wholeDays(key.createDate, now)
+  const rated = exempted(rawClass, exemptions, now, exemptionMaxDays)
+  return {
+    ...key,
+    class: rated.class === 'exempt' ? 'exempt' : 'due-soon',
+    rawClass,
+    ageDays,
+    idleDays: idleDays(key, now),
+    daysToDeadline: t.maxAgeDays - ageDays,
+    ...('exemption' in rated ? { exemption: rated.exemption } : {}),
+    ...('expiredExemption' in rated && rated.expiredExemption
+      ? { expiredExemption: rated.expiredExemption }
+      : {})
+  }
 }
 
 const endOf = (e: Exemption): string => ('until' in e ? (e.until ?? '') : '')

@@ -17,7 +17,7 @@ type KeyFacts = Pick<AccessKey, 'status' | 'createDate'>
 
 /** The class a key has whatever its last use turns out to be, unused rule aside. */
 export function classByAge(key: KeyFacts, at: Date, t: Thresholds): RawKeyClass {
-  return classifyRaw({ ...key, userName: '', accessKeyId: '', lastUse: NOT_READ }, at, t)
+  return classifyRaw({ ...key, lastUse: NOT_READ }, at, t)
 }
 
 /**

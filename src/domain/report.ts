@@ -4,6 +4,7 @@ import type { ExemptionInventory, TwoActiveKeys } from './account-findings.js'
 import type { ActivitySummary } from './activity.js'
 import type { ChangeRecord, Hold } from './changes.js'
 import type { ScanInfo } from './scan-info.js'
+import type { SlotFinding } from './key-naming.js'
 import type { RotationReport } from './rotation.js'
 import type { Counts, Finding, RemediationAction, ScanError, Thresholds } from './types.js'
 
@@ -19,6 +20,11 @@ export interface AuditReport {
   userCount: number
   counts: Counts
   keys: Finding[]
+  /**
+   * Due-soon keys of users not read live, named by user and slot as the credential report shows
+   * them: no channel of the run needed their IDs (src/domain/key-naming.ts). Counted in `counts`.
+   */
+  keysBySlot?: SlotFinding[]
   errors: ScanError[]
   remediation?: RemediationReport
   /** CloudTrail summaries of the keys activity-for named. */

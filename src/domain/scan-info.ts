@@ -47,6 +47,12 @@ interface ReportScanInfo extends ScanInfoFields {
      * listed in `keys` (the report has no key IDs).
      */
     unlistedOkKeys: number
+    /**
+     * The settings that need the IDs of due-soon keys (src/domain/key-naming.ts), whose users
+     * were read live for them; empty: due-soon keys of users read for nothing else are named by
+     * slot (`keysBySlot`).
+     */
+    dueSoonIdsFor?: string[]
   }
   /** The root user's access keys, as the report shows them. */
   rootAccessKeys: RootAccessKey[]

@@ -37,7 +37,7 @@ import { renderCancelNote } from '../render/cancellation.js'
 import { planRemediation } from '../plan/remediation.js'
 import { renderChanges } from '../render/changes.js'
 import { renderRotationSection } from '../render/rotation.js'
-import { writeReport } from '../deliver/report.js'
+import { writeAuditReport } from '../deliver/report.js'
 import type { AuditReport } from '../domain/report.js'
 import { setAuditOutputs, setIssuesOutput, writeSummary } from '../deliver/outputs.js'
 import { renderSummary } from '../render/summary.js'
@@ -170,7 +170,7 @@ async function writeOutcome(
 ): Promise<string> {
   const { report } = audit
   const { settings } = job
-  const reportPath = await writeReport(report)
+  const reportPath = await writeAuditReport(report)
   await writeOcsf(job, auditSecurityFindings(report, issueUrls), reportPath, audit.now)
   await writeSummary(
     renderSummary({

@@ -10,15 +10,21 @@ import { escapeMarkdown as esc, table } from '../kit/text/markdown.js'
 import type { RowContext } from './key-table.js'
 import { keyLink, userLink } from './links.js'
 import type { RatedExemption } from '../domain/types.js'
+import type { SlotFinding } from '../domain/key-naming.js'
 import {
   agree,
   CLASS_LABEL,
+  deadlineAndAge,
+  exemptionText,
+  lastUseText,
   exemptionSource,
   exemptionStatusText,
   exemptionUntil,
   exemptionWhy,
   lastUsePhrase,
   plural,
+  slotKeyName,
+  SLOT_KEYS_NOTE,
   stateAfterRun
 } from './wording.js'
 
@@ -27,10 +33,6 @@ const ROWS_LIMIT = 100
 
 const more = (n: number): string =>
   n > ROWS_LIMIT ? `\n\n…and ${n - ROWS_LIMIT} more in the JSON report.` : ''
-
-const BY_SLOT_NOTE =
-  'A key named by its slot is as the credential report shows it: a user with no flagged key is not read live. ' +
-  "The user's access keys in the IAM console show its ID."
 
 export function renderTwoActiveKeys(users: readonly TwoActiveKeys[], ctx: RowContext): string {
   if (users.length === 0) return ''
@@ -41,7 +43,7 @@ export function renderTwoActiveKeys(users: readonly TwoActiveKeys[], ctx: RowCon
     // A key only the credential report saw has no ID there: named by its slot and creation day.
     const name =
       k.accessKeyId === undefined
-        ? `access key ${k.slot}, created ${k.createDate.toISOString().slice(0, 10)}`
+        ? slotKeyName({ ...k, userName: user.userName }, esc, false)
         : esc(k.accessKeyId, 32)
     return `${keyLink(ctx.partition, user.userName, name)} (${plural(k.ageDays, 'day')} old, ${use}${state})`
   }
@@ -60,7 +62,36 @@ export function renderTwoActiveKeys(users: readonly TwoActiveKeys[], ctx: RowCon
       'Listed for review; this does not fail the step.',
     '',
     table(['User', 'Active keys, oldest first'], rows) + more(users.length),
-    ...(bySlot ? ['', BY_SLOT_NOTE] : [])
+    ...(bySlot ? ['', SLOT_KEYS_NOTE] : [])
+  ].join('\n')
+}
+
+/**
+ * Due-soon keys named by slot (their users not read live: no channel of the run needs their
+ * IDs), under the keys needing action, with where their IDs are.
+ */
+export function renderSlotKeys(keys: readonly SlotFinding[], ctx: RowContext): string {
+  if (keys.length === 0) return ''
+  const classCell = (f: SlotFinding): string =>
+    f.class === 'exempt' && f.exemption
+      ? `${CLASS_LABEL.exempt} (${CLASS_LABEL[f.rawClass]}; ${exemptionText(f.exemption, esc)})`
+      : CLASS_LABEL[f.class]
+  const rows = keys
+    .slice(0, ROWS_LIMIT)
+    .map((f) => [
+      userLink(ctx.partition, f.userName, esc(f.userName, 64)),
+      keyLink(ctx.partition, f.userName, slotKeyName(f, esc, false)),
+      classCell(f),
+      deadlineAndAge(f, ctx.thresholds.maxAgeDays),
+      lastUseText(f, esc)
+    ])
+  return [
+    `### Due soon, named by slot (${plural(keys.length, 'key')})`,
+    '',
+    table(['User', 'Access key', 'Class', 'Rotation deadline', 'Last used'], rows) +
+      more(keys.length),
+    '',
+    SLOT_KEYS_NOTE
   ].join('\n')
 }
 
@@ -88,9 +119,9 @@ export function renderExemptionInventory(inventory: ExemptionInventory | undefin
   ].filter(Boolean)
   const rows = entries
     .slice(0, ROWS_LIMIT)
-    .map(({ userName, accessKeyId, hides, exemption }) => [
+    .map(({ userName, accessKeyId, slot, hides, exemption }) => [
       esc(userName, 64),
-      esc(accessKeyId, 32),
+      accessKeyId === undefined ? `access key ${slot} (ID not read)` : esc(accessKeyId, 32),
       CLASS_LABEL[hides],
       exemptionSource(exemption, esc),
       exemptionWhy(exemption, esc),

@@ -9,6 +9,7 @@ import { changeTotals } from '../classify/organization.js'
 import { ROTATION_STEPS, rotationAdvice } from './rotation-steps.js'
 import { renderRotationText } from './rotation.js'
 import type { Finding } from '../domain/types.js'
+import type { SlotFinding } from '../domain/key-naming.js'
 import type { UserOwners } from '../domain/owners.js'
 import {
   aliasSuffix,
@@ -19,6 +20,8 @@ import {
   everyClassCount,
   lastUseText,
   plural as count,
+  slotKeyIdWhere,
+  slotKeyName,
   stateAfterRun,
   thresholdsPlain,
   unusedText
@@ -144,6 +147,25 @@ function keyBlock(f: Finding, input: SnsMessageInput): string {
   return lines.join('\n')
 }
 
+/** A due-soon key named by slot: the same facts, its name, and where its ID is. */
+function slotKeyBlock(f: SlotFinding, input: SnsMessageInput): string {
+  const maxAge = input.report.thresholds.maxAgeDays
+  const lines = [
+    `User:        ${plainText(f.userName, 64)}`,
+    `Access key:  ${slotKeyName(f, plainText, false)} (ID not read)`,
+    `Class:       ${CLASS_NAME[f.class]}`,
+    `Deadline:    ${deadlineText(f, maxAge)}`,
+    `Age:         ${count(f.ageDays, 'day')} (created ${isoDate(f.createDate)})`,
+    `Last used:   ${lastUseText(f, plainText)}`,
+    `Key ID:      ${slotKeyIdWhere(f.userName, plainText)}`
+  ]
+  const owners = input.owners?.get(f.userName)
+  if (owners) lines.push(`Owners:      ${ownersLine(owners)}`)
+  const url = input.partition && iamKeysUrl(input.partition, f.userName)
+  if (url) lines.push(`Console:     ${url}`)
+  return lines.join('\n')
+}
+
 /** From the owners file (reviewed), but still plain text: a mail client renders no mention. */
 function ownersLine(o: UserOwners): string {
   return [
@@ -210,7 +232,10 @@ function footer(): string {
 export function renderMessage(input: SnsMessageInput, limit = SNS_MESSAGE_LIMIT_BYTES): string {
   const head = header(input)
   const foot = footer()
-  const keys = keysToDetail(input)
+  const keys: (Finding | SlotFinding)[] = [
+    ...keysToDetail(input),
+    ...(input.report.keysBySlot ?? []).filter((k) => k.class === 'due-soon')
+  ]
   const separator = '\n\n'
   const cutNote = (left: number): string =>
     `... ${left} more keys are not listed here to stay within SNS's size limit; see the run: ${input.runUrl}`
@@ -218,7 +243,7 @@ export function renderMessage(input: SnsMessageInput, limit = SNS_MESSAGE_LIMIT_
 
   const rotation = renderRotationText(input.report.rotation)
   const parts = rotation ? [head, rotation, title] : [head, title]
-  const fit = fitItems(keys, (f) => keyBlock(f, input), {
+  const fit = fitItems(keys, (f) => ('slot' in f ? slotKeyBlock(f, input) : keyBlock(f, input)), {
     budget: limit,
     used: bytes(parts.join(separator)) + bytes(separator + foot),
     separator,

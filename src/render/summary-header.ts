@@ -60,7 +60,10 @@ function scanLines(scan: ScanInfo | undefined): string[] {
     lines.push(
       '',
       `Credential report of ${report.generatedAt.toISOString()}: ${report.candidateUsers} users read live, ` +
-        `${report.unlistedOkKeys} ok keys counted from it.`
+        `${report.unlistedOkKeys} ok keys counted from it.` +
+        ((report.dueSoonIdsFor?.length ?? 0) > 0
+          ? ` Due-soon keys named by ID for ${(report.dueSoonIdsFor ?? []).map((r) => esc(r, 80)).join(', ')}.`
+          : '')
     )
   }
   if (rootKeysOf(scan).present === false) {

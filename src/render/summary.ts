@@ -3,7 +3,12 @@
 // state after this run), then what the run changed, activity and deliveries, then the rest.
 import type { ExemptionInventory, TwoActiveKeys } from '../domain/account-findings.js'
 import { isFlagged } from '../domain/classify.js'
-import { renderExemptionInventory, renderTwoActiveKeys } from './account-findings.js'
+import {
+  renderExemptionInventory,
+  renderSlotKeys,
+  renderTwoActiveKeys
+} from './account-findings.js'
+import type { SlotFinding } from '../domain/key-naming.js'
 import { renderDeadlineChart } from './age-chart.js'
 import { utf8Bytes } from '../kit/text/fit.js'
 import { details } from '../kit/text/markdown.js'
@@ -34,6 +39,8 @@ export interface SummaryInput extends SummaryHead {
   partition?: Partition
   exemptions?: ExemptionInventory
   twoActiveKeys?: readonly TwoActiveKeys[]
+  /** Due-soon keys named by slot: the credential report showed them, no channel needed IDs. */
+  keysBySlot?: readonly SlotFinding[]
 }
 
 /** GitHub rejects step summaries over 1 MiB; leave room for what other steps append. */
@@ -50,18 +57,25 @@ function chartSection(input: SummaryInput, ctx: RowContext): string {
       .filter((f) => f.status === 'Active' && f.class !== 'exempt')
       .filter((f) => ctx.changes.get(f.accessKeyId)?.result !== 'applied')
       .map((f) => f.daysToDeadline),
+    ...(input.keysBySlot ?? []).filter((f) => f.class !== 'exempt').map((f) => f.daysToDeadline),
     ...(input.unlistedOkAgeDays ?? []).map((age) => input.thresholds.maxAgeDays - age)
   ]
   const chart = renderDeadlineChart(days, input.thresholds)
   return chart === '' ? '' : `### Active keys by rotation deadline\n\n${chart}`
 }
 
-function attentionTitle(flagged: readonly Finding[], open: number): string {
-  if (flagged.length === 0) return '### Keys needing action (0)'
-  const users = new Set(flagged.map((f) => f.userName)).size
+function attentionTitle(
+  flagged: readonly Finding[],
+  open: number,
+  bySlot: readonly SlotFinding[]
+): string {
+  const due = bySlot.filter((f) => f.class === 'due-soon')
+  const total = flagged.length + due.length
+  if (total === 0) return '### Keys needing action (0)'
+  const users = new Set([...flagged, ...due].map((f) => f.userName)).size
   const handled = flagged.length - open
   return (
-    `### Keys needing action (${plural(flagged.length, 'key')} of ${plural(users, 'user')}` +
+    `### Keys needing action (${plural(total, 'key')} of ${plural(users, 'user')}` +
     (handled > 0 ? `; this run dealt with ${handled}, ${open} left)` : ')')
   )
 }
@@ -105,6 +119,7 @@ export function renderSummary(input: SummaryInput, maxBytes = SUMMARY_LIMIT_BYTE
     renderRootKeys(input.scan, input.accountId)
   ]
   const rest = [
+    renderSlotKeys(input.keysBySlot ?? [], ctx),
     renderScanErrors(input.errors),
     renderTwoActiveKeys(input.twoActiveKeys ?? [], ctx),
     renderExemptionInventory(input.exemptions),
@@ -116,8 +131,11 @@ export function renderSummary(input: SummaryInput, maxBytes = SUMMARY_LIMIT_BYTE
   const context = flagged.length - flaggedOnly.length
   // The fixed parts and headings are small; the tables share what is left of the budget.
   let budget = maxBytes - utf8Bytes(fixed.join('\n\n')) - 1024
-  const keyParts = [attentionTitle(flaggedOnly, open)]
-  if (flagged.length === 0) keyParts.push('No key needs action. 🎉')
+  const bySlot = input.keysBySlot ?? []
+  const keyParts = [attentionTitle(flaggedOnly, open, bySlot)]
+  if (flagged.length === 0 && bySlot.some((f) => f.class === 'due-soon'))
+    keyParts.push('Every key needing action is due soon and named by slot, below.')
+  else if (flagged.length === 0) keyParts.push('No key needs action. 🎉')
   else {
     if (context > 0) {
       keyParts.push(

@@ -5,6 +5,7 @@
 import { addDays, isoDate } from '../domain/dates.js'
 import { plural } from '../kit/text/english.js'
 import type { ChangeRecord } from '../domain/changes.js'
+import type { SlotKey } from '../domain/key-naming.js'
 import type { Exemption, Finding, KeyClass, RatedExemption, Thresholds } from '../domain/types.js'
 
 /** Makes one AWS or user value safe for a channel, cut to maxLength characters. */
@@ -114,7 +115,7 @@ export function aliasSuffix(alias: string | undefined, escape: Escape): string {
  * The deadline is the day the key reaches max-age-days; it is overdue from the day after.
  * `daysToDeadline` counts to that day: 10 means "in 10 days", 0 "today", -3 "3 days past".
  */
-export function deadlineDate(f: Finding, maxAgeDays: number): string {
+export function deadlineDate(f: Pick<Finding, 'createDate'>, maxAgeDays: number): string {
   return isoDate(addDays(f.createDate, maxAgeDays))
 }
 
@@ -124,21 +125,30 @@ export function deadlineDays(daysToDeadline: number): string {
 }
 
 /** "2026-12-11 (in 10 days)"; only active keys have a deadline. */
-export function deadlineText(f: Finding, maxAgeDays: number): string {
+export function deadlineText(
+  f: Pick<Finding, 'createDate' | 'daysToDeadline'>,
+  maxAgeDays: number
+): string {
   return `${deadlineDate(f, maxAgeDays)} (${deadlineDays(f.daysToDeadline)})`
 }
 
 /** A table cell: the deadline of an active key, a dash for any other. */
-export function deadlineCell(f: Finding, maxAgeDays: number): string {
+export function deadlineCell(
+  f: Pick<Finding, 'status' | 'createDate' | 'daysToDeadline'>,
+  maxAgeDays: number
+): string {
   return f.status === 'Active' ? deadlineText(f, maxAgeDays) : '—'
 }
 
-export function ageText(f: Finding): string {
+export function ageText(f: Pick<Finding, 'ageDays'>): string {
   return `${plural(f.ageDays, 'day')} old`
 }
 
 /** The "Rotation deadline" cell of the key tables: "2026-12-11 (in 10 days), 80 days old". */
-export function deadlineAndAge(f: Finding, maxAgeDays: number): string {
+export function deadlineAndAge(
+  f: Pick<Finding, 'status' | 'createDate' | 'daysToDeadline' | 'ageDays'>,
+  maxAgeDays: number
+): string {
   return `${deadlineCell(f, maxAgeDays)}, ${ageText(f)}`
 }
 
@@ -167,6 +177,43 @@ export function lastUseText(f: Pick<Finding, 'lastUse'>, escape: Escape): string
 export function lastUsePhrase(f: Pick<Finding, 'lastUse'>, escape: Escape): string {
   return `${f.lastUse.kind === 'used' ? 'last used ' : ''}${lastUseText(f, escape)}`
 }
+
+/**
+ * A key named by slot, as the credential report shows it: "access key 2 of bob, created
+ * 2026-09-01" (without the user where a column already says it). The one wording every channel
+ * uses for a key whose ID this run did not read (src/domain/key-naming.ts).
+ */
+export function slotKeyName(
+  k: Pick<SlotKey, 'userName' | 'slot' | 'createDate'>,
+  escape: Escape,
+  withUser = true
+): string {
+  const of = withUser ? ` of ${escape(k.userName, 64)}` : ''
+  return `access key ${k.slot}${of}, created ${isoDate(k.createDate)}`
+}
+
+/** Where the ID of a key named by slot is, and which settings would have it read. */
+export function slotKeyIdWhere(userName: string, escape: Escape): string {
+  return (
+    "Its ID was not read: no channel of this run needs it, so the user was not read live. The IAM console lists it under the user's security credentials, " +
+    `as does aws iam list-access-keys --user-name ${escape(userName, 64)}; ` +
+    'issue-for: due-soon, rotate-on: due-soon or activity-for: flagged name it by ID.'
+  )
+}
+
+/**
+ * A key named by slot as the JSON channels (report file, step outputs) carry it: its fields,
+ * then its name and where its ID is, in the same words as the summary and SNS.
+ */
+export function slotKeyRecord<K extends SlotKey>(k: K): K & { name: string; idWhere: string } {
+  const plain: Escape = (value) => value
+  return { ...k, name: slotKeyName(k, plain), idWhere: slotKeyIdWhere(k.userName, plain) }
+}
+
+/** The line under a table of keys named by slot. */
+export const SLOT_KEYS_NOTE =
+  'A key named by its slot is as the credential report shows it (the report has no key IDs, and is up to 4 hours old): no channel of this run needs its ID, so its user was not read live. ' +
+  "The user's access keys in the IAM console show its ID; issue-for: due-soon, rotate-on: due-soon or activity-for: flagged name it by ID."
 
 /** The key's state once this run is over, so no channel shows a key active that it deactivated. */
 export function stateAfterRun(

@@ -9,6 +9,7 @@ import { errorMessage } from '../kit/errors.js'
 import type { AuditSettings } from '../domain/settings.js'
 import type { RootKeyCheck, ScanInfo } from '../domain/scan-info.js'
 import type { AccessKey, Exemption, ScanError } from '../domain/types.js'
+import { dueSoonIdNeed, type SlotKey } from '../domain/key-naming.js'
 import type { ReportFetchOptions } from './credential-report/fetch.js'
 import { readTagsAndGroups } from './user-details.js'
 import { scanKeys } from './method.js'
@@ -26,6 +27,8 @@ export interface AccountScan {
   unlistedOkAgeDays: number[]
   /** Users the report shows with two active keys, not read live (keys named by slot). */
   reportedPairs: TwoActiveKeys[]
+  /** Due-soon keys named by slot (their users not read live): classed with their exemptions. */
+  slotKeys: SlotKey[]
   /** Tags of the users with a flagged key (exemptions, lifecycle records). */
   tags: Map<string, Map<string, string>>
   /** Groups of those users, when exempt-groups is set. */
@@ -40,7 +43,11 @@ export interface AccountScanOptions {
 }
 
 /** Users that have a key an exemption could change; only they need tags and groups read. */
-function usersToInspect(keys: readonly AccessKey[], settings: AuditSettings, at: Date): string[] {
+function usersToInspect(
+  keys: readonly (AccessKey | SlotKey)[],
+  settings: AuditSettings,
+  at: Date
+): string[] {
   const users = new Set<string>()
   for (const key of keys) {
     if (classifyRaw(key, at, settings.thresholds) === 'ok') continue
@@ -76,30 +83,44 @@ export async function scanAccount(
   // An exemption by tag that has expired holds nothing: the user's groups may still exempt it.
   const tagHolds = (e: Exemption | undefined): boolean =>
     e !== undefined && exemptionStatus(e, at, settings.exemptionMaxDays) !== 'expired'
+  const dueSoonIds = dueSoonIdNeed(settings)
   const scan = await scanKeys(iam, {
     method: settings.scanMethod,
     concurrency: settings.concurrency,
     thresholds: settings.thresholds,
     at,
-    report: options.report
+    report: options.report,
+    dueSoonIds
   })
   const rootKeyCheck = await checkRootKeys(iam)
   // Only users with a flagged key need tags and groups: one ListUserTags per such user, or one
   // GetAccountAuthorizationDetails walk of the account when that is fewer calls.
-  const details = await readTagsAndGroups(iam, usersToInspect(scan.keys, settings, at), {
-    userCount: scan.userCount,
-    withGroups: settings.remediation.exemptGroups.length > 0,
-    groupsNeeded: (_, userTags) => !tagHolds(exemptByTag(userTags, settings.exemptTag)),
-    concurrency: settings.concurrency
-  })
+  const details = await readTagsAndGroups(
+    iam,
+    usersToInspect([...scan.keys, ...scan.slotKeys], settings, at),
+    {
+      userCount: scan.userCount,
+      withGroups: settings.remediation.exemptGroups.length > 0,
+      groupsNeeded: (_, userTags) => !tagHolds(exemptByTag(userTags, settings.exemptTag)),
+      concurrency: settings.concurrency
+    }
+  )
   const { tags, groups } = details
   return {
     keys: scan.keys,
     userCount: scan.userCount,
     errors: [...scan.errors, ...details.errors],
-    info: { ...scan.info, rootKeyCheck },
+    info:
+      scan.info.method === 'credential-report'
+        ? {
+            ...scan.info,
+            credentialReport: { ...scan.info.credentialReport, dueSoonIdsFor: dueSoonIds.reasons },
+            rootKeyCheck
+          }
+        : { ...scan.info, rootKeyCheck },
     unlistedOkAgeDays: scan.unlistedOkAgeDays,
     reportedPairs: scan.reportedPairs,
+    slotKeys: scan.slotKeys,
     tags,
     groups,
     unreadable: new Set(details.errors.map((e) => e.scope))

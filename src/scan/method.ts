@@ -1,7 +1,8 @@
 // scan-method: which way the keys are read. `api` walks every user; `credential-report` reads
 // the account's report and then only the users it cannot vouch for; `auto` walks accounts of up
-// to AUTO_REPORT_ABOVE_USERS and, above, walks while the report is generated and lets the report
-// narrow what is left, so a report that fails or never comes leaves the walk under way.
+// to AUTO_REPORT_ABOVE_USERS and, above, races the walk against the report: the walk goes on
+// while its measured pace says it can finish first, the report narrows what is left once it
+// comes, and a report that fails or never comes leaves the walk under way.
 import type { IamClient } from '../aws/clients.js'
 import {
   scanWithCredentialReport,
@@ -20,6 +21,7 @@ import type { TwoActiveKeys } from '../domain/account-findings.js'
 import type { ScanInfo } from '../domain/scan-info.js'
 import { listUserNames, scanAccessKeys, type ScanResult } from './api-walk.js'
 import type { Thresholds } from '../domain/types.js'
+import type { DueSoonIdNeed, SlotKey } from '../domain/key-naming.js'
 
 /**
  * Above this many users `auto` also reads the credential report. Up to 100 users the walk alone
@@ -35,6 +37,8 @@ export interface KeyScanOptions {
   /** The time the audit classifies at; every decision during the scan uses it too. */
   at: Date
   report?: ReportFetchOptions
+  /** Whose due-soon keys must be named by ID; default none (src/domain/key-naming.ts). */
+  dueSoonIds?: DueSoonIdNeed
 }
 
 export interface KeyScan extends ScanResult {
@@ -43,10 +47,12 @@ export interface KeyScan extends ScanResult {
   unlistedOkAgeDays: number[]
   /** Users the report shows with two active (ok) keys, not read live: named by slot. */
   reportedPairs: TwoActiveKeys[]
+  /** Due-soon keys the report shows of users not read live: named by slot. */
+  slotKeys: SlotKey[]
 }
 
 function fromApi(scan: ScanResult, info: ScanInfo): KeyScan {
-  return { ...scan, info, unlistedOkAgeDays: [], reportedPairs: [] }
+  return { ...scan, info, unlistedOkAgeDays: [], reportedPairs: [], slotKeys: [] }
 }
 
 function fromReport(
@@ -54,18 +60,19 @@ function fromReport(
   report: ReportUse,
   info: Pick<ScanInfo, 'requested' | 'reason' | 'fallbackReason'>
 ): KeyScan {
-  const { generatedAt, candidateUsers, unlistedOkAgeDays, reportedPairs, rootAccessKeys } = report
+  const { generatedAt, candidateUsers, unlistedOkAgeDays, reportedPairs, slotKeys } = report
   return {
     userCount: scan.userCount,
     keys: scan.keys,
     errors: scan.errors,
     unlistedOkAgeDays,
     reportedPairs,
+    slotKeys,
     info: {
       ...info,
       method: 'credential-report',
       credentialReport: { generatedAt, candidateUsers, unlistedOkKeys: unlistedOkAgeDays.length },
-      rootAccessKeys
+      rootAccessKeys: report.rootAccessKeys
     }
   }
 }
@@ -105,18 +112,17 @@ export async function scanKeys(iam: IamClient, options: KeyScanOptions): Promise
     return fromReport(scan, scan.report, { requested, reason: 'scan-method: credential-report' })
   }
 
-  // auto: one walk of ListUsers (1,000 a page) tells a small account from a large one.
-  const { names } = await listUserNames(iam)
-  if (names.length <= AUTO_REPORT_ABOVE_USERS) {
+  // auto: one ListUsers page of 101 tells a small account from a large one. A large one has the
+  // report requested at once (it lists its users while the report is generated), and the walk
+  // races it (src/scan/credential-report/scan.ts).
+  const probe = await listUserNames(iam, AUTO_REPORT_ABOVE_USERS)
+  if (probe.complete) {
+    const { names } = probe
     const scan = await scanAccessKeys(iam, concurrency, { ...walk, userNames: names })
     const reason = `auto: ${names.length} users (at most ${AUTO_REPORT_ABOVE_USERS}), so every user was read live`
     return fromApi(scan, { requested, method: 'api', reason })
   }
-  const scan = await scanWithCredentialReport(iam, {
-    ...reportOptions,
-    userNames: names,
-    readWhileWaiting: true
-  })
+  const scan = await scanWithCredentialReport(iam, { ...reportOptions, readWhileWaiting: true })
   if (scan.report) {
     const reason = `auto: more than ${AUTO_REPORT_ABOVE_USERS} users, so the credential report chose whom to read live (users were read while it was generated)`
     return fromReport(scan, scan.report, { requested, reason })

@@ -71,7 +71,11 @@ function reportProblem(value: Record<string, unknown>): string | undefined {
       isRecord(c) && typeof c.kind === 'string' && typeof c.result === 'string'
     if (!Array.isArray(changes) || !changes.every(valid)) return 'it has no valid remediation'
   }
-  const keys = value.keys as { class: KeyClass }[]
+  // Due-soon keys named by slot (no ID read) are listed apart, in keysBySlot, and counted too.
+  const bySlot = value.keysBySlot ?? []
+  if (!Array.isArray(bySlot) || !bySlot.every((k) => isRecord(k) && typeof k.class === 'string'))
+    return 'its keysBySlot is not a list of keys'
+  const keys = [...value.keys, ...bySlot] as { class: KeyClass }[]
   const listed = (c: KeyClass): number => keys.filter((k) => k.class === c).length
   // Ok keys only the credential report saw are counted but not listed, so ok may exceed its keys.
   const mismatch = KEY_CLASSES.find((c) =>

@@ -2,10 +2,12 @@
 // renamed after the report was generated, two keys created in the same second and listed in
 // another order than the report's, a user name with a comma (quoted and unquoted rows), and a
 // report older than AWS's 4-hour window. Each of these lost a finding without an error before.
+// And a due-soon key of a user read for nothing else: named by user and slot in every channel
+// with the defaults, by ID (its user read live) when issue-for: due-soon needs the ID.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { FakeAccount, FakeAwsOptions, FakeKey, FakeUser } from '../support/fake-aws/index.js'
 import { readReport, startFakes, type Fakes } from '../support/harness.js'
-import { SAMPLE_ROLE_ARN } from '../support/sample-account.js'
+import { SAMPLE_ROLE_ARN, SAMPLE_TOPIC_ARN } from '../support/sample-account.js'
 
 const DAY = 86_400_000
 const now = Date.now()
@@ -148,5 +150,62 @@ describe('a credential report older than 4 hours', () => {
     expect(result.summary).toContain('more than 4 hours ago')
     expect(classOf(report, 'AKIALATE')).toMatchObject({ class: 'overdue' })
     expect(fakes?.aws.callsTo('ListAccessKeys')).toHaveLength(6)
+  }, 150_000)
+})
+
+describe('a due-soon key of a user with nothing else to read', () => {
+  // 80 days old: due soon at the defaults (max-age-days 90, warn-days 14), used yesterday.
+  const bob = (): FakeUser => ({ userName: 'bob', keys: [key('AKIADUESOON', 80, 1)] })
+  const created = daysAgo(80).toISOString().slice(0, 10)
+  const listed = () => fakes?.aws.callsTo('ListAccessKeys').map((c) => c.params.UserName)
+
+  it('defaults: named by slot in the summary, SNS, outputs and JSON report; bob not read live', async () => {
+    const model = { ...account(5, [bob()]), topics: [SAMPLE_TOPIC_ARN] }
+    const { result, report } = await run(model, {
+      'scan-method': 'credential-report',
+      'sns-topic-arn': SAMPLE_TOPIC_ARN,
+      'notify-on': 'always'
+    })
+    expect(report.scan).toMatchObject({ method: 'credential-report' })
+    expect(listed()).not.toContain('bob')
+    expect(classOf(report, 'AKIADUESOON')).toBeUndefined()
+    const where = 'aws iam list-access-keys --user-name bob'
+    const bySlot = {
+      userName: 'bob',
+      slot: 1,
+      class: 'due-soon',
+      name: `access key 1 of bob, created ${created}`,
+      idWhere: expect.stringContaining(where)
+    }
+    expect(report.keysBySlot).toEqual([expect.objectContaining(bySlot)])
+    expect(report.counts).toMatchObject({ 'due-soon': 1, ok: 5, total: 6 })
+    expect(result.outputs['due-soon-count']).toBe('1')
+    expect(JSON.parse(result.outputs.findings ?? '[]')).toEqual([expect.objectContaining(bySlot)])
+    expect(result.summary).toContain('### Due soon, named by slot (1 key)')
+    expect(result.summary).toContain(`access key 1, created ${created}`)
+    expect(result.summary).toContain('Keys needing action (1 key of 1 user)')
+    const message = fakes?.aws.published[0]?.message ?? ''
+    expect(message).toContain(`Access key:  access key 1, created ${created} (ID not read)`)
+    expect(message).toContain(where)
+    expect(JSON.stringify(report)).not.toContain('AKIADUESOON')
+    expect(result.code).toBe(0)
+  }, 150_000)
+
+  it('issue-for: due-soon: named by ID, bob read live, and the issue carries the ID', async () => {
+    const { result, report } = await run(account(5, [bob()]), {
+      'scan-method': 'credential-report',
+      'create-issues': 'true',
+      'issue-for': 'due-soon'
+    })
+    expect(listed()).toEqual(['bob'])
+    expect(classOf(report, 'AKIADUESOON')).toMatchObject({ userName: 'bob', class: 'due-soon' })
+    expect(report.keysBySlot).toBeUndefined()
+    expect(report.scan).toMatchObject({
+      credentialReport: { candidateUsers: 1, dueSoonIdsFor: ['issue-for: due-soon'] }
+    })
+    const issue = fakes?.github.issues.find((i) => i.title.includes('of bob'))
+    expect(issue?.body).toContain('AKIADUESOON'.padEnd(20, '0'))
+    expect(result.summary).not.toContain('named by slot')
+    expect(result.code).toBe(0)
   }, 150_000)
 })

@@ -74,7 +74,9 @@ export function closeReasonFor(
   findings: ReadonlyMap<string, Finding>,
   applied: ReadonlyMap<string, ChangeRecord>,
   scanComplete: boolean,
-  runUrl: string
+  runUrl: string,
+  /** The credential report vouched for keys it did not list by ID (ok, or due soon by slot). */
+  unlistedKeys = false
 ): CloseReason | undefined {
   const change = applied.get(accessKeyId)
   if (change) {
@@ -89,6 +91,14 @@ export function closeReasonFor(
   if (!f) {
     // A key missing from an incomplete scan may still exist: keep its issue open.
     if (!scanComplete) return undefined
+    // Not listed is not gone: the report may have vouched for the key without its ID.
+    if (unlistedKeys) {
+      return {
+        comment:
+          'This access key is not among the keys this run read by ID: it was deleted, or the credential report shows it needs no issue (ok, or due soon and named by slot). Closing.',
+        stateReason: 'completed'
+      }
+    }
     return {
       comment: 'This access key no longer exists: it was deleted. Closing.',
       stateReason: 'completed'
@@ -227,13 +237,16 @@ export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult
 
     const findings = new Map(report.keys.map((f) => [f.accessKeyId, f]))
     const scanComplete = !report.errors.some((e) => e.operation === 'iam:ListAccessKeys')
+    const unlistedKeys =
+      (report.keysBySlot?.length ?? 0) > 0 ||
+      (report.scan?.credentialReport?.unlistedOkKeys ?? 0) > 0
     const plan = planIssues({
       targets,
       existing: existing.keys,
       maxNew: settings.maxNewIssues,
       closeReason: (id) =>
         rotationClose(rotationOf.get(id)) ??
-        closeReasonFor(id, findings, applied, scanComplete, run.runUrl)
+        closeReasonFor(id, findings, applied, scanComplete, run.runUrl, unlistedKeys)
     })
     if (dryRun)
       return {

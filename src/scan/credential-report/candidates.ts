@@ -31,24 +31,27 @@ export interface CandidateSelection {
 
 /** The slot's class on the report's data at `at`; not ok means its user must be read live. */
 function slotClass(slot: ReportKeySlot, at: Date, t: Thresholds) {
-  const key = {
-    userName: '',
-    accessKeyId: '',
-    status: slot.active ? ('Active' as const) : ('Inactive' as const),
-    createDate: slot.createDate,
-    lastUse: slot.lastUse
-  }
-  return classifyRaw(key, at, t)
+  return classifyRaw({ ...slot, status: slot.active ? 'Active' : 'Inactive' }, at, t)
 }
 
+/**
+ * Whether the user must be read live. A slot due soon a margin ahead is at worst due soon now
+ * (classes only get worse with time), so with `dueSoonBySlot` it is named by slot, not read:
+ * no channel of the run needs its ID (src/domain/key-naming.ts).
+ */
 export function isCandidate(
   user: ReportUser,
   at: Date,
   t: Thresholds,
-  marginMs = STALENESS_MARGIN_MS
+  marginMs = STALENESS_MARGIN_MS,
+  dueSoonBySlot = false
 ): boolean {
   const ahead = new Date(at.getTime() + marginMs)
-  return user.unclear.length > 0 || user.keys.some((slot) => slotClass(slot, ahead, t) !== 'ok')
+  const needsRead = (slot: ReportKeySlot): boolean => {
+    const c = slotClass(slot, ahead, t)
+    return c !== 'ok' && !(dueSoonBySlot && c === 'due-soon')
+  }
+  return user.unclear.length > 0 || user.keys.some(needsRead)
 }
 
 /** Consumes the users one by one, keeping only the candidates and the others' key ages. */
@@ -84,6 +87,6 @@ export function reportSettlesUnused(
 ): boolean {
   if (t.unusedDays === 0) return true
   const ahead = new Date(at.getTime() + marginMs)
-  const idle = idleDays({ ...slot, userName: '', accessKeyId: '', status: 'Active' }, ahead)
+  const idle = idleDays({ ...slot, status: 'Active' }, ahead)
   return idle !== undefined && idle < t.unusedDays
 }

@@ -4,9 +4,12 @@
 // generated, or a row that does not parse). Findings and actions use the live data; the report
 // only narrows who is read and, where it settles the class, saves the last-use read.
 //
-// With `readWhileWaiting` (auto), users are read live from the first moment while the report is
-// generated, and the report only narrows the users not yet read once it arrives: waiting for a
-// report costs no time, and a report that fails or never comes leaves the API walk under way.
+// With `readWhileWaiting` (auto), the walk races the report: users are read live from the first
+// moment, and whichever finishes first wins. The walk keeps racing only while its pace, measured
+// as it goes, says it finishes before a report is expected (WALK_RACE_MS); past that it waits for
+// the report, so a large account does not spend its IAM bucket on reads the report makes moot. A
+// report that arrives narrows the users not yet read; one that fails resumes the walk; one that
+// loses is abandoned (its poll cancelled).
 import type { IamClient } from '../../aws/clients.js'
 import { wholeDays } from '../../domain/dates.js'
 import { isOkByAge, lastUseNeed, OK_DETAIL_LIMIT } from '../../domain/last-use-policy.js'
@@ -21,6 +24,8 @@ import {
   type ScanResult
 } from '../api-walk.js'
 import type { AccessKey, ScanError, Thresholds } from '../../domain/types.js'
+import { NO_ID_NEEDED, type DueSoonIdNeed, type SlotKey } from '../../domain/key-naming.js'
+import { classifyRaw } from '../../domain/classify.js'
 import { isCandidate, reportSettlesUnused, STALENESS_MARGIN_MS } from './candidates.js'
 import { csvRows, utf8Chunks } from './csv.js'
 import { fetchCredentialReport, ReportAbandoned, type ReportFetchOptions } from './fetch.js'
@@ -36,9 +41,22 @@ export interface CredentialReportScanOptions {
   fetch?: ReportFetchOptions
   /** Live user names already listed in full; listed here otherwise. */
   userNames?: readonly string[]
-  /** Read users live while the report is generated (auto), instead of waiting for it first. */
+  /** Race the walk against the report (auto), instead of waiting for the report first. */
   readWhileWaiting?: boolean
+  /** Whose due-soon keys must be named by ID (read live); default none: named by slot. */
+  dueSoonIds?: DueSoonIdNeed
+  /** The walk's clock, for its pace (tests inject one). */
+  clock?: () => number
+  /** How soon a report is expected; the walk races it only while projected to finish sooner. */
+  raceMs?: number
 }
+
+/**
+ * How long a new credential report is expected to take to generate (AWS gives no figure; seconds
+ * in small accounts, longer in large ones). A walk whose measured pace projects its reads past
+ * this stops racing and waits: it would only spend IAM calls the report makes unnecessary.
+ */
+const WALK_RACE_MS = 10_000
 
 export interface ReportUse {
   generatedAt: Date
@@ -47,6 +65,8 @@ export interface ReportUse {
   unlistedOkAgeDays: number[]
   /** Users not read live whose two keys the report shows active, named by slot. */
   reportedPairs: TwoActiveKeys[]
+  /** Due-soon keys of users not read live, named by slot (no channel needs their ID). */
+  slotKeys: SlotKey[]
   rootAccessKeys: RootAccessKey[]
   /** Rows that did not have the header's shape; their users were read live. */
   malformedRows: number
@@ -110,20 +130,38 @@ export async function scanWithCredentialReport(
   }
   const names = options.userNames ?? (await listUserNames(iam)).names
 
+  const dueSoonIds = options.dueSoonIds ?? NO_ID_NEEDED
   /** Whether a live user must be read: always without a report, else unless it vouches for it. */
   const mustRead = (userName: string): boolean => {
     if (!report) return true
     const row = report.users.get(userName)
-    return row === undefined || isCandidate(row, at, t, marginMs)
+    return row === undefined || isCandidate(row, at, t, marginMs, !dueSoonIds.forUser(userName))
   }
   const live = new Map<string, AccessKey[]>()
   const vanished: string[] = []
   const readUser = async (userName: string): Promise<void> => {
     live.set(userName, await listUserKeys(iam, userName, errors, () => vanished.push(userName)))
   }
+  // The walk's pace, measured: once `concurrency` users are read, the time so far projects the
+  // time for all; past raceMs the walk stops racing and waits for the report.
+  const clock = options.clock ?? (() => performance.now())
+  const raceMs = options.raceMs ?? WALK_RACE_MS
+  const walkStarted = clock()
+  let walked = 0
+  let racing = options.readWhileWaiting === true
+  const keepRacing = (): boolean => {
+    if (racing && walked >= concurrency) {
+      racing = ((clock() - walkStarted) / walked) * names.length <= raceMs
+    }
+    return racing
+  }
   // mustRead is asked when a name's turn comes, so a report that arrives mid-walk still saves reads.
   await forEachLimit(names, concurrency, async (userName) => {
-    if (mustRead(userName)) await readUser(userName)
+    if (!report && reportFailure === undefined && !keepRacing()) await reportRead
+    if (mustRead(userName)) {
+      await readUser(userName)
+      walked++
+    }
   })
 
   // A user gone between ListUsers and ListAccessKeys may have been renamed: list the users again
@@ -141,11 +179,23 @@ export async function scanWithCredentialReport(
   // active keys among them is named by slot.
   const unlistedOkAgeDays: number[] = []
   const reportedPairs: TwoActiveKeys[] = []
+  const slotKeys: SlotKey[] = []
   if (report) {
     for (const userName of names) {
       if (live.has(userName)) continue
       const slots = report.users.get(userName)?.keys ?? []
-      for (const slot of slots) unlistedOkAgeDays.push(wholeDays(slot.createDate, at))
+      for (const slot of slots) {
+        const key: SlotKey = {
+          userName,
+          slot: slot.slot,
+          status: slot.active ? 'Active' : 'Inactive',
+          createDate: slot.createDate,
+          lastUse: slot.lastUse
+        }
+        // Not read live: ok, or due soon and named by slot (isCandidate).
+        if (classifyRaw(key, at, t) === 'due-soon') slotKeys.push(key)
+        else unlistedOkAgeDays.push(wholeDays(slot.createDate, at))
+      }
       const active = slots.filter((s) => s.active)
       if (active.length >= 2) {
         reportedPairs.push({
@@ -212,6 +262,7 @@ export async function scanWithCredentialReport(
       candidateUsers: live.size,
       unlistedOkAgeDays,
       reportedPairs,
+      slotKeys,
       rootAccessKeys: rootKeys(used.root, at),
       malformedRows: used.malformedRows
     }

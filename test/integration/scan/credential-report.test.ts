@@ -5,6 +5,7 @@ import { IAMClient } from '@aws-sdk/client-iam'
 import { classifyAccount, type Audit } from '../../../src/classify/findings.js'
 import { scanAccount } from '../../../src/scan/account.js'
 import { fetchCredentialReport } from '../../../src/scan/credential-report/fetch.js'
+import { scanWithCredentialReport } from '../../../src/scan/credential-report/scan.js'
 import { readSettings } from '../../../src/inputs/settings.js'
 import { settingsOf } from '../../support/settings.js'
 import { AUTO_REPORT_ABOVE_USERS, scanKeys, type KeyScanOptions } from '../../../src/scan/method.js'
@@ -213,7 +214,9 @@ describe('scanKeys', () => {
     const scan = await scanKeys(iam, options('auto'))
     expect(scan.info.method).toBe('credential-report')
     expect(scan.info.fallbackReason).toBeUndefined()
-    expect(count('ListUsers')).toBe(1)
+    // A probe page of 101 tells the account is large; the report is requested before the rest.
+    expect(actions().slice(0, 2)).toEqual(['ListUsers', 'GenerateCredentialReport'])
+    expect(count('ListUsers')).toBe(2)
     // Users are read while the report is generated, so how many depends on when it is ready;
     // every candidate (the 11 users with an overdue key) is read, and no user twice.
     const read = fake?.callsTo('ListAccessKeys').map((c) => c.params.UserName) ?? []
@@ -225,6 +228,44 @@ describe('scanKeys', () => {
       11
     )
     expect(scan.keys.length + scan.unlistedOkAgeDays.length).toBe(AUTO_REPORT_ABOVE_USERS + 1)
+  })
+
+  it('auto: a walk whose measured pace projects past the race stops and waits for the report', async () => {
+    const iam = await serve(largeAccount(200), { credentialReport: { generationMs: 200 } })
+    // Each look at the clock is a second later: after the first users, the walk projects 200
+    // users far past raceMs, so it stops racing and the report chooses whom to read.
+    let now = 0
+    const scan = await scanWithCredentialReport(iam, {
+      concurrency: 4,
+      thresholds: t,
+      at,
+      fetch: fast,
+      readWhileWaiting: true,
+      clock: () => (now += 1000),
+      raceMs: 10_000
+    })
+    expect(scan.report).toBeDefined()
+    const read = fake?.callsTo('ListAccessKeys').map((c) => c.params.UserName) ?? []
+    // The 20 users with an overdue key, and the few read before the pace was measured.
+    for (let u = 0; u < 200; u += 10) expect(read).toContain(`u${String(u).padStart(4, '0')}`)
+    expect(read.length).toBeLessThanOrEqual(20 + 8)
+    expect(scan.keys.length + (scan.report?.unlistedOkAgeDays.length ?? 0)).toBe(200)
+  })
+
+  it('auto: a walk on pace to finish first races on, and the report it beats is abandoned', async () => {
+    const iam = await serve(largeAccount(150), { credentialReport: { generationMs: 600_000 } })
+    const scan = await scanWithCredentialReport(iam, {
+      concurrency: 4,
+      thresholds: t,
+      at,
+      fetch: { firstDelayMs: 600_000, maxWaitMs: 3_600_000 },
+      readWhileWaiting: true,
+      clock: () => 0,
+      raceMs: 10_000
+    })
+    expect(scan.report).toBeUndefined()
+    expect(count('ListAccessKeys')).toBe(150)
+    expect(count('GetCredentialReport')).toBe(0)
   })
 
   it('auto: falls back to the API walk when the report is denied, and says why', async () => {
@@ -349,5 +390,34 @@ describe('identical findings across methods', () => {
     expect(api.scan.rootAccessKeys).toBeUndefined()
     // The report's last use served wherever the class does not hang on it.
     expect(report.calls).toBeLessThan(api.calls)
+  })
+
+  it('a due-soon key of a user with nothing else flagged: the same finding, named by slot', async () => {
+    const account = variedAccount(40, at)
+    const created = new Date(Math.floor((at.getTime() - 80 * DAY) / 1000) * 1000)
+    const used = new Date(Math.floor((at.getTime() - DAY) / 1000) * 1000)
+    account.users.push({
+      userName: 'dora',
+      keys: [
+        {
+          accessKeyId: 'AKIADORADUESOON00001',
+          status: 'Active',
+          createDate: created,
+          lastUsed: { date: used, serviceName: 's3', region: 'eu-west-1' }
+        }
+      ]
+    })
+    const api = await audit('api', account)
+    const report = await audit('credential-report', account)
+    expect(report.report.counts).toEqual(api.report.counts)
+    const byId = api.report.keys.find((k) => k.userName === 'dora')
+    const facts = { ...byId, accessKeyId: undefined }
+    expect(facts).toMatchObject({ class: 'due-soon' })
+    expect(report.report.keys.find((k) => k.userName === 'dora')).toBeUndefined()
+    expect(report.report.keysBySlot).toEqual([{ ...facts, slot: 1 }])
+    // Every other flagged key is the API walk's finding, by ID.
+    expect(notOk(report.report.keys)).toEqual(
+      notOk(api.report.keys).filter((k) => k.userName !== 'dora')
+    )
   })
 })

@@ -85,6 +85,27 @@ describe('readReportFile', () => {
     expect(f.report.counts).toEqual(good.counts)
   })
 
+  it('counts the due-soon keys named by slot (keysBySlot) with the keys', () => {
+    const slotKey = {
+      userName: 'bob',
+      slot: 2,
+      status: 'Active',
+      createDate: NOW.toISOString(),
+      lastUse: { kind: 'never' },
+      class: 'due-soon',
+      rawClass: 'due-soon',
+      ageDays: 80,
+      daysToDeadline: 10
+    }
+    const withSlot = { ...good, counts: { ...good.counts, total: 3, 'due-soon': 1 } }
+    const text = JSON.stringify({ ...withSlot, keysBySlot: [slotKey] })
+    expect(readReportFile('r/iam-key-sentinel-111111111111-1-1.json', text).kind).toBe('report')
+    // Without it, the count of due-soon keys does not match: the file was edited.
+    expect(
+      readReportFile('r/iam-key-sentinel-111111111111-1-1.json', JSON.stringify(withSlot))
+    ).toMatchObject({ kind: 'unreadable', reason: expect.stringContaining('due-soon') })
+  })
+
   it('ignores JSON that is not ours, and broken JSON that is not named like ours', () => {
     expect(readReportFile('a/coverage.json', '{"tool":"jest"}').kind).toBe('ignored')
     expect(readReportFile('a/other.json', '{oops').kind).toBe('ignored')

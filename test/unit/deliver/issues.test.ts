@@ -259,6 +259,10 @@ describe('closeReasonFor', () => {
       'no longer exists'
     )
     expect(closeReasonFor('K', new Map(), new Map(), false, 'u')).toBeUndefined()
+    // The credential report vouched for keys without listing them: not said to be deleted.
+    const unlisted = closeReasonFor('K', new Map(), new Map(), true, 'u', true)
+    expect(unlisted?.comment).not.toContain('no longer exists')
+    expect(unlisted?.comment).toContain('named by slot')
     expect(closeReasonFor('K', f('exempt'), new Map(), true, 'u')?.stateReason).toBe('not_planned')
     expect(closeReasonFor('K', f('inactive'), new Map(), true, 'u')?.comment).toContain('inactive')
     expect(closeReasonFor('K', f('ok'), new Map(), true, 'u')?.stateReason).toBe('completed')

@@ -316,3 +316,37 @@ describe('matchSlots', () => {
     expect(matchSlots(keys, slots.slice(0, 1))).toEqual([undefined, undefined])
   })
 })
+
+describe('isCandidate: a due-soon slot and who needs its ID', () => {
+  const at = new Date('2026-03-01T00:00:00Z')
+  const t = { maxAgeDays: 90, warnDays: 14, unusedDays: 45 }
+  const user = (...ages: number[]) => ({
+    userName: 'bob',
+    isRoot: false,
+    keys: ages.map((age, i) => ({
+      slot: (i + 1) as 1 | 2,
+      active: true,
+      createDate: new Date(at.getTime() - age * DAY),
+      lastUse: {
+        kind: 'used' as const,
+        date: new Date(at.getTime() - DAY),
+        serviceName: 's3',
+        region: 'us-east-1'
+      }
+    })),
+    unclear: []
+  })
+
+  it('a due-soon slot is read live only when its ID is needed', () => {
+    expect(isCandidate(user(80), at, t, STALENESS_MARGIN_MS, false)).toBe(true)
+    expect(isCandidate(user(80), at, t, STALENESS_MARGIN_MS, true)).toBe(false)
+  })
+
+  it('a slot overdue a margin ahead (90 days today) is read live, by slot or not', () => {
+    expect(isCandidate(user(90), at, t, STALENESS_MARGIN_MS, true)).toBe(true)
+  })
+
+  it('a due-soon slot beside an overdue one: the user is read live anyway', () => {
+    expect(isCandidate(user(80, 120), at, t, STALENESS_MARGIN_MS, true)).toBe(true)
+  })
+})
