@@ -2,6 +2,7 @@
 // the caller's builder, and writes the body back (created, updated or reopened). A new dashboard
 // is pinned once through GraphQL's pinIssue (REST has no pin endpoint); a refusal is a warning.
 // A dry run reads, builds and writes nothing.
+import { dryRunDelivery } from './dry-run.js'
 import { parseHistory, type ParsedHistory } from '../domain/dashboard.js'
 import { isDashboardOf, type DashboardScope } from '../domain/issue-marker.js'
 import { addDays } from '../domain/dates.js'
@@ -108,11 +109,10 @@ export async function writeDashboard(w: DashboardWrite): Promise<DashboardOutcom
     const { title, body } = w.build(historyOf(found))
     if (w.dryRun) {
       return {
-        delivery: {
-          channel: CHANNEL,
-          ok: true,
-          detail: `dry run: ${found ? `#${found.number} would be rewritten` : 'a dashboard issue would be opened'}; nothing was written`
-        },
+        delivery: dryRunDelivery(
+          CHANNEL,
+          found ? `Would rewrite #${found.number}.` : 'Would open the dashboard issue.'
+        ),
         ...(found ? { issueNumber: found.number } : {})
       }
     }

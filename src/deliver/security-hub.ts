@@ -3,6 +3,7 @@
 // it wrote before first, so a finding seen again keeps its first-seen times. A dry run reads and
 // says what it would write, and writes nothing. A failure is a failed delivery, never thrown, so
 // the other channels are still delivered and the step fails at the end.
+import { dryRunDelivery } from './dry-run.js'
 import { securityHubClient, type AwsCredentials } from '../aws/clients.js'
 import { isThrottling } from '../aws/errors.js'
 import {
@@ -100,11 +101,7 @@ export async function deliverSecurityHub(input: SecurityHubDelivery): Promise<De
         input.log.info(`Security Hub (dry run): would import ${i.finding.id}`)
       for (const s of plan.resolve) input.log.info(`Security Hub (dry run): would resolve ${s.id}`)
       for (const s of plan.reopen) input.log.info(`Security Hub (dry run): would reopen ${s.id}`)
-      return {
-        channel: 'Security Hub',
-        ok: true,
-        detail: `Dry run: nothing written to ${product}; it would be ${planText(plan)}.`
-      }
+      return dryRunDelivery('Security Hub', `Would write to ${product}: ${planText(plan)}.`)
     }
     const refused = await importFindings(
       hub,

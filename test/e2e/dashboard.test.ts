@@ -243,7 +243,7 @@ describe('the dashboard issue', () => {
     expect(dry.summary).toContain(
       '### Since the last run · dry run: the dashboard issue was not written'
     )
-    expect(dry.summary).toContain('dry run: a dashboard issue would be opened; nothing was written')
+    expect(dry.summary).toContain('Would open the dashboard issue.')
 
     const first = await runOnDay(0, { 'create-issues': 'false' })
     expect(first.code).toBe(0)

@@ -1,6 +1,6 @@
 // dry-run: true writes nothing on any channel, in every mode: no IAM or Secrets Manager write, no
-// SNS message, no GitHub issue, comment, label, secret or alert resolution. What it would have
-// written is in the job summary. The fakes record every request, so "nothing" is checked as is.
+// SNS message, no Security Hub finding, no GitHub issue, comment, label, dashboard, secret or alert
+// resolution. What it would have written is in the job summary. The fakes record every request, so "nothing" is checked as is.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { copyFile, mkdir, mkdtemp } from 'node:fs/promises'
 import { basename, join } from 'node:path'
@@ -25,14 +25,22 @@ function writes(f: Fakes, awsFrom = 0): string[] {
 }
 
 describe('a dry run writes nothing', () => {
-  it('audit: no issue, label or SNS message; the summary says what would have been sent', async () => {
+  it('audit: no issue, label, dashboard, SNS message or Security Hub finding; the summary says what would have been sent', async () => {
     fakes = await startFakes()
-    const run = await fakes.run({ action: 'deactivate', ...DRY, ...NOTIFY })
+    const channels = { dashboard: 'true', 'security-hub': 'true' }
+    const run = await fakes.run({ action: 'deactivate', ...DRY, ...NOTIFY, ...channels })
     expect(writes(fakes)).toEqual([])
     expect(fakes.aws.published).toEqual([])
+    expect(fakes.aws.callsTo('GetFindings').length).toBeGreaterThan(0)
     expect(run.summary).toContain('GitHub issues')
     expect(run.summary).toMatch(/dry run: not sent/)
     expect(run.summary).toMatch(/Would publish to arn:aws:sns:/)
+    expect(run.summary).toMatch(
+      /Dashboard issue \| ⏸️ dry run: not sent \| Would open the dashboard issue/
+    )
+    expect(run.summary).toMatch(
+      /Security Hub \| ⏸️ dry run: not sent \| Would write to arn:aws:securityhub:/
+    )
     expect(run.code).toBe(0)
   })
 
@@ -86,12 +94,14 @@ describe('a dry run writes nothing', () => {
       mode: 'aggregate',
       'reports-directory': dir,
       'expected-accounts': SAMPLE_ACCOUNT_ID,
+      dashboard: 'true',
       ...DRY,
       ...NOTIFY
     })
     expect(writes(fakes, from)).toEqual([])
     expect(fakes.aws.published).toEqual([])
     expect(run.summary).toMatch(/Would publish to arn:aws:sns:/)
+    expect(run.summary).toMatch(/Would open the dashboard issue/)
   })
 
   it('list-accounts: nothing but the outputs and the summary', async () => {

@@ -212,7 +212,9 @@ describe('Security Hub', () => {
     expect(fakes.aws.callsTo('BatchImportFindings')).toHaveLength(0)
     expect(fakes.aws.callsTo('BatchUpdateFindings')).toHaveLength(0)
     expect(findings().size).toBe(0)
-    expect(result.summary).toContain('Dry run: nothing written to')
+    expect(result.summary).toMatch(
+      /Security Hub \| ⏸️ dry run: not sent \| Would write to arn:aws:securityhub:/
+    )
     expect(result.summary).toContain('7 new findings')
     expect(result.stdout).toContain(`would import ${id('AKIASAMPLEALICE00001')}`)
   })
