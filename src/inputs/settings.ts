@@ -129,7 +129,15 @@ export function readSettings(
   if (fleet?.mode === 'aggregate') return { ...common, ...fleet, notify }
   const delivery = { remediation, activity, notify, issues }
   if (secretScanning) {
-    return { ...common, ...delivery, mode: 'secret-scanning', secretScanning, revokeSessions }
+    return {
+      ...common,
+      ...delivery,
+      mode: 'secret-scanning',
+      secretScanning,
+      revokeSessions,
+      revokeRoleSessions,
+      maxRoleRevocations
+    }
   }
   if (incident.mode === 'revoke') {
     const { keys, source, event } = incident
