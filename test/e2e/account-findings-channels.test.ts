@@ -27,7 +27,12 @@ function withRootKey(): FakeAccount {
 describe('root keys and two active keys in SNS', () => {
   it("are in the account's SNS message", async () => {
     fakes = await startFakes(withRootKey())
-    const result = await fakes.run({ 'sns-topic-arn': SAMPLE_TOPIC_ARN, 'fail-on': 'never' })
+    const result = await fakes.run({
+      'sns-topic-arn': SAMPLE_TOPIC_ARN,
+      'fail-on': 'never',
+      // The credential report shows each root key's status and dates.
+      'scan-method': 'credential-report'
+    })
     expect(result.code).toBe(0)
     const message = fakes.aws.published[0]?.message ?? ''
     expect(message).toContain('ROOT USER ACCESS KEYS: the root user should have none.')
@@ -53,7 +58,7 @@ describe('root keys and two active keys in SNS', () => {
 
   it('are in the organization digest, each line naming its account', async () => {
     fakes = await startFakes(withRootKey())
-    const audit = await fakes.run({ 'fail-on': 'never' })
+    const audit = await fakes.run({ 'fail-on': 'never', 'scan-method': 'credential-report' })
     const dir = await mkdtemp(join(tempRoot(), 'iam-key-sentinel-reports-'))
     const path = audit.outputs['report-path'] ?? ''
     await mkdir(join(dir, 'iam-key-report-111122223333'))
@@ -62,7 +67,9 @@ describe('root keys and two active keys in SNS', () => {
     const aggregated = await fakes.run({
       mode: 'aggregate',
       'reports-directory': dir,
-      'sns-topic-arn': SAMPLE_TOPIC_ARN
+      'expected-accounts': '111122223333',
+      'sns-topic-arn': SAMPLE_TOPIC_ARN,
+      'fail-on': 'never'
     })
     expect(aggregated.code).toBe(0)
     const digest = fakes.aws.published[0]?.message ?? ''
