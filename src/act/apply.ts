@@ -112,14 +112,15 @@ function changeLine(change: ChangeRecord): string {
 
 /** The claim's options from the apply options. */
 export function claimOptions(
-  o: Pick<ApplyOptions, 'now' | 'claimSettleMs' | 'sleep' | 'settle'>
+  o: Pick<ApplyOptions, 'now' | 'claimSettleMs' | 'sleep' | 'settle' | 'cancelled'>
 ): ClaimOptions {
   // A test's settle sleep (one that returns at once) serves the claim's wait too.
   const sleep = o.sleep ?? o.settle?.sleep
   return {
     now: o.now,
     ...(o.claimSettleMs === undefined ? {} : { settleMs: o.claimSettleMs }),
-    ...(sleep ? { sleep } : {})
+    ...(sleep ? { sleep } : {}),
+    ...(o.cancelled ? { cancelled: o.cancelled } : {})
   }
 }
 

@@ -127,7 +127,12 @@ export interface ClaimOptions {
   /** CLAIM_SETTLE_MS unless a test says otherwise. */
   settleMs?: number
   sleep?: Sleep
+  /** Once it answers (the job was cancelled), the wait ends and this run's claims are removed. */
+  cancelled?: () => string | undefined
 }
+
+/** The wait is cut in slices this long, so that a cancel is seen within one. */
+const SETTLE_SLICE_MS = 250
 
 /**
  * Takes this run's claims on the keys, all at once: a key another live claim already holds is
@@ -177,7 +182,22 @@ export async function takeClaims(
   }
   if (written.length === 0) return results
 
-  await (options.sleep ?? realSleep)(options.settleMs ?? CLAIM_SETTLE_MS)
+  const sleep = options.sleep ?? realSleep
+  const settleMs = options.settleMs ?? CLAIM_SETTLE_MS
+  for (let waited = 0; waited < settleMs && !options.cancelled?.(); waited += SETTLE_SLICE_MS)
+    await sleep(Math.min(SETTLE_SLICE_MS, settleMs - waited))
+  // Cancelled while waiting: no change starts, so no claim may stay behind to block other runs.
+  const signal = options.cancelled?.()
+  if (signal) {
+    for (const { target, claim } of written) {
+      await untagUser(iam, target.userName, [claim.tagKey]).catch(() => undefined)
+      results.set(target.accessKeyId, {
+        ok: false,
+        error: `Not claimed: the job was cancelled (${signal}).`
+      })
+    }
+    return results
+  }
 
   const reread = new Map<string, Promise<Map<string, string>>>()
   for (const { target, claim } of written) {

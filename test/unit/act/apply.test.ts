@@ -513,7 +513,8 @@ describe('applying a plan', () => {
       'TagUser',
       'ListUserTags'
     ])
-    expect(waits).toEqual([5000])
+    expect(waits.reduce((a, b) => a + b, 0)).toBe(5000)
+    expect(waits.length).toBeGreaterThan(1)
     expect([...fake.tags('alice').keys(), ...fake.tags('bob').keys()]).not.toContainEqual(
       expect.stringContaining('iam-key-sentinel:claim:')
     )
