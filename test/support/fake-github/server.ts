@@ -28,6 +28,7 @@ import {
 } from './http.js'
 import { DEFAULT_AUDIENCE, mintIdToken, OIDC_PATH } from './oidc.js'
 import { FakeRepository } from './repository.js'
+import { BOT_LOGIN } from './rest-json.js'
 import { FakeSecretScanning } from './secret-scanning.js'
 import { FakeSecrets } from './secrets.js'
 import type {
@@ -45,6 +46,8 @@ const RATE_LIMIT = 5000
 
 export class FakeGitHub {
   readonly token: string
+  /** Who the token acts as (FakeGitHubOptions.tokenLogin). */
+  readonly tokenLogin: string
   readonly idTokenRequestToken: string
   readonly owner: string
   readonly repo: string
@@ -72,6 +75,7 @@ export class FakeGitHub {
 
   constructor(options: FakeGitHubOptions = {}) {
     this.token = options.token ?? JOB_TOKEN
+    this.tokenLogin = options.tokenLogin ?? BOT_LOGIN
     this.idTokenRequestToken = options.idTokenRequestToken ?? 'fake-id-token-request-token'
     this.owner = options.owner ?? 'octo-org'
     this.repo = options.repo ?? 'iam-keys'
@@ -82,6 +86,7 @@ export class FakeGitHub {
       maxPerPage: options.maxPerPage ?? 100,
       collaborators: options.collaborators ?? [this.owner],
       invalidAssignees: options.invalidAssignees ?? 'drop',
+      tokenLogin: this.tokenLogin,
       baseUrl: () => this.url
     })
     // The repository's own arrays, so tests read and seed them as before.
@@ -255,6 +260,13 @@ export class FakeGitHub {
     if (this.secrets.handles(path))
       return this.secrets.handle(method, path, credential(authorization), asRecord(body.value))
     if (credential(authorization) !== this.token) return githubError(401, 'Bad credentials')
+    // GraphQL: only the query the action sends, the token's own login.
+    if (path === '/graphql' && method === 'POST') {
+      const query = String(asRecord(body.value).query ?? '')
+      return /\bviewer\s*\{\s*login\s*\}/.test(query)
+        ? json(200, { data: { viewer: { login: this.tokenLogin } } })
+        : json(200, { errors: [{ message: `The fake answers only viewer { login }: ${query}` }] })
+    }
     const alerts = this.secretScanning.route(method, url, asRecord(body.value))
     if (alerts) return alerts
     const rest = this.repoRelativePath(url.pathname)
