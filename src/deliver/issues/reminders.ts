@@ -20,7 +20,13 @@ import {
 import { errorMessage } from '../../kit/errors.js'
 import type { RunContext } from '../../inputs/run-context.js'
 import type { Owner } from '../../render/issue.js'
-import { renderReminder } from '../../render/reminder.js'
+import { renderReminder, type ReminderRotation } from '../../render/reminder.js'
+import {
+  describeDestination,
+  destinationFor,
+  type RotationRecord,
+  type RotationSettings
+} from '../../domain/rotation.js'
 import type { AppliedIssue } from './github.js'
 
 export interface LadderKey {
@@ -37,6 +43,24 @@ export interface LadderInput {
   thresholds: Thresholds
   run: RunContext
   keys: readonly LadderKey[]
+  /** Under action: rotate: the rotation settings and this run's rotation records. */
+  rotation?: RotationSettings
+  rotations?: readonly RotationRecord[]
+}
+
+/** What the reminder of a key says about its rotation, under action: rotate. */
+function rotationOf(input: LadderInput, f: Finding): ReminderRotation | undefined {
+  const settings = input.rotation
+  if (input.remediation.action !== 'rotate' || !settings) return undefined
+  const destination = destinationFor(settings.map, f.userName)
+  const record = input.rotations?.find((r) => r.accessKeyId === f.accessKeyId)
+  return {
+    ...(destination ? { destination: describeDestination(destination) } : {}),
+    rotateOn: settings.rotateOn,
+    cutoverIdleHours: settings.cutoverIdleHours,
+    cutoverTimeoutDays: settings.cutoverTimeoutDays,
+    ...(record ? { record } : {})
+  }
 }
 
 export interface LadderResult {
@@ -100,6 +124,7 @@ export async function climbLadder(input: LadderInput): Promise<LadderResult> {
     try {
       const before = await rungComments(octokit, repo, key.issueNumber, marked)
       if (before.length > 0) continue
+      const rotation = rotationOf(input, f)
       const body = renderReminder({
         finding: f,
         rung,
@@ -109,7 +134,8 @@ export async function climbLadder(input: LadderInput): Promise<LadderResult> {
         thresholds: input.thresholds,
         remediation: input.remediation,
         runUrl: input.run.runUrl,
-        runId: input.run.runId
+        runId: input.run.runId,
+        ...(rotation ? { rotation } : {})
       })
       const { data } = await octokit.rest.issues.createComment({
         ...repo,
