@@ -44,6 +44,13 @@ import type {
 
 const RATE_LIMIT = 5000
 
+/** A GraphQL request that only reads (a query, not a mutation) is no write, though it is a POST. */
+function isGraphqlQuery(request: RecordedRequest): boolean {
+  if (request.method !== 'POST' || request.path !== '/graphql') return false
+  const query = (request.body as { query?: unknown } | undefined)?.query
+  return typeof query === 'string' && !/^\s*mutation\b/.test(query)
+}
+
 export class FakeGitHub {
   readonly token: string
   /** Who the token acts as (FakeGitHubOptions.tokenLogin). */
@@ -149,7 +156,9 @@ export class FakeGitHub {
 
   /** Requests that change something (anything but GET/HEAD). */
   writes(): RecordedRequest[] {
-    return this.requests.filter((request) => request.method !== 'GET' && request.method !== 'HEAD')
+    return this.requests.filter(
+      (request) => request.method !== 'GET' && request.method !== 'HEAD' && !isGraphqlQuery(request)
+    )
   }
 
   clearRequests(): void {
