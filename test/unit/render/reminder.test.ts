@@ -171,7 +171,7 @@ describe('renderReminder', () => {
     expect(delivered).toContain('on 2026-11-20')
     expect(delivered).toContain('still unused on 2026-11-27 (cutover-timeout-days: 7)')
     // Not in the map: by hand.
-    const { destination: _none, ...unmapped } = rotation
+    const unmapped = { ...rotation, destination: undefined }
     expect(reminder({ ageDays: 95, remediation, rotation: unmapped })).toContain(
       'its rotation map does not list carol: rotate this key by hand.'
     )
