@@ -5,7 +5,16 @@ import { isoDate } from '../domain/dates.js'
 import type { TwoActiveKeys } from '../domain/account-findings.js'
 import { rootKeysOf, type RootAccessKey, type ScanInfo } from '../domain/scan-info.js'
 import { plainText } from '../kit/text/plain.js'
-import { lastUsePhrase, plural } from './wording.js'
+import type { ChangeRecord } from '../domain/changes.js'
+import { lastUsePhrase, plural, stateAfterRun } from './wording.js'
+
+/** This run's change of each key, by key ID: a key the run deactivated is no longer active. */
+type Changes = ReadonlyMap<string, ChangeRecord>
+
+/** The key changes of a report, by key ID. */
+export function changesByKey(changes: readonly ChangeRecord[] | undefined): Changes {
+  return new Map((changes ?? []).map((c) => [c.accessKeyId, c]))
+}
 
 /** Users with two active keys listed in a message; the rest are counted. */
 const TWO_ACTIVE_LINES = 20
@@ -48,21 +57,26 @@ export function activeRootKeys(scan: ScanInfo | undefined): number {
 }
 
 /** "alice: AKIA…, 400 days old, last used …; AKIA…, 3 days old, never used". */
-export function twoActiveLine(u: TwoActiveKeys): string {
+export function twoActiveLine(u: TwoActiveKeys, changes: Changes): string {
   const keys = u.keys.map((k) => {
     const name =
       k.accessKeyId === undefined
         ? `access key ${k.slot} (created ${isoDate(k.createDate)})`
         : plainText(k.accessKeyId, 32)
-    return `${name}, ${plural(k.ageDays, 'day')} old, ${lastUsePhrase(k, plainText)}`
+    const change = k.accessKeyId === undefined ? undefined : changes.get(k.accessKeyId)
+    const after = change ? ` (after run: ${stateAfterRun({ status: 'Active' }, change)})` : ''
+    return `${name}, ${plural(k.ageDays, 'day')} old, ${lastUsePhrase(k, plainText)}${after}`
   })
   return `${plainText(u.userName, 64)}: ${keys.join('; ')}`
 }
 
 /** One line per user with two active keys (at most TWO_ACTIVE_LINES). */
-function twoActiveKeysLines(users: readonly TwoActiveKeys[] | undefined): string[] {
+function twoActiveKeysLines(
+  users: readonly TwoActiveKeys[] | undefined,
+  changes: Changes
+): string[] {
   const all = users ?? []
-  const lines = all.slice(0, TWO_ACTIVE_LINES).map((u) => `- ${twoActiveLine(u)}`)
+  const lines = all.slice(0, TWO_ACTIVE_LINES).map((u) => `- ${twoActiveLine(u, changes)}`)
   if (all.length > TWO_ACTIVE_LINES)
     lines.push(`... ${all.length - TWO_ACTIVE_LINES} more users with two active keys`)
   return lines
@@ -70,9 +84,10 @@ function twoActiveKeysLines(users: readonly TwoActiveKeys[] | undefined): string
 
 /** The two-active-keys section of an account's message, or undefined when there is none. */
 export function twoActiveKeysPlain(
-  users: readonly TwoActiveKeys[] | undefined
+  users: readonly TwoActiveKeys[] | undefined,
+  changes: Changes
 ): string | undefined {
-  const lines = twoActiveKeysLines(users)
+  const lines = twoActiveKeysLines(users, changes)
   if (lines.length === 0) return undefined
   return [
     `Users with two active access keys (${users?.length ?? 0}): usually a rotation left half done; once everything uses the newer key, deactivate the older one, then delete it.`,

@@ -25,7 +25,7 @@ import {
 } from './wording.js'
 import type { AccountResult, OrganizationResult, RankedKey } from '../classify/organization.js'
 import { failureText } from './failed-accounts.js'
-import { activeRootKeys, twoActiveLine } from './account-findings-plain.js'
+import { activeRootKeys, changesByKey, twoActiveLine } from './account-findings-plain.js'
 import { rootKeysOf } from '../domain/scan-info.js'
 
 /** The `account` attribute of the digest, for subscription filter policies. */
@@ -133,9 +133,12 @@ export function renderDigest(input: DigestInput, limit = SNS_MESSAGE_LIMIT_BYTES
   const seeRun = `see the run: ${input.runUrl}`
   const reported = reportedAccounts(r)
   const rootLines = reported.flatMap((a) => rootLine(a) ?? [])
-  const twoActive = reported.flatMap((a) =>
-    (a.report.twoActiveKeys ?? []).map((u) => `- ${who(a.accountId, a.name)} ${twoActiveLine(u)}`)
-  )
+  const twoActive = reported.flatMap((a) => {
+    const changes = changesByKey(a.report.remediation?.changes)
+    return (a.report.twoActiveKeys ?? []).map(
+      (u) => `- ${who(a.accountId, a.name)} ${twoActiveLine(u, changes)}`
+    )
+  })
   const all: Section[] = [
     {
       title: `Accounts without a usable report (${r.failed.length}):`,

@@ -8,7 +8,12 @@ import type { AuditReport } from '../domain/report.js'
 import { changeTotals } from '../classify/organization.js'
 import { ROTATION_STEPS, rotationAdvice } from './rotation-steps.js'
 import { renderRotationText } from './rotation.js'
-import { activeRootKeys, rootKeysPlain, twoActiveKeysPlain } from './account-findings-plain.js'
+import {
+  activeRootKeys,
+  changesByKey,
+  rootKeysPlain,
+  twoActiveKeysPlain
+} from './account-findings-plain.js'
 import type { Finding } from '../domain/types.js'
 import type { UserOwners } from '../domain/owners.js'
 import {
@@ -220,7 +225,7 @@ export function renderMessage(input: SnsMessageInput, limit = SNS_MESSAGE_LIMIT_
   const findings = [
     renderRotationText(input.report.rotation),
     rootKeysPlain(input.report.scan),
-    twoActiveKeysPlain(input.report.twoActiveKeys)
+    twoActiveKeysPlain(input.report.twoActiveKeys, changesByKey(input.report.remediation?.changes))
   ].filter((p): p is string => p !== undefined && p !== '')
   const parts = [head, ...findings, title]
   const fit = fitItems(keys, (f) => keyBlock(f, input), {
