@@ -20,7 +20,16 @@ import {
   type PlannedChange
 } from '../domain/changes.js'
 import type { KeyStatus } from '../domain/types.js'
-import { releaseClaim, takeClaim, type ClaimResult } from './claim.js'
+import type { Sleep } from '../kit/sleep.js'
+import {
+  heldBy,
+  releaseClaim,
+  releaseUnused,
+  takeClaim,
+  takeClaims,
+  type ClaimOptions,
+  type ClaimResult
+} from './claim.js'
 import { deactivatedTagKey } from '../domain/lifecycle-tag.js'
 
 function record(
@@ -81,6 +90,11 @@ export interface ApplyOptions {
   log: Log
   /** This run's name in claims (claim.ts); without it no claim is taken. */
   claimant?: string
+  /** Claims taken beforehand for the whole plan (takeClaims), by key ID; a key without one takes its own. */
+  claims?: ReadonlyMap<string, ClaimResult>
+  /** The claim's settle wait (claim.ts CLAIM_SETTLE_MS) and its sleep, for tests. */
+  claimSettleMs?: number
+  sleep?: Sleep
   /** How long verification waits for IAM to settle. */
   settle?: SettleOptions
   /** Once it answers a signal name (the job was cancelled), no new change starts. */
@@ -96,6 +110,20 @@ function changeLine(change: ChangeRecord): string {
   )
 }
 
+/** The claim's options from the apply options. */
+export function claimOptions(
+  o: Pick<ApplyOptions, 'now' | 'claimSettleMs' | 'sleep' | 'settle' | 'cancelled'>
+): ClaimOptions {
+  // A test's settle sleep (one that returns at once) serves the claim's wait too.
+  const sleep = o.sleep ?? o.settle?.sleep
+  return {
+    now: o.now,
+    ...(o.claimSettleMs === undefined ? {} : { settleMs: o.claimSettleMs }),
+    ...(sleep ? { sleep } : {}),
+    ...(o.cancelled ? { cancelled: o.cancelled } : {})
+  }
+}
+
 /** One change under this run's claim: the claim is released whatever happens. */
 export async function applyOne(
   iam: IAMClient,
@@ -103,28 +131,24 @@ export async function applyOne(
   options: ApplyOptions
 ): Promise<ChangeRecord> {
   const { now, claimant, log } = options
+  let held: Extract<ClaimResult, { ok: true }> | undefined
   if (claimant) {
-    let claim: ClaimResult
-    try {
-      claim = await takeClaim(iam, change, claimant, now, options.settle)
-    } catch (error) {
-      return record(change, 'failed', now(), {
-        detail: `Could not claim the key before the change: ${errorMessage(error)}`
-      })
-    }
+    const claim =
+      options.claims?.get(change.accessKeyId) ??
+      (await takeClaim(iam, change, claimant, claimOptions(options)))
+    if ('error' in claim) return record(change, 'failed', now(), { detail: claim.error })
     if (!claim.ok) {
-      return record(change, 'claimed', now(), {
-        detail: `Not changed: another run (${claim.holder.claimant}) claimed this key at ${claim.holder.at.toISOString()} and is changing it.`
-      })
+      return record(change, 'claimed', now(), { detail: `Not changed: ${heldBy(claim.holder)}.` })
     }
+    held = claim
   }
   try {
     const done = await applyClaimed(iam, change, options)
     if (done.result === 'applied') log.info(changeLine(done))
     return done
   } finally {
-    if (claimant) {
-      await releaseClaim(iam, change).catch((error: unknown) =>
+    if (held) {
+      await releaseClaim(iam, change, held).catch((error: unknown) =>
         log.warning(
           `${change.userName} ${change.accessKeyId}: the claim tag could not be removed (it expires by itself): ${errorMessage(error)}`
         )
@@ -217,14 +241,26 @@ export async function* applyPlan(
     for (const change of plan.changes) yield record(change, 'planned', now(), { detail })
     return
   }
-  // One at a time: a handful of changes per run, each verified before the next.
-  for (const change of plan.changes) {
-    const signal = options.cancelled?.()
-    yield signal
-      ? record(change, 'cancelled', now(), {
-          detail: `Not started: the job was cancelled (${signal}).`
-        })
-      : await applyOne(iam, change, options)
+  // Every key's claim at once, so that the run waits for IAM to show other runs' claims once.
+  const claims =
+    options.claimant && !options.cancelled?.()
+      ? await takeClaims(iam, plan.changes, options.claimant, claimOptions(options))
+      : undefined
+  const started = new Set<string>()
+  try {
+    // One at a time: a handful of changes per run, each verified before the next.
+    for (const change of plan.changes) {
+      const signal = options.cancelled?.()
+      if (!signal) started.add(change.accessKeyId)
+      yield signal
+        ? record(change, 'cancelled', now(), {
+            detail: `Not started: the job was cancelled (${signal}).`
+          })
+        : await applyOne(iam, change, { ...options, ...(claims ? { claims } : {}) })
+    }
+  } finally {
+    // The claims of changes never started (a cancel) are not left to expire.
+    await releaseUnused(iam, plan.changes, claims, started, log)
   }
 
   for (const start of options.cancelled?.() ? [] : plan.graceStarts) {

@@ -122,8 +122,13 @@ export async function tagUser(
   await iam.send(new TagUserCommand({ UserName: userName, Tags: [{ Key: key, Value: value }] }))
 }
 
-export async function untagUser(iam: IAMClient, userName: string, key: string): Promise<void> {
-  await iam.send(new UntagUserCommand({ UserName: userName, TagKeys: [key] }))
+export async function untagUser(
+  iam: IAMClient,
+  userName: string,
+  keys: string | readonly string[]
+): Promise<void> {
+  const TagKeys = typeof keys === 'string' ? [keys] : [...keys]
+  await iam.send(new UntagUserCommand({ UserName: userName, TagKeys }))
 }
 
 export async function putUserPolicy(

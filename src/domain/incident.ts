@@ -89,7 +89,11 @@ export interface RoleSessionRevocation {
   command?: string
 }
 
-/** A role left open that a person must see to: the step fails for it. */
-export function roleNeedsPerson(r: RoleSessionRevocation): boolean {
-  return r.outcome === 'failed' || (r.outcome === 'by-hand' && r.reason !== 'off')
+/**
+ * A role left open that a person must see to: the step fails for it. Only when the run was asked
+ * to revoke role sessions (revoke-role-sessions): off, every role is a list to act on by hand,
+ * the run's own roles and other accounts' roles included, and the step does not fail for them.
+ */
+export function roleNeedsPerson(r: RoleSessionRevocation, revokeRoleSessions: boolean): boolean {
+  return revokeRoleSessions && (r.outcome === 'failed' || r.outcome === 'by-hand')
 }

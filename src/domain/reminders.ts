@@ -69,3 +69,29 @@ export function markedRung(
   const m = REMINDER_MARKER.exec((body ?? '').split('\n', 1)[0] ?? '')
   return m && m[1] === accessKeyId ? m[2] : undefined
 }
+
+/** A comment as the issues API lists it: its author may be missing (a deleted account). */
+export interface AuthoredComment {
+  id: number
+  body?: string | null
+  user?: { login: string } | null
+}
+
+/**
+ * The IDs of the comments that carry this rung's marker and were written by `login` (the
+ * identity the action's token acts as), oldest first. A marker in anyone else's comment does not
+ * count: a collaborator who pastes one cannot silence a rung. Logins compare case-insensitively,
+ * as GitHub's do.
+ */
+export function ownRungComments(
+  comments: readonly AuthoredComment[],
+  accessKeyId: string,
+  rungId: string,
+  login: string
+): number[] {
+  const me = login.toLowerCase()
+  return comments
+    .filter((c) => c.user?.login.toLowerCase() === me && markedRung(c.body, accessKeyId) === rungId)
+    .map((c) => c.id)
+    .sort((a, b) => a - b)
+}

@@ -175,6 +175,9 @@ export interface SecretScanningSettings extends ConnectionSettings, DeliverySett
     tokenInput: 'secret-scanning-token' | 'github-token'
   }
   revokeSessions: boolean
+  /** revoke-role-sessions and its cap, passed to the incident path as an incident run's are. */
+  revokeRoleSessions: boolean
+  maxRoleRevocations: number
   /** Its action is deactivate or delete: the inputs refuse report. */
   remediation: RemediationSettings
 }

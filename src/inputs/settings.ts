@@ -140,7 +140,15 @@ export function readSettings(
     }
   const delivery = { remediation, activity, notify, issues, findingsExport }
   if (secretScanning) {
-    return { ...common, ...delivery, mode: 'secret-scanning', secretScanning, revokeSessions }
+    return {
+      ...common,
+      ...delivery,
+      mode: 'secret-scanning',
+      secretScanning,
+      revokeSessions,
+      revokeRoleSessions,
+      maxRoleRevocations
+    }
   }
   if (incident.mode === 'revoke') {
     const { keys, source, event } = incident

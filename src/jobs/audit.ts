@@ -208,6 +208,7 @@ async function notifyIssues(
     partition: partitionOf(job.settings.awsRegion),
     ...(job.settings.owners ? { owners: job.settings.owners } : {}),
     ...(job.settings.reminders ? { reminders: job.settings.reminders } : {}),
+    ...(job.settings.rotation ? { rotation: job.settings.rotation } : {}),
     organizationMember: organizationMember(job.settings)
   })
   setIssuesOutput(result.applied)

@@ -213,7 +213,7 @@ export async function runIncidentJob(
           `Manual inspection and intervention needed for ${k.accessKeyId}: ${k.error ?? 'unknown error'}`
       ),
       ...report.roleSessions
-        .filter(roleNeedsPerson)
+        .filter((r) => roleNeedsPerson(r, report.revokeRoleSessions))
         .map(
           (r) =>
             `Manual inspection and intervention needed for the sessions of role ${r.roleArn}: ${r.detail ?? r.outcome}`

@@ -128,10 +128,8 @@ function incidentSettings(job: SecretScanningJob, keys: ExposedKey[]): RevokeSet
         reference: `${keys.length} open secret-scanning ${keys.length === 1 ? 'alert' : 'alerts'}`
       },
       revokeSessions: settings.revokeSessions,
-      // The roles the keys reached are listed to revoke by hand: the role-session deny is only
-      // attached on an incident run that asks for it (revoke-role-sessions).
-      revokeRoleSessions: false,
-      maxRoleRevocations: 10
+      revokeRoleSessions: settings.revokeRoleSessions,
+      maxRoleRevocations: settings.maxRoleRevocations
     }
   }
 }

@@ -61,7 +61,7 @@ const KEEP_NOTE = `Keep every revoke-older-sessions deny (the user's and the rol
 
 /** The caution for roles left open that a person must see to, if any. */
 export function rolesCaution(report: DoorsReport): string | undefined {
-  const left = report.roleSessions.filter(roleNeedsPerson)
+  const left = report.roleSessions.filter((r) => roleNeedsPerson(r, report.revokeRoleSessions))
   if (left.length === 0) return undefined
   return alert(
     'CAUTION',

@@ -25,6 +25,8 @@ import {
 } from './wording.js'
 import type { AccountResult, OrganizationResult, RankedKey } from '../classify/organization.js'
 import { failureText } from './failed-accounts.js'
+import { activeRootKeys, changesByKey, twoActiveLine } from './account-findings-plain.js'
+import { rootKeysOf } from '../domain/scan-info.js'
 
 /** The `account` attribute of the digest, for subscription filter policies. */
 export const DIGEST_ACCOUNT = 'organization'
@@ -45,8 +47,25 @@ export function shouldPublishDigest(result: OrganizationResult, notifyOn: Notify
   return (
     result.totals.overdue + result.totals.unused > 0 ||
     c.deactivated + c.deleted + c.failed > 0 ||
-    result.failed.length > 0
+    result.failed.length > 0 ||
+    reportedAccounts(result).some((a) => activeRootKeys(a.report.scan) > 0)
   )
+}
+
+type Reported = Extract<AccountResult, { status: 'reported' }>
+
+const reportedAccounts = (r: OrganizationResult): Reported[] =>
+  r.accounts.filter((a): a is Reported => a.status === 'reported')
+
+/** An account whose root user has access keys: how many, and how many active, as known. */
+function rootLine(a: Reported): string | undefined {
+  const root = rootKeysOf(a.report.scan)
+  if (!root.present) return undefined
+  const what =
+    root.keys.length > 0
+      ? `${plural(root.keys.length, 'root access key')}, ${root.keys.filter((k) => k.active).length} active`
+      : 'root access keys (GetAccountSummary; status not read)'
+  return `- ${who(a.accountId, a.name)}: ${what}. Delete them as the root user or with sts:AssumeRoot.`
 }
 
 export function renderDigestSubject(result: OrganizationResult): string {
@@ -112,11 +131,24 @@ function header(input: DigestInput): string {
 export function renderDigest(input: DigestInput, limit = SNS_MESSAGE_LIMIT_BYTES): string {
   const { result: r } = input
   const seeRun = `see the run: ${input.runUrl}`
+  const reported = reportedAccounts(r)
+  const rootLines = reported.flatMap((a) => rootLine(a) ?? [])
+  const twoActive = reported.flatMap((a) => {
+    const changes = changesByKey(a.report.remediation?.changes)
+    return (a.report.twoActiveKeys ?? []).map(
+      (u) => `- ${who(a.accountId, a.name)} ${twoActiveLine(u, changes)}`
+    )
+  })
   const all: Section[] = [
     {
       title: `Accounts without a usable report (${r.failed.length}):`,
       lines: r.failed.map(accountLine),
       cut: (left) => `... ${left} more accounts without a report; ${seeRun}`
+    },
+    {
+      title: `Accounts whose root user has access keys (${rootLines.length}):`,
+      lines: rootLines,
+      cut: (left) => `... ${left} more accounts with root access keys; ${seeRun}`
     },
     {
       title: 'Accounts, most overdue keys first:',
@@ -127,6 +159,11 @@ export function renderDigest(input: DigestInput, limit = SNS_MESSAGE_LIMIT_BYTES
       title: `Worst keys (${Math.min(r.worstKeys.length, DIGEST_WORST_KEYS)} of ${r.worstKeys.length}):`,
       lines: r.worstKeys.slice(0, DIGEST_WORST_KEYS).map((k) => keyLine(r, k)),
       cut: (left) => `... ${left} more keys; ${seeRun}`
+    },
+    {
+      title: `Users with two active access keys (${twoActive.length}):`,
+      lines: twoActive,
+      cut: (left) => `... ${left} more users with two active keys; ${seeRun}`
     }
   ]
   const sections = all.filter((s) => s.lines.length > 0)

@@ -8,6 +8,12 @@ import type { AuditReport } from '../domain/report.js'
 import { changeTotals } from '../classify/organization.js'
 import { ROTATION_STEPS, rotationAdvice } from './rotation-steps.js'
 import { renderRotationText } from './rotation.js'
+import {
+  activeRootKeys,
+  changesByKey,
+  rootKeysPlain,
+  twoActiveKeysPlain
+} from './account-findings-plain.js'
 import type { Finding } from '../domain/types.js'
 import type { SlotFinding } from '../domain/key-naming.js'
 import type { UserOwners } from '../domain/owners.js'
@@ -241,8 +247,12 @@ export function renderMessage(input: SnsMessageInput, limit = SNS_MESSAGE_LIMIT_
     `... ${left} more keys are not listed here to stay within SNS's size limit; see the run: ${input.runUrl}`
   const title = keys.length > 0 ? 'Keys needing action:' : 'No key needs action.'
 
-  const rotation = renderRotationText(input.report.rotation)
-  const parts = rotation ? [head, rotation, title] : [head, title]
+  const findings = [
+    renderRotationText(input.report.rotation),
+    rootKeysPlain(input.report.scan),
+    twoActiveKeysPlain(input.report.twoActiveKeys, changesByKey(input.report.remediation?.changes))
+  ].filter((p): p is string => p !== undefined && p !== '')
+  const parts = [head, ...findings, title]
   const fit = fitItems(keys, (f) => ('slot' in f ? slotKeyBlock(f, input) : keyBlock(f, input)), {
     budget: limit,
     used: bytes(parts.join(separator)) + bytes(separator + foot),
@@ -287,5 +297,9 @@ export function shouldPublish(
   if (notifyOn === 'always' || event === 'incident') return true
   const c = report.counts
   const rotated = report.rotation?.rotations.some((x) => x.result !== 'skipped') ?? false
-  return c.overdue + c.unused > 0 || (report.remediation?.changes.length ?? 0) > 0 || rotated
+  // An active root key fails the step like an overdue key: a finding to publish.
+  const root = activeRootKeys(report.scan) > 0
+  return (
+    c.overdue + c.unused > 0 || (report.remediation?.changes.length ?? 0) > 0 || rotated || root
+  )
 }

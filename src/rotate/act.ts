@@ -11,8 +11,8 @@ import {
   untagUser,
   type IAMClient
 } from '../aws/iam-writes.js'
-import { applyOne, type ApplyOptions } from '../act/apply.js'
-import { releaseClaim, takeClaim } from '../act/claim.js'
+import { applyOne, claimOptions, type ApplyOptions } from '../act/apply.js'
+import { heldBy, releaseClaim, releaseUnused, takeClaim, takeClaims } from '../act/claim.js'
 import { HANDLED_RESULTS, type ChangeRecord, type PlannedChange } from '../domain/changes.js'
 import { deactivatedTagKey } from '../domain/lifecycle-tag.js'
 import {
@@ -277,17 +277,19 @@ async function runStep(
     case 'create': {
       const claimant = o.claimant
       if (!claimant) return create(iam, step, o)
-      const claim = await takeClaim(iam, step, claimant, o.now, o.settle)
+      const claim =
+        o.claims?.get(step.accessKeyId) ?? (await takeClaim(iam, step, claimant, claimOptions(o)))
+      if ('error' in claim) return record({ result: 'failed', stage: 'none', detail: claim.error })
       if (!claim.ok)
         return record({
           result: 'claimed',
           stage: 'none',
-          detail: `Left to another run (${claim.holder.claimant}), which is rotating this key.`
+          detail: `Left to another run: ${heldBy(claim.holder)}.`
         })
       try {
         return await create(iam, step, o)
       } finally {
-        await releaseClaim(iam, step).catch(() => undefined)
+        await releaseClaim(iam, step, claim).catch(() => undefined)
       }
     }
     case 'deactivate':
@@ -317,6 +319,35 @@ export async function* applyRotation(
   iam: IAMClient,
   plan: RotationPlan,
   o: RotateOptions
+): AsyncGenerator<RotationResult, void, undefined> {
+  // Every key the plan writes is claimed at once: one settle wait for the run (claim.ts).
+  const targets = plan.steps.flatMap((step) =>
+    step.kind === 'create'
+      ? [
+          step,
+          ...step.clearFirst.map((k) => ({ userName: step.userName, accessKeyId: k.accessKeyId }))
+        ]
+      : step.kind === 'deactivate' || step.kind === 'delete'
+        ? [step]
+        : []
+  )
+  const claims =
+    o.claimant && !plan.dryRun && !plan.capExceeded && !o.cancelled?.() && targets.length > 0
+      ? await takeClaims(iam, targets, o.claimant, claimOptions(o))
+      : undefined
+  const started = new Set<string>()
+  try {
+    yield* applySteps(iam, plan, { ...o, ...(claims ? { claims } : {}) }, started)
+  } finally {
+    await releaseUnused(iam, targets, claims, started, o.log)
+  }
+}
+
+async function* applySteps(
+  iam: IAMClient,
+  plan: RotationPlan,
+  o: RotateOptions,
+  started: Set<string>
 ): AsyncGenerator<RotationResult, void, undefined> {
   for (const step of plan.steps) {
     const writes =
@@ -352,6 +383,8 @@ export async function* applyRotation(
       }
       continue
     }
+    started.add(step.accessKeyId)
+    if (step.kind === 'create') for (const k of step.clearFirst) started.add(k.accessKeyId)
     try {
       yield await runStep(iam, step, o)
     } catch (error) {

@@ -9,7 +9,12 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts'
 import { assumeRoleCall, makeCall, makeEvents } from '../support/cloudtrail-events.js'
 import type { FakeAccount, FakeCloudTrailEvent } from '../support/fake-aws/index.js'
 import { readReport, startFakes, type Fakes } from '../support/harness.js'
-import { SAMPLE_ACCOUNT_ID, SAMPLE_TOPIC_ARN, sampleAccount } from '../support/sample-account.js'
+import {
+  SAMPLE_ACCOUNT_ID,
+  SAMPLE_ROLE_ARN,
+  SAMPLE_TOPIC_ARN,
+  sampleAccount
+} from '../support/sample-account.js'
 
 let fakes: Fakes
 afterEach(() => fakes.stop())
@@ -236,6 +241,55 @@ describe('incident: role sessions opened with the key', () => {
     expect(result.summary).toContain(
       'aws iam put-role-policy --role-name deploy --policy-name AWSRevokeOlderSessions --policy-document'
     )
+  })
+
+  it("off (the default): the run's own role and another account's role are listed, and the step passes; on, they fail it", async () => {
+    const OTHER = 'arn:aws:iam::999988887777:role/deploy'
+    const t0 = Date.now() - 4 * 60 * MINUTE
+    const alice = {
+      region: 'us-east-1',
+      accountId: SAMPLE_ACCOUNT_ID,
+      accessKeyId: ALICE_KEY,
+      caller: 'alice'
+    }
+    const account = (): FakeAccount => ({
+      ...attackedAccount(),
+      cloudTrail: [
+        assumeRoleCall({
+          ...alice,
+          time: new Date(t0),
+          roleArn: SAMPLE_ROLE_ARN,
+          sessionKeyId: 'ASIAROLEOWN000000001'
+        }),
+        assumeRoleCall({
+          ...alice,
+          time: new Date(t0 + MINUTE),
+          roleArn: OTHER,
+          sessionKeyId: 'ASIAROLEOTHER0000001'
+        })
+      ]
+    })
+    fakes = await startFakes(account())
+    const off = await incidentRun(fakes, {})
+    const reasons = async (r: typeof off) =>
+      (await rolesOf(r)).map((x) => [x.roleArn, x.outcome, x.reason]).sort()
+    const expected = [
+      [OTHER, 'by-hand', 'other-account'],
+      [SAMPLE_ROLE_ARN, 'by-hand', 'own-role']
+    ].sort()
+    expect(await reasons(off)).toEqual(expected)
+    expect(off.code).toBe(0)
+    expect(off.summary).not.toContain('Manual intervention required** for the sessions')
+    expect(off.summary).toContain('--role-name iam-key-sentinel-audit')
+    await fakes.stop()
+
+    // Asked to revoke role sessions, the roles it could not change are left to a person: red.
+    fakes = await startFakes(account())
+    const on = await incidentRun(fakes, { 'revoke-role-sessions': 'true' })
+    expect(await reasons(on)).toEqual(expected)
+    expect(on.code).toBe(1)
+    expect(on.summary).toContain('Manual intervention required** for the sessions of 2 roles')
+    expect(fakes.aws.callsTo('PutRolePolicy')).toEqual([])
   })
 
   it('over max-role-revocations changes no role and fails the step', async () => {

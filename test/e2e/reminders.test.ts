@@ -143,6 +143,59 @@ describe('the reminder ladder', () => {
     expect(rungs()).toHaveLength(8)
   }, 240_000)
 
+  it("a marker in someone else's comment does not silence a rung: only the token's own count", async () => {
+    fakes = await startIssueFakes(account())
+    const aws = fakes.aws.account()
+    expect((await run()).code).toBe(0)
+    expect(rungs()).toEqual(['before-14'])
+    // A collaborator pastes the next rung's marker into a comment of their own.
+    advanceClock(aws, 3) // 7 days left
+    const issue = issueFor(fakes, CAROL)
+    issue?.comments.push({
+      id: 990_001,
+      user: 'mallory',
+      body: `<!-- iam-key-sentinel reminder key=${CAROL} rung=before-7 -->\nnothing to see`
+    })
+    expect((await run()).code).toBe(0)
+    const byBot = (rung: string) =>
+      (issueFor(fakes, CAROL)?.comments ?? []).filter(
+        (c) => c.user === 'github-actions[bot]' && c.body.includes(`rung=${rung} -->`)
+      )
+    expect(byBot('before-7')).toHaveLength(1)
+    expect(byBot('before-7')[0]?.body).toContain('Owners: @alice-gh')
+    // The forged comment is left as it is; the action deletes only its own duplicates.
+    expect(issueFor(fakes, CAROL)?.comments.some((c) => c.user === 'mallory')).toBe(true)
+    // A rerun finds its own comment and posts nothing.
+    fakes.github.clearRequests()
+    await run()
+    expect(byBot('before-7')).toHaveLength(1)
+    expect(fakes.github.writes().filter((r) => r.method === 'POST')).toEqual([])
+  })
+
+  it('with a personal token, the rungs are the comments of that token’s user', async () => {
+    fakes = await startIssueFakes(account(), { tokenLogin: 'secops-automation' })
+    const aws = fakes.aws.account()
+    await run()
+    const mine = () =>
+      (issueFor(fakes, CAROL)?.comments ?? []).filter((c) => c.user === 'secops-automation')
+    expect(mine()).toHaveLength(1)
+    // The same day again: its own comment counts, nothing is posted.
+    await run()
+    expect(mine()).toHaveLength(1)
+    // A marker from another identity (here the Actions bot of some other workflow) does not.
+    advanceClock(aws, 3)
+    issueFor(fakes, CAROL)?.comments.push({
+      id: 990_002,
+      user: 'github-actions[bot]',
+      body: `<!-- iam-key-sentinel reminder key=${CAROL} rung=before-7 -->`
+    })
+    await run()
+    expect(mine().map((c) => /rung=([a-z]+-\d+)/.exec(c.body)?.[1])).toEqual([
+      'before-14',
+      'before-7'
+    ])
+  })
+
   it('without owners-config no reminder is posted, as before', async () => {
     fakes = await startIssueFakes(account())
     await fakes.run({

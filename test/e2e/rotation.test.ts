@@ -232,3 +232,48 @@ describe('safety', () => {
     expect(fakes.github.issues.length).toBeGreaterThan(1)
   })
 })
+
+describe('reminders under action: rotate', () => {
+  it('give the dates the rotation is known by: its start, and the cutover timeout from delivery', async () => {
+    const owners = `owners:
+  - users: [deploy-bot, batch-job]
+    github-users: [acme]
+`
+    fakes = await startRotationFakes(undefined, { 'iam-owners.yml': owners })
+    const account = fakes.aws.account()
+    const run = await fakes.rotate({
+      'github-token': fakes.github.token,
+      'owners-config': 'iam-owners.yml',
+      'issue-for': 'due-soon',
+      'rotate-on': 'overdue',
+      'cutover-timeout-days': '10'
+    })
+    expect(run.code).toBe(0)
+    const reminderOf = (id: string) =>
+      issueOf(id)?.comments.find((c) => c.body.includes(`reminder key=${id}`))?.body ?? ''
+    const day = (d: Date, plus: number) =>
+      new Date(d.getTime() + plus * 86_400_000).toISOString().slice(0, 10)
+
+    // deploy-bot's key is due soon and rotate-on is overdue: the rotation starts the day after
+    // its deadline, and the cutover times out cutover-timeout-days later.
+    const created = userKeys(account, 'deploy-bot').find((k) => k.accessKeyId === OLD)?.createDate
+    if (!created) throw new Error('no deploy-bot key')
+    const start = day(created, 91)
+    expect(reminderOf(OLD)).toContain(
+      `IAM Key Sentinel will rotate it on its first run on or after ${start} (rotate-on: overdue), delivering a new key to GitHub repository acme/web`
+    )
+    expect(reminderOf(OLD)).toContain(
+      `if the new key is still unused on ${day(new Date(`${start}T00:00:00Z`), 10)} (cutover-timeout-days: 10)`
+    )
+    // batch-job's overdue key got its new key this run: the timeout counts from the delivery.
+    const batch = of(rotationsOf(run.outputs), BATCH) as Rotation & { deliveredAt?: string }
+    expect(batch).toMatchObject({ stage: 'delivered' })
+    const delivered = new Date(batch.deliveredAt ?? '')
+    expect(reminderOf(BATCH)).toContain(
+      `A new key was delivered to AWS Secrets Manager secret batch/aws-key on ${day(delivered, 0)}`
+    )
+    expect(reminderOf(BATCH)).toContain(
+      `if the new key is still unused on ${day(delivered, 10)} (cutover-timeout-days: 10)`
+    )
+  })
+})

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import type { FakeAccount } from '../support/fake-aws/index.js'
 import { faults } from '../support/fake-github/index.js'
 import { keyStatus, startFakes, type Fakes } from '../support/harness.js'
-import { SAMPLE_TOPIC_ARN, sampleAccount } from '../support/sample-account.js'
+import { assumeRoleCall } from '../support/cloudtrail-events.js'
+import { SAMPLE_ACCOUNT_ID, SAMPLE_TOPIC_ARN, sampleAccount } from '../support/sample-account.js'
 
 let fakes: Fakes
 afterEach(() => fakes.stop())
@@ -128,6 +129,35 @@ describe('mode secret-scanning', () => {
     expect(alertWrites(fakes)).toEqual([])
     expect(JSON.parse(again.outputs['secret-scanning-alerts'] ?? '[]')).toHaveLength(1)
     expect(fakes.aws.published).toHaveLength(1)
+  })
+
+  it('revoke-role-sessions: the roles the leaked key reached get the deny, as in incident mode', async () => {
+    const deploy = `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:role/deploy`
+    const [mine, other] = accounts() as [FakeAccount, FakeAccount]
+    mine.roles = [...(mine.roles ?? []), deploy]
+    mine.cloudTrail = [
+      assumeRoleCall({
+        region: 'us-east-1',
+        accountId: SAMPLE_ACCOUNT_ID,
+        accessKeyId: ALICE,
+        caller: 'alice',
+        time: new Date(Date.now() - 2 * 3_600_000),
+        roleArn: deploy,
+        sessionKeyId: 'ASIAROLEDEPLOY000001'
+      })
+    ]
+    fakes = await startFakes([mine, other], {}, { maxPerPage: 2 })
+    fakes.github.seedSecretScanningAlert({ secret: ALICE })
+    const result = await scan(fakes, { 'revoke-role-sessions': 'true' })
+
+    expect(result.code).toBe(0)
+    expect(keyStatus(fakes.aws.account(), ALICE)).toBe('Inactive')
+    expect(
+      fakes.aws.callsTo('PutRolePolicy').map((c) => `${c.params.RoleName} ${c.params.PolicyName}`)
+    ).toEqual(['deploy AWSRevokeOlderSessions'])
+    expect(result.summary).toContain(
+      'aws iam delete-role-policy --role-name deploy --policy-name AWSRevokeOlderSessions'
+    )
   })
 
   it('dry run: shows what would be revoked and resolved, and changes nothing', async () => {

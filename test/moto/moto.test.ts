@@ -278,6 +278,46 @@ describe('moto: remediation', () => {
   })
 })
 
+describe('moto: claims', () => {
+  it("leaves a key another run's live claim holds, takes the others, and cleans a killed run's claim", async () => {
+    const keys = await seedAccount(iam())
+    const claim = (key: string, run: string) => `iam-key-sentinel:claim:${key}:${run}`
+    // Another run is changing alice's key; a run killed two hours ago left a claim on bob's.
+    await iam().send(
+      new TagUserCommand({
+        UserName: 'alice',
+        Tags: [{ Key: claim(keys.alice, 'run-9.1.abcdef01'), Value: new Date().toISOString() }]
+      })
+    )
+    const killed = claim(keys.bobOld, 'run-8.1.deadbeef')
+    await iam().send(
+      new TagUserCommand({
+        UserName: 'bob',
+        Tags: [{ Key: killed, Value: new Date(Date.now() - 2 * 3_600_000).toISOString() }]
+      })
+    )
+
+    const result = await run({ ...POLICY, action: 'deactivate' })
+    expectSuccess(result)
+    const changes = (await readReport(result)).remediation?.changes ?? []
+    const of = (id: string) => changes.find((c) => c.accessKeyId === id)
+    expect(of(keys.alice)).toMatchObject({ result: 'claimed' })
+    expect(of(keys.alice)?.detail).toContain('another run (run-9.1.abcdef01) claimed this key')
+    expect(of(keys.bobOld)).toMatchObject({ result: 'applied' })
+    expect(await statuses(iam(), ['alice', 'bob'])).toMatchObject({
+      [keys.alice]: 'Active',
+      [keys.bobOld]: 'Inactive'
+    })
+    // The other run's claim stays; this run's and the killed run's are gone.
+    const claims = async (userName: string) =>
+      ((await iam().send(new ListUserTagsCommand({ UserName: userName }))).Tags ?? [])
+        .map((t) => t.Key ?? '')
+        .filter((k) => k.startsWith('iam-key-sentinel:claim:'))
+    expect(await claims('alice')).toEqual([claim(keys.alice, 'run-9.1.abcdef01')])
+    expect(await claims('bob')).toEqual([])
+  })
+})
+
 describe('moto: revoke', () => {
   it('deactivates the exposed key and denies sessions issued before the revocation', async () => {
     const keys = await seedAccount(iam())

@@ -5,11 +5,14 @@ import type { FakeIssue } from './fake-github/index.js'
 import { startFakes, type Fakes } from './harness.js'
 import { SAMPLE_COLLABORATORS } from './sample-account.js'
 
-export function startIssueFakes(accounts: FakeAccount | FakeAccount[]): Promise<Fakes> {
+export function startIssueFakes(
+  accounts: FakeAccount | FakeAccount[],
+  github: { tokenLogin?: string } = {}
+): Promise<Fakes> {
   return startFakes(
     accounts,
     {},
-    { collaborators: SAMPLE_COLLABORATORS, pageSize: 2, maxPerPage: 2 }
+    { collaborators: SAMPLE_COLLABORATORS, pageSize: 2, maxPerPage: 2, ...github }
   )
 }
 

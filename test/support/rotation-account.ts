@@ -90,7 +90,9 @@ export interface RotationFakes extends Fakes {
 
 /** The fakes with the rotation map checked out in a workspace, and a run with action: rotate. */
 export async function startRotationFakes(
-  account: FakeAccount = rotationAccount()
+  account: FakeAccount = rotationAccount(),
+  /** More files of the checkout (e.g. an owners file), by name. */
+  files: Record<string, string> = {}
 ): Promise<RotationFakes> {
   const fakes = await startFakes(
     account,
@@ -99,6 +101,7 @@ export async function startRotationFakes(
   )
   const workspace = mkdtempSync(join(tempRoot(), 'rotation-workspace-'))
   writeFileSync(join(workspace, 'rotation.yml'), ROTATION_MAP)
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(workspace, name), text)
   return {
     ...fakes,
     rotate: (inputs = {}, options = {}) =>

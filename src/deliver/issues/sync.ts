@@ -30,6 +30,7 @@ import { assigneesOf, OwnerResolver } from './owners.js'
 import { climbLadder, ladderKeys, ladderSummary } from './reminders.js'
 import type { OwnersConfig } from '../../domain/owners.js'
 import type { ReminderSettings } from '../../domain/reminders.js'
+import type { RotationSettings } from '../../domain/rotation.js'
 import { planIssues, type CloseReason, type IssueAction, type IssueTarget } from './plan.js'
 import {
   renderKeyIssueBody,
@@ -53,6 +54,8 @@ export interface IssueSyncInput {
   owners?: OwnersConfig
   /** The reminder ladder, with the owners file. */
   reminders?: ReminderSettings
+  /** action: rotate: the rotation settings, for the dates a reminder gives. */
+  rotation?: RotationSettings
   /** One account of an organization's matrix (a member role): titles name the account. */
   organizationMember?: boolean
 }
@@ -274,7 +277,9 @@ export async function syncIssues(input: IssueSyncInput): Promise<IssueSyncResult
           remediation: input.remediation,
           thresholds: report.thresholds,
           run,
-          keys: ladderKeys(needing, ownerOf, results, existing.keys)
+          keys: ladderKeys(needing, ownerOf, results, existing.keys),
+          ...(input.rotation ? { rotation: input.rotation } : {}),
+          rotations: report.rotation?.rotations ?? []
         })
       : undefined
 

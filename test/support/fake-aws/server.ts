@@ -35,6 +35,7 @@ import type {
   Gate,
   LagRule,
   PublishedMessage,
+  TagLag,
   RecordedCall
 } from './types.js'
 import { definedOnly, sleep } from './util.js'
@@ -54,6 +55,13 @@ function ruleMatches(rule: Omit<FaultRule, 'fault'>, call: RecordedCall): boolea
   )
 }
 
+/** One write of a tag under a TagLag: its value after (undefined: removed), by whom, when. */
+interface TagVersion {
+  value?: string
+  writer?: string
+  at: number
+}
+
 interface ActiveFault extends FaultRule {
   left: number
 }
@@ -69,6 +77,9 @@ export class FakeAws {
   private faults: ActiveFault[] = []
   private lags: (LagRule & { left: number })[] = []
   private stale: { user: FakeUser; keys: FakeKey[]; left: number }[] = []
+  private tagLag?: TagLag
+  /** Under a TagLag: each tag's versions, the first one what it was before any write. */
+  private tagVersions = new Map<FakeUser, Map<string, TagVersion[]>>()
   private gates: {
     rule: Omit<FaultRule, 'fault'>
     left: number
@@ -156,6 +167,11 @@ export class FakeAws {
   /** See LagRule: verification reads that lag behind a write. */
   lagReadsAfter(rule: LagRule): void {
     this.lags.push({ ...rule, left: rule.times ?? 1 })
+  }
+
+  /** See TagLag: other callers see tag writes only `ms` later. */
+  lagTagReads(lag: TagLag): void {
+    this.tagLag = lag
   }
 
   /**
@@ -290,6 +306,9 @@ export class FakeAws {
       name === undefined
         ? undefined
         : this.state.accounts.map((a) => findUser(a, name)).find((u) => u !== undefined)
+    const tagged = this.tagLag && userOf()
+    if (tagged && ['TagUser', 'UntagUser', 'ListUserTags'].includes(call.action))
+      return this.answerTagsLate(tagged, call, () => this.answer(incoming, requestId))
     if (call.action === 'ListAccessKeys') {
       const user = userOf()
       const stale = this.stale.find((e) => e.user === user && e.left > 0)
@@ -315,6 +334,41 @@ export class FakeAws {
       this.stale.push({ user, keys: before, left: lag.reads })
     }
     return reply
+  }
+
+  /** Under a TagLag: writes are logged by caller and time; a read sees what it may see yet. */
+  private answerTagsLate(user: FakeUser, call: RecordedCall, answer: () => Reply): Reply {
+    const versions = this.tagVersions.get(user) ?? new Map<string, TagVersion[]>()
+    this.tagVersions.set(user, versions)
+    const before = { ...(user.tags ?? {}) }
+    if (call.action !== 'ListUserTags') {
+      const reply = answer()
+      if (reply.status !== 200) return reply
+      const after = user.tags ?? {}
+      for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+        if (before[key] === after[key]) continue
+        const list: TagVersion[] = versions.get(key) ?? [{ value: before[key], at: 0 }]
+        list.push({ value: after[key], writer: call.accessKeyId, at: Date.now() })
+        versions.set(key, list)
+      }
+      return reply
+    }
+    const ms = this.tagLag?.ms ?? 0
+    const shown: Record<string, string> = { ...before }
+    for (const [key, list] of versions) {
+      const seen = list.filter(
+        (v) => v.writer === undefined || v.writer === call.accessKeyId || Date.now() - v.at >= ms
+      )
+      const value = seen[seen.length - 1]?.value
+      if (value === undefined) delete shown[key]
+      else shown[key] = value
+    }
+    user.tags = shown
+    try {
+      return answer()
+    } finally {
+      user.tags = before
+    }
   }
 
   /** The first matching rule with uses left applies, and uses one up. */

@@ -113,6 +113,16 @@ export interface LagRule {
   times?: number
 }
 
+/**
+ * IAM user tags shown late: a TagUser or UntagUser is seen at once by the caller (the session)
+ * that made it, and by every other caller only `ms` after it was applied; until then they read
+ * the tag as it was. IAM documents eventual consistency without a bound; this is the lag of two
+ * runs that each see their own claim and not yet the other's.
+ */
+export interface TagLag {
+  ms: number
+}
+
 /** Holds matched calls unanswered until released (see `FakeAws.hold`). */
 export interface Gate {
   /** Resolves with the first call held. */

@@ -14,7 +14,6 @@ import {
 } from './http.js'
 import { pageReply, type Paging } from './pagination.js'
 import {
-  BOT_LOGIN,
   commentJson,
   FALLBACK_TIME,
   issueApiUrl,
@@ -32,6 +31,8 @@ export interface RepositoryOptions {
   maxPerPage: number
   collaborators: string[]
   invalidAssignees: 'drop' | 'reject'
+  /** The author of the issues and comments the token creates. */
+  tokenLogin: string
   /** Where the fake is served; throws while it is not started. */
   baseUrl: () => string
 }
@@ -161,7 +162,7 @@ export class FakeRepository {
       body: typeof body.body === 'string' ? body.body : null,
       labels: labels.map((name) => ({ name: this.canonicalLabel(name) })),
       assignees: assignees.logins.map((login) => ({ login })),
-      user: BOT_LOGIN
+      user: this.options.tokenLogin
     })
     return json(201, issueJson(this.view, issue), { location: issueApiUrl(this.view, issue) })
   }
@@ -234,7 +235,7 @@ export class FakeRepository {
     const comment: FakeComment = {
       id: this.nextCommentId++,
       body: body.body,
-      user: BOT_LOGIN,
+      user: this.options.tokenLogin,
       created_at: nowIso()
     }
     issue.comments.push(comment)

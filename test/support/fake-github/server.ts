@@ -28,6 +28,7 @@ import {
 } from './http.js'
 import { DEFAULT_AUDIENCE, mintIdToken, OIDC_PATH } from './oidc.js'
 import { FakeRepository } from './repository.js'
+import { BOT_LOGIN } from './rest-json.js'
 import { FakeSecretScanning } from './secret-scanning.js'
 import { FakeSecrets } from './secrets.js'
 import type {
@@ -43,8 +44,17 @@ import type {
 
 const RATE_LIMIT = 5000
 
+/** A GraphQL request that only reads (a query, not a mutation) is no write, though it is a POST. */
+function isGraphqlQuery(request: RecordedRequest): boolean {
+  if (request.method !== 'POST' || request.path !== '/graphql') return false
+  const query = (request.body as { query?: unknown } | undefined)?.query
+  return typeof query === 'string' && !/^\s*mutation\b/.test(query)
+}
+
 export class FakeGitHub {
   readonly token: string
+  /** Who the token acts as (FakeGitHubOptions.tokenLogin). */
+  readonly tokenLogin: string
   readonly idTokenRequestToken: string
   readonly owner: string
   readonly repo: string
@@ -72,6 +82,7 @@ export class FakeGitHub {
 
   constructor(options: FakeGitHubOptions = {}) {
     this.token = options.token ?? JOB_TOKEN
+    this.tokenLogin = options.tokenLogin ?? BOT_LOGIN
     this.idTokenRequestToken = options.idTokenRequestToken ?? 'fake-id-token-request-token'
     this.owner = options.owner ?? 'octo-org'
     this.repo = options.repo ?? 'iam-keys'
@@ -82,6 +93,7 @@ export class FakeGitHub {
       maxPerPage: options.maxPerPage ?? 100,
       collaborators: options.collaborators ?? [this.owner],
       invalidAssignees: options.invalidAssignees ?? 'drop',
+      tokenLogin: this.tokenLogin,
       baseUrl: () => this.url
     })
     // The repository's own arrays, so tests read and seed them as before.
@@ -144,7 +156,9 @@ export class FakeGitHub {
 
   /** Requests that change something (anything but GET/HEAD). */
   writes(): RecordedRequest[] {
-    return this.requests.filter((request) => request.method !== 'GET' && request.method !== 'HEAD')
+    return this.requests.filter(
+      (request) => request.method !== 'GET' && request.method !== 'HEAD' && !isGraphqlQuery(request)
+    )
   }
 
   clearRequests(): void {
@@ -276,7 +290,11 @@ export class FakeGitHub {
     const variables = asRecord(request.variables)
     const failed = (message: string, type = 'UNPROCESSABLE') =>
       json(200, { data: null, errors: [{ type, message }] })
-    if (!/\bpinIssue\s*\(/.test(query)) return failed('This fake answers only pinIssue.')
+    // The token's own login (reminders count only its own rung comments).
+    if (/\bviewer\s*\{\s*login\s*\}/.test(query))
+      return json(200, { data: { viewer: { login: this.tokenLogin } } })
+    if (!/\bpinIssue\s*\(/.test(query))
+      return failed('This fake answers only viewer { login } and pinIssue.')
     const issue = this.issues.find((i) => `I_fake${i.number}` === variables.issueId)
     if (!issue)
       return failed(

@@ -100,6 +100,11 @@ export interface FakeGitHubOptions {
   seedPullRequest?: boolean
   /** The token the Actions secrets API accepts (rotation's delivery-token); none by default. */
   deliveryToken?: string
+  /**
+   * The identity `token` acts as: the author of what it creates, and GraphQL's `viewer`. The
+   * job's GITHUB_TOKEN acts as github-actions[bot] (the default); a personal token as its user.
+   */
+  tokenLogin?: string
 }
 
 /** A secret-scanning alert as the fake stores it; seed with `seedSecretScanningAlert`. */

@@ -356,14 +356,14 @@ describe('the claim on the key', () => {
       'UntagUser'
     ])
     expect(iamMock.commandCalls(TagUserCommand)[0]?.args[0].input.Tags).toEqual([
-      { Key: claimTagKey(ALICE), Value: `run-1.1.aa ${NOW.toISOString()}` }
+      { Key: claimTagKey(ALICE, 'run-1.1.aa'), Value: NOW.toISOString() }
     ])
     expect(record.result).toBe('applied')
-    expect(fake.tags('alice').has(claimTagKey(ALICE))).toBe(false)
+    expect(fake.tags('alice').has(claimTagKey(ALICE, 'run-1.1.aa'))).toBe(false)
   })
 
   it('leaves a key another run claimed: no write, and its claim stays', async () => {
-    fake.tags('alice').set(claimTagKey(ALICE), `run-2.1.bb ${recent}`)
+    fake.tags('alice').set(claimTagKey(ALICE, 'run-2.1.bb'), recent)
 
     const record = await applyOne(iam, change(), options({ claimant: 'run-1.1.aa' }))
 
@@ -372,16 +372,20 @@ describe('the claim on the key', () => {
       result: 'claimed',
       detail: `Not changed: another run (run-2.1.bb) claimed this key at ${recent} and is changing it.`
     })
-    expect(fake.tags('alice').get(claimTagKey(ALICE))).toBe(`run-2.1.bb ${recent}`)
+    expect(fake.tags('alice').get(claimTagKey(ALICE, 'run-2.1.bb'))).toBe(recent)
   })
 
-  it('leaves a key whose claim another run won after ours was written', async () => {
-    fake.afterTag = () => fake.tags('alice').set(claimTagKey(ALICE), `run-2.1.bb ${recent}`)
+  it('leaves a key whose earlier claim by another run showed only after ours was written', async () => {
+    fake.afterTag = () => fake.tags('alice').set(claimTagKey(ALICE, 'run-2.1.bb'), recent)
 
     const record = await applyOne(iam, change(), options({ claimant: 'run-1.1.aa' }))
 
     expect(keyWrites()).toHaveLength(0)
-    expect(iamMock.commandCalls(UntagUserCommand)).toHaveLength(0)
+    // Ours is taken away at once; theirs stays.
+    expect(iamMock.commandCalls(UntagUserCommand)[0]?.args[0].input.TagKeys).toEqual([
+      claimTagKey(ALICE, 'run-1.1.aa')
+    ])
+    expect([...fake.tags('alice').keys()]).toEqual([claimTagKey(ALICE, 'run-2.1.bb')])
     expect(record).toMatchObject({ result: 'claimed' })
   })
 
@@ -395,7 +399,7 @@ describe('the claim on the key', () => {
 
     expect(keyWrites()).toHaveLength(0)
     expect(record.result).toBe('already-done')
-    expect(fake.tags('alice').has(claimTagKey(ALICE))).toBe(false)
+    expect(fake.tags('alice').has(claimTagKey(ALICE, 'run-1.1.aa'))).toBe(false)
   })
 
   it('writes nothing when the claim cannot be taken', async () => {
@@ -488,6 +492,43 @@ describe('applying a plan', () => {
     expect(records[1]?.detail).toBe('Not started: the job was cancelled (SIGTERM).')
     expect(iamMock.commandCalls(UpdateAccessKeyCommand, { UserName: 'bob' })).toHaveLength(0)
     expect(fake.tags('bob').size).toBe(0)
+  })
+
+  it('claims every key of the plan before the first change, with one settle wait for all', async () => {
+    const waits: number[] = []
+    const records = await collect(
+      applyPlan(
+        iam,
+        plan(two()),
+        options({ claimant: 'run-1.1.aa', sleep: async (ms) => void waits.push(ms) })
+      )
+    )
+    expect(records.map((r) => r.result)).toEqual(['applied', 'applied'])
+    // Both claims are written before the first key is touched, and one wait serves both.
+    const sent = fake.sent()
+    expect(sent.slice(0, 5)).toEqual([
+      'ListUserTags',
+      'TagUser',
+      'ListUserTags',
+      'TagUser',
+      'ListUserTags'
+    ])
+    expect(waits.reduce((a, b) => a + b, 0)).toBe(5000)
+    expect(waits.length).toBeGreaterThan(1)
+    expect([...fake.tags('alice').keys(), ...fake.tags('bob').keys()]).not.toContainEqual(
+      expect.stringContaining('iam-key-sentinel:claim:')
+    )
+  })
+
+  it('a cancelled run releases the claims of the changes it never started', async () => {
+    let signal: string | undefined
+    fake.beforeList = () => void (signal = 'SIGTERM')
+    const records = await collect(
+      applyPlan(iam, plan(two()), options({ claimant: 'run-1.1.aa', cancelled: () => signal }))
+    )
+    expect(records.map((r) => r.result)).toEqual(['applied', 'cancelled'])
+    expect(fake.tags('bob').has(claimTagKey(BOB, 'run-1.1.aa'))).toBe(false)
+    expect(iamMock.commandCalls(UntagUserCommand, { UserName: 'bob' })).toHaveLength(1)
   })
 
   it('records the start of each grace period, warning about one it cannot write', async () => {

@@ -78,9 +78,9 @@ describe('revokeRoleSessions', () => {
       ]
     ])
     expect(stored.get('deploy')).toBe(revokeOlderSessionsPolicy(NOW))
-    expect(results.every((r) => r.issuedBefore === NOW.toISOString() && !roleNeedsPerson(r))).toBe(
-      true
-    )
+    expect(
+      results.every((r) => r.issuedBefore === NOW.toISOString() && !roleNeedsPerson(r, true))
+    ).toBe(true)
   })
 
   it('leaves a service-linked role, another account and the run’s own role alone, and says why', async () => {
@@ -99,7 +99,9 @@ describe('revokeRoleSessions', () => {
       ['by-hand', 'other-account'],
       ['by-hand', 'own-role']
     ])
-    expect(results.map(roleNeedsPerson)).toEqual([false, true, true])
+    // Asked to revoke, the roles left open need a person; off, every role is a list to act on.
+    expect(results.map((r) => roleNeedsPerson(r, true))).toEqual([false, true, true])
+    expect(results.map((r) => roleNeedsPerson(r, false))).toEqual([false, false, false])
     expect(mock.commandCalls(PutRolePolicyCommand)).toHaveLength(0)
   })
 
@@ -119,7 +121,8 @@ describe('revokeRoleSessions', () => {
       expect(results[0]?.command).toContain(
         "aws iam put-role-policy --role-name deploy --policy-name AWSRevokeOlderSessions --policy-document '{"
       )
-      expect(results.some(roleNeedsPerson)).toBe(reason === 'over-cap')
+      const enabled = !('enabled' in over)
+      expect(results.some((r) => roleNeedsPerson(r, enabled))).toBe(reason === 'over-cap')
       expect(mock.commandCalls(PutRolePolicyCommand)).toHaveLength(0)
     }
   })
@@ -151,7 +154,7 @@ describe('revokeRoleSessions', () => {
     )
     expect(results.map((r) => r.outcome)).toEqual(['failed', 'revoked'])
     expect(results[0]?.detail).toContain('cannot be found')
-    expect(roleNeedsPerson(results[0]!)).toBe(true)
+    expect(roleNeedsPerson(results[0]!, true)).toBe(true)
   })
 })
 

@@ -123,7 +123,7 @@ describe('revoking an exposed key', () => {
 
     expect(result.outcome).toBe('revoked')
     expect(fake.sent()).toContain('UntagUser')
-    expect(fake.tags('alice').has(claimTagKey(KEY))).toBe(false)
+    expect(fake.tags('alice').has(claimTagKey(KEY, 'run-1.1.aa'))).toBe(false)
   })
 })
 
@@ -229,7 +229,7 @@ describe('what it refuses to write', () => {
 
   it('writes nothing while another run holds the claim, and says a person must look', async () => {
     const at = new Date(NOW.getTime() - 60_000).toISOString()
-    fake.tags('alice').set(claimTagKey(KEY), `run-2.1.bb ${at}`)
+    fake.tags('alice').set(claimTagKey(KEY, 'run-2.1.bb'), at)
 
     const result = await revokeKey(iam, EXPOSED, options({ claimant: 'run-1.1.aa' }))
 

@@ -142,6 +142,41 @@ describe('renderReminder', () => {
     expect(rotating).not.toContain('will deactivate it')
   })
 
+  it('under action: rotate, gives the rotation’s start and the cutover timeout’s date', () => {
+    const remediation = { action: 'rotate' as const, dryRun: false, deleteGraceDays: 7 }
+    const rotation = {
+      destination:
+        'GitHub repository acme/web, secrets AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+      rotateOn: 'overdue' as const,
+      cutoverIdleHours: 24,
+      cutoverTimeoutDays: 7
+    }
+    // 83 days old: due soon, rotated from the day after its deadline (2026-11-29).
+    const due = reminder({ ageDays: 83, remediation, rotation })
+    expect(due).toContain(
+      'IAM Key Sentinel will rotate it on its first run on or after 2026-11-29 (rotate-on: overdue), delivering a new key to GitHub repository acme/web'
+    )
+    expect(due).toContain('has been idle for 24 hours')
+    expect(due).toContain('still unused on 2026-12-06 (cutover-timeout-days: 7)')
+    // Delivered: the timeout counts from the delivery.
+    const delivered = reminder({
+      ageDays: 95,
+      remediation,
+      rotation: {
+        ...rotation,
+        record: { stage: 'delivered', deliveredAt: '2026-11-20T08:00:00.000Z' }
+      }
+    })
+    expect(delivered).toContain('A new key was delivered to GitHub repository acme/web')
+    expect(delivered).toContain('on 2026-11-20')
+    expect(delivered).toContain('still unused on 2026-11-27 (cutover-timeout-days: 7)')
+    // Not in the map: by hand.
+    const unmapped = { ...rotation, destination: undefined }
+    expect(reminder({ ageDays: 95, remediation, rotation: unmapped })).toContain(
+      'its rotation map does not list carol: rotate this key by hand.'
+    )
+  })
+
   it('mentions the teams once escalated', () => {
     expect(reminder({ ageDays: 105 })).toContain(
       'Escalated to @acme/payments-oncall: overdue for 15 days (escalate-after-days: 14).'
