@@ -197,7 +197,7 @@ export function slotKeyIdWhere(userName: string, escape: Escape): string {
   return (
     "Its ID was not read: no channel of this run needs it, so the user was not read live. The IAM console lists it under the user's security credentials, " +
     `as does aws iam list-access-keys --user-name ${escape(userName, 64)}; ` +
-    'issue-for: due-soon, rotate-on: due-soon or activity-for: flagged name it by ID.'
+    'issue-for: due-soon, rotate-on: due-soon, activity-for: flagged, security-hub or ocsf-report name it by ID.'
   )
 }
 
@@ -213,7 +213,7 @@ export function slotKeyRecord<K extends SlotKey>(k: K): K & { name: string; idWh
 /** The line under a table of keys named by slot. */
 export const SLOT_KEYS_NOTE =
   'A key named by its slot is as the credential report shows it (the report has no key IDs, and is up to 4 hours old): no channel of this run needs its ID, so its user was not read live. ' +
-  "The user's access keys in the IAM console show its ID; issue-for: due-soon, rotate-on: due-soon or activity-for: flagged name it by ID."
+  "The user's access keys in the IAM console show its ID; issue-for: due-soon, rotate-on: due-soon, activity-for: flagged, security-hub or ocsf-report name it by ID."
 
 /** The key's state once this run is over, so no channel shows a key active that it deactivated. */
 export function stateAfterRun(
