@@ -7,6 +7,7 @@
 // refuses it for another repository's secrets. Tests decrypt what was delivered with `valueOf`.
 import { createHash } from 'node:crypto'
 import sodium from 'libsodium-wrappers'
+import { fullRepositoryJson } from './account-json.js'
 import { githubError, json, notFound, nowIso, type Reply } from './http.js'
 
 export interface StoredSecret {
@@ -41,15 +42,14 @@ const ROUTES: { pattern: RegExp; scope: (m: string[]) => string; kind?: 'organiz
   }
 ]
 
-/** A stable repository ID, as GET /repos/OWNER/REPO answers it. */
-export function repositoryId(owner: string, repo: string): number {
-  return createHash('sha256').update(`${owner}/${repo}`.toLowerCase()).digest().readUInt32BE(0)
-}
-
 export class FakeSecrets {
   private readonly scopes = new Map<string, Scope>()
 
-  constructor(readonly token: string | undefined) {}
+  constructor(
+    readonly token: string | undefined,
+    /** Where the fake is served, for the URLs in its answers. */
+    private readonly baseUrl: () => string
+  ) {}
 
   static ready(): Promise<void> {
     return sodium.ready
@@ -71,7 +71,7 @@ export class FakeSecrets {
     const repo = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path)
     if (repo && method === 'GET') {
       const [, owner = '', name = ''] = repo
-      return json(200, { id: repositoryId(owner, name), name, full_name: `${owner}/${name}` })
+      return json(200, fullRepositoryJson(this.baseUrl(), owner, name))
     }
     for (const route of ROUTES) {
       const match = route.pattern.exec(path)
