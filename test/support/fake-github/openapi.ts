@@ -99,7 +99,7 @@ async function loadBackend(): Promise<OpenAPIBackend> {
   return backend
 }
 
-let loading: Promise<OpenAPIBackend> | undefined
+let loading: Promise<GitHubApiContract> | undefined
 
 function describeError(error: ErrorObject): string {
   const where = error.instancePath === '' ? '' : `${error.instancePath} `
@@ -136,10 +136,10 @@ export class GitHubApiContract {
     this.errorBody = (body) => (validate(body) ? [] : describeErrors(validate.errors))
   }
 
-  /** The contract, read and prepared on first use. */
+  /** The contract, read and prepared on first use, then shared by every fake. */
   static load(): Promise<GitHubApiContract> {
-    loading ??= loadBackend()
-    return loading.then((backend) => new GitHubApiContract(backend))
+    loading ??= loadBackend().then((backend) => new GitHubApiContract(backend))
+    return loading
   }
 
   /** Every way the exchange differs from GitHub's description; empty when it matches. */
