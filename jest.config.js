@@ -37,6 +37,9 @@ export const runDefaults = {
   globalTeardown: '<rootDir>/test/support/global-teardown.js'
 }
 
+/** Fails a test whose fake GitHub saw an exchange GitHub's API description refuses. */
+export const GITHUB_API_CHECK = ['<rootDir>/test/support/github-api-check.ts']
+
 /** Runs dist/index.js: refuses a dist/ built from another src/ (test/support/fresh-bundle.js). */
 export const FRESH_BUNDLE = '<rootDir>/test/support/fresh-bundle.js'
 
@@ -47,11 +50,11 @@ export default {
     // Pure: src/ mirrored folder by folder, SDK clients mocked; milliseconds each.
     project('unit'),
     // Real SDK clients against the in-process fakes over loopback.
-    project('integration'),
+    project('integration', { setupFilesAfterEnv: GITHUB_API_CHECK }),
     // action.yml, README, examples/, workflows and the release checks.
     project('contract'),
     // dist/index.js in a child process against the fakes.
-    project('e2e', { globalSetup: FRESH_BUNDLE })
+    project('e2e', { globalSetup: FRESH_BUNDLE, setupFilesAfterEnv: GITHUB_API_CHECK })
   ],
   collectCoverageFrom: ['src/**/*.ts'],
   // `npm test` reports the coverage of src/ by the tests that load it in process (e2e runs dist/

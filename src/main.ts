@@ -8,7 +8,7 @@ import { runCheckJob } from './jobs/check.js'
 import { watchCancellation } from './kit/cancellation.js'
 import { assumeRoleChained, assumeRoleWithOidc } from './credentials/sign-in.js'
 import { createClients } from './aws/clients.js'
-import { setRetryMaxAttempts } from './aws/network.js'
+import { setProxy, setRetryMaxAttempts } from './aws/network.js'
 import { describeFailure } from './kit/errors.js'
 import { runFleetJob } from './jobs/organization.js'
 import { runIncidentJob } from './jobs/incident.js'
@@ -73,6 +73,10 @@ export async function run(): Promise<void> {
       github.context.payload
     )
     setRetryMaxAttempts(settings.retryMaxAttempts)
+    // A proxy password in http-proxy is a secret like any other.
+    const proxyPassword = settings.proxy.httpProxy && new URL(settings.proxy.httpProxy).password
+    if (proxyPassword) core.setSecret(decodeURIComponent(proxyPassword))
+    setProxy(settings.proxy)
     if (settings.mode === 'list-accounts' || settings.mode === 'aggregate') {
       const fleet = await runFleetJob(settings, () => credentialsFor(settings))
       if (fleet.failures.length > 0) core.setFailed(fleet.failures.join('\n'))

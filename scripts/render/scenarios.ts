@@ -194,7 +194,7 @@ export async function renderScenarios(): Promise<Document[]> {
       ])),
       ...(await scenario(async (f) => {
         const result = await f.run(
-          { ...CHANNELS, 'access-key-id': 'AKIASAMPLEALICE00001' },
+          { ...CHANNELS, 'revoke-access-key-ids': 'AKIASAMPLEALICE00001' },
           { eventName: 'workflow_dispatch' }
         )
         return [

@@ -1,9 +1,11 @@
 // How every AWS client reaches AWS: how many attempts a request gets (retry-max-attempts) and
-// through which proxy. Set once from the inputs (main.ts), read by the one client factory
-// (src/aws/clients.ts), so no client is built with other settings.
+// through which proxy (http-proxy, no-proxy, the proxy variables). Set once from the inputs
+// (main.ts), read by the one client factory (src/aws/clients.ts), so no client is built with
+// other settings.
 import { getProxyUrl } from '@actions/http-client'
+import { checkBypass } from '@actions/http-client/lib/proxy'
 import { ProxyAgent } from 'proxy-agent'
-import { DEFAULT_RETRY_MAX_ATTEMPTS } from '../domain/settings.js'
+import { DEFAULT_RETRY_MAX_ATTEMPTS, type ProxySettings } from '../domain/settings.js'
 
 // retry-max-attempts' default (src/domain/settings.ts): enough for a large scan to ride out IAM
 // throttling.
@@ -18,6 +20,12 @@ export function retryMaxAttempts(): number {
   return maxAttempts
 }
 
+let proxy: ProxySettings = { noProxy: [] }
+
+export function setProxy(settings: ProxySettings): void {
+  proxy = settings
+}
+
 export interface Timeouts {
   connectionTimeout: number
   requestTimeout: number
@@ -26,19 +34,45 @@ export interface Timeouts {
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']
 
 /**
+ * Whether no-proxy lists the URL's host: `*`, the host, host:port, or a domain the host is in
+ * (`example.com` and `.example.com` as NO_PROXY means them to @actions/http-client, `*.example.com`
+ * as configure-aws-credentials also accepts).
+ */
+function listedInNoProxy(url: URL, entries: readonly string[]): boolean {
+  const host = url.hostname.toLowerCase()
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80')
+  return entries.some((entry) => {
+    if (entry === '*') return true
+    const [, name = '', entryPort] = /^(.*?)(?::(\d+))?$/.exec(entry.toLowerCase()) ?? []
+    const domain = name.replace(/^\*?\./, '')
+    return (!entryPort || entryPort === port) && (host === domain || host.endsWith(`.${domain}`))
+  })
+}
+
+/**
+ * The proxy for one AWS request, '' for none: loopback hosts, NO_PROXY's hosts (the rule
+ * @actions/http-client applies to the GitHub clients and the OIDC token request) and no-proxy's
+ * go directly; then http-proxy for every scheme, else HTTPS_PROXY for https and HTTP_PROXY for
+ * http.
+ */
+function proxyFor(target: string): string {
+  const url = new URL(target)
+  if (checkBypass(url) || listedInNoProxy(url, proxy.noProxy)) return ''
+  return proxy.httpProxy ?? getProxyUrl(target)
+}
+
+/**
  * The SDK's request handler options. The AWS SDK for JavaScript v3 ignores HTTPS_PROXY and
- * HTTP_PROXY (AWS documents passing a proxy agent instead), so when one is set each request picks
- * its proxy with the rule @actions/http-client applies to the GitHub clients and the OIDC token
- * request: HTTPS_PROXY for https, HTTP_PROXY for http, NO_PROXY honoured, and loopback hosts
- * always direct. One rule for every client, so NO_PROXY means the same to all of them.
+ * HTTP_PROXY (AWS documents passing a proxy agent instead), so when a proxy is set (http-proxy or
+ * a variable) each request picks its own with `proxyFor`.
  */
 function awsRequestHandler(
   timeouts: Timeouts,
   env: NodeJS.ProcessEnv = process.env
 ): Timeouts & { httpAgent?: ProxyAgent; httpsAgent?: ProxyAgent } {
-  if (!PROXY_VARIABLES.some((name) => env[name])) return timeouts
+  if (!proxy.httpProxy && !PROXY_VARIABLES.some((name) => env[name])) return timeouts
   const agent = (keepAlive: boolean): ProxyAgent =>
-    new ProxyAgent({ keepAlive, maxSockets: 50, getProxyForUrl: (url) => getProxyUrl(url) })
+    new ProxyAgent({ keepAlive, maxSockets: 50, getProxyForUrl: proxyFor })
   // https goes through a CONNECT tunnel, kept alive as the SDK's own agents are. Plain http is
   // forwarded, and http-proxy-agent sends a reused keep-alive socket's next request in origin
   // form (GET /path), which a proxy cannot route: one connection per request there.

@@ -12,6 +12,17 @@ import type { FailOn, RemediationAction, Thresholds } from './types.js'
 export const DEFAULT_RETRY_MAX_ATTEMPTS = 8
 
 /**
+ * http-proxy and no-proxy, as aws-actions/configure-aws-credentials names and means them: the
+ * proxy of every AWS request, and the hosts reached directly.
+ */
+export interface ProxySettings {
+  /** A proxy URL (http:// or https://); unset: HTTPS_PROXY / HTTP_PROXY, if any. */
+  httpProxy?: string
+  /** Host names, host:port, domains (example.com, .example.com, *.example.com), or `*`. */
+  noProxy: string[]
+}
+
+/**
  * Session policies (inline-session-policy, managed-session-policies): the session can do only
  * what both the role's policies and these allow, so a run can be scoped below its role.
  */
@@ -49,6 +60,8 @@ export interface ConnectionSettings {
   sessionPolicies?: SessionPolicies
   /** retry-max-attempts: the most times one AWS request is sent. */
   retryMaxAttempts: number
+  /** http-proxy and no-proxy: how the AWS clients reach AWS. */
+  proxy: ProxySettings
   /** Cap on IAM requests per second (src/aws/pacing.ts finds the rate below it). */
   iamMaxRps: number
 }
@@ -143,7 +156,7 @@ export interface AuditSettings extends ConnectionSettings, DeliverySettings {
 /** The keys an incident revokes, and where they came from. */
 export interface RevokeRequest {
   keys: ExposedKey[]
-  /** Where the keys came from: the access-key-id input or an exposure event. */
+  /** Where the keys came from: the revoke-access-key-ids input or an exposure event. */
   source: 'input' | ExposureEvent['source']
   event?: ExposureEvent
   revokeSessions: boolean

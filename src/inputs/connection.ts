@@ -1,6 +1,6 @@
 // The inputs that say how a run signs in to AWS: the role, the chain through member roles, the
 // session's name, length and policies, and which accounts it may work in.
-import type { ConnectionSettings, RoleChain } from '../domain/settings.js'
+import type { ConnectionSettings, ProxySettings, RoleChain } from '../domain/settings.js'
 import { ACCOUNT_ID } from '../domain/matrix.js'
 import {
   AUDIENCE,
@@ -8,7 +8,9 @@ import {
   EXTERNAL_ID,
   INLINE_SESSION_POLICY_MAX_CHARS,
   MANAGED_SESSION_POLICIES_MAX,
+  NO_PROXY_HOST,
   POLICY_ARN,
+  PROXY_URL,
   REGION,
   ROLE_ARN,
   SESSION_NAME
@@ -43,8 +45,24 @@ export function readConnection(
     roleSessionName,
     roleDurationSeconds,
     ...(roleChain ? { roleChain } : {}),
-    ...sessionScope
+    ...sessionScope,
+    proxy: readProxy(r)
   }
+}
+
+/** http-proxy and no-proxy, named and meant as in aws-actions/configure-aws-credentials. */
+function readProxy(r: Reader): ProxySettings {
+  const httpProxy = r.optionalMatching(
+    'http-proxy',
+    PROXY_URL,
+    'a proxy URL with its scheme, such as http://proxy.example.com:3128'
+  )
+  const noProxy = r.list(
+    'no-proxy',
+    NO_PROXY_HOST,
+    'host names such as sts.amazonaws.com, host:port, .example.com (a domain and its subdomains) or *'
+  )
+  return { ...(httpProxy ? { httpProxy } : {}), noProxy }
 }
 
 function defaultSessionName(env: NodeJS.ProcessEnv): string {

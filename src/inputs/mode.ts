@@ -1,4 +1,4 @@
-// Which mode the run is in, and for an incident the keys to revoke: from the access-key-id input
+// Which mode the run is in, and for an incident the keys to revoke: from the revoke-access-key-ids input
 // or else from a repository_dispatch exposure event.
 import { ACCESS_KEY_ID, type ExposedKey, type ExposureEvent } from '../domain/exposure.js'
 import { EventError, parseExposureEvent } from './exposure-event.js'
@@ -7,7 +7,7 @@ import type { Reader } from './reader.js'
 type IncidentMode = 'audit' | 'revoke'
 export type FleetMode = 'list-accounts' | 'aggregate'
 
-/** Keys to revoke, from the access-key-id input or else from a repository_dispatch exposure event. */
+/** Keys to revoke, from the revoke-access-key-ids input or else from a repository_dispatch exposure event. */
 export function readIncident(
   r: Reader,
   env: NodeJS.ProcessEnv,
@@ -24,7 +24,7 @@ export function readIncident(
   event?: ExposureEvent
 } {
   const ids = r.list(
-    'access-key-id',
+    'revoke-access-key-ids',
     ACCESS_KEY_ID,
     'access key IDs: 20 upper-case letters and digits starting with AKIA'
   )
@@ -64,12 +64,12 @@ export function readIncident(
         : 'audit'
   if (resolved === 'revoke' && keys.length === 0 && r.problems.length === 0) {
     r.problems.push(
-      "'mode' is revoke but no key was given: set 'access-key-id' (one or more AKIA... IDs) or trigger the workflow with an AWS exposure event."
+      "'mode' is revoke but no key was given: set 'revoke-access-key-ids' (one or more AKIA... IDs) or trigger the workflow with an AWS exposure event."
     )
   }
   if ((mode === 'audit' || fleetMode || secretScanning || check) && ids.length > 0) {
     r.problems.push(
-      "'access-key-id' is only used in incident mode: set 'mode' to revoke or auto, or remove 'access-key-id'."
+      "'revoke-access-key-ids' is only used in incident mode: set 'mode' to revoke or auto, or remove 'revoke-access-key-ids'."
     )
   }
   return {

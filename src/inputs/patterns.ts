@@ -25,3 +25,8 @@ export const MANAGED_SESSION_POLICIES_MAX = 10
 export const CHAINED_SESSION_MAX_SECONDS = 3600
 
 export const AUDIENCE = /^\S{1,256}$/
+// http-proxy: a proxy URL with its scheme, an optional user:password@, a host and a port.
+export const PROXY_URL = /^https?:\/\/([^\s/?#@]+@)?[^\s/?#@]+\/?$/i
+// no-proxy entries: *, or a host name or bracketed IPv6 address, with an optional leading . or *.
+// (the domain's subdomains) and :port.
+export const NO_PROXY_HOST = /^(\*|(\*?\.)?([\w-]+(\.[\w-]+)*|\[[\da-f:.]+\])(:\d{1,5})?)$/i

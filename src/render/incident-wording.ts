@@ -9,7 +9,7 @@ export const HEALTH_DASHBOARD =
 type Source = 'input' | ExposureEvent['source']
 
 const SOURCE_TEXT: Record<Source, string> = {
-  input: 'a manual request (access-key-id)',
+  input: 'a manual request (revoke-access-key-ids)',
   'aws-health': 'AWS Health',
   'trusted-advisor': 'Trusted Advisor (Exposed Access Keys)',
   'github-secret-scanning': 'GitHub secret scanning'

@@ -1407,8 +1407,8 @@ describe('examples/workflows', () => {
   it('revoke-key.yml asks for the key and the action, and revokes with the remediation role', () => {
     const w = workflow('revoke-key.yml')
     const inputs = (w.on.workflow_dispatch as { inputs: Record<string, Obj> }).inputs
-    expect(inputs['access-key-id']).toMatchObject({ required: true, type: 'string' })
-    expect(String(inputs['access-key-id']?.description).length).toBeGreaterThan(10)
+    expect(inputs['revoke-access-key-ids']).toMatchObject({ required: true, type: 'string' })
+    expect(String(inputs['revoke-access-key-ids']?.description).length).toBeGreaterThan(10)
     expect(inputs.action).toMatchObject({
       type: 'choice',
       options: ['deactivate', 'delete'],
@@ -1416,13 +1416,13 @@ describe('examples/workflows', () => {
     })
     expect(sentinelStep('revoke-key.yml').with).toMatchObject({
       mode: 'revoke',
-      'access-key-id': '${{ inputs.access-key-id }}',
+      'revoke-access-key-ids': '${{ inputs.revoke-access-key-ids }}',
       action: '${{ inputs.action }}',
       'revoke-sessions': true,
       'role-to-assume': '${{ vars.IAM_KEY_SENTINEL_REMEDIATION_ROLE_ARN }}',
       'sns-topic-arn': '${{ vars.IAM_KEY_SENTINEL_TOPIC_ARN }}'
     })
-    expect(w.concurrency?.group).toContain('${{ inputs.access-key-id }}')
+    expect(w.concurrency?.group).toContain('${{ inputs.revoke-access-key-ids }}')
   })
 
   it('exposed-key-event.yml revokes the keys of the event with the remediation role', () => {

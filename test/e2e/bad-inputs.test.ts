@@ -31,9 +31,9 @@ const BAD: [string, string, string][] = [
   ['iam-max-rps', '0', 'from 1 to 1000'],
   ['mode', 'fix', 'must be one of'],
   ['mode', 'revoke', 'no key was given'],
-  ['access-key-id', 'AKIA123', 'access key IDs'],
-  ['access-key-id', 'ASIAIOSFODNN7EXAMPLE', 'starting with AKIA'],
-  ['access-key-id', 'akiaiosfodnn7example', 'upper-case'],
+  ['revoke-access-key-ids', 'AKIA123', 'access key IDs'],
+  ['revoke-access-key-ids', 'ASIAIOSFODNN7EXAMPLE', 'starting with AKIA'],
+  ['revoke-access-key-ids', 'akiaiosfodnn7example', 'upper-case'],
   ['revoke-sessions', 'yes', 'true or false'],
   ['action', 'destroy', 'one of report, deactivate, delete'],
   ['dry-run', '1', 'true or false'],
@@ -71,6 +71,9 @@ const BAD: [string, string, string][] = [
   ['inline-session-policy', '"Deny"', 'JSON IAM policy document'],
   ['managed-session-policies', 'ReadOnlyAccess', 'IAM managed policy ARNs'],
   ['retry-max-attempts', '31', 'from 1 to 30'],
+  ['http-proxy', 'proxy.example.com:3128', 'a proxy URL with its scheme'],
+  ['http-proxy', 'socks5://proxy.example.com:1080', 'a proxy URL with its scheme'],
+  ['no-proxy', 'example.com other.example.com', 'host names such as sts.amazonaws.com'],
   ['revoke-role-sessions', 'yes', 'true or false'],
   ['max-role-revocations', '0', 'from 1 to 1000'],
   ['exemption-max-days', '0', 'from 1 to 3650'],
@@ -89,11 +92,11 @@ const BAD: [string, string, string][] = [
 // Combinations that contradict each other.
 const CONFLICTS: [Record<string, string>, string][] = [
   [
-    { mode: 'audit', 'access-key-id': 'AKIAIOSFODNN7EXAMPLE' },
-    "'access-key-id' is only used in incident mode"
+    { mode: 'audit', 'revoke-access-key-ids': 'AKIAIOSFODNN7EXAMPLE' },
+    "'revoke-access-key-ids' is only used in incident mode"
   ],
   [
-    { 'access-key-id': 'AKIAIOSFODNN7EXAMPLE', action: 'report' },
+    { 'revoke-access-key-ids': 'AKIAIOSFODNN7EXAMPLE', action: 'report' },
     "'action' report changes nothing"
   ],
   [{ 'max-age-days': '30', 'warn-days': '30' }, "'warn-days' (30) must be smaller"],

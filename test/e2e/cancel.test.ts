@@ -85,7 +85,7 @@ describe('a cancelled incident run', () => {
     const gate = fakes.aws.hold({ action: 'UpdateAccessKey' })
     const result = await fakes.run(
       {
-        'access-key-id': 'AKIASAMPLEALICE00001,AKIASAMPLEBOBOLD0001',
+        'revoke-access-key-ids': 'AKIASAMPLEALICE00001,AKIASAMPLEBOBOLD0001',
         'sns-topic-arn': SAMPLE_TOPIC_ARN
       },
       {

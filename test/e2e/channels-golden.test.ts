@@ -230,7 +230,11 @@ describe('failures, as each channel reports them', () => {
 describe('incident channels', () => {
   it('revoke by input, with activity', () =>
     scenario('incident-by-input', { accounts: accountWithActivity() }, async (s) => {
-      await s.run('run-1', { ...INCIDENT, 'access-key-id': 'AKIASAMPLEALICE00001' }, dispatch())
+      await s.run(
+        'run-1',
+        { ...INCIDENT, 'revoke-access-key-ids': 'AKIASAMPLEALICE00001' },
+        dispatch()
+      )
     }))
 
   it('revoke by an AWS Health event, with activity', () =>
@@ -249,7 +253,11 @@ describe('incident channels', () => {
 
   it('a key that does not exist: manual intervention', () =>
     scenario('incident-manual', {}, async (s) => {
-      await s.run('run-1', { ...INCIDENT, 'access-key-id': 'AKIANOSUCHKEY0000001' }, dispatch())
+      await s.run(
+        'run-1',
+        { ...INCIDENT, 'revoke-access-key-ids': 'AKIANOSUCHKEY0000001' },
+        dispatch()
+      )
     }))
 })
 

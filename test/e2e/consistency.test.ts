@@ -38,7 +38,7 @@ describe('verification under eventual consistency', () => {
     fakes = await startFakes()
     fakes.aws.lagReadsAfter({ action: 'UpdateAccessKey', reads: 2 })
     const result = await fakes.run(
-      { 'access-key-id': ALICE, 'revoke-sessions': 'false' },
+      { 'revoke-access-key-ids': ALICE, 'revoke-sessions': 'false' },
       { eventName: 'workflow_dispatch' }
     )
     expect(fakes.aws.callsTo('UpdateAccessKey')).toHaveLength(1)

@@ -59,7 +59,7 @@ describe('a dry run writes nothing', () => {
     fakes = await startFakes()
     const run = await fakes.run(
       {
-        'access-key-id': 'AKIASAMPLEALICE00001',
+        'revoke-access-key-ids': 'AKIASAMPLEALICE00001',
         'github-token': fakes.github.token,
         ...DRY,
         ...NOTIFY

@@ -108,7 +108,7 @@ function incidentRun(f: Fakes, inputs: Record<string, string>) {
     {
       'github-token': f.github.token,
       'sns-topic-arn': SAMPLE_TOPIC_ARN,
-      'access-key-id': ALICE_KEY,
+      'revoke-access-key-ids': ALICE_KEY,
       ...REGION,
       ...inputs
     },
@@ -381,7 +381,7 @@ describe('incident: lookups', () => {
     ]
     fakes = await startFakes(account)
     const result = await incidentRun(fakes, {
-      'access-key-id': 'AKIASAMPLEBOBOLD0001,AKIASAMPLEBOBNEW0002'
+      'revoke-access-key-ids': 'AKIASAMPLEBOBOLD0001,AKIASAMPLEBOBNEW0002'
     })
 
     expect(result.code).toBe(0)

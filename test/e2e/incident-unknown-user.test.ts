@@ -40,7 +40,11 @@ async function deleteCarolsKey(f: Fakes): Promise<void> {
 
 function incidentRun(f: Fakes, keyId: string) {
   return f.run(
-    { 'github-token': f.github.token, 'sns-topic-arn': SAMPLE_TOPIC_ARN, 'access-key-id': keyId },
+    {
+      'github-token': f.github.token,
+      'sns-topic-arn': SAMPLE_TOPIC_ARN,
+      'revoke-access-key-ids': keyId
+    },
     { eventName: 'workflow_dispatch' }
   )
 }

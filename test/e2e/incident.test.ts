@@ -51,7 +51,7 @@ function writesTo(f: Fakes, action: string): string[] {
 describe('incident response', () => {
   it('dispatch with one key deactivates exactly it, revokes its sessions and tells everyone', async () => {
     fakes = await startFakes(accountWithActivity())
-    const result = await incidentRun(fakes, { 'access-key-id': 'AKIASAMPLEALICE00001' })
+    const result = await incidentRun(fakes, { 'revoke-access-key-ids': 'AKIASAMPLEALICE00001' })
 
     expect(result.code).toBe(0)
     expect(writesTo(fakes, 'UpdateAccessKey')).toEqual(['alice AKIASAMPLEALICE00001'])
@@ -135,7 +135,7 @@ describe('incident response', () => {
 
   it('a key that does not exist produces the manual-intervention notice everywhere and fails', async () => {
     fakes = await startFakes()
-    const result = await incidentRun(fakes, { 'access-key-id': 'AKIANOSUCHKEY0000001' })
+    const result = await incidentRun(fakes, { 'revoke-access-key-ids': 'AKIANOSUCHKEY0000001' })
     expect(result.code).toBe(1)
     expect(fakes.aws.mutatingCalls().filter((c) => c.service === 'iam')).toEqual([])
     expect(result.stdout).toMatch(
@@ -163,7 +163,7 @@ describe('incident response', () => {
       fault: { status: 403, code: 'AccessDenied', message: 'explicit deny' }
     })
     const result = await incidentRun(fakes, {
-      'access-key-id': 'AKIASAMPLEBOBOLD0001\nAKIASAMPLEALICE00001'
+      'revoke-access-key-ids': 'AKIASAMPLEBOBOLD0001\nAKIASAMPLEALICE00001'
     })
     expect(result.code).toBe(1)
     expect(keyStatus(fakes.aws.account(), 'AKIASAMPLEALICE00001')).toBe('Inactive')
@@ -243,9 +243,11 @@ describe('incident response', () => {
 
   it('rejects a malformed key ID before any AWS or GitHub call', async () => {
     fakes = await startFakes()
-    const result = await incidentRun(fakes, { 'access-key-id': 'AKIASAMPLEALICE00001,not-a-key' })
+    const result = await incidentRun(fakes, {
+      'revoke-access-key-ids': 'AKIASAMPLEALICE00001,not-a-key'
+    })
     expect(result.code).toBe(1)
-    expect(result.stdout).toContain("'access-key-id' entries must be access key IDs")
+    expect(result.stdout).toContain("'revoke-access-key-ids' entries must be access key IDs")
     expect(fakes.aws.calls).toEqual([])
     expect(fakes.github.requests).toEqual([])
   })

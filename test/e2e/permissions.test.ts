@@ -188,12 +188,12 @@ beforeAll(async () => {
   for (const s of called.audit) called.remediation.add(s)
   await fakes.run({ ...everything, action: 'delete', 'delete-grace-days': '7' })
   await fakes.run({ ...everything, action: 'delete', 'delete-grace-days': '0' })
-  await fakes.run({ ...everything, 'access-key-id': 'AKIASAMPLECAROL00001' })
+  await fakes.run({ ...everything, 'revoke-access-key-ids': 'AKIASAMPLECAROL00001' })
   // alice's key, deleted by the run above: STS and CloudTrail name its account and user, and the
   // role it reached gets the deny.
   await fakes.run({
     ...everything,
-    'access-key-id': 'AKIASAMPLEALICE00001',
+    'revoke-access-key-ids': 'AKIASAMPLEALICE00001',
     'revoke-role-sessions': 'true'
   })
   // Secret scanning: a leaked key of this account, mapped with sts:GetAccessKeyInfo and revoked.

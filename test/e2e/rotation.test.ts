@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
 import { currentValue } from '../support/fake-aws/secrets-manager.js'
-import { repositoryId } from '../support/fake-github/secrets.js'
+import { repositoryId } from '../support/fake-github/account-json.js'
 import { advanceClock, keyStatus, readReport } from '../support/harness.js'
 import {
   startRotationFakes,

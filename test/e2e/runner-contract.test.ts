@@ -50,9 +50,9 @@ describe("each mode with action.yml's defaults, as a runner sets them", () => {
     auditReport = result.outputs['report-path'] ?? ''
   })
 
-  it('revoke by input: access-key-id', async () => {
+  it('revoke by input: revoke-access-key-ids', async () => {
     const result = await fakes.run(
-      { 'role-to-assume': SAMPLE_ROLE_ARN, 'access-key-id': 'AKIASAMPLEDAVE000001' },
+      { 'role-to-assume': SAMPLE_ROLE_ARN, 'revoke-access-key-ids': 'AKIASAMPLEDAVE000001' },
       { eventName: 'workflow_dispatch' }
     )
     expect([result.code, failure(result)]).toEqual([0, ''])

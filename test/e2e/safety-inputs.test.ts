@@ -1,7 +1,7 @@
 // The safety inputs of aws-actions/configure-aws-credentials, end to end through the built
 // action: allowed-account-ids refusing a foreign account before any read (in every mode),
 // session policies that scope a run below its role, role-external-id on sts:AssumeRole, and the
-// proxy variables honoured by every AWS and GitHub client.
+// proxy variables honoured by every AWS and GitHub client, and the http-proxy and no-proxy inputs.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { FakeAccount, FakeOrganization } from '../support/fake-aws/index.js'
 import { startFakes, readReport, type Fakes } from '../support/harness.js'
@@ -191,7 +191,7 @@ describe('session policies and role-external-id', () => {
   })
 })
 
-describe('proxy variables', () => {
+describe('proxy variables and inputs', () => {
   // Hostnames that do not resolve: the fakes are reachable under them only through the proxy,
   // which answers every host from 127.0.0.1.
   const viaProxy = (url: string, host: string): string => url.replace('127.0.0.1', host)
@@ -220,6 +220,44 @@ describe('proxy variables', () => {
     expect(fakes.aws.callsTo('ListUsers').length).toBeGreaterThan(0)
     // The OIDC token and the issues went through it too.
     expect(fakes.github.issues.length).toBeGreaterThan(0)
+  })
+
+  it('sends every AWS request, and only those, through the http-proxy input', async () => {
+    fakes = await startFakes()
+    proxy = new LoopbackProxy()
+    const proxyUrl = await proxy.start()
+    // No proxy variable: GitHub (the OIDC token, the issues) is reached directly on loopback;
+    // AWS (STS and IAM) only under a name that resolves through the proxy.
+    const result = await fakes.run(
+      { 'fail-on': 'never', 'http-proxy': proxyUrl },
+      { awsEndpoint: viaProxy(fakes.awsEndpoint, 'aws.sentinel.test') }
+    )
+    expect([result.code, log(result)]).toEqual([0, expect.any(String)])
+    expect(proxy.hosts()).toEqual(new Set(['aws.sentinel.test']))
+    expect(fakes.aws.callsTo('AssumeRoleWithWebIdentity')).toHaveLength(1)
+    expect(fakes.aws.callsTo('ListUsers').length).toBeGreaterThan(0)
+    expect(fakes.github.issues.length).toBeGreaterThan(0)
+  })
+
+  it('reaches a host of the no-proxy input directly', async () => {
+    fakes = await startFakes()
+    proxy = new LoopbackProxy()
+    const proxyUrl = await proxy.start()
+    // Listed as a domain: sent directly to a name that does not resolve, and fails, rather
+    // than through the proxy.
+    const result = await fakes.run(
+      {
+        'fail-on': 'never',
+        'retry-max-attempts': '1',
+        'http-proxy': proxyUrl,
+        'no-proxy': '.sentinel.test'
+      },
+      { awsEndpoint: viaProxy(fakes.awsEndpoint, 'aws.sentinel.test') }
+    )
+    expect(result.code).toBe(1)
+    expect(proxy.requests).toEqual([])
+    expect(fakes.aws.calls).toEqual([])
+    expect(log(result)).toMatch(/ENOTFOUND|EAI_AGAIN/)
   })
 
   it('reaches loopback endpoints directly, as the GitHub clients do, whatever the proxy variables', async () => {

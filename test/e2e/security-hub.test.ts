@@ -169,7 +169,7 @@ describe('Security Hub', () => {
     fakes = await startFakes()
     const incident = await fakes.run({
       ...HUB,
-      'access-key-id': 'AKIASAMPLEALICE00001',
+      'revoke-access-key-ids': 'AKIASAMPLEALICE00001',
       action: 'delete'
     })
     expect(incident.code).toBe(0)

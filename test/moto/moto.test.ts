@@ -337,7 +337,7 @@ describe('moto: revoke', () => {
     const before = Date.now()
     const result = await run({
       mode: 'revoke',
-      'access-key-id': keys.carol,
+      'revoke-access-key-ids': keys.carol,
       'create-issues': 'false'
     })
     expectSuccess(result)

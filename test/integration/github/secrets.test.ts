@@ -5,7 +5,7 @@ import * as github from '@actions/github'
 import { putSecretPair, type SecretsTarget } from '../../../src/github/secrets.js'
 import { DEFAULT_SECRET_NAMES } from '../../../src/domain/rotation.js'
 import { FakeGitHub } from '../../support/fake-github/index.js'
-import { repositoryId } from '../../support/fake-github/secrets.js'
+import { repositoryId } from '../../support/fake-github/account-json.js'
 
 const TOKEN = 'ghs_delivery'
 const OLD = 'AKIAOLDKEY0000000001'

@@ -438,6 +438,13 @@ describe('issues REST API via @actions/github', () => {
 
       expect(unknown).toMatchObject({ status: 404, response: { data: { message: 'Not Found' } } })
       expect(otherRepo).toMatchObject({ status: 404 })
+      // GitHub has no such operation either: the API check caught the request.
+      expect(fake.takeViolations()).toEqual([
+        expect.objectContaining({
+          request: 'GET /repos/octo-org/iam-keys/nonsense',
+          side: 'request'
+        })
+      ])
     })
 
     it('surfaces an injected 403 as an HttpError with status 403', async () => {

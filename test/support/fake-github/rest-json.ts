@@ -1,9 +1,10 @@
-// The REST API's JSON shapes of issues, comments, labels and users, with their URLs.
+// The REST API's JSON shapes of issues, comments and labels, with their URLs (users and
+// repositories: account-json.ts).
+import { BOT_LOGIN, userJson as accountJson } from './account-json.js'
 import { sameName } from './http.js'
 import type { FakeComment, FakeIssue, FakeLabel } from './types.js'
 
-export const BOT_LOGIN = 'github-actions[bot]'
-const BOT_ID = 41898282
+export { BOT_LOGIN }
 export const FALLBACK_TIME = '2024-01-01T00:00:00Z'
 
 /** What the shapes need of the repository: where it is served, and its labels. */
@@ -12,12 +13,6 @@ export interface RepoView {
   owner: string
   repo: string
   labels: readonly FakeLabel[]
-}
-
-/** Stable fake numeric id for a login, so the same user always looks the same. */
-function userId(login: string): number {
-  if (login === BOT_LOGIN) return BOT_ID
-  return [...login].reduce((hash, char) => (hash * 31 + char.charCodeAt(0)) % 1_000_000, 7) + 1
 }
 
 function repoApiUrl(view: RepoView): string {
@@ -37,14 +32,7 @@ function htmlUrl(view: RepoView, kind: string, number: number): string {
 }
 
 function userJson(view: RepoView, login: string): Record<string, unknown> {
-  return {
-    login,
-    id: userId(login),
-    node_id: `U_fake${userId(login)}`,
-    type: login.endsWith('[bot]') ? 'Bot' : 'User',
-    url: `${view.url}/users/${encodeURIComponent(login)}`,
-    html_url: `https://github.com/${login}`
-  }
+  return accountJson(view.url, login)
 }
 
 export function labelJson(view: RepoView, label: FakeLabel): Record<string, unknown> {

@@ -3,6 +3,7 @@
 // per_page/page with Link headers, newest first) and update one alert (state, resolution,
 // resolution_comment; `resolved` requires a resolution). Org lists carry each alert's
 // `repository`; updates always go through the alert's repository.
+import { simpleRepositoryJson, userJson } from './account-json.js'
 import { commaList, invalidRequest, json, notFound, nowIso, sameName, type Reply } from './http.js'
 import { pageReply, type Paging } from './pagination.js'
 import type { FakeSecretScanningAlert } from './types.js'
@@ -119,7 +120,7 @@ export class FakeSecretScanning {
       state: a.state,
       resolution: a.resolution,
       resolved_at: a.resolved_at,
-      resolved_by: a.resolved_at ? { login: 'github-actions[bot]', type: 'Bot' } : null,
+      resolved_by: a.resolved_at ? userJson(base, 'github-actions[bot]') : null,
       resolution_comment: a.resolution_comment,
       secret_type: a.secret_type,
       secret_type_display_name: DISPLAY_NAMES[a.secret_type] ?? a.secret_type,
@@ -127,16 +128,7 @@ export class FakeSecretScanning {
       validity: 'unknown',
       publicly_leaked: false,
       multi_repo: false,
-      ...(withRepository
-        ? {
-            repository: {
-              name,
-              full_name: a.repository,
-              owner: { login: owner },
-              html_url: `https://github.com/${a.repository}`
-            }
-          }
-        : {})
+      ...(withRepository ? { repository: simpleRepositoryJson(base, owner ?? '', name ?? '') } : {})
     }
   }
 }

@@ -9,6 +9,7 @@
 // refuses it for another repository's secrets. Tests decrypt what was delivered with `valueOf`.
 import { createHash } from 'node:crypto'
 import sodium from 'libsodium-wrappers'
+import { fullRepositoryJson } from './account-json.js'
 import { githubError, json, notFound, nowIso, type Reply } from './http.js'
 
 export interface StoredSecret {
@@ -52,16 +53,15 @@ const ROUTES: {
   }
 ]
 
-/** A stable repository ID, as GET /repos/OWNER/REPO answers it. */
-export function repositoryId(owner: string, repo: string): number {
-  return createHash('sha256').update(`${owner}/${repo}`.toLowerCase()).digest().readUInt32BE(0)
-}
-
 export class FakeSecrets {
   private readonly scopes = new Map<string, Scope>()
   private readonly repositoryNames = new Map<number, string>()
 
-  constructor(readonly token: string | undefined) {}
+  constructor(
+    readonly token: string | undefined,
+    /** Where the fake is served, for the URLs in its answers. */
+    private readonly baseUrl: () => string
+  ) {}
 
   static ready(): Promise<void> {
     return sodium.ready
@@ -84,7 +84,7 @@ export class FakeSecrets {
     if (repo && method === 'GET') {
       const [, owner = '', name = ''] = repo
       this.repositoryNames.set(repositoryId(owner, name), name)
-      return json(200, { id: repositoryId(owner, name), name, full_name: `${owner}/${name}` })
+      return json(200, fullRepositoryJson(this.baseUrl(), owner, name))
     }
     for (const route of ROUTES) {
       const match = route.pattern.exec(path)

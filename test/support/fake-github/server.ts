@@ -27,6 +27,7 @@ import {
   type Reply
 } from './http.js'
 import { DEFAULT_AUDIENCE, mintIdToken, OIDC_PATH } from './oidc.js'
+import { GitHubApiContract, type ApiViolation } from './openapi.js'
 import { FakeRepository } from './repository.js'
 import { BOT_LOGIN } from './rest-json.js'
 import { FakeSecretScanning } from './secret-scanning.js'
@@ -43,6 +44,27 @@ import type {
 } from './types.js'
 
 const RATE_LIMIT = 5000
+/** Every fake started in this test file's realm, until its violations have been taken. */
+const STARTED = Symbol.for('iam-key-sentinel/fake-github/started')
+
+function started(): Set<FakeGitHub> {
+  const realm = globalThis as { [STARTED]?: Set<FakeGitHub> }
+  realm[STARTED] ??= new Set()
+  return realm[STARTED]
+}
+
+/**
+ * Takes the violations of GitHub's API description that every fake started so far has seen,
+ * and forgets stopped fakes; test/support/github-api-check.ts fails a test on any.
+ */
+export function takeApiViolations(): ApiViolation[] {
+  const taken: ApiViolation[] = []
+  for (const fake of started()) {
+    taken.push(...fake.takeViolations())
+    if (!fake.running) started().delete(fake)
+  }
+  return taken
+}
 
 /** A GraphQL request that only reads (a query, not a mutation) is no write, though it is a POST. */
 function isGraphqlQuery(request: RecordedRequest): boolean {
@@ -67,7 +89,13 @@ export class FakeGitHub {
   readonly secretScanningAlerts: FakeSecretScanningAlert[]
   /** Actions secrets of any repository, environment or organization (rotation's destination). */
   readonly secrets: FakeSecrets
+  /**
+   * Where an exchange of the REST API differs from GitHub's published description (openapi.ts):
+   * the action's request, or the fake's answer. Read with `takeViolations`.
+   */
+  private readonly violations: ApiViolation[] = []
 
+  private contract: GitHubApiContract | undefined
   private readonly repository: FakeRepository
   private readonly secretScanning: FakeSecretScanning
   private readonly oidcFailureStatus: number
@@ -106,7 +134,7 @@ export class FakeGitHub {
       baseUrl: this.url
     }))
     this.secretScanningAlerts = this.secretScanning.alerts
-    this.secrets = new FakeSecrets(options.deliveryToken)
+    this.secrets = new FakeSecrets(options.deliveryToken, () => this.url)
     this.oidcFailuresLeft = options.oidcFailures ?? 0
     this.oidcFailureStatus = options.oidcFailureStatus ?? 500
     this.oidcDisabled = options.oidcDisabled ?? false
@@ -119,6 +147,7 @@ export class FakeGitHub {
   async start(): Promise<string> {
     if (this.baseUrl !== undefined) return this.baseUrl
     await FakeSecrets.ready()
+    this.contract = await GitHubApiContract.load()
     // A client that hangs up mid-body must not become an unhandled rejection in the test run.
     const server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()))
     await new Promise<void>((resolve, reject) => {
@@ -128,6 +157,7 @@ export class FakeGitHub {
     const { port } = server.address() as AddressInfo
     this.server = server
     this.baseUrl = `http://127.0.0.1:${port}`
+    started().add(this)
     return this.baseUrl
   }
 
@@ -140,6 +170,10 @@ export class FakeGitHub {
     // Octokit's undici agent keeps sockets alive; close them or `close` waits for their timeout.
     server.closeAllConnections()
     await closed
+  }
+
+  get running(): boolean {
+    return this.server !== undefined
   }
 
   get url(): string {
@@ -163,6 +197,11 @@ export class FakeGitHub {
 
   clearRequests(): void {
     this.requests.length = 0
+  }
+
+  /** The violations of GitHub's API description seen since the last call, then forgets them. */
+  takeViolations(): ApiViolation[] {
+    return this.violations.splice(0)
   }
 
   // --- faults ----------------------------------------------------------------------------------
@@ -217,17 +256,46 @@ export class FakeGitHub {
     const method = req.method ?? 'GET'
     const url = new URL(req.url ?? '/', this.baseUrl ?? 'http://127.0.0.1')
     const path = decodePath(url.pathname)
-    const body = parseJson(await readBody(req))
+    const text = await readBody(req)
+    const body = parseJson(text)
     await this.passGate(method, path)
-    let reply: Reply
+    let answer: { reply: Reply; injected: boolean }
     try {
-      reply = this.dispatch(method, url, path, req.headers.authorization, body)
+      answer = this.dispatch(method, url, path, req.headers.authorization, body)
     } catch (error) {
       // A bug in the fake should fail the test loudly, not hang the client.
-      reply = githubError(500, `FakeGitHub crashed: ${String(error)}`)
+      answer = { reply: githubError(500, `FakeGitHub crashed: ${String(error)}`), injected: false }
     }
+    const { reply } = answer
     this.record(method, path, url, body.value, reply.status)
     send(res, reply)
+    if (url.pathname !== OIDC_PATH) {
+      this.checkContract(req, url, body.invalid ? text : body.value, answer)
+    }
+  }
+
+  /** Checks one REST exchange against GitHub's description and keeps what differs. */
+  private checkContract(
+    req: IncomingMessage,
+    url: URL,
+    body: unknown,
+    { reply, injected }: { reply: Reply; injected: boolean }
+  ): void {
+    const hasBody = reply.body !== undefined && reply.status !== 204
+    this.violations.push(
+      ...(this.contract?.check({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.search.replace(/^\?/, ''),
+        headers: req.headers as Record<string, string | string[]>,
+        body,
+        status: reply.status,
+        // What crossed the wire: JSON drops undefined properties.
+        responseBody: hasBody ? (JSON.parse(JSON.stringify(reply.body)) as unknown) : undefined,
+        responseHeaders: reply.headers ?? {},
+        injected
+      }) ?? [])
+    )
   }
 
   private dispatch(
@@ -236,10 +304,15 @@ export class FakeGitHub {
     path: string,
     authorization: string | undefined,
     body: { value: unknown; invalid: boolean }
-  ): Reply {
+  ): { reply: Reply; injected: boolean } {
     const fault = this.takeFault(method, path)
-    if (url.pathname === OIDC_PATH) return fault ?? this.idToken(method, url, authorization)
-    return this.withApiHeaders(fault ?? this.api(method, url, authorization, body))
+    const injected = fault !== undefined
+    if (url.pathname === OIDC_PATH)
+      return { reply: fault ?? this.idToken(method, url, authorization), injected }
+    return {
+      reply: this.withApiHeaders(fault ?? this.api(method, url, authorization, body)),
+      injected
+    }
   }
 
   private record(method: string, path: string, url: URL, body: unknown, status: number): void {

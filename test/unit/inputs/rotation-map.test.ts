@@ -197,7 +197,7 @@ describe('the rotation inputs', () => {
 
   it('an incident cannot rotate', () => {
     expect(
-      problemsOf({ action: 'rotate', 'access-key-id': 'AKIAIOSFODNN7EXAMPLE' }).join('\n')
+      problemsOf({ action: 'rotate', 'revoke-access-key-ids': 'AKIAIOSFODNN7EXAMPLE' }).join('\n')
     ).toContain("'action' rotate is for scheduled audits")
   })
 })

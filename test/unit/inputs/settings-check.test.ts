@@ -45,7 +45,11 @@ describe('mode: check', () => {
   it('refuses access-key-id and bad audit inputs before anything runs', () => {
     const problems = (() => {
       try {
-        settingsWith({ mode: 'check', 'access-key-id': 'AKIAIOSFODNN7EXAMPLE', 'scan-method': 'x' })
+        settingsWith({
+          mode: 'check',
+          'revoke-access-key-ids': 'AKIAIOSFODNN7EXAMPLE',
+          'scan-method': 'x'
+        })
       } catch (error) {
         if (error instanceof InputError) return error.problems
         throw error
@@ -56,7 +60,7 @@ describe('mode: check', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringContaining("'scan-method' must be one of auto, credential-report, api"),
-        expect.stringContaining("'access-key-id' is only used in incident mode")
+        expect.stringContaining("'revoke-access-key-ids' is only used in incident mode")
       ])
     )
   })

@@ -119,12 +119,16 @@ describe('organization modes', () => {
       "'reports-directory' is only used in aggregate mode"
     ],
     [
-      { mode: 'revoke', 'access-key-id': 'AKIAIOSFODNN7EXAMPLE', 'expected-accounts': MATRIX },
+      {
+        mode: 'revoke',
+        'revoke-access-key-ids': 'AKIAIOSFODNN7EXAMPLE',
+        'expected-accounts': MATRIX
+      },
       "'expected-accounts' is only used in aggregate mode"
     ],
     [
-      { mode: 'list-accounts', 'access-key-id': 'AKIAIOSFODNN7EXAMPLE' },
-      "'access-key-id' is only used in incident mode"
+      { mode: 'list-accounts', 'revoke-access-key-ids': 'AKIAIOSFODNN7EXAMPLE' },
+      "'revoke-access-key-ids' is only used in incident mode"
     ],
     [{ mode: 'fleet' }, "'mode' must be one of auto, audit, revoke, list-accounts, aggregate"]
   ])('rejects the combination %p', (inputs, message) => {

@@ -75,9 +75,9 @@ describe("readSettings over action.yml's defaults, as the runner sets them", () 
     })
   })
 
-  it('revoke by input: the defaults plus access-key-id', () => {
+  it('revoke by input: the defaults plus revoke-access-key-ids', () => {
     const settings = settingsWith(
-      { 'role-to-assume': ROLE, 'access-key-id': 'AKIAIOSFODNN7EXAMPLE' },
+      { 'role-to-assume': ROLE, 'revoke-access-key-ids': 'AKIAIOSFODNN7EXAMPLE' },
       { GITHUB_EVENT_NAME: 'workflow_dispatch' }
     )
     const revoke = settingsOf(settings, 'revoke')
@@ -161,7 +161,7 @@ describe("readSettings over action.yml's defaults, as the runner sets them", () 
     ])
     expect(
       problemsOf(() =>
-        settingsWith({ mode: 'secret-scanning', 'access-key-id': 'AKIAIOSFODNN7EXAMPLE' })
+        settingsWith({ mode: 'secret-scanning', 'revoke-access-key-ids': 'AKIAIOSFODNN7EXAMPLE' })
       )
     ).toHaveLength(1)
     expect(problemsOf(() => settingsWith({ 'secret-scanning-token': 'github_pat_x' }))).toEqual([

@@ -29,6 +29,7 @@ describe('readSettings', () => {
       roleDurationSeconds: 3600,
       allowedAccountIds: [],
       retryMaxAttempts: 8,
+      proxy: { noProxy: [] },
       thresholds: { maxAgeDays: 90, warnDays: 14, unusedDays: 0 },
       excludeUsers: [],
       exemptTag: DEFAULTS['exempt-tag'],
@@ -147,7 +148,7 @@ describe('readSettings', () => {
   it('defaults action to report in an audit and to deactivate in an incident', () => {
     expect(settingsOf(readSettings(getter({}), {}), 'audit').remediation.action).toBe('report')
     const incident = settingsOf(
-      readSettings(getter({ 'access-key-id': 'AKIAIOSFODNN7EXAMPLE' }), {}),
+      readSettings(getter({ 'revoke-access-key-ids': 'AKIAIOSFODNN7EXAMPLE' }), {}),
       'revoke'
     )
     expect(incident.remediation.action).toBe('deactivate')
@@ -161,7 +162,7 @@ describe('readSettings', () => {
     const roles = settingsOf(
       readSettings(
         getter({
-          'access-key-id': 'AKIAIOSFODNN7EXAMPLE',
+          'revoke-access-key-ids': 'AKIAIOSFODNN7EXAMPLE',
           'revoke-role-sessions': 'true',
           'max-role-revocations': '3'
         }),
@@ -175,7 +176,7 @@ describe('readSettings', () => {
   it('reads several keys, comma or newline separated, once each', () => {
     const s = readSettings(
       getter({
-        'access-key-id': 'AKIAIOSFODNN7EXAMPLE,\nAKIAI44QH8DHBEXAMPLE, AKIAIOSFODNN7EXAMPLE'
+        'revoke-access-key-ids': 'AKIAIOSFODNN7EXAMPLE,\nAKIAI44QH8DHBEXAMPLE, AKIAIOSFODNN7EXAMPLE'
       }),
       {}
     )
@@ -202,15 +203,18 @@ describe('readSettings', () => {
   })
 
   it.each([
-    [{ 'access-key-id': 'AKIA123' }, "'access-key-id' entries must be access key IDs"],
-    [{ 'access-key-id': 'ASIAIOSFODNN7EXAMPLE' }, 'starting with AKIA'],
+    [
+      { 'revoke-access-key-ids': 'AKIA123' },
+      "'revoke-access-key-ids' entries must be access key IDs"
+    ],
+    [{ 'revoke-access-key-ids': 'ASIAIOSFODNN7EXAMPLE' }, 'starting with AKIA'],
     [{ mode: 'revoke' }, "'mode' is revoke but no key was given"],
     [
-      { mode: 'audit', 'access-key-id': 'AKIAIOSFODNN7EXAMPLE' },
-      "'access-key-id' is only used in incident mode"
+      { mode: 'audit', 'revoke-access-key-ids': 'AKIAIOSFODNN7EXAMPLE' },
+      "'revoke-access-key-ids' is only used in incident mode"
     ],
     [
-      { mode: 'revoke', 'access-key-id': 'AKIAIOSFODNN7EXAMPLE', action: 'report' },
+      { mode: 'revoke', 'revoke-access-key-ids': 'AKIAIOSFODNN7EXAMPLE', action: 'report' },
       "'action' report changes nothing"
     ],
     [{ 'revoke-sessions': 'maybe' }, "'revoke-sessions' must be true or false"],
@@ -223,6 +227,20 @@ describe('readSettings', () => {
     expect(problemsOf(inputs as Record<string, string>).join('\n')).toContain(message)
   })
 
+  it('reads http-proxy and no-proxy as configure-aws-credentials names them', () => {
+    const s = readSettings(
+      getter({
+        'http-proxy': 'http://user:p%40ss@proxy.example.com:3128',
+        'no-proxy': '.internal.example.com, sts.us-east-1.amazonaws.com:443\n*.corp,[::1],*'
+      }),
+      {}
+    )
+    expect(s.proxy).toEqual({
+      httpProxy: 'http://user:p%40ss@proxy.example.com:3128',
+      noProxy: ['.internal.example.com', 'sts.us-east-1.amazonaws.com:443', '*.corp', '[::1]', '*']
+    })
+  })
+
   const ROLE = 'arn:aws:iam::123456789012:role/hub'
   const MEMBER = 'arn:aws:iam::210987654321:role/member'
   it.each([
@@ -231,6 +249,14 @@ describe('readSettings', () => {
       "'allowed-account-ids' entries must be 12-digit AWS account IDs"
     ],
     [{ 'retry-max-attempts': '0' }, "'retry-max-attempts' must be a whole number from 1 to 30"],
+    [
+      { 'http-proxy': 'proxy.example.com:3128' },
+      "'http-proxy' must be a proxy URL with its scheme"
+    ],
+    [{ 'http-proxy': 'socks5://proxy:1080' }, "'http-proxy' must be a proxy URL with its scheme"],
+    [{ 'http-proxy': 'http://proxy:3128/path' }, "'http-proxy' must be a proxy URL"],
+    [{ 'no-proxy': 'example.com other.com' }, "'no-proxy' entries must be host names"],
+    [{ 'no-proxy': 'https://example.com' }, "'no-proxy' entries must be host names"],
     [{ 'retry-max-attempts': 'lots' }, "'retry-max-attempts' must be a whole number"],
     [{ 'role-to-assume': ROLE, 'role-external-id': 'x' }, "'role-external-id' must be 2 to 1224"],
     [
