@@ -7,7 +7,7 @@ import { currentValue } from '../support/fake-aws/secrets-manager.js'
 import type { FakeAccount } from '../support/fake-aws/index.js'
 import { keyStatus } from '../support/harness.js'
 import { startRotationFakes, userKeys, type RotationFakes } from '../support/rotation-account.js'
-import { repositoryId } from '../support/fake-github/secrets.js'
+import { repositoryId } from '../support/fake-github/account-json.js'
 
 const DEPLOY = 'AKIAROTATEDEPLOY0001'
 const TWO = 'AKIAROTATETWOA000001'

@@ -9,7 +9,7 @@
 // refuses it for another repository's secrets. Tests decrypt what was delivered with `valueOf`.
 import { createHash } from 'node:crypto'
 import sodium from 'libsodium-wrappers'
-import { fullRepositoryJson } from './account-json.js'
+import { fullRepositoryJson, repositoryId } from './account-json.js'
 import { githubError, json, notFound, nowIso, type Reply } from './http.js'
 
 export interface StoredSecret {
