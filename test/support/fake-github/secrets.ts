@@ -9,7 +9,7 @@
 // refuses it for another repository's secrets. Tests decrypt what was delivered with `valueOf`.
 import { createHash } from 'node:crypto'
 import sodium from 'libsodium-wrappers'
-import { fullRepositoryJson, repositoryId } from './account-json.js'
+import { fullRepositoryJson, repositoryId, simpleRepositoryJson } from './account-json.js'
 import { githubError, json, notFound, nowIso, type Reply } from './http.js'
 
 export interface StoredSecret {
@@ -103,7 +103,14 @@ export class FakeSecrets {
         const ids = s.selected_repository_ids ?? []
         return json(200, {
           total_count: ids.length,
-          repositories: ids.map((id) => ({ id, name: this.repositoryNames.get(id) ?? String(id) }))
+          // GitHub's minimal-repository of each (the names the fake learned from GET /repos).
+          repositories: ids.map((id) =>
+            simpleRepositoryJson(
+              this.baseUrl(),
+              parts[0] ?? '',
+              this.repositoryNames.get(id) ?? String(id)
+            )
+          )
         })
       }
       if (method === 'DELETE')
