@@ -6,7 +6,12 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { currentValue } from '../support/fake-aws/secrets-manager.js'
 import type { FakeAccount } from '../support/fake-aws/index.js'
 import { keyStatus } from '../support/harness.js'
-import { startRotationFakes, userKeys, type RotationFakes } from '../support/rotation-account.js'
+import {
+  startRotationFakes,
+  userKeys,
+  type RotationFakes,
+  rotationsOf
+} from '../support/rotation-account.js'
 import { repositoryId } from '../support/fake-github/account-json.js'
 
 const DEPLOY = 'AKIAROTATEDEPLOY0001'
@@ -18,14 +23,6 @@ const SECRET = 'AWS_SECRET_ACCESS_KEY'
 
 let fakes: RotationFakes
 afterEach(() => fakes.stop())
-
-const rotations = (outputs: Record<string, string>) =>
-  JSON.parse(outputs.rotations ?? '[]') as {
-    accessKeyId: string
-    result: string
-    stage: string
-    detail: string
-  }[]
 
 /** The rotation account with two-keys down to one key, so its environment secret is rotated. */
 async function start(): Promise<RotationFakes> {
@@ -87,7 +84,7 @@ describe('a delivery that fails after its first write', () => {
       expect(userKeys(account, user).map((k) => k.accessKeyId)).toEqual([old])
       expect(keyStatus(account, old)).toBe('Active')
     }
-    const rs = rotations(run.outputs)
+    const rs = rotationsOf(run.outputs)
     for (const old of [DEPLOY, TWO, LEFT]) {
       const r = rs.find((x) => x.accessKeyId === old)
       expect(r).toMatchObject({ result: 'failed', stage: 'none' })
@@ -122,7 +119,7 @@ describe('a delivery that fails after its first write', () => {
       'a1b2c3d4-0000-4000-8000-previous0001'
     )
     expect(userKeys(account, 'batch-job').map((k) => k.accessKeyId)).toEqual([BATCH])
-    const r = rotations(run.outputs).find((x) => x.accessKeyId === BATCH)
+    const r = rotationsOf(run.outputs).find((x) => x.accessKeyId === BATCH)
     expect(r).toMatchObject({ result: 'failed', stage: 'none' })
     expect(r?.detail).toContain(
       'AWSCURRENT is version a1b2c3d4-0000-4000-8000-previous0001, as before (verified)'

@@ -8,7 +8,8 @@ import {
   startRotationFakes,
   tagsOf,
   userKeys,
-  type RotationFakes
+  type RotationFakes,
+  rotationsOf
 } from '../support/rotation-account.js'
 
 const OLD = 'AKIAROTATEDEPLOY0001'
@@ -16,14 +17,6 @@ const BATCH = 'AKIAROTATEBATCH00001'
 
 let fakes: RotationFakes
 afterEach(() => fakes.stop())
-
-const rotations = (outputs: Record<string, string>) =>
-  JSON.parse(outputs.rotations ?? '[]') as {
-    accessKeyId: string
-    result: string
-    stage: string
-    detail: string
-  }[]
 
 describe('a failed delivery', () => {
   it('deletes the new key again, so no orphan is left, and fails the step', async () => {
@@ -43,7 +36,7 @@ describe('a failed delivery', () => {
     expect(userKeys(account, 'deploy-bot').map((k) => k.accessKeyId)).toEqual([OLD])
     expect(keyStatus(account, OLD)).toBe('Active')
     expect(Object.keys(tagsOf(account, 'deploy-bot'))).toEqual([])
-    const r = rotations(run.outputs).find((x) => x.accessKeyId === OLD)
+    const r = rotationsOf(run.outputs).find((x) => x.accessKeyId === OLD)
     expect(r).toMatchObject({ result: 'failed', stage: 'none' })
     expect(r?.detail).toMatch(
       /^Delivery to GitHub repository acme\/web, .* failed: .*The new key AKIA\w+ was deleted again; the old key is unchanged\.$/
@@ -51,7 +44,7 @@ describe('a failed delivery', () => {
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('rotation steps failed (deploy-bot AKIAROTATEDEPLOY0001)')
     // The other users' rotations went ahead.
-    expect(rotations(run.outputs).find((x) => x.accessKeyId === BATCH)).toMatchObject({
+    expect(rotationsOf(run.outputs).find((x) => x.accessKeyId === BATCH)).toMatchObject({
       result: 'applied'
     })
   })
@@ -89,7 +82,7 @@ describe('a run stopped between create and deliver', () => {
       OLD,
       fresh?.accessKeyId
     ])
-    expect(rotations(run2.outputs).find((x) => x.accessKeyId === OLD)).toMatchObject({
+    expect(rotationsOf(run2.outputs).find((x) => x.accessKeyId === OLD)).toMatchObject({
       stage: 'delivered'
     })
   })
@@ -120,7 +113,7 @@ describe('a run stopped between create and deliver', () => {
     })
     const deleted = fakes.aws.callsTo('DeleteAccessKey').map((c) => c.params.AccessKeyId)
     expect(deleted).toContain(orphan?.accessKeyId)
-    expect(rotations(run2.outputs).find((x) => x.accessKeyId === BATCH)).toMatchObject({
+    expect(rotationsOf(run2.outputs).find((x) => x.accessKeyId === BATCH)).toMatchObject({
       result: 'applied',
       stage: 'delivered'
     })

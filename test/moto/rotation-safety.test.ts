@@ -8,10 +8,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
   CreateAccessKeyCommand,
-  CreateUserCommand,
   IAMClient,
-  ListAccessKeysCommand,
-  ListUserTagsCommand,
   TagUserCommand,
   UpdateAccessKeyCommand
 } from '@aws-sdk/client-iam'
@@ -23,6 +20,7 @@ import {
 } from '@aws-sdk/client-secrets-manager'
 import { FakeGitHub } from '../support/fake-github/index.js'
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, startMoto, type Moto } from '../support/moto.js'
+import { keyStatuses, userTags, usersWithOldKeys } from '../support/moto-iam.js'
 import { runAction, type RunResult } from '../support/run-action.js'
 import { tempRoot } from '../support/temp-root.js'
 
@@ -81,27 +79,12 @@ const rotate = (inputs: Record<string, string> = {}): Promise<RunResult> =>
     }
   })
 
-async function keysOf(userName: string): Promise<Record<string, string>> {
-  const { AccessKeyMetadata = [] } = await iam().send(
-    new ListAccessKeysCommand({ UserName: userName })
-  )
-  return Object.fromEntries(AccessKeyMetadata.map((k) => [k.AccessKeyId ?? '', k.Status ?? '']))
-}
-async function tagsOf(userName: string): Promise<Record<string, string>> {
-  const { Tags = [] } = await iam().send(new ListUserTagsCommand({ UserName: userName }))
-  return Object.fromEntries(Tags.map((t) => [t.Key ?? '', t.Value ?? '']))
-}
+const keysOf = (userName: string) => keyStatuses(iam(), userName)
+const tagsOf = (userName: string) => userTags(iam(), userName)
 
 it('guards every rotation write against moto', async () => {
   // Three users, each with an 85-day-old key; spare also has an inactive leftover.
-  const old: Record<string, string> = {}
-  for (const userName of ['web-deploy', 'batch', 'spare']) {
-    old[userName] = await moto.inThePast(85, async () => {
-      await iam().send(new CreateUserCommand({ UserName: userName }))
-      const { AccessKey } = await iam().send(new CreateAccessKeyCommand({ UserName: userName }))
-      return AccessKey?.AccessKeyId ?? ''
-    })
-  }
+  const old = await usersWithOldKeys(moto, iam(), 85, ['web-deploy', 'batch', 'spare'])
   const leftover = await moto.inThePast(200, async () => {
     const { AccessKey } = await iam().send(new CreateAccessKeyCommand({ UserName: 'spare' }))
     return AccessKey?.AccessKeyId ?? ''

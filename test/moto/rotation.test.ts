@@ -5,15 +5,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import {
-  CreateAccessKeyCommand,
-  CreateUserCommand,
-  IAMClient,
-  ListAccessKeysCommand,
-  ListUserTagsCommand,
-  ListUsersCommand,
-  TagUserCommand
-} from '@aws-sdk/client-iam'
+import { IAMClient, ListUsersCommand, TagUserCommand } from '@aws-sdk/client-iam'
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
@@ -21,6 +13,7 @@ import {
 } from '@aws-sdk/client-secrets-manager'
 import { FakeGitHub } from '../support/fake-github/index.js'
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, startMoto, type Moto } from '../support/moto.js'
+import { keyStatuses, userTags, usersWithOldKeys } from '../support/moto-iam.js'
 import { runAction, type RunResult } from '../support/run-action.js'
 import { tempRoot } from '../support/temp-root.js'
 
@@ -81,27 +74,11 @@ async function rotate(): Promise<RunResult> {
   return result
 }
 
-async function keysOf(userName: string): Promise<Record<string, string>> {
-  const { AccessKeyMetadata = [] } = await iam().send(
-    new ListAccessKeysCommand({ UserName: userName })
-  )
-  return Object.fromEntries(AccessKeyMetadata.map((k) => [k.AccessKeyId ?? '', k.Status ?? '']))
-}
-
-async function tagsOf(userName: string): Promise<Record<string, string>> {
-  const { Tags = [] } = await iam().send(new ListUserTagsCommand({ UserName: userName }))
-  return Object.fromEntries(Tags.map((t) => [t.Key ?? '', t.Value ?? '']))
-}
+const keysOf = (userName: string) => keyStatuses(iam(), userName)
+const tagsOf = (userName: string) => userTags(iam(), userName)
 
 it('rotates against moto from create to delete, and leaves no orphan when a delivery fails', async () => {
-  const old: Record<string, string> = {}
-  for (const userName of ['batch-job', 'broken']) {
-    old[userName] = await moto.inThePast(85, async () => {
-      await iam().send(new CreateUserCommand({ UserName: userName }))
-      const { AccessKey } = await iam().send(new CreateAccessKeyCommand({ UserName: userName }))
-      return AccessKey?.AccessKeyId ?? ''
-    })
-  }
+  const old = await usersWithOldKeys(moto, iam(), 85, ['batch-job', 'broken'])
   const sm = made(new SecretsManagerClient(config()))
   await sm.send(new CreateSecretCommand({ Name: 'batch/aws-key', SecretString: '{}' }))
 

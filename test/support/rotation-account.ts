@@ -137,3 +137,12 @@ export function useKey(account: FakeAccount, accessKeyId: string, hoursAgo = 0):
     region: 'us-east-1'
   }
 }
+
+/** The `rotations` output, parsed: each rotation's key, result, stage and detail. */
+export const rotationsOf = (outputs: Record<string, string>) =>
+  JSON.parse(outputs.rotations ?? '[]') as {
+    accessKeyId: string
+    result: string
+    stage: string
+    detail: string
+  }[]

@@ -13,8 +13,13 @@ export interface BarChart {
   max: number
 }
 
-/** Horizontal bars: the value axis runs along the wide side, so its ticks stay legible. */
-export function horizontalBarChart(chart: BarChart): string {
+/** The frame GitHub's Mermaid draws an xychart-beta in: 600 wide, the palette, both axes. */
+function xyChart(
+  chart: { height: number; labels: readonly string[]; axis: string; max: number },
+  palette: string,
+  kind: 'xychart-beta' | 'xychart-beta horizontal',
+  plots: readonly string[]
+): string {
   return [
     '```mermaid',
     '---',
@@ -24,14 +29,21 @@ export function horizontalBarChart(chart: BarChart): string {
     `    height: ${chart.height}`,
     '  themeVariables:',
     '    xyChart:',
-    `      plotColorPalette: "${chart.color}"`,
+    `      plotColorPalette: "${palette}"`,
     '---',
-    'xychart-beta horizontal',
+    kind,
     `  x-axis [${chart.labels.map((label) => `"${label}"`).join(', ')}]`,
     `  y-axis "${chart.axis}" 0 --> ${chart.max}`,
-    `  bar [${chart.values.join(', ')}]`,
+    ...plots,
     '```'
   ].join('\n')
+}
+
+/** Horizontal bars: the value axis runs along the wide side, so its ticks stay legible. */
+export function horizontalBarChart(chart: BarChart): string {
+  return xyChart(chart, chart.color, 'xychart-beta horizontal', [
+    `  bar [${chart.values.join(', ')}]`
+  ])
 }
 
 export interface LineChart {
@@ -47,21 +59,10 @@ export interface LineChart {
 
 /** Lines over the x axis (xychart-beta has no legend: the caller says which colour is which). */
 export function lineChart(chart: LineChart): string {
-  return [
-    '```mermaid',
-    '---',
-    'config:',
-    '  xyChart:',
-    '    width: 600',
-    `    height: ${chart.height}`,
-    '  themeVariables:',
-    '    xyChart:',
-    `      plotColorPalette: "${chart.colors.join(', ')}"`,
-    '---',
+  return xyChart(
+    chart,
+    chart.colors.join(', '),
     'xychart-beta',
-    `  x-axis [${chart.labels.map((label) => `"${label}"`).join(', ')}]`,
-    `  y-axis "${chart.axis}" 0 --> ${chart.max}`,
-    ...chart.series.map((values) => `  line [${values.join(', ')}]`),
-    '```'
-  ].join('\n')
+    chart.series.map((values) => `  line [${values.join(', ')}]`)
+  )
 }
